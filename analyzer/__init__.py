@@ -1,0 +1,1 @@
+"""Static analysis of a Django monolith: source tree -> facts -> graph -> boundaries -> Analysis."""

@@ -1,0 +1,323 @@
+"""The Analysis: the seam between analyze, report and extract, with a versioned JSON form.
+
+An :class:`Analysis` is a tree of frozen dataclasses. ``reports`` and ``extractor`` read nothing
+else of the analyzer, so everything they need travels here: the models and routes of the
+monolith (a projection of the facts), the proposed services, who owns each table, the violations
+with ``path:line``, what each service must expose, the metrics, the plan and the warnings.
+
+Paths are relative to ``source_root`` (POSIX separators); every collection is sorted by the
+builder so the JSON is byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.errors import AnalysisFileError
+from analyzer.model.json_form import from_json, to_json
+
+SCHEMA_VERSION = 1
+
+VIOLATION_KINDS = (
+    "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
+    "cross-service-query",  # an ORM lookup traversing into another service's models
+    "cross-service-join",  # raw SQL joining tables owned by different services
+    "foreign-write",  # code writing a table owned by another service
+    "distributed-transaction",  # transaction.atomic writing tables of two or more services
+    "cross-service-signal",  # a signal whose sender and receiver live in different services
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the analysed source: ``path`` relative to the source root, 1-based ``line``."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One model field; ``target`` is the related model's label for relations, else None."""
+
+    name: str
+    field_type: str  # e.g. "CharField", "ForeignKey"
+    line: int
+    relation: str | None = None  # "fk" | "o2o" | "m2m" | None
+    target: str | None = None  # "app_label.ModelName" of the related model
+    through: str | None = None  # label of an explicit M2M through model
+    column: str | None = None  # db column, e.g. "customer_id" for a ForeignKey "customer"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A Django model of the monolith, as the report and the extractor need it."""
+
+    label: str  # "app_label.ModelName"
+    app_label: str
+    name: str
+    module: str  # dotted module, e.g. "orders.models"
+    db_table: str
+    path: str
+    line: int
+    end_line: int
+    fields: tuple[FieldInfo, ...] = ()
+    bases: tuple[str, ...] = ()  # qualified names of the base classes
+    abstract: bool = False
+    proxy: bool = False
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    """A URL route of the monolith: full pattern (with leading slash) and the view it calls."""
+
+    pattern: str  # e.g. "/api/catalog/products/<slug:slug>/"
+    view: str  # qualified name of the view function or class
+    path: str
+    line: int
+    name: str | None = None  # "namespace:name" when the route is named
+    methods: tuple[str, ...] = ()  # HTTP methods when known, else empty (all)
+    login_required: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    """A proposed service: the units placed in it and the data it owns."""
+
+    name: str
+    apps: tuple[str, ...]  # Django app labels contributing units, dominant first
+    modules: tuple[str, ...]  # dotted modules with at least one unit here
+    units: tuple[str, ...]  # qualified names of classes/functions/models placed here
+    models: tuple[str, ...]  # "app_label.ModelName"
+    tables: tuple[str, ...]  # tables this service owns
+    routes: tuple[str, ...]  # route patterns served by this service's views
+    lines: int = 0  # lines of code of its units
+    rationale: str = ""  # why these units belong together, in a sentence or two
+
+
+@dataclass(frozen=True)
+class TableUsage:
+    """One table: its owning service and who reads and writes it (service names)."""
+
+    table: str
+    owner: str
+    model: str | None = None  # label of the model mapped to it, None for raw-SQL-only tables
+    readers: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SagaStep:
+    """One local transaction of a saga and the action that undoes it."""
+
+    service: str
+    action: str  # e.g. "create Order and OrderLines"
+    compensation: str  # e.g. "cancel the Order"
+
+
+@dataclass(frozen=True)
+class Saga:
+    """The replacement for a transaction that spans services: ordered steps with compensations."""
+
+    name: str
+    steps: tuple[SagaStep, ...]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A place where the proposed boundaries are crossed, and what to do about it."""
+
+    id: str  # stable, e.g. "V-cross-service-fk-3f2a9c1b"
+    kind: str  # one of VIOLATION_KINDS
+    path: str
+    line: int
+    source_service: str  # the service whose code crosses
+    target_services: tuple[str, ...]  # the services crossed into
+    subject: str  # what crosses, e.g. "orders.Order.customer -> customers.Customer"
+    remedy: str  # the concrete fix in one or two sentences
+    saga: Saga | None = None  # for distributed transactions
+    snippet: tuple[str, ...] = ()  # source lines around `line`, for the report
+    snippet_start: int = 0  # line number of snippet[0]
+
+
+@dataclass(frozen=True)
+class Interface:
+    """Something one service must expose because another uses it (function, model or route)."""
+
+    service: str  # the providing service
+    name: str  # qualified name of the unit used across the boundary
+    kind: str  # "function" | "class" | "model"
+    used_by: tuple[str, ...]  # consuming services
+    uses: tuple[Location, ...] = ()  # where it is used from
+    read_only: bool = True  # False when a consumer writes through it
+
+
+@dataclass(frozen=True)
+class ServiceDependency:
+    """Aggregated coupling from one service to another, for the service map."""
+
+    source: str
+    target: str
+    weight: float
+    kinds: tuple[str, ...]  # edge kinds that make up the coupling
+
+
+@dataclass(frozen=True)
+class SharedCandidate:
+    """A module used by (nearly) every service: a shared-library candidate, not a service."""
+
+    module: str
+    used_by: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class AppPlacement:
+    """What happened to one Django app: kept whole, split, or merged, and why."""
+
+    app_label: str
+    services: tuple[str, ...]
+    verdict: str  # "kept" | "split" | "merged"
+    reason: str
+
+
+@dataclass(frozen=True)
+class CountScore:
+    """The score of one service count considered by the automatic choice of N."""
+
+    services: int
+    score: float
+    modularity: float
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Quality figures of one decomposition (see docs/metrics.md for formulas and direction)."""
+
+    services: int
+    sm: float  # structural modularity, higher is better
+    icp: float  # inter-call percentage, lower is better
+    ifn: float  # interface number, lower is better
+    ned: float  # non-extreme distribution, lower is better
+    modularity: float  # Newman modularity, higher is better
+    cross_service_data_edges: int
+    transactional_purity: float  # share of atomic blocks inside one service, higher is better
+    shared_tables: int = 0
+    mean_services_per_route: float = 0.0
+
+
+@dataclass(frozen=True)
+class MetricsComparison:
+    """The proposal beside the two baselines: one service per app, and the monolith as one."""
+
+    proposal: Metrics
+    per_app: Metrics
+    monolith: Metrics
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of the migration plan: extract one service."""
+
+    order: int
+    service: str
+    routes: tuple[str, ...]
+    tables: tuple[str, ...]
+    violations_to_fix: tuple[str, ...]  # Violation ids
+    effort: str  # "S" | "M" | "L" | "XL"
+    reasoning: str  # one sentence
+    needs_saga: bool = False
+
+
+@dataclass(frozen=True)
+class AnalysisWarning:
+    """Something the analyzer could not read or understand, with where and why."""
+
+    path: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything `analyze` found and proposes; the input of `report` and `extract`."""
+
+    tool_version: str
+    source_root: str  # absolute path of the analysed tree, for reading sources later
+    project_name: str
+    django_version: str  # major.minor the monolith targets, "" when unknown
+    settings_module: str
+    database_engine: str  # e.g. "sqlite3", "postgresql"
+    models: tuple[ModelInfo, ...]
+    routes: tuple[RouteInfo, ...]
+    services: tuple[Service, ...]
+    tables: tuple[TableUsage, ...]
+    violations: tuple[Violation, ...]
+    interfaces: tuple[Interface, ...] = ()
+    dependencies: tuple[ServiceDependency, ...] = ()
+    shared: tuple[SharedCandidate, ...] = ()
+    app_placements: tuple[AppPlacement, ...] = ()
+    count_scores: tuple[CountScore, ...] = ()
+    count_reason: str = ""
+    metrics: MetricsComparison | None = None
+    plan: tuple[PlanStep, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
+    schema_version: int = field(default=SCHEMA_VERSION)
+
+    def service(self, name: str) -> Service:
+        """Return the service called ``name``; raise KeyError listing the valid names."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        valid = ", ".join(s.name for s in self.services)
+        raise KeyError(f"no service {name!r}; the services are: {valid}")
+
+    def table_owner(self) -> dict[str, str]:
+        """Return the owning service of every table."""
+        return {usage.table: usage.owner for usage in self.tables}
+
+    def model(self, label: str) -> ModelInfo:
+        """Return the model with this ``app_label.ModelName`` label."""
+        for model in self.models:
+            if model.label == label:
+                return model
+        raise KeyError(label)
+
+    def violations_of(self, service: str) -> tuple[Violation, ...]:
+        """Return the violations where ``service`` crosses or is crossed into."""
+        return tuple(
+            v for v in self.violations if service == v.source_service or service in v.target_services
+        )
+
+
+def analysis_to_json(analysis: Analysis) -> str:
+    """Return the deterministic JSON text of an Analysis (sorted object keys, trailing newline)."""
+    document = to_json(analysis)
+    document["table_owner"] = dict(sorted(analysis.table_owner().items()))
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:
+    """Parse the JSON form of an Analysis; raise AnalysisFileError naming the file and key."""
+    try:
+        document: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnalysisFileError(f"{source}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(document, dict):
+        raise AnalysisFileError(f"{source}: expected a JSON object at the top level")
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise AnalysisFileError(
+            f"{source}: schema_version {version!r} is not supported (expected {SCHEMA_VERSION}); "
+            "re-run `demonolith analyze` with this version"
+        )
+    document.pop("table_owner", None)  # derived from `tables`
+    try:
+        return from_json(Analysis, document)
+    except AnalysisFileError as exc:
+        raise AnalysisFileError(f"{source}: {exc}") from exc

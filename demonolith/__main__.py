@@ -1,0 +1,5 @@
+"""Allow ``python -m demonolith``."""
+
+from demonolith.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One module per subcommand; each parses arguments, calls the library, prints."""

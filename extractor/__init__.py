@@ -1,0 +1,1 @@
+"""Analysis + one service -> a runnable service skeleton on disk."""

@@ -1,0 +1,1 @@
+"""Analysis -> HTML report, JSON, Markdown and DOT."""

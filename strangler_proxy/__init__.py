@@ -1,0 +1,1 @@
+"""Strangler-fig reverse proxy (asyncio + httptools); deployed alone, imports nothing else of demonolith."""
