@@ -1,0 +1,1 @@
+"""Catalog: categories, tags and products."""

@@ -1,0 +1,1 @@
+"""Customers: profiles on top of ``auth.User``, addresses and wishlists."""

@@ -1,0 +1,1 @@
+"""Developer tooling (demo data). Not part of any service: it writes every app's tables."""

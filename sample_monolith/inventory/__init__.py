@@ -1,0 +1,1 @@
+"""Inventory: warehouses, stock levels per product and the movements that change them."""

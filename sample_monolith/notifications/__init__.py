@@ -1,0 +1,1 @@
+"""Notifications: e-mails to customers and alerts to operations, driven by signals."""

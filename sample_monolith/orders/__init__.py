@@ -1,0 +1,1 @@
+"""Orders: carts, promotions, checkout, refunds and order history."""

@@ -1,0 +1,1 @@
+"""Shipping: carriers and shipments (rates still live in ``orders.services``, see there)."""

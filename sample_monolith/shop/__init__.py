@@ -1,0 +1,1 @@
+"""Project package of the sample shop: settings, root URLconf, WSGI entry point."""
