@@ -98,6 +98,7 @@ class Service:
     routes: tuple[str, ...]  # route patterns served by this service's views
     lines: int = 0  # lines of code of its units
     rationale: str = ""  # why these units belong together, in a sentence or two
+    module_code: tuple[str, ...] = ()  # dotted modules whose module-level code is placed here
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,8 @@ class Metrics:
     transactional_purity: float  # share of atomic blocks inside one service, higher is better
     shared_tables: int = 0
     mean_services_per_route: float = 0.0
+    reference_ari: float | None = None  # adjusted Rand index vs --reference (models), higher better
+    reference_mojofm: float | None = None  # MoJoFM (%) vs --reference (models), higher better
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,121 @@
+"""The analyzer's entry point: a source tree -> an :class:`Analysis`.
+
+``analyze_tree`` does the I/O (configuration, facts with their cache, git history, source lines
+for the violation snippets); ``analysis_from_facts`` is the pure middle:
+facts -> graph -> boundaries -> metrics and plan (when those steps are installed) -> Analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from analyzer.boundaries import Proposal, propose_boundaries
+from analyzer.config import Config, load_config
+from analyzer.discover_config import discover_options
+from analyzer.graph import ProjectGraph, build_graph
+from analyzer.history import Commit, add_history, read_commits
+from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
+from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
+from analyzer.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.reference import Reference, load_reference
+from analyzer.violations import attach_snippets
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """What the command line can change; everything else comes from the project's configuration."""
+
+    services: int | None = None  # target service count; None: from config, else automatic
+    history: bool = True  # read git history when the tree is a repository
+    facts: FactsOptions | None = None  # None: the defaults plus the project's excludes
+    reference: Path | None = None  # a reference decomposition to score the proposal against
+
+
+def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
+                 progress: Progress | None = None) -> Analysis:
+    """Analyse the Django project at ``root`` and propose its services."""
+    facts_options = options.facts or FactsOptions(discover=discover_options(root))
+    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options)
+
+
+def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions()) -> Analysis:
+    """Propose services for facts already read from ``root`` (reads config, git, source lines)."""
+    config = load_config(root)
+    commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
+    reference = load_reference(options.reference) if options.reference else None
+    analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)
+    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+
+
+def analysis_from_facts(
+    facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
+    commits: Iterable[Commit] = (), reference: Reference | None = None,
+) -> Analysis:
+    """Build the whole Analysis from project facts; pure and deterministic."""
+    config = config or Config()
+    project = build_graph(facts, config.weights)
+    add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
+    proposal = propose_boundaries(project, config, services)
+    analysis = Analysis(
+        tool_version=facts.tool_version,
+        source_root=source_root,
+        project_name=Path(source_root).name,
+        django_version="",
+        settings_module=facts.settings.module or "",
+        database_engine=(facts.settings.database_engine or "").rsplit(".", 1)[-1],
+        models=tuple(sorted((model_info(m) for m in facts.models), key=lambda m: m.label)),
+        routes=tuple(sorted((route_info(r) for r in facts.routes if r.view),
+                            key=lambda r: (r.pattern, r.view))),
+        services=proposal.services,
+        tables=proposal.tables,
+        violations=proposal.violations,
+        interfaces=proposal.interfaces,
+        dependencies=proposal.dependencies,
+        shared=proposal.shared,
+        app_placements=proposal.app_placements,
+        count_scores=proposal.count_scores,
+        count_reason=proposal.count_reason,
+        warnings=tuple(sorted((AnalysisWarning(w.path, w.line, w.message) for w in facts.warnings),
+                              key=lambda w: (w.path, w.line, w.reason))),
+    )
+    return _measured_and_planned(analysis, project, proposal, reference)
+
+
+def _measured_and_planned(
+    analysis: Analysis, project: ProjectGraph, proposal: Proposal, reference: Reference | None = None
+) -> Analysis:
+    """Add metrics and the migration plan from their own modules (analysis part 3)."""
+    from analyzer.baselines import compare_with_baselines  # part 3 of the analyzer, imported where used
+    from analyzer.plan import plan_migration
+
+    metrics = compare_with_baselines(
+        project.graph, proposal.partition(), owners=proposal.table_owner(), reference=reference
+    )
+    analysis = replace(analysis, metrics=metrics)
+    return replace(analysis, plan=plan_migration(analysis))
+
+
+def model_info(model: ModelFact) -> ModelInfo:
+    """The Analysis' view of one model."""
+    fields = tuple(FieldInfo(f.name, f.field_type.rsplit(".", 1)[-1], f.line, relation=f.relation,
+                             target=f.target_label, through=f.through_label, column=f.column)
+                   for f in model.fields)
+    return ModelInfo(model.label, model.app_label, model.name, model.module, model.db_table, model.path,
+                     model.line, model.end_line, fields, model.parents + model.abstract_parents,
+                     model.abstract, model.proxy)
+
+
+def route_info(route: RouteFact) -> RouteInfo:
+    """The Analysis' view of one route (pattern with a leading slash)."""
+    return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name)
+
+
+def _line_reader(root: Path) -> Callable[[str], list[str] | None]:
+    def read(path: str) -> list[str] | None:
+        try:
+            return (root / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+    return read

@@ -1,0 +1,297 @@
+"""Propose service and database boundaries: graph -> partition -> refine -> owners -> violations.
+
+The steps, each a function of its own module, run in this order:
+
+1. :mod:`analyzer.shared` sets aside modules used by nearly every app (shared-library candidates);
+2. :mod:`analyzer.partition` clusters the weighted unit graph (seeded Louvain, N scored);
+3. :mod:`analyzer.refine` pulls tables written in one transaction together, then applies the
+   user's constraints (keep together, keep apart, pins);
+4. :mod:`analyzer.ownership` gives every table one owner;
+5. :mod:`analyzer.naming` names the services; :mod:`analyzer.violations` lists the crossings.
+
+The result, a :class:`Proposal`, holds the Analysis parts; it explains each Django app's fate
+(kept whole, split, merged) in :class:`AppPlacement`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from analyzer.config import Config
+from analyzer.errors import ConfigError
+from analyzer.graph import ProjectGraph
+from analyzer.model.analysis import (
+    AppPlacement,
+    CountScore,
+    Interface,
+    Location,
+    Service,
+    ServiceDependency,
+    SharedCandidate,
+    TableUsage,
+    Violation,
+)
+from analyzer.leaves import follower_units
+from analyzer.naming import name_clusters
+from analyzer.ownership import assign_owners, table_users
+from analyzer.partition import (
+    absorb_dataless,
+    attach,
+    canonical_id,
+    choose_partition,
+    clusters_of,
+    project_units,
+)
+from analyzer.refine import apply_constraints, refine_transactions
+from analyzer.shared import SharedModule, find_hubs, find_shared_modules, shared_apps
+from analyzer.violations import find_violations, short
+
+PLACED_KINDS = frozenset({"class", "function", "model", "module"})
+SPLIT_SHARE = 0.2  # an app counts as split when a second service holds this share of it
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The proposed boundaries: the parts of an Analysis that this step decides."""
+
+    placement: tuple[tuple[str, str], ...]  # (unit node id, service name), sorted
+    services: tuple[Service, ...]
+    tables: tuple[TableUsage, ...]
+    violations: tuple[Violation, ...]
+    shared: tuple[SharedCandidate, ...]
+    app_placements: tuple[AppPlacement, ...]
+    count_scores: tuple[CountScore, ...]
+    count_reason: str
+    dependencies: tuple[ServiceDependency, ...]
+    interfaces: tuple[Interface, ...]
+
+    def partition(self) -> dict[str, str]:
+        """Unit node id -> service name (the team's partition form)."""
+        return dict(self.placement)
+
+    def table_owner(self) -> dict[str, str]:
+        """Table node id (``table:<name>``) -> owning service."""
+        return {f"table:{usage.table}": usage.owner for usage in self.tables}
+
+
+def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
+    """Run the boundary steps on a project graph; pure and deterministic."""
+    graph = project.graph
+    shared = shared_apps(graph, find_shared_modules(graph))
+    weights = config.weights
+    projected = project_units(graph, (n for s in shared for n in s.nodes), weights["contains"],
+                              project.transactions, weights["transaction"], weights["same-app"],
+                              weights["same-module"])
+    hubs = find_hubs(graph, projected)
+    followers = follower_units(graph, projected.nodes)
+    is_data = {n: _is_data(graph, n) for n in projected.nodes}
+    core = projected.subgraph(sorted(set(projected.nodes) - set(hubs) - set(followers))).copy()
+    partition = choose_partition(core, is_data, services or config.services, config.seed)
+    assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+    assignment = attach(projected, assignment, (*hubs, *followers))
+    canon = _canonical(graph)
+    hub_set = set(hubs)  # a seeder's atomic block says nothing about which data belong together
+    transactions = [t for t in project.transactions if t.unit not in hub_set]
+    assignment = refine_transactions(assignment, transactions, canon)
+    assignment = absorb_dataless(projected, assignment, is_data)
+    assignment, pinned = apply_constraints(assignment, graph, config)
+    assignment, owners = assign_owners(graph, assignment, canon, pinned)
+    assignment = absorb_dataless(projected, assignment, is_data, keep=pinned)
+    clusters = clusters_of(assignment)
+    names = name_clusters(clusters, graph, pinned, dict(config.names))
+    if len(set(names)) != len(names):
+        raise ConfigError("[tool.demonolith] names: two services would get the same name")
+    service_of = {unit: names[c] for unit, c in assignment.items()}
+    owner_of = {table: names[c] for table, c in owners.items()}
+    place = _placer(graph, service_of, owner_of)
+    violations = find_violations(graph, place, project.transactions)
+    return Proposal(
+        placement=tuple(sorted((u, s) for u, s in service_of.items()
+                               if graph.nodes[u].get("kind") in PLACED_KINDS)),
+        services=_services(graph, clusters, names, owner_of, place, projected),
+        tables=_tables(graph, owner_of, place),
+        violations=violations,
+        shared=_shared(graph, shared, place),
+        app_placements=app_placements(graph, service_of),
+        count_scores=partition.scores,
+        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters)),
+        dependencies=dependencies(graph, place),
+        interfaces=interfaces(graph, place),
+    )
+
+
+def _final_reason(reason: str, clustered: int, final: int) -> str:
+    if clustered == final:
+        return reason
+    return f"{reason}; {final} after the data-aware refinement and the constraints"
+
+
+def _is_data(graph: nx.MultiDiGraph, node: str) -> bool:
+    attrs = graph.nodes[node]
+    return attrs.get("kind") == "table" or (attrs.get("kind") == "model" and not attrs.get("abstract"))
+
+
+def _canonical(graph: nx.MultiDiGraph) -> Callable[[str], str | None]:
+    return lambda node: canonical_id(graph, node) if node in graph else None
+
+
+def _placer(
+    graph: nx.MultiDiGraph, service_of: Mapping[str, str], owner_of: Mapping[str, str]
+) -> Callable[[str], str | None]:
+    def place(node: str) -> str | None:
+        if node in owner_of:
+            return owner_of[node]
+        if node in service_of:
+            return service_of[node]
+        unit = canonical_id(graph, node) if node in graph else None
+        return service_of.get(unit) if unit is not None else None
+    return place
+
+
+def _services(
+    graph: nx.MultiDiGraph, clusters: Iterable[tuple[str, ...]], names: list[str],
+    owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: nx.Graph,
+) -> tuple[Service, ...]:
+    routes: dict[str, list[str]] = defaultdict(list)
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") == "route" and place(node) is not None:
+            routes[str(place(node))].append(str(attrs.get("pattern", node[len("route:"):])))
+    result = []
+    for cluster, name in zip(clusters, names, strict=True):
+        units = [u for u in cluster if graph.nodes[u].get("kind") in PLACED_KINDS]
+        code = [u for u in units if graph.nodes[u].get("kind") != "module"]
+        modules = {str(graph.nodes[u]["module"]) for u in units if graph.nodes[u].get("module")}
+        apps = Counter(graph.nodes[u].get("app", "") for u in units if graph.nodes[u].get("app"))
+        models = sorted(str(graph.nodes[u]["label"]) for u in units if graph.nodes[u].get("kind") == "model")
+        result.append(Service(
+            name=name,
+            apps=tuple(sorted(apps, key=lambda a: (-apps[a], a))),
+            modules=tuple(sorted(modules)),
+            units=tuple(sorted(code)),
+            models=tuple(models),
+            tables=tuple(sorted(t[len("table:"):] for t, s in owner_of.items() if s == name)),
+            routes=tuple(sorted(routes.get(name, []))),
+            lines=sum(int(graph.nodes[u].get("lines", 0)) for u in code),
+            rationale=_rationale(cluster, models, apps, projected),
+            module_code=tuple(sorted(str(graph.nodes[u]["module"]) for u in units
+                                     if graph.nodes[u].get("kind") == "module")),
+        ))
+    return tuple(sorted(result, key=lambda s: s.name))
+
+
+def _rationale(cluster: tuple[str, ...], models: list[str], apps: Counter[str], projected: nx.Graph) -> str:
+    members = set(cluster)
+    inside = outside = 0.0
+    for unit in cluster:
+        if unit in projected:
+            for neighbour, attrs in projected[unit].items():
+                if neighbour in members:
+                    inside += attrs["weight"] / 2
+                else:
+                    outside += attrs["weight"]
+    share = inside / (inside + outside) if inside + outside else 1.0
+    around = ", ".join(models[:4]) + (" ..." if len(models) > 4 else "") if models else "no models"
+    origin = ", ".join(sorted(apps, key=lambda a: (-apps[a], a))[:3]) or "the project"
+    return (f"{len(cluster)} units from {origin} around {around}; "
+            f"{share:.0%} of their weighted coupling stays inside.")
+
+
+def _tables(
+    graph: nx.MultiDiGraph, owner_of: Mapping[str, str], place: Callable[[str], str | None]
+) -> tuple[TableUsage, ...]:
+    result = []
+    for table, owner in sorted(owner_of.items()):
+        model = graph.nodes[table].get("model")
+        label = graph.nodes[model].get("label") if model in graph else None
+        readers, writers = table_users(graph, table, place)
+        result.append(TableUsage(table[len("table:"):], owner, label, readers, writers))
+    return tuple(result)
+
+
+def _shared(
+    graph: nx.MultiDiGraph, shared: Iterable[SharedModule], place: Callable[[str], str | None]
+) -> tuple[SharedCandidate, ...]:
+    result = []
+    for module in shared:
+        users = {place(source) for node in module.nodes for source, _ in graph.in_edges(node)}
+        services = tuple(sorted(s for s in users if s is not None))
+        reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
+                  "depends on none of them: publish it as a library instead of placing it in one service")
+        result.append(SharedCandidate(module.module, services, reason))
+    return tuple(result)
+
+
+def app_placements(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tuple[AppPlacement, ...]:
+    """Explain, for every Django app, whether it was kept whole, split or merged with others."""
+    by_app: dict[str, Counter[str]] = defaultdict(Counter)
+    apps_in: dict[str, Counter[str]] = defaultdict(Counter)
+    for unit, service in service_of.items():
+        attrs = graph.nodes[unit]
+        if attrs.get("app") and attrs.get("kind") in PLACED_KINDS:
+            weight = 5 if attrs.get("kind") == "model" else 1
+            by_app[attrs["app"]][service] += weight
+            apps_in[service][attrs["app"]] += weight
+    return tuple(_placement(app, by_app[app], apps_in) for app in sorted(by_app))
+
+
+def _placement(app: str, services: Counter[str], apps_in: Mapping[str, Counter[str]]) -> AppPlacement:
+    total = sum(services.values())
+    main = min(services, key=lambda s: (-services[s], s))
+    major = sorted(s for s, w in services.items() if w >= SPLIT_SHARE * total)
+    if len(major) > 1:
+        parts = ", ".join(f"{s} {services[s] / total:.0%}" for s in major)
+        return AppPlacement(app, tuple(major), "split",
+                            f"{app} mixes domains whose code and data are coupled apart: {parts}.")
+    others = sorted(a for a, w in apps_in[main].items() if a != app and w >= SPLIT_SHARE * apps_in[main][app])
+    if others:
+        return AppPlacement(app, (main,), "merged",
+                            f"{app} is coupled to {', '.join(others)} more than to the rest: "
+                            f"they form one service, {main}.")
+    return AppPlacement(app, (main,), "kept", f"{app} is cohesive and forms (most of) {main}.")
+
+
+def dependencies(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tuple[ServiceDependency, ...]:
+    """Aggregate the edges between services: weight and kinds, for the service map."""
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for source, target, attrs in graph.edges(data=True):
+        a, b = place(source), place(target)
+        if a is not None and b is not None and a != b:
+            weights[(a, b)] += float(attrs.get("weight", 0.0))
+            kinds[(a, b)].add(str(attrs.get("kind")))
+    return tuple(ServiceDependency(a, b, round(w, 3), tuple(sorted(kinds[(a, b)])))
+                 for (a, b), w in sorted(weights.items()))
+
+
+def interfaces(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tuple[Interface, ...]:
+    """What each service must expose: units (or models, for tables) used from another service."""
+    used: dict[str, set[str]] = defaultdict(set)
+    where: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    writes: set[str] = set()
+    for source, target, attrs in graph.edges(data=True):
+        a, b = place(source), place(target)
+        if a is None or b is None or a == b or attrs.get("kind") in ("co-change", "same-author"):
+            continue
+        unit = canonical_id(graph, target)
+        if unit is None or graph.nodes[unit].get("kind") == "module":
+            continue
+        used[unit].add(a)
+        where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
+        if attrs.get("kind") in ("orm-write", "sql-write"):
+            writes.add(unit)
+    result = []
+    for unit in sorted(used):
+        provider = place(unit)
+        kind = str(graph.nodes[unit].get("kind"))
+        if provider is None:
+            continue
+        result.append(Interface(provider, short(graph, unit) if kind == "model" else unit,
+                                kind if kind in ("function", "class", "model") else "class",
+                                tuple(sorted(used[unit])),
+                                tuple(Location(p, n) for p, n in sorted(where[unit])),
+                                read_only=unit not in writes))
+    return tuple(result)

@@ -1,0 +1,39 @@
+"""The discovery part of ``[tool.demonolith]`` (pyproject.toml or demonolith.toml): ``exclude``
+(glob patterns on paths relative to the root) and ``include_migrations`` (default true)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from analyzer.discover import DiscoverOptions
+from analyzer.errors import ConfigError
+
+
+def read_tool_table(root: Path) -> tuple[dict[str, Any], str | None]:
+    """``[tool.demonolith]`` of pyproject.toml, or the top of demonolith.toml; and the file name."""
+    for name, nested in (("demonolith.toml", False), ("pyproject.toml", True)):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from exc
+        table = document.get("tool", {}).get("demonolith") if nested else document
+        if isinstance(table, dict):
+            return table, name
+    return {}, None
+
+
+def discover_options(root: Path, extra_excludes: tuple[str, ...] = ()) -> DiscoverOptions:
+    """The discovery options the project configures, plus ``extra_excludes``."""
+    table, source = read_tool_table(root)
+    excludes = table.get("exclude", [])
+    if not isinstance(excludes, list) or not all(isinstance(e, str) for e in excludes):
+        raise ConfigError(f"{source}: tool.demonolith.exclude must be a list of glob strings")
+    migrations = table.get("include_migrations", True)
+    if not isinstance(migrations, bool):
+        raise ConfigError(f"{source}: tool.demonolith.include_migrations must be true or false")
+    return DiscoverOptions(excludes=tuple(excludes) + extra_excludes, include_migrations=migrations)

@@ -1,0 +1,144 @@
+"""Django model classes: fields, relations, managers and ``Meta`` read from a class body.
+
+Whether a class really is a model is decided by the project pass (its bases may live in another
+module); here every class that looks like one becomes a :class:`ModelCandidate`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from analyzer.facts.django_names import AUTH_USER_SETTING, GET_USER_MODEL, RELATION_FIELDS
+from analyzer.facts.names import NameTable
+from analyzer.model.facts import FieldFact, ModelCandidate
+
+_META_KEYS = ("db_table", "abstract", "proxy", "app_label")
+
+
+def model_candidate(
+    node: ast.ClassDef, qualname: str, bases: tuple[str, ...], table: NameTable, path: str
+) -> ModelCandidate | None:
+    """The model facts of class ``node``, or None when its body holds nothing model-like."""
+    fields: list[FieldFact] = []
+    managers: list[str] = []
+    meta: dict[str, object] = {}
+    for statement in node.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
+            meta = _meta(statement)
+            continue
+        name, value = _assignment(statement)
+        if name is None or not isinstance(value, ast.Call):
+            continue
+        kind = _call_kind(value, table)
+        if kind == "field":
+            fields.append(field_fact(name, value, table, statement.lineno))
+        elif kind == "manager":
+            managers.append(name)
+    if not fields and not meta and not managers and "django.db.models.Model" not in bases:
+        return None
+    return ModelCandidate(
+        qualname=qualname,
+        name=node.name,
+        module=table.module,
+        bases=bases,
+        fields=tuple(fields),
+        managers=tuple(managers),
+        db_table=_str_or_none(meta.get("db_table")),
+        app_label=_str_or_none(meta.get("app_label")),
+        abstract=meta.get("abstract") is True,
+        proxy=meta.get("proxy") is True,
+        path=path,
+        line=node.lineno,
+        end_line=node.end_lineno or node.lineno,
+    )
+
+
+def field_fact(name: str, call: ast.Call, table: NameTable, line: int) -> FieldFact:
+    """One field assignment ``name = models.X(...)`` as a :class:`FieldFact`."""
+    field_type = table.qualify(call.func) or "?"
+    relation = RELATION_FIELDS.get(field_type) or _relation_by_name(field_type)
+    keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    target_node = call.args[0] if call.args else keywords.get("to")
+    target = _model_reference(target_node, table) if relation else None
+    through = _model_reference(keywords.get("through"), table) if relation == "m2m" else None
+    column = _str_or_none(_constant(keywords.get("db_column")))
+    if column is None and relation in ("fk", "o2o"):
+        column = f"{name}_id"
+    elif column is None and relation is None:
+        column = name
+    return FieldFact(
+        name=name,
+        field_type=field_type,
+        relation=relation,
+        target=target,
+        through=through,
+        related_name=_str_or_none(_constant(keywords.get("related_name"))),
+        line=line,
+        column=column,
+    )
+
+
+def _relation_by_name(field_type: str) -> str | None:
+    last = field_type.rsplit(".", 1)[-1]
+    if last.endswith("ForeignKey") or last == "ParentalKey":
+        return "fk"
+    if last.endswith("OneToOneField"):
+        return "o2o"
+    if last.endswith("ManyToManyField"):
+        return "m2m"
+    return None
+
+
+def _model_reference(node: ast.expr | None, table: NameTable) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call) and table.qualify(node.func) in GET_USER_MODEL:
+        return AUTH_USER_SETTING
+    return table.qualify(node)
+
+
+def _call_kind(call: ast.Call, table: NameTable) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Call):  # Manager.from_queryset(QS)()
+        return "manager" if _last_name(func.func).endswith("from_queryset") else None
+    last = _last_name(func)
+    qualified = table.qualify(func) or ""
+    if last == "as_manager" or (last.endswith("Manager") and last != "TaggableManager"):
+        return "manager"
+    if qualified in RELATION_FIELDS or last.endswith(("Field", "ForeignKey", "Key")):
+        return "field"
+    return None
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        return (target.id if isinstance(target, ast.Name) else None), statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None
+
+
+def _meta(node: ast.ClassDef) -> dict[str, object]:
+    meta: dict[str, object] = {}
+    for statement in node.body:
+        name, value = _assignment(statement)
+        if name in _META_KEYS and value is not None:
+            meta[name] = _constant(value)
+    return meta
+
+
+def _constant(node: ast.expr | None) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None

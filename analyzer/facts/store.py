@@ -1,0 +1,165 @@
+"""Accumulates the facts of one module during the walk and freezes them into ``ModuleFacts``."""
+
+from __future__ import annotations
+
+import ast
+from typing import TypeVar
+
+from analyzer.facts.orm import access_of
+from analyzer.model.facts import (
+    AtomicBlock,
+    CommandFact,
+    Definition,
+    ImportFact,
+    ModelCandidate,
+    ModuleFacts,
+    OrmQuery,
+    Reference,
+    SignalDefinition,
+    SignalReceiver,
+    SignalSend,
+    SourceWarning,
+    SqlSite,
+    TaskFact,
+    UrlPattern,
+)
+from analyzer.sql import tables_in_sql
+
+T = TypeVar("T")
+
+
+class FactStore:
+    """Mutable lists of facts for one module; :meth:`freeze` returns the sorted ``ModuleFacts``."""
+
+    def __init__(self, module: str, path: str, dialect: str | None = None) -> None:
+        self.module = module
+        self.path = path
+        self.dialect = dialect
+        self.imports: list[ImportFact] = []
+        self.definitions: list[Definition] = []
+        self.references: dict[tuple[str, str, str], list[int]] = {}
+        self.resolved: dict[tuple[str, str, str], bool] = {}
+        self.model_candidates: list[ModelCandidate] = []
+        self.orm: list[OrmQuery] = []
+        self.url_patterns: list[UrlPattern] = []
+        self.signal_receivers: list[SignalReceiver] = []
+        self.signal_definitions: list[SignalDefinition] = []
+        self.signal_sends: list[SignalSend] = []
+        self.atomic_blocks: list[AtomicBlock] = []
+        self.tasks: list[TaskFact] = []
+        self.commands: list[CommandFact] = []
+        self.sql: list[SqlSite] = []
+        self.warnings: list[SourceWarning] = []
+        self.calls: list[str] = []
+        self.url_namespace: str | None = None
+
+    def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
+        """Count one use of ``target`` in ``scope``; the first line is kept."""
+        key = (scope, target, kind)
+        entry = self.references.get(key)
+        if entry is None:
+            self.references[key] = [1, line]
+            self.resolved[key] = resolved
+        else:
+            entry[0] += 1
+
+    def import_(self, scope: str, local: str, target: str, level: int, line: int) -> None:
+        """Record an import binding."""
+        self.imports.append(ImportFact(scope, local, target, level, self.path, line))
+
+    def definition(
+        self, qualname: str, kind: str, bases: tuple[str, ...], decorators: tuple[str, ...],
+        node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef,
+    ) -> None:
+        """Record a class, function or method."""
+        end = node.end_lineno or node.lineno
+        self.definitions.append(
+            Definition(qualname, kind, bases, decorators, self.path, node.lineno, end)
+        )
+
+    def orm_query(
+        self, scope: str, model: str, manager: str, methods: tuple[str, ...],
+        lookups: tuple[str, ...], line: int,
+    ) -> None:
+        """Record an ORM use; reads and writes are told apart by the methods."""
+        access = access_of(methods)
+        self.orm.append(OrmQuery(scope, model, manager, methods, access, lookups, self.path, line))
+
+    def signal_definition(self, qualname: str, line: int) -> None:
+        """Record ``name = Signal()``."""
+        self.signal_definitions.append(SignalDefinition(qualname, self.path, line))
+
+    def signal_send(self, signal: str, sender: str | None, scope: str, line: int) -> None:
+        """Record ``signal.send(sender=...)``."""
+        self.signal_sends.append(SignalSend(signal, sender, scope, self.path, line))
+
+    def router_include(self, container: str, router: str, line: int) -> None:
+        """``urlpatterns += router.urls``: an include of the router's registrations."""
+        self.url_patterns.append(
+            UrlPattern(self.module, container, "include", "", None, "include", router, None, None,
+                       self.path, line)
+        )
+
+    def sql_site(self, scope: str, origin: str, text: str, partial: bool, line: int) -> None:
+        """Parse one SQL text and record the tables; unparseable SQL also becomes a warning."""
+        tables = tables_in_sql(text, self.dialect)
+        site = SqlSite(scope, origin, text, partial, tables.error is None, tables.tables_read,
+                       tables.tables_written, tables.joins, self.path, line)
+        self.sql.append(site)
+        if tables.error is not None and not partial:
+            sql_line = line + tables.error_line - 1
+            self.warnings.append(
+                SourceWarning(self.path, sql_line, "sql", f"SQL not parsed: {tables.error}")
+            )
+
+    def atomic_block(
+        self, kind: str, scope: str, line: int, end_line: int, orm_start: int, sql_start: int,
+        calls_start: int,
+    ) -> None:
+        """Close an atomic block: the writes, SQL writes and calls recorded since it opened."""
+        written = sorted({q.model for q in self.orm[orm_start:] if q.access == "write"})
+        tables = sorted({t for s in self.sql[sql_start:] for t in s.tables_written})
+        calls = sorted(set(self.calls[calls_start:]))
+        self.atomic_blocks.append(
+            AtomicBlock(scope, kind, tuple(written), tuple(calls), tuple(tables), self.path,
+                        line, end_line)
+        )
+
+    def freeze(self, is_package: bool, lines: int, extra: tuple[SourceWarning, ...] = ()) -> ModuleFacts:
+        """The sorted, immutable facts of the module."""
+        references = [
+            Reference(scope, target, kind, self.resolved[(scope, target, kind)], count, self.path,
+                      line)
+            for (scope, target, kind), (count, line) in self.references.items()
+        ]
+        return ModuleFacts(
+            path=self.path,
+            module=self.module,
+            is_package=is_package,
+            lines=lines,
+            imports=_sorted(self.imports),
+            definitions=_sorted(self.definitions),
+            references=tuple(sorted(references, key=lambda r: (r.line, r.scope, r.target, r.kind))),
+            model_candidates=_sorted(self.model_candidates),
+            orm=_sorted(self.orm),
+            url_patterns=tuple(self.url_patterns),
+            url_namespace=self.url_namespace,
+            signal_receivers=_sorted(self.signal_receivers),
+            signal_definitions=_sorted(self.signal_definitions),
+            signal_sends=_sorted(self.signal_sends),
+            atomic_blocks=_sorted(self.atomic_blocks),
+            tasks=_sorted(self.tasks),
+            commands=_sorted(self.commands),
+            sql=_sorted(self.sql),
+            warnings=tuple(sorted((*extra, *self.warnings), key=lambda w: (w.line, w.code))),
+        )
+
+
+def _sorted(items: list[T]) -> tuple[T, ...]:
+    """Stable sort by line: ties keep the walk order, which is deterministic."""
+    return tuple(sorted(items, key=_line_key))
+
+
+def _line_key(item: object) -> int:
+    line = getattr(item, "line", 0)
+    return line if isinstance(line, int) else 0

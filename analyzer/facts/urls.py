@@ -1,0 +1,112 @@
+"""URL patterns: ``path``/``re_path``/``url`` calls, ``include`` targets, DRF router registrations.
+
+Each call becomes a :class:`UrlPattern` in its container (the module-level list it is assigned
+to, or the enclosing function); the project pass follows ``include`` chains from the root URLconf.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from analyzer.facts.django_names import INCLUDE
+from analyzer.facts.names import NameTable
+from analyzer.model.facts import UrlPattern
+
+
+def url_pattern(
+    call: ast.Call, kind: str, table: NameTable, container: str, path: str
+) -> tuple[UrlPattern, str | None]:
+    """The pattern of ``path(route, view, name=...)``; also the inline include's container name."""
+    route = _string(call.args[0]) if call.args else _string(_keyword(call, "route"))
+    view_node = call.args[1] if len(call.args) > 1 else _keyword(call, "view")
+    name_node = call.args[3] if len(call.args) > 3 else _keyword(call, "name")
+    inline = f"{container}@{call.lineno}"
+    view, view_kind, include, namespace = _view(view_node, table, inline)
+    pattern = UrlPattern(
+        module=table.module,
+        container=container,
+        kind="include" if view_kind == "include" else kind,
+        route=route if route is not None else "<?>",
+        view=view,
+        view_kind=view_kind,
+        include=include,
+        namespace=namespace,
+        name=_string(name_node),
+        path=path,
+        line=call.lineno,
+    )
+    has_inline = include is not None and include.endswith(inline)
+    return pattern, (inline if has_inline else None)
+
+
+def router_pattern(call: ast.Call, router: str, table: NameTable, path: str) -> UrlPattern | None:
+    """``router.register(r"prefix", ViewSet, basename=...)`` as a router pattern."""
+    if len(call.args) < 2:
+        return None
+    prefix = _string(call.args[0])
+    viewset = table.qualify(call.args[1])
+    return UrlPattern(
+        module=table.module,
+        container=router,
+        kind="router",
+        route=(prefix or "<?>").strip("^$"),
+        view=viewset,
+        view_kind="viewset",
+        include=None,
+        namespace=None,
+        name=_string(_keyword(call, "basename")),
+        path=path,
+        line=call.lineno,
+    )
+
+
+def _view(
+    node: ast.expr | None, table: NameTable, inline: str
+) -> tuple[str | None, str, str | None, str | None]:
+    """(view, view_kind, include, namespace) of a pattern's view argument."""
+    if node is None:
+        return None, "unknown", None, None
+    if isinstance(node, ast.Call):
+        func = table.qualify(node.func)
+        if func in INCLUDE:
+            include, namespace = _include(node, table, inline)
+            return None, "include", include, namespace
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+            kind = "viewset" if node.args else "class"
+            return table.qualify(node.func.value), kind, None, None
+        if node.args:  # a decorator applied in place: login_required(views.home)
+            return _view(node.args[0], table, inline)
+        return func, "unknown", None, None
+    view = table.qualify(node)
+    if view is None:
+        return None, "unknown", None, None
+    last = view.rsplit(".", 1)[-1]
+    return view, ("class" if last[:1].isupper() else "function"), None, None
+
+
+def _include(call: ast.Call, table: NameTable, inline: str) -> tuple[str | None, str | None]:
+    namespace = _string(_keyword(call, "namespace"))
+    target = call.args[0] if call.args else None
+    if isinstance(target, ast.Tuple) and target.elts:
+        if len(target.elts) > 1:
+            namespace = namespace or _string(target.elts[1])
+        target = target.elts[0]
+    if isinstance(target, ast.List):
+        return f"{table.module}.{inline}", namespace
+    if target is None:
+        return None, namespace
+    text = _string(target)
+    return (text if text is not None else table.qualify(target)), namespace
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None

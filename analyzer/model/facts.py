@@ -1,0 +1,343 @@
+"""The facts domain: what one file says (``ModuleFacts``) and what the project says (``ProjectFacts``).
+
+Every fact is a frozen dataclass carrying ``path`` (relative to the analysed root, POSIX
+separators) and ``line``, and ``scope``: the qualified name of the function, method or class
+that encloses it (the module name at module level), so the graph can attach it to its unit.
+Qualified names are resolved through each module's imports (``django.db.models.ForeignKey``);
+a name static analysis cannot resolve is kept as written and flagged ``resolved=False``.
+Models are named by label, ``"app_label.ModelName"``, as Django does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from analyzer.model.json_form import from_json, to_json
+
+FACTS_SCHEMA_VERSION = 1
+
+
+class JsonMixin:
+    """Adds ``to_json()`` and ``from_json()`` to a fact, through the generic converter."""
+
+    __slots__ = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """This fact as a JSON-ready dict (fields in declaration order)."""
+        result = to_json(self)
+        assert isinstance(result, dict)
+        return result
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        """Rebuild a fact from :meth:`to_json` output; raises AnalysisFileError on bad input."""
+        return from_json(cls, data)
+
+
+@dataclass(frozen=True)
+class SourceWarning(JsonMixin):
+    """A file, or a part of one, that could not be read; the analysis went on without it."""
+
+    path: str
+    line: int
+    code: str  # short machine-readable kind: decode, syntax, nul-bytes, sql, too-large, ...
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportFact(JsonMixin):
+    """``import a.b as c`` / ``from .x import y``: ``local`` names ``target`` inside ``scope``."""
+
+    scope: str
+    local: str  # name bound in the module ("*" for a star import)
+    target: str  # absolute qualified name imported
+    level: int  # 0 absolute, >0 relative
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Definition(JsonMixin):
+    """A class, function or method, with its bases and decorators as qualified names."""
+
+    qualname: str
+    kind: str  # class | function | method
+    bases: tuple[str, ...]
+    decorators: tuple[str, ...]
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Reference(JsonMixin):
+    """``scope`` calls or names ``target``; repeated uses in one scope are counted, first line kept."""
+
+    scope: str
+    target: str
+    kind: str  # call | ref
+    resolved: bool
+    count: int
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FieldFact(JsonMixin):
+    """A model field; for relations ``target`` is as written, resolved to a label by the project."""
+
+    name: str
+    field_type: str  # qualified name of the field class
+    relation: str | None  # fk | o2o | m2m | None
+    target: str | None  # "app.Model", "Model", "self", a qualname, or "settings.AUTH_USER_MODEL"
+    through: str | None
+    related_name: str | None
+    line: int
+    column: str | None = None  # db column: "customer_id" for a ForeignKey "customer"
+    target_label: str | None = None  # resolved by the project pass: "app_label.Model"
+    through_label: str | None = None
+    m2m_table: str | None = None  # auto-created join table of a ManyToManyField
+    inherited_from: str | None = None  # abstract parent label the field comes from
+
+
+@dataclass(frozen=True)
+class ModelCandidate(JsonMixin):
+    """A class whose body looks like a Django model; the project pass decides whether it is one."""
+
+    qualname: str
+    name: str
+    module: str
+    bases: tuple[str, ...]
+    fields: tuple[FieldFact, ...]
+    managers: tuple[str, ...]
+    db_table: str | None
+    app_label: str | None
+    abstract: bool
+    proxy: bool
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class OrmQuery(JsonMixin):
+    """One ORM use: ``Model.objects.filter(a__b=1).update(...)`` or ``instance.save()``."""
+
+    scope: str
+    model: str  # qualified name at file level, "app_label.Model" after the project pass
+    manager: str  # objects, a custom manager, or "instance"
+    methods: tuple[str, ...]  # the chain, outermost last
+    access: str  # read | write
+    lookups: tuple[str, ...]  # "customer__email", select_related/prefetch paths, F/Q paths
+    path: str
+    line: int
+    related: tuple[str, ...] = ()  # models the lookups traverse, labels (project pass)
+
+
+@dataclass(frozen=True)
+class UrlPattern(JsonMixin):
+    """``path``/``re_path``/``url``/``include`` call; ``container`` is the list or function holding it."""
+
+    module: str
+    container: str  # "urlpatterns", another module-level name, or the enclosing function qualname
+    kind: str  # path | re_path | url | include | router
+    route: str
+    view: str | None  # qualified view name (function, class, viewset)
+    view_kind: str  # function | class | viewset | include | unknown
+    include: str | None  # included module, or "module.name" of a list / router
+    namespace: str | None
+    name: str | None
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SignalReceiver(JsonMixin):
+    """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
+
+    signal: str
+    receiver: str
+    sender: str | None  # qualname at file level, "app_label.Model" after the project pass
+    kind: str  # receiver | connect
+    scope: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SignalDefinition(JsonMixin):
+    """A custom signal: ``order_paid = Signal()``."""
+
+    qualname: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SignalSend(JsonMixin):
+    """``signal.send(sender=...)`` / ``send_robust``."""
+
+    signal: str
+    sender: str | None
+    scope: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AtomicBlock(JsonMixin):
+    """A ``transaction.atomic`` block (``with`` or decorator) and what runs inside it."""
+
+    scope: str
+    kind: str  # with | decorator
+    models_written: tuple[str, ...]  # direct writes; the project pass adds those one call deep
+    calls: tuple[str, ...]
+    sql_tables_written: tuple[str, ...]
+    path: str
+    line: int
+    end_line: int
+    models_written_via_calls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskFact(JsonMixin):
+    """A background task function (Celery ``shared_task``/``app.task``, dramatiq, huey, rq...)."""
+
+    qualname: str
+    decorator: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CommandFact(JsonMixin):
+    """A Django management command: ``<app>/management/commands/<name>.py`` class ``Command``."""
+
+    name: str
+    qualname: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SqlSite(JsonMixin):
+    """Raw SQL reaching the database, parsed with sqlglot into the tables it touches."""
+
+    scope: str
+    origin: str  # execute | executemany | raw | RawSQL | extra | RunSQL | sql-file
+    sql: str  # the text parsed, placeholders in place of expressions
+    partial: bool  # built with f-string / % / + / .format from non-constant parts
+    parsed: bool
+    tables_read: tuple[str, ...]
+    tables_written: tuple[str, ...]
+    joins: tuple[tuple[str, str], ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ModuleFacts(JsonMixin):
+    """Everything one source file says, from :func:`analyzer.facts.extract_module_facts`."""
+
+    path: str
+    module: str
+    is_package: bool
+    lines: int
+    imports: tuple[ImportFact, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
+    model_candidates: tuple[ModelCandidate, ...] = ()
+    orm: tuple[OrmQuery, ...] = ()
+    url_patterns: tuple[UrlPattern, ...] = ()
+    url_namespace: str | None = None
+    signal_receivers: tuple[SignalReceiver, ...] = ()
+    signal_definitions: tuple[SignalDefinition, ...] = ()
+    signal_sends: tuple[SignalSend, ...] = ()
+    atomic_blocks: tuple[AtomicBlock, ...] = ()
+    tasks: tuple[TaskFact, ...] = ()
+    commands: tuple[CommandFact, ...] = ()
+    sql: tuple[SqlSite, ...] = ()
+    warnings: tuple[SourceWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class SettingsFacts(JsonMixin):
+    """The Django settings module, read statically (never imported)."""
+
+    module: str | None
+    path: str | None
+    installed_apps: tuple[str, ...]
+    database_engine: str | None
+    sql_dialect: str | None
+    auth_user_model: str
+    root_urlconf: str | None
+
+
+@dataclass(frozen=True)
+class AppFact(JsonMixin):
+    """A project Django app: its label, dotted name and directory."""
+
+    label: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ModelFact(JsonMixin):
+    """A Django model after the project pass: label, table, relations resolved, inheritance."""
+
+    name: str
+    label: str  # "app_label.Name"
+    qualname: str
+    module: str
+    app_label: str
+    db_table: str
+    abstract: bool
+    proxy: bool
+    parents: tuple[str, ...]  # concrete model parents (multi-table inheritance), labels
+    abstract_parents: tuple[str, ...]
+    fields: tuple[FieldFact, ...]
+    managers: tuple[str, ...]
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class RouteFact(JsonMixin):
+    """A URL route after following ``include`` chains from the root URLconf."""
+
+    route: str  # full route as Django would match it ("orders/<int:pk>/")
+    view: str | None
+    view_kind: str
+    name: str | None  # namespaced name ("orders:detail")
+    urlconf: str  # module that declares the last pattern
+    reachable: bool  # False when no root URLconf includes it (route is then the local pattern)
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ProjectFacts(JsonMixin):
+    """All facts of a project: per-module facts plus the project-level resolution."""
+
+    schema_version: int
+    tool_version: str
+    settings: SettingsFacts
+    apps: tuple[AppFact, ...]
+    models: tuple[ModelFact, ...]
+    routes: tuple[RouteFact, ...]
+    orm: tuple[OrmQuery, ...]
+    signals: tuple[SignalReceiver, ...]
+    atomic_blocks: tuple[AtomicBlock, ...]
+    tasks: tuple[TaskFact, ...]
+    commands: tuple[CommandFact, ...]
+    sql: tuple[SqlSite, ...]
+    modules: tuple[ModuleFacts, ...]
+    warnings: tuple[SourceWarning, ...]
+    files: int = 0
+    lines: int = 0

@@ -1,0 +1,82 @@
+"""Service names a human would choose: the dominant app, else the central model, else the routes.
+
+Names depend only on what a cluster holds (never on cluster numbers), are unique, and respect the
+user's pins and renames. The cluster holding most of an app's models gets the app's name; another
+cluster mostly made of that app is named after its biggest model (``payments`` for Payment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+
+
+def snake(name: str) -> str:
+    """``OrderLine`` -> ``order_line``; keeps lowercase names as they are."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def plural(word: str) -> str:
+    """A naive English plural for service names: category -> categories, order -> orders."""
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, float]:
+    """A model counts 10 (plus a little per relation pointing at it), another unit 1: data decides."""
+    weights: dict[str, float] = {}
+    for unit in cluster:
+        attrs = graph.nodes[unit]
+        app = attrs.get("app", "")
+        if app:
+            is_model = attrs.get("kind") == "model"
+            weights[app] = weights.get(app, 0.0) + (10 + graph.in_degree(unit) / 1000 if is_model else 1)
+    return weights
+
+
+def _candidates(cluster: Sequence[str], graph: nx.MultiDiGraph) -> list[str]:
+    apps = _app_weights(cluster, graph)
+    names = [snake(app) for app in sorted(apps, key=lambda a: (-apps[a], a))]
+    models = sorted((u for u in cluster if graph.nodes[u].get("kind") == "model"
+                     and not graph.nodes[u].get("abstract")),
+                    key=lambda u: (-graph.degree(u), u))
+    names += [plural(snake(u.rsplit(".", 1)[-1])) for u in models]
+    return names or ["service"]
+
+
+def name_clusters(
+    clusters: Sequence[Sequence[str]], graph: nx.MultiDiGraph,
+    pinned: Mapping[str, str] | None = None, renames: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Return one unique name per cluster (same order as ``clusters``)."""
+    pinned = pinned or {}
+    names: list[str | None] = [next((pinned[u] for u in c if u in pinned), None) for c in clusters]
+    taken = {n for n in names if n is not None}
+    order = sorted(range(len(clusters)), key=lambda i: _claim_key(clusters[i], graph))
+    for index in order:
+        if names[index] is None:
+            name = next((n for n in _candidates(clusters[index], graph) if n not in taken), None)
+            name = name or _numbered(_candidates(clusters[index], graph)[0], taken)
+            names[index] = name
+            taken.add(name)
+    result = [n for n in names if n is not None]
+    return [(renames or {}).get(n, n) for n in result]
+
+
+def _claim_key(cluster: Sequence[str], graph: nx.MultiDiGraph) -> tuple[float, str]:
+    """Clusters holding more of their dominant app choose first; ties by content."""
+    apps = _app_weights(cluster, graph)
+    top = max(apps.values(), default=0)
+    return -top, min(cluster, default="")
+
+
+def _numbered(base: str, taken: set[str]) -> str:
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

@@ -1,0 +1,359 @@
+"""Deterministic community detection: the weighted unit graph -> clusters, with N chosen and scored.
+
+The units (classes, functions, models, module-level code, tables without a model) are projected
+onto an undirected weighted graph; tables follow their model and routes their view. Louvain
+(networkx, fixed seed) runs once on a copy whose nodes are integers in sorted-id order, so nothing
+depends on string hashing. Clusters that hold no data are folded into the cluster they are most
+tied to; then the clusters are merged greedily by modularity gain on the small quotient graph,
+which yields a score for every service count N at once: ``--services N`` picks one, the
+automatic choice takes the best score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from analyzer.graph import Transaction
+from analyzer.model.analysis import CountScore
+
+UNIT_KINDS = ("class", "function", "model", "module", "table")
+Assignment = dict[str, int]  # unit node id -> cluster number
+SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
+CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Clusters of unit ids (canonical order), the score of every N considered, and why this N."""
+
+    clusters: tuple[tuple[str, ...], ...]
+    scores: tuple[CountScore, ...]
+    reason: str
+
+
+def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """Return the unit a node is placed with: tables with their model, routes with their view."""
+    attrs = graph.nodes[node]
+    kind = attrs.get("kind")
+    if kind == "table" and attrs.get("model") in graph:
+        return str(attrs["model"])
+    if kind == "route":
+        views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+        return views[0] if views else None
+    return node if kind in UNIT_KINDS else None
+
+
+def project_units(
+    graph: nx.MultiDiGraph, excluded: Iterable[str] = (), contains_weight: float = 1.0,
+    transactions: Iterable[Transaction] = (), transaction_weight: float = 0.0, app_weight: float = 0.0,
+    module_weight: float = 0.0,
+) -> nx.Graph:
+    """Return the undirected weighted unit graph (sorted nodes and edges, summed weights).
+
+    Besides the graph's own edges, each unit is tied to its module node (``contains_weight``) and
+    the data written directly in one transaction are tied pairwise (``transaction_weight`` per unit)
+    and every module node to its app's models module (``app_weight``: the app is a hint, not a wall),
+    and the models defined in one module to each other (``module_weight`` per model: the files in
+    which developers grouped their models are strong evidence of cohesion).
+    """
+    skip = set(excluded)
+    canon = {n: canonical_id(graph, n) for n in graph.nodes}
+    units = sorted(n for n, c in canon.items() if c == n and n not in skip)
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for u, v, data in graph.edges(data=True):
+        cu, cv = canon[u], canon[v]
+        if cu is None or cv is None or cu == cv or cu in skip or cv in skip:
+            continue
+        assert isinstance(cu, str) and isinstance(cv, str)
+        weights[(cu, cv) if cu < cv else (cv, cu)] += float(data.get("weight", 1.0))
+    for unit in units:
+        module = f"module:{graph.nodes[unit].get('module', '')}"
+        if unit != module and module in graph and module not in skip and contains_weight > 0:
+            weights[(unit, module) if unit < module else (module, unit)] += contains_weight
+    for transaction in transactions:
+        written = sorted({c for w in transaction.writes
+                          if w.direct and (c := canon.get(w.table)) and c not in skip})
+        for i, a in enumerate(written):
+            for b in written[i + 1:]:
+                weights[(a, b)] += transaction_weight / (len(written) - 1)
+    for module, anchor in _app_anchors(graph, units).items():
+        weights[(module, anchor) if module < anchor else (anchor, module)] += app_weight
+    if module_weight > 0:
+        for pair, weight in _same_module_ties(graph, units, module_weight).items():
+            weights[pair] += weight
+    projected = nx.Graph()
+    projected.add_nodes_from(units)
+    projected.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()) if w > 0)
+    return projected
+
+
+def _same_module_ties(graph: nx.MultiDiGraph, units: list[str], weight: float) -> dict[tuple[str, str], float]:
+    """Tie the models of each module pairwise; each model's ties sum to ``weight``.
+
+    A module of k models gets a clique with ``weight / (k - 1)`` per pair, or a ring when k is
+    large (linear in k, each model still tied by ``weight`` in total), so a file of hundreds of
+    models costs no more than its models.
+    """
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for unit in units:
+        attrs = graph.nodes[unit]
+        if attrs.get("kind") == "model" and attrs.get("module"):
+            by_module[str(attrs["module"])].append(unit)
+    ties: dict[tuple[str, str], float] = defaultdict(float)
+    for models in by_module.values():
+        if len(models) <= CLIQUE_LIMIT:
+            pairs = [(a, b) for i, a in enumerate(models) for b in models[i + 1:]]
+            share = weight / (len(models) - 1) if len(models) > 1 else 0.0
+        else:
+            pairs = [(a, b) for a, b in zip(models, models[1:] + models[:1], strict=True)]
+            share = weight / 2
+        for a, b in pairs:
+            ties[(a, b) if a < b else (b, a)] += share
+    return ties
+
+
+def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
+    """Module node -> the module node of its app's first model (modules of model-less apps: none)."""
+    anchors: dict[str, str] = {}
+    for unit in units:
+        attrs = graph.nodes[unit]
+        if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
+            anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
+    unit_set = set(units)
+    return {u: anchors[graph.nodes[u]["app"]] for u in units
+            if graph.nodes[u].get("kind") == "module" and graph.nodes[u].get("app") in anchors
+            and anchors[graph.nodes[u]["app"]] != u and anchors[graph.nodes[u]["app"]] in unit_set}
+
+
+def louvain(projected: nx.Graph, resolution: float, seed: int) -> Assignment:
+    """Run seeded Louvain on an integer copy of ``projected``; return a canonical assignment."""
+    names = sorted(projected.nodes)
+    index = {name: i for i, name in enumerate(names)}
+    integer = nx.Graph()
+    integer.add_nodes_from(range(len(names)))
+    integer.add_weighted_edges_from(
+        sorted((index[u], index[v], w) for u, v, w in projected.edges(data="weight"))
+    )
+    communities = nx.community.louvain_communities(
+        integer, weight="weight", resolution=resolution, seed=seed
+    )
+    return renumber({names[i]: c for c, members in enumerate(communities) for i in members})
+
+
+def renumber(assignment: Mapping[str, int]) -> Assignment:
+    """Number clusters in the order of their smallest member id, so equal partitions are equal."""
+    first: dict[int, str] = {}
+    for node in sorted(assignment):
+        first.setdefault(assignment[node], node)
+    order = {cluster: i for i, cluster in enumerate(sorted(first, key=first.__getitem__))}
+    return {node: order[cluster] for node, cluster in sorted(assignment.items())}
+
+
+def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
+    """Return the clusters as sorted tuples, in cluster-number order."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(assignment):
+        groups[assignment[node]].append(node)
+    return tuple(tuple(groups[c]) for c in sorted(groups))
+
+
+def cluster_links(projected: nx.Graph, assignment: Mapping[str, int]) -> dict[tuple[int, int], float]:
+    """Return the summed edge weight between (and, for (c, c), inside) clusters."""
+    links: dict[tuple[int, int], float] = defaultdict(float)
+    for u, v, w in projected.edges(data="weight"):
+        a, b = sorted((assignment[u], assignment[v]))
+        links[(a, b)] += w
+    return dict(sorted(links.items()))
+
+
+def absorb_dataless(
+    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool],
+    keep: Iterable[str] = (),
+) -> Assignment:
+    """Fold every cluster without a model or table (or a unit of ``keep``) into its closest cluster.
+
+    All such clusters move at once per round (a cluster tied only to other data-less clusters
+    follows them in the next round), so the rounds are few even on large graphs.
+    """
+    current = renumber(assignment)
+    kept = set(keep)
+    while True:
+        has_data = {c for node, c in current.items() if is_data.get(node, False) or node in kept}
+        moves = _absorptions(current, has_data, cluster_links(projected, current))
+        if not moves:
+            return current
+        current = renumber({n: moves.get(c, c) for n, c in current.items()})
+
+
+def attach(projected: nx.Graph, assignment: Mapping[str, int], nodes: Iterable[str]) -> Assignment:
+    """Place each of ``nodes`` (left out of clustering) in the cluster it is most tied to.
+
+    Rounds spread outwards from the placed units: a node tied only to other left-out nodes (a test
+    helper used by one test class) is placed once they are. Nodes tied to nothing placed at all
+    join the first cluster.
+    """
+    current = dict(assignment)
+    waiting = sorted(set(nodes) - set(current))
+    while waiting:
+        placed = {node: cluster for node in waiting
+                  if (cluster := _closest(projected, current, node)) is not None}
+        if not placed:
+            fallback = min(current.values(), default=0)
+            placed = dict.fromkeys(waiting, fallback)
+        current.update(placed)
+        waiting = [node for node in waiting if node not in placed]
+    return renumber(current)
+
+
+def _closest(projected: nx.Graph, assignment: Mapping[str, int], node: str) -> int | None:
+    ties: dict[int, float] = defaultdict(float)
+    for neighbour, attrs in projected[node].items():
+        if neighbour in assignment:
+            ties[assignment[neighbour]] += attrs.get("weight", 1.0)
+    return min(ties, key=lambda c: (-ties[c], c)) if ties else None
+
+
+def _absorptions(
+    assignment: Mapping[str, int], has_data: set[int], links: Mapping[tuple[int, int], float]
+) -> dict[int, int]:
+    if not has_data:
+        return {}
+    dataless = set(assignment.values()) - has_data
+    ties: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), w in links.items():
+        if a != b:
+            ties[a][b] = ties[a].get(b, 0.0) + w
+            ties[b][a] = ties[b].get(a, 0.0) + w
+    moves: dict[int, int] = {}
+    for cluster in sorted(dataless):
+        options = ties.get(cluster, {})
+        if options:
+            target = min(options, key=lambda c: (c not in has_data, -options[c], c))
+            if target in has_data or cluster < target:  # two data-less clusters: the larger number goes
+                moves[cluster] = target
+        else:
+            moves[cluster] = min(has_data)  # an island: keep it with the first data cluster
+    return moves
+
+
+@dataclass(frozen=True)
+class _Merges:
+    start: Assignment
+    steps: tuple[tuple[int, int], ...]  # (kept, absorbed) in cluster numbers of `start`
+    modularity: tuple[float, ...]  # modularity after 0, 1, 2... merges
+    largest_data_share: tuple[float, ...]
+
+
+def agglomerate(
+    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool]
+) -> _Merges:
+    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step."""
+    links = cluster_links(projected, assignment)
+    total = sum(links.values()) or 1.0
+    degree: dict[int, float] = defaultdict(float)
+    inner: dict[int, float] = defaultdict(float)
+    between: dict[tuple[int, int], float] = {}
+    for (a, b), w in links.items():
+        degree[a] += w
+        degree[b] += w
+        if a == b:
+            inner[a] += w
+        else:
+            between[(a, b)] = w
+    data: dict[int, int] = defaultdict(int)
+    for node, cluster in assignment.items():
+        data[cluster] += int(is_data.get(node, False))
+    alive = sorted(set(assignment.values()))
+    data_total = max(1, sum(data.values()))
+
+    def modularity() -> float:
+        return sum(inner[c] / total - (degree[c] / (2 * total)) ** 2 for c in alive)
+
+    scores, shares, steps = [modularity()], [max(data[c] for c in alive) / data_total], []
+    while len(alive) > 1:
+        a, b = _best_merge(alive, between, degree, total)
+        steps.append((a, b))
+        inner[a] += inner[b] + between.pop((a, b), 0.0)
+        degree[a] += degree[b]
+        data[a] += data[b]
+        alive.remove(b)
+        for c in alive:
+            w = between.pop((min(b, c), max(b, c)), 0.0)
+            if w and c != a:
+                key = (min(a, c), max(a, c))
+                between[key] = between.get(key, 0.0) + w
+        scores.append(modularity())
+        shares.append(max(data[c] for c in alive) / data_total)
+    return _Merges(dict(assignment), tuple(steps), tuple(scores), tuple(shares))
+
+
+def _best_merge(
+    alive: list[int], between: Mapping[tuple[int, int], float], degree: Mapping[int, float], total: float
+) -> tuple[int, int]:
+    best, best_gain = (alive[0], alive[1]), float("-inf")
+    for i, a in enumerate(alive):
+        for b in alive[i + 1:]:
+            gain = between.get((a, b), 0.0) / total - 2 * degree[a] * degree[b] / (2 * total) ** 2
+            if gain > best_gain + 1e-12:
+                best, best_gain = (a, b), gain
+    return best
+
+
+def replay(merges: _Merges, count: int) -> Assignment:
+    """Return the assignment with ``count`` clusters from a recorded agglomeration."""
+    parent = {c: c for c in set(merges.start.values())}
+    for kept, absorbed in merges.steps[: max(0, len(parent) - count)]:
+        parent[absorbed] = kept
+    def root(c: int) -> int:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+    return renumber({node: root(c) for node, c in merges.start.items()})
+
+
+def score_of(modularity: float, largest_data_share: float) -> float:
+    """The automatic-N score: modularity, minus a penalty when one service holds over half the data."""
+    return round(modularity - max(0.0, largest_data_share - 0.5), 6)
+
+
+def choose_partition(
+    projected: nx.Graph, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
+) -> Partition:
+    """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
+    if projected.number_of_nodes() == 0:
+        return Partition((), (), "nothing to cluster")
+    merges = agglomerate(projected, _initial(projected, is_data, seed, 1.0), is_data)
+    count = len(set(merges.start.values()))
+    if services is not None and services > count:
+        merges = _finer(projected, is_data, seed, services) or merges
+        count = len(set(merges.start.values()))
+    scores = tuple(
+        CountScore(services=count - i, score=score_of(q, share), modularity=round(q, 6))
+        for i, (q, share) in enumerate(zip(merges.modularity, merges.largest_data_share, strict=True))
+    )[::-1]
+    if services is not None:
+        chosen = min(services, count)
+        reason = f"{chosen} services as requested" + ("" if chosen == services else
+                                                     f" (only {count} separable clusters found)")
+    else:
+        best = max(scores, key=lambda s: (s.score, -s.services))
+        chosen = best.services
+        reason = (f"{chosen} services: the best score ({best.score:.3f}, modularity "
+                  f"{best.modularity:.3f}) among 1..{count} services")
+    return Partition(clusters_of(replay(merges, chosen)), scores, reason)
+
+
+def _initial(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
+    return absorb_dataless(projected, louvain(projected, resolution, seed), is_data)
+
+
+def _finer(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:
+    for resolution in SPLIT_RESOLUTIONS:
+        start = _initial(projected, is_data, seed, resolution)
+        if len(set(start.values())) >= services:
+            return agglomerate(projected, start, is_data)
+    return None

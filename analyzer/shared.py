@@ -1,0 +1,110 @@
+"""The "common" trap: modules that nearly every app uses become shared-library candidates.
+
+A module whose code is imported, called or inherited from by many apps (``common.utils``,
+``core.money``) would drag everything into one service if it took part in clustering. It is
+recognised here and left out of the clustering, to be reported as a library to publish.
+A module that defines tables is never a candidate: data needs an owning service.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+CODE_KINDS = frozenset({"import", "call", "inherit"})
+
+
+@dataclass(frozen=True)
+class SharedModule:
+    """A module recognised as shared: its nodes and the apps that use it."""
+
+    module: str
+    nodes: tuple[str, ...]
+    used_by_apps: tuple[str, ...]
+
+
+def module_nodes(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Return dotted module -> its module node and code units (tables and routes excluded)."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") in ("module", "class", "function", "model") and attrs.get("module"):
+            members[attrs["module"]].append(node)
+    return {module: sorted(nodes) for module, nodes in sorted(members.items())}
+
+
+def find_shared_modules(
+    graph: nx.MultiDiGraph, min_apps: int = 3, app_share: float = 0.5
+) -> tuple[SharedModule, ...]:
+    """Return the modules used by at least ``max(min_apps, app_share * other apps)`` other apps."""
+    apps = sorted({a for _, a in graph.nodes(data="app") if a})
+    threshold = max(min_apps, math.ceil(app_share * max(0, len(apps) - 1)))
+    result = []
+    for module, nodes in module_nodes(graph).items():
+        if any(_holds_data(graph, node) for node in nodes):
+            continue
+        home = graph.nodes[nodes[0]].get("app", "")
+        users = _apps_using(graph, nodes) - {home, ""}
+        if len(users) >= threshold and len(_apps_used(graph, nodes) - {home, ""}) <= 1:
+            result.append(SharedModule(module, tuple(nodes), tuple(sorted(users))))
+    return tuple(result)
+
+
+def _holds_data(graph: nx.MultiDiGraph, node: str) -> bool:
+    attrs = graph.nodes[node]
+    return attrs.get("kind") == "model" and not attrs.get("abstract", False)
+
+
+def _apps_using(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
+    return {graph.nodes[source].get("app", "") for node in nodes
+            for source, _, kind in graph.in_edges(node, data="kind") if kind in CODE_KINDS}
+
+
+def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
+    return {graph.nodes[target].get("app", "") for node in nodes
+            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
+
+
+def find_hubs(
+    graph: nx.MultiDiGraph, projected: nx.Graph, min_apps: int = 4, app_share: float = 0.4
+) -> tuple[str, ...]:
+    """Return the code units tied to many apps at once (seeders, root URLconfs, orchestrators).
+
+    Such "omnipresent" units would glue unrelated domains together during clustering; they are
+    clustered without, then placed with the cluster they are most tied to.
+    """
+    apps = sorted({a for _, a in graph.nodes(data="app") if a})
+    threshold = max(min_apps, math.ceil(app_share * len(apps)))
+    hubs = []
+    for node in projected.nodes:
+        attrs = graph.nodes[node]
+        if attrs.get("kind") not in ("function", "class", "module"):
+            continue
+        touched = {graph.nodes[n].get("app", "") for n in projected[node]} - {attrs.get("app", ""), ""}
+        if len(touched) >= threshold:
+            hubs.append(node)
+    return tuple(sorted(hubs))
+
+
+def shared_apps(graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...]) -> tuple[SharedModule, ...]:
+    """Widen shared modules to their whole app when the app holds no table and is mostly shared.
+
+    Returns the candidates with such an app's modules replaced by one entry for the app package.
+    """
+    members = module_nodes(graph)
+    by_app: dict[str, list[SharedModule]] = defaultdict(list)
+    for module in shared:
+        by_app[graph.nodes[module.nodes[0]].get("app", "")].append(module)
+    result: list[SharedModule] = []
+    for app, modules in sorted(by_app.items()):
+        own = [m for m, nodes in members.items() if graph.nodes[nodes[0]].get("app") == app]
+        has_data = any(_holds_data(graph, n) for m in own for n in members[m])
+        if app and not has_data and len(modules) * 2 >= len(own):
+            nodes = tuple(sorted(n for m in own for n in members[m]))
+            users = tuple(sorted({a for m in modules for a in m.used_by_apps}))
+            result.append(SharedModule(app, nodes, users))
+        else:
+            result.extend(modules)
+    return tuple(sorted(result, key=lambda m: m.module))

@@ -1,0 +1,55 @@
+"""Benchmark: graph building and partitioning against the cold facts time (not a test).
+
+    .venv/bin/python bench/boundaries.py PATH
+
+Prints the cold facts time (no cache), then graph building and boundary proposal times and peak
+traced memory, and the ratio (graph + partition) / cold facts; target under 0.20.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+# bench/analyzer.py would shadow the analyzer package when this file runs as a script
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from analyzer.boundaries import propose_boundaries  # noqa: E402
+from analyzer.config import Config  # noqa: E402
+from analyzer.discover_config import discover_options  # noqa: E402
+from analyzer.graph import build_graph  # noqa: E402
+from analyzer.pipeline import FactsOptions, extract_project_facts  # noqa: E402
+
+
+def main(path: Path) -> None:
+    """Measure one tree and print one line per step."""
+    start = time.perf_counter()
+    facts = extract_project_facts(path, FactsOptions(use_cache=False, discover=discover_options(path)))
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    project = build_graph(facts)
+    graph_time = time.perf_counter() - start
+    start = time.perf_counter()
+    proposal = propose_boundaries(project, Config())
+    partition_time = time.perf_counter() - start
+    tracemalloc.start()  # a second, traced run: tracing slows Python down, so it is not timed
+    propose_boundaries(build_graph(facts), Config())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    graph = project.graph
+    largest = max((len(s.models) for s in proposal.services), default=0)
+    placed = sum(len(s.models) for s in proposal.services)
+    print(f"{path}: {facts.files} files, {facts.lines} lines, {len(facts.models)} models")
+    print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    print(f"cold facts      {cold:8.2f} s")
+    print(f"graph build     {graph_time:8.2f} s")
+    print(f"boundaries      {partition_time:8.2f} s  ({len(proposal.services)} services, "
+          f"largest holds {largest}/{placed} models)")
+    print(f"ratio           {(graph_time + partition_time) / cold:8.2f}  (target < 0.20)")
+    print(f"peak traced     {peak / 1e6:8.1f} MB (graph + boundaries)")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

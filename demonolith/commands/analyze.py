@@ -1,0 +1,129 @@
+"""``demonolith analyze PATH``: read the tree, write its facts (and, next, the proposal)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from analyzer.analyze import AnalyzeOptions, analyze_facts
+from analyzer.discover_config import discover_options
+from analyzer.errors import SourceTreeError, StrictModeFailure
+from analyzer.facts_json import write_facts
+from analyzer.model.analysis import Analysis, analysis_to_json
+from analyzer.model.facts import ProjectFacts
+from analyzer.pipeline import FactsOptions, Progress, extract_project_facts
+from reports.writing import open_in_browser, write_all
+
+_SHOWN_WARNINGS = 10
+
+
+@click.command("analyze")
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("demonolith-out"), show_default=True, help="Output directory.")
+@click.option("--facts-only", is_flag=True, help="Write DIR/facts.json only.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Facts cache directory (default: PATH/.demonolith-cache).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--strict", is_flag=True, help="Fail (exit 6) when any file produced a warning.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--services", type=click.IntRange(min=1), help="Target service count (default: automatic).")
+@click.option("--no-history", is_flag=True, help="Ignore git history (co-change, same-author coupling).")
+@click.option("--reference", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A JSON/TOML mapping of model or module to service to score the proposal against.")
+@click.option("--open", "open_report", is_flag=True, help="Open the HTML report in a browser.")
+@click.pass_context
+def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cache_dir: Path | None,
+            no_cache: bool, strict: bool, jobs: int | None, services: int | None, no_history: bool,
+            reference: Path | None, open_report: bool) -> None:
+    """Read the Django monolith at PATH without running it and write what it found."""
+    if not path.is_dir():
+        raise SourceTreeError(f"{path}: not a directory")
+    options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
+                           discover=discover_options(path))
+    with _progress_bar(path) as progress:
+        facts = extract_project_facts(path, options, progress)
+    written = write_facts(facts, out_dir)
+    verbose = getattr(ctx.obj, "verbose", 0) if ctx.obj is not None else 0
+    _print_summary(facts, written, verbose)
+    if not facts_only:
+        analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
+        analysis = _write_analysis(path, facts, out_dir, analyze_options)
+        _write_report(analysis, out_dir, open_report)
+    if strict and facts.warnings:
+        raise StrictModeFailure(f"{len(facts.warnings)} warnings and --strict was given")
+
+
+@contextmanager
+def _progress_bar(path: Path) -> Iterator[Progress | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=_count_files(path), label="reading", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _count_files(path: Path) -> int:
+    from analyzer.discover import list_files
+
+    return len(list_files(path.resolve()).files)
+
+
+def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
+    click.echo(
+        f"{facts.files} files, {facts.lines} lines: {len(facts.models)} models, "
+        f"{len(facts.routes)} routes, {len(facts.sql)} SQL sites, "
+        f"{len(facts.atomic_blocks)} atomic blocks, {len(facts.signals)} signal receivers"
+    )
+    shown = facts.warnings if verbose else facts.warnings[:_SHOWN_WARNINGS]
+    for warning in shown:
+        click.echo(str(warning), err=True)
+    hidden = len(facts.warnings) - len(shown)
+    if facts.warnings:
+        more = f" ({hidden} not shown; -v shows all)" if hidden else ""
+        click.echo(f"{len(facts.warnings)} warnings{more}", err=True)
+    click.echo(f"facts: {written}")
+
+
+# --- service boundaries (analysis.json and its summary) --------------------------------------------
+
+
+def _write_analysis(path: Path, facts: ProjectFacts, out_dir: Path, options: AnalyzeOptions) -> Analysis:
+    analysis = analyze_facts(path, facts, options)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "analysis.json"
+    target.write_text(analysis_to_json(analysis), encoding="utf-8")
+    for line in boundary_summary(analysis):
+        click.echo(line)
+    click.echo(f"analysis: {target}")
+    return analysis
+
+
+def _write_report(analysis: Analysis, out_dir: Path, open_report: bool) -> None:
+    paths = write_all(analysis, out_dir)
+    if paths.graphviz_missing:
+        click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)", err=True)
+    click.echo(f"summary: {paths.markdown}")
+    click.echo(f"report: {paths.index_html}")
+    if open_report:
+        open_in_browser(paths)
+
+
+def boundary_summary(analysis: Analysis) -> list[str]:
+    """The short table printed after analysis: services, their sizes, violations by kind."""
+    lines = [analysis.count_reason, f"{'service':<20} {'models':>6} {'tables':>6} {'routes':>6} {'units':>6} "
+             f"{'lines':>7}"]
+    for s in analysis.services:
+        lines.append(f"{s.name:<20} {len(s.models):>6} {len(s.tables):>6} {len(s.routes):>6} "
+                     f"{len(s.units):>6} {s.lines:>7}")
+    kinds = Counter(v.kind for v in analysis.violations)
+    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"
+    lines.append(f"violations: {len(analysis.violations)} ({listed})")
+    if analysis.shared:
+        lines.append("shared libraries: " + ", ".join(c.module for c in analysis.shared))
+    return lines

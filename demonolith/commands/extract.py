@@ -1,0 +1,35 @@
+"""``demonolith extract SERVICE``: generate a runnable service skeleton for one proposed service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("service")
+@click.option("--analysis", "analysis_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="analysis.json written by analyze.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory; the service goes to OUT/SERVICE/.")
+@click.option("--force", is_flag=True, help="Overwrite generated files you have edited.")
+@click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The monolith's source tree (default: the analysis' source_root).")
+def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None) -> None:
+    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests."""
+    from extractor.extract import extract_service, load_analysis
+
+    result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source)
+    report = result.report
+    click.echo(f"{result.root}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+               f"{len(report.kept_user_edits)} kept (edited by you), "
+               f"{len(report.overwritten_user_edits)} overwritten (--force)")
+    for path in report.kept_user_edits:
+        click.echo(f"  kept your edit: {path} (use --force to overwrite)")
+    for path in report.overwritten_user_edits:
+        click.echo(f"  overwrote your edit: {path}")
+    for stub in result.stubs:
+        click.echo(f"  stub (needs other services): {stub}")
+    for warning in result.warnings:
+        click.echo(f"  warning: not found in the source: {warning}", err=True)

@@ -1,0 +1,80 @@
+"""Read an Analysis from the point of view of one service: what it owns, what belongs elsewhere."""
+
+from __future__ import annotations
+
+from analyzer.model.analysis import Analysis, ModelInfo, RouteInfo, Service
+from extractor.closure import Boundary
+from extractor.rewrite_model import ForeignRelation
+
+MONOLITH = "monolith"
+
+
+def model_owner(analysis: Analysis, label: str) -> str:
+    """The service owning the model ``label`` (its table's owner), or ``monolith`` when unknown."""
+    owners = analysis.table_owner()
+    for model in analysis.models:
+        if model.label == label:
+            if model.db_table in owners:
+                return owners[model.db_table]
+            break
+    for usage in analysis.tables:
+        if usage.model == label:
+            return usage.owner
+    for service in analysis.services:
+        if label in service.models:
+            return service.name
+    return MONOLITH
+
+
+def own_models(analysis: Analysis, service: Service) -> tuple[ModelInfo, ...]:
+    """The concrete models ``service`` owns, in source order (path, line)."""
+    owned = [m for m in analysis.models if not m.abstract
+             and (m.label in service.models or model_owner(analysis, m.label) == service.name)]
+    return tuple(sorted(owned, key=lambda m: (m.path, m.line, m.label)))
+
+
+def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) -> tuple[
+    ForeignRelation, ...
+]:
+    """Relations of ``model`` whose target model another service owns."""
+    found = []
+    for field in model.fields:
+        if field.relation is None or field.target is None:
+            continue
+        owner = model_owner(analysis, field.target)
+        if owner != service.name:
+            found.append(ForeignRelation(field.name, field.relation, field.target, owner))
+    return tuple(found)
+
+
+def boundary_of(analysis: Analysis, service: Service) -> Boundary:
+    """The Boundary the closure walk needs for ``service``."""
+    foreign = {
+        f"{m.module}.{m.name}": model_owner(analysis, m.label)
+        for m in analysis.models
+        if not m.abstract and model_owner(analysis, m.label) != service.name
+    }
+    units = {unit: s.name for s in analysis.services for unit in s.units}
+    rewritten = {
+        rel.field: rel.owner for m in own_models(analysis, service)
+        for rel in foreign_relations(analysis, service, m)
+    }
+    owners = analysis.table_owner()
+    return Boundary(
+        service=service.name,
+        foreign_models=foreign,
+        unit_services=units,
+        shared_modules=frozenset(s.module for s in analysis.shared),
+        rewritten_relations=rewritten,
+        auth_owner=owners.get("auth_user", MONOLITH),
+    )
+
+
+def moved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
+    """The routes the plan moves to ``service`` (its own routes plus its plan step's), by pattern."""
+    patterns = set(service.routes)
+    for step in analysis.plan:
+        if step.service == service.name:
+            patterns.update(step.routes)
+    routes = {r.pattern: r for r in analysis.routes if r.pattern in patterns}
+    return tuple(routes[p] for p in sorted(routes))

@@ -1,0 +1,212 @@
+"""Decide what code moves to the service and emit it: models, views and functions with their helpers.
+
+The roots are the service's models (rewritten by ``rewrite_model``), the views of its moved routes
+and the functions other services call. A root with no boundary crossing is carried with everything
+it needs, module by module, keeping each module's dotted name so the copied code needs no import
+rewriting beyond dropping what stayed behind. A root with crossings becomes a stub listing them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+
+from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
+from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
+from extractor.closure import Closure, Crossing
+from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references
+from extractor.rewrite_model import rewrite_model
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a carried function: name and annotation as written (or "")."""
+
+    name: str
+    annotation: str
+
+
+@dataclass(frozen=True)
+class Root:
+    """A view or a called function: carried when ``crossings`` is empty, else stubbed."""
+
+    qualname: str  # e.g. "catalog.views.api_products"
+    definition: Definition | None
+    crossings: tuple[Crossing, ...]
+    class_based: bool = False
+    params: tuple[Param, ...] = ()
+
+    @property
+    def carried(self) -> bool:
+        """Whether the original code moves (no crossing, source found)."""
+        return self.definition is not None and not self.crossings
+
+
+@dataclass(frozen=True)
+class CarriedCode:
+    """Everything copied from the monolith for one service."""
+
+    files: Mapping[str, str]  # relative path -> Python source
+    models: tuple[ModelInfo, ...]
+    model_crossings: Mapping[str, tuple[Crossing, ...]]  # model label -> crossings in its methods
+    views: Mapping[str, Root]  # route pattern -> root
+    functions: Mapping[str, Root]  # interface name -> root
+    missing: tuple[str, ...]  # sources that could not be found or parsed
+
+
+def _models_alias(module: ModuleIndex) -> str | None:
+    for local, qualified in sorted(module.imports.items()):
+        if qualified == "django.db.models":
+            return local
+    return None
+
+
+def _meta_base(node: cst.ClassDef, analysis: Analysis) -> str | None:
+    abstract = {m.name for m in analysis.models if m.abstract}
+    for base in node.bases:
+        text = cst.Module([]).code_for_node(base.value)
+        if text.split(".")[-1] in abstract:
+            return text
+    return None
+
+
+def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[
+    dict[str, cst.BaseStatement], list[Definition], list[str]
+]:
+    overrides: dict[str, cst.BaseStatement] = {}
+    roots: list[Definition] = []
+    missing: list[str] = []
+    for model in own_models(analysis, service):
+        found = tree.definition(f"{model.module}.{model.name}")
+        module = tree.module(model.module)
+        if found is None or module is None or not isinstance(found.node, cst.ClassDef):
+            missing.append(f"{model.path}:{model.line}: model {model.label}")
+            continue
+        relations = foreign_relations(analysis, service, model)
+        alias = _models_alias(module) or "models"
+        overrides[found.key] = rewrite_model(found.node, model.db_table, relations, alias,
+                                             _meta_base(found.node, analysis))
+        roots.append(found)
+    return overrides, roots, missing
+
+
+def _params(node: cst.BaseStatement) -> tuple[Param, ...]:
+    if not isinstance(node, cst.FunctionDef):
+        return ()
+    empty = cst.Module([])
+    return tuple(
+        Param(p.name.value, empty.code_for_node(p.annotation.annotation) if p.annotation else "")
+        for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)
+    )
+
+
+def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
+    found = tree.definition(qualname)
+    if found is None:
+        return Root(qualname, None, ())
+    return Root(qualname, found, tuple(sorted(closure.crossings(found))),
+                isinstance(found.node, cst.ClassDef), _params(found.node))
+
+
+def carry(analysis: Analysis, service: Service, tree: SourceTree) -> CarriedCode:
+    """Plan and emit the code that moves to ``service``."""
+    overrides, model_roots, missing = _rewritten_models(analysis, service, tree)
+    closure = Closure(tree, boundary_of(analysis, service), overrides)
+    routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
+    views = {r.pattern: _root(closure, tree, r.view) for r in routes}
+    mine: list[Interface] = [i for i in analysis.interfaces
+                             if i.service == service.name and i.kind == "function"]
+    functions = {i.name: _root(closure, tree, i.name) for i in mine}
+    carried = [r.definition for r in (*views.values(), *functions.values())
+               if r.carried and r.definition is not None]
+    needed = closure.needed([*model_roots, *carried])
+    files = emit_modules(tree, closure, needed.values())
+    model_crossings = {
+        m.label: tuple(sorted(closure.crossings(d)))
+        for m in own_models(analysis, service)
+        for d in model_roots if d.key == f"{m.module}.{m.name}"
+    }
+    missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
+    return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
+                       tuple(missing))
+
+
+def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition]) -> dict[str, str]:
+    """Write each module that holds needed definitions, plus empty ``__init__.py`` of its packages."""
+    by_module: dict[str, list[Definition]] = defaultdict(list)
+    for definition in needed:
+        by_module[definition.module].append(definition)
+    files: dict[str, str] = {}
+    for name in sorted(by_module):
+        module = tree.module(name)
+        assert module is not None
+        relative = module.path.relative_to(tree.root).as_posix()
+        files[relative] = emit_module(module, closure, by_module[name], set(by_module))
+        parts = name.split(".")
+        for cut in range(1, len(parts)):
+            init = "/".join(parts[:cut]) + "/__init__.py"
+            files.setdefault(init, "")
+    return files
+
+
+def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definition],
+                emitted: set[str]) -> str:
+    """The source of ``module`` reduced to ``definitions`` and the imports they use."""
+    indexes = {d.index: closure.node(d) for d in definitions}
+    used = {ref.split(".")[0] for node in indexes.values() for ref in references(node)}
+    body: list[cst.BaseStatement] = []
+    for index, stmt in enumerate(module.tree.body):
+        if index in indexes:
+            body.append(indexes[index])
+        elif index == 0 and _is_docstring(stmt):
+            body.append(stmt)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            kept = _kept_imports(stmt, module, closure, used, emitted)
+            if kept is not None:
+                body.append(kept)
+    note = cst.EmptyLine(comment=cst.Comment(
+        f"# Carried from the monolith's {module.name} by `demonolith extract`; unused code was left behind."))
+    tree = module.tree.with_changes(body=body, header=[note, *module.tree.header])
+    return tree.code
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString))
+
+
+def _keep_alias(local: str, qualified: str, module: ModuleIndex, closure: Closure,
+                used: set[str], emitted: set[str]) -> bool:
+    if qualified.startswith("__future__."):
+        return True
+    if local not in used or qualified in closure.boundary.foreign_models:
+        return False
+    if closure.tree.split(qualified) is None and closure.tree.module_file(qualified) is None:
+        return True  # outside the tree: django, the standard library, third-party packages
+    found = closure.tree.definition(qualified)
+    if found is not None:
+        return found.module in emitted and found.key not in closure.boundary.foreign_models
+    return qualified in emitted
+
+
+def _kept_imports(stmt: cst.SimpleStatementLine, module: ModuleIndex, closure: Closure,
+                  used: set[str], emitted: set[str]) -> cst.SimpleStatementLine | None:
+    if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Import | cst.ImportFrom):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+        return None
+    package = module.path.name == "__init__.py"
+    bindings = list(import_bindings(small, module.name, package))
+    aliases = list(small.names)  # type: ignore[arg-type]
+    kept = [a for a, (local, q) in zip(aliases, bindings, strict=True)
+            if _keep_alias(local, q, module, closure, used, emitted)]
+    if not kept:
+        return None
+    if isinstance(small, cst.Import) or small.lpar is None:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return stmt.with_changes(body=[small.with_changes(names=kept)])

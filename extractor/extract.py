@@ -1,0 +1,202 @@
+"""``extract``: Analysis + one service name -> a runnable Django service under ``OUT/SERVICE/``.
+
+The steps read as the pipeline: validate the name, carry the code (closure + codemods), build the
+template context, render, derive what Django itself must produce (initial migrations and the
+OpenAPI document, by running the fresh project in a scratch directory), render the client, and
+write everything through the manifest so user edits survive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import AnalysisFileError, ExtractError
+from analyzer.model.analysis import Analysis, Service, analysis_from_json
+from extractor import project
+from extractor.boundary import moved_routes
+from extractor.carry import CarriedCode, carry
+from extractor.manifest import WriteReport, write_files
+from extractor.naming import check_service_name, inside
+from extractor.pysource import SourceTree
+from extractor.render import render_client, render_project
+
+DERIVE_TIMEOUT = 180
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What ``extract`` did: where, which files, which views are stubs, and warnings."""
+
+    service: str
+    root: Path
+    report: WriteReport
+    stubs: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def load_analysis(path: Path) -> Analysis:
+    """Read an analysis.json file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AnalysisFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    return analysis_from_json(text, str(path))
+
+
+def find_service(analysis: Analysis, name: str) -> Service:
+    """The service ``name``; an ExtractError listing the valid names otherwise."""
+    for service in analysis.services:
+        if service.name == name:
+            return service
+    valid = ", ".join(sorted(s.name for s in analysis.services)) or "(none)"
+    raise ExtractError(f"unknown service {name!r}; the analysis proposes: {valid}")
+
+
+def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
+                    source: Path | None = None) -> ExtractResult:
+    """Generate ``out/name/`` for the service ``name`` of ``analysis``."""
+    check_service_name(name)
+    service = find_service(analysis, name)
+    source_root = Path(source or analysis.source_root)
+    if not source_root.is_dir():
+        raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
+    target = inside(out, name)
+    carried = carry(analysis, service, SourceTree(source_root.resolve()))
+    context = build_context(analysis, service, carried, source_root)
+    files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
+    files.update(copied_templates(source_root, carried))
+    derived, failure = derive(files, [a["label"] for a in context["apps"]])
+    files.update(derived)
+    openapi = json.loads(derived.get("openapi.json", b"{}"))
+    files[f"client/{name}_client.py"] = render_client(context, openapi)
+    target.mkdir(parents=True, exist_ok=True)
+    report = write_files(target, files, force=force)
+    if failure:
+        raise ExtractError(f"{target} written, but the generated project does not load: {failure}")
+    stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
+    return ExtractResult(name, target, report, stubs, carried.missing)
+
+
+def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
+                  source_root: Path) -> dict[str, Any]:
+    """Everything the templates read."""
+    routes = moved_routes(analysis, service)
+    entries = project.route_entries(routes, carried)
+    major = (analysis.django_version or "5").split(".")[0]
+    return {
+        "service": service.name, "project_name": analysis.project_name,
+        "source_root": str(source_root), "settings_module": analysis.settings_module,
+        "django_version": analysis.django_version,
+        "django_requirement": f">={major}.0,<{int(major) + 1}" if major.isdigit() else ">=5,<6",
+        "apps": project.apps_of(carried),
+        "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
+        "framework_apps": framework_apps(analysis, service, carried),
+        "tables": sorted(m.db_table for m in carried.models),
+        "routes": entries, "route_groups": project.route_groups(entries),
+        "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
+        "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
+                   "crossings": e["crossings"]} for e in entries if not e["carried"]],
+        "moved_routes": project.moved_route_docs(entries, routes),
+        "model_endpoints": project.model_entries(analysis, service, carried),
+        "function_endpoints": project.function_entries(analysis, service, carried),
+        "sagas": project.saga_entries(analysis, service),
+        "relations": project.relation_notes(analysis, service, carried),
+        "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
+        "settings_extra": settings_extra(analysis, carried, source_root),
+        "proxy_routes": project.proxy_routes(service.name, routes),
+        "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
+        "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
+        "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
+        "monolith_build_context": str(source_root),
+    }
+
+
+AUTH_APPS = ["django.contrib.auth", "django.contrib.contenttypes"]
+
+
+def framework_labels(analysis: Analysis, service: Service) -> list[str]:
+    """Django's own models this service owns (``auth.User`` when it owns ``auth_user``)."""
+    return ["auth.User"] if analysis.table_owner().get("auth_user") == service.name else []
+
+
+def framework_apps(analysis: Analysis, service: Service, carried: CarriedCode) -> list[str]:
+    """django.contrib.auth/contenttypes when the carried code or the owned tables need them."""
+    uses = any(re.search(r"django\.contrib\.(auth|contenttypes)|get_user_model", text)
+               for text in carried.files.values())
+    return AUTH_APPS if uses or framework_labels(analysis, service) else []
+
+
+_OWN_SETTINGS = {"BASE_DIR", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS", "MIDDLEWARE",
+                 "DATABASES", "ROOT_URLCONF", "TEMPLATES", "WSGI_APPLICATION", "USE_TZ", "TIME_ZONE"}
+
+
+def settings_extra(analysis: Analysis, carried: CarriedCode, source_root: Path) -> str:
+    """The monolith's settings the carried code reads (``settings.SHOP_CURRENCY``), copied."""
+    names = sorted({n for text in carried.files.values()
+                    for n in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]*)", text)} - _OWN_SETTINGS)
+    module = SourceTree(source_root).module(analysis.settings_module) if analysis.settings_module else None
+    if module is None:
+        return ""
+    lines = [module.tree.code_for_node(module.definitions[n].node).strip()
+             for n in names if n in module.definitions]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes]:
+    """Template directories of the packages code was carried from (HTML views need them)."""
+    packages = sorted({path.split("/")[0] for path in carried.files})
+    out: dict[str, bytes] = {}
+    for package in packages:
+        folder = source_root / package / "templates"
+        if folder.is_dir() and not folder.is_symlink():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    out[path.relative_to(source_root).as_posix()] = path.read_bytes()
+    return out
+
+
+def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+    """Run the fresh project in a scratch dir: initial migrations and openapi.json (or a failure)."""
+    packages = {label: _package_of(files, label) for label in labels}
+    with tempfile.TemporaryDirectory(prefix="demonolith-extract-") as scratch:
+        root = Path(scratch)
+        for relative, data in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        for package in packages.values():
+            (root / package / "migrations").mkdir(parents=True, exist_ok=True)
+            (root / package / "migrations" / "__init__.py").touch()
+        failure = _manage(root, ["makemigrations", "--no-header", *labels]) or _manage(
+            root, ["export_openapi", "openapi.json"])
+        derived = {p.relative_to(root).as_posix(): p.read_bytes()
+                   for package in packages.values()
+                   for p in sorted((root / package / "migrations").glob("*.py"))}
+        if (root / "openapi.json").is_file():
+            derived["openapi.json"] = (root / "openapi.json").read_bytes()
+    return derived, failure
+
+
+def _package_of(files: dict[str, bytes], label: str) -> str:
+    text = files["service_project/apps.py"].decode()
+    found = re.search(rf'name = "([\w.]+)"\n    label = "{re.escape(label)}"', text)
+    return found[1].replace(".", "/") if found else label
+
+
+def _manage(root: Path, args: list[str]) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=DERIVE_TIMEOUT, check=False)
+    if proc.returncode == 0:
+        return ""
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]
+    return f"`manage.py {' '.join(args[:1])}` failed: " + " | ".join(tail)

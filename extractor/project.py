@@ -1,0 +1,160 @@
+"""The template context of a generated service: apps, routes, stubs, endpoints, sagas, proxy routes."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
+from extractor.boundary import foreign_relations
+from extractor.carry import CarriedCode, Root
+from extractor.routes import django_pattern, openapi_path, path_parameters, proxy_match
+
+SIMPLE_TYPES = ("int", "str", "float", "bool")
+
+
+def identifier(text: str) -> str:
+    """A lower-case Python identifier made from ``text``."""
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower() or "x"
+    return f"n_{name}" if name[0].isdigit() else name
+
+
+def camel(text: str) -> str:
+    """``catalog.Product`` -> ``CatalogProduct``."""
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9a-zA-Z]+", text) if p)
+
+
+def app_package(module: str) -> str:
+    """The package of a models module: ``shop.catalog.models`` -> ``shop.catalog``."""
+    parts = module.split(".")
+    return ".".join(parts[: parts.index("models")]) if "models" in parts[1:] else module.rsplit(".", 1)[0]
+
+
+def apps_of(carried: CarriedCode) -> list[dict[str, str]]:
+    """One AppConfig per (package, label) of the owned models."""
+    found = sorted({(app_package(m.module), m.app_label) for m in carried.models})
+    return [{"package": p, "label": label, "class_name": camel(label) + "Config"} for p, label in found]
+
+
+def _view_target(root: Root, stub_name: str) -> str:
+    if not root.carried:
+        return f"stubs.{stub_name}"
+    return root.qualname + (".as_view()" if root.class_based else "")
+
+
+def route_entries(routes: tuple[RouteInfo, ...], carried: CarriedCode) -> list[dict[str, Any]]:
+    """One entry per moved route with its Django pattern, target and stub information."""
+    entries = []
+    for index, route in enumerate(routes):
+        root = carried.views[route.pattern]
+        function, pattern = django_pattern(route)
+        stub_name = f"stub_{identifier(root.qualname.rsplit('.', 1)[-1])}_{index}"
+        namespace, _, url_name = (route.name or "").rpartition(":")
+        entries.append({
+            "pattern": route.pattern, "view": root.qualname, "carried": root.carried,
+            "function": function, "django_pattern": pattern, "target": _view_target(root, stub_name),
+            "namespace": namespace if ":" not in namespace else "", "url_name": url_name or None,
+            "stub_name": stub_name, "methods": list(route.methods),
+            "crossings": [str(c) for c in root.crossings]
+            or ([] if root.definition else [f"view {root.qualname} not found in the monolith's source"]),
+        })
+    return entries
+
+
+def route_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Routes grouped by URL namespace so ``reverse("ns:name")`` keeps working."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in entries:
+        groups[entry["namespace"]].append(entry)
+    return [{"namespace": ns, "routes": groups[ns]} for ns in sorted(groups)]
+
+
+def proxy_routes(service: str, routes: tuple[RouteInfo, ...]) -> list[dict[str, Any]]:
+    """Routes for the proxy's routes file and the HTTPRoute, most specific first."""
+    entries = []
+    for index, route in enumerate(routes):
+        match = proxy_match(route)
+        entries.append({
+            "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
+            "match_key": match.key, "match_value": match.value, "k8s_prefix": match.prefix,
+            "methods": sorted(route.methods),
+        })
+    return entries
+
+
+def moved_route_docs(entries: list[dict[str, Any]],
+                     routes: tuple[RouteInfo, ...]) -> list[dict[str, Any]]:
+    """The moved routes as the OpenAPI builder lists them."""
+    docs = []
+    for index, (entry, route) in enumerate(zip(entries, routes, strict=True)):
+        methods = sorted(m.lower() for m in route.methods) or ["get"]
+        state = "original code" if entry["carried"] else "stub (501) until it calls other services"
+        docs.append({"path": openapi_path(route), "methods": methods,
+                     "operation": f"route_{index}_{identifier(route.pattern)}",
+                     "description": f"{route.view}: {state}", "params": list(path_parameters(route))})
+    return docs
+
+
+def function_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, Any]]:
+    """One JSON endpoint per function other services call."""
+    own = {m.name: m.label for m in carried.models}
+    read_only = {i.name: i.read_only for i in analysis.interfaces if i.service == service.name}
+    entries = []
+    for name in sorted(carried.functions):
+        root = carried.functions[name]
+        params = [p for p in root.params if p.name not in ("self", "cls")]
+        model_params = {p.name: own[p.annotation.split(".")[-1].strip("'\"")] for p in params
+                        if p.annotation.split(".")[-1].strip("'\"") in own}
+        entries.append({
+            "name": name, "method": "GET" if read_only.get(name, True) else "POST",
+            "params": [p.name for p in params], "model_params": model_params,
+            "carried": root.carried, "needs": [str(c) for c in root.crossings]
+            or ([] if root.definition else [f"{name} not found in the monolith's source"]),
+            "method_name": identifier(name.rsplit(".", 1)[-1]),
+            "typed_params": [{"name": p.name, "type": "int" if p.name in model_params else (
+                p.annotation if p.annotation in SIMPLE_TYPES else "Any")} for p in params],
+        })
+    return entries
+
+
+def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, str]]:
+    """Model list/detail endpoints: the owned models other services use (all owned, when none listed)."""
+    used = {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "model"}
+    chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or not used]
+    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(),
+             "name": m.name, "path": f"models/{m.app_label}/{m.name.lower()}/"} for m in chosen]
+
+
+def saga_entries(analysis: Analysis, service: Service) -> list[dict[str, Any]]:
+    """Sagas of the distributed transactions this service takes part in."""
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for violation in sorted(analysis.violations, key=lambda v: v.id):
+        saga = violation.saga
+        if saga is None or not _touches(violation, service.name):
+            continue
+        module = "saga_" + identifier(saga.name)
+        while module in seen:
+            module += "_2"
+        seen.add(module)
+        steps = [{"service": s.service, "action": s.action, "compensation": s.compensation,
+                  "action_name": f"step_{i + 1}_{identifier(s.action)}"[:60],
+                  "compensation_name": f"compensate_{i + 1}_{identifier(s.compensation)}"[:60]}
+                 for i, s in enumerate(saga.steps)]
+        entries.append({"name": saga.name, "module": module, "violation": violation.id,
+                        "location": f"{violation.path}:{violation.line}",
+                        "subject": violation.subject, "steps": steps})
+    return entries
+
+
+def _touches(violation: Violation, service: str) -> bool:
+    saga = violation.saga
+    steps = saga.steps if saga is not None else ()
+    return violation.source_service == service or any(s.service == service for s in steps)
+
+
+def relation_notes(analysis: Analysis, service: Service, carried: CarriedCode) -> list[str]:
+    """README lines: each foreign relation that became an ID column."""
+    return [f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
+            for m in carried.models for r in foreign_relations(analysis, service, m)]

@@ -1,0 +1,78 @@
+"""Route patterns of the monolith -> Django URL patterns of the service and proxy route matches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzer.model.analysis import RouteInfo
+
+_REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
+_CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
+
+
+@dataclass(frozen=True)
+class ProxyMatch:
+    """How the proxy recognises one moved route."""
+
+    key: str  # "path" | "path_pattern" | "path_prefix"
+    value: str
+    prefix: str  # literal prefix, for HTTPRoute PathPrefix matches
+
+
+def is_regex(pattern: str) -> bool:
+    """Whether a route pattern came from ``re_path`` (regular expression syntax)."""
+    return bool(_REGEX_CHARS.search(pattern))
+
+
+def django_pattern(route: RouteInfo) -> tuple[str, str]:
+    """(``path`` or ``re_path``, the pattern without the leading slash)."""
+    if is_regex(route.pattern):
+        body = route.pattern.lstrip("^").lstrip("/")
+        return "re_path", "^" + body
+    return "path", route.pattern.lstrip("/")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The literal part of a pattern up to its last '/' before the first variable part."""
+    cut = len(pattern)
+    for marker in ("<", *"^$()?\\[]+*|"):
+        index = pattern.find(marker, 1)
+        if index != -1:
+            cut = min(cut, index)
+    prefix = pattern[:cut]
+    prefix = prefix[: prefix.rfind("/") + 1] if "/" in prefix else "/"
+    return "/" + prefix.lstrip("^/") if prefix else "/"
+
+
+def proxy_match(route: RouteInfo) -> ProxyMatch:
+    """The proxy's match for a route: exact path, ``{name}`` pattern, or literal prefix."""
+    pattern = "/" + route.pattern.lstrip("/")
+    prefix = literal_prefix(pattern)
+    if is_regex(pattern):
+        return ProxyMatch("path_prefix", prefix, prefix)
+    if "<" not in pattern:
+        return ProxyMatch("path", pattern, pattern)
+    segments = []
+    for segment in pattern.split("/"):
+        if "<" in segment:
+            found = _CONVERTER.match(segment)
+            if found is None:
+                return ProxyMatch("path_prefix", prefix, prefix)
+            segments.append("{" + found[1] + "}")
+        else:
+            segments.append(segment)
+    return ProxyMatch("path_pattern", "/".join(segments), prefix)
+
+
+def path_parameters(route: RouteInfo) -> tuple[str, ...]:
+    """Names of the variable parts of a route (``<slug:slug>`` -> slug, ``(?P<pk>..)`` -> pk)."""
+    return tuple(re.findall(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", route.pattern))
+
+
+def openapi_path(route: RouteInfo) -> str:
+    """The route as an OpenAPI path template (``/api/x/{slug}/``)."""
+    if is_regex(route.pattern):
+        body = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route.pattern.lstrip("^").rstrip("$"))
+        return "/" + body.lstrip("/")
+    return "/" + re.sub(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", r"{\1}", route.pattern.lstrip("/"))

@@ -1,0 +1,99 @@
+"""Analysis -> one self-contained HTML page (jinja2, autoescaped; CSS, JS and SVG inline).
+
+The page holds every section (overview, one page per service, data, violations, plan, target
+architecture, warnings); a few lines of JavaScript show one at a time from the URL's hash, so
+the report opens from ``file://`` and makes no request to any host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from analyzer.model.analysis import Analysis
+from reports import charts, ids, views
+from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
+from reports.dot import service_colors, service_inside_dot, service_map_dot
+from reports.svg import INSTALL_HINT, Picture, SvgRenderer, render_pictures
+
+MAP_KEY = "map"
+DATA_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """The HTML page and the pictures drawn for it (keyed "map" and by service page id)."""
+
+    html: str
+    pictures: dict[str, Picture]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
+        table_id=ids.table_row_id, install_hint=INSTALL_HINT, metric_specs=charts.METRIC_SPECS,
+        metric_value=charts.metric_value, clouds=CLOUDS,
+    )
+    return env
+
+
+def _static(name: str) -> Markup:
+    text = resources.files("reports").joinpath("static", name).read_text(encoding="utf-8")
+    if "</" + "script" in text.lower() or "</" + "style" in text.lower():
+        raise ValueError(f"static/{name} must not close its own element")
+    return Markup(text)
+
+
+def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
+    """Return the service map and every service's inside graph, rendered with ``renderer``."""
+    dots = [(MAP_KEY, service_map_dot(analysis))]
+    dots += [(ids.service_page_id(s.name), service_inside_dot(analysis, s))
+             for s in sorted(analysis.services, key=lambda s: s.name)]
+    return render_pictures(dots, renderer)
+
+
+def render_html(analysis: Analysis, renderer: SvgRenderer | None,
+                mapping: CloudMapping | None = None) -> RenderedReport:
+    """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG."""
+    pictures = draw_pictures(analysis, renderer)
+    html = _environment().get_template("report.html.j2").render(
+        **page_context(analysis, pictures, mapping or default_cloud_mapping()),
+        renderer_missing=renderer is None,
+    )
+    return RenderedReport(html=html, pictures=pictures)
+
+
+def page_context(analysis: Analysis, pictures: dict[str, Picture],
+                 mapping: CloudMapping) -> dict[str, Any]:
+    """Return the template variables (pure: everything is computed from its arguments)."""
+    service_count = len(analysis.services)
+    return {
+        "a": analysis,
+        "css": _static("report.css"),
+        "js": _static("report.js"),
+        "pictures": pictures,
+        "map_key": MAP_KEY,
+        "services": views.service_views(analysis),
+        "colors": service_colors(analysis),
+        "kind_counts": views.violation_counts(analysis),
+        "matrix": views.table_matrix(analysis),
+        "matrix_services": sorted(s.name for s in analysis.services),
+        "data_violations": views.violations_of_kinds(analysis, DATA_KINDS),
+        "violations": sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
+        "search_index": [e.as_json() for e in views.search_entries(analysis)],
+        "metrics_chart": charts.metrics_chart(analysis.metrics) if analysis.metrics else None,
+        "score_curve": charts.score_curve(analysis.count_scores, service_count),
+        "targets": service_targets(analysis, mapping),
+        "module_count": len({m for s in analysis.services for m in s.modules}),
+    }

@@ -1,0 +1,100 @@
+"""Analysis -> a Markdown summary fit for a pull-request comment (deterministic, bounded length)."""
+
+from __future__ import annotations
+
+from analyzer.model.analysis import Analysis, Metrics
+from reports.charts import METRIC_SPECS, metric_value
+from reports.views import service_views, violation_counts
+
+MAX_VIOLATIONS = 25
+MAX_WARNINGS = 10
+
+
+def cell(text: str) -> str:
+    """Return ``text`` safe inside a Markdown table cell (pipes, newlines, HTML and backticks)."""
+    cleaned = " ".join(text.split())
+    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "'")):
+        cleaned = cleaned.replace(char, escaped)
+    return cleaned
+
+
+def code(text: str) -> str:
+    """Return ``text`` as inline code that survives a table cell (no HTML escaping inside code)."""
+    cleaned = " ".join(text.split()).replace("`", "'").replace("|", "\\|")
+    return f"`{cleaned}`"
+
+
+def render_markdown(analysis: Analysis) -> str:
+    """Return the summary: services, metrics beside the baselines, violations, plan, warnings."""
+    sections = [_header(analysis), _services(analysis), _metrics(analysis), _violations(analysis),
+                _plan(analysis), _warnings(analysis)]
+    return "\n\n".join(s for s in sections if s) + "\n"
+
+
+def _header(analysis: Analysis) -> str:
+    return (
+        f"## demonolith: {cell(analysis.project_name)} in {len(analysis.services)} services\n\n"
+        f"{len(analysis.models)} models · {len(analysis.tables)} tables · {len(analysis.routes)} routes"
+        f" · **{len(analysis.violations)} boundary violations** · {len(analysis.warnings)} warnings"
+        + (f"\n\n{cell(analysis.count_reason)}" if analysis.count_reason else "")
+    )
+
+
+def _services(analysis: Analysis) -> str:
+    rows = ["| service | apps | modules | models | tables | routes | lines | violations |",
+            "|---|---|--:|--:|--:|--:|--:|--:|"]
+    for view in service_views(analysis):
+        s = view.service
+        rows.append(f"| **{cell(s.name)}** | {cell(', '.join(s.apps))} | {len(s.modules)} | "
+                    f"{len(s.models)} | {len(s.tables)} | {len(s.routes)} | {s.lines} | "
+                    f"{len(view.violations)} |")
+    return "### Services\n\n" + "\n".join(rows)
+
+
+def _metrics(analysis: Analysis) -> str:
+    if analysis.metrics is None:
+        return ""
+    m = analysis.metrics
+    rows = ["| metric | proposal | one service per app | monolith |", "|---|--:|--:|--:|"]
+    for spec in METRIC_SPECS:
+        values: list[Metrics] = [m.proposal, m.per_app, m.monolith]
+        shown = " | ".join(metric_value(v, spec) for v in values)
+        arrow = "↑" if spec.better == "higher" else "↓"
+        rows.append(f"| {spec.label} {arrow} | {shown} |")
+    return "### Metrics beside the baselines\n\n" + "\n".join(rows)
+
+
+def _violations(analysis: Analysis) -> str:
+    counts = [f"{kind}: {count}" for kind, count in violation_counts(analysis) if count]
+    if not counts:
+        return "### Boundary violations\n\nNone."
+    ordered = sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id))
+    rows = ["| kind | what crosses | where | fix |", "|---|---|---|---|"]
+    rows += [f"| {v.kind} | {cell(v.subject)} | {code(f'{v.path}:{v.line}')} | {cell(v.remedy)} |"
+             for v in ordered[:MAX_VIOLATIONS]]
+    more = len(ordered) - MAX_VIOLATIONS
+    tail = f"\n\n…and {more} more in the HTML report." if more > 0 else ""
+    return "### Boundary violations\n\n" + " · ".join(counts) + "\n\n" + "\n".join(rows) + tail
+
+
+def _plan(analysis: Analysis) -> str:
+    if not analysis.plan:
+        return ""
+    lines = []
+    for step in sorted(analysis.plan, key=lambda s: s.order):
+        saga = " (needs a saga)" if step.needs_saga else ""
+        lines.append(f"{step.order}. **{cell(step.service)}** — effort {step.effort}, "
+                     f"{len(step.routes)} routes, {len(step.tables)} tables{saga}. "
+                     f"{cell(step.reasoning)}")
+    return "### Migration plan\n\n" + "\n".join(lines)
+
+
+def _warnings(analysis: Analysis) -> str:
+    if not analysis.warnings:
+        return ""
+    lines = [f"- {code(f'{w.path}:{w.line}')} {cell(w.reason)}"
+             for w in analysis.warnings[:MAX_WARNINGS]]
+    more = len(analysis.warnings) - MAX_WARNINGS
+    if more > 0:
+        lines.append(f"- …and {more} more")
+    return "### Warnings\n\n" + "\n".join(lines)

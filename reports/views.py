@@ -1,0 +1,119 @@
+"""What each page of the report shows, computed once from the Analysis (no I/O, no markup)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from analyzer.model.analysis import (
+    VIOLATION_KINDS,
+    Analysis,
+    Interface,
+    ModelInfo,
+    RouteInfo,
+    Service,
+    ServiceDependency,
+    TableUsage,
+    Violation,
+)
+from reports.ids import service_item_id, service_page_id, table_row_id, violation_id
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """One service's page: what it holds, what it exposes and calls, and where it is crossed."""
+
+    service: Service
+    page_id: str
+    models: tuple[ModelInfo, ...]
+    tables: tuple[TableUsage, ...]
+    routes: tuple[RouteInfo, ...]
+    exposes: tuple[Interface, ...]
+    calls: tuple[Interface, ...]
+    depends_on: tuple[ServiceDependency, ...]
+    depended_by: tuple[ServiceDependency, ...]
+    violations: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One thing the search box finds: its kind, name, service, and the element to jump to."""
+
+    kind: str  # "service" | "module" | "model" | "table" | "route" | "violation"
+    name: str
+    service: str
+    target: str
+
+    def as_json(self) -> dict[str, str]:
+        """Return the compact form embedded in the page."""
+        return {"k": self.kind, "n": self.name, "s": self.service, "t": self.target}
+
+
+def service_views(analysis: Analysis) -> tuple[ServiceView, ...]:
+    """Return one view per service, in name order."""
+    models = {m.label: m for m in analysis.models}
+    tables = {t.table: t for t in analysis.tables}
+    routes = {r.pattern: r for r in analysis.routes}
+    return tuple(
+        ServiceView(
+            service=service,
+            page_id=service_page_id(service.name),
+            models=tuple(models[label] for label in service.models if label in models),
+            tables=tuple(tables[name] for name in service.tables if name in tables),
+            routes=tuple(routes[pattern] for pattern in service.routes if pattern in routes),
+            exposes=tuple(i for i in analysis.interfaces if i.service == service.name),
+            calls=tuple(i for i in analysis.interfaces
+                        if service.name in i.used_by and i.service != service.name),
+            depends_on=tuple(d for d in analysis.dependencies if d.source == service.name),
+            depended_by=tuple(d for d in analysis.dependencies if d.target == service.name),
+            violations=analysis.violations_of(service.name),
+        )
+        for service in sorted(analysis.services, key=lambda s: s.name)
+    )
+
+
+def violation_counts(analysis: Analysis) -> tuple[tuple[str, int], ...]:
+    """Return (kind, count) for every known kind (zero included) and any other kind found."""
+    counts = Counter(v.kind for v in analysis.violations)
+    others = sorted(set(counts) - set(VIOLATION_KINDS))
+    return tuple((kind, counts.get(kind, 0)) for kind in (*VIOLATION_KINDS, *others))
+
+
+def search_entries(analysis: Analysis) -> tuple[SearchEntry, ...]:
+    """Return everything the search box can find, sorted by kind and name."""
+    entries: list[SearchEntry] = []
+    for service in analysis.services:
+        name = service.name
+        entries.append(SearchEntry("service", name, name, service_page_id(name)))
+        for kind, items in (("module", service.modules), ("model", service.models),
+                            ("table", service.tables), ("route", service.routes)):
+            entries += [SearchEntry(kind, item, name, service_item_id(name, kind, item))
+                        for item in items]
+    owned = {t for s in analysis.services for t in s.tables}
+    entries += [SearchEntry("table", t.table, t.owner, table_row_id(t.table))
+                for t in analysis.tables if t.table not in owned]
+    entries += [SearchEntry("violation", f"{v.subject} ({v.path}:{v.line})", v.source_service,
+                            violation_id(v.id)) for v in analysis.violations]
+    return tuple(sorted(set(entries), key=lambda e: (e.kind, e.name, e.service)))
+
+
+def table_matrix(analysis: Analysis) -> tuple[tuple[TableUsage, tuple[str, ...]], ...]:
+    """Return each table (sorted) with one cell per service (sorted): "owner", "RW", "R", "W" or ""."""
+    services = sorted(s.name for s in analysis.services)
+    rows = []
+    for usage in sorted(analysis.tables, key=lambda t: t.table):
+        cells = []
+        for name in services:
+            read, write = name in usage.readers, name in usage.writers
+            if name == usage.owner:
+                cells.append("owner")
+            else:
+                cells.append(("R" if read else "") + ("W" if write else ""))
+        rows.append((usage, tuple(cells)))
+    return tuple(rows)
+
+
+def violations_of_kinds(analysis: Analysis, kinds: frozenset[str]) -> tuple[Violation, ...]:
+    """Return the violations of the given kinds, by path and line."""
+    return tuple(sorted((v for v in analysis.violations if v.kind in kinds),
+                        key=lambda v: (v.path, v.line, v.id)))

@@ -1,0 +1,36 @@
+"""``python -m strangler_proxy --routes routes.toml``: run the proxy alone, without demonolith."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.run import check, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run or check; errors become one line and exit status 2."""
+    parser = argparse.ArgumentParser(prog="strangler_proxy", description=__doc__)
+    parser.add_argument("--routes", required=True, help="routes file (TOML)")
+    parser.add_argument("--listen", help="HOST:PORT for client traffic (default 127.0.0.1:8000)")
+    parser.add_argument("--admin", help="HOST:PORT for /metrics, or 'off' (default 127.0.0.1:8001)")
+    parser.add_argument("--access-log", help="'-' (stdout), 'off' or a file path")
+    parser.add_argument("--check", action="store_true", help="validate the routes file and exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.check:
+            config = check(args.routes)
+            print(f"{args.routes}: ok ({len(config.routes)} routes)")
+        else:
+            run(args.routes, args.listen, args.admin, args.access_log)
+    except ProxyError as exc:
+        print(f"strangler_proxy: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Django model classes: fields, relation targets as written, Meta, managers."""
+
+from __future__ import annotations
+
+from tests.analyzer.facts.helpers import facts_of
+
+
+def test_model_fields_relations_meta_and_managers() -> None:
+    facts = facts_of(
+        """
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.db import models
+        from django.db.models import ForeignKey as FK
+        from catalog.models import Product
+
+        class OrderQuerySet(models.QuerySet):
+            pass
+
+        class Order(models.Model):
+            buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            seller = FK(get_user_model(), on_delete=models.CASCADE, db_column="seller")
+            product = models.OneToOneField(Product, on_delete=models.CASCADE)
+            parent = models.ForeignKey("self", null=True, on_delete=models.SET_NULL)
+            tags = models.ManyToManyField("tags.Tag", through="OrderTag", related_name="orders")
+            total = models.DecimalField(max_digits=9, decimal_places=2)
+            objects = OrderQuerySet.as_manager()
+
+            class Meta:
+                db_table = "legacy_order"
+                app_label = "shop"
+        """,
+        module="orders.models",
+    )
+    (model,) = facts.model_candidates
+    assert (model.db_table, model.app_label, model.abstract, model.proxy) == (
+        "legacy_order", "shop", False, False)
+    assert model.managers == ("objects",)
+    fields = {f.name: f for f in model.fields}
+    assert fields["buyer"].target == "django.conf.settings.AUTH_USER_MODEL"
+    assert fields["seller"].target == "django.conf.settings.AUTH_USER_MODEL"
+    assert fields["seller"].field_type == "django.db.models.ForeignKey"
+    assert fields["seller"].column == "seller"
+    assert (fields["product"].relation, fields["product"].target) == ("o2o", "catalog.models.Product")
+    assert fields["parent"].target == "self"
+    assert (fields["tags"].relation, fields["tags"].through) == ("m2m", "OrderTag")
+    assert fields["tags"].related_name == "orders"
+    assert (fields["total"].relation, fields["total"].column) == (None, "total")
+
+
+def test_abstract_and_proxy_meta() -> None:
+    facts = facts_of(
+        """
+        from django.db import models
+
+        class Base(models.Model):
+            class Meta:
+                abstract = True
+
+        class Proxy(Base):
+            class Meta:
+                proxy = True
+        """,
+        module="a.models",
+    )
+    base, proxy = facts.model_candidates
+    assert base.abstract and not base.proxy
+    assert proxy.proxy and proxy.bases == ("a.models.Base",)
+
+
+def test_plain_classes_are_not_model_candidates() -> None:
+    facts = facts_of("class Helper:\n    x = 1\n", module="a.models")
+    assert facts.model_candidates == ()

@@ -1,0 +1,59 @@
+"""URL patterns: path/re_path/url, include forms, class views, viewsets, routers, namespaces."""
+
+from __future__ import annotations
+
+from tests.analyzer.facts.helpers import facts_of
+
+
+def test_patterns_views_includes_and_names() -> None:
+    facts = facts_of(
+        """
+        from django.conf.urls import url
+        from django.contrib.auth.decorators import login_required
+        from django.urls import include, path, re_path
+        from rest_framework.routers import DefaultRouter
+        from . import views, api
+
+        app_name = "shop"
+        router = DefaultRouter()
+        router.register(r"orders", api.OrderViewSet, basename="order")
+
+        urlpatterns = [
+            path("", views.home, name="home"),
+            re_path(r"^old/(?P<pk>\\d+)/$", views.Old.as_view(), name="old"),
+            url(r"^legacy/$", login_required(views.legacy)),
+            path("api/", include(router.urls)),
+            path("blog/", include("blog.urls", namespace="blog")),
+            path("set/", api.Things.as_view({"get": "list"})),
+        ]
+        urlpatterns += [path("more/", views.more)]
+        """,
+        module="shop.urls",
+    )
+    patterns = {(p.container, p.kind, p.route): p for p in facts.url_patterns}
+    assert facts.url_namespace == "shop"
+    assert patterns[("urlpatterns", "path", "")].view == "shop.views.home"
+    old = patterns[("urlpatterns", "re_path", r"^old/(?P<pk>\d+)/$")]
+    assert (old.view, old.view_kind, old.name) == ("shop.views.Old", "class", "old")
+    assert patterns[("urlpatterns", "url", "^legacy/$")].view == "shop.views.legacy"
+    assert patterns[("urlpatterns", "include", "api/")].include == "shop.urls.router.urls"
+    blog = patterns[("urlpatterns", "include", "blog/")]
+    assert (blog.include, blog.namespace) == ("blog.urls", "blog")
+    assert patterns[("urlpatterns", "path", "set/")].view_kind == "viewset"
+    assert patterns[("urlpatterns", "path", "more/")].view == "shop.views.more"
+    registered = patterns[("shop.urls.router", "router", "orders")]
+    assert (registered.view, registered.name) == ("shop.api.OrderViewSet", "order")
+
+
+def test_patterns_built_in_functions_name_the_function_as_container() -> None:
+    facts = facts_of(
+        """
+        from django.urls import path
+
+        class Admin:
+            def get_urls(self):
+                return [path("edit/", self.edit)]
+        """
+    )
+    (pattern,) = facts.url_patterns
+    assert pattern.container == "shop.views.Admin.get_urls"

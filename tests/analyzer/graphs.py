@@ -1,0 +1,189 @@
+"""Hand-built dependency graphs for the boundary tests: small, with an obvious right answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from analyzer.graph import ProjectGraph, Transaction, Write
+from analyzer.weights import DEFAULT_WEIGHTS
+
+
+class GraphBuilder:
+    """Adds nodes and edges the way analyzer.graph does (attrs, weights, table nodes)."""
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self.transactions: list[Transaction] = []
+
+    def _module(self, qualname: str, app: str | None) -> tuple[str, str]:
+        module = qualname.rpartition(".")[0]
+        app = app if app is not None else module.split(".")[0]
+        if f"module:{module}" not in self.graph:
+            self.graph.add_node(
+                f"module:{module}",
+                kind="module",
+                app=app,
+                module=module,
+                path=module.replace(".", "/") + ".py",
+                line=1,
+                lines=10,
+            )
+        return module, app
+
+    def model(
+        self, qualname: str, app: str | None = None, table: str | None = None, abstract: bool = False
+    ) -> GraphBuilder:
+        """Add a model ``app.models.Name`` and, unless abstract, its table ``app_name``."""
+        module, app = self._module(qualname, app)
+        name = qualname.rsplit(".", 1)[-1]
+        table = table or f"{app}_{name.lower()}"
+        self.graph.add_node(
+            qualname,
+            kind="model",
+            app=app,
+            module=module,
+            path=module.replace(".", "/") + ".py",
+            line=1,
+            lines=20,
+            label=f"{app}.{name}",
+            abstract=abstract,
+            table="" if abstract else table,
+        )
+        if not abstract:
+            self.graph.add_node(
+                f"table:{table}",
+                kind="table",
+                app=app,
+                module=module,
+                path="",
+                line=1,
+                lines=0,
+                model=qualname,
+            )
+        return self
+
+    def function(self, qualname: str, app: str | None = None, kind: str = "function") -> GraphBuilder:
+        """Add a function (or class) unit."""
+        module, app = self._module(qualname, app)
+        self.graph.add_node(
+            qualname,
+            kind=kind,
+            app=app,
+            module=module,
+            path=module.replace(".", "/") + ".py",
+            line=1,
+            lines=10,
+        )
+        return self
+
+    def table(self, name: str) -> GraphBuilder:
+        """Add a table no model maps (raw SQL only)."""
+        self.graph.add_node(f"table:{name}", kind="table", app="", module="", path="", line=1, lines=0)
+        return self
+
+    def route(self, pattern: str, view: str) -> GraphBuilder:
+        """Add a route and its route-view edge."""
+        self.graph.add_node(
+            f"route:{pattern}",
+            kind="route",
+            app="",
+            module="",
+            path="urls.py",
+            line=1,
+            lines=0,
+            pattern=pattern,
+        )
+        return self.edge(f"route:{pattern}", view, "route-view")
+
+    def edge(
+        self,
+        source: str,
+        target: str,
+        kind: str,
+        path: str = "x.py",
+        line: int = 1,
+        times: int = 1,
+        **extra: Any,
+    ) -> GraphBuilder:
+        """Add ``times`` edges of ``kind``; a model target of an ORM/SQL edge means its table."""
+        if kind.startswith(("orm-", "sql-")) and self.graph.nodes[target].get("kind") == "model":
+            target = f"table:{self.graph.nodes[target]['table']}"
+        for _ in range(times):
+            self.graph.add_edge(
+                source, target, kind=kind, weight=DEFAULT_WEIGHTS[kind], path=path, line=line, **extra
+            )
+        return self
+
+    def atomic(self, unit: str, path: str, line: int, *writes: tuple[str, str]) -> GraphBuilder:
+        """Add a transaction in ``unit`` writing (model qualname, op) pairs in order."""
+        entries = []
+        for offset, (model, op) in enumerate(writes, start=1):
+            table = f"table:{self.graph.nodes[model]['table']}"
+            entries.append(Write(table, op, line + offset))
+            self.edge(unit, model, "orm-write", path, line + offset, op=op)
+            self.graph.add_edge(
+                unit, table, kind="transaction", weight=DEFAULT_WEIGHTS["transaction"], path=path, line=line
+            )
+        self.transactions.append(Transaction(unit, path, line, tuple(entries)))
+        return self
+
+    def build(self) -> ProjectGraph:
+        """The ProjectGraph for propose_boundaries."""
+        return ProjectGraph(self.graph, tuple(self.transactions))
+
+
+def legacy_app_with_two_domains() -> GraphBuilder:
+    """One app, ``legacy``, holding billing (Invoice, Payment, Refund) and catalog (Product...)."""
+    b = GraphBuilder()
+    for name in ("Invoice", "Payment", "Refund", "Product", "Category", "Stock"):
+        b.model(f"legacy.models.{name}")
+    b.function("legacy.billing.charge").function("legacy.billing.refund")
+    b.function("legacy.shop.list_products").function("legacy.shop.restock")
+    m = "legacy.models."
+    b.edge(m + "Payment", m + "Invoice", "fk").edge(m + "Refund", m + "Payment", "fk")
+    b.edge(m + "Product", m + "Category", "fk").edge(m + "Stock", m + "Product", "fk")
+    b.atomic(
+        "legacy.billing.charge", "legacy/billing.py", 10, (m + "Invoice", "create"), (m + "Payment", "create")
+    )
+    b.atomic(
+        "legacy.billing.refund", "legacy/billing.py", 30, (m + "Refund", "create"), (m + "Payment", "update")
+    )
+    b.edge("legacy.shop.list_products", m + "Product", "orm-read").edge(
+        "legacy.shop.list_products", m + "Category", "orm-read"
+    )
+    b.edge("legacy.shop.restock", m + "Stock", "orm-write").edge(
+        "legacy.shop.restock", m + "Product", "orm-read"
+    )
+    b.edge("legacy.billing.charge", m + "Product", "orm-read", "legacy/billing.py", 12)
+    return b
+
+
+def shop_with_orders_split_over_two_apps() -> GraphBuilder:
+    """Apps orders (Order) and lines (OrderLine) that belong together; catalog and customers apart."""
+    b = GraphBuilder()
+    b.model("orders.models.Order").model("lines.models.OrderLine")
+    b.model("catalog.models.Product").model("catalog.models.Category")
+    b.model("customers.models.Customer").model("customers.models.Address")
+    b.function("orders.services.place_order").function("catalog.views.product_list")
+    b.function("customers.views.profile").function("lines.views.line_detail")
+    b.edge("lines.models.OrderLine", "orders.models.Order", "fk", "lines/models.py", 5, field="order")
+    b.edge("lines.models.OrderLine", "catalog.models.Product", "fk", "lines/models.py", 6, field="product")
+    b.edge("orders.models.Order", "customers.models.Customer", "fk", "orders/models.py", 4, field="customer")
+    b.edge("catalog.models.Product", "catalog.models.Category", "fk")
+    b.edge("customers.models.Address", "customers.models.Customer", "fk")
+    b.atomic(
+        "orders.services.place_order",
+        "orders/services.py",
+        20,
+        ("orders.models.Order", "create"),
+        ("lines.models.OrderLine", "bulk_create"),
+    )
+    b.edge("catalog.views.product_list", "catalog.models.Product", "orm-read", times=2)
+    b.edge("catalog.views.product_list", "catalog.models.Category", "orm-read")
+    b.edge("customers.views.profile", "customers.models.Customer", "orm-write")
+    b.edge("customers.views.profile", "customers.models.Address", "orm-read")
+    b.edge("lines.views.line_detail", "lines.models.OrderLine", "orm-read")
+    b.edge("lines.views.line_detail", "orders.models.Order", "orm-read")
+    return b

@@ -1,0 +1,55 @@
+"""``demonolith analyze``: through CliRunner, and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from analyzer.errors import StrictModeFailure
+from demonolith.cli import cli
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def test_facts_only_writes_facts_json(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["analyze", str(FIXTURES / "tiny_project"), "--facts-only", "--no-cache",
+              "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "7 models, 4 routes" in result.output
+    document = json.loads((tmp_path / "facts.json").read_text())
+    assert len(document["models"]) == 7
+
+
+def test_bad_input_exits_zero_with_one_line_per_warning(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["-v", "analyze", str(FIXTURES / "bad_input"), "--no-cache", "--facts-only",
+              "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    assert "python2.py:3: syntax error" in result.output
+    assert "7 warnings" in result.output
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["analyze", str(FIXTURES / "bad_input"), "--no-cache", "--strict",
+              "--out", str(tmp_path)])
+    assert isinstance(result.exception, StrictModeFailure)
+    assert result.exception.exit_code == 6
+
+
+def test_real_process_with_cache_dir_and_missing_path(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "demonolith", "analyze", str(FIXTURES / "bad_input"),
+               "--cache-dir", str(tmp_path / "cache"), "--jobs", "2", "--out", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "7 warnings" in done.stderr
+    assert (tmp_path / "cache").is_dir() and (tmp_path / "facts.json").is_file()
+    missing = subprocess.run([sys.executable, "-m", "demonolith", "analyze", str(tmp_path / "nope")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 4 and "Traceback" not in missing.stderr

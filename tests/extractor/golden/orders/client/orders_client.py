@@ -1,0 +1,131 @@
+"""Typed client for the orders service: the monolith imports this instead of the moved code.
+
+Copy this file into the monolith (e.g. as ``orders_client.py``). It needs only the standard
+library. Every call has a timeout; only idempotent calls (GET) are retried, with backoff, on
+connection errors, timeouts and 502/503/504; errors are raised as the exceptions below:
+
+    ServiceError
+    ├── ServiceUnavailable     could not connect / timed out (after the retries)
+    └── ServiceHTTPError       the service answered with an error status (``status``, ``message``)
+        └── NotFound           404
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from typing import Any, TypedDict
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+class ServiceError(Exception):
+    """Any failure calling the orders service."""
+
+
+class ServiceUnavailable(ServiceError):
+    """The service could not be reached or did not answer in time."""
+
+
+class ServiceHTTPError(ServiceError):
+    """The service answered with an error status."""
+
+    def __init__(self, method: str, url: str, status: int, message: str) -> None:
+        super().__init__(f"{method} {url}: HTTP {status}: {message}")
+        self.status = status
+        self.message = message
+
+
+class NotFound(ServiceHTTPError):
+    """404: the object does not exist."""
+
+
+class Order(TypedDict):
+    """A orders.Order row as the service returns it."""
+
+    id: int
+    product_id: int
+    quantity: int
+
+
+class OrderPage(TypedDict):
+    """One page of orders.Order rows."""
+
+    results: list[Order]
+    page: int
+    pages: int
+    total: int
+
+
+class OrdersClient:
+    """Calls to the orders service's JSON API."""
+
+    def __init__(self, base_url: str, timeout: float = 2.0, retries: int = 2, backoff: float = 0.1,
+                 identity: Callable[[], str | None] | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.identity = identity  # returns the signed X-Demonolith-Identity value, if any
+
+    def _request(self, method: str, path: str, query: dict[str, str] | None = None,
+                 body: Any = None) -> Any:
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        signed = self.identity() if self.identity else None
+        if signed:
+            headers["X-Demonolith-Identity"] = signed
+        attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
+        for attempt in range(attempts):
+            request = urllib.request.Request(url, data=data, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return json.loads(response.read() or b"null")
+            except urllib.error.HTTPError as exc:
+                if exc.code in RETRY_STATUSES and attempt + 1 < attempts:
+                    time.sleep(self.backoff * 2**attempt)
+                    continue
+                raise self._http_error(method, url, exc) from exc
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                if attempt + 1 < attempts:
+                    time.sleep(self.backoff * 2**attempt)
+                    continue
+                raise ServiceUnavailable(f"{method} {url}: {exc}") from exc
+        raise ServiceUnavailable(f"{method} {url}: no attempt made")
+
+    @staticmethod
+    def _http_error(method: str, url: str, exc: urllib.error.HTTPError) -> ServiceHTTPError:
+        try:
+            message = str(json.loads(exc.read()).get("error", exc.reason))
+        except (ValueError, AttributeError):
+            message = str(exc.reason)
+        kind = NotFound if exc.code == 404 else ServiceHTTPError
+        return kind(method, url, exc.code, message)
+
+    def health(self) -> dict[str, Any]:
+        """``GET /healthz/``."""
+        result: dict[str, Any] = self._request("GET", "/healthz/")
+        return result
+
+
+    def get_order(self, pk: int) -> Order:
+        """One orders.Order by primary key; raises NotFound."""
+        result: Order = self._request("GET", f"/_api/models/orders/order/{pk}/")
+        return result
+
+    def list_order(self, ids: Sequence[int] | None = None, page: int = 1,
+                               page_size: int = 50) -> OrderPage:
+        """A page of orders.Order rows, optionally only the given ids."""
+        query = {"page": str(page), "page_size": str(page_size)}
+        if ids is not None:
+            query["ids"] = ",".join(str(i) for i in ids)
+        result: OrderPage = self._request("GET", "/_api/models/orders/order/", query)
+        return result

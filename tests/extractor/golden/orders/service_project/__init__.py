@@ -1,0 +1,1 @@
+"""The orders service, extracted from shop by demonolith."""

@@ -1,0 +1,127 @@
+"""The HTML page rendered from small Analysis objects, without disk and without graphviz."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from analyzer.model.analysis import Analysis, CountScore
+from reports.html import render_html
+from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
+
+PAGES = ("overview", "svc-catalog", "svc-orders", "data", "violations", "plan", "target", "warnings")
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+def ids_of(html: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(html)
+    return parser.ids
+
+
+@pytest.fixture()
+def html(analysis: Analysis) -> str:
+    return render_html(analysis, fake_renderer).html
+
+
+def test_every_page_is_there_once_and_ids_are_unique(html: str) -> None:
+    ids = ids_of(html)
+    for page in PAGES:
+        assert page in ids
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+
+
+def test_pictures_come_from_the_injected_renderer(html: str) -> None:
+    assert html.count('class="graph-svg"') == 3  # the map and one inside graph per service
+    assert "fake 2 nodes" in html  # the service map: two services
+
+
+def test_without_graphviz_the_dot_text_and_the_install_line_are_shown(analysis: Analysis) -> None:
+    html = render_html(analysis, None).html
+    assert 'class="graph-svg"' not in html
+    assert "&#34;orders&#34; -&gt; &#34;catalog&#34;" in html
+    assert "sudo apt-get install graphviz" in html
+    assert "was not found" in html
+
+
+def test_a_violation_shows_its_location_source_lines_and_remedy(html: str) -> None:
+    entry = html[html.index('id="v-V-cross-service-fk-0001"'):]
+    entry = entry[:entry.index("</details>")]
+    assert "orders/models.py:6" in entry
+    assert '<span class="line hit"><span class="num">6</span>    product = models.ForeignKey(' in entry
+    assert '<span class="num">4</span>class Order(models.Model):' in entry
+    assert "read products via catalog&#39;s API" in entry
+
+
+def test_a_distributed_transaction_shows_its_saga(html: str) -> None:
+    entry = html[html.index('id="v-V-distributed-transaction-0002"'):]
+    entry = entry[:entry.index("</details>")]
+    assert "decrement stock" in entry and "restore stock" in entry
+    assert "Source lines not available" in entry
+
+
+def test_user_text_is_escaped_everywhere() -> None:
+    html = render_html(hostile_analysis(), fake_renderer).html
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    index = html[html.index('id="search-index">'):]
+    assert "<script>alert" not in index[:index.index("</script>")]
+    assert html.count("<script") == 3  # the class toggle, the search index, the page's code
+
+
+def test_nothing_is_loaded_from_anywhere(html: str) -> None:
+    assert " src=" not in html and "<link rel=\"stylesheet\"" not in html
+    urls = re.findall(r'(?:href|xlink:href|action)="([^"]*)"', html)
+    assert urls and all(u.startswith("#") or u == "data:," for u in urls), urls
+    assert "@import" not in html and "url(" not in html
+
+
+def test_search_index_finds_everything_and_points_at_real_elements(html: str) -> None:
+    raw = html[html.index('id="search-index">') + len('id="search-index">'):]
+    entries = json.loads(raw[:raw.index("</script>")])
+    found = {(e["k"], e["n"], e["s"]) for e in entries}
+    assert {("model", "orders.Order", "orders"), ("table", "catalog_product", "catalog"),
+            ("route", "/api/orders/checkout/", "orders"), ("module", "catalog.views", "catalog"),
+            ("service", "orders", "orders")} <= found
+    ids = set(ids_of(html))
+    assert all(e["t"] in ids for e in entries), [e for e in entries if e["t"] not in ids]
+
+
+def test_ownership_matrix_marks_owner_readers_and_writers(html: str) -> None:
+    row = html[html.index('id="table-catalog_product"'):]
+    row = row[:row.index("</tr>")]
+    assert re.findall(r'class="cell ([A-Za-z]*)"', row) == ["owner", "RW"]
+
+
+def test_target_architecture_maps_each_service(html: str) -> None:
+    page = html[html.index('id="target"'):]
+    assert "Amazon API Gateway" in page and "Azure Container Apps" in page
+    assert "SQLite does not scale out" in page  # database for the sqlite3 engine
+    assert "AWS Step Functions" in page  # both services take part in the checkout saga
+
+
+def test_metrics_chart_and_score_curve(analysis: Analysis) -> None:
+    scored = Analysis(**{**analysis.__dict__, "count_scores": (
+        CountScore(2, 0.5, 0.3), CountScore(3, 0.4, 0.35), CountScore(4, 0.2, 0.1))})
+    html = render_html(scored, fake_renderer).html
+    assert 'class="chart metrics-chart"' in html
+    assert html.count('class="bar-proposal"') == 10  # the legend and nine metrics
+    assert 'class="line-score"' in html and "chosen: 2" in html
+
+
+def test_plan_steps_are_in_order(html: str) -> None:
+    page = html[html.index('id="plan"'):]
+    assert page.index("Extract <a class=\"svc-link\" href=\"#svc-catalog\">") < page.index(
+        "Extract <a class=\"svc-link\" href=\"#svc-orders\">")
+    assert 'href="#v-V-distributed-transaction-0002"' in page

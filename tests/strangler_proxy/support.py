@@ -1,0 +1,194 @@
+"""Test support: real servers on 127.0.0.1 (aiohttp apps, raw sockets) and the proxy in-process.
+
+No pytest-asyncio: :func:`run_async` runs one coroutine in a fresh event loop with a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import socket
+import textwrap
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from aiohttp import web
+
+from strangler_proxy.accesslog import AccessLog
+from strangler_proxy.proxy import Proxy
+from strangler_proxy.routes_file import parse_routes
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def run_async(timeout: float = 30.0) -> Callable[[Callable[P, Coroutine[Any, Any, T]]], Callable[P, T]]:
+    """Decorator: run an ``async def`` test with ``asyncio.run`` under a deadline."""
+
+    def decorate(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            async def bounded() -> T:
+                return await asyncio.wait_for(fn(*args, **kwargs), timeout)
+
+            return asyncio.run(bounded())
+
+        return wrapper
+
+    return decorate
+
+
+def free_port() -> int:
+    """A currently unused TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class App:
+    """A small aiohttp upstream that records what it received."""
+
+    def __init__(self, name: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                 | None = None) -> None:
+        self.name = name
+        self.seen: list[web.Request] = []
+        self.bodies: list[bytes] = []
+        self.handler = handler
+        self.port = 0
+        self.runner: web.AppRunner | None = None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.seen.append(request)
+        if self.handler is not None:
+            return await self.handler(request)
+        body = await request.read()
+        self.bodies.append(body)
+        return web.json_response({"upstream": self.name, "path": request.path, "size": len(body)})
+
+    async def start(self, port: int = 0) -> App:
+        """Listen on 127.0.0.1 (a free port unless given)."""
+        app = web.Application(client_max_size=1 << 30)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets
+        self.port = server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        """Stop serving (connections are closed)."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+
+    @property
+    def url(self) -> str:
+        """Its base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+def routes_toml(upstreams: dict[str, int | str], body: str) -> str:
+    """A routes file: ``[upstreams.NAME] url = ...`` for each, then ``body``."""
+    lines = []
+    for name, where in upstreams.items():
+        url = f"http://127.0.0.1:{where}" if isinstance(where, int) else where
+        lines.append(f'[upstreams.{name}]\nurl = "{url}"')
+    return "\n".join(lines) + "\n" + textwrap.dedent(body)
+
+
+@contextlib.asynccontextmanager
+async def running_proxy(toml: str, access_log: str = "off") -> AsyncIterator[Proxy]:
+    """The real proxy on free ports (listener and admin) for the block."""
+    proxy = Proxy(parse_routes(toml, "test.toml"), AccessLog(access_log))
+    await proxy.start("127.0.0.1:0", "127.0.0.1:0")
+    try:
+        yield proxy
+    finally:
+        await proxy.stop()
+
+
+async def raw_exchange(port: int, data: bytes, timeout: float = 5.0) -> bytes:
+    """Send raw bytes, return everything the server sends until it closes (or the timeout)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        chunks = []
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while chunk := await reader.read(65536):
+                    chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+
+def status_of(response: bytes) -> int:
+    """The status code of a raw response."""
+    return int(response.split(b" ", 2)[1])
+
+
+class RawUpstream:
+    """A raw TCP upstream whose behaviour per request is scripted: answer, close or hang."""
+
+    def __init__(self, behaviour: Callable[[int, bytes], Awaitable[bytes | None]]) -> None:
+        self.behaviour = behaviour
+        self.requests: list[bytes] = []
+        self.server: asyncio.Server | None = None
+        self.port = 0
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> RawUpstream:
+        """Listen on a free port."""
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                body = await reader.readexactly(length) if length else b""
+                self.requests.append(head + body)
+                answer = await self.behaviour(len(self.requests), head + body)
+                if answer is None:
+                    break
+                writer.write(answer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+
+    async def stop(self) -> None:
+        """Close the listener and every connection."""
+        for writer in list(self._writers):
+            writer.close()
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+
+
+def ok(body: bytes = b"ok") -> bytes:
+    """A complete 200 response."""
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body)
+
+
+def write_file(tmp: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``tmp/name`` and return the path."""
+    path = tmp / name
+    path.write_text(text)
+    return path
