@@ -23,7 +23,9 @@ import networkx as nx
 
 from analyzer.config import Config
 from analyzer.errors import ConfigError
+from analyzer.fold_minor import Fold, fold_minor
 from analyzer.graph import ProjectGraph
+from analyzer.leaves import follower_units
 from analyzer.model.analysis import (
     AppPlacement,
     CountScore,
@@ -35,7 +37,6 @@ from analyzer.model.analysis import (
     TableUsage,
     Violation,
 )
-from analyzer.leaves import follower_units
 from analyzer.naming import name_clusters
 from analyzer.ownership import assign_owners, table_users
 from analyzer.partition import (
@@ -46,12 +47,10 @@ from analyzer.partition import (
     clusters_of,
     project_units,
 )
+from analyzer.placements import PLACED_KINDS, app_placements
 from analyzer.refine import apply_constraints, refine_transactions
 from analyzer.shared import SharedModule, find_hubs, find_shared_modules, shared_apps
 from analyzer.violations import find_violations, short
-
-PLACED_KINDS = frozenset({"class", "function", "model", "module"})
-SPLIT_SHARE = 0.2  # an app counts as split when a second service holds this share of it
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,13 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
     assignment, pinned = apply_constraints(assignment, graph, config)
     assignment, owners = assign_owners(graph, assignment, canon, pinned)
     assignment = absorb_dataless(projected, assignment, is_data, keep=pinned)
+    assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     clusters = clusters_of(assignment)
     names = name_clusters(clusters, graph, pinned, dict(config.names))
     if len(set(names)) != len(names):
         raise ConfigError("[tool.demonolith] names: two services would get the same name")
     service_of = {unit: names[c] for unit, c in assignment.items()}
-    owner_of = {table: names[c] for table, c in owners.items()}
+    owner_of = {table: names[new_of[c]] for table, c in owners.items()}
     place = _placer(graph, service_of, owner_of)
     violations = find_violations(graph, place, project.transactions)
     return Proposal(
@@ -118,7 +118,8 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
         shared=_shared(graph, shared, place),
         app_placements=app_placements(graph, service_of),
         count_scores=partition.scores,
-        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters)),
+        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
+        + "".join(_fold_note(fold, names) for fold in folds),
         dependencies=dependencies(graph, place),
         interfaces=interfaces(graph, place),
     )
@@ -127,7 +128,15 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
 def _final_reason(reason: str, clustered: int, final: int) -> str:
     if clustered == final:
         return reason
-    return f"{reason}; {final} after the data-aware refinement and the constraints"
+    return f"{reason}; {final} after the data-aware refinement, the constraints and the folds"
+
+
+def _fold_note(fold: Fold, names: list[str]) -> str:
+    code = [u for u in fold.units if not u.startswith(("table:", "module:"))]
+    what = ", ".join(code[:3]) + (" ..." if len(code) > 3 else "") or ", ".join(fold.units[:3])
+    tables = f", table {', '.join(fold.tables)}" if fold.tables else ""
+    return (f"; folded {what} ({fold.lines} lines{tables}) into {names[fold.into]}: "
+            "no models and no routes, so tooling rather than a service")
 
 
 def _is_data(graph: nx.MultiDiGraph, node: str) -> bool:
@@ -221,37 +230,12 @@ def _shared(
         services = tuple(sorted(s for s in users if s is not None))
         reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
                   "depends on none of them: publish it as a library instead of placing it in one service")
-        result.append(SharedCandidate(module.module, services, reason))
+        models = tuple(sorted(str(graph.nodes[n]["label"]) for n in module.nodes
+                              if graph.nodes[n].get("kind") == "model"))
+        if models:
+            reason += f"; its abstract models ({', '.join(models)}) are code reuse and go with it"
+        result.append(SharedCandidate(module.module, services, reason, models))
     return tuple(result)
-
-
-def app_placements(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tuple[AppPlacement, ...]:
-    """Explain, for every Django app, whether it was kept whole, split or merged with others."""
-    by_app: dict[str, Counter[str]] = defaultdict(Counter)
-    apps_in: dict[str, Counter[str]] = defaultdict(Counter)
-    for unit, service in service_of.items():
-        attrs = graph.nodes[unit]
-        if attrs.get("app") and attrs.get("kind") in PLACED_KINDS:
-            weight = 5 if attrs.get("kind") == "model" else 1
-            by_app[attrs["app"]][service] += weight
-            apps_in[service][attrs["app"]] += weight
-    return tuple(_placement(app, by_app[app], apps_in) for app in sorted(by_app))
-
-
-def _placement(app: str, services: Counter[str], apps_in: Mapping[str, Counter[str]]) -> AppPlacement:
-    total = sum(services.values())
-    main = min(services, key=lambda s: (-services[s], s))
-    major = sorted(s for s, w in services.items() if w >= SPLIT_SHARE * total)
-    if len(major) > 1:
-        parts = ", ".join(f"{s} {services[s] / total:.0%}" for s in major)
-        return AppPlacement(app, tuple(major), "split",
-                            f"{app} mixes domains whose code and data are coupled apart: {parts}.")
-    others = sorted(a for a, w in apps_in[main].items() if a != app and w >= SPLIT_SHARE * apps_in[main][app])
-    if others:
-        return AppPlacement(app, (main,), "merged",
-                            f"{app} is coupled to {', '.join(others)} more than to the rest: "
-                            f"they form one service, {main}.")
-    return AppPlacement(app, (main,), "kept", f"{app} is cohesive and forms (most of) {main}.")
 
 
 def dependencies(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tuple[ServiceDependency, ...]:

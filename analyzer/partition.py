@@ -17,13 +17,15 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph import Transaction
 from analyzer.model.analysis import CountScore
+from analyzer.projection import UNIT_KINDS, canonical_id, project_units
 
-UNIT_KINDS = ("class", "function", "model", "module", "table")
+__all__ = ["UNIT_KINDS", "Assignment", "Partition", "canonical_id", "choose_partition", "project_units"]
+
 Assignment = dict[str, int]  # unit node id -> cluster number
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
-CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
+MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
+SPLIT_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -33,100 +35,6 @@ class Partition:
     clusters: tuple[tuple[str, ...], ...]
     scores: tuple[CountScore, ...]
     reason: str
-
-
-def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
-    """Return the unit a node is placed with: tables with their model, routes with their view."""
-    attrs = graph.nodes[node]
-    kind = attrs.get("kind")
-    if kind == "table" and attrs.get("model") in graph:
-        return str(attrs["model"])
-    if kind == "route":
-        views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
-        return views[0] if views else None
-    return node if kind in UNIT_KINDS else None
-
-
-def project_units(
-    graph: nx.MultiDiGraph, excluded: Iterable[str] = (), contains_weight: float = 1.0,
-    transactions: Iterable[Transaction] = (), transaction_weight: float = 0.0, app_weight: float = 0.0,
-    module_weight: float = 0.0,
-) -> nx.Graph:
-    """Return the undirected weighted unit graph (sorted nodes and edges, summed weights).
-
-    Besides the graph's own edges, each unit is tied to its module node (``contains_weight``) and
-    the data written directly in one transaction are tied pairwise (``transaction_weight`` per unit)
-    and every module node to its app's models module (``app_weight``: the app is a hint, not a wall),
-    and the models defined in one module to each other (``module_weight`` per model: the files in
-    which developers grouped their models are strong evidence of cohesion).
-    """
-    skip = set(excluded)
-    canon = {n: canonical_id(graph, n) for n in graph.nodes}
-    units = sorted(n for n, c in canon.items() if c == n and n not in skip)
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    for u, v, data in graph.edges(data=True):
-        cu, cv = canon[u], canon[v]
-        if cu is None or cv is None or cu == cv or cu in skip or cv in skip:
-            continue
-        assert isinstance(cu, str) and isinstance(cv, str)
-        weights[(cu, cv) if cu < cv else (cv, cu)] += float(data.get("weight", 1.0))
-    for unit in units:
-        module = f"module:{graph.nodes[unit].get('module', '')}"
-        if unit != module and module in graph and module not in skip and contains_weight > 0:
-            weights[(unit, module) if unit < module else (module, unit)] += contains_weight
-    for transaction in transactions:
-        written = sorted({c for w in transaction.writes
-                          if w.direct and (c := canon.get(w.table)) and c not in skip})
-        for i, a in enumerate(written):
-            for b in written[i + 1:]:
-                weights[(a, b)] += transaction_weight / (len(written) - 1)
-    for module, anchor in _app_anchors(graph, units).items():
-        weights[(module, anchor) if module < anchor else (anchor, module)] += app_weight
-    if module_weight > 0:
-        for pair, weight in _same_module_ties(graph, units, module_weight).items():
-            weights[pair] += weight
-    projected = nx.Graph()
-    projected.add_nodes_from(units)
-    projected.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()) if w > 0)
-    return projected
-
-
-def _same_module_ties(graph: nx.MultiDiGraph, units: list[str], weight: float) -> dict[tuple[str, str], float]:
-    """Tie the models of each module pairwise; each model's ties sum to ``weight``.
-
-    A module of k models gets a clique with ``weight / (k - 1)`` per pair, or a ring when k is
-    large (linear in k, each model still tied by ``weight`` in total), so a file of hundreds of
-    models costs no more than its models.
-    """
-    by_module: dict[str, list[str]] = defaultdict(list)
-    for unit in units:
-        attrs = graph.nodes[unit]
-        if attrs.get("kind") == "model" and attrs.get("module"):
-            by_module[str(attrs["module"])].append(unit)
-    ties: dict[tuple[str, str], float] = defaultdict(float)
-    for models in by_module.values():
-        if len(models) <= CLIQUE_LIMIT:
-            pairs = [(a, b) for i, a in enumerate(models) for b in models[i + 1:]]
-            share = weight / (len(models) - 1) if len(models) > 1 else 0.0
-        else:
-            pairs = [(a, b) for a, b in zip(models, models[1:] + models[:1], strict=True)]
-            share = weight / 2
-        for a, b in pairs:
-            ties[(a, b) if a < b else (b, a)] += share
-    return ties
-
-
-def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
-    """Module node -> the module node of its app's first model (modules of model-less apps: none)."""
-    anchors: dict[str, str] = {}
-    for unit in units:
-        attrs = graph.nodes[unit]
-        if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
-            anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
-    unit_set = set(units)
-    return {u: anchors[graph.nodes[u]["app"]] for u in units
-            if graph.nodes[u].get("kind") == "module" and graph.nodes[u].get("app") in anchors
-            and anchors[graph.nodes[u]["app"]] != u and anchors[graph.nodes[u]["app"]] in unit_set}
 
 
 def louvain(projected: nx.Graph, resolution: float, seed: int) -> Assignment:
@@ -348,7 +256,41 @@ def choose_partition(
 
 
 def _initial(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
-    return absorb_dataless(projected, louvain(projected, resolution, seed), is_data)
+    start = absorb_dataless(projected, louvain(projected, resolution, seed), is_data)
+    return split_oversized(projected, start, is_data, seed)
+
+
+def split_oversized(
+    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
+    max_share: float = MAX_DATA_SHARE,
+) -> Assignment:
+    """Re-cluster, on its own subgraph, every cluster that holds over ``max_share`` of the data.
+
+    Modularity has a resolution limit (Fortunato and Barthelemy, 2007): in a large graph it
+    cannot see communities below a size that grows with the graph, so one community may swallow
+    several domains. Louvain on that community's own subgraph sees its inner structure; the
+    pieces then compete in the agglomeration like any other cluster.
+    """
+    current = renumber(assignment)
+    total = sum(1 for node in current if is_data.get(node, False))
+    for _ in range(SPLIT_ROUNDS):
+        sizes: dict[int, int] = defaultdict(int)
+        for node, cluster in current.items():
+            sizes[cluster] += int(is_data.get(node, False))
+        big = sorted(c for c, n in sizes.items() if n > max_share * total and n > 1)
+        if not big:
+            break
+        fresh = max(current.values()) + 1
+        for cluster in big:
+            members = sorted(n for n, c in current.items() if c == cluster)
+            inside = projected.subgraph(members)
+            inner = absorb_dataless(inside, louvain(inside, 1.0, seed), is_data)
+            if len(set(inner.values())) < 2:
+                continue
+            current.update({n: fresh + c for n, c in inner.items()})
+            fresh += max(inner.values()) + 1
+        current = renumber(current)
+    return current
 
 
 def _finer(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:

@@ -89,9 +89,12 @@ def find_hubs(
 
 
 def shared_apps(graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...]) -> tuple[SharedModule, ...]:
-    """Widen shared modules to their whole app when the app holds no table and is mostly shared.
+    """Widen shared modules to their whole app when the app holds no table and uses no other app.
 
-    Returns the candidates with such an app's modules replaced by one entry for the app package.
+    Such an app (``common``: money, HTTP helpers, abstract base models, a health view) is a library
+    as a whole: its modules that few apps use yet (an abstract model inherited by two) go with the
+    rest of it rather than into one service. Returns the candidates with such an app's modules
+    replaced by one entry for the app package.
     """
     members = module_nodes(graph)
     by_app: dict[str, list[SharedModule]] = defaultdict(list)
@@ -101,7 +104,8 @@ def shared_apps(graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...]) -> tup
     for app, modules in sorted(by_app.items()):
         own = [m for m, nodes in members.items() if graph.nodes[nodes[0]].get("app") == app]
         has_data = any(_holds_data(graph, n) for m in own for n in members[m])
-        if app and not has_data and len(modules) * 2 >= len(own):
+        app_nodes = [n for m in own for n in members[m]]
+        if app and not has_data and len(_apps_used(graph, app_nodes) - {app, ""}) <= 1:
             nodes = tuple(sorted(n for m in own for n in members[m]))
             users = tuple(sorted({a for m in modules for a in m.used_by_apps}))
             result.append(SharedModule(app, nodes, users))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from analyzer.model.analysis import Analysis, ModelInfo, RouteInfo, Service
 from extractor.closure import Boundary
 from extractor.rewrite_model import ForeignRelation
+from extractor.routes import is_reserved
 
 MONOLITH = "monolith"
 
@@ -70,11 +71,21 @@ def boundary_of(analysis: Analysis, service: Service) -> Boundary:
     )
 
 
-def moved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
-    """The routes the plan moves to ``service`` (its own routes plus its plan step's), by pattern."""
+def planned_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
+    """The routes the plan gives ``service`` (its own routes plus its plan step's), by pattern."""
     patterns = set(service.routes)
     for step in analysis.plan:
         if step.service == service.name:
             patterns.update(step.routes)
     routes = {r.pattern: r for r in analysis.routes if r.pattern in patterns}
     return tuple(routes[p] for p in sorted(routes))
+
+
+def moved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
+    """The planned routes the service serves with the monolith's code (reserved paths left out)."""
+    return tuple(r for r in planned_routes(analysis, service) if not is_reserved(r))
+
+
+def reserved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
+    """Planned routes whose path the generated project uses itself (``/healthz/``, ``/_api/``...)."""
+    return tuple(r for r in planned_routes(analysis, service) if is_reserved(r))

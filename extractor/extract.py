@@ -21,7 +21,7 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
-from extractor.boundary import moved_routes
+from extractor.boundary import moved_routes, reserved_routes
 from extractor.carry import CarriedCode, carry
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
@@ -105,6 +105,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
                    "crossings": e["crossings"]} for e in entries if not e["carried"]],
         "moved_routes": project.moved_route_docs(entries, routes),
+        "reserved_routes": [{"pattern": r.pattern, "view": r.view} for r in reserved_routes(analysis, service)],
         "model_endpoints": project.model_entries(analysis, service, carried),
         "function_endpoints": project.function_entries(analysis, service, carried),
         "sagas": project.saga_entries(analysis, service),

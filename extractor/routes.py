@@ -20,6 +20,16 @@ class ProxyMatch:
     prefix: str  # literal prefix, for HTTPRoute PathPrefix matches
 
 
+RESERVED_PATHS = ("/healthz/", "/openapi.json")  # served by the generated project itself
+RESERVED_PREFIX = "/_api/"
+
+
+def is_reserved(route: RouteInfo) -> bool:
+    """Whether a monolith route would collide with a path the generated project serves."""
+    path = "/" + route.pattern.lstrip("^").rstrip("$").lstrip("/")
+    return path in RESERVED_PATHS or path.startswith(RESERVED_PREFIX)
+
+
 def is_regex(pattern: str) -> bool:
     """Whether a route pattern came from ``re_path`` (regular expression syntax)."""
     return bool(_REGEX_CHARS.search(pattern))

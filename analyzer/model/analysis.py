@@ -175,6 +175,7 @@ class SharedCandidate:
     module: str
     used_by: tuple[str, ...]
     reason: str
+    models: tuple[str, ...] = ()  # abstract models it defines ("app_label.ModelName"), sorted
 
 
 @dataclass(frozen=True)

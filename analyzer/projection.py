@@ -1,0 +1,139 @@
+"""The unit graph: the dependency graph projected onto the units that get placed in services.
+
+The units are classes, functions, models, module-level code and tables without a model; tables
+follow their model and routes their view. The projection is undirected and weighted: the graph's
+own edges summed per unit pair (repeats sublinearly, a reader's reads shared among the tables it
+reads) plus the projection-only ties of :mod:`analyzer.weights` ("contains", "same-app",
+"same-module", and the pairwise ties of tables written in one transaction).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from analyzer.graph import Transaction
+
+UNIT_KINDS = ("class", "function", "model", "module", "table")
+READ_KINDS = frozenset({"orm-read", "sql-read", "sql-join"})
+CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
+
+
+def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """Return the unit a node is placed with: tables with their model, routes with their view."""
+    attrs = graph.nodes[node]
+    kind = attrs.get("kind")
+    if kind == "table" and attrs.get("model") in graph:
+        return str(attrs["model"])
+    if kind == "route":
+        views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+        return views[0] if views else None
+    return node if kind in UNIT_KINDS else None
+
+
+def project_units(
+    graph: nx.MultiDiGraph, excluded: Iterable[str] = (), contains_weight: float = 1.0,
+    transactions: Iterable[Transaction] = (), transaction_weight: float = 0.0, app_weight: float = 0.0,
+    module_weight: float = 0.0,
+) -> nx.Graph:
+    """Return the undirected weighted unit graph (sorted nodes and edges, summed weights).
+
+    Besides the graph's own edges, each unit is tied to its module node (``contains_weight``) and
+    the data written directly in one transaction are tied pairwise (``transaction_weight`` per unit)
+    and every module node to its app's models module (``app_weight``: the app is a hint, not a wall),
+    and the models defined in one module to each other (``module_weight`` per model: the files in
+    which developers grouped their models are strong evidence of cohesion).
+    """
+    skip = set(excluded)
+    canon = {n: canonical_id(graph, n) for n in graph.nodes}
+    units = sorted(n for n, c in canon.items() if c == n and n not in skip)
+    weights = _edge_weights(graph, canon, skip)
+    for unit in units:
+        module = f"module:{graph.nodes[unit].get('module', '')}"
+        if unit != module and module in graph and module not in skip and contains_weight > 0:
+            weights[(unit, module) if unit < module else (module, unit)] += contains_weight
+    for transaction in transactions:
+        written = sorted({c for w in transaction.writes
+                          if w.direct and (c := canon.get(w.table)) and c not in skip})
+        for i, a in enumerate(written):
+            for b in written[i + 1:]:
+                weights[(a, b)] += transaction_weight / (len(written) - 1)
+    for module, anchor in _app_anchors(graph, units).items():
+        weights[(module, anchor) if module < anchor else (anchor, module)] += app_weight
+    if module_weight > 0:
+        for pair, weight in _same_module_ties(graph, units, module_weight).items():
+            weights[pair] += weight
+    projected = nx.Graph()
+    projected.add_nodes_from(units)
+    projected.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()) if w > 0)
+    return projected
+
+
+def _edge_weights(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], skip: set[str]
+) -> dict[tuple[str, str], float]:
+    """Sum the graph's edges per unit pair; repeats of one kind add up sublinearly.
+
+    n edges of one kind between two units (a query joining the same table four times, ten calls
+    of one helper) weigh their mean times ``1 + ln n``: repetition is evidence, but one long
+    function must not outweigh the structure of the whole code base.
+    """
+    groups: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
+    read: dict[str, set[str]] = defaultdict(set)
+    for u, v, data in graph.edges(data=True):
+        cu, cv = canon[u], canon[v]
+        if cu is None or cv is None or cu == cv or cu in skip or cv in skip:
+            continue
+        kind = str(data.get("kind", ""))
+        if kind in READ_KINDS:
+            read[cu].add(cv)
+        pair = (cu, cv) if cu < cv else (cv, cu)
+        groups[(*pair, kind, cu if kind in READ_KINDS else "")].append(float(data.get("weight", 1.0)))
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for (a, b, _kind, reader), values in groups.items():
+        spread = 1.0 / len(read[reader]) if reader else 1.0
+        weights[(a, b)] += spread * sum(values) / len(values) * (1.0 + math.log(len(values)))
+    return weights
+
+
+def _same_module_ties(
+    graph: nx.MultiDiGraph, units: list[str], weight: float
+) -> dict[tuple[str, str], float]:
+    """Tie the models of each module pairwise; each model's ties sum to ``weight``.
+
+    A module of k models gets a clique with ``weight / (k - 1)`` per pair, or a ring when k is
+    large (linear in k, each model still tied by ``weight`` in total), so a file of hundreds of
+    models costs no more than its models.
+    """
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for unit in units:
+        attrs = graph.nodes[unit]
+        if attrs.get("kind") == "model" and attrs.get("module"):
+            by_module[str(attrs["module"])].append(unit)
+    ties: dict[tuple[str, str], float] = defaultdict(float)
+    for models in by_module.values():
+        if len(models) <= CLIQUE_LIMIT:
+            pairs = [(a, b) for i, a in enumerate(models) for b in models[i + 1:]]
+            share = weight / (len(models) - 1) if len(models) > 1 else 0.0
+        else:
+            pairs = [(a, b) for a, b in zip(models, models[1:] + models[:1], strict=True)]
+            share = weight / 2
+        for a, b in pairs:
+            ties[(a, b) if a < b else (b, a)] += share
+    return ties
+
+
+def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
+    """Module node -> the module node of its app's first model (modules of model-less apps: none)."""
+    anchors: dict[str, str] = {}
+    for unit in units:
+        attrs = graph.nodes[unit]
+        if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
+            anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
+    unit_set = set(units)
+    return {u: anchors[graph.nodes[u]["app"]] for u in units
+            if graph.nodes[u].get("kind") == "module" and graph.nodes[u].get("app") in anchors
+            and anchors[graph.nodes[u]["app"]] != u and anchors[graph.nodes[u]["app"]] in unit_set}

@@ -1,0 +1,113 @@
+"""Helpers the exporters share: precedence order, path regexes, weights, durations (pure)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from strangler_proxy.config import IDEMPOTENT_METHODS, PathMatch, ProxyConfig, Route, Upstream
+from strangler_proxy.export.warnings import ExportWarning
+from strangler_proxy.routing import specificity
+
+DEFAULT_LISTEN = "127.0.0.1:8000"
+SHADOW_HEADER = "x-demonolith-shadow"
+VIA = "1.1 demonolith"
+REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$"
+_REGEX_META = frozenset(".^$|?*+()[]{}")
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-~%@:,;=&!'<>")
+
+
+def ordered_routes(config: ProxyConfig) -> tuple[Route, ...]:
+    """The routes in the proxy's precedence order (see :mod:`strangler_proxy.routing`)."""
+    return tuple(sorted(config.routes, key=specificity))
+
+
+def source_name(config: ProxyConfig) -> str:
+    """The routes file's name without its directory (keeps exports machine-independent)."""
+    return PurePath(config.source).name or config.source
+
+
+def regex_literal(text: str) -> str:
+    """``text`` as a regex literal valid in PCRE and RE2, free of quotes and backslash pairs.
+
+    Metacharacters get a backslash; quotes, backslashes, spaces and non-ASCII become ``\\x..``
+    escapes, so the result can sit inside nginx or YAML double quotes unchanged.
+    """
+    out = []
+    for char in text:
+        if char in _PLAIN:
+            out.append(char)
+        elif char in _REGEX_META:
+            out.append("\\" + char)
+        else:
+            out.append(f"\\x{{{ord(char):x}}}")
+    return "".join(out)
+
+
+def path_regex_body(match: PathMatch) -> str:
+    """The regex of a path condition without anchors; a prefix is open-ended by itself.
+
+    ``{name}`` is one segment (``[^/]+``) and a final ``/*`` the optional rest, as in
+    :func:`strangler_proxy.routing.compile_pattern`.
+    """
+    if match.kind != "pattern":
+        return regex_literal(match.value)
+    rest = match.value.endswith("/*")
+    body = match.value[:-2] if rest else match.value
+    parts = re.split(r"(\{[A-Za-z_]\w*\})", body)
+    regex = "".join("[^/]+" if part.startswith("{") else regex_literal(part) for part in parts)
+    return regex + ("(/.*)?" if rest else "")
+
+
+def full_path_regex(match: PathMatch) -> str:
+    """An anchored regex (``^...$``) matching exactly the paths the condition matches."""
+    tail = ".*" if match.kind == "prefix" else ""
+    return "^" + path_regex_body(match) + tail + "$"
+
+
+def active_weights(route: Route) -> tuple[tuple[str, int], ...]:
+    """The route's targets with a positive weight, in file order."""
+    return tuple((name, weight) for name, weight in route.weights if weight > 0)
+
+
+def mirrored_methods(route: Route) -> frozenset[str] | None:
+    """Methods whose requests are mirrored; ``None`` means every method the route matches."""
+    if route.mirror is None or route.mirror.allow_unsafe:
+        return None
+    return route.methods & IDEMPOTENT_METHODS if route.methods else IDEMPOTENT_METHODS
+
+
+def seconds(value: float) -> str:
+    """A duration as ``2s`` / ``0.25s`` (the spelling nginx, Envoy and Gateway API share)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{text or '0'}s"
+
+
+def listen_address(config: ProxyConfig) -> tuple[str, int]:
+    """``(host, port)`` of the routes file's ``[listen] address`` or the proxy's default."""
+    host, _, port = (config.listen or DEFAULT_LISTEN).rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def used_upstreams(config: ProxyConfig) -> tuple[Upstream, ...]:
+    """Upstreams some route (or the default) may contact, in file order."""
+    names = {name for route in (*config.routes, config.default) for name in route.upstream_names}
+    return tuple(upstream for upstream in config.upstreams if upstream.name in names)
+
+
+def subject(route: Route) -> str:
+    """How a warning names a route."""
+    return f"route {route.name}"
+
+
+def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
+    """Warnings every target shares: shadow comparison and its bounded queue live in our proxy."""
+    found = []
+    for route in (*config.routes, config.default):
+        if route.mirror is not None:
+            found.append(ExportWarning(
+                "mirror-compare", subject(route),
+                f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
+                " two answers (no diff log, ignored fields or noise learning)",
+            ))
+    return found

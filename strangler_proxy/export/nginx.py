@@ -1,0 +1,394 @@
+"""Export a routes file to a complete ``nginx.conf`` (open-source nginx >= 1.15.3).
+
+How the proxy's behaviour is expressed:
+
+* routing: one ``map`` over ``"$request_method\\n$host\\n<matched headers>\\n$uri"`` whose regexes
+  are listed in the proxy's precedence order (a map tries regexes in order), giving a route id;
+  ``location /`` rewrites to an internal location per route, and weighted routes once more to one
+  per target. Internal locations start with ``//``, which a client's normalised ``$uri`` never does;
+* weights: ``split_clients`` on ``$request_id`` (random), or on the sticky cookie / header when
+  present;
+* mirroring: ``mirror`` to an internal location that drops unsampled (``split_clients``) and, unless
+  ``allow_unsafe``, non-idempotent requests with 204, and marks the copy ``X-Demonolith-Shadow: 1``;
+* fallback: an ``upstream`` group with the fallback as ``backup`` server and ``proxy_next_upstream``
+  on errors, timeouts and the supported ``fallback_on`` statuses (nginx, like the proxy, passes a
+  non-idempotent request on only when it was not sent);
+* breaker: ``max_fails`` / ``fail_timeout``; timeouts, keep-alive pools, limits, headers
+  (X-Request-ID kept when valid, else generated; X-Forwarded-For/-Proto/-Host; Via) and a JSON
+  access log as the proxy writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from strangler_proxy.config import IDEMPOTENT_METHODS, Limits, ProxyConfig, Route, Upstream
+from strangler_proxy.export.common import (
+    REQUEST_ID_PATTERN,
+    VIA,
+    listen_address,
+    mirrored_methods,
+    ordered_routes,
+    path_regex_body,
+    regex_literal,
+    seconds,
+    shared_warnings,
+    source_name,
+    subject,
+    used_upstreams,
+)
+from strangler_proxy.export.warnings import Export, ExportWarning, comment_header, unique_sorted
+
+NEXT_UPSTREAM_STATUSES = frozenset({403, 404, 429, 500, 502, 503, 504})
+_HEADER_NAME = re.compile(r"^[a-z0-9-]+$")
+_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+_ANY = "[^\\n]*"
+_INTERNAL = "//demonolith"
+_LOG_FORMAT = (
+    '\'{"ts":"$time_iso8601","request_id":"$dm_request_id","client":"$remote_addr",'
+    '"method":"$request_method","path":"$uri","route":"$dm_log_route",'
+    '"upstream":"$dm_log_upstream","status":$status,"bytes_in":$request_length,'
+    '"bytes_out":$bytes_sent,"duration_ms":$request_time}\''
+)
+
+
+def export_nginx(config: ProxyConfig) -> Export:
+    """The nginx configuration for ``config`` and the features nginx cannot express."""
+    warnings = _warnings(config)
+    routes = [route for route in ordered_routes(config) if _expressible(route)]
+    ids = {route.name: f"r{position}" for position, route in enumerate(routes, 1)}
+    ids[config.default.name] = "default"
+    http = [
+        *_http_settings(config),
+        *_upstream_blocks(config),
+        *_header_maps(),
+        *_route_map(routes, ids),
+        *_splits([*routes, config.default], ids),
+        *_server(config, [*routes, config.default], ids),
+    ]
+    body = ["worker_processes auto;", "", "events {", "    worker_connections 1024;", "}", "",
+            "http {", *_indent(http), "}"]
+    header = comment_header("nginx", source_name(config), warnings)
+    return Export(header + "\n" + "\n".join(body) + "\n", warnings)
+
+
+# -- upstream groups -------------------------------------------------------------------------
+
+
+def group_name(target: str, fallback: str | None) -> str:
+    """The ``upstream`` block serving ``target`` (with ``fallback`` as backup server)."""
+    if fallback is None or fallback == target:
+        return f"dm_{target}"
+    return f"dm_{target}__fallback__{fallback}"
+
+
+def _server_line(upstream: Upstream, backup: bool = False) -> str:
+    breaker = upstream.breaker
+    flags = " backup" if backup else ""
+    return (f"server {upstream.authority}{flags} max_fails={breaker.failures} "
+            f"fail_timeout={seconds(breaker.open_seconds)};")
+
+
+def _groups(config: ProxyConfig) -> list[tuple[str, str | None]]:
+    pairs: set[tuple[str, str | None]] = {(upstream.name, None) for upstream in used_upstreams(config)}
+    for route in (*config.routes, config.default):
+        for name, _ in route.weights:
+            if route.fallback and route.fallback != name:
+                pairs.add((name, route.fallback))
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1] or ""))
+
+
+def _upstream_blocks(config: ProxyConfig) -> list[str]:
+    lines = []
+    for target, fallback in _groups(config):
+        upstream = config.upstream(target)
+        servers = [_server_line(upstream)]
+        if fallback is not None:
+            servers.append(_server_line(config.upstream(fallback), backup=True))
+        if upstream.max_idle:
+            servers += [f"keepalive {upstream.max_idle};",
+                        f"keepalive_timeout {seconds(upstream.idle_timeout)};"]
+        lines += [f"upstream {group_name(target, fallback)} {{", *_indent(servers), "}", ""]
+    return lines
+
+
+# -- maps: headers and routing -----------------------------------------------------------------
+
+
+def _header_maps() -> list[str]:
+    return [
+        "map $http_x_request_id $dm_request_id {",
+        f'    "~{REQUEST_ID_PATTERN}" $http_x_request_id;',
+        "    default $request_id;",
+        "}",
+        "map $http_via $dm_via {",
+        f'    "" "{VIA}";',
+        f'    default "$http_via, {VIA}";',
+        "}",
+        "map $http_upgrade $dm_connection {",
+        '    "" "";',
+        "    default upgrade;",
+        "}",
+        "",
+    ]
+
+
+def _match_headers(routes: Iterable[Route]) -> list[str]:
+    return sorted({name for route in routes for name, _ in route.headers})
+
+
+def _route_regex(route: Route, headers: list[str]) -> str:
+    methods = "(" + "|".join(regex_literal(m) for m in sorted(route.methods)) + ")"
+    host = _ANY
+    if route.host is not None:
+        wildcard = route.host.startswith("*.")
+        host = "[^\\n]+" + regex_literal(route.host[1:]) if wildcard else regex_literal(route.host)
+    fields = [methods if route.methods else _ANY, host]
+    wanted = dict(route.headers)
+    for name in headers:
+        value = wanted.get(name)
+        fields.append(_ANY if value is None else "[^\\n]+" if value == "*" else regex_literal(value))
+    path = ".*"
+    if route.path is not None:
+        path = path_regex_body(route.path) + ("" if route.path.kind == "prefix" else "\\z")
+    return "~(?s)^" + "\\n".join(fields) + "\\n" + path
+
+
+def _route_map(routes: list[Route], ids: dict[str, str]) -> list[str]:
+    headers = _match_headers(routes)
+    key = "\\n".join(["$request_method", "$host", *(_variable(name) for name in headers), "$uri"])
+    lines = [f'map "{key}" $dm_route {{']
+    for route in routes:
+        lines.append(f'    "{_route_regex(route, headers)}" {ids[route.name]};  # {route.name}')
+    return [*lines, "    default default;", "}", ""]
+
+
+def _variable(header: str) -> str:
+    return "$http_" + header.replace("-", "_")
+
+
+def _sticky_variable(route: Route) -> str | None:
+    """The nginx variable holding the sticky key, or None when nginx cannot name it."""
+    sticky = route.sticky
+    if sticky is None:
+        return None
+    if sticky.cookie is not None:
+        return f"$cookie_{sticky.cookie}" if _COOKIE_NAME.match(sticky.cookie) else None
+    header = sticky.header or ""
+    return _variable(header) if _HEADER_NAME.match(header) else None
+
+
+def _percentages(route: Route) -> list[tuple[str, str]]:
+    weights = [(name, weight) for name, weight in route.weights if weight > 0]
+    total = sum(weight for _, weight in weights)
+    shares = [(name, f"{weight * 100 / total:.2f}%") for name, weight in weights[:-1]]
+    return [*((n, s) for n, s in shares if s != "0.00%"), (weights[-1][0], "*")]
+
+
+def _splits(routes: list[Route], ids: dict[str, str]) -> list[str]:
+    lines = []
+    for route in routes:
+        rid = ids[route.name]
+        if len([w for w in route.weights if w[1] > 0]) > 1:
+            key = "$request_id"
+            source = _sticky_variable(route)
+            if source is not None:
+                lines += [f"map {source} $dm_{rid}_key {{", '    "" $request_id;',
+                          f"    default {source};", "}"]
+                key = f"$dm_{rid}_key"
+            lines.append(f'split_clients "{key}" $dm_{rid}_pick {{')
+            lines += [f"    {share} {name};" for name, share in _percentages(route)]
+            lines += ["}", ""]
+        if route.mirror is not None and route.mirror.percent < 100:
+            lines += [f'split_clients "$request_id" $dm_{rid}_mirror {{',
+                      f"    {route.mirror.percent:.2f}% 1;", '    * "";', "}", ""]
+    return lines
+
+
+# -- server and locations ---------------------------------------------------------------------
+
+
+def _http_settings(config: ProxyConfig) -> list[str]:
+    limits: Limits = config.limits
+    buffers = max(2, -(-limits.max_header_bytes // limits.max_request_line))
+    log = config.access_log
+    access = "access_log off;" if log == "off" else (
+        f"access_log {'/dev/stdout' if log == '-' else log} demonolith_json;")
+    return [
+        f"log_format demonolith_json escape=json {_LOG_FORMAT};",
+        access,
+        f"client_max_body_size {limits.max_body_bytes};",
+        f"client_header_timeout {seconds(limits.header_timeout)};",
+        f"client_body_timeout {seconds(limits.body_timeout)};",
+        f"keepalive_timeout {seconds(limits.keepalive_timeout)};",
+        f"large_client_header_buffers {buffers} {limits.max_request_line};",
+        "proxy_http_version 1.1;",
+        "proxy_buffering off;",
+        "proxy_request_buffering off;",
+        "",
+    ]
+
+
+def _server(config: ProxyConfig, routes: list[Route], ids: dict[str, str]) -> list[str]:
+    host, port = listen_address(config)
+    listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    locations = [
+        "location / {",
+        f"    rewrite ^ {_INTERNAL}/$dm_route last;",
+        "}",
+    ]
+    for route in routes:
+        locations += _route_locations(config, route, ids[route.name])
+    return ["server {", f"    listen {listen};", "    server_name _;",
+            "    set $dm_log_route -;", "    set $dm_log_upstream -;", "",
+            *_indent(locations), "}"]
+
+
+def _route_locations(config: ProxyConfig, route: Route, rid: str) -> list[str]:
+    targets = [name for name, weight in route.weights if weight > 0]
+    lines: list[str] = []
+    if len(targets) > 1:
+        lines += [f"location = {_INTERNAL}/{rid} {{", "    internal;",
+                  f"    rewrite ^ {_INTERNAL}/{rid}/$dm_{rid}_pick last;", "}"]
+        for target in targets:
+            lines += _proxy_location(config, route, rid, target, f"{_INTERNAL}/{rid}/{target}")
+    else:
+        lines += _proxy_location(config, route, rid, targets[0], f"{_INTERNAL}/{rid}")
+    if route.mirror is not None:
+        lines += _mirror_location(config, route, rid)
+    return lines
+
+
+def _proxy_headers(config: ProxyConfig, route: Route, target: str) -> list[str]:
+    host = config.upstream(target).authority if route.host_header == "upstream" else "$http_host"
+    return [
+        f"proxy_set_header Host {host};",
+        "proxy_set_header Connection $dm_connection;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header X-Request-ID $dm_request_id;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_set_header X-Forwarded-Host $http_host;",
+        "proxy_set_header Via $dm_via;",
+    ]
+
+
+def _proxy_location(config: ProxyConfig, route: Route, rid: str, target: str, path: str) -> list[str]:
+    upstream = config.upstream(target)
+    fallback = route.fallback if route.fallback != target else None
+    body = [
+        "internal;",
+        f'set $dm_log_route "{route.name}";',
+        f"set $dm_log_upstream {target};",
+        f"proxy_pass http://{group_name(target, fallback)}$request_uri;",
+        *_proxy_headers(config, route, target),
+        "add_header X-Request-ID $dm_request_id always;",
+        f"proxy_connect_timeout {seconds(upstream.connect_timeout)};",
+        f"proxy_read_timeout {seconds(upstream.read_timeout)};",
+        f"proxy_send_timeout {seconds(upstream.read_timeout)};",
+    ]
+    if fallback is not None:
+        statuses = " ".join(f"http_{code}" for code in sorted(route.fallback_on & NEXT_UPSTREAM_STATUSES))
+        body += [f"proxy_next_upstream error timeout {statuses};".replace("  ", " "),
+                 "proxy_next_upstream_tries 2;"]
+    if route.mirror is not None:
+        body += [f"mirror {_INTERNAL}-mirror/{rid};", "mirror_request_body on;"]
+    return [f"location = {path} {{", *_indent(body), "}"]
+
+
+def _mirror_location(config: ProxyConfig, route: Route, rid: str) -> list[str]:
+    mirror = route.mirror
+    assert mirror is not None
+    body = ["internal;"]
+    if mirror.percent < 100:
+        body.append(f'if ($dm_{rid}_mirror = "") {{ return 204; }}')
+    methods = mirrored_methods(route)
+    if methods is not None:
+        allowed = "|".join(sorted(methods & IDEMPOTENT_METHODS))
+        body.append(f'if ($request_method !~ "^({allowed})$") {{ return 204; }}')
+    body += [
+        f"proxy_pass http://{group_name(mirror.upstream, None)}$request_uri;",
+        *_proxy_headers(config, route, mirror.upstream),
+        "proxy_set_header X-Demonolith-Shadow 1;",
+        f"proxy_connect_timeout {seconds(config.upstream(mirror.upstream).connect_timeout)};",
+        f"proxy_read_timeout {seconds(config.upstream(mirror.upstream).read_timeout)};",
+    ]
+    return [f"location = {_INTERNAL}-mirror/{rid} {{", *_indent(body), "}"]
+
+
+def _indent(lines: Iterable[str]) -> list[str]:
+    return [("    " + line) if line else "" for line in lines]
+
+
+# -- what nginx cannot express ------------------------------------------------------------------
+
+
+def _expressible(route: Route) -> bool:
+    return all(_HEADER_NAME.match(name) for name, _ in route.headers)
+
+
+def _route_warnings(route: Route) -> list[ExportWarning]:
+    found = []
+    who = subject(route)
+    if not _expressible(route):
+        found.append(ExportWarning("header-name", who, "route NOT exported: nginx matches only header"
+                                   " names of letters, digits and '-'"))
+    if route.sticky is not None and len(route.weights) > 1 and _sticky_variable(route) is None:
+        found.append(ExportWarning("sticky", who, "nginx cannot read the sticky cookie or header"
+                                   " (names of letters, digits, '_' / '-' only): the split is random"))
+    if route.sticky is not None and len(route.weights) > 1 and _sticky_variable(route) is not None:
+        found.append(ExportWarning("sticky-assignment", who, "sticky users stay on one side, but"
+                                   " nginx's hash puts a given user on a side other than our proxy's"))
+    if any(value in ("*", "") for _, value in route.headers):
+        found.append(ExportWarning("header-presence", who, "nginx cannot tell an empty header from a"
+                                   " missing one"))
+    unsupported = sorted(route.fallback_on - NEXT_UPSTREAM_STATUSES)
+    if route.fallback and unsupported:
+        found.append(ExportWarning("fallback-status", who, "nginx falls back only on 403, 404, 429,"
+                                   f" 500, 502, 503, 504; not on {', '.join(map(str, unsupported))}"))
+    if len(route.weights) > 1:
+        positive = [w for _, w in route.weights if w > 0]
+        total = sum(positive)
+        if any(round(w * 100 / total, 2) != w * 100 / total for w in positive):
+            found.append(ExportWarning("weights-rounded", who, "split_clients shares are rounded to"
+                                       " 0.01%"))
+    if route.mirror is not None:
+        found.append(ExportWarning("mirror-wait", who, "nginx holds the client connection's next"
+                                   " request until the shadow answered (no bounded drop queue)"))
+    return found
+
+
+def _upstream_warnings(config: ProxyConfig) -> list[ExportWarning]:
+    found = []
+    for upstream in used_upstreams(config):
+        who = f"upstream {upstream.name}"
+        if upstream.retries:
+            found.append(ExportWarning("retries", who, f"{upstream.retries} retry(ies) of the same"
+                                       " upstream not expressed: nginx only moves on to the fallback"))
+        probes = upstream.breaker.half_open_requests
+        found.append(ExportWarning("breaker", who, "circuit breaker approximated by max_fails /"
+                                   f" fail_timeout (no half-open probe of {probes} request(s);"
+                                   " ignored when the group has one live server)"))
+        if upstream.health is not None:
+            found.append(ExportWarning("health-check", who, "open-source nginx has no active health"
+                                       f" checks (GET {upstream.health.path}); only passive max_fails"))
+    return found
+
+
+def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
+    found = shared_warnings(config, "nginx") + _upstream_warnings(config)
+    for route in (*config.routes, config.default):
+        found += _route_warnings(route)
+        fallback = route.fallback
+        if fallback and any(
+            (config.upstream(fallback).connect_timeout, config.upstream(fallback).read_timeout)
+            != (config.upstream(name).connect_timeout, config.upstream(name).read_timeout)
+            for name, _ in route.weights if name != fallback
+        ):
+            found.append(ExportWarning("fallback-timeouts", subject(route), f"the fallback {fallback}"
+                                       " is tried with the primary upstream's timeouts"))
+    found.append(ExportWarning("limits", "limits", f"max_headers={config.limits.max_headers} is not"
+                               " expressible; header size limits are approximated by"
+                               " large_client_header_buffers"))
+    return unique_sorted(found)

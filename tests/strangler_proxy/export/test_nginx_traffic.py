@@ -1,0 +1,265 @@
+"""The exported nginx config, run by the real nginx on 127.0.0.1, routes like our proxy.
+
+Real upstreams (aiohttp apps answering with their own name) sit behind both the real proxy and
+the real nginx running the export; the same request set goes through both, and each request must
+reach the same upstream, the one written down here by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from strangler_proxy.export.nginx import export_nginx
+from strangler_proxy.routes_file import parse_routes
+from tests.strangler_proxy.export.test_nginx import NGINX, needs_nginx
+from tests.strangler_proxy.support import App, free_port, raw_exchange, run_async, running_proxy
+
+pytestmark = needs_nginx
+
+ROUTES = """
+[[routes]]
+name = "catalog"
+path_prefix = "/api/catalog/"
+to = "catalog"
+
+[[routes]]
+name = "item"
+path_pattern = "/api/items/{id}"
+methods = ["GET"]
+to = "catalog"
+
+[[routes]]
+name = "orders-exact"
+path = "/api/orders"
+to = "orders"
+
+[[routes]]
+name = "shop-host"
+host = "shop.example.com"
+path_prefix = "/api/"
+to = "orders"
+
+[[routes]]
+name = "internal-wildcard"
+host = "*.internal.test"
+path_prefix = "/"
+to = "catalog"
+
+[[routes]]
+name = "canary-header"
+path_prefix = "/api/"
+headers = { "x-canary" = "1" }
+to = "catalog"
+
+[[routes]]
+name = "beta-present"
+path = "/beta"
+headers = { "x-beta" = "*" }
+to = "orders"
+
+[[routes]]
+name = "all-on-orders"
+path_prefix = "/api/weighted/"
+weights = { catalog = 0, orders = 100 }
+
+[[routes]]
+name = "sticky"
+path_prefix = "/api/sticky/"
+weights = { catalog = 50, orders = 50 }
+sticky = { cookie = "sid" }
+
+[[routes]]
+name = "shadowed"
+path_prefix = "/api/shadowed/"
+to = "catalog"
+mirror = "shadow"
+
+[[routes]]
+name = "fragile"
+path_prefix = "/api/fragile/"
+to = "dead"
+fallback = "monolith"
+
+[default]
+to = "monolith"
+"""
+
+# (method, Host, target, extra headers) -> the upstream both proxies must pick
+CASES: list[tuple[str, str, str, dict[str, str], str]] = [
+    ("GET", "localhost", "/", {}, "monolith"),
+    ("GET", "localhost", "/api/catalog/books", {}, "catalog"),
+    ("POST", "localhost", "/api/catalog/books", {}, "catalog"),
+    ("GET", "localhost", "/api/catalog", {}, "monolith"),
+    ("GET", "localhost", "/API/catalog/books", {}, "monolith"),
+    ("GET", "localhost", "/api//catalog/books", {}, "catalog"),
+    ("GET", "localhost", "/api/./catalog/books", {}, "catalog"),
+    ("GET", "localhost", "/api/x/../catalog/books", {}, "catalog"),
+    ("GET", "localhost", "/api/%63atalog/books", {}, "catalog"),
+    ("GET", "localhost", "/api/catalog/../orders", {}, "orders"),
+    ("GET", "localhost", "/api/items/42", {}, "catalog"),
+    ("GET", "localhost", "/api/items/42/reviews", {}, "monolith"),
+    ("POST", "localhost", "/api/items/42", {}, "monolith"),
+    ("GET", "localhost", "/api/orders", {}, "orders"),
+    ("GET", "localhost", "/api/orders/7", {}, "monolith"),
+    ("GET", "shop.example.com", "/api/anything", {}, "orders"),
+    ("GET", "shop.example.com:8080", "/api/anything", {}, "orders"),
+    ("GET", "shop.example.com", "/api/catalog/x", {}, "orders"),
+    ("GET", "shop.example.com", "/other", {}, "monolith"),
+    ("GET", "a.internal.test", "/anything", {}, "catalog"),
+    ("GET", "a.b.internal.test", "/api/orders", {}, "catalog"),
+    ("GET", "internal.test", "/anything", {}, "monolith"),
+    ("GET", "localhost", "/api/anything", {"X-Canary": "1"}, "catalog"),
+    ("GET", "localhost", "/api/anything", {"X-Canary": "2"}, "monolith"),
+    ("GET", "localhost", "/api/orders", {"X-Canary": "1"}, "orders"),
+    ("GET", "localhost", "/beta", {"X-Beta": "yes"}, "orders"),
+    ("GET", "localhost", "/beta", {}, "monolith"),
+    ("GET", "localhost", "/api/weighted/a", {}, "orders"),
+    ("DELETE", "localhost", "/api/weighted/b", {}, "orders"),
+    ("GET", "localhost", "/api/fragile/a", {}, "monolith"),
+    ("POST", "localhost", "/api/fragile/a", {}, "monolith"),
+]
+
+
+def echo(name: str) -> App:
+    """An upstream answering with its name and the forwarding headers it received."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        await request.read()
+        wanted = ("x-request-id", "x-forwarded-for", "x-forwarded-host", "via", "x-demonolith-shadow")
+        headers = {key: request.headers.get(key) for key in wanted}
+        return web.json_response({"upstream": name, "headers": headers})
+
+    return App(name, handler)
+
+
+async def get(port: int, method: str, host: str, target: str, headers: dict[str, str]) -> dict:  # type: ignore[type-arg]
+    """One request with Connection: close; the JSON body, the status and the X-Request-ID."""
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", "Connection: close",
+             *(f"{k}: {v}" for k, v in headers.items())]
+    if method in ("POST", "PUT"):
+        lines.append("Content-Length: 2")
+    body = b"{}" if method in ("POST", "PUT") else b""
+    raw = await raw_exchange(port, ("\r\n".join(lines) + "\r\n\r\n").encode() + body, timeout=10)
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    request_id = next((line.split(b":", 1)[1].strip().decode() for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"x-request-id:")), None)
+    data = json.loads(payload) if status == 200 else {}
+    return {"status": status, "request_id": request_id, **data}
+
+
+@contextlib.asynccontextmanager
+async def running_nginx(tmp_path: Path, routes: str) -> AsyncIterator[int]:
+    """The real nginx serving the export of ``routes`` on a free port."""
+    port = free_port()
+    text = export_nginx(parse_routes(f'[listen]\naddress = "127.0.0.1:{port}"\naccess_log = "off"\n'
+                                     + routes, "traffic.toml")).text
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(text)
+    (tmp_path / "logs").mkdir()
+    directives = f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;"
+    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", directives],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                await writer.wait_closed()
+                break
+            assert process.poll() is None, (tmp_path / "error.log").read_text()
+            await asyncio.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextlib.asynccontextmanager
+async def upstreams() -> AsyncIterator[tuple[dict[str, App], str]]:
+    """The echo upstreams (and a dead port) and the routes file naming them."""
+    apps = {name: await echo(name).start() for name in ("monolith", "catalog", "orders", "shadow")}
+    try:
+        lines = [f'[upstreams.{name}]\nurl = "{app.url}"\nretries = 0' for name, app in apps.items()]
+        lines.append(f'[upstreams.dead]\nurl = "http://127.0.0.1:{free_port()}"\nretries = 0')
+        yield apps, "\n".join(lines) + "\n" + ROUTES
+    finally:
+        for app in apps.values():
+            await app.stop()
+
+
+async def route_all(port: int) -> list[str]:
+    results = [await get(port, method, host, target, headers)
+               for method, host, target, headers, _ in CASES]
+    return [result.get("upstream", str(result["status"])) for result in results]
+
+
+@run_async(timeout=50)
+async def test_nginx_export_routes_a_request_set_like_the_proxy(tmp_path: Path) -> None:
+    expected = [case[-1] for case in CASES]
+    async with upstreams() as (_, routes):
+        async with running_proxy(routes) as proxy:
+            ours = await route_all(proxy.listen_port)
+        async with running_nginx(tmp_path, routes) as port:
+            theirs = await route_all(port)
+    mismatches = [(case[:4], o, t) for case, o, t in zip(CASES, ours, theirs, strict=True) if o != t]
+    assert not mismatches
+    assert ours == expected
+
+
+@run_async(timeout=50)
+async def test_nginx_export_keeps_sticky_users_on_one_side(tmp_path: Path) -> None:
+    async with upstreams() as (_, routes), running_nginx(tmp_path, routes) as port:
+        sides = {}
+        for user in range(20):
+            seen = {(await get(port, "GET", "localhost", "/api/sticky/x", {"Cookie": f"sid=u{user}"}))
+                    ["upstream"] for _ in range(3)}
+            assert len(seen) == 1, f"user u{user} moved between {seen}"
+            sides[user] = seen.pop()
+    assert set(sides.values()) == {"catalog", "orders"}
+
+
+@run_async(timeout=50)
+async def test_nginx_export_mirrors_idempotent_requests_with_the_marker(tmp_path: Path) -> None:
+    async with upstreams() as (apps, routes), running_nginx(tmp_path, routes) as port:
+        answer = await get(port, "GET", "localhost", "/api/shadowed/a", {"X-Request-ID": "abc-123"})
+        assert answer["upstream"] == "catalog" and answer["request_id"] == "abc-123"
+        for _ in range(100):
+            if apps["shadow"].seen:
+                break
+            await asyncio.sleep(0.02)
+        assert [r.headers.get("x-demonolith-shadow") for r in apps["shadow"].seen] == ["1"]
+        assert (await get(port, "POST", "localhost", "/api/shadowed/a", {}))["upstream"] == "catalog"
+        await asyncio.sleep(0.3)
+        assert len(apps["shadow"].seen) == 1  # POST is not mirrored
+
+
+@run_async(timeout=50)
+async def test_nginx_export_sets_the_forwarding_headers_like_the_proxy(tmp_path: Path) -> None:
+    async with upstreams() as (_, routes):
+        async with running_proxy(routes) as proxy:
+            ours = await get(proxy.listen_port, "GET", "localhost:1234", "/", {"X-Request-ID": "r-1"})
+            ours_new = await get(proxy.listen_port, "GET", "localhost", "/", {"X-Request-ID": "bad id!"})
+        async with running_nginx(tmp_path, routes) as port:
+            theirs = await get(port, "GET", "localhost:1234", "/", {"X-Request-ID": "r-1"})
+            theirs_new = await get(port, "GET", "localhost", "/", {"X-Request-ID": "bad id!"})
+    for answer in (ours, theirs):
+        assert answer["headers"] == {"x-request-id": "r-1", "x-forwarded-for": "127.0.0.1",
+                                     "x-forwarded-host": "localhost:1234", "via": "1.1 demonolith",
+                                     "x-demonolith-shadow": None}
+        assert answer["request_id"] == "r-1"
+    for answer in (ours_new, theirs_new):
+        generated = answer["headers"]["x-request-id"]
+        assert generated not in (None, "bad id!") and answer["request_id"] == generated
+
