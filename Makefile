@@ -12,6 +12,7 @@ SYSTEM_PACKAGES := dot:graphviz chromium:chromium nginx:nginx wrk:wrk
 
 run: $(STAMP) system-packages
 	$(BIN)/demonolith analyze sample_monolith --out $(OUT)
+	@echo "open file://$(CURDIR)/$(OUT)/report/index.html"
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from pathlib import Path
 from analyzer.boundaries import Proposal, propose_boundaries
 from analyzer.config import Config, load_config
 from analyzer.discover_config import discover_options
+from analyzer.django_version import read_django_version
 from analyzer.graph import ProjectGraph, build_graph
 from analyzer.history import Commit, add_history, read_commits
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
@@ -46,7 +47,8 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
     reference = load_reference(options.reference) if options.reference else None
     analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)
-    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)),
+                   django_version=read_django_version(root))
 
 
 def analysis_from_facts(
@@ -109,7 +111,8 @@ def model_info(model: ModelFact) -> ModelInfo:
 
 def route_info(route: RouteFact) -> RouteInfo:
     """The Analysis' view of one route (pattern with a leading slash)."""
-    return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name)
+    return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name,
+                     login_required=route.login_required)
 
 
 def _line_reader(root: Path) -> Callable[[str], list[str] | None]:

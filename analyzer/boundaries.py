@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from analyzer.collector import collector_paused
 from analyzer.config import Config
+from analyzer.crossings import EdgeScan, scan_edges
 from analyzer.errors import ConfigError
 from analyzer.fold_minor import Fold, fold_minor
 from analyzer.graph import ProjectGraph
@@ -46,6 +48,7 @@ from analyzer.partition import (
     choose_partition,
     clusters_of,
     project_units,
+    without,
 )
 from analyzer.placements import PLACED_KINDS, app_placements
 from analyzer.refine import apply_constraints, refine_transactions
@@ -77,6 +80,7 @@ class Proposal:
         return {f"table:{usage.table}": usage.owner for usage in self.tables}
 
 
+@collector_paused()
 def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
     """Run the boundary steps on a project graph; pure and deterministic."""
     graph = project.graph
@@ -88,17 +92,18 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
     hubs = find_hubs(graph, projected)
     followers = follower_units(graph, projected.nodes)
     is_data = {n: _is_data(graph, n) for n in projected.nodes}
-    core = projected.subgraph(sorted(set(projected.nodes) - set(hubs) - set(followers))).copy()
+    core = without(projected, {*hubs, *followers})
     partition = choose_partition(core, is_data, services or config.services, config.seed)
     assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
     assignment = attach(projected, assignment, (*hubs, *followers))
     canon = _canonical(graph)
-    hub_set = set(hubs)  # a seeder's atomic block says nothing about which data belong together
+    # a seeder's or a test's atomic block says nothing about which data belong together
+    hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
     assignment = refine_transactions(assignment, transactions, canon)
     assignment = absorb_dataless(projected, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
-    assignment, owners = assign_owners(graph, assignment, canon, pinned)
+    assignment, owners = assign_owners(graph, assignment, canon, pinned, ignored=hub_set)
     assignment = absorb_dataless(projected, assignment, is_data, keep=pinned)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     clusters = clusters_of(assignment)
@@ -108,7 +113,8 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
     service_of = {unit: names[c] for unit, c in assignment.items()}
     owner_of = {table: names[new_of[c]] for table, c in owners.items()}
     place = _placer(graph, service_of, owner_of)
-    violations = find_violations(graph, place, project.transactions)
+    scan = scan_edges(graph, place)
+    violations = find_violations(graph, place, project.transactions, scan)
     return Proposal(
         placement=tuple(sorted((u, s) for u, s in service_of.items()
                                if graph.nodes[u].get("kind") in PLACED_KINDS)),
@@ -120,8 +126,8 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
         count_scores=partition.scores,
         count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
         + "".join(_fold_note(fold, names) for fold in folds),
-        dependencies=dependencies(graph, place),
-        interfaces=interfaces(graph, place),
+        dependencies=dependencies(graph, place, scan),
+        interfaces=interfaces(graph, place, scan),
     )
 
 
@@ -151,6 +157,7 @@ def _canonical(graph: nx.MultiDiGraph) -> Callable[[str], str | None]:
 def _placer(
     graph: nx.MultiDiGraph, service_of: Mapping[str, str], owner_of: Mapping[str, str]
 ) -> Callable[[str], str | None]:
+    """Node -> its service: tables by owner, units by the partition, the rest with their unit."""
     def place(node: str) -> str | None:
         if node in owner_of:
             return owner_of[node]
@@ -158,7 +165,8 @@ def _placer(
             return service_of[node]
         unit = canonical_id(graph, node) if node in graph else None
         return service_of.get(unit) if unit is not None else None
-    return place
+    # every key of owner_of and service_of is a graph node: other names have no place
+    return {node: place(node) for node in graph}.get
 
 
 def _services(
@@ -238,32 +246,35 @@ def _shared(
     return tuple(result)
 
 
-def dependencies(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tuple[ServiceDependency, ...]:
+def dependencies(
+    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None
+) -> tuple[ServiceDependency, ...]:
     """Aggregate the edges between services: weight and kinds, for the service map."""
     weights: dict[tuple[str, str], float] = defaultdict(float)
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for source, target, attrs in graph.edges(data=True):
-        a, b = place(source), place(target)
-        if a is not None and b is not None and a != b:
-            weights[(a, b)] += float(attrs.get("weight", 0.0))
-            kinds[(a, b)].add(str(attrs.get("kind")))
+    for crossing in (scan or scan_edges(graph, place)).crossings:
+        pair = (crossing.here, crossing.there)
+        weights[pair] += float(crossing.attrs.get("weight", 0.0))
+        kinds[pair].add(str(crossing.attrs.get("kind")))
     return tuple(ServiceDependency(a, b, round(w, 3), tuple(sorted(kinds[(a, b)])))
                  for (a, b), w in sorted(weights.items()))
 
 
-def interfaces(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tuple[Interface, ...]:
+def interfaces(
+    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None
+) -> tuple[Interface, ...]:
     """What each service must expose: units (or models, for tables) used from another service."""
     used: dict[str, set[str]] = defaultdict(set)
     where: dict[str, set[tuple[str, int]]] = defaultdict(set)
     writes: set[str] = set()
-    for source, target, attrs in graph.edges(data=True):
-        a, b = place(source), place(target)
-        if a is None or b is None or a == b or attrs.get("kind") in ("co-change", "same-author"):
+    provided = _Provided(graph)
+    for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
+        if attrs.get("kind") in ("co-change", "same-author"):
             continue
-        unit = canonical_id(graph, target)
-        if unit is None or graph.nodes[unit].get("kind") == "module":
+        unit = provided.unit(target)
+        if unit is None:
             continue
-        used[unit].add(a)
+        used[unit].add(here)
         where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
         if attrs.get("kind") in ("orm-write", "sql-write"):
             writes.add(unit)
@@ -279,3 +290,19 @@ def interfaces(graph: nx.MultiDiGraph, place: Callable[[str], str | None]) -> tu
                                 tuple(Location(p, n) for p, n in sorted(where[unit])),
                                 read_only=unit not in writes))
     return tuple(result)
+
+
+class _Provided:
+    """Node -> the unit another service would call for it (None for module-level code); cached."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.units: dict[str, str | None] = {}
+
+    def unit(self, node: str) -> str | None:
+        """The canonical unit of ``node`` when it is not module-level code, else None."""
+        if node not in self.units:
+            unit = canonical_id(self.graph, node)
+            kind = self.graph.nodes[unit].get("kind") if unit is not None else None
+            self.units[node] = None if kind == "module" else unit
+        return self.units[node]

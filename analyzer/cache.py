@@ -1,37 +1,84 @@
-"""The facts cache: per-file facts keyed by content hash, and the last project result.
+"""The facts cache: one pack of per-file facts keyed by content hash, and the last project pass.
 
-In the cache directory (default ``.demonolith-cache/`` under the analysed root):
-``files-<version>/<key>.pickle`` holds one file's ``ModuleFacts`` under its key (hash of tool
-version, path, module, dialect and content), so a run writes only what changed;
-``project-<version>.pickle`` holds the key of everything the last run was built from, then its
-``ProjectFacts`` (the key is read first, so a stale result is never unpickled). A new tool
-version uses new files and deletes the old ones. A cache that cannot be read or written is
-ignored: it only ever saves time.
+In the cache directory (default ``.demonolith-cache/`` under the analysed root), for the current
+tool version only (other versions' files are deleted when a run writes):
+
+``facts-<version>.pack``
+    A header (each entry's key -> offset and length; each file's stamp: size, mtime, ctime,
+    inode and content digest) followed by one pickled ``ModuleFacts`` per file. An entry's key
+    hashes the tool version, path, module, dialect and content, so a run parses only the files
+    whose key is not in the pack. Entries stay pickled until asked for, and a new pack copies
+    the bytes of the entries it keeps: a run that changed one file pickles one file. A file
+    whose stamp is unchanged is not even read again (as git, mypy and make do); a stamp is
+    trusted only when the file was last changed more than :data:`RACY_NS` before it was hashed.
+``project-<version>.pickle``
+    The key of everything the last run was built from, then its ``ProjectFacts`` without the
+    per-module facts (those are in the pack); the key is read first, so a stale result is never
+    unpickled.
+
+A cache that cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
 import shutil
+import struct
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analyzer.model.facts import FACTS_SCHEMA_VERSION, ModuleFacts, ProjectFacts
 
 DEFAULT_CACHE_DIRNAME = ".demonolith-cache"
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing may change again unseen
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+_MAGIC = b"DMFACTS1"
+_HEADER = struct.Struct("<8sQ")  # magic, header length
 
 
-def file_key(version: str, path: str, module: str, dialect: str | None, data: bytes) -> str:
-    """The cache key of one file's facts."""
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"\0{version}\0{path}\0{module}\0{dialect}".encode())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class FileStamp:
+    """What ``os.stat`` said about a file when its content had ``digest``."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    digest: str
+
+
+def stamp_of(stat: os.stat_result, digest: str) -> FileStamp:
+    """The stamp of a file from its ``stat`` and content digest."""
+    return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest)
+
+
+def unchanged(stamp: FileStamp | None, stat: os.stat_result) -> bool:
+    """Whether ``stat`` shows the file as it was when ``stamp`` was taken."""
+    return stamp is not None and (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode) == (
+        stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def trustworthy(stat: os.stat_result, hashed_at_ns: int) -> bool:
+    """Whether a stamp taken at ``hashed_at_ns`` may stand for the content later."""
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) + RACY_NS < hashed_at_ns
+
+
+def content_digest(data: bytes) -> str:
+    """The hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_key(version: str, path: str, module: str, dialect: str | None, digest: str) -> str:
+    """The cache key of one file's facts, from its content digest and how it is read."""
+    text = f"{digest}\0{version}\0{path}\0{module}\0{dialect}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def combined_key(parts: list[str]) -> str:
@@ -43,6 +90,34 @@ def combined_key(parts: list[str]) -> str:
     return digest.hexdigest()
 
 
+class Pack:
+    """The pack as read: stamps by path, and pickled entries by key (unpickled on request)."""
+
+    def __init__(self, stamps: dict[str, FileStamp], index: dict[str, tuple[int, int]],
+                 body: memoryview) -> None:
+        self.stamps = stamps
+        self._index = index
+        self._body = body
+
+    def raw(self, key: str) -> memoryview | None:
+        """The pickled entry of ``key``, or None."""
+        place = self._index.get(key)
+        return None if place is None else self._body[place[0]:place[0] + place[1]]
+
+    def keys(self) -> frozenset[str]:
+        """The keys held."""
+        return frozenset(self._index)
+
+
+EMPTY_PACK = Pack({}, {}, memoryview(b""))
+
+
+def facts_from_raw(data: bytes | memoryview) -> ModuleFacts | None:
+    """Unpickle one entry; None when it is not a ``ModuleFacts`` (a damaged cache)."""
+    value = _loads(data)
+    return value if isinstance(value, ModuleFacts) else None
+
+
 class FactsCache:
     """Reads and writes the cache files; ``directory=None`` disables caching."""
 
@@ -50,68 +125,80 @@ class FactsCache:
         self.directory = directory
         self.tag = f"{tool_version}-s{FACTS_SCHEMA_VERSION}".replace("/", "_")
 
+    def open_pack(self) -> Pack:
+        """The pack of this version, or an empty one when absent or unreadable."""
+        path = self._pack_path()
+        try:
+            data = memoryview(path.read_bytes()) if path is not None else None
+        except OSError:
+            data = None
+        if data is None or len(data) < _HEADER.size:
+            return EMPTY_PACK
+        magic, length = _HEADER.unpack_from(data)
+        header = _loads(data[_HEADER.size:_HEADER.size + length]) if magic == _MAGIC else None
+        if not (isinstance(header, tuple) and len(header) == 2):
+            return EMPTY_PACK
+        return Pack(header[0], header[1], data[_HEADER.size + length:])
+
     def load_files(self, keys: Iterable[str] | None = None) -> dict[str, ModuleFacts]:
         """The cached per-file facts (all, or those of ``keys``); empty when absent."""
-        folder = self._files_dir()
-        if folder is None or not folder.is_dir():
-            return {}
-        wanted = keys if keys is not None else (p.stem for p in folder.iterdir())
+        pack = self.open_pack()
         found: dict[str, ModuleFacts] = {}
-        for key in wanted:
-            value = _read_pickle(folder / f"{key}.pickle", 1)
-            if isinstance(value, ModuleFacts):
-                found[key] = value
+        for key in pack.keys() if keys is None else keys:
+            raw = pack.raw(key)
+            facts = None if raw is None else facts_from_raw(raw)
+            if facts is not None:
+                found[key] = facts
         return found
 
-    def save_files(self, entries: dict[str, ModuleFacts], pickled: dict[str, bytes]) -> None:
-        """Store the entries not stored yet; drop entries of files no longer present.
-
-        ``pickled`` holds entries already pickled by the workers. An entry is written in place:
-        a torn write only makes that entry unreadable, which reads as a cache miss.
-        """
-        folder = self._files_dir()
-        if folder is None:
+    def save_pack(self, stamps: Mapping[str, FileStamp],
+                  entries: Mapping[str, bytes | memoryview]) -> None:
+        """Replace the pack with ``entries`` (pickled facts by key) and ``stamps`` (by path)."""
+        path = self._pack_path()
+        if path is None:
             return
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            present = {p.stem for p in folder.glob("*.pickle")}
-            for key in entries.keys() - present:
-                data = pickled.get(key) or pickle.dumps(entries[key], _PROTOCOL)
-                (folder / f"{key}.pickle").write_bytes(data)
-            for stale in present - entries.keys():
-                (folder / f"{stale}.pickle").unlink(missing_ok=True)
-            self._drop_other_versions("files-")
-        except OSError:
-            return
+        index: dict[str, tuple[int, int]] = {}
+        offset = 0
+        for key in sorted(entries):
+            index[key] = (offset, len(entries[key]))
+            offset += len(entries[key])
+        header = pickle.dumps((dict(stamps), index), _PROTOCOL)
+        chunks = [_HEADER.pack(_MAGIC, len(header)), header, *(entries[k] for k in sorted(entries))]
+        self._write(path, chunks, ("facts-", "files-"))
 
     def load_project(self, key: str) -> ProjectFacts | None:
-        """The cached project facts when they were built from exactly ``key``."""
+        """The cached project pass (``modules`` left empty) when built from exactly ``key``."""
         path = self._project_path()
-        value = None if path is None else _read_pickle(path, 2, expected_first=key)
+        value = None if path is None else _read_pickle(path, expected_first=key)
         return value if isinstance(value, ProjectFacts) else None
 
     def save_project(self, key: str, facts: ProjectFacts) -> None:
-        """Remember the project facts built from ``key`` (the key is stored first)."""
+        """Remember the project pass built from ``key``, without the per-module facts."""
         path = self._project_path()
-        if path is None or self.directory is None:
+        if path is None:
             return
+        bare = dataclasses.replace(facts, modules=())
+        self._write(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(bare, _PROTOCOL)],
+                    ("project-",))
+
+    def _write(self, path: Path, chunks: list[bytes | memoryview], prefixes: tuple[str, ...]) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            data = pickle.dumps(key, _PROTOCOL) + pickle.dumps(facts, _PROTOCOL)
-            _write_atomically(path, data)
-            self._drop_other_versions("project-")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(path, chunks)
+            for prefix in prefixes:
+                self._drop_other_versions(prefix)
         except OSError:
             return
 
-    def _files_dir(self) -> Path | None:
-        return None if self.directory is None else self.directory / f"files-{self.tag}"
+    def _pack_path(self) -> Path | None:
+        return None if self.directory is None else self.directory / f"facts-{self.tag}.pack"
 
     def _project_path(self) -> Path | None:
         return None if self.directory is None else self.directory / f"project-{self.tag}.pickle"
 
     def _drop_other_versions(self, prefix: str) -> None:
         assert self.directory is not None
-        current = {f"files-{self.tag}", f"project-{self.tag}.pickle"}
+        current = {f"facts-{self.tag}.pack", f"project-{self.tag}.pickle"}
         for path in self.directory.glob(f"{prefix}*"):
             if path.name not in current and not path.name.endswith(".tmp"):
                 if path.is_dir():
@@ -120,26 +207,34 @@ class FactsCache:
                     path.unlink(missing_ok=True)
 
 
-def _read_pickle(path: Path, objects: int, expected_first: object = None) -> Any:
-    """The last of ``objects`` pickles in ``path``; None if unreadable or the first differs."""
+_BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+               ValueError, IndexError, KeyError, MemoryError)
+
+
+def _loads(data: bytes | memoryview) -> Any:
     try:
-        with path.open("rb") as handle:
-            value = pickle.load(handle)
-            if objects == 2:
-                if value != expected_first:
-                    return None
-                value = pickle.load(handle)
-            return value
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
+        return pickle.loads(data)
+    except _BAD_PICKLE:
         return None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _read_pickle(path: Path, expected_first: object) -> Any:
+    """The second pickle in ``path``; None if unreadable or the first is not ``expected_first``."""
+    try:
+        with path.open("rb") as handle:
+            if pickle.load(handle) != expected_first:
+                return None
+            return pickle.load(handle)
+    except (OSError, *_BAD_PICKLE):
+        return None
+
+
+def _write_atomically(path: Path, chunks: list[bytes | memoryview]) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(OSError):

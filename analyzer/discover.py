@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from analyzer.errors import SourceTreeError
@@ -19,6 +20,7 @@ EXCLUDED_DIRS = frozenset(
     {
         "node_modules", "__pycache__", "build", "dist", "site-packages", "venv", "env",
         "htmlcov", "bower_components", "demonolith-out",
+        "LC_MESSAGES",  # gettext catalogs (.po/.mo) only; a Django project has hundreds
     }
 )
 DEFAULT_MAX_FILE_BYTES = 2_000_000
@@ -59,7 +61,8 @@ def list_files(root: Path, options: DiscoverOptions = DiscoverOptions()) -> File
         raise SourceTreeError(f"{root}: not a directory")
     found: list[tuple[str, int]] = []
     warnings: list[SourceWarning] = []
-    _walk(str(root), "", options, found, warnings, set())
+    stat = root.stat()
+    _walk(str(root), "", options, found, warnings, frozenset({(stat.st_dev, stat.st_ino)}))
     path_roots = _path_roots(root, [path for path, _ in found])
     files = []
     for path, size in sorted(found):
@@ -74,19 +77,15 @@ def list_files(root: Path, options: DiscoverOptions = DiscoverOptions()) -> File
 
 def _walk(
     directory: str, relative: str, options: DiscoverOptions, found: list[tuple[str, int]],
-    warnings: list[SourceWarning], seen: set[tuple[int, int]],
+    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
 ) -> None:
+    """List ``directory``; ``seen`` holds the (device, inode) of it and of every directory above."""
     try:
-        stat = os.stat(directory)
         with os.scandir(directory) as iterator:
-            entries = sorted(iterator, key=lambda e: e.name)
+            entries = sorted(iterator, key=attrgetter("name"))
     except OSError as exc:
         warnings.append(SourceWarning(relative or ".", 1, "unreadable", f"cannot list: {exc.strerror}"))
         return
-    if (stat.st_dev, stat.st_ino) in seen:
-        warnings.append(SourceWarning(relative, 1, "symlink-loop", "symlink loop: directory already read"))
-        return
-    seen = seen | {(stat.st_dev, stat.st_ino)}
     if any(entry.name == "pyvenv.cfg" for entry in entries):
         return  # a virtualenv
     for entry in entries:
@@ -98,16 +97,33 @@ def _walk(
 
 def _visit_entry(
     entry: os.DirEntry[str], path: str, options: DiscoverOptions, found: list[tuple[str, int]],
-    warnings: list[SourceWarning], seen: set[tuple[int, int]],
+    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
 ) -> None:
     try:
         if entry.name.endswith((".py", ".sql")) and not entry.is_dir():
             found.append((path, entry.stat().st_size))
         elif entry.is_dir():
-            _walk(entry.path, path, options, found, warnings, seen)
+            identity = _identity(entry, seen)
+            if identity in seen:
+                warnings.append(SourceWarning(path, 1, "symlink-loop",
+                                              "symlink loop: directory already read"))
+                return
+            _walk(entry.path, path, options, found, warnings, seen | {identity})
     except OSError as exc:
         code = "symlink-loop" if exc.errno == 40 else "unreadable"
         warnings.append(SourceWarning(path, 1, code, f"cannot read: {exc.strerror}"))
+
+
+def _identity(entry: os.DirEntry[str], seen: frozenset[tuple[int, int]]) -> tuple[int, int]:
+    """(device, inode) of a directory: a plain one shares its parent's device (no stat call)."""
+    if entry.is_symlink():
+        stat = entry.stat()
+        return stat.st_dev, stat.st_ino
+    devices = {device for device, _ in seen}
+    if len(devices) == 1:
+        return next(iter(devices)), entry.inode()
+    stat = entry.stat()
+    return stat.st_dev, stat.st_ino
 
 
 def _excluded(path: str, name: str, options: DiscoverOptions) -> bool:
@@ -115,7 +131,7 @@ def _excluded(path: str, name: str, options: DiscoverOptions) -> bool:
         return True
     if not options.include_migrations and name == "migrations":
         return True
-    return any(fnmatch.fnmatch(path, pattern) for pattern in options.excludes)
+    return bool(options.excludes) and any(fnmatch.fnmatch(path, p) for p in options.excludes)
 
 
 def _path_roots(root: Path, paths: list[str]) -> list[str]:

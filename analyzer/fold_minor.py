@@ -1,7 +1,7 @@
 """Fold clusters that are not services: no models, no routes, and little else.
 
-A service owns data or serves traffic. A cluster left with neither (a seeding command's helper
-that empties ``sqlite_sequence``, a lone utility) is tooling around the real services: it joins
+A service owns data or serves traffic. A cluster left with neither (a seeding command's helper,
+a lone utility) is tooling around the real services: it joins
 the cluster it is most tied to, and the fold is recorded so the report can say why it is gone.
 """
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from analyzer.collector import collector_paused
 from analyzer.model.facts import AtomicBlock, ModelFact, ModuleFacts, ProjectFacts, Reference
 from analyzer.weights import DEFAULT_WEIGHTS
 
@@ -59,21 +60,24 @@ class ProjectGraph:
     transactions: tuple[Transaction, ...]
 
 
-class _Names:
-    """Resolves qualified names (and prefixes of them) to graph nodes."""
+class _Names(dict[str | None, str | None]):
+    """Resolves qualified names (and prefixes of them) to graph nodes: ``names[name]``, memoised."""
 
     def __init__(self, units: Iterable[str], modules: Iterable[str]) -> None:
+        super().__init__()
         self.known: dict[str, str] = {m: f"module:{m}" for m in modules}
         self.known.update({u: u for u in units})
 
+    def __missing__(self, name: str | None) -> str | None:
+        found = self.known.get(name) if name else None
+        if found is None and name and "." in name:
+            found = self[name.rpartition(".")[0]]
+        self[name] = found
+        return found
+
     def node(self, name: str | None) -> str | None:
         """Return the node ``name`` or its closest enclosing unit or module, else None."""
-        while name:
-            found = self.known.get(name)
-            if found is not None:
-                return found
-            name = name.rpartition(".")[0]
-        return None
+        return self[name]
 
 
 def app_of_module(module: str, apps: Mapping[str, str]) -> str:
@@ -86,6 +90,7 @@ def app_of_module(module: str, apps: Mapping[str, str]) -> str:
     return ""
 
 
+@collector_paused()
 def build_graph(facts: ProjectFacts, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> ProjectGraph:
     """Build the graph of a project; pure, deterministic, linear in the number of facts."""
     apps = {app.name: app.label for app in facts.apps}
@@ -104,10 +109,29 @@ def build_graph(facts: ProjectFacts, weights: Mapping[str, float] = DEFAULT_WEIG
     transactions = _transactions(facts, names, tables)
     edges += [(t.unit, w.table, {"kind": "transaction", "path": t.path, "line": t.line})
               for t in transactions for w in t.writes]
-    for source, target, attrs in sorted(edges, key=_edge_key):
-        if source != target and source in graph and target in graph:
-            graph.add_edge(source, target, weight=weights.get(attrs["kind"], 0.0), **attrs)
+    _add_edges(graph, edges, weights)
     return ProjectGraph(graph, transactions)
+
+
+def _add_edges(graph: nx.MultiDiGraph, edges: list[Edge], weights: Mapping[str, float]) -> None:
+    """Add the edges between known nodes in sorted order, keyed 0, 1, ... per pair as networkx would.
+
+    The edges go straight into the dict-of-dict-of-dict-of-dict structure that networkx documents
+    for subclasses (``_succ[u][v][key]`` is ``_pred[v][u][key]``, one attribute dict per edge):
+    exactly what ``add_edge(u, v, key, weight=..., **attrs)`` builds, without its per-call
+    overhead (a third of the graph-building time on a large project).
+    """
+    present = set(graph)
+    succ, pred = graph._succ, graph._pred
+    previous, key = ("", ""), 0
+    for source, target, attrs in sorted(edges, key=_edge_key):
+        if source != target and source in present and target in present:
+            key = key + 1 if (source, target) == previous else 0  # sorted: a pair's edges are adjacent
+            previous = (source, target)
+            if key == 0:
+                succ[source][target] = pred[target][source] = graph.edge_key_dict_factory()
+            succ[source][target][key] = {"weight": weights.get(attrs["kind"], 0.0), **attrs}
+    getattr(graph, "__networkx_cache__", {}).clear()  # what add_edge does: nothing cached is valid now
 
 
 def _edge_key(edge: Edge) -> tuple[str, str, str, str, int]:
@@ -163,14 +187,17 @@ def _add_data_nodes(
 def _code_edges(modules: Iterable[ModuleFacts], names: _Names) -> list[Edge]:
     edges: list[Edge] = []
     for facts in modules:
-        for item in facts.imports:
-            _link(edges, names.node(item.scope), names.node(item.target), "import", item.path, item.line)
-        for ref in facts.references:
-            _link(edges, names.node(ref.scope), names.node(ref.target), "call", ref.path, ref.line)
+        edges += [(source, target, {"kind": "import", "path": item.path, "line": item.line})
+                  for item in facts.imports
+                  if (source := names[item.scope]) is not None and (target := names[item.target]) is not None
+                  and source != target]
+        edges += [(source, target, {"kind": "call", "path": ref.path, "line": ref.line})
+                  for ref in facts.references
+                  if (source := names[ref.scope]) is not None and (target := names[ref.target]) is not None
+                  and source != target]
         for definition in facts.definitions:
             for base in definition.bases:
-                _link(edges, names.node(definition.qualname), names.node(base), "inherit",
-                      facts.path, definition.line)
+                _link(edges, names[definition.qualname], names[base], "inherit", facts.path, definition.line)
     return edges
 
 
@@ -226,13 +253,14 @@ def _sql_edges(
             if f"table:{table}" not in graph:
                 graph.add_node(f"table:{table}", kind="table", app="", module="", path=site.path,
                                line=site.line, lines=0)
+        loaded = {"sql_file": site.sql_file} if site.sql_file else {}
         for kind, group in (("sql-read", site.tables_read), ("sql-write", site.tables_written)):
             for table in sorted(set(group)):
-                _link(edges, scope, f"table:{table}", kind, site.path, site.line)
+                _link(edges, scope, f"table:{table}", kind, site.path, site.line, **loaded)
         for left, right in sorted(set(site.joins)):
             for table in (left, right):
                 _link(edges, scope, f"table:{table}", "sql-join", site.path, site.line,
-                      join=f"{left} JOIN {right}")
+                      join=f"{left} JOIN {right}", **loaded)
     return edges
 
 

@@ -8,7 +8,7 @@ plus a bonus of two ORM writes); then the model moves to that writer. Pinned mod
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import networkx as nx
 
@@ -19,24 +19,26 @@ ACCESS_KINDS = frozenset({"orm-read", "orm-write", "sql-read", "sql-write", "sql
 
 
 def write_weights(
-    graph: nx.MultiDiGraph, table: str, assignment: Mapping[str, int]
+    graph: nx.MultiDiGraph, table: str, assignment: Mapping[str, int], ignored: Collection[str] = (),
 ) -> dict[int, float]:
-    """Return the summed write-edge weight into ``table`` per cluster of the writer."""
+    """Return the summed write-edge weight into ``table`` per cluster of the writer (``ignored`` not)."""
     writes: dict[int, float] = defaultdict(float)
     for source, _, attrs in graph.in_edges(table, data=True):
-        if attrs.get("kind") in WRITE_KINDS and source in assignment:
+        if attrs.get("kind") in WRITE_KINDS and source in assignment and source not in ignored:
             writes[assignment[source]] += float(attrs.get("weight", 1.0))
     return dict(writes)
 
 
 def assign_owners(
     graph: nx.MultiDiGraph, assignment: Mapping[str, int], canonical: Callable[[str], str | None],
-    pinned: Mapping[str, str], bonus: float = 12.0,
+    pinned: Mapping[str, str], bonus: float = 12.0, ignored: Collection[str] = (),
 ) -> tuple[Assignment, dict[str, int]]:
     """Return the assignment (models moved to their owner) and table node -> owning cluster.
 
     The home cluster keeps the table unless another writes more than twice (its writes + bonus).
+    Writes by ``ignored`` units (tests, migrations, seeders) do not count: they create fixtures.
     """
+    ignored = frozenset(ignored)
     current = dict(assignment)
     owners: dict[str, int] = {}
     for table in sorted(n for n, k in graph.nodes(data="kind") if k == "table"):
@@ -44,7 +46,7 @@ def assign_owners(
         if home_unit is None or home_unit not in current:
             continue
         home = current[home_unit]
-        writes = write_weights(graph, table, current)
+        writes = write_weights(graph, table, current, ignored)
         owner = home
         if writes and home_unit not in pinned:
             top = min(writes, key=lambda c: (-writes[c], c))

@@ -2,11 +2,11 @@
 
 The units (classes, functions, models, module-level code, tables without a model) are projected
 onto an undirected weighted graph; tables follow their model and routes their view. Louvain
-(networkx, fixed seed) runs once on a copy whose nodes are integers in sorted-id order, so nothing
-depends on string hashing. Clusters that hold no data are folded into the cluster they are most
-tied to; then the clusters are merged greedily by modularity gain on the small quotient graph,
-which yields a score for every service count N at once: ``--services N`` picks one, the
-automatic choice takes the best score.
+(networkx's algorithm, run on plain dicts by :mod:`analyzer.louvain`, fixed seed) runs once on a
+copy whose nodes are integers in sorted-id order, so nothing depends on string hashing. Clusters
+that hold no data are folded into the cluster they are most tied to; then the clusters are merged
+greedily by modularity gain on the small quotient graph, which yields a score for every service
+count N at once: ``--services N`` picks one, the automatic choice takes the best score.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from analyzer.louvain import adjacency_of, louvain_communities
 from analyzer.model.analysis import CountScore
 from analyzer.projection import UNIT_KINDS, canonical_id, project_units
 
@@ -38,18 +39,65 @@ class Partition:
 
 
 def louvain(projected: nx.Graph, resolution: float, seed: int) -> Assignment:
-    """Run seeded Louvain on an integer copy of ``projected``; return a canonical assignment."""
+    """Run seeded Louvain (:mod:`analyzer.louvain`, networkx's algorithm) on an integer copy of
+    ``projected``; return a canonical assignment.
+
+    Leaves (units with one neighbour) are folded into that neighbour first, their tie kept as a
+    self-loop so every degree, and so the modularity, is unchanged: this is Louvain's own first
+    move for them at resolution 1 (the gain w/m - w·Σ/(2m²) is never negative), done in one pass
+    instead of many, on a graph that is often a third smaller.
+    """
     names = sorted(projected.nodes)
     index = {name: i for i, name in enumerate(names)}
-    integer = nx.Graph()
-    integer.add_nodes_from(range(len(names)))
-    integer.add_weighted_edges_from(
-        sorted((index[u], index[v], w) for u, v, w in projected.edges(data="weight"))
-    )
-    communities = nx.community.louvain_communities(
-        integer, weight="weight", resolution=resolution, seed=seed
-    )
-    return renumber({names[i]: c for c, members in enumerate(communities) for i in members})
+    adjacency: dict[int, dict[int, float]] = {i: {} for i in range(len(names))}
+    for u, v, w in projected.edges(data="weight"):
+        adjacency[index[u]][index[v]] = adjacency[index[v]][index[u]] = float(w)
+    into, loops = fold_leaves(adjacency)
+    edges = sorted((u, v, w) for u, ties in adjacency.items() for v, w in ties.items() if u < v)
+    edges += sorted((u, u, w) for u, w in loops.items() if u in adjacency)
+    communities = louvain_communities(adjacency_of(sorted(adjacency), edges), resolution, seed)
+    found = {i: c for c, members in enumerate(communities) for i in members}
+    return renumber({name: found[_root(into, i)] for i, name in enumerate(names)})
+
+
+def fold_leaves(adjacency: dict[int, dict[int, float]]) -> tuple[dict[int, int], dict[int, float]]:
+    """Fold degree-1 nodes into their neighbour until none is left (``adjacency`` shrinks in place).
+
+    Returns folded node -> the node it joined, and node -> self-loop weight gathered.
+    """
+    into: dict[int, int] = {}
+    loops: dict[int, float] = defaultdict(float)
+    waiting = sorted(n for n, ties in adjacency.items() if len(ties) == 1)
+    while waiting:
+        again: list[int] = []
+        for leaf in waiting:
+            ties = adjacency.get(leaf)
+            if ties is None or len(ties) != 1:
+                continue
+            ((neighbour, weight),) = ties.items()
+            into[leaf] = neighbour
+            loops[neighbour] += weight + loops.pop(leaf, 0.0)
+            del adjacency[leaf]
+            del adjacency[neighbour][leaf]
+            if len(adjacency[neighbour]) == 1:
+                again.append(neighbour)
+        waiting = sorted(again)
+    return into, dict(loops)
+
+
+def _root(into: Mapping[int, int], node: int) -> int:
+    while node in into:
+        node = into[node]
+    return node
+
+
+def without(projected: nx.Graph, left_out: set[str]) -> nx.Graph:
+    """Return a new graph of ``projected`` without the nodes ``left_out`` (same node and edge order)."""
+    core = nx.Graph()
+    core.add_nodes_from(n for n in projected.nodes if n not in left_out)
+    core.add_edges_from((u, v, attrs) for u, v, attrs in projected.edges(data=True)
+                        if u not in left_out and v not in left_out)
+    return core
 
 
 def renumber(assignment: Mapping[str, int]) -> Assignment:
@@ -72,9 +120,14 @@ def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
 def cluster_links(projected: nx.Graph, assignment: Mapping[str, int]) -> dict[tuple[int, int], float]:
     """Return the summed edge weight between (and, for (c, c), inside) clusters."""
     links: dict[tuple[int, int], float] = defaultdict(float)
-    for u, v, w in projected.edges(data="weight"):
-        a, b = sorted((assignment[u], assignment[v]))
-        links[(a, b)] += w
+    seen: set[str] = set()
+    for u, ties in projected.adjacency():  # each edge once, in projected.edges() order
+        a = assignment[u]
+        for v, attrs in ties.items():
+            if v not in seen:
+                b = assignment[v]
+                links[(a, b) if a <= b else (b, a)] += attrs["weight"]
+        seen.add(u)
     return dict(sorted(links.items()))
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
+from analyzer.leaves import is_follower_module
 from analyzer.model.analysis import AppPlacement
 
 PLACED_KINDS = frozenset({"class", "function", "model", "module"})
@@ -35,19 +37,29 @@ def app_placements(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tup
     return tuple(_placement(app, by_app[app], apps_in, files.get(app, [])) for app in sorted(by_app))
 
 
-def split_model_files(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> dict[str, list[str]]:
-    """Return app -> one sentence per models file of the app whose models landed in two services."""
+@dataclass(frozen=True)
+class SplitFile:
+    """A models file whose models landed in several services, and the sentence that says why."""
+
+    module: str
+    services: tuple[str, ...]
+    sentence: str
+
+
+def split_model_files(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> dict[str, list[SplitFile]]:
+    """Return app -> the models files of the app whose models landed in two services or more."""
     files: dict[str, list[str]] = defaultdict(list)
     for unit in sorted(service_of):
         attrs = graph.nodes[unit]
         if attrs.get("kind") == "model" and not attrs.get("abstract") and attrs.get("module"):
             files[str(attrs["module"])].append(unit)
-    result: dict[str, list[str]] = defaultdict(list)
+    result: dict[str, list[SplitFile]] = defaultdict(list)
     for module, models in sorted(files.items()):
         services = Counter(service_of[m] for m in models)
         if len(services) > 1:
             app = str(graph.nodes[models[0]].get("app", ""))
-            result[app].append(_file_sentence(graph, service_of, module, models, services))
+            sentence = _file_sentence(graph, service_of, module, models, services)
+            result[app].append(SplitFile(module, tuple(sorted(services)), sentence))
     return dict(result)
 
 
@@ -71,13 +83,19 @@ def coupling_to(graph: nx.MultiDiGraph, service_of: Mapping[str, str], model: st
     ends = [model, table] if table in graph else [model]
     for end in ends:
         for source, _, attrs in graph.in_edges(end, data=True):
-            if _service(graph, service_of, source) == service and source != model:
+            if _counts(graph, service_of, source, service) and source != model:
                 ties[f"{attrs.get('kind')} from {_label(graph, source)}"] += float(attrs.get("weight", 0.0))
         for _, target, attrs in graph.out_edges(end, data=True):
-            if _service(graph, service_of, target) == service and target != model:
+            if _counts(graph, service_of, target, service) and target != model:
                 ties[f"{attrs.get('kind')} to {_label(graph, target)}"] += float(attrs.get("weight", 0.0))
     top = sorted(ties, key=lambda t: (-ties[t], t))[:2]
     return ", ".join(top) if top else "coupled through the code that uses it"
+
+
+def _counts(graph: nx.MultiDiGraph, service_of: Mapping[str, str], node: str, service: str) -> bool:
+    """Whether ``node`` is production code or data of ``service`` (tests and migrations follow)."""
+    module = str(graph.nodes[node].get("module", ""))
+    return _service(graph, service_of, node) == service and not is_follower_module(module)
 
 
 def _service(graph: nx.MultiDiGraph, service_of: Mapping[str, str], node: str) -> str | None:
@@ -95,15 +113,16 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
 
 
 def _placement(
-    app: str, services: Counter[str], apps_in: Mapping[str, Counter[str]], split_files: list[str]
+    app: str, services: Counter[str], apps_in: Mapping[str, Counter[str]], split_files: list[SplitFile]
 ) -> AppPlacement:
     total = sum(services.values())
     main = min(services, key=lambda s: (-services[s], s))
     major = sorted(s for s, w in services.items() if w >= SPLIT_SHARE * total)
     if len(major) > 1 or split_files:
-        involved = sorted(set(major) | {main} | _services_named(split_files, services))
+        involved = sorted(set(major) | {main} | {s for f in split_files for s in f.services})
         parts = ", ".join(f"{s} {services[s] / total:.0%}" for s in involved)
-        files = " Model files split: " + " | ".join(split_files) + "." if split_files else ""
+        sentences = " | ".join(f.sentence for f in split_files)
+        files = f" Model files split: {sentences}." if split_files else ""
         return AppPlacement(app, tuple(involved), "split",
                             f"{app} mixes domains whose code and data are coupled apart: {parts}.{files}")
     others = sorted(a for a, w in apps_in[main].items() if a != app and w >= SPLIT_SHARE * apps_in[main][app])
@@ -112,7 +131,3 @@ def _placement(
                             f"{app} is coupled to {', '.join(others)} more than to the rest: "
                             f"they form one service, {main}.")
     return AppPlacement(app, (main,), "kept", f"{app} is cohesive and forms (most of) {main}.")
-
-
-def _services_named(split_files: list[str], services: Counter[str]) -> set[str]:
-    return {s for s in services if any(f" goes to {s} (" in sentence for sentence in split_files)}

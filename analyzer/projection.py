@@ -83,15 +83,22 @@ def _edge_weights(
     """
     groups: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
     read: dict[str, set[str]] = defaultdict(set)
-    for u, v, data in graph.edges(data=True):
-        cu, cv = canon[u], canon[v]
-        if cu is None or cv is None or cu == cv or cu in skip or cv in skip:
+    for u, neighbours in graph.adjacency():  # the order of graph.edges(), without its views
+        cu = canon[u]
+        if cu is None or cu in skip:
             continue
-        kind = str(data.get("kind", ""))
-        if kind in READ_KINDS:
-            read[cu].add(cv)
-        pair = (cu, cv) if cu < cv else (cv, cu)
-        groups[(*pair, kind, cu if kind in READ_KINDS else "")].append(float(data.get("weight", 1.0)))
+        for v, keyed in neighbours.items():
+            cv = canon[v]
+            if cv is None or cv == cu or cv in skip:
+                continue
+            a, b = (cu, cv) if cu < cv else (cv, cu)
+            for data in keyed.values():
+                kind = str(data.get("kind", ""))
+                if kind in READ_KINDS:
+                    read[cu].add(cv)
+                    groups[(a, b, kind, cu)].append(float(data.get("weight", 1.0)))
+                else:
+                    groups[(a, b, kind, "")].append(float(data.get("weight", 1.0)))
     weights: dict[tuple[str, str], float] = defaultdict(float)
     for (a, b, _kind, reader), values in groups.items():
         spread = 1.0 / len(read[reader]) if reader else 1.0

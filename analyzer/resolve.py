@@ -23,16 +23,21 @@ from analyzer.model.facts import (
 )
 from analyzer.resolve_models import ModelResolver
 from analyzer.resolve_routes import RouteResolver
+from analyzer.resolve_sql_files import project_sql_sites
+from analyzer.resolve_stars import expand_star_imports, star_reexports
+from analyzer.route_access import mark_login_required
 
 Canonical = Callable[[str], str]
 
 
 def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
-    """A function mapping a qualified name to where it is defined, following re-exports."""
-    exports = {
+    """A function mapping a qualified name to where it is defined, following re-exports
+    (``from .models import Order`` and ``from .models import *`` in a package)."""
+    exports = star_reexports(modules)
+    exports.update({
         f"{i.scope}.{i.local}": i.target
         for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
-    }
+    })
 
     @functools.cache
     def canonical(name: str) -> str:
@@ -53,13 +58,14 @@ def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
 
 def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_version: str) -> ProjectFacts:
     """Assemble the project facts from discovery and the per-module facts (sorted by path)."""
-    modules = tuple(sorted(modules, key=lambda m: m.path))
+    modules = expand_star_imports(tuple(sorted(modules, key=lambda m: m.path)))
     canonical = build_canonical(modules)
     settings = project.settings
     resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
     models = resolver.resolve()
     labels = resolver.labels
     routes = RouteResolver(modules, canonical).resolve(settings.root_urlconf)
+    routes = mark_login_required(routes, modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(
         [*project.warnings, *(w for m in modules for w in m.warnings)],
@@ -77,7 +83,7 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         atomic_blocks=_atomics(modules, labels, canonical, orm),
         tasks=tuple(t for m in modules for t in m.tasks),
         commands=tuple(c for m in modules for c in m.commands),
-        sql=tuple(s for m in modules for s in m.sql),
+        sql=project_sql_sites(modules),
         modules=modules,
         warnings=tuple(warnings),
         files=len(modules),

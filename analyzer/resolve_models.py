@@ -1,8 +1,11 @@
 """Project pass for models: which candidate classes are models, their labels, tables and relations.
 
 A class is a model when its bases lead (through project classes, re-exports followed) to
-``django.db.models.Model`` or a well-known third-party model base. Relation targets given as
-``"app.Model"``, ``"Model"``, ``"self"``, a class, or ``settings.AUTH_USER_MODEL`` become labels.
+``django.db.models.Model`` or a known third-party model class (``EXTERNAL_MODEL_BASES``, or an
+external ``*.models.*Model`` class); other external classes (``treebeard.admin.TreeAdmin``,
+``BaseUserManager``, ``MP_NodeQuerySet``) are not, even when their package also holds models.
+Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
+``settings.AUTH_USER_MODEL`` become labels.
 """
 
 from __future__ import annotations
@@ -10,11 +13,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from analyzer.facts.django_names import AUTH_USER_SETTING, CONTRIB_MODELS, MODEL_BASES
+from analyzer.facts.django_names import (
+    AUTH_USER_SETTING,
+    CONTRIB_MODELS,
+    EXTERNAL_MODEL_BASES,
+    MODEL_BASES,
+)
 from analyzer.model.facts import AppFact, FieldFact, ModelCandidate, ModelFact, ModuleFacts
 
 Canonical = Callable[[str], str]
-_EXTERNAL_BASE_HINTS = ("django.contrib.", "modelcluster.", "treebeard.", "mptt.", "polymorphic.")
 
 
 class ModelResolver:
@@ -160,10 +167,11 @@ def _star_resolved(base: str, module: ModuleFacts, classes: set[str]) -> str:
 
 
 def _external_model_base(qualname: str) -> bool:
-    last = qualname.rsplit(".", 1)[-1]
-    if qualname.startswith(_EXTERNAL_BASE_HINTS) and ".models." in qualname:
-        return last[:1].isupper()
-    return qualname.startswith(("treebeard.", "mptt.models.")) and last[:1].isupper()
+    """Whether a class defined outside the project is a model: known, or ``pkg.models.SomeModel``."""
+    if qualname in EXTERNAL_MODEL_BASES:
+        return True
+    module, _, name = qualname.rpartition(".")
+    return module.endswith(".models") and name.endswith("Model") and name[:1].isupper()
 
 
 def _bare_candidate(qualname: str, place: tuple[str, str, int, int]) -> ModelCandidate:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analyzer.facts.url_hooks import HOOK_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, UrlPattern
 
 Canonical = Callable[[str], str]
@@ -24,7 +25,13 @@ class RouteResolver:
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
         for module in modules:
             for pattern in module.url_patterns:
-                self.patterns.setdefault((module.module, pattern.container), []).append(pattern)
+                hook = pattern.container.startswith(HOOK_PREFIX)  # gathered from every module
+                key = ("", pattern.container) if hook else (module.module, pattern.container)
+                self.patterns.setdefault(key, []).append(pattern)
+        self.functions = {  # patterns built in a function: its qualname -> key
+            container: (module, container) for module, container in self.patterns
+            if container.startswith(f"{module}.")
+        }
         self.reached: set[int] = set()
         self.routes: list[RouteFact] = []
 
@@ -52,9 +59,13 @@ class RouteResolver:
     def _target(self, include: str | None) -> Key | None:
         if include is None:
             return None
+        if include.startswith(HOOK_PREFIX):
+            return ("", include) if ("", include) in self.patterns else None
         if (include, "urlpatterns") in self.patterns:
             return include, "urlpatterns"
         canonical = self.canonical(include)
+        if canonical in self.functions:  # include(get_urls()) / urlpatterns += get_urls()
+            return self.functions[canonical]
         for name in (include, canonical):
             module, _, container = name.rpartition(".")
             if (module, container) in self.patterns:
@@ -90,7 +101,7 @@ class RouteResolver:
         view = self.canonical(pattern.view) if pattern.view else None
         self.routes.append(
             RouteFact("/" + route.lstrip("/"), view, pattern.view_kind, name, pattern.module,
-                      reachable, pattern.path, pattern.line)
+                      reachable, pattern.path, pattern.line, wrappers=pattern.wrappers)
         )
 
 

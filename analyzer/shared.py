@@ -42,12 +42,13 @@ def find_shared_modules(
     apps = sorted({a for _, a in graph.nodes(data="app") if a})
     threshold = max(min_apps, math.ceil(app_share * max(0, len(apps) - 1)))
     result = []
+    ties = _CodeTies.of(graph)
     for module, nodes in module_nodes(graph).items():
         if any(_holds_data(graph, node) for node in nodes):
             continue
         home = graph.nodes[nodes[0]].get("app", "")
-        users = _apps_using(graph, nodes) - {home, ""}
-        if len(users) >= threshold and len(_apps_used(graph, nodes) - {home, ""}) <= 1:
+        users = ties.apps_using(nodes) - {home, ""}
+        if len(users) >= threshold and len(ties.apps_used(nodes) - {home, ""}) <= 1:
             result.append(SharedModule(module, tuple(nodes), tuple(sorted(users))))
     return tuple(result)
 
@@ -57,14 +58,38 @@ def _holds_data(graph: nx.MultiDiGraph, node: str) -> bool:
     return attrs.get("kind") == "model" and not attrs.get("abstract", False)
 
 
-def _apps_using(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
-    return {graph.nodes[source].get("app", "") for node in nodes
-            for source, _, kind in graph.in_edges(node, data="kind") if kind in CODE_KINDS}
-
-
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
     return {graph.nodes[target].get("app", "") for node in nodes
             for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
+
+
+@dataclass(frozen=True)
+class _CodeTies:
+    """Per node, the apps of the nodes on the other end of its code edges (one walk over the edges)."""
+
+    using: dict[str, set[str]]  # node -> apps whose code imports, calls or inherits it
+    used: dict[str, set[str]]  # node -> apps whose code it imports, calls or inherits
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph) -> _CodeTies:
+        """Walk the graph's edges once."""
+        app_of = {node: attrs.get("app", "") for node, attrs in graph.nodes(data=True)}
+        using: dict[str, set[str]] = defaultdict(set)
+        used: dict[str, set[str]] = defaultdict(set)
+        for source, neighbours in graph.adjacency():
+            for target, keyed in neighbours.items():
+                if any(attrs.get("kind") in CODE_KINDS for attrs in keyed.values()):
+                    using[target].add(app_of[source])
+                    used[source].add(app_of[target])
+        return cls(dict(using), dict(used))
+
+    def apps_using(self, nodes: list[str]) -> set[str]:
+        """The apps using any of ``nodes``."""
+        return set().union(*(self.using.get(node, ()) for node in nodes))
+
+    def apps_used(self, nodes: list[str]) -> set[str]:
+        """The apps any of ``nodes`` uses."""
+        return set().union(*(self.used.get(node, ()) for node in nodes))
 
 
 def find_hubs(

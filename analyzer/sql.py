@@ -4,6 +4,8 @@ The text is parsed in the dialect of the project's ``DATABASES`` engine; if that
 parsed again with sqlglot's permissive default dialect, and only then reported as unparseable.
 DB-API placeholders (``%s``, ``%(name)s``) are normalised first, and :data:`PLACEHOLDER` stands
 for the parts of a string built at run time, so it is never reported as a table.
+Database-internal tables (``sqlite_sequence``, ``pg_catalog.*``, ``information_schema.*``,
+``django_migrations``) belong to no service and are never reported either.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 PLACEHOLDER = "__placeholder__"
 
@@ -27,6 +33,12 @@ _DIALECTS = {
     "snowflake": "snowflake",
     "cockroachdb": "postgres",
 }
+_INTERNAL_SCHEMAS = frozenset({"pg_catalog", "information_schema", "sqlite_temp_master"})
+_INTERNAL_TABLES = frozenset({"django_migrations"})
+_ADJACENT_PLACEHOLDERS = re.compile(rf"{PLACEHOLDER}(?:\s+{PLACEHOLDER})+")
+_CLAUSE_TABLE = re.compile(
+    r"\b(DELETE\s+FROM|FROM|JOIN|INTO|UPDATE)\s+(?:[\"`\[]?(\w+)[\"`\]]?\.)?[\"`\[]?(\w+)", re.IGNORECASE
+)
 _NAMED_PARAM = re.compile(r"%\((\w+)\)s")
 _POSITIONAL_PARAM = re.compile(r"%[sd]")
 
@@ -53,6 +65,20 @@ def dialect_for_engine(engine: str | None) -> str | None:
     return None
 
 
+def is_internal_table(name: str, schema: str = "") -> bool:
+    """Whether ``schema.name`` is the database's own bookkeeping, owned by no service."""
+    lowered, schema = name.lower(), schema.lower()
+    return (lowered in _INTERNAL_TABLES or lowered.startswith(("sqlite_", "pg_"))
+            or schema in _INTERNAL_SCHEMAS or lowered in _INTERNAL_SCHEMAS)
+
+
+def _skipped(table: exp.Table, ctes: set[str]) -> bool:
+    """A table reference that is not a project table: a CTE, a placeholder, the database's own."""
+    name = table.name
+    return (not name or name in ctes or PLACEHOLDER in name
+            or is_internal_table(name, table.db or ""))
+
+
 def normalise_parameters(text: str) -> str:
     """Turn DB-API ``%(name)s`` / ``%s`` placeholders into ``:name`` / ``?`` that sqlglot reads."""
     text = _NAMED_PARAM.sub(r":\1", text)
@@ -72,6 +98,37 @@ def tables_in_sql(text: str, dialect: str | None) -> SqlTables:
     except Exception as exc:
         return SqlTables((), (), (), error=_first_line(str(exc)), error_line=_error_line(exc))
     return _collect(statements)
+
+
+def tables_in_partial_sql(text: str, dialect: str | None) -> SqlTables:
+    """Like :func:`tables_in_sql` for text built at run time (``PLACEHOLDER`` for the unknown parts).
+
+    When the text does not parse as it is (``ORDER BY {column} {direction}`` leaves two
+    placeholders in a row), adjacent placeholders are merged; when it still does not parse, the
+    tables are read from the ``FROM`` / ``JOIN`` / ``INTO`` / ``UPDATE`` clauses and ``error`` is kept.
+    """
+    found = tables_in_sql(text, dialect)
+    if found.error is None or PLACEHOLDER not in text:
+        return found
+    merged = _ADJACENT_PLACEHOLDERS.sub(PLACEHOLDER, text)
+    again = tables_in_sql(merged, dialect) if merged != text else found
+    if again.error is None:
+        return again
+    return _tables_by_clause(text, again)
+
+
+def _tables_by_clause(text: str, failed: SqlTables) -> SqlTables:
+    """The tables named after FROM/JOIN (read) and INTO/UPDATE (written), without a parser."""
+    read: set[str] = set()
+    written: set[str] = set()
+    for keyword, schema, name in _CLAUSE_TABLE.findall(text):
+        if PLACEHOLDER in name or is_internal_table(name, schema):
+            continue
+        (written if keyword.upper().startswith(("INTO", "UPDATE", "DELETE")) else read).add(name)
+    joined = sorted(read)
+    joins = tuple((a, b) for i, a in enumerate(joined) for b in joined[i + 1:])
+    return SqlTables(tuple(sorted(read - written)), tuple(sorted(written)), joins,
+                     error=failed.error, error_line=failed.error_line)
 
 
 def _parse(sqlglot: object, text: str, dialect: str | None) -> list[object]:
@@ -97,16 +154,14 @@ def _collect(statements: list[object]) -> SqlTables:
         ctes = {cte.alias_or_name for cte in statement.find_all(exp.CTE)}
         target = _written_table(statement)
         for table in statement.find_all(exp.Table):
-            name = table.name
-            if not name or name in ctes or PLACEHOLDER in name:
-                continue
-            (written if table is target else read).add(name)
+            if not _skipped(table, ctes):
+                (written if table is target else read).add(table.name)
         if isinstance(statement, exp.Command | exp.Drop | exp.Alter | exp.TruncateTable):
             written |= read
             read = set()
         elif isinstance(statement, exp.Create):
             created = _created_table(statement)
-            if created is not None:
+            if created is not None and not is_internal_table(created):
                 written.add(created)
                 read.discard(created)
         joins |= _joins(statement, ctes)
@@ -143,18 +198,18 @@ def _joins(statement: object, ctes: set[str]) -> set[tuple[str, str]]:
     assert isinstance(statement, exp.Expression)
     pairs: set[tuple[str, str]] = set()
     for select in statement.find_all(exp.Select):
-        direct = [_table_name(select.args.get("from_"))]
-        direct += [_table_name(join) for join in select.args.get("joins") or ()]
-        names = sorted({n for n in direct if n and n not in ctes and PLACEHOLDER not in n})
+        direct = [_table_of(select.args.get("from_"))]
+        direct += [_table_of(join) for join in select.args.get("joins") or ()]
+        names = sorted({t.name for t in direct if t is not None and not _skipped(t, ctes)})
         pairs |= {(a, b) for i, a in enumerate(names) for b in names[i + 1 :]}
     return pairs
 
 
-def _table_name(node: object) -> str | None:
+def _table_of(node: object) -> exp.Table | None:
     from sqlglot import exp
 
     if isinstance(node, exp.From | exp.Join) and isinstance(node.this, exp.Table):
-        return str(node.this.name)
+        return node.this
     return None
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 import networkx as nx
 
+from analyzer.crossings import EdgeScan, Place, scan_edges
 from analyzer.graph import Transaction, Write
 from analyzer.model.analysis import Saga, SagaStep, Violation
 
-Place = Callable[[str], str | None]
 CREATE_OPS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
 DELETE_OPS = frozenset({"delete"})
+EDGE_VIOLATION_KINDS = frozenset({"fk", "m2m", "orm-write", "sql-write", "orm-read", "sql-read", "signal"})
 
 
 def violation_id(kind: str, path: str, line: int, subject: str) -> str:
@@ -46,13 +47,15 @@ def short(graph: nx.MultiDiGraph, node: str) -> str:
 
 
 def find_violations(
-    graph: nx.MultiDiGraph, place: Place, transactions: Iterable[Transaction]
+    graph: nx.MultiDiGraph, place: Place, transactions: Iterable[Transaction], scan: EdgeScan | None = None,
 ) -> tuple[Violation, ...]:
-    """Return the sorted, de-duplicated violations of a placement."""
+    """Return the sorted, de-duplicated violations of a placement (``scan``: its edges, if walked)."""
+    scan = scan or scan_edges(graph, place)
     found: dict[str, Violation] = {}
-    joins = _join_violations(graph, place)
+    joins = _join_violations(graph, place, scan)
     join_sites = {(v.path, v.line) for v in joins}
-    edge_found = (_edge_violation(graph, place, u, v, a, join_sites) for u, v, a in graph.edges(data=True))
+    edge_found = (_edge_violation(graph, c.source, c.target, c.attrs, c.here, c.there, join_sites)
+                  for c in scan.crossings)
     for violation in [*joins, *(v for v in edge_found if v is not None),
                       *(_saga_violation(graph, place, t) for t in transactions)]:
         if violation is not None:
@@ -60,11 +63,10 @@ def find_violations(
     return tuple(sorted(found.values(), key=lambda v: (v.path, v.line, v.kind, v.subject)))
 
 
-def _edge_violation(graph: nx.MultiDiGraph, place: Place, source: str, target: str,
-                    attrs: dict[str, Any], join_sites: set[tuple[str, int]]) -> Violation | None:
+def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: dict[str, Any],
+                    here: str, there: str, join_sites: set[tuple[str, int]]) -> Violation | None:
     kind = attrs.get("kind")
-    here, there = place(source), place(target)
-    if here is None or there is None or here == there:
+    if kind not in EDGE_VIOLATION_KINDS:
         return None
     name, target_name = short(graph, source), short(graph, target)
     if kind in ("fk", "m2m"):
@@ -74,14 +76,15 @@ def _edge_violation(graph: nx.MultiDiGraph, place: Place, source: str, target: s
                           f"Replace the relation {field!r} with a plain {field}_id value and fetch "
                           f"{target_name} through {there}'s API (or a read-only copy fed by its events).")
     if kind in ("orm-write", "sql-write"):
-        return _violation("foreign-write", attrs, here, [there], f"{name} writes {target_name}",
+        subject = f"{name} writes {target_name}{_in_file(attrs)}"
+        return _violation("foreign-write", attrs, here, [there], subject,
                           f"Route this write through {there}'s API (a command it exposes) instead of "
-                          f"writing {target_name} from {here}.")
+                          f"writing {target_name} from {here}{_file_remedy(attrs)}.")
     if kind in ("orm-read", "sql-read") and (attrs.get("path"), attrs.get("line")) not in join_sites:
-        how = f" (lookup through {attrs['via']})" if attrs.get("via") else ""
+        how = f" (lookup through {attrs['via']})" if attrs.get("via") else _in_file(attrs)
         return _violation("cross-service-query", attrs, here, [there], f"{name} reads {target_name}{how}",
                           f"Ask {there}'s API for the {target_name} data (API composition), or keep a "
-                          f"read model in {here} fed by {there}'s events.")
+                          f"read model in {here} fed by {there}'s events{_file_remedy(attrs)}.")
     if kind == "signal":
         signal = str(attrs.get("signal", "signal")).rsplit(".", 1)[-1]
         return _violation("cross-service-signal", attrs, here, [there],
@@ -91,13 +94,26 @@ def _edge_violation(graph: nx.MultiDiGraph, place: Place, source: str, target: s
     return None
 
 
-def _join_violations(graph: nx.MultiDiGraph, place: Place) -> list[Violation]:
+def _in_file(attrs: dict[str, Any]) -> str:
+    """`` (SQL in reporting/sql/x.sql)`` when the SQL comes from a file the code loads."""
+    return f" (SQL in {attrs['sql_file']})" if attrs.get("sql_file") else ""
+
+
+def _file_remedy(attrs: dict[str, Any]) -> str:
+    return f"; rewrite the query in {attrs['sql_file']} accordingly" if attrs.get("sql_file") else ""
+
+
+def _join_violations(graph: nx.MultiDiGraph, place: Place, scan: EdgeScan) -> list[Violation]:
     sites: dict[tuple[str, str, int], set[str]] = defaultdict(set)
-    for source, target, attrs in graph.edges(data=True):
-        if attrs.get("kind") == "sql-join":
-            sites[(source, str(attrs.get("path", "")), int(attrs.get("line", 0)))].add(target)
+    files: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for source, target, attrs in scan.joins:
+        key = (source, str(attrs.get("path", "")), int(attrs.get("line", 0)))
+        sites[key].add(target)
+        if attrs.get("sql_file"):
+            files[key] = {"sql_file": attrs["sql_file"]}
     result = []
     for (source, path, line), tables in sorted(sites.items()):
+        loaded = files.get((source, path, line), {})
         owners = {t: place(t) for t in sorted(tables)}
         services = {s for s in owners.values() if s is not None}
         here = place(source)
@@ -106,9 +122,10 @@ def _join_violations(graph: nx.MultiDiGraph, place: Place) -> list[Violation]:
         names = ", ".join(f"{t[len('table:'):]} ({s})" for t, s in owners.items())
         result.append(_violation(
             "cross-service-join", {"path": path, "line": line}, here, services - {here},
-            f"{short(graph, source)} joins {names}",
+            f"{short(graph, source)} joins {names}{_in_file(loaded)}",
             f"Replace the SQL join with API composition in {here} (query each owner, join in code), "
-            f"or a reporting read model fed by events from {', '.join(sorted(services))}."))
+            f"or a reporting read model fed by events from {', '.join(sorted(services))}"
+            f"{_file_remedy(loaded)}."))
     return result
 
 

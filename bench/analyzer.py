@@ -1,10 +1,12 @@
 """Analyzer throughput: ``python bench/analyzer.py PATH``.
 
-On a private copy of PATH, in one run, each phase in its own fresh process (so peak memory is
-the phase's own): the floor (``ast.parse`` of every Python file, one process), demonolith cold
-(empty cache), warm (full cache) and after touching one file. Prints files/s, lines/s, the ratio
-to the floor and peak RSS (the process and its workers). Times exclude interpreter start-up and
-imports; ``--repeat`` takes the best of N.
+On a private copy of PATH (a package directory), in one run, each phase in its own fresh process
+(so peak memory is the phase's own): the floor (``ast.parse`` of every Python file, one process),
+grimp's import graph of the same package (``grimp.build_graph(name, cache_dir=None)``, the second
+reference), demonolith cold (empty cache), warm (full cache) and after touching one file (the
+largest). Prints files/s, lines/s, the ratio to the floor, CPU seconds (user + system, the process
+and its workers: less sensitive to other load than wall time) and peak RSS (the process and its
+workers). Times exclude interpreter start-up and imports; ``--repeat`` takes the best of N.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import ast
 import contextlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -21,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PHASES = ("floor", "cold", "warm", "touched")
+PHASES = ("floor", "grimp", "cold", "warm", "touched")
 # This file is named analyzer.py: keep its directory off sys.path so `analyzer` is the package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
@@ -37,8 +40,13 @@ def run_phase(phase: str, root: Path, cache: Path) -> dict[str, float]:
     if phase == "touched":
         target = root / max(files, key=lambda f: f.size).path
         target.write_text(target.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    if phase == "grimp":
+        import grimp  # noqa: F401  (imported before the clock starts, as the others are)
+    before = _cpu_seconds()
     start = time.perf_counter()
-    if phase == "floor":
+    if phase == "grimp":
+        count, lines = _grimp(root)
+    elif phase == "floor":
         lines = 0
         for source in files:
             data = (root / source.path).read_bytes()
@@ -50,10 +58,26 @@ def run_phase(phase: str, root: Path, cache: Path) -> dict[str, float]:
         facts = extract_project_facts(root, FactsOptions(cache_dir=cache))
         count, lines = facts.files, facts.lines
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - before
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "files": count, "lines": lines,
+    return {"seconds": seconds, "cpu": cpu, "files": count, "lines": lines,
             "peak_mb": (own + children) / 1024}
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process, its threads and its waited-for children."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _grimp(root: Path) -> tuple[int, int]:
+    """Build grimp's import graph of the package at ``root`` (its parent put on sys.path)."""
+    import grimp
+
+    sys.path.insert(0, str(root.parent))
+    graph = grimp.build_graph(root.name, cache_dir=None)
+    return len(graph.modules), 0
 
 
 def measure(phase: str, root: Path, cache: Path, repeat: int) -> dict[str, float]:
@@ -81,7 +105,7 @@ def main() -> None:
         print(json.dumps(run_phase(args.phase, args.path, args.cache)))
         return
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch) / "tree"
+        root = Path(scratch) / "src" / args.path.resolve().name  # importable for grimp
         shutil.copytree(args.path, root, symlinks=True)
         cache = Path(scratch) / "cache"
         results = {}
@@ -100,11 +124,12 @@ def print_table(results: dict[str, dict[str, float]]) -> None:
     floor = results["floor"]["seconds"]
     lines = results["floor"]["lines"]
     print(f"{int(results['floor']['files'])} files, {int(lines)} lines")
-    print(f"{'phase':<9}{'seconds':>9}{'files/s':>10}{'lines/s':>11}{'x floor':>9}{'peak MB':>9}")
+    print(f"{'phase':<9}{'seconds':>9}{'files/s':>10}{'lines/s':>11}{'x floor':>9}"
+          f"{'cpu s':>8}{'peak MB':>9}")
     for phase, r in results.items():
         seconds = r["seconds"]
         print(f"{phase:<9}{seconds:>9.3f}{r['files'] / seconds:>10.0f}{lines / seconds:>11.0f}"
-              f"{seconds / floor:>9.3f}{r['peak_mb']:>9.0f}")
+              f"{seconds / floor:>9.3f}{r['cpu']:>8.2f}{r['peak_mb']:>9.0f}")
 
 
 if __name__ == "__main__":

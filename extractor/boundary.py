@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzer.model.analysis import Analysis, ModelInfo, RouteInfo, Service
 from extractor.closure import Boundary
+from extractor.data_access import data_access_of, replica_sources, sql_file_access
 from extractor.rewrite_model import ForeignRelation
 from extractor.routes import is_reserved
 
@@ -27,9 +28,18 @@ def model_owner(analysis: Analysis, label: str) -> str:
     return MONOLITH
 
 
+NOT_MODEL_SUFFIXES = ("Admin", "QuerySet", "Manager", "Form", "Serializer", "View", "Mixin")
+
+
+def looks_like_model(model: ModelInfo) -> bool:
+    """False for a class the analysis took for a model although nothing says so: no fields, no
+    resolved base, and a name of Django's other classes (``CategoryAdmin``, ``UserManager``)."""
+    return bool(model.fields or model.bases) or not model.name.endswith(NOT_MODEL_SUFFIXES)
+
+
 def own_models(analysis: Analysis, service: Service) -> tuple[ModelInfo, ...]:
     """The concrete models ``service`` owns, in source order (path, line)."""
-    owned = [m for m in analysis.models if not m.abstract
+    owned = [m for m in analysis.models if not m.abstract and looks_like_model(m)
              and (m.label in service.models or model_owner(analysis, m.label) == service.name)]
     return tuple(sorted(owned, key=lambda m: (m.path, m.line, m.label)))
 
@@ -48,8 +58,9 @@ def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) ->
     return tuple(found)
 
 
-def boundary_of(analysis: Analysis, service: Service) -> Boundary:
-    """The Boundary the closure walk needs for ``service``."""
+def boundary_of(analysis: Analysis, service: Service, replicas: tuple[str, ...] = ()) -> Boundary:
+    """The Boundary the closure walk needs for ``service`` (``replicas``: labels of own models
+    that are database views in the monolith)."""
     foreign = {
         f"{m.module}.{m.name}": model_owner(analysis, m.label)
         for m in analysis.models
@@ -61,6 +72,7 @@ def boundary_of(analysis: Analysis, service: Service) -> Boundary:
         for rel in foreign_relations(analysis, service, m)
     }
     owners = analysis.table_owner()
+    access = data_access_of(analysis, service, lambda label: model_owner(analysis, label))
     return Boundary(
         service=service.name,
         foreign_models=foreign,
@@ -68,6 +80,10 @@ def boundary_of(analysis: Analysis, service: Service) -> Boundary:
         shared_modules=frozenset(s.module for s in analysis.shared),
         rewritten_relations=rewritten,
         auth_owner=owners.get("auth_user", MONOLITH),
+        data_access=access,
+        sql_files=sql_file_access(access),
+        replica_models=replica_sources(analysis, service, replicas,
+                                       lambda label: model_owner(analysis, label)),
     )
 
 

@@ -17,8 +17,9 @@ import libcst as cst
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
 from extractor.closure import Closure, Crossing
-from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references
-from extractor.rewrite_model import rewrite_model
+from extractor.login import needs_user
+from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
+from extractor.rewrite_model import assigned_name, is_unmanaged, rewrite_model
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Root:
     crossings: tuple[Crossing, ...]
     class_based: bool = False
     params: tuple[Param, ...] = ()
+    needs_user: bool = False  # decorated with login_required, an access mixin, or reads request.user
 
     @property
     def carried(self) -> bool:
@@ -55,6 +57,7 @@ class CarriedCode:
     views: Mapping[str, Root]  # route pattern -> root
     functions: Mapping[str, Root]  # interface name -> root
     missing: tuple[str, ...]  # sources that could not be found or parsed
+    replicas: tuple[str, ...] = ()  # labels of models unmanaged in the monolith, tables here
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -87,10 +90,52 @@ def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) ->
             continue
         relations = foreign_relations(analysis, service, model)
         alias = _models_alias(module) or "models"
+        bases = _abstract_bases(analysis, model, tree)
         overrides[found.key] = rewrite_model(found.node, model.db_table, relations, alias,
-                                             _meta_base(found.node, analysis))
+                                             _meta_base(found.node, analysis), _inherited_fields(bases),
+                                             _inherited_meta(bases))
         roots.append(found)
     return overrides, roots, missing
+
+
+def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[cst.ClassDef]:
+    """The class statements of the abstract bases of ``model``, nearest base first."""
+    by_label = {m.label: m for m in analysis.models}
+    found: list[cst.ClassDef] = []
+    queue, seen = list(model.bases), set()
+    while queue:
+        base = by_label.get(queue.pop(0))
+        if base is None or base.label in seen or not base.abstract:
+            continue
+        seen.add(base.label)
+        definition = tree.definition(f"{base.module}.{base.name}")
+        if definition is not None and isinstance(definition.node, cst.ClassDef):
+            found.append(definition.node)
+        queue.extend(base.bases)
+    return found
+
+
+def _inherited_fields(bases: list[cst.ClassDef]) -> dict[str, cst.Assign]:
+    """Field declarations of the abstract bases (nearest base first), by name."""
+    found: dict[str, cst.Assign] = {}
+    for node in bases:
+        for stmt in node.body.body:
+            named = assigned_name(stmt)
+            if named is not None:
+                found.setdefault(*named)
+    return found
+
+
+def _inherited_meta(bases: list[cst.ClassDef]) -> dict[str, cst.BaseStatement]:
+    """Meta options of the abstract bases (nearest base first), by name; ``abstract`` left out."""
+    found: dict[str, cst.BaseStatement] = {}
+    for node in bases:
+        for meta in (s for s in node.body.body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"):
+            for stmt in meta.body.body:
+                named = assigned_name(stmt)
+                if named is not None and named[0] != "abstract" and isinstance(stmt, cst.BaseStatement):
+                    found.setdefault(named[0], stmt)
+    return found
 
 
 def _params(node: cst.BaseStatement) -> tuple[Param, ...]:
@@ -108,13 +153,16 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
     if found is None:
         return Root(qualname, None, ())
     return Root(qualname, found, tuple(sorted(closure.crossings(found))),
-                isinstance(found.node, cst.ClassDef), _params(found.node))
+                isinstance(found.node, cst.ClassDef), _params(found.node), needs_user(found.node))
 
 
-def carry(analysis: Analysis, service: Service, tree: SourceTree) -> CarriedCode:
-    """Plan and emit the code that moves to ``service``."""
+def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = ()) -> CarriedCode:
+    """Plan and emit the code that moves to ``service`` (``extra``: qualified names that must come
+    along too, e.g. the class loader a copied setting names by its dotted path)."""
     overrides, model_roots, missing = _rewritten_models(analysis, service, tree)
-    closure = Closure(tree, boundary_of(analysis, service), overrides)
+    replicas = tuple(sorted(m.label for m in own_models(analysis, service)
+                            if _unmanaged(tree, f"{m.module}.{m.name}")))
+    closure = Closure(tree, boundary_of(analysis, service, replicas), overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
     views = {r.pattern: _root(closure, tree, r.view) for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
@@ -122,7 +170,8 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree) -> CarriedCode
     functions = {i.name: _root(closure, tree, i.name) for i in mine}
     carried = [r.definition for r in (*views.values(), *functions.values())
                if r.carried and r.definition is not None]
-    needed = closure.needed([*model_roots, *carried])
+    named = [d for d in (tree.definition(q) for q in extra) if d is not None]
+    needed = closure.needed([*model_roots, *carried, *named])
     files = emit_modules(tree, closure, needed.values())
     model_crossings = {
         m.label: tuple(sorted(closure.crossings(d)))
@@ -131,7 +180,12 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree) -> CarriedCode
     }
     missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
-                       tuple(missing))
+                       tuple(missing), replicas)
+
+
+def _unmanaged(tree: SourceTree, qualname: str) -> bool:
+    found = tree.definition(qualname)
+    return found is not None and isinstance(found.node, cst.ClassDef) and is_unmanaged(found.node)
 
 
 def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition]) -> dict[str, str]:
@@ -155,22 +209,34 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
 def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definition],
                 emitted: set[str]) -> str:
     """The source of ``module`` reduced to ``definitions`` and the imports they use."""
-    indexes = {d.index: closure.node(d) for d in definitions}
-    used = {ref.split(".")[0] for node in indexes.values() for ref in references(node)}
+    indexes: dict[int, list[tuple[int, cst.BaseStatement]]] = defaultdict(list)
+    for definition in definitions:
+        indexes[definition.index].append((definition.inner, closure.node(definition)))
+    used = {ref.split(".")[0] for nodes in indexes.values() for _, node in nodes for ref in references(node)}
     body: list[cst.BaseStatement] = []
     for index, stmt in enumerate(module.tree.body):
         if index in indexes:
-            body.append(indexes[index])
+            body.extend(_hoisted(node, inner) for inner, node in sorted(indexes[index], key=lambda p: p[0]))
         elif index == 0 and _is_docstring(stmt):
             body.append(stmt)
         elif isinstance(stmt, cst.SimpleStatementLine):
-            kept = _kept_imports(stmt, module, closure, used, emitted)
-            if kept is not None:
-                body.append(kept)
+            body.extend(_kept_imports(stmt, module, closure, used, emitted))
+    if "models" in used and "models" not in module.imports and "models" not in module.definitions:
+        body.insert(1 if body and _is_docstring(body[0]) else 0,
+                    cst.parse_statement("from django.db import models  # added by demonolith extract"))
     note = cst.EmptyLine(comment=cst.Comment(
         f"# Carried from the monolith's {module.name} by `demonolith extract`; unused code was left behind."))
     tree = module.tree.with_changes(body=body, header=[note, *module.tree.header])
     return tree.code
+
+
+def _hoisted(node: cst.BaseStatement, inner: int) -> cst.BaseStatement:
+    """A definition taken out of its top-level ``if`` gets a comment saying so."""
+    if inner < 0:
+        return node
+    note = cst.EmptyLine(comment=cst.Comment(
+        "# Was defined under a top-level `if` in the monolith; defined unconditionally here."))
+    return node.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), note])
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
@@ -194,19 +260,58 @@ def _keep_alias(local: str, qualified: str, module: ModuleIndex, closure: Closur
 
 
 def _kept_imports(stmt: cst.SimpleStatementLine, module: ModuleIndex, closure: Closure,
-                  used: set[str], emitted: set[str]) -> cst.SimpleStatementLine | None:
+                  used: set[str], emitted: set[str]) -> list[cst.SimpleStatementLine]:
+    """The import statement reduced to the names still used; re-exports point at their source."""
     if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Import | cst.ImportFrom):
-        return None
+        return []
     small = stmt.body[0]
     if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
-        return None
+        return _star_imports(stmt, small, module, closure, used, emitted)
     package = module.path.name == "__init__.py"
     bindings = list(import_bindings(small, module.name, package))
     aliases = list(small.names)  # type: ignore[arg-type]
-    kept = [a for a, (local, q) in zip(aliases, bindings, strict=True)
-            if _keep_alias(local, q, module, closure, used, emitted)]
+    kept, redirected = [], []
+    for alias, (local, qualified) in zip(aliases, bindings, strict=True):
+        if not _keep_alias(local, qualified, module, closure, used, emitted):
+            continue
+        source = _reexported(closure, qualified) if isinstance(small, cst.ImportFrom) else None
+        if source is None:
+            kept.append(alias)
+        else:
+            suffix = f" as {local}" if local != source.name else ""
+            redirected.append(cst.parse_statement(f"from {source.module} import {source.name}{suffix}"))
+    out = [s for s in redirected if isinstance(s, cst.SimpleStatementLine)]
     if not kept:
-        return None
+        return out
     if isinstance(small, cst.Import) or small.lpar is None:
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return stmt.with_changes(body=[small.with_changes(names=kept)])
+    return [stmt.with_changes(body=[small.with_changes(names=kept)]), *out]
+
+
+def _star_imports(stmt: cst.SimpleStatementLine, small: cst.ImportFrom, module: ModuleIndex,
+                  closure: Closure, used: set[str], emitted: set[str]) -> list[cst.SimpleStatementLine]:
+    """``from x import *``: kept as is when ``x`` is outside the tree (Django, a package), else the
+    names the carried code uses from it, imported by name from where they are defined."""
+    source = star_module(small, module.name, module.path.name == "__init__.py")
+    if source is None or closure.tree.module(source) is None:
+        return [stmt]
+    names = sorted(n for n in used if n not in module.definitions and n not in module.imports
+                   and closure.tree.star_source(module, n) == source)
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        found = closure.tree.definition(f"{source}.{name}")
+        if found is not None and found.key not in closure.boundary.foreign_models and found.module in emitted:
+            by_module[found.module].append(found.name)
+    out = [cst.parse_statement(f"from {m} import {', '.join(sorted(set(by_module[m])))}")
+           for m in sorted(by_module)]
+    if out:
+        out[0] = out[0].with_changes(leading_lines=stmt.leading_lines)
+    return [s for s in out if isinstance(s, cst.SimpleStatementLine)]
+
+
+def _reexported(closure: Closure, qualified: str) -> Definition | None:
+    """The definition behind ``pkg.Name`` when ``pkg`` only re-exports it from another module."""
+    found = closure.tree.definition(qualified)
+    if found is None or found.key == qualified:
+        return None
+    return found

@@ -9,13 +9,17 @@ unchanged; code with crossings becomes a stub that lists them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from extractor.data_access import DataAccess
 from extractor.pysource import Definition, ModuleIndex, SourceTree, references, words
 
+DATA_PREFIX = "data: "  # Crossing.reference of raw SQL / ORM access the Analysis found
 AUTH_NAMES = ("django.contrib.auth.models.", "django.contrib.auth.get_user_model")
 
 
@@ -43,6 +47,12 @@ class Boundary:
     shared_modules: frozenset[str]  # modules that are copied whatever they touch
     rewritten_relations: Mapping[str, str]  # field of an own model that became an ID -> owner
     auth_owner: str = "monolith"  # the service owning django.contrib.auth's tables
+    data_access: Mapping[str, tuple[DataAccess, ...]] = field(  # path -> foreign data access there
+        default_factory=lambda: MappingProxyType({}))
+    sql_files: Mapping[str, tuple[DataAccess, ...]] = field(  # name code loads a .sql file by -> access
+        default_factory=lambda: MappingProxyType({}))
+    replica_models: Mapping[str, str] = field(  # own model over a monolith DB view -> source services
+        default_factory=lambda: MappingProxyType({}))
 
 
 class Closure:
@@ -55,6 +65,7 @@ class Closure:
         self.overrides = dict(overrides or {})
         self._crossings: dict[str, frozenset[Crossing]] = {}
         self._lines: dict[str, Mapping[str, int]] = {}
+        self._spans: dict[str, Mapping[int, tuple[int, int]]] = {}
 
     def node(self, definition: Definition) -> cst.BaseStatement:
         """The statement to carry: the codemodded one when there is an override."""
@@ -68,8 +79,9 @@ class Closure:
             head, _, rest = ref.partition(".")
             if head in module.definitions and head != definition.name:
                 yield ref, f"{module.name}.{head}", module.definitions[head]
-            elif head in module.imports:
-                qualified = ".".join(p for p in (module.imports[head], rest) if p)
+            elif head in module.imports or self.tree.star_source(module, head):
+                source = module.imports.get(head) or f"{self.tree.star_source(module, head)}.{head}"
+                qualified = ".".join(p for p in (source, rest) if p)
                 found = self.tree.definition(qualified)
                 yield ref, found.key if found else qualified, found
 
@@ -86,19 +98,45 @@ class Closure:
             owner = self._foreign_owner(target, found)
             if owner is not None:
                 yield self._crossing(definition, ref, target, owner)
+            elif target in self.boundary.replica_models and not self._is_model(definition):
+                yield self._crossing(definition, ref, f"{target}: a copied snapshot of a monolith database "
+                                     "view over other services' tables", self.boundary.replica_models[target])
             elif found is not None:
                 inner = self.crossings(found)
                 unit_owner = self.boundary.unit_services.get(found.key, self.boundary.service)
                 if inner and unit_owner != self.boundary.service and not self._shared(found):
                     yield self._crossing(definition, ref, found.key, unit_owner)
+                    yield from (c for c in inner if c.reference.startswith(DATA_PREFIX))
                 else:
                     yield from inner
+        yield from self._data_crossings(definition)
         if not self._is_model(definition):
             for word in sorted(words(self.node(definition))):
                 relation = word.split("__")[0]
                 owner = self.boundary.rewritten_relations.get(relation)
                 if owner is not None:
                     yield self._crossing(definition, word, f"relation {relation!r} (now an ID)", owner)
+
+    def _data_crossings(self, definition: Definition) -> Iterable[Crossing]:
+        """Raw SQL and ORM access to other services' tables that the Analysis found inside it."""
+        module = self.tree.module(definition.module)
+        assert module is not None
+        first, last = self._span(module, definition)
+        for access in self.boundary.data_access.get(self._relative(module), ()):
+            if first <= access.line <= last:
+                yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}", access.subject,
+                               access.owner)
+        if self.boundary.sql_files and not self._is_model(definition):
+            for word in sorted(_strings(self.node(definition))):
+                for access in self.boundary.sql_files.get(word, ()):
+                    yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}",
+                                   f"{access.subject} (loaded as {word!r} at {self._relative(module)}:"
+                                   f"{self._line_of(module, definition, word)})", access.owner)
+
+    def _span(self, module: ModuleIndex, definition: Definition) -> tuple[int, int]:
+        if module.name not in self._spans:
+            self._spans[module.name] = _spans(module.tree)
+        return self._spans[module.name].get(id(definition.node), (0, -1))
 
     def _foreign_owner(self, target: str, found: Definition | None) -> str | None:
         if target in self.boundary.foreign_models:
@@ -194,3 +232,25 @@ def _first_lines(tree: cst.Module) -> Mapping[str, int]:
     collector = _LineCollector()
     MetadataWrapper(tree, unsafe_skip_copy=True).visit(collector)
     return collector.lines
+
+
+def _spans(tree: cst.Module) -> Mapping[int, tuple[int, int]]:
+    """id() of each top-level statement (and of each definition under a top-level ``if``) ->
+    its (first, last) line."""
+    positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    out: dict[int, tuple[int, int]] = {}
+    for stmt in tree.body:
+        nested = list(stmt.body.body) if isinstance(stmt, cst.If) and isinstance(
+            stmt.body, cst.IndentedBlock) else []
+        for node in (stmt, *nested):
+            if node in positions:
+                where = positions[node]
+                out[id(node)] = (where.start.line, where.end.line)
+    return out
+
+
+def _strings(node: cst.CSTNode) -> frozenset[str]:
+    """The simple string literals inside ``node`` (names a ``.sql`` file may be loaded by)."""
+    found = m.findall(node, m.SimpleString())
+    return frozenset(v for s in found if isinstance(s, cst.SimpleString)
+                     and isinstance(v := s.evaluated_value, str))

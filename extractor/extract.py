@@ -8,6 +8,7 @@ write everything through the manifest so user edits survive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,8 @@ from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
+from extractor.requirements import requirements_for
+from extractor.settings_copy import dotted_paths, settings_extra
 
 DERIVE_TIMEOUT = 180
 
@@ -69,10 +72,11 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
     target = inside(out, name)
-    carried = carry(analysis, service, SourceTree(source_root.resolve()))
-    context = build_context(analysis, service, carried, source_root)
+    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()))
+    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings}
     files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
-    files.update(copied_templates(source_root, carried))
+    if any(root.carried for root in carried.views.values()):  # only views render templates
+        files.update(copied_templates(source_root, carried))
     derived, failure = derive(files, [a["label"] for a in context["apps"]])
     files.update(derived)
     openapi = json.loads(derived.get("openapi.json", b"{}"))
@@ -82,7 +86,20 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     if failure:
         raise ExtractError(f"{target} written, but the generated project does not load: {failure}")
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
-    return ExtractResult(name, target, report, stubs, carried.missing)
+    unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
+                    for u in context["requirements"].unknown)
+    return ExtractResult(name, target, report, stubs, carried.missing + unknown)
+
+
+def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
+    """The carried code and the settings it reads; code a setting names by dotted path comes too."""
+    carried = carry(analysis, service, tree)
+    settings = settings_extra(carried.files, tree, analysis.settings_module)
+    extra = dotted_paths(settings, tree)
+    if extra:
+        carried = carry(analysis, service, tree, extra)
+        settings = settings_extra(carried.files, tree, analysis.settings_module)
+    return carried, settings
 
 
 def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
@@ -105,19 +122,29 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
                    "crossings": e["crossings"]} for e in entries if not e["carried"]],
         "moved_routes": project.moved_route_docs(entries, routes),
-        "reserved_routes": [{"pattern": r.pattern, "view": r.view} for r in reserved_routes(analysis, service)],
+        "reserved_routes": [{"pattern": r.pattern, "view": r.view}
+                            for r in reserved_routes(analysis, service)],
         "model_endpoints": project.model_entries(analysis, service, carried),
         "function_endpoints": project.function_entries(analysis, service, carried),
         "sagas": project.saga_entries(analysis, service),
         "relations": project.relation_notes(analysis, service, carried),
+        "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
-        "settings_extra": settings_extra(analysis, carried, source_root),
-        "proxy_routes": project.proxy_routes(service.name, routes),
+        "proxy_routes": project.proxy_routes(service.name, routes, carried),
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
         "monolith_build_context": str(source_root),
+        "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
     }
+
+
+def local_packages(carried: CarriedCode, source_root: Path) -> set[str]:
+    """Top-level names that are the monolith's own code (copied or not): never a distribution."""
+    names = {path.split("/")[0].removesuffix(".py") for path in carried.files}
+    names.update(p.name.removesuffix(".py") for p in source_root.iterdir()
+                 if p.suffix == ".py" or (p / "__init__.py").is_file())
+    return names
 
 
 AUTH_APPS = ["django.contrib.auth", "django.contrib.contenttypes"]
@@ -135,22 +162,6 @@ def framework_apps(analysis: Analysis, service: Service, carried: CarriedCode) -
     return AUTH_APPS if uses or framework_labels(analysis, service) else []
 
 
-_OWN_SETTINGS = {"BASE_DIR", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS", "MIDDLEWARE",
-                 "DATABASES", "ROOT_URLCONF", "TEMPLATES", "WSGI_APPLICATION", "USE_TZ", "TIME_ZONE"}
-
-
-def settings_extra(analysis: Analysis, carried: CarriedCode, source_root: Path) -> str:
-    """The monolith's settings the carried code reads (``settings.SHOP_CURRENCY``), copied."""
-    names = sorted({n for text in carried.files.values()
-                    for n in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]*)", text)} - _OWN_SETTINGS)
-    module = SourceTree(source_root).module(analysis.settings_module) if analysis.settings_module else None
-    if module is None:
-        return ""
-    lines = [module.tree.code_for_node(module.definitions[n].node).strip()
-             for n in names if n in module.definitions]
-    return "\n".join(dict.fromkeys(lines))
-
-
 def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes]:
     """Template directories of the packages code was carried from (HTML views need them)."""
     packages = sorted({path.split("/")[0] for path in carried.files})
@@ -164,7 +175,31 @@ def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes
     return out
 
 
+CACHE_ENV = "DEMONOLITH_EXTRACT_CACHE"  # a directory: derived files are kept by content hash
+
+
 def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+    """``derive_fresh``, answered from ``$DEMONOLITH_EXTRACT_CACHE`` when the same project (same
+    files, same labels) was derived before; failures are never cached."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return derive_fresh(files, labels)
+    digest = hashlib.sha256(json.dumps([labels, sys.version]).encode())
+    for relative in sorted(files):
+        digest.update(relative.encode() + b"\0" + hashlib.sha256(files[relative]).digest())
+    entry = Path(folder) / f"derive-{digest.hexdigest()}.json"
+    if entry.is_file():
+        return {k: v.encode() for k, v in json.loads(entry.read_text(encoding="utf-8")).items()}, ""
+    derived, failure = derive_fresh(files, labels)
+    if not failure:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({k: v.decode() for k, v in derived.items()}), encoding="utf-8")
+        partial.replace(entry)
+    return derived, failure
+
+
+def derive_fresh(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
     """Run the fresh project in a scratch dir: initial migrations and openapi.json (or a failure)."""
     packages = {label: _package_of(files, label) for label in labels}
     with tempfile.TemporaryDirectory(prefix="demonolith-extract-") as scratch:

@@ -70,15 +70,21 @@ def route_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"namespace": ns, "routes": groups[ns]} for ns in sorted(groups)]
 
 
-def proxy_routes(service: str, routes: tuple[RouteInfo, ...]) -> list[dict[str, Any]]:
-    """Routes for the proxy's routes file and the HTTPRoute, most specific first."""
+def proxy_routes(service: str, routes: tuple[RouteInfo, ...], carried: CarriedCode) -> list[dict[str, Any]]:
+    """Routes for the proxy's routes file and the HTTPRoute, most specific first.
+
+    ``identity`` marks routes that need the logged-in user: the analysis says so
+    (``RouteInfo.login_required``) or the view does (``login.needs_user``).
+    """
     entries = []
     for index, route in enumerate(routes):
         match = proxy_match(route)
+        root = carried.views.get(route.pattern)
         entries.append({
             "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
             "match_key": match.key, "match_value": match.value, "k8s_prefix": match.prefix,
             "methods": sorted(route.methods),
+            "identity": route.login_required or (root is not None and root.needs_user),
         })
     return entries
 
@@ -118,12 +124,28 @@ def function_entries(analysis: Analysis, service: Service, carried: CarriedCode)
     return entries
 
 
-def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, str]]:
-    """Model list/detail endpoints: the owned models other services use (all owned, when none listed)."""
+def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, Any]]:
+    """Model endpoints: the owned models other services use (all owned, when none listed).
+
+    A model is writable (POST to create, PATCH to update) when another service writes its table
+    (the analysis' ``tables[].writers``) or writes through it (an interface that is not read-only);
+    read replicas of unmanaged models never are.
+    """
     used = {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "model"}
-    chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or not used]
-    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(),
-             "name": m.name, "path": f"models/{m.app_label}/{m.name.lower()}/"} for m in chosen]
+    chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or m.label in used or not used]
+    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(), "name": m.name,
+             "path": f"models/{m.app_label}/{m.name.lower()}/",
+             "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label)}
+            for m in chosen]
+
+
+def foreign_writers(analysis: Analysis, service: Service, label: str) -> list[str]:
+    """The other services that write the model ``label`` (its tables, or through its interface)."""
+    writers = {w for t in analysis.tables if t.model == label and t.owner == service.name
+               for w in t.writers if w != service.name}
+    writers.update(u for i in analysis.interfaces if i.service == service.name and i.kind == "model"
+                   and i.name == label and not i.read_only for u in i.used_by)
+    return sorted(writers)
 
 
 def saga_entries(analysis: Analysis, service: Service) -> list[dict[str, Any]]:

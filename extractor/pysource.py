@@ -23,6 +23,7 @@ class Definition:
     name: str
     index: int  # position of the statement in the module body
     node: cst.BaseStatement
+    inner: int = -1  # position inside a top-level ``if`` block (hoisted when carried), else -1
 
     @property
     def key(self) -> str:
@@ -39,6 +40,15 @@ class ModuleIndex:
     tree: cst.Module
     imports: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     definitions: Mapping[str, Definition] = field(default_factory=lambda: MappingProxyType({}))
+    stars: tuple[str, ...] = ()  # modules of ``from x import *`` statements, in order
+
+
+def star_module(stmt: cst.BaseSmallStatement, module: str, is_package: bool) -> str | None:
+    """The absolute module of a ``from x import *`` statement, else None."""
+    if not isinstance(stmt, cst.ImportFrom) or not isinstance(stmt.names, cst.ImportStar):
+        return None
+    source = dotted(stmt.module) if stmt.module is not None else ""
+    return _absolute(module, is_package, len(stmt.relative), source or "")
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
@@ -102,13 +112,28 @@ def index_module(name: str, path: Path, is_package: bool) -> ModuleIndex:
     tree = cst.parse_module(path.read_text(encoding="utf-8"))
     imports: dict[str, str] = {}
     definitions: dict[str, Definition] = {}
+    stars: list[str] = []
     for index, stmt in enumerate(tree.body):
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 imports.update(import_bindings(small, name, is_package))
+                stars += [s for s in [star_module(small, name, is_package)] if s]
         for bound in bound_names(stmt):
             definitions[bound] = Definition(name, bound, index, stmt)
-    return ModuleIndex(name, path, tree, MappingProxyType(imports), MappingProxyType(definitions))
+        for inner, nested in _guarded(stmt):
+            for bound in bound_names(nested):
+                definitions.setdefault(bound, Definition(name, bound, index, nested, inner))
+    return ModuleIndex(name, path, tree, MappingProxyType(imports), MappingProxyType(definitions),
+                       tuple(stars))
+
+
+def _guarded(stmt: cst.BaseStatement) -> Iterator[tuple[int, cst.BaseStatement]]:
+    """Class and function definitions in the body of a top-level ``if`` (django-oscar's
+    ``if not is_model_registered(...): class Product(AbstractProduct): ...``)."""
+    if isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock):
+        for inner, nested in enumerate(stmt.body.body):
+            if isinstance(nested, cst.ClassDef | cst.FunctionDef):
+                yield inner, nested
 
 
 class _ReferenceCollector(cst.CSTVisitor):
@@ -217,4 +242,16 @@ class SourceTree:
             return module.definitions[where[1]]
         if where[1] in module.imports:
             return self.definition(module.imports[where[1]], depth + 1)
+        source = self.star_source(module, where[1], depth)
+        return self.definition(f"{source}.{where[1]}", depth + 1) if source else None
+
+    def star_source(self, module: ModuleIndex, name: str, depth: int = 0) -> str | None:
+        """The module a ``from x import *`` of ``module`` takes ``name`` from (in the tree), or None."""
+        if name.startswith("_") or depth > 8:
+            return None
+        for star in reversed(module.stars):
+            source = self.module(star)
+            if source is not None and (name in source.definitions or name in source.imports
+                                       or self.star_source(source, name, depth + 1)):
+                return star
         return None

@@ -89,16 +89,21 @@ def python_type(schema: dict[str, Any]) -> str:
     return f"{text} | None" if isinstance(kinds, list) and "null" in kinds else text
 
 
+def _fields(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
+    properties = (schema or {}).get("properties", {})
+    return [(name, python_type(sub)) for name, sub in sorted(properties.items())]
+
+
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     """The typed client module, with a TypedDict per model schema of the OpenAPI document."""
     schemas = openapi.get("components", {}).get("schemas", {})
     models = []
     for endpoint in context["model_endpoints"]:
-        schema = schemas.get(endpoint["label"].replace(".", "_"), {"properties": {}})
-        fields = [(name, python_type(sub)) for name, sub in sorted(schema["properties"].items())]
+        name = endpoint["label"].replace(".", "_")
         models.append({"label": endpoint["label"], "class_name": endpoint["name"],
                        "snake": re.sub(r"(?<!^)(?=[A-Z])", "_", endpoint["name"]).lower(),
-                       "path": endpoint["path"], "fields": fields})
+                       "path": endpoint["path"], "fields": _fields(schemas.get(name)),
+                       "writers": endpoint["writers"], "input_fields": _fields(schemas.get(f"{name}_input"))})
     functions = [{**f, "params": f["typed_params"]} for f in context["function_endpoints"]]
     client_context = {**context, "models": models, "functions": functions,
                       "class_name": context["class_prefix"] + "Client"}

@@ -9,6 +9,7 @@ one-to-one, and Meta strings naming a rewritten relation follow the rename.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,11 @@ import libcst as cst
 
 from extractor.pysource import dotted
 
-KEPT_KEYWORDS = ("null", "blank", "db_column", "help_text", "verbose_name", "default")
+ID_KEYWORDS = ("null", "blank", "db_column", "help_text", "verbose_name", "primary_key")
+RELATION_NAMES = {"fk": "ForeignKey", "o2o": "OneToOneField", "m2m": "ManyToManyField"}
+REPLICA_NOTE = ("Unmanaged in the monolith (a database view or a table made outside Django). Here it is a "
+                "table of its own, a read replica that `copy_from_monolith` fills: refresh it with the "
+                "data copy, or from events of the services that own its sources.")
 
 
 @dataclass(frozen=True)
@@ -33,23 +38,39 @@ def _comment(text: str) -> cst.EmptyLine:
     return cst.EmptyLine(comment=cst.Comment(f"# {text}"))
 
 
+def _literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString | cst.Integer) or (
+        isinstance(node, cst.Name) and node.value in ("True", "False", "None"))
+
+
 def _id_field(line: cst.SimpleStatementLine, assign: cst.Assign, rel: ForeignRelation,
-              models_alias: str) -> cst.SimpleStatementLine:
-    """``name = ForeignKey(...)`` -> ``name_id = models.BigIntegerField(...)`` with a comment."""
+              models_alias: str, literals_only: bool = False) -> cst.SimpleStatementLine:
+    """``name = ForeignKey(...)`` -> ``name_id = models.BigIntegerField(...)`` with a comment.
+
+    ``literals_only`` keeps only keyword values that are literals (for a declaration taken from
+    another module, whose names are not imported here).
+    """
     kept: list[cst.Arg] = []
     if isinstance(assign.value, cst.Call):
-        kept = [a for a in assign.value.args if a.keyword and a.keyword.value in KEPT_KEYWORDS[:5]]
-    flag = "unique" if rel.relation == "o2o" else "db_index"
+        kept = [a for a in assign.value.args if a.keyword and a.keyword.value in ID_KEYWORDS
+                and (_literal(a.value) or not literals_only)]
     empty = cst.Module([])
     args = [empty.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in kept]
-    call = cst.parse_expression(f"{models_alias}.BigIntegerField({', '.join([*args, f'{flag}=True'])})")
+    if not any(a.keyword and a.keyword.value == "primary_key" for a in kept):
+        args.append("unique=True" if rel.relation == "o2o" else "db_index=True")
+    call = cst.parse_expression(f"{models_alias}.BigIntegerField({', '.join(args)})")
     target = cst.AssignTarget(cst.Name(f"{rel.field}_id"))
-    note = _comment(f"ID of a {rel.target} (service {rel.owner!r}); was a {rel.relation.upper()}, "
+    note = _comment(f"ID of a {rel.target} (service {rel.owner!r}); was a {RELATION_NAMES[rel.relation]}, "
                     "read it via that service's API.")
     return line.with_changes(
         body=[assign.with_changes(targets=[target], value=call)],
         leading_lines=[*line.leading_lines, note],
     )
+
+
+def assigned_name(stmt: cst.CSTNode) -> tuple[str, cst.Assign] | None:
+    """(name, assignment) of a one-target ``name = value`` statement, else None."""
+    return _assigned_name(stmt)
 
 
 def _assigned_name(stmt: cst.CSTNode) -> tuple[str, cst.Assign] | None:
@@ -80,8 +101,22 @@ class _MetaStrings(cst.CSTTransformer):
         return updated_node
 
 
+def _is_unmanaged_line(stmt: cst.CSTNode) -> bool:
+    found = _assigned_name(stmt)
+    return found is not None and found[0] == "managed" and isinstance(found[1].value, cst.Name) and (
+        found[1].value.value == "False")
+
+
+def is_unmanaged(node: cst.ClassDef) -> bool:
+    """Whether the model class says ``Meta.managed = False`` (a view or a table made elsewhere)."""
+    return any(isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta"
+               and any(_is_unmanaged_line(inner) for inner in stmt.body.body)
+               for stmt in node.body.body)
+
+
 def _with_db_table(meta: cst.ClassDef, db_table: str, renamed: Mapping[str, str]) -> cst.ClassDef:
-    body = list(meta.body.body)
+    body = [s for s in meta.body.body if not _is_unmanaged_line(s)]
+    replica = len(body) != len(meta.body.body)
     line = cst.parse_statement(f"db_table = {_quote(db_table)}")
     for index, stmt in enumerate(body):
         found = _assigned_name(stmt)
@@ -90,6 +125,9 @@ def _with_db_table(meta: cst.ClassDef, db_table: str, renamed: Mapping[str, str]
             break
     else:
         body = [s for s in body if not _is_pass(s)] + [line]
+    if replica:
+        note = [_comment(text) for text in textwrap.wrap(REPLICA_NOTE, 90)]
+        body[0] = body[0].with_changes(leading_lines=[*note, *getattr(body[0], "leading_lines", ())])
     updated = meta.with_changes(body=meta.body.with_changes(body=body))
     return updated.visit(_MetaStrings(renamed))  # type: ignore[return-value]
 
@@ -111,19 +149,48 @@ def _new_meta(db_table: str, meta_base: str | None) -> cst.BaseStatement:
     )
 
 
+def _inherited_overrides(relations: Sequence[ForeignRelation], inherited: Mapping[str, cst.Assign],
+                         models_alias: str) -> list[cst.BaseStatement]:
+    """Relations declared in an abstract base: removed with ``name = None``, then the ID field."""
+    out: list[cst.BaseStatement] = []
+    for rel in relations:
+        removed = cst.parse_statement(f"{rel.field} = None")
+        if rel.relation == "m2m":
+            out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
+                f"{rel.field}: many-to-many to {rel.target} (service {rel.owner!r}), inherited from an "
+                "abstract base, removed; keep the links there.")]))
+            continue
+        out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
+            f"{rel.field}: inherited from an abstract base, replaced by the ID field below.")]))
+        assign = inherited.get(rel.field) or cst.Assign([cst.AssignTarget(cst.Name(rel.field))],
+                                                         cst.Call(cst.Name("Field")))
+        line = cst.SimpleStatementLine([assign])
+        out.append(_id_field(line, assign, rel, models_alias, literals_only=True))
+    return out
+
+
 def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[ForeignRelation],
-                  models_alias: str = "models", meta_base: str | None = None) -> cst.ClassDef:
-    """Return the model class with foreign relations rewritten and ``Meta.db_table`` set."""
+                  models_alias: str = "models", meta_base: str | None = None,
+                  inherited: Mapping[str, cst.Assign] | None = None,
+                  inherited_meta: Mapping[str, cst.BaseStatement] | None = None) -> cst.ClassDef:
+    """Return the model class with foreign relations rewritten and ``Meta.db_table`` set.
+
+    ``inherited`` maps relation fields declared in an abstract base to their declaration there:
+    they are removed in the class (``name = None``) and replaced by the ID field.
+    ``inherited_meta`` maps the Meta options of the abstract bases (``ordering``...) to their
+    statement: one naming a rewritten relation is repeated in the class's Meta, renamed.
+    """
     by_field = {rel.field: rel for rel in relations}
     renamed = {rel.field: f"{rel.field}_id" for rel in relations if rel.relation != "m2m"}
     body: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
-    has_meta = False
+    seen: set[str] = set()
     for stmt in node.body.body:
         if not isinstance(stmt, cst.BaseStatement):  # one-line class body: nothing to rewrite
             return node
         found = _assigned_name(stmt)
         rel = by_field.get(found[0]) if found else None
+        seen.update([found[0]] if found else [])
         if rel is not None and found is not None and rel.relation == "m2m":
             pending += [*getattr(stmt, "leading_lines", ()), _comment(
                 f"{rel.field}: many-to-many to {rel.target} (service {rel.owner!r}) removed; "
@@ -134,14 +201,55 @@ def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[Foreign
             stmt = _id_field(stmt, found[1], rel, models_alias)
         elif isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
             stmt = _with_db_table(stmt, db_table, renamed)
-            has_meta = True
         if pending:
             stmt = stmt.with_changes(leading_lines=[*pending, *getattr(stmt, "leading_lines", ())])
             pending = []
         body.append(stmt)
-    if not has_meta:
-        body.append(_new_meta(db_table, meta_base))
+    extra = _inherited_overrides([r for r in relations if r.field not in seen], inherited or {}, models_alias)
+    body = _with_extra(body, extra, db_table, meta_base)
+    body = _with_options(body, _renamed_options(inherited_meta or {}, renamed))
     block = node.body.with_changes(body=body)
     if pending and isinstance(block, cst.IndentedBlock):
         block = block.with_changes(footer=[*block.footer, *pending])
     return node.with_changes(body=block)
+
+
+def _with_extra(body: list[cst.BaseStatement], extra: list[cst.BaseStatement], db_table: str,
+                meta_base: str | None) -> list[cst.BaseStatement]:
+    """Insert ``extra`` before the Meta class (added when missing); drop a lone ``pass``."""
+    metas = [i for i, s in enumerate(body) if isinstance(s, cst.ClassDef) and s.name.value == "Meta"]
+    if not metas:
+        body = [*body, _new_meta(db_table, meta_base)]
+        metas = [len(body) - 1]
+    body = body[: metas[0]] + extra + body[metas[0]:]
+    kept = [s for s in body if not _is_pass(s)]
+    return kept or body
+
+
+def _renamed_options(inherited_meta: Mapping[str, cst.BaseStatement],
+                     renamed: Mapping[str, str]) -> dict[str, cst.BaseStatement]:
+    """The inherited Meta options whose strings name a renamed relation, renamed."""
+    out: dict[str, cst.BaseStatement] = {}
+    for name in sorted(inherited_meta):
+        statement = inherited_meta[name]
+        changed = statement.visit(_MetaStrings(renamed))
+        if isinstance(changed, cst.SimpleStatementLine) and not changed.deep_equals(statement):
+            out[name] = changed.with_changes(leading_lines=[_comment(
+                f"{name}: inherited from the abstract base's Meta; repeated here, relation renamed.")])
+    return out
+
+
+def _with_options(body: list[cst.BaseStatement], options: Mapping[str, cst.BaseStatement]) -> list[
+    cst.BaseStatement
+]:
+    """Add ``options`` to the class's Meta unless it sets them itself."""
+    if not options:
+        return body
+    out = []
+    for stmt in body:
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
+            own = {found[0] for s in stmt.body.body if (found := _assigned_name(s))}
+            extra = [options[n] for n in sorted(options) if n not in own]
+            stmt = stmt.with_changes(body=stmt.body.with_changes(body=[*stmt.body.body, *extra]))
+        out.append(stmt)
+    return out

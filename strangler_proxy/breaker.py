@@ -41,6 +41,8 @@ class CircuitBreaker:
 
     def allow(self) -> bool:
         """Whether a request may be sent now (counts a trial in half-open)."""
+        if self._state == CLOSED:  # the common case, without the property
+            return True
         state = self.state
         if state == CLOSED:
             return True
@@ -52,7 +54,8 @@ class CircuitBreaker:
     def record(self, success: bool) -> None:
         """Record the outcome of a request that :meth:`allow` let through."""
         if success:
-            self._failures = 0
+            if self._failures:
+                self._failures = 0
             if self._state != CLOSED:
                 self._move(CLOSED)
             return

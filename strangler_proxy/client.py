@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING
+from time import monotonic
+from typing import TYPE_CHECKING, cast
 
 import httptools
 
@@ -36,6 +37,8 @@ class ClientProtocol(asyncio.Protocol):
     def __init__(self, proxy: Proxy) -> None:
         self.proxy = proxy
         self.limits = proxy.config.limits
+        self._max_headers = self.limits.max_headers
+        self._max_header_bytes = self.limits.max_header_bytes
         self.loop = proxy.loop
         self.transport: asyncio.Transport | None = None
         self.peer = "-"
@@ -67,11 +70,10 @@ class ClientProtocol(asyncio.Protocol):
     # -- asyncio.Protocol ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Register with the proxy and start the idle clock."""
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
         peer = transport.get_extra_info("peername")
         self.peer = peer[0] if peer else "-"
-        self.deadline = self.loop.time() + self.limits.header_timeout
+        self.deadline = monotonic() + self.limits.header_timeout
         self.proxy.clients.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -140,7 +142,7 @@ class ClientProtocol(asyncio.Protocol):
     def on_message_begin(self) -> None:
         """A new request starts: the header clock runs."""
         self._reset_head()
-        self.deadline = self.loop.time() + self.limits.header_timeout
+        self.deadline = monotonic() + self.limits.header_timeout
 
     def on_url(self, url: bytes) -> None:
         """Request target (possibly in pieces)."""
@@ -152,9 +154,9 @@ class ClientProtocol(asyncio.Protocol):
         """Sort each header once: managed by the proxy, matched by a route, or passed on."""
         self._header_bytes += len(name) + len(value) + 4
         self._count += 1
-        if self._count > self.limits.max_headers:
+        if self._count > self._max_headers:
             raise Rejection(431, "too_many_headers", "too many header fields")
-        if self._header_bytes > self.limits.max_header_bytes:
+        if self._header_bytes > self._max_header_bytes:
             raise Rejection(431, "headers_too_large", "header section too large")
         lower = name.lower()
         if lower in MANAGED_REQUEST:
@@ -177,7 +179,7 @@ class ClientProtocol(asyncio.Protocol):
         request = self._build()
         self._parsing = request
         if request.body is not None:
-            self.deadline = self.loop.time() + self.limits.body_timeout
+            self.deadline = monotonic() + self.limits.body_timeout
         elif not self.busy:
             self.deadline = INFINITY
         if self.busy:
@@ -192,7 +194,7 @@ class ClientProtocol(asyncio.Protocol):
         if request is None or request.body is None:
             return
         request.body.feed(body)
-        self.deadline = self.loop.time() + self.limits.body_timeout
+        self.deadline = monotonic() + self.limits.body_timeout
         if request.body.received > self.limits.max_body_bytes:
             raise Rejection(413, "body_too_large", "request body too large")
 
@@ -211,8 +213,11 @@ class ClientProtocol(asyncio.Protocol):
         if method == "CONNECT":
             raise Rejection(405, "connect", "CONNECT is not allowed: this is not a forward proxy")
         special = self._special
-        body = self._framing(special, version)
-        lines = self._drop_connection_listed(self._lines, special.get(b"connection"))
+        framed = b"transfer-encoding" in special or b"content-length" in special
+        body = self._framing(special, version) if framed else None
+        lines = self._lines
+        if b"connection" in special:
+            lines = self._drop_connection_listed(lines, special[b"connection"])
         return self._request(method, version, special, lines, body)
 
     def _framing(self, special: dict[bytes, bytes], version: str) -> Body | None:
@@ -259,13 +264,14 @@ class ClientProtocol(asyncio.Protocol):
         except BadTarget as exc:
             raise Rejection(400, "bad_path", str(exc)) from exc
         upgrade = self.parser.should_upgrade() and b"websocket" in special.get(b"upgrade", b"").lower()
-        if special.get(b"expect", b"").lower() == b"100-continue" and body is not None:
+        expect = special.get(b"expect")
+        if expect is not None and expect.lower() == b"100-continue" and body is not None:
             assert self.transport is not None
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return Request(
             method, path, query, version, self.proxy.host_name(host_raw), host_raw, lines,
             self._match, request_id_from(special.get(b"x-request-id")), special,
-            self.parser.should_keep_alive() and not upgrade, body, self.loop.time(), upgrade,
+            self.parser.should_keep_alive() and not upgrade, body, monotonic(), upgrade,
             self._cookie,
         )
 
@@ -306,7 +312,7 @@ class ClientProtocol(asyncio.Protocol):
         elif self.closing:
             self.close()
         else:
-            self.deadline = self.loop.time() + self.limits.keepalive_timeout
+            self.deadline = monotonic() + self.limits.keepalive_timeout
 
     def _next(self) -> None:
         self.busy = False

@@ -7,6 +7,7 @@ another atomically (hot reload and admin changes build a new config and a new ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -82,6 +83,49 @@ class PathMatch:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """A token bucket per route: ``rate`` tokens a second, at most ``burst`` saved up.
+
+    ``per`` keys the buckets: ``route`` (one bucket), ``client_ip`` (one per client address) or
+    ``header`` (one per value of ``header``; requests without it share one bucket).
+    """
+
+    rate: float
+    burst: int
+    per: str = "route"
+    header: str | None = None
+    max_keys: int = 10_000
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Fault injection for resilience drills: a share of requests delayed, a share aborted."""
+
+    delay: float = 0.0
+    delay_percent: float = 0.0
+    abort_status: int = 503
+    abort_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class IdentityConfig:
+    """How the proxy resolves the monolith session into the signed identity header.
+
+    The secret itself is never held here (configs are logged and shown): it is read from
+    ``secret_file`` or the environment variable ``secret_env`` when the proxy starts.
+    """
+
+    upstream: str
+    path: str = "/internal/whoami/"
+    session_cookie: str = "sessionid"
+    cache_ttl: float = 5.0
+    cache_size: int = 10_000
+    header_ttl: int = 60
+    secret_env: str = "DEMONOLITH_IDENTITY_SECRET"
+    secret_file: str | None = None
+
+
+@dataclass(frozen=True)
 class Route:
     """One routing rule: what it matches and where the matched requests go."""
 
@@ -97,6 +141,14 @@ class Route:
     fallback_on: frozenset[int] = frozenset({500, 502, 503, 504})
     host_header: str = "keep"
     mirror: Mirror | None = None
+    rate_limit: RateLimit | None = None
+    faults: Faults | None = None
+    identity: bool = False
+
+    @cached_property
+    def guarded(self) -> bool:
+        """Whether a rate limit, fault injection or identity applies (one check on the hot path)."""
+        return self.rate_limit is not None or self.faults is not None or self.identity
 
     @property
     def upstream_names(self) -> tuple[str, ...]:
@@ -138,6 +190,10 @@ class ProxyConfig:
     hosts: tuple[str, ...] = ()
     shadow_queue: int = 1000
     shadow_workers: int = 4
+    admin_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    identity: IdentityConfig | None = None
 
     def upstream(self, name: str) -> Upstream:
         """The upstream called ``name`` (validated to exist when the config was built)."""

@@ -27,6 +27,10 @@ Outcome = str | UpstreamFailure
 class Exchange:
     """Relays one upstream response to the client (implements ``ResponseSink``)."""
 
+    __slots__ = ("_capture_left", "_chunked", "_future", "_on_done", "_outcome", "_pending",
+                 "bytes_out", "captured", "client", "conn", "keep_client", "leftover", "reject",
+                 "rejection", "request", "response_lines", "reusable", "started", "status")
+
     def __init__(
         self,
         client: ClientProtocol,
@@ -166,18 +170,22 @@ class Exchange:
         self._resolve(CLIENT_GONE)
 
 
-def request_head(request: Request, host: bytes, client_ip: str, *, upgrade: bool) -> list[bytes]:
-    """The request head sent upstream (framing headers are appended by the caller)."""
+def request_head(
+    request: Request, host: bytes, client_ip: str, *, upgrade: bool, proto: bytes = b"http"
+) -> list[bytes]:
+    """The request head sent upstream (framing headers are appended by the caller); ``proto`` is
+    the client listener's scheme for X-Forwarded-Proto."""
     forwarded = (
         request.forwarded_for + b", " + client_ip.encode()
         if request.forwarded_for
         else client_ip.encode()
     )
     parts = [
-        request.method.encode() + b" " + request.target + b" HTTP/1.1\r\nHost: " + host + b"\r\n",
+        request.method.encode() + b" " + request.path + request.query + b" HTTP/1.1\r\nHost: "
+        + host + b"\r\n",
         *request.lines,
         b"X-Request-ID: " + request.request_id + b"\r\nX-Forwarded-For: " + forwarded
-        + b"\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: " + request.host_raw
+        + b"\r\nX-Forwarded-Proto: " + proto + b"\r\nX-Forwarded-Host: " + request.host_raw
         + b"\r\nVia: " + (request.via + b", " + VIA if request.via else VIA) + b"\r\n",
     ]
     if upgrade:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from strangler_proxy.accesslog import json_path, quoted
 from strangler_proxy.config import IDEMPOTENT_METHODS, Route
 from strangler_proxy.exchange import (
     CLIENT_GONE,
@@ -31,6 +32,7 @@ from strangler_proxy.exchange import (
     framing_lines,
     request_head,
 )
+from strangler_proxy.guards import Prelude, Refusal
 from strangler_proxy.headers import error_response
 from strangler_proxy.request import Rejection
 from strangler_proxy.routing import choose_upstream, cookie_value
@@ -45,17 +47,22 @@ if TYPE_CHECKING:
 _ERROR_STATUS = {"timeout": 504, "unavailable": 503}
 _json = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_NO_STATUSES: frozenset[int] = frozenset()
 
 
 class Forwarding:
     """The life of one request in the proxy (created per request by :meth:`Proxy.serve`)."""
 
+    __slots__ = ("attempts", "bytes_out", "client", "error", "exchange", "idempotent", "pools",
+                 "primary", "proxy", "replay", "request", "route", "shadow", "status", "upstream")
+
     def __init__(self, proxy: Proxy, client: ClientProtocol, request: Request) -> None:
         self.proxy = proxy
+        self.pools = proxy.pools  # this request's pools, even if a reload swaps the proxy's
         self.client = client
         self.request = request
-        self.route: Route = proxy.table.match(
-            request.method, request.host, request.path.decode("latin-1"), request.match_headers
+        self.route: Route = proxy.table.match_request(
+            request.method, request.host, request.path, request.match_headers
         )
         self.idempotent = request.method in IDEMPOTENT_METHODS
         self.upstream = ""
@@ -71,18 +78,29 @@ class Forwarding:
     def start(self) -> None:
         """Serve at once on an idle pooled connection when nothing else is needed (the fast path,
         no task); otherwise in a task that may wait for a connection, a body, retries."""
-        request = self.request
-        self.primary = choose_upstream(self.route, self._sticky_key())
-        pool = self.proxy.pools[self.primary]
+        request, route = self.request, self.route
+        weights = route.weights
+        self.primary = (weights[0][0] if len(weights) == 1
+                        else choose_upstream(route, self._sticky_key()))
+        if route.guarded:  # rate limit, faults, identity: off = this one check
+            verdict = self.proxy.guards.screen(self)
+            if isinstance(verdict, Refusal):
+                self._complete(self._fail_client(verdict.status, verdict.message, verdict.headers))
+                return
+            if verdict is not None:
+                self.client.task = self.proxy.loop.create_task(self.run(prelude=verdict))
+                return
+        pool = self.pools[self.primary]
         if request.body is None and not request.upgrade and pool.idle and pool.healthy:
             conn = pool.take_idle()
             if conn is not None:
                 if pool.breaker.allow():
                     self.replay = b""
-                    self.shadow = self.proxy.shadow.wants(self.route, request, self.idempotent, b"")
+                    if route.mirror is not None:
+                        self.shadow = self.proxy.shadow.wants(route, request, self.idempotent, b"")
                     self.upstream = self.primary
                     self.attempts = 1
-                    reject = self._reject_statuses(first=True)
+                    reject = self._reject_statuses(first=True) if route.fallback else _NO_STATUSES
                     self._send(pool, self._exchange(pool, conn, reject, self._fast_done))
                     return
                 pool.release(conn, True)
@@ -91,16 +109,22 @@ class Forwarding:
     def _fast_done(self, outcome: Outcome) -> None:
         exchange = self.exchange
         assert exchange is not None
-        result = self._settle(self.proxy.pools[self.upstream], exchange, outcome)
+        result = self._settle(self.pools[self.upstream], exchange, outcome)
         if isinstance(result, UpstreamFailure):  # retries and fallback need a task
             self.client.task = self.proxy.loop.create_task(self.run(resume=result))
             return
         self._complete(result == DONE and exchange.keep_client)
 
-    async def run(self, resume: UpstreamFailure | None = None) -> None:
+    async def run(
+        self, resume: UpstreamFailure | None = None, prelude: Prelude | None = None
+    ) -> None:
         """Serve the request; always ends with a response, an abort, or a logged error."""
         keep_alive = False
         try:
+            refusal = await prelude() if prelude is not None else None
+            if refusal is not None:
+                keep_alive = self._fail_client(refusal.status, refusal.message, refusal.headers)
+                return
             keep_alive = await self._serve(resume)
         except Rejection as rejection:  # the client's body broke before it was sent
             self.error = str(rejection)
@@ -126,9 +150,10 @@ class Forwarding:
     def _reject_statuses(self, *, first: bool) -> frozenset[int]:
         """Statuses that send the request on to the fallback instead of to the client."""
         replayable = self.idempotent and self.replay is not None
-        if first and replayable and len(self._candidates()) > 1:
+        fallback = self.route.fallback
+        if first and replayable and fallback and fallback != self.primary:
             return self.route.fallback_on
-        return frozenset()
+        return _NO_STATUSES
 
     async def _serve(self, resume: UpstreamFailure | None) -> bool:
         route, request = self.route, self.request
@@ -141,7 +166,7 @@ class Forwarding:
         failure: UpstreamFailure | None = None
         for index, name in enumerate(candidates):
             first = resume if index == 0 else None
-            outcome = await self._try_upstream(self.proxy.pools[name], index == 0, first)
+            outcome = await self._try_upstream(self.pools[name], index == 0, first)
             if not isinstance(outcome, UpstreamFailure):
                 return outcome == DONE and self.exchange is not None and self.exchange.keep_client
             failure = outcome
@@ -270,11 +295,13 @@ class Forwarding:
         host = request.host_raw
         if self.route.host_header == "upstream" or not host:
             host = pool.upstream.authority.encode()
-        parts = request_head(request, host, self.client.peer, upgrade=request.upgrade)
+        parts = request_head(request, host, self.client.peer, upgrade=request.upgrade,
+                             proto=self.proxy.scheme)
         replay = self.replay if request.body is not None else None
-        framing = framing_lines(request, replay)
-        if request.body is None and request.method in _BODY_METHODS:
-            framing = b"Content-Length: 0\r\n\r\n"
+        if request.body is None:
+            framing = b"Content-Length: 0\r\n\r\n" if request.method in _BODY_METHODS else b"\r\n"
+        else:
+            framing = framing_lines(request, replay)
         parts.append(framing)
         if replay:
             parts.append(replay)
@@ -296,7 +323,7 @@ class Forwarding:
         status = _ERROR_STATUS.get(failure.kind, 502)
         return self._fail_client(status, str(failure))
 
-    def _fail_client(self, status: int, message: str) -> bool:
+    def _fail_client(self, status: int, message: str, extra: bytes = b"") -> bool:
         if self.exchange is not None and self.exchange.started:
             self.client.abort()
             return False
@@ -304,11 +331,12 @@ class Forwarding:
         self.error = self.error or message
         body_unread = self.request.body is not None and not self.request.body.complete
         close = not self.request.keep_alive or body_unread
-        self.client.write(error_response(status, message, self.request.request_id, close=close))
+        self.client.write(
+            error_response(status, message, self.request.request_id, close=close, extra=extra))
         return not close
 
     async def _upgrade(self, name: str) -> bool:
-        pool = self.proxy.pools[name]
+        pool = self.pools[name]
         self.upstream = name
         if not pool.available():
             return self._fail_client(503, f"{name}: circuit open or unhealthy")
@@ -330,16 +358,23 @@ class Forwarding:
         return False
 
     def log_line(self, duration: float) -> str:
-        """The access-log line of this request (JSON, formatted by hand: this runs per request)."""
+        """The access-log line of this request (JSON, formatted by hand: this runs per request;
+        the request id and address are JSON-safe by construction, names are quoted once)."""
         request = self.request
+        body = request.body
         line = (
             f'{{"ts":{time.time():.3f},"request_id":"{request.request_id.decode("ascii")}",'
-            f'"client":"{self.client.peer}","method":{_json(request.method)},'
-            f'"path":{_json(request.path.decode("latin-1"))},"route":{_json(self.route.name)},'
-            f'"upstream":"{self.upstream}","status":{self.status},'
-            f'"bytes_in":{request.body.received if request.body else 0},'
+            f'"client":"{self.client.peer}","method":{quoted(request.method)},'
+            f'"path":{json_path(request.path)},"route":{quoted(self.route.name)},'
+            f'"upstream":{quoted(self.upstream)},"status":{self.status},'
+            f'"bytes_in":{body.received if body else 0},'
             f'"bytes_out":{self.bytes_out},"duration_ms":{duration * 1000:.3f}'
         )
+        if self.attempts > 1 or self.error or self.shadow:
+            line += self._log_extra()
+        return line + "}\n"
+
+    def _log_extra(self) -> str:
         extra: dict[str, Any] = {}
         if self.attempts > 1:
             extra["attempts"] = self.attempts
@@ -347,6 +382,4 @@ class Forwarding:
             extra["error"] = self.error
         if self.shadow:
             extra["shadow"] = True
-        if extra:
-            line += "," + _json(extra)[1:-1]
-        return line + "}\n"
+        return "," + _json(extra)[1:-1]

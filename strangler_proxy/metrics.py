@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
                    10.0, 30.0)
 Labels = tuple[str, ...]
+_CODES = {code: str(code) for code in range(100, 600)}
 
 
 def _escape(value: str) -> str:
@@ -55,14 +56,21 @@ class Gauge(Counter):
         help_text: str,
         labels: Labels,
         collect: Callable[[], dict[Labels, float]] | None = None,
+        aggregate: str = "sum",
     ) -> None:
         super().__init__(name, help_text, labels)
         self._collect = collect
+        self.aggregate = aggregate  # how --workers combines the processes' values: sum/min/max
+
+    def collect_now(self) -> dict[Labels, float]:
+        """The current values (read through the callback when one is set)."""
+        if self._collect is not None:
+            self.values = self._collect()
+        return self.values
 
     def samples(self) -> Iterable[str]:
         """Text-format sample lines, collected now when a callback is set."""
-        if self._collect is not None:
-            self.values = self._collect()
+        self.collect_now()
         return super().samples()
 
 
@@ -128,12 +136,31 @@ class Metrics:
             self.rejected, self.shadow,
         ]
 
+    def request_finished(self, route: str, upstream: str, status: int, duration: float) -> None:
+        """Count and time one answered request (the per-request path, in one call)."""
+        values = self.requests.values
+        key = (route, upstream, _CODES.get(status) or str(status))
+        values[key] = values.get(key, 0.0) + 1.0
+        latency = self.latency
+        series = latency.series.get((route, upstream))
+        if series is None:
+            series = latency.series[(route, upstream)] = [0.0] * (len(latency.buckets) + 2)
+        series[bisect_left(latency.buckets, duration)] += 1
+        series[-1] += duration
+
+    def add_counter(self, name: str, help_text: str, labels: Labels) -> Counter:
+        """Register and return a counter (features that are off never increment theirs)."""
+        counter = Counter(name, help_text, labels)
+        self.metrics.append(counter)
+        return counter
+
     def add_gauge(
         self, name: str, help_text: str, labels: Labels,
-        collect: Callable[[], dict[Labels, float]],
+        collect: Callable[[], dict[Labels, float]], aggregate: str = "sum",
     ) -> None:
-        """Register a gauge read at scrape time (breaker state, health, pool sizes)."""
-        self.metrics.append(Gauge(name, help_text, labels, collect))
+        """Register a gauge read at scrape time (breaker state, health, pool sizes); with
+        ``--workers``, ``aggregate`` (sum, min, max) combines the workers' values."""
+        self.metrics.append(Gauge(name, help_text, labels, collect, aggregate))
 
     def render(self) -> str:
         """The whole registry in the Prometheus text exposition format (version 0.0.4)."""

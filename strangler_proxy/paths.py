@@ -84,7 +84,8 @@ def normalise_path(path: bytes) -> bytes:
 
 def normalise_target(target: bytes) -> tuple[bytes, bytes]:
     """Normalise an origin-form target; returns ``(path, query)``; fast for plain paths."""
-    path, query = split_target(target)
+    index = target.find(b"?")
+    path, query = (target, b"") if index < 0 else (target[:index], target[index:])
     if _SIMPLE.match(path) and b"//" not in path and b"/." not in path:
         return path, query
     return normalise_path(path), query

@@ -10,21 +10,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from strangler_proxy.accesslog import AccessLog
-from strangler_proxy.admin import AdminResponse, AdminServer, Handler, json_response
+from strangler_proxy.admin import AdminRequest, AdminResponse, AdminServer, Handler, json_response
+from strangler_proxy.admin_auth import Tokens
 from strangler_proxy.breaker import STATE_VALUES
 from strangler_proxy.client import ClientProtocol
 from strangler_proxy.config import ProxyConfig
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.forward import Forwarding
+from strangler_proxy.guards import Guards
 from strangler_proxy.headers import request_id_from
 from strangler_proxy.health import check_forever
 from strangler_proxy.metrics import Metrics
 from strangler_proxy.paths import host_without_port
 from strangler_proxy.routing import RoutingTable
 from strangler_proxy.shadow import Shadow
+from strangler_proxy.tls import server_context
 from strangler_proxy.upstream import UpstreamPool
 
 if TYPE_CHECKING:
@@ -45,8 +49,13 @@ def parse_address(value: str, what: str) -> tuple[str, int]:
 class Proxy:
     """One proxy process: build it from a config, ``await start()``, ``await stop()``."""
 
-    def __init__(self, config: ProxyConfig, access_log: AccessLog | None = None) -> None:
+    def __init__(
+        self, config: ProxyConfig, access_log: AccessLog | None = None, admin_tokens: Tokens = ()
+    ) -> None:
         self.config = config
+        self.admin_tokens: Tokens = (*config.admin_tokens, *admin_tokens)
+        self.admin_routes: dict[tuple[str, str], Handler] = {}  # the admin API adds its own
+        self.draining = False
         self.table = RoutingTable(config.routes, config.default)
         self.pools = {upstream.name: UpstreamPool(upstream) for upstream in config.upstreams}
         self.metrics = Metrics()
@@ -54,28 +63,38 @@ class Proxy:
         self.clients: set[ClientProtocol] = set()
         self.loop = asyncio.get_running_loop()
         self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers)
+        self.guards = Guards(config, self.metrics)  # rate limits, faults, identity
+        self.tls = server_context(config)
+        self.scheme = b"https" if self.tls is not None else b"http"
         self.listen_port = 0
         self.admin_port = 0
         self._server: asyncio.Server | None = None
         self._admin: AdminServer | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._health: dict[str, asyncio.Task[None]] = {}
+        self._retired: list[UpstreamPool] = []
+        self._listen_host = "127.0.0.1"
         self._hosts = frozenset({"localhost", "127.0.0.1", "[::1]", *config.hosts})
         self._host_names: dict[bytes, str] = {}
         self._register_gauges()
 
     # -- lifecycle -------------------------------------------------------------------------
-    async def start(self, listen: str, admin: str | None = None) -> None:
-        """Bind the listeners and start the background tasks."""
+    async def start(self, listen: str, admin: str | None = None, *, reuse_port: bool = False) -> None:
+        """Bind the listeners and start the background tasks (``reuse_port``: SO_REUSEPORT, so
+        several worker processes share the listen address)."""
         host, port = parse_address(listen, "listen")
         try:
             self._server = await self.loop.create_server(
-                lambda: ClientProtocol(self), host, port, backlog=1024
+                lambda: ClientProtocol(self), host, port, backlog=1024, ssl=self.tls,
+                reuse_port=reuse_port or None,
+                ssl_handshake_timeout=self.config.limits.header_timeout if self.tls else None,
             )
             self.listen_port = int(self._server.sockets[0].getsockname()[1])
+            self._listen_host = host.lower()
             self._hosts |= {host.lower()}
             if admin:
                 admin_host, admin_port = parse_address(admin, "admin")
-                self._admin = AdminServer(self.admin_handlers())
+                self._admin = AdminServer(self.admin_handlers(), self.admin_tokens)
                 self.admin_port = await self._admin.start(admin_host, admin_port)
         except OSError as exc:
             await self.stop()
@@ -83,8 +102,56 @@ class Proxy:
         self.shadow.start()
         self._tasks.append(asyncio.create_task(self._sweep()))
         for pool in self.pools.values():
-            if pool.upstream.health is not None:
-                self._tasks.append(asyncio.create_task(check_forever(pool, pool.upstream.health)))
+            self._check_health(pool)
+
+    def _check_health(self, pool: UpstreamPool) -> None:
+        if pool.upstream.health is not None:
+            task = asyncio.create_task(check_forever(pool, pool.upstream.health))
+            self._health[pool.upstream.name] = task
+            self._tasks.append(task)
+
+    def apply_config(self, config: ProxyConfig) -> None:
+        """Swap in a validated config at once (hot reload, admin change): the routing table, and
+        new pools for new or changed upstreams. In-flight requests keep the route and pools they
+        started with; retired pools close their idle connections, busy ones finish first."""
+        old = self.pools
+        pools = {}
+        for upstream in config.upstreams:
+            pool = old.get(upstream.name)
+            pools[upstream.name] = pool if pool and pool.upstream == upstream else UpstreamPool(upstream)
+        self.config, self.pools, self.shadow.pools = config, pools, pools
+        self.table = RoutingTable(config.routes, config.default)
+        self.guards.apply_config(config)
+        self._hosts = frozenset({"localhost", "127.0.0.1", "[::1]", self._listen_host, *config.hosts})
+        for name, pool in old.items():
+            if pools.get(name) is not pool:
+                self._retired.append(pool)
+                task = self._health.pop(name, None)
+                if task is not None:
+                    task.cancel()
+        for name, pool in pools.items():
+            if old.get(name) is not pool and self._server is not None:
+                self._check_health(pool)
+
+    async def drain(self, seconds: float) -> int:
+        """Stop accepting, close idle connections, let in-flight requests finish (their responses
+        say ``Connection: close``) for up to ``seconds``; returns how many were still busy."""
+        self.draining = True
+        if self._server is not None:
+            self._server.close()
+        deadline = monotonic() + seconds
+        while True:
+            busy = 0
+            for client in list(self.clients):
+                if not client.busy and not client.queue and client.tunnel is None:
+                    client.close()
+                    continue
+                busy += 1
+                if client.current is not None:
+                    client.current.keep_alive = False
+            if not busy or monotonic() >= deadline:
+                return busy
+            await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
         """Stop listening, close connections and flush the access log."""
@@ -98,6 +165,7 @@ class Proxy:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.shadow.stop()
+        self.guards.stop()
         for pool in self.pools.values():
             pool.close()
         if self._server is not None:
@@ -110,7 +178,7 @@ class Proxy:
         ticks = 0
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
-            now = self.loop.time()
+            now = monotonic()
             for client in [c for c in self.clients if c.deadline < now]:
                 client.timed_out()
             for pool in self.pools.values():
@@ -120,6 +188,9 @@ class Proxy:
             if ticks % 10 == 0:
                 for pool in self.pools.values():
                     pool.sweep(now)
+                for pool in self._retired:
+                    pool.sweep(float("inf"))  # closes every idle connection
+                self._retired = [pool for pool in self._retired if pool.active]
                 self.access_log.flush()
 
     # -- called by the data path -----------------------------------------------------------
@@ -132,10 +203,9 @@ class Proxy:
 
     def request_done(self, forwarding: Forwarding) -> None:
         """Count, time and log one finished request."""
-        duration = self.loop.time() - forwarding.request.started
-        route, upstream = forwarding.route.name, forwarding.upstream or "-"
-        self.metrics.requests.inc((route, upstream, str(forwarding.status)))
-        self.metrics.latency.observe((route, upstream), duration)
+        duration = monotonic() - forwarding.request.started
+        self.metrics.request_finished(forwarding.route.name, forwarding.upstream or "-",
+                                      forwarding.status, duration)
         if self.access_log.enabled:
             self.access_log.write_line(forwarding.log_line(duration))
 
@@ -191,18 +261,18 @@ class Proxy:
     def admin_handlers(self) -> dict[tuple[str, str], Handler]:
         """The admin listener's handlers (part 2 adds the write API here)."""
 
-        async def metrics(path: str, body: bytes) -> AdminResponse:
+        async def metrics(request: AdminRequest) -> AdminResponse:
             return AdminResponse(200, self.metrics.render().encode(),
                                  "text/plain; version=0.0.4; charset=utf-8")
 
-        async def healthz(path: str, body: bytes) -> AdminResponse:
-            return json_response(200, {"status": "ok"})
+        async def healthz(request: AdminRequest) -> AdminResponse:
+            return json_response(200, {"status": "draining" if self.draining else "ok"})
 
-        async def status(path: str, body: bytes) -> AdminResponse:
+        async def status(request: AdminRequest) -> AdminResponse:
             return json_response(200, self.status())
 
         return {("GET", "/metrics"): metrics, ("GET", "/healthz"): healthz,
-                ("GET", "/status"): status}
+                ("GET", "/status"): status, **self.admin_routes}
 
     def status(self) -> dict[str, object]:
         """Upstream health and breaker state, routes in precedence order, recent shadow diffs."""
@@ -220,10 +290,11 @@ class Proxy:
         self.metrics.add_gauge(
             "proxy_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
             ("upstream",),
-            lambda: {(n,): float(STATE_VALUES[p.breaker.state]) for n, p in self.pools.items()})
+            lambda: {(n,): float(STATE_VALUES[p.breaker.state]) for n, p in self.pools.items()},
+            "max")
         self.metrics.add_gauge(
             "proxy_upstream_healthy", "1 when the upstream passes its health checks.",
-            ("upstream",), lambda: {(n,): float(p.healthy) for n, p in self.pools.items()})
+            ("upstream",), lambda: {(n,): float(p.healthy) for n, p in self.pools.items()}, "min")
         self.metrics.add_gauge(
             "proxy_upstream_idle_connections", "Idle keep-alive connections per upstream.",
             ("upstream",), lambda: {(n,): float(len(p.idle)) for n, p in self.pools.items()})

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from strangler_proxy.admin_auth import admin_tokens
 from strangler_proxy.config import (
     BreakerConfig,
     HealthConfig,
@@ -25,6 +26,7 @@ from strangler_proxy.config import (
     Upstream,
 )
 from strangler_proxy.errors import RoutesError
+from strangler_proxy.routes_guards import faults, identity_config, rate_limit
 from strangler_proxy.tables import Table
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -67,9 +69,12 @@ def parse_routes(text: str, source: str = "<routes>") -> ProxyConfig:
         routes=routes,
         default=default,
         limits=_limits(root.table("limits")),
+        identity=identity_config(root.table("identity"), names),
+        admin_tokens=admin_tokens(root.table("admin")),
         **_listen(root.table("listen")),
     )
     root.finish()
+    _check_tls_and_identity(config, root)
     _check_unique_names(config, root)
     return config
 
@@ -82,6 +87,17 @@ def _check_unique_names(config: ProxyConfig, root: Table) -> None:
         seen.add(route.name)
 
 
+def _check_tls_and_identity(config: ProxyConfig, root: Table) -> None:
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise root.error("listen", "give both tls_cert and tls_key, or neither")
+    if config.identity is not None:
+        return
+    for route in (*config.routes, config.default):
+        if route.identity:
+            where = f"routes[{route.index}]" if route is not config.default else "default"
+            raise root.error(f"{where}.identity", "needs an [identity] table (where to ask)")
+
+
 def _listen(table: Table | None) -> dict[str, Any]:
     if table is None:
         return {}
@@ -92,6 +108,8 @@ def _listen(table: Table | None) -> dict[str, Any]:
         "shadow_queue": table.integer("shadow_queue", 1000, minimum=1),
         "shadow_workers": table.integer("shadow_workers", 4, minimum=1),
         "hosts": tuple(host.lower() for host in table.str_list("hosts", [])),
+        "tls_cert": table.string("tls_cert"),
+        "tls_key": table.string("tls_key"),
     }
     table.finish()
     return {key: value for key, value in values.items() if value is not None}
@@ -194,6 +212,8 @@ def _route(
                 raise table.error(key, "[default] matches everything; it takes no match keys")
     route_name = table.string("name", name or f"routes[{index}]")
     assert route_name is not None
+    if matching and table.has("name") and (not _NAME.match(route_name) or route_name == "default"):
+        raise table.error("name", "route names use letters, digits, '_', '.', '-' (not 'default')")
     route = Route(
         name=route_name,
         index=index,
@@ -207,6 +227,9 @@ def _route(
         fallback_on=frozenset(table.int_list("fallback_on", [500, 502, 503, 504])),
         host_header=table.choice("host_header", ("keep", "upstream"), "keep"),
         mirror=_mirror(table, names),
+        rate_limit=rate_limit(table),
+        faults=faults(table),
+        identity=table.boolean("identity", False),
     )
     table.finish()
     if matching and route.path is None and not (route.methods or route.host or route.headers):

@@ -14,6 +14,7 @@ The first route in that order whose every condition holds wins; if none does, ``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from strangler_proxy.config import PathMatch, Route
 
 _KIND_RANK = {"exact": 3, "pattern": 2, "prefix": 1}
+CACHE_SIZE = 4096
 
 
 def specificity(route: Route) -> tuple[int, ...]:
@@ -98,12 +100,32 @@ class RoutingTable:
             for route in ordered
         )
         self.default = default
+        cacheable = not any(route.headers for route in routes)
+        self._cache: dict[tuple[str, str, bytes], Route] | None = {} if cacheable else None
         sticky = {route.sticky.header for route in (*routes, default) if route.sticky}
+        sticky |= {r.rate_limit.header for r in (*routes, default) if r.rate_limit}  # per header
         self.header_names = frozenset(
             name.encode("latin-1")
             for name in {name for route in routes for name, _ in route.headers} | sticky
             if name
         )
+
+    def match_request(
+        self, method: str, host: str, path: bytes, headers: dict[str, str]
+    ) -> Route:
+        """:meth:`match` for the data path, remembered per (method, host, path) when no route
+        has header conditions (the cache belongs to this table, so a new table starts empty;
+        it is cleared when it reaches :data:`CACHE_SIZE` entries)."""
+        cache = self._cache
+        if cache is None:
+            return self.match(method, host, path.decode("latin-1"), headers)
+        key = (method, host, path)
+        route = cache.get(key)
+        if route is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            route = cache[key] = self.match(method, host, path.decode("latin-1"), headers)
+        return route
 
     def match(self, method: str, host: str, path: str, headers: dict[str, str]) -> Route:
         """The first route (in precedence order) matching the request, else the default."""
@@ -114,9 +136,25 @@ class RoutingTable:
 
 
 def sticky_bucket(key: str, salt: str, total: int) -> int:
-    """A stable number in ``[0, total)`` for ``key``: the same user lands on the same side."""
+    """A stable number in ``[0, total)`` for ``key``: the same user lands on the same side.
+
+    The key's hash is a fixed position in ``[0, 1)`` scaled to ``total``, so proportional weights
+    (1:9 and 10:90) split users alike, and a growing share only gains users (none swap back).
+    """
     digest = hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % total
+    return (int.from_bytes(digest, "big") * total) >> 64
+
+
+@functools.lru_cache(maxsize=1024)
+def sticky_split(weights: tuple[tuple[str, int], ...]) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """``(salt, targets)`` of a sticky split: the upstream set, and its weights sorted by name.
+
+    Stickiness depends on the upstreams and weights only, never on the route, so a user sees
+    one side for every route with the same split (a whole cut-over, not one route at a time),
+    whatever order the routes file lists the weights in.
+    """
+    targets = tuple(sorted((name, weight) for name, weight in weights if weight > 0))
+    return ",".join(name for name, _ in targets), targets
 
 
 def choose_upstream(
@@ -127,7 +165,11 @@ def choose_upstream(
     if len(weights) == 1:
         return weights[0][0]
     total = sum(weight for _, weight in weights)
-    point = sticky_bucket(sticky_key, route.name, total) if sticky_key else int(rand() * total)
+    if sticky_key:
+        salt, weights = sticky_split(weights)
+        point = sticky_bucket(sticky_key, salt, total)
+    else:
+        point = int(rand() * total)
     for name, weight in weights:
         if point < weight:
             return name

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from strangler_proxy.accesslog import AccessLog
+from strangler_proxy.admin_auth import all_tokens, check_admin_exposure
 from strangler_proxy.config import ProxyConfig
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.proxy import Proxy
+from strangler_proxy.lifecycle import (
+    DEFAULT_DRAIN_SECONDS,
+    Lifecycle,
+    Listening,
+    routes_state_path,
+    serve_live,
+)
+from strangler_proxy.live import LiveRoutes
+from strangler_proxy.proxy import parse_address
 from strangler_proxy.routes_file import load_routes
+from strangler_proxy.tls import with_tls
+from strangler_proxy.workers import Supervisor, WorkerOptions
 
 DEFAULT_LISTEN = "127.0.0.1:8000"
 DEFAULT_ADMIN = "127.0.0.1:8001"
@@ -28,27 +37,22 @@ def resolve_addresses(
     return listen_address, (None if admin_address == "off" else admin_address)
 
 
-async def serve(
-    config: ProxyConfig,
-    listen: str,
-    admin: str | None,
-    access_log: str | None = None,
-    ready: Callable[[Proxy], None] | None = None,
-) -> None:
-    """Serve until SIGINT/SIGTERM, then stop cleanly."""
-    log = AccessLog(access_log) if access_log is not None else None
-    proxy = Proxy(config, access_log=log)
-    await proxy.start(listen, admin)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    if ready is not None:
-        ready(proxy)
-    try:
-        await stopping.wait()
-    finally:
-        await proxy.stop()
+def announcer(
+    listen: str, admin: str | None, workers: int, announce: Callable[[str], None]
+) -> Callable[[Listening], None]:
+    """What to say once listening: the ports actually bound (useful with port 0)."""
+
+    def ready(bound: Listening) -> None:
+        host = listen.rpartition(":")[0]
+        where = f"proxy listening on {bound.scheme.decode()}://{host}:{bound.listen_port}"
+        if workers > 1:
+            where += f" ({workers} workers)"
+        if admin:
+            admin_host = admin.rpartition(":")[0]
+            where += f", metrics on http://{admin_host}:{bound.admin_port}/metrics"
+        announce(where)
+
+    return ready
 
 
 def run(
@@ -57,21 +61,41 @@ def run(
     admin: str | None = None,
     access_log: str | None = None,
     announce: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+    *,
+    admin_token: str | None = None,
+    state_file: str | Path | None = None,
+    drain_seconds: float = DEFAULT_DRAIN_SECONDS,
+    workers: int = 1,
 ) -> None:
-    """Load ``routes`` and serve; raises ProxyError when the proxy cannot start."""
-    config = load_routes(routes)
+    """Load ``routes`` (and its state file) and serve; raises ProxyError when it cannot start.
+
+    ``tls_cert`` / ``tls_key`` (both or neither) win over the routes file's ``[listen]`` ones.
+    ``workers`` > 1 runs a supervisor and that many worker processes (see
+    :mod:`strangler_proxy.workers`). The admin listener refuses to start outside loopback
+    without an admin token.
+    """
+    if workers < 1:
+        raise ProxyError(f"--workers: expected at least 1, got {workers}")
+    live = LiveRoutes(routes, routes_state_path(routes, state_file), owner=True,
+                      adjust=lambda config: with_tls(config, tls_cert, tls_key))
+    config = live.config
     listen_address, admin_address = resolve_addresses(config, listen, admin)
-
-    def ready(proxy: Proxy) -> None:
-        host = listen_address.rpartition(":")[0]
-        where = f"proxy listening on http://{host}:{proxy.listen_port}"
-        if admin_address:
-            admin_host = admin_address.rpartition(":")[0]
-            where += f", metrics on http://{admin_host}:{proxy.admin_port}/metrics"
-        announce(where)
-
+    tokens = all_tokens((), admin_token)
+    if admin_address:
+        check_admin_exposure(parse_address(admin_address, "admin")[0],
+                             (*config.admin_tokens, *tokens))
+    how = Lifecycle(listen_address, admin_address, access_log, tokens, drain_seconds)
+    ready = announcer(listen_address, admin_address, workers, announce)
     with contextlib.suppress(KeyboardInterrupt):  # signal handlers normally catch it
-        asyncio.run(serve(config, listen_address, admin_address, access_log, ready))
+        if workers == 1:
+            asyncio.run(serve_live(live, how, ready))
+        else:
+            options = WorkerOptions(Path(routes), live.state_path, access_log, (tls_cert, tls_key))
+            all_of = Lifecycle(listen_address, admin_address, access_log,
+                               (*config.admin_tokens, *tokens), drain_seconds)
+            asyncio.run(Supervisor(live, all_of, workers, options).run(ready))
 
 
 def check(routes: str | Path) -> ProxyConfig:
@@ -79,4 +103,4 @@ def check(routes: str | Path) -> ProxyConfig:
     return load_routes(routes)
 
 
-__all__ = ["ProxyError", "check", "resolve_addresses", "run", "serve"]
+__all__ = ["ProxyError", "check", "resolve_addresses", "run"]

@@ -111,7 +111,8 @@ class Shadow:
     @staticmethod
     def _message(forwarding: Forwarding) -> bytes:
         request = forwarding.request
-        parts = request_head(request, request.host_raw, forwarding.client.peer, upgrade=False)
+        parts = request_head(request, request.host_raw, forwarding.client.peer, upgrade=False,
+                             proto=forwarding.proxy.scheme)
         parts.append(SHADOW_MARKER + b": 1\r\n")
         replay = forwarding.replay if request.body is not None else None
         parts.append(framing_lines(request, replay))

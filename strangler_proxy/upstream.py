@@ -8,7 +8,8 @@ timeout is an idle timeout re-armed lazily (one timer per exchange, not one per 
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from time import monotonic
+from typing import Protocol, cast
 
 import httptools
 
@@ -90,14 +91,14 @@ class UpstreamConnection(asyncio.Protocol):
         self._reset_message()
         self._head_request = head_request
         self.timeout = timeout
-        self.activity = self.loop.time()
+        self.activity = monotonic()
         self.pool.active.add(self)
         self.transport.write(data)
 
     def write(self, data: bytes) -> None:
         """Stream more request body (already framed) to the upstream."""
         if self.transport is not None and not self.transport.is_closing():
-            self.activity = self.loop.time()
+            self.activity = monotonic()
             self.transport.write(data)
 
     def timed_out(self) -> None:
@@ -124,8 +125,7 @@ class UpstreamConnection(asyncio.Protocol):
     # -- asyncio.Protocol ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Remember the transport."""
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser (or pass raw bytes on once the connection is upgraded)."""
@@ -136,14 +136,15 @@ class UpstreamConnection(asyncio.Protocol):
         if sink is None:  # bytes nobody asked for: this connection cannot be trusted
             self.close()
             return
-        self.activity = self.loop.time()
+        self.activity = monotonic()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade as exc:
             self._upgrade(data[exc.args[0]:])
         except httptools.HttpParserError as exc:
             self._fail(UpstreamFailure(self.pool.upstream.name, "protocol", str(exc)))
-        sink.flush()
+        if self.sink is sink:  # a finished exchange has flushed already
+            sink.flush()
 
     def eof_received(self) -> bool | None:
         """The upstream closed its side: a close-delimited body ends here."""
@@ -257,7 +258,7 @@ class UpstreamPool:
         """An idle live connection, if there is one."""
         idle = self.idle
         if idle:
-            deadline = asyncio.get_running_loop().time() - self.upstream.idle_timeout
+            deadline = monotonic() - self.upstream.idle_timeout
             while idle:
                 conn = idle.pop()
                 if conn.usable and conn.released_at > deadline:
@@ -287,7 +288,7 @@ class UpstreamPool:
     def release(self, conn: UpstreamConnection, reusable: bool) -> None:
         """Return a connection after its exchange; keep it when it may be reused."""
         if reusable and conn.usable and len(self.idle) < self.upstream.max_idle:
-            conn.released_at = asyncio.get_running_loop().time()
+            conn.released_at = monotonic()
             self.idle.append(conn)
         else:
             conn.close()

@@ -6,6 +6,8 @@ yields ``ModuleFacts`` with no facts and a warning naming ``path:line`` and the 
 
 from __future__ import annotations
 
+import dataclasses
+
 from analyzer.facts.collector import Collector
 from analyzer.facts.names import NameTable, collect_module_names
 from analyzer.facts.parse import parse_source
@@ -34,4 +36,5 @@ def extract_module_facts(
     except RecursionError:
         warning = SourceWarning(path, 1, "too-deep", "nesting too deep to analyse")
         return ModuleFacts(path, module, is_package, parsed.lines, warnings=(warning,))
-    return collector.store.freeze(is_package, parsed.lines, parsed.warnings)
+    facts = collector.store.freeze(is_package, parsed.lines, parsed.warnings)
+    return dataclasses.replace(facts, all_names=table.all_names) if table.all_names else facts

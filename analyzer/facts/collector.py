@@ -1,105 +1,63 @@
 """One pass over a module's syntax tree that gathers every fact kind.
 
-The walk keeps a scope stack (module, class, function) so each fact names the unit that owns
-it; the per-kind modules (:mod:`models`, :mod:`orm`, :mod:`urls`, :mod:`sql_sites`,
-:mod:`behaviours`) turn the nodes it meets into facts. One pass keeps the cost near ``ast.parse``.
+The walk (:mod:`analyzer.facts.walker`) keeps the scope stack so each fact names the unit that
+owns it; calls are read by :mod:`analyzer.facts.calls`; this module adds names, imports,
+definitions and assignments. The per-kind modules (:mod:`models`, :mod:`orm`, :mod:`urls`,
+:mod:`sql_sites`, :mod:`behaviours`) turn the nodes met into facts. One pass keeps the cost
+near ``ast.parse``.
 """
 
 from __future__ import annotations
 
 import ast
 from collections import ChainMap
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from analyzer.facts import behaviours, models, orm, urls
-from analyzer.facts.django_names import ATOMIC, SIGNAL_CLASSES, URL_FUNCTIONS
+from analyzer.facts import access, behaviours, models, orm, sql_calls, url_hooks
+from analyzer.facts.calls import CallVisitor
+from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
-from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
-from analyzer.facts.store import FactStore
+from analyzer.facts.sql_sites import sql_text
+from analyzer.facts.walker import Scope
 
 
-@dataclass
-class _Scope:
-    qualname: str
-    kind: str  # module | class | function
-    class_qualname: str | None
-    members: frozenset[str] = frozenset()
-    local_types: dict[str, str] = field(default_factory=dict)
-    strings: dict[str, SqlText] = field(default_factory=dict)
-
-
-@dataclass
-class _OpenBlock:
-    kind: str
-    scope: str
-    line: int
-    end_line: int
-    orm_start: int
-    sql_start: int
-    calls_start: int
-
-
-class Collector:
+class Collector(CallVisitor):
     """Walks one module; the facts accumulate in :attr:`store`."""
 
     def __init__(
         self, table: NameTable, path: str, is_package: bool, dialect: str | None = None
     ) -> None:
-        self.table = table
-        self.path = path
-        self.is_package = is_package
-        self.store = FactStore(table.module, path, dialect)
-        self.scopes = [_Scope(table.module, "module", None)]
-        self.container: str | None = None
-        self.inline: str | None = None  # container of an include([...]) list being visited
-        self.routers: set[str] = set()
-        self.blocks: list[_OpenBlock] = []
-        self.dispatch: dict[type, Callable[[ast.AST], None]] = {
-            ast.Call: self.visit_call,  # type: ignore[dict-item]
-            ast.Name: self.visit_name,  # type: ignore[dict-item]
-            ast.Attribute: self.visit_attribute,  # type: ignore[dict-item]
-            ast.ClassDef: self.visit_class,  # type: ignore[dict-item]
-            ast.FunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.AsyncFunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.Import: self.visit_import,  # type: ignore[dict-item]
-            ast.ImportFrom: self.visit_import,  # type: ignore[dict-item]
-            ast.Assign: self.visit_assign,  # type: ignore[dict-item]
-            ast.AugAssign: self.visit_aug_assign,  # type: ignore[dict-item]
-            ast.With: self.visit_with,  # type: ignore[dict-item]
-            ast.AsyncWith: self.visit_with,  # type: ignore[dict-item]
-            ast.For: self.visit_for,  # type: ignore[dict-item]
-            ast.Constant: _ignore,
+        super().__init__(table, path, is_package, dialect)
+        handlers: dict[type, object] = {
+            ast.Name: self.visit_name,
+            ast.Attribute: self.visit_attribute,
+            ast.ClassDef: self.visit_class,
+            ast.FunctionDef: self.visit_function,
+            ast.AsyncFunctionDef: self.visit_function,
+            ast.Import: self.visit_import,
+            ast.ImportFrom: self.visit_import,
+            ast.Assign: self.visit_assign,
+            ast.AugAssign: self.visit_aug_assign,
+            ast.With: self.visit_with,
+            ast.AsyncWith: self.visit_with,
+            ast.For: self.visit_for,
+            ast.Global: self.visit_global,
+            ast.Nonlocal: self.visit_global,
+            ast.Constant: self.visit_constant,
         }
-
-    # -- walking -------------------------------------------------------------------------------
-
-    def visit(self, node: ast.AST) -> None:
-        """Visit ``node`` with its handler, or its children."""
-        handler = self.dispatch.get(type(node))
-        if handler is not None:
-            handler(node)
-        else:
-            for child in ast.iter_child_nodes(node):
-                self.visit(child)
-
-    def visit_all(self, nodes: list[ast.expr] | list[ast.stmt] | list[ast.keyword]) -> None:
-        """Visit each node of a list."""
-        for node in nodes:
-            self.visit(node)
-
-    @property
-    def scope(self) -> _Scope:
-        """The innermost scope."""
-        return self.scopes[-1]
+        self.dispatch.update(handlers)  # type: ignore[arg-type]
 
     # -- names and references ------------------------------------------------------------------
 
     def visit_name(self, node: ast.Name) -> None:
-        """A name read: a reference when it resolves."""
-        target = self.table.names.get(node.id)
-        if target is not None and isinstance(node.ctx, ast.Load):
+        """A name read: a reference when it resolves; a name assigned in a function: a local."""
+        if not isinstance(node.ctx, ast.Load):
+            self.bind_local(node.id)
+            return
+        target = self.table.lookup(node.id)
+        if target is not None:
             self.store.reference(self.scope.qualname, target, "ref", True, node.lineno)
+        elif self.table.stars and self._maybe_starred(node.id):
+            self.store.reference(self.scope.qualname, node.id, "ref", False, node.lineno)
 
     def visit_attribute(self, node: ast.Attribute) -> None:
         """``a.b.c`` read: one reference to the full chain when its root resolves."""
@@ -108,14 +66,25 @@ class Collector:
             self.visit(node.value)
             return
         target, resolved = self.table.resolve_dotted(text)
-        if resolved:
-            self.store.reference(self.scope.qualname, target, "ref", True, node.lineno)
+        if resolved or (self.table.stars and self._maybe_starred(text.partition(".")[0])):
+            self.store.reference(self.scope.qualname, target, "ref", resolved, node.lineno)
+
+    def visit_constant(self, node: ast.Constant) -> None:
+        """A string naming a ``.sql`` file: the code here loads it."""
+        name = sql_calls.sql_file_literal(node)
+        if name is not None:
+            self.store.sql_file_load(self.scope.qualname, name, node.lineno)
+
+    def _maybe_starred(self, name: str) -> bool:
+        """Whether ``name`` may come from a ``from x import *`` (the project pass decides)."""
+        return name not in BUILTINS and name not in self.table.hidden and name != "self"
 
     def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record the import and bind its names (function-level imports too)."""
         for local, target, _ in import_bindings(node, self.table.module, self.is_package):
             if local != "*":
                 self.table.bind(local, target)
+                self.scope.hidden.discard(local)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -142,9 +111,9 @@ class Collector:
         if command is not None:
             self.store.commands.append(command)
         members = frozenset(_member_names(node.body))
-        self.scopes.append(_Scope(qualname, "class", qualname, members))
+        self.enter(Scope(qualname, "class", qualname, members, hidden=self.scope.hidden))
         self.visit_all(node.body)
-        self.scopes.pop()
+        self.leave()
 
     def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A function or method: definition, decorators (atomic, receiver, task), then its body."""
@@ -158,14 +127,23 @@ class Collector:
         decorators = self._decorator_names(node.decorator_list)
         self.store.definition(qualname, kind, (), decorators, node)
         self._function_decorators(node, qualname)
-        self.scopes.append(_Scope(qualname, "function", outer.class_qualname, outer.members))
-        atomic = any(self._is_atomic(d) for d in node.decorator_list)
+        if access.guards_access(node):
+            self.store.access_guards.append(qualname)
+        hidden = outer.hidden | _parameters(node.args)
+        parameters = sql_calls.positional_parameters(node.args, kind == "method")
+        self.enter(Scope(qualname, "function", outer.class_qualname, outer.members, hidden=hidden,
+                         parameters=parameters))
+        atomic = any(self.is_atomic(d) for d in node.decorator_list)
         if atomic:
-            self._open_block("decorator", node)
+            self.open_block("decorator", node)
+        patterns = len(self.store.url_patterns)
         self.visit_all(node.body)
         if atomic:
-            self._close_block()
-        self.scopes.pop()
+            self.close_block()
+        self.leave()
+        hook = url_hooks.registered_hook(node.decorator_list)
+        if hook is not None and len(self.store.url_patterns) > patterns:
+            self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
 
     def _function_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
         for decorator in node.decorator_list:
@@ -194,6 +172,8 @@ class Collector:
     def visit_aug_assign(self, node: ast.AugAssign) -> None:
         """``urlpatterns += [...]`` and ``sql += "..."``."""
         name = node.target.id if isinstance(node.target, ast.Name) else None
+        if name is not None:
+            self.bind_local(name)
         if name is not None and isinstance(node.op, ast.Add):
             previous = self.scope.strings.get(name)
             added = sql_text(node.value, ChainMap(self.scope.strings, self.scopes[0].strings))
@@ -238,15 +218,23 @@ class Collector:
             self.routers.add(qualname)
 
     def _router_includes(self, name: str, value: ast.expr) -> None:
+        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]``: includes."""
+        url_list = name.endswith(("patterns", "urls"))
         parts = [value]
         while parts:
             node = parts.pop()
             if isinstance(node, ast.BinOp):
                 parts += [node.left, node.right]
+            elif isinstance(node, ast.List | ast.Tuple) and url_list:
+                parts += [e.value for e in node.elts if isinstance(e, ast.Starred)]
             elif isinstance(node, ast.Attribute) and node.attr == "urls":
                 target = self.table.qualify(node)
                 if target is not None:
                     self.store.router_include(name, target, node.lineno)
+            elif isinstance(node, ast.Call) and url_list:
+                resolved = self.table.resolve(node.func)
+                if resolved is not None and resolved[1]:
+                    self.store.router_include(name, resolved[0], node.lineno)
 
     def visit_for(self, node: ast.For) -> None:
         """``for order in Order.objects.filter(...)`` types ``order`` as an Order."""
@@ -254,150 +242,13 @@ class Collector:
             chain = orm.queryset_chain(node.iter, self.table)
             if chain is not None and self.scope.kind == "function":
                 self.scope.local_types[node.target.id] = chain[0]
+        gathered = url_hooks.gathered_hook(node) if self.scope.kind == "module" else None
+        if gathered is not None:
+            hook, containers = gathered
+            for container in containers:
+                self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
-
-    # -- transactions ----------------------------------------------------------------------------
-
-    def visit_with(self, node: ast.With | ast.AsyncWith) -> None:
-        """``with transaction.atomic():`` opens an atomic block around the body."""
-        atomic = any(self._is_atomic(item.context_expr) for item in node.items)
-        for item in node.items:
-            self.visit(item)
-        if atomic:
-            self._open_block("with", node)
-        self.visit_all(node.body)
-        if atomic:
-            self._close_block()
-
-    def _is_atomic(self, node: ast.expr) -> bool:
-        target = node.func if isinstance(node, ast.Call) else node
-        return self.table.qualify(target) in ATOMIC
-
-    def _open_block(self, kind: str, node: ast.stmt) -> None:
-        store = self.store
-        self.blocks.append(
-            _OpenBlock(kind, self.scope.qualname, node.lineno, node.end_lineno or node.lineno,
-                       len(store.orm), len(store.sql), len(store.calls))
-        )
-
-    def _close_block(self) -> None:
-        block = self.blocks.pop()
-        self.store.atomic_block(block.kind, block.scope, block.line, block.end_line,
-                                block.orm_start, block.sql_start, block.calls_start)
-
-    # -- calls -----------------------------------------------------------------------------------
-
-    def visit_call(self, node: ast.Call) -> None:
-        """A call: reference, then ORM, SQL, URL, signal facts; then its arguments."""
-        resolved = self._record_call(node.func)
-        chain = orm.queryset_chain(node, self.table)
-        if chain is not None:
-            self._queryset(node, chain)
-        else:
-            self._instance_write(node)
-        self._sql_site(node, resolved)
-        inline = self._special_call(node, resolved)
-        if chain is not None:
-            for _, call in chain[2]:
-                self.visit_all(call.args)
-                self.visit_all(call.keywords)
-            return
-        if dotted(node.func) is None:
-            self.visit(node.func)
-        previous = self.inline
-        self.inline = inline or previous
-        self.visit_all(node.args)
-        self.visit_all(node.keywords)
-        self.inline = previous
-
-    def _record_call(self, func: ast.expr) -> str | None:
-        text = dotted(func)
-        if text is None:
-            return None
-        target, resolved = self.table.resolve_dotted(text)
-        if not resolved:
-            head, _, rest = text.partition(".")
-            if head in BUILTINS and not rest:
-                return None
-            if head == "self" and self.scope.class_qualname and rest:
-                member = rest.split(".", 1)[0]
-                target = f"{self.scope.class_qualname}.{rest}"
-                resolved = member in self.scope.members
-        self.store.reference(self.scope.qualname, target, "call", resolved, func.lineno)
-        self.store.calls.append(target)
-        return target if resolved else None
-
-    def _queryset(self, node: ast.Call, chain: tuple[str, str, list[tuple[str, ast.Call]]]) -> None:
-        model, manager, calls = chain
-        self.store.reference(self.scope.qualname, model, "ref", True, node.lineno)
-        methods = tuple(name for name, _ in reversed(calls))
-        lookups = orm.lookups_of(calls, self.table)
-        self.store.orm_query(self.scope.qualname, model, manager, methods, lookups, node.lineno)
-
-    def _instance_write(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in orm.INSTANCE_WRITES:
-            return
-        scope = self.scope
-        model = orm.instance_model(func.value, scope.local_types, scope.class_qualname, self.table)
-        if model is not None:
-            self.store.orm_query(scope.qualname, model, "instance", (func.attr,), (), node.lineno)
-
-    def _sql_site(self, node: ast.Call, resolved: str | None) -> None:
-        func = node.func
-        attr = func.attr if isinstance(func, ast.Attribute) else None
-        strings = ChainMap(self.scope.strings, self.scopes[0].strings)
-        texts: list[SqlText] = []
-        origin = attr or ""
-        if attr in ("execute", "executemany", "raw"):
-            found = sql_text(node.args[0] if node.args else None, strings)
-            texts = [found] if found is not None else []
-        elif attr == "extra":
-            found = extra_text(node, strings)
-            texts = [found] if found is not None else []
-        elif resolved is not None and resolved.endswith((".RawSQL", ".RunSQL")):
-            origin = resolved.rsplit(".", 1)[-1]
-            first = node.args[0] if node.args else _keyword(node, "sql")
-            texts = run_sql_texts(first, strings)
-        for text, partial in texts:
-            self.store.sql_site(self.scope.qualname, origin, text, partial, node.lineno)
-
-    def _special_call(self, node: ast.Call, resolved: str | None) -> str | None:
-        func = node.func
-        attr = func.attr if isinstance(func, ast.Attribute) else None
-        if resolved is not None and resolved in URL_FUNCTIONS:
-            return self._url_call(node, URL_FUNCTIONS[resolved])
-        if attr == "register" and isinstance(func, ast.Attribute):
-            router = self.table.qualify(func.value)
-            if router in self.routers:
-                pattern = urls.router_pattern(node, router, self.table, self.path)
-                if pattern is not None:
-                    self.store.url_patterns.append(pattern)
-        elif attr in ("connect", "send", "send_robust") and isinstance(func, ast.Attribute):
-            self._signal_call(node, func, attr)
-        return None
-
-    def _signal_call(self, node: ast.Call, func: ast.Attribute, attr: str) -> None:
-        signal = self.table.resolve(func.value)
-        if signal is None or not signal[1]:
-            return
-        scope = self.scope.qualname
-        if attr == "connect":
-            receiver = behaviours.connect_receiver(node, signal[0], self.table, scope, self.path)
-            if receiver is not None:
-                self.store.signal_receivers.append(receiver)
-        else:
-            sender = behaviours.sender_of(node, self.table)
-            self.store.signal_send(signal[0], sender, scope, node.lineno)
-
-    def _url_call(self, node: ast.Call, kind: str) -> str | None:
-        container = self.inline or (
-            self.container if self.scope.kind == "module" else self.scope.qualname
-        )
-        pattern, inline = urls.url_pattern(node, kind, self.table, container or "?", self.path)
-        self.store.url_patterns.append(pattern)
-        return inline
 
 
 def _member_names(body: list[ast.stmt]) -> set[str]:
@@ -410,12 +261,7 @@ def _member_names(body: list[ast.stmt]) -> set[str]:
     return names
 
 
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
-def _ignore(node: ast.AST) -> None:
-    """Constants hold no names."""
+def _parameters(arguments: ast.arguments) -> set[str]:
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {argument.arg for argument in every}

@@ -32,7 +32,41 @@ def canonical_django(name: str) -> str:
     return name
 
 
-MODEL_BASES = frozenset({"django.db.models.Model"})
+MODEL_BASES = frozenset({"django.db.models.Model", "django.contrib.gis.db.models.Model"})
+# Classes outside the project known to derive from django.db.models.Model. Anything else outside
+# the project (managers, querysets, admins, forms of the same packages) is not a model.
+EXTERNAL_MODEL_BASES = frozenset(
+    {
+        "django.contrib.auth.models.AbstractUser",
+        "django.contrib.auth.models.AbstractBaseUser",
+        "django.contrib.auth.models.PermissionsMixin",
+        "django.contrib.auth.models.User",
+        "django.contrib.auth.models.Group",
+        "django.contrib.auth.models.Permission",
+        "django.contrib.auth.base_user.AbstractBaseUser",
+        "django.contrib.contenttypes.models.ContentType",
+        "django.contrib.sites.models.Site",
+        "django.contrib.sessions.models.Session",
+        "django.contrib.sessions.base_session.AbstractBaseSession",
+        "django.contrib.admin.models.LogEntry",
+        "django.contrib.redirects.models.Redirect",
+        "django.contrib.flatpages.models.FlatPage",
+        "treebeard.models.Node",
+        "treebeard.mp_tree.MP_Node",
+        "treebeard.ns_tree.NS_Node",
+        "treebeard.al_tree.AL_Node",
+        "mptt.models.MPTTModel",
+        "polymorphic.models.PolymorphicModel",
+        "modelcluster.models.ClusterableModel",
+        "taggit.models.TagBase",
+        "taggit.models.Tag",
+        "taggit.models.ItemBase",
+        "taggit.models.TaggedItemBase",
+        "taggit.models.TaggedItem",
+        "taggit.models.CommonGenericTaggedItemBase",
+        "taggit.models.GenericTaggedItemBase",
+    }
+)
 RELATION_FIELDS = {
     "django.db.models.ForeignKey": "fk",
     "django.db.models.OneToOneField": "o2o",

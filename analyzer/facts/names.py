@@ -35,20 +35,32 @@ def absolute_module(module: str, is_package: bool, level: int, name: str | None)
 
 
 class NameTable:
-    """Local names of one module (imports, definitions, assignments) -> qualified names."""
+    """Local names of one module (imports, definitions, assignments) -> qualified names.
+
+    ``hidden`` holds the names local to the function being read (its parameters and the names it
+    assigns): they shadow the module's names, so they resolve to nothing. ``stars`` holds the
+    modules of ``from x import *`` statements, for the project pass.
+    """
 
     def __init__(self, module: str) -> None:
         self.module = module
         self.names: dict[str, str] = {}
+        self.hidden: set[str] = set()
+        self.stars: list[str] = []
+        self.all_names: tuple[str, ...] | None = None
 
     def bind(self, local: str, target: str) -> None:
         """Bind ``local`` to ``target`` (an import or a definition)."""
         self.names[local] = target
 
+    def lookup(self, name: str) -> str | None:
+        """The qualified name ``name`` stands for here, or None (unknown or a local variable)."""
+        return None if name in self.hidden else self.names.get(name)
+
     def resolve_dotted(self, text: str) -> tuple[str, bool]:
         """``models.ForeignKey`` -> (``django.db.models.ForeignKey``, True); unknown kept as written."""
         head, _, rest = text.partition(".")
-        target = self.names.get(head)
+        target = None if head in self.hidden else self.names.get(head)
         if target is None:
             return text, False
         qualified = f"{target}.{rest}" if rest else target
@@ -74,14 +86,26 @@ def collect_module_names(tree: ast.Module, table: NameTable, is_package: bool) -
             for local, target, _ in import_bindings(node, table.module, is_package):
                 if local != "*":
                     table.bind(local, target)
+                elif target not in table.stars:
+                    table.stars.append(target)
         elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             table.bind(node.name, f"{table.module}.{node.name}")
         elif isinstance(node, ast.Assign):
             for target_node in node.targets:
                 if isinstance(target_node, ast.Name):
                     table.bind(target_node.id, f"{table.module}.{target_node.id}")
+            _read_all(node, table)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             table.bind(node.target.id, f"{table.module}.{node.target.id}")
+
+
+def _read_all(node: ast.Assign, table: NameTable) -> None:
+    """``__all__ = ["a", "b"]`` (a list or tuple of strings) -> ``table.all_names``."""
+    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if names == ["__all__"] and isinstance(node.value, ast.List | ast.Tuple):
+        items = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+        if all(isinstance(item, str) for item in items):
+            table.all_names = tuple(str(item) for item in items)
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:

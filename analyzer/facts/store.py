@@ -19,11 +19,14 @@ from analyzer.model.facts import (
     SignalReceiver,
     SignalSend,
     SourceWarning,
+    SqlFileLoad,
     SqlSite,
     TaskFact,
     UrlPattern,
 )
-from analyzer.sql import tables_in_sql
+from analyzer.sql import tables_in_partial_sql, tables_in_sql
+
+SqlArgument = tuple[int | str, tuple[str, bool]]  # (position or keyword, (sql text, partial))
 
 T = TypeVar("T")
 
@@ -52,6 +55,10 @@ class FactStore:
         self.warnings: list[SourceWarning] = []
         self.calls: list[str] = []
         self.url_namespace: str | None = None
+        self.sql_file_loads: list[SqlFileLoad] = []
+        self.access_guards: list[str] = []
+        self.sql_sinks: dict[str, tuple[int, str, str]] = {}  # helper -> (position, name, origin)
+        self.helper_calls: list[tuple[str, list[SqlArgument], str, int]] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -102,7 +109,7 @@ class FactStore:
 
     def sql_site(self, scope: str, origin: str, text: str, partial: bool, line: int) -> None:
         """Parse one SQL text and record the tables; unparseable SQL also becomes a warning."""
-        tables = tables_in_sql(text, self.dialect)
+        tables = (tables_in_partial_sql if partial else tables_in_sql)(text, self.dialect)
         site = SqlSite(scope, origin, text, partial, tables.error is None, tables.tables_read,
                        tables.tables_written, tables.joins, self.path, line)
         self.sql.append(site)
@@ -111,6 +118,23 @@ class FactStore:
             self.warnings.append(
                 SourceWarning(self.path, sql_line, "sql", f"SQL not parsed: {tables.error}")
             )
+
+    def sql_file_load(self, scope: str, name: str, line: int) -> None:
+        """Record code naming a ``.sql`` file it loads."""
+        self.sql_file_loads.append(SqlFileLoad(scope, name, self.path, line))
+
+    def helper_sql_sites(self) -> None:
+        """Calls of this module's SQL helpers with SQL text become SQL sites at the call."""
+        for target, arguments, scope, line in self.helper_calls:
+            sink = self.sql_sinks.get(target)
+            if sink is None:
+                continue
+            position, name, origin = sink
+            given = dict(arguments)
+            text = given.get(position) or given.get(name)
+            if text is not None:
+                self.sql_site(scope, origin, text[0], text[1], line)
+        self.helper_calls.clear()
 
     def atomic_block(
         self, kind: str, scope: str, line: int, end_line: int, orm_start: int, sql_start: int,
@@ -127,6 +151,7 @@ class FactStore:
 
     def freeze(self, is_package: bool, lines: int, extra: tuple[SourceWarning, ...] = ()) -> ModuleFacts:
         """The sorted, immutable facts of the module."""
+        self.helper_sql_sites()
         references = [
             Reference(scope, target, kind, self.resolved[(scope, target, kind)], count, self.path,
                       line)
@@ -152,6 +177,8 @@ class FactStore:
             commands=_sorted(self.commands),
             sql=_sorted(self.sql),
             warnings=tuple(sorted((*extra, *self.warnings), key=lambda w: (w.line, w.code))),
+            sql_file_loads=_sorted(self.sql_file_loads),
+            access_guards=tuple(sorted(set(self.access_guards))),
         )
 
 

@@ -21,6 +21,7 @@ def url_pattern(
     view_node = call.args[1] if len(call.args) > 1 else _keyword(call, "view")
     name_node = call.args[3] if len(call.args) > 3 else _keyword(call, "name")
     inline = f"{container}@{call.lineno}"
+    wrappers, view_node = _unwrapped(view_node, table)
     view, view_kind, include, namespace = _view(view_node, table, inline)
     pattern = UrlPattern(
         module=table.module,
@@ -34,6 +35,7 @@ def url_pattern(
         name=_string(name_node),
         path=path,
         line=call.lineno,
+        wrappers=wrappers,
     )
     has_inline = include is not None and include.endswith(inline)
     return pattern, (inline if has_inline else None)
@@ -60,6 +62,19 @@ def router_pattern(call: ast.Call, router: str, table: NameTable, path: str) -> 
     )
 
 
+def _unwrapped(node: ast.expr | None, table: NameTable) -> tuple[tuple[str, ...], ast.expr | None]:
+    """Decorators applied in place, outermost first, and the view they wrap:
+    ``login_required(views.home)``, ``staff_member_required(View.as_view())``."""
+    wrappers: list[str] = []
+    while isinstance(node, ast.Call) and node.args:
+        func = table.qualify(node.func)
+        if func in INCLUDE or (isinstance(node.func, ast.Attribute) and node.func.attr == "as_view"):
+            break
+        wrappers.append(func or "?")
+        node = node.args[0]
+    return tuple(wrappers), node
+
+
 def _view(
     node: ast.expr | None, table: NameTable, inline: str
 ) -> tuple[str | None, str, str | None, str | None]:
@@ -74,8 +89,6 @@ def _view(
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
             kind = "viewset" if node.args else "class"
             return table.qualify(node.func.value), kind, None, None
-        if node.args:  # a decorator applied in place: login_required(views.home)
-            return _view(node.args[0], table, inline)
         return func, "unknown", None, None
     view = table.qualify(node)
     if view is None:
@@ -91,10 +104,13 @@ def _include(call: ast.Call, table: NameTable, inline: str) -> tuple[str | None,
         if len(target.elts) > 1:
             namespace = namespace or _string(target.elts[1])
         target = target.elts[0]
-    if isinstance(target, ast.List):
-        return f"{table.module}.{inline}", namespace
+    if isinstance(target, ast.List):  # inline lists are named after their container
+        qualified = inline if inline.startswith(f"{table.module}.") else f"{table.module}.{inline}"
+        return qualified, namespace
     if target is None:
         return None, namespace
+    if isinstance(target, ast.Call):  # include(get_urls()): the patterns that function builds
+        return table.qualify(target.func), namespace
     text = _string(target)
     return (text if text is not None else table.qualify(target)), namespace
 

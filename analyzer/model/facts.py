@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 1
+FACTS_SCHEMA_VERSION = 2
 
 
 class JsonMixin:
@@ -153,6 +153,7 @@ class UrlPattern(JsonMixin):
     name: str | None
     path: str
     line: int
+    wrappers: tuple[str, ...] = ()  # decorators applied in place: login_required(View.as_view())
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,17 @@ class SqlSite(JsonMixin):
     joins: tuple[tuple[str, str], ...]
     path: str
     line: int
+    sql_file: str | None = None  # the .sql file whose text this is, when code loads one (path:line)
+
+
+@dataclass(frozen=True)
+class SqlFileLoad(JsonMixin):
+    """Code naming a ``.sql`` file it loads: ``load_sql("daily_sales")``, ``open("q.sql")``."""
+
+    scope: str
+    name: str  # the literal as written ("daily_sales", "sql/daily_sales.sql")
+    path: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -262,6 +274,9 @@ class ModuleFacts(JsonMixin):
     commands: tuple[CommandFact, ...] = ()
     sql: tuple[SqlSite, ...] = ()
     warnings: tuple[SourceWarning, ...] = ()
+    all_names: tuple[str, ...] | None = None  # the module's literal ``__all__``, when it has one
+    sql_file_loads: tuple[SqlFileLoad, ...] = ()
+    access_guards: tuple[str, ...] = ()  # functions whose body turns anonymous users away
 
 
 @dataclass(frozen=True)
@@ -319,6 +334,8 @@ class RouteFact(JsonMixin):
     reachable: bool  # False when no root URLconf includes it (route is then the local pattern)
     path: str
     line: int
+    wrappers: tuple[str, ...] = ()  # decorators applied in the URLconf, outermost first
+    login_required: bool = False  # the view turns anonymous users away (see analyzer.route_access)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,23 @@
-"""``demonolith routes``: work with a proxy routes file (``check`` now; ``set`` / ``export`` later)."""
+"""``demonolith routes``: check a routes file, change a running proxy's route, export the routes.
+
+* ``check PATH``: validate without starting anything;
+* ``set ROUTE``: change a route's weights, target or mirror percentage through a running proxy's
+  admin API (kept in its state file across restarts);
+* ``rollback``: move every route (or those on one upstream) back in one atomic admin change;
+* ``export PATH --format nginx|envoy|gateway-api``: the same routing for another proxy (with the
+  run-time changes of the proxy's state file, when there is one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from demonolith.errors import ProxyFailure
+from strangler_proxy.config import ProxyConfig
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.routing import RoutingTable
 from strangler_proxy.run import check as check_routes
@@ -14,7 +25,7 @@ from strangler_proxy.run import check as check_routes
 
 @click.group()
 def routes() -> None:
-    """Validate and inspect proxy routes files."""
+    """Check routes files, change a running proxy's routes, export them to nginx/Envoy/Gateway."""
 
 
 @routes.command()
@@ -44,16 +55,23 @@ def check(path: Path) -> None:
               help="nginx.conf, Envoy v3 static bootstrap YAML, or Gateway API HTTPRoute YAML.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
-def export(path: Path, target: str, out: Path | None) -> None:
+@click.option("--with-state/--no-state", "with_state", default=None,
+              help="Apply the proxy's run-time changes kept in its state file, so the export is"
+                   " the live routing (default: when the state file exists).")
+@click.option("--state-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The proxy's state file (default: PATH.state.json, as the proxy's).")
+def export(path: Path, target: str, out: Path | None, with_state: bool | None,
+           state_file: Path | None) -> None:
     """Export the routing of PATH to nginx, Envoy or Gateway API.
 
     Features the target cannot express are printed on stderr as warnings (and written as comments
-    at the top of the output); none is dropped silently.
+    at the top of the output); none is dropped silently. The proxy's run-time changes (``routes
+    set``, ``routes rollback``) are applied when its state file exists; stderr says so.
     """
     from strangler_proxy.export import export_routes
 
     try:
-        result = export_routes(check_routes(path), target)
+        result = export_routes(_live_config(path, with_state, state_file), target)
     except ProxyError as exc:
         raise ProxyFailure(str(exc)) from exc
     if out is None:
@@ -67,3 +85,122 @@ def export(path: Path, target: str, out: Path | None) -> None:
         click.echo(f"demonolith: warning: {warning}", err=True)
     if out is not None:
         click.echo(f"{out}: {target} config written ({len(result.warnings)} warnings)", err=True)
+
+
+def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -> ProxyConfig:
+    """The routes file's config, with the state file's run-time changes when asked or present."""
+    from strangler_proxy.state import read_applied, state_path_for
+
+    config = check_routes(path)
+    state = state_file or state_path_for(path)
+    if with_state is False or (with_state is None and state_file is None and not state.exists()):
+        return config
+    applied = read_applied(config, state)
+    if applied is None:
+        raise ProxyError(f"{state}: no state file (--no-state exports the routes file alone)")
+    names = ", ".join(override.route for override in applied.active) or "none in force"
+    click.echo(f"demonolith: applied {len(applied.active)} run-time change(s) from {state}"
+               f" ({names}; --no-state to export the routes file alone)", err=True)
+    for override, why in applied.dropped:
+        click.echo(f"demonolith: note: run-time change of {override.route} not applied: {why}",
+                   err=True)
+    return applied.config
+
+
+# -- set, rollback (issue 9 item 1, issue 10) ---------------------------------------------------
+
+
+def admin_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--admin``, ``--token`` and ``--user``: how a command reaches the proxy's admin API."""
+    for option in reversed((
+        click.option("--admin", "admin_url", default="http://127.0.0.1:8001", show_default=True,
+                     metavar="URL", help="The proxy's admin listener."),
+        click.option("--token", envvar="DEMONOLITH_ADMIN_TOKEN", default=None,
+                     help="Admin bearer token (default: env DEMONOLITH_ADMIN_TOKEN)."),
+        click.option("--user", envvar="USER", default=None,
+                     help="Who you are, for the change log (X-Admin-User; default $USER)."),
+    )):
+        command = option(command)
+    return command
+
+
+def describe(route: dict[str, Any], overridden: bool, workers: dict[str, Any] | None) -> str:
+    """One line about a route as the admin API shows it after a change."""
+    targets = ", ".join(f"{name}={weight}" for name, weight in route["weights"].items())
+    line = f"{route['name']}: {targets}"
+    mirror = route.get("mirror")
+    if mirror:
+        line += f"; mirror {mirror['upstream']} {mirror['percent']:g}%"
+    if workers:
+        line += f" (applied by {workers['applied']}/{workers['total']} workers)"
+    return line + ("" if overridden else " [routes file values]")
+
+
+@routes.command("set")
+@click.argument("route")
+@click.option("--weights", default=None, metavar="NAME=INT,...",
+              help="New weights, e.g. catalog=10,monolith=90.")
+@click.option("--to", "target", default=None, metavar="UPSTREAM", help="Send everything here.")
+@click.option("--mirror-percent", default=None, type=click.FloatRange(0, 100),
+              help="Share of the route's requests mirrored (routes with a mirror).")
+@click.option("--reset", is_flag=True, help="Drop the run-time change: the routes file applies.")
+@admin_options
+def set_route(route: str, weights: str | None, target: str | None, mirror_percent: float | None,
+              reset: bool, admin_url: str, token: str | None, user: str | None) -> None:
+    """Change ROUTE in a running proxy now (and keep the change across restarts)."""
+    from strangler_proxy.admin_client import parse_weights
+    from strangler_proxy.admin_client import set_route as call_set_route
+
+    change: dict[str, object] = {}
+    try:
+        if weights is not None:
+            change["weights"] = parse_weights(weights)
+        if target is not None:
+            change["to"] = target
+        if mirror_percent is not None:
+            change["mirror_percent"] = mirror_percent
+        if bool(change) == reset:
+            raise ProxyError("give --weights, --to and/or --mirror-percent, or --reset alone")
+        result = call_set_route(admin_url, token, route, change, user)
+    except ProxyError as exc:
+        raise ProxyFailure(str(exc)) from exc
+    click.echo(describe(result["route"], result["overridden"], result.get("workers")))
+
+
+@routes.command("rollback")
+@click.option("--upstream", default=None, metavar="NAME",
+              help="Only the routes sending a share to NAME (default: every route not wholly on"
+                   " the target).")
+@click.option("--to", "target", default=None, metavar="UPSTREAM",
+              help="Where they go (default: the default route's upstream, e.g. the monolith).")
+@click.option("--reset-all", is_flag=True,
+              help="Drop every run-time change instead: the routes file applies again.")
+@admin_options
+def rollback(upstream: str | None, target: str | None, reset_all: bool, admin_url: str,
+             token: str | None, user: str | None) -> None:
+    """Move routes back in one atomic change of a running proxy (all applied, or none).
+
+    Reads the live routes, then sends one batch (``PATCH /api/routes``) that the proxy refuses if
+    the routes changed in between; kept in its state file like ``routes set``.
+    """
+    from strangler_proxy.admin_client import call, change_routes, rollback_changes
+
+    try:
+        if reset_all and (upstream or target):
+            raise ProxyError("give --reset-all alone, or --upstream and/or --to")
+        listing = call(admin_url, "GET", "/api/routes", token, user=user)
+        changes = rollback_changes(listing, upstream, target, reset_all)
+        if not changes:
+            click.echo("nothing to roll back: " + (
+                "no route has a run-time change" if reset_all else
+                f"no route sends traffic to {upstream}" if upstream else
+                "every route is already on its target"))
+            return
+        result = change_routes(admin_url, token, changes, user, listing["reload"]["digest"])
+    except ProxyError as exc:
+        raise ProxyFailure(str(exc)) from exc
+    for entry in result["routes"]:
+        click.echo(describe(entry["route"], entry["overridden"], None))
+    workers = result.get("workers")
+    done = f" (applied by {workers['applied']}/{workers['total']} workers)" if workers else ""
+    click.echo(f"rolled back {len(changes)} route(s) in one change at {result['at']}{done}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import PurePath
 
 from strangler_proxy.config import IDEMPOTENT_METHODS, PathMatch, ProxyConfig, Route, Upstream
 from strangler_proxy.export.warnings import ExportWarning
-from strangler_proxy.routing import specificity
+from strangler_proxy.routing import specificity, sticky_split
 
 DEFAULT_LISTEN = "127.0.0.1:8000"
 SHADOW_HEADER = "x-demonolith-shadow"
@@ -70,6 +71,16 @@ def active_weights(route: Route) -> tuple[tuple[str, int], ...]:
     return tuple((name, weight) for name, weight in route.weights if weight > 0)
 
 
+def split_order(route: Route) -> tuple[tuple[str, int], ...]:
+    """The targets of a weighted split as the export lists them.
+
+    File order, except for a sticky route: sorted by name, the order our proxy hashes users onto
+    (:func:`strangler_proxy.routing.sticky_split`), so the target's own hash, keyed by the cookie
+    or header alone, also keeps a user on one side for every route with the same weights.
+    """
+    return sticky_split(route.weights)[1] if route.sticky is not None else active_weights(route)
+
+
 def mirrored_methods(route: Route) -> frozenset[str] | None:
     """Methods whose requests are mirrored; ``None`` means every method the route matches."""
     if route.mirror is None or route.mirror.allow_unsafe:
@@ -78,9 +89,30 @@ def mirrored_methods(route: Route) -> frozenset[str] | None:
 
 
 def seconds(value: float) -> str:
-    """A duration as ``2s`` / ``0.25s`` (the spelling nginx, Envoy and Gateway API share)."""
+    """A protobuf JSON duration, ``2s`` / ``0.25s`` (Envoy's spelling; nginx rejects fractions)."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return f"{text or '0'}s"
+
+
+def time_units(value: float) -> str:
+    """A duration in whole units, ``2s`` / ``500ms`` / ``100s500ms``: what nginx accepts.
+
+    Rounded to the millisecond; a positive duration never rounds down to ``0ms`` (nginx reads
+    ``0`` as "no timeout" for some directives). Each number has at most 5 digits below 100 000 s,
+    so the text is also a valid Gateway API duration (GEP-2257).
+    """
+    millis = max(round(value * 1000), 1) if value > 0 else 0
+    whole, rest = divmod(millis, 1000)
+    if rest == 0:
+        return f"{whole}s"
+    if millis < 100_000:
+        return f"{millis}ms"
+    return f"{whole}s{rest}ms"
+
+
+def whole_seconds(value: float) -> str:
+    """A duration rounded up to whole seconds, ``3s``: for nginx directives that take no ``ms``."""
+    return f"{math.ceil(round(value, 3))}s"
 
 
 def listen_address(config: ProxyConfig) -> tuple[str, int]:
@@ -110,4 +142,10 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
                 " two answers (no diff log, ignored fields or noise learning)",
             ))
+    if config.admin_tokens:
+        found.append(ExportWarning(
+            "admin-api", "admin",
+            f"the admin API (run-time weights, state file, tokens) is demonolith's own; {target}"
+            " changes weights by editing and reloading its own config",
+        ))
     return found

@@ -34,8 +34,16 @@ from strangler_proxy.export.common import (
     seconds,
     shared_warnings,
     source_name,
+    split_order,
     subject,
     used_upstreams,
+)
+from strangler_proxy.export.guards import (
+    IDENTITY_HEADER,
+    envoy_http_filters,
+    envoy_per_route,
+    envoy_transport_socket,
+    guard_warnings,
 )
 from strangler_proxy.export.warnings import Export, ExportWarning, comment_header, unique_sorted
 from strangler_proxy.export.yaml_text import to_yaml
@@ -66,15 +74,19 @@ def export_envoy(config: ProxyConfig) -> Export:
     """The Envoy bootstrap for ``config`` and the features Envoy cannot express."""
     warnings = _warnings(config)
     host, port = listen_address(config)
+    chain: dict[str, Any] = {"filters": [{
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": _connection_manager(config),
+    }]}
+    tls = envoy_transport_socket(config)
+    if tls is not None:
+        chain["transport_socket"] = tls
     bootstrap = {
         "static_resources": {
             "listeners": [{
                 "name": "demonolith",
                 "address": {"socket_address": {"address": host, "port_value": port}},
-                "filter_chains": [{"filters": [{
-                    "name": "envoy.filters.network.http_connection_manager",
-                    "typed_config": _connection_manager(config),
-                }]}],
+                "filter_chains": [chain],
             }],
             "clusters": _clusters(config),
         }
@@ -109,8 +121,10 @@ def _connection_manager(config: ProxyConfig) -> dict[str, Any]:
             "max_headers_count": limits.max_headers,
         },
         "upgrade_configs": [{"upgrade_type": "websocket"}],
-        "route_config": {"name": "demonolith", "virtual_hosts": _virtual_hosts(config)},
-        "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {"@type": ROUTER}}],
+        "route_config": {"name": "demonolith", "virtual_hosts": _virtual_hosts(config),
+                         "request_headers_to_remove": [IDENTITY_HEADER.lower()]},
+        "http_filters": [*envoy_http_filters(config),
+                         {"name": "envoy.filters.http.router", "typed_config": {"@type": ROUTER}}],
     }
     log = _access_log(config.access_log)
     if log is not None:
@@ -187,6 +201,8 @@ def _route_entries(config: ProxyConfig, route: Route) -> list[dict[str, Any]]:
     for name, methods, idempotent in _variants(route):
         action = _action(config, route, idempotent)
         entries.append({"name": name, "match": _match(route, methods), "route": action})
+        if envoy_per_route(route):
+            entries[-1]["typed_per_filter_config"] = envoy_per_route(route)
     return entries
 
 
@@ -196,7 +212,7 @@ def cluster_name(target: str, fallback: str | None) -> str:
 
 
 def _action(config: ProxyConfig, route: Route, idempotent: bool) -> dict[str, Any]:
-    weights = active_weights(route)
+    weights = split_order(route)
     targets = [config.upstream(name) for name, _ in weights]
     action: dict[str, Any] = {}
     if len(weights) == 1:
@@ -316,7 +332,7 @@ def _clusters(config: ProxyConfig) -> list[dict[str, Any]]:
 
 
 def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
-    found = shared_warnings(config, "Envoy")
+    found = shared_warnings(config, "Envoy") + guard_warnings(config, "Envoy")
     for upstream in used_upstreams(config):
         who = f"upstream {upstream.name}"
         found.append(ExportWarning("breaker", who, "circuit breaker approximated by outlier detection"
@@ -334,8 +350,9 @@ def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
             found.append(ExportWarning("fallback", who, f"fallback to {route.fallback} uses the retry"
                                        " budget (priority failover), also when the target is ejected"))
         if route.sticky is not None and len(targets) > 1:
-            found.append(ExportWarning("sticky-assignment", who, "sticky users stay on one side, but"
-                                       " Envoy's hash puts a given user on a side other than our proxy's"))
+            found.append(ExportWarning("sticky-assignment", who, "sticky users stay on one side, the"
+                                       " same for every route with the same weights (as with our proxy),"
+                                       " but Envoy's hash may put a given user on the other side than ours"))
     found += [
         ExportWarning("limits", "limits", f"max_body_bytes={config.limits.max_body_bytes},"
                       f" max_request_line={config.limits.max_request_line} and"

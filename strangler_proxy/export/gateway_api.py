@@ -32,6 +32,7 @@ from strangler_proxy.export.common import (
     subject,
     used_upstreams,
 )
+from strangler_proxy.export.guards import gateway_strip_filter, guard_warnings
 from strangler_proxy.export.warnings import Export, ExportWarning, comment_header, unique_sorted
 from strangler_proxy.export.yaml_text import to_yaml
 
@@ -123,7 +124,7 @@ def _rule(config: ProxyConfig, route: Route, name: str, matches: list[dict[str, 
     rule: dict[str, Any] = {"name": name}
     if matches is not None:
         rule["matches"] = matches
-    filters = []
+    filters = [gateway_strip_filter()]  # a client-sent identity header never passes
     if mirror and route.mirror is not None:
         percent = route.mirror.percent
         share: dict[str, Any] = {"percent": int(percent)} if percent == int(percent) else {
@@ -134,8 +135,7 @@ def _rule(config: ProxyConfig, route: Route, name: str, matches: list[dict[str, 
     if route.host_header == "upstream" and len(targets) == 1 and _rewritable(config, targets[0]):
         filters.append({"type": "URLRewrite",
                         "urlRewrite": {"hostname": config.upstream(targets[0]).host}})
-    if filters:
-        rule["filters"] = filters
+    rule["filters"] = filters
     weighted = len(route.weights) > 1
     rule["backendRefs"] = [{**_backend(config, target), **({"weight": weight} if weighted else {})}
                            for target, weight in route.weights]
@@ -230,6 +230,7 @@ def _upstream_warnings(config: ProxyConfig) -> list[ExportWarning]:
 
 def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
     found = shared_warnings(config, "Gateway API") + _upstream_warnings(config)
+    found += guard_warnings(config, "Gateway API")
     for route in (*config.routes, config.default):
         found += _route_warnings(config, route)
     wildcards = sorted({route.host for route in config.routes if route.host and route.host[0] == "*"})

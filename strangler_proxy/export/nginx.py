@@ -20,7 +20,6 @@ How the proxy's behaviour is expressed:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from strangler_proxy.config import IDEMPOTENT_METHODS, Limits, ProxyConfig, Route, Upstream
@@ -32,17 +31,27 @@ from strangler_proxy.export.common import (
     ordered_routes,
     path_regex_body,
     regex_literal,
-    seconds,
-    shared_warnings,
     source_name,
-    subject,
+    split_order,
+    time_units,
     used_upstreams,
+    whole_seconds,
 )
-from strangler_proxy.export.warnings import Export, ExportWarning, comment_header, unique_sorted
+from strangler_proxy.export.guards import (
+    IDENTITY_HEADER,
+    nginx_rate_lines,
+    nginx_rate_zones,
+    nginx_tls_lines,
+)
+from strangler_proxy.export.nginx_warnings import (
+    NEXT_UPSTREAM_STATUSES,
+    expressible,
+    header_variable,
+    nginx_warnings,
+    sticky_variable,
+)
+from strangler_proxy.export.warnings import Export, comment_header
 
-NEXT_UPSTREAM_STATUSES = frozenset({403, 404, 429, 500, 502, 503, 504})
-_HEADER_NAME = re.compile(r"^[a-z0-9-]+$")
-_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _ANY = "[^\\n]*"
 _INTERNAL = "//demonolith"
 _LOG_FORMAT = (
@@ -55,8 +64,8 @@ _LOG_FORMAT = (
 
 def export_nginx(config: ProxyConfig) -> Export:
     """The nginx configuration for ``config`` and the features nginx cannot express."""
-    warnings = _warnings(config)
-    routes = [route for route in ordered_routes(config) if _expressible(route)]
+    warnings = nginx_warnings(config)
+    routes = [route for route in ordered_routes(config) if expressible(route)]
     ids = {route.name: f"r{position}" for position, route in enumerate(routes, 1)}
     ids[config.default.name] = "default"
     http = [
@@ -65,6 +74,7 @@ def export_nginx(config: ProxyConfig) -> Export:
         *_header_maps(),
         *_route_map(routes, ids),
         *_splits([*routes, config.default], ids),
+        *nginx_rate_zones([*routes, config.default], ids),
         *_server(config, [*routes, config.default], ids),
     ]
     body = ["worker_processes auto;", "", "events {", "    worker_connections 1024;", "}", "",
@@ -87,7 +97,7 @@ def _server_line(upstream: Upstream, backup: bool = False) -> str:
     breaker = upstream.breaker
     flags = " backup" if backup else ""
     return (f"server {upstream.authority}{flags} max_fails={breaker.failures} "
-            f"fail_timeout={seconds(breaker.open_seconds)};")
+            f"fail_timeout={whole_seconds(breaker.open_seconds)};")  # takes no ms
 
 
 def _groups(config: ProxyConfig) -> list[tuple[str, str | None]]:
@@ -108,7 +118,7 @@ def _upstream_blocks(config: ProxyConfig) -> list[str]:
             servers.append(_server_line(config.upstream(fallback), backup=True))
         if upstream.max_idle:
             servers += [f"keepalive {upstream.max_idle};",
-                        f"keepalive_timeout {seconds(upstream.idle_timeout)};"]
+                        f"keepalive_timeout {time_units(upstream.idle_timeout)};"]
         lines += [f"upstream {group_name(target, fallback)} {{", *_indent(servers), "}", ""]
     return lines
 
@@ -157,30 +167,15 @@ def _route_regex(route: Route, headers: list[str]) -> str:
 
 def _route_map(routes: list[Route], ids: dict[str, str]) -> list[str]:
     headers = _match_headers(routes)
-    key = "\\n".join(["$request_method", "$host", *(_variable(name) for name in headers), "$uri"])
+    key = "\\n".join(["$request_method", "$host", *(header_variable(name) for name in headers), "$uri"])
     lines = [f'map "{key}" $dm_route {{']
     for route in routes:
         lines.append(f'    "{_route_regex(route, headers)}" {ids[route.name]};  # {route.name}')
     return [*lines, "    default default;", "}", ""]
 
 
-def _variable(header: str) -> str:
-    return "$http_" + header.replace("-", "_")
-
-
-def _sticky_variable(route: Route) -> str | None:
-    """The nginx variable holding the sticky key, or None when nginx cannot name it."""
-    sticky = route.sticky
-    if sticky is None:
-        return None
-    if sticky.cookie is not None:
-        return f"$cookie_{sticky.cookie}" if _COOKIE_NAME.match(sticky.cookie) else None
-    header = sticky.header or ""
-    return _variable(header) if _HEADER_NAME.match(header) else None
-
-
 def _percentages(route: Route) -> list[tuple[str, str]]:
-    weights = [(name, weight) for name, weight in route.weights if weight > 0]
+    weights = split_order(route)
     total = sum(weight for _, weight in weights)
     shares = [(name, f"{weight * 100 / total:.2f}%") for name, weight in weights[:-1]]
     return [*((n, s) for n, s in shares if s != "0.00%"), (weights[-1][0], "*")]
@@ -192,7 +187,7 @@ def _splits(routes: list[Route], ids: dict[str, str]) -> list[str]:
         rid = ids[route.name]
         if len([w for w in route.weights if w[1] > 0]) > 1:
             key = "$request_id"
-            source = _sticky_variable(route)
+            source = sticky_variable(route)
             if source is not None:
                 lines += [f"map {source} $dm_{rid}_key {{", '    "" $request_id;',
                           f"    default {source};", "}"]
@@ -219,9 +214,9 @@ def _http_settings(config: ProxyConfig) -> list[str]:
         f"log_format demonolith_json escape=json {_LOG_FORMAT};",
         access,
         f"client_max_body_size {limits.max_body_bytes};",
-        f"client_header_timeout {seconds(limits.header_timeout)};",
-        f"client_body_timeout {seconds(limits.body_timeout)};",
-        f"keepalive_timeout {seconds(limits.keepalive_timeout)};",
+        f"client_header_timeout {time_units(limits.header_timeout)};",
+        f"client_body_timeout {time_units(limits.body_timeout)};",
+        f"keepalive_timeout {time_units(limits.keepalive_timeout)};",
         f"large_client_header_buffers {buffers} {limits.max_request_line};",
         "proxy_http_version 1.1;",
         "proxy_buffering off;",
@@ -233,6 +228,7 @@ def _http_settings(config: ProxyConfig) -> list[str]:
 def _server(config: ProxyConfig, routes: list[Route], ids: dict[str, str]) -> list[str]:
     host, port = listen_address(config)
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    listen += " ssl" if config.tls_cert else ""
     locations = [
         "location / {",
         f"    rewrite ^ {_INTERNAL}/$dm_route last;",
@@ -241,6 +237,7 @@ def _server(config: ProxyConfig, routes: list[Route], ids: dict[str, str]) -> li
     for route in routes:
         locations += _route_locations(config, route, ids[route.name])
     return ["server {", f"    listen {listen};", "    server_name _;",
+            *_indent(nginx_tls_lines(config)),
             "    set $dm_log_route -;", "    set $dm_log_upstream -;", "",
             *_indent(locations), "}"]
 
@@ -271,6 +268,7 @@ def _proxy_headers(config: ProxyConfig, route: Route, target: str) -> list[str]:
         "proxy_set_header X-Forwarded-Proto $scheme;",
         "proxy_set_header X-Forwarded-Host $http_host;",
         "proxy_set_header Via $dm_via;",
+        f'proxy_set_header {IDENTITY_HEADER} "";',
     ]
 
 
@@ -284,9 +282,10 @@ def _proxy_location(config: ProxyConfig, route: Route, rid: str, target: str, pa
         f"proxy_pass http://{group_name(target, fallback)}$request_uri;",
         *_proxy_headers(config, route, target),
         "add_header X-Request-ID $dm_request_id always;",
-        f"proxy_connect_timeout {seconds(upstream.connect_timeout)};",
-        f"proxy_read_timeout {seconds(upstream.read_timeout)};",
-        f"proxy_send_timeout {seconds(upstream.read_timeout)};",
+        f"proxy_connect_timeout {time_units(upstream.connect_timeout)};",
+        f"proxy_read_timeout {time_units(upstream.read_timeout)};",
+        f"proxy_send_timeout {time_units(upstream.read_timeout)};",
+        *nginx_rate_lines(route, rid),
     ]
     if fallback is not None:
         statuses = " ".join(f"http_{code}" for code in sorted(route.fallback_on & NEXT_UPSTREAM_STATUSES))
@@ -311,84 +310,11 @@ def _mirror_location(config: ProxyConfig, route: Route, rid: str) -> list[str]:
         f"proxy_pass http://{group_name(mirror.upstream, None)}$request_uri;",
         *_proxy_headers(config, route, mirror.upstream),
         "proxy_set_header X-Demonolith-Shadow 1;",
-        f"proxy_connect_timeout {seconds(config.upstream(mirror.upstream).connect_timeout)};",
-        f"proxy_read_timeout {seconds(config.upstream(mirror.upstream).read_timeout)};",
+        f"proxy_connect_timeout {time_units(config.upstream(mirror.upstream).connect_timeout)};",
+        f"proxy_read_timeout {time_units(config.upstream(mirror.upstream).read_timeout)};",
     ]
     return [f"location = {_INTERNAL}-mirror/{rid} {{", *_indent(body), "}"]
 
 
 def _indent(lines: Iterable[str]) -> list[str]:
     return [("    " + line) if line else "" for line in lines]
-
-
-# -- what nginx cannot express ------------------------------------------------------------------
-
-
-def _expressible(route: Route) -> bool:
-    return all(_HEADER_NAME.match(name) for name, _ in route.headers)
-
-
-def _route_warnings(route: Route) -> list[ExportWarning]:
-    found = []
-    who = subject(route)
-    if not _expressible(route):
-        found.append(ExportWarning("header-name", who, "route NOT exported: nginx matches only header"
-                                   " names of letters, digits and '-'"))
-    if route.sticky is not None and len(route.weights) > 1 and _sticky_variable(route) is None:
-        found.append(ExportWarning("sticky", who, "nginx cannot read the sticky cookie or header"
-                                   " (names of letters, digits, '_' / '-' only): the split is random"))
-    if route.sticky is not None and len(route.weights) > 1 and _sticky_variable(route) is not None:
-        found.append(ExportWarning("sticky-assignment", who, "sticky users stay on one side, but"
-                                   " nginx's hash puts a given user on a side other than our proxy's"))
-    if any(value in ("*", "") for _, value in route.headers):
-        found.append(ExportWarning("header-presence", who, "nginx cannot tell an empty header from a"
-                                   " missing one"))
-    unsupported = sorted(route.fallback_on - NEXT_UPSTREAM_STATUSES)
-    if route.fallback and unsupported:
-        found.append(ExportWarning("fallback-status", who, "nginx falls back only on 403, 404, 429,"
-                                   f" 500, 502, 503, 504; not on {', '.join(map(str, unsupported))}"))
-    if len(route.weights) > 1:
-        positive = [w for _, w in route.weights if w > 0]
-        total = sum(positive)
-        if any(round(w * 100 / total, 2) != w * 100 / total for w in positive):
-            found.append(ExportWarning("weights-rounded", who, "split_clients shares are rounded to"
-                                       " 0.01%"))
-    if route.mirror is not None:
-        found.append(ExportWarning("mirror-wait", who, "nginx holds the client connection's next"
-                                   " request until the shadow answered (no bounded drop queue)"))
-    return found
-
-
-def _upstream_warnings(config: ProxyConfig) -> list[ExportWarning]:
-    found = []
-    for upstream in used_upstreams(config):
-        who = f"upstream {upstream.name}"
-        if upstream.retries:
-            found.append(ExportWarning("retries", who, f"{upstream.retries} retry(ies) of the same"
-                                       " upstream not expressed: nginx only moves on to the fallback"))
-        probes = upstream.breaker.half_open_requests
-        found.append(ExportWarning("breaker", who, "circuit breaker approximated by max_fails /"
-                                   f" fail_timeout (no half-open probe of {probes} request(s);"
-                                   " ignored when the group has one live server)"))
-        if upstream.health is not None:
-            found.append(ExportWarning("health-check", who, "open-source nginx has no active health"
-                                       f" checks (GET {upstream.health.path}); only passive max_fails"))
-    return found
-
-
-def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
-    found = shared_warnings(config, "nginx") + _upstream_warnings(config)
-    for route in (*config.routes, config.default):
-        found += _route_warnings(route)
-        fallback = route.fallback
-        if fallback and any(
-            (config.upstream(fallback).connect_timeout, config.upstream(fallback).read_timeout)
-            != (config.upstream(name).connect_timeout, config.upstream(name).read_timeout)
-            for name, _ in route.weights if name != fallback
-        ):
-            found.append(ExportWarning("fallback-timeouts", subject(route), f"the fallback {fallback}"
-                                       " is tried with the primary upstream's timeouts"))
-    found.append(ExportWarning("limits", "limits", f"max_headers={config.limits.max_headers} is not"
-                               " expressible; header size limits are approximated by"
-                               " large_client_header_buffers"))
-    return unique_sorted(found)

@@ -109,8 +109,41 @@ def test_cli_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> N
     assert {"name", "modules", "models", "tables", "routes"} <= set(document["services"][0])
 
 
-def test_tooling_without_models_or_routes_is_folded_with_the_reason_recorded(analysis: Analysis) -> None:
+def test_tooling_without_models_or_routes_is_not_a_service(analysis: Analysis) -> None:
+    # seed_demo.reset empties sqlite_sequence: a database-internal table, owned by no service, so
+    # it no longer makes the seeding command an island of its own; it joins the data it seeds.
     assert "devtools" not in {s.name for s in analysis.services}
     assert all(s.models for s in analysis.services)
-    assert "folded devtools.management.commands.seed_demo.reset" in analysis.count_reason
-    assert "no models and no routes" in analysis.count_reason
+    placed = {u for s in analysis.services for u in s.units}
+    assert "devtools.management.commands.seed_demo.reset" in placed
+
+
+def test_database_internal_tables_are_owned_by_no_service(analysis: Analysis) -> None:
+    tables = {t.table for t in analysis.tables} | {t for s in analysis.services for t in s.tables}
+    assert not {t for t in tables if t.startswith(("sqlite_", "pg_")) or t == "django_migrations"}
+    assert not [v for v in analysis.violations if "sqlite_" in v.subject]
+
+
+def test_routes_that_need_a_logged_in_user_say_so(analysis: Analysis) -> None:
+    needs = {r.pattern: r.login_required for r in analysis.routes}
+    assert needs["/orders/history/"] and needs["/orders/checkout/"]  # @login_required
+    assert needs["/api/customers/me/"]  # @api_login_required: its wrapper answers 401
+    assert needs["/api/shipping/orders/<int:order_id>/"]  # checks is_authenticated, answers 401
+    assert not needs["/api/catalog/products/"] and not needs["/api/customers/login/"]
+    assert not needs["/api/reviews/products/<slug:slug>/"]  # only its POST branch checks
+
+
+def test_f_string_sql_of_top_customers_is_a_join_violation(analysis: Analysis) -> None:
+    (top,) = [v for v in analysis.violations
+              if v.kind == "cross-service-join" and "top_customers" in v.subject]
+    assert top.path == "reporting/queries.py" and top.line == 158  # rows = _rows(sql, [limit])
+    assert "customers_customer" in top.subject and "orders_order" in top.subject
+
+
+def test_sql_file_violations_point_at_the_code_that_loads_the_file(analysis: Analysis) -> None:
+    assert not [v for v in analysis.violations if v.path.endswith(".sql")]
+    by_file = {v.line: v for v in analysis.violations
+               if v.path == "reporting/queries.py" and ".sql" in v.subject}
+    assert "reporting/sql/sales_by_category.sql" in by_file[93].subject
+    assert "reporting/sql/daily_sales.sql" in by_file[195].subject
+    assert "reporting/sql/daily_sales.sql" in by_file[195].remedy

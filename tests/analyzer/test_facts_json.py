@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from analyzer.model.facts import FACTS_SCHEMA_VERSION
+
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "tiny_project"
 SCRIPT = (
     "import sys; from pathlib import Path; "
@@ -29,7 +31,7 @@ def test_identical_bytes_under_different_hash_seeds() -> None:
     first, second = _run("1"), _run("4242")
     assert first == second
     document = json.loads(first)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == FACTS_SCHEMA_VERSION
     assert {"models", "routes", "sql", "warnings", "modules", "settings", "apps"} <= set(document)
     model = document["models"][0]
     assert {"name", "module", "app_label", "db_table", "abstract", "fields", "path", "line"} <= set(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import pipeline
+from analyzer import cache, pipeline
 from analyzer.cache import FactsCache
 from analyzer.facts_json import facts_from_json, facts_to_json
 from analyzer.pipeline import FactsOptions, extract_project_facts
@@ -55,8 +55,8 @@ def test_no_cache_and_cache_dir(tree: Path, tmp_path: Path) -> None:
     assert not (tree / ".demonolith-cache").exists()
     elsewhere = tmp_path / "cache"
     facts = extract_project_facts(tree, FactsOptions(cache_dir=elsewhere))
-    assert sorted(p.name.split("-")[0] for p in elsewhere.iterdir()) == ["files", "project"]
-    assert len(list(next(elsewhere.glob("files-*")).iterdir())) == facts.files
+    assert sorted(p.name.split("-")[0] for p in elsewhere.iterdir()) == ["facts", "project"]
+    assert len(FactsCache(elsewhere, pipeline.cache_version()).load_files()) == facts.files
 
 
 def test_a_new_tool_version_ignores_the_old_cache(tree: Path, tmp_path: Path) -> None:
@@ -77,3 +77,32 @@ def test_parallel_and_serial_runs_agree_and_json_round_trips(tree: Path) -> None
         pipeline._SERIAL_BELOW = pipeline_serial_below
     assert facts_to_json(parallel) == facts_to_json(serial)
     assert facts_from_json(facts_to_json(serial)) == serial
+
+
+def test_unchanged_stamps_skip_reading_and_a_damaged_pack_is_rebuilt(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were just written: trust them at once
+    hashed: list[int] = []
+    original = cache.content_digest
+
+    def counting(data: bytes) -> str:
+        hashed.append(len(data))
+        return original(data)
+
+    monkeypatch.setattr(pipeline, "content_digest", counting)
+    first = extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1))
+    assert len(hashed) == first.files
+    hashed.clear()
+    assert extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1)) == first
+    assert hashed == []  # every stamp unchanged: nothing read
+    views = tree / "orders" / "views.py"
+    views.write_text(views.read_text() + "\n# changed\n")
+    extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1))
+    assert len(hashed) == 1
+    pack = next(cache_dir.glob("facts-*"))
+    pack.write_bytes(pack.read_bytes()[:-200])  # the last entry is torn
+    parsed = _count_parses(monkeypatch)
+    again = extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1))
+    assert len(parsed) == 1 and again.files == first.files

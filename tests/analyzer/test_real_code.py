@@ -72,3 +72,19 @@ def test_real_projects_are_read_without_crash_in_plausible_numbers(
     relations = [f for m in facts.models for f in m.fields if f.relation]
     resolved = [f for f in relations if f.target_label in labels or f.target_label == "auth.User"]
     assert len(resolved) >= 0.7 * len(relations)
+
+
+def test_oscar_non_model_classes_are_not_models() -> None:
+    """Admins, querysets and managers whose bases come from packages that also hold models
+    (treebeard.admin.TreeAdmin, MP_NodeQuerySet, auth's BaseUserManager) are not models."""
+    root = unpacked("django-oscar", "oscar") / "oscar"
+    facts = extract_project_facts(root, FactsOptions(cache_dir=CACHE / "facts-django-oscar"))
+    names = {m.name for m in facts.models}
+    assert not names & {"CategoryAdmin", "CategoryQuerySet", "CategoryManager", "UserManager"}
+    assert not [m.label for m in facts.models
+                if m.name.endswith(("Admin", "QuerySet", "Manager", "Form"))]
+    labels = {m.label for m in facts.models}
+    assert {"catalogue.Category", "catalogue.AbstractCategory", "customer.AbstractUser",
+            "catalogue.Product", "offer.BaseOfferMixin"} <= labels
+    grep_models, _ = grep_counts(root)
+    assert 0.6 * grep_models <= len(facts.models) <= 1.4 * grep_models

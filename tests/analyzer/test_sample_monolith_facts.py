@@ -62,10 +62,11 @@ ROUTES = {
     "/healthz/": "common.views.health",
     "/internal/whoami/": "customers.views.whoami",
 }
-SQL_SITES = {  # (path, origin) -> tables read and written, across the sites of that file
+SQL_SITES = {  # (path or .sql file, origin) -> tables read and written, across the sites of that file
     ("reporting/queries.py", "execute"): {
         "orders_order", "payments_payment", "payments_refund", "catalog_product",
-        "inventory_warehouse", "orders_orderline", "stock_levels", "reporting_product_sales"},
+        "inventory_warehouse", "orders_orderline", "stock_levels", "reporting_product_sales",
+        "auth_user", "customers_customer", "reviews_review"},  # the last three: an f-string
     ("reporting/queries.py", "raw"): {"orders_order", "shipping_shipment"},
     ("reporting/migrations/0002_product_sales_view.py", "RunSQL"): {
         "catalog_category", "catalog_product", "orders_order", "orders_orderline",
@@ -118,7 +119,7 @@ def test_routes_and_their_views(facts: ProjectFacts) -> None:
 
 def test_raw_sql_sites_and_their_tables(facts: ProjectFacts) -> None:
     for (path, origin), tables in SQL_SITES.items():
-        sites = [s for s in facts.sql if s.path == path and s.origin == origin]
+        sites = [s for s in facts.sql if (s.sql_file or s.path) == path and s.origin == origin]
         assert sites, (path, origin)
         assert all(s.parsed for s in sites)
         touched = {t for s in sites for t in (*s.tables_read, *s.tables_written)}
@@ -127,6 +128,20 @@ def test_raw_sql_sites_and_their_tables(facts: ProjectFacts) -> None:
     joined = {pair for s in reporting for pair in s.joins}
     assert ("orders_order", "shipping_shipment") in joined
     assert ("orders_order", "payments_payment") in joined
+    assert ("customers_customer", "orders_order") in joined  # top_customers' f-string
+
+
+def test_sql_files_are_linked_to_the_code_that_loads_them(facts: ProjectFacts) -> None:
+    loaded = {(s.sql_file, s.path, s.line, s.scope) for s in facts.sql if s.sql_file}
+    assert loaded == {
+        ("reporting/sql/sales_by_category.sql", "reporting/queries.py", 93,
+         "reporting.queries.sales_by_category"),
+        ("reporting/sql/daily_sales.sql", "reporting/queries.py", 195,
+         "reporting.queries.rebuild_daily_snapshots"),
+    }
+    assert not [s for s in facts.sql if s.path.endswith(".sql")]  # every .sql file is loaded
+    own = {m.path: m.sql for m in facts.modules if m.path.endswith(".sql")}
+    assert own["reporting/sql/daily_sales.sql"][0].line == 1  # the file's own facts are kept
 
 
 def test_atomic_blocks_and_the_models_they_write(facts: ProjectFacts) -> None:

@@ -51,3 +51,25 @@ def test_tables(sql: str, read: tuple[str, ...], written: tuple[str, ...],
 def test_unparseable_sql_gives_an_error_not_an_exception() -> None:
     tables = tables_in_sql("SELECT * FROM (", "sqlite")
     assert tables.error is not None and tables.tables_read == ()
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("SELECT name FROM sqlite_master WHERE type = 'table'", "sqlite"),
+        ("DELETE FROM sqlite_sequence WHERE name IN (?)", "sqlite"),
+        ("SELECT relname FROM pg_catalog.pg_class", "postgres"),
+        ("SELECT table_name FROM information_schema.tables", "postgres"),
+        ("SELECT app, name FROM django_migrations", None),
+    ],
+)
+def test_database_internal_tables_are_not_reported(sql: str, dialect: str | None) -> None:
+    assert tables_in_sql(sql, dialect) == tables_in_sql("SELECT 1", dialect)
+
+
+def test_internal_tables_are_dropped_from_joins_but_project_tables_stay() -> None:
+    found = tables_in_sql(
+        "SELECT * FROM orders_order o JOIN information_schema.columns c ON c.table_name = 'x' "
+        "JOIN customers_customer cu ON cu.id = o.customer_id", "postgres")
+    assert found.tables_read == ("customers_customer", "orders_order")
+    assert found.joins == (("customers_customer", "orders_order"),)

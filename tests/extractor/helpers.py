@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer.model.analysis import Analysis, analysis_to_json
@@ -44,3 +50,67 @@ def extract_cli(analysis: Path, service: str, out: Path, *extra: str) -> subproc
     return subprocess.run([*DEMONOLITH, "extract", service, "--analysis", str(analysis), "--out", str(out),
                            *extra], capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def free_port() -> int:
+    """A port that was free on 127.0.0.1 a moment ago (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http(method: str, url: str, deadline: float, body: bytes | None = None) -> tuple[int, bytes]:
+    """(status, body) of one request, retrying connection errors until ``deadline`` (monotonic)."""
+    request = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": "application/json"} if body else {})
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status), response.read()
+        except urllib.error.HTTPError as exc:
+            return int(exc.code), exc.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def served(root: Path, timeout: float = 30, env: dict[str, str] | None = None,
+           log: Path | None = None) -> Iterator[str]:
+    """Run ``manage.py runserver --noreload`` of a Django project on a free 127.0.0.1 port.
+
+    Yields the base URL once the health endpoint answers; the server is stopped on exit. ``env``
+    is added to the environment; the log goes to ``log`` (default: next to ``root``).
+    """
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    environment.update(env or {})
+    with (log or root.parent / f"{root.name}-server.log").open("wb") as out:
+        server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
+                                   f"127.0.0.1:{port}"], cwd=root, env=environment, stdout=out, stderr=out)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            http("GET", base + "/healthz/", time.monotonic() + timeout)
+            yield base
+        finally:
+            stop(server)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a process this test started, then kill it if it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def run_project(args: list[str], root: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """Run ``python manage.py ARGS`` in a generated project, without this repository on the path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+    assert proc.returncode == 0, f"manage.py {' '.join(args)} failed in {root}:\n{proc.stdout}\n{proc.stderr}"
+    return proc

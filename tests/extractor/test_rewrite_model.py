@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from extractor.rewrite_model import ForeignRelation, rewrite_model
+from extractor.rewrite_model import ForeignRelation, is_unmanaged, rewrite_model
 
 BEFORE = '''class Order(TimeStampedModel):
     """An order."""
@@ -19,7 +19,7 @@ AFTER = '''class Order(TimeStampedModel):
     """An order."""
 
     # who ordered
-    # ID of a customers.Customer (service 'customers'); was a FK, read it via that service's API.
+    # ID of a customers.Customer (service 'customers'); was a ForeignKey, read it via that service's API.
     customer_id = models.BigIntegerField(null=True, db_index=True)
     # tags: many-to-many to catalog.Tag (service 'catalog') removed; keep the links there.
     total = models.DecimalField(max_digits=8, decimal_places=2)  # EUR
@@ -52,3 +52,39 @@ def test_existing_meta_gets_db_table_and_renamed_strings() -> None:
     assert 'ordering = ("-customer_id", "id")' in out
     assert 'db_table = "orders_order"' in out and "legacy" not in out
     assert out.count("class Meta") == 1
+
+
+def test_relation_inherited_from_an_abstract_base_is_removed_and_replaced() -> None:
+    base = cst.parse_statement(
+        'class AbstractSource(models.Model):\n'
+        '    order = models.ForeignKey("order.Order", null=True, verbose_name=_("Order"),\n'
+        '                              on_delete=models.CASCADE)\n')
+    assert isinstance(base, cst.ClassDef)
+    declared = base.body.body[0].body[0]  # type: ignore[union-attr]
+    assert isinstance(declared, cst.Assign)
+    node = cst.parse_statement("class Source(AbstractSource):\n    pass\n")
+    assert isinstance(node, cst.ClassDef)
+    relation = ForeignRelation("order", "fk", "order.Order", "order")
+    out = cst.Module([rewrite_model(node, "payment_source", [relation], "models", "AbstractSource",
+                                    {"order": declared})]).code
+    assert "    order = None\n" in out
+    # _("Order") names something this module may not import: only literal keywords are kept
+    assert "    order_id = models.BigIntegerField(null=True, db_index=True)\n" in out
+    assert "class Meta(AbstractSource.Meta):" in out and "pass" not in out
+
+
+def test_unmanaged_model_becomes_a_replica_table_and_a_primary_key_relation_stays_the_key() -> None:
+    node = cst.parse_statement(
+        "class ProductSales(models.Model):\n"
+        '    product = models.OneToOneField("catalog.Product", primary_key=True,\n'
+        '                                   on_delete=models.DO_NOTHING)\n'
+        "    units = models.IntegerField()\n\n"
+        "    class Meta:\n        managed = False\n        db_table = \"reporting_product_sales\"\n")
+    assert isinstance(node, cst.ClassDef) and is_unmanaged(node)
+    relation = ForeignRelation("product", "o2o", "catalog.Product", "catalog")
+    rewritten = rewrite_model(node, "reporting_product_sales", [relation])
+    out = cst.Module([rewritten]).code
+    assert "product_id = models.BigIntegerField(primary_key=True)" in out
+    assert "unique=True" not in out
+    assert "managed" not in out.replace("Unmanaged", "") and "read replica" in out
+    assert not is_unmanaged(rewritten)

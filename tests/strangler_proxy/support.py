@@ -17,10 +17,13 @@ from typing import Any, ParamSpec, TypeVar
 from aiohttp import web
 
 from strangler_proxy.accesslog import AccessLog
+from strangler_proxy.config import ProxyConfig
 from strangler_proxy.proxy import Proxy
 from strangler_proxy.routes_file import parse_routes
 
 P = ParamSpec("P")
+ADMIN_TOKEN = "test-admin-token-0123456789"
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 T = TypeVar("T")
 
 
@@ -76,7 +79,7 @@ class App:
         site = web.TCPSite(self.runner, "127.0.0.1", port)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets
+        assert isinstance(server, asyncio.Server) and server.sockets
         self.port = server.sockets[0].getsockname()[1]
         return self
 
@@ -102,9 +105,11 @@ def routes_toml(upstreams: dict[str, int | str], body: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def running_proxy(toml: str, access_log: str = "off") -> AsyncIterator[Proxy]:
-    """The real proxy on free ports (listener and admin) for the block."""
-    proxy = Proxy(parse_routes(toml, "test.toml"), AccessLog(access_log))
+async def running_proxy(toml: str | ProxyConfig, access_log: str = "off") -> AsyncIterator[Proxy]:
+    """The real proxy on free ports (listener and admin) for the block (a routes file's text, or
+    a config already parsed)."""
+    config = parse_routes(toml, "test.toml") if isinstance(toml, str) else toml
+    proxy = Proxy(config, AccessLog(access_log), admin_tokens=(("test", ADMIN_TOKEN),))
     await proxy.start("127.0.0.1:0", "127.0.0.1:0")
     try:
         yield proxy

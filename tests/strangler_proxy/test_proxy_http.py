@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.strangler_proxy.support import (
+    AUTH,
     App,
     RawUpstream,
     ok,
@@ -289,7 +290,8 @@ async def test_access_log_and_metrics(tmp_path: Path) -> None:
         async with session.get(f"http://127.0.0.1:{proxy.admin_port}/metrics") as response:
             text = await response.text()
             assert response.headers["Content-Type"].startswith("text/plain")
-        async with session.get(f"http://127.0.0.1:{proxy.admin_port}/status") as response:
+        async with session.get(f"http://127.0.0.1:{proxy.admin_port}/status",
+                               headers=AUTH) as response:
             status = await response.json()
     proxy.access_log.flush()
     entries = [json.loads(line) for line in log.read_text().splitlines()]

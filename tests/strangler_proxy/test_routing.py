@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 
@@ -106,3 +107,43 @@ def test_cookie_value_and_sample() -> None:
     assert cookie_value("a=1", "sid") is None
     assert sample(100.0)
     assert not sample(0.0, lambda: 0.5)
+
+
+def test_a_sticky_user_sees_one_side_for_every_route_with_the_same_split() -> None:
+    catalog = Route(name="catalog", index=0, weights=(("catalog", 50), ("monolith", 50)),
+                    sticky=Sticky(cookie="sid"))
+    cart = Route(name="cart", index=1, weights=(("monolith", 50), ("catalog", 50)),  # other order
+                 sticky=Sticky(header="x-user"))
+    users = [f"user{i}" for i in range(500)]
+    sides = [choose_upstream(catalog, user) for user in users]
+    assert sides == [choose_upstream(cart, user) for user in users]
+    assert 200 < sides.count("catalog") < 300  # still a split, not everyone on one side
+    sticky = Sticky(cookie="s")
+    tenth = Route(name="t", index=2, weights=(("catalog", 1), ("monolith", 9)), sticky=sticky)
+    percent = Route(name="p", index=3, weights=(("catalog", 10), ("monolith", 90)), sticky=sticky)
+    assert [choose_upstream(tenth, u) for u in users] == [choose_upstream(percent, u) for u in users]
+
+
+def test_a_growing_sticky_share_only_gains_users() -> None:
+    def on_service(share: int) -> set[str]:
+        route = Route(name="r", index=0, weights=(("catalog", share), ("monolith", 100 - share)),
+                      sticky=Sticky(cookie="sid"))
+        return {f"u{i}" for i in range(1000) if choose_upstream(route, f"u{i}") == "catalog"}
+
+    shares = [on_service(share) for share in (10, 25, 50, 100)]
+    assert all(before < after for before, after in itertools.pairwise(shares))
+    assert 60 < len(shares[0]) < 140
+
+
+def test_data_path_match_is_cached_per_table_and_never_with_header_conditions() -> None:
+    t = table(route("catalog", 0, path=PathMatch("prefix", "/api/catalog/"), methods=frozenset({"GET"})))
+    for _ in range(2):  # the second answer comes from the cache and is the same
+        assert t.match_request("GET", "h", b"/api/catalog/1", {}).name == "catalog"
+        assert t.match_request("POST", "h", b"/api/catalog/1", {}).name == "default"
+    assert t._cache is not None and len(t._cache) == 2
+    swapped = table(route("catalog", 0, path=PathMatch("prefix", "/api/"), methods=frozenset({"POST"})))
+    assert swapped.match_request("GET", "h", b"/api/catalog/1", {}).name == "default"  # new table
+    headed = table(route("beta", 0, path=PathMatch("prefix", "/"), headers=(("x-beta", "1"),)))
+    assert headed._cache is None
+    assert headed.match_request("GET", "h", b"/x", {"x-beta": "1"}).name == "beta"
+    assert headed.match_request("GET", "h", b"/x", {}).name == "default"

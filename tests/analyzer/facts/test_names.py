@@ -91,3 +91,40 @@ def test_repeated_uses_are_counted_once_per_scope() -> None:
     facts = facts_of("from x import f\n\ndef g():\n    f()\n    f()\n")
     (ref,) = [r for r in facts.references if r.target == "x.f"]
     assert (ref.count, ref.line) == (2, 4)
+
+
+def test_local_names_and_parameters_shadow_imported_names() -> None:
+    facts = facts_of(
+        """
+        from shop import models, forms
+        from shop.utils import error
+
+        COUNTER = 0
+
+        def view(request, forms):
+            forms.clean()
+            for error in request.errors:
+                error.log()
+            models.Order()
+            models = request.models
+            models.Other()
+
+        def bump():
+            global COUNTER
+            COUNTER = COUNTER + 1
+            from shop import models
+            models.Third()
+
+        def untouched():
+            error()
+            forms.Form()
+        """
+    )
+    targets = {(r.scope.rpartition(".")[2], r.target) for r in facts.references if r.resolved}
+    assert ("view", "shop.forms.clean") not in targets  # a parameter
+    assert ("view", "shop.utils.error.log") not in targets  # a loop variable
+    assert ("view", "shop.models.Order") in targets  # before the local assignment
+    assert ("view", "shop.models.Other") not in targets  # after it
+    assert ("bump", "shop.views.COUNTER") in targets  # declared global
+    assert ("bump", "shop.models.Third") in targets  # an import binds, it does not hide
+    assert {("untouched", "shop.utils.error"), ("untouched", "shop.forms.Form")} <= targets

@@ -57,3 +57,29 @@ def test_patterns_built_in_functions_name_the_function_as_container() -> None:
     )
     (pattern,) = facts.url_patterns
     assert pattern.container == "shop.views.Admin.get_urls"
+
+
+def test_decorators_applied_in_the_urlconf_are_kept_as_wrappers() -> None:
+    facts = facts_of(
+        """
+        from django.contrib.admin.views.decorators import staff_member_required
+        from django.contrib.auth.decorators import login_required
+        from django.urls import path
+        from . import views
+
+        urlpatterns = [
+            path("a/", login_required(views.Report.as_view()), name="a"),
+            path("b/", staff_member_required(login_required(views.page))),
+            path("c/", views.open_page),
+        ]
+        """,
+        module="shop.urls",
+    )
+    found = {p.route: (p.view, p.view_kind, p.wrappers) for p in facts.url_patterns}
+    assert found == {
+        "a/": ("shop.views.Report", "class", ("django.contrib.auth.decorators.login_required",)),
+        "b/": ("shop.views.page", "function",
+               ("django.contrib.admin.views.decorators.staff_member_required",
+                "django.contrib.auth.decorators.login_required")),
+        "c/": ("shop.views.open_page", "function", ()),
+    }

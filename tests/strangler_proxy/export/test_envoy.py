@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from strangler_proxy.export.envoy import export_envoy
-from tests.strangler_proxy.export.configs import MINIMAL, config
+from tests.strangler_proxy.export.configs import FULL, MINIMAL, config
 
 _TYPED_CONFIG_MODULES = (
     "extensions.filters.network.http_connection_manager.v3",
@@ -113,6 +113,19 @@ def test_weights_stickiness_mirror_and_fallback() -> None:
     unsafe = routes_of(exported(), "*")[3]
     assert "request_mirror_policies" not in unsafe["route"]  # POST & co. are not mirrored
     assert unsafe["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
+
+
+def test_sticky_clusters_are_listed_in_the_proxys_order_whatever_the_file_order() -> None:
+    # Envoy walks weighted clusters in order with the hash: a fixed order keeps a user on one side
+    # for every route with the same weights, as our proxy does (strangler_proxy.routing.sticky_split)
+    reordered = FULL.replace("weights = { catalog = 10, monolith = 90 }",
+                             "weights = { monolith = 90, catalog = 10 }")
+    assert reordered != FULL
+    clusters = routes_of(exported(reordered), "*")[2]["route"]["weighted_clusters"]["clusters"]
+    assert [c["name"] for c in clusters] == ["catalog~fallback~monolith", "monolith"]
+    unsticky = reordered.replace('sticky = { cookie = "sessionid" }\n', "")
+    clusters = routes_of(exported(unsticky), "*")[2]["route"]["weighted_clusters"]["clusters"]
+    assert [c["name"] for c in clusters] == ["monolith", "catalog~fallback~monolith"]  # file order
 
 
 def test_fallback_cluster_has_the_fallback_at_priority_one_and_the_breaker() -> None:

@@ -14,7 +14,7 @@ from strangler_proxy import config as model
 from strangler_proxy.export import FORMATS, export_routes
 from strangler_proxy.export.yaml_text import to_yaml
 from strangler_proxy.routes_file import load_routes
-from tests.strangler_proxy.export.configs import FULL
+from tests.strangler_proxy.export.configs import FULL, config
 
 # Every field of the config model; each exporter expresses it or warns about it. A new field fails
 # this test until the exporters are taught about it (export it, or add a warning), so no feature
@@ -29,11 +29,16 @@ KNOWN_FIELDS = {
                "max_body_bytes"},
     "PathMatch": {"kind", "value"},
     "Route": {"name", "index", "path", "methods", "host", "headers", "weights", "sticky", "fallback",
-              "fallback_on", "host_header", "mirror"},
+              "fallback_on", "host_header", "mirror", "rate_limit", "faults", "identity"},
+    "RateLimit": {"rate", "burst", "per", "header", "max_keys"},
+    "Faults": {"delay", "delay_percent", "abort_status", "abort_percent"},
+    "IdentityConfig": {"upstream", "path", "session_cookie", "cache_ttl", "cache_size", "header_ttl",
+                       "secret_env", "secret_file"},
     "Limits": {"max_header_bytes", "max_headers", "max_request_line", "max_body_bytes",
                "header_timeout", "body_timeout", "keepalive_timeout", "replay_body_bytes"},
     "ProxyConfig": {"source", "upstreams", "routes", "default", "limits", "listen", "admin",
-                    "access_log", "hosts", "shadow_queue", "shadow_workers"},
+                    "access_log", "hosts", "shadow_queue", "shadow_workers", "tls_cert", "tls_key",
+                    "identity", "admin_tokens"},
 }
 
 
@@ -81,3 +86,13 @@ def test_cli_bad_routes_file_is_one_error_line(tmp_path: Path) -> None:
     result = demonolith("routes", "export", str(routes), "--format", "nginx")
     assert result.returncode == 8 and result.stdout == ""
     assert result.stderr.startswith("demonolith: error: ") and "nowhere" in result.stderr
+
+
+@pytest.mark.parametrize("target", sorted(FORMATS))
+def test_admin_tokens_are_warned_about_never_exported(target: str) -> None:
+    secret = "a-long-admin-token-0123456789"
+    text = FULL + f'\n[admin]\ntokens = {{ ops = "{secret}" }}\n'
+    result = export_routes(config(text), target)
+    assert [w.feature for w in result.warnings].count("admin-api") == 1
+    assert secret not in result.text
+    assert "admin-api" not in {w.feature for w in export_routes(config(FULL), target).warnings}

@@ -70,8 +70,12 @@ def test_hosts_rules_weights_and_mirror() -> None:
     assert names == ["exact-mirrored", "exact", "catalog-mirrored", "catalog", "default"]
     mirrored = any_host["spec"]["rules"][2]
     assert {m["method"] for m in mirrored["matches"]} == {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}
-    assert mirrored["filters"] == [{"type": "RequestMirror", "requestMirror": {
-        "backendRef": {"name": "shadow", "port": 18200}, "percent": 25}}]
+    assert mirrored["filters"] == [
+        {"type": "RequestHeaderModifier", "requestHeaderModifier": {"remove": ["X-Demonolith-Identity"]}},
+        {"type": "RequestMirror", "requestMirror": {
+            "backendRef": {"name": "shadow", "port": 18200}, "percent": 25}}]
+    strip = mirrored["filters"][0]
+    assert all(strip in rule["filters"] for doc in (wildcard, any_host) for rule in doc["spec"]["rules"])
     assert mirrored["backendRefs"] == [{"name": "catalog", "port": 18100, "weight": 10},
                                        {"name": "monolith", "port": 18000, "weight": 90}]
     assert "matches" not in any_host["spec"]["rules"][-1]

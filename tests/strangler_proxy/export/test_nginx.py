@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from strangler_proxy.export import export_routes
+from strangler_proxy.export.common import time_units
 from strangler_proxy.export.nginx import export_nginx
 from tests.strangler_proxy.export.configs import FULL, MINIMAL, config
 
@@ -118,3 +120,62 @@ def test_real_nginx_accepts_the_export(tmp_path: Path, text: str) -> None:
 def test_real_nginx_rejects_a_broken_export(tmp_path: Path) -> None:
     broken = export_nginx(config()).text.replace("split_clients", "split_clientz", 1)
     assert nginx_test(tmp_path, broken).returncode != 0
+
+
+SUB_SECOND = """
+[limits]
+header_timeout = 0.5
+body_timeout = 1.25
+keepalive_timeout = 0.0004
+
+[upstreams.monolith]
+url = "http://127.0.0.1:18000"
+connect_timeout = 0.25
+read_timeout = 100.5
+idle_timeout = 0.75
+breaker = { open_seconds = 2.5 }
+[upstreams.shadow]
+url = "http://127.0.0.1:18200"
+connect_timeout = 0.1
+read_timeout = 3
+
+[[routes]]
+name = "mirrored"
+path_prefix = "/api/"
+to = "monolith"
+mirror = "shadow"
+
+[default]
+to = "monolith"
+"""
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0, "0s"), (2, "2s"), (2.0, "2s"), (0.5, "500ms"), (0.25, "250ms"), (1.25, "1250ms"),
+    (0.0004, "1ms"), (0.0016, "2ms"), (100.5, "100s500ms"), (99.999, "99999ms"), (3600, "3600s"),
+])
+def test_durations_are_whole_units(value: float, text: str) -> None:
+    assert time_units(value) == text
+
+
+def test_sub_second_durations_are_written_in_milliseconds() -> None:
+    text = export_nginx(config(SUB_SECOND)).text
+    for line in ("client_header_timeout 500ms;", "client_body_timeout 1250ms;",
+                 "keepalive_timeout 1ms;", "proxy_connect_timeout 250ms;",
+                 "proxy_read_timeout 100s500ms;", "keepalive_timeout 750ms;",
+                 "fail_timeout=3s;", "proxy_connect_timeout 100ms;", "proxy_read_timeout 3s;"):
+        assert line in text, line
+    assert not re.search(r"\d\.\d+s\b", text)  # no fractional value anywhere
+    breaker = [w.message for w in export_nginx(config(SUB_SECOND)).warnings if w.feature == "breaker"]
+    assert any("rounded up to fail_timeout=3s" in message for message in breaker)
+
+
+@needs_nginx
+def test_real_nginx_accepts_sub_second_durations(tmp_path: Path) -> None:
+    text = export_nginx(config(SUB_SECOND)).text
+    result = nginx_test(tmp_path, text)
+    assert result.returncode == 0, result.stderr
+    # the spelling we used to write is what nginx refuses: this test would catch it coming back
+    old = nginx_test(tmp_path, text.replace("client_header_timeout 500ms;",
+                                            "client_header_timeout 0.5s;"))
+    assert old.returncode != 0 and "client_header_timeout\" directive invalid value" in old.stderr

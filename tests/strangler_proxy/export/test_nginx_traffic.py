@@ -76,6 +76,12 @@ weights = { catalog = 50, orders = 50 }
 sticky = { cookie = "sid" }
 
 [[routes]]
+name = "sticky-b"
+path_prefix = "/api/sticky-b/"
+weights = { orders = 50, catalog = 50 }
+sticky = { cookie = "sid" }
+
+[[routes]]
 name = "shadowed"
 path_prefix = "/api/shadowed/"
 to = "catalog"
@@ -228,6 +234,26 @@ async def test_nginx_export_keeps_sticky_users_on_one_side(tmp_path: Path) -> No
             assert len(seen) == 1, f"user u{user} moved between {seen}"
             sides[user] = seen.pop()
     assert set(sides.values()) == {"catalog", "orders"}
+
+
+async def sides_by_user(port: int, prefix: str) -> list[str]:
+    return [(await get(port, "GET", "localhost", f"{prefix}x", {"Cookie": f"sid=u{user}"}))["upstream"]
+            for user in range(20)]
+
+
+@run_async(timeout=50)
+async def test_a_sticky_user_sees_one_side_across_routes_in_the_proxy_and_in_nginx(
+    tmp_path: Path,
+) -> None:
+    # two routes with the same weights listed in another order: one side per user for both
+    async with upstreams() as (_, routes):
+        async with running_proxy(routes) as proxy:
+            ours = [await sides_by_user(proxy.listen_port, p) for p in ("/api/sticky/", "/api/sticky-b/")]
+        async with running_nginx(tmp_path, routes) as port:
+            theirs = [await sides_by_user(port, p) for p in ("/api/sticky/", "/api/sticky-b/")]
+    for first, second in (ours, theirs):
+        assert first == second
+        assert set(first) == {"catalog", "orders"}
 
 
 @run_async(timeout=50)

@@ -5,7 +5,7 @@ library. Every call has a timeout; only idempotent calls (GET) are retried, with
 connection errors, timeouts and 502/503/504; errors are raised as the exceptions below:
 
     ServiceError
-    ├── ServiceUnavailable     could not connect / timed out (after the retries)
+    ├── ServiceUnavailable     connection refused / timed out (after the retries)
     └── ServiceHTTPError       the service answered with an error status (``status``, ``message``)
         └── NotFound           404
 """
@@ -98,8 +98,17 @@ class OrdersClient:
                 if attempt + 1 < attempts:
                     time.sleep(self.backoff * 2**attempt)
                     continue
-                raise ServiceUnavailable(f"{method} {url}: {exc}") from exc
+                tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+                raise ServiceUnavailable(f"{method} {url}: {self._reason(exc)} ({tries})") from exc
         raise ServiceUnavailable(f"{method} {url}: no attempt made")
+
+    def _reason(self, exc: Exception) -> str:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            return f"timed out: no answer within {self.timeout} s"
+        if isinstance(reason, ConnectionRefusedError):
+            return "connection refused: is the service running?"
+        return f"cannot reach the service: {reason}"
 
     @staticmethod
     def _http_error(method: str, url: str, exc: urllib.error.HTTPError) -> ServiceHTTPError:

@@ -3,7 +3,7 @@ from django.db import models
 
 class Order(models.Model):
     # the product bought
-    # ID of a catalog.Product (service 'catalog'); was a FK, read it via that service's API.
+    # ID of a catalog.Product (service 'catalog'); was a ForeignKey, read it via that service's API.
     product_id = models.BigIntegerField(db_index=True)
     quantity = models.IntegerField(default=1)
 

@@ -1,6 +1,8 @@
 """The JSON API other parts of the monolith use, generated from the analysis' interface list.
 
-Models: ``GET /_api/models/<app>/<model>/?ids=1,2&page=&page_size=`` and ``.../<pk>/``.
+Models: ``GET /_api/models/<app>/<model>/?ids=1,2&page=&page_size=`` and ``.../<pk>/``; for the
+models other services write, also ``POST .../`` (create, 201) and ``PATCH .../<pk>/`` (update) with
+a JSON object of field values by attribute name (``customer_id``), validated with ``full_clean``.
 Functions: ``/_api/functions/<qualified name>/`` -- GET with query arguments (JSON-decoded when
 possible) for read-only functions, POST with a JSON object body otherwise; answer ``{"result": ...}``.
 Errors are always ``{"error": "..."}``. The OpenAPI document (``/openapi.json``) is built from the
@@ -16,8 +18,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Model
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Field, Model
+from django.db.models.fields import AutoFieldMixin
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -25,8 +29,9 @@ from django.views.decorators.csrf import csrf_exempt
 from service_project.openapi import build_document
 
 SERVICE = "orders"
-MODEL_ENDPOINTS: tuple[dict[str, str], ...] = (
-    {"label": "orders.Order", "path": "models/orders/order/"},
+MODEL_ENDPOINTS: tuple[dict[str, Any], ...] = (
+    {"label": "orders.Order", "path": "models/orders/order/",
+     "writers": []},
 )
 FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
 )
@@ -78,9 +83,50 @@ def openapi_document(request: HttpRequest) -> JsonResponse:
     return JsonResponse(build_document(MODEL_ENDPOINTS, FUNCTION_ENDPOINTS), json_dumps_params={"indent": 2})
 
 
-def _model_list(label: str) -> Any:
+def input_fields(model: type[Model]) -> dict[str, Field]:  # type: ignore[type-arg]
+    """The fields a client may set, by attribute name: every concrete field but an auto primary key."""
+    return {f.attname: f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)}
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise ValidationError(f"the body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValidationError("the body must be a JSON object of field values")
+    return data
+
+
+def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
+    """Set the fields in ``data`` on ``instance``, validate, save; 400 with the field errors."""
+    fields = input_fields(type(instance))
+    try:
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
+            raise ValidationError({name: ["unknown field"] for name in unknown})
+        for name, value in data.items():
+            setattr(instance, name, fields[name].to_python(value))
+        instance.full_clean()
+        with transaction.atomic():
+            instance.save()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
+    return JsonResponse(model_to_json(instance), status=status)
+
+
+def _model_list(endpoint: dict[str, Any]) -> Any:
+    @csrf_exempt
     def view(request: HttpRequest) -> JsonResponse:
-        model = apps.get_model(label)
+        model = apps.get_model(endpoint["label"])
+        if request.method == "POST" and endpoint["writers"]:
+            try:
+                return _save(model(), _json_object(request), 201)
+            except ValidationError as exc:
+                return _error(str(exc.messages[0]), 400)
+        if request.method != "GET":
+            return _error("use GET" + (" or POST" if endpoint["writers"] else ""), 405)
         queryset = model._default_manager.order_by("pk")
         ids = request.GET.get("ids")
         if ids:
@@ -102,12 +148,21 @@ def _model_list(label: str) -> Any:
     return view
 
 
-def _model_detail(label: str) -> Any:
+def _model_detail(endpoint: dict[str, Any]) -> Any:
+    @csrf_exempt
     def view(request: HttpRequest, pk: int) -> JsonResponse:
-        model = apps.get_model(label)
-        instance = model._default_manager.filter(pk=pk).first()
+        label = endpoint["label"]
+        allowed = ("GET", "PATCH") if endpoint["writers"] else ("GET",)
+        if request.method not in allowed:
+            return _error("use " + " or ".join(allowed), 405)
+        instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
         if instance is None:
             return _error(f"{label} {pk} not found", 404)
+        if request.method == "PATCH":
+            try:
+                return _save(instance, _json_object(request), 200)
+            except ValidationError as exc:
+                return _error(str(exc.messages[0]), 400)
         return JsonResponse(model_to_json(instance))
 
     return view
@@ -157,7 +212,7 @@ def _call(endpoint: dict[str, Any]) -> Any:
 
 
 urlpatterns = [
-    *(path(e["path"], _model_list(e["label"])) for e in MODEL_ENDPOINTS),
-    *(path(e["path"] + "<int:pk>/", _model_detail(e["label"])) for e in MODEL_ENDPOINTS),
+    *(path(e["path"], _model_list(e)) for e in MODEL_ENDPOINTS),
+    *(path(e["path"] + "<int:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),
     *(path(e["path"], _call(e)) for e in FUNCTION_ENDPOINTS),
 ]

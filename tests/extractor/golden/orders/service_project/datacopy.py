@@ -142,6 +142,9 @@ class State:
 
     def save(self, table: str, last: Any) -> None:
         self.data[table] = last if isinstance(last, int | str) else str(last)
+        self.write()
+
+    def write(self) -> None:
         self.path.write_text(json.dumps(self.data, indent=2, sort_keys=True))
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.fields import AutoFieldMixin
 
 SERVICE = "orders"
 MOVED_ROUTES: tuple[dict[str, Any], ...] = [{'description': 'orders.views.checkout: stub (501) until it calls other services',
@@ -54,6 +55,19 @@ def model_schema(label: str) -> dict[str, Any]:
     }
 
 
+def input_schema(label: str) -> dict[str, Any]:
+    """The body of POST (create) and PATCH (update): the fields a client may set.
+
+    ``required`` lists what a create needs; an update sends any subset.
+    """
+    model = apps.get_model(label)
+    fields = sorted((f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)),
+                    key=lambda f: f.attname)
+    needed = [f.attname for f in fields if not (f.blank or f.null or f.has_default())]
+    return {"type": "object", "additionalProperties": False, "required": needed,
+            "properties": {f.attname: field_schema(f) for f in fields}}
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -62,7 +76,26 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _model_paths(endpoint: dict[str, str], schemas: dict[str, Any]) -> dict[str, Any]:
+def _write_operations(endpoint: dict[str, Any], name: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    schemas[name + "_input"] = input_schema(endpoint["label"])
+    body = {"required": True, "content": {"application/json": {"schema": _ref(name + "_input")}}}
+    invalid = {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string"}, "fields": {"type": "object"}}}
+    who = ", ".join(endpoint["writers"])
+    return {
+        "post": {"operationId": f"create_{name}", "description": f"Create (written by {who}).",
+                 "requestBody": body, "responses": {"201": _json(_ref(name), "created"),
+                                                    "400": _json(invalid, "invalid data")}},
+        "patch": {"operationId": f"update_{name}", "description": f"Update some fields (written by {who}).",
+                  "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                      k: v for k, v in schemas[name + "_input"].items() if k != "required"}}}},
+                  "responses": {"200": _json(_ref(name), "updated"), "400": _json(invalid, "invalid data"),
+                                "404": _json(ERROR, "not found")}},
+    }
+
+
+def _model_paths(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     name = endpoint["label"].replace(".", "_")
     schemas[name] = model_schema(endpoint["label"])
     page = {"type": "object", "required": ["results", "page", "pages", "total"], "properties": {
@@ -71,7 +104,7 @@ def _model_paths(endpoint: dict[str, str], schemas: dict[str, Any]) -> dict[str,
     query = [{"name": n, "in": "query", "required": False, "schema": {"type": t}}
              for n, t in (("ids", "string"), ("page", "integer"), ("page_size", "integer"))]
     base = "/_api/" + endpoint["path"]
-    return {
+    paths: dict[str, Any] = {
         base: {"get": {"operationId": f"list_{name}", "parameters": query,
                        "responses": {"200": _json(page, "a page"), "400": _json(ERROR, "bad query")}}},
         base + "{pk}/": {"get": {
@@ -79,6 +112,11 @@ def _model_paths(endpoint: dict[str, str], schemas: dict[str, Any]) -> dict[str,
             "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {"200": _json(_ref(name), "the object"), "404": _json(ERROR, "not found")}}},
     }
+    if endpoint["writers"]:
+        writes = _write_operations(endpoint, name, schemas)
+        paths[base]["post"] = writes["post"]
+        paths[base + "{pk}/"]["patch"] = writes["patch"]
+    return paths
 
 
 def _function_path(endpoint: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +140,7 @@ def _function_path(endpoint: dict[str, Any]) -> dict[str, Any]:
     return {"/_api/" + endpoint["path"]: {endpoint["method"].lower(): operation}}
 
 
-def build_document(model_endpoints: tuple[dict[str, str], ...],
+def build_document(model_endpoints: tuple[dict[str, Any], ...],
                    function_endpoints: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document, deterministic (sorted)."""
     schemas: dict[str, Any] = {"Error": ERROR}

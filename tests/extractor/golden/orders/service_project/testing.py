@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 _counter = itertools.count(1)
@@ -48,24 +49,33 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
     return n if field.unique else 1  # integers: 1 satisfies most range checks
 
 
-def make_instance(model: type[models.Model], using: str = "default", **values: Any) -> models.Model:
-    """Create and save a row of ``model`` with plausible values for every required field."""
+def instance_values(model: type[models.Model], using: str = "default", **given: Any) -> dict[str, Any]:
+    """Plausible values, by attribute name, for every required field of ``model`` not in ``given``.
+
+    Rows of related models of this service are created on ``using`` and referenced by primary key.
+    """
     n = next(_counter)
+    values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in values or field.name in values:
+        if isinstance(field, AutoFieldMixin) or field.attname in given or field.name in given:
             continue
         if field.is_relation:
             target = field.related_model
             if field.null or target is model:
                 continue
-            values[field.name] = make_instance(target, using)
+            values[field.attname] = make_instance(target, using).pk
         elif field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue
         elif field.null:
             values[field.attname] = None
         else:
             values[field.attname] = _value(field, n)
-    return model._base_manager.using(using).create(**values)
+    return {**values, **given}
+
+
+def make_instance(model: type[models.Model], using: str = "default", **values: Any) -> models.Model:
+    """Create and save a row of ``model`` with plausible values for every required field."""
+    return model._base_manager.using(using).create(**instance_values(model, using, **values))
 
 
 _JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),

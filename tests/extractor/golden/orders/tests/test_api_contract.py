@@ -7,9 +7,9 @@ from django.apps import apps
 from django.conf import settings
 from django.test import TestCase
 
-from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS
+from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS, to_jsonable
 from service_project.openapi import build_document
-from service_project.testing import make_instance, validate
+from service_project.testing import instance_values, make_instance, validate
 
 
 def _schema(document: dict, path: str, method: str, status: str) -> dict:
@@ -47,6 +47,29 @@ class ContractTests(TestCase):
                 missing = self.client.get(f"{base}987654321/")
                 self.assertEqual(missing.status_code, 404)
                 validate(missing.json(), _schema(self.document, base + "{pk}/", "get", "404"), self.document)
+
+    def test_write_endpoints_create_and_update(self) -> None:
+        for endpoint in MODEL_ENDPOINTS:
+            model = apps.get_model(endpoint["label"])
+            base = "/_api/" + endpoint["path"]
+            with self.subTest(endpoint=endpoint["label"]):
+                if not endpoint["writers"]:
+                    self.assertEqual(self.client.post(base, {}, content_type="application/json").status_code, 405)
+                    continue
+                values = to_jsonable(instance_values(model))
+                created = self.client.post(base, values, content_type="application/json")
+                self.assertEqual(created.status_code, 201, created.content)
+                validate(created.json(), _schema(self.document, base, "post", "201"), self.document)
+                pk = created.json()[model._meta.pk.attname]
+                self.assertTrue(model._default_manager.filter(pk=pk).exists())
+                name, value = next(iter(sorted(values.items())), ("", None))
+                changed = self.client.patch(f"{base}{pk}/", {name: value} if name else {},
+                                            content_type="application/json")
+                self.assertEqual(changed.status_code, 200, changed.content)
+                validate(changed.json(), _schema(self.document, base + "{pk}/", "patch", "200"), self.document)
+                bad = self.client.patch(f"{base}{pk}/", {"__unknown__": 1}, content_type="application/json")
+                self.assertEqual(bad.status_code, 400)
+                validate(bad.json(), _schema(self.document, base + "{pk}/", "patch", "400"), self.document)
 
     def test_function_endpoints_match_document(self) -> None:
         for endpoint in FUNCTION_ENDPOINTS:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 copied = sum(datacopy.copy_table(model, options["batch_size"], state.get(table), state.save))
                 results.append(datacopy.verify(model, copied))
         target.check_constraints(table_names=[r.table for r in results])
+        state.write()  # even with nothing to copy, so a resumed run finds its state
         self._report(results)
 
     def _report(self, results: list[datacopy.TableResult]) -> None:

@@ -1,0 +1,167 @@
+"""Calls: the reference each call makes, and what a call can mean to Django.
+
+A call is an ORM chain (``Model.objects.filter(...)``) or an instance write (``order.save()``),
+raw SQL (``cursor.execute``, ``.raw``, ``RawSQL``, ``.extra``, ``RunSQL``), a URL pattern
+(``path``/``re_path``/``url``/``include``, router registrations), or a signal ``connect`` /
+``send``. :class:`CallVisitor` records these facts as the walk meets the calls.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import ChainMap
+
+from analyzer.facts import behaviours, orm, sql_calls, urls
+from analyzer.facts.django_names import URL_FUNCTIONS
+from analyzer.facts.names import BUILTINS, NameTable, dotted
+from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
+from analyzer.facts.walker import Walker
+
+
+class CallVisitor(Walker):
+    """Adds the call handler to the walk; :attr:`container` names the URL list being built."""
+
+    def __init__(
+        self, table: NameTable, path: str, is_package: bool, dialect: str | None = None
+    ) -> None:
+        super().__init__(table, path, is_package, dialect)
+        self.container: str | None = None
+        self.inline: str | None = None  # container of an include([...]) list being visited
+        self.routers: set[str] = set()
+        self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
+
+    def visit_call(self, node: ast.Call) -> None:
+        """A call: reference, then ORM, SQL, URL, signal facts; then its arguments."""
+        text = dotted(node.func)
+        resolved = None if text is None else self._record_call(node.func, text)
+        chain = orm.queryset_chain(node, self.table)
+        if chain is not None:
+            self._queryset(node, chain)
+        else:
+            self._instance_write(node)
+        self._sql_site(node, resolved)
+        self._sql_helper_call(node, resolved)
+        inline = self._special_call(node, resolved)
+        if chain is not None:
+            for _, call in chain[2]:
+                self.visit_all(call.args)
+                self.visit_all(call.keywords)
+            return
+        if text is None:
+            self.visit(node.func)
+        previous = self.inline
+        self.inline = inline or previous
+        self.visit_all(node.args)
+        self.visit_all(node.keywords)
+        self.inline = previous
+
+    def _record_call(self, func: ast.expr, text: str) -> str | None:
+        target, resolved = self.table.resolve_dotted(text)
+        if not resolved:
+            head, _, rest = text.partition(".")
+            if head in BUILTINS and not rest:
+                return None
+            if head == "self" and self.scope.class_qualname and rest:
+                member = rest.split(".", 1)[0]
+                target = f"{self.scope.class_qualname}.{rest}"
+                resolved = member in self.scope.members
+        self.store.reference(self.scope.qualname, target, "call", resolved, func.lineno)
+        self.store.calls.append(target)
+        return target if resolved else None
+
+    def _queryset(self, node: ast.Call, chain: tuple[str, str, list[tuple[str, ast.Call]]]) -> None:
+        model, manager, calls = chain
+        self.store.reference(self.scope.qualname, model, "ref", True, node.lineno)
+        methods = tuple(name for name, _ in reversed(calls))
+        lookups = orm.lookups_of(calls, self.table)
+        self.store.orm_query(self.scope.qualname, model, manager, methods, lookups, node.lineno)
+
+    def _instance_write(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in orm.INSTANCE_WRITES:
+            return
+        scope = self.scope
+        model = orm.instance_model(func.value, scope.local_types, scope.class_qualname, self.table)
+        if model is not None:
+            self.store.orm_query(scope.qualname, model, "instance", (func.attr,), (), node.lineno)
+
+    def _sql_site(self, node: ast.Call, resolved: str | None) -> None:
+        func = node.func
+        attr = func.attr if isinstance(func, ast.Attribute) else None
+        if attr not in ("execute", "executemany", "raw", "extra") and not (
+            resolved is not None and resolved.endswith((".RawSQL", ".RunSQL"))
+        ):
+            return
+        strings = ChainMap(self.scope.strings, self.scopes[0].strings)
+        texts: list[SqlText] = []
+        origin = attr or ""
+        if attr in ("execute", "executemany", "raw"):
+            found = sql_text(node.args[0] if node.args else None, strings)
+            texts = [found] if found is not None else []
+        elif attr == "extra":
+            found = extra_text(node, strings)
+            texts = [found] if found is not None else []
+        elif resolved is not None:
+            origin = resolved.rsplit(".", 1)[-1]
+            first = node.args[0] if node.args else _keyword(node, "sql")
+            texts = run_sql_texts(first, strings)
+        for text, partial in texts:
+            self.store.sql_site(self.scope.qualname, origin, text, partial, node.lineno)
+        sink = sql_calls.sink_parameter(node, self.scope.parameters) if origin != "extra" else None
+        if not texts and sink is not None:
+            self.store.sql_sinks[self.scope.qualname] = (*sink, origin)
+
+    def _sql_helper_call(self, node: ast.Call, resolved: str | None) -> None:
+        """A call of a function of this module, with string arguments, or naming a .sql file."""
+        scope = self.scope.qualname
+        for name in sql_calls.sql_file_names(node, resolved):
+            self.store.sql_file_load(scope, name, node.lineno)
+        if resolved is None or not resolved.startswith(self.table.module + "."):
+            return
+        strings = ChainMap(self.scope.strings, self.scopes[0].strings)
+        arguments = sql_calls.sql_arguments(node, strings)
+        if arguments:
+            self.store.helper_calls.append((resolved, arguments, scope, node.lineno))
+
+    def _special_call(self, node: ast.Call, resolved: str | None) -> str | None:
+        func = node.func
+        attr = func.attr if isinstance(func, ast.Attribute) else None
+        if resolved is not None and resolved in URL_FUNCTIONS:
+            return self._url_call(node, URL_FUNCTIONS[resolved])
+        if attr == "register" and isinstance(func, ast.Attribute):
+            router = self.table.qualify(func.value)
+            if router in self.routers:
+                pattern = urls.router_pattern(node, router, self.table, self.path)
+                if pattern is not None:
+                    self.store.url_patterns.append(pattern)
+        elif attr in ("connect", "send", "send_robust") and isinstance(func, ast.Attribute):
+            self._signal_call(node, func, attr)
+        return None
+
+    def _signal_call(self, node: ast.Call, func: ast.Attribute, attr: str) -> None:
+        signal = self.table.resolve(func.value)
+        if signal is None or not signal[1]:
+            return
+        scope = self.scope.qualname
+        if attr == "connect":
+            receiver = behaviours.connect_receiver(node, signal[0], self.table, scope, self.path)
+            if receiver is not None:
+                self.store.signal_receivers.append(receiver)
+        else:
+            sender = behaviours.sender_of(node, self.table)
+            self.store.signal_send(signal[0], sender, scope, node.lineno)
+
+    def _url_call(self, node: ast.Call, kind: str) -> str | None:
+        container = self.inline or (
+            self.container if self.scope.kind == "module" else self.scope.qualname
+        )
+        pattern, inline = urls.url_pattern(node, kind, self.table, container or "?", self.path)
+        self.store.url_patterns.append(pattern)
+        return inline
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None

@@ -1,0 +1,101 @@
+"""The monolith's settings the carried code reads (``settings.SHOP_CURRENCY``), copied into the service.
+
+Each name is looked up in the monolith's settings module (when the analysis knows it), then in the
+modules where packages keep their defaults (``defaults.py``, ``app_settings.py``, ``conf.py``,
+``settings.py``, e.g. django-oscar's ``oscar/defaults.py``). A statement is copied with the imports
+and the other top-level names of its module it reads. A name found nowhere becomes a documented
+placeholder. Django's own settings (``django.conf.global_settings``) are never copied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from django.conf import global_settings
+
+from extractor.pysource import Definition, ModuleIndex, SourceTree, references
+
+OWN_SETTINGS = frozenset({"BASE_DIR", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS",
+                          "MIDDLEWARE", "DATABASES", "ROOT_URLCONF", "TEMPLATES", "WSGI_APPLICATION",
+                          "USE_TZ", "TIME_ZONE"})
+DEFAULTS_FILES = ("defaults.py", "app_settings.py", "conf.py", "settings.py", "global_settings.py")
+_SKIP_DIRS = frozenset({"tests", "test", "migrations", "node_modules", ".venv", "venv", "site-packages"})
+_READ = re.compile(r"\bsettings\.([A-Z][A-Z0-9_]*)")
+
+
+def settings_read(files: Mapping[str, str]) -> list[str]:
+    """Setting names the code reads, minus the generated project's and Django's own."""
+    django_names = {n for n in dir(global_settings) if n.isupper()}
+    return sorted({n for text in files.values() for n in _READ.findall(text)} - OWN_SETTINGS - django_names)
+
+
+def defaults_modules(tree: SourceTree, settings_module: str) -> list[ModuleIndex]:
+    """The settings module, then every defaults-like module of the tree (sorted by path)."""
+    names = [settings_module] if settings_module else []
+    for path in sorted(tree.root.rglob("*.py")):
+        relative = path.relative_to(tree.root)
+        if path.name in DEFAULTS_FILES and not _SKIP_DIRS.intersection(relative.parts[:-1]):
+            names.append(".".join(relative.with_suffix("").parts))
+    found = [tree.module(name) for name in dict.fromkeys(names)]
+    return [module for module in found if module is not None]
+
+
+def _statements(module: ModuleIndex, name: str) -> list[Definition]:
+    """The definition of ``name`` and the module-level definitions it reads, in source order."""
+    needed: dict[str, Definition] = {}
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in needed or current not in module.definitions:
+            continue
+        needed[current] = module.definitions[current]
+        stack.extend(ref.split(".")[0] for ref in references(module.definitions[current].node))
+    return sorted(needed.values(), key=lambda d: d.index)
+
+
+def _import_lines(module: ModuleIndex, definitions: Iterable[Definition]) -> list[str]:
+    lines = []
+    for head in sorted({ref.split(".")[0] for d in definitions for ref in references(d.node)}):
+        qualified = module.imports.get(head)
+        if qualified is None:
+            continue
+        if "." not in qualified:
+            lines.append(f"import {qualified}" + (f" as {head}" if head != qualified else ""))
+        else:
+            source, _, last = qualified.rpartition(".")
+            lines.append(f"from {source} import {last}" + (f" as {head}" if head != last else ""))
+    return lines
+
+
+def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: str) -> str:
+    """Python source for the end of the service's settings.py (empty when nothing is read)."""
+    names = settings_read(files)
+    if not names:
+        return ""
+    modules = defaults_modules(tree, settings_module)
+    imports: list[str] = []
+    blocks: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        module = next((m for m in modules if name in m.definitions), None)
+        if module is None:
+            missing.append(name)
+            continue
+        definitions = _statements(module, name)
+        imports += _import_lines(module, definitions)
+        where = module.path.relative_to(tree.root).as_posix()
+        blocks += [f"# {d.name}: from the monolith's {where}\n" + module.tree.code_for_node(d.node).strip()
+                   for d in definitions]
+    placeholders = [f"{name} = None  # PLACEHOLDER: read by the copied code, not found in the monolith's "
+                    "settings or package defaults; set the monolith's value" for name in missing]
+    return "\n".join([*dict.fromkeys(imports), *dict.fromkeys(blocks), *placeholders])
+
+
+
+
+def dotted_paths(settings_source: str, tree: SourceTree) -> tuple[str, ...]:
+    """Dotted paths in string literals of the copied settings that name code of the monolith's tree
+    (``"oscar.core.loading.default_class_loader"``): that code must be copied too."""
+    found = re.findall(r"[\"']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[\"']", settings_source)
+    return tuple(sorted(p for p in set(found) if tree.definition(p) is not None))

@@ -1,0 +1,1 @@
+"""The shipping service, extracted from sample_monolith by demonolith."""
