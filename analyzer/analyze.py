@@ -15,6 +15,7 @@ from analyzer.boundaries import Proposal, propose_boundaries
 from analyzer.config import Config, load_config
 from analyzer.discover_config import discover_options
 from analyzer.django_version import read_django_version
+from analyzer.framework_tables import annotate_tables, explain_tables
 from analyzer.graph import ProjectGraph, build_graph
 from analyzer.history import Commit, add_history, read_commits
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
@@ -58,6 +59,7 @@ def analysis_from_facts(
     """Build the whole Analysis from project facts; pure and deterministic."""
     config = config or Config()
     project = build_graph(facts, config.weights)
+    annotate_tables(project.graph, facts.models)
     add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
     proposal = propose_boundaries(project, config, services)
     analysis = Analysis(
@@ -71,7 +73,7 @@ def analysis_from_facts(
         routes=tuple(sorted((route_info(r) for r in facts.routes if r.view),
                             key=lambda r: (r.pattern, r.view))),
         services=proposal.services,
-        tables=proposal.tables,
+        tables=explain_tables(proposal.tables, project.graph, proposal.partition()),
         violations=proposal.violations,
         interfaces=proposal.interfaces,
         dependencies=proposal.dependencies,

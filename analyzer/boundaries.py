@@ -178,12 +178,13 @@ def _services(
         if attrs.get("kind") == "route" and place(node) is not None:
             routes[str(place(node))].append(str(attrs.get("pattern", node[len("route:"):])))
     result = []
+    node = dict(graph.nodes(data=True))
     for cluster, name in zip(clusters, names, strict=True):
-        units = [u for u in cluster if graph.nodes[u].get("kind") in PLACED_KINDS]
-        code = [u for u in units if graph.nodes[u].get("kind") != "module"]
-        modules = {str(graph.nodes[u]["module"]) for u in units if graph.nodes[u].get("module")}
-        apps = Counter(graph.nodes[u].get("app", "") for u in units if graph.nodes[u].get("app"))
-        models = sorted(str(graph.nodes[u]["label"]) for u in units if graph.nodes[u].get("kind") == "model")
+        units = [u for u in cluster if node[u].get("kind") in PLACED_KINDS]
+        code = [u for u in units if node[u].get("kind") != "module"]
+        modules = {str(node[u]["module"]) for u in units if node[u].get("module")}
+        apps = Counter(node[u].get("app", "") for u in units if node[u].get("app"))
+        models = sorted(str(node[u]["label"]) for u in units if node[u].get("kind") == "model")
         result.append(Service(
             name=name,
             apps=tuple(sorted(apps, key=lambda a: (-apps[a], a))),
@@ -192,10 +193,10 @@ def _services(
             models=tuple(models),
             tables=tuple(sorted(t[len("table:"):] for t, s in owner_of.items() if s == name)),
             routes=tuple(sorted(routes.get(name, []))),
-            lines=sum(int(graph.nodes[u].get("lines", 0)) for u in code),
+            lines=sum(int(node[u].get("lines", 0)) for u in code),
             rationale=_rationale(cluster, models, apps, projected),
-            module_code=tuple(sorted(str(graph.nodes[u]["module"]) for u in units
-                                     if graph.nodes[u].get("kind") == "module")),
+            module_code=tuple(sorted(str(node[u]["module"]) for u in units
+                                     if node[u].get("kind") == "module")),
         ))
     return tuple(sorted(result, key=lambda s: s.name))
 

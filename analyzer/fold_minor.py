@@ -65,7 +65,8 @@ def _tables(graph: nx.MultiDiGraph, units: list[str]) -> tuple[str, ...]:
 
 
 def _served_units(graph: nx.MultiDiGraph) -> set[str]:
-    return {view for _, view, kind in graph.edges(data="kind") if kind == "route-view"}
+    return {view for _, ties in graph.adjacency() for view, keyed in ties.items()
+            if any(attrs.get("kind") == "route-view" for attrs in keyed.values())}
 
 
 def _is_minor(

@@ -27,8 +27,9 @@ def is_follower_module(module: str) -> bool:
 
 def follower_units(graph: nx.MultiDiGraph, units: Iterable[str]) -> tuple[str, ...]:
     """Return the code units of ``units`` that live in test or migration modules, sorted."""
+    attrs_of = dict(graph.nodes(data=True))
     return tuple(sorted(
         unit for unit in units
-        if graph.nodes[unit].get("kind") in CODE_KINDS
-        and is_follower_module(str(graph.nodes[unit].get("module", "")))
+        if attrs_of[unit].get("kind") in CODE_KINDS
+        and is_follower_module(str(attrs_of[unit].get("module", "")))
     ))

@@ -3,6 +3,8 @@
 The owner is the cluster holding the table's model (or, for a raw-SQL table, the table itself),
 unless another cluster writes the table clearly more (over twice the home cluster's writes
 plus a bonus of two ORM writes); then the model moves to that writer. Pinned models never move.
+A table without a model that nobody writes goes to the cluster whose models relate to it most
+(``customers.Customer.user -> auth.User`` gives ``auth_user`` to customers), else to its main reader.
 """
 
 from __future__ import annotations
@@ -52,13 +54,34 @@ def assign_owners(
             top = min(writes, key=lambda c: (-writes[c], c))
             if writes[top] > 2 * (writes.get(home, 0.0) + bonus):
                 owner = top
+        elif home_unit == table and home_unit not in pinned:
+            owner = unwritten_owner(graph, table, current, ignored, home)
         owners[table] = owner
-        if owner != home and graph.nodes[home_unit].get("kind") == "model":
+        if owner != home and graph.nodes[home_unit].get("kind") in ("model", "table"):
             current[home_unit] = owner
     for table, unit in ((t, canonical(t)) for t in sorted(owners)):
         if unit is not None and unit in current:
             owners[table] = current[unit]
     return current, owners
+
+
+def unwritten_owner(
+    graph: nx.MultiDiGraph, table: str, assignment: Mapping[str, int], ignored: Collection[str], home: int,
+) -> int:
+    """The owner of a table nobody in the project writes (Django's own, or read by raw SQL only).
+
+    The cluster whose models relate most to the model mapped to it (node attribute ``related``,
+    see :mod:`analyzer.framework_tables`), else the cluster reading it most, else ``home``.
+    """
+    votes: dict[int, float] = defaultdict(float)
+    for unit, _ in graph.nodes[table].get("related", ()):
+        if unit in assignment:
+            votes[assignment[unit]] += 1.0
+    if not votes:
+        for source, _, attrs in graph.in_edges(table, data=True):
+            if attrs.get("kind") in ACCESS_KINDS and source in assignment and source not in ignored:
+                votes[assignment[source]] += float(attrs.get("weight", 1.0))
+    return min(votes, key=lambda c: (-votes[c], c)) if votes else home
 
 
 def table_users(

@@ -19,7 +19,7 @@ import networkx as nx
 
 from analyzer.louvain import adjacency_of, louvain_communities
 from analyzer.model.analysis import CountScore
-from analyzer.projection import UNIT_KINDS, canonical_id, project_units
+from analyzer.projection import UNIT_KINDS, canonical_id, project_units, undirected
 
 __all__ = ["UNIT_KINDS", "Assignment", "Partition", "canonical_id", "choose_partition", "project_units"]
 
@@ -50,8 +50,10 @@ def louvain(projected: nx.Graph, resolution: float, seed: int) -> Assignment:
     names = sorted(projected.nodes)
     index = {name: i for i, name in enumerate(names)}
     adjacency: dict[int, dict[int, float]] = {i: {} for i in range(len(names))}
-    for u, v, w in projected.edges(data="weight"):
-        adjacency[index[u]][index[v]] = adjacency[index[v]][index[u]] = float(w)
+    for u, ties in projected.adjacency():  # both directions; only sorted copies of the ties are used
+        ties_of_u = adjacency[index[u]]
+        for v, attrs in ties.items():
+            ties_of_u[index[v]] = float(attrs["weight"])
     into, loops = fold_leaves(adjacency)
     edges = sorted((u, v, w) for u, ties in adjacency.items() for v, w in ties.items() if u < v)
     edges += sorted((u, u, w) for u, w in loops.items() if u in adjacency)
@@ -93,11 +95,13 @@ def _root(into: Mapping[int, int], node: int) -> int:
 
 def without(projected: nx.Graph, left_out: set[str]) -> nx.Graph:
     """Return a new graph of ``projected`` without the nodes ``left_out`` (same node and edge order)."""
-    core = nx.Graph()
-    core.add_nodes_from(n for n in projected.nodes if n not in left_out)
-    core.add_edges_from((u, v, attrs) for u, v, attrs in projected.edges(data=True)
-                        if u not in left_out and v not in left_out)
-    return core
+    seen: set[str] = set()
+    edges = []
+    for u, ties in projected.adjacency():  # each edge once, in projected.edges() order
+        if u not in left_out:
+            edges += [(u, v, dict(attrs)) for v, attrs in ties.items() if v not in seen and v not in left_out]
+        seen.add(u)
+    return undirected((n for n in projected.nodes if n not in left_out), edges)
 
 
 def renumber(assignment: Mapping[str, int]) -> Assignment:
@@ -117,18 +121,28 @@ def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(groups[c]) for c in sorted(groups))
 
 
-def cluster_links(projected: nx.Graph, assignment: Mapping[str, int]) -> dict[tuple[int, int], float]:
-    """Return the summed edge weight between (and, for (c, c), inside) clusters."""
+def cluster_links(
+    projected: nx.Graph, assignment: Mapping[str, int], edges: list[tuple[str, str, float]] | None = None
+) -> dict[tuple[int, int], float]:
+    """Return the summed edge weight between (and, for (c, c), inside) clusters.
+
+    ``edges``: :func:`weighted_edges` of ``projected``, when the caller sums links more than once.
+    """
     links: dict[tuple[int, int], float] = defaultdict(float)
-    seen: set[str] = set()
-    for u, ties in projected.adjacency():  # each edge once, in projected.edges() order
-        a = assignment[u]
-        for v, attrs in ties.items():
-            if v not in seen:
-                b = assignment[v]
-                links[(a, b) if a <= b else (b, a)] += attrs["weight"]
-        seen.add(u)
+    for u, v, weight in weighted_edges(projected) if edges is None else edges:
+        a, b = assignment[u], assignment[v]
+        links[(a, b) if a <= b else (b, a)] += weight
     return dict(sorted(links.items()))
+
+
+def weighted_edges(projected: nx.Graph) -> list[tuple[str, str, float]]:
+    """Each edge once with its weight, in ``projected.edges()`` order (so sums are bit-identical)."""
+    edges = []
+    seen: set[str] = set()
+    for u, ties in projected.adjacency():
+        edges += [(u, v, attrs["weight"]) for v, attrs in ties.items() if v not in seen]
+        seen.add(u)
+    return edges
 
 
 def absorb_dataless(
@@ -142,9 +156,10 @@ def absorb_dataless(
     """
     current = renumber(assignment)
     kept = set(keep)
+    edges = weighted_edges(projected)
     while True:
         has_data = {c for node, c in current.items() if is_data.get(node, False) or node in kept}
-        moves = _absorptions(current, has_data, cluster_links(projected, current))
+        moves = _absorptions(current, has_data, cluster_links(projected, current, edges))
         if not moves:
             return current
         current = renumber({n: moves.get(c, c) for n, c in current.items()})

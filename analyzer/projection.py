@@ -66,10 +66,35 @@ def project_units(
     if module_weight > 0:
         for pair, weight in _same_module_ties(graph, units, module_weight).items():
             weights[pair] += weight
-    projected = nx.Graph()
-    projected.add_nodes_from(units)
-    projected.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()) if w > 0)
-    return projected
+    return undirected(units, ((u, v, {"weight": w}) for (u, v), w in sorted(weights.items()) if w > 0))
+
+
+def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, dict[str, float]]]) -> nx.Graph:
+    """The ``nx.Graph`` that ``add_nodes_from(nodes)`` then ``add_edges_from(edges)`` builds.
+
+    Written straight into the adjacency dicts networkx documents (``_node[n]``, and ``_adj[u][v]``
+    is ``_adj[v][u]``, one attribute dict per edge), without the per-edge overhead of
+    ``add_edges_from``; each edge's attribute dict is the one given, so pass fresh dicts.
+    ``tests/analyzer/test_projection_graph.py`` checks it against networkx.
+    """
+    graph = nx.Graph()
+    node, adj = graph._node, graph._adj
+    for n in nodes:
+        if n not in node:
+            adj[n] = {}
+            node[n] = {}
+    for u, v, attrs in edges:
+        for end in (u, v):
+            if end not in node:
+                adj[end] = {}
+                node[end] = {}
+        known = adj[u].get(v)
+        if known is not None:
+            known.update(attrs)
+            attrs = known
+        adj[u][v] = adj[v][u] = attrs
+    getattr(graph, "__networkx_cache__", {}).clear()
+    return graph
 
 
 def _edge_weights(
@@ -141,6 +166,7 @@ def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
         if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
             anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
     unit_set = set(units)
-    return {u: anchors[graph.nodes[u]["app"]] for u in units
-            if graph.nodes[u].get("kind") == "module" and graph.nodes[u].get("app") in anchors
-            and anchors[graph.nodes[u]["app"]] != u and anchors[graph.nodes[u]["app"]] in unit_set}
+    node = dict(graph.nodes(data=True))
+    return {u: anchors[node[u]["app"]] for u in units
+            if node[u].get("kind") == "module" and node[u].get("app") in anchors
+            and anchors[node[u]["app"]] != u and anchors[node[u]["app"]] in unit_set}

@@ -24,6 +24,7 @@ from analyzer.model.facts import (
 from analyzer.resolve_models import ModelResolver
 from analyzer.resolve_routes import RouteResolver
 from analyzer.resolve_sql_files import project_sql_sites
+from analyzer.resolve_sql_helpers import helper_sql_sites
 from analyzer.resolve_stars import expand_star_imports, star_reexports
 from analyzer.route_access import mark_login_required
 
@@ -83,7 +84,7 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         atomic_blocks=_atomics(modules, labels, canonical, orm),
         tasks=tuple(t for m in modules for t in m.tasks),
         commands=tuple(c for m in modules for c in m.commands),
-        sql=project_sql_sites(modules),
+        sql=project_sql_sites(modules) + helper_sql_sites(modules, canonical),
         modules=modules,
         warnings=tuple(warnings),
         files=len(modules),

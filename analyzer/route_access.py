@@ -9,7 +9,8 @@ A route needs a logged-in user when its view, by qualified name:
 * is wrapped in such a decorator in the URLconf: ``login_required(View.as_view())``;
 * is a class with ``LoginRequiredMixin`` / ``PermissionRequiredMixin`` / ``UserPassesTestMixin``
   among its bases (through project classes), or whose ``dispatch`` (or every handler it defines)
-  is protected so;
+  is protected so, directly or through ``method_decorator(login_required)`` on the method or
+  ``@method_decorator(login_required, name="dispatch")`` on the class;
 * checks the user itself at the top of its body and answers 401/403 or a redirect.
 """
 
@@ -76,6 +77,8 @@ class AccessIndex:
             return False
         if any(self.decorator_protects(d) for d in definition.decorators):
             return True
+        if any(not method and self.decorator_protects(d) for method, d in definition.method_decorators):
+            return True
         if definition.kind != "class":
             return definition.qualname in self.guards
         return self._class_protected(definition, depth)
@@ -85,10 +88,12 @@ class AccessIndex:
         if any(base in AUTH_MIXINS for base in bases):
             return True
         qualname = definition.qualname
-        if self.view_protected(f"{qualname}.dispatch", depth + 1):
+        decorated = {m for m, d in definition.method_decorators if m and self.decorator_protects(d)}
+        if "dispatch" in decorated or self.view_protected(f"{qualname}.dispatch", depth + 1):
             return True
-        handlers = [f"{qualname}.{h}" for h in HANDLERS if f"{qualname}.{h}" in self.definitions]
-        if handlers and all(self.view_protected(h, depth + 1) for h in handlers):
+        handlers = [h for h in HANDLERS if f"{qualname}.{h}" in self.definitions or h in decorated]
+        if handlers and all(h in decorated or self.view_protected(f"{qualname}.{h}", depth + 1)
+                            for h in handlers):
             return True
         return any(self.view_protected(base, depth + 1) for base in bases if base in self.definitions)
 

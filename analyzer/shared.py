@@ -103,11 +103,12 @@ def find_hubs(
     apps = sorted({a for _, a in graph.nodes(data="app") if a})
     threshold = max(min_apps, math.ceil(app_share * len(apps)))
     hubs = []
-    for node in projected.nodes:
+    app_of = {node: attrs.get("app", "") for node, attrs in graph.nodes(data=True)}
+    for node, ties in projected.adjacency():
         attrs = graph.nodes[node]
         if attrs.get("kind") not in ("function", "class", "module"):
             continue
-        touched = {graph.nodes[n].get("app", "") for n in projected[node]} - {attrs.get("app", ""), ""}
+        touched = {app_of[n] for n in ties} - {attrs.get("app", ""), ""}
         if len(touched) >= threshold:
             hubs.append(node)
     return tuple(sorted(hubs))

@@ -84,6 +84,19 @@ def quoted(name: str) -> str:
     return text
 
 
+_ROUTE_FIELDS: dict[tuple[str, str], str] = {}
+
+
+def route_fields(route: str, upstream: str) -> str:
+    """``"route":…,"upstream":…,"status":`` of a log line; cached per (route, upstream)."""
+    text = _ROUTE_FIELDS.get((route, upstream))
+    if text is None:
+        text = f'"route":{quoted(route)},"upstream":{quoted(upstream)},"status":'
+        if len(_ROUTE_FIELDS) < 4096:
+            _ROUTE_FIELDS[(route, upstream)] = text
+    return text
+
+
 def json_path(path: bytes) -> str:
     """A path as a JSON string (normalised paths are printable ASCII: quoted as they are)."""
     if _JSON_SAFE(path) is None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 DONE, REJECTED, UPGRADED, CLIENT_GONE = "done", "rejected", "upgraded", "client_gone"
 Outcome = str | UpstreamFailure
+_VIA_ID = b"Via: " + VIA + b"\r\nX-Request-ID: "
 
 
 class Exchange:
@@ -94,8 +95,24 @@ class Exchange:
             return False
         self.started = True
         self.response_lines = lines
-        parts = [b"HTTP/1.1 %d %b\r\n" % (status, reason), *lines]
         request = self.request
+        if length >= 0 and self.keep_client and request.version == "1.1":  # the common shape
+            head = b"".join((
+                b"HTTP/1.1 %d %b\r\n" % (status, reason), *lines,
+                b"Content-Length: %d\r\n" % length, _VIA_ID, request.request_id, b"\r\n\r\n"))
+        else:
+            head = self._head(status, reason, lines, length, no_body)
+        self._pending.append(head)
+        if self.conn.transport is not None:
+            self.client.on_write_pause = [self.conn.transport]
+        return True
+
+    def _head(
+        self, status: int, reason: bytes, lines: list[bytes], length: int, no_body: bool
+    ) -> bytes:
+        """The response head in its other shapes (chunked, HTTP/1.0, closing, upgrade)."""
+        request = self.request
+        parts = [b"HTTP/1.1 %d %b\r\n" % (status, reason), *lines]
         if length >= 0:
             parts.append(b"Content-Length: %d\r\n" % length)
         elif status == 101:
@@ -111,11 +128,8 @@ class Exchange:
                 parts.append(b"Connection: close\r\n")
             elif request.version == "1.0":
                 parts.append(b"Connection: keep-alive\r\n")
-        parts.append(b"Via: " + VIA + b"\r\nX-Request-ID: " + request.request_id + b"\r\n\r\n")
-        self._pending.append(b"".join(parts))
-        if self.conn.transport is not None:
-            self.client.on_write_pause = [self.conn.transport]
-        return True
+        parts.append(_VIA_ID + request.request_id + b"\r\n\r\n")
+        return b"".join(parts)
 
     def response_body(self, data: bytes) -> None:
         """Relay a body piece (chunk-framed when needed) and keep a bounded copy."""

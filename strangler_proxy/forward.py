@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from strangler_proxy.accesslog import json_path, quoted
+from strangler_proxy.accesslog import json_path, quoted, route_fields
 from strangler_proxy.config import IDEMPOTENT_METHODS, Route
 from strangler_proxy.exchange import (
     CLIENT_GONE,
@@ -32,6 +32,7 @@ from strangler_proxy.exchange import (
     framing_lines,
     request_head,
 )
+from strangler_proxy.fastpath import send_pooled
 from strangler_proxy.guards import Prelude, Refusal
 from strangler_proxy.headers import error_response
 from strangler_proxy.request import Rejection
@@ -85,7 +86,7 @@ class Forwarding:
         if route.guarded:  # rate limit, faults, identity: off = this one check
             verdict = self.proxy.guards.screen(self)
             if isinstance(verdict, Refusal):
-                self._complete(self._fail_client(verdict.status, verdict.message, verdict.headers))
+                self.complete(self._fail_client(verdict.status, verdict.message, verdict.headers))
                 return
             if verdict is not None:
                 self.client.task = self.proxy.loop.create_task(self.run(prelude=verdict))
@@ -101,7 +102,7 @@ class Forwarding:
                     self.upstream = self.primary
                     self.attempts = 1
                     reject = self._reject_statuses(first=True) if route.fallback else _NO_STATUSES
-                    self._send(pool, self._exchange(pool, conn, reject, self._fast_done))
+                    send_pooled(self, pool, conn, reject, self._fast_done)
                     return
                 pool.release(conn, True)
         self.client.task = self.proxy.loop.create_task(self.run())
@@ -113,7 +114,7 @@ class Forwarding:
         if isinstance(result, UpstreamFailure):  # retries and fallback need a task
             self.client.task = self.proxy.loop.create_task(self.run(resume=result))
             return
-        self._complete(result == DONE and exchange.keep_client)
+        self.complete(result == DONE and exchange.keep_client)
 
     async def run(
         self, resume: UpstreamFailure | None = None, prelude: Prelude | None = None
@@ -134,9 +135,10 @@ class Forwarding:
             self.error = f"internal: {exc!r}"
             keep_alive = self._fail_client(502, "internal proxy error")
         finally:
-            self._complete(keep_alive)
+            self.complete(keep_alive)
 
-    def _complete(self, keep_alive: bool) -> None:
+    def complete(self, keep_alive: bool) -> None:
+        """Count and log the request, then hand the client connection back."""
         self.exchange = None
         self.proxy.request_done(self)
         self.client.finished(self.request, keep_alive)
@@ -365,8 +367,8 @@ class Forwarding:
         line = (
             f'{{"ts":{time.time():.3f},"request_id":"{request.request_id.decode("ascii")}",'
             f'"client":"{self.client.peer}","method":{quoted(request.method)},'
-            f'"path":{json_path(request.path)},"route":{quoted(self.route.name)},'
-            f'"upstream":{quoted(self.upstream)},"status":{self.status},'
+            f'"path":{json_path(request.path)},{route_fields(self.route.name, self.upstream)}'
+            f'{self.status},'
             f'"bytes_in":{body.received if body else 0},'
             f'"bytes_out":{self.bytes_out},"duration_ms":{duration * 1000:.3f}'
         )

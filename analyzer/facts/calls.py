@@ -116,12 +116,14 @@ class CallVisitor(Walker):
         scope = self.scope.qualname
         for name in sql_calls.sql_file_names(node, resolved):
             self.store.sql_file_load(scope, name, node.lineno)
-        if resolved is None or not resolved.startswith(self.table.module + "."):
+        if resolved is None:
             return
         strings = ChainMap(self.scope.strings, self.scopes[0].strings)
         arguments = sql_calls.sql_arguments(node, strings)
-        if arguments:
+        if arguments and resolved.startswith(self.table.module + "."):
             self.store.helper_calls.append((resolved, arguments, scope, node.lineno))
+        elif arguments:
+            self.store.foreign_helper_call(resolved, arguments, scope, node.lineno)
 
     def _special_call(self, node: ast.Call, resolved: str | None) -> str | None:
         func = node.func

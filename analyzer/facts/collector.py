@@ -103,7 +103,8 @@ class Collector(CallVisitor):
         qualname = f"{self.scope.qualname}.{node.name}"
         bases = tuple(b for b in (self.table.qualify(base) for base in node.bases) if b)
         decorators = self._decorator_names(node.decorator_list)
-        self.store.definition(qualname, "class", bases, decorators, node)
+        self.store.definition(qualname, "class", bases, decorators, node,
+                              access.method_decorations(node.decorator_list, self.table.qualify))
         candidate = models.model_candidate(node, qualname, bases, self.table, self.path)
         if candidate is not None:
             self.store.model_candidates.append(candidate)
@@ -125,7 +126,8 @@ class Collector(CallVisitor):
         qualname = f"{outer.qualname}.{node.name}"
         kind = "method" if outer.kind == "class" else "function"
         decorators = self._decorator_names(node.decorator_list)
-        self.store.definition(qualname, kind, (), decorators, node)
+        self.store.definition(qualname, kind, (), decorators, node,
+                              access.method_decorations(node.decorator_list, self.table.qualify))
         self._function_decorators(node, qualname)
         if access.guards_access(node):
             self.store.access_guards.append(qualname)

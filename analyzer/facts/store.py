@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TypeVar
 
 from analyzer.facts.orm import access_of
@@ -20,6 +21,8 @@ from analyzer.model.facts import (
     SignalSend,
     SourceWarning,
     SqlFileLoad,
+    SqlHelperCall,
+    SqlSink,
     SqlSite,
     TaskFact,
     UrlPattern,
@@ -27,6 +30,8 @@ from analyzer.model.facts import (
 from analyzer.sql import tables_in_partial_sql, tables_in_sql
 
 SqlArgument = tuple[int | str, tuple[str, bool]]  # (position or keyword, (sql text, partial))
+# text that reads as a SQL statement: worth recording when passed to another module's function
+SQL_STATEMENT = re.compile(r"^[\s(]*(SELECT|WITH|INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -59,6 +64,7 @@ class FactStore:
         self.access_guards: list[str] = []
         self.sql_sinks: dict[str, tuple[int, str, str]] = {}  # helper -> (position, name, origin)
         self.helper_calls: list[tuple[str, list[SqlArgument], str, int]] = []
+        self.foreign_calls: list[SqlHelperCall] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -77,11 +83,12 @@ class FactStore:
     def definition(
         self, qualname: str, kind: str, bases: tuple[str, ...], decorators: tuple[str, ...],
         node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef,
+        method_decorators: tuple[tuple[str, str], ...] = (),
     ) -> None:
         """Record a class, function or method."""
         end = node.end_lineno or node.lineno
         self.definitions.append(
-            Definition(qualname, kind, bases, decorators, self.path, node.lineno, end)
+            Definition(qualname, kind, bases, decorators, self.path, node.lineno, end, method_decorators)
         )
 
     def orm_query(
@@ -136,6 +143,17 @@ class FactStore:
                 self.sql_site(scope, origin, text[0], text[1], line)
         self.helper_calls.clear()
 
+    def foreign_helper_call(self, target: str, arguments: list[SqlArgument], scope: str, line: int) -> None:
+        """SQL statements passed to ``target`` of another module: parsed now, kept if it is a sink."""
+        for key, (text, partial) in arguments:
+            if not SQL_STATEMENT.match(text):
+                continue
+            tables = (tables_in_partial_sql if partial else tables_in_sql)(text, self.dialect)
+            site = SqlSite(scope, "helper", text, partial, tables.error is None, tables.tables_read,
+                           tables.tables_written, tables.joins, self.path, line)
+            position, keyword = (key, "") if isinstance(key, int) else (-1, key)
+            self.foreign_calls.append(SqlHelperCall(target, position, keyword, site))
+
     def atomic_block(
         self, kind: str, scope: str, line: int, end_line: int, orm_start: int, sql_start: int,
         calls_start: int,
@@ -179,6 +197,9 @@ class FactStore:
             warnings=tuple(sorted((*extra, *self.warnings), key=lambda w: (w.line, w.code))),
             sql_file_loads=_sorted(self.sql_file_loads),
             access_guards=tuple(sorted(set(self.access_guards))),
+            sql_sinks=tuple(SqlSink(function, *sink) for function, sink in sorted(self.sql_sinks.items())),
+            sql_helper_calls=tuple(sorted(self.foreign_calls, key=lambda c: (c.site.line, c.target,
+                                                                         c.position, c.keyword))),
         )
 
 

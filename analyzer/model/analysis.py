@@ -110,6 +110,8 @@ class TableUsage:
     model: str | None = None  # label of the model mapped to it, None for raw-SQL-only tables
     readers: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
+    framework: str = ""  # the django.contrib app owning the table's model, "" for the project's tables
+    reason: str = ""  # why this service owns it
 
 
 @dataclass(frozen=True)

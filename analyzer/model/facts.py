@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 2
+FACTS_SCHEMA_VERSION = 3
 
 
 class JsonMixin:
@@ -71,6 +71,8 @@ class Definition(JsonMixin):
     path: str
     line: int
     end_line: int
+    # ``method_decorator(X, name="m")``: (method name, X's qualified name); name "" for the def itself
+    method_decorators: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,27 @@ class SqlFileLoad(JsonMixin):
 
 
 @dataclass(frozen=True)
+class SqlSink(JsonMixin):
+    """A function running SQL it is given: ``def run_sql(sql): cursor.execute(sql)``."""
+
+    function: str  # qualified name
+    position: int  # of the parameter, ``self``/``cls`` not counted
+    parameter: str
+    origin: str  # execute | executemany | raw | RawSQL | RunSQL
+
+
+@dataclass(frozen=True)
+class SqlHelperCall(JsonMixin):
+    """SQL text passed to a function of another module; an SQL site if the project pass finds
+    that function to be a :class:`SqlSink` (``site`` is parsed at the call, origin "helper")."""
+
+    target: str  # the called function, qualified through the imports
+    position: int  # of the argument, -1 when passed by keyword
+    keyword: str  # "" when passed by position
+    site: SqlSite
+
+
+@dataclass(frozen=True)
 class ModuleFacts(JsonMixin):
     """Everything one source file says, from :func:`analyzer.facts.extract_module_facts`."""
 
@@ -277,6 +300,8 @@ class ModuleFacts(JsonMixin):
     all_names: tuple[str, ...] | None = None  # the module's literal ``__all__``, when it has one
     sql_file_loads: tuple[SqlFileLoad, ...] = ()
     access_guards: tuple[str, ...] = ()  # functions whose body turns anonymous users away
+    sql_sinks: tuple[SqlSink, ...] = ()
+    sql_helper_calls: tuple[SqlHelperCall, ...] = ()
 
 
 @dataclass(frozen=True)

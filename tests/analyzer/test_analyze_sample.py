@@ -147,3 +147,13 @@ def test_sql_file_violations_point_at_the_code_that_loads_the_file(analysis: Ana
     assert "reporting/sql/sales_by_category.sql" in by_file[93].subject
     assert "reporting/sql/daily_sales.sql" in by_file[195].subject
     assert "reporting/sql/daily_sales.sql" in by_file[195].remedy
+
+
+def test_auth_user_goes_to_customers_and_reporting_reading_it_is_a_violation(analysis: Analysis) -> None:
+    (auth_user,) = [t for t in analysis.tables if t.table == "auth_user"]
+    assert auth_user.owner == "customers" and auth_user.framework == "django.contrib.auth"
+    assert "customers.Customer.user" in auth_user.reason
+    assert auth_user.readers == ("reporting",) and auth_user.writers == ()
+    kinds = ("cross-service-join", "cross-service-query")
+    reads = [v for v in analysis.violations if v.kind in kinds and "auth_user (customers)" in v.subject]
+    assert [(v.path, v.line) for v in reads] == [("reporting/queries.py", 158)]

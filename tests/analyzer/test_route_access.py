@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzer.model.facts import Definition, ModuleFacts, RouteFact
 from analyzer.route_access import mark_login_required
+from tests.analyzer.facts.helpers import facts_of
 
 AUTH = "django.contrib.auth.decorators."
 MIXINS = "django.contrib.auth.mixins."
@@ -65,3 +66,42 @@ def test_re_exported_decorators_are_followed() -> None:
     canonical = {"shop.auth.login_required": f"{AUTH}login_required"}
     (route,) = mark_login_required([_route("shop.views.v")], (module,), lambda n: canonical.get(n, n))
     assert route.login_required
+
+
+def test_method_decorator_on_the_class_or_on_dispatch_protects_the_view() -> None:
+    module = facts_of(
+        """
+        from django.contrib.auth.decorators import login_required, permission_required
+        from django.utils.decorators import method_decorator
+        from django.views import View
+        from django.views.decorators.cache import never_cache
+
+        @method_decorator(login_required, name="dispatch")
+        class OnClass(View):
+            def get(self, request): ...
+
+        @method_decorator([never_cache, permission_required("shop.view")], name="get")
+        class OnHandler(View):
+            def get(self, request): ...
+
+        class OnDispatch(View):
+            @method_decorator(login_required)
+            def dispatch(self, request, *args, **kwargs): ...
+
+        @method_decorator(never_cache, name="dispatch")
+        class Cached(View):
+            @method_decorator(never_cache)
+            def get(self, request): ...
+
+        class Child(OnClass):
+            pass
+        """
+    )
+    (on_class,) = [d for d in module.definitions if d.qualname == "shop.views.OnClass"]
+    assert on_class.method_decorators == (("dispatch", f"{AUTH}login_required"),)
+    views = ["OnClass", "OnHandler", "OnDispatch", "Cached", "Child"]
+    marked = mark_login_required([_route(f"shop.views.{v}") for v in views], (module,), lambda name: name)
+    assert {r.view: r.login_required for r in marked} == {
+        "shop.views.OnClass": True, "shop.views.OnHandler": True, "shop.views.OnDispatch": True,
+        "shop.views.Cached": False, "shop.views.Child": True,
+    }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analyzer.boundaries import Proposal, propose_boundaries
 from analyzer.config import load_config
+from analyzer.framework_tables import annotate_tables
 from analyzer.graph import ProjectGraph, build_graph
 from analyzer.model.analysis import Analysis, analysis_from_json
 from analyzer.pipeline import FactsOptions, extract_project_facts
@@ -25,7 +26,9 @@ def copy_sample(tmp_path: Path) -> Path:
 
 def project_and_proposal(root: Path) -> tuple[ProjectGraph, Proposal]:
     """The graph of the tree at ``root`` and the proposed boundaries (no cache written)."""
-    project = build_graph(extract_project_facts(root, FactsOptions(use_cache=False)))
+    facts = extract_project_facts(root, FactsOptions(use_cache=False))
+    project = build_graph(facts)
+    annotate_tables(project.graph, facts.models)
     return project, propose_boundaries(project, load_config(root))
 
 

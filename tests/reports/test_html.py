@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
-from analyzer.model.analysis import Analysis, CountScore
+from analyzer.model.analysis import Analysis, CountScore, TableUsage
 from reports.html import render_html
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
 
@@ -125,3 +126,13 @@ def test_plan_steps_are_in_order(html: str) -> None:
     assert page.index("Extract <a class=\"svc-link\" href=\"#svc-catalog\">") < page.index(
         "Extract <a class=\"svc-link\" href=\"#svc-orders\">")
     assert 'href="#v-V-distributed-transaction-0002"' in page
+
+
+def test_a_framework_table_says_so_and_why_its_owner_owns_it(analysis: Analysis) -> None:
+    usage = TableUsage("auth_user", "orders", None, ("catalog",), framework="django.contrib.auth",
+                       reason="no project code writes it; its models relate to it: orders.Order.buyer")
+    html = render_html(replace(analysis, tables=(*analysis.tables, usage)), fake_renderer).html
+    row = html[html.index('id="table-auth_user"'):]
+    row = row[:row.index("</tr>")]
+    assert "Django's own (django.contrib.auth)" in row and "orders.Order.buyer" in row
+    assert re.findall(r'class="cell ([A-Za-z]*)"', row) == ["R", "owner"]

@@ -123,7 +123,7 @@ async def test_forwarding_headers_and_hop_by_hop_removal() -> None:
         assert status_of(raw) == 200
         head = raw.split(b"\r\n\r\n")[0].decode().lower()
         assert "x-request-id: abc-123" in head and "via: 1.1 demonolith" in head
-        seen = cat.seen[-1].headers
+        seen = seen_first = cat.seen[-1].headers
         assert seen["X-Request-ID"] == "abc-123"
         assert seen["X-Forwarded-For"] == "10.0.0.1, 127.0.0.1"
         assert seen["X-Forwarded-Host"] == "shop.example"
@@ -138,6 +138,11 @@ async def test_forwarding_headers_and_hop_by_hop_removal() -> None:
         )
         seen = mono.seen[-1].headers
         assert seen["Host"] == "shop.example"  # kept by default
+        # the same request again: now served on the pooled connection (the fast path)
+        assert proxy.pools["catalog"].idle, "the first request left a pooled connection"
+        again = await raw_exchange(proxy.listen_port, request, timeout=1.0)
+        assert status_of(again) == 200 and "x-request-id: abc-123" in again.decode().lower()
+        assert sorted(cat.seen[-1].headers.items()) == sorted(seen_first.items())
         assert len(seen["X-Request-ID"]) == 32  # generated
         assert seen["X-Request-ID"].encode() in raw
     for app in apps:
