@@ -72,8 +72,10 @@ class Config:
         return merge_weights(dict(self.weight_overrides)) if self.weight_overrides else DEFAULT_WEIGHTS
 
 
-def load_config(root: Path) -> Config:
-    """Read ``demonolith.toml`` (preferred) or ``pyproject.toml``'s ``[tool.demonolith]`` under root."""
+def read_tool_table(root: Path) -> tuple[Mapping[str, Any], str]:
+    """The configuration table under ``root`` and its file: ``demonolith.toml`` (preferred, its top
+    level or its ``[tool.demonolith]``) or ``pyproject.toml``'s ``[tool.demonolith]``; ``({}, "")``
+    when there is none."""
     for name, nested in (("demonolith.toml", False), ("pyproject.toml", True)):
         path = root / name
         if not path.is_file():
@@ -85,10 +87,15 @@ def load_config(root: Path) -> Config:
         table = document.get("tool", {}).get("demonolith") if nested else document
         if not nested and "tool" in document and set(document) == {"tool"}:
             table = document["tool"].get("demonolith", {})
-        if table is None:
-            continue
-        return parse_config(table, source=str(path))
-    return Config()
+        if isinstance(table, Mapping):
+            return table, str(path)
+    return {}, ""
+
+
+def load_config(root: Path) -> Config:
+    """Read ``demonolith.toml`` (preferred) or ``pyproject.toml``'s ``[tool.demonolith]`` under root."""
+    table, source = read_tool_table(root)
+    return parse_config(table, source=source) if source else Config()
 
 
 def parse_config(table: Mapping[str, Any], source: str = "") -> Config:

@@ -3,28 +3,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
 
+from analyzer.config import read_tool_table
 from analyzer.discover import DiscoverOptions
 from analyzer.errors import ConfigError
-
-
-def read_tool_table(root: Path) -> tuple[dict[str, Any], str | None]:
-    """``[tool.demonolith]`` of pyproject.toml, or the top of demonolith.toml; and the file name."""
-    for name, nested in (("demonolith.toml", False), ("pyproject.toml", True)):
-        path = root / name
-        if not path.is_file():
-            continue
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read: {exc}") from exc
-        table = document.get("tool", {}).get("demonolith") if nested else document
-        if isinstance(table, dict):
-            return table, name
-    return {}, None
 
 
 def discover_options(root: Path, extra_excludes: tuple[str, ...] = ()) -> DiscoverOptions:
