@@ -38,7 +38,8 @@ def unpacked(distribution: str, package: str) -> Path:
                    "-d", str(CACHE), distribution]
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
-            pytest.skip(f"cannot download {distribution}: {done.stderr.strip()[-200:]}")
+            pytest.fail(f"cannot download {distribution} from the package registry: "
+                        f"{done.stderr.strip()[-200:]}")
         wheels = sorted(CACHE.glob(f"{distribution.replace('-', '_')}-*.whl"))
     with zipfile.ZipFile(wheels[-1]) as archive:
         archive.extractall(target)

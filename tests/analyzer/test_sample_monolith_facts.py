@@ -81,8 +81,6 @@ SQL_SITES = {  # (path or .sql file, origin) -> tables read and written, across 
 
 @pytest.fixture(scope="module")
 def facts() -> ProjectFacts:
-    if not (SAMPLE / "shop" / "settings.py").is_file():
-        pytest.skip("sample_monolith is not in this tree")
     return extract_project_facts(SAMPLE, FactsOptions(use_cache=False))
 
 

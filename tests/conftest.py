@@ -1,0 +1,23 @@
+"""Suite-wide rule: in CI (``CI=true``) a skipped test is a failure.
+
+Some tests skip when a system tool is missing (graphviz, chromium, nginx, openssl, git) so a
+developer without them can still run the rest; the Makefile installs them, so in CI a skip means
+an install step broke and must not pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    """Turn a skip into a failure when running in CI."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may be skipped: {report.longrepr}"
