@@ -30,6 +30,22 @@ from strangler_proxy.proxy import Proxy
 from strangler_proxy.state import state_path_for
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
+# Two upstreams on one backend port; the route named "catalog" starts on the monolith.
+CATALOG_ON_MONOLITH = """
+[upstreams.monolith]
+url = "http://127.0.0.1:{port}"
+[upstreams.catalog]
+url = "http://127.0.0.1:{port}"
+
+[[routes]]
+name = "catalog"
+path_prefix = "/api/catalog/"
+to = "monolith"
+
+[default]
+to = "monolith"
+"""
+
 BACKEND = r"""
 import http.server, json, sys, time
 class H(http.server.BaseHTTPRequestHandler):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.strangler_proxy.live_support import (
+    CATALOG_ON_MONOLITH,
     admin_json,
     backend,
     get,
@@ -22,20 +23,7 @@ from tests.strangler_proxy.live_support import (
 )
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
-ROUTES = """
-[upstreams.monolith]
-url = "http://127.0.0.1:{port}"
-[upstreams.catalog]
-url = "http://127.0.0.1:{port}"
-
-[[routes]]
-name = "catalog"
-path_prefix = "/api/catalog/"
-to = "monolith"
-
-[default]
-to = "monolith"
-"""
+ROUTES = CATALOG_ON_MONOLITH
 
 
 def demonolith(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -9,23 +9,17 @@ import signal
 from collections import Counter
 from pathlib import Path
 
-from tests.strangler_proxy.live_support import admin_json, backend, get, start_proxy, wait_until
+from tests.strangler_proxy.live_support import (
+    CATALOG_ON_MONOLITH,
+    admin_json,
+    backend,
+    get,
+    start_proxy,
+    wait_until,
+)
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
-ROUTES = """
-[upstreams.monolith]
-url = "http://127.0.0.1:{port}"
-[upstreams.catalog]
-url = "http://127.0.0.1:{port}"
-
-[[routes]]
-name = "catalog"
-path_prefix = "/api/catalog/"
-to = "monolith"
-
-[default]
-to = "monolith"
-"""
+ROUTES = CATALOG_ON_MONOLITH
 
 
 def metric_sum(text: str, prefix: str) -> float:
