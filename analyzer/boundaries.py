@@ -26,7 +26,7 @@ from analyzer.config import Config
 from analyzer.crossings import EdgeScan, scan_edges
 from analyzer.errors import ConfigError
 from analyzer.fold_minor import Fold, fold_minor
-from analyzer.graph import ProjectGraph
+from analyzer.graph import NodeAttrs, ProjectGraph, node_attrs
 from analyzer.leaves import follower_units
 from analyzer.model.analysis import (
     AppPlacement,
@@ -44,13 +44,14 @@ from analyzer.ownership import assign_owners, table_users
 from analyzer.partition import (
     absorb_dataless,
     attach,
-    canonical_id,
     choose_partition,
     clusters_of,
     project_units,
+    weighted_edges,
     without,
 )
 from analyzer.placements import PLACED_KINDS, app_placements
+from analyzer.projection import canonical_id, canonical_ids
 from analyzer.refine import apply_constraints, refine_transactions
 from analyzer.shared import SharedModule, find_hubs, find_shared_modules, shared_apps
 from analyzer.violations import find_violations, short
@@ -83,28 +84,28 @@ class Proposal:
 @collector_paused()
 def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
     """Run the boundary steps on a project graph; pure and deterministic."""
-    graph = project.graph
+    graph, attrs, canon = project.graph, node_attrs(project.graph), canonical_ids(project.graph)
     shared = shared_apps(graph, find_shared_modules(graph))
     weights = config.weights
     projected = project_units(graph, (n for s in shared for n in s.nodes), weights["contains"],
                               project.transactions, weights["transaction"], weights["same-app"],
-                              weights["same-module"])
+                              weights["same-module"], canon)
     hubs = find_hubs(graph, projected)
     followers = follower_units(graph, projected.nodes)
-    is_data = {n: _is_data(graph, n) for n in projected.nodes}
+    is_data = {n: _is_data(attrs[n]) for n in projected}
     core = without(projected, {*hubs, *followers})
     partition = choose_partition(core, is_data, services or config.services, config.seed)
     assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
     assignment = attach(projected, assignment, (*hubs, *followers))
-    canon = _canonical(graph)
     # a seeder's or a test's atomic block says nothing about which data belong together
     hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
-    assignment = refine_transactions(assignment, transactions, canon)
-    assignment = absorb_dataless(projected, assignment, is_data)
+    assignment = refine_transactions(assignment, transactions, canon.get)
+    edges = weighted_edges(projected)
+    assignment = absorb_dataless(projected, assignment, is_data, edges=edges)
     assignment, pinned = apply_constraints(assignment, graph, config)
-    assignment, owners = assign_owners(graph, assignment, canon, pinned, ignored=hub_set)
-    assignment = absorb_dataless(projected, assignment, is_data, keep=pinned)
+    assignment, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
+    assignment = absorb_dataless(projected, assignment, is_data, keep=pinned, edges=edges)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     clusters = clusters_of(assignment)
     names = name_clusters(clusters, graph, pinned, dict(config.names))
@@ -112,12 +113,12 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
         raise ConfigError("[tool.demonolith] names: two services would get the same name")
     service_of = {unit: names[c] for unit, c in assignment.items()}
     owner_of = {table: names[new_of[c]] for table, c in owners.items()}
-    place = _placer(graph, service_of, owner_of)
+    place = _placer(canon, service_of, owner_of)
     scan = scan_edges(graph, place)
     violations = find_violations(graph, place, project.transactions, scan)
     return Proposal(
         placement=tuple(sorted((u, s) for u, s in service_of.items()
-                               if graph.nodes[u].get("kind") in PLACED_KINDS)),
+                               if attrs[u].get("kind") in PLACED_KINDS)),
         services=_services(graph, clusters, names, owner_of, place, projected),
         tables=_tables(graph, owner_of, place),
         violations=violations,
@@ -127,7 +128,7 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
         count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
         + "".join(_fold_note(fold, names) for fold in folds),
         dependencies=dependencies(graph, place, scan),
-        interfaces=interfaces(graph, place, scan),
+        interfaces=interfaces(graph, place, scan, canon),
     )
 
 
@@ -145,28 +146,25 @@ def _fold_note(fold: Fold, names: list[str]) -> str:
             "no models and no routes, so tooling rather than a service")
 
 
-def _is_data(graph: nx.MultiDiGraph, node: str) -> bool:
-    attrs = graph.nodes[node]
+def _is_data(attrs: Mapping[str, object]) -> bool:
     return attrs.get("kind") == "table" or (attrs.get("kind") == "model" and not attrs.get("abstract"))
 
 
-def _canonical(graph: nx.MultiDiGraph) -> Callable[[str], str | None]:
-    return lambda node: canonical_id(graph, node) if node in graph else None
-
-
 def _placer(
-    graph: nx.MultiDiGraph, service_of: Mapping[str, str], owner_of: Mapping[str, str]
+    canon: Mapping[str, str | None], service_of: Mapping[str, str], owner_of: Mapping[str, str]
 ) -> Callable[[str], str | None]:
-    """Node -> its service: tables by owner, units by the partition, the rest with their unit."""
-    def place(node: str) -> str | None:
+    """Node -> its service: tables by owner, units by the partition, the rest with their unit.
+
+    ``canon``: every graph node -> its canonical unit; other names have no place (every key of
+    ``owner_of`` and ``service_of`` is a graph node).
+    """
+    def place(node: str, unit: str | None) -> str | None:
         if node in owner_of:
             return owner_of[node]
         if node in service_of:
             return service_of[node]
-        unit = canonical_id(graph, node) if node in graph else None
         return service_of.get(unit) if unit is not None else None
-    # every key of owner_of and service_of is a graph node: other names have no place
-    return {node: place(node) for node in graph}.get
+    return {node: place(node, unit) for node, unit in canon.items()}.get
 
 
 def _services(
@@ -174,11 +172,11 @@ def _services(
     owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: nx.Graph,
 ) -> tuple[Service, ...]:
     routes: dict[str, list[str]] = defaultdict(list)
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("kind") == "route" and place(node) is not None:
-            routes[str(place(node))].append(str(attrs.get("pattern", node[len("route:"):])))
+    node = node_attrs(graph)
+    for route, attrs in node.items():
+        if attrs.get("kind") == "route" and place(route) is not None:
+            routes[str(place(route))].append(str(attrs.get("pattern", route[len("route:"):])))
     result = []
-    node = dict(graph.nodes(data=True))
     for cluster, name in zip(clusters, names, strict=True):
         units = [u for u in cluster if node[u].get("kind") in PLACED_KINDS]
         code = [u for u in units if node[u].get("kind") != "module"]
@@ -204,9 +202,10 @@ def _services(
 def _rationale(cluster: tuple[str, ...], models: list[str], apps: Counter[str], projected: nx.Graph) -> str:
     members = set(cluster)
     inside = outside = 0.0
+    adjacency = projected._adj
     for unit in cluster:
-        if unit in projected:
-            for neighbour, attrs in projected[unit].items():
+        if unit in adjacency:
+            for neighbour, attrs in adjacency[unit].items():
                 if neighbour in members:
                     inside += attrs["weight"] / 2
                 else:
@@ -222,9 +221,10 @@ def _tables(
     graph: nx.MultiDiGraph, owner_of: Mapping[str, str], place: Callable[[str], str | None]
 ) -> tuple[TableUsage, ...]:
     result = []
+    node = node_attrs(graph)
     for table, owner in sorted(owner_of.items()):
-        model = graph.nodes[table].get("model")
-        label = graph.nodes[model].get("label") if model in graph else None
+        model = node[table].get("model")
+        label = node[model].get("label") if model in node else None
         readers, writers = table_users(graph, table, place)
         result.append(TableUsage(table[len("table:"):], owner, label, readers, writers))
     return tuple(result)
@@ -239,8 +239,8 @@ def _shared(
         services = tuple(sorted(s for s in users if s is not None))
         reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
                   "depends on none of them: publish it as a library instead of placing it in one service")
-        models = tuple(sorted(str(graph.nodes[n]["label"]) for n in module.nodes
-                              if graph.nodes[n].get("kind") == "model"))
+        models = tuple(sorted(str(node_attrs(graph)[n]["label"]) for n in module.nodes
+                              if node_attrs(graph)[n].get("kind") == "model"))
         if models:
             reason += f"; its abstract models ({', '.join(models)}) are code reuse and go with it"
         result.append(SharedCandidate(module.module, services, reason, models))
@@ -262,13 +262,17 @@ def dependencies(
 
 
 def interfaces(
-    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None
+    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None,
+    canon: Mapping[str, str | None] | None = None,
 ) -> tuple[Interface, ...]:
-    """What each service must expose: units (or models, for tables) used from another service."""
+    """What each service must expose: units (or models, for tables) used from another service.
+
+    ``canon``: the :func:`canonical_ids` of ``graph``, when the caller has them.
+    """
     used: dict[str, set[str]] = defaultdict(set)
     where: dict[str, set[tuple[str, int]]] = defaultdict(set)
     writes: set[str] = set()
-    provided = _Provided(graph)
+    provided = _Provided(graph, canon)
     for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
         if attrs.get("kind") in ("co-change", "same-author"):
             continue
@@ -282,7 +286,7 @@ def interfaces(
     result = []
     for unit in sorted(used):
         provider = place(unit)
-        kind = str(graph.nodes[unit].get("kind"))
+        kind = str(node_attrs(graph)[unit].get("kind"))
         if provider is None:
             continue
         result.append(Interface(provider, short(graph, unit) if kind == "model" else unit,
@@ -296,14 +300,16 @@ def interfaces(
 class _Provided:
     """Node -> the unit another service would call for it (None for module-level code); cached."""
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, canon: Mapping[str, str | None] | None = None) -> None:
         self.graph = graph
+        self.attrs: NodeAttrs = node_attrs(graph)
+        self.canon = canon
         self.units: dict[str, str | None] = {}
 
     def unit(self, node: str) -> str | None:
         """The canonical unit of ``node`` when it is not module-level code, else None."""
         if node not in self.units:
-            unit = canonical_id(self.graph, node)
-            kind = self.graph.nodes[unit].get("kind") if unit is not None else None
+            unit = self.canon[node] if self.canon is not None else canonical_id(self.graph, node)
+            kind = self.attrs[unit].get("kind") if unit is not None else None
             self.units[node] = None if kind == "module" else unit
         return self.units[node]

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
+from analyzer.graph import node_attrs
 from analyzer.partition import Assignment, renumber
 
 TINY_SHARE = 0.1  # a cluster whose code is under this share of the mean cluster is tiny
@@ -40,7 +42,8 @@ def fold_minor(
     members: dict[int, list[str]] = defaultdict(list)
     for unit in sorted(assignment):
         members[assignment[unit]].append(unit)
-    lines = {c: sum(_lines(graph, u) for u in units) for c, units in members.items()}
+    node = node_attrs(graph)
+    lines = {c: sum(_lines(node[u]) for u in units) for c, units in members.items()}
     mean = sum(lines.values()) / max(1, len(lines))
     kept, served = set(keep), _served_units(graph)
     minor = sorted(c for c, units in members.items()
@@ -55,25 +58,25 @@ def fold_minor(
     return moved, new_of, folds
 
 
-def _lines(graph: nx.MultiDiGraph, unit: str) -> int:
-    attrs = graph.nodes[unit]
+def _lines(attrs: Mapping[str, Any]) -> int:
     return int(attrs.get("lines", 0)) if attrs.get("kind") in ("class", "function") else 0
 
 
 def _tables(graph: nx.MultiDiGraph, units: list[str]) -> tuple[str, ...]:
-    return tuple(u[len("table:"):] for u in units if graph.nodes[u].get("kind") == "table")
+    return tuple(u[len("table:"):] for u in units if node_attrs(graph)[u].get("kind") == "table")
 
 
 def _served_units(graph: nx.MultiDiGraph) -> set[str]:
-    return {view for _, ties in graph.adjacency() for view, keyed in ties.items()
-            if any(attrs.get("kind") == "route-view" for attrs in keyed.values())}
+    return {view for ties in graph._succ.values() for view, keyed in ties.items() for attrs in keyed.values()
+            if attrs.get("kind") == "route-view"}
 
 
 def _is_minor(
     graph: nx.MultiDiGraph, units: list[str], lines: int, mean: float, kept: set[str], served: set[str]
 ) -> bool:
-    kinds = [graph.nodes[u].get("kind") for u in units]
-    has_model = any(k == "model" and not graph.nodes[u].get("abstract")
+    attrs = node_attrs(graph)
+    kinds = [attrs[u].get("kind") for u in units]
+    has_model = any(k == "model" and not attrs[u].get("abstract")
                     for u, k in zip(units, kinds, strict=True))
     if has_model or kept.intersection(units) or served.intersection(units):
         return False
@@ -82,9 +85,10 @@ def _is_minor(
 
 def _closest(projected: nx.Graph, assignment: Mapping[str, int], units: list[str], minor: set[int]) -> int:
     ties: dict[int, float] = defaultdict(float)
+    adjacency = projected._adj
     for unit in units:
-        if unit in projected:
-            for neighbour, attrs in projected[unit].items():
+        if unit in adjacency:
+            for neighbour, attrs in adjacency[unit].items():
                 cluster = assignment.get(neighbour)
                 if cluster is not None and cluster not in minor:
                     ties[cluster] += float(attrs.get("weight", 1.0))

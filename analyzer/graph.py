@@ -15,16 +15,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import networkx as nx
 
 from analyzer.collector import collector_paused
-from analyzer.model.facts import AtomicBlock, ModelFact, ModuleFacts, ProjectFacts, Reference
+from analyzer.model.facts import AtomicBlock, Definition, ModelFact, ModuleFacts, ProjectFacts, Reference
 from analyzer.weights import DEFAULT_WEIGHTS
 
 RELATION_KINDS = {"fk": "fk", "o2o": "fk", "m2m": "m2m"}
-Edge = tuple[str, str, dict[str, Any]]
+# source, target, kind, path, line, the other attributes: sorted as tuples, up to the attributes
+Edge = tuple[str, str, str, str, int, dict[str, Any]]
+NodeAttrs = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,31 @@ class _Names(dict[str | None, str | None]):
         self.known.update({u: u for u in units})
 
     def __missing__(self, name: str | None) -> str | None:
+        walked = [name]  # name and its prefixes up to the first known or memoised one
         found = self.known.get(name) if name else None
-        if found is None and name and "." in name:
-            found = self[name.rpartition(".")[0]]
-        self[name] = found
+        while found is None and name and "." in name:
+            name = name.rpartition(".")[0]
+            if name in self:
+                found = self[name]
+                break
+            walked.append(name)
+            found = self.known.get(name) if name else None
+        for each in walked:
+            self[each] = found
         return found
 
     def node(self, name: str | None) -> str | None:
         """Return the node ``name`` or its closest enclosing unit or module, else None."""
         return self[name]
+
+
+def node_attrs(graph: nx.Graph) -> NodeAttrs:
+    """Node id -> its attribute dict, as ``graph.nodes[node]`` returns it, without the view's per-call cost.
+
+    This is the dict-of-dicts networkx documents as ``G._node``; read it, never write through it.
+    """
+    attrs: NodeAttrs = graph._node
+    return attrs
 
 
 def app_of_module(module: str, apps: Mapping[str, str]) -> str:
@@ -95,20 +114,19 @@ def build_graph(facts: ProjectFacts, weights: Mapping[str, float] = DEFAULT_WEIG
     """Build the graph of a project; pure, deterministic, linear in the number of facts."""
     apps = {app.name: app.label for app in facts.apps}
     graph = nx.MultiDiGraph()
-    _add_code_nodes(graph, facts.modules, apps)
+    inheriting = _add_code_nodes(graph, facts.modules, apps)
     tables = _add_data_nodes(graph, facts.models, apps)
-    names = _Names((n for n, k in graph.nodes(data="kind") if k != "module"),
+    names = _Names((n for n, attrs in node_attrs(graph).items() if attrs.get("kind") != "module"),
                    (m.module for m in facts.modules))
     edges: list[Edge] = []
-    edges += _code_edges(facts.modules, names)
+    edges += _code_edges(facts.modules, inheriting, names)
     edges += _model_edges(facts.models, tables)
     edges += _orm_edges(facts, names, tables)
     edges += _sql_edges(facts, names, graph, apps)
     edges += _route_edges(facts, names, graph)
     edges += _signal_edges(facts, names)
     transactions = _transactions(facts, names, tables)
-    edges += [(t.unit, w.table, {"kind": "transaction", "path": t.path, "line": t.line})
-              for t in transactions for w in t.writes]
+    edges += [(t.unit, w.table, "transaction", t.path, t.line, {}) for t in transactions for w in t.writes]
     _add_edges(graph, edges, weights)
     return ProjectGraph(graph, transactions)
 
@@ -118,43 +136,48 @@ def _add_edges(graph: nx.MultiDiGraph, edges: list[Edge], weights: Mapping[str, 
 
     The edges go straight into the dict-of-dict-of-dict-of-dict structure that networkx documents
     for subclasses (``_succ[u][v][key]`` is ``_pred[v][u][key]``, one attribute dict per edge):
-    exactly what ``add_edge(u, v, key, weight=..., **attrs)`` builds, without its per-call
-    overhead (a third of the graph-building time on a large project).
+    exactly what ``add_edge(u, v, key, weight=..., kind=..., path=..., line=..., **extra)`` builds,
+    without its per-call overhead (a third of the graph-building time on a large project). The
+    sort is stable: edges equal up to their extra attributes keep the order they were found in.
     """
-    present = set(graph)
+    present = graph._node
     succ, pred = graph._succ, graph._pred
-    previous, key = ("", ""), 0
-    for source, target, attrs in sorted(edges, key=_edge_key):
+    weight_of = dict(weights).get
+    previous: tuple[str, str] = ("", "")
+    keyed: dict[int, dict[str, Any]] = {}
+    for source, target, kind, path, line, extra in sorted(edges, key=itemgetter(0, 1, 2, 3, 4)):
         if source != target and source in present and target in present:
-            key = key + 1 if (source, target) == previous else 0  # sorted: a pair's edges are adjacent
-            previous = (source, target)
-            if key == 0:
-                succ[source][target] = pred[target][source] = graph.edge_key_dict_factory()
-            succ[source][target][key] = {"weight": weights.get(attrs["kind"], 0.0), **attrs}
+            attrs = {"weight": weight_of(kind, 0.0), "kind": kind, "path": path, "line": line, **extra}
+            if (source, target) == previous:  # sorted: a pair's edges are adjacent
+                keyed[len(keyed)] = attrs
+            else:
+                previous = (source, target)
+                keyed = succ[source][target] = pred[target][source] = {0: attrs}
     getattr(graph, "__networkx_cache__", {}).clear()  # what add_edge does: nothing cached is valid now
 
 
-def _edge_key(edge: Edge) -> tuple[str, str, str, str, int]:
-    source, target, attrs = edge
-    return source, target, attrs["kind"], attrs.get("path", ""), attrs.get("line", 0)
+def _add_code_nodes(
+    graph: nx.MultiDiGraph, modules: Iterable[ModuleFacts], apps: Mapping[str, str]
+) -> list[tuple[Definition, str]]:
+    """Add module and unit nodes; return the definitions with bases, with their module's path.
 
-
-def _unit_of(definition_qualname: str, module: str) -> str:
-    head = definition_qualname[len(module) + 1:].split(".", 1)[0]
-    return f"{module}.{head}"
-
-
-def _add_code_nodes(graph: nx.MultiDiGraph, modules: Iterable[ModuleFacts], apps: Mapping[str, str]) -> None:
-    for facts in sorted(modules, key=lambda m: m.module):
+    The definitions are read here once for both, not again by the edge builders.
+    """
+    inheriting: list[tuple[Definition, str]] = []
+    for facts in sorted(modules, key=attrgetter("module")):
         app = app_of_module(facts.module, apps)
         graph.add_node(f"module:{facts.module}", kind="module", app=app, module=facts.module,
                        path=facts.path, line=1, lines=facts.lines)
-        for definition in sorted(facts.definitions, key=lambda d: d.qualname):
-            unit = _unit_of(definition.qualname, facts.module)
-            if unit == definition.qualname:
-                kind = "class" if definition.kind == "class" else "function"
-                graph.add_node(unit, kind=kind, app=app, module=facts.module, path=facts.path,
-                               line=definition.line, lines=definition.end_line - definition.line + 1)
+        # top-level definitions (``module.name``) are the units; methods and nested ones fold into them
+        module, dot = facts.module, len(facts.module)
+        units = [d for d in facts.definitions
+                 if d.qualname.rfind(".") == dot and d.qualname.startswith(module)]
+        inheriting += [(d, facts.path) for d in facts.definitions if d.bases]
+        for definition in sorted(units, key=attrgetter("qualname")):
+            kind = "class" if definition.kind == "class" else "function"
+            graph.add_node(definition.qualname, kind=kind, app=app, module=facts.module, path=facts.path,
+                           line=definition.line, lines=definition.end_line - definition.line + 1)
+    return inheriting
 
 
 def _add_data_nodes(
@@ -184,20 +207,22 @@ def _add_data_nodes(
     return tables
 
 
-def _code_edges(modules: Iterable[ModuleFacts], names: _Names) -> list[Edge]:
+def _code_edges(
+    modules: Iterable[ModuleFacts], inheriting: Iterable[tuple[Definition, str]], names: _Names
+) -> list[Edge]:
     edges: list[Edge] = []
     for facts in modules:
-        edges += [(source, target, {"kind": "import", "path": item.path, "line": item.line})
+        edges += [(source, target, "import", item.path, item.line, {})
                   for item in facts.imports
                   if (source := names[item.scope]) is not None and (target := names[item.target]) is not None
                   and source != target]
-        edges += [(source, target, {"kind": "call", "path": ref.path, "line": ref.line})
+        edges += [(source, target, "call", ref.path, ref.line, {})
                   for ref in facts.references
                   if (source := names[ref.scope]) is not None and (target := names[ref.target]) is not None
                   and source != target]
-        for definition in facts.definitions:
-            for base in definition.bases:
-                _link(edges, names[definition.qualname], names[base], "inherit", facts.path, definition.line)
+    for definition, path in inheriting:
+        for base in definition.bases:
+            _link(edges, names[definition.qualname], names[base], "inherit", path, definition.line)
     return edges
 
 
@@ -206,7 +231,7 @@ def _link(
     kind: str, path: str, line: int, **extra: Any,
 ) -> None:
     if source is not None and target is not None and source != target:
-        edges.append((source, target, {"kind": kind, "path": path, "line": line, **extra}))
+        edges.append((source, target, kind, path, line, extra))
 
 
 def _model_edges(models: Iterable[ModelFact], tables: Mapping[str, str]) -> list[Edge]:
@@ -273,7 +298,7 @@ def _route_edges(
         if view is None:
             continue
         node = f"route:/{route.route.lstrip('/')}"
-        graph.add_node(node, kind="route", app=graph.nodes[view].get("app", ""), module=route.urlconf,
+        graph.add_node(node, kind="route", app=node_attrs(graph)[view].get("app", ""), module=route.urlconf,
                        path=route.path, line=route.line, lines=0, pattern=node[len("route:"):])
         _link(edges, node, view, "route-view", route.path, route.line)
     return edges
@@ -298,10 +323,12 @@ def _transactions(facts: ProjectFacts, names: _Names, tables: Mapping[str, str])
             by_path[query.path].append((query.line, tables[query.model], op))
             by_scope[query.scope].append((query.line, tables[query.model], op))
     calls: dict[str, list[Reference]] = defaultdict(list)
+    in_blocks = {block.path for block in facts.atomic_blocks}
     for module in facts.modules:
-        for ref in module.references:
-            if ref.kind == "call" and ref.target in by_scope:
-                calls[ref.path].append(ref)
+        if module.path in in_blocks:  # a module's references are all in its own file
+            for ref in module.references:
+                if ref.kind == "call" and ref.target in by_scope:
+                    calls[ref.path].append(ref)
     result = []
     for block in facts.atomic_blocks:
         unit = names.node(block.scope)

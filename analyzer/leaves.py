@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from analyzer.graph import node_attrs
+
 FOLLOWER_PARTS = frozenset({"test", "tests", "testing", "migrations", "conftest"})
 CODE_KINDS = frozenset({"class", "function", "module"})
 
@@ -27,9 +29,15 @@ def is_follower_module(module: str) -> bool:
 
 def follower_units(graph: nx.MultiDiGraph, units: Iterable[str]) -> tuple[str, ...]:
     """Return the code units of ``units`` that live in test or migration modules, sorted."""
-    attrs_of = dict(graph.nodes(data=True))
-    return tuple(sorted(
-        unit for unit in units
-        if attrs_of[unit].get("kind") in CODE_KINDS
-        and is_follower_module(str(attrs_of[unit].get("module", "")))
-    ))
+    attrs_of = node_attrs(graph)
+    follows: dict[str, bool] = {}  # per module: many units share one
+    found = []
+    for unit in units:
+        attrs = attrs_of[unit]
+        if attrs.get("kind") in CODE_KINDS:
+            module = str(attrs.get("module", ""))
+            if module not in follows:
+                follows[module] = is_follower_module(module)
+            if follows[module]:
+                found.append(unit)
+    return tuple(sorted(found))

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
+from analyzer.graph import node_attrs
+
 
 def snake(name: str) -> str:
     """``OrderLine`` -> ``order_line``; keeps lowercase names as they are."""
@@ -30,8 +32,9 @@ def plural(word: str) -> str:
 def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, float]:
     """A model counts 10 (plus a little per relation pointing at it), another unit 1: data decides."""
     weights: dict[str, float] = {}
+    node = node_attrs(graph)
     for unit in cluster:
-        attrs = graph.nodes[unit]
+        attrs = node[unit]
         app = attrs.get("app", "")
         if app:
             is_model = attrs.get("kind") == "model"
@@ -42,8 +45,8 @@ def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, fl
 def _candidates(cluster: Sequence[str], graph: nx.MultiDiGraph) -> list[str]:
     apps = _app_weights(cluster, graph)
     names = [snake(app) for app in sorted(apps, key=lambda a: (-apps[a], a))]
-    models = sorted((u for u in cluster if graph.nodes[u].get("kind") == "model"
-                     and not graph.nodes[u].get("abstract")),
+    node = node_attrs(graph)
+    models = sorted((u for u in cluster if node[u].get("kind") == "model" and not node[u].get("abstract")),
                     key=lambda u: (-graph.degree(u), u))
     names += [plural(snake(u.rsplit(".", 1)[-1])) for u in models]
     return names or ["service"]

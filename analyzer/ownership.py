@@ -10,10 +10,12 @@ A table without a model that nobody writes goes to the cluster whose models rela
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
 
 import networkx as nx
 
+from analyzer.graph import node_attrs
 from analyzer.partition import Assignment
 
 WRITE_KINDS = frozenset({"orm-write", "sql-write"})
@@ -25,7 +27,7 @@ def write_weights(
 ) -> dict[int, float]:
     """Return the summed write-edge weight into ``table`` per cluster of the writer (``ignored`` not)."""
     writes: dict[int, float] = defaultdict(float)
-    for source, _, attrs in graph.in_edges(table, data=True):
+    for source, attrs in _in_edges(graph, table):
         if attrs.get("kind") in WRITE_KINDS and source in assignment and source not in ignored:
             writes[assignment[source]] += float(attrs.get("weight", 1.0))
     return dict(writes)
@@ -43,7 +45,7 @@ def assign_owners(
     ignored = frozenset(ignored)
     current = dict(assignment)
     owners: dict[str, int] = {}
-    for table in sorted(n for n, k in graph.nodes(data="kind") if k == "table"):
+    for table in sorted(n for n, attrs in node_attrs(graph).items() if attrs.get("kind") == "table"):
         home_unit = canonical(table)
         if home_unit is None or home_unit not in current:
             continue
@@ -57,7 +59,7 @@ def assign_owners(
         elif home_unit == table and home_unit not in pinned:
             owner = unwritten_owner(graph, table, current, ignored, home)
         owners[table] = owner
-        if owner != home and graph.nodes[home_unit].get("kind") in ("model", "table"):
+        if owner != home and node_attrs(graph)[home_unit].get("kind") in ("model", "table"):
             current[home_unit] = owner
     for table, unit in ((t, canonical(t)) for t in sorted(owners)):
         if unit is not None and unit in current:
@@ -74,11 +76,11 @@ def unwritten_owner(
     see :mod:`analyzer.framework_tables`), else the cluster reading it most, else ``home``.
     """
     votes: dict[int, float] = defaultdict(float)
-    for unit, _ in graph.nodes[table].get("related", ()):
+    for unit, _ in node_attrs(graph)[table].get("related", ()):
         if unit in assignment:
             votes[assignment[unit]] += 1.0
     if not votes:
-        for source, _, attrs in graph.in_edges(table, data=True):
+        for source, attrs in _in_edges(graph, table):
             if attrs.get("kind") in ACCESS_KINDS and source in assignment and source not in ignored:
                 votes[assignment[source]] += float(attrs.get("weight", 1.0))
     return min(votes, key=lambda c: (-votes[c], c)) if votes else home
@@ -90,9 +92,16 @@ def table_users(
     """Return the services reading and writing ``table`` (sorted, each once)."""
     readers: set[str] = set()
     writers: set[str] = set()
-    for source, _, kind in graph.in_edges(table, data="kind"):
-        service = place(source)
+    for source, attrs in _in_edges(graph, table):
+        service, kind = place(source), attrs.get("kind")
         if service is None or kind not in ACCESS_KINDS:
             continue
         (writers if kind in WRITE_KINDS else readers).add(service)
     return tuple(sorted(readers)), tuple(sorted(writers))
+
+
+def _in_edges(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(source, attributes) of every edge into ``node``, in ``graph.in_edges(node)`` order."""
+    for source, keyed in graph._pred[node].items():
+        for attrs in keyed.values():
+            yield source, attrs

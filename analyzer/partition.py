@@ -106,11 +106,9 @@ def without(projected: nx.Graph, left_out: set[str]) -> nx.Graph:
 
 def renumber(assignment: Mapping[str, int]) -> Assignment:
     """Number clusters in the order of their smallest member id, so equal partitions are equal."""
-    first: dict[int, str] = {}
-    for node in sorted(assignment):
-        first.setdefault(assignment[node], node)
-    order = {cluster: i for i, cluster in enumerate(sorted(first, key=first.__getitem__))}
-    return {node: order[cluster] for node, cluster in sorted(assignment.items())}
+    nodes = sorted(assignment)
+    order = {cluster: i for i, cluster in enumerate(dict.fromkeys(assignment[node] for node in nodes))}
+    return {node: order[assignment[node]] for node in nodes}
 
 
 def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
@@ -147,16 +145,17 @@ def weighted_edges(projected: nx.Graph) -> list[tuple[str, str, float]]:
 
 def absorb_dataless(
     projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool],
-    keep: Iterable[str] = (),
+    keep: Iterable[str] = (), edges: list[tuple[str, str, float]] | None = None,
 ) -> Assignment:
     """Fold every cluster without a model or table (or a unit of ``keep``) into its closest cluster.
 
     All such clusters move at once per round (a cluster tied only to other data-less clusters
-    follows them in the next round), so the rounds are few even on large graphs.
+    follows them in the next round), so the rounds are few even on large graphs. ``edges``: the
+    :func:`weighted_edges` of ``projected``, when the caller has them.
     """
     current = renumber(assignment)
     kept = set(keep)
-    edges = weighted_edges(projected)
+    edges = weighted_edges(projected) if edges is None else edges
     while True:
         has_data = {c for node, c in current.items() if is_data.get(node, False) or node in kept}
         moves = _absorptions(current, has_data, cluster_links(projected, current, edges))
@@ -187,7 +186,7 @@ def attach(projected: nx.Graph, assignment: Mapping[str, int], nodes: Iterable[s
 
 def _closest(projected: nx.Graph, assignment: Mapping[str, int], node: str) -> int | None:
     ties: dict[int, float] = defaultdict(float)
-    for neighbour, attrs in projected[node].items():
+    for neighbour, attrs in projected._adj[node].items():
         if neighbour in assignment:
             ties[assignment[neighbour]] += attrs.get("weight", 1.0)
     return min(ties, key=lambda c: (-ties[c], c)) if ties else None
@@ -225,10 +224,14 @@ class _Merges:
 
 
 def agglomerate(
-    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool]
+    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool],
+    edges: list[tuple[str, str, float]] | None = None,
 ) -> _Merges:
-    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step."""
-    links = cluster_links(projected, assignment)
+    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step.
+
+    ``edges``: the :func:`weighted_edges` of ``projected``, when the caller has them.
+    """
+    links = cluster_links(projected, assignment, edges)
     total = sum(links.values()) or 1.0
     degree: dict[int, float] = defaultdict(float)
     inner: dict[int, float] = defaultdict(float)
@@ -302,10 +305,11 @@ def choose_partition(
     """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
     if projected.number_of_nodes() == 0:
         return Partition((), (), "nothing to cluster")
-    merges = agglomerate(projected, _initial(projected, is_data, seed, 1.0), is_data)
+    edges = weighted_edges(projected)
+    merges = agglomerate(projected, _initial(projected, is_data, seed, 1.0, edges), is_data, edges)
     count = len(set(merges.start.values()))
     if services is not None and services > count:
-        merges = _finer(projected, is_data, seed, services) or merges
+        merges = _finer(projected, is_data, seed, services, edges) or merges
         count = len(set(merges.start.values()))
     scores = tuple(
         CountScore(services=count - i, score=score_of(q, share), modularity=round(q, 6))
@@ -323,8 +327,11 @@ def choose_partition(
     return Partition(clusters_of(replay(merges, chosen)), scores, reason)
 
 
-def _initial(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
-    start = absorb_dataless(projected, louvain(projected, resolution, seed), is_data)
+def _initial(
+    projected: nx.Graph, is_data: Mapping[str, bool], seed: int, resolution: float,
+    edges: list[tuple[str, str, float]],
+) -> Assignment:
+    start = absorb_dataless(projected, louvain(projected, resolution, seed), is_data, edges=edges)
     return split_oversized(projected, start, is_data, seed)
 
 
@@ -361,9 +368,12 @@ def split_oversized(
     return current
 
 
-def _finer(projected: nx.Graph, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:
+def _finer(
+    projected: nx.Graph, is_data: Mapping[str, bool], seed: int, services: int,
+    edges: list[tuple[str, str, float]],
+) -> _Merges | None:
     for resolution in SPLIT_RESOLUTIONS:
-        start = _initial(projected, is_data, seed, resolution)
+        start = _initial(projected, is_data, seed, resolution, edges)
         if len(set(start.values())) >= services:
-            return agglomerate(projected, start, is_data)
+            return agglomerate(projected, start, is_data, edges)
     return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from analyzer.graph import node_attrs
 from analyzer.leaves import is_follower_module
 from analyzer.model.analysis import AppPlacement
 
@@ -27,8 +28,9 @@ def app_placements(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tup
     """Explain, for every Django app, whether it was kept whole, split or merged with others."""
     by_app: dict[str, Counter[str]] = defaultdict(Counter)
     apps_in: dict[str, Counter[str]] = defaultdict(Counter)
+    node = node_attrs(graph)
     for unit, service in service_of.items():
-        attrs = graph.nodes[unit]
+        attrs = node[unit]
         if attrs.get("app") and attrs.get("kind") in PLACED_KINDS:
             weight = MODEL_WEIGHT if attrs.get("kind") == "model" else 1
             by_app[attrs["app"]][service] += weight
@@ -49,8 +51,9 @@ class SplitFile:
 def split_model_files(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> dict[str, list[SplitFile]]:
     """Return app -> the models files of the app whose models landed in two services or more."""
     files: dict[str, list[str]] = defaultdict(list)
+    node = node_attrs(graph)
     for unit in sorted(service_of):
-        attrs = graph.nodes[unit]
+        attrs = node[unit]
         if attrs.get("kind") == "model" and not attrs.get("abstract") and attrs.get("module"):
             files[str(attrs["module"])].append(unit)
     result: dict[str, list[SplitFile]] = defaultdict(list)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.graph import Transaction
+from analyzer.graph import Transaction, node_attrs
 
 UNIT_KINDS = ("class", "function", "model", "module", "table")
 READ_KINDS = frozenset({"orm-read", "sql-read", "sql-join"})
@@ -24,7 +24,7 @@ CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form
 
 def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
     """Return the unit a node is placed with: tables with their model, routes with their view."""
-    attrs = graph.nodes[node]
+    attrs = node_attrs(graph)[node]
     kind = attrs.get("kind")
     if kind == "table" and attrs.get("model") in graph:
         return str(attrs["model"])
@@ -34,10 +34,15 @@ def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
     return node if kind in UNIT_KINDS else None
 
 
+def canonical_ids(graph: nx.MultiDiGraph) -> dict[str, str | None]:
+    """Every node of ``graph`` -> its :func:`canonical_id`, in node order."""
+    return {node: canonical_id(graph, node) for node in graph}
+
+
 def project_units(
     graph: nx.MultiDiGraph, excluded: Iterable[str] = (), contains_weight: float = 1.0,
     transactions: Iterable[Transaction] = (), transaction_weight: float = 0.0, app_weight: float = 0.0,
-    module_weight: float = 0.0,
+    module_weight: float = 0.0, canon: Mapping[str, str | None] | None = None,
 ) -> nx.Graph:
     """Return the undirected weighted unit graph (sorted nodes and edges, summed weights).
 
@@ -45,14 +50,16 @@ def project_units(
     the data written directly in one transaction are tied pairwise (``transaction_weight`` per unit)
     and every module node to its app's models module (``app_weight``: the app is a hint, not a wall),
     and the models defined in one module to each other (``module_weight`` per model: the files in
-    which developers grouped their models are strong evidence of cohesion).
+    which developers grouped their models are strong evidence of cohesion). ``canon``: the
+    :func:`canonical_ids` of ``graph``, when the caller has them.
     """
     skip = set(excluded)
-    canon = {n: canonical_id(graph, n) for n in graph.nodes}
+    canon = canonical_ids(graph) if canon is None else canon
     units = sorted(n for n, c in canon.items() if c == n and n not in skip)
     weights = _edge_weights(graph, canon, skip)
+    attrs = node_attrs(graph)
     for unit in units:
-        module = f"module:{graph.nodes[unit].get('module', '')}"
+        module = f"module:{attrs[unit].get('module', '')}"
         if unit != module and module in graph and module not in skip and contains_weight > 0:
             weights[(unit, module) if unit < module else (module, unit)] += contains_weight
     for transaction in transactions:
@@ -66,7 +73,8 @@ def project_units(
     if module_weight > 0:
         for pair, weight in _same_module_ties(graph, units, module_weight).items():
             weights[pair] += weight
-    return undirected(units, ((u, v, {"weight": w}) for (u, v), w in sorted(weights.items()) if w > 0))
+    ties = ((u, v, {"weight": w}) for u, v in sorted(weights) if (w := weights[(u, v)]) > 0)
+    return undirected(units, ties)
 
 
 def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, dict[str, float]]]) -> nx.Graph:
@@ -84,15 +92,18 @@ def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, dict[str, f
             adj[n] = {}
             node[n] = {}
     for u, v, attrs in edges:
-        for end in (u, v):
-            if end not in node:
-                adj[end] = {}
-                node[end] = {}
-        known = adj[u].get(v)
+        if u not in node:
+            adj[u] = {}
+            node[u] = {}
+        if v not in node:
+            adj[v] = {}
+            node[v] = {}
+        ties = adj[u]
+        known = ties.get(v)
         if known is not None:
             known.update(attrs)
             attrs = known
-        adj[u][v] = adj[v][u] = attrs
+        ties[v] = adj[v][u] = attrs
     getattr(graph, "__networkx_cache__", {}).clear()
     return graph
 
@@ -106,9 +117,25 @@ def _edge_weights(
     of one helper) weigh their mean times ``1 + ln n``: repetition is evidence, but one long
     function must not outweigh the structure of the whole code base.
     """
+    groups, read = _edge_groups(graph, canon, skip)
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for (a, b, _kind, reader), values in groups.items():
+        if len(values) == 1 and not reader:  # the formula below for one value: the value, bit for bit
+            weights[(a, b)] += values[0]
+            continue
+        spread = 1.0 / len(read[reader]) if reader else 1.0
+        weights[(a, b)] += spread * sum(values) / len(values) * (1.0 + math.log(len(values)))
+    return weights
+
+
+def _edge_groups(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], skip: set[str]
+) -> tuple[dict[tuple[str, str, str, str], list[float]], dict[str, set[str]]]:
+    """The edge weights per (unit, unit, kind, reader for read kinds), in ``graph.edges()`` order,
+    and the units each unit reads."""
     groups: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
     read: dict[str, set[str]] = defaultdict(set)
-    for u, neighbours in graph.adjacency():  # the order of graph.edges(), without its views
+    for u, neighbours in graph._succ.items():  # the order of graph.edges(), without its views
         cu = canon[u]
         if cu is None or cu in skip:
             continue
@@ -124,11 +151,7 @@ def _edge_weights(
                     groups[(a, b, kind, cu)].append(float(data.get("weight", 1.0)))
                 else:
                     groups[(a, b, kind, "")].append(float(data.get("weight", 1.0)))
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    for (a, b, _kind, reader), values in groups.items():
-        spread = 1.0 / len(read[reader]) if reader else 1.0
-        weights[(a, b)] += spread * sum(values) / len(values) * (1.0 + math.log(len(values)))
-    return weights
+    return groups, read
 
 
 def _same_module_ties(
@@ -141,8 +164,9 @@ def _same_module_ties(
     models costs no more than its models.
     """
     by_module: dict[str, list[str]] = defaultdict(list)
+    node = node_attrs(graph)
     for unit in units:
-        attrs = graph.nodes[unit]
+        attrs = node[unit]
         if attrs.get("kind") == "model" and attrs.get("module"):
             by_module[str(attrs["module"])].append(unit)
     ties: dict[tuple[str, str], float] = defaultdict(float)
@@ -161,12 +185,12 @@ def _same_module_ties(
 def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
     """Module node -> the module node of its app's first model (modules of model-less apps: none)."""
     anchors: dict[str, str] = {}
+    node = node_attrs(graph)
     for unit in units:
-        attrs = graph.nodes[unit]
+        attrs = node[unit]
         if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
             anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
     unit_set = set(units)
-    node = dict(graph.nodes(data=True))
     return {u: anchors[node[u]["app"]] for u in units
             if node[u].get("kind") == "module" and node[u].get("app") in anchors
             and anchors[node[u]["app"]] != u and anchors[node[u]["app"]] in unit_set}

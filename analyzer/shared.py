@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
+
+from analyzer.graph import node_attrs
 
 CODE_KINDS = frozenset({"import", "call", "inherit"})
 
@@ -29,7 +32,7 @@ class SharedModule:
 def module_nodes(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Return dotted module -> its module node and code units (tables and routes excluded)."""
     members: dict[str, list[str]] = defaultdict(list)
-    for node, attrs in graph.nodes(data=True):
+    for node, attrs in node_attrs(graph).items():
         if attrs.get("kind") in ("module", "class", "function", "model") and attrs.get("module"):
             members[attrs["module"]].append(node)
     return {module: sorted(nodes) for module, nodes in sorted(members.items())}
@@ -43,23 +46,23 @@ def find_shared_modules(
     threshold = max(min_apps, math.ceil(app_share * max(0, len(apps) - 1)))
     result = []
     ties = _CodeTies.of(graph)
+    attrs = node_attrs(graph)
     for module, nodes in module_nodes(graph).items():
-        if any(_holds_data(graph, node) for node in nodes):
+        if any(_holds_data(attrs[node]) for node in nodes):
             continue
-        home = graph.nodes[nodes[0]].get("app", "")
+        home = attrs[nodes[0]].get("app", "")
         users = ties.apps_using(nodes) - {home, ""}
         if len(users) >= threshold and len(ties.apps_used(nodes) - {home, ""}) <= 1:
             result.append(SharedModule(module, tuple(nodes), tuple(sorted(users))))
     return tuple(result)
 
 
-def _holds_data(graph: nx.MultiDiGraph, node: str) -> bool:
-    attrs = graph.nodes[node]
+def _holds_data(attrs: dict[str, Any]) -> bool:
     return attrs.get("kind") == "model" and not attrs.get("abstract", False)
 
 
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
-    return {graph.nodes[target].get("app", "") for node in nodes
+    return {node_attrs(graph)[target].get("app", "") for node in nodes
             for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
 
 
@@ -73,14 +76,14 @@ class _CodeTies:
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> _CodeTies:
         """Walk the graph's edges once."""
-        app_of = {node: attrs.get("app", "") for node, attrs in graph.nodes(data=True)}
+        app_of = {node: attrs.get("app", "") for node, attrs in node_attrs(graph).items()}
         using: dict[str, set[str]] = defaultdict(set)
         used: dict[str, set[str]] = defaultdict(set)
-        for source, neighbours in graph.adjacency():
-            for target, keyed in neighbours.items():
-                if any(attrs.get("kind") in CODE_KINDS for attrs in keyed.values()):
-                    using[target].add(app_of[source])
-                    used[source].add(app_of[target])
+        for source, neighbours in graph._succ.items():
+            source_app = app_of[source]
+            for target in _code_targets(neighbours):
+                using[target].add(source_app)
+                used[source].add(app_of[target])
         return cls(dict(using), dict(used))
 
     def apps_using(self, nodes: list[str]) -> set[str]:
@@ -90,6 +93,17 @@ class _CodeTies:
     def apps_used(self, nodes: list[str]) -> set[str]:
         """The apps any of ``nodes`` uses."""
         return set().union(*(self.used.get(node, ()) for node in nodes))
+
+
+def _code_targets(neighbours: dict[str, dict[int, dict[str, Any]]]) -> list[str]:
+    """The neighbours tied by at least one code edge (import, call, inherit), in adjacency order."""
+    targets = []
+    for target, keyed in neighbours.items():
+        for attrs in keyed.values():
+            if attrs.get("kind") in CODE_KINDS:
+                targets.append(target)
+                break
+    return targets
 
 
 def find_hubs(
@@ -103,9 +117,10 @@ def find_hubs(
     apps = sorted({a for _, a in graph.nodes(data="app") if a})
     threshold = max(min_apps, math.ceil(app_share * len(apps)))
     hubs = []
-    app_of = {node: attrs.get("app", "") for node, attrs in graph.nodes(data=True)}
+    node_attrs_of = node_attrs(graph)
+    app_of = {node: attrs.get("app", "") for node, attrs in node_attrs_of.items()}
     for node, ties in projected.adjacency():
-        attrs = graph.nodes[node]
+        attrs = node_attrs_of[node]
         if attrs.get("kind") not in ("function", "class", "module"):
             continue
         touched = {app_of[n] for n in ties} - {attrs.get("app", ""), ""}
@@ -123,13 +138,14 @@ def shared_apps(graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...]) -> tup
     replaced by one entry for the app package.
     """
     members = module_nodes(graph)
+    attrs = node_attrs(graph)
     by_app: dict[str, list[SharedModule]] = defaultdict(list)
     for module in shared:
-        by_app[graph.nodes[module.nodes[0]].get("app", "")].append(module)
+        by_app[attrs[module.nodes[0]].get("app", "")].append(module)
     result: list[SharedModule] = []
     for app, modules in sorted(by_app.items()):
-        own = [m for m, nodes in members.items() if graph.nodes[nodes[0]].get("app") == app]
-        has_data = any(_holds_data(graph, n) for m in own for n in members[m])
+        own = [m for m, nodes in members.items() if attrs[nodes[0]].get("app") == app]
+        has_data = any(_holds_data(attrs[n]) for m in own for n in members[m])
         app_nodes = [n for m in own for n in members[m]]
         if app and not has_data and len(_apps_used(graph, app_nodes) - {app, ""}) <= 1:
             nodes = tuple(sorted(n for m in own for n in members[m]))

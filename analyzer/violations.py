@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from analyzer.crossings import EdgeScan, Place, scan_edges
-from analyzer.graph import Transaction, Write
+from analyzer.graph import Transaction, Write, node_attrs
 from analyzer.model.analysis import Saga, SagaStep, Violation
 
 CREATE_OPS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
@@ -39,10 +39,11 @@ def _violation(kind: str, attrs: dict[str, Any], source: str, targets: Iterable[
 
 def short(graph: nx.MultiDiGraph, node: str) -> str:
     """A readable name for a node: a model's label, a table's name, else the qualified name."""
-    attrs = graph.nodes[node]
+    nodes = node_attrs(graph)
+    attrs = nodes[node]
     if attrs.get("kind") == "table":
         model = attrs.get("model")
-        return str(graph.nodes[model].get("label", model)) if model in graph else node[len("table:"):]
+        return str(nodes[model].get("label", model)) if model in nodes else node[len("table:"):]
     return str(attrs.get("label", node.removeprefix("module:")))
 
 
