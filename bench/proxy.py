@@ -219,7 +219,7 @@ def ours(name: str, mirror: str, backend: int, shadow: int, args: argparse.Names
     routes.write_text(ROUTES.format(backend=backend, shadow=shadow, mirror=mirror))
     command = [sys.executable, "-m", "strangler_proxy", "--routes", str(routes),
                "--listen", f"127.0.0.1:{port}", "--admin", f"127.0.0.1:{admin}",
-               "--access-log", str(tmp / f"{slug}-access.log"), *(extra or [])]
+               "--access-log", str(tmp / f"{slug}-access.log"), "--loop", args.loop, *(extra or [])]
     with running(command, port, tmp / f"{slug}.out") as process:
         warm = argparse.Namespace(**{**vars(args), "duration": 2})
         wrk("warm-up", f"http://127.0.0.1:{port}/api/items", warm)
@@ -283,6 +283,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1,
                         help="also compare N proxy processes with nginx's N workers")
+    parser.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"),
+                        help="our proxy's event loop (default auto: uvloop when installed)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the whole set N times and add the medians")
     args = parser.parse_args()

@@ -86,7 +86,9 @@ async def measure(requests: int, profile: bool) -> float:
     def serve(count: int) -> None:
         for _ in range(count):
             client.data_received(REQUEST)
+            proxy.cork.flush()  # the end of a loop turn
             conn.data_received(RESPONSE)
+            proxy.cork.flush()
         assert client_side.written[-1].endswith(b"ok"), client_side.written[-1]
         client_side.written.clear()
         upstream_side.written.clear()

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from strangler_proxy.errors import ProxyError
+from strangler_proxy.event_loop import LOOPS
 from strangler_proxy.run import check, run
 
 
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="on SIGTERM, how long in-flight requests may finish (default 30)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes sharing the port with SO_REUSEPORT (default 1)")
+    parser.add_argument("--loop", choices=LOOPS, default="auto",
+                        help="event loop: uvloop when installed (auto), asyncio or uvloop")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             run(args.routes, args.listen, args.admin, args.access_log,
                 tls_cert=args.tls_cert, tls_key=args.tls_key, admin_token=args.admin_token,
                 state_file=args.state_file, drain_seconds=args.drain_seconds,
-                workers=args.workers)
+                workers=args.workers, loop=args.loop)
     except ProxyError as exc:
         print(f"strangler_proxy: error: {exc}", file=sys.stderr)
         return 2

@@ -36,6 +36,7 @@ class ClientProtocol(asyncio.Protocol):
 
     def __init__(self, proxy: Proxy) -> None:
         self.proxy = proxy
+        self.cork = proxy.cork
         self.limits = proxy.config.limits
         self._max_headers = self.limits.max_headers
         self._max_header_bytes = self.limits.max_header_bytes
@@ -86,7 +87,7 @@ class ClientProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         """Parse; errors become one JSON error response and a close."""
-        if self.tunnel is not None:
+        if self.tunnel is not None:  # the upgrade request left turns ago: nothing held to overtake
             self.tunnel.write(data)
             return
         if self.upgrading is not None:
@@ -266,8 +267,7 @@ class ClientProtocol(asyncio.Protocol):
         upgrade = self.parser.should_upgrade() and b"websocket" in special.get(b"upgrade", b"").lower()
         expect = special.get(b"expect")
         if expect is not None and expect.lower() == b"100-continue" and body is not None:
-            assert self.transport is not None
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return Request(
             method, path, query, version, self.proxy.host_name(host_raw), host_raw, lines,
             self._match, request_id_from(special.get(b"x-request-id")), special,
@@ -355,13 +355,14 @@ class ClientProtocol(asyncio.Protocol):
     def write(self, data: bytes) -> None:
         """Write to the client unless the connection is gone."""
         if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(data)
+            self.cork.write(self.transport, data)
 
     def close(self) -> None:
         """Close after pending writes are flushed."""
         self.closing = True
         self.deadline = INFINITY
         if self.transport is not None:
+            self.cork.flush()  # bytes written before the close still leave
             self.transport.close()
 
     def abort(self) -> None:

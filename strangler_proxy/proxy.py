@@ -19,6 +19,7 @@ from strangler_proxy.admin_auth import Tokens
 from strangler_proxy.breaker import STATE_VALUES
 from strangler_proxy.client import ClientProtocol
 from strangler_proxy.config import ProxyConfig
+from strangler_proxy.cork import WriteCork
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.forward import Forwarding
 from strangler_proxy.guards import Guards
@@ -57,11 +58,12 @@ class Proxy:
         self.admin_routes: dict[tuple[str, str], Handler] = {}  # the admin API adds its own
         self.draining = False
         self.table = RoutingTable(config.routes, config.default)
-        self.pools = {upstream.name: UpstreamPool(upstream) for upstream in config.upstreams}
+        self.loop = asyncio.get_running_loop()
+        self.cork = WriteCork(self.loop)
+        self.pools = {upstream.name: UpstreamPool(upstream, self.cork) for upstream in config.upstreams}
         self.metrics = Metrics()
         self.access_log = access_log or AccessLog(config.access_log)
         self.clients: set[ClientProtocol] = set()
-        self.loop = asyncio.get_running_loop()
         self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers)
         self.guards = Guards(config, self.metrics)  # rate limits, faults, identity
         self.tls = server_context(config)
@@ -118,7 +120,8 @@ class Proxy:
         pools = {}
         for upstream in config.upstreams:
             pool = old.get(upstream.name)
-            pools[upstream.name] = pool if pool and pool.upstream == upstream else UpstreamPool(upstream)
+            pools[upstream.name] = (pool if pool and pool.upstream == upstream
+                                    else UpstreamPool(upstream, self.cork))
         self.config, self.pools, self.shadow.pools = config, pools, pools
         self.table = RoutingTable(config.routes, config.default)
         self.guards.apply_config(config)

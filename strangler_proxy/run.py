@@ -11,6 +11,7 @@ from pathlib import Path
 from strangler_proxy.admin_auth import all_tokens, check_admin_exposure
 from strangler_proxy.config import ProxyConfig
 from strangler_proxy.errors import ProxyError
+from strangler_proxy.event_loop import loop_factory, run_on
 from strangler_proxy.lifecycle import (
     DEFAULT_DRAIN_SECONDS,
     Lifecycle,
@@ -50,7 +51,7 @@ def announcer(
         if admin:
             admin_host = admin.rpartition(":")[0]
             where += f", metrics on http://{admin_host}:{bound.admin_port}/metrics"
-        announce(where)
+        announce(f"{where} (event loop: {type(asyncio.get_running_loop()).__module__.split('.')[0]})")
 
     return ready
 
@@ -68,14 +69,16 @@ def run(
     state_file: str | Path | None = None,
     drain_seconds: float = DEFAULT_DRAIN_SECONDS,
     workers: int = 1,
+    loop: str = "auto",
 ) -> None:
     """Load ``routes`` (and its state file) and serve; raises ProxyError when it cannot start.
 
     ``tls_cert`` / ``tls_key`` (both or neither) win over the routes file's ``[listen]`` ones.
     ``workers`` > 1 runs a supervisor and that many worker processes (see
     :mod:`strangler_proxy.workers`). The admin listener refuses to start outside loopback
-    without an admin token.
+    without an admin token. ``loop``: auto (uvloop when installed), asyncio or uvloop.
     """
+    loop_factory(loop)  # an unknown or missing loop is a start-up error, not a worker crash
     if workers < 1:
         raise ProxyError(f"--workers: expected at least 1, got {workers}")
     live = LiveRoutes(routes, routes_state_path(routes, state_file), owner=True,
@@ -90,12 +93,13 @@ def run(
     ready = announcer(listen_address, admin_address, workers, announce)
     with contextlib.suppress(KeyboardInterrupt):  # signal handlers normally catch it
         if workers == 1:
-            asyncio.run(serve_live(live, how, ready))
+            run_on(loop, serve_live(live, how, ready))
         else:
-            options = WorkerOptions(Path(routes), live.state_path, access_log, (tls_cert, tls_key))
+            options = WorkerOptions(Path(routes), live.state_path, access_log, (tls_cert, tls_key),
+                                    loop)
             all_of = Lifecycle(listen_address, admin_address, access_log,
                                (*config.admin_tokens, *tokens), drain_seconds)
-            asyncio.run(Supervisor(live, all_of, workers, options).run(ready))
+            run_on(loop, Supervisor(live, all_of, workers, options).run(ready))
 
 
 def check(routes: str | Path) -> ProxyConfig:

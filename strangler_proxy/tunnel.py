@@ -38,7 +38,7 @@ async def open_tunnel(
     if from_upstream:
         client.write(from_upstream)
     for data in from_client:
-        conn.transport.write(data)
+        conn.write(data)
     from_client.clear()
     client.tunnel = conn.transport
     client.on_write_pause = [conn.transport]

@@ -15,6 +15,7 @@ import httptools
 
 from strangler_proxy.breaker import CircuitBreaker
 from strangler_proxy.config import Upstream
+from strangler_proxy.cork import WriteCork
 from strangler_proxy.headers import MANAGED_RESPONSE
 
 NO_BODY_STATUSES = frozenset({204, 304})
@@ -64,6 +65,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def __init__(self, pool: UpstreamPool) -> None:
         self.pool = pool
+        self.cork = pool.cork
         self.loop = asyncio.get_running_loop()
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
@@ -93,13 +95,13 @@ class UpstreamConnection(asyncio.Protocol):
         self.timeout = timeout
         self.activity = monotonic()
         self.pool.active.add(self)
-        self.transport.write(data)
+        self.cork.write(self.transport, data)
 
     def write(self, data: bytes) -> None:
         """Stream more request body (already framed) to the upstream."""
         if self.transport is not None and not self.transport.is_closing():
             self.activity = monotonic()
-            self.transport.write(data)
+            self.cork.write(self.transport, data)
 
     def timed_out(self) -> None:
         """Called by the proxy's sweeper when no byte moved for ``timeout`` seconds."""
@@ -120,6 +122,7 @@ class UpstreamConnection(asyncio.Protocol):
         """Close the connection; it is never reused afterwards."""
         self.usable = False
         if self.transport is not None:
+            self.cork.flush()  # bytes written before the close still leave
             self.transport.close()
 
     # -- asyncio.Protocol ------------------------------------------------------------------
@@ -241,10 +244,12 @@ class UpstreamConnection(asyncio.Protocol):
 
 
 class UpstreamPool:
-    """Idle keep-alive connections, the breaker and the health flag of one upstream."""
+    """Idle keep-alive connections, the breaker and the health flag of one upstream (``cork``:
+    the proxy's write batching, which its connections write through)."""
 
-    def __init__(self, upstream: Upstream) -> None:
+    def __init__(self, upstream: Upstream, cork: WriteCork) -> None:
         self.upstream = upstream
+        self.cork = cork
         self.breaker = CircuitBreaker(upstream.breaker)
         self.healthy = True
         self.idle: list[UpstreamConnection] = []

@@ -23,6 +23,7 @@ from typing import Any
 from strangler_proxy.accesslog import AccessLog
 from strangler_proxy.aggregate import snapshot
 from strangler_proxy.errors import ProxyError
+from strangler_proxy.event_loop import run_on
 from strangler_proxy.lifecycle import apply_to, drain_and_stop, stop_signals
 from strangler_proxy.live import LiveRoutes
 from strangler_proxy.proxy import Proxy
@@ -38,6 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--drain-seconds", type=float, default=30.0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--loop", default="auto")
     return parser.parse_args(argv)
 
 
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(work(args))
+            run_on(args.loop, work(args))
     except ProxyError as exc:
         print(f"strangler_proxy worker: error: {exc}", file=sys.stderr)
         return 2

@@ -70,6 +70,7 @@ class WorkerOptions:
     state_file: Path
     access_log: str | None
     tls: tuple[str | None, str | None] = (None, None)
+    loop: str = "auto"
 
 
 async def ask(control: Path, command: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -116,7 +117,7 @@ class Supervisor:
         command = [sys.executable, "-m", "strangler_proxy.worker", "--routes", str(options.routes),
                    "--state-file", str(options.state_file), "--listen", self.listen,
                    "--control", str(worker.control),
-                   "--drain-seconds", str(self.how.drain_seconds)]
+                   "--drain-seconds", str(self.how.drain_seconds), "--loop", options.loop]
         log = options.access_log or self.live.config.access_log
         if log:
             command += ["--access-log", log if log in ("-", "off") else f"{log}.w{worker.index}"]

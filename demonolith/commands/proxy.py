@@ -8,6 +8,7 @@ import click
 
 from demonolith.errors import ProxyFailure
 from strangler_proxy.errors import ProxyError
+from strangler_proxy.event_loop import LOOPS
 from strangler_proxy.run import run
 
 
@@ -31,14 +32,16 @@ from strangler_proxy.run import run
               help="On SIGTERM, how long in-flight requests may take to finish.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Worker processes sharing the listen port (SO_REUSEPORT).")
+@click.option("--loop", default="auto", show_default=True, type=click.Choice(LOOPS),
+              help="Event loop: uvloop when installed (auto), asyncio or uvloop.")
 def proxy(routes: Path, listen: str | None, admin: str | None, access_log: str | None,
           tls_cert: str | None, tls_key: str | None, admin_token: str | None,
-          state_file: Path | None, drain_seconds: float, workers: int) -> None:
+          state_file: Path | None, drain_seconds: float, workers: int, loop: str) -> None:
     """Run the proxy until SIGTERM / SIGINT (then drain); SIGHUP or a changed routes file
     reloads the routes."""
     try:
         run(routes, listen=listen, admin=admin, access_log=access_log, tls_cert=tls_cert,
             tls_key=tls_key, admin_token=admin_token, state_file=state_file,
-            drain_seconds=drain_seconds, workers=workers)
+            drain_seconds=drain_seconds, workers=workers, loop=loop)
     except ProxyError as exc:
         raise ProxyFailure(str(exc)) from exc

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.event_loop import loop_factory
 from tests.strangler_proxy.support import free_port
 
 GOOD = """
@@ -89,13 +91,18 @@ def get(url: str, timeout: float = 10.0) -> bytes:
             time.sleep(0.1)
 
 
-@pytest.mark.parametrize("launcher", ["demonolith", "standalone"])
-def test_proxy_process_serves_a_request(tmp_path: Path, launcher: str) -> None:
+@pytest.mark.parametrize(("launcher", "loop", "loop_module"), [
+    ("demonolith", "auto", "uvloop"), ("standalone", "asyncio", "asyncio"),
+    ("standalone", "uvloop", "uvloop"),
+])
+def test_proxy_process_serves_a_request(
+    tmp_path: Path, launcher: str, loop: str, loop_module: str
+) -> None:
     backend_port, port, admin = free_port(), free_port(), free_port()
     routes = tmp_path / "routes.toml"
     routes.write_text(GOOD.format(port=backend_port))
     backend = serve_once(backend_port)
-    args = ["--routes", str(routes), "--listen", f"127.0.0.1:{port}",
+    args = ["--routes", str(routes), "--listen", f"127.0.0.1:{port}", "--loop", loop,
             "--admin", f"127.0.0.1:{admin}", "--access-log", str(tmp_path / "access.log")]
     command = ([sys.executable, "-m", "demonolith", "proxy", *args] if launcher == "demonolith"
                else [sys.executable, "-m", "strangler_proxy", *args])
@@ -111,7 +118,8 @@ def test_proxy_process_serves_a_request(tmp_path: Path, launcher: str) -> None:
         backend.terminate()
         backend.wait(10)
     assert proxy.returncode == 0
-    assert f"proxy listening on http://127.0.0.1:{port}" in stderr
+    assert f"proxy listening on http://127.0.0.1:{port}, metrics on " in stderr
+    assert stderr.splitlines()[0].endswith(f"/metrics (event loop: {loop_module})")  # auto: uvloop
     entry = json.loads((tmp_path / "access.log").read_text().splitlines()[0])
     assert entry["route"] == "catalog" and entry["status"] == 200
 
@@ -122,3 +130,12 @@ def test_proxy_refuses_to_start_with_one_line(tmp_path: Path) -> None:
     result = demonolith("proxy", "--routes", str(routes), "--listen", "nonsense")
     assert result.returncode == 8
     assert result.stderr.strip() == "demonolith: error: listen: expected HOST:PORT, got 'nonsense'"
+
+
+def test_unknown_event_loop_is_refused_with_one_line(tmp_path: Path) -> None:
+    routes = tmp_path / "routes.toml"
+    routes.write_text(GOOD.format(port=8000))
+    result = demonolith("proxy", "--routes", str(routes), "--loop", "trio")
+    assert result.returncode == 2 and "Invalid value for '--loop'" in result.stderr
+    with pytest.raises(ProxyError, match="--loop: expected one of auto, asyncio, uvloop"):
+        loop_factory("trio")
