@@ -70,6 +70,7 @@ class _Names(dict[str | None, str | None]):
         super().__init__()
         self.known: dict[str, str] = {m: f"module:{m}" for m in modules}
         self.known.update({u: u for u in units})
+        self.update(self.known)  # most names are known ones: found without a __missing__ call
 
     def __missing__(self, name: str | None) -> str | None:
         walked = [name]  # name and its prefixes up to the first known or memoised one
@@ -147,7 +148,9 @@ def _add_edges(graph: nx.MultiDiGraph, edges: list[Edge], weights: Mapping[str, 
     keyed: dict[int, dict[str, Any]] = {}
     for source, target, kind, path, line, extra in sorted(edges, key=itemgetter(0, 1, 2, 3, 4)):
         if source != target and source in present and target in present:
-            attrs = {"weight": weight_of(kind, 0.0), "kind": kind, "path": path, "line": line, **extra}
+            attrs = {"weight": weight_of(kind, 0.0), "kind": kind, "path": path, "line": line}
+            if extra:
+                attrs.update(extra)
             if (source, target) == previous:  # sorted: a pair's edges are adjacent
                 keyed[len(keyed)] = attrs
             else:

@@ -1,14 +1,20 @@
 """Benchmark: graph building and partitioning against the cold facts time (not a test).
 
-    .venv/bin/python bench/boundaries.py PATH
+    .venv/bin/python bench/boundaries.py PATH [--rounds 3]
 
-Prints the cold facts time (no cache), then graph building and boundary proposal times (each the
-best of three runs) and peak traced memory, and the ratio (graph + partition) / cold facts;
-target under 0.20.
+Each round is a fresh Python process that does what ``demonolith analyze`` does, in its order:
+extract the facts cold (no cache), build the graph, propose the boundaries; it times each step
+(wall and CPU). The figures printed are each step's best over the rounds, every round's ratio
+(graph + boundaries) / cold facts (target under 0.20), and the peak traced memory of graph +
+boundaries (a separate traced run: tracing slows Python down, so it is not timed).
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import json
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -26,49 +32,73 @@ from analyzer.graph import build_graph  # noqa: E402
 from analyzer.pipeline import FactsOptions, extract_project_facts  # noqa: E402
 
 T = TypeVar("T")
+STEPS = ("cold facts", "graph build", "boundaries")
 
 
-REPEATS = 3  # each step's time is the best of this many runs: the machine is shared
+@dataclasses.dataclass
+class Round:
+    """One round's seconds per step (CPU: of this process; 0 for the facts, run by workers)."""
+
+    wall: list[float] = dataclasses.field(default_factory=list)
+    cpu: list[float] = dataclasses.field(default_factory=list)
+    summary: str = ""
+    peak_mb: float = 0.0
 
 
-def best_of(step: Callable[[], T]) -> tuple[T, float, float]:
-    """Run ``step`` REPEATS times; return its last result, its fastest wall and CPU times.
-
-    The CPU time of this process is the steadier figure on a shared machine for the
-    single-process steps (graph, boundaries); the cold facts step runs worker processes.
-    """
-    times, cpu = [], []
-    for _ in range(REPEATS):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = step()
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return result, min(times), min(cpu)
+def timed(step: Callable[[], T]) -> tuple[T, float, float]:
+    """Run ``step`` once; return its result, wall and CPU seconds (CPU of this process only)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = step()
+    return result, time.perf_counter() - start, time.process_time() - start_cpu
 
 
-def main(path: Path) -> None:
-    """Measure one tree and print one line per step."""
+def one_round(path: Path, traced: bool) -> Round:
+    """The pipeline once, in this process; with ``traced``, only the peak memory of its last steps."""
     options = FactsOptions(use_cache=False, discover=discover_options(path))
-    facts, cold, _ = best_of(lambda: extract_project_facts(path, options))
-    project, graph_time, graph_cpu = best_of(lambda: build_graph(facts))
-    proposal, partition_time, partition_cpu = best_of(lambda: propose_boundaries(project, Config()))
-    tracemalloc.start()  # a second, traced run: tracing slows Python down, so it is not timed
-    propose_boundaries(build_graph(facts), Config())
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    graph = project.graph
-    largest = max((len(s.models) for s in proposal.services), default=0)
-    placed = sum(len(s.models) for s in proposal.services)
-    print(f"{path}: {facts.files} files, {facts.lines} lines, {len(facts.models)} models")
-    print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
-    print(f"cold facts      {cold:8.2f} s")
-    print(f"graph build     {graph_time:8.2f} s  (cpu {graph_cpu:.2f} s)")
-    print(f"boundaries      {partition_time:8.2f} s  (cpu {partition_cpu:.2f} s; {len(proposal.services)} "
-          f"services, largest holds {largest}/{placed} models)")
-    print(f"ratio           {(graph_time + partition_time) / cold:8.2f}  (target < 0.20; "
-          f"with cpu times {(graph_cpu + partition_cpu) / cold:.2f})")
-    print(f"peak traced     {peak / 1e6:8.1f} MB (graph + boundaries)")
+    facts, cold, _ = timed(lambda: extract_project_facts(path, options))
+    if traced:
+        tracemalloc.start()
+        propose_boundaries(build_graph(facts), Config())
+        return Round(peak_mb=tracemalloc.get_traced_memory()[1] / 1e6)
+    project, graph_wall, graph_cpu = timed(lambda: build_graph(facts))
+    proposal, bounds_wall, bounds_cpu = timed(lambda: propose_boundaries(project, Config()))
+    graph, services = project.graph, proposal.services
+    summary = (f"{path}: {facts.files} files, {facts.lines} lines, {len(facts.models)} models; graph "
+               f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges; {len(services)} "
+               f"services, largest holds {max((len(s.models) for s in services), default=0)}/"
+               f"{sum(len(s.models) for s in services)} models")
+    return Round([cold, graph_wall, bounds_wall], [0.0, graph_cpu, bounds_cpu], summary)
+
+
+def in_fresh_process(path: Path, traced: bool) -> Round:
+    """Run :func:`one_round` in a new interpreter (nothing cached or fragmented from a previous one)."""
+    command = [sys.executable, __file__, str(path), "--one-round", *(["--traced"] if traced else [])]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return Round(**json.loads(output.splitlines()[-1]))
+
+
+def main() -> None:
+    """Measure one tree: the rounds, then one line per step and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--one-round", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one_round:
+        print(json.dumps(dataclasses.asdict(one_round(args.path, args.traced))))
+        return
+    rounds = [in_fresh_process(args.path, traced=False) for _ in range(args.rounds)]
+    peak = in_fresh_process(args.path, traced=True).peak_mb
+    print(rounds[-1].summary)
+    for i, step in enumerate(STEPS):
+        cpu = f"  (cpu {min(r.cpu[i] for r in rounds):.2f} s)" if i else ""
+        print(f"{step:15} {min(r.wall[i] for r in rounds):8.2f} s{cpu}")
+    ratios = [(r.wall[1] + r.wall[2]) / r.wall[0] for r in rounds]
+    print(f"ratio           {min(ratios):8.2f}  (target < 0.20; rounds: "
+          f"{', '.join(f'{r:.2f}' for r in ratios)})")
+    print(f"peak traced     {peak:8.1f} MB (graph + boundaries)")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main()

@@ -78,9 +78,7 @@ def run(
     :mod:`strangler_proxy.workers`). The admin listener refuses to start outside loopback
     without an admin token. ``loop``: auto (uvloop when installed), asyncio or uvloop.
     """
-    loop_factory(loop)  # an unknown or missing loop is a start-up error, not a worker crash
-    if workers < 1:
-        raise ProxyError(f"--workers: expected at least 1, got {workers}")
+    _check_start(workers, loop)
     live = LiveRoutes(routes, routes_state_path(routes, state_file), owner=True,
                       adjust=lambda config: with_tls(config, tls_cert, tls_key))
     config = live.config
@@ -100,6 +98,13 @@ def run(
             all_of = Lifecycle(listen_address, admin_address, access_log,
                                (*config.admin_tokens, *tokens), drain_seconds)
             run_on(loop, Supervisor(live, all_of, workers, options).run(ready))
+
+
+def _check_start(workers: int, loop: str) -> None:
+    """Refuse bad process options before anything starts (not as a worker's crash)."""
+    loop_factory(loop)
+    if workers < 1:
+        raise ProxyError(f"--workers: expected at least 1, got {workers}")
 
 
 def check(routes: str | Path) -> ProxyConfig:
