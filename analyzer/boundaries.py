@@ -46,14 +46,12 @@ from analyzer.partition import (
     attach,
     choose_partition,
     clusters_of,
-    project_units,
-    weighted_edges,
-    without,
 )
 from analyzer.placements import PLACED_KINDS, app_placements
-from analyzer.projection import canonical_id, canonical_ids
+from analyzer.projection import canonical_id, canonical_ids, unit_projection
 from analyzer.refine import apply_constraints, refine_transactions
-from analyzer.shared import SharedModule, find_hubs, find_shared_modules, shared_apps
+from analyzer.shared import SharedModule, find_hubs, shared_candidates
+from analyzer.unit_edges import UnitTies
 from analyzer.violations import find_violations, short
 
 
@@ -85,15 +83,16 @@ class Proposal:
 def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
     """Run the boundary steps on a project graph; pure and deterministic."""
     graph, attrs, canon = project.graph, node_attrs(project.graph), canonical_ids(project.graph)
-    shared = shared_apps(graph, find_shared_modules(graph))
+    shared = shared_candidates(graph)
     weights = config.weights
-    projected = project_units(graph, (n for s in shared for n in s.nodes), weights["contains"],
-                              project.transactions, weights["transaction"], weights["same-app"],
-                              weights["same-module"], canon)
+    unit_edges = unit_projection(
+        graph, (n for s in shared for n in s.nodes), weights["contains"], project.transactions,
+        weights["transaction"], weights["same-app"], weights["same-module"], canon)
+    projected = unit_edges.ties()
     hubs = find_hubs(graph, projected)
-    followers = follower_units(graph, projected.nodes)
+    followers = follower_units(graph, unit_edges.nodes)
     is_data = {n: _is_data(attrs[n]) for n in projected}
-    core = without(projected, {*hubs, *followers})
+    core = unit_edges.without({*hubs, *followers})
     partition = choose_partition(core, is_data, services or config.services, config.seed)
     assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
     assignment = attach(projected, assignment, (*hubs, *followers))
@@ -101,11 +100,10 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
     hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
     assignment = refine_transactions(assignment, transactions, canon.get)
-    edges = weighted_edges(projected)
-    assignment = absorb_dataless(projected, assignment, is_data, edges=edges)
+    assignment = absorb_dataless(unit_edges, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
     assignment, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
-    assignment = absorb_dataless(projected, assignment, is_data, keep=pinned, edges=edges)
+    assignment = absorb_dataless(unit_edges, assignment, is_data, keep=pinned)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     clusters = clusters_of(assignment)
     names = name_clusters(clusters, graph, pinned, dict(config.names))
@@ -169,7 +167,7 @@ def _placer(
 
 def _services(
     graph: nx.MultiDiGraph, clusters: Iterable[tuple[str, ...]], names: list[str],
-    owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: nx.Graph,
+    owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: UnitTies,
 ) -> tuple[Service, ...]:
     routes: dict[str, list[str]] = defaultdict(list)
     node = node_attrs(graph)
@@ -199,17 +197,16 @@ def _services(
     return tuple(sorted(result, key=lambda s: s.name))
 
 
-def _rationale(cluster: tuple[str, ...], models: list[str], apps: Counter[str], projected: nx.Graph) -> str:
+def _rationale(cluster: tuple[str, ...], models: list[str], apps: Counter[str], projected: UnitTies) -> str:
     members = set(cluster)
     inside = outside = 0.0
-    adjacency = projected._adj
     for unit in cluster:
-        if unit in adjacency:
-            for neighbour, attrs in adjacency[unit].items():
+        if unit in projected:
+            for neighbour, weight in projected[unit].items():
                 if neighbour in members:
-                    inside += attrs["weight"] / 2
+                    inside += weight / 2
                 else:
-                    outside += attrs["weight"]
+                    outside += weight
     share = inside / (inside + outside) if inside + outside else 1.0
     around = ", ".join(models[:4]) + (" ..." if len(models) > 4 else "") if models else "no models"
     origin = ", ".join(sorted(apps, key=lambda a: (-apps[a], a))[:3]) or "the project"
@@ -235,7 +232,7 @@ def _shared(
 ) -> tuple[SharedCandidate, ...]:
     result = []
     for module in shared:
-        users = {place(source) for node in module.nodes for source, _ in graph.in_edges(node)}
+        users = {place(source) for node in module.nodes for source in graph._pred[node]}  # in_edges' sources
         services = tuple(sorted(s for s in users if s is not None))
         reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
                   "depends on none of them: publish it as a library instead of placing it in one service")

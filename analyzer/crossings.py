@@ -40,14 +40,17 @@ def scan_edges(graph: nx.MultiDiGraph, place: Place) -> EdgeScan:
     placed = {node: place(node) for node in graph}
     crossings: list[Crossing] = []
     joins: list[tuple[str, str, dict[str, Any]]] = []
-    for source, neighbours in graph.adjacency():
+    for source, neighbours in graph._succ.items():  # the order of graph.adjacency(), without its view
         here = placed[source]
         for target, keyed in neighbours.items():
             there = placed[target]
-            crosses = here is not None and there is not None and here != there
-            for attrs in keyed.values():
-                if attrs.get("kind") == "sql-join":
-                    joins.append((source, target, attrs))
-                if crosses:
-                    crossings.append(Crossing(source, target, attrs, str(here), str(there)))
+            if here is not None and there is not None and here != there:
+                for attrs in keyed.values():
+                    if attrs.get("kind") == "sql-join":
+                        joins.append((source, target, attrs))
+                    crossings.append(Crossing(source, target, attrs, here, there))
+            else:
+                for attrs in keyed.values():
+                    if attrs.get("kind") == "sql-join":
+                        joins.append((source, target, attrs))
     return EdgeScan(tuple(crossings), tuple(joins))

@@ -16,6 +16,7 @@ import networkx as nx
 
 from analyzer.graph import node_attrs
 from analyzer.partition import Assignment, renumber
+from analyzer.unit_edges import UnitTies
 
 TINY_SHARE = 0.1  # a cluster whose code is under this share of the mean cluster is tiny
 
@@ -31,7 +32,7 @@ class Fold:
 
 
 def fold_minor(
-    graph: nx.MultiDiGraph, projected: nx.Graph, assignment: Mapping[str, int], keep: Iterable[str] = (),
+    graph: nx.MultiDiGraph, projected: UnitTies, assignment: Mapping[str, int], keep: Iterable[str] = (),
 ) -> tuple[Assignment, dict[int, int], tuple[Fold, ...]]:
     """Fold every minor cluster into its closest one.
 
@@ -45,9 +46,9 @@ def fold_minor(
     node = node_attrs(graph)
     lines = {c: sum(_lines(node[u]) for u in units) for c, units in members.items()}
     mean = sum(lines.values()) / max(1, len(lines))
-    kept, served = set(keep), _served_units(graph)
+    kept = set(keep)
     minor = sorted(c for c, units in members.items()
-                   if len(members) > 1 and _is_minor(graph, units, lines[c], mean, kept, served))
+                   if len(members) > 1 and _is_minor(graph, units, lines[c], mean, kept))
     if len(minor) == len(members):
         return renumber(assignment), {c: c for c in members}, ()
     targets = {c: _closest(projected, assignment, members[c], set(minor)) for c in minor}
@@ -66,32 +67,30 @@ def _tables(graph: nx.MultiDiGraph, units: list[str]) -> tuple[str, ...]:
     return tuple(u[len("table:"):] for u in units if node_attrs(graph)[u].get("kind") == "table")
 
 
-def _served_units(graph: nx.MultiDiGraph) -> set[str]:
-    return {view for ties in graph._succ.values() for view, keyed in ties.items() for attrs in keyed.values()
-            if attrs.get("kind") == "route-view"}
+def _served(graph: nx.MultiDiGraph, unit: str) -> bool:
+    """Whether a route serves ``unit`` (its in-edges: only the few clusters that get here are read)."""
+    return any(attrs.get("kind") == "route-view"
+               for keyed in graph._pred[unit].values() for attrs in keyed.values())
 
 
-def _is_minor(
-    graph: nx.MultiDiGraph, units: list[str], lines: int, mean: float, kept: set[str], served: set[str]
-) -> bool:
+def _is_minor(graph: nx.MultiDiGraph, units: list[str], lines: int, mean: float, kept: set[str]) -> bool:
     attrs = node_attrs(graph)
     kinds = [attrs[u].get("kind") for u in units]
     has_model = any(k == "model" and not attrs[u].get("abstract")
                     for u, k in zip(units, kinds, strict=True))
-    if has_model or kept.intersection(units) or served.intersection(units):
+    if has_model or kept.intersection(units) or any(_served(graph, u) for u in units):
         return False
     return "table" not in kinds or lines < TINY_SHARE * mean
 
 
-def _closest(projected: nx.Graph, assignment: Mapping[str, int], units: list[str], minor: set[int]) -> int:
+def _closest(projected: UnitTies, assignment: Mapping[str, int], units: list[str], minor: set[int]) -> int:
     ties: dict[int, float] = defaultdict(float)
-    adjacency = projected._adj
     for unit in units:
-        if unit in adjacency:
-            for neighbour, attrs in adjacency[unit].items():
+        if unit in projected:
+            for neighbour, weight in projected[unit].items():
                 cluster = assignment.get(neighbour)
                 if cluster is not None and cluster not in minor:
-                    ties[cluster] += float(attrs.get("weight", 1.0))
+                    ties[cluster] += weight
     if ties:
         return min(ties, key=lambda c: (-ties[c], c))
     return min(c for c in set(assignment.values()) if c not in minor)

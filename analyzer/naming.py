@@ -42,8 +42,7 @@ def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, fl
     return weights
 
 
-def _candidates(cluster: Sequence[str], graph: nx.MultiDiGraph) -> list[str]:
-    apps = _app_weights(cluster, graph)
+def _candidates(cluster: Sequence[str], graph: nx.MultiDiGraph, apps: Mapping[str, float]) -> list[str]:
     names = [snake(app) for app in sorted(apps, key=lambda a: (-apps[a], a))]
     node = node_attrs(graph)
     models = sorted((u for u in cluster if node[u].get("kind") == "model" and not node[u].get("abstract")),
@@ -60,20 +59,21 @@ def name_clusters(
     pinned = pinned or {}
     names: list[str | None] = [next((pinned[u] for u in c if u in pinned), None) for c in clusters]
     taken = {n for n in names if n is not None}
-    order = sorted(range(len(clusters)), key=lambda i: _claim_key(clusters[i], graph))
+    apps = [_app_weights(cluster, graph) for cluster in clusters]
+    order = sorted(range(len(clusters)), key=lambda i: _claim_key(clusters[i], apps[i]))
     for index in order:
         if names[index] is None:
-            name = next((n for n in _candidates(clusters[index], graph) if n not in taken), None)
-            name = name or _numbered(_candidates(clusters[index], graph)[0], taken)
+            candidates = _candidates(clusters[index], graph, apps[index])
+            name = next((n for n in candidates if n not in taken), None) or _numbered(candidates[0], taken)
             names[index] = name
             taken.add(name)
     result = [n for n in names if n is not None]
     return [(renames or {}).get(n, n) for n in result]
 
 
-def _claim_key(cluster: Sequence[str], graph: nx.MultiDiGraph) -> tuple[float, str]:
-    """Clusters holding more of their dominant app choose first; ties by content."""
-    apps = _app_weights(cluster, graph)
+def _claim_key(cluster: Sequence[str], apps: Mapping[str, float]) -> tuple[float, str]:
+    """Clusters holding more of their dominant app choose first (``apps``: its app weights); ties by
+    content."""
     top = max(apps.values(), default=0)
     return -top, min(cluster, default="")
 

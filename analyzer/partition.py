@@ -1,12 +1,14 @@
 """Deterministic community detection: the weighted unit graph -> clusters, with N chosen and scored.
 
 The units (classes, functions, models, module-level code, tables without a model) are projected
-onto an undirected weighted graph; tables follow their model and routes their view. Louvain
-(networkx's algorithm, run on plain dicts by :mod:`analyzer.louvain`, fixed seed) runs once on a
-copy whose nodes are integers in sorted-id order, so nothing depends on string hashing. Clusters
-that hold no data are folded into the cluster they are most tied to; then the clusters are merged
-greedily by modularity gain on the small quotient graph, which yields a score for every service
-count N at once: ``--services N`` picks one, the automatic choice takes the best score.
+onto an undirected weighted graph; tables follow their model and routes their view. Clustering
+reads it as :class:`~analyzer.unit_edges.UnitEdges` (each weighted edge once, in graph order).
+Louvain (networkx's algorithm, run on plain dicts by :mod:`analyzer.louvain`, fixed seed) runs
+once on a copy whose nodes are integers in sorted-id order, so nothing depends on string hashing.
+Clusters that hold no data are folded into the cluster they are most tied to; then the clusters
+are merged greedily by modularity gain on the small quotient graph, which yields a score for
+every service count N at once: ``--services N`` picks one, the automatic choice takes the best
+score.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.louvain import adjacency_of, louvain_communities
 from analyzer.model.analysis import CountScore
-from analyzer.projection import UNIT_KINDS, canonical_id, project_units, undirected
+from analyzer.projection import UNIT_KINDS, canonical_id, project_units
+from analyzer.unit_edges import (
+    Assignment,
+    UnitEdges,
+    UnitTies,
+    WeightedEdge,
+    louvain,
+    renumber,
+)
 
-__all__ = ["UNIT_KINDS", "Assignment", "Partition", "canonical_id", "choose_partition", "project_units"]
+__all__ = ["UNIT_KINDS", "Assignment", "Partition", "UnitEdges", "canonical_id", "choose_partition",
+           "project_units", "renumber"]
 
-Assignment = dict[str, int]  # unit node id -> cluster number
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
 MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
 SPLIT_ROUNDS = 3
@@ -38,79 +47,6 @@ class Partition:
     reason: str
 
 
-def louvain(projected: nx.Graph, resolution: float, seed: int) -> Assignment:
-    """Run seeded Louvain (:mod:`analyzer.louvain`, networkx's algorithm) on an integer copy of
-    ``projected``; return a canonical assignment.
-
-    Leaves (units with one neighbour) are folded into that neighbour first, their tie kept as a
-    self-loop so every degree, and so the modularity, is unchanged: this is Louvain's own first
-    move for them at resolution 1 (the gain w/m - w·Σ/(2m²) is never negative), done in one pass
-    instead of many, on a graph that is often a third smaller.
-    """
-    names = sorted(projected.nodes)
-    index = {name: i for i, name in enumerate(names)}
-    adjacency: dict[int, dict[int, float]] = {i: {} for i in range(len(names))}
-    for u, ties in projected.adjacency():  # both directions; only sorted copies of the ties are used
-        ties_of_u = adjacency[index[u]]
-        for v, attrs in ties.items():
-            ties_of_u[index[v]] = float(attrs["weight"])
-    into, loops = fold_leaves(adjacency)
-    edges = sorted((u, v, w) for u, ties in adjacency.items() for v, w in ties.items() if u < v)
-    edges += sorted((u, u, w) for u, w in loops.items() if u in adjacency)
-    communities = louvain_communities(adjacency_of(sorted(adjacency), edges), resolution, seed)
-    found = {i: c for c, members in enumerate(communities) for i in members}
-    return renumber({name: found[_root(into, i)] for i, name in enumerate(names)})
-
-
-def fold_leaves(adjacency: dict[int, dict[int, float]]) -> tuple[dict[int, int], dict[int, float]]:
-    """Fold degree-1 nodes into their neighbour until none is left (``adjacency`` shrinks in place).
-
-    Returns folded node -> the node it joined, and node -> self-loop weight gathered.
-    """
-    into: dict[int, int] = {}
-    loops: dict[int, float] = defaultdict(float)
-    waiting = sorted(n for n, ties in adjacency.items() if len(ties) == 1)
-    while waiting:
-        again: list[int] = []
-        for leaf in waiting:
-            ties = adjacency.get(leaf)
-            if ties is None or len(ties) != 1:
-                continue
-            ((neighbour, weight),) = ties.items()
-            into[leaf] = neighbour
-            loops[neighbour] += weight + loops.pop(leaf, 0.0)
-            del adjacency[leaf]
-            del adjacency[neighbour][leaf]
-            if len(adjacency[neighbour]) == 1:
-                again.append(neighbour)
-        waiting = sorted(again)
-    return into, dict(loops)
-
-
-def _root(into: Mapping[int, int], node: int) -> int:
-    while node in into:
-        node = into[node]
-    return node
-
-
-def without(projected: nx.Graph, left_out: set[str]) -> nx.Graph:
-    """Return a new graph of ``projected`` without the nodes ``left_out`` (same node and edge order)."""
-    seen: set[str] = set()
-    edges = []
-    for u, ties in projected.adjacency():  # each edge once, in projected.edges() order
-        if u not in left_out:
-            edges += [(u, v, dict(attrs)) for v, attrs in ties.items() if v not in seen and v not in left_out]
-        seen.add(u)
-    return undirected((n for n in projected.nodes if n not in left_out), edges)
-
-
-def renumber(assignment: Mapping[str, int]) -> Assignment:
-    """Number clusters in the order of their smallest member id, so equal partitions are equal."""
-    nodes = sorted(assignment)
-    order = {cluster: i for i, cluster in enumerate(dict.fromkeys(assignment[node] for node in nodes))}
-    return {node: order[assignment[node]] for node in nodes}
-
-
 def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
     """Return the clusters as sorted tuples, in cluster-number order."""
     groups: dict[int, list[str]] = defaultdict(list)
@@ -120,51 +56,37 @@ def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
 
 
 def cluster_links(
-    projected: nx.Graph, assignment: Mapping[str, int], edges: list[tuple[str, str, float]] | None = None
+    edges: Iterable[WeightedEdge], assignment: Mapping[str, int]
 ) -> dict[tuple[int, int], float]:
-    """Return the summed edge weight between (and, for (c, c), inside) clusters.
-
-    ``edges``: :func:`weighted_edges` of ``projected``, when the caller sums links more than once.
-    """
+    """Return the summed edge weight between (and, for (c, c), inside) clusters."""
     links: dict[tuple[int, int], float] = defaultdict(float)
-    for u, v, weight in weighted_edges(projected) if edges is None else edges:
+    for u, v, weight in edges:
         a, b = assignment[u], assignment[v]
         links[(a, b) if a <= b else (b, a)] += weight
     return dict(sorted(links.items()))
 
 
-def weighted_edges(projected: nx.Graph) -> list[tuple[str, str, float]]:
-    """Each edge once with its weight, in ``projected.edges()`` order (so sums are bit-identical)."""
-    edges = []
-    seen: set[str] = set()
-    for u, ties in projected.adjacency():
-        edges += [(u, v, attrs["weight"]) for v, attrs in ties.items() if v not in seen]
-        seen.add(u)
-    return edges
-
-
 def absorb_dataless(
-    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool],
-    keep: Iterable[str] = (), edges: list[tuple[str, str, float]] | None = None,
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], keep: Iterable[str] = (),
 ) -> Assignment:
     """Fold every cluster without a model or table (or a unit of ``keep``) into its closest cluster.
 
     All such clusters move at once per round (a cluster tied only to other data-less clusters
-    follows them in the next round), so the rounds are few even on large graphs. ``edges``: the
-    :func:`weighted_edges` of ``projected``, when the caller has them.
+    follows them in the next round), so the rounds are few even on large graphs.
     """
     current = renumber(assignment)
     kept = set(keep)
-    edges = weighted_edges(projected) if edges is None else edges
     while True:
         has_data = {c for node, c in current.items() if is_data.get(node, False) or node in kept}
-        moves = _absorptions(current, has_data, cluster_links(projected, current, edges))
+        if not has_data or len(has_data) == len(set(current.values())):
+            return current  # nothing to absorb, or nothing to absorb into: no need to sum the links
+        moves = _absorptions(current, has_data, cluster_links(graph.edges, current))
         if not moves:
             return current
         current = renumber({n: moves.get(c, c) for n, c in current.items()})
 
 
-def attach(projected: nx.Graph, assignment: Mapping[str, int], nodes: Iterable[str]) -> Assignment:
+def attach(projected: UnitTies, assignment: Mapping[str, int], nodes: Iterable[str]) -> Assignment:
     """Place each of ``nodes`` (left out of clustering) in the cluster it is most tied to.
 
     Rounds spread outwards from the placed units: a node tied only to other left-out nodes (a test
@@ -184,12 +106,15 @@ def attach(projected: nx.Graph, assignment: Mapping[str, int], nodes: Iterable[s
     return renumber(current)
 
 
-def _closest(projected: nx.Graph, assignment: Mapping[str, int], node: str) -> int | None:
+def _closest(projected: UnitTies, assignment: Mapping[str, int], node: str) -> int | None:
     ties: dict[int, float] = defaultdict(float)
-    for neighbour, attrs in projected._adj[node].items():
-        if neighbour in assignment:
-            ties[assignment[neighbour]] += attrs.get("weight", 1.0)
-    return min(ties, key=lambda c: (-ties[c], c)) if ties else None
+    for neighbour, weight in projected[node].items():
+        cluster = assignment.get(neighbour)
+        if cluster is not None:
+            ties[cluster] += weight
+    if len(ties) < 2:
+        return next(iter(ties), None)
+    return min(ties, key=lambda c: (-ties[c], c))
 
 
 def _absorptions(
@@ -223,15 +148,9 @@ class _Merges:
     largest_data_share: tuple[float, ...]
 
 
-def agglomerate(
-    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool],
-    edges: list[tuple[str, str, float]] | None = None,
-) -> _Merges:
-    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step.
-
-    ``edges``: the :func:`weighted_edges` of ``projected``, when the caller has them.
-    """
-    links = cluster_links(projected, assignment, edges)
+def agglomerate(graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool]) -> _Merges:
+    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step."""
+    links = cluster_links(graph.edges, assignment)
     total = sum(links.values()) or 1.0
     degree: dict[int, float] = defaultdict(float)
     inner: dict[int, float] = defaultdict(float)
@@ -300,16 +219,16 @@ def score_of(modularity: float, largest_data_share: float) -> float:
 
 
 def choose_partition(
-    projected: nx.Graph, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
+    projected: nx.Graph | UnitEdges, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
 ) -> Partition:
     """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
-    if projected.number_of_nodes() == 0:
+    graph = projected if isinstance(projected, UnitEdges) else UnitEdges.of(projected)
+    if not graph.nodes:
         return Partition((), (), "nothing to cluster")
-    edges = weighted_edges(projected)
-    merges = agglomerate(projected, _initial(projected, is_data, seed, 1.0, edges), is_data, edges)
+    merges = agglomerate(graph, _initial(graph, is_data, seed, 1.0), is_data)
     count = len(set(merges.start.values()))
     if services is not None and services > count:
-        merges = _finer(projected, is_data, seed, services, edges) or merges
+        merges = _finer(graph, is_data, seed, services) or merges
         count = len(set(merges.start.values()))
     scores = tuple(
         CountScore(services=count - i, score=score_of(q, share), modularity=round(q, 6))
@@ -327,16 +246,13 @@ def choose_partition(
     return Partition(clusters_of(replay(merges, chosen)), scores, reason)
 
 
-def _initial(
-    projected: nx.Graph, is_data: Mapping[str, bool], seed: int, resolution: float,
-    edges: list[tuple[str, str, float]],
-) -> Assignment:
-    start = absorb_dataless(projected, louvain(projected, resolution, seed), is_data, edges=edges)
-    return split_oversized(projected, start, is_data, seed)
+def _initial(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
+    start = absorb_dataless(graph, louvain(graph, resolution, seed), is_data)
+    return split_oversized(graph, start, is_data, seed)
 
 
 def split_oversized(
-    projected: nx.Graph, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
     max_share: float = MAX_DATA_SHARE,
 ) -> Assignment:
     """Re-cluster, on its own subgraph, every cluster that holds over ``max_share`` of the data.
@@ -358,7 +274,7 @@ def split_oversized(
         fresh = max(current.values()) + 1
         for cluster in big:
             members = sorted(n for n, c in current.items() if c == cluster)
-            inside = projected.subgraph(members)
+            inside = graph.within(members)
             inner = absorb_dataless(inside, louvain(inside, 1.0, seed), is_data)
             if len(set(inner.values())) < 2:
                 continue
@@ -368,12 +284,9 @@ def split_oversized(
     return current
 
 
-def _finer(
-    projected: nx.Graph, is_data: Mapping[str, bool], seed: int, services: int,
-    edges: list[tuple[str, str, float]],
-) -> _Merges | None:
+def _finer(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:
     for resolution in SPLIT_RESOLUTIONS:
-        start = _initial(projected, is_data, seed, resolution, edges)
+        start = _initial(graph, is_data, seed, resolution)
         if len(set(start.values())) >= services:
-            return agglomerate(projected, start, is_data, edges)
+            return agglomerate(graph, start, is_data)
     return None

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from analyzer.graph import Transaction, node_attrs
+from analyzer.unit_edges import UnitEdges
 
 UNIT_KINDS = ("class", "function", "model", "module", "table")
 READ_KINDS = frozenset({"orm-read", "sql-read", "sql-join"})
@@ -36,7 +37,9 @@ def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
 
 def canonical_ids(graph: nx.MultiDiGraph) -> dict[str, str | None]:
     """Every node of ``graph`` -> its :func:`canonical_id`, in node order."""
-    return {node: canonical_id(graph, node) for node in graph}
+    own = frozenset(UNIT_KINDS) - {"table"}  # the kinds whose nodes are their own unit
+    return {node: node if attrs.get("kind") in own else canonical_id(graph, node)
+            for node, attrs in node_attrs(graph).items()}
 
 
 def project_units(
@@ -45,6 +48,20 @@ def project_units(
     module_weight: float = 0.0, canon: Mapping[str, str | None] | None = None,
 ) -> nx.Graph:
     """Return the undirected weighted unit graph (sorted nodes and edges, summed weights).
+
+    The ``nx.Graph`` of :func:`unit_projection`, which see.
+    """
+    units = unit_projection(graph, excluded, contains_weight, transactions, transaction_weight, app_weight,
+                            module_weight, canon)
+    return undirected(units.nodes, ((u, v, {"weight": w}) for u, v, w in units.edges))
+
+
+def unit_projection(
+    graph: nx.MultiDiGraph, excluded: Iterable[str] = (), contains_weight: float = 1.0,
+    transactions: Iterable[Transaction] = (), transaction_weight: float = 0.0, app_weight: float = 0.0,
+    module_weight: float = 0.0, canon: Mapping[str, str | None] | None = None,
+) -> UnitEdges:
+    """Return the undirected weighted unit graph: the sorted units and sorted edges, summed weights.
 
     Besides the graph's own edges, each unit is tied to its module node (``contains_weight``) and
     the data written directly in one transaction are tied pairwise (``transaction_weight`` per unit)
@@ -58,9 +75,9 @@ def project_units(
     units = sorted(n for n, c in canon.items() if c == n and n not in skip)
     weights = _edge_weights(graph, canon, skip)
     attrs = node_attrs(graph)
-    for unit in units:
+    for unit in units if contains_weight > 0 else ():
         module = f"module:{attrs[unit].get('module', '')}"
-        if unit != module and module in graph and module not in skip and contains_weight > 0:
+        if unit != module and module in attrs and module not in skip:
             weights[(unit, module) if unit < module else (module, unit)] += contains_weight
     for transaction in transactions:
         written = sorted({c for w in transaction.writes
@@ -73,8 +90,9 @@ def project_units(
     if module_weight > 0:
         for pair, weight in _same_module_ties(graph, units, module_weight).items():
             weights[pair] += weight
-    ties = ((u, v, {"weight": w}) for u, v in sorted(weights) if (w := weights[(u, v)]) > 0)
-    return undirected(units, ties)
+    # Every tie joins two units, as (lesser id, greater id): in an nx.Graph of the sorted units
+    # every adjacency is sorted, and so its ``edges()`` lists the sorted ties.
+    return UnitEdges(tuple(units), tuple((u, v, w) for u, v in sorted(weights) if (w := weights[(u, v)]) > 0))
 
 
 def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, dict[str, float]]]) -> nx.Graph:
@@ -119,12 +137,14 @@ def _edge_weights(
     """
     groups, read = _edge_groups(graph, canon, skip)
     weights: dict[tuple[str, str], float] = defaultdict(float)
+    log = math.log
     for (a, b, _kind, reader), values in groups.items():
-        if len(values) == 1 and not reader:  # the formula below for one value: the value, bit for bit
+        if reader:
+            weights[(a, b)] += 1.0 / len(read[reader]) * sum(values) / len(values) * (1.0 + log(len(values)))
+        elif len(values) == 1:  # the formula below for one value: the value, bit for bit
             weights[(a, b)] += values[0]
-            continue
-        spread = 1.0 / len(read[reader]) if reader else 1.0
-        weights[(a, b)] += spread * sum(values) / len(values) * (1.0 + math.log(len(values)))
+        else:
+            weights[(a, b)] += sum(values) / len(values) * (1.0 + log(len(values)))
     return weights
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,16 +39,26 @@ def module_nodes(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     return {module: sorted(nodes) for module, nodes in sorted(members.items())}
 
 
+def shared_candidates(graph: nx.MultiDiGraph) -> tuple[SharedModule, ...]:
+    """The shared modules (:func:`find_shared_modules`), widened to their apps (:func:`shared_apps`)."""
+    members = module_nodes(graph)
+    return shared_apps(graph, find_shared_modules(graph, members=members), members)
+
+
 def find_shared_modules(
-    graph: nx.MultiDiGraph, min_apps: int = 3, app_share: float = 0.5
+    graph: nx.MultiDiGraph, min_apps: int = 3, app_share: float = 0.5,
+    members: Mapping[str, list[str]] | None = None,
 ) -> tuple[SharedModule, ...]:
-    """Return the modules used by at least ``max(min_apps, app_share * other apps)`` other apps."""
-    apps = sorted({a for _, a in graph.nodes(data="app") if a})
+    """Return the modules used by at least ``max(min_apps, app_share * other apps)`` other apps.
+
+    ``members``: the :func:`module_nodes` of ``graph``, when the caller has them.
+    """
+    attrs = node_attrs(graph)
+    apps = sorted({app for each in attrs.values() if (app := each.get("app"))})
     threshold = max(min_apps, math.ceil(app_share * max(0, len(apps) - 1)))
     result = []
     ties = _CodeTies.of(graph)
-    attrs = node_attrs(graph)
-    for module, nodes in module_nodes(graph).items():
+    for module, nodes in (module_nodes(graph) if members is None else members).items():
         if any(_holds_data(attrs[node]) for node in nodes):
             continue
         home = attrs[nodes[0]].get("app", "")
@@ -81,9 +92,12 @@ class _CodeTies:
         used: dict[str, set[str]] = defaultdict(set)
         for source, neighbours in graph._succ.items():
             source_app = app_of[source]
-            for target in _code_targets(neighbours):
-                using[target].add(source_app)
-                used[source].add(app_of[target])
+            for target, keyed in neighbours.items():
+                for attrs in keyed.values():
+                    if attrs.get("kind") in CODE_KINDS:  # at least one code edge: once per target
+                        using[target].add(source_app)
+                        used[source].add(app_of[target])
+                        break
         return cls(dict(using), dict(used))
 
     def apps_using(self, nodes: list[str]) -> set[str]:
@@ -95,31 +109,20 @@ class _CodeTies:
         return set().union(*(self.used.get(node, ()) for node in nodes))
 
 
-def _code_targets(neighbours: dict[str, dict[int, dict[str, Any]]]) -> list[str]:
-    """The neighbours tied by at least one code edge (import, call, inherit), in adjacency order."""
-    targets = []
-    for target, keyed in neighbours.items():
-        for attrs in keyed.values():
-            if attrs.get("kind") in CODE_KINDS:
-                targets.append(target)
-                break
-    return targets
-
-
 def find_hubs(
-    graph: nx.MultiDiGraph, projected: nx.Graph, min_apps: int = 4, app_share: float = 0.4
+    graph: nx.MultiDiGraph, projected: Mapping[str, Iterable[str]], min_apps: int = 4, app_share: float = 0.4
 ) -> tuple[str, ...]:
     """Return the code units tied to many apps at once (seeders, root URLconfs, orchestrators).
 
     Such "omnipresent" units would glue unrelated domains together during clustering; they are
-    clustered without, then placed with the cluster they are most tied to.
+    clustered without, then placed with the cluster they are most tied to. ``projected``: each unit
+    of the unit graph -> its neighbours.
     """
-    apps = sorted({a for _, a in graph.nodes(data="app") if a})
-    threshold = max(min_apps, math.ceil(app_share * len(apps)))
-    hubs = []
     node_attrs_of = node_attrs(graph)
     app_of = {node: attrs.get("app", "") for node, attrs in node_attrs_of.items()}
-    for node, ties in projected.adjacency():
+    threshold = max(min_apps, math.ceil(app_share * len({a for a in app_of.values() if a})))
+    hubs = []
+    for node, ties in projected.items():
         attrs = node_attrs_of[node]
         if attrs.get("kind") not in ("function", "class", "module"):
             continue
@@ -129,15 +132,18 @@ def find_hubs(
     return tuple(sorted(hubs))
 
 
-def shared_apps(graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...]) -> tuple[SharedModule, ...]:
+def shared_apps(
+    graph: nx.MultiDiGraph, shared: tuple[SharedModule, ...], members: Mapping[str, list[str]] | None = None,
+) -> tuple[SharedModule, ...]:
     """Widen shared modules to their whole app when the app holds no table and uses no other app.
 
     Such an app (``common``: money, HTTP helpers, abstract base models, a health view) is a library
     as a whole: its modules that few apps use yet (an abstract model inherited by two) go with the
     rest of it rather than into one service. Returns the candidates with such an app's modules
-    replaced by one entry for the app package.
+    replaced by one entry for the app package. ``members``: the :func:`module_nodes` of ``graph``,
+    when the caller has them.
     """
-    members = module_nodes(graph)
+    members = module_nodes(graph) if members is None else members
     attrs = node_attrs(graph)
     by_app: dict[str, list[SharedModule]] = defaultdict(list)
     for module in shared:

@@ -7,7 +7,7 @@ import random
 import networkx as nx
 import pytest
 
-from analyzer.louvain import adjacency_of, louvain_communities, modularity
+from analyzer.louvain import _singletons_modularity, adjacency_of, louvain_communities, modularity
 
 
 def random_graph(seed: int, nodes: int, edges: int, loops: int) -> nx.Graph:
@@ -72,3 +72,11 @@ def test_adjacency_of_keeps_networkx_order() -> None:
     built = adjacency_of(nodes, edges)
     assert built == adjacency(graph)
     assert [list(ties) for ties in built.values()] == [list(graph[n]) for n in graph]
+
+
+@pytest.mark.parametrize("graph", GRAPHS[1:], ids=lambda g: f"{g.number_of_nodes()}n{g.number_of_edges()}e")
+def test_singletons_modularity_is_modularity_to_the_last_bit(graph: nx.Graph) -> None:
+    if graph.number_of_edges():
+        for resolution in (0.5, 1.0, 3.0):
+            assert _singletons_modularity(adjacency(graph), resolution) == modularity(
+                adjacency(graph), [{u} for u in graph], resolution)

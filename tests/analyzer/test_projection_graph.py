@@ -1,11 +1,13 @@
-"""The unit graph and its core are the nx.Graph that networkx's own add_edges_from would build."""
+"""The unit graph is the nx.Graph that networkx's add_edges_from would build; its edges, those it lists."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 
-from analyzer.partition import without
-from analyzer.projection import project_units, undirected
+from analyzer.projection import project_units, undirected, unit_projection
+from analyzer.unit_edges import UnitEdges
 from tests.helpers.sample_pipeline import sample_project
 
 
@@ -26,15 +28,29 @@ def test_undirected_builds_what_networkx_builds() -> None:
     assert expected["a"]["b"]["weight"] == 3.0  # a repeated pair keeps its place, the last weight wins
 
 
-def test_without_keeps_the_order_of_the_unit_graph() -> None:
+def test_unit_edges_are_the_edges_networkx_lists_and_keep_their_order_in_subsets() -> None:
     project = sample_project()[0]
+    edges = unit_projection(project.graph, (), 1.0, project.transactions, 1.0, 1.0, 1.0)
     projected = project_units(project.graph, (), 1.0, project.transactions, 1.0, 1.0, 1.0)
+    assert edges == UnitEdges.of(projected)
+    assert list(edges.edges) == [(u, v, attrs["weight"]) for u, v, attrs in projected.edges(data=True)]
+    ties = edges.ties()
+    assert list(ties) == list(projected)
+    assert all(list(ties[u].items()) == [(v, a["weight"]) for v, a in projected.adj[u].items()] for u in ties)
     left_out = set(sorted(projected.nodes)[::5])
-    expected = nx.Graph()
-    expected.add_nodes_from(n for n in projected.nodes if n not in left_out)
-    expected.add_edges_from((u, v, attrs) for u, v, attrs in projected.edges(data=True)
-                            if u not in left_out and v not in left_out)
-    core = without(projected, left_out)
-    _same(core, expected)
-    assert core.number_of_edges() > 50
-    assert all(core.adj[u][v] is not projected.adj[u][v] for u, v in core.edges)  # copies, not shared
+    core = edges.without(left_out)
+    assert core == UnitEdges.of(_rebuilt(projected, lambda n: n not in left_out))
+    assert len(core.edges) > 50
+    members = set(sorted(core.nodes)[1::3])
+    assert core.within(members) == UnitEdges.of(_rebuilt(projected, members.__contains__))
+
+
+def _rebuilt(graph: nx.Graph, keep: Callable[[str], bool]) -> nx.Graph:
+    """The graph networkx builds from the nodes ``keep`` accepts and their edges, in graph order.
+
+    (Not ``graph.subgraph``: below half the nodes, a subgraph view lists them in set order.)
+    """
+    rebuilt = nx.Graph()
+    rebuilt.add_nodes_from(n for n in graph.nodes if keep(n))
+    rebuilt.add_edges_from((u, v, attrs) for u, v, attrs in graph.edges(data=True) if keep(u) and keep(v))
+    return rebuilt
