@@ -9,6 +9,9 @@ The steps, each a function of its own module, run in this order:
 4. :mod:`analyzer.ownership` gives every table one owner;
 5. :mod:`analyzer.naming` names the services; :mod:`analyzer.violations` lists the crossings.
 
+Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
+rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
+
 The result, a :class:`Proposal`, holds the Analysis parts; it explains each Django app's fate
 (kept whole, split, merged) in :class:`AppPlacement`.
 """
@@ -42,6 +45,7 @@ from analyzer.model.analysis import (
 from analyzer.naming import name_clusters
 from analyzer.ownership import assign_owners, table_users
 from analyzer.partition import (
+    Partition,
     absorb_dataless,
     attach,
     choose_partition,
@@ -79,9 +83,32 @@ class Proposal:
         return {f"table:{usage.table}": usage.owner for usage in self.tables}
 
 
+@dataclass(frozen=True)
+class Clustering:
+    """What the partition decides (graph -> unit clusters -> table owners), before it is described."""
+
+    assignment: dict[str, int]  # unit -> cluster number
+    clusters: tuple[tuple[str, ...], ...]
+    owners: dict[str, int]  # table node -> owning cluster, numbered as before the folds
+    new_of: dict[int, int]  # cluster number before the folds -> after
+    pinned: dict[str, str]  # unit -> the service name the user pinned it to
+    folds: tuple[Fold, ...]
+    partition: Partition  # the clustering proper: N chosen, the score of each N
+    shared: tuple[SharedModule, ...]
+    projected: UnitTies
+    canon: dict[str, str | None]
+
+
 @collector_paused()
 def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
     """Run the boundary steps on a project graph; pure and deterministic."""
+    return describe(project, config, cluster_units(project, config, services))
+
+
+@collector_paused()
+def cluster_units(project: ProjectGraph, config: Config, services: int | None = None) -> Clustering:
+    """The partition: shared modules set aside, the units clustered (N chosen or ``services``),
+    refined by transactions and the user's constraints, tables owned, minor clusters folded."""
     graph, attrs, canon = project.graph, node_attrs(project.graph), canonical_ids(project.graph)
     shared = shared_candidates(graph)
     weights = config.weights
@@ -105,28 +132,35 @@ def propose_boundaries(project: ProjectGraph, config: Config, services: int | No
     assignment, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
     assignment = absorb_dataless(unit_edges, assignment, is_data, keep=pinned)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
-    clusters = clusters_of(assignment)
-    names = name_clusters(clusters, graph, pinned, dict(config.names))
+    return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
+                      shared, projected, canon)
+
+
+@collector_paused()
+def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> Proposal:
+    """Name the clusters and describe them: services, tables, violations, interfaces, reasons."""
+    graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
+    names = name_clusters(clusters, graph, clustering.pinned, dict(config.names))
     if len(set(names)) != len(names):
         raise ConfigError("[tool.demonolith] names: two services would get the same name")
-    service_of = {unit: names[c] for unit, c in assignment.items()}
-    owner_of = {table: names[new_of[c]] for table, c in owners.items()}
-    place = _placer(canon, service_of, owner_of)
+    service_of = {unit: names[c] for unit, c in clustering.assignment.items()}
+    owner_of = {table: names[clustering.new_of[c]] for table, c in clustering.owners.items()}
+    place = _placer(clustering.canon, service_of, owner_of)
     scan = scan_edges(graph, place)
-    violations = find_violations(graph, place, project.transactions, scan)
+    partition = clustering.partition
     return Proposal(
         placement=tuple(sorted((u, s) for u, s in service_of.items()
                                if attrs[u].get("kind") in PLACED_KINDS)),
-        services=_services(graph, clusters, names, owner_of, place, projected),
+        services=_services(graph, clusters, names, owner_of, place, clustering.projected),
         tables=_tables(graph, owner_of, place),
-        violations=violations,
-        shared=_shared(graph, shared, place),
+        violations=find_violations(graph, place, project.transactions, scan),
+        shared=_shared(graph, clustering.shared, place),
         app_placements=app_placements(graph, service_of),
         count_scores=partition.scores,
         count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
-        + "".join(_fold_note(fold, names) for fold in folds),
+        + "".join(_fold_note(fold, names) for fold in clustering.folds),
         dependencies=dependencies(graph, place, scan),
-        interfaces=interfaces(graph, place, scan, canon),
+        interfaces=interfaces(graph, place, scan, clustering.canon),
     )
 
 

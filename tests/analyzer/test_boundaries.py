@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.boundaries import propose_boundaries
+from analyzer.boundaries import cluster_units, describe, propose_boundaries
 from analyzer.config import Config
 from tests.analyzer.graphs import legacy_app_with_two_domains, shop_with_orders_split_over_two_apps
 
@@ -56,3 +56,14 @@ def test_pins_and_renames_from_config() -> None:
     config = Config(pin=(("customers", "crm"),), names=(("orders", "ordering"),))
     proposal = propose_boundaries(shop_with_orders_split_over_two_apps().build(), config)
     assert set(_models_by_service(proposal)) == {"catalog", "crm", "ordering"}
+
+
+def test_the_partition_alone_decides_the_clusters_and_describe_only_names_and_explains_them() -> None:
+    project = legacy_app_with_two_domains().build()
+    clustering = cluster_units(project, Config())
+    proposal = describe(project, Config(), clustering)
+    assert proposal == propose_boundaries(project, Config())
+    placed = proposal.partition()
+    for cluster in clustering.clusters:  # one service per cluster, every unit of it placed there
+        assert len({placed[unit] for unit in cluster if unit in placed}) == 1
+    assert len(clustering.clusters) == len(proposal.services) == 2
