@@ -7,6 +7,8 @@ reference), demonolith cold (empty cache), warm (full cache) and after touching 
 largest). Prints files/s, lines/s, the ratio to the floor, CPU seconds (user + system, the process
 and its workers: less sensitive to other load than wall time) and peak RSS (the process and its
 workers). Times exclude interpreter start-up and imports; ``--repeat`` takes the best of N.
+Then graph building and partitioning against the cold facts time, by ``bench/boundaries.py``
+(``--repeat`` rounds, each a fresh process running cold facts -> graph -> partition).
 """
 
 from __future__ import annotations
@@ -116,7 +118,11 @@ def main() -> None:
                     again = measure("cold", root, cache, 1)
                     if again["seconds"] < results["cold"]["seconds"]:
                         results["cold"] = again
-    print_table(results)
+        print_table(results)
+        print("\ngraph and partition (bench/boundaries.py):", flush=True)
+        boundaries = Path(__file__).with_name("boundaries.py")
+        subprocess.run([sys.executable, str(boundaries), str(root), "--rounds", str(args.repeat)],
+                       check=True)
 
 
 def print_table(results: dict[str, dict[str, float]]) -> None:
