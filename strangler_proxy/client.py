@@ -87,7 +87,7 @@ class ClientProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         """Parse; errors become one JSON error response and a close."""
-        if self.tunnel is not None:  # the upgrade request left turns ago: nothing held to overtake
+        if self.tunnel is not None:  # open_tunnel flushed what was held: nothing to overtake
             self.tunnel.write(data)
             return
         if self.upgrading is not None:

@@ -40,6 +40,7 @@ async def open_tunnel(
     for data in from_client:
         conn.write(data)
     from_client.clear()
+    conn.cork.flush()  # from now on the client's bytes go straight to the transport: none held behind
     client.tunnel = conn.transport
     client.on_write_pause = [conn.transport]
     if client.transport is None or client.transport.is_closing():
