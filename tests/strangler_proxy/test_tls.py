@@ -3,6 +3,8 @@ when installed): HTTPS served, X-Forwarded-Proto https, plain HTTP refused, bad 
 
 from __future__ import annotations
 
+import http.client
+import json
 import shutil
 import ssl
 import subprocess
@@ -14,6 +16,7 @@ import pytest
 from strangler_proxy.errors import ProxyError, RoutesError
 from strangler_proxy.routes_file import parse_routes
 from strangler_proxy.tls import server_context, with_tls
+from tests.strangler_proxy.live_support import backend, start_proxy
 from tests.strangler_proxy.support import App, raw_exchange, routes_toml, run_async, running_proxy
 
 OPENSSL = shutil.which("openssl")
@@ -65,3 +68,24 @@ def test_command_line_files_win_and_must_come_in_pairs(tmp_path: Path) -> None:
         server_context(chosen)
     with pytest.raises(RoutesError, match="tls_cert and tls_key"):
         parse_routes(routes_toml({"monolith": 1}, '[listen]\ntls_cert = "c.pem"\n'))
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_tls_listener_of_the_proxy_process_on_either_event_loop(tmp_path: Path, loop: str) -> None:
+    cert, key = make_certificate(tmp_path)
+    context = ssl.create_default_context(cafile=str(cert))
+    with backend() as port:
+        routes = tmp_path / "routes.toml"
+        routes.write_text(routes_toml({"monolith": port}, '[default]\nto = "monolith"\n'))
+        proxy = start_proxy(routes, "--tls-cert", str(cert), "--tls-key", str(key), "--loop", loop)
+        try:
+            assert f"https://127.0.0.1:{proxy.port}" in proxy.lines[0]
+            assert proxy.lines[0].rstrip().endswith(f"(event loop: {loop})")
+            connection = http.client.HTTPSConnection("127.0.0.1", proxy.port, context=context, timeout=10)
+            for path in ("/a", "/b"):  # keep-alive over TLS
+                connection.request("GET", path)
+                response = connection.getresponse()
+                assert response.status == 200 and json.loads(response.read())["path"] == path
+            connection.close()
+        finally:
+            assert proxy.stop() == 0
