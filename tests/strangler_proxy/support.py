@@ -12,12 +12,13 @@ import socket
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from aiohttp import web
 
 from strangler_proxy.accesslog import AccessLog
 from strangler_proxy.config import ProxyConfig
+from strangler_proxy.event_loop import run_on
 from strangler_proxy.proxy import Proxy
 from strangler_proxy.routes_file import parse_routes
 
@@ -27,16 +28,31 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 T = TypeVar("T")
 
 
-def run_async(timeout: float = 30.0) -> Callable[[Callable[P, Coroutine[Any, Any, T]]], Callable[P, T]]:
-    """Decorator: run an ``async def`` test with ``asyncio.run`` under a deadline."""
+def run_async(
+    timeout: float = 30.0, loops: tuple[str, ...] = ("asyncio", "uvloop")
+) -> Callable[[Callable[P, Coroutine[Any, Any, T]]], Callable[P, T]]:
+    """Decorator: run an ``async def`` test under a deadline, once on each event loop of ``loops``
+    (the proxy's ``--loop`` choices: uvloop is the default where installed, asyncio the fallback)."""
 
     def decorate(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            async def bounded() -> T:
-                return await asyncio.wait_for(fn(*args, **kwargs), timeout)
+            async def bounded(loop: str) -> T:
+                each: dict[str, Any] = dict(kwargs)
+                base = each.get("tmp_path")
+                if isinstance(base, Path):  # a directory of its own per loop
+                    each["tmp_path"] = base / loop
+                    each["tmp_path"].mkdir()
+                return await asyncio.wait_for(fn(*args, **each), timeout)
 
-            return asyncio.run(bounded())
+            results = []
+            for loop in loops:
+                try:
+                    results.append(run_on(loop, bounded(loop)))
+                except BaseException as exc:
+                    exc.add_note(f"(on the {loop} event loop)")
+                    raise
+            return results[-1]
 
         return wrapper
 
@@ -78,8 +94,8 @@ class App:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", port)
         await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.Server) and server.sockets
+        server = cast(asyncio.Server, site._server)  # uvloop's servers are not asyncio.Server
+        assert server is not None and server.sockets
         self.port = server.sockets[0].getsockname()[1]
         return self
 
