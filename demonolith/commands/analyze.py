@@ -12,11 +12,11 @@ import click
 
 from analyzer.analyze import AnalyzeOptions, analyze_facts
 from analyzer.discover_config import discover_options
-from analyzer.errors import SourceTreeError, StrictModeFailure
 from analyzer.facts_json import write_facts
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.pipeline import FactsOptions, Progress, extract_project_facts
+from demonolith.errors import SourceTreeError, StrictModeFailure
 from reports.writing import open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import AnalysisFileError, SourceTreeError
 from analyzer.model.analysis import analysis_from_json
 from analyzer.ratchet import (
     Crossing,
@@ -20,6 +19,7 @@ from analyzer.ratchet import (
     current_crossings,
     result_to_json,
 )
+from demonolith.errors import AnalysisFileError, SourceTreeError
 
 
 def _read(path: Path) -> str:

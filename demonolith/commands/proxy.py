@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from demonolith.errors import ProxyFailure
-from strangler_proxy.errors import ProxyError
 from strangler_proxy.event_loop import LOOPS
 from strangler_proxy.run import run
 
@@ -39,9 +37,6 @@ def proxy(routes: Path, listen: str | None, admin: str | None, access_log: str |
           state_file: Path | None, drain_seconds: float, workers: int, loop: str) -> None:
     """Run the proxy until SIGTERM / SIGINT (then drain); SIGHUP or a changed routes file
     reloads the routes."""
-    try:
-        run(routes, listen=listen, admin=admin, access_log=access_log, tls_cert=tls_cert,
-            tls_key=tls_key, admin_token=admin_token, state_file=state_file,
-            drain_seconds=drain_seconds, workers=workers, loop=loop)
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    run(routes, listen=listen, admin=admin, access_log=access_log, tls_cert=tls_cert,
+        tls_key=tls_key, admin_token=admin_token, state_file=state_file,
+        drain_seconds=drain_seconds, workers=workers, loop=loop)

@@ -4,6 +4,7 @@ processes."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.event_loop import loop_factory
-from tests.strangler_proxy.support import free_port
+from tests.helpers.ports import announced_ports, listening_socket, port_of
 
 GOOD = """
 [upstreams.monolith]
@@ -64,9 +65,10 @@ def test_routes_check_missing_file(tmp_path: Path) -> None:
     assert result.returncode == 8 and "cannot read routes file" in result.stderr
 
 
-def serve_once(port: int) -> subprocess.Popen[bytes]:
+def serve_once(sock: socket.socket) -> subprocess.Popen[bytes]:
+    """A tiny HTTP backend serving on ``sock``, a listening socket handed over by its fd."""
     script = (
-        "import http.server, json\n"
+        "import http.server, json, socket, sys\n"
         "class H(http.server.BaseHTTPRequestHandler):\n"
         "    def do_GET(self):\n"
         "        body = json.dumps({'path': self.path, 'rid': self.headers['X-Request-ID']})"
@@ -74,9 +76,12 @@ def serve_once(port: int) -> subprocess.Popen[bytes]:
         "        self.send_response(200); self.send_header('Content-Length', str(len(body)))\n"
         "        self.end_headers(); self.wfile.write(body)\n"
         "    def log_message(self, *a): pass\n"
-        f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
+        "server = http.server.HTTPServer(('127.0.0.1', 0), H, bind_and_activate=False)\n"
+        "server.socket = socket.socket(fileno=int(sys.argv[1]))\n"
+        "server.serve_forever()\n"
     )
-    return subprocess.Popen([sys.executable, "-c", script])
+    return subprocess.Popen([sys.executable, "-c", script, str(sock.fileno())],
+                            pass_fds=[sock.fileno()])
 
 
 def get(url: str, timeout: float = 10.0) -> bytes:
@@ -98,23 +103,27 @@ def get(url: str, timeout: float = 10.0) -> bytes:
 def test_proxy_process_serves_a_request(
     tmp_path: Path, launcher: str, loop: str, loop_module: str
 ) -> None:
-    backend_port, port, admin = free_port(), free_port(), free_port()
-    routes = tmp_path / "routes.toml"
-    routes.write_text(GOOD.format(port=backend_port))
-    backend = serve_once(backend_port)
-    args = ["--routes", str(routes), "--listen", f"127.0.0.1:{port}", "--loop", loop,
-            "--admin", f"127.0.0.1:{admin}", "--access-log", str(tmp_path / "access.log")]
+    with listening_socket() as backend_socket:
+        routes = tmp_path / "routes.toml"
+        routes.write_text(GOOD.format(port=port_of(backend_socket)))
+        backend = serve_once(backend_socket)
+    args = ["--routes", str(routes), "--listen", "127.0.0.1:0", "--loop", loop,
+            "--admin", "127.0.0.1:0", "--access-log", str(tmp_path / "access.log")]
     command = ([sys.executable, "-m", "demonolith", "proxy", *args] if launcher == "demonolith"
                else [sys.executable, "-m", "strangler_proxy", *args])
     proxy = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
+        assert proxy.stderr is not None
+        announcement = proxy.stderr.readline()  # the ports it bound (port 0: the OS chose)
+        port, admin = announced_ports(announcement)
         body = json.loads(get(f"http://127.0.0.1:{port}/api/catalog/../catalog/x?q=1"))
         assert body["path"] == "/api/catalog/x?q=1" and len(body["rid"]) == 32
         metrics = get(f"http://127.0.0.1:{admin}/metrics").decode()
         assert 'proxy_requests_total{route="catalog",upstream="monolith",code="200"} 1' in metrics
     finally:
         proxy.terminate()
-        _, stderr = proxy.communicate(timeout=10)
+        _, rest = proxy.communicate(timeout=10)
+        stderr = announcement + rest
         backend.terminate()
         backend.wait(10)
     assert proxy.returncode == 0

@@ -20,7 +20,7 @@ from strangler_proxy.errors import ProxyError, RoutesError
 from strangler_proxy.identity import sign, user_from_answer
 from strangler_proxy.proxy import Proxy
 from strangler_proxy.routes_file import parse_routes
-from tests.strangler_proxy.support import App, free_port, routes_toml, run_async, running_proxy
+from tests.strangler_proxy.support import App, routes_toml, run_async, running_proxy
 
 SECRET = "s3cret-for-tests"
 HEADER = "X-Demonolith-Identity"
@@ -224,9 +224,9 @@ async def test_identity_endpoint_down_answers_503_and_never_forwards(tmp_path: P
 
 
 def test_secret_from_environment_missing_secret_stops_the_start(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dead_port: int
 ) -> None:
-    toml = identity_routes(free_port(), free_port(), tmp_path / "missing").replace(
+    toml = identity_routes(dead_port, dead_port, tmp_path / "missing").replace(
         f'secret_file = "{tmp_path / "missing"}"\n', 'secret_env = "DM_TEST_IDENTITY_SECRET"\n')
     config = parse_routes(toml)
     monkeypatch.delenv("DM_TEST_IDENTITY_SECRET", raising=False)

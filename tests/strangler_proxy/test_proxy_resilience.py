@@ -12,10 +12,10 @@ from collections import Counter
 
 import aiohttp
 
+from tests.helpers.ports import listening_socket, port_of
 from tests.strangler_proxy.support import (
     App,
     RawUpstream,
-    free_port,
     ok,
     raw_exchange,
     routes_toml,
@@ -67,7 +67,7 @@ async def test_retries_only_for_idempotent_methods() -> None:
 
 
 @run_async(60)
-async def test_read_timeout_gives_504_and_connect_refused_gives_502() -> None:
+async def test_read_timeout_gives_504_and_connect_refused_gives_502(dead_port: int) -> None:
     slow = await RawUpstream(hang).start()
     body = f"""
     [upstreams.slow]
@@ -75,7 +75,7 @@ async def test_read_timeout_gives_504_and_connect_refused_gives_502() -> None:
     read_timeout = 0.3
     retries = 0
     [upstreams.gone]
-    url = "http://127.0.0.1:{free_port()}"
+    url = "http://127.0.0.1:{dead_port}"
     connect_timeout = 0.5
     [[routes]]
     path_prefix = "/gone/"
@@ -218,21 +218,23 @@ async def test_active_health_check_marks_upstream_down_and_up() -> None:
 
 
 UPSTREAM_SCRIPT = textwrap.dedent("""
-    import sys
+    import socket, sys
     from aiohttp import web
     async def handle(request):
         return web.Response(text="service")
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)
-    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=lambda *a: print("up", flush=True))
+    sock = socket.socket(fileno=int(sys.argv[1]))  # the test's listening socket, handed over
+    web.run_app(app, sock=sock, print=lambda *a: print("up", flush=True))
 """)
 
 
 @run_async(90)
 async def test_upstream_killed_under_load_every_request_answered() -> None:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", UPSTREAM_SCRIPT, str(port)],
-                               stdout=subprocess.PIPE)
+    with listening_socket() as sock:
+        port = port_of(sock)
+        process = subprocess.Popen([sys.executable, "-c", UPSTREAM_SCRIPT, str(sock.fileno())],
+                                   stdout=subprocess.PIPE, pass_fds=[sock.fileno()])
     mono = await App("monolith").start()
     body = f"""
     [upstreams.svc]

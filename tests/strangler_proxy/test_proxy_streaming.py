@@ -13,7 +13,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp import WSMsgType, web
 
-from tests.strangler_proxy.support import App, free_port, routes_toml, run_async, running_proxy
+from tests.helpers.ports import announced_ports
+from tests.strangler_proxy.support import App, routes_toml, run_async, running_proxy
 
 MB = 1 << 20
 
@@ -66,15 +67,16 @@ async def upload(size: int, digest: hashlib._Hash) -> AsyncIterator[bytes]:
 @run_async(120)
 async def test_200mb_upload_and_100mb_download_with_bounded_proxy_memory(tmp_path: Path) -> None:
     app = await App("monolith", receive_and_hash).start()
-    port = free_port()
     routes = tmp_path / "routes.toml"
     routes.write_text(routes_toml({"monolith": app.port}, ""))
     proxy = subprocess.Popen(
         [sys.executable, "-m", "strangler_proxy", "--routes", str(routes), "--listen",
-         f"127.0.0.1:{port}", "--admin", "off", "--access-log", "off"],
-        stderr=subprocess.DEVNULL,
+         "127.0.0.1:0", "--admin", "off", "--access-log", "off"],
+        stderr=subprocess.PIPE, text=True,
     )
     try:
+        assert proxy.stderr is not None  # the first line says which port the OS chose
+        port, _ = announced_ports(await asyncio.to_thread(proxy.stderr.readline))
         await wait_for_port(port)
         baseline = peak_rss_mb(proxy.pid)
         async with aiohttp.ClientSession() as session:
@@ -94,7 +96,7 @@ async def test_200mb_upload_and_100mb_download_with_bounded_proxy_memory(tmp_pat
         assert peak - baseline < 40, (baseline, peak)  # streamed, never buffered
     finally:
         proxy.terminate()
-        proxy.wait(10)
+        proxy.communicate(timeout=10)  # reaps it and closes the stderr pipe
         await app.stop()
 
 
