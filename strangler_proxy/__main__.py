@@ -7,8 +7,8 @@ import logging
 import sys
 
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.event_loop import LOOPS
-from strangler_proxy.run import check, run
+from strangler_proxy.process.event_loop import LOOPS
+from strangler_proxy.process.run import check, run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,8 @@ import click
 
 from demonolith.errors import ProxyFailure
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.event_loop import LOOPS
-from strangler_proxy.run import run
+from strangler_proxy.process.event_loop import LOOPS
+from strangler_proxy.process.run import run
 
 
 @click.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from strangler_proxy.state import state_path_for
+from strangler_proxy.config.state import state_path_for
 from tests.strangler_proxy.live_support import live_proxy
 from tests.strangler_proxy.support import AUTH, App, routes_toml, run_async
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from strangler_proxy.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from strangler_proxy.config import BreakerConfig
-from strangler_proxy.metrics import Metrics
+from strangler_proxy.policy.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+from strangler_proxy.config.model import BreakerConfig
+from strangler_proxy.observe.metrics import Metrics
 
 
 class Clock:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.event_loop import loop_factory
+from strangler_proxy.process.event_loop import loop_factory
 from tests.strangler_proxy.support import free_port
 
 GOOD = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from strangler_proxy.compare import (
+from strangler_proxy.policy.response_diff import (
     NoiseLearner,
     Response,
     compare,

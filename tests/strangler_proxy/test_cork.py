@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from strangler_proxy.cork import WriteCork
+from strangler_proxy.datapath.cork import WriteCork
 from tests.strangler_proxy.support import run_async
 
 

@@ -17,9 +17,9 @@ from aiohttp import web
 
 from extractor.render import environment, render
 from strangler_proxy.errors import ProxyError, RoutesError
-from strangler_proxy.identity import sign, user_from_answer
-from strangler_proxy.proxy import Proxy
-from strangler_proxy.routes_file import parse_routes
+from strangler_proxy.datapath.identity import sign, user_from_answer
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.config.routes_file import parse_routes
 from tests.strangler_proxy.support import App, free_port, routes_toml, run_async, running_proxy
 
 SECRET = "s3cret-for-tests"
@@ -75,7 +75,7 @@ def test_whoami_answers(status: int, body: bytes, expected: int | None) -> None:
      (200, b'{"is_authenticated": true, "user_id": "7"}')],
 )
 def test_whoami_answers_that_fail_the_lookup(status: int, body: bytes) -> None:
-    from strangler_proxy.identity import IdentityUnavailable
+    from strangler_proxy.datapath.identity import IdentityUnavailable
 
     with pytest.raises(IdentityUnavailable):
         user_from_answer(status, body)

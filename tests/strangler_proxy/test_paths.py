@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strangler_proxy.paths import (
+from strangler_proxy.policy.paths import (
     BadTarget,
     host_without_port,
     normalise_path,

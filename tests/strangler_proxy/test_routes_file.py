@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from strangler_proxy.errors import RoutesError
-from strangler_proxy.routes_file import parse_routes
+from strangler_proxy.config.routes_file import parse_routes
 
 GOOD = """
 [upstreams.monolith]

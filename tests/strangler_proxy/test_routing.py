@@ -6,8 +6,8 @@ import itertools
 import random
 from collections import Counter
 
-from strangler_proxy.config import PathMatch, Route, Sticky
-from strangler_proxy.routing import (
+from strangler_proxy.config.model import PathMatch, Route, Sticky
+from strangler_proxy.policy.routing import (
     RoutingTable,
     choose_upstream,
     compile_pattern,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from strangler_proxy.changes import ChangeError, changeable_route, requested_settings
-from strangler_proxy.config import ProxyConfig
+from strangler_proxy.config.changes import ChangeError, changeable_route, requested_settings
+from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.errors import RoutesError
-from strangler_proxy.routes_file import parse_routes
-from strangler_proxy.state import (
+from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.config.state import (
     Change,
     Override,
     RouteSettings,
