@@ -27,10 +27,10 @@ from typing import Any
 
 from strangler_proxy.admin.server import AdminRequest, AdminResponse, Handler, error_response, json_response
 from strangler_proxy.config.changes import ChangeError, settings_json
-from strangler_proxy.config.model import Route
 from strangler_proxy.config.live import LiveRoutes
-from strangler_proxy.policy.routing import specificity
+from strangler_proxy.config.model import Route
 from strangler_proxy.config.state import Who, find_route, settings_of
+from strangler_proxy.policy.routing import specificity
 
 ROUTES = "/api/routes/"
 _USER = re.compile(r"[^A-Za-z0-9@._+ -]")

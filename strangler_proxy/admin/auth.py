@@ -13,31 +13,10 @@ import ipaddress
 import os
 from collections.abc import Mapping
 
+from strangler_proxy.config.admin_tokens import MIN_TOKEN_LENGTH, Tokens
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.config.tables import Table
 
 TOKEN_ENV = "DEMONOLITH_ADMIN_TOKEN"
-MIN_TOKEN_LENGTH = 16
-Tokens = tuple[tuple[str, str], ...]
-
-
-def admin_tokens(table: Table | None) -> Tokens:
-    """The routes file's ``[admin] tokens`` table as ``((identity, token), ...)``, sorted."""
-    if table is None:
-        return ()
-    tokens = table.table("tokens")
-    table.finish()
-    if tokens is None:
-        return ()
-    found = []
-    for name in tokens.names():
-        value = tokens.string(name)
-        assert value is not None
-        if len(value) < MIN_TOKEN_LENGTH:
-            raise tokens.error(name, f"an admin token needs at least {MIN_TOKEN_LENGTH} characters")
-        found.append((name, value))
-    tokens.finish()
-    return tuple(sorted(found))
 
 
 def all_tokens(

@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from strangler_proxy.admin.auth import Tokens, identify
+from strangler_proxy.admin.auth import identify
+from strangler_proxy.config.admin_tokens import Tokens
 
 MAX_HEAD = 16 * 1024
 MAX_BODY = 64 * 1024

@@ -29,8 +29,6 @@ from strangler_proxy.config.changes import (
     requested_settings,
 )
 from strangler_proxy.config.model import ProxyConfig
-from strangler_proxy.errors import RoutesError
-from strangler_proxy.observe.metrics import Counter, Metrics
 from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.config.state import (
     Applied,
@@ -48,6 +46,8 @@ from strangler_proxy.config.state import (
     without_dropped,
     write_state,
 )
+from strangler_proxy.errors import RoutesError
+from strangler_proxy.observe.metrics import Counter, Metrics
 
 logger = logging.getLogger("strangler_proxy.live")
 Apply = Callable[[ProxyConfig], Awaitable[dict[str, Any]]]

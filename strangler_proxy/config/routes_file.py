@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from strangler_proxy.admin.auth import admin_tokens
+from strangler_proxy.config.admin_tokens import admin_tokens
+from strangler_proxy.config.guard_tables import faults, identity_config, rate_limit
 from strangler_proxy.config.model import (
     BreakerConfig,
     HealthConfig,
@@ -25,9 +26,8 @@ from strangler_proxy.config.model import (
     Sticky,
     Upstream,
 )
-from strangler_proxy.errors import RoutesError
-from strangler_proxy.config.guard_tables import faults, identity_config, rate_limit
 from strangler_proxy.config.tables import Table
+from strangler_proxy.errors import RoutesError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")

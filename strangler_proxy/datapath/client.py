@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from time import monotonic
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import httptools
 
+from strangler_proxy.datapath.request import Body, Rejection, Request
 from strangler_proxy.policy.headers import (
     MANAGED_REQUEST,
     connection_tokens,
@@ -21,20 +22,49 @@ from strangler_proxy.policy.headers import (
     request_id_from,
 )
 from strangler_proxy.policy.paths import BadTarget, normalise_target, parse_absolute_form
-from strangler_proxy.datapath.request import Body, Rejection, Request
 
 if TYPE_CHECKING:
+    from strangler_proxy.config.model import ProxyConfig
+    from strangler_proxy.datapath.cork import WriteCork
     from strangler_proxy.datapath.forward import Forwarding
-    from strangler_proxy.datapath.proxy import Proxy
+    from strangler_proxy.policy.routing import RoutingTable
 
 INFINITY = float("inf")
 _SINGLE = frozenset({b"host", b"transfer-encoding", b"content-length"})
 
 
+class ClientHost(Protocol):
+    """What a client connection needs from the running proxy (:class:`~.proxy.Proxy` is one)."""
+
+    loop: asyncio.AbstractEventLoop
+    cork: WriteCork
+    config: ProxyConfig
+    table: RoutingTable
+    clients: set[ClientProtocol]
+
+    def host_name(self, host_raw: bytes) -> str:
+        """The request's host without its port, lower case."""
+
+    def serves_host(self, authority: bytes) -> bool:
+        """Whether an absolute-form request for ``authority`` is for this proxy."""
+
+    def request_id(self, value: bytes | None) -> bytes:
+        """The client's X-Request-ID when it is acceptable, else a new one."""
+
+    def serve(self, client: ClientProtocol, request: Request) -> None:
+        """Start serving ``request`` of ``client``."""
+
+    def rejected(self, client: ClientProtocol, rejection: Rejection) -> None:
+        """Count and log a request the proxy refused itself."""
+
+    def client_gone(self, client: ClientProtocol) -> None:
+        """``client`` disconnected: stop what serves it."""
+
+
 class ClientProtocol(asyncio.Protocol):
     """One client connection."""
 
-    def __init__(self, proxy: Proxy) -> None:
+    def __init__(self, proxy: ClientHost) -> None:
         self.proxy = proxy
         self.cork = proxy.cork
         self.limits = proxy.config.limits

@@ -13,11 +13,11 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from strangler_proxy.policy.headers import VIA
 from strangler_proxy.datapath.upstream import UpstreamConnection, UpstreamFailure
+from strangler_proxy.policy.headers import VIA
 
 if TYPE_CHECKING:
-    from strangler_proxy.datapath.client import ClientProtocol
+    from strangler_proxy.datapath.ports import ClientSide
     from strangler_proxy.datapath.request import Request
 
 DONE, REJECTED, UPGRADED, CLIENT_GONE = "done", "rejected", "upgraded", "client_gone"
@@ -34,7 +34,7 @@ class Exchange:
 
     def __init__(
         self,
-        client: ClientProtocol,
+        client: ClientSide,
         request: Request,
         conn: UpstreamConnection,
         reject: frozenset[int],

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from strangler_proxy.datapath.exchange import DONE, Exchange, Outcome
-from strangler_proxy.policy.headers import VIA
 from strangler_proxy.datapath.upstream import UpstreamConnection, UpstreamPool
+from strangler_proxy.policy.headers import VIA
 
 if TYPE_CHECKING:
-    from strangler_proxy.datapath.forward import Forwarding
+    from strangler_proxy.datapath.in_flight import InFlight
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _VIA_LINE = b"\r\nVia: " + VIA + b"\r\n"
@@ -39,7 +39,7 @@ class FastExchange(Exchange):
 
     __slots__ = ("forwarding", "pool")
 
-    forwarding: Forwarding
+    forwarding: InFlight
     pool: UpstreamPool
 
     def response_end(self, reusable: bool) -> None:
@@ -62,7 +62,7 @@ class FastExchange(Exchange):
 
 
 def send_pooled(
-    forwarding: Forwarding,
+    forwarding: InFlight,
     pool: UpstreamPool,
     conn: UpstreamConnection,
     reject: frozenset[int],

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-from strangler_proxy.policy.response_diff import Response
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
+from strangler_proxy.policy.response_diff import Response
 
 
 class BufferSink:

@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from strangler_proxy.observe.accesslog import json_path, quoted, route_fields
 from strangler_proxy.config.model import IDEMPOTENT_METHODS, Route
 from strangler_proxy.datapath.exchange import (
     CLIENT_GONE,
@@ -34,15 +33,16 @@ from strangler_proxy.datapath.exchange import (
 )
 from strangler_proxy.datapath.fastpath import send_pooled
 from strangler_proxy.datapath.guards import Prelude, Refusal
-from strangler_proxy.policy.headers import error_response
 from strangler_proxy.datapath.request import Rejection
-from strangler_proxy.policy.routing import choose_upstream, cookie_value
 from strangler_proxy.datapath.tunnel import open_tunnel
 from strangler_proxy.datapath.upstream import UpstreamConnection, UpstreamFailure, UpstreamPool
+from strangler_proxy.observe.accesslog import json_path, quoted, route_fields
+from strangler_proxy.policy.headers import error_response
+from strangler_proxy.policy.routing import choose_upstream, cookie_value
 
 if TYPE_CHECKING:
-    from strangler_proxy.datapath.client import ClientProtocol
-    from strangler_proxy.datapath.proxy import Proxy
+    from strangler_proxy.datapath.forwarding_host import ForwardingHost
+    from strangler_proxy.datapath.ports import ClientSide
     from strangler_proxy.datapath.request import Request
 
 _ERROR_STATUS = {"timeout": 504, "unavailable": 503}
@@ -57,7 +57,7 @@ class Forwarding:
     __slots__ = ("attempts", "bytes_out", "client", "error", "exchange", "idempotent", "pools",
                  "primary", "proxy", "replay", "request", "route", "shadow", "status", "upstream")
 
-    def __init__(self, proxy: Proxy, client: ClientProtocol, request: Request) -> None:
+    def __init__(self, proxy: ForwardingHost, client: ClientSide, request: Request) -> None:
         self.proxy = proxy
         self.pools = proxy.pools  # this request's pools, even if a reload swaps the proxy's
         self.client = client

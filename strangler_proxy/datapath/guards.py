@@ -22,8 +22,6 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 from strangler_proxy.config.model import IdentityConfig, ProxyConfig
-from strangler_proxy.errors import ProxyError
-from strangler_proxy.policy.faults import NONE, Injection, draw
 from strangler_proxy.datapath.identity import (
     MISSING,
     IdentityResolver,
@@ -31,11 +29,13 @@ from strangler_proxy.datapath.identity import (
     drop_pending,
     load_secret,
 )
+from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.policy.faults import NONE, Injection, draw
 from strangler_proxy.policy.ratelimit import RateLimits, bucket_key, retry_after
 
 if TYPE_CHECKING:
-    from strangler_proxy.datapath.forward import Forwarding
+    from strangler_proxy.datapath.in_flight import InFlight
 
 logger = logging.getLogger("strangler_proxy")
 
@@ -93,7 +93,7 @@ class Guards:
         if self._resolver is not None:
             drop_pending(self._resolver)
 
-    def screen(self, forwarding: Forwarding) -> Refusal | Prelude | None:
+    def screen(self, forwarding: InFlight) -> Refusal | Prelude | None:
         """Decide what happens to a guarded route's request before it is forwarded."""
         route = forwarding.route
         limit = route.rate_limit
@@ -122,7 +122,7 @@ class Guards:
         self.faults.inc((route_name, "abort"))
         return Refusal(status, "fault injected: request aborted", b"X-Demonolith-Fault: abort\r\n")
 
-    def _identity_now(self, forwarding: Forwarding) -> Refusal | bool:
+    def _identity_now(self, forwarding: InFlight) -> Refusal | bool:
         """Attach a cached identity at once; True when the monolith must be asked."""
         try:
             resolver = self.resolver(forwarding.proxy.config)
@@ -144,7 +144,7 @@ class Guards:
         return False
 
     async def _prelude(
-        self, forwarding: Forwarding, injection: Injection, lookup: bool
+        self, forwarding: InFlight, injection: Injection, lookup: bool
     ) -> Refusal | None:
         route = forwarding.route
         if injection.delay:
@@ -156,7 +156,7 @@ class Guards:
             return await self._lookup(forwarding)
         return None
 
-    async def _lookup(self, forwarding: Forwarding) -> Refusal | None:
+    async def _lookup(self, forwarding: InFlight) -> Refusal | None:
         proxy, request = forwarding.proxy, forwarding.request
         try:
             resolver = self.resolver(proxy.config)

@@ -30,11 +30,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from strangler_proxy.config.model import IdentityConfig, ProxyConfig
-from strangler_proxy.errors import ProxyError
 from strangler_proxy.datapath.fetch import fetch
-from strangler_proxy.policy.routing import cookie_value
 from strangler_proxy.datapath.tls import relative_to_routes
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.policy.routing import cookie_value
 
 HEADER = b"X-Demonolith-Identity"
 VERSION = "v1"

@@ -13,26 +13,27 @@ import logging
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.admin.server import AdminRequest, AdminResponse, AdminServer, Handler, json_response
-from strangler_proxy.admin.auth import Tokens
-from strangler_proxy.policy.breaker import STATE_VALUES
-from strangler_proxy.datapath.client import ClientProtocol
+from strangler_proxy.config.admin_tokens import Tokens
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.datapath.client import ClientProtocol
 from strangler_proxy.datapath.cork import WriteCork
-from strangler_proxy.errors import ProxyError
 from strangler_proxy.datapath.forward import Forwarding
 from strangler_proxy.datapath.guards import Guards
-from strangler_proxy.policy.headers import request_id_from
 from strangler_proxy.datapath.health import check_forever
-from strangler_proxy.observe.metrics import Metrics
-from strangler_proxy.policy.paths import host_without_port
-from strangler_proxy.policy.routing import RoutingTable
 from strangler_proxy.datapath.shadow import Shadow
 from strangler_proxy.datapath.tls import server_context
 from strangler_proxy.datapath.upstream import UpstreamPool
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.policy.breaker import STATE_VALUES
+from strangler_proxy.policy.headers import request_id_from
+from strangler_proxy.policy.paths import host_without_port
+from strangler_proxy.policy.routing import RoutingTable
 
 if TYPE_CHECKING:
+    from strangler_proxy.datapath.in_flight import InFlight
     from strangler_proxy.datapath.request import Rejection, Request
 
 logger = logging.getLogger("strangler_proxy")
@@ -204,7 +205,7 @@ class Proxy:
         client.task = None
         forwarding.start()
 
-    def request_done(self, forwarding: Forwarding) -> None:
+    def request_done(self, forwarding: InFlight) -> None:
         """Count, time and log one finished request."""
         duration = monotonic() - forwarding.request.started
         self.metrics.request_finished(forwarding.route.name, forwarding.upstream or "-",

@@ -15,17 +15,17 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from strangler_proxy.policy.response_diff import Diff, NoiseLearner, Response, compare
 from strangler_proxy.datapath.exchange import Exchange, framing_lines, request_head
 from strangler_proxy.datapath.fetch import fetch, selected_headers
-from strangler_proxy.policy.headers import SHADOW_MARKER
-from strangler_proxy.observe.metrics import Metrics
-from strangler_proxy.policy.routing import sample
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
+from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.policy.headers import SHADOW_MARKER
+from strangler_proxy.policy.response_diff import Diff, NoiseLearner, Response, compare
+from strangler_proxy.policy.routing import sample
 
 if TYPE_CHECKING:
     from strangler_proxy.config.model import Mirror, Route
-    from strangler_proxy.datapath.forward import Forwarding
+    from strangler_proxy.datapath.in_flight import InFlight
     from strangler_proxy.datapath.request import Request
 
 logger = logging.getLogger("strangler_proxy.shadow")
@@ -79,12 +79,12 @@ class Shadow:
             return False
         return sample(mirror.percent)
 
-    def capture_limit(self, forwarding: Forwarding) -> int:
+    def capture_limit(self, forwarding: InFlight) -> int:
         """How much of the primary body to keep for comparison."""
         mirror = forwarding.route.mirror
         return mirror.max_body_bytes if forwarding.shadow and mirror else 0
 
-    def submit(self, forwarding: Forwarding, exchange: Exchange) -> None:
+    def submit(self, forwarding: InFlight, exchange: Exchange) -> None:
         """Queue a comparison for a request the primary answered; never blocks."""
         route, request = forwarding.route, forwarding.request
         mirror = route.mirror
@@ -109,7 +109,7 @@ class Shadow:
             self.metrics.shadow.inc((route.name, "dropped"))
 
     @staticmethod
-    def _message(forwarding: Forwarding) -> bytes:
+    def _message(forwarding: InFlight) -> bytes:
         request = forwarding.request
         parts = request_head(request, request.host_raw, forwarding.client.peer, upgrade=False,
                              proto=forwarding.proxy.scheme)

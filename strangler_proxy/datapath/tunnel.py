@@ -6,14 +6,14 @@ import asyncio
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from strangler_proxy.datapath.client import ClientProtocol
+    from strangler_proxy.datapath.ports import ClientSide
     from strangler_proxy.datapath.upstream import UpstreamConnection
 
 
 class UpstreamPipe(asyncio.Protocol):
     """Receives the upstream's raw bytes for an upgraded connection and writes them to the client."""
 
-    def __init__(self, client: ClientProtocol, closed: asyncio.Future[None]) -> None:
+    def __init__(self, client: ClientSide, closed: asyncio.Future[None]) -> None:
         self.client = client
         self.closed = closed
 
@@ -29,7 +29,7 @@ class UpstreamPipe(asyncio.Protocol):
 
 
 async def open_tunnel(
-    client: ClientProtocol, conn: UpstreamConnection, from_client: list[bytes], from_upstream: bytes
+    client: ClientSide, conn: UpstreamConnection, from_client: list[bytes], from_upstream: bytes
 ) -> None:
     """Join the two connections and wait until either closes."""
     closed: asyncio.Future[None] = client.loop.create_future()

@@ -13,9 +13,9 @@ from typing import Protocol, cast
 
 import httptools
 
-from strangler_proxy.policy.breaker import CircuitBreaker
 from strangler_proxy.config.model import Upstream
 from strangler_proxy.datapath.cork import WriteCork
+from strangler_proxy.policy.breaker import CircuitBreaker
 from strangler_proxy.policy.headers import MANAGED_RESPONSE
 
 NO_BODY_STATUSES = frozenset({204, 304})

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.admin.api import api_handlers
-from strangler_proxy.admin.auth import Tokens
-from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.admin_tokens import Tokens
 from strangler_proxy.config.live import LiveRoutes
-from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.config.state import state_path_for
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.observe.accesslog import AccessLog
 
 logger = logging.getLogger("strangler_proxy")
 DEFAULT_DRAIN_SECONDS = 30.0

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from strangler_proxy.admin.auth import all_tokens, check_admin_exposure
+from strangler_proxy.config.live import LiveRoutes
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.routes_file import load_routes
+from strangler_proxy.datapath.proxy import parse_address
+from strangler_proxy.datapath.tls import with_tls
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.process.event_loop import loop_factory, run_on
 from strangler_proxy.process.lifecycle import (
@@ -19,10 +23,6 @@ from strangler_proxy.process.lifecycle import (
     routes_state_path,
     serve_live,
 )
-from strangler_proxy.config.live import LiveRoutes
-from strangler_proxy.datapath.proxy import parse_address
-from strangler_proxy.config.routes_file import load_routes
-from strangler_proxy.datapath.tls import with_tls
 from strangler_proxy.process.supervisor import Supervisor, WorkerOptions
 
 DEFAULT_LISTEN = "127.0.0.1:8000"

@@ -28,15 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from strangler_proxy.admin.server import AdminRequest, AdminResponse, AdminServer, Handler, json_response
 from strangler_proxy.admin.api import api_handlers
-from strangler_proxy.observe.aggregate import merge, render, snapshot
-from strangler_proxy.config.model import ProxyConfig
-from strangler_proxy.errors import ProxyError
-from strangler_proxy.process.lifecycle import Lifecycle, Listening, stop_signals
+from strangler_proxy.admin.server import AdminRequest, AdminResponse, AdminServer, Handler, json_response
 from strangler_proxy.config.live import LiveRoutes
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.datapath.proxy import parse_address
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.observe.aggregate import merge, render, snapshot
+from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.process.lifecycle import Lifecycle, Listening, stop_signals
 
 logger = logging.getLogger("strangler_proxy.workers")
 START_SECONDS = 15.0

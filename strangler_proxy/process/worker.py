@@ -20,14 +20,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from strangler_proxy.observe.accesslog import AccessLog
-from strangler_proxy.observe.aggregate import snapshot
-from strangler_proxy.errors import ProxyError
-from strangler_proxy.process.event_loop import run_on
-from strangler_proxy.process.lifecycle import apply_to, drain_and_stop, stop_signals
 from strangler_proxy.config.live import LiveRoutes
 from strangler_proxy.datapath.proxy import Proxy
 from strangler_proxy.datapath.tls import with_tls
+from strangler_proxy.errors import ProxyError
+from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.observe.aggregate import snapshot
+from strangler_proxy.process.event_loop import run_on
+from strangler_proxy.process.lifecycle import apply_to, drain_and_stop, stop_signals
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
