@@ -9,8 +9,6 @@ from typing import Any
 
 from strangler_proxy.errors import ProxyError
 
-DEFAULT_ADMIN_URL = "http://127.0.0.1:8001"
-
 
 def parse_weights(text: str) -> dict[str, int]:
     """``catalog=10,monolith=90`` -> ``{"catalog": 10, "monolith": 90}`` (ProxyError if not)."""

@@ -47,7 +47,7 @@ from strangler_proxy.config.state import (
     write_state,
 )
 from strangler_proxy.errors import RoutesError
-from strangler_proxy.observe.metrics import Counter, Metrics
+from strangler_proxy.observe.metrics import Counter, PrometheusRegistry
 
 logger = logging.getLogger("strangler_proxy.live")
 Apply = Callable[[ProxyConfig], Awaitable[dict[str, Any]]]
@@ -107,7 +107,7 @@ class LiveRoutes:
         self._failures = Counter(*_FAILURES)
         self._log_dropped(applied)
 
-    def attach(self, apply: Apply, metrics: Metrics | None) -> None:
+    def attach(self, apply: Apply, metrics: PrometheusRegistry | None) -> None:
         """Where validated configs go, and the registry that counts reloads (owner only)."""
         self._apply = apply
         if metrics is not None:
@@ -135,7 +135,7 @@ class LiveRoutes:
                 found.append(None)
         return tuple(found)
 
-    def _register(self, metrics: Metrics) -> None:
+    def _register(self, metrics: PrometheusRegistry) -> None:
         metrics.add_gauge("demonolith_proxy_last_reload_success",
                           "1 when the last reload (or the start) succeeded, 0 when it was refused.",
                           (), lambda: {(): float(self.status.ok)}, "min")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
-from strangler_proxy.policy.response_diff import Response
+from strangler_proxy.policy.response_diff import ComparedResponse
 
 
 class BufferSink:
@@ -75,7 +75,7 @@ def selected_headers(lines: list[bytes], names: tuple[str, ...]) -> tuple[tuple[
 
 async def fetch(
     pool: UpstreamPool, message: bytes, *, head_request: bool, limit: int, names: tuple[str, ...]
-) -> Response:
+) -> ComparedResponse:
     """Send a complete request ``message`` and return the buffered response.
 
     Raises UpstreamFailure on connect errors, timeouts and bodies over ``limit``.
@@ -89,4 +89,4 @@ async def fetch(
     pool.release(conn, reusable)
     if sink.size > limit:
         raise UpstreamFailure(pool.upstream.name, "too_large", "response over the compare limit")
-    return Response(sink.status, selected_headers(sink.lines, names), b"".join(sink.parts))
+    return ComparedResponse(sink.status, selected_headers(sink.lines, names), b"".join(sink.parts))

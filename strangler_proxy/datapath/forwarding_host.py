@@ -15,7 +15,7 @@ from strangler_proxy.datapath.in_flight import InFlight
 from strangler_proxy.datapath.request import Request
 from strangler_proxy.datapath.shadow import Shadow
 from strangler_proxy.datapath.upstream import UpstreamPool
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.routing import RoutingTable
 
 
@@ -51,7 +51,7 @@ class ForwardingHost(Protocol):
         """The shadow traffic workers."""
 
     @property
-    def metrics(self) -> Metrics:
+    def metrics(self) -> PrometheusRegistry:
         """The Prometheus registry."""
 
     def request_done(self, forwarding: InFlight) -> None:

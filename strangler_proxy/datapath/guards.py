@@ -30,7 +30,7 @@ from strangler_proxy.datapath.identity import (
     load_secret,
 )
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.faults import NONE, Injection, draw
 from strangler_proxy.policy.ratelimit import RateLimits, bucket_key, retry_after
 
@@ -55,7 +55,7 @@ Prelude = Callable[[], Awaitable[Refusal | None]]
 class Guards:
     """Rate limiters, fault injection and the identity resolver of one proxy process."""
 
-    def __init__(self, config: ProxyConfig, metrics: Metrics) -> None:
+    def __init__(self, config: ProxyConfig, metrics: PrometheusRegistry) -> None:
         self.limits = RateLimits()
         self.rate_limited = metrics.add_counter(
             "proxy_rate_limited_total", "Requests refused with 429 by a route's rate limit.",

@@ -1,8 +1,8 @@
 """The running proxy: listeners, routing table, upstream pools, shadow workers, metrics, logs.
 
-State that changes at run time is held so part 2 can change it safely: :attr:`Proxy.table` is an
+State that changes at run time is held so that reloads and admin changes are safe: :attr:`Proxy.table` is an
 immutable :class:`RoutingTable` replaced in one assignment, pools are owned per upstream name, and
-all counters live in one :class:`Metrics` registry.
+all counters live in one :class:`PrometheusRegistry`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from strangler_proxy.datapath.tls import server_context
 from strangler_proxy.datapath.upstream import UpstreamPool
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.accesslog import AccessLog
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.breaker import STATE_VALUES
 from strangler_proxy.policy.headers import request_id_from
 from strangler_proxy.policy.paths import host_without_port
@@ -62,7 +62,7 @@ class Proxy:
         self.loop = asyncio.get_running_loop()
         self.cork = WriteCork(self.loop)
         self.pools = {upstream.name: UpstreamPool(upstream, self.cork) for upstream in config.upstreams}
-        self.metrics = Metrics()
+        self.metrics = PrometheusRegistry()
         self.access_log = access_log or AccessLog(config.access_log)
         self.clients: set[ClientProtocol] = set()
         self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers)
@@ -263,7 +263,7 @@ class Proxy:
 
     # -- admin and metrics -----------------------------------------------------------------
     def admin_handlers(self) -> dict[tuple[str, str], Handler]:
-        """The admin listener's handlers (part 2 adds the write API here)."""
+        """The admin listener's handlers: metrics, health, status, and the admin API's ``admin_routes``."""
 
         async def metrics(request: AdminRequest) -> AdminResponse:
             return AdminResponse(200, self.metrics.render().encode(),

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from strangler_proxy.datapath.exchange import Exchange, framing_lines, request_head
 from strangler_proxy.datapath.fetch import fetch, selected_headers
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.headers import SHADOW_MARKER
-from strangler_proxy.policy.response_diff import Diff, NoiseLearner, Response, compare
+from strangler_proxy.policy.response_diff import ComparedResponse, Diff, NoiseLearner, compare
 from strangler_proxy.policy.routing import sample
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class ShadowJob:
     primary_upstream: str
     message: bytes
     head_request: bool
-    primary: Response
+    primary: ComparedResponse
     idempotent: bool
 
 
@@ -49,7 +49,7 @@ class Shadow:
     """The bounded queue, its workers, the noise learner and the recent differences."""
 
     def __init__(
-        self, pools: dict[str, UpstreamPool], metrics: Metrics, size: int, workers: int
+        self, pools: dict[str, UpstreamPool], metrics: PrometheusRegistry, size: int, workers: int
     ) -> None:
         self.pools = pools
         self.metrics = metrics
@@ -92,7 +92,7 @@ class Shadow:
         if exchange.captured is None:
             self.metrics.shadow.inc((route.name, "skipped"))
             return
-        primary = Response(
+        primary = ComparedResponse(
             exchange.status,
             selected_headers(exchange.response_lines, mirror.compare_headers),
             b"".join(exchange.captured),
@@ -144,14 +144,14 @@ class Shadow:
         else:
             self._record(job, "diff", self._describe(job, shadow, diff))
 
-    async def _fetch(self, upstream: str, job: ShadowJob) -> Response:
+    async def _fetch(self, upstream: str, job: ShadowJob) -> ComparedResponse:
         return await fetch(
             self.pools[upstream], job.message, head_request=job.head_request,
             limit=job.mirror.max_body_bytes, names=job.mirror.compare_headers,
         )
 
     @staticmethod
-    def _describe(job: ShadowJob, shadow: Response, diff: Diff) -> dict[str, Any]:
+    def _describe(job: ShadowJob, shadow: ComparedResponse, diff: Diff) -> dict[str, Any]:
         return {
             "differences": list(diff.paths),
             "primary_status": job.primary.status,

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from strangler_proxy.observe.metrics import Counter, Gauge, Histogram, Metric, Metrics
+from strangler_proxy.observe.metrics import Counter, Gauge, Histogram, Metric, PrometheusRegistry
 
 _COMBINE: dict[str, Callable[[float, float], float]] = {
     "sum": lambda a, b: a + b, "max": max, "min": min}
 
 
-def snapshot(metrics: Metrics) -> list[dict[str, Any]]:
+def snapshot(metrics: PrometheusRegistry) -> list[dict[str, Any]]:
     """Every metric of ``metrics`` as JSON-ready data (gauges are read now)."""
     found = []
     for metric in metrics.metrics:
@@ -75,7 +75,7 @@ def merge(snapshots: Iterable[list[dict[str, Any]]]) -> list[Metric]:
 
 
 def render(metrics: Iterable[Metric]) -> str:
-    """Merged metrics in the Prometheus text format (as :meth:`Metrics.render`)."""
+    """Merged metrics in the Prometheus text format (as :meth:`PrometheusRegistry.render`)."""
     lines: list[str] = []
     for metric in metrics:
         lines.append(f"# HELP {metric.name} {metric.help}")

@@ -109,7 +109,7 @@ class Histogram:
 Metric = Counter | Histogram
 
 
-class Metrics:
+class PrometheusRegistry:
     """Every metric of the proxy; one instance per process."""
 
     def __init__(self) -> None:

@@ -27,14 +27,6 @@ class BadTarget(ValueError):
     """The request target cannot be parsed or normalised (answered with 400)."""
 
 
-def split_target(target: bytes) -> tuple[bytes, bytes]:
-    """Split an origin-form target into ``(path, query)``; the query keeps its ``?``."""
-    index = target.find(b"?")
-    if index < 0:
-        return target, b""
-    return target[:index], target[index:]
-
-
 def _decode_escapes(path: bytes) -> bytes:
     def replace(match: re.Match[bytes]) -> bytes:
         pair = match.group(1)

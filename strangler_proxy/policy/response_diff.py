@@ -20,7 +20,7 @@ _INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
-class Response:
+class ComparedResponse:
     """What is compared of one answer: status, the selected headers, the body."""
 
     status: int
@@ -96,7 +96,7 @@ def body_differences(left: bytes, right: bytes) -> list[str]:
     return [] if left == right else ["$body"]
 
 
-def compare(primary: Response, shadow: Response, ignore: Iterable[str] = ()) -> Diff:
+def compare(primary: ComparedResponse, shadow: ComparedResponse, ignore: Iterable[str] = ()) -> Diff:
     """Compare two answers; ``ignore`` holds configured and learned ignore rules."""
     rules = tuple(ignore)
     paths: list[str] = []
@@ -118,7 +118,7 @@ class NoiseLearner:
 
     noisy: dict[str, set[str]] = field(default_factory=dict)
 
-    def learn(self, route: str, first: Response, second: Response) -> None:
+    def learn(self, route: str, first: ComparedResponse, second: ComparedResponse) -> None:
         """Record every path at which two answers of the primary differ."""
         found = {generalise(p) for p in body_differences(first.body, second.body)}
         if found:

@@ -23,7 +23,7 @@ from strangler_proxy.process.lifecycle import (
     routes_state_path,
     serve_live,
 )
-from strangler_proxy.process.supervisor import Supervisor, WorkerOptions
+from strangler_proxy.process.supervisor import WorkerOptions, WorkerSupervisor
 
 DEFAULT_LISTEN = "127.0.0.1:8000"
 DEFAULT_ADMIN = "127.0.0.1:8001"
@@ -97,7 +97,7 @@ def run(
                                     loop)
             all_of = Lifecycle(listen_address, admin_address, access_log,
                                (*config.admin_tokens, *tokens), drain_seconds)
-            run_on(loop, Supervisor(live, all_of, workers, options).run(ready))
+            run_on(loop, WorkerSupervisor(live, all_of, workers, options).run(ready))
 
 
 def _check_start(workers: int, loop: str) -> None:

@@ -35,7 +35,7 @@ from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.datapath.proxy import parse_address
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.aggregate import merge, render, snapshot
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.process.lifecycle import Lifecycle, Listening, stop_signals
 
 logger = logging.getLogger("strangler_proxy.workers")
@@ -97,7 +97,7 @@ def fixed_listen(listen: str) -> str:
         return f"{listen.rpartition(':')[0]}:{sock.getsockname()[1]}"
 
 
-class Supervisor:
+class WorkerSupervisor:
     """Starts, watches and stops the workers; serves the admin API for all of them."""
 
     def __init__(self, live: LiveRoutes, how: Lifecycle, count: int, options: WorkerOptions) -> None:
@@ -107,7 +107,7 @@ class Supervisor:
         self.listen = fixed_listen(how.listen)
         self.dir = Path(tempfile.mkdtemp(prefix="demonolith-workers-"))
         self.workers = [Worker(i, self.dir / f"worker-{i}.sock") for i in range(count)]
-        self.metrics = Metrics()
+        self.metrics = PrometheusRegistry()
         self.stopping = asyncio.Event()
         self._admin: AdminServer | None = None
 

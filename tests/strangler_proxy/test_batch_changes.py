@@ -10,9 +10,9 @@ from pathlib import Path
 
 import aiohttp
 
-from strangler_proxy.export import export_routes
 from strangler_proxy.config.routes_file import load_routes
 from strangler_proxy.config.state import apply_overrides, state_from_json, state_path_for
+from strangler_proxy.export import export_routes
 from tests.strangler_proxy.live_support import admin_json, backend, live_proxy, start_proxy
 from tests.strangler_proxy.support import ADMIN_TOKEN, AUTH, App, routes_toml, run_async
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from strangler_proxy.policy.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from strangler_proxy.config.model import BreakerConfig
-from strangler_proxy.observe.metrics import Metrics
+from strangler_proxy.observe.metrics import PrometheusRegistry
+from strangler_proxy.policy.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 
 
 class Clock:
@@ -52,7 +52,7 @@ def test_failed_trial_reopens_and_success_resets_the_count() -> None:
 
 
 def test_prometheus_rendering() -> None:
-    metrics = Metrics()
+    metrics = PrometheusRegistry()
     metrics.requests.inc(("catalog", "svc", "200"))
     metrics.latency.observe(("catalog", "svc"), 0.003)
     metrics.latency.observe(("catalog", "svc"), 100.0)

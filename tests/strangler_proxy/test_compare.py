@@ -5,21 +5,21 @@ from __future__ import annotations
 import json
 
 from strangler_proxy.policy.response_diff import (
+    ComparedResponse,
     NoiseLearner,
-    Response,
     compare,
     is_ignored,
     json_differences,
 )
 
 
-def answer(data: object, status: int = 200) -> Response:
-    return Response(status, (("content-type", "application/json"),), json.dumps(data).encode())
+def answer(data: object, status: int = 200) -> ComparedResponse:
+    return ComparedResponse(status, (("content-type", "application/json"),), json.dumps(data).encode())
 
 
 def test_json_compared_structurally_not_textually() -> None:
-    primary = Response(200, (), b'{"a": 1, "b": [1, 2]}')
-    shadow = Response(200, (), b'{"b":[1,2],"a":1}')
+    primary = ComparedResponse(200, (), b'{"a": 1, "b": [1, 2]}')
+    shadow = ComparedResponse(200, (), b'{"b":[1,2],"a":1}')
     assert compare(primary, shadow).matches
 
 
@@ -32,7 +32,7 @@ def test_differences_are_json_paths() -> None:
 
 
 def test_status_and_selected_headers_compared() -> None:
-    diff = compare(answer({"a": 1}, 200), Response(404, (("content-type", "text/html"),), b"x"))
+    diff = compare(answer({"a": 1}, 200), ComparedResponse(404, (("content-type", "text/html"),), b"x"))
     assert "status" in diff.paths and "header:content-type" in diff.paths and "$body" in diff.paths
 
 

@@ -16,10 +16,10 @@ import pytest
 from aiohttp import web
 
 from extractor.render import environment, render
-from strangler_proxy.errors import ProxyError, RoutesError
+from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.datapath.identity import sign, user_from_answer
 from strangler_proxy.datapath.proxy import Proxy
-from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.errors import ProxyError, RoutesError
 from tests.strangler_proxy.support import App, free_port, routes_toml, run_async, running_proxy
 
 SECRET = "s3cret-for-tests"

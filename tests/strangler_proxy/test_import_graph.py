@@ -2,8 +2,8 @@
 
 Every ``import`` / ``from ... import`` statement is read with :mod:`ast`, wherever it stands
 (module level, ``if TYPE_CHECKING:``, inside a function), so a cycle hidden from the interpreter
-still fails here; grimp, which import-linter uses, reads the same graph. The layers between the sub-packages are an import-linter contract
-(pyproject.toml).
+still fails here; grimp, which import-linter uses, reads the same graph. The layers between the
+sub-packages are an import-linter contract (pyproject.toml).
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 
 from strangler_proxy.config.model import Faults, RateLimit
+from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.policy.faults import draw
 from strangler_proxy.policy.ratelimit import RateLimiter, retry_after
-from strangler_proxy.config.routes_file import parse_routes
 from tests.strangler_proxy.support import App, routes_toml, run_async, running_proxy
 
 GRANULARITY = 0.005  # seconds a timer may end early on uvloop (libuv's ms clock)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from strangler_proxy.errors import RoutesError
 from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.errors import RoutesError
 
 GOOD = """
 [upstreams.monolith]

@@ -8,7 +8,6 @@ import pytest
 
 from strangler_proxy.config.changes import ChangeError, changeable_route, requested_settings
 from strangler_proxy.config.model import ProxyConfig
-from strangler_proxy.errors import RoutesError
 from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.config.state import (
     Change,
@@ -24,6 +23,7 @@ from strangler_proxy.config.state import (
     without_dropped,
     write_state,
 )
+from strangler_proxy.errors import RoutesError
 
 FILE = """
 [upstreams.monolith]

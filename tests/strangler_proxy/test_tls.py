@@ -13,9 +13,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from strangler_proxy.errors import ProxyError, RoutesError
 from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.datapath.tls import server_context, with_tls
+from strangler_proxy.errors import ProxyError, RoutesError
 from tests.strangler_proxy.live_support import backend, start_proxy
 from tests.strangler_proxy.support import App, raw_exchange, routes_toml, run_async, running_proxy
 

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.export.envoy import export_envoy
 from strangler_proxy.export.gateway_api import export_gateway_api
 from strangler_proxy.export.guard_features import nginx_rate
 from strangler_proxy.export.nginx import export_nginx
-from strangler_proxy.config.routes_file import parse_routes
 from tests.strangler_proxy.export.test_envoy import validate
 from tests.strangler_proxy.export.test_gateway_api import validator
 from tests.strangler_proxy.export.test_nginx import needs_nginx, nginx_test
