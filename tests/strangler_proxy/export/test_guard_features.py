@@ -21,7 +21,7 @@ from strangler_proxy.export.nginx import export_nginx
 from tests.strangler_proxy.export.test_envoy import validate
 from tests.strangler_proxy.export.test_gateway_api import validator
 from tests.strangler_proxy.export.test_nginx import needs_nginx, nginx_test
-from tests.strangler_proxy.test_tls import make_certificate
+from tests.strangler_proxy.datapath.test_tls import make_certificate
 
 GUARDED = """
 [listen]
