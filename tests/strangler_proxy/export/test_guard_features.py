@@ -18,10 +18,10 @@ from strangler_proxy.export.envoy import export_envoy
 from strangler_proxy.export.gateway_api import export_gateway_api
 from strangler_proxy.export.guard_features import nginx_rate
 from strangler_proxy.export.nginx import export_nginx
+from tests.strangler_proxy.datapath.test_tls import make_certificate
 from tests.strangler_proxy.export.test_envoy import validate
 from tests.strangler_proxy.export.test_gateway_api import validator
 from tests.strangler_proxy.export.test_nginx import needs_nginx, nginx_test
-from tests.strangler_proxy.datapath.test_tls import make_certificate
 
 GUARDED = """
 [listen]
