@@ -17,9 +17,9 @@ from typing import Any
 import click
 
 from demonolith.errors import ProxyFailure
-from strangler_proxy.config import ProxyConfig
-from strangler_proxy.routing import RoutingTable
-from strangler_proxy.run import check as check_routes
+from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.policy.routing import RoutingTable
+from strangler_proxy.process.run import check as check_routes
 
 
 @click.group()
@@ -82,7 +82,7 @@ def export(path: Path, target: str, out: Path | None, with_state: bool | None,
 
 def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -> ProxyConfig:
     """The routes file's config, with the state file's run-time changes when asked or present."""
-    from strangler_proxy.state import read_applied, state_path_for
+    from strangler_proxy.config.state import read_applied, state_path_for
 
     config = check_routes(path)
     state = state_file or state_path_for(path)
@@ -141,8 +141,8 @@ def describe(route: dict[str, Any], overridden: bool, workers: dict[str, Any] | 
 def set_route(route: str, weights: str | None, target: str | None, mirror_percent: float | None,
               reset: bool, admin_url: str, token: str | None, user: str | None) -> None:
     """Change ROUTE in a running proxy now (and keep the change across restarts)."""
-    from strangler_proxy.admin_client import parse_weights
-    from strangler_proxy.admin_client import set_route as call_set_route
+    from strangler_proxy.admin.client import parse_weights
+    from strangler_proxy.admin.client import set_route as call_set_route
 
     change: dict[str, object] = {}
     if weights is not None:
@@ -173,7 +173,7 @@ def rollback(upstream: str | None, target: str | None, reset_all: bool, admin_ur
     Reads the live routes, then sends one batch (``PATCH /api/routes``) that the proxy refuses if
     the routes changed in between; kept in its state file like ``routes set``.
     """
-    from strangler_proxy.admin_client import call, change_routes, rollback_changes
+    from strangler_proxy.admin.client import call, change_routes, rollback_changes
 
     if reset_all and (upstream or target):
         raise ProxyFailure("give --reset-all alone, or --upstream and/or --to")

@@ -15,11 +15,11 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from aiohttp import web
 
-from strangler_proxy.accesslog import AccessLog
-from strangler_proxy.config import ProxyConfig
-from strangler_proxy.event_loop import run_on
-from strangler_proxy.proxy import Proxy
-from strangler_proxy.routes_file import parse_routes
+from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.process.event_loop import run_on
 
 P = ParamSpec("P")
 ADMIN_TOKEN = "test-admin-token-0123456789"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.export.nginx import export_nginx
-from strangler_proxy.routes_file import parse_routes
 from tests.helpers.ports import free_port_number, refused_port, taken
 from tests.strangler_proxy.export.test_nginx import NGINX, needs_nginx
 from tests.strangler_proxy.support import App, raw_exchange, run_async, running_proxy
