@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+# Safe methods (RFC 9110 §9.2.1) change nothing: the only ones copied to a shadow, asked twice to
+# learn noise, or sent to a fallback (another system of record) after the service may have run them.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ class Route:
     rate_limit: RateLimit | None = None
     faults: Faults | None = None
     identity: bool = False
+    fallback_shares_data: bool = False  # the fallback and the targets use the same data: an
+    # idempotent write (PUT, DELETE) that may have reached the target may be sent to the fallback
 
     @cached_property
     def guarded(self) -> bool:

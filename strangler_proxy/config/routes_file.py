@@ -230,8 +230,11 @@ def _route(
         rate_limit=rate_limit(table),
         faults=faults(table),
         identity=table.boolean("identity", False),
+        fallback_shares_data=table.boolean("fallback_shares_data", False),
     )
     table.finish()
+    if route.fallback_shares_data and route.fallback is None:
+        raise table.error("fallback_shares_data", "needs a fallback")
     if matching and route.path is None and not (route.methods or route.host or route.headers):
         raise table.error("", "a route needs at least one of " + ", ".join(_MATCH_KEYS))
     return route

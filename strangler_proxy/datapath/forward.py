@@ -7,7 +7,9 @@ Rules, in the order they apply:
 * an attempt that fails before the request left the proxy (connect error, breaker open) may go to
   the route's ``fallback`` whatever the method, because nothing was sent;
 * after the request was sent, only idempotent requests whose body is replayable are retried
-  (``retries`` per upstream) or sent to the fallback (also on a ``fallback_on`` status);
+  (``retries`` per upstream, the same system); only safe ones (GET, HEAD, OPTIONS) are sent to the
+  fallback (also on a ``fallback_on`` status), another system of record that must not run a write
+  twice -- idempotent writes too when the route says ``fallback_shares_data``;
 * when nothing answers, the client gets a JSON 502 / 503 / 504 with the request id; once a
   response has started, a failure aborts the client connection (never a silent truncation:
   it is logged).
@@ -20,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from strangler_proxy.config.model import IDEMPOTENT_METHODS, Route
+from strangler_proxy.config.model import IDEMPOTENT_METHODS, SAFE_METHODS, Route
 from strangler_proxy.datapath.exchange import (
     CLIENT_GONE,
     DONE,
@@ -55,7 +57,8 @@ class Forwarding:
     """The life of one request in the proxy (created per request by :meth:`Proxy.serve`)."""
 
     __slots__ = ("attempts", "bytes_out", "client", "error", "exchange", "idempotent", "pools",
-                 "primary", "proxy", "replay", "request", "route", "shadow", "status", "upstream")
+                 "primary", "proxy", "replay", "request", "route", "safe", "shadow", "status",
+                 "upstream")
 
     def __init__(self, proxy: ForwardingHost, client: ClientSide, request: Request) -> None:
         self.proxy = proxy
@@ -66,6 +69,7 @@ class Forwarding:
             request.method, request.host, request.path, request.match_headers
         )
         self.idempotent = request.method in IDEMPOTENT_METHODS
+        self.safe = request.method in SAFE_METHODS
         self.upstream = ""
         self.status = 0
         self.bytes_out = 0
@@ -98,7 +102,7 @@ class Forwarding:
                 if pool.breaker.allow():
                     self.replay = b""
                     if route.mirror is not None:
-                        self.shadow = self.proxy.shadow.wants(route, request, self.idempotent, b"")
+                        self.shadow = self.proxy.shadow.wants(route, request, self.safe, b"")
                     self.upstream = self.primary
                     self.attempts = 1
                     reject = self._reject_statuses(first=True) if route.fallback else _NO_STATUSES
@@ -151,17 +155,22 @@ class Forwarding:
 
     def _reject_statuses(self, *, first: bool) -> frozenset[int]:
         """Statuses that send the request on to the fallback instead of to the client."""
-        replayable = self.idempotent and self.replay is not None
         fallback = self.route.fallback
-        if first and replayable and fallback and fallback != self.primary:
+        if first and self._fallback_after_sent() and fallback and fallback != self.primary:
             return self.route.fallback_on
         return _NO_STATUSES
+
+    def _fallback_after_sent(self) -> bool:
+        """Whether the fallback may get a request the primary may already have run."""
+        if self.replay is None:
+            return False
+        return self.safe or (self.idempotent and self.route.fallback_shares_data)
 
     async def _serve(self, resume: UpstreamFailure | None) -> bool:
         route, request = self.route, self.request
         if resume is None:
             await self._read_replay()
-            self.shadow = self.proxy.shadow.wants(route, request, self.idempotent, self.replay)
+            self.shadow = self.proxy.shadow.wants(route, request, self.safe, self.replay)
             if request.upgrade:
                 return await self._upgrade(self.primary)
         candidates = self._candidates()
@@ -206,7 +215,7 @@ class Forwarding:
             return False
         if failure.kind in ("connect", "unavailable"):
             return True  # the request never left the proxy
-        return self.idempotent and self.replay is not None
+        return self._fallback_after_sent()
 
     async def _try_upstream(
         self, pool: UpstreamPool, first: bool, done: UpstreamFailure | None

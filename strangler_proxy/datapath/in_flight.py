@@ -45,6 +45,7 @@ class InFlight(Protocol):
     error: str
     shadow: bool
     idempotent: bool
+    safe: bool
     replay: bytes | None
     exchange: Exchange | None
 

@@ -3,7 +3,9 @@
 The client never waits for the shadow: after the primary answered, a job is put on a bounded queue
 (dropped and counted when full) and a few background workers send the copy, marked with the
 ``X-Demonolith-Shadow: 1`` header, and compare the answers. With ``learn_noise`` the primary is
-asked a second time first, and whatever differs between its two answers is ignored (Diffy).
+asked a second time first (safe methods only: a write is never run twice), and whatever differs
+between its two answers is ignored (Diffy). Only safe methods are copied unless the mirror says
+``allow_unsafe``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class ShadowJob:
     message: bytes
     head_request: bool
     primary: ComparedResponse
-    idempotent: bool
+    safe: bool
 
 
 class Shadow:
@@ -69,12 +71,13 @@ class Shadow:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def wants(self, route: Route, request: Request, idempotent: bool, replay: bytes | None) -> bool:
-        """Whether this request is copied (sampled, allowed method, replayable body)."""
+    def wants(self, route: Route, request: Request, safe: bool, replay: bytes | None) -> bool:
+        """Whether this request is copied (sampled, allowed method, replayable body): safe
+        methods only unless the mirror has ``allow_unsafe``."""
         mirror = route.mirror
         if mirror is None or request.upgrade:
             return False
-        if not (idempotent or mirror.allow_unsafe) or replay is None:
+        if not (safe or mirror.allow_unsafe) or replay is None:
             self.metrics.shadow.inc((route.name, "skipped"))
             return False
         return sample(mirror.percent)
@@ -101,7 +104,7 @@ class Shadow:
             route=route, mirror=mirror, request_id=request.request_id.decode(),
             primary_upstream=forwarding.upstream, message=self._message(forwarding),
             head_request=request.method == "HEAD", primary=primary,
-            idempotent=forwarding.idempotent,
+            safe=forwarding.safe,
         )
         try:
             self.queue.put_nowait(job)
@@ -133,7 +136,7 @@ class Shadow:
 
     async def _compare(self, job: ShadowJob) -> None:
         mirror = job.mirror
-        if mirror.learn_noise and job.idempotent:
+        if mirror.learn_noise and job.safe:  # never run a write twice on the primary
             again = await self._fetch(job.primary_upstream, job)
             self.noise.learn(job.route.name, job.primary, again)
         shadow = await self._fetch(mirror.upstream, job)

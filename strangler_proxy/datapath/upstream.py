@@ -84,6 +84,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._chunked = False
         self._head_done = False
         self._head_request = False
+        self._in_message = False
 
     # -- driving an exchange ---------------------------------------------------------------
     def send(self, data: bytes, sink: ResponseSink, *, head_request: bool, timeout: float) -> None:
@@ -117,6 +118,15 @@ class UpstreamConnection(asyncio.Protocol):
         sink = self._finish()
         if sink is not None:
             sink.response_failed(failure)
+
+    def poolable(self) -> bool:
+        """Whether the connection may wait in the pool for another request: between responses
+        (the last one fully read, nothing after it), reading (a slow client paused it, the next
+        request would hang), usable and not closing."""
+        transport = self.transport
+        return (self.usable and self.sink is None and not self._in_message
+                and transport is not None and not transport.is_closing()
+                and transport.is_reading())
 
     def close(self) -> None:
         """Close the connection; it is never reused afterwards."""
@@ -181,6 +191,13 @@ class UpstreamConnection(asyncio.Protocol):
             self.sink.resume_upload()
 
     # -- httptools callbacks ---------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        """A response starts; one nobody asked for (after the last one) makes the connection
+        untrustworthy."""
+        self._in_message = True
+        if self.sink is None:
+            self.close()
+
     def on_status(self, reason: bytes) -> None:
         """Status line reason phrase."""
         self._reason += reason
@@ -224,6 +241,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         """End of one response."""
+        self._in_message = False
         if not self._head_done:  # an informational (1xx) response: wait for the real one
             self._reset_message()
             return
@@ -291,8 +309,9 @@ class UpstreamPool:
         return conn
 
     def release(self, conn: UpstreamConnection, reusable: bool) -> None:
-        """Return a connection after its exchange; keep it when it may be reused."""
-        if reusable and conn.usable and len(self.idle) < self.upstream.max_idle:
+        """Return a connection after its exchange; keep it when the response allows reuse and
+        the connection is clean (:meth:`UpstreamConnection.poolable`), else close it."""
+        if reusable and conn.poolable() and len(self.idle) < self.upstream.max_idle:
             conn.released_at = monotonic()
             self.idle.append(conn)
         else:
