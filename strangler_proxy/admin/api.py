@@ -10,6 +10,8 @@
                                             ``{"changes": [{"route": NAME, ...change...},
                                             {"route": NAME, "reset": true}], "expect_digest": D}``
 ``GET    /api/upstreams``                   health and breaker state (per worker with --workers)
+``DELETE /api/upstreams/NAME/breaker``      reset the upstream's circuit breaker to closed (every
+                                            worker); logged with who asked
 ``POST   /api/reload``                      reload the routes and state files now (like SIGHUP)
 ``GET    /api/changes``                     the change log kept in the state file
 ==========================================  =====================================================
@@ -21,6 +23,7 @@ when) and written to the state file before it is applied; a batch is one write a
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,6 +36,9 @@ from strangler_proxy.config.state import Who, find_route, settings_of
 from strangler_proxy.policy.routing import specificity
 
 ROUTES = "/api/routes/"
+UPSTREAMS = "/api/upstreams/"
+BreakerReset = Callable[[str], Awaitable[bool]]
+logger = logging.getLogger("strangler_proxy.admin")
 _USER = re.compile(r"[^A-Za-z0-9@._+ -]")
 
 
@@ -71,10 +77,14 @@ class AdminApi:
     """The handlers over ``live``; ``upstreams`` reports health and breakers."""
 
     def __init__(
-        self, live: LiveRoutes, upstreams: Callable[[], Awaitable[dict[str, Any]]]
+        self,
+        live: LiveRoutes,
+        upstreams: Callable[[], Awaitable[dict[str, Any]]],
+        reset_breaker: BreakerReset | None = None,
     ) -> None:
         self.live = live
         self.upstreams = upstreams
+        self.reset_breaker = reset_breaker
 
     async def list_routes(self, request: AdminRequest) -> AdminResponse:
         """``GET /api/routes``."""
@@ -144,6 +154,20 @@ class AdminApi:
         """``GET /api/upstreams``."""
         return json_response(200, await self.upstreams())
 
+    async def reset_upstream_breaker(self, request: AdminRequest) -> AdminResponse:
+        """``DELETE /api/upstreams/NAME/breaker``: close the breaker now."""
+        name = request.path[len(UPSTREAMS):]
+        if not name.endswith("/breaker") or self.reset_breaker is None:
+            return error_response(404, "DELETE /api/upstreams/NAME/breaker resets a breaker")
+        name = name[: -len("/breaker")]
+        if not any(upstream.name == name for upstream in self.live.config.upstreams):
+            return error_response(404, f"no upstream named {name!r}")
+        who = who_of(request)
+        logger.warning(json.dumps({"event": "breaker_reset", "upstream": name, "by": {
+            "token": who.token, "client": who.client, "user": who.user}}))
+        await self.reset_breaker(name)
+        return json_response(200, {"upstream": name, "breaker": "closed"})
+
     async def changes(self, request: AdminRequest) -> AdminResponse:
         """``GET /api/changes``: the change log of the state file."""
         history = [
@@ -157,14 +181,18 @@ class AdminApi:
 
 
 def api_handlers(
-    live: LiveRoutes, upstreams: Callable[[], Awaitable[dict[str, Any]]]
+    live: LiveRoutes,
+    upstreams: Callable[[], Awaitable[dict[str, Any]]],
+    reset_breaker: BreakerReset | None = None,
 ) -> dict[tuple[str, str], Handler]:
-    """The admin API's handler table over ``live``."""
-    api = AdminApi(live, upstreams)
+    """The admin API's handler table over ``live`` (``reset_breaker``: close one upstream's
+    breaker in every process that serves traffic)."""
+    api = AdminApi(live, upstreams, reset_breaker)
     return {
         ("GET", "/api/routes"): api.list_routes, ("GET", ROUTES + "*"): api.one_route,
         ("PATCH", ROUTES + "*"): api.change_route, ("DELETE", ROUTES + "*"): api.reset_route,
         ("PATCH", "/api/routes"): api.change_routes,
         ("POST", "/api/reload"): api.reload, ("GET", "/api/upstreams"): api.list_upstreams,
         ("GET", "/api/changes"): api.changes,
+        ("DELETE", UPSTREAMS + "*"): api.reset_upstream_breaker,
     }

@@ -3,7 +3,8 @@
 It is a deliberately small HTTP/1.1 server (one request per connection) kept off the data path.
 Handlers are looked up in a table keyed by ``(method, path)``; a path ending in ``/*`` matches
 every path below it (``/api/routes/*``). Only :data:`PUBLIC` paths (``/healthz``, ``/metrics``)
-answer without a bearer token; every other path needs one (401 otherwise), so no handler can
+answer without a bearer token; every other path needs one (401 otherwise, checked before the path
+is looked up: no 404 or 405 tells a caller without a token which paths exist), so no handler can
 forget to check.
 """
 
@@ -125,14 +126,14 @@ class AdminServer:
             name, sep, value = line.partition(":")
             if sep:
                 headers[name.strip().lower()] = value.strip()
-        handler = find_handler(self.handlers, method, path)
-        if isinstance(handler, int):
-            return error_response(handler, f"no {method} {path}")
         who = None
-        if (method, path) not in PUBLIC:
+        if (method, path) not in PUBLIC:  # before routing: without a token, every path is a 401
             who = identify(self.tokens, headers.get("authorization"))
             if who is None:
                 return self._unauthorized()
+        handler = find_handler(self.handlers, method, path)
+        if isinstance(handler, int):
+            return error_response(handler, f"no {method} {path}")
         length = headers.get("content-length", "0")
         if not length.isdigit() or int(length) > MAX_BODY:
             return error_response(413, f"body larger than {MAX_BODY} bytes")

@@ -28,9 +28,9 @@ _VIA_ID = b"Via: " + VIA + b"\r\nX-Request-ID: "
 class Exchange:
     """Relays one upstream response to the client (implements ``ResponseSink``)."""
 
-    __slots__ = ("_capture_left", "_chunked", "_future", "_on_done", "_outcome", "_pending",
-                 "bytes_out", "captured", "client", "conn", "keep_client", "leftover", "reject",
-                 "rejection", "request", "response_lines", "reusable", "started", "status")
+    __slots__ = ("_capture_left", "_chunked", "_future", "_late", "_late_result", "_on_done",
+                 "_outcome", "_pending", "bytes_out", "captured", "client", "conn", "keep_client",
+                 "leftover", "reject", "rejection", "request", "response_lines", "reusable", "started", "status")
 
     def __init__(
         self,
@@ -60,6 +60,8 @@ class Exchange:
         self._chunked = False
         self.leftover = b""
         self.rejection: Exception | None = None
+        self._late: Callable[[int | UpstreamFailure], None] | None = None
+        self._late_result: int | UpstreamFailure | None = None
 
     def _resolve(self, outcome: Outcome) -> None:
         if self._outcome is not None:
@@ -89,6 +91,9 @@ class Exchange:
         self, status: int, reason: bytes, lines: list[bytes], length: int, no_body: bool
     ) -> bool:
         """Write the head to the client, or reject a status that should fall back."""
+        if self._outcome == CLIENT_GONE:  # an orphan: its status is all the breaker needs
+            self._verdict(status)
+            return False
         self.status = status
         if status in self.reject:
             self._resolve(REJECTED)
@@ -155,6 +160,9 @@ class Exchange:
 
     def response_failed(self, failure: UpstreamFailure) -> None:
         """The upstream failed; the forwarder decides what the client gets."""
+        if self._outcome == CLIENT_GONE:
+            self._verdict(failure)
+            return
         self.flush()
         self._resolve(failure)
 
@@ -179,9 +187,34 @@ class Exchange:
         self._resolve(UpstreamFailure(self.conn.pool.upstream.name, "client_body", str(rejection)))
 
     def client_gone(self) -> None:
-        """The client disconnected: the upstream connection cannot be reused."""
-        self.conn.close()
+        """The client disconnected: the upstream connection is never reused. When the request
+        was sent whole and no answer has come yet, the connection stays open until the upstream
+        answers or times out (the read timeout still applies): the breaker counts what the
+        upstream did (see :meth:`watch`), not that the client left."""
+        body = self.request.body
+        sent = body is None or body.complete
+        if self.started or not sent or self.request.upgrade or self._outcome is not None:
+            self.conn.close()
         self._resolve(CLIENT_GONE)
+
+    @property
+    def orphaned(self) -> bool:
+        """Whether the client left and the upstream's answer is still awaited."""
+        return self._outcome == CLIENT_GONE and self.conn.usable and not self.started
+
+    def watch(self, late: Callable[[int | UpstreamFailure], None]) -> None:
+        """Call ``late`` with the orphan's status or failure (at once if it came already)."""
+        self._late = late
+        if self._late_result is not None:
+            late(self._late_result)
+
+    def _verdict(self, result: int | UpstreamFailure) -> None:
+        self.conn.close()
+        if self._late_result is not None:
+            return
+        self._late_result = result
+        if self._late is not None:
+            self._late(result)
 
 
 def request_head(

@@ -250,13 +250,21 @@ class Forwarding:
         if not pool.available():
             return UpstreamFailure(pool.upstream.name, "unavailable", "circuit open or unhealthy")
         self.attempts += 1
+        judged = False  # the breaker heard of this attempt (every path, cancellation included)
         try:
-            conn = await pool.acquire()
-        except UpstreamFailure as failure:
-            return self._count_failure(pool, failure)
-        exchange = self._exchange(pool, conn, reject, None)
-        self._send(pool, exchange)
-        return self._settle(pool, exchange, await exchange.wait())
+            try:
+                conn = await pool.acquire()
+            except UpstreamFailure as failure:
+                judged = True
+                return self._count_failure(pool, failure)
+            exchange = self._exchange(pool, conn, reject, None)
+            self._send(pool, exchange)
+            outcome = await exchange.wait()
+            judged = True
+            return self._settle(pool, exchange, outcome)
+        finally:
+            if not judged:
+                pool.breaker.abandon()
 
     def _exchange(
         self,
@@ -277,6 +285,8 @@ class Forwarding:
         self.status, self.bytes_out = exchange.status, exchange.bytes_out
         if isinstance(outcome, UpstreamFailure):
             return self._count_failure(pool, outcome)
+        if outcome == CLIENT_GONE:
+            return self._client_left(pool, exchange)
         pool.breaker.record(exchange.status < 500)
         if outcome == REJECTED:
             exchange.conn.close()
@@ -286,14 +296,31 @@ class Forwarding:
             pool.release(exchange.conn, exchange.reusable and body_sent)
             if self.shadow:
                 self.proxy.shadow.submit(self, exchange)
-        elif outcome == CLIENT_GONE:
-            self.error = "client closed the connection"
-            if not exchange.started:
-                self.status = 499
         return outcome
+
+    def _client_left(self, pool: UpstreamPool, exchange: Exchange) -> Outcome:
+        """The client went away: the breaker still judges the upstream by what it did."""
+        self.error = "client closed the connection"
+        if exchange.started:
+            pool.breaker.record(exchange.status < 500)  # it answered
+        elif exchange.orphaned:
+            exchange.watch(lambda result: self._late_verdict(pool, result))
+        else:
+            pool.breaker.abandon()  # the request never reached it whole
+        if not exchange.started:
+            self.status = 499
+        return CLIENT_GONE
+
+    def _late_verdict(self, pool: UpstreamPool, result: int | UpstreamFailure) -> None:
+        if isinstance(result, UpstreamFailure):
+            pool.breaker.record(False)
+            self.proxy.metrics.upstream_errors.inc((pool.upstream.name, result.kind))
+        else:
+            pool.breaker.record(result < 500)
 
     def _count_failure(self, pool: UpstreamPool, failure: UpstreamFailure) -> UpstreamFailure:
         if failure.kind == "client_body":  # the client's fault, not the upstream's
+            pool.breaker.abandon()
             self.error = str(failure)
             return failure
         pool.breaker.record(False)
@@ -351,13 +378,20 @@ class Forwarding:
         self.upstream = name
         if not pool.available():
             return self._fail_client(503, f"{name}: circuit open or unhealthy")
+        judged = False
         try:
-            conn = await pool.connect()
-        except UpstreamFailure as failure:
-            return self._fail_client(502, str(self._count_failure(pool, failure)))
-        exchange = self._exchange(pool, conn, frozenset(), None)
-        self._send(pool, exchange)
-        outcome = await exchange.wait()
+            try:
+                conn = await pool.connect()
+            except UpstreamFailure as failure:
+                judged = True
+                return self._fail_client(502, str(self._count_failure(pool, failure)))
+            exchange = self._exchange(pool, conn, frozenset(), None)
+            self._send(pool, exchange)
+            outcome = await exchange.wait()
+            judged = True
+        finally:
+            if not judged:
+                pool.breaker.abandon()
         self.status = exchange.status
         if outcome == UPGRADED:
             pool.breaker.record(True)
@@ -365,6 +399,10 @@ class Forwarding:
             return False
         if isinstance(outcome, UpstreamFailure):
             return self._answer_failure(self._count_failure(pool, outcome))
+        if outcome == CLIENT_GONE and not exchange.started:
+            pool.breaker.abandon()
+        else:
+            pool.breaker.record(exchange.status < 500)
         conn.close()
         return False
 

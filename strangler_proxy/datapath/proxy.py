@@ -278,12 +278,21 @@ class Proxy:
         return {("GET", "/metrics"): metrics, ("GET", "/healthz"): healthz,
                 ("GET", "/status"): status, **self.admin_routes}
 
+    def reset_breaker(self, name: str) -> bool:
+        """Close the breaker of upstream ``name`` (the admin API); False when there is none."""
+        pool = self.pools.get(name)
+        if pool is None:
+            return False
+        pool.breaker.reset()
+        return True
+
     def status(self) -> dict[str, object]:
         """Upstream health and breaker state, routes in precedence order, recent shadow diffs."""
         return {
             "routes": [compiled.route.name for compiled in self.table.routes],
             "upstreams": {
                 name: {"healthy": pool.healthy, "breaker": pool.breaker.state,
+                       "breaker_detail": pool.breaker.snapshot(),
                        "idle_connections": len(pool.idle)}
                 for name, pool in sorted(self.pools.items())
             },

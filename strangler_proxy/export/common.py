@@ -132,6 +132,11 @@ def subject(route: Route) -> str:
     return f"route {route.name}"
 
 
+def _may_write(route: Route) -> bool:
+    """Whether the route matches PUT or DELETE (every method when it names none)."""
+    return not route.methods or bool(route.methods & {"PUT", "DELETE"})
+
+
 def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
     """Warnings every target shares: shadow comparison and its bounded queue live in our proxy."""
     found = []
@@ -141,6 +146,19 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 "mirror-compare", subject(route),
                 f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
                 " two answers (no diff log, ignored fields or noise learning)",
+            ))
+            if not route.mirror.allow_unsafe and _may_write(route):
+                found.append(ExportWarning(
+                    "mirror-methods", subject(route),
+                    f"{target} also copies PUT and DELETE to {route.mirror.upstream} (idempotent);"
+                    " the proxy copies only safe methods (GET, HEAD, OPTIONS)",
+                ))
+        if route.fallback and not route.fallback_shares_data and _may_write(route):
+            found.append(ExportWarning(
+                "fallback-writes", subject(route),
+                f"{target} may send a PUT or DELETE that reached the target on to"
+                f" {route.fallback}; the proxy falls back after sending only for GET, HEAD, OPTIONS"
+                " (fallback_shares_data = false)",
             ))
     if config.admin_tokens:
         found.append(ExportWarning(

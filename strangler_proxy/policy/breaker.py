@@ -4,6 +4,11 @@
 * open: requests are refused (the route's fallback answers) for ``open_seconds``;
 * half-open: up to ``half_open_requests`` trial requests pass; one success closes the breaker,
   one failure opens it again.
+
+Every request :meth:`~CircuitBreaker.allow` lets through ends in exactly one :meth:`record` (what
+the upstream did: answered, failed, timed out) or one :meth:`abandon` (the upstream was never
+judged: the client left before the request was sent, its body broke), so a trial slot is always
+given back. An operator may :meth:`reset` the breaker (the admin API).
 """
 
 from __future__ import annotations
@@ -65,6 +70,26 @@ class CircuitBreaker:
             self._failures = 0
             if self._state != OPEN:
                 self._move(OPEN)
+
+    def abandon(self) -> None:
+        """End a request :meth:`allow` let through without judging the upstream: in half-open
+        its trial slot is free again."""
+        if self._state == HALF_OPEN and self._trials:
+            self._trials -= 1
+
+    def reset(self) -> None:
+        """Close the breaker now, whatever its state (an operator's decision)."""
+        self._failures = 0
+        self._trials = 0
+        if self._state != CLOSED:
+            self._move(CLOSED)
+
+    def snapshot(self) -> dict[str, object]:
+        """State, consecutive failures, trials in flight, seconds until half-open (when open)."""
+        state = self.state
+        left = self.config.open_seconds - (self._clock() - self._opened_at)
+        return {"state": state, "failures": self._failures, "trials": self._trials,
+                "reopens_in_s": round(max(left, 0.0), 3) if state == OPEN else None}
 
     def _move(self, new: str) -> None:
         self.transitions.append((self._state, new))

@@ -86,7 +86,10 @@ async def serve_live(
     async def upstreams() -> dict[str, Any]:
         return {"upstreams": proxy.status()["upstreams"]}
 
-    proxy.admin_routes.update(api_handlers(live, upstreams))
+    async def reset_breaker(name: str) -> bool:
+        return proxy.reset_breaker(name)
+
+    proxy.admin_routes.update(api_handlers(live, upstreams, reset_breaker))
     await proxy.start(how.listen, how.admin, reuse_port=how.reuse_port)
     stopping = asyncio.Event()
     tasks: set[asyncio.Task[Any]] = set()

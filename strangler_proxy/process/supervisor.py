@@ -196,6 +196,12 @@ class WorkerSupervisor:
                     entry["breaker"] = state["breaker"]
         return {"upstreams": dict(sorted(found.items()))}
 
+    async def reset_breaker(self, name: str) -> bool:
+        """Tell every live worker to close the breaker of upstream ``name``."""
+        answers = await asyncio.gather(*(ask(w.control, f"reset-breaker {name}")
+                                         for w in self.alive()), return_exceptions=True)
+        return any(isinstance(a, dict) and a.get("ok") for a in answers)
+
     def handlers(self) -> dict[tuple[str, str], Handler]:
         """Admin listener: merged metrics, health, per-worker status, and the admin API."""
 
@@ -216,7 +222,7 @@ class WorkerSupervisor:
                 for w, a in answers]})
 
         return {("GET", "/metrics"): metrics, ("GET", "/healthz"): healthz,
-                ("GET", "/status"): status, **api_handlers(self.live, self.upstreams)}
+                ("GET", "/status"): status, **api_handlers(self.live, self.upstreams, self.reset_breaker)}
 
     # -- the whole run ------------------------------------------------------------------------
     async def run(self, ready: Callable[[Listening], None] | None = None) -> None:

@@ -51,6 +51,8 @@ async def answer(proxy: Proxy, live: LiveRoutes, command: bytes) -> dict[str, An
     if command == b"reload":
         status = await live.reload("supervisor")
         return {"ok": status.ok, "error": status.error, "digest": status.digest}
+    if command.startswith(b"reset-breaker "):
+        return {"ok": proxy.reset_breaker(command.split(b" ", 1)[1].decode("utf-8", "replace"))}
     return {"error": f"unknown command {command!r}"}
 
 

@@ -79,7 +79,10 @@ async def live_proxy(routes: Path, watch: float | None = None) -> AsyncIterator[
     async def upstreams() -> dict[str, Any]:
         return {"upstreams": proxy.status()["upstreams"]}
 
-    proxy.admin_routes.update(api_handlers(live, upstreams))
+    async def reset_breaker(name: str) -> bool:
+        return proxy.reset_breaker(name)
+
+    proxy.admin_routes.update(api_handlers(live, upstreams, reset_breaker))
     await proxy.start("127.0.0.1:0", "127.0.0.1:0")
     watcher = asyncio.create_task(live.watch(watch)) if watch else None
     try:

@@ -87,7 +87,9 @@ async def test_api_reads_routes_upstreams_and_refuses_bad_changes(tmp_path: Path
             assert response.status == 400
     assert [r["name"] for r in listing["routes"]] == ["catalog", "routes[1]"]
     assert listing["default"]["weights"] == {"monolith": 1} and listing["reload"]["ok"]
-    assert upstreams["catalog"] == {"healthy": True, "breaker": "closed", "idle_connections": 0}
+    assert upstreams["catalog"] == {
+        "healthy": True, "breaker": "closed", "idle_connections": 0,
+        "breaker_detail": {"state": "closed", "failures": 0, "trials": 0, "reopens_in_s": None}}
     statuses = list(refused.values())
     assert statuses == [400, 400, 400, 400, 400, 400, 400, 404, 409], refused
     for app in servers:
@@ -164,5 +166,50 @@ async def test_mirror_percent_and_target_change_then_reset(tmp_path: Path) -> No
     assert not reset["overridden"] and reset["route"]["override"] is None
     assert [entry["action"] for entry in log] == ["set", "reset"]
     assert live.state.overrides == ()
+    for app in servers:
+        await app.stop()
+
+
+@run_async()
+async def test_no_admin_path_answers_before_the_token_is_checked(tmp_path: Path) -> None:
+    servers = await apps()
+    async with live_proxy(write_routes(tmp_path, *servers)) as (proxy, _), \
+            aiohttp.ClientSession() as session:
+        admin = f"http://127.0.0.1:{proxy.admin_port}"
+        for method, path in (("GET", "/nothing-here"), ("POST", "/api/routes"),
+                             ("PUT", "/metrics"), ("DELETE", "/api/upstreams/catalog/breaker"),
+                             ("GET", "/api/routes/no-such-route")):
+            async with session.request(method, admin + path) as response:
+                assert response.status == 401, (method, path)
+        async with session.get(admin + "/nothing-here", headers=AUTH) as response:
+            assert response.status == 404  # with the token, routing answers
+    for app in servers:
+        await app.stop()
+
+
+@run_async()
+async def test_breaker_state_is_listed_and_reset_with_the_token(tmp_path: Path) -> None:
+    servers = await apps()
+    async with live_proxy(write_routes(tmp_path, *servers)) as (proxy, _), \
+            aiohttp.ClientSession() as session:
+        admin = f"http://127.0.0.1:{proxy.admin_port}"
+        breaker = proxy.pools["catalog"].breaker
+        for _ in range(breaker.config.failures):
+            breaker.record(False)
+        async with session.get(admin + "/api/upstreams", headers=AUTH) as response:
+            listed = (await response.json())["upstreams"]["catalog"]
+        assert listed["breaker"] == "open"
+        assert listed["breaker_detail"]["state"] == "open"
+        assert 0 < listed["breaker_detail"]["reopens_in_s"] <= breaker.config.open_seconds
+        url = admin + "/api/upstreams/catalog/breaker"
+        async with session.delete(url) as response:
+            assert response.status == 401
+        assert breaker.state == "open"
+        async with session.delete(url, headers=AUTH) as response:
+            assert response.status == 200
+            assert await response.json() == {"upstream": "catalog", "breaker": "closed"}
+        assert breaker.state == "closed" and breaker.allow()
+        async with session.delete(admin + "/api/upstreams/nope/breaker", headers=AUTH) as response:
+            assert response.status == 404
     for app in servers:
         await app.stop()

@@ -14,7 +14,6 @@ import time
 from aiohttp import web
 
 from strangler_proxy.datapath.proxy import Proxy
-
 from tests.strangler_proxy.support import App, RawUpstream, ok, routes_toml, run_async, running_proxy
 
 BIG = 4 << 20
