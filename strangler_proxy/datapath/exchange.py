@@ -30,7 +30,8 @@ class Exchange:
 
     __slots__ = ("_capture_left", "_chunked", "_future", "_late", "_late_result", "_on_done",
                  "_outcome", "_pending", "bytes_out", "captured", "client", "conn", "keep_client",
-                 "leftover", "reject", "rejection", "request", "response_lines", "reusable", "started", "status")
+                 "leftover", "reject", "rejection", "request", "response_lines", "reusable", "started",
+                 "status")
 
     def __init__(
         self,
