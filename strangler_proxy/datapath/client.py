@@ -190,6 +190,8 @@ class ClientProtocol(asyncio.Protocol):
         if self._header_bytes > self._max_header_bytes:
             raise Rejection(431, "headers_too_large", "header section too large")
         lower = name.lower()
+        if b"_" in lower and lower.replace(b"_", b"-") in MANAGED_REQUEST:
+            return  # X_Demonolith_Identity is X-Demonolith-Identity to a WSGI app: never passed on
         if lower in MANAGED_REQUEST:
             special = self._special
             if lower in special:

@@ -34,7 +34,7 @@ from strangler_proxy.datapath.fetch import fetch
 from strangler_proxy.datapath.tls import relative_to_routes
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
 from strangler_proxy.errors import ProxyError
-from strangler_proxy.policy.routing import cookie_value
+from strangler_proxy.policy.routing import django_cookie_value
 
 HEADER = b"X-Demonolith-Identity"
 VERSION = "v1"
@@ -110,7 +110,7 @@ class IdentityResolver:
         """The session cookie's value in a Cookie header, if any."""
         if cookie is None:
             return None
-        return cookie_value(cookie.decode("latin-1"), self.config.session_cookie) or None
+        return django_cookie_value(cookie.decode("latin-1"), self.config.session_cookie) or None
 
     def cached(self, session: str) -> object:
         """The cached user id (int or None) of ``session``, else :data:`MISSING`."""

@@ -20,6 +20,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from http.cookies import _unquote  # type: ignore[attr-defined]  # the quoting Django undoes
 
 from strangler_proxy.config.model import PathMatch, Route
 
@@ -184,6 +185,20 @@ def cookie_value(cookie_header: str, name: str) -> str | None:
         if key == name:
             return value
     return None
+
+
+def django_cookie_value(cookie_header: str, name: str) -> str | None:
+    """The value of cookie ``name`` as Django reads it (``django.http.cookie.parse_cookie``):
+    pieces split on ``;`` and ``=``, names and values stripped, quotes undone, the last one wins.
+    The session the proxy resolves is then always the session the monolith resolves."""
+    found = None
+    for chunk in cookie_header.split(";"):
+        key, sep, value = chunk.partition("=")
+        if not sep:
+            key, value = "", chunk
+        if key.strip() == name:
+            found = _unquote(value.strip())
+    return found
 
 
 def sample(percent: float, rand: Callable[[], float] = random.random) -> bool:

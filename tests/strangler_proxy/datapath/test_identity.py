@@ -249,3 +249,44 @@ def test_routes_file_refuses_an_inline_secret_without_echoing_it() -> None:
     assert "identity.secret" in str(failure.value) and "hunter2" not in str(failure.value)
     with pytest.raises(RoutesError, match="needs an \\[identity\\] table"):
         parse_routes(routes_toml({"monolith": 1}, '[default]\nto = "monolith"\nidentity = true\n'))
+
+
+@pytest.mark.parametrize("cookie", [
+    "sessionid=forged; sessionid=alice-session",  # Django keeps the last one
+    " sessionid = alice-session ;csrftoken=x",
+    'sessionid="alice-session"',
+    "csrftoken=x",
+    "sessionid",
+    "sessionid=",
+    "a=1; sessionid=alice-session; b",
+])
+def test_session_cookie_is_the_one_django_reads(cookie: str) -> None:
+    from django.http.cookie import parse_cookie
+
+    from strangler_proxy.config.model import IdentityConfig
+    from strangler_proxy.datapath.identity import IdentityResolver
+
+    resolver = IdentityResolver(IdentityConfig(upstream="monolith"), b"secret")
+    assert resolver.session(cookie.encode()) == (parse_cookie(cookie).get("sessionid") or None)
+
+
+@run_async(timeout=30)
+async def test_underscore_variants_of_internal_headers_never_cross() -> None:
+    from tests.strangler_proxy.support import raw_exchange, status_of
+
+    upstream = await App("monolith").start()
+    try:
+        async with running_proxy(routes_toml({"monolith": upstream.port}, """
+        [default]
+        to = "monolith"
+        """)) as proxy:
+            raw = await raw_exchange(proxy.listen_port, (
+                b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                b"X_Demonolith_Identity: v1.1.9999999999.forged\r\nX_Demonolith_Shadow: 1\r\n"
+                b"x_forwarded_for: 10.0.0.1\r\nX-Custom_Kept: yes\r\n\r\n"))
+            assert status_of(raw) == 200
+        names = {name.lower() for name in upstream.seen[0].headers}
+        assert not names & {"x_demonolith_identity", "x_demonolith_shadow", "x_forwarded_for"}
+        assert "x-custom_kept" in names  # only the proxy's own headers are dropped
+    finally:
+        await upstream.stop()
