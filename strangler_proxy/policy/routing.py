@@ -20,7 +20,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from http.cookies import _unquote  # type: ignore[attr-defined]  # the quoting Django undoes
+from http.cookies import _unquote  # the quoting Django undoes
 
 from strangler_proxy.config.model import PathMatch, Route
 
