@@ -29,7 +29,7 @@ from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
 from extractor.requirements import requirements_for
-from extractor.settings_copy import dotted_paths, settings_extra
+from extractor.settings_copy import dotted_paths, session_cookie_name, settings_extra
 
 DERIVE_TIMEOUT = 180
 
@@ -131,6 +131,8 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),
+        "session_cookie": session_cookie_name(SourceTree(source_root.resolve()),
+                                              analysis.settings_module),
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),

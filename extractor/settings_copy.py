@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+import libcst as cst
 from django.conf import global_settings
 
 from extractor.pysource import Definition, ModuleIndex, SourceTree, references
@@ -99,3 +100,16 @@ def dotted_paths(settings_source: str, tree: SourceTree) -> tuple[str, ...]:
     (``"oscar.core.loading.default_class_loader"``): that code must be copied too."""
     found = re.findall(r"[\"']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[\"']", settings_source)
     return tuple(sorted(p for p in set(found) if tree.definition(p) is not None))
+
+
+def session_cookie_name(tree: SourceTree, settings_module: str) -> str:
+    """The monolith's ``SESSION_COOKIE_NAME`` when its settings module assigns it a string
+    literal, else Django's default: the cookie the proxy resolves identities by."""
+    module = tree.module(settings_module) if settings_module else None
+    definition = module.definitions.get("SESSION_COOKIE_NAME") if module else None
+    node = definition.node if definition is not None else None
+    if isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign):
+        value = node.body[0].value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            return value.evaluated_value
+    return str(global_settings.SESSION_COOKIE_NAME)

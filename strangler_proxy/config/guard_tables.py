@@ -78,7 +78,7 @@ def identity_config(table: Table | None, names: set[str]) -> IdentityConfig | No
         session_cookie=cookie,
         cache_ttl=table.number("cache_ttl", 5.0, maximum=3600.0),
         cache_size=table.integer("cache_size", 10_000, minimum=1),
-        header_ttl=table.integer("header_ttl", 60, minimum=1, maximum=MAX_HEADER_TTL),
+        header_ttl=table.integer("header_ttl", 10, minimum=1, maximum=MAX_HEADER_TTL),
         secret_env=table.string("secret_env", "DEMONOLITH_IDENTITY_SECRET") or "",
         secret_file=table.string("secret_file"),
     )

@@ -123,7 +123,7 @@ class IdentityConfig:
     session_cookie: str = "sessionid"
     cache_ttl: float = 5.0
     cache_size: int = 10_000
-    header_ttl: int = 60
+    header_ttl: int = 10
     secret_env: str = "DEMONOLITH_IDENTITY_SECRET"
     secret_file: str | None = None
 

@@ -83,10 +83,13 @@ def send_pooled(
     peer = client.peer.encode()
     method = request.method
     via = request.via
+    identity = forwarding.identity
     conn.send(
         b"".join((
             method.encode(), b" ", request.path, request.query, b" HTTP/1.1\r\nHost: ", host,
-            b"\r\n", *request.lines, b"X-Request-ID: ", request.request_id,
+            b"\r\n", *request.lines,
+            b"" if identity is None else identity(pool.upstream.name),
+            b"X-Request-ID: ", request.request_id,
             b"\r\nX-Forwarded-For: ",
             request.forwarded_for + b", " + peer if request.forwarded_for else peer,
             _proto_block(forwarding.proxy.scheme), host_raw,

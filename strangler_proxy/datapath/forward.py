@@ -56,7 +56,8 @@ _NO_STATUSES: frozenset[int] = frozenset()
 class Forwarding:
     """The life of one request in the proxy (created per request by :meth:`Proxy.serve`)."""
 
-    __slots__ = ("attempts", "bytes_out", "client", "error", "exchange", "idempotent", "pools",
+    __slots__ = ("attempts", "bytes_out", "client", "error", "exchange", "idempotent", "identity",
+                 "pools",
                  "primary", "proxy", "replay", "request", "route", "safe", "shadow", "status",
                  "upstream")
 
@@ -70,6 +71,7 @@ class Forwarding:
         )
         self.idempotent = request.method in IDEMPOTENT_METHODS
         self.safe = request.method in SAFE_METHODS
+        self.identity: Callable[[str], bytes] | None = None
         self.upstream = ""
         self.status = 0
         self.bytes_out = 0
@@ -335,6 +337,8 @@ class Forwarding:
             host = pool.upstream.authority.encode()
         parts = request_head(request, host, self.client.peer, upgrade=request.upgrade,
                              proto=self.proxy.scheme)
+        if self.identity is not None:  # signed for this attempt's upstream, with a new nonce
+            parts.append(self.identity(pool.upstream.name))
         replay = self.replay if request.body is not None else None
         if request.body is None:
             framing = b"Content-Length: 0\r\n\r\n" if request.method in _BODY_METHODS else b"\r\n"

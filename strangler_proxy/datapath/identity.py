@@ -2,11 +2,18 @@
 
 The header is the one the extracted services verify (``extractor/templates/.../identity.py.j2``)::
 
-    X-Demonolith-Identity: v1.<user_id>.<expires>.<signature>
-    signature = lower-case hex HMAC-SHA256(key=secret, msg="v1.<user_id>.<expires>"), UTF-8
+    X-Demonolith-Identity: v2.<user_id>.<expires>.<nonce>.<signature>
+    signature = lower-case hex HMAC-SHA256(key=secret,
+                msg="v2.<user_id>.<expires>.<nonce>\n<service>\n<METHOD>\n" + <path>)
 
 ``user_id`` is decimal, ``expires`` Unix seconds (now + ``header_ttl``, which must stay within the
-services' ``DEMONOLITH_IDENTITY_MAX_AGE``). Anonymous users get no header. A client-sent copy of
+services' ``DEMONOLITH_IDENTITY_MAX_AGE``), ``nonce`` 32 random hex digits, new for every attempt
+(the service accepts each nonce once), ``service`` the name of the upstream the attempt goes to,
+``path`` the request path percent-decoded, as bytes (a WSGI ``PATH_INFO``), without the query. A
+header captured on its way to one service is then worthless for another request, another method,
+another service, or a second time. It is signed per attempt, when the request head is built for
+its upstream (retries, fallback and the shadow copy each get their own). Anonymous users get no
+header. A client-sent copy of
 the header never crosses the proxy, on any route (it is a managed header, see
 :mod:`strangler_proxy.policy.headers`).
 
@@ -21,6 +28,7 @@ refused with 503: it is never forwarded as anonymous in place of a user it could
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import json
@@ -28,6 +36,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from strangler_proxy.config.model import IdentityConfig, ProxyConfig
 from strangler_proxy.datapath.fetch import fetch
@@ -37,7 +46,7 @@ from strangler_proxy.errors import ProxyError
 from strangler_proxy.policy.routing import django_cookie_value
 
 HEADER = b"X-Demonolith-Identity"
-VERSION = "v1"
+VERSION = "v2"
 MAX_ANSWER_BYTES = 64 * 1024
 MISSING = object()  # not in the cache: a lookup is needed
 
@@ -46,11 +55,22 @@ class IdentityUnavailable(Exception):
     """The monolith's identity endpoint could not say who the user is."""
 
 
-def sign(user_id: int, expires: int, secret: bytes) -> str:
-    """The header value vouching for ``user_id`` until ``expires`` (Unix seconds)."""
-    message = f"{VERSION}.{user_id}.{expires}"
-    digest = hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"{message}.{digest}"
+def signed_message(
+    user_id: int, expires: int, nonce: str, service: str, method: str, path: bytes
+) -> bytes:
+    """What the signature covers: the claim, and the one request it is for."""
+    return f"{VERSION}.{user_id}.{expires}.{nonce}\n{service}\n{method}\n".encode() + path
+
+
+def sign(
+    user_id: int, expires: int, secret: bytes, *, nonce: str, service: str, method: str,
+    path: bytes,
+) -> str:
+    """The header value vouching for ``user_id`` until ``expires`` (Unix seconds), for one
+    ``method path`` request to ``service``."""
+    message = signed_message(user_id, expires, nonce, service, method, path)
+    digest = hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return f"{VERSION}.{user_id}.{expires}.{nonce}.{digest}"
 
 
 def load_secret(config: ProxyConfig, identity: IdentityConfig) -> bytes:
@@ -165,10 +185,17 @@ class IdentityResolver:
         while len(self.cache) > self.config.cache_size:
             self.cache.popitem(last=False)
 
-    def header_line(self, user_id: int) -> bytes:
-        """The signed header line for ``user_id``, valid for ``header_ttl`` seconds."""
+    def grant(self, user_id: int, method: str, path: bytes) -> Callable[[str], bytes]:
+        """What signs ``user_id``'s header for the request ``method path``, per target service."""
+        return functools.partial(self.header_line, user_id, method, unquote_to_bytes(path))
+
+    def header_line(self, user_id: int, method: str, path: bytes, service: str) -> bytes:
+        """A fresh signed header line (new nonce) for one attempt to ``service``, valid for
+        ``header_ttl`` seconds; ``path`` is percent-decoded already."""
         expires = int(self._wall()) + self.config.header_ttl
-        return HEADER + b": " + sign(user_id, expires, self._secret).encode() + b"\r\n"
+        value = sign(user_id, expires, self._secret, nonce=os.urandom(16).hex(),
+                     service=service, method=method, path=path)
+        return HEADER + b": " + value.encode() + b"\r\n"
 
 
 def drop_pending(resolver: IdentityResolver) -> None:

@@ -8,6 +8,7 @@ back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from strangler_proxy.config.model import ProxyConfig, Route
@@ -46,6 +47,7 @@ class InFlight(Protocol):
     shadow: bool
     idempotent: bool
     safe: bool
+    identity: Callable[[str], bytes] | None  # signs the identity header for a target upstream
     replay: bytes | None
     exchange: Exchange | None
 

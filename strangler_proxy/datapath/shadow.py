@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,9 @@ class ShadowJob:
     mirror: Mirror
     request_id: str
     primary_upstream: str
-    message: bytes
+    head: bytes  # the request head up to the identity header (signed per target) ...
+    tail: bytes  # ... and the framing and body after it
+    identity: Callable[[str], bytes] | None
     head_request: bool
     primary: ComparedResponse
     safe: bool
@@ -102,7 +105,8 @@ class Shadow:
         )
         job = ShadowJob(
             route=route, mirror=mirror, request_id=request.request_id.decode(),
-            primary_upstream=forwarding.upstream, message=self._message(forwarding),
+            primary_upstream=forwarding.upstream, **self._message(forwarding),
+            identity=forwarding.identity,
             head_request=request.method == "HEAD", primary=primary,
             safe=forwarding.safe,
         )
@@ -112,16 +116,14 @@ class Shadow:
             self.metrics.shadow.inc((route.name, "dropped"))
 
     @staticmethod
-    def _message(forwarding: InFlight) -> bytes:
+    def _message(forwarding: InFlight) -> dict[str, bytes]:
         request = forwarding.request
         parts = request_head(request, request.host_raw, forwarding.client.peer, upgrade=False,
                              proto=forwarding.proxy.scheme)
         parts.append(SHADOW_MARKER + b": 1\r\n")
         replay = forwarding.replay if request.body is not None else None
-        parts.append(framing_lines(request, replay))
-        if replay:
-            parts.append(replay)
-        return b"".join(parts)
+        tail = framing_lines(request, replay) + (replay or b"")
+        return {"head": b"".join(parts), "tail": tail}
 
     async def _work(self) -> None:
         while True:
@@ -148,8 +150,9 @@ class Shadow:
             self._record(job, "diff", self._describe(job, shadow, diff))
 
     async def _fetch(self, upstream: str, job: ShadowJob) -> ComparedResponse:
+        identity = b"" if job.identity is None else job.identity(upstream)
         return await fetch(
-            self.pools[upstream], job.message, head_request=job.head_request,
+            self.pools[upstream], job.head + identity + job.tail, head_request=job.head_request,
             limit=job.mirror.max_body_bytes, names=job.mirror.compare_headers,
         )
 

@@ -10,6 +10,7 @@ import time
 import types
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import aiohttp
 import pytest
@@ -38,26 +39,63 @@ def generated_identity_module() -> types.ModuleType:
 GENERATED = generated_identity_module()
 
 
-def independent_verify(value: str, secret: str) -> int:
+def independent_verify(value: str, secret: str, service: str, method: str, path: bytes) -> int:
     """The header check re-implemented from the documented format (no shared code)."""
-    version, user_id, expires, signature = value.split(".")
-    message = f"{version}.{user_id}.{expires}".encode()
+    version, user_id, expires, nonce, signature = value.split(".")
+    message = f"{version}.{user_id}.{expires}.{nonce}\n{service}\n{method}\n".encode() + path
     expected = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    assert version == "v1" and hmac.compare_digest(signature, expected)
-    assert time.time() < int(expires) <= time.time() + 300
+    assert version == "v2" and len(nonce) == 32 and hmac.compare_digest(signature, expected)
+    assert time.time() < int(expires) <= time.time() + 60
     return int(user_id)
+
+
+class Nonces:
+    """A replay cache for the generated verifier (the service's is the Django cache)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def first_use(self, nonce: str, expires: int) -> bool:
+        new = nonce not in self.seen
+        self.seen.add(nonce)
+        return new
+
+
+REQUEST = {"service": "orders", "method": "PUT", "path": "/api/orders/1/ü".encode()}
 
 
 def test_proxy_signature_verifies_with_the_generated_service_code() -> None:
     now = int(time.time())
-    value = sign(42, now + 60, SECRET.encode())
-    assert GENERATED.verify(value, SECRET, 300) == 42
-    assert value == GENERATED.sign(42, now + 60, SECRET)
-    assert independent_verify(value, SECRET) == 42
-    for bad in (sign(42, now + 60, b"other"), value.replace("v1.42.", "v1.43.", 1),
-                sign(42, now - 1, SECRET.encode()), sign(42, now + 3600, SECRET.encode())):
+    nonce = "ab" * 16
+    value = sign(42, now + 10, SECRET.encode(), nonce=nonce, **REQUEST)  # type: ignore[arg-type]
+    assert value == GENERATED.sign(42, now + 10, SECRET, nonce=nonce, **REQUEST)
+    assert independent_verify(value, SECRET, **REQUEST) == 42  # type: ignore[arg-type]
+    assert GENERATED.verify(value, SECRET, 60, first_use=Nonces().first_use, **REQUEST) == 42
+    for bad in (sign(42, now + 10, b"other", nonce=nonce, **REQUEST),  # type: ignore[arg-type]
+                value.replace("v2.42.", "v2.43.", 1),
+                sign(42, now - 1, SECRET.encode(), nonce=nonce, **REQUEST),  # type: ignore[arg-type]
+                sign(42, now + 3600, SECRET.encode(), nonce=nonce, **REQUEST)):  # type: ignore[arg-type]
         with pytest.raises(GENERATED.InvalidIdentity):
-            GENERATED.verify(bad, SECRET, 300)
+            GENERATED.verify(bad, SECRET, 60, first_use=Nonces().first_use, **REQUEST)
+
+
+@pytest.mark.parametrize("other", [{"service": "payments"}, {"method": "DELETE"},
+                                   {"path": b"/api/orders/2/"}])
+def test_identity_header_is_bound_to_its_request_and_used_once(other: dict[str, Any]) -> None:
+    from strangler_proxy.config.model import IdentityConfig
+    from strangler_proxy.datapath.identity import IdentityResolver
+
+    resolver = IdentityResolver(IdentityConfig(upstream="monolith"), SECRET.encode())
+    grant = resolver.grant(42, "PUT", b"/api/orders/1/%C3%BC")
+    line = grant("orders")
+    assert line != grant("orders")  # a new nonce for every attempt
+    value = line.split(b": ", 1)[1].strip().decode()
+    nonces = Nonces()
+    with pytest.raises(GENERATED.InvalidIdentity):
+        GENERATED.verify(value, SECRET, 60, first_use=nonces.first_use, **{**REQUEST, **other})
+    assert GENERATED.verify(value, SECRET, 60, first_use=nonces.first_use, **REQUEST) == 42
+    with pytest.raises(GENERATED.InvalidIdentity, match="replayed"):
+        GENERATED.verify(value, SECRET, 60, first_use=nonces.first_use, **REQUEST)
 
 
 @pytest.mark.parametrize(
@@ -100,13 +138,18 @@ class Monolith(App):
                                   "is_authenticated": user is not None})
 
 
+SERVICE_NONCES = Nonces()
+
+
 async def service_answer(request: web.Request) -> web.StreamResponse:
-    """A fake extracted service: verifies the header with the generated code."""
+    """A fake extracted service called ``orders``: verifies the header with the generated code."""
     values = request.headers.getall(HEADER, [])
     if not values:
         return web.json_response({"user": None, "count": 0})
     try:
-        user = GENERATED.verify(values[0], SECRET, 300)
+        path = unquote_to_bytes(request.raw_path.split("?", 1)[0])
+        user = GENERATED.verify(values[0], SECRET, 60, service="orders", method=request.method,
+                                path=path, first_use=SERVICE_NONCES.first_use)
     except GENERATED.InvalidIdentity as exc:
         return web.json_response({"error": str(exc)}, status=401)
     return web.json_response({"user": user, "count": len(values)})
@@ -153,7 +196,7 @@ async def get_json(session: aiohttp.ClientSession, url: str, **headers: str) -> 
 @run_async(timeout=30)
 async def test_identity_signed_for_sessions_and_forged_headers_never_pass(tmp_path: Path) -> None:
     monolith, service, secret_file = await started(tmp_path)
-    forged = sign(1, int(time.time()) + 60, b"guessed")
+    forged = sign(1, int(time.time()) + 10, b"guessed", nonce="00" * 16, **REQUEST)  # type: ignore[arg-type]
     try:
         toml = identity_routes(monolith.port, service.port, secret_file)
         async with running_proxy(toml) as proxy, aiohttp.ClientSession() as session:

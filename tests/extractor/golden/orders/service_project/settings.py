@@ -52,5 +52,5 @@ STATIC_URL = "static/"
 
 # Identity forwarded by the strangler proxy: HMAC-SHA256, shared secret, short expiry.
 DEMONOLITH_IDENTITY_SECRET = os.environ.get("DEMONOLITH_IDENTITY_SECRET", "")
-DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", "300"))
+DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", "60"))
 DEMONOLITH_SERVICE_NAME = "orders"
