@@ -80,7 +80,7 @@ class ForgedIdentity:
 def forged_identity_check(proxy_url: str, path: str) -> ForgedIdentity:
     """Send ``path`` through the proxy with a header signed with a wrong secret, and without it."""
     expires = int(time.time()) + 120
-    message = f"v1.1.{expires}"
+    message = f"v2.1.{expires}.{'0' * 32}"  # the current format, signed with a wrong secret
     signature = hmac.new(b"not-the-secret", message.encode(), hashlib.sha256).hexdigest()
     forged = Client(proxy_url).get(path, {IDENTITY_HEADER: f"{message}.{signature}"})
     baseline = Client(proxy_url).get(path)
