@@ -10,9 +10,7 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import AnalysisFileError, SourceTreeError
-from analyzer.model.analysis import analysis_from_json
-from analyzer.ratchet import (
+from analyzer.ci.ratchet import (
     Crossing,
     RatchetResult,
     baseline_crossings,
@@ -20,6 +18,8 @@ from analyzer.ratchet import (
     current_crossings,
     result_to_json,
 )
+from analyzer.errors import AnalysisFileError, SourceTreeError
+from analyzer.model.analysis import analysis_from_json
 
 
 def _read(path: Path) -> str:
