@@ -8,8 +8,6 @@ and attaches models to ORM uses, signal senders and atomic blocks (writes one ca
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
 
 from analyzer.model.facts import (
     FACTS_SCHEMA_VERSION,
@@ -20,41 +18,14 @@ from analyzer.model.facts import (
     ProjectFacts,
     SignalReceiver,
 )
+from analyzer.resolve.canonical import Canonical, build_canonical
 from analyzer.resolve.models import ModelResolver
 from analyzer.resolve.route_access import mark_login_required
 from analyzer.resolve.routes import RouteResolver
 from analyzer.resolve.sql_files import project_sql_sites
 from analyzer.resolve.sql_helpers import helper_sql_sites
-from analyzer.resolve.stars import expand_star_imports, star_reexports
+from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project
-
-Canonical = Callable[[str], str]
-
-
-def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
-    """A function mapping a qualified name to where it is defined, following re-exports
-    (``from .models import Order`` and ``from .models import *`` in a package)."""
-    exports = star_reexports(modules)
-    exports.update({
-        f"{i.scope}.{i.local}": i.target
-        for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
-    })
-
-    @functools.cache
-    def canonical(name: str) -> str:
-        for _ in range(10):
-            target = exports.get(name)
-            if target is None:
-                head, _, tail = name.rpartition(".")
-                if not head or head not in exports:
-                    return name
-                target = f"{canonical(head)}.{tail}"
-            if target == name:
-                return name
-            name = target
-        return name
-
-    return canonical
 
 
 def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_version: str) -> ProjectFacts:

@@ -7,12 +7,10 @@ with their local pattern and ``reachable=False``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from analyzer.facts.url_hooks import HOOK_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, UrlPattern
+from analyzer.resolve.canonical import Canonical
 
-Canonical = Callable[[str], str]
 Key = tuple[str, str]  # (module, container)
 
 
