@@ -20,7 +20,7 @@ def test_import_linter_contracts_are_kept() -> None:
         [str(lint_imports)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Contracts: 4 kept, 0 broken" in proc.stdout
+    assert "Contracts: 6 kept, 0 broken" in proc.stdout
 
 
 def test_reports_and_extractor_use_only_the_public_model() -> None:
@@ -34,3 +34,9 @@ def test_reports_and_extractor_use_only_the_public_model() -> None:
                 if not imported.startswith(ANALYZER_PUBLIC):
                     offending.append(f"{importer} -> {imported}")
     assert offending == []
+
+
+def test_discovery_depends_one_way_on_the_django_side() -> None:
+    graph = grimp.build_graph("analyzer", cache_dir=None)
+    assert graph.find_shortest_chain("analyzer.source.discover", "analyzer.source.django_project")
+    assert graph.find_shortest_chain("analyzer.source.django_project", "analyzer.source.discover") is None
