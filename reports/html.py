@@ -21,7 +21,7 @@ from reports.dot import service_colors, service_inside_dot, service_map_dot
 from reports.svg import INSTALL_HINT, Picture, SvgRenderer, render_pictures
 
 MAP_KEY = "map"
-DATA_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
+DATA_VIOLATION_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
         "kind_counts": views.violation_counts(analysis),
         "matrix": views.table_matrix(analysis),
         "matrix_services": sorted(s.name for s in analysis.services),
-        "data_violations": views.violations_of_kinds(analysis, DATA_KINDS),
+        "data_violations": views.violations_of_kinds(analysis, DATA_VIOLATION_KINDS),
         "violations": sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
         "search_index": [e.as_json() for e in views.search_entries(analysis)],
         "metrics_chart": charts.metrics_chart(analysis.metrics) if analysis.metrics else None,

@@ -7,6 +7,7 @@ import re
 from typing import TypeVar
 
 from analyzer.facts.orm import access_of
+from analyzer.facts.sql import tables_in_partial_sql, tables_in_sql
 from analyzer.model.facts import (
     AtomicBlock,
     CommandFact,
@@ -27,7 +28,6 @@ from analyzer.model.facts import (
     TaskFact,
     UrlPattern,
 )
-from analyzer.sql import tables_in_partial_sql, tables_in_sql
 
 SqlArgument = tuple[int | str, tuple[str, bool]]  # (position or keyword, (sql text, partial))
 # text that reads as a SQL statement: worth recording when passed to another module's function

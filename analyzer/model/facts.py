@@ -360,7 +360,7 @@ class RouteFact(JsonMixin):
     path: str
     line: int
     wrappers: tuple[str, ...] = ()  # decorators applied in the URLconf, outermost first
-    login_required: bool = False  # the view turns anonymous users away (see analyzer.route_access)
+    login_required: bool = False  # the view turns anonymous users away (see analyzer.resolve.route_access)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from analyzer.analyze import AnalyzeOptions, analyze_tree
-from analyzer.compare import adjusted_rand_index
+from analyzer.metrics.adjusted_rand import adjusted_rand_index
+from analyzer.metrics.reference import load_reference, reference_partition
 from analyzer.model.analysis import Analysis
-from analyzer.pipeline import FactsOptions
-from analyzer.reference import load_reference, reference_partition
+from analyzer.project_facts.pipeline import FactsOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_monolith"
