@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import resource
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("strangler_proxy")
 SWEEP_SECONDS = 0.1
+FDS_KEPT = 64  # files the process keeps for itself (listeners, logs, admin, health checks)
+
+
+def connection_cap(config: ProxyConfig) -> int:
+    """How many client connections are served (``max_connections``, or, when 0, what the
+    open-file limit leaves: each client may hold one upstream connection besides its own)."""
+    if config.limits.max_connections:
+        return config.limits.max_connections
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    idle = sum(upstream.max_idle for upstream in config.upstreams)
+    return max(16, (soft - FDS_KEPT - idle) // 2)
 
 
 def parse_address(value: str, what: str) -> tuple[str, int]:
@@ -65,7 +79,9 @@ class Proxy:
         self.metrics = PrometheusRegistry()
         self.access_log = access_log or AccessLog(config.access_log)
         self.clients: set[ClientProtocol] = set()
-        self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers)
+        self.max_clients = connection_cap(config)
+        self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers,
+                             config.shadow_queue_bytes)
         self.guards = Guards(config, self.metrics)  # rate limits, faults, identity
         self.tls = server_context(config)
         self.scheme = b"https" if self.tls is not None else b"http"
@@ -124,6 +140,7 @@ class Proxy:
             pools[upstream.name] = (pool if pool and pool.upstream == upstream
                                     else UpstreamPool(upstream, self.cork))
         self.config, self.pools, self.shadow.pools = config, pools, pools
+        self.max_clients = connection_cap(config)
         self.table = RoutingTable(config.routes, config.default)
         self.guards.apply_config(config)
         self._hosts = frozenset({"localhost", "127.0.0.1", "[::1]", self._listen_host, *config.hosts})
@@ -305,5 +322,8 @@ class Proxy:
         self.metrics.add_gauge(
             "proxy_shadow_queue_length", "Shadow jobs waiting.", (),
             lambda: {(): float(self.shadow.queue.qsize())})
+        self.metrics.add_gauge(
+            "proxy_shadow_queue_bytes", "Bytes held by the shadow jobs waiting.", (),
+            lambda: {(): float(self.shadow.queued_bytes)})
         self.metrics.add_gauge("proxy_client_connections", "Open client connections.", (),
                                lambda: {(): float(len(self.clients))})
