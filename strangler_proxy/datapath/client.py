@@ -53,6 +53,7 @@ class ClientHost(Protocol):
     clients: set[ClientProtocol]
     max_clients: int
     draining: bool
+    drain_grace: float
 
     def host_name(self, host_raw: bytes) -> str:
         """The request's host without its port, lower case."""
@@ -389,8 +390,26 @@ class ClientProtocol(asyncio.Protocol):
             self.loop.call_soon(self._next)
         elif self.closing:
             self.close()
+        elif self.proxy.draining:  # the response said keep-alive: the next request hears close
+            self.deadline = monotonic() + self.proxy.drain_grace
         else:
             self.deadline = monotonic() + self.limits.keepalive_timeout
+
+    def drain(self) -> None:
+        """The proxy stops: answer what is in flight with ``Connection: close``; an idle
+        connection gets ``drain_grace`` seconds for a request already on its way, then closes.
+        Requests that arrive meanwhile are answered with ``Connection: close`` too."""
+        current = self.current
+        if self.tunnel is not None:
+            return  # ended by the drain deadline
+        if current is not None:
+            exchange = self.forwarding.exchange if self.forwarding is not None else None
+            if exchange is None or not exchange.started:  # its head will say close
+                current.keep_alive = False
+                if exchange is not None:
+                    exchange.keep_client = False
+        elif not self.busy and not self.queue and self._head_seen == 0:  # between requests
+            self.deadline = min(self.deadline, monotonic() + self.proxy.drain_grace)
 
     def _next(self) -> None:
         self.busy = False

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("strangler_proxy")
 SWEEP_SECONDS = 0.1
+DRAIN_IDLE_GRACE = 1.0  # an idle keep-alive connection may still send one request when draining
 FDS_KEPT = 64  # files the process keeps for itself (listeners, logs, admin, health checks)
 
 
@@ -72,6 +73,7 @@ class Proxy:
         self.admin_tokens: Tokens = (*config.admin_tokens, *admin_tokens)
         self.admin_routes: dict[tuple[str, str], Handler] = {}  # the admin API adds its own
         self.draining = False
+        self.drain_grace = DRAIN_IDLE_GRACE
         self.table = RoutingTable(config.routes, config.default)
         self.loop = asyncio.get_running_loop()
         self.cork = WriteCork(self.loop)
@@ -155,24 +157,19 @@ class Proxy:
                 self._check_health(pool)
 
     async def drain(self, seconds: float) -> int:
-        """Stop accepting, close idle connections, let in-flight requests finish (their responses
-        say ``Connection: close``) for up to ``seconds``; returns how many were still busy."""
+        """Stop accepting; answer in-flight requests (and any that a keep-alive client sends
+        meanwhile) with ``Connection: close``; close idle connections between requests only,
+        after ``drain_grace``; wait up to ``seconds``. Returns how many were still busy."""
         self.draining = True
+        self.drain_grace = min(DRAIN_IDLE_GRACE, seconds)
         if self._server is not None:
             self._server.close()
+        for client in list(self.clients):
+            client.drain()
         deadline = monotonic() + seconds
-        while True:
-            busy = 0
-            for client in list(self.clients):
-                if not client.busy and not client.queue and client.tunnel is None:
-                    client.close()
-                    continue
-                busy += 1
-                if client.current is not None:
-                    client.current.keep_alive = False
-            if not busy or monotonic() >= deadline:
-                return busy
+        while self.clients and monotonic() < deadline:
             await asyncio.sleep(0.02)
+        return sum(1 for client in self.clients if client.busy or client.queue or client.tunnel)
 
     async def stop(self) -> None:
         """Stop listening, close connections and flush the access log."""
