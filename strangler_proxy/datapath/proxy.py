@@ -22,6 +22,7 @@ from strangler_proxy.datapath.cork import WriteCork
 from strangler_proxy.datapath.forward import Forwarding
 from strangler_proxy.datapath.guards import Guards
 from strangler_proxy.datapath.health import check_forever
+from strangler_proxy.datapath.request import Rejection
 from strangler_proxy.datapath.shadow import Shadow
 from strangler_proxy.datapath.tls import server_context
 from strangler_proxy.datapath.upstream import UpstreamPool
@@ -30,12 +31,12 @@ from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.breaker import STATE_VALUES
 from strangler_proxy.policy.headers import request_id_from
-from strangler_proxy.policy.paths import host_without_port
+from strangler_proxy.policy.paths import host_without_port, valid_host
 from strangler_proxy.policy.routing import RoutingTable
 
 if TYPE_CHECKING:
     from strangler_proxy.datapath.in_flight import InFlight
-    from strangler_proxy.datapath.request import Rejection, Request
+    from strangler_proxy.datapath.request import Request
 
 logger = logging.getLogger("strangler_proxy")
 SWEEP_SECONDS = 0.1
@@ -251,9 +252,12 @@ class Proxy:
                                  "request_id": request.request_id.decode("ascii", "replace")}))
 
     def host_name(self, host_raw: bytes) -> str:
-        """The lower-case host name (no port) of a Host header; cached, hosts are few."""
+        """The lower-case host name (no port) of a Host header; cached, hosts are few; raises
+        a 400 Rejection for an invalid one (checked once per distinct value)."""
         host = self._host_names.get(host_raw)
         if host is None:
+            if host_raw and not valid_host(host_raw):
+                raise Rejection(400, "bad_host", "invalid Host header")
             host = host_without_port(host_raw.decode("latin-1"))
             if len(self._host_names) < 1024:
                 self._host_names[host_raw] = host

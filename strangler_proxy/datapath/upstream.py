@@ -100,7 +100,10 @@ class UpstreamConnection(asyncio.Protocol):
         self._head_request = head_request
         self.timeout = timeout
         self.activity = monotonic()
-        self.pool.active.add(self)
+        active = self.pool.active
+        active.add(self)
+        if len(active) > self.pool.peak:
+            self.pool.peak = len(active)
         self.cork.write(self.transport, data)
 
     def write(self, data: bytes) -> None:
@@ -279,6 +282,7 @@ class UpstreamPool:
         self.healthy = True
         self.idle: list[UpstreamConnection] = []
         self.active: set[UpstreamConnection] = set()
+        self.peak = 0  # most connections busy at once since the last sweep
 
     def available(self) -> bool:
         """Whether a request may be sent (healthy, and the breaker lets it through)."""
@@ -316,8 +320,13 @@ class UpstreamPool:
         return conn
 
     def release(self, conn: UpstreamConnection, reusable: bool) -> None:
-        """Return a connection after its exchange; keep it when it may be reused."""
-        if reusable and conn.usable and len(self.idle) < self.upstream.max_idle:
+        """Return a connection after its exchange; keep it when it may be reused.
+
+        Up to ``max_idle`` are kept, or as many as were busy at once lately (``peak``) when
+        more were: with more requests in flight than ``max_idle``, closing at release makes the
+        next burst connect anew (at 400 client connections that churn halved requests/s);
+        :meth:`sweep` trims the surplus once the load is gone."""
+        if reusable and conn.usable and len(self.idle) < max(self.upstream.max_idle, self.peak):
             conn.released_at = monotonic()
             self.idle.append(conn)
         else:
@@ -329,10 +338,16 @@ class UpstreamPool:
             conn.timed_out()
 
     def sweep(self, now: float) -> None:
-        """Close idle connections older than the idle timeout."""
+        """Close idle connections older than the idle timeout, and the surplus over
+        ``max_idle`` (or the busy count) once the load that opened them is gone."""
         keep = [c for c in self.idle if c.usable and now - c.released_at < self.upstream.idle_timeout]
+        limit = max(self.upstream.max_idle, self.peak)
+        if len(keep) > limit:
+            keep = keep[len(keep) - limit:]  # the most recently used
+        self.peak = len(self.active)  # the next second's demand decides the next trim
+        kept = set(keep)
         for conn in self.idle:
-            if conn not in keep:
+            if conn not in kept:
                 conn.close()
         self.idle = keep
 

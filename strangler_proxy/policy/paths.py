@@ -26,6 +26,8 @@ _ESCAPE = re.compile(rb"%(..)?")
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _SIMPLE = re.compile(rb"^/[A-Za-z0-9\-_~/?=&,;:@+!$'()*.]*$")
 _ALLOWED = re.compile(rb"^[\x21-\x7e]*$")
+# RFC 9110 §7.2 / RFC 3986 §3.2.2: uri-host [ ":" port ], no userinfo, no path, no spaces
+_HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]{0,5})?")
 
 
 class BadTarget(ValueError):
@@ -121,6 +123,11 @@ def parse_absolute_form(target: bytes) -> tuple[bytes, bytes]:
     if not remainder.startswith(b"/"):
         remainder = b"/" + remainder
     return authority, remainder
+
+
+def valid_host(host: bytes) -> bool:
+    """Whether ``host`` is a Host header value (or an absolute-form authority) to accept."""
+    return _HOST.fullmatch(host) is not None
 
 
 def host_without_port(host: str) -> str:
