@@ -202,3 +202,25 @@ max_connections = 2
     assert status_of(answer) == 503, answer[:100]
     assert b"Connection: close" in answer
     assert status_of(again) == 200
+
+
+@run_async()
+async def test_bursts_above_max_idle_reuse_their_upstream_connections() -> None:
+    async def slowish(n: int, data: bytes) -> bytes:
+        await asyncio.sleep(0.05)
+        return ok()
+
+    upstream = await RawUpstream(slowish).start()
+    toml = f"""
+[upstreams.monolith]
+url = "http://127.0.0.1:{upstream.port}"
+max_idle = 2
+""" + DEFAULT
+    async with running_proxy(toml) as proxy:
+        request = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        for _ in range(3):  # three bursts of 40 concurrent requests
+            answers = await asyncio.gather(
+                *(raw_exchange(proxy.listen_port, request) for _ in range(40)))
+            assert all(status_of(answer) == 200 for answer in answers)
+    await upstream.stop()
+    assert upstream.connections <= 50  # the first burst's connections served the others
