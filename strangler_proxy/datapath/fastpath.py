@@ -85,7 +85,7 @@ def send_pooled(
     via = request.via
     conn.send(
         b"".join((
-            method.encode(), b" ", request.path, request.query, b" HTTP/1.1\r\nHost: ", host,
+            method.encode(), b" ", request.forward_path, request.query, b" HTTP/1.1\r\nHost: ", host,
             b"\r\n", *request.lines, b"X-Request-ID: ", request.request_id,
             b"\r\nX-Forwarded-For: ",
             request.forwarded_for + b", " + peer if request.forwarded_for else peer,
