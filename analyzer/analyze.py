@@ -14,6 +14,7 @@ from pathlib import Path
 from analyzer.boundaries import Proposal, propose_boundaries
 from analyzer.config import Config, load_config
 from analyzer.discover_config import discover_options
+from analyzer.explain import explain_coupling
 from analyzer.django_version import read_django_version
 from analyzer.framework_tables import annotate_tables, explain_tables
 from analyzer.graph import ProjectGraph, build_graph
@@ -83,6 +84,8 @@ def analysis_from_facts(
         count_reason=proposal.count_reason,
         warnings=tuple(sorted((AnalysisWarning(w.path, w.line, w.message) for w in facts.warnings),
                               key=lambda w: (w.path, w.line, w.reason))),
+        coupling=explain_coupling(project.graph, proposal.partition(), proposal.table_owner(),
+                                  project.transactions, commits),
     )
     return _measured_and_planned(analysis, project, proposal, reference)
 
