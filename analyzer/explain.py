@@ -48,7 +48,7 @@ def _item_id(node: str, nodes: Mapping[str, dict[str, Any]], partition: Mapping[
     if kind == "model":
         return f"model:{attrs.get('label', node)}" if node in partition else None
     if kind == "table":
-        model = attrs.get("model")
+        model = str(attrs.get("model", ""))
         if model in nodes and model in partition:
             return f"model:{nodes[model].get('label', model)}"
         return node if node in owners else None
