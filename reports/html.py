@@ -19,6 +19,7 @@ from reports import charts, ids, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
 from reports.dot import service_colors, service_inside_dot, service_map_dot
 from reports.compare_view import compare_runs
+from reports.embed import pack
 from reports.dot_grouped import grouped_inside_dot, grouped_modules
 from reports.plan_view import plan_views
 from reports.readiness import readiness
@@ -52,7 +53,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, install_hint=INSTALL_HINT, metric_specs=charts.METRIC_SPECS,
-        metric_value=charts.metric_value, clouds=CLOUDS,
+        metric_value=charts.metric_value, clouds=CLOUDS, pack=pack,
     )
     return env
 

@@ -3,6 +3,19 @@
 (function () {
   "use strict";
   var navLinks = Array.prototype.slice.call(document.querySelectorAll("nav.side a"));
+
+  /* ---- packed data: deflated JSON in base64, unpacked once by the browser itself */
+  function unpack(id) {
+    var node = document.getElementById(id);
+    if (!node) { return Promise.resolve(null); }
+    var bytes = Uint8Array.from(atob(node.textContent.trim()), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  var DATA = window.demonolithData = {};
+  var dataReady = Promise.all(["search-index", "violations-data", "whatif-data"].map(function (id) {
+    return unpack(id).then(function (value) { DATA[id] = value; });
+  }));
   var baseTitle = document.title;
 
   /* ---- pages rendered on demand: every page but the overview waits in a <template> */
@@ -52,8 +65,6 @@
     void target.offsetWidth;
     target.classList.add("flash");
   }
-  window.addEventListener("hashchange", function () { show(location.hash); });
-
   /* ---- search */
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
@@ -63,7 +74,8 @@
 
   function entries() {
     if (index === null) {
-      index = JSON.parse(document.getElementById("search-index").textContent).map(function (e) {
+      if (!DATA["search-index"]) { return []; }
+      index = DATA["search-index"].map(function (e) {
         e.l = e.n.toLowerCase();
         return e;
       });
@@ -154,8 +166,7 @@
   var BATCH = 100;
   function violationData() {
     if (VDATA === null) {
-      var node = document.getElementById("violations-data");
-      var list = node ? JSON.parse(node.textContent) : [];
+      var list = DATA["violations-data"] || [];
       var byId = {};
       list.forEach(function (v, i) { byId[v.i] = i; });
       VDATA = { list: list, byId: byId, shown: 0, matching: list };
@@ -424,7 +435,11 @@
     Array.prototype.forEach.call(document.querySelectorAll("template.lazy-page"), materialize);
   });
 
-  fillViolationLists(document.getElementById("overview"));
-  sortableTables(document);
-  show(location.hash);
+  dataReady.then(function () {
+    fillViolationLists(document.getElementById("overview"));
+    sortableTables(document);
+    window.addEventListener("hashchange", function () { show(location.hash); });
+    show(location.hash);
+    document.documentElement.dataset.ready = "1";
+  });
 })();

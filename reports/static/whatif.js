@@ -3,13 +3,12 @@
    computation mirrors reports/plan_view.py (effort points) and reports/readiness.py (inside share). */
 (function () {
   "use strict";
-  var node = document.getElementById("whatif-data");
   var root = null, D = null, base = null, moves = [];
   var SIZES = [[16, "S"], [64, "M"], [256, "L"], [1024, "XL"]];
 
   function load() {
-    if (D || !node) { return; }
-    D = JSON.parse(node.textContent);
+    if (D) { return; }
+    D = (window.demonolithData || {})["whatif-data"];
     if (!D) { return; }
     D.place = D.items.map(function (i) { return D.services[i[2]]; });
     base = compute(D.place);
