@@ -14,8 +14,8 @@ from pathlib import Path
 from analyzer.boundaries import Proposal, propose_boundaries
 from analyzer.config import Config, load_config
 from analyzer.discover_config import discover_options
-from analyzer.explain import explain_coupling
 from analyzer.django_version import read_django_version
+from analyzer.explain import explain_coupling
 from analyzer.framework_tables import annotate_tables, explain_tables
 from analyzer.graph import ProjectGraph, build_graph
 from analyzer.history import Commit, add_history, read_commits

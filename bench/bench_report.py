@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from analyzer.model.analysis import analysis_from_json  # noqa: E402
-
 from reports.writing import write_all  # noqa: E402
 from tests.reports.synthetic import synthetic_analysis  # noqa: E402
 
@@ -32,7 +31,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def measure_browser(index: Path, chromium: str, runs: int, query: str = "mod042") -> tuple[list[float], int, list[float]]:
+def measure_browser(index: Path, chromium: str, runs: int,
+                    query: str = "mod042") -> tuple[list[float], int, list[float]]:
     """Seconds from navigation to a usable page per run, DOM elements at first paint, what-if ms."""
     timings, recomputes, elements = [], [], 0
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
@@ -86,14 +86,16 @@ def main() -> None:
         paths = write_all(analysis, Path(out))
         written = time.perf_counter() - start
         size = paths.index_html.stat().st_size
-        timings, elements, recomputes = measure_browser(paths.index_html, args.chromium, args.runs, args.query)
+        timings, elements, recomputes = measure_browser(paths.index_html, args.chromium, args.runs,
+                                                        args.query)
     print(f"source={args.analysis or f'synthetic, {args.modules} modules'} services={len(analysis.services)} "
           f"violations={len(analysis.violations)} graphviz={not paths.graphviz_missing}")
     print(f"write_all: {written:.2f} s, index.html {size / 1e6:.1f} MB")
     print("browser, navigation -> usable: " + ", ".join(f"{t:.2f}" for t in timings)
           + f" s (best {min(timings):.2f}, worst {max(timings):.2f}; target < 1.5 s)")
     print(f"DOM elements at first paint: {elements} (target < 20000)")
-    print("what-if recompute after a move: " + ", ".join(f"{t:.1f}" for t in recomputes) + " ms (target < 300)")
+    print("what-if recompute after a move: " + ", ".join(f"{t:.1f}" for t in recomputes)
+          + " ms (target < 300)")
 
 
 if __name__ == "__main__":

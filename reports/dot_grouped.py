@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from analyzer.model.analysis import Analysis, Service
+from analyzer.model.analysis import Analysis, ModelInfo, Service
 from reports.dot import _HEADER, attrs, module_of, module_of_path, quote
-from reports.ids import service_item_id
+from reports.ids import service_item_id, service_page_id
 
 MAX_GROUPS = 14
 MAX_MODELS = 24
@@ -51,30 +51,15 @@ def grouped_inside_dot(analysis: Analysis, service: Service) -> str:
     for node, count in sorted(Counter(model_node.values()).items()):
         label = node.split(":", 1)[1] + (f"\n{count} models" if node.startswith("models:") else "")
         lines.append(f"  {quote(node)} " + attrs(label=label, shape="component", fillcolor="#fff7d6"))
-    edges: Counter[tuple[str, str, str]] = Counter()
-    for model in models:
-        edges[("group:" + groups.get(model.module, model.module), model_node[model.label], "solid")] += 1
-        for field in model.fields:
-            if field.target and field.target not in owned:
-                edges[(model_node[model.label], "svc:" + _service_of(analysis, field.target), "dashed")] += 1
+    edges = _inside_edges(analysis, service, groups, models, model_node)
     if service.routes:
         lines.append('  "routes" ' + attrs(label=f"{len(service.routes)} routes", shape="note",
                                            fillcolor="#e8eefc", style="filled",
                                            URL="#" + service_item_id(service.name, "section", "routes")))
-        views = {r.pattern: r.view for r in analysis.routes}
-        for pattern in service.routes:
-            module = module_of(views.get(pattern, ""), service.modules)
-            edges[("routes", "group:" + groups.get(module, module.split(".", 1)[0]), "solid")] += 1
-    for interface in analysis.interfaces:
-        if service.name in interface.used_by and interface.service != service.name:
-            for use in interface.uses:
-                module = module_of_path(use.path)
-                if module in groups:
-                    edges[("group:" + groups[module], "svc:" + interface.service, "dashed")] += 1
     others = sorted({t for (_, t, _) in edges if t.startswith("svc:")})
     for node in others:
         lines.append(f"  {quote(node)} " + attrs(label=node[4:], style="dashed,rounded,filled",
-                                                  fillcolor="#f2f4f7", URL="#svc-" + node[4:]))
+                                                  fillcolor="#f2f4f7", URL="#" + service_page_id(node[4:])))
     declared = {n for (s, t, _) in edges for n in (s, t)}
     for (source, target, style), count in sorted(edges.items()):
         if source in declared and target in declared:
@@ -84,11 +69,28 @@ def grouped_inside_dot(analysis: Analysis, service: Service) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _service_of(analysis: Analysis, label: str) -> str:
-    for service in analysis.services:
-        if label in service.models:
-            return service.name
-    return label.split(".", 1)[0]
+def _inside_edges(analysis: Analysis, service: Service, groups: dict[str, str], models: list[ModelInfo],
+                  model_node: dict[str, str]) -> Counter[tuple[str, str, str]]:
+    """(source, target, style) -> how many relations, calls or routes it stands for."""
+    owner = {label: s.name for s in analysis.services for label in s.models}
+    edges: Counter[tuple[str, str, str]] = Counter()
+    for model in models:
+        edges[("group:" + groups.get(model.module, model.module), model_node[model.label], "solid")] += 1
+        for field in model.fields:
+            if field.target and field.target not in model_node:
+                other = owner.get(field.target, field.target.split(".", 1)[0])
+                edges[(model_node[model.label], "svc:" + other, "dashed")] += 1
+    views = {r.pattern: r.view for r in analysis.routes}
+    for pattern in service.routes:
+        module = module_of(views.get(pattern, ""), service.modules)
+        edges[("routes", "group:" + groups.get(module, module.split(".", 1)[0]), "solid")] += 1
+    for interface in analysis.interfaces:
+        if service.name in interface.used_by and interface.service != service.name:
+            for use in interface.uses:
+                module = module_of_path(use.path)
+                if module in groups:
+                    edges[("group:" + groups[module], "svc:" + interface.service, "dashed")] += 1
+    return edges
 
 
 def grouped_modules(service: Service) -> list[tuple[str, list[str]]]:

@@ -17,10 +17,10 @@ from markupsafe import Markup
 from analyzer.model.analysis import Analysis, Service
 from reports import charts, ids, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
-from reports.dot import service_colors, service_inside_dot, service_map_dot
 from reports.compare_view import compare_runs
-from reports.embed import pack
+from reports.dot import service_colors, service_inside_dot, service_map_dot
 from reports.dot_grouped import grouped_inside_dot, grouped_modules
+from reports.embed import pack
 from reports.plan_view import plan_views
 from reports.readiness import readiness
 from reports.svg import INSTALL_HINT, Picture, SvgRenderer, render_pictures
@@ -76,7 +76,9 @@ def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str,
 def inside_dot(analysis: Analysis, service: Service) -> str:
     """Every unit for a small service; packages, model groups and other services for a large one."""
     size = len(service.modules) + len(service.models) + len(service.tables) + len(service.routes)
-    return service_inside_dot(analysis, service) if size <= DETAIL_MAX else grouped_inside_dot(analysis, service)
+    if size <= DETAIL_MAX:
+        return service_inside_dot(analysis, service)
+    return grouped_inside_dot(analysis, service)
 
 
 def render_html(analysis: Analysis, renderer: SvgRenderer | None,

@@ -44,7 +44,8 @@ def readiness(analysis: Analysis) -> Readiness:
     writes = sum(1 for v in analysis.violations if v.kind == "foreign-write")
     lines = sum(s.lines for s in analysis.services)
     reasons = [f"{share:.0%} of the coupling weight is inside the proposed services "
-               f"({'enough' if share >= INSIDE_READY else 'below'} the {INSIDE_READY:.0%} where splitting pays)",
+               f"({'enough' if share >= INSIDE_READY else 'below'} the {INSIDE_READY:.0%} "
+               "where splitting pays)",
                f"{sagas} transactions span services and would become sagas",
                f"{writes} places write tables another service would own",
                f"{lines:,} lines in {len(analysis.services)} services"]

@@ -122,5 +122,6 @@ def name_origin(service: Service, analysis: Analysis) -> str:
         if name.replace("_", "").startswith(model) or model.startswith(name.replace("_", "").rstrip("s")):
             return f"named after its central model {label}"
     if service.apps:
-        return f"a renamed or pinned name (see [tool.demonolith] names/pin); its code comes mostly from {service.apps[0]}"
+        return ("a renamed or pinned name (see [tool.demonolith] names/pin); its code comes mostly "
+                f"from {service.apps[0]}")
     return "named after its routes"

@@ -47,7 +47,8 @@ def metric(page: object, label: str) -> list[str]:
     return [c.strip() for c in row.inner_text().split("\t")]
 
 
-def test_moving_a_model_changes_crossings_and_exports_a_pin(context: BrowserContext, sample_report: Path) -> None:
+def test_moving_a_model_changes_crossings_and_exports_a_pin(context: BrowserContext,
+                                                            sample_report: Path) -> None:
     seen = visit(context, sample_report, "whatif")
     page = seen.page
     baseline = metric(page, "crossings (all kinds)")
@@ -83,7 +84,8 @@ def test_a_deep_link_shows_its_heading_below_the_sticky_header(context: BrowserC
     assert seen.errors == []
 
 
-def test_a_deep_link_to_a_violation_opens_it_with_its_lines(context: BrowserContext, sample_report: Path) -> None:
+def test_a_deep_link_to_a_violation_opens_it_with_its_lines(context: BrowserContext,
+                                                            sample_report: Path) -> None:
     seen = visit(context, sample_report, "violations")
     page = seen.page
     last = page.locator("details.violation").last
@@ -112,7 +114,8 @@ def test_the_ownership_table_sorts_and_filters(context: BrowserContext, sample_r
     assert seen.errors == []
 
 
-def test_search_jumps_into_a_page_that_was_not_drawn_yet(context: BrowserContext, sample_report: Path) -> None:
+def test_search_jumps_into_a_page_that_was_not_drawn_yet(context: BrowserContext,
+                                                         sample_report: Path) -> None:
     seen = visit(context, sample_report)
     page = seen.page
     assert page.locator("#svc-catalog").count() == 0  # pages are drawn when opened
