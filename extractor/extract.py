@@ -22,7 +22,7 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
-from extractor.boundary import moved_routes, reserved_routes
+from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
@@ -43,6 +43,7 @@ class ExtractResult:
     report: WriteReport
     stubs: tuple[str, ...]
     warnings: tuple[str, ...]
+    skipped_routes: tuple[str, ...] = ()
 
 
 def load_analysis(path: Path) -> Analysis:
@@ -64,10 +65,20 @@ def find_service(analysis: Analysis, name: str) -> Service:
 
 
 def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
-                    source: Path | None = None) -> ExtractResult:
-    """Generate ``out/name/`` for the service ``name`` of ``analysis``."""
+                    source: Path | None = None, skip_unresolved_routes: bool = False) -> ExtractResult:
+    """Generate ``out/name/`` for the service ``name`` of ``analysis``.
+
+    A planned route that cannot be moved exactly (``<?>`` in it, a catch-all, a regex the proxy
+    cannot match) stops the extraction with the list, unless ``skip_unresolved_routes``: then it
+    stays in the monolith and is listed in the result.
+    """
     check_service_name(name)
     service = find_service(analysis, name)
+    refused = refused_routes(analysis, service)
+    if refused and not skip_unresolved_routes:
+        raise ExtractError(f"{len(refused)} planned route(s) of {name} cannot be moved exactly "
+                           "(fix them in the monolith or pass --skip-unresolved-routes):\n  "
+                           + "\n  ".join(refused))
     source_root = Path(source or analysis.source_root)
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
@@ -88,7 +99,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
-    return ExtractResult(name, target, report, stubs, carried.missing + unknown)
+    return ExtractResult(name, target, report, stubs, carried.missing + unknown, refused)
 
 
 def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
@@ -131,6 +142,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),
+        "monolith_guards": project.monolith_guards(routes, staying_routes(analysis, service)),
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),

@@ -9,7 +9,14 @@ from typing import Any
 from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
 from extractor.boundary import foreign_relations
 from extractor.carry import CarriedCode, Root
-from extractor.routes import django_pattern, openapi_path, path_parameters, proxy_match
+from extractor.routes import (
+    django_pattern,
+    openapi_path,
+    path_parameters,
+    pattern_regex,
+    proxy_match,
+    shadowed_paths,
+)
 
 SIMPLE_TYPES = ("int", "str", "float", "bool")
 
@@ -82,11 +89,19 @@ def proxy_routes(service: str, routes: tuple[RouteInfo, ...], carried: CarriedCo
         root = carried.views.get(route.pattern)
         entries.append({
             "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
-            "match_key": match.key, "match_value": match.value, "k8s_prefix": match.prefix,
+            "match_key": match.key, "match_value": match.value,
+            "k8s_type": "Exact" if match.key == "path" else "RegularExpression",
+            "k8s_value": match.value if match.key == "path" else pattern_regex(match.value),
             "methods": sorted(route.methods),
             "identity": route.login_required or (root is not None and root.needs_user),
         })
     return entries
+
+
+def monolith_guards(routes: tuple[RouteInfo, ...], staying: list[RouteInfo]) -> list[dict[str, str]]:
+    """Exact routes kept on the monolith because a moved ``{name}`` pattern would take them too."""
+    paths = sorted({p for r in routes for p in shadowed_paths(proxy_match(r), staying)})
+    return [{"name": f"monolith-keeps-{identifier(p)}"[:80], "path": p} for p in paths]
 
 
 def moved_route_docs(entries: list[dict[str, Any]],

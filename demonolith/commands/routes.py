@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from demonolith.commands.route_scope import catch_all_problems
 from demonolith.errors import ProxyFailure
 from strangler_proxy.config import ProxyConfig
 from strangler_proxy.errors import ProxyError
@@ -36,6 +37,9 @@ def check(path: Path) -> None:
         config = check_routes(path)
     except ProxyError as exc:
         raise ProxyFailure(str(exc)) from exc
+    problems = catch_all_problems(config)
+    if problems:
+        raise ProxyFailure(f"{path}: " + "; ".join(problems))
     table = RoutingTable(config.routes, config.default)
     click.echo(f"{path}: ok ({len(config.routes)} routes, {len(config.upstreams)} upstreams)")
     for position, compiled in enumerate(table.routes, start=1):
