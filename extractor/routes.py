@@ -101,7 +101,7 @@ def route_refusal(route: RouteInfo) -> str | None:
     if match is None:
         return ("a regular expression the proxy cannot match (its routes file, nginx, Envoy and "
                 "Gateway exports match exact paths, {name} segments and prefixes only)")
-    if match.value in ("/", "/*") or match.key == "path_prefix" and match.value == "/":
+    if match.value in ("/", "/*"):
         return "a catch-all: it would take / or every path of the monolith"
     return None
 
