@@ -24,6 +24,7 @@ from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
 from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
+from extractor.db_objects import database_objects
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
@@ -99,7 +100,8 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
-    return ExtractResult(name, target, report, stubs, carried.missing + unknown, refused)
+    missing = carried.missing + unknown + context["db_objects"].missing
+    return ExtractResult(name, target, report, stubs, missing, refused)
 
 
 def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
@@ -128,6 +130,9 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
+        "planned_tables": planned_tables(analysis, service),
+        "db_objects": database_objects(dict(carried.files), source_root,
+                                       sorted({project.app_package(m.module) for m in carried.models})),
         "routes": entries, "route_groups": project.route_groups(entries),
         "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
@@ -149,6 +154,13 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "monolith_build_context": str(source_root),
         "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
     }
+
+
+def planned_tables(analysis: Analysis, service: Service) -> list[str]:
+    """The tables the data copy must move: the service's own and its plan step's."""
+    tables = set(service.tables)
+    tables.update(t for step in analysis.plan if step.service == service.name for t in step.tables)
+    return sorted(tables)
 
 
 def local_packages(carried: CarriedCode, source_root: Path) -> set[str]:
