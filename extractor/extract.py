@@ -152,6 +152,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
         "monolith_build_context": str(source_root),
+        "monolith_dockerfile": (source_root / "Dockerfile").is_file(),
         "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
     }
 
