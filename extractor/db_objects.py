@@ -59,7 +59,8 @@ def used_collations(files: dict[str, str]) -> set[str]:
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and isinstance(value := _literal(node, "db_collation", None), str):
+                value = _literal(node, "db_collation", None) if isinstance(node, ast.Call) else None
+                if isinstance(value, str):
                     found.add(value)
     return found
 
