@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import access, behaviours, models, orm, sql_calls, url_hooks
+from analyzer.facts import access, behaviours, models, orm, route_text, sql_calls, url_hooks
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
@@ -143,6 +143,8 @@ class Collector(CallVisitor):
         if atomic:
             self.close_block()
         self.leave()
+        if len(self.store.url_patterns) > patterns:
+            self.helpers.learn(qualname, parameters, patterns)
         hook = url_hooks.registered_hook(node.decorator_list)
         if hook is not None and len(self.store.url_patterns) > patterns:
             self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
@@ -194,6 +196,8 @@ class Collector(CallVisitor):
 
     def _remember_value(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
         scope = self.scope
+        if name is not None:
+            self._remember_route_text(name, value)
         if name is not None and isinstance(value, ast.Constant | ast.JoinedStr | ast.BinOp | ast.Call):
             text = sql_text(value, ChainMap(scope.strings, self.scopes[0].strings))
             if text is not None:
@@ -210,6 +214,18 @@ class Collector(CallVisitor):
             model = orm.type_of_value(value, self.table)
             if model is not None:
                 scope.local_types[name] = model
+
+    def _remember_route_text(self, name: str, value: ast.expr) -> None:
+        """A string a route may be built from; at module level also a constant for other modules."""
+        scope = self.scope
+        text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
+        if text is None or route_text.is_opaque(text):
+            scope.route_strings.pop(name, None)
+            self.store.constants.pop(name, None) if scope.kind == "module" else None
+            return
+        scope.route_strings[name] = text
+        if scope.kind == "module" and not name.startswith("__") and len(text) <= 500:
+            self.store.constants[name] = text
 
     def _module_level_call(self, name: str, value: ast.Call) -> None:
         qualified = self.table.qualify(value.func) or ""

@@ -40,8 +40,19 @@ def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
         for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
     })
 
+    active: set[str] = set()  # names being followed: a module that re-exports its own name
+
     @functools.cache
     def canonical(name: str) -> str:
+        if name in active:
+            return name
+        active.add(name)
+        try:
+            return follow(name)
+        finally:
+            active.discard(name)
+
+    def follow(name: str) -> str:
         for _ in range(10):
             target = exports.get(name)
             if target is None:
@@ -65,11 +76,11 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
     models = resolver.resolve()
     labels = resolver.labels
-    routes = RouteResolver(modules, canonical).resolve(settings.root_urlconf)
-    routes = mark_login_required(routes, modules, canonical)
+    route_resolver = RouteResolver(modules, canonical, settings.module)
+    routes = mark_login_required(route_resolver.resolve(settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(
-        [*project.warnings, *(w for m in modules for w in m.warnings)],
+        [*project.warnings, *(w for m in modules for w in m.warnings), *route_resolver.warnings],
         key=lambda w: (w.path, w.line, w.code),
     )
     return ProjectFacts(
