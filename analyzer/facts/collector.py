@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import access, behaviours, models, orm, route_text, sql_calls, url_hooks
+from analyzer.facts import access, app_settings, behaviours, models, orm, route_text, sql_calls, url_hooks
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
@@ -108,6 +108,7 @@ class Collector(CallVisitor):
         candidate = models.model_candidate(node, qualname, bases, self.table, self.path)
         if candidate is not None:
             self.store.model_candidates.append(candidate)
+        self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)

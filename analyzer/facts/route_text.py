@@ -31,6 +31,7 @@ _STR_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "replac
 _PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdirf%]")
 _FORMAT = re.compile(r"\{(\w*)\}")
 _TEXT_LIMIT = 60
+_RESERVED = frozenset(";|,(){}")
 
 
 class Env:
@@ -77,8 +78,11 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
 
 
 def marker(text: str) -> str:
-    """An unknown part: ``{?text}`` (braces inside ``text`` dropped)."""
-    return OPEN + text.replace("{", "").replace("}", "")[:_TEXT_LIMIT] + CLOSE
+    """An unknown part: ``{?text}`` (braces inside ``text`` dropped; long expressions cut)."""
+    text = text.replace("{", "").replace("}", "")
+    if not text.startswith(("ref:", "arg:")):
+        text = text[:_TEXT_LIMIT]
+    return OPEN + text + CLOSE
 
 
 def is_static(text: str) -> bool:
@@ -102,6 +106,8 @@ def fold(node: ast.expr | None, env: Env) -> str | None:
         return _call(node, env)
     if isinstance(node, ast.Name | ast.Attribute):
         return _name(node, env)
+    if isinstance(node, ast.Starred):  # re_path(*args): whatever the caller passed
+        return marker(f"arg:*:{_text(node.value)}")
     return marker(_text(node))
 
 
@@ -188,7 +194,7 @@ def _getattr(node: ast.Call, env: Env) -> str:
         return marker(_text(node))
     default = fold(node.args[2], env) if len(node.args) > 2 else None
     ref = f"ref:{SETTINGS}{name.value}"
-    if default is not None and is_static(default) and "|" not in default:
+    if default is not None and is_static(default) and not set(default) & _RESERVED:
         ref += f"|{default}"
     return marker(ref)
 
@@ -200,12 +206,36 @@ def _method(node: ast.Call, func: ast.Attribute, env: Env) -> str:
     if func.attr == "format":
         return _format(owner, node, env)
     args = [fold(a, env) for a in node.args]
-    if func.attr not in _STR_METHODS or node.keywords or not is_static(owner):
+    if func.attr not in _STR_METHODS or node.keywords:
         return marker(_text(node))
-    if not all(a is not None and is_static(a) for a in args):
+    static = [a for a in args if a is not None and is_static(a)]
+    if len(static) != len(args):
         return marker(_text(node))
-    method: Callable[..., str] = getattr(owner, func.attr)
+    if is_static(owner):
+        return apply_method(owner, func.attr, static)
+    reference = MARKER.fullmatch(owner)
+    if reference is not None and reference[1].startswith("ref:") and not any(
+            set(a) & _RESERVED for a in static):
+        return marker(f"{reference[1]};{func.attr}({','.join(static)})")
+    return marker(_text(node))
+
+
+def apply_method(text: str, name: str, args: list[str]) -> str:
+    """``text.name(*args)`` for one of the simple ``str`` methods."""
+    method: Callable[..., str] = getattr(text, name)
     return method(*args)
+
+
+def split_reference(reference: str) -> tuple[str, str | None, list[tuple[str, list[str]]]]:
+    """``QUAL|DEFAULT;strip(/)`` -> (QUAL, DEFAULT or None, [("strip", ["/"])])."""
+    head, *calls = reference.split(";")
+    name, bar, default = head.partition("|")
+    methods = []
+    for call in calls:
+        method, _, args = call.partition("(")
+        if method in _STR_METHODS:
+            methods.append((method, args[:-1].split(",") if args[:-1] else []))
+    return name, (default if bar else None), methods
 
 
 def _stringish(node: ast.expr) -> bool:

@@ -5,17 +5,18 @@ constant (``{?ref:pkg.literals.URL_X}``) or a setting (``{?ref:django.conf.setti
 with ``|default`` for ``getattr(settings, "X", default)``). Constants come from each module's
 ``constants``, through re-exports and star imports; settings from the settings module (and the
 modules it star-imports) or, when no settings module was found, from the settings-like modules
-(``settings*.py``, ``settings/*``) when those that set the value statically agree. What stays
+(``settings*.py``, ``settings/*``) when those that set the value statically agree; a setting no
+settings module sets takes the default an app declares (``AppConf``). What stays
 unknown is shown as ``{text}`` and listed in :attr:`RouteText.unresolved`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from analyzer.facts.route_text import MARKER, OPEN, SETTINGS
+from analyzer.facts.route_text import MARKER, OPEN, SETTINGS, apply_method, split_reference
 from analyzer.model.facts import ModuleFacts
 
 Canonical = Callable[[str], str]
@@ -42,6 +43,11 @@ class RouteValues:
             for item in facts.imports:
                 if item.local == "*" and item.scope == facts.module:
                     self.stars.setdefault(facts.module, []).append(item.target)
+        self.app_defaults: dict[str, list[str]] = {}
+        for constants in self.constants.values():
+            for key, value in constants.items():
+                if key.startswith("settings."):
+                    self.app_defaults.setdefault(key[len("settings."):], []).append(value)
         self.settings_modules = [settings_module] if settings_module else sorted(
             m.module for m in modules if _looks_like_settings(m.module))
 
@@ -57,12 +63,21 @@ class RouteValues:
         return MARKER.sub(substitute, text)
 
     def _value(self, reference: str) -> str | None:
-        name, bar, default = reference.partition("|")
+        name, default, methods = split_reference(reference)
         if name.startswith(SETTINGS):
             value = self._setting(name[len(SETTINGS):])
-            return value if value is not None or not bar else default
-        module, _, constant = self.canonical(name).rpartition(".")
-        return self._constant(module, constant, 0)
+            value = value if value is not None else default
+        else:
+            module, _, constant = self.canonical(name).rpartition(".")
+            value = self._constant(module, constant, 0)
+        if value is None or not methods:
+            return value
+        value = self.fill(value)
+        if OPEN in value:
+            return None
+        for method, args in methods:
+            value = apply_method(value, method, args)
+        return value
 
     def _constant(self, module: str, name: str, depth: int) -> str | None:
         value = self.constants.get(module, {}).get(name)
@@ -75,8 +90,14 @@ class RouteValues:
         return None
 
     def _setting(self, name: str) -> str | None:
-        values = {self.fill(v) for v in (self._constant(m, name, 0) for m in self.settings_modules)
-                  if v is not None}
+        """The settings modules' value, else an app's declared default (``AppConf``)."""
+        written = [self._constant(m, name, 0) for m in self.settings_modules]
+        if any(v is not None for v in written):
+            return self._agreed(written)
+        return self._agreed(self.app_defaults.get(name, ()))
+
+    def _agreed(self, candidates: Iterable[str | None]) -> str | None:
+        values = {self.fill(v) for v in candidates if v is not None}
         static = {v for v in values if OPEN not in v}
         return static.pop() if len(static) == 1 and len(values) == 1 else None
 
@@ -97,8 +118,9 @@ def shown(text: str) -> RouteText:
 def _written(marker: str) -> str:
     kind, _, rest = marker.partition(":")
     if kind == "ref":
-        name = rest.partition("|")[0]
-        return "settings." + name[len(SETTINGS):] if name.startswith(SETTINGS) else name
+        name, _, methods = split_reference(rest)
+        name = "settings." + name[len(SETTINGS):] if name.startswith(SETTINGS) else name
+        return name + "".join(f".{m}({', '.join(map(repr, a))})" for m, a in methods)
     if kind == "arg":
         return rest.partition(":")[2]
     return marker
