@@ -30,6 +30,16 @@ class CallVisitor(Walker):
         self.routers: set[str] = set()
         self.helpers = url_helpers.Helpers(self.store.url_patterns)
         self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
+        self.dispatch[ast.ListComp] = self.visit_list_comp  # type: ignore[assignment]
+
+    def visit_list_comp(self, node: ast.ListComp) -> None:
+        """A comprehension building URL patterns from a literal list: one pattern per item."""
+        calls = url_helpers.unrolled(node, self._is_url_call)
+        for child in calls if calls is not None else (node.elt, *node.generators):
+            self.visit(child)
+
+    def _is_url_call(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self.table.qualify(node.func) in URL_FUNCTIONS
 
     def route_env(self) -> route_text.Env:
         """The strings and parameters a route expression here can see."""

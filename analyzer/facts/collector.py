@@ -220,7 +220,11 @@ class Collector(CallVisitor):
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
         text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
-        if text is None or route_text.is_opaque(text):
+        opaque = text is not None and route_text.is_opaque(text)
+        if opaque and scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute):
+            scope.route_strings[name] = text  # ``conv = self.converter``: say which, later
+            return
+        if text is None or opaque:
             scope.route_strings.pop(name, None)
             self.store.constants.pop(name, None) if scope.kind == "module" else None
             return

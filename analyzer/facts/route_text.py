@@ -61,7 +61,7 @@ def foldable(node: ast.expr) -> bool:
 def is_opaque(text: str) -> bool:
     """Whether ``text`` is one unknown part that no later pass can fill in."""
     found = MARKER.fullmatch(text)
-    return found is not None and not found[1].startswith("ref:")
+    return found is not None and not found[1].startswith(("ref:", "arg:"))
 
 
 def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> str:
@@ -71,8 +71,13 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
         if kind != "arg":
             return found[0]
         position, _, name = rest.partition(":")
+        name, _, methods = split_reference(name)
         value = arguments(int(position), name) if position.isdigit() else None
-        return found[0] if value is None else value
+        if value is None or (methods and not is_static(value)):
+            return found[0]
+        for method, args in methods:
+            value = apply_method(value, method, args)
+        return value
 
     return MARKER.sub(substitute, text) if OPEN + "arg:" in text else text
 
@@ -214,7 +219,7 @@ def _method(node: ast.Call, func: ast.Attribute, env: Env) -> str:
     if is_static(owner):
         return apply_method(owner, func.attr, static)
     reference = MARKER.fullmatch(owner)
-    if reference is not None and reference[1].startswith("ref:") and not any(
+    if reference is not None and reference[1].startswith(("ref:", "arg:")) and not any(
             set(a) & _RESERVED for a in static):
         return marker(f"{reference[1]};{func.attr}({','.join(static)})")
     return marker(_text(node))

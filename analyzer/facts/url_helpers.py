@@ -5,12 +5,15 @@
 (their route holds ``{?arg:N:NAME}`` markers, or their view is a parameter) is a helper; a call
 to it, later in the module, yields its patterns with the call's arguments in place, at the call's
 ``path:line`` and in the caller's URL list. The helper's own patterns are then dropped.
+A list comprehension over a literal list of route parts is unrolled the same way.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analyzer.facts.route_text import OPEN, Env, fold, with_arguments
@@ -102,3 +105,40 @@ def extended_list(call: ast.Call, scope_kind: str) -> str | None:
             and isinstance(func.value, ast.Name)):
         return func.value.id
     return None
+
+
+def unrolled(node: ast.ListComp, is_url_call: Callable[[ast.expr], bool]) -> list[ast.expr] | None:
+    """``[path(f"{p}{r}", v) for r, v in [("a/", x), ("b/", y)]]`` as one call per item, the
+    loop names replaced by the item's parts; None unless it is such a comprehension."""
+    if len(node.generators) != 1 or not is_url_call(node.elt):
+        return None
+    loop = node.generators[0]
+    if loop.ifs or loop.is_async or not isinstance(loop.iter, ast.List | ast.Tuple):
+        return None
+    names = _loop_names(loop.target)
+    if names is None:
+        return None
+    calls = []
+    for item in loop.iter.elts:
+        parts = [item] if len(names) == 1 else getattr(item, "elts", None)
+        if parts is None or len(parts) != len(names):
+            return None
+        calls.append(_Substitute(dict(zip(names, parts, strict=True))).visit(copy.deepcopy(node.elt)))
+    return calls
+
+
+def _loop_names(target: ast.expr) -> list[str] | None:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+        return [e.id for e in target.elts if isinstance(e, ast.Name)]
+    return None
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, values: dict[str, ast.expr]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:  # noqa: N802 (ast.NodeTransformer API)
+        value = self.values.get(node.id)
+        return node if value is None or not isinstance(node.ctx, ast.Load) else value

@@ -122,7 +122,8 @@ def _written(marker: str) -> str:
         name = "settings." + name[len(SETTINGS):] if name.startswith(SETTINGS) else name
         return name + "".join(f".{m}({', '.join(map(repr, a))})" for m, a in methods)
     if kind == "arg":
-        return rest.partition(":")[2]
+        name, _, methods = split_reference(rest.partition(":")[2])
+        return name + "".join(f".{m}({', '.join(map(repr, a))})" for m, a in methods)
     return marker
 
 

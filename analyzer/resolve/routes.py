@@ -135,7 +135,7 @@ class RouteResolver:
 
 
 def _join(prefix: str, route: str, kind: str) -> str:
-    if kind in ("re_path", "url"):
+    if kind in ("re_path", "url") or route.startswith("^"):  # an include's own regex, too
         route = route.lstrip("^")
         prefix = prefix.rstrip("$")
     if kind == "router" and route and not route.endswith("/"):
