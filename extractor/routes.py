@@ -9,6 +9,9 @@ from analyzer.model.analysis import RouteInfo
 
 _REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
 _CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
+# a part the analysis could not know, written ``{settings.URL_PREFIX}`` (a regex quantifier
+# ``{2}`` / ``{1,3}`` starts with a digit or a comma)
+_UNKNOWN_PART = re.compile(r"\{[A-Za-z_*]")
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,20 @@ def literal_prefix(pattern: str) -> str:
     return "/" + prefix.lstrip("^/") if prefix else "/"
 
 
+def has_unknown_part(pattern: str) -> bool:
+    """Whether the analysis left a part of the route unknown (``/{settings.URL_PREFIX}a/``)."""
+    return bool(_UNKNOWN_PART.search(pattern))
+
+
 def proxy_match(route: RouteInfo) -> ProxyMatch:
-    """The proxy's match for a route: exact path, ``{name}`` pattern, or literal prefix."""
+    """The proxy's match for a route: exact path, ``{name}`` pattern, or literal prefix.
+
+    A route with a part the analysis could not know gets an exact match on its text as written,
+    which no request carries: its traffic stays with the monolith rather than a guessed prefix
+    (an unknown first segment would otherwise make a ``/`` catch-all)."""
     pattern = "/" + route.pattern.lstrip("/")
+    if has_unknown_part(pattern):  # never a prefix match: "/{X}a/" must not route all of "/"
+        return ProxyMatch("path", pattern, pattern)
     prefix = literal_prefix(pattern)
     if is_regex(pattern):
         return ProxyMatch("path_prefix", prefix, prefix)
