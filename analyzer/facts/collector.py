@@ -220,13 +220,14 @@ class Collector(CallVisitor):
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
         text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
-        opaque = text is not None and route_text.is_opaque(text)
-        if opaque and scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute):
-            scope.route_strings[name] = text  # ``conv = self.converter``: say which, later
-            return
-        if text is None or opaque:
+        if text is None or route_text.is_opaque(text):
+            named = scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute)
+            if text is not None and named:  # ``conv = self.converter``: say which, later
+                scope.route_strings[name] = text
+                return
             scope.route_strings.pop(name, None)
-            self.store.constants.pop(name, None) if scope.kind == "module" else None
+            if scope.kind == "module":
+                self.store.constants.pop(name, None)
             return
         scope.route_strings[name] = text
         if scope.kind == "module" and not name.startswith("__") and len(text) <= 500:

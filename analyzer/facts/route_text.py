@@ -147,7 +147,7 @@ def _name(node: ast.Name | ast.Attribute, env: Env) -> str:
 
 def _percent(node: ast.BinOp, env: Env) -> str:
     template = fold(node.left, env)
-    if template is None or not is_static(template) and "%" not in template:
+    if template is None or (not is_static(template) and "%" not in template):
         return marker(_text(node))
     right = node.right
     named: dict[str, str] = {}

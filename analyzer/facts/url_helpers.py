@@ -139,6 +139,6 @@ class _Substitute(ast.NodeTransformer):
     def __init__(self, values: dict[str, ast.expr]) -> None:
         self.values = values
 
-    def visit_Name(self, node: ast.Name) -> ast.expr:  # noqa: N802 (ast.NodeTransformer API)
+    def visit_Name(self, node: ast.Name) -> ast.expr:
         value = self.values.get(node.id)
         return node if value is None or not isinstance(node.ctx, ast.Load) else value

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import AnalysisFileError, ConfigError
 from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, ConfigError
 from reports.cloud import load_cloud_mapping
 from reports.writing import open_in_browser, write_all
 

@@ -28,7 +28,6 @@ import pytest
 from tests.extractor.helpers import (
     DEMONOLITH,
     extract_cli,
-    free_port,
     http,
     run,
     run_project,
@@ -194,7 +193,7 @@ def silent_port() -> Iterator[int]:
 
 
 def test_typed_client_against_a_live_service(served_services: dict[str, Served | str],
-                                             silent_port: int) -> None:
+                                             silent_port: int, dead_port: int) -> None:
     candidates = [r for r in served_services.values() if isinstance(r, Served) and _writable(r.root)]
     assert candidates, "no service exposes a write endpoint; the analysis lists foreign writers"
     result = candidates[0]
@@ -217,7 +216,7 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
         with pytest.raises(client_module.ServiceHTTPError) as bad:
             getattr(client, f"update_{snake}")(first["id"], {"__unknown__": 1})
         assert bad.value.status == 400 and "invalid data" in str(bad.value)
-    _unreachable(client_module, snake, silent_port)
+    _unreachable(client_module, snake, silent_port, dead_port)
 
 
 def _client_class(module: ModuleType) -> Any:
@@ -233,9 +232,9 @@ def _client_name(module: ModuleType, path: str) -> str:
     return found[0]
 
 
-def _unreachable(module: ModuleType, snake: str, silent_port: int) -> None:
+def _unreachable(module: ModuleType, snake: str, silent_port: int, dead_port: int) -> None:
     client_class = _client_class(module)
-    dead = client_class(f"http://127.0.0.1:{free_port()}", timeout=0.5, retries=1, backoff=0.01)
+    dead = client_class(f"http://127.0.0.1:{dead_port}", timeout=0.5, retries=1, backoff=0.01)
     started = time.monotonic()
     with pytest.raises(module.ServiceUnavailable, match="connection refused") as refused:
         getattr(dead, f"list_{snake}")()

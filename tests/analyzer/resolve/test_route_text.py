@@ -46,7 +46,7 @@ def test_each_form_gives_the_full_route(facts: ProjectFacts, route: str, view: s
 def test_the_routes_are_exactly_these(facts: ProjectFacts) -> None:
     assert len(facts.routes) == 15
     assert "/" not in {r.route for r in facts.routes}
-    assert not any(r.view == "routesite.urls.pat" or r.path == "routesite/urls.py" and r.line == 18
+    assert not any(r.view == "routesite.urls.pat" or (r.path == "routesite/urls.py" and r.line == 18)
                    for r in facts.routes)  # the helper's own pattern is no route
 
 
@@ -72,5 +72,6 @@ def test_a_package_re_exporting_its_own_submodule_name_does_not_recurse() -> Non
         facts_of("class URLPatterns: pass\nurlpatterns = URLPatterns()\n", "forum.admin.urlpatterns"),
     )
     canonical = build_canonical(modules)
-    assert canonical("forum.admin.urlpatterns.URLPatterns") == "forum.admin.urlpatterns.urlpatterns.URLPatterns"
+    urlpatterns = "forum.admin.urlpatterns.urlpatterns"
+    assert canonical("forum.admin.urlpatterns.URLPatterns") == f"{urlpatterns}.URLPatterns"
     assert canonical("forum.admin.urlpatterns") == "forum.admin.urlpatterns.urlpatterns"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from strangler_proxy import config as model
+from strangler_proxy.config import model
+from strangler_proxy.config.routes_file import load_routes
 from strangler_proxy.export import FORMATS, export_routes
 from strangler_proxy.export.yaml_text import to_yaml
-from strangler_proxy.routes_file import load_routes
 from tests.strangler_proxy.export.configs import FULL, config
 
 # Every field of the config model; each exporter expresses it or warns about it. A new field fails
