@@ -111,6 +111,8 @@ def fold(node: ast.expr | None, env: Env) -> str | None:
         return _call(node, env)
     if isinstance(node, ast.Name | ast.Attribute):
         return _name(node, env)
+    if isinstance(node, ast.Subscript):
+        return _subscript(node, env)
     if isinstance(node, ast.Starred):  # re_path(*args): whatever the caller passed
         return marker(f"arg:*:{_text(node.value)}")
     return marker(_text(node))
@@ -225,8 +227,25 @@ def _method(node: ast.Call, func: ast.Attribute, env: Env) -> str:
     return marker(_text(node))
 
 
+def _subscript(node: ast.Subscript, env: Env) -> str:
+    """``prefix[0]``: one character of static text, or of a reference / parameter, later."""
+    index = node.slice
+    if not (isinstance(index, ast.Constant) and type(index.value) is int):
+        return marker(_text(node))
+    owner = fold(node.value, env) or ""
+    if is_static(owner):
+        return apply_method(owner, "getitem", [str(index.value)])
+    reference = MARKER.fullmatch(owner)
+    if reference is not None and reference[1].startswith(("ref:", "arg:")):
+        return marker(f"{reference[1]};getitem({index.value})")
+    return marker(_text(node))
+
+
 def apply_method(text: str, name: str, args: list[str]) -> str:
-    """``text.name(*args)`` for one of the simple ``str`` methods."""
+    """``text.name(*args)`` for one of the simple ``str`` methods; ``getitem`` is ``text[i]``."""
+    if name == "getitem":
+        index = int(args[0])
+        return text[index] if -len(text) <= index < len(text) else ""
     method: Callable[..., str] = getattr(text, name)
     return method(*args)
 
@@ -238,7 +257,7 @@ def split_reference(reference: str) -> tuple[str, str | None, list[tuple[str, li
     methods = []
     for call in calls:
         method, _, args = call.partition("(")
-        if method in _STR_METHODS:
+        if method in _STR_METHODS or method == "getitem":
             methods.append((method, args[:-1].split(",") if args[:-1] else []))
     return name, (default if bar else None), methods
 

@@ -120,11 +120,16 @@ def _written(marker: str) -> str:
     if kind == "ref":
         name, _, methods = split_reference(rest)
         name = "settings." + name[len(SETTINGS):] if name.startswith(SETTINGS) else name
-        return name + "".join(f".{m}({', '.join(map(repr, a))})" for m, a in methods)
+        return name + _calls(methods)
     if kind == "arg":
         name, _, methods = split_reference(rest.partition(":")[2])
-        return name + "".join(f".{m}({', '.join(map(repr, a))})" for m, a in methods)
+        return name + _calls(methods)
     return marker
+
+
+def _calls(methods: list[tuple[str, list[str]]]) -> str:
+    return "".join(f"[{a[0]}]" if m == "getitem" else f".{m}({', '.join(map(repr, a))})"
+                   for m, a in methods)
 
 
 def _looks_like_settings(module: str) -> bool:

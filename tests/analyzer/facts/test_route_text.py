@@ -73,6 +73,17 @@ urlpatterns = [*schedule_urls("schedule/")]
     assert routes == [("schedule/", "views.a"), ("schedule.xml", "views.b")]
 
 
+def test_an_item_of_a_helper_parameter_is_taken_at_the_call_site() -> None:
+    facts = facts_of(HEADER + """
+def view_patterns(prefix, view):
+    return [path("%s/<slug:slug>/" % prefix[0], view.as_view(), name=prefix)]
+urlpatterns = view_patterns("thread", ThreadView)
+urlpatterns += view_patterns(MAIN, OtherView)
+""", "shop.urls")
+    assert [(p.route, p.view) for p in facts.url_patterns if p.kind == "path"] == [
+        ("t/<slug:slug>/", "ThreadView"), ("//<slug:slug>/", "OtherView")]
+
+
 def test_extend_and_append_fill_the_module_list() -> None:
     facts = facts_of(HEADER + """
 urlpatterns = []
