@@ -41,6 +41,9 @@ class CallVisitor(Walker):
     def _is_url_call(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and self.table.qualify(node.func) in URL_FUNCTIONS
 
+    def include_list(self, name: str, other: ast.Name) -> None:
+        """Patterns of the list ``other`` join the list ``name`` (the collector records it)."""
+
     def route_env(self) -> route_text.Env:
         """The strings and parameters a route expression here can see."""
         scopes = [s for s in reversed(self.scopes) if s.kind != "class" or s is self.scope]
@@ -69,6 +72,8 @@ class CallVisitor(Walker):
         previous, container = self.inline, self.container
         self.inline = inline or previous
         self.container = url_helpers.extended_list(node, self.scope.kind) or container
+        if self.container != container and node.args and isinstance(node.args[-1], ast.Name):
+            self.include_list(self.container, node.args[-1])
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container

@@ -259,6 +259,13 @@ class Collector(CallVisitor):
                 resolved = self.table.resolve(node.func)
                 if resolved is not None and resolved[1]:
                     self.store.router_include(name, resolved[0], node.lineno)
+            elif isinstance(node, ast.Name) and url_list and node.id != name:
+                self.include_list(name, node)
+
+    def include_list(self, name: str, other: ast.Name) -> None:
+        """``urlpatterns = common + more`` / ``+= more`` / ``.extend(more)``: ``more``'s patterns."""
+        target = self.table.lookup(other.id) or f"{self.table.module}.{other.id}"
+        self.store.router_include(name, target, other.lineno)
 
     def visit_for(self, node: ast.For) -> None:
         """``for order in Order.objects.filter(...)`` types ``order`` as an Order."""

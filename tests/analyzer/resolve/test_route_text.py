@@ -36,6 +36,8 @@ def facts() -> ProjectFacts:
     ("/pat/$", "shop.views.pat_view", "helper expanded at its call site"),
     ("/added/", "shop.views.added", "urlpatterns +="),
     ("/extended/", "shop.views.extended", "urlpatterns.extend"),
+    ("/more/", "shop.views.more", "urlpatterns = urlpatterns + imported_list"),
+    ("/local/", "shop.views.local", "urlpatterns.extend(imported_list)"),
 ])
 def test_each_form_gives_the_full_route(facts: ProjectFacts, route: str, view: str, why: str) -> None:
     routes = {r.route: r for r in facts.routes}
@@ -44,7 +46,7 @@ def test_each_form_gives_the_full_route(facts: ProjectFacts, route: str, view: s
 
 
 def test_the_routes_are_exactly_these(facts: ProjectFacts) -> None:
-    assert len(facts.routes) == 15
+    assert len(facts.routes) == 17
     assert "/" not in {r.route for r in facts.routes}
     assert not any(r.view == "routesite.urls.pat" or (r.path == "routesite/urls.py" and r.line == 18)
                    for r in facts.routes)  # the helper's own pattern is no route
@@ -55,7 +57,7 @@ def test_unknown_parts_are_flagged_named_and_warned(facts: ProjectFacts) -> None
     assert set(unknown) == {"/{settings.API_ROOT}v1/", "/site/shop/things/edit/<{viewset.converter}:pk>/"}
     assert unknown["/{settings.API_ROOT}v1/"].unresolved == ("settings.API_ROOT",)
     warned = {(w.path, w.line) for w in facts.warnings if w.code == "unresolved-route"}
-    assert {("routesite/urls.py", 31), ("shop/urls.py", 10)} <= warned
+    assert {("routesite/urls.py", 32), ("shop/urls.py", 10)} <= warned
     assert ("forum/admin/urlpatterns.py", 9) in warned  # a helper whose call sites are unknown
 
 
