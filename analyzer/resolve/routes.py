@@ -41,6 +41,7 @@ class RouteResolver:
             if container.startswith(f"{module}.")
         }
         self.reached: set[int] = set()
+        self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
 
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
@@ -122,6 +123,10 @@ class RouteResolver:
         view = self.canonical(pattern.view) if pattern.view else None
         text = shown(route)
         full = "/" + text.route.lstrip("/")
+        key = (full, view, name, pattern.path, pattern.line)
+        if key in self.emitted:  # both branches of ``if PREFIX: ... else: ...`` give it
+            return
+        self.emitted.add(key)
         self.routes.append(
             RouteFact(full, view, pattern.view_kind, name, pattern.module, reachable,
                       pattern.path, pattern.line, wrappers=pattern.wrappers,

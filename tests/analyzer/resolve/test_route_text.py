@@ -77,3 +77,16 @@ def test_a_package_re_exporting_its_own_submodule_name_does_not_recurse() -> Non
     urlpatterns = "forum.admin.urlpatterns.urlpatterns"
     assert canonical("forum.admin.urlpatterns.URLPatterns") == f"{urlpatterns}.URLPatterns"
     assert canonical("forum.admin.urlpatterns") == "forum.admin.urlpatterns.urlpatterns"
+
+
+def test_both_branches_of_a_prefix_switch_give_each_route_once(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "__init__.py").write_text("")
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.conf import settings\nfrom django.urls import include, path\n"
+        "PREFIX = getattr(settings, 'PREFIX', '')\n"
+        "real_patterns = [path('a/', views.a)]\n"
+        "if not PREFIX:\n    urlpatterns = real_patterns\n"
+        "else:\n    urlpatterns = [path(PREFIX, include(real_patterns))]\n")
+    facts = extract_project_facts(tmp_path, FactsOptions(use_cache=False))
+    assert [(r.route, r.line) for r in facts.routes] == [("/a/", 4)]
