@@ -99,6 +99,13 @@ def fold(node: ast.expr | None, env: Env) -> str | None:
     """The route text of ``node`` with markers for its unknown parts; None for no expression."""
     if node is None:
         return None
+    try:
+        return _folded(node, env)
+    except RecursionError:  # a concatenation of thousands of parts: unknown, not a lost file
+        return marker("?")
+
+
+def _folded(node: ast.expr, env: Env) -> str:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else marker(repr(node.value))
     if isinstance(node, ast.JoinedStr):

@@ -18,7 +18,9 @@ from analyzer.model.facts import (
     ModuleFacts,
     OrmQuery,
     ProjectFacts,
+    RouteFact,
     SignalReceiver,
+    SourceWarning,
 )
 from analyzer.resolve.models import ModelResolver
 from analyzer.resolve.route_access import mark_login_required
@@ -77,7 +79,7 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     models = resolver.resolve()
     labels = resolver.labels
     route_resolver = RouteResolver(modules, canonical, settings.module)
-    routes = mark_login_required(route_resolver.resolve(settings.root_urlconf), modules, canonical)
+    routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(
         [*project.warnings, *(w for m in modules for w in m.warnings), *route_resolver.warnings],
@@ -101,6 +103,16 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         files=len(modules),
         lines=sum(m.lines for m in modules),
     )
+
+
+def _routes(resolver: RouteResolver, root_urlconf: str | None) -> tuple[RouteFact, ...]:
+    """The routes; an include chain too deep to follow is a warning, never a failed run."""
+    try:
+        return resolver.resolve(root_urlconf)
+    except RecursionError:
+        resolver.warnings.append(SourceWarning(
+            root_urlconf or "", 1, "unresolved-route", "include chains too deep to follow"))
+        return ()
 
 
 def _orm(

@@ -109,3 +109,10 @@ class ShopConf(AppConf):
     assert dict(facts.constants) == {
         "BASE": "store/", "PREFIX": "{?ref:django.conf.settings.URL_PREFIX}",
         "settings.SHOP_MAIN_URL": "questions/"}
+
+
+def test_a_very_long_concatenation_is_unknown_not_a_lost_file() -> None:
+    parts = " + ".join(['"a"'] * 400)
+    facts = facts_of(f"from django.urls import path\nurlpatterns = [path({parts}, v)]\n", "deep.urls")
+    assert facts.warnings == ()
+    assert [p.route.startswith("{?") for p in facts.url_patterns] == [True]
