@@ -71,9 +71,10 @@ class CallVisitor(Walker):
             self.visit(node.func)
         previous, container = self.inline, self.container
         self.inline = inline or previous
-        self.container = url_helpers.extended_list(node, self.scope.kind) or container
-        if self.container != container and node.args and isinstance(node.args[-1], ast.Name):
-            self.include_list(self.container, node.args[-1])
+        extended = url_helpers.extended_list(node, self.scope.kind)
+        self.container = extended or container
+        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
+            self.include_list(extended, node.args[-1])
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container
