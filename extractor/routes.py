@@ -9,6 +9,9 @@ from analyzer.model.analysis import RouteInfo
 
 _REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
 _CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
+# a part the analysis could not know, written ``{settings.URL_PREFIX}`` (a regex quantifier
+# ``{2}`` / ``{1,3}`` starts with a digit or a comma)
+_UNKNOWN_PART = re.compile(r"\{[A-Za-z_*]")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ def literal_prefix(pattern: str) -> str:
     return "/" + prefix.lstrip("^/") if prefix else "/"
 
 
+def has_unknown_part(pattern: str) -> bool:
+    """Whether the analysis left a part of the route unknown (``/{settings.URL_PREFIX}a/``)."""
+    return bool(_UNKNOWN_PART.search(pattern))
+
+
 UNRESOLVED = "<?>"  # what the analyzer writes for a part of a route it could not resolve
 _SEGMENT_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>((?:\[\^?[^\]]*\]|\\[dwWsS]|[^()|/\\])+?)\)")
 _LITERAL = re.compile(r"(?:[^\\^$()?\[\]+*|{}.]|\\[./\-_~])*")
@@ -95,8 +103,9 @@ def regex_as_pattern(pattern: str) -> str | None:
 
 def route_refusal(route: RouteInfo) -> str | None:
     """Why a route must not be moved as it is (None: it can be), in words for the user."""
-    if UNRESOLVED in route.pattern:
-        return "part of the path could not be resolved (<?>): say the real prefix in the monolith's URLconf"
+    if UNRESOLVED in route.pattern or has_unknown_part(route.pattern):
+        return ("part of the path could not be resolved statically (shown as <?> or {expression}): "
+                "give the real prefix in the monolith's URLconf or settings")
     match = _proxy_match_or_none(route)
     if match is None:
         return ("a regular expression the proxy cannot match (its routes file, nginx, Envoy and "

@@ -24,8 +24,19 @@ def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
         for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
     })
 
+    active: set[str] = set()  # names being followed: a module that re-exports its own name
+
     @functools.cache
     def canonical(name: str) -> str:
+        if name in active:
+            return name
+        active.add(name)
+        try:
+            return follow(name)
+        finally:
+            active.discard(name)
+
+    def follow(name: str) -> str:
         for _ in range(10):
             target = exports.get(name)
             if target is None:

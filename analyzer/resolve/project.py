@@ -16,7 +16,9 @@ from analyzer.model.facts import (
     ModuleFacts,
     OrmQuery,
     ProjectFacts,
+    RouteFact,
     SignalReceiver,
+    SourceWarning,
 )
 from analyzer.resolve.canonical import Canonical, build_canonical
 from analyzer.resolve.models import ModelResolver
@@ -36,11 +38,11 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
     models = resolver.resolve()
     labels = resolver.labels
-    routes = RouteResolver(modules, canonical).resolve(settings.root_urlconf)
-    routes = mark_login_required(routes, modules, canonical)
+    route_resolver = RouteResolver(modules, canonical, settings.module)
+    routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(
-        [*project.warnings, *(w for m in modules for w in m.warnings)],
+        [*project.warnings, *(w for m in modules for w in m.warnings), *route_resolver.warnings],
         key=lambda w: (w.path, w.line, w.code),
     )
     return ProjectFacts(
@@ -61,6 +63,16 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         files=len(modules),
         lines=sum(m.lines for m in modules),
     )
+
+
+def _routes(resolver: RouteResolver, root_urlconf: str | None) -> tuple[RouteFact, ...]:
+    """The routes; an include chain too deep to follow is a warning, never a failed run."""
+    try:
+        return resolver.resolve(root_urlconf)
+    except RecursionError:
+        resolver.warnings.append(SourceWarning(
+            root_urlconf or "", 1, "unresolved-route", "include chains too deep to follow"))
+        return ()
 
 
 def _orm(

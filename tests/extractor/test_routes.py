@@ -12,7 +12,7 @@ import pytest
 from analyzer.errors import ExtractError
 from analyzer.model.analysis import Analysis, RouteInfo
 from extractor.extract import extract_service
-from extractor.routes import pattern_regex, proxy_match, route_refusal, shadowed_paths
+from extractor.routes import has_unknown_part, pattern_regex, proxy_match, route_refusal, shadowed_paths
 from tests.extractor.helpers import small
 
 
@@ -87,3 +87,20 @@ def test_skip_leaves_them_out_of_the_urlconf_routes_file_and_httproute(tmp_path:
     assert "PathPrefix" not in gateway and 'value: "/"' not in gateway
     assert 'type: RegularExpression, value: "/api/catalog/products/[^/]+/"' in gateway
 
+
+
+@pytest.mark.parametrize("pattern", [
+    "/{settings.URL_PREFIX}accounts/login/",
+    "/{settings.API_ROOT}v1/",
+    "/api/{mayan.apps.literals.URL_X}",
+    "/edit/<{self.pk_path_converter}:pk>/",
+])
+def test_a_route_with_an_unknown_part_is_refused_never_a_prefix(pattern: str) -> None:
+    assert has_unknown_part(pattern)
+    assert "could not be resolved" in (route_refusal(route(pattern)) or "")
+
+
+def test_a_regex_quantifier_is_no_unknown_part() -> None:
+    pattern = r"^year/(?P<year>[0-9]{4})/$"
+    assert not has_unknown_part(pattern)
+    assert "could not be resolved" not in (route_refusal(route(pattern)) or "")
