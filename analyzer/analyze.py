@@ -2,7 +2,7 @@
 
 ``analyze_tree`` does the I/O (configuration, facts with their cache, git history, source lines
 for the violation snippets); ``analysis_from_facts`` is the pure middle:
-facts -> graph -> boundaries -> metrics and plan (when those steps are installed) -> Analysis.
+facts -> graph -> boundaries -> metrics and plan -> Analysis.
 """
 
 from __future__ import annotations
@@ -11,18 +11,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.boundaries import Proposal, propose_boundaries
-from analyzer.config import Config, load_config
-from analyzer.discover_config import discover_options
-from analyzer.django_version import read_django_version
-from analyzer.framework_tables import annotate_tables, explain_tables
-from analyzer.graph import ProjectGraph, build_graph
-from analyzer.history import Commit, add_history, read_commits
+from analyzer.boundaries.config import Config, load_config
+from analyzer.boundaries.explain import explain_coupling
+from analyzer.boundaries.propose import Proposal, propose_boundaries
+from analyzer.boundaries.violations import attach_snippets
+from analyzer.graph.build import ProjectGraph, build_graph
+from analyzer.graph.framework_tables import annotate_tables, explain_tables
+from analyzer.graph.history import Commit, add_history, read_commits
+from analyzer.metrics.baselines import compare_with_baselines
+from analyzer.metrics.plan import plan_migration
+from analyzer.metrics.reference import ReferenceDecomposition, load_reference
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
-from analyzer.pipeline import FactsOptions, Progress, extract_project_facts
-from analyzer.reference import Reference, load_reference
-from analyzer.violations import attach_snippets
+from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.source.discover_config import discover_options
+from analyzer.source.django_version import read_django_version
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
 
 def analysis_from_facts(
     facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
-    commits: Iterable[Commit] = (), reference: Reference | None = None,
+    commits: Iterable[Commit] = (), reference: ReferenceDecomposition | None = None,
 ) -> Analysis:
     """Build the whole Analysis from project facts; pure and deterministic."""
     config = config or Config()
@@ -83,17 +86,17 @@ def analysis_from_facts(
         count_reason=proposal.count_reason,
         warnings=tuple(sorted((AnalysisWarning(w.path, w.line, w.message) for w in facts.warnings),
                               key=lambda w: (w.path, w.line, w.reason))),
+        coupling=explain_coupling(project.graph, proposal.partition(), proposal.table_owner(),
+                                  project.transactions, commits),
     )
     return _measured_and_planned(analysis, project, proposal, reference)
 
 
 def _measured_and_planned(
-    analysis: Analysis, project: ProjectGraph, proposal: Proposal, reference: Reference | None = None
+    analysis: Analysis, project: ProjectGraph, proposal: Proposal,
+    reference: ReferenceDecomposition | None = None,
 ) -> Analysis:
-    """Add metrics and the migration plan from their own modules (analysis part 3)."""
-    from analyzer.baselines import compare_with_baselines  # part 3 of the analyzer, imported where used
-    from analyzer.plan import plan_migration
-
+    """Add the metrics (beside the baselines) and the migration plan."""
     metrics = compare_with_baselines(
         project.graph, proposal.partition(), owners=proposal.table_owner(), reference=reference
     )

@@ -33,8 +33,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 def run_phase(phase: str, root: Path, cache: Path) -> dict[str, float]:
     """Run one phase in this process; return seconds, files, lines and peak RSS in MB."""
-    from analyzer.discover import discover
-    from analyzer.pipeline import FactsOptions, extract_project_facts
+    from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+    from analyzer.source.discover import discover
 
     files = [f for f in discover(root).files if f.kind == "python"]
     if phase == "cold":

@@ -28,11 +28,11 @@ from typing import TypeVar
 # bench/analyzer.py would shadow the analyzer package when this file runs as a script
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from analyzer.boundaries import cluster_units, describe, propose_boundaries  # noqa: E402
-from analyzer.config import Config  # noqa: E402
-from analyzer.discover_config import discover_options  # noqa: E402
-from analyzer.graph import build_graph  # noqa: E402
-from analyzer.pipeline import FactsOptions, extract_project_facts  # noqa: E402
+from analyzer.boundaries.config import Config  # noqa: E402
+from analyzer.boundaries.propose import cluster_units, describe, propose_boundaries  # noqa: E402
+from analyzer.graph.build import build_graph  # noqa: E402
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts  # noqa: E402
+from analyzer.source.discover_config import discover_options  # noqa: E402
 
 T = TypeVar("T")
 STEPS = ("cold facts", "graph build", "partition", "description")

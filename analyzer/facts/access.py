@@ -3,7 +3,7 @@
 A function guards access when one of its top-level ``if`` statements tests the user
 (``request.user.is_authenticated``, ``is_staff``, ``has_perm(...)``...) and its branch answers
 401/403, redirects (to the login page), or raises ``PermissionDenied``. The project pass
-(:mod:`analyzer.route_access`) uses these facts for views and for project decorators whose
+(:mod:`analyzer.resolve.route_access`) uses these facts for views and for project decorators whose
 inner wrapper holds the guard (``api_login_required``). :func:`method_decorations` reads the
 decorators that ``method_decorator(login_required, name="dispatch")`` applies to a method.
 """

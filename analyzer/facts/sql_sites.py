@@ -2,7 +2,7 @@
 
 Sites: ``cursor.execute``/``executemany``, ``Model.objects.raw``, ``RawSQL``, ``.extra(...)`` and
 ``migrations.RunSQL``. The SQL argument is rebuilt from constants; f-string, ``%``, ``+`` and
-``.format`` parts that are not constant become :data:`analyzer.sql.PLACEHOLDER` and the site is
+``.format`` parts that are not constant become :data:`analyzer.facts.sql.PLACEHOLDER` and the site is
 flagged partial. A name is followed to the last string assigned to it in the same scope.
 """
 
@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Mapping
 
-from analyzer.sql import PLACEHOLDER
+from analyzer.facts.sql import PLACEHOLDER
 
 SqlText = tuple[str, bool]  # (text, partial)
 Strings = Mapping[str, SqlText]  # string variables in scope

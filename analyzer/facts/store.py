@@ -7,6 +7,7 @@ import re
 from typing import TypeVar
 
 from analyzer.facts.orm import access_of
+from analyzer.facts.sql import tables_in_partial_sql, tables_in_sql
 from analyzer.model.facts import (
     AtomicBlock,
     CommandFact,
@@ -27,7 +28,6 @@ from analyzer.model.facts import (
     TaskFact,
     UrlPattern,
 )
-from analyzer.sql import tables_in_partial_sql, tables_in_sql
 
 SqlArgument = tuple[int | str, tuple[str, bool]]  # (position or keyword, (sql text, partial))
 # text that reads as a SQL statement: worth recording when passed to another module's function
@@ -60,6 +60,7 @@ class FactStore:
         self.warnings: list[SourceWarning] = []
         self.calls: list[str] = []
         self.url_namespace: str | None = None
+        self.constants: dict[str, str] = {}  # module-level string constants, as route text
         self.sql_file_loads: list[SqlFileLoad] = []
         self.access_guards: list[str] = []
         self.sql_sinks: dict[str, tuple[int, str, str]] = {}  # helper -> (position, name, origin)
@@ -200,6 +201,7 @@ class FactStore:
             sql_sinks=tuple(SqlSink(function, *sink) for function, sink in sorted(self.sql_sinks.items())),
             sql_helper_calls=tuple(sorted(self.foreign_calls, key=lambda c: (c.site.line, c.target,
                                                                          c.position, c.keyword))),
+            constants=tuple(sorted(self.constants.items())),
         )
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from analyzer.analyze import AnalyzeOptions, analyze_facts
-from analyzer.discover_config import discover_options
-from analyzer.facts_json import write_facts
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
-from analyzer.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.project_facts.facts_json import write_facts
+from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.source.discover_config import discover_options
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from reports.writing import open_in_browser, write_all
 
@@ -69,7 +69,7 @@ def _progress_bar(path: Path) -> Iterator[Progress | None]:
 
 
 def _count_files(path: Path) -> int:
-    from analyzer.discover import list_files
+    from analyzer.source.listing import list_files
 
     return len(list_files(path.resolve()).files)
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from analyzer.model.analysis import analysis_from_json
-from analyzer.ratchet import (
+from analyzer.ci.ratchet import (
     Crossing,
     RatchetResult,
     baseline_crossings,
@@ -19,6 +18,7 @@ from analyzer.ratchet import (
     current_crossings,
     result_to_json,
 )
+from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, SourceTreeError
 
 

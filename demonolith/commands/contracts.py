@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from analyzer.contracts import build_contracts, module_imports, read_tree, render_ini, render_toml
+from analyzer.ci.contracts import build_contracts, module_imports, read_tree, render_ini, render_toml
 from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, SourceTreeError, UsageError
 

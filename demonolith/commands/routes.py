@@ -18,6 +18,7 @@ import click
 
 from demonolith.errors import ProxyFailure
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.policy.route_scope import catch_all_problems
 from strangler_proxy.policy.routing import RoutingTable
 from strangler_proxy.process.run import check as check_routes
 
@@ -32,6 +33,9 @@ def routes() -> None:
 def check(path: Path) -> None:
     """Validate PATH without starting the proxy; print the routes in precedence order."""
     config = check_routes(path)
+    problems = catch_all_problems(config)
+    if problems:
+        raise ProxyFailure(f"{path}: " + "; ".join(problems))
     table = RoutingTable(config.routes, config.default)
     click.echo(f"{path}: ok ({len(config.routes)} routes, {len(config.upstreams)} upstreams)")
     for position, compiled in enumerate(table.routes, start=1):

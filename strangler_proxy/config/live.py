@@ -54,7 +54,8 @@ Apply = Callable[[ProxyConfig], Awaitable[dict[str, Any]]]
 _FAILURES = ("demonolith_proxy_reload_failures_total",
              "Reloads refused (the old routes kept), by the file at fault: routes or state.",
              ("file",))
-RESTART_ONLY = ("listen", "admin", "access_log", "shadow_queue", "shadow_workers", "admin_tokens",
+RESTART_ONLY = ("listen", "admin", "access_log", "shadow_queue", "shadow_queue_bytes",
+                "shadow_workers", "admin_tokens",
                 "tls_cert", "tls_key")
 
 

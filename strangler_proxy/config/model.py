@@ -178,6 +178,8 @@ class Limits:
     body_timeout: float = 30.0
     keepalive_timeout: float = 60.0
     replay_body_bytes: int = 64 * 1024
+    tunnel_idle_timeout: float = 300.0
+    max_connections: int = 0  # 0: derived from the open-file limit (see datapath.proxy)
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class ProxyConfig:
     access_log: str = "-"
     hosts: tuple[str, ...] = ()
     shadow_queue: int = 1000
+    shadow_queue_bytes: int = 64 * 1024 * 1024
     shadow_workers: int = 4
     admin_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     tls_cert: str | None = None

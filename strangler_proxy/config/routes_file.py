@@ -106,6 +106,7 @@ def _listen(table: Table | None) -> dict[str, Any]:
         "admin": table.string("admin"),
         "access_log": table.string("access_log", "-"),
         "shadow_queue": table.integer("shadow_queue", 1000, minimum=1),
+        "shadow_queue_bytes": table.integer("shadow_queue_bytes", 64 * 1024 * 1024, minimum=0),
         "shadow_workers": table.integer("shadow_workers", 4, minimum=1),
         "hosts": tuple(host.lower() for host in table.str_list("hosts", [])),
         "tls_cert": table.string("tls_cert"),
@@ -130,6 +131,8 @@ def _limits(table: Table | None) -> Limits:
         replay_body_bytes=table.integer(
             "replay_body_bytes", defaults.replay_body_bytes, minimum=0
         ),
+        tunnel_idle_timeout=table.number("tunnel_idle_timeout", defaults.tunnel_idle_timeout),
+        max_connections=table.integer("max_connections", defaults.max_connections, minimum=0),
     )
     table.finish()
     return limits

@@ -21,7 +21,13 @@ from strangler_proxy.policy.headers import (
     error_response,
     request_id_from,
 )
-from strangler_proxy.policy.paths import BadTarget, normalise_target, parse_absolute_form
+from strangler_proxy.policy.paths import (
+    BadTarget,
+    forwarded_path,
+    normalise_target,
+    parse_absolute_form,
+    valid_host,
+)
 
 if TYPE_CHECKING:
     from strangler_proxy.config.model import ProxyConfig
@@ -31,6 +37,8 @@ if TYPE_CHECKING:
 
 INFINITY = float("inf")
 _SINGLE = frozenset({b"host", b"transfer-encoding", b"content-length"})
+_OWS = (32, 9)  # optional whitespace a header value may end with (space, tab)
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 class ClientHost(Protocol):
@@ -41,9 +49,13 @@ class ClientHost(Protocol):
     config: ProxyConfig
     table: RoutingTable
     clients: set[ClientProtocol]
+    max_clients: int
+    draining: bool
+    drain_grace: float
 
     def host_name(self, host_raw: bytes) -> str:
-        """The request's host without its port, lower case."""
+        """The request's host without its port, lower case; raises a 400 Rejection when
+        ``host_raw`` is no valid Host value."""
 
     def serves_host(self, authority: bytes) -> bool:
         """Whether an absolute-form request for ``authority`` is for this proxy."""
@@ -86,6 +98,9 @@ class ClientProtocol(asyncio.Protocol):
         self.on_write_pause: list[asyncio.Transport] = []
         self._paused: set[str] = set()
         self._parsing: Request | None = None
+        self._head_seen = 0  # bytes received while the current request head is incomplete
+        self._head_limit = self.limits.max_header_bytes + self.limits.max_request_line
+        self._refusal: Rejection | None = None  # answer every request with this (over the cap)
         self._reset_head()
 
     def _reset_head(self) -> None:
@@ -105,6 +120,8 @@ class ClientProtocol(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = peer[0] if peer else "-"
         self.deadline = monotonic() + self.limits.header_timeout
+        if len(self.proxy.clients) >= self.proxy.max_clients:  # read the request, then say 503
+            self._refusal = Rejection(503, "too_many_connections", "too many client connections")
         self.proxy.clients.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -118,6 +135,7 @@ class ClientProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         """Parse; errors become one JSON error response and a close."""
         if self.tunnel is not None:  # open_tunnel flushed what was held: nothing to overtake
+            self.tunnel_active()
             self.tunnel.write(data)
             return
         if self.upgrading is not None:
@@ -125,8 +143,13 @@ class ClientProtocol(asyncio.Protocol):
             return
         if self.closing:
             return
+        in_head = self._parsing is None
+        if in_head:  # the head is counted as it arrives: an endless line costs no parsing
+            self._head_seen += len(data)
         try:
             self.parser.feed_data(data)
+            if in_head and self._head_seen > self._head_limit and self._parsing is None:
+                raise Rejection(431, "headers_too_large", "request head too large")
         except httptools.HttpParserUpgrade as exc:
             self._upgrade_data(data[exc.args[0]:])
         except Rejection as rejection:
@@ -182,13 +205,20 @@ class ClientProtocol(asyncio.Protocol):
             raise Rejection(414, "uri_too_long", "request target too long")
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        """Sort each header once: managed by the proxy, matched by a route, or passed on."""
+        """Sort each header once: managed by the proxy, matched by a route, or passed on.
+
+        Trailer fields (after a chunked body) count against the limits and are dropped: they
+        would otherwise reach the upstream as headers of a request not yet sent."""
         self._header_bytes += len(name) + len(value) + 4
         self._count += 1
         if self._count > self._max_headers:
             raise Rejection(431, "too_many_headers", "too many header fields")
         if self._header_bytes > self._max_header_bytes:
             raise Rejection(431, "headers_too_large", "header section too large")
+        if self._parsing is not None:  # a trailer
+            return
+        if value and value[-1] in _OWS:  # httptools strips leading OWS, not trailing
+            value = value.rstrip(b" \t")
         lower = name.lower()
         if b"_" in lower and lower.replace(b"_", b"-") in MANAGED_REQUEST:
             return  # X_Demonolith_Identity is X-Demonolith-Identity to a WSGI app: never passed on
@@ -209,7 +239,10 @@ class ClientProtocol(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         """Validate and build the request; start it or queue it behind the one in flight."""
+        if self._refusal is not None:
+            raise self._refusal
         request = self._build()
+        self._head_seen = 0
         self._parsing = request
         if request.body is not None:
             self.deadline = monotonic() + self.limits.body_timeout
@@ -287,25 +320,35 @@ class ClientProtocol(asyncio.Protocol):
         lines: list[bytes],
         body: Body | None,
     ) -> Request:
-        host_raw = special.get(b"host", b"")
+        host_raw = special.get(b"host")
+        if host_raw is None:
+            if version != "1.0":
+                raise Rejection(400, "bad_host", "missing Host header")
+            host_raw = b""
+        elif not host_raw:
+            raise Rejection(400, "bad_host", "empty Host header")
         target = self._url
         if not target.startswith(b"/"):
             authority, target = self._absolute_form(target, host_raw)
             host_raw = authority
         try:
             path, query = normalise_target(target)
+            forward_path = path if b"%2" not in target else forwarded_path(target.split(b"?")[0])
         except BadTarget as exc:
             raise Rejection(400, "bad_path", str(exc)) from exc
         upgrade = self.parser.should_upgrade() and b"websocket" in special.get(b"upgrade", b"").lower()
         expect = special.get(b"expect")
         if expect is not None and expect.lower() == b"100-continue" and body is not None:
-            self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        return Request(
+            body.expects_continue = True  # sent when the request's turn comes (see _start)
+        request = Request(
             method, path, query, version, self.proxy.host_name(host_raw), host_raw, lines,
             self._match, request_id_from(special.get(b"x-request-id")), special,
-            self.parser.should_keep_alive() and not upgrade, body, monotonic(), upgrade,
-            self._cookie,
+            self.parser.should_keep_alive() and not upgrade and not self.proxy.draining, body,
+            monotonic(), upgrade, self._cookie,
         )
+        if forward_path is not path:
+            request.forward_path = forward_path
+        return request
 
     def _absolute_form(self, target: bytes, host: bytes) -> tuple[bytes, bytes]:
         if target == b"*":
@@ -314,6 +357,8 @@ class ClientProtocol(asyncio.Protocol):
             authority, rest = parse_absolute_form(target)
         except BadTarget as exc:
             raise Rejection(400, "bad_target", str(exc)) from exc
+        if not valid_host(authority):
+            raise Rejection(400, "bad_host", "invalid authority in the request target")
         if host and authority.lower() != host.lower():
             raise Rejection(403, "foreign_host", "absolute-form target names another host")
         if not self.proxy.serves_host(authority):
@@ -327,6 +372,9 @@ class ClientProtocol(asyncio.Protocol):
             return
         self.busy = True
         self.current = request
+        body = request.body
+        if body is not None and body.expects_continue and not body.received:
+            self.write(CONTINUE)  # after the previous response, never inside it
         self.proxy.serve(self, request)
 
     def finished(self, request: Request, keep_alive: bool) -> None:
@@ -343,8 +391,26 @@ class ClientProtocol(asyncio.Protocol):
             self.loop.call_soon(self._next)
         elif self.closing:
             self.close()
+        elif self.proxy.draining:  # the response said keep-alive: the next request hears close
+            self.deadline = monotonic() + self.proxy.drain_grace
         else:
             self.deadline = monotonic() + self.limits.keepalive_timeout
+
+    def drain(self) -> None:
+        """The proxy stops: answer what is in flight with ``Connection: close``; an idle
+        connection gets ``drain_grace`` seconds for a request already on its way, then closes.
+        Requests that arrive meanwhile are answered with ``Connection: close`` too."""
+        current = self.current
+        if self.tunnel is not None:
+            return  # ended by the drain deadline
+        if current is not None:
+            exchange = self.forwarding.exchange if self.forwarding is not None else None
+            if exchange is None or not exchange.started:  # its head will say close
+                current.keep_alive = False
+                if exchange is not None:
+                    exchange.keep_client = False
+        elif not self.busy and not self.queue and self._head_seen == 0:  # between requests
+            self.deadline = min(self.deadline, monotonic() + self.proxy.drain_grace)
 
     def _next(self) -> None:
         self.busy = False
@@ -376,13 +442,20 @@ class ClientProtocol(asyncio.Protocol):
     def timed_out(self) -> None:
         """Called by the proxy's sweeper when ``deadline`` passed."""
         self.deadline = INFINITY
-        if self.busy:  # a slow body upload: the exchange is failed by the client going away
+        if self.tunnel is not None:  # nothing moved either way: end the tunnel
+            self.tunnel.close()
+            self.close()
+        elif self.busy:  # a slow body upload: the exchange is failed by the client going away
             self.proxy.rejected(self, Rejection(408, "slow_body", "request body timed out"))
             self.abort()
         elif self._count or self._url:
             self._reject(Rejection(408, "slow_headers", "request headers timed out"))
         else:
             self.close()
+
+    def tunnel_active(self) -> None:
+        """Bytes moved through the tunnel: it times out ``tunnel_idle_timeout`` from now."""
+        self.deadline = monotonic() + self.limits.tunnel_idle_timeout
 
     def write(self, data: bytes) -> None:
         """Write to the client unless the connection is gone."""

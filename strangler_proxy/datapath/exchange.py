@@ -229,7 +229,7 @@ def request_head(
         else client_ip.encode()
     )
     parts = [
-        request.method.encode() + b" " + request.path + request.query + b" HTTP/1.1\r\nHost: "
+        request.method.encode() + b" " + request.forward_path + request.query + b" HTTP/1.1\r\nHost: "
         + host + b"\r\n",
         *request.lines,
         b"X-Request-ID: " + request.request_id + b"\r\nX-Forwarded-For: " + forwarded

@@ -86,7 +86,7 @@ def send_pooled(
     identity = forwarding.identity
     conn.send(
         b"".join((
-            method.encode(), b" ", request.path, request.query, b" HTTP/1.1\r\nHost: ", host,
+            method.encode(), b" ", request.forward_path, request.query, b" HTTP/1.1\r\nHost: ", host,
             b"\r\n", *request.lines,
             b"" if identity is None else identity(pool.upstream.name),
             b"X-Request-ID: ", request.request_id,

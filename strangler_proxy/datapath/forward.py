@@ -208,8 +208,9 @@ class Forwarding:
         mirror = self.route.mirror
         if mirror is not None and mirror.allow_unsafe:
             limit = max(limit, mirror.max_body_bytes)
-        wanted = self.idempotent or (mirror is not None and mirror.allow_unsafe)
-        if wanted and 0 <= body.length <= limit:
+        # Every body of a known size up to the limit is read before an upstream connection is
+        # taken (a slow upload holds none); only idempotent ones are ever sent twice.
+        if 0 <= body.length <= limit:
             self.replay = await body.read_all(limit)
 
     def _may_fall_back(self, failure: UpstreamFailure) -> bool:

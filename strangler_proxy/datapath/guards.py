@@ -140,7 +140,7 @@ class Guards:
             return True
         self.identity.inc(("cached",))
         if isinstance(known, int):
-            forwarding.identity = resolver.grant(known, request.method, request.path)
+            forwarding.identity = resolver.grant(known, request.method, request.forward_path)
         return False
 
     async def _prelude(
@@ -171,5 +171,5 @@ class Guards:
             return Refusal(503, "identity lookup failed: the user's session could not be resolved")
         self.identity.inc(("resolved",))
         if user is not None:
-            forwarding.identity = resolver.grant(user, request.method, request.path)
+            forwarding.identity = resolver.grant(user, request.method, request.forward_path)
         return None

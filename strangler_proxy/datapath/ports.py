@@ -33,6 +33,9 @@ class ClientSide(Protocol):
     def finished(self, request: Request, keep_alive: bool) -> None:
         """``request`` is answered: serve the next one, or close when not ``keep_alive``."""
 
+    def tunnel_active(self) -> None:
+        """Bytes moved through the tunnel: its idle clock starts again."""
+
     def close(self) -> None:
         """Close the connection once what was written has left."""
 

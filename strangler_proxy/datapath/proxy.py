@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import resource
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from strangler_proxy.datapath.cork import WriteCork
 from strangler_proxy.datapath.forward import Forwarding
 from strangler_proxy.datapath.guards import Guards
 from strangler_proxy.datapath.health import check_forever
+from strangler_proxy.datapath.request import Rejection
 from strangler_proxy.datapath.shadow import Shadow
 from strangler_proxy.datapath.tls import server_context
 from strangler_proxy.datapath.upstream import UpstreamPool
@@ -29,15 +31,29 @@ from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.breaker import STATE_VALUES
 from strangler_proxy.policy.headers import request_id_from
-from strangler_proxy.policy.paths import host_without_port
+from strangler_proxy.policy.paths import host_without_port, valid_host
 from strangler_proxy.policy.routing import RoutingTable
 
 if TYPE_CHECKING:
     from strangler_proxy.datapath.in_flight import InFlight
-    from strangler_proxy.datapath.request import Rejection, Request
+    from strangler_proxy.datapath.request import Request
 
 logger = logging.getLogger("strangler_proxy")
 SWEEP_SECONDS = 0.1
+DRAIN_IDLE_GRACE = 1.0  # an idle keep-alive connection may still send one request when draining
+FDS_KEPT = 64  # files the process keeps for itself (listeners, logs, admin, health checks)
+
+
+def connection_cap(config: ProxyConfig) -> int:
+    """How many client connections are served (``max_connections``, or, when 0, what the
+    open-file limit leaves: each client may hold one upstream connection besides its own)."""
+    if config.limits.max_connections:
+        return config.limits.max_connections
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    idle = sum(upstream.max_idle for upstream in config.upstreams)
+    return max(16, (soft - FDS_KEPT - idle) // 2)
 
 
 def parse_address(value: str, what: str) -> tuple[str, int]:
@@ -58,6 +74,7 @@ class Proxy:
         self.admin_tokens: Tokens = (*config.admin_tokens, *admin_tokens)
         self.admin_routes: dict[tuple[str, str], Handler] = {}  # the admin API adds its own
         self.draining = False
+        self.drain_grace = DRAIN_IDLE_GRACE
         self.table = RoutingTable(config.routes, config.default)
         self.loop = asyncio.get_running_loop()
         self.cork = WriteCork(self.loop)
@@ -65,7 +82,9 @@ class Proxy:
         self.metrics = PrometheusRegistry()
         self.access_log = access_log or AccessLog(config.access_log)
         self.clients: set[ClientProtocol] = set()
-        self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers)
+        self.max_clients = connection_cap(config)
+        self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers,
+                             config.shadow_queue_bytes)
         self.guards = Guards(config, self.metrics)  # rate limits, faults, identity
         self.tls = server_context(config)
         self.scheme = b"https" if self.tls is not None else b"http"
@@ -124,6 +143,7 @@ class Proxy:
             pools[upstream.name] = (pool if pool and pool.upstream == upstream
                                     else UpstreamPool(upstream, self.cork))
         self.config, self.pools, self.shadow.pools = config, pools, pools
+        self.max_clients = connection_cap(config)
         self.table = RoutingTable(config.routes, config.default)
         self.guards.apply_config(config)
         self._hosts = frozenset({"localhost", "127.0.0.1", "[::1]", self._listen_host, *config.hosts})
@@ -138,24 +158,19 @@ class Proxy:
                 self._check_health(pool)
 
     async def drain(self, seconds: float) -> int:
-        """Stop accepting, close idle connections, let in-flight requests finish (their responses
-        say ``Connection: close``) for up to ``seconds``; returns how many were still busy."""
+        """Stop accepting; answer in-flight requests (and any that a keep-alive client sends
+        meanwhile) with ``Connection: close``; close idle connections between requests only,
+        after ``drain_grace``; wait up to ``seconds``. Returns how many were still busy."""
         self.draining = True
+        self.drain_grace = min(DRAIN_IDLE_GRACE, seconds)
         if self._server is not None:
             self._server.close()
+        for client in list(self.clients):
+            client.drain()
         deadline = monotonic() + seconds
-        while True:
-            busy = 0
-            for client in list(self.clients):
-                if not client.busy and not client.queue and client.tunnel is None:
-                    client.close()
-                    continue
-                busy += 1
-                if client.current is not None:
-                    client.current.keep_alive = False
-            if not busy or monotonic() >= deadline:
-                return busy
+        while self.clients and monotonic() < deadline:
             await asyncio.sleep(0.02)
+        return sum(1 for client in self.clients if client.busy or client.queue or client.tunnel)
 
     async def stop(self) -> None:
         """Stop listening, close connections and flush the access log."""
@@ -237,9 +252,12 @@ class Proxy:
                                  "request_id": request.request_id.decode("ascii", "replace")}))
 
     def host_name(self, host_raw: bytes) -> str:
-        """The lower-case host name (no port) of a Host header; cached, hosts are few."""
+        """The lower-case host name (no port) of a Host header; cached, hosts are few; raises
+        a 400 Rejection for an invalid one (checked once per distinct value)."""
         host = self._host_names.get(host_raw)
         if host is None:
+            if host_raw and not valid_host(host_raw):
+                raise Rejection(400, "bad_host", "invalid Host header")
             host = host_without_port(host_raw.decode("latin-1"))
             if len(self._host_names) < 1024:
                 self._host_names[host_raw] = host
@@ -314,5 +332,8 @@ class Proxy:
         self.metrics.add_gauge(
             "proxy_shadow_queue_length", "Shadow jobs waiting.", (),
             lambda: {(): float(self.shadow.queue.qsize())})
+        self.metrics.add_gauge(
+            "proxy_shadow_queue_bytes", "Bytes held by the shadow jobs waiting.", (),
+            lambda: {(): float(self.shadow.queued_bytes)})
         self.metrics.add_gauge("proxy_client_connections", "Open client connections.", (),
                                lambda: {(): float(len(self.clients))})

@@ -34,7 +34,9 @@ class Body:
         self._sink: Callable[[bytes], None] | None = None
         self._on_fail: Callable[[Rejection], None] | None = None
         self._waiter: asyncio.Future[None] | None = None
+        self._high_water = BODY_HIGH_WATER
         self.failed: Rejection | None = None
+        self.expects_continue = False  # the client waits for "100 Continue" before sending
 
     @property
     def chunked(self) -> bool:
@@ -55,7 +57,7 @@ class Body:
             return
         self._buffer.append(data)
         self._buffered += len(data)
-        if self._buffered > BODY_HIGH_WATER:
+        if self._buffered > self._high_water:
             self._pause(True)
 
     def finish(self) -> None:
@@ -104,6 +106,9 @@ class Body:
         if not self.complete:
             if self._buffered > limit:
                 return None
+            if limit > self._high_water:  # buffer up to the limit, or the client never finishes
+                self._high_water = limit
+                self._pause(False)
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
         data = b"".join(self._buffer)
@@ -117,7 +122,8 @@ class Request:
     """
 
     __slots__ = (
-        "body", "cookie", "forwarded_for", "host", "host_raw", "keep_alive", "leftover", "lines",
+        "body", "cookie", "forward_path", "forwarded_for", "host", "host_raw", "keep_alive",
+        "leftover", "lines",
         "match_headers", "method", "path", "query", "request_id", "started", "upgrade", "version",
         "via",
     )
@@ -129,7 +135,8 @@ class Request:
         upgrade: bool, cookie: bytes | None,
     ) -> None:
         self.method = method
-        self.path = path
+        self.path = path  # normalised: what routes match
+        self.forward_path = path  # what the upstream receives (``%2F`` kept; see policy.paths)
         self.query = query
         self.version = version
         self.host = host
@@ -149,4 +156,4 @@ class Request:
     @property
     def target(self) -> bytes:
         """The normalised origin-form target sent upstream."""
-        return self.path + self.query
+        return self.forward_path + self.query

@@ -1,7 +1,8 @@
 """Shadow traffic: copy sampled requests to a mirror upstream, compare, log and count differences.
 
-The client never waits for the shadow: after the primary answered, a job is put on a bounded queue
-(dropped and counted when full) and a few background workers send the copy, marked with the
+The client never waits for the shadow: after the primary answered, a job is put on a queue bounded
+in jobs and in bytes (the request copy and the primary's answer it holds; dropped and counted as
+``dropped`` when either bound would be passed) and a few background workers send the copy, marked with the
 ``X-Demonolith-Shadow: 1`` header, and compare the answers. With ``learn_noise`` the primary is
 asked a second time first (safe methods only: a write is never run twice), and whatever differs
 between its two answers is ignored (Diffy). Only safe methods are copied unless the mirror says
@@ -49,16 +50,24 @@ class ShadowJob:
     primary: ComparedResponse
     safe: bool
 
+    @property
+    def size(self) -> int:
+        """Bytes the job holds while it waits."""
+        return len(self.message) + len(self.primary.body)
+
 
 class Shadow:
     """The bounded queue, its workers, the noise learner and the recent differences."""
 
     def __init__(
-        self, pools: dict[str, UpstreamPool], metrics: PrometheusRegistry, size: int, workers: int
+        self, pools: dict[str, UpstreamPool], metrics: PrometheusRegistry, size: int, workers: int,
+        max_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.pools = pools
         self.metrics = metrics
         self.queue: asyncio.Queue[ShadowJob] = asyncio.Queue(maxsize=size)
+        self.max_bytes = max_bytes
+        self.queued_bytes = 0
         self.noise = NoiseLearner()
         self.recent: deque[dict[str, Any]] = deque(maxlen=100)
         self._workers = workers
@@ -110,10 +119,15 @@ class Shadow:
             head_request=request.method == "HEAD", primary=primary,
             safe=forwarding.safe,
         )
+        if self.queued_bytes + job.size > self.max_bytes:
+            self.metrics.shadow.inc((route.name, "dropped"))
+            return
         try:
             self.queue.put_nowait(job)
         except asyncio.QueueFull:
             self.metrics.shadow.inc((route.name, "dropped"))
+            return
+        self.queued_bytes += job.size
 
     @staticmethod
     def _message(forwarding: InFlight) -> dict[str, bytes]:
@@ -128,6 +142,7 @@ class Shadow:
     async def _work(self) -> None:
         while True:
             job = await self.queue.get()
+            self.queued_bytes -= job.size
             try:
                 await self._compare(job)
             except UpstreamFailure as failure:

@@ -19,6 +19,7 @@ class UpstreamPipe(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         """Upstream -> client."""
+        self.client.tunnel_active()
         self.client.write(data)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -42,6 +43,7 @@ async def open_tunnel(
     from_client.clear()
     conn.cork.flush()  # from now on the client's bytes go straight to the transport: none held behind
     client.tunnel = conn.transport
+    client.tunnel_active()
     client.on_write_pause = [conn.transport]
     if client.transport is None or client.transport.is_closing():
         conn.close()

@@ -129,7 +129,7 @@ class PrometheusRegistry:
             "proxy_rejected_requests_total", "Requests refused by the proxy itself.", ("reason",))
         self.shadow = Counter(
             "proxy_shadow_comparisons_total",
-            "Shadow outcomes: match, diff, error, dropped (queue full), skipped.",
+            "Shadow outcomes: match, diff, error, dropped (queue full in jobs or bytes), skipped.",
             ("route", "result"))
         self.metrics: list[Metric] = [
             self.requests, self.latency, self.upstream_errors, self.retries, self.fallbacks,

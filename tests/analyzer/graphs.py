@@ -6,12 +6,12 @@ from typing import Any
 
 import networkx as nx
 
-from analyzer.graph import ProjectGraph, Transaction, Write
-from analyzer.weights import DEFAULT_WEIGHTS
+from analyzer.graph.build import ProjectGraph, Transaction, Write
+from analyzer.graph.weights import DEFAULT_WEIGHTS
 
 
 class GraphBuilder:
-    """Adds nodes and edges the way analyzer.graph does (attrs, weights, table nodes)."""
+    """Adds nodes and edges the way analyzer.graph.build does (attrs, weights, table nodes)."""
 
     def __init__(self) -> None:
         self.graph = nx.MultiDiGraph()

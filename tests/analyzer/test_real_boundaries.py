@@ -14,7 +14,7 @@ import pytest
 
 from analyzer.analyze import analysis_from_facts
 from analyzer.model.analysis import Analysis
-from analyzer.pipeline import FactsOptions, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 from tests.analyzer.test_real_code import CACHE, unpacked
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.pipeline import FactsOptions, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 
 pytestmark = pytest.mark.slow
 

@@ -52,10 +52,14 @@ def extract_cli(analysis: Path, service: str, out: Path, *extra: str) -> subproc
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def http(method: str, url: str, deadline: float, body: bytes | None = None) -> tuple[int, bytes]:
-    """(status, body) of one request, retrying connection errors until ``deadline`` (monotonic)."""
-    request = urllib.request.Request(url, data=body, method=method,
-                                     headers={"Content-Type": "application/json"} if body else {})
+def http(method: str, url: str, deadline: float, body: bytes | None = None,
+         token: str | None = None) -> tuple[int, bytes]:
+    """(status, body) of one request, retrying connection errors until ``deadline`` (monotonic);
+    ``token`` is sent as ``Authorization: Bearer``."""
+    headers = {"Content-Type": "application/json"} if body else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     while True:
         try:
             with urllib.request.urlopen(request, timeout=10) as response:

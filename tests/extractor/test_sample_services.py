@@ -36,6 +36,7 @@ from tests.extractor.helpers import (
 
 PY = sys.executable
 WORKERS = 4
+TOKEN = "sample-service-token"  # DEMONOLITH_SERVICE_TOKEN of the served services: /_api/ needs it
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def _fetch_copied(base: str, root: Path, values: set[str], deadline: float) -> t
         if status == 200 and any(v in body.decode() for v in values):
             return path, status, "moved route", True
     for path in _model_paths(root):
-        status, body = http("GET", base + path, deadline)
+        assert http("GET", base + path, deadline)[0] == 401, f"{path} answered without a token"
+        status, body = http("GET", base + path, deadline, token=TOKEN)
         if status == 200 and json.loads(body)["total"] > 0:
             return path, status, "model API (no moved route runs the monolith's code yet)", True
     return "(none)", 0, "none", False
@@ -116,7 +118,7 @@ def build_and_serve(analysis: Path, out: Path, database: Path, service: dict[str
     copy = run_project(["copy_from_monolith", str(database), "--batch-size", "7"], root)
     assert "verified" in copy.stdout, copy.stdout
     tables = sorted(t for t in service["tables"] if not t.startswith("sqlite_"))
-    with served(root) as base:
+    with served(root, env={"DEMONOLITH_SERVICE_TOKEN": TOKEN}) as base:
         deadline = time.monotonic() + 30
         health, _ = http("GET", base + "/healthz/", deadline)
         route, status, kind, ok = _fetch_copied(base, root, text_values(database, tables), deadline)
@@ -200,8 +202,11 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
     client_module = load_client(result.root)
     path = _writable(result.root)[0]
     snake = _client_name(client_module, path)
-    with served(result.root) as base:
-        client = _client_class(client_module)(base, timeout=5)
+    with served(result.root, env={"DEMONOLITH_SERVICE_TOKEN": TOKEN}) as base:
+        with pytest.raises(client_module.ServiceHTTPError) as anonymous:
+            getattr(_client_class(client_module)(base, timeout=5, token=""), f"list_{snake}")()
+        assert anonymous.value.status == 401
+        client = _client_class(client_module)(base, timeout=5, token=TOKEN)
         page = getattr(client, f"list_{snake}")(page_size=2)
         assert page["total"] > 0 and len(page["results"]) == min(2, page["total"])
         first = page["results"][0]
@@ -216,6 +221,7 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
         with pytest.raises(client_module.ServiceHTTPError) as bad:
             getattr(client, f"update_{snake}")(first["id"], {"__unknown__": 1})
         assert bad.value.status == 400 and "invalid data" in str(bad.value)
+        assert bad.value.fields == {"__unknown__": ["unknown field"]}  # field errors kept
     _unreachable(client_module, snake, silent_port, dead_port)
 
 

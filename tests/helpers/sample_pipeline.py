@@ -6,12 +6,12 @@ import functools
 import shutil
 from pathlib import Path
 
-from analyzer.boundaries import Proposal, propose_boundaries
-from analyzer.config import load_config
-from analyzer.framework_tables import annotate_tables
-from analyzer.graph import ProjectGraph, build_graph
+from analyzer.boundaries.config import load_config
+from analyzer.boundaries.propose import Proposal, propose_boundaries
+from analyzer.graph.build import ProjectGraph, build_graph
+from analyzer.graph.framework_tables import annotate_tables
 from analyzer.model.analysis import Analysis, analysis_from_json
-from analyzer.pipeline import FactsOptions, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
 IGNORED = shutil.ignore_patterns(".demonolith-cache", "__pycache__", "*.sqlite3", "demonolith-out")

@@ -156,6 +156,7 @@ class RawUpstream:
         self.requests: list[bytes] = []
         self.server: asyncio.Server | None = None
         self.port = 0
+        self.connections = 0  # accepted so far
         self._writers: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> RawUpstream:
@@ -166,6 +167,7 @@ class RawUpstream:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        self.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

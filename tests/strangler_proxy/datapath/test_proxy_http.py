@@ -87,7 +87,6 @@ async def test_path_bypass_spellings_route_as_their_normalised_path() -> None:
             b"/orders/../admin": ("admin", "/admin"),
             b"/%2e%2e/admin": ("admin", "/admin"),
             b"/orders/%2E%2E/admin": ("admin", "/admin"),
-            b"/orders%2f..%2fadmin": ("admin", "/admin"),
             b"//admin": ("admin", "/admin"),
             b"/./admin": ("admin", "/admin"),
             b"/%61dmin": ("admin", "/admin"),
@@ -102,8 +101,10 @@ async def test_path_bypass_spellings_route_as_their_normalised_path() -> None:
             )
             body = json.loads(raw.split(b"\r\n\r\n", 1)[1])
             assert (body["upstream"], body["path"]) == (upstream, path), target
-        raw = await raw_exchange(proxy.listen_port, b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert status_of(raw) == 400
+        for bad in (b"/%zz", b"/orders%2f..%2fadmin", b"/a%2F%2Fadmin"):  # the last two:
+            # an encoded slash stays encoded upstream, so it may not hide a traversal
+            raw = await raw_exchange(proxy.listen_port, b"GET " + bad + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status_of(raw) == 400, bad
     for app in apps:
         await app.stop()
 

@@ -36,9 +36,11 @@ KNOWN_FIELDS = {
     "IdentityConfig": {"upstream", "path", "session_cookie", "cache_ttl", "cache_size", "header_ttl",
                        "secret_env", "secret_file"},
     "Limits": {"max_header_bytes", "max_headers", "max_request_line", "max_body_bytes",
-               "header_timeout", "body_timeout", "keepalive_timeout", "replay_body_bytes"},
+               "header_timeout", "body_timeout", "keepalive_timeout", "replay_body_bytes",
+               "tunnel_idle_timeout", "max_connections"},
     "ProxyConfig": {"source", "upstreams", "routes", "default", "limits", "listen", "admin",
-                    "access_log", "hosts", "shadow_queue", "shadow_workers", "tls_cert", "tls_key",
+                    "access_log", "hosts", "shadow_queue", "shadow_queue_bytes", "shadow_workers",
+                    "tls_cert", "tls_key",
                     "identity", "admin_tokens"},
 }
 

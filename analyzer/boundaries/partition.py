@@ -1,0 +1,292 @@
+"""Deterministic community detection: the weighted unit graph -> clusters, with N chosen and scored.
+
+The units (classes, functions, models, module-level code, tables without a model) are projected
+onto an undirected weighted graph; tables follow their model and routes their view. Clustering
+reads it as :class:`~analyzer.boundaries.unit_edges.UnitEdges` (each weighted edge once, in graph order).
+Louvain (networkx's algorithm, run on plain dicts by :mod:`analyzer.boundaries.louvain`, fixed seed) runs
+once on a copy whose nodes are integers in sorted-id order, so nothing depends on string hashing.
+Clusters that hold no data are folded into the cluster they are most tied to; then the clusters
+are merged greedily by modularity gain on the small quotient graph, which yields a score for
+every service count N at once: ``--services N`` picks one, the automatic choice takes the best
+score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from analyzer.boundaries.projection import UNIT_KINDS, canonical_id, project_units
+from analyzer.boundaries.unit_edges import (
+    Assignment,
+    UnitEdges,
+    UnitTies,
+    WeightedEdge,
+    louvain,
+    renumber,
+)
+from analyzer.model.analysis import CountScore
+
+__all__ = ["UNIT_KINDS", "Assignment", "ScoredClusters", "UnitEdges", "canonical_id", "choose_partition",
+           "project_units", "renumber"]
+
+SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
+MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
+SPLIT_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class ScoredClusters:
+    """Clusters of unit ids (canonical order), the score of every N considered, and why this N."""
+
+    clusters: tuple[tuple[str, ...], ...]
+    scores: tuple[CountScore, ...]
+    reason: str
+
+
+def clusters_of(assignment: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
+    """Return the clusters as sorted tuples, in cluster-number order."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(assignment):
+        groups[assignment[node]].append(node)
+    return tuple(tuple(groups[c]) for c in sorted(groups))
+
+
+def cluster_links(
+    edges: Iterable[WeightedEdge], assignment: Mapping[str, int]
+) -> dict[tuple[int, int], float]:
+    """Return the summed edge weight between (and, for (c, c), inside) clusters."""
+    links: dict[tuple[int, int], float] = defaultdict(float)
+    for u, v, weight in edges:
+        a, b = assignment[u], assignment[v]
+        links[(a, b) if a <= b else (b, a)] += weight
+    return dict(sorted(links.items()))
+
+
+def absorb_dataless(
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], keep: Iterable[str] = (),
+) -> Assignment:
+    """Fold every cluster without a model or table (or a unit of ``keep``) into its closest cluster.
+
+    All such clusters move at once per round (a cluster tied only to other data-less clusters
+    follows them in the next round), so the rounds are few even on large graphs.
+    """
+    current = renumber(assignment)
+    kept = set(keep)
+    while True:
+        has_data = {c for node, c in current.items() if is_data.get(node, False) or node in kept}
+        if not has_data or len(has_data) == len(set(current.values())):
+            return current  # nothing to absorb, or nothing to absorb into: no need to sum the links
+        moves = _absorptions(current, has_data, cluster_links(graph.edges, current))
+        if not moves:
+            return current
+        current = renumber({n: moves.get(c, c) for n, c in current.items()})
+
+
+def attach(projected: UnitTies, assignment: Mapping[str, int], nodes: Iterable[str]) -> Assignment:
+    """Place each of ``nodes`` (left out of clustering) in the cluster it is most tied to.
+
+    Rounds spread outwards from the placed units: a node tied only to other left-out nodes (a test
+    helper used by one test class) is placed once they are. Nodes tied to nothing placed at all
+    join the first cluster.
+    """
+    current = dict(assignment)
+    waiting = sorted(set(nodes) - set(current))
+    while waiting:
+        placed = {node: cluster for node in waiting
+                  if (cluster := _closest(projected, current, node)) is not None}
+        if not placed:
+            fallback = min(current.values(), default=0)
+            placed = dict.fromkeys(waiting, fallback)
+        current.update(placed)
+        waiting = [node for node in waiting if node not in placed]
+    return renumber(current)
+
+
+def _closest(projected: UnitTies, assignment: Mapping[str, int], node: str) -> int | None:
+    ties: dict[int, float] = defaultdict(float)
+    for neighbour, weight in projected[node].items():
+        cluster = assignment.get(neighbour)
+        if cluster is not None:
+            ties[cluster] += weight
+    if len(ties) < 2:
+        return next(iter(ties), None)
+    return min(ties, key=lambda c: (-ties[c], c))
+
+
+def _absorptions(
+    assignment: Mapping[str, int], has_data: set[int], links: Mapping[tuple[int, int], float]
+) -> dict[int, int]:
+    if not has_data:
+        return {}
+    dataless = set(assignment.values()) - has_data
+    ties: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), w in links.items():
+        if a != b:
+            ties[a][b] = ties[a].get(b, 0.0) + w
+            ties[b][a] = ties[b].get(a, 0.0) + w
+    moves: dict[int, int] = {}
+    for cluster in sorted(dataless):
+        options = ties.get(cluster, {})
+        if options:
+            target = min(options, key=lambda c: (c not in has_data, -options[c], c))
+            if target in has_data or cluster < target:  # two data-less clusters: the larger number goes
+                moves[cluster] = target
+        else:
+            moves[cluster] = min(has_data)  # an island: keep it with the first data cluster
+    return moves
+
+
+@dataclass(frozen=True)
+class _Merges:
+    start: Assignment
+    steps: tuple[tuple[int, int], ...]  # (kept, absorbed) in cluster numbers of `start`
+    modularity: tuple[float, ...]  # modularity after 0, 1, 2... merges
+    largest_data_share: tuple[float, ...]
+
+
+def agglomerate(graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool]) -> _Merges:
+    """Merge clusters greedily by modularity gain (ties by number) down to one; record each step."""
+    links = cluster_links(graph.edges, assignment)
+    total = sum(links.values()) or 1.0
+    degree: dict[int, float] = defaultdict(float)
+    inner: dict[int, float] = defaultdict(float)
+    between: dict[tuple[int, int], float] = {}
+    for (a, b), w in links.items():
+        degree[a] += w
+        degree[b] += w
+        if a == b:
+            inner[a] += w
+        else:
+            between[(a, b)] = w
+    data: dict[int, int] = defaultdict(int)
+    for node, cluster in assignment.items():
+        data[cluster] += int(is_data.get(node, False))
+    alive = sorted(set(assignment.values()))
+    data_total = max(1, sum(data.values()))
+
+    def modularity() -> float:
+        return sum(inner[c] / total - (degree[c] / (2 * total)) ** 2 for c in alive)
+
+    scores, shares, steps = [modularity()], [max(data[c] for c in alive) / data_total], []
+    while len(alive) > 1:
+        a, b = _best_merge(alive, between, degree, total)
+        steps.append((a, b))
+        inner[a] += inner[b] + between.pop((a, b), 0.0)
+        degree[a] += degree[b]
+        data[a] += data[b]
+        alive.remove(b)
+        for c in alive:
+            w = between.pop((min(b, c), max(b, c)), 0.0)
+            if w and c != a:
+                key = (min(a, c), max(a, c))
+                between[key] = between.get(key, 0.0) + w
+        scores.append(modularity())
+        shares.append(max(data[c] for c in alive) / data_total)
+    return _Merges(dict(assignment), tuple(steps), tuple(scores), tuple(shares))
+
+
+def _best_merge(
+    alive: list[int], between: Mapping[tuple[int, int], float], degree: Mapping[int, float], total: float
+) -> tuple[int, int]:
+    best, best_gain = (alive[0], alive[1]), float("-inf")
+    for i, a in enumerate(alive):
+        for b in alive[i + 1:]:
+            gain = between.get((a, b), 0.0) / total - 2 * degree[a] * degree[b] / (2 * total) ** 2
+            if gain > best_gain + 1e-12:
+                best, best_gain = (a, b), gain
+    return best
+
+
+def replay(merges: _Merges, count: int) -> Assignment:
+    """Return the assignment with ``count`` clusters from a recorded agglomeration."""
+    parent = {c: c for c in set(merges.start.values())}
+    for kept, absorbed in merges.steps[: max(0, len(parent) - count)]:
+        parent[absorbed] = kept
+    def root(c: int) -> int:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+    return renumber({node: root(c) for node, c in merges.start.items()})
+
+
+def score_of(modularity: float, largest_data_share: float) -> float:
+    """The automatic-N score: modularity, minus a penalty when one service holds over half the data."""
+    return round(modularity - max(0.0, largest_data_share - 0.5), 6)
+
+
+def choose_partition(
+    projected: nx.Graph | UnitEdges, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
+) -> ScoredClusters:
+    """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
+    graph = projected if isinstance(projected, UnitEdges) else UnitEdges.of(projected)
+    if not graph.nodes:
+        return ScoredClusters((), (), "nothing to cluster")
+    merges = agglomerate(graph, _initial(graph, is_data, seed, 1.0), is_data)
+    count = len(set(merges.start.values()))
+    if services is not None and services > count:
+        merges = _finer(graph, is_data, seed, services) or merges
+        count = len(set(merges.start.values()))
+    scores = tuple(
+        CountScore(services=count - i, score=score_of(q, share), modularity=round(q, 6))
+        for i, (q, share) in enumerate(zip(merges.modularity, merges.largest_data_share, strict=True))
+    )[::-1]
+    if services is not None:
+        chosen = min(services, count)
+        reason = f"{chosen} services as requested" + ("" if chosen == services else
+                                                     f" (only {count} separable clusters found)")
+    else:
+        best = max(scores, key=lambda s: (s.score, -s.services))
+        chosen = best.services
+        reason = (f"{chosen} services: the best score ({best.score:.3f}, modularity "
+                  f"{best.modularity:.3f}) among 1..{count} services")
+    return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+
+
+def _initial(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
+    start = absorb_dataless(graph, louvain(graph, resolution, seed), is_data)
+    return split_oversized(graph, start, is_data, seed)
+
+
+def split_oversized(
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
+    max_share: float = MAX_DATA_SHARE,
+) -> Assignment:
+    """Re-cluster, on its own subgraph, every cluster that holds over ``max_share`` of the data.
+
+    Modularity has a resolution limit (Fortunato and Barthelemy, 2007): in a large graph it
+    cannot see communities below a size that grows with the graph, so one community may swallow
+    several domains. Louvain on that community's own subgraph sees its inner structure; the
+    pieces then compete in the agglomeration like any other cluster.
+    """
+    current = renumber(assignment)
+    total = sum(1 for node in current if is_data.get(node, False))
+    for _ in range(SPLIT_ROUNDS):
+        sizes: dict[int, int] = defaultdict(int)
+        for node, cluster in current.items():
+            sizes[cluster] += int(is_data.get(node, False))
+        big = sorted(c for c, n in sizes.items() if n > max_share * total and n > 1)
+        if not big:
+            break
+        fresh = max(current.values()) + 1
+        for cluster in big:
+            members = sorted(n for n, c in current.items() if c == cluster)
+            inside = graph.within(members)
+            inner = absorb_dataless(inside, louvain(inside, 1.0, seed), is_data)
+            if len(set(inner.values())) < 2:
+                continue
+            current.update({n: fresh + c for n, c in inner.items()})
+            fresh += max(inner.values()) + 1
+        current = renumber(current)
+    return current
+
+
+def _finer(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:
+    for resolution in SPLIT_RESOLUTIONS:
+        start = _initial(graph, is_data, seed, resolution)
+        if len(set(start.values())) >= services:
+            return agglomerate(graph, start, is_data)
+    return None

@@ -1,0 +1,348 @@
+"""Propose service and database boundaries: graph -> partition -> refine -> owners -> violations.
+
+The steps, each a function of its own module, run in this order:
+
+1. :mod:`analyzer.boundaries.shared` sets aside modules used by nearly every app (shared-library
+   candidates);
+2. :mod:`analyzer.boundaries.partition` clusters the weighted unit graph (seeded Louvain, N scored);
+3. :mod:`analyzer.boundaries.refine` pulls tables written in one transaction together, then applies
+   the user's constraints (keep together, keep apart, pins);
+4. :mod:`analyzer.boundaries.ownership` gives every table one owner;
+5. :mod:`analyzer.boundaries.naming` names the services; :mod:`analyzer.boundaries.violations` lists
+   the crossings.
+
+Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
+rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
+
+The result, a :class:`Proposal`, holds the Analysis parts; it explains each Django app's fate
+(kept whole, split, merged) in :class:`AppPlacement`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from analyzer.boundaries.config import Config
+from analyzer.boundaries.crossings import EdgeScan, scan_edges
+from analyzer.boundaries.fold_minor import Fold, fold_minor
+from analyzer.boundaries.leaves import follower_units
+from analyzer.boundaries.naming import name_clusters
+from analyzer.boundaries.ownership import assign_owners, table_users
+from analyzer.boundaries.partition import (
+    ScoredClusters,
+    absorb_dataless,
+    attach,
+    choose_partition,
+    clusters_of,
+)
+from analyzer.boundaries.placements import PLACED_KINDS, app_placements
+from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
+from analyzer.boundaries.refine import apply_constraints, refine_transactions
+from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
+from analyzer.boundaries.unit_edges import UnitTies
+from analyzer.boundaries.violations import find_violations, short
+from analyzer.errors import ConfigError
+from analyzer.graph.build import NodeAttrs, ProjectGraph, node_attrs
+from analyzer.graph.gc_pause import collector_paused
+from analyzer.model.analysis import (
+    AppPlacement,
+    CountScore,
+    Interface,
+    Location,
+    Service,
+    ServiceDependency,
+    SharedCandidate,
+    TableUsage,
+    Violation,
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The proposed boundaries: the parts of an Analysis that this step decides."""
+
+    placement: tuple[tuple[str, str], ...]  # (unit node id, service name), sorted
+    services: tuple[Service, ...]
+    tables: tuple[TableUsage, ...]
+    violations: tuple[Violation, ...]
+    shared: tuple[SharedCandidate, ...]
+    app_placements: tuple[AppPlacement, ...]
+    count_scores: tuple[CountScore, ...]
+    count_reason: str
+    dependencies: tuple[ServiceDependency, ...]
+    interfaces: tuple[Interface, ...]
+
+    def partition(self) -> dict[str, str]:
+        """Unit node id -> service name (the team's partition form)."""
+        return dict(self.placement)
+
+    def table_owner(self) -> dict[str, str]:
+        """Table node id (``table:<name>``) -> owning service."""
+        return {f"table:{usage.table}": usage.owner for usage in self.tables}
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What the partition decides (graph -> unit clusters -> table owners), before it is described."""
+
+    assignment: dict[str, int]  # unit -> cluster number
+    clusters: tuple[tuple[str, ...], ...]
+    owners: dict[str, int]  # table node -> owning cluster, numbered as before the folds
+    new_of: dict[int, int]  # cluster number before the folds -> after
+    pinned: dict[str, str]  # unit -> the service name the user pinned it to
+    folds: tuple[Fold, ...]
+    partition: ScoredClusters  # the clustering proper: N chosen, the score of each N
+    shared: tuple[SharedModule, ...]
+    projected: UnitTies
+    canon: dict[str, str | None]
+
+
+@collector_paused()
+def propose_boundaries(project: ProjectGraph, config: Config, services: int | None = None) -> Proposal:
+    """Run the boundary steps on a project graph; pure and deterministic."""
+    return describe(project, config, cluster_units(project, config, services))
+
+
+@collector_paused()
+def cluster_units(project: ProjectGraph, config: Config, services: int | None = None) -> Clustering:
+    """The partition: shared modules set aside, the units clustered (N chosen or ``services``),
+    refined by transactions and the user's constraints, tables owned, minor clusters folded."""
+    graph, attrs, canon = project.graph, node_attrs(project.graph), canonical_ids(project.graph)
+    shared = shared_candidates(graph)
+    weights = config.weights
+    unit_edges = unit_projection(
+        graph, (n for s in shared for n in s.nodes), weights["contains"], project.transactions,
+        weights["transaction"], weights["same-app"], weights["same-module"], canon)
+    projected = unit_edges.ties()
+    hubs = find_hubs(graph, projected)
+    followers = follower_units(graph, unit_edges.nodes)
+    is_data = {n: _is_data(attrs[n]) for n in projected}
+    core = unit_edges.without({*hubs, *followers})
+    partition = choose_partition(core, is_data, services or config.services, config.seed)
+    assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+    assignment = attach(projected, assignment, (*hubs, *followers))
+    # a seeder's or a test's atomic block says nothing about which data belong together
+    hub_set = frozenset((*hubs, *followers))
+    transactions = [t for t in project.transactions if t.unit not in hub_set]
+    assignment = refine_transactions(assignment, transactions, canon.get)
+    assignment = absorb_dataless(unit_edges, assignment, is_data)
+    assignment, pinned = apply_constraints(assignment, graph, config)
+    assignment, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
+    assignment = absorb_dataless(unit_edges, assignment, is_data, keep=pinned)
+    assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
+    return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
+                      shared, projected, canon)
+
+
+@collector_paused()
+def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> Proposal:
+    """Name the clusters and describe them: services, tables, violations, interfaces, reasons."""
+    graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
+    names = name_clusters(clusters, graph, clustering.pinned, dict(config.names))
+    if len(set(names)) != len(names):
+        raise ConfigError("[tool.demonolith] names: two services would get the same name")
+    service_of = {unit: names[c] for unit, c in clustering.assignment.items()}
+    owner_of = {table: names[clustering.new_of[c]] for table, c in clustering.owners.items()}
+    place = _placer(clustering.canon, service_of, owner_of)
+    scan = scan_edges(graph, place)
+    partition = clustering.partition
+    return Proposal(
+        placement=tuple(sorted((u, s) for u, s in service_of.items()
+                               if attrs[u].get("kind") in PLACED_KINDS)),
+        services=_services(graph, clusters, names, owner_of, place, clustering.projected),
+        tables=_tables(graph, owner_of, place),
+        violations=find_violations(graph, place, project.transactions, scan),
+        shared=_shared(graph, clustering.shared, place),
+        app_placements=app_placements(graph, service_of),
+        count_scores=partition.scores,
+        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
+        + "".join(_fold_note(fold, names) for fold in clustering.folds),
+        dependencies=dependencies(graph, place, scan),
+        interfaces=interfaces(graph, place, scan, clustering.canon),
+    )
+
+
+def _final_reason(reason: str, clustered: int, final: int) -> str:
+    if clustered == final:
+        return reason
+    return f"{reason}; {final} after the data-aware refinement, the constraints and the folds"
+
+
+def _fold_note(fold: Fold, names: list[str]) -> str:
+    code = [u for u in fold.units if not u.startswith(("table:", "module:"))]
+    what = ", ".join(code[:3]) + (" ..." if len(code) > 3 else "") or ", ".join(fold.units[:3])
+    tables = f", table {', '.join(fold.tables)}" if fold.tables else ""
+    return (f"; folded {what} ({fold.lines} lines{tables}) into {names[fold.into]}: "
+            "no models and no routes, so tooling rather than a service")
+
+
+def _is_data(attrs: Mapping[str, object]) -> bool:
+    return attrs.get("kind") == "table" or (attrs.get("kind") == "model" and not attrs.get("abstract"))
+
+
+def _placer(
+    canon: Mapping[str, str | None], service_of: Mapping[str, str], owner_of: Mapping[str, str]
+) -> Callable[[str], str | None]:
+    """Node -> its service: tables by owner, units by the partition, the rest with their unit.
+
+    ``canon``: every graph node -> its canonical unit; other names have no place (every key of
+    ``owner_of`` and ``service_of`` is a graph node).
+    """
+    def place(node: str, unit: str | None) -> str | None:
+        if node in owner_of:
+            return owner_of[node]
+        if node in service_of:
+            return service_of[node]
+        return service_of.get(unit) if unit is not None else None
+    return {node: place(node, unit) for node, unit in canon.items()}.get
+
+
+def _services(
+    graph: nx.MultiDiGraph, clusters: Iterable[tuple[str, ...]], names: list[str],
+    owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: UnitTies,
+) -> tuple[Service, ...]:
+    routes: dict[str, list[str]] = defaultdict(list)
+    node = node_attrs(graph)
+    for route, attrs in node.items():
+        if attrs.get("kind") == "route" and place(route) is not None:
+            routes[str(place(route))].append(str(attrs.get("pattern", route[len("route:"):])))
+    result = []
+    for cluster, name in zip(clusters, names, strict=True):
+        units = [u for u in cluster if node[u].get("kind") in PLACED_KINDS]
+        code = [u for u in units if node[u].get("kind") != "module"]
+        modules = {str(node[u]["module"]) for u in units if node[u].get("module")}
+        apps = Counter(node[u].get("app", "") for u in units if node[u].get("app"))
+        models = sorted(str(node[u]["label"]) for u in units if node[u].get("kind") == "model")
+        result.append(Service(
+            name=name,
+            apps=tuple(sorted(apps, key=lambda a: (-apps[a], a))),
+            modules=tuple(sorted(modules)),
+            units=tuple(sorted(code)),
+            models=tuple(models),
+            tables=tuple(sorted(t[len("table:"):] for t, s in owner_of.items() if s == name)),
+            routes=tuple(sorted(routes.get(name, []))),
+            lines=sum(int(node[u].get("lines", 0)) for u in code),
+            rationale=_rationale(cluster, models, apps, projected),
+            module_code=tuple(sorted(str(node[u]["module"]) for u in units
+                                     if node[u].get("kind") == "module")),
+        ))
+    return tuple(sorted(result, key=lambda s: s.name))
+
+
+def _rationale(cluster: tuple[str, ...], models: list[str], apps: Counter[str], projected: UnitTies) -> str:
+    members = set(cluster)
+    inside = outside = 0.0
+    for unit in cluster:
+        if unit in projected:
+            for neighbour, weight in projected[unit].items():
+                if neighbour in members:
+                    inside += weight / 2
+                else:
+                    outside += weight
+    share = inside / (inside + outside) if inside + outside else 1.0
+    around = ", ".join(models[:4]) + (" ..." if len(models) > 4 else "") if models else "no models"
+    origin = ", ".join(sorted(apps, key=lambda a: (-apps[a], a))[:3]) or "the project"
+    return (f"{len(cluster)} units from {origin} around {around}; "
+            f"{share:.0%} of their weighted coupling stays inside.")
+
+
+def _tables(
+    graph: nx.MultiDiGraph, owner_of: Mapping[str, str], place: Callable[[str], str | None]
+) -> tuple[TableUsage, ...]:
+    result = []
+    node = node_attrs(graph)
+    for table, owner in sorted(owner_of.items()):
+        model = node[table].get("model")
+        label = node[model].get("label") if model in node else None
+        readers, writers = table_users(graph, table, place)
+        result.append(TableUsage(table[len("table:"):], owner, label, readers, writers))
+    return tuple(result)
+
+
+def _shared(
+    graph: nx.MultiDiGraph, shared: Iterable[SharedModule], place: Callable[[str], str | None]
+) -> tuple[SharedCandidate, ...]:
+    result = []
+    for module in shared:
+        users = {place(source) for node in module.nodes for source in graph._pred[node]}  # in_edges' sources
+        services = tuple(sorted(s for s in users if s is not None))
+        reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
+                  "depends on none of them: publish it as a library instead of placing it in one service")
+        models = tuple(sorted(str(node_attrs(graph)[n]["label"]) for n in module.nodes
+                              if node_attrs(graph)[n].get("kind") == "model"))
+        if models:
+            reason += f"; its abstract models ({', '.join(models)}) are code reuse and go with it"
+        result.append(SharedCandidate(module.module, services, reason, models))
+    return tuple(result)
+
+
+def dependencies(
+    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None
+) -> tuple[ServiceDependency, ...]:
+    """Aggregate the edges between services: weight and kinds, for the service map."""
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for crossing in (scan or scan_edges(graph, place)).crossings:
+        pair = (crossing.here, crossing.there)
+        weights[pair] += float(crossing.attrs.get("weight", 0.0))
+        kinds[pair].add(str(crossing.attrs.get("kind")))
+    return tuple(ServiceDependency(a, b, round(w, 3), tuple(sorted(kinds[(a, b)])))
+                 for (a, b), w in sorted(weights.items()))
+
+
+def interfaces(
+    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None,
+    canon: Mapping[str, str | None] | None = None,
+) -> tuple[Interface, ...]:
+    """What each service must expose: units (or models, for tables) used from another service.
+
+    ``canon``: the :func:`canonical_ids` of ``graph``, when the caller has them.
+    """
+    used: dict[str, set[str]] = defaultdict(set)
+    where: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    writes: set[str] = set()
+    provided = _Provided(graph, canon)
+    for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
+        if attrs.get("kind") in ("co-change", "same-author"):
+            continue
+        unit = provided.unit(target)
+        if unit is None:
+            continue
+        used[unit].add(here)
+        where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
+        if attrs.get("kind") in ("orm-write", "sql-write"):
+            writes.add(unit)
+    result = []
+    for unit in sorted(used):
+        provider = place(unit)
+        kind = str(node_attrs(graph)[unit].get("kind"))
+        if provider is None:
+            continue
+        result.append(Interface(provider, short(graph, unit) if kind == "model" else unit,
+                                kind if kind in ("function", "class", "model") else "class",
+                                tuple(sorted(used[unit])),
+                                tuple(Location(p, n) for p, n in sorted(where[unit])),
+                                read_only=unit not in writes))
+    return tuple(result)
+
+
+class _Provided:
+    """Node -> the unit another service would call for it (None for module-level code); cached."""
+
+    def __init__(self, graph: nx.MultiDiGraph, canon: Mapping[str, str | None] | None = None) -> None:
+        self.graph = graph
+        self.attrs: NodeAttrs = node_attrs(graph)
+        self.canon = canon
+        self.units: dict[str, str | None] = {}
+
+    def unit(self, node: str) -> str | None:
+        """The canonical unit of ``node`` when it is not module-level code, else None."""
+        if node not in self.units:
+            unit = self.canon[node] if self.canon is not None else canonical_id(self.graph, node)
+            kind = self.attrs[unit].get("kind") if unit is not None else None
+            self.units[node] = None if kind == "module" else unit
+        return self.units[node]

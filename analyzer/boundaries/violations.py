@@ -1,0 +1,198 @@
+"""Every place where the proposed boundaries are crossed, with ``path:line`` and a concrete remedy.
+
+Pure: ``find_violations(graph, place, transactions)`` reads the graph and a placement function
+(node -> service name: units by the partition, tables by their owner). Only
+:func:`attach_snippets` reads source lines, through a function the caller passes (the I/O edge).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+import networkx as nx
+
+from analyzer.boundaries.crossings import EdgeScan, Place, scan_edges
+from analyzer.graph.build import Transaction, Write, node_attrs
+from analyzer.model.analysis import Saga, SagaStep, Violation
+
+CREATE_OPS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
+DELETE_OPS = frozenset({"delete"})
+EDGE_VIOLATION_KINDS = frozenset({"fk", "m2m", "orm-write", "sql-write", "orm-read", "sql-read", "signal"})
+
+
+def violation_id(kind: str, path: str, line: int, subject: str) -> str:
+    """A stable id from what the violation is and where."""
+    digest = hashlib.sha1(f"{kind}|{path}|{line}|{subject}".encode(), usedforsecurity=False)
+    return f"V-{kind}-{digest.hexdigest()[:8]}"
+
+
+def _violation(kind: str, attrs: dict[str, Any], source: str, targets: Iterable[str], subject: str,
+               remedy: str, saga: Saga | None = None) -> Violation:
+    path, line = str(attrs.get("path", "")), int(attrs.get("line", 0))
+    return Violation(violation_id(kind, path, line, subject), kind, path, line, source,
+                     tuple(sorted(set(targets))), subject, remedy, saga=saga)
+
+
+def short(graph: nx.MultiDiGraph, node: str) -> str:
+    """A readable name for a node: a model's label, a table's name, else the qualified name."""
+    nodes = node_attrs(graph)
+    attrs = nodes[node]
+    if attrs.get("kind") == "table":
+        model = attrs.get("model")
+        return str(nodes[model].get("label", model)) if model in nodes else node[len("table:"):]
+    return str(attrs.get("label", node.removeprefix("module:")))
+
+
+def find_violations(
+    graph: nx.MultiDiGraph, place: Place, transactions: Iterable[Transaction], scan: EdgeScan | None = None,
+) -> tuple[Violation, ...]:
+    """Return the sorted, de-duplicated violations of a placement (``scan``: its edges, if walked)."""
+    scan = scan or scan_edges(graph, place)
+    found: dict[str, Violation] = {}
+    joins = _join_violations(graph, place, scan)
+    join_sites = {(v.path, v.line) for v in joins}
+    edge_found = (_edge_violation(graph, c.source, c.target, c.attrs, c.here, c.there, join_sites)
+                  for c in scan.crossings)
+    for violation in [*joins, *(v for v in edge_found if v is not None),
+                      *(_saga_violation(graph, place, t) for t in transactions)]:
+        if violation is not None:
+            found.setdefault(violation.id, violation)
+    return tuple(sorted(found.values(), key=lambda v: (v.path, v.line, v.kind, v.subject)))
+
+
+def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: dict[str, Any],
+                    here: str, there: str, join_sites: set[tuple[str, int]]) -> Violation | None:
+    kind = attrs.get("kind")
+    if kind not in EDGE_VIOLATION_KINDS:
+        return None
+    name, target_name = short(graph, source), short(graph, target)
+    if kind in ("fk", "m2m"):
+        field = attrs.get("field", "")
+        subject = attrs.get("subject", f"{name} -> {target_name}")
+        return _violation("cross-service-fk", attrs, here, [there], subject,
+                          f"Replace the relation {field!r} with a plain {field}_id value and fetch "
+                          f"{target_name} through {there}'s API (or a read-only copy fed by its events).")
+    if kind in ("orm-write", "sql-write"):
+        subject = f"{name} writes {target_name}{_in_file(attrs)}"
+        return _violation("foreign-write", attrs, here, [there], subject,
+                          f"Route this write through {there}'s API (a command it exposes) instead of "
+                          f"writing {target_name} from {here}{_file_remedy(attrs)}.")
+    if kind in ("orm-read", "sql-read") and (attrs.get("path"), attrs.get("line")) not in join_sites:
+        how = f" (lookup through {attrs['via']})" if attrs.get("via") else _in_file(attrs)
+        return _violation("cross-service-query", attrs, here, [there], f"{name} reads {target_name}{how}",
+                          f"Ask {there}'s API for the {target_name} data (API composition), or keep a "
+                          f"read model in {here} fed by {there}'s events{_file_remedy(attrs)}.")
+    if kind == "signal":
+        signal = str(attrs.get("signal", "signal")).rsplit(".", 1)[-1]
+        return _violation("cross-service-signal", attrs, here, [there],
+                          f"{name} receives {signal} from {target_name}",
+                          f"Publish {signal} of {target_name} as an event on a queue from {there}; "
+                          f"{here} consumes it instead of connecting a Django signal.")
+    return None
+
+
+def _in_file(attrs: dict[str, Any]) -> str:
+    """`` (SQL in reporting/sql/x.sql)`` when the SQL comes from a file the code loads."""
+    return f" (SQL in {attrs['sql_file']})" if attrs.get("sql_file") else ""
+
+
+def _file_remedy(attrs: dict[str, Any]) -> str:
+    return f"; rewrite the query in {attrs['sql_file']} accordingly" if attrs.get("sql_file") else ""
+
+
+def _join_violations(graph: nx.MultiDiGraph, place: Place, scan: EdgeScan) -> list[Violation]:
+    sites: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    files: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for source, target, attrs in scan.joins:
+        key = (source, str(attrs.get("path", "")), int(attrs.get("line", 0)))
+        sites[key].add(target)
+        if attrs.get("sql_file"):
+            files[key] = {"sql_file": attrs["sql_file"]}
+    result = []
+    for (source, path, line), tables in sorted(sites.items()):
+        loaded = files.get((source, path, line), {})
+        owners = {t: place(t) for t in sorted(tables)}
+        services = {s for s in owners.values() if s is not None}
+        here = place(source)
+        if here is None or len(services) < 2:
+            continue
+        names = ", ".join(f"{t[len('table:'):]} ({s})" for t, s in owners.items())
+        result.append(_violation(
+            "cross-service-join", {"path": path, "line": line}, here, services - {here},
+            f"{short(graph, source)} joins {names}{_in_file(loaded)}",
+            f"Replace the SQL join with API composition in {here} (query each owner, join in code), "
+            f"or a reporting read model fed by events from {', '.join(sorted(services))}"
+            f"{_file_remedy(loaded)}."))
+    return result
+
+
+def _saga_violation(graph: nx.MultiDiGraph, place: Place, transaction: Transaction) -> Violation | None:
+    here = place(transaction.unit)
+    steps = saga_steps(graph, place, transaction.writes)
+    services = {step.service for step in steps}
+    if here is None or len(services) < 2:
+        return None
+    unit = short(graph, transaction.unit)
+    saga = Saga(f"{unit.rsplit('.', 1)[-1]} saga", steps)
+    tables = ", ".join(dict.fromkeys(short(graph, w.table) for w in transaction.writes))
+    return _violation(
+        "distributed-transaction", {"path": transaction.path, "line": transaction.line}, here,
+        services - {here}, f"{unit} writes {tables} in one transaction.atomic",
+        f"Replace the atomic block with a saga of {len(steps)} local transactions "
+        f"({' -> '.join(s.service for s in steps)}), each undone by its compensation if a later one fails.",
+        saga=saga)
+
+
+def saga_steps(graph: nx.MultiDiGraph, place: Place, writes: Iterable[Write]) -> tuple[SagaStep, ...]:
+    """Group consecutive writes by service, in source order, each with its compensation."""
+    groups: list[tuple[str, list[Write]]] = []
+    for write in writes:
+        service = place(write.table)
+        if service is None:
+            continue
+        if groups and groups[-1][0] == service:
+            groups[-1][1].append(write)
+        else:
+            groups.append((service, [write]))
+    return tuple(SagaStep(service, _action(graph, ws), _compensation(graph, ws)) for service, ws in groups)
+
+
+def _verb(op: str) -> str:
+    return "create" if op in CREATE_OPS else "delete" if op in DELETE_OPS else "update"
+
+
+def _action(graph: nx.MultiDiGraph, writes: list[Write]) -> str:
+    return "; ".join(f"{_caller(w)}{_verb(w.op)} {short(graph, w.table)}" for w in writes)
+
+
+def _caller(write: Write) -> str:
+    return f"{write.via.rsplit('.', 1)[-1]}: " if write.via and not write.via.startswith("(") else ""
+
+
+def _compensation(graph: nx.MultiDiGraph, writes: list[Write]) -> str:
+    undo = {"create": "delete the {} rows created", "update": "restore the previous values of {}",
+            "delete": "re-create the deleted {} rows from the saved copy"}
+    return "; ".join(undo[_verb(w.op)].format(short(graph, w.table)) for w in reversed(writes))
+
+
+def attach_snippets(
+    violations: Iterable[Violation], read_lines: Callable[[str], list[str] | None], context: int = 2
+) -> tuple[Violation, ...]:
+    """Add the source lines around each violation; ``read_lines(path)`` is the only I/O."""
+    cache: dict[str, list[str] | None] = {}
+    result = []
+    for violation in violations:
+        if violation.path not in cache:
+            cache[violation.path] = read_lines(violation.path)
+        lines = cache[violation.path]
+        if not lines or violation.line < 1:
+            result.append(violation)
+            continue
+        start = max(1, violation.line - context)
+        end = min(len(lines), violation.line + context)
+        result.append(replace(violation, snippet=tuple(lines[start - 1:end]), snippet_start=start))
+    return tuple(result)

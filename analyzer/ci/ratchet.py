@@ -1,0 +1,193 @@
+"""The boundary ratchet behind ``demonolith check``: fail only when crossings grow.
+
+A *crossing* is a boundary violation (cross-service FK, query, join, foreign write, distributed
+transaction, signal) or a use of one service's unit from another (``cross-service-use``, from
+the Analysis' interfaces). Crossings are compared by what crosses, not where nor between which
+services: the key is ``(kind, subject)`` (``orders.Order.customer -> customers.Customer``, or the
+unit used across), so moving code never counts as new, nor does a unit the re-run places a little
+differently. For
+every key, the current count may not exceed the baseline's; the extra ones are reported as new,
+with ``path:line``, preferring the places the baseline did not know.
+
+:func:`placement_from` maps the units of a freshly built graph to the services of a baseline
+Analysis (units by name, then by module, then by app), so the same violation finder runs again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from analyzer.boundaries.config import load_config
+from analyzer.boundaries.propose import interfaces
+from analyzer.boundaries.violations import find_violations
+from analyzer.graph.build import build_graph
+from analyzer.model.analysis import Analysis, Interface, Violation
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.source.discover_config import discover_options
+
+USE_KIND = "cross-service-use"
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """One place where code crosses a proposed boundary."""
+
+    kind: str
+    source: str
+    targets: tuple[str, ...]
+    subject: str
+    path: str
+    line: int
+
+    def key(self) -> Key:
+        """What crosses, independent of where."""
+        return (self.kind, self.subject)
+
+
+@dataclass(frozen=True)
+class RatchetResult:
+    """Baseline against current: the crossings that are new and those that went away."""
+
+    baseline: int
+    current: int
+    new: tuple[Crossing, ...]
+    fixed: tuple[Crossing, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no crossing was added."""
+        return not self.new
+
+
+def crossings(violations: Iterable[Violation], interfaces: Iterable[Interface]) -> tuple[Crossing, ...]:
+    """All crossings of a placement: violations, then one per cross-service use location."""
+    found = [Crossing(v.kind, v.source_service, tuple(v.target_services), v.subject, v.path, v.line)
+             for v in violations]
+    for interface in interfaces:
+        consumers = ",".join(interface.used_by)
+        found += [Crossing(USE_KIND, consumers, (interface.service,), interface.name, use.path, use.line)
+                  for use in interface.uses]
+    return tuple(sorted(found, key=lambda c: (c.key(), c.path, c.line)))
+
+
+def _by_key(items: Iterable[Crossing]) -> dict[Key, list[Crossing]]:
+    groups: dict[Key, list[Crossing]] = defaultdict(list)
+    for item in items:
+        groups[item.key()].append(item)
+    return groups
+
+
+def _surplus(mine: list[Crossing], theirs: list[Crossing]) -> list[Crossing]:
+    """The ``len(mine) - len(theirs)`` items of ``mine``, those at places ``theirs`` lacks first."""
+    extra = len(mine) - len(theirs)
+    if extra <= 0:
+        return []
+    places = {(c.path, c.line) for c in theirs}
+    ranked = sorted(mine, key=lambda c: ((c.path, c.line) in places, c.path, c.line))
+    return sorted(ranked[:extra], key=lambda c: (c.path, c.line, c.key()))
+
+
+def compare_crossings(baseline: Iterable[Crossing], current: Iterable[Crossing]) -> RatchetResult:
+    """Compare two sets of crossings key by key; growth anywhere is new, shrinkage is fixed."""
+    before, after = _by_key(baseline), _by_key(current)
+    new, fixed = [], []
+    for key in sorted(set(before) | set(after)):
+        new += _surplus(after.get(key, []), before.get(key, []))
+        fixed += _surplus(before.get(key, []), after.get(key, []))
+    return RatchetResult(
+        baseline=sum(len(v) for v in before.values()),
+        current=sum(len(v) for v in after.values()),
+        new=tuple(sorted(new, key=lambda c: (c.path, c.line, c.key()))),
+        fixed=tuple(sorted(fixed, key=lambda c: (c.path, c.line, c.key()))),
+    )
+
+
+def baseline_crossings(analysis: Analysis) -> tuple[Crossing, ...]:
+    """The crossings recorded in an analysis.json."""
+    return crossings(analysis.violations, analysis.interfaces)
+
+
+def result_to_json(result: RatchetResult) -> str:
+    """The ratchet's verdict as deterministic JSON for CI."""
+    document = {
+        "ok": result.ok,
+        "baseline": result.baseline,
+        "current": result.current,
+        "new": [asdict(c) for c in result.new],
+        "fixed": [asdict(c) for c in result.fixed],
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _module_services(analysis: Analysis) -> dict[str, str]:
+    """Module -> its service: the only one listing it, else the one holding most of its units."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    holds: dict[str, Counter[str]] = defaultdict(Counter)
+    for service in analysis.services:
+        for module in service.modules:
+            listed[module].add(service.name)
+        for unit in service.units:
+            holds[unit.rpartition(".")[0]][service.name] += 1
+    result = {}
+    for module, names in sorted(listed.items()):
+        counts = holds[module]
+        result[module] = min(names, key=lambda name: (-counts[name], name))
+    return result
+
+
+def _app_services(analysis: Analysis) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for service in sorted(analysis.services, key=lambda s: (-s.lines, s.name)):
+        if service.apps:
+            result.setdefault(service.apps[0], service.name)
+    return result
+
+
+def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None]:
+    """Place the nodes of ``graph`` in the services of ``analysis`` (a baseline analysis.json).
+
+    Units keep their service by name (module-level code by ``Service.module_code``), models by
+    label, tables by owner; other units go with their module, else with their app's dominant
+    service; routes follow their view.
+    """
+    by_unit = {u: s.name for s in analysis.services for u in s.units}
+    by_unit.update({f"module:{m}": s.name for s in analysis.services for m in s.module_code})
+    by_label = {m: s.name for s in analysis.services for m in s.models}
+    by_module, by_app = _module_services(analysis), _app_services(analysis)
+    owners = {f"table:{t}": owner for t, owner in analysis.table_owner().items()}
+
+    def unit_service(node: str, attrs: Mapping[str, Any]) -> str | None:
+        module = str(attrs.get("module", ""))
+        return (by_unit.get(node) or by_label.get(str(attrs.get("label", "")))
+                or by_module.get(module) or by_module.get(node.removeprefix("module:"))
+                or by_app.get(str(attrs.get("app", ""))))
+
+    def place(node: str) -> str | None:
+        if node not in graph:
+            return None
+        attrs = graph.nodes[node]
+        kind = attrs.get("kind")
+        if kind == "table":
+            model = attrs.get("model")
+            return owners.get(node) or (place(model) if model else None)
+        if kind == "route":
+            views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+            return place(views[0]) if views else None
+        return unit_service(node, attrs)
+
+    return place
+
+
+def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True) -> tuple[Crossing, ...]:
+    """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O edge)."""
+    options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
+    project = build_graph(extract_project_facts(root, options), load_config(root).weights)
+    place = placement_from(baseline, project.graph)
+    found = find_violations(project.graph, place, project.transactions)
+    return crossings(found, interfaces(project.graph, place))

@@ -1,0 +1,307 @@
+"""Quality figures of one decomposition: ``(graph, partition) -> Metrics``.
+
+Pure functions over the dependency graph (see the team conventions: node ids, ``kind`` attributes,
+typed and weighted edges) and a partition ``unit node id -> service name``. The code metrics follow
+the Mono2Micro FSE 2021 artifact (``kaliaanup/Mono2Micro-FSE-2021``, ``metrics/metrics_util.py``)
+so our numbers compare with the literature; the data metrics are ours and CARGO's. Formulas,
+directions and every deviation from the artifact are written down in ``docs/metrics.md``.
+
+A *unit* is a node of the partition (class, model or function). The *interaction volume* of an
+ordered pair of units ``(a, b)``, ``a != b``, is the number of graph edges from ``a`` to ``b``
+(any kind but the history kinds); it plays the role of Mono2Micro's runtime call volume.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from analyzer.graph.weights import HISTORY_KINDS, WRITE_KINDS
+from analyzer.model.analysis import Metrics
+
+Partition = Mapping[str, str]
+Volumes = Mapping[tuple[str, str], int]
+OwnerRule = Callable[[Any, Partition], dict[str, str]]
+
+TABLE_ACCESS_KINDS = frozenset({"orm-read", "orm-write", "sql-read", "sql-write", "sql-join"})
+DATA_EDGE_KINDS = frozenset({"fk", "m2m"}) | TABLE_ACCESS_KINDS
+REQUEST_KINDS = frozenset({"route-view", "call", "signal"})
+CLASS_KINDS = frozenset({"class", "model"})
+CODE_UNIT_KINDS = frozenset({"class", "function", "model"})
+NED_LOW, NED_HIGH = 5, 20
+DIGITS = 4
+
+
+def edges_of(graph: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield ``(source, target, attrs)`` for every edge, parallel edges of a multigraph included."""
+    yield from graph.edges(data=True)
+
+
+def is_table(graph: Any, node: str) -> bool:
+    """True when ``node`` is a database table node."""
+    return bool(graph.nodes[node].get("kind") == "table" or node.startswith("table:"))
+
+
+def code_units(graph: Any, partition: Partition) -> dict[str, str]:
+    """The part of a partition the code metrics look at: classes, models and functions.
+
+    Module-level code and table nodes may be placed too; they are not Mono2Micro's classes.
+    Nodes missing from the graph or without a ``kind`` count as code units (hand-built graphs).
+    """
+    return {
+        unit: service
+        for unit, service in sorted(partition.items())
+        if unit not in graph or graph.nodes[unit].get("kind", "function") in CODE_UNIT_KINDS
+    }
+
+
+def interaction_volumes(graph: Any, partition: Partition) -> dict[tuple[str, str], int]:
+    """Count the edges between two distinct placed units, per ordered pair (history kinds excluded)."""
+    volumes: Counter[tuple[str, str]] = Counter()
+    for source, target, attrs in edges_of(graph):
+        if source == target or source not in partition or target not in partition:
+            continue
+        if attrs.get("kind") in HISTORY_KINDS:
+            continue
+        volumes[(source, target)] += 1
+    return dict(sorted(volumes.items()))
+
+
+def inter_call_percentage(volumes: Volumes, partition: Partition) -> float:
+    """ICP: share of ln-weighted interactions (``ln(volume) + 1``) that cross services; lower is better."""
+    total = inter = 0.0
+    for (source, target), volume in sorted(volumes.items()):
+        weight = math.log(volume) + 1.0
+        total += weight
+        if partition[source] != partition[target]:
+            inter += weight
+    return inter / total if total else 0.0
+
+
+def _connected_pairs(volumes: Volumes) -> set[tuple[str, str]]:
+    """Unordered pairs of distinct units joined by an interaction in either direction."""
+    return {(min(a, b), max(a, b)) for (a, b) in volumes if a != b}
+
+
+def _sizes(partition: Partition) -> Counter[str]:
+    return Counter(partition.values())
+
+
+def structural_modularity(volumes: Volumes, partition: Partition) -> float:
+    """SM: mean cohesion ``mu/n^2`` minus mean pairwise coupling ``sigma/(n_i n_j)``; higher is better."""
+    sizes = _sizes(partition)
+    services = sorted(sizes)
+    if not services:
+        return 0.0
+    inner: Counter[str] = Counter()
+    across: Counter[tuple[str, str]] = Counter()
+    for a, b in _connected_pairs(volumes):
+        sa, sb = partition[a], partition[b]
+        if sa == sb:
+            inner[sa] += 1
+        else:
+            across[(min(sa, sb), max(sa, sb))] += 1
+    cohesion = sum(inner[s] / sizes[s] ** 2 for s in services) / len(services)
+    k = len(services)
+    if k == 1:
+        return cohesion
+    coupling = sum(sigma / (sizes[s] * sizes[t]) for (s, t), sigma in across.items())
+    return cohesion - 2.0 * coupling / (k * (k - 1))
+
+
+def interface_number(volumes: Volumes, partition: Partition) -> float:
+    """IFN: cross-service unit pairs that interact, divided by the service count; lower is better."""
+    k = len(_sizes(partition))
+    if not k:
+        return 0.0
+    crossing = sum(1 for a, b in _connected_pairs(volumes) if partition[a] != partition[b])
+    return crossing / k
+
+
+def class_counts(graph: Any, partition: Partition) -> dict[str, int]:
+    """Classes (kind class or model; nodes without a kind count too) per service, zero included."""
+    counts = dict.fromkeys(sorted(set(partition.values())), 0)
+    for unit, service in partition.items():
+        kind = graph.nodes[unit].get("kind") if unit in graph else None
+        if kind is None or kind in CLASS_KINDS:
+            counts[service] += 1
+    return counts
+
+
+def non_extreme_distribution(sizes: Mapping[str, int], low: int = NED_LOW, high: int = NED_HIGH) -> float:
+    """NED: share of classes in services whose class count is outside ``low..high``; lower is better."""
+    total = sum(sizes.values())
+    in_range = sum(size for size in sizes.values() if low <= size <= high)
+    if total == 0 or in_range == 0:
+        return 1.0
+    return 1.0 - in_range / total
+
+
+def table_owners(graph: Any, partition: Partition) -> dict[str, str]:
+    """Owner of each table: its model's service, else the service writing it most, reading it most, name."""
+    by_usage = _owners_by_usage(graph, partition)
+    owners = {}
+    for node in sorted(graph.nodes):
+        if not is_table(graph, node):
+            continue
+        model = graph.nodes[node].get("model")
+        owner = partition.get(node) or (partition.get(model) if model else None) or by_usage.get(node)
+        if owner is not None:
+            owners[node] = owner
+    return owners
+
+
+def _owners_by_usage(graph: Any, partition: Partition) -> dict[str, str]:
+    scores: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for source, target, attrs in edges_of(graph):
+        for unit, table in ((source, target), (target, source)):
+            if unit in partition and table in graph and is_table(graph, table):
+                service = partition[unit]
+                writes, touches = scores[table].get(service, (0.0, 0.0))
+                weight = float(attrs.get("weight", 1.0))
+                is_write = attrs.get("kind") in WRITE_KINDS
+                scores[table][service] = (writes + (weight if is_write else 0.0), touches + weight)
+    return {
+        table: min(by_service, key=lambda s: (-by_service[s][0], -by_service[s][1], s))
+        for table, by_service in sorted(scores.items())
+    }
+
+
+def as_table_nodes(graph: Any, owners: Mapping[str, str]) -> dict[str, str]:
+    """Key an owner map by table node id, accepting bare table names (``orders_order``) too."""
+    return {
+        (table if table in graph or f"table:{table}" not in graph else f"table:{table}"): service
+        for table, service in sorted(owners.items())
+    }
+
+
+def _service_of(node: str, partition: Partition, owners: Mapping[str, str]) -> str | None:
+    return partition.get(node) or owners.get(node)
+
+
+def cross_service_data_edges(graph: Any, partition: Partition, owners: Mapping[str, str]) -> int:
+    """Data edges (fk, m2m, ORM and SQL access) whose two ends belong to different services."""
+    count = 0
+    for source, target, attrs in edges_of(graph):
+        if attrs.get("kind") not in DATA_EDGE_KINDS:
+            continue
+        a, b = _service_of(source, partition, owners), _service_of(target, partition, owners)
+        if a is not None and b is not None and a != b:
+            count += 1
+    return count
+
+
+def atomic_blocks(
+    graph: Any, partition: Partition, owners: Mapping[str, str]
+) -> dict[tuple[str, ...], set[str]]:
+    """Services of the data (tables, models) each ``transaction`` block writes, keyed by block."""
+    blocks: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for source, target, attrs in edges_of(graph):
+        if attrs.get("kind") != "transaction":
+            continue
+        path, line = attrs.get("path"), attrs.get("line")
+        key = (str(path), str(line)) if path is not None and line is not None else (source,)
+        touched = blocks[key]
+        for node in (source, target):
+            if node in graph and (is_table(graph, node) or graph.nodes[node].get("kind") == "model"):
+                service = _service_of(node, partition, owners)
+                if service is not None:
+                    touched.add(service)
+    return {key: services for key, services in sorted(blocks.items()) if services}
+
+
+def transactional_purity(graph: Any, partition: Partition, owners: Mapping[str, str]) -> float:
+    """Share of atomic blocks whose written data lies in one service (CARGO); higher is better."""
+    blocks = atomic_blocks(graph, partition, owners)
+    if not blocks:
+        return 1.0
+    return sum(1 for services in blocks.values() if len(services) == 1) / len(blocks)
+
+
+def shared_tables(graph: Any, partition: Partition) -> int:
+    """Tables read or written (ORM or SQL) by units of two or more services."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for source, target, attrs in edges_of(graph):
+        if attrs.get("kind") in TABLE_ACCESS_KINDS and source in partition and is_table(graph, target):
+            users[target].add(partition[source])
+    return sum(1 for services in users.values() if len(services) > 1)
+
+
+def services_touched_by(
+    graph: Any, route: str, partition: Partition, owners: Mapping[str, str]
+) -> set[str]:
+    """Services one request to ``route`` touches: views and callees (transitively) and the data they use."""
+    touched: set[str] = set()
+    seen, stack = {route}, [route]
+    while stack:
+        node = stack.pop()
+        if node in partition:
+            touched.add(partition[node])
+        for _, target, attrs in graph.out_edges(node, data=True):
+            kind = attrs.get("kind")
+            if kind in DATA_EDGE_KINDS:
+                service = _service_of(target, partition, owners)
+                touched.update([service] if service is not None else [])
+            elif kind in REQUEST_KINDS and target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return touched
+
+
+def services_per_route(graph: Any, partition: Partition, owners: Mapping[str, str]) -> dict[str, int]:
+    """Number of services each route's request touches, for routes whose view is placed."""
+    counts = {}
+    for node in sorted(graph.nodes):
+        if graph.nodes[node].get("kind") == "route" or node.startswith("route:"):
+            touched = services_touched_by(graph, node, partition, owners)
+            if touched:
+                counts[node] = len(touched)
+    return counts
+
+
+def newman_modularity(graph: Any, partition: Partition, owners: Mapping[str, str]) -> float:
+    """Newman modularity (networkx) of the weighted undirected unit+table graph; higher is better.
+
+    Tables join their owner's community; parallel edges add their weights; self-loops are dropped.
+    """
+    simple = nx.Graph()
+    membership = {**{t: s for t, s in owners.items() if t in graph}, **partition}
+    simple.add_nodes_from(sorted(membership))
+    for source, target, attrs in edges_of(graph):
+        if source == target or source not in membership or target not in membership:
+            continue
+        weight = float(attrs.get("weight", 1.0))
+        previous = simple.get_edge_data(source, target, {"weight": 0.0})["weight"]
+        simple.add_edge(source, target, weight=previous + weight)
+    if simple.size(weight="weight") == 0:
+        return 0.0
+    communities: dict[str, set[str]] = defaultdict(set)
+    for node, service in membership.items():
+        communities[service].add(node)
+    groups = [communities[s] for s in sorted(communities)]
+    return float(nx.community.modularity(simple, groups, weight="weight"))
+
+
+def measure(graph: Any, partition: Partition, owners: Mapping[str, str] | None = None) -> Metrics:
+    """All metrics of one partition; ``owners`` (table node -> service) defaults to :func:`table_owners`."""
+    owners = table_owners(graph, partition) if owners is None else as_table_nodes(graph, owners)
+    code = code_units(graph, partition)
+    volumes = interaction_volumes(graph, code)
+    per_route = services_per_route(graph, partition, owners)
+    mean_route = sum(per_route.values()) / len(per_route) if per_route else 0.0
+    return Metrics(
+        services=len(set(partition.values())),
+        sm=round(structural_modularity(volumes, code), DIGITS),
+        icp=round(inter_call_percentage(volumes, code), DIGITS),
+        ifn=round(interface_number(volumes, code), DIGITS),
+        ned=round(non_extreme_distribution(class_counts(graph, partition)), DIGITS),
+        modularity=round(newman_modularity(graph, partition, owners), DIGITS),
+        cross_service_data_edges=cross_service_data_edges(graph, partition, owners),
+        transactional_purity=round(transactional_purity(graph, partition, owners), DIGITS),
+        shared_tables=shared_tables(graph, partition),
+        mean_services_per_route=round(mean_route, DIGITS),
+    )

@@ -1,0 +1,277 @@
+"""Discovery, facts and project pass as one call: ``extract_project_facts(root) -> ProjectFacts``.
+
+discover -> stat every file (read and hash only those whose stamp changed) -> parse the files
+missing from the cache pack in worker processes (chunks of files per worker, each worker reading
+its files itself and pickling its facts once, for the pipe and the pack) while this process
+unpickles the cached ones -> star imports expanded -> project pass (or the cached one, when built
+from the same inputs) -> cache (see :mod:`analyzer.project_facts.cache`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import itertools
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from analyzer.facts import extract_module_facts
+from analyzer.facts.sql_file import extract_sql_file_facts
+from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
+from analyzer.project_facts.cache import (
+    DEFAULT_CACHE_DIRNAME,
+    FactsCache,
+    FileStamp,
+    code_fingerprint,
+    combined_key,
+    content_digest,
+    facts_from_raw,
+    file_key,
+    stamp_of,
+    trustworthy,
+    unchanged,
+)
+from analyzer.resolve.project import resolve_project
+from analyzer.resolve.stars import expand_star_imports
+from analyzer.source.discover import Project, discover
+from analyzer.source.listing import DiscoverOptions, SourceFile
+
+Progress = Callable[[int], None]
+_SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
+
+
+def tool_version() -> str:
+    """The installed version of demonolith (part of every cache key)."""
+    try:
+        return version("demonolith")
+    except PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
+def cache_version() -> str:
+    """The tool version plus a fingerprint of the facts layer's own code: this module and all of
+    the analyzer it imports (so edits invalidate; editing the graph does not)."""
+    return f"{tool_version()}+{code_fingerprint(__name__)}"
+
+
+@dataclass(frozen=True)
+class FactsOptions:
+    """How to run: cache location (None: ``<root>/.demonolith-cache``), caching, parallelism."""
+
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    jobs: int | None = None  # None: all cores
+    discover: DiscoverOptions = field(default_factory=DiscoverOptions)
+
+
+@dataclass(frozen=True)
+class _Task:
+    root: str
+    source: SourceFile
+    dialect: str | None
+
+
+def extract_project_facts(
+    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+) -> ProjectFacts:
+    """Discover the tree at ``root`` and return its facts, using and refreshing the cache."""
+    with _gc_paused():  # facts are acyclic; collecting during the build only costs time
+        return _extract_project_facts(root, options, progress)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic collection while the facts are built; then they join the oldest generation.
+
+    Facts are acyclic and long-lived: scanning them young (all at once, on the first allocation
+    after ``gc.enable()``) only costs time. Freezing and unfreezing moves every object to the
+    oldest generation, where full collections still see them. Skipped when the host program
+    keeps objects frozen itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> ProjectFacts:
+    project = discover(root, options.discover)
+    version = cache_version()
+    cache = FactsCache(_cache_dir(project.root, options), version)
+    dialect = project.settings.sql_dialect
+    pack = cache.open_pack()
+    reading = _read_keys(project, version, dialect, pack.stamps)
+    keys = reading.keys
+    raw: dict[str, bytes | memoryview] = {}
+    for key in keys.values():
+        data = pack.raw(key)
+        if data is not None:
+            raw[key] = data
+    missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
+    facts: dict[str, ModuleFacts] = {}
+    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
+        damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
+        if progress and facts:
+            progress(len(facts))
+        for path, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
+            facts[path], raw[keys[path]] = pickle.loads(pickled), pickled
+            if progress:
+                progress(1)
+    modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
+    result = _project_pass(project, modules, cache, _run_key(project, keys, reading.unreadable))
+    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys():
+        cache.save_pack(reading.stamps, raw)
+    return result
+
+
+def _load_cached(
+    files: tuple[SourceFile, ...], keys: dict[str, str], raw: dict[str, bytes | memoryview],
+    facts: dict[str, ModuleFacts],
+) -> list[SourceFile]:
+    """Unpickle the cached entries into ``facts``; return the files whose entry is damaged."""
+    damaged = []
+    for source in files:
+        key = keys.get(source.path)
+        data = None if key is None else raw.get(key)
+        if key is None or data is None:
+            continue
+        module_facts = facts_from_raw(data)
+        if module_facts is None:
+            damaged.append(source)
+            del raw[key]
+        else:
+            facts[source.path] = module_facts
+    return damaged
+
+
+def _run_key(project: Project, keys: dict[str, str], unreadable: list[ModuleFacts]) -> str:
+    return combined_key([*sorted(keys.values()), repr(project.settings), repr(project.apps),
+                         repr(project.warnings), repr(unreadable)])
+
+
+def _project_pass(
+    project: Project, modules: tuple[ModuleFacts, ...], cache: FactsCache, run_key: str
+) -> ProjectFacts:
+    """The project pass of the last run when built from the same inputs, else a new one."""
+    cached = cache.load_project(run_key)
+    if cached is not None:
+        return dataclasses.replace(cached, modules=expand_star_imports(modules))
+    result = resolve_project(project, modules, tool_version())
+    cache.save_project(run_key, result)
+    return result
+
+
+def _cache_dir(root: Path, options: FactsOptions) -> Path | None:
+    if not options.use_cache:
+        return None
+    return options.cache_dir if options.cache_dir is not None else root / DEFAULT_CACHE_DIRNAME
+
+
+@dataclass(frozen=True)
+class _Reading:
+    keys: dict[str, str]  # path -> cache key
+    stamps: dict[str, FileStamp]  # path -> stamp, for files whose stamp can be trusted later
+    unreadable: list[ModuleFacts]
+
+
+def _read_keys(
+    project: Project, version: str, dialect: str | None, known: dict[str, FileStamp]
+) -> _Reading:
+    """Each file's cache key; a file whose stamp is unchanged since it was hashed is not read."""
+    reading = _Reading({}, {}, [])
+    now = time.time_ns()
+    root = str(project.root)
+    for source in project.files:
+        full = os.path.join(root, source.path)
+        try:
+            stat = os.stat(full)
+            stamp = known.get(source.path)
+            if stamp is None or not unchanged(stamp, stat):
+                with open(full, "rb") as handle:
+                    stamp = stamp_of(stat, content_digest(handle.read()))
+        except OSError as exc:
+            code = "symlink-loop" if exc.errno == 40 else "unreadable"
+            warning = SourceWarning(source.path, 1, code, f"cannot read: {exc.strerror}")
+            reading.unreadable.append(ModuleFacts(source.path, source.module, source.is_package, 0,
+                                                  warnings=(warning,)))
+            continue
+        if trustworthy(stat, now):
+            reading.stamps[source.path] = stamp
+        reading.keys[source.path] = file_key(version, source.path, source.module, dialect,
+                                             stamp.digest)
+    return reading
+
+
+@contextlib.contextmanager
+def _extraction(
+    root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
+) -> Iterator[Iterator[tuple[str, bytes]]]:
+    """(path, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
+    the pipe and the cache.
+
+    Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
+    pool pays when there are many files to parse, or a few and many cached entries to load.
+    """
+    tasks = [_Task(str(root), source, dialect) for source in files]
+    workers = jobs or os.cpu_count() or 1
+    if not tasks or workers <= 1 or len(tasks) + cached // 8 < _SERIAL_BELOW:
+        yield _serially(root, files, dialect)
+        return
+    chunks = _chunks(tasks, workers * 4)
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
+        futures = [executor.submit(_extract_chunk, chunk) for chunk in chunks]
+        yield (
+            (task.source.path, pickled)
+            for chunk, future in zip(chunks, futures, strict=True)
+            for task, pickled in zip(chunk, future.result(), strict=True)
+        )
+
+
+def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[str, bytes]]:
+    for source in files:
+        yield source.path, _extract_pickled(_Task(str(root), source, dialect))
+
+
+def _chunks(tasks: list[_Task], count: int) -> list[list[_Task]]:
+    """Split into ``count`` chunks of similar total size, biggest files first."""
+    ordered = sorted(tasks, key=lambda t: t.source.size, reverse=True)
+    chunks: list[list[_Task]] = [[] for _ in range(min(count, len(ordered)) or 1)]
+    sizes = [0] * len(chunks)
+    for task in ordered:
+        smallest = sizes.index(min(sizes))
+        chunks[smallest].append(task)
+        sizes[smallest] += task.source.size + 2000
+    return [chunk for chunk in chunks if chunk]
+
+
+def _extract_chunk(tasks: list[_Task]) -> list[bytes]:
+    return [_extract_pickled(task) for task in tasks]
+
+
+def _extract_pickled(task: _Task) -> bytes:
+    return pickle.dumps(_extract_one(task), pickle.HIGHEST_PROTOCOL)
+
+
+def _extract_one(task: _Task) -> ModuleFacts:
+    source = task.source
+    try:
+        data = (Path(task.root) / source.path).read_bytes()
+    except OSError as exc:
+        warning = SourceWarning(source.path, 1, "unreadable", f"cannot read: {exc.strerror}")
+        return ModuleFacts(source.path, source.module, source.is_package, 0, warnings=(warning,))
+    if source.kind == "sql":
+        return extract_sql_file_facts(data, source.path, source.module, task.dialect)
+    return extract_module_facts(data, source.path, source.module, source.is_package, task.dialect)

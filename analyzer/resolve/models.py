@@ -1,0 +1,179 @@
+"""Project pass for models: which candidate classes are models, their labels, tables and relations.
+
+A class is a model when its bases lead (through project classes, re-exports followed) to
+``django.db.models.Model`` or a known third-party model class (``EXTERNAL_MODEL_BASES``, or an
+external ``*.models.*Model`` class); other external classes (``treebeard.admin.TreeAdmin``,
+``BaseUserManager``, ``MP_NodeQuerySet``) are not, even when their package also holds models.
+Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
+``settings.AUTH_USER_MODEL`` become labels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from analyzer.facts.django_names import (
+    AUTH_USER_SETTING,
+    CONTRIB_MODELS,
+    EXTERNAL_MODEL_BASES,
+    MODEL_BASES,
+)
+from analyzer.model.facts import AppFact, FieldFact, ModelCandidate, ModelFact, ModuleFacts
+from analyzer.resolve.canonical import Canonical
+
+
+class ModelResolver:
+    """Holds the class index of a project and answers model questions about it."""
+
+    def __init__(self, modules: tuple[ModuleFacts, ...], apps: tuple[AppFact, ...],
+                 auth_user_model: str, canonical: Canonical) -> None:
+        self.canonical = canonical
+        self.auth_user_model = auth_user_model
+        self.apps = sorted(apps, key=lambda a: len(a.name), reverse=True)
+        classes = {d.qualname for m in modules for d in m.definitions if d.kind == "class"}
+        self.bases = {
+            d.qualname: tuple(_star_resolved(canonical(b), m, classes) for b in d.bases)
+            for m in modules for d in m.definitions if d.kind == "class"
+        }
+        self.candidates = {c.qualname: c for m in modules for c in m.model_candidates}
+        self.places = {
+            d.qualname: (m.module, d.path, d.line, d.end_line)
+            for m in modules for d in m.definitions if d.kind == "class"
+        }
+        self._is_model: dict[str, bool] = {}
+        self.labels: dict[str, str] = {}  # qualname -> label
+        self.by_label: dict[str, ModelFact] = {}
+
+    def is_model(self, qualname: str, depth: int = 0) -> bool:
+        """Whether ``qualname`` is a Django model class (abstract ones included)."""
+        if qualname in MODEL_BASES:
+            return True
+        if qualname in self._is_model:
+            return self._is_model[qualname]
+        if depth > 30:
+            return False
+        bases = self.bases.get(qualname)
+        if bases is None:
+            result = _external_model_base(qualname)
+        else:
+            self._is_model[qualname] = False  # cycle guard
+            result = any(self.is_model(base, depth + 1) for base in bases)
+        self._is_model[qualname] = result
+        return result
+
+    def resolve(self) -> tuple[ModelFact, ...]:
+        """All models of the project, sorted by label."""
+        drafts = [c for q, c in sorted(self.candidates.items()) if self.is_model(q)]
+        drafts += [
+            _bare_candidate(q, self.places[q]) for q in sorted(self.bases)
+            if q not in self.candidates and self.is_model(q)
+        ]
+        for draft in drafts:
+            self.labels[draft.qualname] = f"{self.app_label_of(draft)}.{draft.name}"
+        models = [self._model(draft) for draft in drafts]
+        self.by_label = {m.label: m for m in models}
+        models = [self._with_inherited_fields(m) for m in models]
+        self.by_label = {m.label: m for m in models}
+        return tuple(sorted(models, key=lambda m: (m.label, m.qualname)))
+
+    def app_label_of(self, candidate: ModelCandidate) -> str:
+        """Meta.app_label, else the app whose package holds the module, else the package name."""
+        if candidate.app_label:
+            return candidate.app_label
+        module = candidate.module
+        for app in self.apps:
+            if module == app.name or module.startswith(app.name + "."):
+                return app.label
+        parts = module.split(".")
+        if "models" in parts[1:]:
+            return parts[parts.index("models", 1) - 1]
+        return parts[-2] if len(parts) > 1 else parts[0]
+
+    def label_of(self, reference: str | None, own: ModelCandidate, own_label: str) -> str | None:
+        """The label of a relation target as written in a field of ``own``."""
+        if reference is None:
+            return None
+        if reference == "self":
+            return own_label
+        if reference == AUTH_USER_SETTING or reference.endswith("AUTH_USER_MODEL"):
+            return self.auth_user_model
+        if reference in self.labels:
+            return self.labels[reference]
+        canonical = self.canonical(reference)
+        if canonical in self.labels:
+            return self.labels[canonical]
+        for label, qualname in CONTRIB_MODELS.items():
+            if canonical == qualname:
+                return label
+        if "." not in reference:
+            return f"{own_label.split('.')[0]}.{reference}"
+        return reference if reference.count(".") == 1 else None
+
+    def _model(self, draft: ModelCandidate) -> ModelFact:
+        label = self.labels[draft.qualname]
+        app_label = label.split(".")[0]
+        bases = self.bases.get(draft.qualname, draft.bases)
+        model_bases = [b for b in bases if b in self.labels]
+        abstract_bases = [b for b in model_bases if self._abstract(b)]
+        concrete = [self.labels[b] for b in model_bases if b not in abstract_bases]
+        db_table = draft.db_table or ("" if draft.abstract else f"{app_label}_{draft.name.lower()}")
+        fields = tuple(self._field(f, draft, label, db_table) for f in draft.fields)
+        return ModelFact(
+            name=draft.name, label=label, qualname=draft.qualname, module=draft.module,
+            app_label=app_label, db_table=db_table, abstract=draft.abstract, proxy=draft.proxy,
+            parents=tuple(concrete), abstract_parents=tuple(self.labels[b] for b in abstract_bases),
+            fields=fields, managers=draft.managers, path=draft.path, line=draft.line,
+            end_line=draft.end_line,
+        )
+
+    def _abstract(self, qualname: str) -> bool:
+        candidate = self.candidates.get(qualname)
+        return candidate is not None and candidate.abstract
+
+    def _field(self, field: FieldFact, draft: ModelCandidate, label: str, table: str) -> FieldFact:
+        if field.relation is None:
+            return field
+        target = self.label_of(field.target, draft, label)
+        through = self.label_of(field.through, draft, label) if field.through else None
+        m2m_table = f"{table}_{field.name}" if field.relation == "m2m" and not through else None
+        return dataclasses.replace(field, target_label=target, through_label=through,
+                                   m2m_table=m2m_table)
+
+    def _with_inherited_fields(self, model: ModelFact) -> ModelFact:
+        inherited: list[FieldFact] = []
+        seen = {f.name for f in model.fields}
+        for parent_label in model.abstract_parents:
+            parent = self.by_label.get(parent_label)
+            for field in parent.fields if parent else ():
+                if field.name not in seen:
+                    seen.add(field.name)
+                    source = field.inherited_from or parent_label
+                    inherited.append(dataclasses.replace(field, inherited_from=source))
+        if model.proxy and model.parents and model.parents[0] in self.by_label:
+            model = dataclasses.replace(model, db_table=self.by_label[model.parents[0]].db_table)
+        return dataclasses.replace(model, fields=model.fields + tuple(inherited))
+
+
+def _star_resolved(base: str, module: ModuleFacts, classes: set[str]) -> str:
+    """A base name left unresolved in a module with ``from x import *``: look it up in ``x``."""
+    if "." in base:
+        return base
+    for imported in module.imports:
+        if imported.local == "*" and f"{imported.target}.{base}" in classes:
+            return f"{imported.target}.{base}"
+    return base
+
+
+def _external_model_base(qualname: str) -> bool:
+    """Whether a class defined outside the project is a model: known, or ``pkg.models.SomeModel``."""
+    if qualname in EXTERNAL_MODEL_BASES:
+        return True
+    module, _, name = qualname.rpartition(".")
+    return module.endswith(".models") and name.endswith("Model") and name[:1].isupper()
+
+
+def _bare_candidate(qualname: str, place: tuple[str, str, int, int]) -> ModelCandidate:
+    module, path, line, end_line = place
+    name = qualname.rpartition(".")[2]
+    return ModelCandidate(qualname, name, module, (), (), (), None, None, False, False, path, line,
+                          end_line)

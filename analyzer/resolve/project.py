@@ -1,0 +1,162 @@
+"""The project-level pass: per-module facts -> ``ProjectFacts``.
+
+Follows re-exports (``from .models import Order`` in a package ``__init__``) to the defining
+module, decides which classes are models, resolves relation targets and URL ``include`` chains,
+and attaches models to ORM uses, signal senders and atomic blocks (writes one call deep).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from analyzer.model.facts import (
+    FACTS_SCHEMA_VERSION,
+    AtomicBlock,
+    ModelFact,
+    ModuleFacts,
+    OrmQuery,
+    ProjectFacts,
+    RouteFact,
+    SignalReceiver,
+    SourceWarning,
+)
+from analyzer.resolve.canonical import Canonical, build_canonical
+from analyzer.resolve.models import ModelResolver
+from analyzer.resolve.route_access import mark_login_required
+from analyzer.resolve.routes import RouteResolver
+from analyzer.resolve.sql_files import project_sql_sites
+from analyzer.resolve.sql_helpers import helper_sql_sites
+from analyzer.resolve.stars import expand_star_imports
+from analyzer.source.discover import Project
+
+
+def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_version: str) -> ProjectFacts:
+    """Assemble the project facts from discovery and the per-module facts (sorted by path)."""
+    modules = expand_star_imports(tuple(sorted(modules, key=lambda m: m.path)))
+    canonical = build_canonical(modules)
+    settings = project.settings
+    resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
+    models = resolver.resolve()
+    labels = resolver.labels
+    route_resolver = RouteResolver(modules, canonical, settings.module)
+    routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
+    orm = _orm(modules, labels, canonical, resolver.by_label)
+    warnings = sorted(
+        [*project.warnings, *(w for m in modules for w in m.warnings), *route_resolver.warnings],
+        key=lambda w: (w.path, w.line, w.code),
+    )
+    return ProjectFacts(
+        schema_version=FACTS_SCHEMA_VERSION,
+        tool_version=tool_version,
+        settings=settings,
+        apps=project.apps,
+        models=models,
+        routes=routes,
+        orm=orm,
+        signals=_signals(modules, labels, canonical),
+        atomic_blocks=_atomics(modules, labels, canonical, orm),
+        tasks=tuple(t for m in modules for t in m.tasks),
+        commands=tuple(c for m in modules for c in m.commands),
+        sql=project_sql_sites(modules) + helper_sql_sites(modules, canonical),
+        modules=modules,
+        warnings=tuple(warnings),
+        files=len(modules),
+        lines=sum(m.lines for m in modules),
+    )
+
+
+def _routes(resolver: RouteResolver, root_urlconf: str | None) -> tuple[RouteFact, ...]:
+    """The routes; an include chain too deep to follow is a warning, never a failed run."""
+    try:
+        return resolver.resolve(root_urlconf)
+    except RecursionError:
+        resolver.warnings.append(SourceWarning(
+            root_urlconf or "", 1, "unresolved-route", "include chains too deep to follow"))
+        return ()
+
+
+def _orm(
+    modules: tuple[ModuleFacts, ...], labels: dict[str, str], canonical: Canonical,
+    by_label: dict[str, ModelFact],
+) -> tuple[OrmQuery, ...]:
+    reverse = _reverse_relations(by_label)
+    found = []
+    for module in modules:
+        for query in module.orm:
+            label = labels.get(canonical(query.model))
+            if label is None:
+                continue
+            related = _traversed(label, query.lookups, by_label, reverse)
+            found.append(dataclasses.replace(query, model=label, related=related))
+    return tuple(found)
+
+
+def _reverse_relations(by_label: dict[str, ModelFact]) -> dict[tuple[str, str], str]:
+    reverse: dict[tuple[str, str], str] = {}
+    for model in by_label.values():
+        for field in model.fields:
+            if field.target_label:
+                names = [field.related_name] if field.related_name else [
+                    model.name.lower(), f"{model.name.lower()}_set"]
+                for name in names:
+                    if name and name != "+":
+                        reverse[(field.target_label, name)] = model.label
+    return reverse
+
+
+def _traversed(
+    label: str, lookups: tuple[str, ...], by_label: dict[str, ModelFact],
+    reverse: dict[tuple[str, str], str],
+) -> tuple[str, ...]:
+    touched: set[str] = set()
+    for lookup in lookups:
+        current = label
+        for segment in lookup.split("__"):
+            model = by_label.get(current)
+            field = next((f for f in model.fields if f.name == segment), None) if model else None
+            following = field.target_label if field is not None else reverse.get((current, segment))
+            if following is None:
+                break
+            touched.add(following)
+            current = following
+    touched.discard(label)
+    return tuple(sorted(touched))
+
+
+def _signals(
+    modules: tuple[ModuleFacts, ...], labels: dict[str, str], canonical: Canonical,
+) -> tuple[SignalReceiver, ...]:
+    custom = {canonical(d.qualname) for m in modules for d in m.signal_definitions}
+    found = []
+    for module in modules:
+        for receiver in module.signal_receivers:
+            signal = canonical(receiver.signal)
+            if not (signal in custom or (signal.startswith("django.") and "signal" in signal)):
+                continue
+            sender = receiver.sender
+            if sender is not None:
+                sender = labels.get(canonical(sender), sender)
+            found.append(dataclasses.replace(receiver, signal=signal, sender=sender,
+                                             receiver=canonical(receiver.receiver)))
+    return tuple(found)
+
+
+def _atomics(
+    modules: tuple[ModuleFacts, ...], labels: dict[str, str], canonical: Canonical,
+    orm: tuple[OrmQuery, ...],
+) -> tuple[AtomicBlock, ...]:
+    writes_by_scope: dict[str, set[str]] = {}
+    for query in orm:
+        if query.access == "write":
+            writes_by_scope.setdefault(query.scope, set()).add(query.model)
+    found = []
+    for module in modules:
+        for block in module.atomic_blocks:
+            direct = {labels[q] for q in map(canonical, block.models_written) if q in labels}
+            calls = sorted({canonical(c) for c in block.calls})
+            via = {m for c in calls if c != block.scope for m in writes_by_scope.get(c, ())}
+            found.append(dataclasses.replace(
+                block, models_written=tuple(sorted(direct | via)), calls=tuple(calls),
+                models_written_via_calls=tuple(sorted(via - direct)),
+            ))
+    return tuple(found)

@@ -1,0 +1,39 @@
+"""Discover what to read: source files, their module names, the settings and the project's apps.
+
+Works on a repository root, a ``src/`` layout or a package directory (an installed wheel's
+contents) without importing anything: the listing (:mod:`~analyzer.source.listing`) walks the
+directories, and :mod:`~analyzer.source.django_project` reads the few files that settings and
+app configs live in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.model.facts import AppFact, SettingsFacts, SourceWarning
+from analyzer.source.django_project import ModuleIndex, find_apps, find_settings
+from analyzer.source.listing import DiscoverOptions, SourceFile, list_files, module_prefix, with_prefix
+
+DEFAULT_OPTIONS = DiscoverOptions()
+
+
+@dataclass(frozen=True)
+class Project:
+    """What discovery found: the files, the settings and the project's apps."""
+
+    root: Path
+    files: tuple[SourceFile, ...]
+    settings: SettingsFacts
+    apps: tuple[AppFact, ...]
+    warnings: tuple[SourceWarning, ...]
+
+
+def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
+    """Step 1 of the pipeline: files, settings and apps of the tree at ``root``."""
+    root = root.resolve()
+    listing = with_prefix(list_files(root, options), module_prefix(root))
+    index = ModuleIndex(root, listing.files)
+    settings = find_settings(index)
+    apps = find_apps(index, settings)
+    return Project(root, listing.files, settings, apps, listing.warnings)

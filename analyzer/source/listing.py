@@ -1,0 +1,175 @@
+"""The file listing: the source files under a root and their module names.
+
+Works on a repository root, a ``src/`` layout or a package directory (an installed wheel's
+contents) without importing anything. Directory walking is the only I/O here.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+
+from analyzer.errors import SourceTreeError
+from analyzer.model.facts import SourceWarning
+
+EXCLUDED_DIRS = frozenset(
+    {
+        "node_modules", "__pycache__", "build", "dist", "site-packages", "venv", "env",
+        "htmlcov", "bower_components", "demonolith-out",
+        "LC_MESSAGES",  # gettext catalogs (.po/.mo) only; a Django project has hundreds
+    }
+)
+DEFAULT_MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to read: ``path`` relative to the root, its module name, Python or SQL."""
+
+    path: str
+    module: str
+    is_package: bool
+    kind: str  # python | sql
+    size: int
+
+
+@dataclass(frozen=True)
+class DiscoverOptions:
+    """What to skip: glob patterns on relative paths, migrations, files above a size."""
+
+    excludes: tuple[str, ...] = ()
+    include_migrations: bool = True
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class FileListing:
+    """The files found under a root, plus warnings for what could not be listed."""
+
+    root: Path
+    files: tuple[SourceFile, ...]
+    warnings: tuple[SourceWarning, ...]
+
+
+def list_files(root: Path, options: DiscoverOptions = DiscoverOptions()) -> FileListing:
+    """Walk ``root`` (following directory symlinks once) and name each file's module."""
+    if not root.is_dir():
+        raise SourceTreeError(f"{root}: not a directory")
+    found: list[tuple[str, int]] = []
+    warnings: list[SourceWarning] = []
+    stat = root.stat()
+    _walk(str(root), "", options, found, warnings, frozenset({(stat.st_dev, stat.st_ino)}))
+    path_roots = _path_roots(root, [path for path, _ in found])
+    files = []
+    for path, size in sorted(found):
+        if size > options.max_file_bytes:
+            limit = options.max_file_bytes / 1e6
+            message = f"skipped: {size / 1e6:.1f} MB is above the {limit:.1f} MB limit (generated?)"
+            warnings.append(SourceWarning(path, 1, "too-large", message))
+            continue
+        files.append(_source_file(path, size, path_roots))
+    return FileListing(root, tuple(files), tuple(sorted(warnings, key=lambda w: (w.path, w.line))))
+
+
+def _walk(
+    directory: str, relative: str, options: DiscoverOptions, found: list[tuple[str, int]],
+    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
+) -> None:
+    """List ``directory``; ``seen`` holds the (device, inode) of it and of every directory above."""
+    try:
+        with os.scandir(directory) as iterator:
+            entries = sorted(iterator, key=attrgetter("name"))
+    except OSError as exc:
+        warnings.append(SourceWarning(relative or ".", 1, "unreadable", f"cannot list: {exc.strerror}"))
+        return
+    if any(entry.name == "pyvenv.cfg" for entry in entries):
+        return  # a virtualenv
+    for entry in entries:
+        path = f"{relative}/{entry.name}" if relative else entry.name
+        if _excluded(path, entry.name, options):
+            continue
+        _visit_entry(entry, path, options, found, warnings, seen)
+
+
+def _visit_entry(
+    entry: os.DirEntry[str], path: str, options: DiscoverOptions, found: list[tuple[str, int]],
+    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
+) -> None:
+    try:
+        if entry.name.endswith((".py", ".sql")) and not entry.is_dir():
+            found.append((path, entry.stat().st_size))
+        elif entry.is_dir():
+            identity = _identity(entry, seen)
+            if identity in seen:
+                warnings.append(SourceWarning(path, 1, "symlink-loop",
+                                              "symlink loop: directory already read"))
+                return
+            _walk(entry.path, path, options, found, warnings, seen | {identity})
+    except OSError as exc:
+        code = "symlink-loop" if exc.errno == 40 else "unreadable"
+        warnings.append(SourceWarning(path, 1, code, f"cannot read: {exc.strerror}"))
+
+
+def _identity(entry: os.DirEntry[str], seen: frozenset[tuple[int, int]]) -> tuple[int, int]:
+    """(device, inode) of a directory: a plain one shares its parent's device (no stat call)."""
+    if entry.is_symlink():
+        stat = entry.stat()
+        return stat.st_dev, stat.st_ino
+    devices = {device for device, _ in seen}
+    if len(devices) == 1:
+        return next(iter(devices)), entry.inode()
+    stat = entry.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def _excluded(path: str, name: str, options: DiscoverOptions) -> bool:
+    if name.startswith(".") or name in EXCLUDED_DIRS or name.endswith(".egg-info"):
+        return True
+    if not options.include_migrations and name == "migrations":
+        return True
+    return bool(options.excludes) and any(fnmatch.fnmatch(path, p) for p in options.excludes)
+
+
+def _path_roots(root: Path, paths: list[str]) -> list[str]:
+    """The directories (relative, "" for the root) that act as ``sys.path`` entries."""
+    roots = {""}
+    if (root / "src").is_dir():
+        roots.add("src")
+    known = set(paths)
+    for path in paths:
+        directory = path.rpartition("/")[0]
+        if path.endswith("manage.py") and f"{directory}/__init__.py" not in known and directory:
+            roots.add(directory)
+    return sorted(roots, key=len, reverse=True)
+
+
+def _source_file(path: str, size: int, path_roots: list[str]) -> SourceFile:
+    base = next(r for r in path_roots if not r or path.startswith(r + "/"))
+    inner = path[len(base) + 1 :] if base else path
+    stem, _, extension = inner.rpartition(".")
+    parts = stem.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    kind = "sql" if extension == "sql" else "python"
+    return SourceFile(path, ".".join(parts), is_package, kind, size)
+
+
+def module_prefix(root: Path) -> str:
+    """For a package directory (``root/__init__.py``), the package name module names start with."""
+    return root.name if (root / "__init__.py").is_file() else ""
+
+
+def with_prefix(listing: FileListing, prefix: str) -> FileListing:
+    """Prefix every module name (for a package directory analysed on its own)."""
+    if not prefix:
+        return listing
+    files = tuple(
+        SourceFile(f.path, f"{prefix}.{f.module}" if f.module else prefix, f.is_package, f.kind,
+                   f.size)
+        for f in listing.files
+    )
+    return FileListing(listing.root, files, listing.warnings)

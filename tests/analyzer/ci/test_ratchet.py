@@ -1,0 +1,89 @@
+"""The ratchet: crossings compared by what crosses, failing only when they grow."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import networkx as nx
+
+from analyzer.ci.ratchet import (
+    USE_KIND,
+    baseline_crossings,
+    compare_crossings,
+    crossings,
+    placement_from,
+    result_to_json,
+)
+from analyzer.model.analysis import Violation
+from tests.helpers.small_analysis import small_analysis
+
+NEW_JOIN = Violation("V-cross-service-join-9", "cross-service-join", "orders/report.py", 7, "orders",
+                     ("catalog",), "orders_order JOIN catalog_product", "Compose through the API.")
+
+
+def test_the_baseline_holds_violations_and_cross_service_uses() -> None:
+    found = baseline_crossings(small_analysis())
+    assert [c.kind for c in found] == ["cross-service-fk", USE_KIND, "distributed-transaction"]
+    use = found[1]
+    assert (use.source, use.targets, use.subject, use.path, use.line) == (
+        "orders", ("catalog",), "catalog.models.Product", "orders/views.py", 14)
+
+
+def test_unchanged_code_passes() -> None:
+    analysis = small_analysis()
+    result = compare_crossings(baseline_crossings(analysis), baseline_crossings(analysis))
+    assert result.ok and (result.baseline, result.current, result.new, result.fixed) == (3, 3, (), ())
+
+
+def test_a_new_violation_fails_and_is_reported_with_its_place() -> None:
+    analysis = small_analysis()
+    current = crossings((*analysis.violations, NEW_JOIN), analysis.interfaces)
+    result = compare_crossings(baseline_crossings(analysis), current)
+    assert not result.ok
+    assert [(c.kind, c.path, c.line) for c in result.new] == [("cross-service-join", "orders/report.py", 7)]
+
+
+def test_moved_code_is_not_new_and_a_removed_crossing_is_fixed() -> None:
+    analysis = small_analysis()
+    fk = analysis.violations[0]
+    moved = replace(fk, path="orders/models.py", line=60)
+    result = compare_crossings(baseline_crossings(analysis), crossings((moved,), analysis.interfaces))
+    assert result.ok
+    assert [c.kind for c in result.fixed] == ["distributed-transaction"]
+
+
+def test_a_second_place_for_the_same_crossing_counts_as_growth() -> None:
+    analysis = small_analysis()
+    fk = analysis.violations[0]
+    again = replace(fk, id="V-other", path="orders/legacy.py", line=3)
+    result = compare_crossings(baseline_crossings(analysis),
+                               crossings((*analysis.violations, again), analysis.interfaces))
+    assert [(c.path, c.line) for c in result.new] == [("orders/legacy.py", 3)]
+
+
+def test_json_output() -> None:
+    analysis = small_analysis()
+    current = crossings((*analysis.violations, NEW_JOIN), analysis.interfaces)
+    document = json.loads(result_to_json(compare_crossings(baseline_crossings(analysis), current)))
+    assert document["ok"] is False
+    assert (document["baseline"], document["current"]) == (3, 4)
+    assert document["new"][0]["subject"] == "orders_order JOIN catalog_product"
+
+
+def test_placement_follows_the_baseline_by_unit_module_app_and_table() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("catalog.views.product_list", kind="function", module="catalog.views", app="catalog")
+    graph.add_node("catalog.views.new_view", kind="function", module="catalog.views", app="catalog")
+    graph.add_node("orders.api.new", kind="function", module="orders.api", app="orders")
+    graph.add_node("misc.x", kind="function", module="misc", app="")
+    graph.add_node("orders.models.Order", kind="model", label="orders.Order", module="orders.models")
+    graph.add_node("table:catalog_product", kind="table", model="catalog.models.Product")
+    graph.add_node("table:orders_line", kind="table", model="orders.models.Order")
+    graph.add_node("route:/new/", kind="route")
+    graph.add_edge("route:/new/", "catalog.views.new_view", kind="route-view")
+    place = placement_from(small_analysis(), graph)
+    assert [place(n) for n in ("catalog.views.product_list", "catalog.views.new_view", "orders.api.new",
+                               "misc.x", "orders.models.Order", "table:catalog_product",
+                               "table:orders_line", "route:/new/", "absent")] == [
+        "catalog", "catalog", "orders", None, "orders", "catalog", "orders", "catalog", None]

@@ -1,0 +1,53 @@
+"""Discovery on a repo root, a src/ layout and a package directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.source.discover import discover
+from analyzer.source.discover_config import discover_options
+from analyzer.source.listing import DiscoverOptions
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+
+
+def test_repo_root_with_settings_apps_and_labels() -> None:
+    project = discover(FIXTURES / "tiny_project")
+    assert project.settings.module == "shop.settings"
+    assert project.settings.sql_dialect == "postgres"
+    assert project.settings.auth_user_model == "customers.Account"
+    assert project.settings.root_urlconf == "shop.urls"
+    assert [(a.label, a.name, a.path) for a in project.apps] == [
+        ("customers", "customers", "customers"), ("shop_orders", "orders", "orders")]
+    modules = {f.module for f in project.files}
+    assert {"orders.migrations.0001_initial", "sql.views", "shop"} <= modules
+
+
+def test_migrations_can_be_left_out() -> None:
+    project = discover(FIXTURES / "tiny_project", DiscoverOptions(include_migrations=False))
+    assert not any("migrations" in f.path for f in project.files)
+
+
+def test_src_layout_with_config_excludes() -> None:
+    root = FIXTURES / "src_layout"
+    project = discover(root, discover_options(root))
+    assert sorted(f.module for f in project.files) == [
+        "blog", "blog.models", "site_conf", "site_conf.settings"]
+    assert project.settings.installed_apps == ("django.contrib.auth", "blog")
+    assert [a.label for a in project.apps] == ["blog"]
+
+
+def test_package_directory_names_modules_from_the_package() -> None:
+    project = discover(FIXTURES / "package_dir" / "shopkit")
+    assert {f.module for f in project.files} >= {"shopkit", "shopkit.models", "shopkit.contrib.base"}
+    assert [(a.label, a.name) for a in project.apps] == [("kit", "shopkit")]
+    assert project.settings.module is None
+
+
+def test_excluded_directories(tmp_path: Path) -> None:
+    for directory in ("node_modules/x", ".git", "venv", "build", "app/__pycache__", "myenv"):
+        (tmp_path / directory).mkdir(parents=True)
+        (tmp_path / directory / "m.py").write_text("x = 1\n")
+    (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "app" / "keep.py").write_text("x = 1\n")
+    assert [f.path for f in discover(tmp_path).files] == ["app/keep.py"]
