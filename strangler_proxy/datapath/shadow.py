@@ -53,7 +53,7 @@ class ShadowJob:
     @property
     def size(self) -> int:
         """Bytes the job holds while it waits."""
-        return len(self.message) + len(self.primary.body)
+        return len(self.head) + len(self.tail) + len(self.primary.body)
 
 
 class Shadow:
