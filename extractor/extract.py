@@ -29,6 +29,7 @@ from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
 from extractor.requirements import requirements_for
+from extractor.self_check import SelfCheck, run_self_check, smoke_route
 from extractor.settings_copy import dotted_paths, settings_extra
 
 DERIVE_TIMEOUT = 180
@@ -43,6 +44,7 @@ class ExtractResult:
     report: WriteReport
     stubs: tuple[str, ...]
     warnings: tuple[str, ...]
+    check: SelfCheck | None = None  # None when skipped
 
 
 def load_analysis(path: Path) -> Analysis:
@@ -64,8 +66,11 @@ def find_service(analysis: Analysis, name: str) -> Service:
 
 
 def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
-                    source: Path | None = None) -> ExtractResult:
-    """Generate ``out/name/`` for the service ``name`` of ``analysis``."""
+                    source: Path | None = None, python: str | None = None,
+                    self_check: bool = True) -> ExtractResult:
+    """Generate ``out/name/`` for the service ``name`` of ``analysis``, then run its self-check
+    (with ``python``, the monolith environment's interpreter; default: this one) on the files on disk.
+    """
     check_service_name(name)
     service = find_service(analysis, name)
     source_root = Path(source or analysis.source_root)
@@ -77,18 +82,22 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
     if any(root.carried for root in carried.views.values()):  # only views render templates
         files.update(copied_templates(source_root, carried))
-    derived, failure = derive(files, [a["label"] for a in context["apps"]])
+    derived, failure = derive(files, [a["label"] for a in context["apps"]], python)
     files.update(derived)
     openapi = json.loads(derived.get("openapi.json", b"{}"))
     files[f"client/{name}_client.py"] = render_client(context, openapi)
     target.mkdir(parents=True, exist_ok=True)
     report = write_files(target, files, force=force)
-    if failure:
-        raise ExtractError(f"{target} written, but the generated project does not load: {failure}")
+    checked = run_self_check(target, python) if self_check else None
+    causes = checked.failures if checked else ((failure,) if failure else ())
+    if causes:
+        raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
+                           + (f" (and {len(causes) - 1} more; run `manage.py self_check` there)"
+                              if len(causes) > 1 else ""))
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
-    return ExtractResult(name, target, report, stubs, carried.missing + unknown)
+    return ExtractResult(name, target, report, stubs, carried.missing + unknown, checked)
 
 
 def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
@@ -117,7 +126,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
-        "routes": entries, "route_groups": project.route_groups(entries),
+        "routes": entries, "route_groups": project.route_groups(entries), "smoke_route": smoke_route(entries),
         "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
                    "crossings": e["crossings"]} for e in entries if not e["carried"]],
@@ -178,19 +187,21 @@ def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes
 CACHE_ENV = "DEMONOLITH_EXTRACT_CACHE"  # a directory: derived files are kept by content hash
 
 
-def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+def derive(files: dict[str, bytes], labels: list[str], python: str | None = None) -> tuple[
+    dict[str, bytes], str
+]:
     """``derive_fresh``, answered from ``$DEMONOLITH_EXTRACT_CACHE`` when the same project (same
     files, same labels) was derived before; failures are never cached."""
     folder = os.environ.get(CACHE_ENV)
     if not folder:
-        return derive_fresh(files, labels)
-    digest = hashlib.sha256(json.dumps([labels, sys.version]).encode())
+        return derive_fresh(files, labels, python)
+    digest = hashlib.sha256(json.dumps([labels, sys.version, python]).encode())
     for relative in sorted(files):
         digest.update(relative.encode() + b"\0" + hashlib.sha256(files[relative]).digest())
     entry = Path(folder) / f"derive-{digest.hexdigest()}.json"
     if entry.is_file():
         return {k: v.encode() for k, v in json.loads(entry.read_text(encoding="utf-8")).items()}, ""
-    derived, failure = derive_fresh(files, labels)
+    derived, failure = derive_fresh(files, labels, python)
     if not failure:
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
@@ -199,7 +210,9 @@ def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes]
     return derived, failure
 
 
-def derive_fresh(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+def derive_fresh(files: dict[str, bytes], labels: list[str], python: str | None = None) -> tuple[
+    dict[str, bytes], str
+]:
     """Run the fresh project in a scratch dir: initial migrations and openapi.json (or a failure)."""
     packages = {label: _package_of(files, label) for label in labels}
     with tempfile.TemporaryDirectory(prefix="demonolith-extract-") as scratch:
@@ -211,8 +224,8 @@ def derive_fresh(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, 
         for package in packages.values():
             (root / package / "migrations").mkdir(parents=True, exist_ok=True)
             (root / package / "migrations" / "__init__.py").touch()
-        failure = _manage(root, ["makemigrations", "--no-header", *labels]) or _manage(
-            root, ["export_openapi", "openapi.json"])
+        failure = _manage(root, ["makemigrations", "--no-header", *labels], python) or _manage(
+            root, ["export_openapi", "openapi.json"], python)
         derived = {p.relative_to(root).as_posix(): p.read_bytes()
                    for package in packages.values()
                    for p in sorted((root / package / "migrations").glob("*.py"))}
@@ -227,10 +240,11 @@ def _package_of(files: dict[str, bytes], label: str) -> str:
     return found[1].replace(".", "/") if found else label
 
 
-def _manage(root: Path, args: list[str]) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+def _manage(root: Path, args: list[str], python: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+                                                           "PYTHONPATH")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
+    proc = subprocess.run([python or sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
                           text=True, timeout=DERIVE_TIMEOUT, check=False)
     if proc.returncode == 0:
         return ""
