@@ -93,12 +93,22 @@ def extract(demonolith: str, project: Project, analysis: Path, service: str, out
     return cause, time.monotonic() - start, children_cpu() - cpu
 
 
+def resolves(project: Project, requirements: Path) -> str:
+    """"resolves" when ``pip install --dry-run -r requirements.txt`` succeeds in the monolith's venv."""
+    if not requirements.is_file():
+        return "no requirements.txt"
+    proc = subprocess.run([project.python, "-m", "pip", "install", "--dry-run", "-q", "-r", str(requirements)],
+                          capture_output=True, text=True, check=False, timeout=600)
+    return "resolves" if proc.returncode == 0 else f"does not resolve: {one_line(proc.stderr)[:120]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/extract-load"))
     parser.add_argument("--max", type=int, default=0, help="at most N services per project (0: all)")
     parser.add_argument("--demonolith", default=sys.executable, help="the Python that runs demonolith")
     parser.add_argument("--project", action="append", choices=["django-oscar", "sample_monolith"])
+    parser.add_argument("--pip", action="store_true", help="also pip install --dry-run each requirements.txt")
     parser.add_argument("--tool-root", type=Path, default=ROOT, help="checkout of demonolith to run (before/after)")
     args = parser.parse_args()
     TOOL[0] = args.tool_root
@@ -116,8 +126,9 @@ def main() -> None:
             cause, wall, cpu = extract(args.demonolith, project, out / "analysis" / "analysis.json", service,
                                        out / "services")
             passed += not cause
-            print(f"{service:28} {'pass' if not cause else 'FAIL'} {wall:6.1f}s wall {cpu:6.1f}s cpu  {cause}",
-                  flush=True)
+            pip = resolves(project, out / "services" / service / "requirements.txt") if args.pip else ""
+            print(f"{service:28} {'pass' if not cause else 'FAIL'} {wall:6.1f}s wall {cpu:6.1f}s cpu  "
+                  f"{pip + '  ' if pip else ''}{cause}", flush=True)
         print(f"{project.name}: {passed} of {len(picked)} pass as generated\n", flush=True)
 
 

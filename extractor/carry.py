@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -18,6 +18,7 @@ from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, S
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
 from extractor.closure import Closure, Crossing
 from extractor.login import needs_user
+from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.rewrite_model import assigned_name, is_unmanaged, rewrite_model
 
@@ -58,6 +59,7 @@ class CarriedCode:
     functions: Mapping[str, Root]  # interface name -> root
     missing: tuple[str, ...]  # sources that could not be found or parsed
     replicas: tuple[str, ...] = ()  # labels of models unmanaged in the monolith, tables here
+    installed: tuple[str, ...] = ()  # the monolith's installed packages the service imports code from
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -156,13 +158,17 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
                 isinstance(found.node, cst.ClassDef), _params(found.node), needs_user(found.node))
 
 
-def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = ()) -> CarriedCode:
+def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),
+          installed: frozenset[str] = frozenset()) -> CarriedCode:
     """Plan and emit the code that moves to ``service`` (``extra``: qualified names that must come
-    along too, e.g. the class loader a copied setting names by its dotted path)."""
+    along too, e.g. the class loader a copied setting names by its dotted path; ``installed``:
+    top-level packages of the monolith that are an installed distribution, whose modules the service
+    does not own are imported from it, not copied)."""
     overrides, model_roots, missing = _rewritten_models(analysis, service, tree)
     replicas = tuple(sorted(m.label for m in own_models(analysis, service)
                             if _unmanaged(tree, f"{m.module}.{m.name}")))
-    closure = Closure(tree, boundary_of(analysis, service, replicas), overrides)
+    boundary = replace(boundary_of(analysis, service, replicas), installed=installed)
+    closure = Closure(tree, boundary, overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
     views = {r.pattern: _root(closure, tree, r.view) for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
@@ -172,15 +178,18 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
                if r.carried and r.definition is not None]
     named = [d for d in (tree.definition(q) for q in extra) if d is not None]
     needed = closure.needed([*model_roots, *carried, *named])
-    files = emit_modules(tree, closure, needed.values())
+    own = {d.module for d in (*model_roots, *carried)}
+    files = emit_modules(tree, closure, [d for d in needed.values()
+                                         if d.module in own or not boundary.is_installed(d.module)])
     model_crossings = {
         m.label: tuple(sorted(closure.crossings(d)))
         for m in own_models(analysis, service)
         for d in model_roots if d.key == f"{m.module}.{m.name}"
     }
     missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
+    used = tuple(sorted({d.module.split(".")[0] for d in needed.values() if boundary.is_installed(d.module)}))
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
-                       tuple(missing), replicas)
+                       tuple(missing), replicas, used)
 
 
 def _unmanaged(tree: SourceTree, qualname: str) -> bool:
@@ -189,10 +198,12 @@ def _unmanaged(tree: SourceTree, qualname: str) -> bool:
 
 
 def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition]) -> dict[str, str]:
-    """Write each module that holds needed definitions, plus empty ``__init__.py`` of its packages."""
+    """Write each module that holds needed definitions, plus the ``__init__.py`` of its packages
+    (``package_init``: an overlay of an installed package, else the monolith's re-exports)."""
     by_module: dict[str, list[Definition]] = defaultdict(list)
     for definition in needed:
         by_module[definition.module].append(definition)
+    names = {d.key for ds in by_module.values() for d in ds}
     files: dict[str, str] = {}
     for name in sorted(by_module):
         module = tree.module(name)
@@ -200,9 +211,12 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
         relative = module.path.relative_to(tree.root).as_posix()
         files[relative] = emit_module(module, closure, by_module[name], set(by_module))
         parts = name.split(".")
-        for cut in range(1, len(parts)):
+        for cut in range(1, len(parts) + (relative.endswith("/__init__.py"))):
+            package = ".".join(parts[:cut])
             init = "/".join(parts[:cut]) + "/__init__.py"
-            files.setdefault(init, "")
+            if init not in files:
+                files[init] = (overlay_init(package) if closure.boundary.is_installed(package)
+                               else reexports(tree, package, set(by_module), names))
     return files
 
 
@@ -253,6 +267,8 @@ def _keep_alias(local: str, qualified: str, module: ModuleIndex, closure: Closur
         return False
     if closure.tree.split(qualified) is None and closure.tree.module_file(qualified) is None:
         return True  # outside the tree: django, the standard library, third-party packages
+    if closure.boundary.is_installed(qualified):
+        return True  # the monolith's installed distribution provides it
     found = closure.tree.definition(qualified)
     if found is not None:
         return found.module in emitted and found.key not in closure.boundary.foreign_models
@@ -293,7 +309,7 @@ def _star_imports(stmt: cst.SimpleStatementLine, small: cst.ImportFrom, module: 
     """``from x import *``: kept as is when ``x`` is outside the tree (Django, a package), else the
     names the carried code uses from it, imported by name from where they are defined."""
     source = star_module(small, module.name, module.path.name == "__init__.py")
-    if source is None or closure.tree.module(source) is None:
+    if source is None or closure.tree.module(source) is None or closure.boundary.is_installed(source):
         return [stmt]
     names = sorted(n for n in used if n not in module.definitions and n not in module.imports
                    and closure.tree.star_source(module, n) == source)

@@ -53,6 +53,11 @@ class Boundary:
         default_factory=lambda: MappingProxyType({}))
     replica_models: Mapping[str, str] = field(  # own model over a monolith DB view -> source services
         default_factory=lambda: MappingProxyType({}))
+    installed: frozenset[str] = frozenset()  # top-level packages of the monolith that are installed
+
+    def is_installed(self, qualified: str) -> bool:
+        """Whether ``qualified`` lives in a package of the monolith that the service imports installed."""
+        return qualified.split(".")[0] in self.installed
 
 
 class Closure:

@@ -28,7 +28,8 @@ from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
-from extractor.requirements import requirements_for
+from extractor.distribution import MonolithDistribution, read_distribution
+from extractor.requirements import import_map, requirements_for
 from extractor.self_check import SelfCheck, run_self_check, smoke_route
 from extractor.settings_copy import dotted_paths, settings_extra
 
@@ -77,8 +78,14 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
     target = inside(out, name)
-    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()))
-    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings}
+    distribution = read_distribution(source_root)
+    installed = distribution.packages if distribution.installable else frozenset()
+    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed)
+    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
+               "requirements": requirements_for(carried.files, distribution, local_packages(carried, source_root),
+                                                import_map(python), analysis.database_engine,
+                                                analysis.django_version),
+               "monolith_distribution": _described(distribution)}
     files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
     if any(root.carried for root in carried.views.values()):  # only views render templates
         files.update(copied_templates(source_root, carried))
@@ -100,13 +107,20 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     return ExtractResult(name, target, report, stubs, carried.missing + unknown, checked)
 
 
-def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
+def _described(distribution: MonolithDistribution) -> str:
+    if not distribution.installable:
+        return ""
+    return f"{distribution.name} {distribution.version}".strip()
+
+
+def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
+                        installed: frozenset[str] = frozenset()) -> tuple[CarriedCode, str]:
     """The carried code and the settings it reads; code a setting names by dotted path comes too."""
-    carried = carry(analysis, service, tree)
+    carried = carry(analysis, service, tree, installed=installed)
     settings = settings_extra(carried.files, tree, analysis.settings_module)
     extra = dotted_paths(settings, tree)
     if extra:
-        carried = carry(analysis, service, tree, extra)
+        carried = carry(analysis, service, tree, extra, installed)
         settings = settings_extra(carried.files, tree, analysis.settings_module)
     return carried, settings
 
@@ -116,12 +130,10 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
     """Everything the templates read."""
     routes = moved_routes(analysis, service)
     entries = project.route_entries(routes, carried)
-    major = (analysis.django_version or "5").split(".")[0]
     return {
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "django_requirement": f">={major}.0,<{int(major) + 1}" if major.isdigit() else ">=5,<6",
         "apps": project.apps_of(carried),
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
@@ -144,7 +156,6 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
         "monolith_build_context": str(source_root),
-        "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
     }
 
 
@@ -168,7 +179,7 @@ def framework_apps(analysis: Analysis, service: Service, carried: CarriedCode) -
     """django.contrib.auth/contenttypes when the carried code or the owned tables need them."""
     uses = any(re.search(r"django\.contrib\.(auth|contenttypes)|get_user_model", text)
                for text in carried.files.values())
-    return AUTH_APPS if uses or framework_labels(analysis, service) else []
+    return AUTH_APPS if uses or carried.installed or framework_labels(analysis, service) else []
 
 
 def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes]:
