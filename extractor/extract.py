@@ -31,7 +31,7 @@ from extractor.render import render_client, render_project
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.requirements import import_map, requirements_for
 from extractor.self_check import SelfCheck, run_self_check, smoke_route
-from extractor.settings_copy import dotted_paths, settings_extra
+from extractor.settings_copy import dotted_paths, resolve_settings, settings_extra, settings_read
 
 DERIVE_TIMEOUT = 180
 
@@ -80,7 +80,8 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     target = inside(out, name)
     distribution = read_distribution(source_root)
     installed = distribution.packages if distribution.installable else frozenset()
-    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed)
+    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
+                                            python)
     context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
                "requirements": requirements_for(carried.files, distribution, local_packages(carried, source_root),
                                                 import_map(python), analysis.database_engine,
@@ -114,14 +115,18 @@ def _described(distribution: MonolithDistribution) -> str:
 
 
 def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
-                        installed: frozenset[str] = frozenset()) -> tuple[CarriedCode, str]:
-    """The carried code and the settings it reads; code a setting names by dotted path comes too."""
+                        installed: frozenset[str] = frozenset(), python: str | None = None) -> tuple[
+    CarriedCode, str
+]:
+    """The carried code and the settings it reads; code a setting names by dotted path comes too.
+    Settings computed with modules the service does not carry take the monolith's resolved values."""
     carried = carry(analysis, service, tree, installed=installed)
-    settings = settings_extra(carried.files, tree, analysis.settings_module)
+    resolved = resolve_settings(python, tree.root, analysis.settings_module, settings_read(carried.files))
+    settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     extra = dotted_paths(settings, tree)
     if extra:
         carried = carry(analysis, service, tree, extra, installed)
-        settings = settings_extra(carried.files, tree, analysis.settings_module)
+        settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     return carried, settings
 
 
