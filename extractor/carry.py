@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import libcst as cst
 
@@ -20,7 +21,8 @@ from extractor.closure import Closure, Crossing
 from extractor.login import needs_user
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
-from extractor.rewrite_model import assigned_name, is_unmanaged, rewrite_model
+from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
+from extractor.rewrite_model import ForeignRelation, assigned_name, dropped_meta, is_unmanaged, rewrite_model
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class CarriedCode:
     missing: tuple[str, ...]  # sources that could not be found or parsed
     replicas: tuple[str, ...] = ()  # labels of models unmanaged in the monolith, tables here
     installed: tuple[str, ...] = ()  # the monolith's installed packages the service imports code from
+    relation_stubs: tuple[RelationStub, ...] = ()  # functions that follow a rewritten relation: they raise
+    meta_dropped: tuple[str, ...] = ()  # "label: ordering: 'order__code'": Meta traversals removed
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -78,32 +82,77 @@ def _meta_base(node: cst.ClassDef, analysis: Analysis) -> str | None:
     return None
 
 
-def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[
-    dict[str, cst.BaseStatement], list[Definition], list[str]
-]:
-    overrides: dict[str, cst.BaseStatement] = {}
-    roots: list[Definition] = []
-    missing: list[str] = []
+@dataclass(frozen=True)
+class _Models:
+    """The rewritten model classes by qualified name, their definitions, and what was stubbed."""
+
+    overrides: dict[str, cst.BaseStatement]
+    roots: list[Definition]
+    missing: list[str]
+    stubs: list[RelationStub]
+    dropped: list[str]
+
+
+def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> _Models:
+    done = _Models({}, [], [], [], [])
     for model in own_models(analysis, service):
         found = tree.definition(f"{model.module}.{model.name}")
         module = tree.module(model.module)
         if found is None or module is None or not isinstance(found.node, cst.ClassDef):
-            missing.append(f"{model.path}:{model.line}: model {model.label}")
+            done.missing.append(f"{model.path}:{model.line}: model {model.label}")
             continue
         relations = foreign_relations(analysis, service, model)
         alias = _models_alias(module) or "models"
         bases = _abstract_bases(analysis, model, tree)
-        overrides[found.key] = rewrite_model(found.node, model.db_table, relations, alias,
-                                             _meta_base(found.node, analysis), _inherited_fields(bases),
-                                             _inherited_meta(bases))
-        roots.append(found)
-    return overrides, roots, missing
+        nodes = [b.node for b in bases if isinstance(b.node, cst.ClassDef)]
+        rewritten = rewrite_model(found.node, model.db_table, relations, alias, _meta_base(found.node, analysis),
+                                  _inherited_fields(nodes), _inherited_meta(nodes))
+        done.overrides[found.key] = _stubbed_model(tree, found, rewritten, relations, bases, done.stubs)
+        done.dropped.extend(f"{model.label}: {d}" for d in dropped_meta(found.node, relations,
+                                                                       _inherited_meta(nodes)))
+        done.roots.append(found)
+    return done
 
 
-def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[cst.ClassDef]:
-    """The class statements of the abstract bases of ``model``, nearest base first."""
+def _stubbed_model(tree: SourceTree, found: Definition, rewritten: cst.ClassDef,
+                   relations: tuple[ForeignRelation, ...], bases: list[Definition],
+                   stubs: list[RelationStub]) -> cst.BaseStatement:
+    """The rewritten model with its methods -- own or inherited -- that follow a rewritten relation raising."""
+    own = find_stubs(_positions(tree, found.module), found.node, relations, _path(tree, found.module))
+    inherited = [s for b in bases for s in find_stubs(_positions(tree, b.module), b.node, relations,
+                                                      _path(tree, b.module))]
+    stubs.extend([*own, *inherited])
+    node = apply_stubs(rewritten, own)
+    assert isinstance(node, cst.ClassDef)
+    return inherited_stubs(node, inherited, {b.name: b.node for b in bases if isinstance(b.node, cst.ClassDef)})
+
+
+_POSITIONS: dict[tuple[int, str], object] = {}
+
+
+def _positions(tree: SourceTree, module: str) -> Any:
+    key = (id(tree), module)
+    if key not in _POSITIONS:
+        index = tree.module(module)
+        assert index is not None
+        _POSITIONS.clear() if len(_POSITIONS) > 64 else None
+        _POSITIONS[key] = positions_of(index.tree)
+    return _POSITIONS[key]
+
+
+def _path(tree: SourceTree, module: str) -> str:
+    index = tree.module(module)
+    assert index is not None
+    try:
+        return index.path.relative_to(tree.root).as_posix()
+    except ValueError:
+        return index.path.as_posix()
+
+
+def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[Definition]:
+    """The definitions of the abstract bases of ``model``, nearest base first."""
     by_label = {m.label: m for m in analysis.models}
-    found: list[cst.ClassDef] = []
+    found: list[Definition] = []
     queue, seen = list(model.bases), set()
     while queue:
         base = by_label.get(queue.pop(0))
@@ -112,7 +161,7 @@ def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> l
         seen.add(base.label)
         definition = tree.definition(f"{base.module}.{base.name}")
         if definition is not None and isinstance(definition.node, cst.ClassDef):
-            found.append(definition.node)
+            found.append(definition)
         queue.extend(base.bases)
     return found
 
@@ -164,11 +213,12 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     along too, e.g. the class loader a copied setting names by its dotted path; ``installed``:
     top-level packages of the monolith that are an installed distribution, whose modules the service
     does not own are imported from it, not copied)."""
-    overrides, model_roots, missing = _rewritten_models(analysis, service, tree)
+    models = _rewritten_models(analysis, service, tree)
+    model_roots, missing = models.roots, list(models.missing)
     replicas = tuple(sorted(m.label for m in own_models(analysis, service)
                             if _unmanaged(tree, f"{m.module}.{m.name}")))
     boundary = replace(boundary_of(analysis, service, replicas), installed=installed)
-    closure = Closure(tree, boundary, overrides)
+    closure = Closure(tree, boundary, models.overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
     views = {r.pattern: _root(closure, tree, r.view) for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
@@ -179,8 +229,10 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     named = [d for d in (tree.definition(q) for q in extra) if d is not None]
     needed = closure.needed([*model_roots, *carried, *named])
     own = {d.module for d in (*model_roots, *carried)}
-    files = emit_modules(tree, closure, [d for d in needed.values()
-                                         if d.module in own or not boundary.is_installed(d.module)])
+    emitted = [d for d in needed.values() if d.module in own or not boundary.is_installed(d.module)]
+    relations = [r for m in own_models(analysis, service) for r in foreign_relations(analysis, service, m)]
+    stubbed, stubs = _stubbed_code(tree, emitted, set(models.overrides), relations)
+    files = emit_modules(tree, closure, emitted, stubbed)
     model_crossings = {
         m.label: tuple(sorted(closure.crossings(d)))
         for m in own_models(analysis, service)
@@ -189,7 +241,24 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
     used = tuple(sorted({d.module.split(".")[0] for d in needed.values() if boundary.is_installed(d.module)}))
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
-                       tuple(missing), replicas, used)
+                       tuple(missing), replicas, used, tuple(sorted({*models.stubs, *stubs})),
+                       tuple(models.dropped))
+
+
+def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],
+                  relations: list[ForeignRelation]) -> tuple[dict[str, cst.BaseStatement], list[RelationStub]]:
+    """Managers, querysets and helpers that follow a rewritten relation: those functions raise."""
+    out: dict[str, cst.BaseStatement] = {}
+    found: list[RelationStub] = []
+    for definition in emitted:
+        if definition.key in models or not isinstance(definition.node, cst.ClassDef | cst.FunctionDef):
+            continue
+        stubs = find_stubs(_positions(tree, definition.module), definition.node, relations,
+                           _path(tree, definition.module))
+        if stubs:
+            out[definition.key] = apply_stubs(definition.node, stubs)
+            found += stubs
+    return out, found
 
 
 def _unmanaged(tree: SourceTree, qualname: str) -> bool:
@@ -197,7 +266,8 @@ def _unmanaged(tree: SourceTree, qualname: str) -> bool:
     return found is not None and isinstance(found.node, cst.ClassDef) and is_unmanaged(found.node)
 
 
-def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition]) -> dict[str, str]:
+def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition],
+                 stubbed: Mapping[str, cst.BaseStatement] | None = None) -> dict[str, str]:
     """Write each module that holds needed definitions, plus the ``__init__.py`` of its packages
     (``package_init``: an overlay of an installed package, else the monolith's re-exports)."""
     by_module: dict[str, list[Definition]] = defaultdict(list)
@@ -209,7 +279,9 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
         module = tree.module(name)
         assert module is not None
         relative = module.path.relative_to(tree.root).as_posix()
-        files[relative] = emit_module(module, closure, by_module[name], set(by_module))
+        files[relative] = emit_module(module, closure, by_module[name], set(by_module), stubbed or {})
+        if relative.endswith("/__init__.py") and closure.boundary.is_installed(name):
+            files[relative] = overlay_init(name, files[relative])
         parts = name.split(".")
         for cut in range(1, len(parts) + (relative.endswith("/__init__.py"))):
             package = ".".join(parts[:cut])
@@ -221,11 +293,12 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
 
 
 def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definition],
-                emitted: set[str]) -> str:
+                emitted: set[str], stubbed: Mapping[str, cst.BaseStatement] | None = None) -> str:
     """The source of ``module`` reduced to ``definitions`` and the imports they use."""
     indexes: dict[int, list[tuple[int, cst.BaseStatement]]] = defaultdict(list)
     for definition in definitions:
-        indexes[definition.index].append((definition.inner, closure.node(definition)))
+        node = (stubbed or {}).get(definition.key) or closure.node(definition)
+        indexes[definition.index].append((definition.inner, node))
     used = {ref.split(".")[0] for nodes in indexes.values() for _, node in nodes for ref in references(node)}
     body: list[cst.BaseStatement] = []
     for index, stmt in enumerate(module.tree.body):

@@ -24,11 +24,12 @@ from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
 from extractor.boundary import moved_routes, reserved_routes
 from extractor.carry import CarriedCode, carry
+from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
+from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
-from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.requirements import import_map, requirements_for
 from extractor.self_check import SelfCheck, run_self_check, smoke_route
 from extractor.settings_copy import dotted_paths, resolve_settings, settings_extra, settings_read
@@ -133,13 +134,15 @@ def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
 def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
                   source_root: Path) -> dict[str, Any]:
     """Everything the templates read."""
+    tree = SourceTree(source_root.resolve())
     routes = moved_routes(analysis, service)
     entries = project.route_entries(routes, carried)
     return {
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "apps": project.apps_of(carried),
+        "apps": [{**app, "base": app_config_base(tree, app["package"], app["label"])
+                  if carried.installed else None} for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
@@ -154,6 +157,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "function_endpoints": project.function_entries(analysis, service, carried),
         "sagas": project.saga_entries(analysis, service),
         "relations": project.relation_notes(analysis, service, carried),
+        "relation_stubs": [str(s) for s in carried.relation_stubs], "meta_dropped": list(carried.meta_dropped),
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),

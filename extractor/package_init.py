@@ -18,7 +18,7 @@ from collections.abc import Collection
 
 import libcst as cst
 
-from extractor.pysource import ModuleIndex, SourceTree, import_bindings, star_module
+from extractor.pysource import ModuleIndex, SourceTree, dotted, import_bindings, star_module
 
 OVERLAY = '''\
 # Written by `demonolith extract`: the monolith's package `{name}` is an installed distribution.
@@ -49,9 +49,43 @@ del _installed_init
 '''
 
 
-def overlay_init(package: str) -> str:
-    """The ``__init__.py`` of the service's part of an installed package ``package``."""
-    return OVERLAY.format(name=package.split(".")[0])
+def overlay_init(package: str, own: str = "") -> str:
+    """The ``__init__.py`` of the service's part of an installed package ``package``; ``own``: the
+    service's own code of that ``__init__`` (runs after the installed one, after its
+    ``from __future__`` imports, which must come first)."""
+    overlay = OVERLAY.format(name=package.split(".")[0])
+    if not own:
+        return overlay
+    lines = own.splitlines(keepends=True)
+    future = [i for i, line in enumerate(lines) if line.startswith("from __future__ import")]
+    cut = future[-1] + 1 if future else 0
+    return "".join(lines[:cut]) + overlay + "\n\n" + "".join(lines[cut:])
+
+
+def app_config_base(tree: SourceTree, package: str, label: str) -> tuple[str, str] | None:
+    """(module, class) of the base of the monolith's own AppConfig for ``package`` (labelled
+    ``label``) when that is not Django's ``AppConfig`` (oscar's ``OscarConfig``, which oscar's
+    class loading checks for), else None."""
+    module = tree.module(f"{package}.apps")
+    if module is None:
+        return None
+    for node in module.tree.body:
+        if not isinstance(node, cst.ClassDef) or not node.bases:
+            continue
+        assigned = {t.target.value: s.body[0].value for s in node.body.body  # type: ignore[union-attr]
+                    if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Assign)
+                    for t in s.body[0].targets if isinstance(t.target, cst.Name)}
+        values = {k: v.evaluated_value for k, v in assigned.items() if isinstance(v, cst.SimpleString)}
+        if values.get("name") != package or values.get("label", package.rsplit(".", 1)[-1]) != label:
+            continue
+        base = dotted(node.bases[0].value)
+        head, _, rest = (base or "").partition(".")
+        qualified = ".".join(p for p in (module.imports.get(head, f"{module.name}.{head}"), rest) if p)
+        if qualified in ("django.apps.AppConfig", "django.apps.config.AppConfig"):
+            return None
+        where, _, name = qualified.rpartition(".")
+        return where, name
+    return None
 
 
 def reexports(tree: SourceTree, package: str, carried_modules: Collection[str],

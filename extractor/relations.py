@@ -10,6 +10,8 @@ naming the expression, ``path:line`` and the owning service. Each stub is listed
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,12 +35,14 @@ class RelationStub:
     relation: str
     target: str
     owner: str
+    kind: str = "fk"  # the relation: "fk" | "o2o" | "m2m"
 
     def message(self) -> str:
         """The text the stub raises with."""
-        return (f"demonolith extract: {self.expression} at {self.path}:{self.line} follows {self.relation!r}, "
-                f"now the ID {self.relation}_id of a {self.target} (service {self.owner!r}); "
-                "read it through that service's API")
+        now = (f"a many-to-many to {self.target} removed here" if self.kind == "m2m"
+               else f"now the ID {self.relation}_id of a {self.target}")
+        return (f"demonolith extract: {self.expression} at {self.path}:{self.line} follows "
+                f"{self.relation!r}, {now} (service {self.owner!r}); read it through that service's API")
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.function} raises: {self.expression} needs {self.target} " \
@@ -104,21 +108,29 @@ class _Finder(cst.CSTVisitor):
                 self._record(node, repr(value), head)
 
 
-def find_stubs(module: cst.Module, node: cst.CSTNode, relations: Sequence[ForeignRelation],
-               path: str) -> list[RelationStub]:
-    """The functions of ``node`` (a statement of ``module``) that follow one of ``relations``."""
+def positions_of(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    """Where each node of ``module`` is (for ``find_stubs``)."""
+    return cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def find_stubs(positions: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode,
+               relations: Sequence[ForeignRelation], path: str) -> list[RelationStub]:
+    """The functions of ``node`` (a statement of the module of ``positions``) that follow one of
+    ``relations``."""
     by_field = {r.field: r for r in relations}
     if not by_field:
         return []
-    finder = _Finder(by_field, cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+    finder = _Finder(by_field, positions)
     node.visit(finder)
     return [RelationStub(path, line, function, expression, relation, by_field[relation].target,
-                         by_field[relation].owner)
+                         by_field[relation].owner, by_field[relation].relation)
             for function, (line, expression, relation) in sorted(finder.found.items())]
 
 
 def _raise(stub: RelationStub, node: cst.FunctionDef) -> cst.FunctionDef:
-    statement = cst.parse_statement(f"raise NotImplementedError({stub.message()!r})")
+    lines = textwrap.wrap(stub.message(), 76, drop_whitespace=False)
+    text = "\n".join(f"    {json.dumps(line)}" for line in lines)
+    statement = cst.parse_statement(f"raise NotImplementedError(\n{text}\n)")
     return node.with_changes(body=cst.IndentedBlock(body=[statement]))
 
 

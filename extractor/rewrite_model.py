@@ -84,21 +84,58 @@ def _assigned_name(stmt: cst.CSTNode) -> tuple[str, cst.Assign] | None:
 
 
 class _MetaStrings(cst.CSTTransformer):
-    """Rename strings naming a rewritten relation inside Meta ("customer", "-customer__name")."""
+    """Follow the rename of rewritten relations inside Meta: ``"customer"`` -> ``"customer_id"`` (the
+    same column); a traversal (``"-customer__name"``) orders or constrains by another service's data and
+    cannot be rewritten: it is removed from its list, and ``dropped`` says so (never ``customer_id``,
+    which would silently change the order)."""
 
     def __init__(self, renamed: Mapping[str, str]) -> None:
         self.renamed = renamed
+        self.dropped: list[str] = []
+
+    def _parts(self, node: cst.BaseExpression) -> tuple[str, str, str] | None:
+        value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+        if not isinstance(value, str):
+            return None
+        sign = "-" if value.startswith("-") else ""
+        head, _, rest = value.lstrip("-").partition("__")
+        return (sign, head, rest) if head in self.renamed else None
+
+    def leave_Element(self, original_node: cst.Element, updated_node: cst.Element) -> (
+        cst.Element | cst.RemovalSentinel
+    ):
+        parts = self._parts(original_node.value)
+        if parts is not None and parts[2] not in ("", "id", "pk"):
+            self.dropped.append(f"{parts[0]}{parts[1]}__{parts[2]}")
+            return cst.RemoveFromParent()
+        return updated_node
 
     def leave_SimpleString(self, original_node: cst.SimpleString,
                            updated_node: cst.SimpleString) -> cst.BaseExpression:
-        value = original_node.evaluated_value
-        if not isinstance(value, str):
+        parts = self._parts(original_node)
+        if parts is None or parts[2] not in ("", "id", "pk"):
             return updated_node
-        sign = "-" if value.startswith("-") else ""
-        head = value.lstrip("-").split("__")[0]
-        if head in self.renamed:
-            return cst.SimpleString(repr(f"{sign}{self.renamed[head]}").replace("'", '"'))
-        return updated_node
+        return cst.SimpleString(repr(f"{parts[0]}{self.renamed[parts[1]]}").replace("'", '"'))
+
+
+def dropped_meta(node: cst.ClassDef, relations: Sequence[ForeignRelation],
+                 inherited_meta: Mapping[str, cst.BaseStatement] | None = None) -> list[str]:
+    """The Meta entries of ``node`` (and of its abstract bases) that traverse a rewritten relation
+    and were removed (``"order__code"``), as ``option: 'value'``."""
+    renamed = {rel.field: f"{rel.field}_id" for rel in relations if rel.relation != "m2m"}
+    out: list[str] = []
+    metas = [s for s in node.body.body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"]
+    own = [stmt for meta in metas for stmt in meta.body.body]
+    options = [*own, *(v for k, v in sorted((inherited_meta or {}).items())
+                       if not any((f := _assigned_name(s)) and f[0] == k for s in own))]
+    for stmt in options:
+        found = _assigned_name(stmt)
+        if found is None:
+            continue
+        visitor = _MetaStrings(renamed)
+        stmt.visit(visitor)
+        out += [f"{found[0]}: {value!r}" for value in visitor.dropped]
+    return out
 
 
 def _is_unmanaged_line(stmt: cst.CSTNode) -> bool:
@@ -128,8 +165,20 @@ def _with_db_table(meta: cst.ClassDef, db_table: str, renamed: Mapping[str, str]
     if replica:
         note = [_comment(text) for text in textwrap.wrap(REPLICA_NOTE, 90)]
         body[0] = body[0].with_changes(leading_lines=[*note, *getattr(body[0], "leading_lines", ())])
-    updated = meta.with_changes(body=meta.body.with_changes(body=body))
-    return updated.visit(_MetaStrings(renamed))  # type: ignore[return-value]
+    return meta.with_changes(body=meta.body.with_changes(body=[_renamed_option(s, renamed) for s in body]))
+
+
+def _renamed_option(stmt: cst.BaseStatement, renamed: Mapping[str, str]) -> cst.BaseStatement:
+    """A Meta option with rewritten relations renamed; removed traversals get a comment."""
+    visitor = _MetaStrings(renamed)
+    changed = stmt.visit(visitor)
+    assert isinstance(changed, cst.BaseStatement)
+    if not visitor.dropped:
+        return changed
+    found = _assigned_name(stmt)
+    note = _comment(f"{found[0] if found else 'option'}: removed {', '.join(map(repr, visitor.dropped))}: "
+                    "it follows a relation that is now an ID of another service's model (see README).")
+    return changed.with_changes(leading_lines=[*getattr(changed, "leading_lines", ()), note])
 
 
 def _is_pass(stmt: cst.CSTNode) -> bool:
@@ -232,10 +281,11 @@ def _renamed_options(inherited_meta: Mapping[str, cst.BaseStatement],
     out: dict[str, cst.BaseStatement] = {}
     for name in sorted(inherited_meta):
         statement = inherited_meta[name]
-        changed = statement.visit(_MetaStrings(renamed))
+        changed = _renamed_option(statement.with_changes(leading_lines=[]), renamed)
         if isinstance(changed, cst.SimpleStatementLine) and not changed.deep_equals(statement):
             out[name] = changed.with_changes(leading_lines=[_comment(
-                f"{name}: inherited from the abstract base's Meta; repeated here, relation renamed.")])
+                f"{name}: inherited from the abstract base's Meta; repeated here, relation renamed."),
+                *changed.leading_lines])
     return out
 
 
