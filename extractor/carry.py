@@ -17,7 +17,7 @@ import libcst as cst
 
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
-from extractor.closure import Closure, Crossing
+from extractor.closure import Closure, Crossing, is_relation_crossing
 from extractor.login import needs_user
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
@@ -234,7 +234,7 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     stubbed, stubs = _stubbed_code(tree, emitted, set(models.overrides), relations)
     files = emit_modules(tree, closure, emitted, stubbed)
     model_crossings = {
-        m.label: tuple(sorted(closure.crossings(d)))
+        m.label: tuple(sorted(c for c in closure.crossings(d) if not is_relation_crossing(c)))
         for m in own_models(analysis, service)
         for d in model_roots if d.key == f"{m.module}.{m.name}"
     }

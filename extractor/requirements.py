@@ -72,9 +72,10 @@ def django_line(distribution: MonolithDistribution, django_version: str) -> str:
     declared = distribution.requirement("django")
     if declared:
         return declared
-    major = django_version.split(".")[0]
+    major, _, minor = django_version.partition(".")
     if major.isdigit() and int(major) >= 3:
-        return f"Django>={major}.0,<{int(major) + 1}  # the version the analysis read"
+        floor = f"{major}.{minor.split('.')[0]}" if minor.split(".")[0].isdigit() else f"{major}.0"
+        return f"Django>={floor},<{int(major) + 1}  # the version the analysis read"
     return "Django>=4.2  # the monolith declares no Django version; set the one it runs"
 
 

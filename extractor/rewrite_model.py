@@ -176,9 +176,10 @@ def _renamed_option(stmt: cst.BaseStatement, renamed: Mapping[str, str]) -> cst.
     if not visitor.dropped:
         return changed
     found = _assigned_name(stmt)
-    note = _comment(f"{found[0] if found else 'option'}: removed {', '.join(map(repr, visitor.dropped))}: "
-                    "it follows a relation that is now an ID of another service's model (see README).")
-    return changed.with_changes(leading_lines=[*getattr(changed, "leading_lines", ()), note])
+    text = (f"{found[0] if found else 'option'}: removed {', '.join(map(repr, visitor.dropped))}: it follows "
+            "a relation that is now an ID of another service's model (see README).")
+    notes = [_comment(line) for line in textwrap.wrap(text, 90)]
+    return changed.with_changes(leading_lines=[*getattr(changed, "leading_lines", ()), *notes])
 
 
 def _is_pass(stmt: cst.CSTNode) -> bool:
