@@ -96,7 +96,8 @@ class Command(BaseCommand):
         port = _free_port()
         log = (scratch / "server.log").open("w+", encoding="utf-8")
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                                  cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+                                  cwd=root, env={**env, "DJANGO_DEBUG": "1"},  # tracebacks reach the log
+                                  stdout=log, stderr=subprocess.STDOUT, text=True)
         failures = []
         try:
             deadline = time.monotonic() + 60
