@@ -180,7 +180,7 @@ def inherited_stubs(node: cst.ClassDef, stubs: Sequence[RelationStub],
         kept = [d for d in found.decorators if dotted(d.decorator) in KEPT_DECORATORS]
         note = cst.EmptyLine(comment=cst.Comment(f"# {method}: inherited from {base}, which follows "
                                                  f"{stub.relation!r}; it raises here."))
-        added.append(_raise(stub, found.with_changes(decorators=kept, leading_lines=[cst.EmptyLine(), note])))
+        added.append(_raise(stub, found.with_changes(decorators=kept, leading_lines=[cst.EmptyLine(indent=False), note])))
     if not added:
         return node
     body = list(node.body.body)

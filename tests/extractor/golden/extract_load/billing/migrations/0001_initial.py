@@ -16,8 +16,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(auto_now_add=True)),
-                ('number', models.CharField(max_length=20)),
                 ('currency', models.CharField(default='EUR', max_length=3)),
+                ('number', models.CharField(max_length=20)),
                 ('order_id', models.BigIntegerField(db_index=True)),
             ],
             options={

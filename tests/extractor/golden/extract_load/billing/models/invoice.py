@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 
-from common.models import OrderLinked
+from .base import Billable
 
 
 class OpenInvoiceManager(models.Manager):
@@ -16,9 +16,8 @@ class OpenInvoiceManager(models.Manager):
         )
 
 
-class Invoice(OrderLinked):
+class Invoice(Billable):
     number = models.CharField(max_length=20)
-    currency = models.CharField(max_length=3, default="EUR")
     # tags: many-to-many to orders.OrderTag (service 'orders') removed; keep the links there.
 
     objects = models.Manager()
@@ -28,7 +27,7 @@ class Invoice(OrderLinked):
     order = None
     # ID of a orders.Order (service 'orders'); was a ForeignKey, read it via that service's API.
     order_id = models.BigIntegerField(db_index=True)
-    
+
     # order_label: inherited from OrderLinked, which follows 'order'; it raises here.
     def order_label(self):
         raise NotImplementedError(
@@ -49,7 +48,7 @@ class Invoice(OrderLinked):
 
     def order_code(self):
         raise NotImplementedError(
-            "demonolith extract: self.order.code at billing/models/invoice.py:32 follows "
+            "demonolith extract: self.order.code at billing/models/invoice.py:31 follows "
             "'order', now the ID order_id of a orders.Order (service 'orders'); read it "
             "through that service's API"
         )
