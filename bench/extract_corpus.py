@@ -80,12 +80,15 @@ def analyze(demonolith: str, project: Project, out: Path) -> list[str]:
     return sorted(s["name"] for s in json.loads((out / "analysis.json").read_text())["services"])
 
 
-def extract(demonolith: str, project: Project, analysis: Path, service: str, out: Path) -> tuple[str, float, float]:
+def extract(demonolith: str, project: Project, analysis: Path, service: str,
+            out: Path) -> tuple[str, float, float]:
     """(cause or "", wall seconds, CPU seconds) of one ``demonolith extract``."""
     cpu, start = children_cpu(), time.monotonic()
-    command = [demonolith, "-m", "demonolith", "extract", service, "--analysis", str(analysis), "--out", str(out)]
-    if "--python" in subprocess.run([demonolith, "-m", "demonolith", "extract", "--help"], capture_output=True,
-                                    text=True, cwd=TOOL[0]).stdout:
+    command = [demonolith, "-m", "demonolith", "extract", service, "--analysis", str(analysis),
+               "--out", str(out)]
+    usage = subprocess.run([demonolith, "-m", "demonolith", "extract", "--help"], capture_output=True,
+                           text=True, cwd=TOOL[0]).stdout
+    if "--python" in usage:
         command += ["--python", project.python]
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
     proc = subprocess.run(command, capture_output=True, text=True, cwd=TOOL[0], env=env, check=False)
@@ -97,8 +100,8 @@ def resolves(project: Project, requirements: Path) -> str:
     """"resolves" when ``pip install --dry-run -r requirements.txt`` succeeds in the monolith's venv."""
     if not requirements.is_file():
         return "no requirements.txt"
-    proc = subprocess.run([project.python, "-m", "pip", "install", "--dry-run", "-q", "-r", str(requirements)],
-                          capture_output=True, text=True, check=False, timeout=600)
+    proc = subprocess.run([project.python, "-m", "pip", "install", "--dry-run", "-q", "-r",
+                           str(requirements)], capture_output=True, text=True, check=False, timeout=600)
     return "resolves" if proc.returncode == 0 else f"does not resolve: {one_line(proc.stderr)[:120]}"
 
 
@@ -109,7 +112,8 @@ def main() -> None:
     parser.add_argument("--demonolith", default=sys.executable, help="the Python that runs demonolith")
     parser.add_argument("--project", action="append", choices=["django-oscar", "sample_monolith"])
     parser.add_argument("--pip", action="store_true", help="also pip install --dry-run each requirements.txt")
-    parser.add_argument("--tool-root", type=Path, default=ROOT, help="checkout of demonolith to run (before/after)")
+    parser.add_argument("--tool-root", type=Path, default=ROOT,
+                        help="checkout of demonolith to run (before/after)")
     args = parser.parse_args()
     TOOL[0] = args.tool_root
     args.work.mkdir(parents=True, exist_ok=True)

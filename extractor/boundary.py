@@ -49,10 +49,11 @@ GENERIC_KEYS = frozenset({"GenericForeignKey"})  # resolved through a content ty
 SET_RELATIONS = frozenset({"GenericRelation"})  # reverse generic relations: removed like a many-to-many
 
 
-def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[FieldInfo, ...]:
-    """The fields of ``model`` and of its abstract bases and mixins (all levels), nearest first."""
+def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[tuple[FieldInfo, ModelInfo], ...]:
+    """The fields of ``model`` and of its abstract bases and mixins (all levels), nearest first, each
+    with the model declaring it."""
     by_label = {m.label: m for m in analysis.models}
-    found: dict[str, FieldInfo] = {}
+    found: dict[str, tuple[FieldInfo, ModelInfo]] = {}
     queue, seen = [model.label], set()
     while queue:
         current = by_label.get(queue.pop(0))
@@ -60,7 +61,11 @@ def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[FieldInfo, ..
             continue
         seen.add(current.label)
         for field in current.fields:
-            found.setdefault(field.name, field)
+            known = found.get(field.name)
+            if known is None:
+                found[field.name] = (field, current)
+            elif (known[0].line, known[0].field_type) == (field.line, field.field_type):
+                found[field.name] = (known[0], current)  # the analysis repeats a base's field: declared here
         queue.extend(current.bases)
     return tuple(found.values())
 
@@ -73,7 +78,7 @@ def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) ->
     Classified: own (target owned here) and shared (``contenttypes.ContentType``; a GenericForeignKey
     goes through it) are kept; other services' are returned, a GenericRelation as a set relation."""
     found = []
-    for field in relation_fields(analysis, model):
+    for field, declaring in relation_fields(analysis, model):
         if field.relation is None or field.target is None or field.field_type in GENERIC_KEYS:
             continue
         if field.target in SHARED_MODELS:
@@ -81,7 +86,8 @@ def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) ->
         owner = model_owner(analysis, field.target)
         if owner != service.name:
             kind = "m2m" if field.field_type in SET_RELATIONS else field.relation
-            found.append(ForeignRelation(field.name, kind, field.target, owner))
+            declared = f"{declaring.path}:{field.line}"
+            found.append(ForeignRelation(field.name, kind, field.target, owner, declared))
     return tuple(found)
 
 

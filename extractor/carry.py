@@ -22,7 +22,14 @@ from extractor.login import needs_user
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
-from extractor.rewrite_model import ForeignRelation, assigned_name, dropped_meta, is_unmanaged, rewrite_model
+from extractor.rewrite_model import (
+    ACCESSOR_IMPORT,
+    ForeignRelation,
+    assigned_name,
+    dropped_meta,
+    is_unmanaged,
+    rewrite_model,
+)
 
 
 @dataclass(frozen=True)
@@ -105,8 +112,9 @@ def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) ->
         alias = _models_alias(module) or "models"
         bases = _abstract_bases(analysis, model, tree)
         nodes = [b.node for b in bases if isinstance(b.node, cst.ClassDef)]
-        rewritten = rewrite_model(found.node, model.db_table, relations, alias, _meta_base(found.node, analysis),
-                                  _inherited_fields(nodes), _inherited_meta(nodes))
+        rewritten = rewrite_model(found.node, model.db_table, relations, alias,
+                                  _meta_base(found.node, analysis), _inherited_fields(nodes),
+                                  _inherited_meta(nodes))
         done.overrides[found.key] = _stubbed_model(tree, found, rewritten, relations, bases, done.stubs)
         done.dropped.extend(f"{model.label}: {d}" for d in dropped_meta(found.node, relations,
                                                                        _inherited_meta(nodes)))
@@ -117,14 +125,15 @@ def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) ->
 def _stubbed_model(tree: SourceTree, found: Definition, rewritten: cst.ClassDef,
                    relations: tuple[ForeignRelation, ...], bases: list[Definition],
                    stubs: list[RelationStub]) -> cst.BaseStatement:
-    """The rewritten model with its methods -- own or inherited -- that follow a rewritten relation raising."""
+    """The rewritten model; its methods -- own or inherited -- that follow a rewritten relation raise."""
     own = find_stubs(_positions(tree, found.module), found.node, relations, _path(tree, found.module))
     inherited = [s for b in bases for s in find_stubs(_positions(tree, b.module), b.node, relations,
                                                       _path(tree, b.module))]
     stubs.extend([*own, *inherited])
     node = apply_stubs(rewritten, own)
     assert isinstance(node, cst.ClassDef)
-    return inherited_stubs(node, inherited, {b.name: b.node for b in bases if isinstance(b.node, cst.ClassDef)})
+    classes = {b.name: b.node for b in bases if isinstance(b.node, cst.ClassDef)}
+    return inherited_stubs(node, inherited, classes)
 
 
 _POSITIONS: dict[tuple[int, str], object] = {}
@@ -246,7 +255,9 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
 
 
 def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],
-                  relations: list[ForeignRelation]) -> tuple[dict[str, cst.BaseStatement], list[RelationStub]]:
+                  relations: list[ForeignRelation]) -> tuple[
+    dict[str, cst.BaseStatement], list[RelationStub]
+]:
     """Managers, querysets and helpers that follow a rewritten relation: those functions raise."""
     out: dict[str, cst.BaseStatement] = {}
     found: list[RelationStub] = []
@@ -311,6 +322,9 @@ def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definit
     if "models" in used and "models" not in module.imports and "models" not in module.definitions:
         body.insert(1 if body and _is_docstring(body[0]) else 0,
                     cst.parse_statement("from django.db import models  # added by demonolith extract"))
+    if "remote_relation" in used and "remote_relation" not in module.imports:
+        body.insert(1 if body and _is_docstring(body[0]) else 0,
+                    cst.parse_statement(f"{ACCESSOR_IMPORT}  # added by demonolith extract"))
     note = cst.EmptyLine(comment=cst.Comment(
         f"# Carried from the monolith's {module.name} by `demonolith extract`; unused code was left behind."))
     tree = module.tree.with_changes(body=body, header=[note, *module.tree.header])

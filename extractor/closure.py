@@ -128,7 +128,8 @@ class Closure:
                 relation = word.split("__")[0]
                 owner = self.boundary.rewritten_relations.get(relation)
                 if owner is not None:
-                    yield self._crossing(definition, word, f"{RELATION_PREFIX}{relation!r} (now an ID)", owner)
+                    target = f"{RELATION_PREFIX}{relation!r} (now an ID)"
+                    yield self._crossing(definition, word, target, owner)
 
     def _data_crossings(self, definition: Definition) -> Iterable[Crossing]:
         """Raw SQL and ORM access to other services' tables that the Analysis found inside it."""

@@ -52,7 +52,7 @@ def normalise(name: str) -> str:
 
 def read_distribution(source_root: Path) -> MonolithDistribution:
     """The monolith's declared name, version and requirements (see the module docstring)."""
-    name, version, requires = "", "", []
+    name, version, requires = "", "", list[str]()
     for reader in (_from_metadata, _from_pyproject, _from_setup_cfg, _from_setup_py):
         name, version, requires = reader(source_root)
         if name or requires:
@@ -87,7 +87,8 @@ def _from_setup_cfg(root: Path) -> tuple[str, str, list[str]]:
         parser.read(root / "setup.cfg", encoding="utf-8")
     requires = [line.split(";")[0].strip() for line in parser.get("options", "install_requires",
                                                                   fallback="").splitlines() if line.strip()]
-    return parser.get("metadata", "name", fallback=""), parser.get("metadata", "version", fallback=""), requires
+    metadata = {key: parser.get("metadata", key, fallback="") for key in ("name", "version")}
+    return metadata["name"], metadata["version"], requires
 
 
 def _from_setup_py(root: Path) -> tuple[str, str, list[str]]:

@@ -84,9 +84,9 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
                                             python)
     context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
-               "requirements": requirements_for(carried.files, distribution, local_packages(carried, source_root),
-                                                import_map(python), analysis.database_engine,
-                                                analysis.django_version),
+               "requirements": requirements_for(carried.files, distribution,
+                                                local_packages(carried, source_root), import_map(python),
+                                                analysis.database_engine, analysis.django_version),
                "monolith_distribution": _described(distribution)}
     files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
     if any(root.carried for root in carried.views.values()):  # only views render templates
@@ -146,7 +146,8 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
-        "routes": entries, "route_groups": project.route_groups(entries), "smoke_route": smoke_route(entries),
+        "routes": entries, "route_groups": project.route_groups(entries),
+        "smoke_route": smoke_route(entries),
         "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
                    "crossings": e["crossings"]} for e in entries if not e["carried"]],
@@ -157,7 +158,8 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "function_endpoints": project.function_entries(analysis, service, carried),
         "sagas": project.saga_entries(analysis, service),
         "relations": project.relation_notes(analysis, service, carried),
-        "relation_stubs": [str(s) for s in carried.relation_stubs], "meta_dropped": list(carried.meta_dropped),
+        "relation_stubs": [str(s) for s in carried.relation_stubs],
+        "meta_dropped": list(carried.meta_dropped),
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),
@@ -264,8 +266,8 @@ def _manage(root: Path, args: list[str], python: str | None = None) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
                                                            "PYTHONPATH")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    proc = subprocess.run([python or sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=DERIVE_TIMEOUT, check=False)
+    proc = subprocess.run([python or sys.executable, "manage.py", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=DERIVE_TIMEOUT, check=False)
     if proc.returncode == 0:
         return ""
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]

@@ -72,7 +72,7 @@ def app_config_base(tree: SourceTree, package: str, label: str) -> tuple[str, st
     for node in module.tree.body:
         if not isinstance(node, cst.ClassDef) or not node.bases:
             continue
-        assigned = {t.target.value: s.body[0].value for s in node.body.body  # type: ignore[union-attr]
+        assigned = {t.target.value: s.body[0].value for s in node.body.body
                     if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Assign)
                     for t in s.body[0].targets if isinstance(t.target, cst.Name)}
         values = {k: v.evaluated_value for k, v in assigned.items() if isinstance(v, cst.SimpleString)}
@@ -117,7 +117,8 @@ def _carried_part(stmt: cst.BaseStatement, module: ModuleIndex, carried_modules:
     if isinstance(small.names, cst.ImportStar):
         return None
     pairs = zip(small.names, import_bindings(small, module.name, True), strict=True)
-    names = [alias for alias, (_, qualified) in pairs if qualified in carried_names or qualified in carried_modules]
+    names = [alias for alias, (_, qualified) in pairs
+             if qualified in carried_names or qualified in carried_modules]
     if not names:
         return None
     names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

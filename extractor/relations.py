@@ -89,7 +89,10 @@ class _Finder(cst.CSTVisitor):
         text = dotted(node)
         if text is None:
             return True
-        hits = [part for part in text.split(".")[1:] if part in self.relations]
+        parts = text.split(".")
+        # through the relation (``self.order.code``); the relation alone (``if self.order``) is its
+        # accessor's job (service_project/relations.py): it answers the ID and raises on the rest
+        hits = [part for part in parts[1:-1] if part in self.relations]
         if hits:
             self._record(node, text, hits[0])
         return False
@@ -150,7 +153,8 @@ class _Stubber(cst.CSTTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False  # the outermost function is the unit; nested ones go with it
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+    def leave_FunctionDef(self, original_node: cst.FunctionDef,
+                          updated_node: cst.FunctionDef) -> cst.FunctionDef:
         stub = self.stubs.get(".".join([*self.scope, original_node.name.value]))
         return _raise(stub, updated_node) if stub else updated_node
 
@@ -180,7 +184,8 @@ def inherited_stubs(node: cst.ClassDef, stubs: Sequence[RelationStub],
         kept = [d for d in found.decorators if dotted(d.decorator) in KEPT_DECORATORS]
         note = cst.EmptyLine(comment=cst.Comment(f"# {method}: inherited from {base}, which follows "
                                                  f"{stub.relation!r}; it raises here."))
-        added.append(_raise(stub, found.with_changes(decorators=kept, leading_lines=[cst.EmptyLine(indent=False), note])))
+        lines = [cst.EmptyLine(indent=False), note]
+        added.append(_raise(stub, found.with_changes(decorators=kept, leading_lines=lines)))
     if not added:
         return node
     body = list(node.body.body)

@@ -96,7 +96,8 @@ def requirements_for(files: Mapping[str, str], distribution: MonolithDistributio
     roots = imported_roots(files)
     lines: set[str] = set()
     if distribution.installable and distribution.packages & set(roots):
-        lines.add(f"{distribution.name}=={distribution.version}" if distribution.version else distribution.name)
+        version = f"=={distribution.version}" if distribution.version else ""
+        lines.add(f"{distribution.name}{version}")
     unknown: list[str] = []
     for root in sorted(set(roots) - skip - distribution.packages):
         names = sorted(environment.get(root, []), key=str.lower)

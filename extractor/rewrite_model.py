@@ -32,6 +32,18 @@ class ForeignRelation:
     relation: str  # "fk" | "o2o" | "m2m"
     target: str  # "customers.Customer"
     owner: str  # the owning service
+    declared: str = ""  # path:line of the field's declaration (on the model or an abstract base)
+
+
+ACCESSOR_IMPORT = "from service_project.relations import remote_relation"
+
+
+def accessor(rel: ForeignRelation) -> cst.SimpleStatementLine:
+    """``order = remote_relation("order_id", ...)``: the relation's name, honest about the ID it is now."""
+    arguments = ", ".join(_quote(a) for a in (f"{rel.field}_id", rel.target, rel.owner, rel.declared or "?"))
+    statement = cst.parse_statement(f"{rel.field} = remote_relation({arguments})")
+    assert isinstance(statement, cst.SimpleStatementLine)
+    return statement
 
 
 def _comment(text: str) -> cst.EmptyLine:
@@ -165,7 +177,8 @@ def _with_db_table(meta: cst.ClassDef, db_table: str, renamed: Mapping[str, str]
     if replica:
         note = [_comment(text) for text in textwrap.wrap(REPLICA_NOTE, 90)]
         body[0] = body[0].with_changes(leading_lines=[*note, *getattr(body[0], "leading_lines", ())])
-    return meta.with_changes(body=meta.body.with_changes(body=[_renamed_option(s, renamed) for s in body]))
+    renamed_body = [_renamed_option(s, renamed) if isinstance(s, cst.BaseStatement) else s for s in body]
+    return meta.with_changes(body=meta.body.with_changes(body=renamed_body))
 
 
 def _renamed_option(stmt: cst.BaseStatement, renamed: Mapping[str, str]) -> cst.BaseStatement:
@@ -205,13 +218,16 @@ def _inherited_overrides(relations: Sequence[ForeignRelation], inherited: Mappin
     out: list[cst.BaseStatement] = []
     for rel in relations:
         removed = cst.parse_statement(f"{rel.field} = None")
+        if rel.relation != "m2m":
+            removed = accessor(rel)
         if rel.relation == "m2m":
             out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
                 f"{rel.field}: many-to-many to {rel.target} (service {rel.owner!r}), inherited from an "
                 "abstract base, removed; keep the links there.")]))
             continue
         out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
-            f"{rel.field}: inherited from an abstract base, replaced by the ID field below.")]))
+            f"{rel.field}: inherited from an abstract base; the ID field below replaces it,"), _comment(
+            "this accessor answers its ID only (service_project/relations.py).")]))
         assign = inherited.get(rel.field) or cst.Assign([cst.AssignTarget(cst.Name(rel.field))],
                                                          cst.Call(cst.Name("Field")))
         line = cst.SimpleStatementLine([assign])
@@ -248,7 +264,8 @@ def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[Foreign
             continue
         if rel is not None and found is not None:
             assert isinstance(stmt, cst.SimpleStatementLine)
-            stmt = _id_field(stmt, found[1], rel, models_alias)
+            body.append(_id_field(stmt, found[1], rel, models_alias))
+            stmt = accessor(rel)
         elif isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
             stmt = _with_db_table(stmt, db_table, renamed)
         if pending:

@@ -61,7 +61,9 @@ def test_settings_take_the_resolved_value_not_the_helper_import(billing: Path) -
 
 def test_inherited_foreign_key_becomes_an_id_and_inherited_method_raises(billing: Path) -> None:
     models = _models(billing)
-    assert "    order = None\n" in models and "order_id = models.BigIntegerField(db_index=True)" in models
+    accessor = 'order = remote_relation("order_id", "orders.Order", "orders", "common/models.py:7")'
+    assert f"    {accessor}\n" in models
+    assert "order_id = models.BigIntegerField(db_index=True)" in models
     assert "def order_label(self):\n        raise NotImplementedError(" in models
     assert "common/models.py:14" in models
 
@@ -84,12 +86,19 @@ def test_ordering_traversal_is_removed_never_turned_into_an_id(billing: Path) ->
     assert 'fields=["order_id", "number"]' in models  # a plain relation name is the same column
 
 
-def test_manager_and_method_following_the_relation_raise_with_path_and_line(billing: Path) -> None:
+def test_code_following_the_relation_raises_with_path_and_line(billing: Path) -> None:
     script = ("from billing.models import Invoice\n"
-              "for call in (lambda: list(Invoice.open_orders.all()), lambda: Invoice(number='1').order_code()):\n"
+              "calls = (lambda: list(Invoice.open_orders.all()), lambda: Invoice(number='1').order_code())\n"
+              "for call in calls:\n"
               "    try:\n        call()\n    except NotImplementedError as exc:\n        print(exc)\n"
-              "print(Invoice._meta.ordering)\n")
+              "print(Invoice._meta.ordering)\n"
+              "print(Invoice().order is None, Invoice(order_id=5).order.pk,\n"
+              "      Invoice(order=Invoice(pk=7)).order_id)\n"
+              "try:\n    Invoice(order_id=5).order.code\nexcept NotImplementedError as exc:\n    print(exc)\n")
     out = run_project(["shell", "-c", script], billing).stdout
+    assert "True 5 7" in out  # the relation's accessor: its ID, and an object's pk when assigned
+    assert "orders.Order #5 is owned by service 'orders': .code needs" in out
+    assert "(relation declared at common/models.py:7;" in out
     assert "order__code__startswith=... at billing/models/invoice.py:13" in out
     assert "self.order.code at billing/models/invoice.py:31" in out
     assert "['number']" in out

@@ -1,4 +1,5 @@
 # Carried from the monolith's billing.models.invoice by `demonolith extract`; unused code was left behind.
+from service_project.relations import remote_relation  # added by demonolith extract
 from django.conf import settings
 from django.db import models
 
@@ -23,8 +24,9 @@ class Invoice(Billable):
     objects = models.Manager()
     open_orders = OpenInvoiceManager()
 
-    # order: inherited from an abstract base, replaced by the ID field below.
-    order = None
+    # order: inherited from an abstract base; the ID field below replaces it,
+    # this accessor answers its ID only (service_project/relations.py).
+    order = remote_relation("order_id", "orders.Order", "orders", "common/models.py:7")
     # ID of a orders.Order (service 'orders'); was a ForeignKey, read it via that service's API.
     order_id = models.BigIntegerField(db_index=True)
 
