@@ -94,7 +94,8 @@ def test_code_following_the_relation_raises_with_path_and_line(billing: Path) ->
               "print(Invoice._meta.ordering)\n"
               "print(Invoice().order is None, Invoice(order_id=5).order.pk,\n"
               "      Invoice(order=Invoice(pk=7)).order_id)\n"
-              "try:\n    Invoice(order_id=5).order.code\nexcept NotImplementedError as exc:\n    print(exc)\n")
+              "try:\n    Invoice(order_id=5).order.code\n"
+              "except NotImplementedError as exc:\n    print(exc)\n")
     out = run_project(["shell", "-c", script], billing).stdout
     assert "True 5 7" in out  # the relation's accessor: its ID, and an object's pk when assigned
     assert "orders.Order #5 is owned by service 'orders': .code needs" in out
