@@ -98,6 +98,9 @@ class _Finder(cst.CSTVisitor):
         return False
 
     def visit_Arg(self, node: cst.Arg) -> None:
+        value = node.value.evaluated_value if isinstance(node.value, cst.SimpleString) else None
+        if isinstance(value, str) and value.lstrip("-") in self.relations:  # select_related("order")
+            self._record(node, repr(value), value.lstrip("-"))
         if node.keyword is not None:
             head, _, rest = node.keyword.value.partition("__")
             if head in self.relations and rest not in ("id", "pk"):
@@ -106,8 +109,8 @@ class _Finder(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = node.evaluated_value
         if isinstance(value, str):
-            head, _, rest = value.lstrip("-").partition("__")
-            if head in self.relations and rest not in ("id", "pk"):
+            head, _, rest = value.lstrip("-").partition("__")  # a lookup path (a bare name: visit_Arg)
+            if head in self.relations and rest and rest not in ("id", "pk"):
                 self._record(node, repr(value), head)
 
 
