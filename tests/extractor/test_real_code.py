@@ -25,7 +25,7 @@ from tests.extractor.helpers import DEMONOLITH, ROOT, extract_cli, run
 pytestmark = pytest.mark.slow
 
 ANCHOR_TABLE = "analytics_userrecord"  # the service owning it is read from the analysis
-MIN_PASSING = 7  # of the 14 services proposed today; see test_most_oscar_services_pass_their_self_check
+MIN_PASSING = 8  # of the 14 services proposed today (bench/RESULTS.md "Extract on real code")
 
 
 @pytest.fixture(scope="module")
