@@ -205,7 +205,8 @@ def foreign_join_tables(analysis: Analysis, service: Service) -> dict[str, str]:
     for label in service.models:
         model = analysis.model(label)
         for field in model.fields:
-            if field.relation != "m2m" or field.through or field.target in owned or field.target not in labels:
+            foreign = field.target not in owned and field.target in labels
+            if field.relation != "m2m" or field.through or not foreign:
                 continue
             table = f"{model.db_table}_{field.name}"
             found[table] = (f"{table}: join table of {label}.{field.name} (many-to-many to {field.target}, "
