@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from analyzer.discover_config import discover_options
-from analyzer.pipeline import FactsOptions, extract_project_facts
-
 from analyzer.analyze import analysis_from_facts
 from analyzer.model.analysis import Analysis, PlanStep
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.source.discover_config import discover_options
 from reports.compare_view import compare_runs
 from reports.plan_view import effort_of, plan_views, size_of
 from reports.readiness import readiness
