@@ -55,7 +55,7 @@ STATIC_URL = "static/"
 
 # Identity forwarded by the strangler proxy: HMAC-SHA256, shared secret, short expiry.
 DEMONOLITH_IDENTITY_SECRET = os.environ.get("DEMONOLITH_IDENTITY_SECRET", "")
-DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", "300"))
+DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", "60"))
 # /_api/ answers a signed identity (above) or ``Authorization: Bearer <this token>``; unset: identity only.
 DEMONOLITH_SERVICE_TOKEN = os.environ.get("DEMONOLITH_SERVICE_TOKEN", "")
 DEMONOLITH_SERVICE_NAME = "billing"
