@@ -5,9 +5,8 @@ user's pins and renames. A cluster is named after an app only when the app is a 
 holds models, its code is not mostly views/serializers/forms, its name is not a layer or utility
 word such as ``control``, ``base``, ``api``, ``utils``) and the cluster holds most of that
 app's models; otherwise it is named after its aggregate root: the model most of its other models
-point at by foreign key (``orders`` for Order, root of 6 models). A god app holding every model
-therefore never names a service, nor does a layer app. :func:`explain_names` says, per service,
-what its name comes from (``Service.name_reason``).
+refer to through foreign keys (``orders`` for Order, root of 6 models). A god app holding every
+model therefore never names a service, nor does a layer app.
 """
 
 from __future__ import annotations
@@ -131,8 +130,7 @@ def _candidates(
     for app in sorted(weights, key=lambda a: (-weights[a], a)):
         if app not in apps.layer and held[app] * 2 > apps.models.get(app, 0) > 0:
             total = apps.models[app]
-            share = ("its one model is here" if total == 1 else "both of its models are here"
-                     if held[app] == total == 2 else f"all {total} of its models are here"
+            share = ("its one model is here" if total == 1 else f"all {total} of its models are here"
                      if held[app] == total else f"{held[app]} of its {total} models are here")
             found.append((snake(app), f"named after the {app} app: {share}"))
     roots = _roots(cluster, graph)
@@ -189,9 +187,8 @@ def explain_names(
             named[index] = choice
             taken.add(choice[0])
     renames = renames or {}
-    result = [c for c in named if c is not None]
-    return [(renames[n], f"{why}; renamed from {n} in [tool.demonolith] names") if n in renames else (n, why)
-            for n, why in result]
+    return [(renames.get(n, n), why + (f"; renamed from {n} in [tool.demonolith] names" if n in renames else ""))
+            for n, why in (c for c in named if c is not None)]
 
 
 def _claim_key(cluster: Sequence[str], apps: Mapping[str, float]) -> tuple[float, str]:

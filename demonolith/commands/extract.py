@@ -26,8 +26,9 @@ import click
               help="Write the files only; run `manage.py self_check` there later.")
 def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None,
             skip_unresolved_routes: bool, python: str | None, no_self_check: bool) -> None:
-    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests, then
-    run its self-check (check, migrations, a fresh migrate, its tests, a live server smoke)."""
+    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests.
+
+    Then run its self-check: check, migrations, a fresh migrate, its tests, a live server smoke."""
     from extractor.extract import extract_service, load_analysis
 
     result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,

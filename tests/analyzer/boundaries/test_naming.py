@@ -28,10 +28,6 @@ def test_dominant_app_then_model_names_unique_and_order_independent() -> None:
     assert names == ["shop", "payments", "catalog"]
     assert name_clusters(clusters[::-1], b.graph) == names[::-1]
     assert name_clusters(clusters, b.graph, renames={"shop": "orders"})[0] == "orders"
-    assert explain_names(clusters, b.graph, renames={"shop": "orders"})[0][1] == (
-        "named after the shop app: 3 of its 5 models are here; renamed from shop in [tool.demonolith] names")
-    assert explain_names(clusters, b.graph, pinned={"catalog.models.Category": "taxonomy"})[2] == (
-        "taxonomy", "pinned in [tool.demonolith] (holds catalog.models.Category)")
 
 
 def _layered() -> GraphBuilder:
