@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 3
+FACTS_SCHEMA_VERSION = 4
 
 
 class JsonMixin:
@@ -123,6 +123,7 @@ class ModelCandidate(JsonMixin):
     path: str
     line: int
     end_line: int
+    managed: bool = True  # False for ``Meta.managed = False``: Django creates no table for it
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,7 @@ class ModelFact(JsonMixin):
     path: str
     line: int
     end_line: int
+    managed: bool = True  # False for ``Meta.managed = False`` (the table exists, Django leaves it be)
 
 
 @dataclass(frozen=True)

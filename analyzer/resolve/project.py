@@ -62,7 +62,8 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     modules = expand_star_imports(tuple(sorted(modules, key=lambda m: m.path)))
     canonical = build_canonical(modules)
     settings = project.settings
-    resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
+    resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical,
+                             settings.installed_apps)
     models = resolver.resolve()
     labels = resolver.labels
     routes = RouteResolver(modules, canonical).resolve(settings.root_urlconf)
