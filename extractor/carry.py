@@ -68,7 +68,7 @@ def _models_alias(module: ModuleIndex) -> str | None:
 
 
 def _meta_base(node: cst.ClassDef, analysis: Analysis) -> str | None:
-    abstract = {m.name for m in analysis.models if m.abstract}
+    abstract = {m.name for m in analysis.abstract_models}
     for base in node.bases:
         text = cst.Module([]).code_for_node(base.value)
         if text.split(".")[-1] in abstract:
@@ -100,7 +100,7 @@ def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) ->
 
 def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[cst.ClassDef]:
     """The class statements of the abstract bases of ``model``, nearest base first."""
-    by_label = {m.label: m for m in analysis.models}
+    by_label = {m.label: m for m in (*analysis.models, *analysis.abstract_models)}
     found: list[cst.ClassDef] = []
     queue, seen = list(model.bases), set()
     while queue:

@@ -70,6 +70,7 @@ class ModelInfo:
     bases: tuple[str, ...] = ()  # qualified names of the base classes
     abstract: bool = False
     proxy: bool = False
+    managed: bool = True  # False for ``Meta.managed = False``: the table is not Django's to create
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,8 @@ class Analysis:
     plan: tuple[PlanStep, ...] = ()
     warnings: tuple[AnalysisWarning, ...] = ()
     schema_version: int = field(default=SCHEMA_VERSION)
+    # abstract base models: code the concrete ``models`` inherit fields from, never placed or owned
+    abstract_models: tuple[ModelInfo, ...] = ()
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

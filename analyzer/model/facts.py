@@ -242,6 +242,7 @@ class SqlSite(JsonMixin):
     path: str
     line: int
     sql_file: str | None = None  # the .sql file whose text this is, when code loads one (path:line)
+    tables_dropped: tuple[str, ...] = ()  # DROP TABLE / DROP VIEW: also in tables_written
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ class ModuleFacts(JsonMixin):
     access_guards: tuple[str, ...] = ()  # functions whose body turns anonymous users away
     sql_sinks: tuple[SqlSink, ...] = ()
     sql_helper_calls: tuple[SqlHelperCall, ...] = ()
+    deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from analyzer.model.facts import (
     ProjectFacts,
     SignalReceiver,
 )
+from analyzer.resolve.dropped_tables import without_dropped_tables
 from analyzer.resolve.models import ModelResolver
 from analyzer.resolve.route_access import mark_login_required
 from analyzer.resolve.routes import RouteResolver
@@ -85,7 +86,8 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         atomic_blocks=_atomics(modules, labels, canonical, orm),
         tasks=tuple(t for m in modules for t in m.tasks),
         commands=tuple(c for m in modules for c in m.commands),
-        sql=project_sql_sites(modules) + helper_sql_sites(modules, canonical),
+        sql=without_dropped_tables(project_sql_sites(modules) + helper_sql_sites(modules, canonical),
+                                   modules, models, project.apps),
         modules=modules,
         warnings=tuple(warnings),
         files=len(modules),
