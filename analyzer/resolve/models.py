@@ -155,18 +155,25 @@ class ModelResolver:
                                    m2m_table=m2m_table)
 
     def _with_inherited_fields(self, model: ModelFact) -> ModelFact:
+        inherited = self._inherited_fields(model, frozenset({model.label}))
+        if model.proxy:
+            model = dataclasses.replace(model, db_table=self._concrete_table(model))
+        return dataclasses.replace(model, fields=model.fields + tuple(inherited))
+
+    def _inherited_fields(self, model: ModelFact, seen_models: frozenset[str]) -> list[FieldFact]:
+        """The fields of ``model``'s abstract bases, theirs included (nearest base first)."""
         inherited: list[FieldFact] = []
         seen = {f.name for f in model.fields}
         for parent_label in model.abstract_parents:
             parent = self.by_label.get(parent_label)
-            for field in parent.fields if parent else ():
+            if parent is None or parent_label in seen_models:
+                continue
+            own = [dataclasses.replace(f, inherited_from=parent_label) for f in parent.fields]
+            for field in own + self._inherited_fields(parent, seen_models | {parent_label}):
                 if field.name not in seen:
                     seen.add(field.name)
-                    source = field.inherited_from or parent_label
-                    inherited.append(dataclasses.replace(field, inherited_from=source))
-        if model.proxy:
-            model = dataclasses.replace(model, db_table=self._concrete_table(model))
-        return dataclasses.replace(model, fields=model.fields + tuple(inherited))
+                    inherited.append(field)
+        return inherited
 
     def _concrete_table(self, proxy: ModelFact) -> str:
         """The table of the nearest concrete parent of ``proxy`` (proxies of proxies followed)."""
