@@ -9,8 +9,8 @@ How models are counted (``count_models``), exactly:
    directory holding the packages), except test modules (a directory ``tests``/``test``/
    ``testing``/``test_utils``/``testutils``, ``test_*`` or ``*_tests`` -- test apps such as
    django-cms's ``cms/test_utils/project/*`` --, or a file ``tests.py``, ``test.py``,
-   ``test_*.py``, ``*_tests.py``, ``conftest.py``) and migrations (a path part ``migrations``). A file ``ast.parse`` (this Python) rejects is
-   counted in ``unparsed`` and contributes nothing.
+   ``test_*.py``, ``*_tests.py``, ``conftest.py``) and migrations (a path part ``migrations``).
+   A file ``ast.parse`` (this Python) rejects is counted in ``unparsed`` and contributes nothing.
 2. Its classes are the ``class`` statements at module level, including those nested in
    module-level ``if``/``try``/``with`` blocks (oscar's ``if not is_model_registered(...)``);
    classes inside functions or other classes are ignored.

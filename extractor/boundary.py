@@ -6,7 +6,7 @@ from analyzer.model.analysis import Analysis, ModelInfo, RouteInfo, Service
 from extractor.closure import Boundary
 from extractor.data_access import data_access_of, replica_sources, sql_file_access
 from extractor.rewrite_model import ForeignRelation
-from extractor.routes import is_reserved
+from extractor.routes import is_reserved, route_refusal
 
 MONOLITH = "monolith"
 
@@ -98,8 +98,23 @@ def planned_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...
 
 
 def moved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
-    """The planned routes the service serves with the monolith's code (reserved paths left out)."""
-    return tuple(r for r in planned_routes(analysis, service) if not is_reserved(r))
+    """The planned routes the service serves with the monolith's code (reserved paths and refused
+    routes left out: see ``refused_routes``)."""
+    return tuple(r for r in planned_routes(analysis, service)
+                 if not is_reserved(r) and route_refusal(r) is None)
+
+
+def refused_routes(analysis: Analysis, service: Service) -> tuple[str, ...]:
+    """Planned routes that are never written (unresolved, catch-all, an unmatchable regex), each as
+    ``pattern (path:line): reason``."""
+    return tuple(f"{r.pattern} ({r.path}:{r.line}): {reason}" for r in planned_routes(analysis, service)
+                 if not is_reserved(r) and (reason := route_refusal(r)) is not None)
+
+
+def staying_routes(analysis: Analysis, service: Service) -> list[RouteInfo]:
+    """The monolith's routes this service does not take (the proxy must keep them on the monolith)."""
+    moved = {r.pattern for r in moved_routes(analysis, service)}
+    return [r for r in analysis.routes if r.pattern not in moved]
 
 
 def reserved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:

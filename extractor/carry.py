@@ -16,7 +16,7 @@ import libcst as cst
 
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
-from extractor.closure import Closure, Crossing
+from extractor.closure import Closure, ForeignUse
 from extractor.login import needs_user
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.rewrite_model import assigned_name, is_unmanaged, rewrite_model
@@ -36,7 +36,7 @@ class Root:
 
     qualname: str  # e.g. "catalog.views.api_products"
     definition: Definition | None
-    crossings: tuple[Crossing, ...]
+    crossings: tuple[ForeignUse, ...]
     class_based: bool = False
     params: tuple[Param, ...] = ()
     needs_user: bool = False  # decorated with login_required, an access mixin, or reads request.user
@@ -53,7 +53,7 @@ class CarriedCode:
 
     files: Mapping[str, str]  # relative path -> Python source
     models: tuple[ModelInfo, ...]
-    model_crossings: Mapping[str, tuple[Crossing, ...]]  # model label -> crossings in its methods
+    model_crossings: Mapping[str, tuple[ForeignUse, ...]]  # model label -> crossings in its methods
     views: Mapping[str, Root]  # route pattern -> root
     functions: Mapping[str, Root]  # interface name -> root
     missing: tuple[str, ...]  # sources that could not be found or parsed

@@ -19,12 +19,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from extractor.data_access import DataAccess
 from extractor.pysource import Definition, ModuleIndex, SourceTree, references, words
 
-DATA_PREFIX = "data: "  # Crossing.reference of raw SQL / ORM access the Analysis found
+DATA_PREFIX = "data: "  # ForeignUse.reference of raw SQL / ORM access the Analysis found
 AUTH_NAMES = ("django.contrib.auth.models.", "django.contrib.auth.get_user_model")
 
 
 @dataclass(frozen=True, order=True)
-class Crossing:
+class ForeignUse:
     """One use of another service's code or data: ``path:line``, the expression, and its owner."""
 
     path: str
@@ -63,7 +63,7 @@ class Closure:
         self.tree = tree
         self.boundary = boundary
         self.overrides = dict(overrides or {})
-        self._crossings: dict[str, frozenset[Crossing]] = {}
+        self._crossings: dict[str, frozenset[ForeignUse]] = {}
         self._lines: dict[str, Mapping[str, int]] = {}
         self._spans: dict[str, Mapping[int, tuple[int, int]]] = {}
 
@@ -85,7 +85,7 @@ class Closure:
                 found = self.tree.definition(qualified)
                 yield ref, found.key if found else qualified, found
 
-    def crossings(self, definition: Definition) -> frozenset[Crossing]:
+    def crossings(self, definition: Definition) -> frozenset[ForeignUse]:
         """Every crossing reachable from ``definition`` (memoised; cycles end the walk)."""
         key = definition.key
         if key not in self._crossings:
@@ -93,7 +93,7 @@ class Closure:
             self._crossings[key] = frozenset(self._walk(definition))
         return self._crossings[key]
 
-    def _walk(self, definition: Definition) -> Iterable[Crossing]:
+    def _walk(self, definition: Definition) -> Iterable[ForeignUse]:
         for ref, target, found in self.targets(definition):
             owner = self._foreign_owner(target, found)
             if owner is not None:
@@ -117,19 +117,19 @@ class Closure:
                 if owner is not None:
                     yield self._crossing(definition, word, f"relation {relation!r} (now an ID)", owner)
 
-    def _data_crossings(self, definition: Definition) -> Iterable[Crossing]:
+    def _data_crossings(self, definition: Definition) -> Iterable[ForeignUse]:
         """Raw SQL and ORM access to other services' tables that the Analysis found inside it."""
         module = self.tree.module(definition.module)
         assert module is not None
         first, last = self._span(module, definition)
         for access in self.boundary.data_access.get(self._relative(module), ()):
             if first <= access.line <= last:
-                yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}", access.subject,
+                yield ForeignUse(access.path, access.line, f"{DATA_PREFIX}{access.kind}", access.subject,
                                access.owner)
         if self.boundary.sql_files and not self._is_model(definition):
             for word in sorted(_strings(self.node(definition))):
                 for access in self.boundary.sql_files.get(word, ()):
-                    yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}",
+                    yield ForeignUse(access.path, access.line, f"{DATA_PREFIX}{access.kind}",
                                    f"{access.subject} (loaded as {word!r} at {self._relative(module)}:"
                                    f"{self._line_of(module, definition, word)})", access.owner)
 
@@ -151,11 +151,11 @@ class Closure:
     def _is_model(self, definition: Definition) -> bool:
         return definition.key in self.overrides
 
-    def _crossing(self, definition: Definition, ref: str, target: str, owner: str) -> Crossing:
+    def _crossing(self, definition: Definition, ref: str, target: str, owner: str) -> ForeignUse:
         module = self.tree.module(definition.module)
         assert module is not None
         line = self._line_of(module, definition, ref)
-        return Crossing(self._relative(module), line, ref, target, owner)
+        return ForeignUse(self._relative(module), line, ref, target, owner)
 
     def _relative(self, module: ModuleIndex) -> str:
         try:

@@ -22,8 +22,9 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
-from extractor.boundary import moved_routes, reserved_routes
+from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
+from extractor.db_objects import database_objects
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
 from extractor.pysource import SourceTree
@@ -43,6 +44,7 @@ class ExtractResult:
     report: WriteReport
     stubs: tuple[str, ...]
     warnings: tuple[str, ...]
+    skipped_routes: tuple[str, ...] = ()
 
 
 def load_analysis(path: Path) -> Analysis:
@@ -64,10 +66,20 @@ def find_service(analysis: Analysis, name: str) -> Service:
 
 
 def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
-                    source: Path | None = None) -> ExtractResult:
-    """Generate ``out/name/`` for the service ``name`` of ``analysis``."""
+                    source: Path | None = None, skip_unresolved_routes: bool = False) -> ExtractResult:
+    """Generate ``out/name/`` for the service ``name`` of ``analysis``.
+
+    A planned route that cannot be moved exactly (``<?>`` in it, a catch-all, a regex the proxy
+    cannot match) stops the extraction with the list, unless ``skip_unresolved_routes``: then it
+    stays in the monolith and is listed in the result.
+    """
     check_service_name(name)
     service = find_service(analysis, name)
+    refused = refused_routes(analysis, service)
+    if refused and not skip_unresolved_routes:
+        raise ExtractError(f"{len(refused)} planned route(s) of {name} cannot be moved exactly "
+                           "(fix them in the monolith or pass --skip-unresolved-routes):\n  "
+                           + "\n  ".join(refused))
     source_root = Path(source or analysis.source_root)
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
@@ -88,7 +100,8 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
-    return ExtractResult(name, target, report, stubs, carried.missing + unknown)
+    missing = carried.missing + unknown + context["db_objects"].missing
+    return ExtractResult(name, target, report, stubs, missing, refused)
 
 
 def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
@@ -117,6 +130,9 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
+        "planned_tables": planned_tables(analysis, service),
+        "db_objects": database_objects(dict(carried.files), source_root,
+                                       sorted({project.app_package(m.module) for m in carried.models})),
         "routes": entries, "route_groups": project.route_groups(entries),
         "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
@@ -131,12 +147,21 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),
+        "monolith_guards": project.monolith_guards(routes, staying_routes(analysis, service)),
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
         "monolith_build_context": str(source_root),
+        "monolith_dockerfile": (source_root / "Dockerfile").is_file(),
         "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
     }
+
+
+def planned_tables(analysis: Analysis, service: Service) -> list[str]:
+    """The tables the data copy must move: the service's own and its plan step's."""
+    tables = set(service.tables)
+    tables.update(t for step in analysis.plan if step.service == service.name for t in step.tables)
+    return sorted(tables)
 
 
 def local_packages(carried: CarriedCode, source_root: Path) -> set[str]:

@@ -30,7 +30,7 @@ from analyzer.boundaries.unit_edges import (
 )
 from analyzer.model.analysis import CountScore
 
-__all__ = ["UNIT_KINDS", "Assignment", "Partition", "UnitEdges", "canonical_id", "choose_partition",
+__all__ = ["UNIT_KINDS", "Assignment", "ScoredClusters", "UnitEdges", "canonical_id", "choose_partition",
            "project_units", "renumber"]
 
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
@@ -39,7 +39,7 @@ SPLIT_ROUNDS = 3
 
 
 @dataclass(frozen=True)
-class Partition:
+class ScoredClusters:
     """Clusters of unit ids (canonical order), the score of every N considered, and why this N."""
 
     clusters: tuple[tuple[str, ...], ...]
@@ -220,11 +220,11 @@ def score_of(modularity: float, largest_data_share: float) -> float:
 
 def choose_partition(
     projected: nx.Graph | UnitEdges, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
-) -> Partition:
+) -> ScoredClusters:
     """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
     graph = projected if isinstance(projected, UnitEdges) else UnitEdges.of(projected)
     if not graph.nodes:
-        return Partition((), (), "nothing to cluster")
+        return ScoredClusters((), (), "nothing to cluster")
     merges = agglomerate(graph, _initial(graph, is_data, seed, 1.0), is_data)
     count = len(set(merges.start.values()))
     if services is not None and services > count:
@@ -243,7 +243,7 @@ def choose_partition(
         chosen = best.services
         reason = (f"{chosen} services: the best score ({best.score:.3f}, modularity "
                   f"{best.modularity:.3f}) among 1..{count} services")
-    return Partition(clusters_of(replay(merges, chosen)), scores, reason)
+    return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
 
 
 def _initial(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:

@@ -33,7 +33,7 @@ from analyzer.boundaries.leaves import follower_units
 from analyzer.boundaries.naming import name_clusters
 from analyzer.boundaries.ownership import assign_owners, table_users
 from analyzer.boundaries.partition import (
-    Partition,
+    ScoredClusters,
     absorb_dataless,
     attach,
     choose_partition,
@@ -95,7 +95,7 @@ class Clustering:
     new_of: dict[int, int]  # cluster number before the folds -> after
     pinned: dict[str, str]  # unit -> the service name the user pinned it to
     folds: tuple[Fold, ...]
-    partition: Partition  # the clustering proper: N chosen, the score of each N
+    partition: ScoredClusters  # the clustering proper: N chosen, the score of each N
     shared: tuple[SharedModule, ...]
     projected: UnitTies
     canon: dict[str, str | None]

@@ -16,7 +16,6 @@ Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 from analyzer.facts.django_names import (
     AUTH_USER_SETTING,
@@ -25,9 +24,8 @@ from analyzer.facts.django_names import (
     MODEL_BASES,
 )
 from analyzer.model.facts import AppFact, FieldFact, ModelCandidate, ModelFact, ModuleFacts
+from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.model_scope import classes_that_cannot_be_models
-
-Canonical = Callable[[str], str]
 
 
 class ModelResolver:

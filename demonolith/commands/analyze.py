@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 
 from analyzer.analyze import AnalyzeOptions, analyze_facts
-from analyzer.errors import SourceTreeError, StrictModeFailure
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
 from analyzer.source.discover_config import discover_options
+from demonolith.errors import SourceTreeError, StrictModeFailure
 from reports.writing import open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10

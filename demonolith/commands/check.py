@@ -18,8 +18,8 @@ from analyzer.ci.ratchet import (
     current_crossings,
     result_to_json,
 )
-from analyzer.errors import AnalysisFileError, SourceTreeError
 from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, SourceTreeError
 
 
 def _read(path: Path) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from analyzer.ci.contracts import build_contracts, module_imports, read_tree, render_ini, render_toml
-from analyzer.errors import AnalysisFileError, SourceTreeError, UsageError
 from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, SourceTreeError, UsageError
 
 
 def _read(path: Path) -> str:

@@ -16,11 +16,16 @@ import click
 @click.option("--force", is_flag=True, help="Overwrite generated files you have edited.")
 @click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="The monolith's source tree (default: the analysis' source_root).")
-def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None) -> None:
+@click.option("--skip-unresolved-routes", is_flag=True,
+              help="Leave planned routes that cannot be moved exactly (<?>, catch-all, regex) in "
+                   "the monolith instead of stopping.")
+def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None,
+            skip_unresolved_routes: bool) -> None:
     """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests."""
     from extractor.extract import extract_service, load_analysis
 
-    result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source)
+    result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,
+                             skip_unresolved_routes=skip_unresolved_routes)
     report = result.report
     click.echo(f"{result.root}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
                f"{len(report.kept_user_edits)} kept (edited by you), "
@@ -29,6 +34,8 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
         click.echo(f"  kept your edit: {path} (use --force to overwrite)")
     for path in report.overwritten_user_edits:
         click.echo(f"  overwrote your edit: {path}")
+    for skipped in result.skipped_routes:
+        click.echo(f"  route left in the monolith: {skipped}", err=True)
     for stub in result.stubs:
         click.echo(f"  stub (needs other services): {stub}")
     for warning in result.warnings:
