@@ -169,7 +169,6 @@ def _collect(statements: list[object]) -> SqlTables:
         found = classify(statement)
         read |= {t.name for t in found.read if not _skipped(t, ctes)}
         written |= {t.name for t in found.written if not _skipped(t, ctes)}
-        written |= {n for n in found.written_names if not is_internal_table(n)}
         dropped |= {t.name for t in found.dropped if not _skipped(t, ctes)}
         joins |= _joins(statement, ctes)
     return SqlTables(tuple(sorted(read - written)), tuple(sorted(written)), tuple(sorted(joins)),
