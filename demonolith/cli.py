@@ -10,13 +10,13 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
 
 from demonolith import __version__
-from demonolith.errors import user_error
+from demonolith.errors import UsageError, user_error
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Settings:
 
     verbose: int
     debug: bool
+    quiet: bool = False
 
 
 class LazyGroup(click.Group):
@@ -92,21 +93,71 @@ def load_subcommand(name: str) -> click.Command | None:
     module_name, attribute = entry.target.split(":")
     command = getattr(importlib.import_module(module_name), attribute)
     assert isinstance(command, click.Command)
+    add_global_options(command)
     return command
+
+
+def _global_option_after_subcommand(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``-v`` / ``-q`` given after the subcommand: fold them into the group's :class:`Settings`."""
+    if not value:
+        return
+    root = ctx.find_root()
+    settings = root.obj if isinstance(root.obj, Settings) else Settings(verbose=0, debug=False)
+    if param.name == "verbose":
+        settings = replace(settings, verbose=settings.verbose + int(value))
+    else:
+        settings = replace(settings, quiet=True)
+    configure_logging(settings)
+    context: click.Context | None = ctx
+    while context is not None:  # every context between the group and this command reads it
+        context.obj = settings
+        context = context.parent
+
+
+def add_global_options(command: click.Command) -> None:
+    """Give ``command`` (and, for a group, its subcommands) the group's ``-v`` and ``-q``, so they
+    work after the subcommand too; a command with its own ``-v`` / ``-q`` keeps it. Idempotent."""
+    taken = {opt for param in command.params for opt in param.opts}
+    if "--verbose" not in taken and "-v" not in taken:
+        command.params.append(click.Option(
+            ["-v", "--verbose"], count=True, expose_value=False, is_eager=True,
+            callback=_global_option_after_subcommand, help="More output; repeat for debug logging."))
+    if "--quiet" not in taken and "-q" not in taken:
+        command.params.append(click.Option(
+            ["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+            callback=_global_option_after_subcommand, help="Print no summary; errors only."))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_global_options(sub)
+
+
+def configure_logging(settings: Settings) -> None:
+    """The root logger's level for the global options; ``-v`` and ``-q`` together are refused."""
+    if settings.quiet and settings.verbose:
+        raise UsageError("-q and -v contradict each other; give one")
+    level = logging.ERROR if settings.quiet else logging.WARNING - 10 * min(settings.verbose, 2)
+    logging.getLogger().setLevel(level)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="demonolith")
-@click.option("-v", "--verbose", count=True, help="More output; repeat for debug logging.")
+@click.option("-v", "--verbose", count=True,
+              help="More output; repeat for debug logging (also after the subcommand).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print no summary; errors only (also after the subcommand).")
 @click.option("--debug", is_flag=True, help="Show the full traceback instead of a one-line error.")
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     """Break a Django monolith into services safely: analyze it, extract one service at a time,
-    and move its traffic with the strangler-fig proxy."""
-    level = logging.WARNING - 10 * min(verbose, 2)
+    and move its traffic with the strangler-fig proxy.
+
+    Exit codes: 0 success, 2 bad usage, 11 `check` found new crossings, 12 `check` was pointed
+    at another project; the README's table lists them all."""
     log_format = "%(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
-    ctx.obj = Settings(verbose=verbose, debug=debug)
+    logging.basicConfig(format=log_format, stream=sys.stderr)
+    settings = Settings(verbose=verbose, debug=debug, quiet=quiet)
+    configure_logging(settings)
+    ctx.obj = settings
 
 
 def main(argv: list[str] | None = None) -> Any:

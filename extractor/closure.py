@@ -21,6 +21,12 @@ from extractor.pysource import Definition, ModuleIndex, SourceTree, references, 
 
 DATA_PREFIX = "data: "  # ForeignUse.reference of raw SQL / ORM access the Analysis found
 AUTH_NAMES = ("django.contrib.auth.models.", "django.contrib.auth.get_user_model")
+RELATION_PREFIX = "relation "  # ForeignUse.target of a use of a relation the extraction made an ID
+
+
+def is_relation_crossing(crossing: ForeignUse) -> bool:
+    """Whether ``crossing`` is a use of a rewritten relation (stubbed where it is, see relations.py)."""
+    return crossing.target.startswith(RELATION_PREFIX)
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +59,11 @@ class Boundary:
         default_factory=lambda: MappingProxyType({}))
     replica_models: Mapping[str, str] = field(  # own model over a monolith DB view -> source services
         default_factory=lambda: MappingProxyType({}))
+    installed: frozenset[str] = frozenset()  # top-level packages of the monolith that are installed
+
+    def is_installed(self, qualified: str) -> bool:
+        """Whether ``qualified`` lives in a package of the monolith that the service imports installed."""
+        return qualified.split(".")[0] in self.installed
 
 
 class Closure:
@@ -107,6 +118,8 @@ class Closure:
                 if inner and unit_owner != self.boundary.service and not self._shared(found):
                     yield self._crossing(definition, ref, found.key, unit_owner)
                     yield from (c for c in inner if c.reference.startswith(DATA_PREFIX))
+                elif self._is_model(found):  # its code following a rewritten relation raises there
+                    yield from (c for c in inner if not is_relation_crossing(c))
                 else:
                     yield from inner
         yield from self._data_crossings(definition)
@@ -115,7 +128,8 @@ class Closure:
                 relation = word.split("__")[0]
                 owner = self.boundary.rewritten_relations.get(relation)
                 if owner is not None:
-                    yield self._crossing(definition, word, f"relation {relation!r} (now an ID)", owner)
+                    target = f"{RELATION_PREFIX}{relation!r} (now an ID)"
+                    yield self._crossing(definition, word, target, owner)
 
     def _data_crossings(self, definition: Definition) -> Iterable[ForeignUse]:
         """Raw SQL and ORM access to other services' tables that the Analysis found inside it."""

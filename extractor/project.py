@@ -220,5 +220,7 @@ def _touches(violation: Violation, service: str) -> bool:
 
 def relation_notes(analysis: Analysis, service: Service, carried: CarriedCode) -> list[str]:
     """README lines: each foreign relation that became an ID column."""
-    return [f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
+    return [f"`{m.label}.{r.field}` -> removed: a many-to-many to {r.target}, kept by {r.owner}"
+            if r.relation == "m2m"
+            else f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
             for m in carried.models for r in foreign_relations(analysis, service, m)]

@@ -101,6 +101,7 @@ class Service:
     lines: int = 0  # lines of code of its units
     rationale: str = ""  # why these units belong together, in a sentence or two
     module_code: tuple[str, ...] = ()  # dotted modules whose module-level code is placed here
+    name_reason: str = ""  # what the name comes from, e.g. "named after Order, root of 6 of its 9 models"
 
 
 @dataclass(frozen=True)

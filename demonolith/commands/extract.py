@@ -19,13 +19,21 @@ import click
 @click.option("--skip-unresolved-routes", is_flag=True,
               help="Leave planned routes that cannot be moved exactly (<?>, catch-all, regex) in "
                    "the monolith instead of stopping.")
+@click.option("--python", "python", type=click.Path(dir_okay=False, exists=True),
+              help="The Python of the monolith's environment (its dependencies installed), for the "
+                   "self-check (default: the one running demonolith).")
+@click.option("--no-self-check", is_flag=True,
+              help="Write the files only; run `manage.py self_check` there later.")
 def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None,
-            skip_unresolved_routes: bool) -> None:
-    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests."""
+            skip_unresolved_routes: bool, python: str | None, no_self_check: bool) -> None:
+    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests.
+
+    Then run its self-check: check, migrations, a fresh migrate, its tests, a live server smoke."""
     from extractor.extract import extract_service, load_analysis
 
     result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,
-                             skip_unresolved_routes=skip_unresolved_routes)
+                             skip_unresolved_routes=skip_unresolved_routes, python=python,
+                             self_check=not no_self_check)
     report = result.report
     click.echo(f"{result.root}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
                f"{len(report.kept_user_edits)} kept (edited by you), "
@@ -40,3 +48,5 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
         click.echo(f"  stub (needs other services): {stub}")
     for warning in result.warnings:
         click.echo(f"  warning: not found in the source: {warning}", err=True)
+    if result.check is not None:
+        click.echo("  self-check: all steps passed (check, makemigrations --check, migrate, tests, server)")

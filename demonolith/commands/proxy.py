@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from demonolith.errors import UsageError
 from strangler_proxy.process.options import OPTIONS, Option
 from strangler_proxy.process.run import run
 
@@ -29,6 +30,21 @@ def _click_type(option: Option) -> click.ParamType[Any] | type[str]:
     return str
 
 
+MAX_PORT = 65535
+
+
+def check_port(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a ``HOST:PORT`` whose port is out of 0..65535 (0: any free port), before the proxy
+    would take it modulo 65536 and listen elsewhere; ``off`` and malformed values are the proxy's."""
+    if value is None:
+        return value
+    _, sep, port = value.rpartition(":")
+    if sep and port.isdigit() and int(port) > MAX_PORT:
+        flag = param.opts[0] if param.opts else str(param.name)
+        raise UsageError(f"{flag} {value}: port {port} is out of range (0-{MAX_PORT})")
+    return value
+
+
 def proxy_options(command: Callable[..., None]) -> Callable[..., None]:
     """Decorate ``command`` with one click option per proxy option, in table order."""
     for option in reversed(OPTIONS):
@@ -36,6 +52,7 @@ def proxy_options(command: Callable[..., None]) -> Callable[..., None]:
             option.flag, option.dest, type=_click_type(option), default=option.default,
             required=option.required, metavar=option.metavar, help=option.help,
             show_default=option.default is not None,
+            callback=check_port if option.metavar == "HOST:PORT" else None,
         )(command)
     return command
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from demonolith.errors import ProxyFailure
+from demonolith.output import plural
 from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.policy.route_scope import catch_all_problems
 from strangler_proxy.policy.routing import RoutingTable
@@ -37,7 +38,8 @@ def check(path: Path) -> None:
     if problems:
         raise ProxyFailure(f"{path}: " + "; ".join(problems))
     table = RoutingTable(config.routes, config.default)
-    click.echo(f"{path}: ok ({len(config.routes)} routes, {len(config.upstreams)} upstreams)")
+    counts = f"{plural(len(config.routes), 'route')}, {plural(len(config.upstreams), 'upstream')}"
+    click.echo(f"{path}: ok ({counts})")
     for position, compiled in enumerate(table.routes, start=1):
         route = compiled.route
         targets = ", ".join(f"{name}={weight}" for name, weight in route.weights)
@@ -81,7 +83,7 @@ def export(path: Path, target: str, out: Path | None, with_state: bool | None,
     for warning in result.warnings:
         click.echo(f"demonolith: warning: {warning}", err=True)
     if out is not None:
-        click.echo(f"{out}: {target} config written ({len(result.warnings)} warnings)", err=True)
+        click.echo(f"{out}: {target} config written ({plural(len(result.warnings), 'warning')})", err=True)
 
 
 def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -> ProxyConfig:
@@ -96,7 +98,7 @@ def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -
     if applied is None:
         raise ProxyFailure(f"{state}: no state file (--no-state exports the routes file alone)")
     names = ", ".join(override.route for override in applied.active) or "none in force"
-    click.echo(f"demonolith: applied {len(applied.active)} run-time change(s) from {state}"
+    click.echo(f"demonolith: applied {plural(len(applied.active), 'run-time change')} from {state}"
                f" ({names}; --no-state to export the routes file alone)", err=True)
     for override, why in applied.dropped:
         click.echo(f"demonolith: note: run-time change of {override.route} not applied: {why}",

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from demonolith import __version__, cli, errors
 from demonolith.errors import ConfigError, DemonolithError, ProxyFailure
+from demonolith.output import plural, quiet, verbosity
 
 
 @pytest.fixture()
@@ -178,7 +180,8 @@ def test_a_bug_is_not_turned_into_a_user_error() -> None:
 
 # The exit codes README and demonolith/errors.py document; scripts depend on them.
 EXIT_CODES = {"DemonolithError": 1, "UsageError": 2, "ConfigError": 3, "SourceTreeError": 4,
-              "AnalysisFileError": 5, "StrictModeFailure": 6, "ExtractError": 7, "ProxyFailure": 8}
+              "AnalysisFileError": 5, "StrictModeFailure": 6, "ExtractError": 7, "ProxyFailure": 8,
+              "DemoFailure": 9, "DemoChecksFailed": 10, "CrossingsGrew": 11, "BaselineMismatch": 12}
 
 
 def test_exit_codes_are_the_documented_ones() -> None:
@@ -186,3 +189,122 @@ def test_exit_codes_are_the_documented_ones() -> None:
     assert {name: cls.exit_code for name, cls in classes.items()} == EXIT_CODES
     documented = dict(re.findall(r"(\w+) \((\d+)\)", errors.__doc__ or ""))
     assert {name: int(code) for name, code in documented.items()} == EXIT_CODES
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_no_error_class_outside_errors_py_escapes_the_table() -> None:
+    import importlib
+    import pkgutil
+
+    import demonolith as package
+
+    for module in pkgutil.walk_packages(package.__path__, "demonolith."):
+        if module.name != "demonolith.__main__":  # importing it runs the CLI
+            importlib.import_module(module.name)
+    every = errors._error_classes()
+    assert {cls.__module__ for cls in every} <= {"analyzer.errors", "demonolith.errors"}, every
+    codes = [cls.exit_code for cls in every]
+    assert len(codes) == len(set(codes))
+
+
+def test_readme_exit_code_table_is_the_one_errors_py_generates() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- exit-codes:start -->\n", 1)[1].split("<!-- exit-codes:end -->", 1)[0]
+    assert table == errors.exit_codes_markdown(), (
+        "README's exit-code table is stale; replace it with `python -m demonolith.errors`")
+    rows = [(int(code), name) for code, name in re.findall(r"^\| (\d+) \| `?(\w*)", table, re.M)]
+    assert {name: code for code, name in rows if name in EXIT_CODES} == EXIT_CODES
+    assert {0, 130} <= {code for code, _ in rows}
+
+
+@pytest.fixture()
+def settings_echo() -> Iterator[click.Command]:
+    """A throwaway subcommand printing the global settings, given the global options as
+    ``load_subcommand`` gives every real one."""
+
+    @click.command("echo-settings")
+    @click.pass_context
+    def echo_settings(ctx: click.Context) -> None:
+        click.echo(f"verbose={verbosity(ctx)} quiet={quiet(ctx)}")
+
+    cli.add_global_options(echo_settings)
+    cli.cli.add_command(echo_settings)
+    yield echo_settings
+    cli.cli.commands.pop("echo-settings")
+
+
+@pytest.mark.parametrize(("argv", "shown"), [
+    (["echo-settings"], "verbose=0 quiet=False"),
+    (["-v", "echo-settings"], "verbose=1 quiet=False"),
+    (["echo-settings", "-v"], "verbose=1 quiet=False"),
+    (["-v", "echo-settings", "--verbose"], "verbose=2 quiet=False"),
+    (["echo-settings", "-q"], "verbose=0 quiet=True"),
+    (["--quiet", "echo-settings"], "verbose=0 quiet=True"),
+])
+def test_global_options_work_before_and_after_the_subcommand(
+    settings_echo: click.Command, argv: list[str], shown: str
+) -> None:
+    result = CliRunner().invoke(cli.cli, argv)
+    assert result.exit_code == 0, result.output
+    assert result.output == shown + "\n"
+
+
+def test_quiet_and_verbose_together_are_refused(settings_echo: click.Command) -> None:
+    result = CliRunner().invoke(cli.cli, ["-q", "echo-settings", "-v"])
+    assert isinstance(result.exception, errors.UsageError) and result.exception.exit_code == 2
+
+
+def test_every_subcommand_takes_the_global_options() -> None:
+    def commands(command: click.Command) -> Iterator[click.Command]:
+        yield command
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                yield from commands(sub)
+
+    for name in COMMANDS:
+        loaded = cli.load_subcommand(name)
+        assert loaded is not None
+        for command in commands(loaded):
+            opts = {opt for param in command.params for opt in param.opts}
+            assert {"-v", "--verbose", "-q", "--quiet"} <= opts, (name, command.name)
+
+
+def test_quiet_after_analyze_silences_its_summary(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "tiny_project"
+    argv = ["analyze", str(fixture), "--facts-only", "--no-cache", "--out", str(tmp_path)]
+    loud = CliRunner().invoke(cli.cli, argv)
+    assert loud.exit_code == 0 and "7 models" in loud.output
+    quiet_run = CliRunner().invoke(cli.cli, [*argv, "-q"])
+    assert quiet_run.exit_code == 0, quiet_run.output
+    assert quiet_run.output == ""
+    assert (tmp_path / "facts.json").is_file()
+
+
+@pytest.mark.parametrize("flag", ["--listen", "--admin"])
+def test_a_port_out_of_range_is_refused_in_one_line(
+    flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["proxy", "--routes", str(tmp_path / "routes.toml"), flag, "127.0.0.1:99999"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"demonolith: error: {flag} 127.0.0.1:99999: port 99999 is out of range (0-65535)"]
+
+
+def test_ports_in_range_and_off_pass_the_port_check() -> None:
+    from demonolith.commands.proxy import check_port
+
+    option = click.Option(["--listen"])
+    ctx = click.Context(click.Command("proxy"))
+    for value in ("127.0.0.1:0", "127.0.0.1:65535", "[::1]:8000", "off", None):
+        assert check_port(ctx, option, value) == value
+
+
+@pytest.mark.parametrize(("count", "word", "shown"), [
+    (0, "table", "0 tables"), (1, "table", "1 table"), (2, "warning", "2 warnings"),
+    (1, "SQL site", "1 SQL site"),
+])
+def test_plural(count: int, word: str, shown: str) -> None:
+    assert plural(count, word) == shown

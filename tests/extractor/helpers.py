@@ -48,7 +48,7 @@ def run(args: list[str], cwd: Path, timeout: float = 120, **env: str) -> subproc
 def extract_cli(analysis: Path, service: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run ``demonolith extract`` as a user would."""
     return subprocess.run([*DEMONOLITH, "extract", service, "--analysis", str(analysis), "--out", str(out),
-                           *extra], capture_output=True, text=True, timeout=120, check=False,
+                           *extra], capture_output=True, text=True, timeout=900, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 

@@ -157,7 +157,8 @@ def test_copy_maps_content_types_copies_join_tables_and_resets_sequences(
 
 
 def test_a_planned_table_without_a_model_is_not_verified(tmp_path: Path) -> None:
-    root = extract_service(library_analysis(("library_legacy",)), "library", tmp_path / "out").root
+    root = extract_service(library_analysis(("library_legacy",)), "library", tmp_path / "out",
+                          self_check=False).root  # its own data-copy test would fail: the point
     source, target = (f"sqlite:///{tmp_path / n}.sqlite3" for n in ("monolith", "service"))
     for url in (source, target):
         manage(root, url, "migrate", "--noinput")

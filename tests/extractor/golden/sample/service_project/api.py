@@ -148,7 +148,21 @@ def health(request: HttpRequest) -> JsonResponse:
         database = "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         return JsonResponse({"status": "error", "service": SERVICE, "database": str(exc)}, status=503)
+    missing = unregistered_models()
+    if missing:
+        return JsonResponse({"status": "error", "service": SERVICE, "database": database,
+                             "models": f"not registered: {', '.join(missing)}"}, status=503)
     return JsonResponse({"status": "ok", "service": SERVICE, "database": database})
+
+
+OWN_MODELS: tuple[str, ...] = ['shipping.Carrier', 'shipping.Shipment']
+
+
+def unregistered_models() -> list[str]:
+    """The labels of this service's models that Django did not register (a models package that
+    imports none of them, an app missing from INSTALLED_APPS)."""
+    registered = {model._meta.label for model in apps.get_models(include_auto_created=True)}
+    return [label for label in OWN_MODELS if label not in registered]
 
 
 def openapi_document(request: HttpRequest) -> JsonResponse:
