@@ -72,7 +72,8 @@ def analysis_from_facts(
         django_version="",
         settings_module=facts.settings.module or "",
         database_engine=(facts.settings.database_engine or "").rsplit(".", 1)[-1],
-        models=tuple(sorted((model_info(m) for m in facts.models), key=lambda m: m.label)),
+        models=tuple(sorted((model_info(m) for m in facts.models if not m.abstract),
+                            key=lambda m: m.label)),
         routes=tuple(sorted((route_info(r) for r in facts.routes if r.view),
                             key=lambda r: (r.pattern, r.view))),
         services=proposal.services,
@@ -88,6 +89,8 @@ def analysis_from_facts(
                               key=lambda w: (w.path, w.line, w.reason))),
         coupling=explain_coupling(project.graph, proposal.partition(), proposal.table_owner(),
                                   project.transactions, commits),
+        abstract_models=tuple(sorted((model_info(m) for m in facts.models if m.abstract),
+                                     key=lambda m: m.label)),
     )
     return _measured_and_planned(analysis, project, proposal, reference)
 
@@ -111,7 +114,7 @@ def model_info(model: ModelFact) -> ModelInfo:
                    for f in model.fields)
     return ModelInfo(model.label, model.app_label, model.name, model.module, model.db_table, model.path,
                      model.line, model.end_line, fields, model.parents + model.abstract_parents,
-                     model.abstract, model.proxy)
+                     model.abstract, model.proxy, model.managed)
 
 
 def route_info(route: RouteFact) -> RouteInfo:

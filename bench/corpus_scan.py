@@ -6,10 +6,11 @@ figures are compared with. Only the standard library; nothing here imports ``ana
 How models are counted (``count_models``), exactly:
 
 1. Every ``*.py`` file under the given package directories is a module (dotted name from the
-   directory holding the packages), except test modules (a path part ``tests``/``test``/
-   ``testing``, or a file ``tests.py``, ``test_*.py``, ``*_tests.py``, ``conftest.py``) and
-   migrations (a path part ``migrations``). A file ``ast.parse`` (this Python) rejects is
-   counted in ``unparsed`` and contributes nothing.
+   directory holding the packages), except test modules (a directory ``tests``/``test``/
+   ``testing``/``test_utils``/``testutils``, ``test_*`` or ``*_tests`` -- test apps such as
+   django-cms's ``cms/test_utils/project/*`` --, or a file ``tests.py``, ``test.py``,
+   ``test_*.py``, ``*_tests.py``, ``conftest.py``) and migrations (a path part ``migrations``).
+   A file ``ast.parse`` (this Python) rejects is counted in ``unparsed`` and contributes nothing.
 2. Its classes are the ``class`` statements at module level, including those nested in
    module-level ``if``/``try``/``with`` blocks (oscar's ``if not is_model_registered(...)``);
    classes inside functions or other classes are ignored.
@@ -49,7 +50,7 @@ EXTERNAL_MODEL_BASES = frozenset({
     "taggit.models.CommonGenericTaggedItemBase", "taggit.models.ItemBase",
     "parler.models.TranslatedFieldsModel", "solo.models.SingletonModel",
 })
-TEST_PARTS = frozenset({"tests", "test", "testing"})
+TEST_PARTS = frozenset({"tests", "test", "testing", "test_utils", "testutils"})
 MAX_HOPS = 10
 
 
@@ -78,7 +79,8 @@ def is_test_or_migration(relative: str) -> bool:
     path = PurePosixPath(relative)
     parts = set(path.parts[:-1])
     name = path.name
-    return bool(parts & TEST_PARTS or "migrations" in parts or name in {"tests.py", "conftest.py"}
+    test_dirs = {p for p in parts if p in TEST_PARTS or p.startswith("test_") or p.endswith("_tests")}
+    return bool(test_dirs or "migrations" in parts or name in {"tests.py", "test.py", "conftest.py"}
                 or name.startswith("test_") or name.endswith("_tests.py"))
 
 

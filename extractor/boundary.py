@@ -52,7 +52,7 @@ SET_RELATIONS = frozenset({"GenericRelation"})  # reverse generic relations: rem
 def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[tuple[FieldInfo, ModelInfo], ...]:
     """The fields of ``model`` and of its abstract bases and mixins (all levels), nearest first, each
     with the model declaring it."""
-    by_label = {m.label: m for m in analysis.models}
+    by_label = {m.label: m for m in (*analysis.models, *analysis.abstract_models)}
     found: dict[str, tuple[FieldInfo, ModelInfo]] = {}
     queue, seen = [model.label], set()
     while queue:

@@ -81,7 +81,7 @@ def _models_alias(module: ModuleIndex) -> str | None:
 
 
 def _meta_base(node: cst.ClassDef, analysis: Analysis) -> str | None:
-    abstract = {m.name for m in analysis.models if m.abstract}
+    abstract = {m.name for m in analysis.abstract_models}
     for base in node.bases:
         text = cst.Module([]).code_for_node(base.value)
         if text.split(".")[-1] in abstract:
@@ -160,7 +160,7 @@ def _path(tree: SourceTree, module: str) -> str:
 
 def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[Definition]:
     """The definitions of the abstract bases of ``model``, nearest base first."""
-    by_label = {m.label: m for m in analysis.models}
+    by_label = {m.label: m for m in (*analysis.models, *analysis.abstract_models)}
     found: list[Definition] = []
     queue, seen = list(model.bases), set()
     while queue:

@@ -187,7 +187,8 @@ def explain_names(
             named[index] = choice
             taken.add(choice[0])
     renames = renames or {}
-    return [(renames.get(n, n), why + (f"; renamed from {n} in [tool.demonolith] names" if n in renames else ""))
+    return [(renames.get(n, n),
+             why + (f"; renamed from {n} in [tool.demonolith] names" if n in renames else ""))
             for n, why in (c for c in named if c is not None)]
 
 

@@ -217,7 +217,8 @@ def _services(
         code = [u for u in units if node[u].get("kind") != "module"]
         modules = {str(node[u]["module"]) for u in units if node[u].get("module")}
         apps = Counter(node[u].get("app", "") for u in units if node[u].get("app"))
-        models = sorted(str(node[u]["label"]) for u in units if node[u].get("kind") == "model")
+        models = sorted(str(node[u]["label"]) for u in units
+                        if node[u].get("kind") == "model" and not node[u].get("abstract"))
         result.append(Service(
             name=name,
             apps=tuple(sorted(apps, key=lambda a: (-apps[a], a))),

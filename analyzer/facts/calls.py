@@ -60,6 +60,7 @@ class CallVisitor(Walker):
         else:
             self._instance_write(node)
         self._sql_site(node, resolved)
+        self._deleted_model(node, resolved)
         self._sql_helper_call(node, resolved)
         inline = self._special_call(node, resolved)
         if chain is not None:
@@ -134,6 +135,15 @@ class CallVisitor(Walker):
         sink = sql_calls.sink_parameter(node, self.scope.parameters) if origin != "extra" else None
         if not texts and sink is not None:
             self.store.sql_sinks[self.scope.qualname] = (*sink, origin)
+
+    def _deleted_model(self, node: ast.Call, resolved: str | None) -> None:
+        """``migrations.DeleteModel("Name")``: the migration drops the model's table."""
+        if resolved is None or not resolved.startswith("django.db.migrations") or \
+                not resolved.endswith(".DeleteModel"):
+            return
+        name = node.args[0] if node.args else _keyword(node, "name")
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            self.store.deleted_models.add(name.value)
 
     def _sql_helper_call(self, node: ast.Call, resolved: str | None) -> None:
         """A call of a function of this module, with string arguments, or naming a .sql file."""

@@ -65,6 +65,13 @@ EXTERNAL_MODEL_BASES = frozenset(
         "taggit.models.TaggedItem",
         "taggit.models.CommonGenericTaggedItemBase",
         "taggit.models.GenericTaggedItemBase",
+        "django_extensions.db.models.TimeStampedModel",
+        "django_extensions.db.models.TitleDescriptionModel",
+        "django_extensions.db.models.TitleSlugDescriptionModel",
+        "django_extensions.db.models.ActivatorModel",
+        "parler.models.TranslatableModel",
+        "parler.models.TranslatedFieldsModel",
+        "solo.models.SingletonModel",
     }
 )
 RELATION_FIELDS = {

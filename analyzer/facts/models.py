@@ -12,7 +12,7 @@ from analyzer.facts.django_names import AUTH_USER_SETTING, GET_USER_MODEL, RELAT
 from analyzer.facts.names import NameTable
 from analyzer.model.facts import FieldFact, ModelCandidate
 
-_META_KEYS = ("db_table", "abstract", "proxy", "app_label")
+_META_KEYS = ("db_table", "abstract", "proxy", "app_label", "managed")
 
 
 def model_candidate(
@@ -50,6 +50,7 @@ def model_candidate(
         path=path,
         line=node.lineno,
         end_line=node.end_lineno or node.lineno,
+        managed=meta.get("managed") is not False,
     )
 
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from analyzer.facts.sql_statements import classify
+
 if TYPE_CHECKING:
     from sqlglot import exp
 
@@ -41,6 +43,10 @@ _CLAUSE_TABLE = re.compile(
 )
 _NAMED_PARAM = re.compile(r"%\((\w+)\)s")
 _POSITIONAL_PARAM = re.compile(r"%[sd]")
+# PostgreSQL network containment (inet ``<<=`` / ``>>=``), which sqlglot does not tokenise: read
+# as the range containment operators it does (only the tables matter here).
+_PG_CONTAINMENT = {"<<=": "<@", ">>=": "@>"}
+_PG_CONTAINMENT_OPERATOR = re.compile(r"<<=|>>=")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class SqlTables:
     joins: tuple[tuple[str, str], ...]
     error: str | None = None
     error_line: int = 1
+    tables_dropped: tuple[str, ...] = ()  # DROP TABLE / DROP VIEW (also in tables_written)
 
 
 def dialect_for_engine(engine: str | None) -> str | None:
@@ -92,12 +99,10 @@ def tables_in_sql(text: str, dialect: str | None) -> SqlTables:
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks are not user news
 
-    normalised = normalise_parameters(text)
     try:
-        statements = _parse(sqlglot, normalised, dialect)
-    except Exception as exc:
+        return _collect(_parse(sqlglot, text, dialect))
+    except Exception as exc:  # sqlglot raises more than its own errors on odd input
         return SqlTables((), (), (), error=_first_line(str(exc)), error_line=_error_line(exc))
-    return _collect(statements)
 
 
 def tables_in_partial_sql(text: str, dialect: str | None) -> SqlTables:
@@ -134,13 +139,21 @@ def _tables_by_clause(text: str, failed: SqlTables) -> SqlTables:
 def _parse(sqlglot: object, text: str, dialect: str | None) -> list[object]:
     from sqlglot import errors, parse
 
-    attempts = list(dict.fromkeys([dialect, None, "postgres", "mysql"]))
+    attempts = list(dict.fromkeys([dialect, None, "postgres", "mysql", "sqlite"]))
     for attempt in attempts[:-1]:
         try:
-            return [s for s in parse(text, read=attempt) if s is not None]
+            return [s for s in parse(_for_dialect(text, attempt), read=attempt) if s is not None]
         except errors.SqlglotError:
             continue
-    return [s for s in parse(text, read=attempts[-1]) if s is not None]
+    return [s for s in parse(_for_dialect(text, attempts[-1]), read=attempts[-1]) if s is not None]
+
+
+def _for_dialect(text: str, dialect: str | None) -> str:
+    """The text as ``dialect`` reads it: PostgreSQL takes DB-API ``%s`` / ``%(name)s`` as they are
+    (``?`` is a jsonb operator there) and its inet operators are mapped; others get ``?``/``:name``."""
+    if dialect == "postgres":
+        return _PG_CONTAINMENT_OPERATOR.sub(lambda m: _PG_CONTAINMENT[m.group(0)], text)
+    return normalise_parameters(text)
 
 
 def _collect(statements: list[object]) -> SqlTables:
@@ -148,48 +161,18 @@ def _collect(statements: list[object]) -> SqlTables:
 
     read: set[str] = set()
     written: set[str] = set()
+    dropped: set[str] = set()
     joins: set[tuple[str, str]] = set()
     for statement in statements:
         assert isinstance(statement, exp.Expression)
         ctes = {cte.alias_or_name for cte in statement.find_all(exp.CTE)}
-        target = _written_table(statement)
-        for table in statement.find_all(exp.Table):
-            if not _skipped(table, ctes):
-                (written if table is target else read).add(table.name)
-        if isinstance(statement, exp.Command | exp.Drop | exp.Alter | exp.TruncateTable):
-            written |= read
-            read = set()
-        elif isinstance(statement, exp.Create):
-            created = _created_table(statement)
-            if created is not None and not is_internal_table(created):
-                written.add(created)
-                read.discard(created)
+        found = classify(statement)
+        read |= {t.name for t in found.read if not _skipped(t, ctes)}
+        written |= {t.name for t in found.written if not _skipped(t, ctes)}
+        dropped |= {t.name for t in found.dropped if not _skipped(t, ctes)}
         joins |= _joins(statement, ctes)
-    return SqlTables(tuple(sorted(read - written)), tuple(sorted(written)), tuple(sorted(joins)))
-
-
-def _written_table(statement: object) -> object | None:
-    from sqlglot import exp
-
-    if not isinstance(statement, exp.Insert | exp.Update | exp.Delete | exp.Merge):
-        return None
-    target = statement.this
-    if isinstance(target, exp.Schema):
-        target = target.this
-    return target if isinstance(target, exp.Table) else None
-
-
-def _created_table(statement: object) -> str | None:
-    from sqlglot import exp
-
-    assert isinstance(statement, exp.Create)
-    target = statement.this
-    if isinstance(target, exp.Schema):
-        target = target.this
-    if isinstance(target, exp.Table):
-        return str(target.name)
-    table = statement.find(exp.Table)  # CREATE INDEX ... ON table
-    return str(table.name) if table is not None else None
+    return SqlTables(tuple(sorted(read - written)), tuple(sorted(written)), tuple(sorted(joins)),
+                     tables_dropped=tuple(sorted(dropped)))
 
 
 def _joins(statement: object, ctes: set[str]) -> set[tuple[str, str]]:

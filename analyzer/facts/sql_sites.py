@@ -89,7 +89,8 @@ def extra_text(call: ast.Call, strings: Strings) -> SqlText | None:
     tables = _string_values(keywords.get("tables"), strings)
     if not (columns or wheres or tables):
         return None
-    sql = f"SELECT {', '.join(columns) or '1'} FROM {', '.join(tables) or PLACEHOLDER}"
+    selected = ", ".join(f"({column})" for column in columns)  # Django writes (sql) AS alias
+    sql = f"SELECT {selected or '1'} FROM {', '.join(tables) or PLACEHOLDER}"
     if wheres:
         sql += " WHERE " + " AND ".join(f"({w})" for w in wheres)
     return sql, True

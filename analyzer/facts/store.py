@@ -64,6 +64,7 @@ class FactStore:
         self.sql_file_loads: list[SqlFileLoad] = []
         self.access_guards: list[str] = []
         self.sql_sinks: dict[str, tuple[int, str, str]] = {}  # helper -> (position, name, origin)
+        self.deleted_models: set[str] = set()  # migrations.DeleteModel(name) in this module
         self.helper_calls: list[tuple[str, list[SqlArgument], str, int]] = []
         self.foreign_calls: list[SqlHelperCall] = []
 
@@ -119,7 +120,8 @@ class FactStore:
         """Parse one SQL text and record the tables; unparseable SQL also becomes a warning."""
         tables = (tables_in_partial_sql if partial else tables_in_sql)(text, self.dialect)
         site = SqlSite(scope, origin, text, partial, tables.error is None, tables.tables_read,
-                       tables.tables_written, tables.joins, self.path, line)
+                       tables.tables_written, tables.joins, self.path, line,
+                       tables_dropped=tables.tables_dropped)
         self.sql.append(site)
         if tables.error is not None and not partial:
             sql_line = line + tables.error_line - 1
@@ -151,7 +153,8 @@ class FactStore:
                 continue
             tables = (tables_in_partial_sql if partial else tables_in_sql)(text, self.dialect)
             site = SqlSite(scope, "helper", text, partial, tables.error is None, tables.tables_read,
-                           tables.tables_written, tables.joins, self.path, line)
+                           tables.tables_written, tables.joins, self.path, line,
+                           tables_dropped=tables.tables_dropped)
             position, keyword = (key, "") if isinstance(key, int) else (-1, key)
             self.foreign_calls.append(SqlHelperCall(target, position, keyword, site))
 
@@ -202,6 +205,7 @@ class FactStore:
             sql_helper_calls=tuple(sorted(self.foreign_calls, key=lambda c: (c.site.line, c.target,
                                                                          c.position, c.keyword))),
             constants=tuple(sorted(self.constants.items())),
+            deleted_models=tuple(sorted(self.deleted_models)),
         )
 
 

@@ -188,7 +188,8 @@ def _add_data_nodes(
 ) -> dict[str, str]:
     """Add model and table nodes; return model label -> the node its data lives in."""
     tables: dict[str, str] = {}
-    for model in sorted(models, key=lambda m: m.label):
+    # concrete models first, so a proxy never names the table node of its parent's table
+    for model in sorted(models, key=lambda m: (m.proxy, m.label)):
         graph.add_node(model.qualname, kind="model", app=model.app_label, module=model.module,
                        path=model.path, line=model.line, lines=model.end_line - model.line + 1,
                        label=model.label, abstract=model.abstract, proxy=model.proxy,
@@ -241,9 +242,11 @@ def _model_edges(models: Iterable[ModelFact], tables: Mapping[str, str]) -> list
     by_label = {model.label: model.qualname for model in models}
     edges: list[Edge] = []
     for model in models:
+        if model.abstract:  # code: its relations count for the concrete models inheriting them
+            continue
         for field in model.fields:
             kind = RELATION_KINDS.get(field.relation or "")
-            if kind is None or field.inherited_from:
+            if kind is None:
                 continue
             subject = f"{model.label}.{field.name} -> {field.target_label}"
             _link(edges, model.qualname, by_label.get(field.target_label or ""), kind, model.path,

@@ -71,6 +71,7 @@ class ModelInfo:
     bases: tuple[str, ...] = ()  # qualified names of the base classes
     abstract: bool = False
     proxy: bool = False
+    managed: bool = True  # False for ``Meta.managed = False``: the table is not Django's to create
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,8 @@ class Analysis:
     warnings: tuple[AnalysisWarning, ...] = ()
     schema_version: int = field(default=SCHEMA_VERSION)
     coupling: Coupling | None = None  # since schema 2
+    # abstract base models: code the concrete ``models`` inherit fields from, never placed or owned
+    abstract_models: tuple[ModelInfo, ...] = ()
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

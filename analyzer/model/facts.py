@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 4
+FACTS_SCHEMA_VERSION = 5
 
 
 class JsonMixin:
@@ -123,6 +123,7 @@ class ModelCandidate(JsonMixin):
     path: str
     line: int
     end_line: int
+    managed: bool = True  # False for ``Meta.managed = False``: Django creates no table for it
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ class SqlSite(JsonMixin):
     path: str
     line: int
     sql_file: str | None = None  # the .sql file whose text this is, when code loads one (path:line)
+    tables_dropped: tuple[str, ...] = ()  # DROP TABLE / DROP VIEW: also in tables_written
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,7 @@ class ModuleFacts(JsonMixin):
     sql_helper_calls: tuple[SqlHelperCall, ...] = ()
     # module-level string constants as route text (analyzer.facts.route_text), for other modules
     constants: tuple[tuple[str, str], ...] = ()
+    deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
 
 
 @dataclass(frozen=True)
@@ -347,6 +350,7 @@ class ModelFact(JsonMixin):
     path: str
     line: int
     end_line: int
+    managed: bool = True  # False for ``Meta.managed = False`` (the table exists, Django leaves it be)
 
 
 @dataclass(frozen=True)

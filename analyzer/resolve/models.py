@@ -1,9 +1,14 @@
 """Project pass for models: which candidate classes are models, their labels, tables and relations.
 
 A class is a model when its bases lead (through project classes, re-exports followed) to
-``django.db.models.Model`` or a known third-party model class (``EXTERNAL_MODEL_BASES``, or an
-external ``*.models.*Model`` class); other external classes (``treebeard.admin.TreeAdmin``,
-``BaseUserManager``, ``MP_NodeQuerySet``) are not, even when their package also holds models.
+``django.db.models.Model`` or a known third-party model class (``EXTERNAL_MODEL_BASES``, or a
+``*Model`` class of the ``models`` module of an installed app); other external classes
+(``treebeard.admin.TreeAdmin``, ``BaseUserManager``, ``ninja.params.models.BodyModel``) are not,
+even when their module is called ``models``. A base written as the project imports it from a
+package directory on ``sys.path`` (``io_storages.base_models`` for
+``label_studio.io_storages.base_models``) is found under the project's top-level packages.
+Classes in tests, migrations and function bodies are never models
+(:mod:`analyzer.resolve.model_scope`). A proxy maps to the table of its nearest concrete parent.
 Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
 ``settings.AUTH_USER_MODEL`` become labels.
 """
@@ -20,21 +25,28 @@ from analyzer.facts.django_names import (
 )
 from analyzer.model.facts import AppFact, FieldFact, ModelCandidate, ModelFact, ModuleFacts
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.model_scope import classes_that_cannot_be_models
 
 
 class ModelResolver:
     """Holds the class index of a project and answers model questions about it."""
 
     def __init__(self, modules: tuple[ModuleFacts, ...], apps: tuple[AppFact, ...],
-                 auth_user_model: str, canonical: Canonical) -> None:
+                 auth_user_model: str, canonical: Canonical,
+                 installed_apps: tuple[str, ...] = ()) -> None:
         self.canonical = canonical
         self.auth_user_model = auth_user_model
         self.apps = sorted(apps, key=lambda a: len(a.name), reverse=True)
+        self.installed_apps = frozenset(
+            e.rpartition(".apps.")[0] or e for e in installed_apps)  # "pkg.apps.PkgConfig" -> pkg
         classes = {d.qualname for m in modules for d in m.definitions if d.kind == "class"}
+        packages = sorted({m.module.split(".")[0] for m in modules})
         self.bases = {
-            d.qualname: tuple(_star_resolved(canonical(b), m, classes) for b in d.bases)
+            d.qualname: tuple(_in_project(canonical, _star_resolved(canonical(b), m, classes),
+                                          classes, packages) for b in d.bases)
             for m in modules for d in m.definitions if d.kind == "class"
         }
+        self.excluded = classes_that_cannot_be_models(modules)
         self.candidates = {c.qualname: c for m in modules for c in m.model_candidates}
         self.places = {
             d.qualname: (m.module, d.path, d.line, d.end_line)
@@ -54,7 +66,7 @@ class ModelResolver:
             return False
         bases = self.bases.get(qualname)
         if bases is None:
-            result = _external_model_base(qualname)
+            result = _external_model_base(qualname, self.installed_apps)
         else:
             self._is_model[qualname] = False  # cycle guard
             result = any(self.is_model(base, depth + 1) for base in bases)
@@ -63,10 +75,11 @@ class ModelResolver:
 
     def resolve(self) -> tuple[ModelFact, ...]:
         """All models of the project, sorted by label."""
-        drafts = [c for q, c in sorted(self.candidates.items()) if self.is_model(q)]
+        drafts = [c for q, c in sorted(self.candidates.items())
+                  if q not in self.excluded and self.is_model(q)]
         drafts += [
             _bare_candidate(q, self.places[q]) for q in sorted(self.bases)
-            if q not in self.candidates and self.is_model(q)
+            if q not in self.candidates and q not in self.excluded and self.is_model(q)
         ]
         for draft in drafts:
             self.labels[draft.qualname] = f"{self.app_label_of(draft)}.{draft.name}"
@@ -123,7 +136,7 @@ class ModelResolver:
             app_label=app_label, db_table=db_table, abstract=draft.abstract, proxy=draft.proxy,
             parents=tuple(concrete), abstract_parents=tuple(self.labels[b] for b in abstract_bases),
             fields=fields, managers=draft.managers, path=draft.path, line=draft.line,
-            end_line=draft.end_line,
+            end_line=draft.end_line, managed=draft.managed,
         )
 
     def _abstract(self, qualname: str) -> bool:
@@ -140,18 +153,36 @@ class ModelResolver:
                                    m2m_table=m2m_table)
 
     def _with_inherited_fields(self, model: ModelFact) -> ModelFact:
+        inherited = self._inherited_fields(model, frozenset({model.label}))
+        if model.proxy:
+            model = dataclasses.replace(model, db_table=self._concrete_table(model))
+        return dataclasses.replace(model, fields=model.fields + tuple(inherited))
+
+    def _inherited_fields(self, model: ModelFact, seen_models: frozenset[str]) -> list[FieldFact]:
+        """The fields of ``model``'s abstract bases, theirs included (nearest base first)."""
         inherited: list[FieldFact] = []
         seen = {f.name for f in model.fields}
         for parent_label in model.abstract_parents:
             parent = self.by_label.get(parent_label)
-            for field in parent.fields if parent else ():
+            if parent is None or parent_label in seen_models:
+                continue
+            own = [dataclasses.replace(f, inherited_from=parent_label) for f in parent.fields]
+            for field in own + self._inherited_fields(parent, seen_models | {parent_label}):
                 if field.name not in seen:
                     seen.add(field.name)
-                    source = field.inherited_from or parent_label
-                    inherited.append(dataclasses.replace(field, inherited_from=source))
-        if model.proxy and model.parents and model.parents[0] in self.by_label:
-            model = dataclasses.replace(model, db_table=self.by_label[model.parents[0]].db_table)
-        return dataclasses.replace(model, fields=model.fields + tuple(inherited))
+                    inherited.append(field)
+        return inherited
+
+    def _concrete_table(self, proxy: ModelFact) -> str:
+        """The table of the nearest concrete parent of ``proxy`` (proxies of proxies followed)."""
+        current, seen = proxy, {proxy.label}
+        while current.proxy and current.parents and current.parents[0] not in seen:
+            parent = self.by_label.get(current.parents[0])
+            if parent is None:
+                return proxy.db_table
+            seen.add(parent.label)
+            current = parent
+        return current.db_table
 
 
 def _star_resolved(base: str, module: ModuleFacts, classes: set[str]) -> str:
@@ -164,12 +195,26 @@ def _star_resolved(base: str, module: ModuleFacts, classes: set[str]) -> str:
     return base
 
 
-def _external_model_base(qualname: str) -> bool:
-    """Whether a class defined outside the project is a model: known, or ``pkg.models.SomeModel``."""
+def _in_project(canonical: Canonical, base: str, classes: set[str], packages: list[str]) -> str:
+    """``base`` as a project class: as written, else under one of the project's top-level packages
+    (a package directory on ``sys.path`` is imported without its parent's name)."""
+    if base in classes or "." not in base:
+        return base
+    for package in packages:
+        inside = canonical(f"{package}.{base}")
+        if inside in classes:
+            return inside
+    return base
+
+
+def _external_model_base(qualname: str, installed_apps: frozenset[str] = frozenset()) -> bool:
+    """Whether a class defined outside the project is a model: a known one, or a ``*Model`` class
+    of an installed app's ``models`` module (``ninja.params.models.BodyModel`` is pydantic)."""
     if qualname in EXTERNAL_MODEL_BASES:
         return True
     module, _, name = qualname.rpartition(".")
-    return module.endswith(".models") and name.endswith("Model") and name[:1].isupper()
+    app = module.rpartition(".models")[0] if module.endswith(".models") else ""
+    return bool(app) and app in installed_apps and name.endswith("Model") and name[:1].isupper()
 
 
 def _bare_candidate(qualname: str, place: tuple[str, str, int, int]) -> ModelCandidate:

@@ -21,6 +21,7 @@ from analyzer.model.facts import (
     SourceWarning,
 )
 from analyzer.resolve.canonical import Canonical, build_canonical
+from analyzer.resolve.dropped_tables import without_dropped_tables
 from analyzer.resolve.models import ModelResolver
 from analyzer.resolve.route_access import mark_login_required
 from analyzer.resolve.routes import RouteResolver
@@ -35,7 +36,8 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     modules = expand_star_imports(tuple(sorted(modules, key=lambda m: m.path)))
     canonical = build_canonical(modules)
     settings = project.settings
-    resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
+    resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical,
+                             settings.installed_apps)
     models = resolver.resolve()
     labels = resolver.labels
     route_resolver = RouteResolver(modules, canonical, settings.module)
@@ -57,7 +59,8 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         atomic_blocks=_atomics(modules, labels, canonical, orm),
         tasks=tuple(t for m in modules for t in m.tasks),
         commands=tuple(c for m in modules for c in m.commands),
-        sql=project_sql_sites(modules) + helper_sql_sites(modules, canonical),
+        sql=without_dropped_tables(project_sql_sites(modules) + helper_sql_sites(modules, canonical),
+                                   modules, models, project.apps),
         modules=modules,
         warnings=tuple(warnings),
         files=len(modules),

@@ -51,8 +51,14 @@ class StarExports:
         """The names ``facts``'s own star imports bring into it (later imports win)."""
         found: dict[str, str] = {}
         for target in self.stars.get(facts.module, ()):
-            found.update(self.names(target, depth + 1))
+            found.update(_not_back_into(facts.module, self.names(target, depth + 1)))
         return found
+
+
+def _not_back_into(module: str, names: dict[str, str]) -> dict[str, str]:
+    """``names`` without those that point back into ``module`` itself: a sibling that imports
+    ``from pkg import Name`` and is then star-imported by ``pkg`` re-exports nothing new."""
+    return {n: q for n, q in names.items() if q != f"{module}.{n}"}
 
 
 def _own_names(facts: ModuleFacts) -> dict[str, str]:
