@@ -16,6 +16,7 @@ syntax error is reported where LibCST found it, not where ``ast`` first stumbled
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tokenize
 from dataclasses import dataclass
@@ -156,12 +157,10 @@ def _running() -> str:
 def without_type_parameters(source: str) -> str | None:
     """``source`` with PEP 695 syntax removed token by token (``type X = ...`` -> ``X = ...``,
     ``[T]`` after a ``def``/``class`` name dropped), every line kept; None when it cannot be
-    tokenized. Used to find where a real syntax error is once the newer syntax is out of the way."""
+    tokenized. Tried before LibCST: fast, and exact on lines that LibCST's rewrite would join."""
     tokens: list[tokenize.TokenInfo] = []
-    try:
-        tokens.extend(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        pass  # an unclosed bracket: the tokens before it are enough
+    with contextlib.suppress(tokenize.TokenError, SyntaxError):  # an unclosed bracket: the
+        tokens.extend(tokenize.generate_tokens(io.StringIO(source).readline))  # tokens before do
     if not tokens:
         return None
     lines = source.splitlines(keepends=True)
