@@ -70,7 +70,7 @@ def analysis_from_facts(
         project_name=Path(source_root).name,
         django_version="",
         settings_module=facts.settings.module or "",
-        database_engine=(facts.settings.database_engine or "").rsplit(".", 1)[-1],
+        database_engine=engine_label(facts.settings.database_engine),
         models=tuple(sorted((model_info(m) for m in facts.models), key=lambda m: m.label)),
         routes=tuple(sorted((route_info(r) for r in facts.routes if r.view),
                             key=lambda r: (r.pattern, r.view))),
@@ -99,6 +99,14 @@ def _measured_and_planned(
     )
     analysis = replace(analysis, metrics=metrics)
     return replace(analysis, plan=plan_migration(analysis))
+
+
+def engine_label(engine: str | None) -> str:
+    """``django.db.backends.postgresql`` -> ``postgresql``; an engine unknown until run time is
+    reported whole (``unknown (configured at run time: ...)``), never as a fragment of it."""
+    if not engine:
+        return ""
+    return engine if engine.startswith("unknown") else engine.rsplit(".", 1)[-1]
 
 
 def model_info(model: ModelFact) -> ModelInfo:

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.model.facts import AppFact, SettingsFacts, SourceWarning
-from analyzer.source.django_project import ModuleIndex, find_apps, find_settings
+from analyzer.source.django_project import (
+    ModuleIndex,
+    find_apps,
+    find_settings,
+    is_template_module,
+    is_test_module,
+)
 from analyzer.source.listing import DiscoverOptions, SourceFile, list_files, module_prefix, with_prefix
 
 DEFAULT_OPTIONS = DiscoverOptions()
@@ -36,4 +42,14 @@ def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
     index = ModuleIndex(root, listing.files)
     settings = find_settings(index)
     apps = find_apps(index, settings)
-    return Project(root, listing.files, settings, apps, listing.warnings)
+    return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings))
+
+
+def _settings_warnings(settings: SettingsFacts) -> tuple[SourceWarning, ...]:
+    """Say so when the only settings are a test's or a project template's."""
+    module = settings.module
+    if module is None or not (is_test_module(module) or is_template_module(module)):
+        return ()
+    kind = "test" if is_test_module(module) else "project-template"
+    return (SourceWarning(settings.path or module, 1, "test-settings",
+                          f"no project settings module: {kind} settings {module} read instead"),)

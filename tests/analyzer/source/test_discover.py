@@ -51,3 +51,19 @@ def test_excluded_directories(tmp_path: Path) -> None:
     (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "app" / "keep.py").write_text("x = 1\n")
     assert [f.path for f in discover(tmp_path).files] == ["app/keep.py"]
+
+
+SETTINGS_CHOICE = Path(__file__).parents[2] / "fixtures" / "settings_choice"
+
+
+def test_settings_named_otherwise_are_found_and_test_settings_come_last() -> None:
+    project = discover(SETTINGS_CHOICE / "named_variants")
+    assert (project.settings.module, project.settings.database_engine) == (
+        "site.settings_example", "django.db.backends.postgresql")
+    assert not [w for w in project.warnings if w.code == "test-settings"]
+
+
+def test_test_settings_are_taken_only_when_alone_and_that_is_said() -> None:
+    project = discover(SETTINGS_CHOICE / "only_tests")
+    assert project.settings.module == "lib.tests.settings"
+    assert [(w.path, w.code) for w in project.warnings] == [("lib/tests/settings.py", "test-settings")]
