@@ -24,7 +24,7 @@ from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelI
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
 from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
 from analyzer.source.discover_config import discover_options
-from analyzer.source.django_version import read_django_version
+from analyzer.source.django_version import django_version_evidence
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,10 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
     reference = load_reference(options.reference) if options.reference else None
     analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)
+    evidence = django_version_evidence(root, [module.path for module in facts.modules])
+    version = evidence.declared_version if evidence.used == "declared" else evidence.migrations_version
     return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)),
-                   django_version=read_django_version(root))
+                   django_version=version, django_version_evidence=evidence)
 
 
 def analysis_from_facts(

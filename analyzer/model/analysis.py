@@ -250,6 +250,19 @@ class AnalysisWarning:
 
 
 @dataclass(frozen=True)
+class DjangoVersionEvidence:
+    """Where the targeted Django version comes from: the declared requirement and the newest
+    migrations' headers, and which of the two ``Analysis.django_version`` used."""
+
+    used: str  # "declared", "migrations" or "" (neither)
+    declared: str = ""  # the requirement as written, e.g. "Django[argon2]~=5.2.2"
+    declared_in: str = ""  # the file it is declared in, relative to the root
+    declared_version: str = ""  # its lower bound, "major.minor"
+    migrations_version: str = ""  # the newest Django that generated a migration
+    migrations_in: str = ""  # the migration whose header says so
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything `analyze` found and proposes; the input of `report` and `extract`."""
 
@@ -274,6 +287,7 @@ class Analysis:
     plan: tuple[PlanStep, ...] = ()
     warnings: tuple[AnalysisWarning, ...] = ()
     schema_version: int = field(default=SCHEMA_VERSION)
+    django_version_evidence: DjangoVersionEvidence | None = None
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""
