@@ -67,3 +67,18 @@ def test_test_settings_are_taken_only_when_alone_and_that_is_said() -> None:
     project = discover(SETTINGS_CHOICE / "only_tests")
     assert project.settings.module == "lib.tests.settings"
     assert [(w.path, w.code) for w in project.warnings] == [("lib/tests/settings.py", "test-settings")]
+
+
+def test_a_symlinked_folder_is_read_once_where_it_really_is(tmp_path: Path) -> None:
+    tree, outside = tmp_path / "tree", tmp_path / "outside"
+    (tree / "shop" / "real").mkdir(parents=True)
+    (tree / "shop" / "real" / "mod.py").write_text("x = 1\n")
+    (tree / "shop" / "a_alias").symlink_to(tree / "shop" / "real")  # listed before the real one
+    outside.mkdir()
+    (outside / "ext.py").write_text("y = 2\n")
+    (tree / "link1").symlink_to(outside)
+    (tree / "link2").symlink_to(outside)
+    (tree / "shop" / "real" / "up").symlink_to(tree)  # a loop
+    project = discover(tree)
+    assert [f.path for f in project.files] == ["link1/ext.py", "shop/real/mod.py"]
+    assert [(w.path, w.code) for w in project.warnings] == [("shop/real/up", "symlink-loop")]
