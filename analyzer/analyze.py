@@ -40,13 +40,16 @@ class AnalyzeOptions:
 def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
                  progress: Progress | None = None) -> Analysis:
     """Analyse the Django project at ``root`` and propose its services."""
-    facts_options = options.facts or FactsOptions(discover=discover_options(root))
-    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options)
+    config = load_config(root)  # checked before any file is read
+    facts_options = options.facts or FactsOptions(discover=discover_options(root), require_django=True)
+    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options, config)
 
 
-def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions()) -> Analysis:
-    """Propose services for facts already read from ``root`` (reads config, git, source lines)."""
-    config = load_config(root)
+def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions(),
+                  config: Config | None = None) -> Analysis:
+    """Propose services for facts already read from ``root`` (reads config unless given, git,
+    source lines)."""
+    config = config or load_config(root)
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
     reference = load_reference(options.reference) if options.reference else None
     analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)

@@ -9,7 +9,8 @@ which the CLI wraps into :class:`ProxyFailure`.
     DemonolithError (1)
     ├── UsageError (2)            bad command-line arguments or combinations
     ├── ConfigError (3)           invalid [tool.demonolith] / demonolith.toml
-    ├── SourceTreeError (4)       the tree to analyse is missing or not readable
+    ├── SourceTreeError (4)       the tree to analyse is missing, not readable or empty
+    │   └── NotDjangoProject (4)  no settings module and no models under it
     ├── AnalysisFileError (5)     analysis.json missing, invalid or of another schema version
     ├── StrictModeFailure (6)     --strict and the analysis produced warnings
     ├── ExtractError (7)          extract cannot proceed (unknown service, unsafe path, ...)
@@ -41,6 +42,10 @@ class SourceTreeError(DemonolithError):
     """The tree to analyse does not exist or cannot be read."""
 
     exit_code = 4
+
+
+class NotDjangoProject(SourceTreeError):
+    """The tree holds Python code but no Django settings module and no models."""
 
 
 class AnalysisFileError(DemonolithError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.errors import NotDjangoProject, SourceTreeError
 from analyzer.model.facts import AppFact, SettingsFacts, SourceWarning
 from analyzer.source.django_project import (
     ModuleIndex,
@@ -43,6 +44,21 @@ def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
     settings = find_settings(index)
     apps = find_apps(index, settings)
     return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings))
+
+
+def require_django(project: Project, shown_as: Path | str) -> None:
+    """Fail fast, before any file is read, on a tree that cannot be a Django project: no file to
+    read, or no settings module and no ``models`` module (``shown_as``: the path the user gave)."""
+    if not project.files:
+        raise SourceTreeError(f"{shown_as}: nothing to analyse: no Python or SQL files under it")
+    has_models = any(f.module.rsplit(".", 1)[-1] == "models" for f in project.files)
+    if project.settings.module is None and not has_models:
+        raise not_django(shown_as)
+
+
+def not_django(shown_as: Path | str) -> NotDjangoProject:
+    """The error for a tree with neither settings nor models."""
+    return NotDjangoProject(f"not a Django project: no settings module and no models under {shown_as}")
 
 
 def _settings_warnings(settings: SettingsFacts) -> tuple[SourceWarning, ...]:
