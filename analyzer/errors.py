@@ -10,7 +10,7 @@ which the CLI wraps into :class:`ProxyFailure`.
     ├── UsageError (2)            bad command-line arguments or combinations
     ├── ConfigError (3)           invalid [tool.demonolith] / demonolith.toml
     ├── SourceTreeError (4)       the tree to analyse is missing, not readable or empty
-    │   └── NotDjangoProject (4)  no settings module and no models under it
+    │   └── NotDjangoProject (11) no settings module and no models under it
     ├── AnalysisFileError (5)     analysis.json missing, invalid or of another schema version
     ├── StrictModeFailure (6)     --strict and the analysis produced warnings
     ├── ExtractError (7)          extract cannot proceed (unknown service, unsafe path, ...)
@@ -46,6 +46,8 @@ class SourceTreeError(DemonolithError):
 
 class NotDjangoProject(SourceTreeError):
     """The tree holds Python code but no Django settings module and no models."""
+
+    exit_code = 11
 
 
 class AnalysisFileError(DemonolithError):

@@ -24,8 +24,8 @@ def _analyze(path: Path, tmp_path: Path) -> tuple[int, list[str]]:
 def test_not_a_django_project(tree: str, tmp_path: Path) -> None:
     path = FIXTURES / "not_django" / tree
     code, stderr = _analyze(path, tmp_path)
-    assert (code, stderr) == (4, [f"demonolith: error: not a Django project: no settings module "
-                                  f"and no models under {path}"])
+    assert (code, stderr) == (11, [f"demonolith: error: not a Django project: no settings module "
+                                   f"and no models under {path}"])
 
 
 def test_an_empty_tree(tmp_path: Path) -> None:
