@@ -106,8 +106,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
                                       "cms.models' star re-exports, are not models (45 of 66)",
     ("django-cms", "routes_resolved"): "issue #15: re_path(regex, ...) inside local helpers "
                                        "(def pat(regex, fn)) emitted as /<?> routes (7 of 118)",
-    ("django-cms", "settings_and_engine"): "issue #15: ENGINE from dj_database_url.config("
-                                           "default='sqlite://...') is not read",
 }
 
 
