@@ -6,7 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= demonolith-out
 # Debian packages the tool and its tests use: binary -> package.
-SYSTEM_PACKAGES := dot:graphviz chromium:chromium nginx:nginx wrk:wrk
+# PostgreSQL's initdb/pg_ctl live in /usr/lib/postgresql/VERSION/bin, off PATH; the server package
+# is checked through pg_ctlcluster (postgresql-common, which only the server packages pull in; not
+# pg_config, which libpq-dev also provides). The data-copy tests find pg_ctl under that directory.
+SYSTEM_PACKAGES := dot:graphviz chromium:chromium nginx:nginx wrk:wrk pg_ctlcluster:postgresql
 
 .PHONY: run test demo lint system-packages clean
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.boundaries.config import Config, load_config
+from analyzer.boundaries.explain import explain_coupling
 from analyzer.boundaries.propose import Proposal, propose_boundaries
 from analyzer.boundaries.violations import attach_snippets
 from analyzer.graph.build import ProjectGraph, build_graph
@@ -90,6 +91,8 @@ def analysis_from_facts(
         count_reason=proposal.count_reason,
         warnings=tuple(sorted((AnalysisWarning(w.path, w.line, w.message) for w in facts.warnings),
                               key=lambda w: (w.path, w.line, w.reason))),
+        coupling=explain_coupling(project.graph, proposal.partition(), proposal.table_owner(),
+                                  project.transactions, commits),
     )
     return _measured_and_planned(analysis, project, proposal, reference)
 

@@ -139,7 +139,7 @@ def run(projects: list[Project], cache: Path, warm: bool, jobs: int) -> list[Row
 def format_table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     header = ("| project | files | lines | s (cpu) | read | warnings | models ours/indep | "
-              "in tests/migr | routes | `<?>` | SQL ok/not | settings | engine | Django found/declared "
+              "in tests/migr | routes | unresolved | SQL ok/not | settings | engine | Django found/declared "
               "| bad tables | crash |")
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
     for r in rows:

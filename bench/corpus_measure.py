@@ -161,7 +161,7 @@ def fill_facts(row: Row, facts: dict[str, Any], independent: set[str]) -> None:
                                                if is_test_or_migration(m["path"]))
     routes = facts.get("routes", [])
     row.routes = len(routes)
-    unresolved = sorted((r for r in routes if UNRESOLVED in r.get("route", "")),
+    unresolved = sorted((r for r in routes if r.get("unresolved") or UNRESOLVED in r.get("route", "")),
                         key=lambda r: (r["path"], r["line"], r["route"]))
     row.routes_unresolved = len(unresolved)
     row.unresolved_examples = [f"{r['path']}:{r['line']} {r['route']}" for r in unresolved]

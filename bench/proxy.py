@@ -2,7 +2,7 @@
 
 Usage (from the repository root; needs the Debian packages ``wrk`` and ``nginx``)::
 
-    .venv/bin/python bench/proxy.py [--duration 10] [--connections 50] [--threads 2] [--workers 2]
+    .venv/bin/python bench/proxy.py [--duration 10] [--connections 50,400] [--threads 2] [--workers 2]
 
 One run starts, on 127.0.0.1 ports chosen free: a static backend (nginx, 1 worker, ``return 200``),
 nginx as reverse proxy (1 worker, keep-alive upstream pool, access log on, X-Forwarded-For and
@@ -14,6 +14,9 @@ the former. It prints requests/s, p50 and p99 for each, the ratios to nginx, and
 (user + system, from ``/proc``) each proxy spent per request: on a shared machine the requests/s
 ratio moves with whoever else runs, the CPU cost per request much less. ``--repeat N`` runs the
 whole set N times and adds a table of the medians, with the load average around each run.
+``--connections`` takes a comma-separated list (default ``50,400``): the whole set runs once per
+count, and wrk's timeout count is printed for each path (wrk -c400 with its default 2 s timeout
+shows a server that leaves connections unanswered while it is CPU-bound).
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ class Result:
     p99_ms: float
     errors: str
     cpu_us: float = 0.0  # CPU (user + system) of the measured server per request, microseconds
+    timeouts: int = 0  # wrk's "timeout" socket errors (no answer within 2 s)
 
 
 def free_port() -> int:
@@ -170,9 +174,11 @@ def wrk(name: str, url: str, args: argparse.Namespace, server: int | None = None
     p50 = parse_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     p99 = parse_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"(Socket errors:.*|Non-2xx.*)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
     used = cpu_seconds(server) - before if server else 0.0
     cpu_us = used / (rps * args.duration) * 1e6 if rps else 0.0
-    return Result(name, rps, p50, p99, errors.group(1) if errors else "", cpu_us)
+    return Result(name, rps, p50, p99, errors.group(1) if errors else "", cpu_us,
+                  int(timeouts.group(1)) if timeouts else 0)
 
 
 def run_all(args: argparse.Namespace, tmp: Path) -> list[Result]:
@@ -234,15 +240,16 @@ def report(results: list[Result], args: argparse.Namespace, title: str = "") -> 
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
         "",
         "| path | req/s | p50 ms | p99 ms | req/s vs nginx | added p99 vs nginx ms "
-        "| CPU us/req | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| CPU us/req | wrk timeouts | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         base = bases[r.name.partition(" ")[2] if r.name.endswith(f"x{args.workers}") else ""]
         cpu = f"{r.cpu_us:.1f}" if r.cpu_us else "-"
         lines.append(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-            f"{r.rps / base.rps:.2f}x | {r.p99_ms - base.p99_ms:+.2f} | {cpu} | {r.errors or '-'} |"
+            f"{r.rps / base.rps:.2f}x | {r.p99_ms - base.p99_ms:+.2f} | {cpu} | {r.timeouts} "
+            f"| {r.errors or '-'} |"
         )
     return "\n".join(lines)
 
@@ -257,7 +264,7 @@ def medians(runs: list[list[Result]]) -> list[Result]:
             first.name, statistics.median(r.rps for r in same),
             statistics.median(r.p50_ms for r in same), statistics.median(r.p99_ms for r in same),
             "; ".join(sorted({r.errors for r in same if r.errors})),
-            statistics.median(r.cpu_us for r in same)))
+            statistics.median(r.cpu_us for r in same), max(r.timeouts for r in same)))
     return merged
 
 
@@ -279,7 +286,8 @@ def main() -> int:
     """Parse options, run, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--connections", default="50,400",
+                        help="comma-separated wrk connection counts, one run of the set each")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1,
                         help="also compare N proxy processes with nginx's N workers")
@@ -292,6 +300,13 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"bench/proxy.py: '{tool}' not found (apt-get install -y {tool})", file=sys.stderr)
             return 2
+    for connections in [int(count) for count in str(args.connections).split(",")]:
+        run_set(argparse.Namespace(**{**vars(args), "connections": connections}))
+    return 0
+
+
+def run_set(args: argparse.Namespace) -> None:
+    """The whole set ``--repeat`` times at one connection count, then the medians."""
     runs = []
     for number in range(1, args.repeat + 1):
         load = os.getloadavg()
@@ -304,7 +319,6 @@ def main() -> int:
     if args.repeat > 1:
         print(report(medians(runs), args, f"Median of {args.repeat} runs"))
         print("\n" + "\n".join(ratio_medians(runs, args)))
-    return 0
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ import pstats
 import time
 from typing import Any
 
-from strangler_proxy.accesslog import AccessLog
-from strangler_proxy.client import ClientProtocol
-from strangler_proxy.proxy import Proxy
-from strangler_proxy.routes_file import parse_routes
-from strangler_proxy.upstream import UpstreamConnection
+from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.datapath.client import ClientProtocol
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.datapath.upstream import UpstreamConnection
+from strangler_proxy.observe.accesslog import AccessLog
 
 ROUTES = """
 [upstreams.monolith]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from analyzer.model.analysis import Analysis, ModelInfo, RouteInfo, Service
+from analyzer.model.analysis import Analysis, FieldInfo, ModelInfo, RouteInfo, Service
 from extractor.closure import Boundary
 from extractor.data_access import data_access_of, replica_sources, sql_file_access
 from extractor.rewrite_model import ForeignRelation
-from extractor.routes import is_reserved
+from extractor.routes import is_reserved, route_refusal
 
 MONOLITH = "monolith"
 
@@ -44,17 +44,50 @@ def own_models(analysis: Analysis, service: Service) -> tuple[ModelInfo, ...]:
     return tuple(sorted(owned, key=lambda m: (m.path, m.line, m.label)))
 
 
+SHARED_MODELS = frozenset({"contenttypes.ContentType"})  # every service has them: relations stay
+GENERIC_KEYS = frozenset({"GenericForeignKey"})  # resolved through a content type FK, not a relation
+SET_RELATIONS = frozenset({"GenericRelation"})  # reverse generic relations: removed like a many-to-many
+
+
+def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[tuple[FieldInfo, ModelInfo], ...]:
+    """The fields of ``model`` and of its abstract bases and mixins (all levels), nearest first, each
+    with the model declaring it."""
+    by_label = {m.label: m for m in analysis.models}
+    found: dict[str, tuple[FieldInfo, ModelInfo]] = {}
+    queue, seen = [model.label], set()
+    while queue:
+        current = by_label.get(queue.pop(0))
+        if current is None or current.label in seen or (current is not model and not current.abstract):
+            continue
+        seen.add(current.label)
+        for field in current.fields:
+            known = found.get(field.name)
+            if known is None:
+                found[field.name] = (field, current)
+            elif (known[0].line, known[0].field_type) == (field.line, field.field_type):
+                found[field.name] = (known[0], current)  # the analysis repeats a base's field: declared here
+        queue.extend(current.bases)
+    return tuple(found.values())
+
+
 def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) -> tuple[
     ForeignRelation, ...
 ]:
-    """Relations of ``model`` whose target model another service owns."""
+    """Relations of ``model`` -- declared or inherited -- whose target model another service owns.
+
+    Classified: own (target owned here) and shared (``contenttypes.ContentType``; a GenericForeignKey
+    goes through it) are kept; other services' are returned, a GenericRelation as a set relation."""
     found = []
-    for field in model.fields:
-        if field.relation is None or field.target is None:
+    for field, declaring in relation_fields(analysis, model):
+        if field.relation is None or field.target is None or field.field_type in GENERIC_KEYS:
+            continue
+        if field.target in SHARED_MODELS:
             continue
         owner = model_owner(analysis, field.target)
         if owner != service.name:
-            found.append(ForeignRelation(field.name, field.relation, field.target, owner))
+            kind = "m2m" if field.field_type in SET_RELATIONS else field.relation
+            declared = f"{declaring.path}:{field.line}"
+            found.append(ForeignRelation(field.name, kind, field.target, owner, declared))
     return tuple(found)
 
 
@@ -98,8 +131,23 @@ def planned_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...
 
 
 def moved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:
-    """The planned routes the service serves with the monolith's code (reserved paths left out)."""
-    return tuple(r for r in planned_routes(analysis, service) if not is_reserved(r))
+    """The planned routes the service serves with the monolith's code (reserved paths and refused
+    routes left out: see ``refused_routes``)."""
+    return tuple(r for r in planned_routes(analysis, service)
+                 if not is_reserved(r) and route_refusal(r) is None)
+
+
+def refused_routes(analysis: Analysis, service: Service) -> tuple[str, ...]:
+    """Planned routes that are never written (unresolved, catch-all, an unmatchable regex), each as
+    ``pattern (path:line): reason``."""
+    return tuple(f"{r.pattern} ({r.path}:{r.line}): {reason}" for r in planned_routes(analysis, service)
+                 if not is_reserved(r) and (reason := route_refusal(r)) is not None)
+
+
+def staying_routes(analysis: Analysis, service: Service) -> list[RouteInfo]:
+    """The monolith's routes this service does not take (the proxy must keep them on the monolith)."""
+    moved = {r.pattern for r in moved_routes(analysis, service)}
+    return [r for r in analysis.routes if r.pattern not in moved]
 
 
 def reserved_routes(analysis: Analysis, service: Service) -> tuple[RouteInfo, ...]:

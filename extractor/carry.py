@@ -10,16 +10,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import libcst as cst
 
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
-from extractor.closure import Closure, Crossing
+from extractor.closure import Closure, ForeignUse, is_relation_crossing
 from extractor.login import needs_user
+from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
-from extractor.rewrite_model import assigned_name, is_unmanaged, rewrite_model
+from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
+from extractor.rewrite_model import (
+    ACCESSOR_IMPORT,
+    ForeignRelation,
+    assigned_name,
+    dropped_meta,
+    is_unmanaged,
+    rewrite_model,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Root:
 
     qualname: str  # e.g. "catalog.views.api_products"
     definition: Definition | None
-    crossings: tuple[Crossing, ...]
+    crossings: tuple[ForeignUse, ...]
     class_based: bool = False
     params: tuple[Param, ...] = ()
     needs_user: bool = False  # decorated with login_required, an access mixin, or reads request.user
@@ -53,11 +63,14 @@ class CarriedCode:
 
     files: Mapping[str, str]  # relative path -> Python source
     models: tuple[ModelInfo, ...]
-    model_crossings: Mapping[str, tuple[Crossing, ...]]  # model label -> crossings in its methods
+    model_crossings: Mapping[str, tuple[ForeignUse, ...]]  # model label -> crossings in its methods
     views: Mapping[str, Root]  # route pattern -> root
     functions: Mapping[str, Root]  # interface name -> root
     missing: tuple[str, ...]  # sources that could not be found or parsed
     replicas: tuple[str, ...] = ()  # labels of models unmanaged in the monolith, tables here
+    installed: tuple[str, ...] = ()  # the monolith's installed packages the service imports code from
+    relation_stubs: tuple[RelationStub, ...] = ()  # functions that follow a rewritten relation: they raise
+    meta_dropped: tuple[str, ...] = ()  # "label: ordering: 'order__code'": Meta traversals removed
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -76,32 +89,79 @@ def _meta_base(node: cst.ClassDef, analysis: Analysis) -> str | None:
     return None
 
 
-def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[
-    dict[str, cst.BaseStatement], list[Definition], list[str]
-]:
-    overrides: dict[str, cst.BaseStatement] = {}
-    roots: list[Definition] = []
-    missing: list[str] = []
+@dataclass(frozen=True)
+class _Models:
+    """The rewritten model classes by qualified name, their definitions, and what was stubbed."""
+
+    overrides: dict[str, cst.BaseStatement]
+    roots: list[Definition]
+    missing: list[str]
+    stubs: list[RelationStub]
+    dropped: list[str]
+
+
+def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> _Models:
+    done = _Models({}, [], [], [], [])
     for model in own_models(analysis, service):
         found = tree.definition(f"{model.module}.{model.name}")
         module = tree.module(model.module)
         if found is None or module is None or not isinstance(found.node, cst.ClassDef):
-            missing.append(f"{model.path}:{model.line}: model {model.label}")
+            done.missing.append(f"{model.path}:{model.line}: model {model.label}")
             continue
         relations = foreign_relations(analysis, service, model)
         alias = _models_alias(module) or "models"
         bases = _abstract_bases(analysis, model, tree)
-        overrides[found.key] = rewrite_model(found.node, model.db_table, relations, alias,
-                                             _meta_base(found.node, analysis), _inherited_fields(bases),
-                                             _inherited_meta(bases))
-        roots.append(found)
-    return overrides, roots, missing
+        nodes = [b.node for b in bases if isinstance(b.node, cst.ClassDef)]
+        rewritten = rewrite_model(found.node, model.db_table, relations, alias,
+                                  _meta_base(found.node, analysis), _inherited_fields(nodes),
+                                  _inherited_meta(nodes))
+        done.overrides[found.key] = _stubbed_model(tree, found, rewritten, relations, bases, done.stubs)
+        done.dropped.extend(f"{model.label}: {d}" for d in dropped_meta(found.node, relations,
+                                                                       _inherited_meta(nodes)))
+        done.roots.append(found)
+    return done
 
 
-def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[cst.ClassDef]:
-    """The class statements of the abstract bases of ``model``, nearest base first."""
+def _stubbed_model(tree: SourceTree, found: Definition, rewritten: cst.ClassDef,
+                   relations: tuple[ForeignRelation, ...], bases: list[Definition],
+                   stubs: list[RelationStub]) -> cst.BaseStatement:
+    """The rewritten model; its methods -- own or inherited -- that follow a rewritten relation raise."""
+    own = find_stubs(_positions(tree, found.module), found.node, relations, _path(tree, found.module))
+    inherited = [s for b in bases for s in find_stubs(_positions(tree, b.module), b.node, relations,
+                                                      _path(tree, b.module))]
+    stubs.extend([*own, *inherited])
+    node = apply_stubs(rewritten, own)
+    assert isinstance(node, cst.ClassDef)
+    classes = {b.name: b.node for b in bases if isinstance(b.node, cst.ClassDef)}
+    return inherited_stubs(node, inherited, classes)
+
+
+_POSITIONS: dict[tuple[int, str], object] = {}
+
+
+def _positions(tree: SourceTree, module: str) -> Any:
+    key = (id(tree), module)
+    if key not in _POSITIONS:
+        index = tree.module(module)
+        assert index is not None
+        _POSITIONS.clear() if len(_POSITIONS) > 64 else None
+        _POSITIONS[key] = positions_of(index.tree)
+    return _POSITIONS[key]
+
+
+def _path(tree: SourceTree, module: str) -> str:
+    index = tree.module(module)
+    assert index is not None
+    try:
+        return index.path.relative_to(tree.root).as_posix()
+    except ValueError:
+        return index.path.as_posix()
+
+
+def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> list[Definition]:
+    """The definitions of the abstract bases of ``model``, nearest base first."""
     by_label = {m.label: m for m in analysis.models}
-    found: list[cst.ClassDef] = []
+    found: list[Definition] = []
     queue, seen = list(model.bases), set()
     while queue:
         base = by_label.get(queue.pop(0))
@@ -110,7 +170,7 @@ def _abstract_bases(analysis: Analysis, model: ModelInfo, tree: SourceTree) -> l
         seen.add(base.label)
         definition = tree.definition(f"{base.module}.{base.name}")
         if definition is not None and isinstance(definition.node, cst.ClassDef):
-            found.append(definition.node)
+            found.append(definition)
         queue.extend(base.bases)
     return found
 
@@ -156,13 +216,18 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
                 isinstance(found.node, cst.ClassDef), _params(found.node), needs_user(found.node))
 
 
-def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = ()) -> CarriedCode:
+def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),
+          installed: frozenset[str] = frozenset()) -> CarriedCode:
     """Plan and emit the code that moves to ``service`` (``extra``: qualified names that must come
-    along too, e.g. the class loader a copied setting names by its dotted path)."""
-    overrides, model_roots, missing = _rewritten_models(analysis, service, tree)
+    along too, e.g. the class loader a copied setting names by its dotted path; ``installed``:
+    top-level packages of the monolith that are an installed distribution, whose modules the service
+    does not own are imported from it, not copied)."""
+    models = _rewritten_models(analysis, service, tree)
+    model_roots, missing = models.roots, list(models.missing)
     replicas = tuple(sorted(m.label for m in own_models(analysis, service)
                             if _unmanaged(tree, f"{m.module}.{m.name}")))
-    closure = Closure(tree, boundary_of(analysis, service, replicas), overrides)
+    boundary = replace(boundary_of(analysis, service, replicas), installed=installed)
+    closure = Closure(tree, boundary, models.overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
     views = {r.pattern: _root(closure, tree, r.view) for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
@@ -172,15 +237,39 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
                if r.carried and r.definition is not None]
     named = [d for d in (tree.definition(q) for q in extra) if d is not None]
     needed = closure.needed([*model_roots, *carried, *named])
-    files = emit_modules(tree, closure, needed.values())
+    own = {d.module for d in (*model_roots, *carried)}
+    emitted = [d for d in needed.values() if d.module in own or not boundary.is_installed(d.module)]
+    relations = [r for m in own_models(analysis, service) for r in foreign_relations(analysis, service, m)]
+    stubbed, stubs = _stubbed_code(tree, emitted, set(models.overrides), relations)
+    files = emit_modules(tree, closure, emitted, stubbed)
     model_crossings = {
-        m.label: tuple(sorted(closure.crossings(d)))
+        m.label: tuple(sorted(c for c in closure.crossings(d) if not is_relation_crossing(c)))
         for m in own_models(analysis, service)
         for d in model_roots if d.key == f"{m.module}.{m.name}"
     }
     missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
+    used = tuple(sorted({d.module.split(".")[0] for d in needed.values() if boundary.is_installed(d.module)}))
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
-                       tuple(missing), replicas)
+                       tuple(missing), replicas, used, tuple(sorted({*models.stubs, *stubs})),
+                       tuple(models.dropped))
+
+
+def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],
+                  relations: list[ForeignRelation]) -> tuple[
+    dict[str, cst.BaseStatement], list[RelationStub]
+]:
+    """Managers, querysets and helpers that follow a rewritten relation: those functions raise."""
+    out: dict[str, cst.BaseStatement] = {}
+    found: list[RelationStub] = []
+    for definition in emitted:
+        if definition.key in models or not isinstance(definition.node, cst.ClassDef | cst.FunctionDef):
+            continue
+        stubs = find_stubs(_positions(tree, definition.module), definition.node, relations,
+                           _path(tree, definition.module))
+        if stubs:
+            out[definition.key] = apply_stubs(definition.node, stubs)
+            found += stubs
+    return out, found
 
 
 def _unmanaged(tree: SourceTree, qualname: str) -> bool:
@@ -188,30 +277,39 @@ def _unmanaged(tree: SourceTree, qualname: str) -> bool:
     return found is not None and isinstance(found.node, cst.ClassDef) and is_unmanaged(found.node)
 
 
-def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition]) -> dict[str, str]:
-    """Write each module that holds needed definitions, plus empty ``__init__.py`` of its packages."""
+def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition],
+                 stubbed: Mapping[str, cst.BaseStatement] | None = None) -> dict[str, str]:
+    """Write each module that holds needed definitions, plus the ``__init__.py`` of its packages
+    (``package_init``: an overlay of an installed package, else the monolith's re-exports)."""
     by_module: dict[str, list[Definition]] = defaultdict(list)
     for definition in needed:
         by_module[definition.module].append(definition)
+    names = {d.key for ds in by_module.values() for d in ds}
     files: dict[str, str] = {}
     for name in sorted(by_module):
         module = tree.module(name)
         assert module is not None
         relative = module.path.relative_to(tree.root).as_posix()
-        files[relative] = emit_module(module, closure, by_module[name], set(by_module))
+        files[relative] = emit_module(module, closure, by_module[name], set(by_module), stubbed or {})
+        if relative.endswith("/__init__.py") and closure.boundary.is_installed(name):
+            files[relative] = overlay_init(name, files[relative])
         parts = name.split(".")
-        for cut in range(1, len(parts)):
+        for cut in range(1, len(parts) + (relative.endswith("/__init__.py"))):
+            package = ".".join(parts[:cut])
             init = "/".join(parts[:cut]) + "/__init__.py"
-            files.setdefault(init, "")
+            if init not in files:
+                files[init] = (overlay_init(package) if closure.boundary.is_installed(package)
+                               else reexports(tree, package, set(by_module), names))
     return files
 
 
 def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definition],
-                emitted: set[str]) -> str:
+                emitted: set[str], stubbed: Mapping[str, cst.BaseStatement] | None = None) -> str:
     """The source of ``module`` reduced to ``definitions`` and the imports they use."""
     indexes: dict[int, list[tuple[int, cst.BaseStatement]]] = defaultdict(list)
     for definition in definitions:
-        indexes[definition.index].append((definition.inner, closure.node(definition)))
+        node = (stubbed or {}).get(definition.key) or closure.node(definition)
+        indexes[definition.index].append((definition.inner, node))
     used = {ref.split(".")[0] for nodes in indexes.values() for _, node in nodes for ref in references(node)}
     body: list[cst.BaseStatement] = []
     for index, stmt in enumerate(module.tree.body):
@@ -224,6 +322,9 @@ def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definit
     if "models" in used and "models" not in module.imports and "models" not in module.definitions:
         body.insert(1 if body and _is_docstring(body[0]) else 0,
                     cst.parse_statement("from django.db import models  # added by demonolith extract"))
+    if "remote_relation" in used and "remote_relation" not in module.imports:
+        body.insert(1 if body and _is_docstring(body[0]) else 0,
+                    cst.parse_statement(f"{ACCESSOR_IMPORT}  # added by demonolith extract"))
     note = cst.EmptyLine(comment=cst.Comment(
         f"# Carried from the monolith's {module.name} by `demonolith extract`; unused code was left behind."))
     tree = module.tree.with_changes(body=body, header=[note, *module.tree.header])
@@ -253,6 +354,8 @@ def _keep_alias(local: str, qualified: str, module: ModuleIndex, closure: Closur
         return False
     if closure.tree.split(qualified) is None and closure.tree.module_file(qualified) is None:
         return True  # outside the tree: django, the standard library, third-party packages
+    if closure.boundary.is_installed(qualified):
+        return True  # the monolith's installed distribution provides it
     found = closure.tree.definition(qualified)
     if found is not None:
         return found.module in emitted and found.key not in closure.boundary.foreign_models
@@ -293,7 +396,7 @@ def _star_imports(stmt: cst.SimpleStatementLine, small: cst.ImportFrom, module: 
     """``from x import *``: kept as is when ``x`` is outside the tree (Django, a package), else the
     names the carried code uses from it, imported by name from where they are defined."""
     source = star_module(small, module.name, module.path.name == "__init__.py")
-    if source is None or closure.tree.module(source) is None:
+    if source is None or closure.tree.module(source) is None or closure.boundary.is_installed(source):
         return [stmt]
     names = sorted(n for n in used if n not in module.definitions and n not in module.imports
                    and closure.tree.star_source(module, n) == source)

@@ -19,12 +19,18 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from extractor.data_access import DataAccess
 from extractor.pysource import Definition, ModuleIndex, SourceTree, references, words
 
-DATA_PREFIX = "data: "  # Crossing.reference of raw SQL / ORM access the Analysis found
+DATA_PREFIX = "data: "  # ForeignUse.reference of raw SQL / ORM access the Analysis found
 AUTH_NAMES = ("django.contrib.auth.models.", "django.contrib.auth.get_user_model")
+RELATION_PREFIX = "relation "  # ForeignUse.target of a use of a relation the extraction made an ID
+
+
+def is_relation_crossing(crossing: ForeignUse) -> bool:
+    """Whether ``crossing`` is a use of a rewritten relation (stubbed where it is, see relations.py)."""
+    return crossing.target.startswith(RELATION_PREFIX)
 
 
 @dataclass(frozen=True, order=True)
-class Crossing:
+class ForeignUse:
     """One use of another service's code or data: ``path:line``, the expression, and its owner."""
 
     path: str
@@ -53,6 +59,11 @@ class Boundary:
         default_factory=lambda: MappingProxyType({}))
     replica_models: Mapping[str, str] = field(  # own model over a monolith DB view -> source services
         default_factory=lambda: MappingProxyType({}))
+    installed: frozenset[str] = frozenset()  # top-level packages of the monolith that are installed
+
+    def is_installed(self, qualified: str) -> bool:
+        """Whether ``qualified`` lives in a package of the monolith that the service imports installed."""
+        return qualified.split(".")[0] in self.installed
 
 
 class Closure:
@@ -63,7 +74,7 @@ class Closure:
         self.tree = tree
         self.boundary = boundary
         self.overrides = dict(overrides or {})
-        self._crossings: dict[str, frozenset[Crossing]] = {}
+        self._crossings: dict[str, frozenset[ForeignUse]] = {}
         self._lines: dict[str, Mapping[str, int]] = {}
         self._spans: dict[str, Mapping[int, tuple[int, int]]] = {}
 
@@ -85,7 +96,7 @@ class Closure:
                 found = self.tree.definition(qualified)
                 yield ref, found.key if found else qualified, found
 
-    def crossings(self, definition: Definition) -> frozenset[Crossing]:
+    def crossings(self, definition: Definition) -> frozenset[ForeignUse]:
         """Every crossing reachable from ``definition`` (memoised; cycles end the walk)."""
         key = definition.key
         if key not in self._crossings:
@@ -93,7 +104,7 @@ class Closure:
             self._crossings[key] = frozenset(self._walk(definition))
         return self._crossings[key]
 
-    def _walk(self, definition: Definition) -> Iterable[Crossing]:
+    def _walk(self, definition: Definition) -> Iterable[ForeignUse]:
         for ref, target, found in self.targets(definition):
             owner = self._foreign_owner(target, found)
             if owner is not None:
@@ -107,6 +118,8 @@ class Closure:
                 if inner and unit_owner != self.boundary.service and not self._shared(found):
                     yield self._crossing(definition, ref, found.key, unit_owner)
                     yield from (c for c in inner if c.reference.startswith(DATA_PREFIX))
+                elif self._is_model(found):  # its code following a rewritten relation raises there
+                    yield from (c for c in inner if not is_relation_crossing(c))
                 else:
                     yield from inner
         yield from self._data_crossings(definition)
@@ -115,21 +128,22 @@ class Closure:
                 relation = word.split("__")[0]
                 owner = self.boundary.rewritten_relations.get(relation)
                 if owner is not None:
-                    yield self._crossing(definition, word, f"relation {relation!r} (now an ID)", owner)
+                    target = f"{RELATION_PREFIX}{relation!r} (now an ID)"
+                    yield self._crossing(definition, word, target, owner)
 
-    def _data_crossings(self, definition: Definition) -> Iterable[Crossing]:
+    def _data_crossings(self, definition: Definition) -> Iterable[ForeignUse]:
         """Raw SQL and ORM access to other services' tables that the Analysis found inside it."""
         module = self.tree.module(definition.module)
         assert module is not None
         first, last = self._span(module, definition)
         for access in self.boundary.data_access.get(self._relative(module), ()):
             if first <= access.line <= last:
-                yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}", access.subject,
+                yield ForeignUse(access.path, access.line, f"{DATA_PREFIX}{access.kind}", access.subject,
                                access.owner)
         if self.boundary.sql_files and not self._is_model(definition):
             for word in sorted(_strings(self.node(definition))):
                 for access in self.boundary.sql_files.get(word, ()):
-                    yield Crossing(access.path, access.line, f"{DATA_PREFIX}{access.kind}",
+                    yield ForeignUse(access.path, access.line, f"{DATA_PREFIX}{access.kind}",
                                    f"{access.subject} (loaded as {word!r} at {self._relative(module)}:"
                                    f"{self._line_of(module, definition, word)})", access.owner)
 
@@ -151,11 +165,11 @@ class Closure:
     def _is_model(self, definition: Definition) -> bool:
         return definition.key in self.overrides
 
-    def _crossing(self, definition: Definition, ref: str, target: str, owner: str) -> Crossing:
+    def _crossing(self, definition: Definition, ref: str, target: str, owner: str) -> ForeignUse:
         module = self.tree.module(definition.module)
         assert module is not None
         line = self._line_of(module, definition, ref)
-        return Crossing(self._relative(module), line, ref, target, owner)
+        return ForeignUse(self._relative(module), line, ref, target, owner)
 
     def _relative(self, module: ModuleIndex) -> str:
         try:

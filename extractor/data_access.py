@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from analyzer.model.analysis import Analysis, Service, Violation
 
-DATA_KINDS = frozenset({"cross-service-join", "foreign-write", "cross-service-query"})
+DATA_ACCESS_VIOLATION_KINDS = frozenset({"cross-service-join", "foreign-write", "cross-service-query"})
 _TABLE_OWNER = re.compile(r"\b([A-Za-z_][\w]*) \(([\w-]+)\)")
 _MODEL_LABEL = re.compile(r"\b(?:reads|writes) ([A-Za-z_]\w*\.[A-Za-z_]\w*)")
 
@@ -47,7 +47,7 @@ def data_access_of(analysis: Analysis, service: Service,
     """Data violations that reach outside ``service``, by path (sorted by line)."""
     by_path: dict[str, list[DataAccess]] = defaultdict(list)
     for violation in analysis.violations:
-        if violation.kind not in DATA_KINDS:
+        if violation.kind not in DATA_ACCESS_VIOLATION_KINDS:
             continue
         foreign = sorted(owners_of(violation, owner_of) - {service.name})
         if foreign:

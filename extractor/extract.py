@@ -22,14 +22,18 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
-from extractor.boundary import moved_routes, reserved_routes
+from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
+from extractor.db_objects import database_objects
+from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.manifest import WriteReport, write_files
 from extractor.naming import check_service_name, inside
+from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
-from extractor.requirements import requirements_for
-from extractor.settings_copy import dotted_paths, settings_extra
+from extractor.requirements import import_map, requirements_for
+from extractor.self_check import SelfCheck, run_self_check, smoke_route
+from extractor.settings_copy import dotted_paths, resolve_settings, settings_extra, settings_read
 
 DERIVE_TIMEOUT = 180
 
@@ -43,6 +47,8 @@ class ExtractResult:
     report: WriteReport
     stubs: tuple[str, ...]
     warnings: tuple[str, ...]
+    skipped_routes: tuple[str, ...] = ()
+    check: SelfCheck | None = None  # None when skipped
 
 
 def load_analysis(path: Path) -> Analysis:
@@ -64,60 +70,100 @@ def find_service(analysis: Analysis, name: str) -> Service:
 
 
 def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
-                    source: Path | None = None) -> ExtractResult:
-    """Generate ``out/name/`` for the service ``name`` of ``analysis``."""
+                    source: Path | None = None, skip_unresolved_routes: bool = False,
+                    python: str | None = None, self_check: bool = True) -> ExtractResult:
+    """Generate ``out/name/`` for the service ``name`` of ``analysis``, then run its self-check
+    (with ``python``, the monolith environment's interpreter; default: this one) on the files on disk.
+
+    A planned route that cannot be moved exactly (``<?>`` or an unknown part in it, a catch-all, a
+    regex the proxy cannot match) stops the extraction with the list, unless
+    ``skip_unresolved_routes``: then it stays in the monolith and is listed in the result.
+    """
     check_service_name(name)
     service = find_service(analysis, name)
+    refused = refused_routes(analysis, service)
+    if refused and not skip_unresolved_routes:
+        raise ExtractError(f"{len(refused)} planned route(s) of {name} cannot be moved exactly "
+                           "(fix them in the monolith or pass --skip-unresolved-routes):\n  "
+                           + "\n  ".join(refused))
     source_root = Path(source or analysis.source_root)
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
     target = inside(out, name)
-    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()))
-    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings}
+    distribution = read_distribution(source_root)
+    installed = distribution.packages if distribution.installable else frozenset()
+    carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
+                                            python)
+    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
+               "requirements": requirements_for(carried.files, distribution,
+                                                local_packages(carried, source_root), import_map(python),
+                                                analysis.database_engine, analysis.django_version),
+               "monolith_distribution": _described(distribution)}
     files = {**{k: v.encode() for k, v in carried.files.items()}, **render_project(context)}
     if any(root.carried for root in carried.views.values()):  # only views render templates
         files.update(copied_templates(source_root, carried))
-    derived, failure = derive(files, [a["label"] for a in context["apps"]])
+    derived, failure = derive(files, [a["label"] for a in context["apps"]], python)
     files.update(derived)
     openapi = json.loads(derived.get("openapi.json", b"{}"))
     files[f"client/{name}_client.py"] = render_client(context, openapi)
     target.mkdir(parents=True, exist_ok=True)
     report = write_files(target, files, force=force)
-    if failure:
-        raise ExtractError(f"{target} written, but the generated project does not load: {failure}")
+    checked = run_self_check(target, python) if self_check else None
+    causes = checked.failures if checked else ((failure,) if failure else ())
+    if causes:
+        raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
+                           + (f" (and {len(causes) - 1} more; run `manage.py self_check` there)"
+                              if len(causes) > 1 else ""))
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
-    return ExtractResult(name, target, report, stubs, carried.missing + unknown)
+    missing = (carried.missing + unknown + context["db_objects"].missing
+               + tuple(sorted(foreign_join_tables(analysis, service).values())))
+    return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
 
 
-def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree) -> tuple[CarriedCode, str]:
-    """The carried code and the settings it reads; code a setting names by dotted path comes too."""
-    carried = carry(analysis, service, tree)
-    settings = settings_extra(carried.files, tree, analysis.settings_module)
+def _described(distribution: MonolithDistribution) -> str:
+    if not distribution.installable:
+        return ""
+    return f"{distribution.name} {distribution.version}".strip()
+
+
+def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
+                        installed: frozenset[str] = frozenset(), python: str | None = None) -> tuple[
+    CarriedCode, str
+]:
+    """The carried code and the settings it reads; code a setting names by dotted path comes too.
+    Settings computed with modules the service does not carry take the monolith's resolved values."""
+    carried = carry(analysis, service, tree, installed=installed)
+    resolved = resolve_settings(python, tree.root, analysis.settings_module, settings_read(carried.files))
+    settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     extra = dotted_paths(settings, tree)
     if extra:
-        carried = carry(analysis, service, tree, extra)
-        settings = settings_extra(carried.files, tree, analysis.settings_module)
+        carried = carry(analysis, service, tree, extra, installed)
+        settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     return carried, settings
 
 
 def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
                   source_root: Path) -> dict[str, Any]:
     """Everything the templates read."""
+    tree = SourceTree(source_root.resolve())
     routes = moved_routes(analysis, service)
     entries = project.route_entries(routes, carried)
-    major = (analysis.django_version or "5").split(".")[0]
     return {
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "django_requirement": f">={major}.0,<{int(major) + 1}" if major.isdigit() else ">=5,<6",
-        "apps": project.apps_of(carried),
+        "apps": [{**app, "base": app_config_base(tree, app["package"], app["label"])
+                  if carried.installed else None} for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
+        "planned_tables": planned_tables(analysis, service),
+        "db_objects": database_objects(dict(carried.files), source_root,
+                                       sorted({project.app_package(m.module) for m in carried.models})),
         "routes": entries, "route_groups": project.route_groups(entries),
+        "smoke_route": smoke_route(entries),
         "view_modules": sorted({e["view"].rsplit(".", 1)[0] for e in entries if e["carried"]}),
         "stubs": [{"name": e["stub_name"], "qualname": e["view"], "pattern": e["pattern"],
                    "crossings": e["crossings"]} for e in entries if not e["carried"]],
@@ -128,15 +174,45 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "function_endpoints": project.function_entries(analysis, service, carried),
         "sagas": project.saga_entries(analysis, service),
         "relations": project.relation_notes(analysis, service, carried),
+        "relation_stubs": [str(s) for s in carried.relation_stubs],
+        "meta_dropped": list(carried.meta_dropped),
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),
+        "monolith_guards": project.monolith_guards(routes, staying_routes(analysis, service)),
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
         "monolith_build_context": str(source_root),
-        "requirements": requirements_for(carried.files, source_root, local_packages(carried, source_root)),
+        "monolith_dockerfile": (source_root / "Dockerfile").is_file(),
     }
+
+
+def planned_tables(analysis: Analysis, service: Service) -> list[str]:
+    """The tables the data copy must move: the service's own and its plan step's, less the join
+    tables of many-to-many relations to other services (the extraction removes those fields)."""
+    tables = set(service.tables)
+    tables.update(t for step in analysis.plan if step.service == service.name for t in step.tables)
+    return sorted(tables - set(foreign_join_tables(analysis, service)))
+
+
+def foreign_join_tables(analysis: Analysis, service: Service) -> dict[str, str]:
+    """Auto-created join table -> why it is not copied, for each many-to-many field of the
+    service's models whose target another service owns."""
+    owned = set(service.models)
+    labels = {m.label for m in analysis.models}
+    found = {}
+    for label in service.models:
+        model = analysis.model(label)
+        for field in model.fields:
+            foreign = field.target not in owned and field.target in labels
+            if field.relation != "m2m" or field.through or not foreign:
+                continue
+            table = f"{model.db_table}_{field.name}"
+            found[table] = (f"{table}: join table of {label}.{field.name} (many-to-many to {field.target}, "
+                            "another service) is not copied: the field is removed here and its rows "
+                            "stay in the monolith until an API or an id list replaces them")
+    return found
 
 
 def local_packages(carried: CarriedCode, source_root: Path) -> set[str]:
@@ -159,7 +235,7 @@ def framework_apps(analysis: Analysis, service: Service, carried: CarriedCode) -
     """django.contrib.auth/contenttypes when the carried code or the owned tables need them."""
     uses = any(re.search(r"django\.contrib\.(auth|contenttypes)|get_user_model", text)
                for text in carried.files.values())
-    return AUTH_APPS if uses or framework_labels(analysis, service) else []
+    return AUTH_APPS if uses or carried.installed or framework_labels(analysis, service) else []
 
 
 def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes]:
@@ -178,19 +254,21 @@ def copied_templates(source_root: Path, carried: CarriedCode) -> dict[str, bytes
 CACHE_ENV = "DEMONOLITH_EXTRACT_CACHE"  # a directory: derived files are kept by content hash
 
 
-def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+def derive(files: dict[str, bytes], labels: list[str], python: str | None = None) -> tuple[
+    dict[str, bytes], str
+]:
     """``derive_fresh``, answered from ``$DEMONOLITH_EXTRACT_CACHE`` when the same project (same
     files, same labels) was derived before; failures are never cached."""
     folder = os.environ.get(CACHE_ENV)
     if not folder:
-        return derive_fresh(files, labels)
-    digest = hashlib.sha256(json.dumps([labels, sys.version]).encode())
+        return derive_fresh(files, labels, python)
+    digest = hashlib.sha256(json.dumps([labels, sys.version, python]).encode())
     for relative in sorted(files):
         digest.update(relative.encode() + b"\0" + hashlib.sha256(files[relative]).digest())
     entry = Path(folder) / f"derive-{digest.hexdigest()}.json"
     if entry.is_file():
         return {k: v.encode() for k, v in json.loads(entry.read_text(encoding="utf-8")).items()}, ""
-    derived, failure = derive_fresh(files, labels)
+    derived, failure = derive_fresh(files, labels, python)
     if not failure:
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
@@ -199,7 +277,9 @@ def derive(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes]
     return derived, failure
 
 
-def derive_fresh(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, bytes], str]:
+def derive_fresh(files: dict[str, bytes], labels: list[str], python: str | None = None) -> tuple[
+    dict[str, bytes], str
+]:
     """Run the fresh project in a scratch dir: initial migrations and openapi.json (or a failure)."""
     packages = {label: _package_of(files, label) for label in labels}
     with tempfile.TemporaryDirectory(prefix="demonolith-extract-") as scratch:
@@ -211,8 +291,8 @@ def derive_fresh(files: dict[str, bytes], labels: list[str]) -> tuple[dict[str, 
         for package in packages.values():
             (root / package / "migrations").mkdir(parents=True, exist_ok=True)
             (root / package / "migrations" / "__init__.py").touch()
-        failure = _manage(root, ["makemigrations", "--no-header", *labels]) or _manage(
-            root, ["export_openapi", "openapi.json"])
+        failure = _manage(root, ["makemigrations", "--no-header", *labels], python) or _manage(
+            root, ["export_openapi", "openapi.json"], python)
         derived = {p.relative_to(root).as_posix(): p.read_bytes()
                    for package in packages.values()
                    for p in sorted((root / package / "migrations").glob("*.py"))}
@@ -227,11 +307,12 @@ def _package_of(files: dict[str, bytes], label: str) -> str:
     return found[1].replace(".", "/") if found else label
 
 
-def _manage(root: Path, args: list[str]) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+def _manage(root: Path, args: list[str], python: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+                                                           "PYTHONPATH")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=DERIVE_TIMEOUT, check=False)
+    proc = subprocess.run([python or sys.executable, "manage.py", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=DERIVE_TIMEOUT, check=False)
     if proc.returncode == 0:
         return ""
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]

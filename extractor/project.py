@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import defaultdict
 from typing import Any
@@ -9,7 +10,14 @@ from typing import Any
 from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
 from extractor.boundary import foreign_relations
 from extractor.carry import CarriedCode, Root
-from extractor.routes import django_pattern, openapi_path, path_parameters, proxy_match
+from extractor.routes import (
+    django_pattern,
+    openapi_path,
+    path_parameters,
+    pattern_regex,
+    proxy_match,
+    shadowed_paths,
+)
 
 SIMPLE_TYPES = ("int", "str", "float", "bool")
 
@@ -82,11 +90,19 @@ def proxy_routes(service: str, routes: tuple[RouteInfo, ...], carried: CarriedCo
         root = carried.views.get(route.pattern)
         entries.append({
             "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
-            "match_key": match.key, "match_value": match.value, "k8s_prefix": match.prefix,
+            "match_key": match.key, "match_value": match.value,
+            "k8s_type": "Exact" if match.key == "path" else "RegularExpression",
+            "k8s_value": match.value if match.key == "path" else pattern_regex(match.value),
             "methods": sorted(route.methods),
             "identity": route.login_required or (root is not None and root.needs_user),
         })
     return entries
+
+
+def monolith_guards(routes: tuple[RouteInfo, ...], staying: list[RouteInfo]) -> list[dict[str, str]]:
+    """Exact routes kept on the monolith because a moved ``{name}`` pattern would take them too."""
+    paths = sorted({p for r in routes for p in shadowed_paths(proxy_match(r), staying)})
+    return [{"name": f"monolith-keeps-{identifier(p)}"[:80], "path": p} for p in paths]
 
 
 def moved_route_docs(entries: list[dict[str, Any]],
@@ -102,22 +118,48 @@ def moved_route_docs(entries: list[dict[str, Any]],
     return docs
 
 
+READ_PREFIXES = ("get", "list", "find", "fetch", "read", "count", "is", "has", "can", "available",
+                 "lookup", "search", "compute", "calculate", "price", "total", "describe", "show")
+TEST_PATH = re.compile(r"(^|/)(tests?|testing|conftest|factories|fixtures)(/|\.py$)|(^|/)test_[^/]*\.py$")
+NOT_REMOTE = re.compile(r"(^|\.)(forms|admin|tests?|testing|factories|fixtures)(\.|$)")
+
+
+def reads_only(name: str) -> bool:
+    """Whether a function's name says it only reads (``get_cart``); anything else (``mark_paid``,
+    a task) is treated as side-effecting: POST, never retried by the client."""
+    return name.rsplit(".", 1)[-1].lstrip("_").split("_")[0].lower() in READ_PREFIXES
+
+
+def method_name(name: str) -> str:
+    """The client's method name: the function's own when it is an identifier (``get_URL_for``)."""
+    return name if name.isidentifier() and not keyword.iskeyword(name) else identifier(name)
+
+
+def remote_functions(analysis: Analysis, service: Service) -> set[str]:
+    """Functions other services really call: uses outside tests/test helpers, and not form or
+    admin helpers (those stay with the code that renders them)."""
+    return {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "function"
+            and not NOT_REMOTE.search(i.name.rsplit(".", 1)[0])
+            and (not i.uses or any(not TEST_PATH.search(u.path) for u in i.uses))}
+
+
 def function_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, Any]]:
-    """One JSON endpoint per function other services call."""
+    """One JSON endpoint per function other services really call (``remote_functions``)."""
     own = {m.name: m.label for m in carried.models}
     read_only = {i.name: i.read_only for i in analysis.interfaces if i.service == service.name}
+    remote = remote_functions(analysis, service)
     entries = []
-    for name in sorted(carried.functions):
+    for name in sorted(n for n in carried.functions if n in remote):
         root = carried.functions[name]
         params = [p for p in root.params if p.name not in ("self", "cls")]
         model_params = {p.name: own[p.annotation.split(".")[-1].strip("'\"")] for p in params
                         if p.annotation.split(".")[-1].strip("'\"") in own}
         entries.append({
-            "name": name, "method": "GET" if read_only.get(name, True) else "POST",
+            "name": name, "method": "GET" if read_only.get(name, True) and reads_only(name) else "POST",
             "params": [p.name for p in params], "model_params": model_params,
             "carried": root.carried, "needs": [str(c) for c in root.crossings]
             or ([] if root.definition else [f"{name} not found in the monolith's source"]),
-            "method_name": identifier(name.rsplit(".", 1)[-1]),
+            "method_name": method_name(name.rsplit(".", 1)[-1]),
             "typed_params": [{"name": p.name, "type": "int" if p.name in model_params else (
                 p.annotation if p.annotation in SIMPLE_TYPES else "Any")} for p in params],
         })
@@ -178,5 +220,7 @@ def _touches(violation: Violation, service: str) -> bool:
 
 def relation_notes(analysis: Analysis, service: Service, carried: CarriedCode) -> list[str]:
     """README lines: each foreign relation that became an ID column."""
-    return [f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
+    return [f"`{m.label}.{r.field}` -> removed: a many-to-many to {r.target}, kept by {r.owner}"
+            if r.relation == "m2m"
+            else f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
             for m in carried.models for r in foreign_relations(analysis, service, m)]

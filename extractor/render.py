@@ -94,6 +94,11 @@ def _fields(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(name, python_type(sub)) for name, sub in sorted(properties.items())]
 
 
+def snake(name: str) -> str:
+    """``OrderLine`` -> ``order_line``, acronyms kept whole: ``URLAlias`` -> ``url_alias``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     """The typed client module, with a TypedDict per model schema of the OpenAPI document."""
     schemas = openapi.get("components", {}).get("schemas", {})
@@ -101,7 +106,7 @@ def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     for endpoint in context["model_endpoints"]:
         name = endpoint["label"].replace(".", "_")
         models.append({"label": endpoint["label"], "class_name": endpoint["name"],
-                       "snake": re.sub(r"(?<!^)(?=[A-Z])", "_", endpoint["name"]).lower(),
+                       "snake": snake(endpoint["name"]),
                        "path": endpoint["path"], "fields": _fields(schemas.get(name)),
                        "writers": endpoint["writers"], "input_fields": _fields(schemas.get(f"{name}_input"))})
     functions = [{**f, "params": f["typed_params"]} for f in context["function_endpoints"]]

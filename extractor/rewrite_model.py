@@ -32,6 +32,18 @@ class ForeignRelation:
     relation: str  # "fk" | "o2o" | "m2m"
     target: str  # "customers.Customer"
     owner: str  # the owning service
+    declared: str = ""  # path:line of the field's declaration (on the model or an abstract base)
+
+
+ACCESSOR_IMPORT = "from service_project.relations import remote_relation"
+
+
+def accessor(rel: ForeignRelation) -> cst.SimpleStatementLine:
+    """``order = remote_relation("order_id", ...)``: the relation's name, honest about the ID it is now."""
+    arguments = ", ".join(_quote(a) for a in (f"{rel.field}_id", rel.target, rel.owner, rel.declared or "?"))
+    statement = cst.parse_statement(f"{rel.field} = remote_relation({arguments})")
+    assert isinstance(statement, cst.SimpleStatementLine)
+    return statement
 
 
 def _comment(text: str) -> cst.EmptyLine:
@@ -84,21 +96,58 @@ def _assigned_name(stmt: cst.CSTNode) -> tuple[str, cst.Assign] | None:
 
 
 class _MetaStrings(cst.CSTTransformer):
-    """Rename strings naming a rewritten relation inside Meta ("customer", "-customer__name")."""
+    """Follow the rename of rewritten relations inside Meta: ``"customer"`` -> ``"customer_id"`` (the
+    same column); a traversal (``"-customer__name"``) orders or constrains by another service's data and
+    cannot be rewritten: it is removed from its list, and ``dropped`` says so (never ``customer_id``,
+    which would silently change the order)."""
 
     def __init__(self, renamed: Mapping[str, str]) -> None:
         self.renamed = renamed
+        self.dropped: list[str] = []
+
+    def _parts(self, node: cst.BaseExpression) -> tuple[str, str, str] | None:
+        value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+        if not isinstance(value, str):
+            return None
+        sign = "-" if value.startswith("-") else ""
+        head, _, rest = value.lstrip("-").partition("__")
+        return (sign, head, rest) if head in self.renamed else None
+
+    def leave_Element(self, original_node: cst.Element, updated_node: cst.Element) -> (
+        cst.Element | cst.RemovalSentinel
+    ):
+        parts = self._parts(original_node.value)
+        if parts is not None and parts[2] not in ("", "id", "pk"):
+            self.dropped.append(f"{parts[0]}{parts[1]}__{parts[2]}")
+            return cst.RemoveFromParent()
+        return updated_node
 
     def leave_SimpleString(self, original_node: cst.SimpleString,
                            updated_node: cst.SimpleString) -> cst.BaseExpression:
-        value = original_node.evaluated_value
-        if not isinstance(value, str):
+        parts = self._parts(original_node)
+        if parts is None or parts[2] not in ("", "id", "pk"):
             return updated_node
-        sign = "-" if value.startswith("-") else ""
-        head = value.lstrip("-").split("__")[0]
-        if head in self.renamed:
-            return cst.SimpleString(repr(f"{sign}{self.renamed[head]}").replace("'", '"'))
-        return updated_node
+        return cst.SimpleString(repr(f"{parts[0]}{self.renamed[parts[1]]}").replace("'", '"'))
+
+
+def dropped_meta(node: cst.ClassDef, relations: Sequence[ForeignRelation],
+                 inherited_meta: Mapping[str, cst.BaseStatement] | None = None) -> list[str]:
+    """The Meta entries of ``node`` (and of its abstract bases) that traverse a rewritten relation
+    and were removed (``"order__code"``), as ``option: 'value'``."""
+    renamed = {rel.field: f"{rel.field}_id" for rel in relations if rel.relation != "m2m"}
+    out: list[str] = []
+    metas = [s for s in node.body.body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"]
+    own = [stmt for meta in metas for stmt in meta.body.body]
+    options = [*own, *(v for k, v in sorted((inherited_meta or {}).items())
+                       if not any((f := _assigned_name(s)) and f[0] == k for s in own))]
+    for stmt in options:
+        found = _assigned_name(stmt)
+        if found is None:
+            continue
+        visitor = _MetaStrings(renamed)
+        stmt.visit(visitor)
+        out += [f"{found[0]}: {value!r}" for value in visitor.dropped]
+    return out
 
 
 def _is_unmanaged_line(stmt: cst.CSTNode) -> bool:
@@ -128,8 +177,22 @@ def _with_db_table(meta: cst.ClassDef, db_table: str, renamed: Mapping[str, str]
     if replica:
         note = [_comment(text) for text in textwrap.wrap(REPLICA_NOTE, 90)]
         body[0] = body[0].with_changes(leading_lines=[*note, *getattr(body[0], "leading_lines", ())])
-    updated = meta.with_changes(body=meta.body.with_changes(body=body))
-    return updated.visit(_MetaStrings(renamed))  # type: ignore[return-value]
+    renamed_body = [_renamed_option(s, renamed) if isinstance(s, cst.BaseStatement) else s for s in body]
+    return meta.with_changes(body=meta.body.with_changes(body=renamed_body))
+
+
+def _renamed_option(stmt: cst.BaseStatement, renamed: Mapping[str, str]) -> cst.BaseStatement:
+    """A Meta option with rewritten relations renamed; removed traversals get a comment."""
+    visitor = _MetaStrings(renamed)
+    changed = stmt.visit(visitor)
+    assert isinstance(changed, cst.BaseStatement)
+    if not visitor.dropped:
+        return changed
+    found = _assigned_name(stmt)
+    text = (f"{found[0] if found else 'option'}: removed {', '.join(map(repr, visitor.dropped))}: it follows "
+            "a relation that is now an ID of another service's model (see README).")
+    notes = [_comment(line) for line in textwrap.wrap(text, 90)]
+    return changed.with_changes(leading_lines=[*getattr(changed, "leading_lines", ()), *notes])
 
 
 def _is_pass(stmt: cst.CSTNode) -> bool:
@@ -155,13 +218,16 @@ def _inherited_overrides(relations: Sequence[ForeignRelation], inherited: Mappin
     out: list[cst.BaseStatement] = []
     for rel in relations:
         removed = cst.parse_statement(f"{rel.field} = None")
+        if rel.relation != "m2m":
+            removed = accessor(rel)
         if rel.relation == "m2m":
             out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
                 f"{rel.field}: many-to-many to {rel.target} (service {rel.owner!r}), inherited from an "
                 "abstract base, removed; keep the links there.")]))
             continue
         out.append(removed.with_changes(leading_lines=[cst.EmptyLine(indent=False), _comment(
-            f"{rel.field}: inherited from an abstract base, replaced by the ID field below.")]))
+            f"{rel.field}: inherited from an abstract base; the ID field below replaces it,"), _comment(
+            "this accessor answers its ID only (service_project/relations.py).")]))
         assign = inherited.get(rel.field) or cst.Assign([cst.AssignTarget(cst.Name(rel.field))],
                                                          cst.Call(cst.Name("Field")))
         line = cst.SimpleStatementLine([assign])
@@ -198,7 +264,8 @@ def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[Foreign
             continue
         if rel is not None and found is not None:
             assert isinstance(stmt, cst.SimpleStatementLine)
-            stmt = _id_field(stmt, found[1], rel, models_alias)
+            body.append(_id_field(stmt, found[1], rel, models_alias))
+            stmt = accessor(rel)
         elif isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
             stmt = _with_db_table(stmt, db_table, renamed)
         if pending:
@@ -232,10 +299,11 @@ def _renamed_options(inherited_meta: Mapping[str, cst.BaseStatement],
     out: dict[str, cst.BaseStatement] = {}
     for name in sorted(inherited_meta):
         statement = inherited_meta[name]
-        changed = statement.visit(_MetaStrings(renamed))
+        changed = _renamed_option(statement.with_changes(leading_lines=[]), renamed)
         if isinstance(changed, cst.SimpleStatementLine) and not changed.deep_equals(statement):
             out[name] = changed.with_changes(leading_lines=[_comment(
-                f"{name}: inherited from the abstract base's Meta; repeated here, relation renamed.")])
+                f"{name}: inherited from the abstract base's Meta; repeated here, relation renamed."),
+                *changed.leading_lines])
     return out
 
 

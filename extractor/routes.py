@@ -9,6 +9,9 @@ from analyzer.model.analysis import RouteInfo
 
 _REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
 _CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
+# a part the analysis could not know, written ``{settings.URL_PREFIX}`` (a regex quantifier
+# ``{2}`` / ``{1,3}`` starts with a digit or a comma)
+_UNKNOWN_PART = re.compile(r"\{[A-Za-z_*]")
 
 
 @dataclass(frozen=True)
@@ -55,24 +58,124 @@ def literal_prefix(pattern: str) -> str:
     return "/" + prefix.lstrip("^/") if prefix else "/"
 
 
+def has_unknown_part(pattern: str) -> bool:
+    """Whether the analysis left a part of the route unknown (``/{settings.URL_PREFIX}a/``)."""
+    return bool(_UNKNOWN_PART.search(pattern))
+
+
+UNRESOLVED = "<?>"  # what the analyzer writes for a part of a route it could not resolve
+_SEGMENT_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>((?:\[\^?[^\]]*\]|\\[dwWsS]|[^()|/\\])+?)\)")
+_LITERAL = re.compile(r"(?:[^\\^$()?\[\]+*|{}.]|\\[./\-_~])*")
+
+
+def _segment_class(body: str) -> bool:
+    """Whether a group body matches within one path segment: ``\\d+``, ``[-\\w]+``, ``[^/]+``."""
+    if not body.endswith(("+", "*")) or "/" in body.replace("[^/]", ""):
+        return False
+    atom = body[:-1]
+    return atom in ("\\d", "\\w", "[^/]", "[^/.]") or bool(re.fullmatch(r"\[[^\]^/]+\]", atom))
+
+
+def regex_as_pattern(pattern: str) -> str | None:
+    """A ``re_path`` regex as the proxy's ``{name}`` pattern, or None when it cannot be said so.
+
+    Only anchored regexes of literal text and named one-segment groups translate; like a
+    ``<int:pk>`` converter, a ``{pk}`` segment is wider than ``\\d+`` and the service checks it.
+    """
+    body = pattern.lstrip("/")
+    if not body.startswith("^") or not body.endswith("$"):
+        return None
+    body = body[1:-1]
+    out, position = [], 0
+    for group in _SEGMENT_GROUP.finditer(body):
+        literal = body[position:group.start()]
+        if not _LITERAL.fullmatch(literal) or not _segment_class(group[2]):
+            return None
+        out += [re.sub(r"\\(.)", r"\1", literal), "{" + group[1] + "}"]
+        position = group.end()
+    tail = body[position:]
+    if not _LITERAL.fullmatch(tail):
+        return None
+    out.append(re.sub(r"\\(.)", r"\1", tail))
+    translated = "/" + "".join(out).lstrip("/")
+    return translated if all(p.startswith("{") or "{" not in p for p in translated.split("/")) else None
+
+
+def route_refusal(route: RouteInfo) -> str | None:
+    """Why a route must not be moved as it is (None: it can be), in words for the user."""
+    if UNRESOLVED in route.pattern or has_unknown_part(route.pattern):
+        return ("part of the path could not be resolved statically (shown as <?> or {expression}): "
+                "give the real prefix in the monolith's URLconf or settings")
+    match = _proxy_match_or_none(route)
+    if match is None:
+        return ("a regular expression the proxy cannot match (its routes file, nginx, Envoy and "
+                "Gateway exports match exact paths, {name} segments and prefixes only)")
+    if match.value in ("/", "/*"):
+        return "a catch-all: it would take / or every path of the monolith"
+    return None
+
+
 def proxy_match(route: RouteInfo) -> ProxyMatch:
-    """The proxy's match for a route: exact path, ``{name}`` pattern, or literal prefix."""
+    """The proxy's match for a route: exact path or ``{name}`` pattern (``route_refusal`` first)."""
+    match = _proxy_match_or_none(route)
+    if match is None:
+        raise ValueError(f"route {route.pattern} cannot be matched by the proxy: {route_refusal(route)}")
+    return match
+
+
+def _proxy_match_or_none(route: RouteInfo) -> ProxyMatch | None:
     pattern = "/" + route.pattern.lstrip("/")
-    prefix = literal_prefix(pattern)
     if is_regex(pattern):
-        return ProxyMatch("path_prefix", prefix, prefix)
+        translated = regex_as_pattern(route.pattern)
+        if translated is None:
+            return None
+        pattern = translated
+        if "{" not in pattern:
+            return ProxyMatch("path", pattern, pattern)
+        return ProxyMatch("path_pattern", pattern, literal_prefix(pattern.replace("{", "<")))
+    prefix = literal_prefix(pattern)
     if "<" not in pattern:
         return ProxyMatch("path", pattern, pattern)
-    segments = []
-    for segment in pattern.split("/"):
-        if "<" in segment:
-            found = _CONVERTER.match(segment)
-            if found is None:
-                return ProxyMatch("path_prefix", prefix, prefix)
-            segments.append("{" + found[1] + "}")
+    segments = pattern.split("/")
+    out = []
+    for index, segment in enumerate(segments):
+        if "<" not in segment:
+            out.append(segment)
+            continue
+        found = _CONVERTER.match(segment)
+        if found is None:
+            return None
+        if segment.startswith("<path:"):
+            if index != len(segments) - 1:
+                return None
+            out.append("*")
         else:
-            segments.append(segment)
-    return ProxyMatch("path_pattern", "/".join(segments), prefix)
+            out.append("{" + found[1] + "}")
+    return ProxyMatch("path_pattern", "/".join(out), prefix)
+
+
+def pattern_regex(value: str) -> str:
+    """The full-path regex of a proxy path match value (``{name}`` one segment, final ``/*`` the
+    rest), as the proxy compiles it; for the Gateway API's RegularExpression matches."""
+    rest = value.endswith("/*")
+    body = value[:-2] if rest else value
+    parts = re.split(r"(\{[A-Za-z_]\w*\})", body)
+    regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+    return regex + ("(/.*)?" if rest else "")
+
+
+def shadowed_paths(moved: ProxyMatch, others: list[RouteInfo]) -> list[str]:
+    """Exact paths of routes that stay in the monolith but the moved route's pattern would take
+    (``/items/new/`` under ``/items/{pk}/``); the routes file keeps them on the monolith."""
+    if moved.key != "path_pattern":
+        return []
+    regex = re.compile(pattern_regex(moved.value) + r"\Z")
+    found = []
+    for route in others:
+        match = _proxy_match_or_none(route)
+        if match is not None and match.key == "path" and regex.match(match.value):
+            found.append(match.value)
+    return sorted(set(found))
 
 
 def path_parameters(route: RouteInfo) -> tuple[str, ...]:

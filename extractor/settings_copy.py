@@ -9,8 +9,13 @@ placeholder. Django's own settings (``django.conf.global_settings``) are never c
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from django.conf import global_settings
 
@@ -68,23 +73,41 @@ def _import_lines(module: ModuleIndex, definitions: Iterable[Definition]) -> lis
     return lines
 
 
-def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: str) -> str:
-    """Python source for the end of the service's settings.py (empty when nothing is read)."""
+INSTALLED_DEFAULTS = ("defaults.py", "app_settings.py", "global_settings.py")
+
+
+def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: str,
+                   installed: Iterable[str] = (), resolved: Mapping[str, str] | None = None) -> str:
+    """Python source for the end of the service's settings.py (empty when nothing is read).
+
+    ``installed``: packages of the monolith the service imports installed; their defaults modules
+    are star-imported (the installed code reads its own settings). ``resolved``: setting name ->
+    the ``repr`` of its value in the monolith's settings, used for a statement that imports a
+    module of the monolith the service does not carry (``from shop.settings_utils import env``).
+    """
     names = settings_read(files)
-    if not names:
-        return ""
     modules = defaults_modules(tree, settings_module)
-    imports: list[str] = []
+    packages = set(installed)
+    stars = [m for m in modules if m.name.split(".")[0] in packages and m.path.name in INSTALLED_DEFAULTS]
+    if not names and not stars:
+        return ""
+    imports = [f"from {m.name} import *  # noqa: F403 - the installed monolith's defaults" for m in stars]
     blocks: list[str] = []
     missing: list[str] = []
     for name in names:
+        if any(name in m.definitions for m in stars):
+            continue
         module = next((m for m in modules if name in m.definitions), None)
         if module is None:
             missing.append(name)
             continue
         definitions = _statements(module, name)
-        imports += _import_lines(module, definitions)
         where = module.path.relative_to(tree.root).as_posix()
+        uncarried = _uncarried_imports(module, definitions, tree, files)
+        if uncarried:
+            blocks.append(_resolved(name, where, uncarried, (resolved or {}).get(name)))
+            continue
+        imports += _import_lines(module, definitions)
         blocks += [f"# {d.name}: from the monolith's {where}\n" + module.tree.code_for_node(d.node).strip()
                    for d in definitions]
     placeholders = [f"{name} = None  # PLACEHOLDER: read by the copied code, not found in the monolith's "
@@ -92,6 +115,63 @@ def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: 
     return "\n".join([*dict.fromkeys(imports), *dict.fromkeys(blocks), *placeholders])
 
 
+def _uncarried_imports(module: ModuleIndex, definitions: Iterable[Definition], tree: SourceTree,
+                       files: Mapping[str, str]) -> list[str]:
+    """Modules of the monolith's tree the statements import that the service does not carry."""
+    out = []
+    for head in sorted({ref.split(".")[0] for d in definitions for ref in references(d.node)}):
+        qualified = module.imports.get(head)
+        if qualified is None:
+            continue
+        found = tree.definition(qualified)
+        source = found.module if found is not None else qualified
+        located = tree.module_file(source)
+        if located is not None and located[0].relative_to(tree.root).as_posix() not in files:
+            out.append(source)
+    return out
+
+
+def _resolved(name: str, where: str, uncarried: list[str], value: str | None) -> str:
+    if value is not None:
+        return (f"# {name}: the monolith's resolved value ({where} computes it with "
+                f"{', '.join(uncarried)}, which stays in the monolith)\n{name} = {value}")
+    return (f"{name} = None  # PLACEHOLDER: {where} computes it with {', '.join(uncarried)}, which stays "
+            "in the monolith, and its value could not be read (run extract with --python of the "
+            "monolith's environment); set the monolith's value")
+
+
+RESOLVE = """
+import ast, json, os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
+from django.conf import settings
+out = {}
+for name in sys.argv[3:]:
+    try:
+        text = repr(getattr(settings, name))
+        if ast.literal_eval(text) == getattr(settings, name):
+            out[name] = text
+    except Exception:
+        pass
+print(json.dumps(out))
+"""
+
+
+def resolve_settings(python: str | None, source_root: Path, settings_module: str,
+                     names: Iterable[str]) -> dict[str, str]:
+    """name -> ``repr`` of the monolith's resolved setting (literals only), read in its environment."""
+    wanted = sorted(names)
+    if not settings_module or not wanted:
+        return {}
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    try:
+        proc = subprocess.run([python or sys.executable, "-c", RESOLVE, str(source_root), settings_module,
+                               *wanted], cwd=source_root, env=env, capture_output=True, text=True,
+                              timeout=120, check=True)
+        found = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def dotted_paths(settings_source: str, tree: SourceTree) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from analyzer.model.analysis import Analysis, Service
+from analyzer.model.analysis import Analysis, Service, ServiceDependency
 from reports.ids import service_item_id, service_page_id
 
 PALETTE = (
@@ -49,12 +49,28 @@ def service_colors(analysis: Analysis) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def service_map_dot(analysis: Analysis) -> str:
-    """Return the service map: one node per service sized by its code, edges weighted by coupling."""
+def strongest_dependencies(analysis: Analysis, per_service: int = 2) -> tuple[ServiceDependency, ...]:
+    """Each service's ``per_service`` heaviest dependencies out and in: the map one can read."""
+    kept: set[tuple[str, str]] = set()
+    for name in sorted(s.name for s in analysis.services):
+        for end in ("source", "target"):
+            mine = sorted((d for d in analysis.dependencies if getattr(d, end) == name),
+                          key=lambda d: (-d.weight, d.source, d.target))
+            kept |= {(d.source, d.target) for d in mine[:per_service]}
+    return tuple(d for d in analysis.dependencies if (d.source, d.target) in kept)
+
+
+def service_map_dot(analysis: Analysis, strongest: bool = False) -> str:
+    """Return the service map: one node per service sized by its code, edges weighted by coupling.
+
+    ``strongest`` keeps only each service's heaviest dependencies and lays them out in layers.
+    """
     colors = service_colors(analysis)
     biggest = max((s.lines for s in analysis.services), default=0) or 1
-    heaviest = max((d.weight for d in analysis.dependencies), default=0.0) or 1.0
-    lines = ["digraph services {", *_HEADER, _map_layout(len(analysis.services))]
+    dependencies = strongest_dependencies(analysis) if strongest else analysis.dependencies
+    heaviest = max((d.weight for d in dependencies), default=0.0) or 1.0
+    layout = "  graph [rankdir=LR];" if strongest else _map_layout(len(analysis.services))
+    lines = ["digraph services {", *_HEADER, layout]
     many = len(analysis.services) > FLOW_LAYOUT_MAX
     for service in sorted(analysis.services, key=lambda s: s.name):
         violations = len(analysis.violations_of(service.name))
@@ -68,7 +84,7 @@ def service_map_dot(analysis: Analysis) -> str:
                      tooltip=f"apps: {', '.join(service.apps)}; {counts}",
                      id="node-" + service_page_id(service.name))
         lines.append(f"  {quote(service.name)} {node};")
-    for dep in sorted(analysis.dependencies, key=lambda d: (d.source, d.target)):
+    for dep in sorted(dependencies, key=lambda d: (d.source, d.target)):
         tooltip = f"{dep.source} → {dep.target}: {dep.weight:g} (" + ", ".join(sorted(dep.kinds)) + ")"
         penwidth = round(1 + 5 * dep.weight / heaviest, 2)
         edge = (attrs(penwidth=penwidth, tooltip=tooltip) if many  # labels would clutter a big map

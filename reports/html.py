@@ -14,14 +14,24 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from analyzer.model.analysis import Analysis
-from reports import charts, ids, views
+from analyzer.model.analysis import Analysis, Service
+from reports import charts, ids, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
+from reports.compare_view import compare_runs
 from reports.dot import service_colors, service_inside_dot, service_map_dot
+from reports.dot_grouped import grouped_inside_dot, grouped_modules
+from reports.embed import pack
+from reports.plan_view import plan_views
+from reports.readiness import readiness
 from reports.svg import INSTALL_HINT, Picture, SvgRenderer, render_pictures
+from reports.warnings_view import warning_groups
+from reports.whatif import whatif_data
 
 MAP_KEY = "map"
-DATA_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
+MAP_STRONG_KEY = "map-strong"
+DETAIL_MAX = 80  # a service with more modules, models, tables and routes is drawn grouped
+GRID_MAX = 12  # the ownership grid is shown up to this many service columns
+DATA_VIOLATION_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, install_hint=INSTALL_HINT, metric_specs=charts.METRIC_SPECS,
-        metric_value=charts.metric_value, clouds=CLOUDS,
+        metric_value=charts.metric_value, clouds=CLOUDS, pack=pack,
     )
     return env
 
@@ -57,19 +67,28 @@ def _static(name: str) -> Markup:
 
 def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
     """Return the service map and every service's inside graph, rendered with ``renderer``."""
-    dots = [(MAP_KEY, service_map_dot(analysis))]
-    dots += [(ids.service_page_id(s.name), service_inside_dot(analysis, s))
+    dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
+    dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
              for s in sorted(analysis.services, key=lambda s: s.name)]
     return render_pictures(dots, renderer)
 
 
+def inside_dot(analysis: Analysis, service: Service) -> str:
+    """Every unit for a small service; packages, model groups and other services for a large one."""
+    size = len(service.modules) + len(service.models) + len(service.tables) + len(service.routes)
+    if size <= DETAIL_MAX:
+        return service_inside_dot(analysis, service)
+    return grouped_inside_dot(analysis, service)
+
+
 def render_html(analysis: Analysis, renderer: SvgRenderer | None,
-                mapping: CloudMapping | None = None) -> RenderedReport:
+                mapping: CloudMapping | None = None, previous: Analysis | None = None) -> RenderedReport:
     """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG."""
     pictures = draw_pictures(analysis, renderer)
     html = _environment().get_template("report.html.j2").render(
         **page_context(analysis, pictures, mapping or default_cloud_mapping()),
         renderer_missing=renderer is None,
+        comparison=compare_runs(previous, analysis) if previous else None,
     )
     return RenderedReport(html=html, pictures=pictures)
 
@@ -81,15 +100,28 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
     return {
         "a": analysis,
         "css": _static("report.css"),
-        "js": _static("report.js"),
+        "js": _static("whatif.js") + _static("report.js"),
         "pictures": pictures,
         "map_key": MAP_KEY,
+        "map_strong_key": MAP_STRONG_KEY,
+        "grid_max": GRID_MAX,
+        "violation_records": views.violation_records(analysis),
+        "whatif": whatif_data(analysis),
+        "plan_steps": plan_views(analysis),
+        "warning_groups": warning_groups(analysis),
+        "readiness": readiness(analysis),
+        "placements": why.model_placements(analysis),
+        "moved_models": why.moved_models(analysis),
+        "split_modules": why.split_modules(analysis),
+        "name_origin": {s.name: why.name_origin(s, analysis) for s in analysis.services},
+        "module_groups": {s.name: grouped_modules(s) for s in analysis.services},
+        "target_parts": target_parts(analysis, mapping),
         "services": views.service_views(analysis),
         "colors": service_colors(analysis),
         "kind_counts": views.violation_counts(analysis),
         "matrix": views.table_matrix(analysis),
         "matrix_services": sorted(s.name for s in analysis.services),
-        "data_violations": views.violations_of_kinds(analysis, DATA_KINDS),
+        "data_violations": views.violations_of_kinds(analysis, DATA_VIOLATION_KINDS),
         "violations": sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
         "search_index": [e.as_json() for e in views.search_entries(analysis)],
         "metrics_chart": charts.metrics_chart(analysis.metrics) if analysis.metrics else None,
@@ -97,3 +129,12 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
         "targets": service_targets(analysis, mapping),
         "module_count": len({m for s in analysis.services for m in s.modules}),
     }
+
+
+def target_parts(analysis: Analysis, mapping: CloudMapping) -> list[tuple[str, Any, int]]:
+    """Each cloud part once (its products) with how many services need it."""
+    targets = service_targets(analysis, mapping)
+    database = mapping.database_for(analysis.database_engine)
+    offers = (("gateway", mapping.gateway), ("compute", mapping.compute), ("database", database),
+              ("messaging", mapping.messaging), ("workflow", mapping.workflow))
+    return [(part, offer, sum(1 for t in targets if getattr(t, part) is not None)) for part, offer in offers]

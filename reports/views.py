@@ -117,3 +117,19 @@ def violations_of_kinds(analysis: Analysis, kinds: frozenset[str]) -> tuple[Viol
     """Return the violations of the given kinds, by path and line."""
     return tuple(sorted((v for v in analysis.violations if v.kind in kinds),
                         key=lambda v: (v.path, v.line, v.id)))
+
+
+def violation_records(analysis: Analysis) -> list[dict[str, object]]:
+    """The violations as the page's JSON list (rendered on demand), by kind, path and line."""
+    records: list[dict[str, object]] = []
+    for v in sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)):
+        record: dict[str, object] = {"i": violation_id(v.id), "id": v.id, "k": v.kind, "s": v.subject,
+                                     "p": v.path, "l": v.line, "f": v.source_service,
+                                     "t": list(v.target_services), "r": v.remedy}
+        if v.snippet:
+            record.update(n=v.snippet_start, c=list(v.snippet))
+        if v.saga:
+            record["g"] = {"name": v.saga.name,
+                           "steps": [[s.service, s.action, s.compensation] for s in v.saga.steps]}
+        records.append(record)
+    return records

@@ -35,6 +35,7 @@ def write_all(
     *,
     renderer: SvgRenderer | Literal["auto"] | None = "auto",
     cloud_mapping: CloudMapping | None = None,
+    previous: Analysis | None = None,
 ) -> ReportPaths:
     """Write ``out_dir/report/index.html``, ``out_dir/report.md`` and ``out_dir/graph.dot``.
 
@@ -44,7 +45,7 @@ def write_all(
     chosen = find_renderer() if isinstance(renderer, str) else renderer
     report_dir = out_dir / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
-    rendered = render_html(analysis, chosen, cloud_mapping)
+    rendered = render_html(analysis, chosen, cloud_mapping, previous)
     paths = ReportPaths(
         index_html=report_dir / "index.html",
         markdown=out_dir / "report.md",

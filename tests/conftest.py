@@ -8,9 +8,11 @@ an install step broke and must not pass silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 import pytest
+
+from tests.helpers.ports import refused_port
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -21,3 +23,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where nothing may be skipped: {report.longrepr}"
+
+
+@pytest.fixture()
+def dead_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections for the whole test (bound, never listening)."""
+    with refused_port() as port:
+        yield port

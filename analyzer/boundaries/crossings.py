@@ -17,7 +17,7 @@ import networkx as nx
 Place = Callable[[str], str | None]
 
 
-class Crossing(NamedTuple):
+class CrossingEdge(NamedTuple):
     """An edge from a node of service ``here`` to a node of another service, ``there``."""
 
     source: str
@@ -31,14 +31,14 @@ class Crossing(NamedTuple):
 class EdgeScan:
     """The crossing edges and the ``sql-join`` edges of a graph, each in graph edge order."""
 
-    crossings: tuple[Crossing, ...]
+    crossings: tuple[CrossingEdge, ...]
     joins: tuple[tuple[str, str, dict[str, Any]], ...]
 
 
 def scan_edges(graph: nx.MultiDiGraph, place: Place) -> EdgeScan:
     """Walk every edge once; ``place`` (node -> service or None) is asked once per node."""
     placed = {node: place(node) for node in graph}
-    crossings: list[Crossing] = []
+    crossings: list[CrossingEdge] = []
     joins: list[tuple[str, str, dict[str, Any]]] = []
     for source, neighbours in graph._succ.items():  # the order of graph.adjacency(), without its view
         here = placed[source]
@@ -48,7 +48,7 @@ def scan_edges(graph: nx.MultiDiGraph, place: Place) -> EdgeScan:
                 for attrs in keyed.values():
                     if attrs.get("kind") == "sql-join":
                         joins.append((source, target, attrs))
-                    crossings.append(Crossing(source, target, attrs, here, there))
+                    crossings.append(CrossingEdge(source, target, attrs, here, there))
             else:
                 for attrs in keyed.values():
                     if attrs.get("kind") == "sql-join":

@@ -16,7 +16,7 @@ import networkx as nx
 from analyzer.graph.build import node_attrs
 
 FOLLOWER_PARTS = frozenset({"test", "tests", "testing", "migrations", "conftest"})
-CODE_KINDS = frozenset({"class", "function", "module"})
+CODE_NODE_KINDS = frozenset({"class", "function", "module"})
 
 
 def is_follower_module(module: str) -> bool:
@@ -34,7 +34,7 @@ def follower_units(graph: nx.MultiDiGraph, units: Iterable[str]) -> tuple[str, .
     found = []
     for unit in units:
         attrs = attrs_of[unit]
-        if attrs.get("kind") in CODE_KINDS:
+        if attrs.get("kind") in CODE_NODE_KINDS:
             module = str(attrs.get("module", ""))
             if module not in follows:
                 follows[module] = is_follower_module(module)

@@ -1,18 +1,37 @@
-"""Service names a human would choose: the dominant app, else the central model, else the routes.
+"""Service names a team would pick: the service's domain app, else its aggregate root, with the reason.
 
 Names depend only on what a cluster holds (never on cluster numbers), are unique, and respect the
-user's pins and renames. The cluster holding most of an app's models gets the app's name; another
-cluster mostly made of that app is named after its biggest model (``payments`` for Payment).
+user's pins and renames. A cluster is named after an app only when the app is a domain app (it
+holds models, its code is not mostly views/serializers/forms, its name is not a layer or utility
+word such as ``control``, ``base``, ``api``, ``utils``) and the cluster holds most of that
+app's models; otherwise it is named after its aggregate root: the model most of its other models
+point at by foreign key (``orders`` for Order, root of 6 models). A god app holding every model
+therefore never names a service, nor does a layer app. :func:`explain_names` says, per service,
+what its name comes from (``Service.name_reason``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 from analyzer.graph.build import node_attrs
+
+# Words a team never names a service after: layers, utilities, catch-alls.
+LAYER_WORDS = frozenset({
+    "admin", "api", "apis", "app", "apps", "backend", "backoffice", "base", "common", "control",
+    "core", "dashboard", "dependencies", "frontend", "generic", "helpers", "lib", "libs", "main",
+    "misc", "presale", "project", "rest", "shared", "site", "storefront", "support", "tools", "ui",
+    "util", "utils", "views", "web",
+})
+# Module names of the presentation layer: an app whose code lives mostly there is a layer app.
+LAYER_MODULES = frozenset({
+    "admin", "api", "forms", "serializers", "templatetags", "urls", "views", "viewsets", "widgets",
+})
 
 
 def snake(name: str) -> str:
@@ -21,12 +40,111 @@ def snake(name: str) -> str:
 
 
 def plural(word: str) -> str:
-    """A naive English plural for service names: category -> categories, order -> orders."""
+    """A naive English plural for service names: category -> categories, batch -> batches."""
     if word.endswith("s"):
         return word
+    if word.endswith(("ch", "sh", "x", "z")):
+        return word + "es"
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     return word + "s"
+
+
+@dataclass(frozen=True)
+class _Apps:
+    """Per app label over the whole graph: its concrete models and whether it is a layer app."""
+
+    models: Mapping[str, int]
+    layer: frozenset[str]
+
+
+def _is_model(attrs: Mapping[str, object]) -> bool:
+    return attrs.get("kind") == "model" and not attrs.get("abstract") and not attrs.get("proxy")
+
+
+def _layer_module(module: str) -> bool:
+    return any(part in LAYER_MODULES for part in module.split(".")[1:])
+
+
+def _apps(graph: nx.MultiDiGraph) -> _Apps:
+    """Which apps can give a service its name: structure first (models, layer modules), then words."""
+    models: Counter[str] = Counter()
+    code: Counter[str] = Counter()
+    layered: Counter[str] = Counter()
+    for attrs in node_attrs(graph).values():
+        app, kind = str(attrs.get("app", "")), attrs.get("kind")
+        if not app or kind in ("table", "route", "module"):
+            continue
+        if _is_model(attrs):
+            models[app] += 1
+        code[app] += 1
+        layered[app] += _layer_module(str(attrs.get("module", "")))
+    labels = set(code)
+    # an app with no models never qualifies (a service must hold most of its models), so only
+    # the apps with models need the structural test
+    layer = {app for app in labels if (layered[app] >= 0.75 * code[app] and models[app] * 10 < code[app])
+             or _layer_word(app, labels)}
+    return _Apps(dict(models), frozenset(layer))
+
+
+def _layer_word(app: str, labels: set[str]) -> bool:
+    """``utils``, ``base``; also ``pretixbase`` when ``pretix`` prefixes another app's label."""
+    name = snake(app)
+    if name in LAYER_WORDS or name.rsplit("_", 1)[-1] in LAYER_WORDS:
+        return True
+    for word in LAYER_WORDS:
+        prefix = app[: -len(word)]
+        if app.endswith(word) and prefix and any(o != app and o.startswith(prefix) for o in labels):
+            return True
+    return False
+
+
+def _roots(cluster: Sequence[str], graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
+    """The cluster's concrete models with how many of its models reach each by foreign keys, the
+    owner first: most direct referrers here (an Item before the ItemCategory it points at), then
+    most reaching it, then most references from anywhere, then the id."""
+    node = node_attrs(graph)
+    models = [u for u in cluster if _is_model(node[u])]
+    fks = nx.DiGraph()
+    fks.add_nodes_from(models)
+    members = set(models)
+    for child in models:
+        for _, parent, kind in graph.out_edges(child, data="kind"):
+            if kind == "fk" and parent in members and parent != child:
+                fks.add_edge(child, parent)
+    reach = {m: len(nx.ancestors(fks, m)) for m in models}
+    key = {m: (-fks.in_degree(m), -reach[m], -graph.in_degree(m), m) for m in models}
+    return [(m, reach[m]) for m in sorted(models, key=key.__getitem__)]
+
+
+def _model_name(unit: str) -> str:
+    return plural(snake(unit.rsplit(".", 1)[-1]))
+
+
+def _candidates(
+    cluster: Sequence[str], graph: nx.MultiDiGraph, apps: _Apps, weights: Mapping[str, float]
+) -> list[tuple[str, str]]:
+    """(name, reason) in order of preference: domain apps it holds most of, then the roots."""
+    node = node_attrs(graph)
+    held = Counter(str(node[u].get("app", "")) for u in cluster if _is_model(node[u]))
+    found = []
+    for app in sorted(weights, key=lambda a: (-weights[a], a)):
+        if app not in apps.layer and held[app] * 2 > apps.models.get(app, 0) > 0:
+            total = apps.models[app]
+            share = ("its one model is here" if total == 1 else "both of its models are here"
+                     if held[app] == total == 2 else f"all {total} of its models are here"
+                     if held[app] == total else f"{held[app]} of its {total} models are here")
+            found.append((snake(app), f"named after the {app} app: {share}"))
+    roots = _roots(cluster, graph)
+    for model, reach in roots:
+        short = model.rsplit(".", 1)[-1]
+        why = (f"named after {short}, its only model" if len(roots) == 1
+               else f"named after {short}, root of {reach + 1} of its {len(roots)} models" if reach
+               else f"named after {short}, the most referenced of its {len(roots)} models")
+        found.append((_model_name(model), why))
+    for app in sorted(weights, key=lambda a: (a in apps.layer, -weights[a], a)):  # no models
+        found.append((snake(app), f"named after the {app} app, which holds most of its code"))
+    return found or [("service", "no app and no model to name it after")]
 
 
 def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, float]:
@@ -42,33 +160,38 @@ def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, fl
     return weights
 
 
-def _candidates(cluster: Sequence[str], graph: nx.MultiDiGraph, apps: Mapping[str, float]) -> list[str]:
-    names = [snake(app) for app in sorted(apps, key=lambda a: (-apps[a], a))]
-    node = node_attrs(graph)
-    models = sorted((u for u in cluster if node[u].get("kind") == "model" and not node[u].get("abstract")),
-                    key=lambda u: (-graph.degree(u), u))
-    names += [plural(snake(u.rsplit(".", 1)[-1])) for u in models]
-    return names or ["service"]
-
-
 def name_clusters(
     clusters: Sequence[Sequence[str]], graph: nx.MultiDiGraph,
     pinned: Mapping[str, str] | None = None, renames: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Return one unique name per cluster (same order as ``clusters``)."""
+    return [name for name, _ in explain_names(clusters, graph, pinned, renames)]
+
+
+def explain_names(
+    clusters: Sequence[Sequence[str]], graph: nx.MultiDiGraph,
+    pinned: Mapping[str, str] | None = None, renames: Mapping[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    """One unique (name, what the name comes from) per cluster, in the order of ``clusters``."""
     pinned = pinned or {}
-    names: list[str | None] = [next((pinned[u] for u in c if u in pinned), None) for c in clusters]
-    taken = {n for n in names if n is not None}
-    apps = [_app_weights(cluster, graph) for cluster in clusters]
-    order = sorted(range(len(clusters)), key=lambda i: _claim_key(clusters[i], apps[i]))
+    named: list[tuple[str, str] | None] = [
+        next(((pinned[u], f"pinned in [tool.demonolith] (holds {u})") for u in c if u in pinned), None)
+        for c in clusters]
+    taken = {n[0] for n in named if n is not None}
+    apps, weights = _apps(graph), [_app_weights(cluster, graph) for cluster in clusters]
+    order = sorted(range(len(clusters)), key=lambda i: _claim_key(clusters[i], weights[i]))
     for index in order:
-        if names[index] is None:
-            candidates = _candidates(clusters[index], graph, apps[index])
-            name = next((n for n in candidates if n not in taken), None) or _numbered(candidates[0], taken)
-            names[index] = name
-            taken.add(name)
-    result = [n for n in names if n is not None]
-    return [(renames or {}).get(n, n) for n in result]
+        if named[index] is None:
+            candidates = _candidates(clusters[index], graph, apps, weights[index])
+            choice = next((c for c in candidates if c[0] not in taken), None)
+            if choice is None:
+                choice = (_numbered(candidates[0][0], taken), candidates[0][1])
+            named[index] = choice
+            taken.add(choice[0])
+    renames = renames or {}
+    result = [c for c in named if c is not None]
+    return [(renames[n], f"{why}; renamed from {n} in [tool.demonolith] names") if n in renames else (n, why)
+            for n, why in result]
 
 
 def _claim_key(cluster: Sequence[str], apps: Mapping[str, float]) -> tuple[float, str]:

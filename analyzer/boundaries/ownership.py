@@ -17,8 +17,8 @@ import networkx as nx
 
 from analyzer.boundaries.partition import Assignment
 from analyzer.graph.build import node_attrs
+from analyzer.graph.weights import WRITE_KINDS
 
-WRITE_KINDS = frozenset({"orm-write", "sql-write"})
 ACCESS_KINDS = frozenset({"orm-read", "orm-write", "sql-read", "sql-write", "sql-join", "transaction"})
 
 

@@ -7,8 +7,9 @@ Louvain (networkx's algorithm, run on plain dicts by :mod:`analyzer.boundaries.l
 once on a copy whose nodes are integers in sorted-id order, so nothing depends on string hashing.
 Clusters that hold no data are folded into the cluster they are most tied to; then the clusters
 are merged greedily by modularity gain on the small quotient graph, which yields a score for
-every service count N at once: ``--services N`` picks one, the automatic choice takes the best
-score.
+every service count N at once: ``--services N`` picks one, the automatic choice takes the smallest
+N whose score is within :data:`COUNT_TOLERANCE` of the best (the curve is flat near its top, and
+its maximum is then the largest count, an arbitrary one).
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ from analyzer.boundaries.unit_edges import (
 )
 from analyzer.model.analysis import CountScore
 
-__all__ = ["UNIT_KINDS", "Assignment", "Partition", "UnitEdges", "canonical_id", "choose_partition",
+__all__ = ["UNIT_KINDS", "Assignment", "ScoredClusters", "UnitEdges", "canonical_id", "choose_partition",
            "project_units", "renumber"]
 
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
 MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
 SPLIT_ROUNDS = 3
+COUNT_TOLERANCE = 0.01  # the automatic N: the smallest within 1 % of the best score
 
 
 @dataclass(frozen=True)
-class Partition:
+class ScoredClusters:
     """Clusters of unit ids (canonical order), the score of every N considered, and why this N."""
 
     clusters: tuple[tuple[str, ...], ...]
@@ -220,11 +222,11 @@ def score_of(modularity: float, largest_data_share: float) -> float:
 
 def choose_partition(
     projected: nx.Graph | UnitEdges, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
-) -> Partition:
+) -> ScoredClusters:
     """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
     graph = projected if isinstance(projected, UnitEdges) else UnitEdges.of(projected)
     if not graph.nodes:
-        return Partition((), (), "nothing to cluster")
+        return ScoredClusters((), (), "nothing to cluster")
     merges = agglomerate(graph, _initial(graph, is_data, seed, 1.0), is_data)
     count = len(set(merges.start.values()))
     if services is not None and services > count:
@@ -239,11 +241,24 @@ def choose_partition(
         reason = f"{chosen} services as requested" + ("" if chosen == services else
                                                      f" (only {count} separable clusters found)")
     else:
-        best = max(scores, key=lambda s: (s.score, -s.services))
-        chosen = best.services
-        reason = (f"{chosen} services: the best score ({best.score:.3f}, modularity "
-                  f"{best.modularity:.3f}) among 1..{count} services")
-    return Partition(clusters_of(replay(merges, chosen)), scores, reason)
+        chosen, reason = _smallest_near_best(scores)
+    return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+
+
+def _smallest_near_best(scores: tuple[CountScore, ...]) -> tuple[int, str]:
+    """The smallest count scoring within :data:`COUNT_TOLERANCE` (relative) of the best, and why,
+    with the curve near the top."""
+    best = max(scores, key=lambda s: (s.score, -s.services))
+    floor = best.score - COUNT_TOLERANCE * abs(best.score)
+    chosen = min((s for s in scores if s.score >= floor - 1e-9), key=lambda s: s.services)
+    curve = ", ".join(f"{s.services}: {s.score:.3f}" for s in scores
+                      if chosen.services - 1 <= s.services <= best.services)
+    if chosen is best:
+        return best.services, (f"{best.services} services: the best score ({best.score:.3f}, modularity "
+                               f"{best.modularity:.3f}) among 1..{len(scores)} services")
+    return chosen.services, (
+        f"{chosen.services} services: the smallest count within {COUNT_TOLERANCE:.0%} of the best score "
+        f"({chosen.score:.3f} against {best.score:.3f} at {best.services}; scores {curve})")
 
 
 def _initial(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:

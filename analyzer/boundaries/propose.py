@@ -30,10 +30,10 @@ from analyzer.boundaries.config import Config
 from analyzer.boundaries.crossings import EdgeScan, scan_edges
 from analyzer.boundaries.fold_minor import Fold, fold_minor
 from analyzer.boundaries.leaves import follower_units
-from analyzer.boundaries.naming import name_clusters
+from analyzer.boundaries.naming import explain_names
 from analyzer.boundaries.ownership import assign_owners, table_users
 from analyzer.boundaries.partition import (
-    Partition,
+    ScoredClusters,
     absorb_dataless,
     attach,
     choose_partition,
@@ -95,7 +95,7 @@ class Clustering:
     new_of: dict[int, int]  # cluster number before the folds -> after
     pinned: dict[str, str]  # unit -> the service name the user pinned it to
     folds: tuple[Fold, ...]
-    partition: Partition  # the clustering proper: N chosen, the score of each N
+    partition: ScoredClusters  # the clustering proper: N chosen, the score of each N
     shared: tuple[SharedModule, ...]
     projected: UnitTies
     canon: dict[str, str | None]
@@ -142,7 +142,8 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
 def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> Proposal:
     """Name the clusters and describe them: services, tables, violations, interfaces, reasons."""
     graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
-    names = name_clusters(clusters, graph, clustering.pinned, dict(config.names))
+    named = explain_names(clusters, graph, clustering.pinned, dict(config.names))
+    names = [name for name, _ in named]
     if len(set(names)) != len(names):
         raise ConfigError("[tool.demonolith] names: two services would get the same name")
     service_of = {unit: names[c] for unit, c in clustering.assignment.items()}
@@ -153,7 +154,7 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
     return Proposal(
         placement=tuple(sorted((u, s) for u, s in service_of.items()
                                if attrs[u].get("kind") in PLACED_KINDS)),
-        services=_services(graph, clusters, names, owner_of, place, clustering.projected),
+        services=_services(graph, clusters, named, owner_of, place, clustering.projected),
         tables=_tables(graph, owner_of, place),
         violations=find_violations(graph, place, project.transactions, scan),
         shared=_shared(graph, clustering.shared, place),
@@ -202,7 +203,7 @@ def _placer(
 
 
 def _services(
-    graph: nx.MultiDiGraph, clusters: Iterable[tuple[str, ...]], names: list[str],
+    graph: nx.MultiDiGraph, clusters: Iterable[tuple[str, ...]], named: list[tuple[str, str]],
     owner_of: Mapping[str, str], place: Callable[[str], str | None], projected: UnitTies,
 ) -> tuple[Service, ...]:
     routes: dict[str, list[str]] = defaultdict(list)
@@ -211,7 +212,7 @@ def _services(
         if attrs.get("kind") == "route" and place(route) is not None:
             routes[str(place(route))].append(str(attrs.get("pattern", route[len("route:"):])))
     result = []
-    for cluster, name in zip(clusters, names, strict=True):
+    for cluster, (name, name_reason) in zip(clusters, named, strict=True):
         units = [u for u in cluster if node[u].get("kind") in PLACED_KINDS]
         code = [u for u in units if node[u].get("kind") != "module"]
         modules = {str(node[u]["module"]) for u in units if node[u].get("module")}
@@ -229,6 +230,7 @@ def _services(
             rationale=_rationale(cluster, models, apps, projected),
             module_code=tuple(sorted(str(node[u]["module"]) for u in units
                                      if node[u].get("kind") == "module")),
+            name_reason=name_reason,
         ))
     return tuple(sorted(result, key=lambda s: s.name))
 

@@ -18,7 +18,7 @@ import networkx as nx
 
 from analyzer.graph.build import node_attrs
 
-CODE_KINDS = frozenset({"import", "call", "inherit"})
+CODE_EDGE_KINDS = frozenset({"import", "call", "inherit"})
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _holds_data(attrs: dict[str, Any]) -> bool:
 
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
     return {node_attrs(graph)[target].get("app", "") for node in nodes
-            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
+            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_EDGE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class _CodeTies:
             source_app = app_of[source]
             for target, keyed in neighbours.items():
                 for attrs in keyed.values():
-                    if attrs.get("kind") in CODE_KINDS:  # at least one code edge: once per target
+                    if attrs.get("kind") in CODE_EDGE_KINDS:  # at least one code edge: once per target
                         using[target].add(source_app)
                         used[source].add(app_of[target])
                         break

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from analyzer.model.analysis import Analysis
 from analyzer.model.facts import ModuleFacts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.source.discover_config import discover_options
 
 SHARED = "\0shared"  # marker owner of modules no contract may hold
 
@@ -106,9 +108,6 @@ def module_imports(modules: Iterable[ModuleFacts]) -> tuple[tuple[str, str], ...
 
 def read_tree(root: Path) -> tuple[ModuleFacts, ...]:
     """The facts of every Python module under ``root``, as ``analyze`` reads them (the I/O edge)."""
-    from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
-    from analyzer.source.discover_config import discover_options
-
     facts = extract_project_facts(root, FactsOptions(discover=discover_options(root)))
     return tuple(m for m in facts.modules if m.path.endswith(".py"))
 

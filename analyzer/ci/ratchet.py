@@ -22,7 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from analyzer.boundaries.config import load_config
+from analyzer.boundaries.propose import interfaces
+from analyzer.boundaries.violations import find_violations
+from analyzer.graph.build import build_graph
 from analyzer.model.analysis import Analysis, Interface, Violation
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.source.discover_config import discover_options
 
 USE_KIND = "cross-service-use"
 Key = tuple[str, str]
@@ -180,13 +186,6 @@ def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None
 
 def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True) -> tuple[Crossing, ...]:
     """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O edge)."""
-    from analyzer.boundaries.config import load_config
-    from analyzer.boundaries.propose import interfaces
-    from analyzer.boundaries.violations import find_violations
-    from analyzer.graph.build import build_graph
-    from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
-    from analyzer.source.discover_config import discover_options
-
     options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
     project = build_graph(extract_project_facts(root, options), load_config(root).weights)
     place = placement_from(baseline, project.graph)

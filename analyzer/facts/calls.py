@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import behaviours, orm, sql_calls, urls
+from analyzer.facts import behaviours, orm, route_text, sql_calls, url_helpers, urls
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
@@ -28,7 +28,27 @@ class CallVisitor(Walker):
         self.container: str | None = None
         self.inline: str | None = None  # container of an include([...]) list being visited
         self.routers: set[str] = set()
+        self.helpers = url_helpers.Helpers(self.store.url_patterns)
         self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
+        self.dispatch[ast.ListComp] = self.visit_list_comp  # type: ignore[assignment]
+
+    def visit_list_comp(self, node: ast.ListComp) -> None:
+        """A comprehension building URL patterns from a literal list: one pattern per item."""
+        calls = url_helpers.unrolled(node, self._is_url_call)
+        for child in calls if calls is not None else (node.elt, *node.generators):
+            self.visit(child)
+
+    def _is_url_call(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self.table.qualify(node.func) in URL_FUNCTIONS
+
+    def include_list(self, name: str, other: ast.Name) -> None:
+        """Patterns of the list ``other`` join the list ``name`` (the collector records it)."""
+
+    def route_env(self) -> route_text.Env:
+        """The strings and parameters a route expression here can see."""
+        scopes = [s for s in reversed(self.scopes) if s.kind != "class" or s is self.scope]
+        strings = ChainMap(*(s.route_strings for s in scopes))
+        return route_text.Env(strings, self.table, self.scope.parameters, self.scope.route_strings)
 
     def visit_call(self, node: ast.Call) -> None:
         """A call: reference, then ORM, SQL, URL, signal facts; then its arguments."""
@@ -49,11 +69,15 @@ class CallVisitor(Walker):
             return
         if text is None:
             self.visit(node.func)
-        previous = self.inline
+        previous, container = self.inline, self.container
         self.inline = inline or previous
+        extended = url_helpers.extended_list(node, self.scope.kind)
+        self.container = extended or container
+        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
+            self.include_list(extended, node.args[-1])
         self.visit_all(node.args)
         self.visit_all(node.keywords)
-        self.inline = previous
+        self.inline, self.container = previous, container
 
     def _record_call(self, func: ast.expr, text: str) -> str | None:
         target, resolved = self.table.resolve_dotted(text)
@@ -130,10 +154,12 @@ class CallVisitor(Walker):
         attr = func.attr if isinstance(func, ast.Attribute) else None
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
+        if self.helpers.known:
+            self._helper_call(node)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
             if router in self.routers:
-                pattern = urls.router_pattern(node, router, self.table, self.path)
+                pattern = urls.router_pattern(node, router, self.route_env(), self.path)
                 if pattern is not None:
                     self.store.url_patterns.append(pattern)
         elif attr in ("connect", "send", "send_robust") and isinstance(func, ast.Attribute):
@@ -153,13 +179,24 @@ class CallVisitor(Walker):
             sender = behaviours.sender_of(node, self.table)
             self.store.signal_send(signal[0], sender, scope, node.lineno)
 
-    def _url_call(self, node: ast.Call, kind: str) -> str | None:
+    def _url_container(self) -> str:
         container = self.inline or (
             self.container if self.scope.kind == "module" else self.scope.qualname
         )
-        pattern, inline = urls.url_pattern(node, kind, self.table, container or "?", self.path)
+        return container or "?"
+
+    def _url_call(self, node: ast.Call, kind: str) -> str | None:
+        env = self.route_env()
+        pattern, inline = urls.url_pattern(node, kind, env, self._url_container(), self.path)
         self.store.url_patterns.append(pattern)
         return inline
+
+    def _helper_call(self, node: ast.Call) -> None:
+        """``pat(r"^x/$", view)`` of a helper of this module: its patterns, here."""
+        names = [s.qualname for s in self.scopes if s.kind != "class"]
+        found = self.helpers.expand(node, names, self.route_env(), self._url_container(), self.path)
+        if found:
+            self.store.url_patterns.extend(found)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import access, behaviours, models, orm, sql_calls, url_hooks
+from analyzer.facts import access, app_settings, behaviours, models, orm, route_text, sql_calls, url_hooks
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
@@ -108,6 +108,7 @@ class Collector(CallVisitor):
         candidate = models.model_candidate(node, qualname, bases, self.table, self.path)
         if candidate is not None:
             self.store.model_candidates.append(candidate)
+        self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
@@ -143,6 +144,8 @@ class Collector(CallVisitor):
         if atomic:
             self.close_block()
         self.leave()
+        if len(self.store.url_patterns) > patterns:
+            self.helpers.learn(qualname, parameters, patterns)
         hook = url_hooks.registered_hook(node.decorator_list)
         if hook is not None and len(self.store.url_patterns) > patterns:
             self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
@@ -194,6 +197,8 @@ class Collector(CallVisitor):
 
     def _remember_value(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
         scope = self.scope
+        if name is not None:
+            self._remember_route_text(name, value)
         if name is not None and isinstance(value, ast.Constant | ast.JoinedStr | ast.BinOp | ast.Call):
             text = sql_text(value, ChainMap(scope.strings, self.scopes[0].strings))
             if text is not None:
@@ -210,6 +215,23 @@ class Collector(CallVisitor):
             model = orm.type_of_value(value, self.table)
             if model is not None:
                 scope.local_types[name] = model
+
+    def _remember_route_text(self, name: str, value: ast.expr) -> None:
+        """A string a route may be built from; at module level also a constant for other modules."""
+        scope = self.scope
+        text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
+        if text is None or route_text.is_opaque(text):
+            named = scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute)
+            if text is not None and named:  # ``conv = self.converter``: say which, later
+                scope.route_strings[name] = text
+                return
+            scope.route_strings.pop(name, None)
+            if scope.kind == "module":
+                self.store.constants.pop(name, None)
+            return
+        scope.route_strings[name] = text
+        if scope.kind == "module" and not name.startswith("__") and len(text) <= 500:
+            self.store.constants[name] = text
 
     def _module_level_call(self, name: str, value: ast.Call) -> None:
         qualified = self.table.qualify(value.func) or ""
@@ -237,6 +259,13 @@ class Collector(CallVisitor):
                 resolved = self.table.resolve(node.func)
                 if resolved is not None and resolved[1]:
                     self.store.router_include(name, resolved[0], node.lineno)
+            elif isinstance(node, ast.Name) and url_list and node.id != name:
+                self.include_list(name, node)
+
+    def include_list(self, name: str, other: ast.Name) -> None:
+        """``urlpatterns = common + more`` / ``+= more`` / ``.extend(more)``: ``more``'s patterns."""
+        target = self.table.lookup(other.id) or f"{self.table.module}.{other.id}"
+        self.store.router_include(name, target, other.lineno)
 
     def visit_for(self, node: ast.For) -> None:
         """``for order in Order.objects.filter(...)`` types ``order`` as an Order."""

@@ -60,6 +60,7 @@ class FactStore:
         self.warnings: list[SourceWarning] = []
         self.calls: list[str] = []
         self.url_namespace: str | None = None
+        self.constants: dict[str, str] = {}  # module-level string constants, as route text
         self.sql_file_loads: list[SqlFileLoad] = []
         self.access_guards: list[str] = []
         self.sql_sinks: dict[str, tuple[int, str, str]] = {}  # helper -> (position, name, origin)
@@ -200,6 +201,7 @@ class FactStore:
             sql_sinks=tuple(SqlSink(function, *sink) for function, sink in sorted(self.sql_sinks.items())),
             sql_helper_calls=tuple(sorted(self.foreign_calls, key=lambda c: (c.site.line, c.target,
                                                                          c.position, c.keyword))),
+            constants=tuple(sorted(self.constants.items())),
         )
 
 

@@ -10,14 +10,16 @@ import ast
 
 from analyzer.facts.django_names import INCLUDE
 from analyzer.facts.names import NameTable
+from analyzer.facts.route_text import Env, fold, marker
 from analyzer.model.facts import UrlPattern
 
 
 def url_pattern(
-    call: ast.Call, kind: str, table: NameTable, container: str, path: str
+    call: ast.Call, kind: str, env: Env, container: str, path: str
 ) -> tuple[UrlPattern, str | None]:
     """The pattern of ``path(route, view, name=...)``; also the inline include's container name."""
-    route = _string(call.args[0]) if call.args else _string(_keyword(call, "route"))
+    table = env.table
+    route = fold(call.args[0] if call.args else _keyword(call, "route"), env)
     view_node = call.args[1] if len(call.args) > 1 else _keyword(call, "view")
     name_node = call.args[3] if len(call.args) > 3 else _keyword(call, "name")
     inline = f"{container}@{call.lineno}"
@@ -27,7 +29,7 @@ def url_pattern(
         module=table.module,
         container=container,
         kind="include" if view_kind == "include" else kind,
-        route=route if route is not None else "<?>",
+        route=route if route is not None else marker("route"),
         view=view,
         view_kind=view_kind,
         include=include,
@@ -41,17 +43,18 @@ def url_pattern(
     return pattern, (inline if has_inline else None)
 
 
-def router_pattern(call: ast.Call, router: str, table: NameTable, path: str) -> UrlPattern | None:
+def router_pattern(call: ast.Call, router: str, env: Env, path: str) -> UrlPattern | None:
     """``router.register(r"prefix", ViewSet, basename=...)`` as a router pattern."""
     if len(call.args) < 2:
         return None
-    prefix = _string(call.args[0])
+    table = env.table
+    prefix = fold(call.args[0], env)
     viewset = table.qualify(call.args[1])
     return UrlPattern(
         module=table.module,
         container=router,
         kind="router",
-        route=(prefix or "<?>").strip("^$"),
+        route=(prefix or marker("prefix")).strip("^$"),
         view=viewset,
         view_kind="viewset",
         include=None,

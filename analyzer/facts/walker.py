@@ -34,6 +34,7 @@ class Scope:
     members: frozenset[str] = frozenset()
     local_types: dict[str, str] = field(default_factory=dict)
     strings: dict[str, SqlText] = field(default_factory=dict)
+    route_strings: dict[str, str] = field(default_factory=dict)  # see analyzer.facts.route_text
     hidden: set[str] = field(default_factory=set)
     declared_global: set[str] = field(default_factory=set)
     parameters: tuple[str, ...] = ()  # a function's positional parameters, in order

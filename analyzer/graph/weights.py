@@ -12,15 +12,12 @@ from types import MappingProxyType
 
 from analyzer.errors import ConfigError
 
-CODE_KINDS = ("import", "call", "inherit", "route-view")
-DATA_KINDS = (
-    "fk", "m2m", "orm-read", "orm-write", "sql-read", "sql-write", "sql-join", "transaction",
-)
-HISTORY_KINDS = ("co-change", "same-author")
+WRITE_KINDS = frozenset({"orm-write", "sql-write"})  # the edges that write a table
+HISTORY_KINDS = frozenset({"co-change", "same-author"})  # the edges read from git history
+
 # Projection-only ties: "contains" a unit to its own module node, "same-app" a module node to its
 # app's models module (Django apps are a hint, never a wall), "same-module" the models defined in
 # one file to each other (the grouping their developers chose; each model's share sums to it).
-EDGE_KINDS = (*CODE_KINDS, *DATA_KINDS, "signal", *HISTORY_KINDS, "contains", "same-app", "same-module")
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "import": 0.5,
@@ -56,7 +53,3 @@ def merge_weights(overrides: Mapping[str, object], key: str = "weights") -> Mapp
         table[kind] = float(value)
     return MappingProxyType(table)
 
-
-def weight_of(kind: str, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
-    """Return the weight of one edge kind (0.0 for a kind the table does not know)."""
-    return weights.get(kind, 0.0)

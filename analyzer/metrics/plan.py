@@ -16,7 +16,6 @@ first (those crossing its boundary that no earlier step fixed). Its effort comes
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, PlanStep, Service, Violation
@@ -54,11 +53,6 @@ def shared_tables_of(analysis: Analysis, service: str) -> tuple[str, ...]:
         if (usage.owner == service and users - {service}) or (usage.owner != service and service in users):
             shared.add(usage.table)
     return tuple(sorted(shared))
-
-
-def _involves(violation: Violation, services: Iterable[str]) -> bool:
-    names = set(services)
-    return violation.source_service in names or bool(names & set(violation.target_services))
 
 
 def candidate(analysis: Analysis, service: Service, fixed: frozenset[str]) -> Candidate:

@@ -18,7 +18,8 @@ from typing import Any
 from analyzer.errors import AnalysisFileError
 from analyzer.model.json_form import from_json, to_json
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Analysis.coupling (what the report explains and re-plans from)
+READABLE_SCHEMA_VERSIONS = (1, 2)  # version 1 files read with coupling None
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -99,6 +100,7 @@ class Service:
     lines: int = 0  # lines of code of its units
     rationale: str = ""  # why these units belong together, in a sentence or two
     module_code: tuple[str, ...] = ()  # dotted modules whose module-level code is placed here
+    name_reason: str = ""  # what the name comes from, e.g. "named after Order, root of 6 of its 9 models"
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,67 @@ class AnalysisWarning:
 
 
 @dataclass(frozen=True)
+class CouplingItem:
+    """One thing a what-if can move: a model (with its tables), or one module's code in one service."""
+
+    id: str  # "model:<label>", "code:<module>@<service>", or "table:<name>" for raw-SQL-only tables
+    kind: str  # "model" | "code" | "table"
+    service: str  # where the proposal places it
+    app: str = ""  # the Django app it belongs to, "" when none
+    module: str = ""  # dotted module it is defined in
+    lines: int = 0
+    tables: tuple[str, ...] = ()  # tables its data lives in
+
+
+@dataclass(frozen=True)
+class CouplingEdge:
+    """Edges of one kind from one item to another, summed; the first site stands for all of them."""
+
+    source: str  # CouplingItem id
+    target: str  # CouplingItem id
+    kind: str  # an edge kind of analyzer/weights.py
+    weight: float  # summed weights
+    count: int = 1  # how many edges were summed
+    path: str = ""  # the first site
+    line: int = 0
+    subject: str = ""  # what the first site is, e.g. "orders.Order.customer -> customers.Customer"
+
+
+@dataclass(frozen=True)
+class TransactionSite:
+    """A ``transaction.atomic`` block: the item running it and the items whose tables it writes."""
+
+    item: str
+    path: str
+    line: int
+    writes: tuple[str, ...]  # CouplingItem ids, in first-write order
+
+
+@dataclass(frozen=True)
+class Independence:
+    """From git history: how many past commits touched exactly one service of a decomposition."""
+
+    decomposition: str  # "proposal" | "per_app"
+    commits: int  # commits touching at least one analysed file
+    single_service: int  # of those, commits touching exactly one service
+
+    @property
+    def share(self) -> float:
+        """The share of commits that one team could have made alone (1.0 without commits)."""
+        return self.single_service / self.commits if self.commits else 1.0
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """The proposal's coupling at the level a person moves things, for explanations and what-if."""
+
+    items: tuple[CouplingItem, ...]  # sorted by id
+    edges: tuple[CouplingEdge, ...]  # sorted by (source, target, kind)
+    transactions: tuple[TransactionSite, ...] = ()  # sorted by (path, line)
+    independence: tuple[Independence, ...] = ()  # empty without git history
+
+
+@dataclass(frozen=True)
 class DjangoVersionEvidence:
     """Where the targeted Django version comes from: the declared requirement and the newest
     migrations' headers, and which of the two ``Analysis.django_version`` used."""
@@ -287,6 +350,7 @@ class Analysis:
     plan: tuple[PlanStep, ...] = ()
     warnings: tuple[AnalysisWarning, ...] = ()
     schema_version: int = field(default=SCHEMA_VERSION)
+    coupling: Coupling | None = None  # since schema 2
     django_version_evidence: DjangoVersionEvidence | None = None
 
     def service(self, name: str) -> Service:
@@ -331,7 +395,7 @@ def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:
     if not isinstance(document, dict):
         raise AnalysisFileError(f"{source}: expected a JSON object at the top level")
     version = document.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_SCHEMA_VERSIONS:
         raise AnalysisFileError(
             f"{source}: schema_version {version!r} is not supported (expected {SCHEMA_VERSION}); "
             "re-run `demonolith analyze` with this version"

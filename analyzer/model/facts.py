@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 3
+FACTS_SCHEMA_VERSION = 4
 
 
 class JsonMixin:
@@ -302,6 +302,8 @@ class ModuleFacts(JsonMixin):
     access_guards: tuple[str, ...] = ()  # functions whose body turns anonymous users away
     sql_sinks: tuple[SqlSink, ...] = ()
     sql_helper_calls: tuple[SqlHelperCall, ...] = ()
+    # module-level string constants as route text (analyzer.facts.route_text), for other modules
+    constants: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,9 @@ class RouteFact(JsonMixin):
     line: int
     wrappers: tuple[str, ...] = ()  # decorators applied in the URLconf, outermost first
     login_required: bool = False  # the view turns anonymous users away (see analyzer.resolve.route_access)
+    # the parts static analysis cannot know, as written (``settings.URL_PREFIX``); each stands in
+    # ``route`` as ``{text}``; empty when the route is fully known
+    unresolved: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

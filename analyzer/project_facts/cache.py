@@ -21,13 +21,16 @@ A cache that cannot be read or written is ignored: it only ever saves time.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
 import shutil
 import struct
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -239,3 +242,57 @@ def _write_atomically(path: Path, chunks: list[bytes | memoryview]) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def code_fingerprint(entry: str, root_dir: Path | None = None) -> str:
+    """A fingerprint (size and mtime) of module ``entry`` and every module of its own top-level
+    package that it imports, transitively: editing any of them invalidates the cache."""
+    stats = sorted(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+                   for name, path in code_imported_by(entry, root_dir).items())
+    return combined_key(stats)[:12]
+
+
+@functools.lru_cache(maxsize=8)
+def code_imported_by(entry: str, root_dir: Path | None = None) -> dict[str, Path]:
+    """``entry`` and the modules of its top-level package it imports (at any depth, in function
+    bodies too, with the packages that hold them), by name -> file; ``root_dir`` is where that
+    package lives (default: where it was imported from). Read with ``ast``, so moving modules
+    between sub-packages moves the list with them."""
+    top = entry.partition(".")[0]
+    root = root_dir if root_dir is not None else Path(next(iter(sys.modules[top].__path__)))
+    found: dict[str, Path] = {}
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, top, name)
+        if name in found or path is None:
+            continue
+        found[name] = path
+        parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
+        todo.extend(parents + _imported_names(path, name, top))
+    return found
+
+
+def _module_file(root: Path, top: str, name: str) -> Path | None:
+    if name != top and not name.startswith(top + "."):
+        return None
+    base = root.joinpath(*name.split(".")[1:])
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imported_names(path: Path, name: str, top: str) -> list[str]:
+    """Every module name an import in ``path`` may load (``from a import b``: ``a`` and ``a.b``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names.append(module)
+            names.extend(f"{module}.{alias.name}" for alias in node.names)
+    return [n for n in names if n == top or n.startswith(top + ".")]

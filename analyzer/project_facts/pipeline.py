@@ -29,6 +29,7 @@ from analyzer.project_facts.cache import (
     DEFAULT_CACHE_DIRNAME,
     FactsCache,
     FileStamp,
+    code_fingerprint,
     combined_key,
     content_digest,
     facts_from_raw,
@@ -54,20 +55,10 @@ def tool_version() -> str:
         return "0.0.0+unknown"
 
 
-# The code the facts depend on, relative to the analyzer package: editing it invalidates the
-# cache (editing the graph, the boundaries or the metrics does not).
-FACTS_CODE = ("source/*.py", "facts/*.py", "resolve/*.py", "model/*.py", "project_facts/pipeline.py",
-              "project_facts/cache.py")
-
-
 def cache_version() -> str:
-    """The tool version plus a fingerprint of the facts layer's own code (so edits invalidate)."""
-    package = Path(__file__).parents[1]
-    stats = sorted(
-        f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-        for pattern in FACTS_CODE for p in package.glob(pattern)
-    )
-    return f"{tool_version()}+{combined_key(stats)[:12]}"
+    """The tool version plus a fingerprint of the facts layer's own code: this module and all of
+    the analyzer it imports (so edits invalidate; editing the graph does not)."""
+    return f"{tool_version()}+{code_fingerprint(__name__)}"
 
 
 @dataclass(frozen=True)

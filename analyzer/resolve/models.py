@@ -11,7 +11,6 @@ Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 from analyzer.facts.django_names import (
     AUTH_USER_SETTING,
@@ -20,8 +19,7 @@ from analyzer.facts.django_names import (
     MODEL_BASES,
 )
 from analyzer.model.facts import AppFact, FieldFact, ModelCandidate, ModelFact, ModuleFacts
-
-Canonical = Callable[[str], str]
+from analyzer.resolve.canonical import Canonical
 
 
 class ModelResolver:

@@ -8,8 +8,6 @@ and attaches models to ORM uses, signal senders and atomic blocks (writes one ca
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
 
 from analyzer.model.facts import (
     FACTS_SCHEMA_VERSION,
@@ -18,43 +16,18 @@ from analyzer.model.facts import (
     ModuleFacts,
     OrmQuery,
     ProjectFacts,
+    RouteFact,
     SignalReceiver,
+    SourceWarning,
 )
+from analyzer.resolve.canonical import Canonical, build_canonical
 from analyzer.resolve.models import ModelResolver
 from analyzer.resolve.route_access import mark_login_required
 from analyzer.resolve.routes import RouteResolver
 from analyzer.resolve.sql_files import project_sql_sites
 from analyzer.resolve.sql_helpers import helper_sql_sites
-from analyzer.resolve.stars import expand_star_imports, star_reexports
+from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project
-
-Canonical = Callable[[str], str]
-
-
-def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
-    """A function mapping a qualified name to where it is defined, following re-exports
-    (``from .models import Order`` and ``from .models import *`` in a package)."""
-    exports = star_reexports(modules)
-    exports.update({
-        f"{i.scope}.{i.local}": i.target
-        for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
-    })
-
-    @functools.cache
-    def canonical(name: str) -> str:
-        for _ in range(10):
-            target = exports.get(name)
-            if target is None:
-                head, _, tail = name.rpartition(".")
-                if not head or head not in exports:
-                    return name
-                target = f"{canonical(head)}.{tail}"
-            if target == name:
-                return name
-            name = target
-        return name
-
-    return canonical
 
 
 def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_version: str) -> ProjectFacts:
@@ -65,11 +38,11 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
     resolver = ModelResolver(modules, project.apps, settings.auth_user_model, canonical)
     models = resolver.resolve()
     labels = resolver.labels
-    routes = RouteResolver(modules, canonical).resolve(settings.root_urlconf)
-    routes = mark_login_required(routes, modules, canonical)
+    route_resolver = RouteResolver(modules, canonical, settings.module)
+    routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(
-        [*project.warnings, *(w for m in modules for w in m.warnings)],
+        [*project.warnings, *(w for m in modules for w in m.warnings), *route_resolver.warnings],
         key=lambda w: (w.path, w.line, w.code),
     )
     return ProjectFacts(
@@ -90,6 +63,16 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
         files=len(modules),
         lines=sum(m.lines for m in modules),
     )
+
+
+def _routes(resolver: RouteResolver, root_urlconf: str | None) -> tuple[RouteFact, ...]:
+    """The routes; an include chain too deep to follow is a warning, never a failed run."""
+    try:
+        return resolver.resolve(root_urlconf)
+    except RecursionError:
+        resolver.warnings.append(SourceWarning(
+            root_urlconf or "", 1, "unresolved-route", "include chains too deep to follow"))
+        return ()
 
 
 def _orm(

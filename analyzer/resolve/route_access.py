@@ -17,11 +17,11 @@ A route needs a logged-in user when its view, by qualified name:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from analyzer.model.facts import Definition, ModuleFacts, RouteFact
+from analyzer.resolve.canonical import Canonical
 
-Canonical = Callable[[str], str]
 AUTH_DECORATORS = frozenset(
     {
         "django.contrib.auth.decorators.login_required",

@@ -2,25 +2,31 @@
 
 Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns`` that no other
 pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
-with their local pattern and ``reachable=False``.
+with their local pattern and ``reachable=False``, except a helper's pattern built from its
+parameters (no route by itself; its call sites were not expanded), which becomes a warning.
+Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
+unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX
-from analyzer.model.facts import ModuleFacts, RouteFact, UrlPattern
+from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
+from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.route_values import RouteValues, shown
 
-Canonical = Callable[[str], str]
 Key = tuple[str, str]  # (module, container)
 
 
 class RouteResolver:
     """Indexes the URL patterns of a project and expands them into routes."""
 
-    def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical) -> None:
+    def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical,
+                 settings_module: str | None = None) -> None:
         self.canonical = canonical
+        self.values = RouteValues(modules, settings_module, canonical)
+        self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
         for module in modules:
@@ -33,6 +39,7 @@ class RouteResolver:
             if container.startswith(f"{module}.")
         }
         self.reached: set[int] = set()
+        self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
 
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
@@ -41,9 +48,22 @@ class RouteResolver:
             self._expand(root, "", None, ())
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
-                if id(pattern) not in self.reached and pattern.kind != "include":
-                    self._emit(pattern, _join("", pattern.route, pattern.kind), None, False)
+                if id(pattern) in self.reached or pattern.kind == "include":
+                    continue
+                if OPEN + "arg:" in pattern.route:
+                    self._helper_warning(pattern)
+                    continue
+                self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
+                           None, False)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
+
+    def _helper_warning(self, pattern: UrlPattern) -> None:
+        parts = ", ".join(shown(pattern.route).unresolved)
+        self.warnings.append(SourceWarning(
+            pattern.path, pattern.line, "unresolved-route",
+            f"URL pattern built from parameter(s) {parts} of {pattern.container}; "
+            "its call sites are not expanded",
+        ))
 
     def _roots(self, root_urlconf: str | None) -> list[Key]:
         if root_urlconf and (root_urlconf, "urlpatterns") in self.patterns:
@@ -83,7 +103,7 @@ class RouteResolver:
             return
         for pattern in self.patterns.get(key, ()):
             self.reached.add(id(pattern))
-            route = _join(prefix, pattern.route, pattern.kind)
+            route = _join(prefix, self.values.fill(pattern.route), pattern.kind)
             if pattern.kind != "include":
                 self._emit(pattern, route, namespace, True)
                 continue
@@ -99,14 +119,26 @@ class RouteResolver:
     def _emit(self, pattern: UrlPattern, route: str, namespace: str | None, reachable: bool) -> None:
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
         view = self.canonical(pattern.view) if pattern.view else None
+        text = shown(route)
+        full = "/" + text.route.lstrip("/")
+        key = (full, view, name, pattern.path, pattern.line)
+        if key in self.emitted:  # both branches of ``if PREFIX: ... else: ...`` give it
+            return
+        self.emitted.add(key)
         self.routes.append(
-            RouteFact("/" + route.lstrip("/"), view, pattern.view_kind, name, pattern.module,
-                      reachable, pattern.path, pattern.line, wrappers=pattern.wrappers)
+            RouteFact(full, view, pattern.view_kind, name, pattern.module, reachable,
+                      pattern.path, pattern.line, wrappers=pattern.wrappers,
+                      unresolved=text.unresolved)
         )
+        if text.unresolved:
+            self.warnings.append(SourceWarning(
+                pattern.path, pattern.line, "unresolved-route",
+                f"route {full} has unknown part(s): {', '.join(text.unresolved)}",
+            ))
 
 
 def _join(prefix: str, route: str, kind: str) -> str:
-    if kind in ("re_path", "url"):
+    if kind in ("re_path", "url") or route.startswith("^"):  # an include's own regex, too
         route = route.lstrip("^")
         prefix = prefix.rstrip("$")
     if kind == "router" and route and not route.endswith("/"):

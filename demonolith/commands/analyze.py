@@ -12,12 +12,13 @@ import click
 
 from analyzer.analyze import AnalyzeOptions, analyze_facts
 from analyzer.boundaries.config import Config, load_config
-from analyzer.errors import SourceTreeError, StrictModeFailure
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
 from analyzer.source.discover_config import discover_options
+from demonolith.errors import SourceTreeError, StrictModeFailure
+from demonolith.output import plural, quiet, verbosity
 from reports.writing import open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10
@@ -51,14 +52,15 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cac
     with _progress_bar(path) as progress:
         facts = extract_project_facts(path, options, progress)
     written = write_facts(facts, out_dir)
-    verbose = getattr(ctx.obj, "verbose", 0) if ctx.obj is not None else 0
-    _print_summary(facts, written, verbose)
+    silent = quiet(ctx)
+    if not silent:
+        _print_summary(facts, written, verbosity(ctx))
     if not facts_only:
         analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-        analysis = _write_analysis(path, facts, out_dir, analyze_options, config)
-        _write_report(analysis, out_dir, open_report)
+        analysis = _write_analysis(path, facts, out_dir, analyze_options, config, silent)
+        _write_report(analysis, out_dir, open_report, silent)
     if strict and facts.warnings:
-        raise StrictModeFailure(f"{len(facts.warnings)} warnings and --strict was given")
+        raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
 
 
 @contextmanager
@@ -78,9 +80,10 @@ def _count_files(path: Path) -> int:
 
 def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
     click.echo(
-        f"{facts.files} files, {facts.lines} lines: {len(facts.models)} models, "
-        f"{len(facts.routes)} routes, {len(facts.sql)} SQL sites, "
-        f"{len(facts.atomic_blocks)} atomic blocks, {len(facts.signals)} signal receivers"
+        f"{plural(facts.files, 'file')}, {plural(facts.lines, 'line')}: "
+        f"{plural(len(facts.models), 'model')}, {plural(len(facts.routes), 'route')}, "
+        f"{plural(len(facts.sql), 'SQL site')}, {plural(len(facts.atomic_blocks), 'atomic block')}, "
+        f"{plural(len(facts.signals), 'signal receiver')}"
     )
     shown = facts.warnings if verbose else facts.warnings[:_SHOWN_WARNINGS]
     for warning in shown:
@@ -88,7 +91,7 @@ def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
     hidden = len(facts.warnings) - len(shown)
     if facts.warnings:
         more = f" ({hidden} not shown; -v shows all)" if hidden else ""
-        click.echo(f"{len(facts.warnings)} warnings{more}", err=True)
+        click.echo(f"{plural(len(facts.warnings), 'warning')}{more}", err=True)
     click.echo(f"facts: {written}")
 
 
@@ -96,23 +99,26 @@ def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
 
 
 def _write_analysis(path: Path, facts: ProjectFacts, out_dir: Path, options: AnalyzeOptions,
-                    config: Config) -> Analysis:
+                    config: Config, silent: bool) -> Analysis:
     analysis = analyze_facts(path, facts, options, config)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "analysis.json"
     target.write_text(analysis_to_json(analysis), encoding="utf-8")
-    for line in boundary_summary(analysis):
-        click.echo(line)
-    click.echo(f"analysis: {target}")
+    if not silent:
+        for line in boundary_summary(analysis):
+            click.echo(line)
+        click.echo(f"analysis: {target}")
     return analysis
 
 
-def _write_report(analysis: Analysis, out_dir: Path, open_report: bool) -> None:
+def _write_report(analysis: Analysis, out_dir: Path, open_report: bool, silent: bool) -> None:
     paths = write_all(analysis, out_dir)
-    if paths.graphviz_missing:
-        click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)", err=True)
-    click.echo(f"summary: {paths.markdown}")
-    click.echo(f"report: {paths.index_html}")
+    if not silent:
+        if paths.graphviz_missing:
+            click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)",
+                       err=True)
+        click.echo(f"summary: {paths.markdown}")
+        click.echo(f"report: {paths.index_html}")
     if open_report:
         open_in_browser(paths)
 

@@ -1,7 +1,9 @@
 """``demonolith check PATH --against analysis.json``: the boundary ratchet for CI.
 
 Exit 0 when the code at PATH crosses the proposed boundaries no more than when the analysis was
-made (fewer is fine), 1 when a crossing was added; ``--json`` prints the verdict for machines.
+made (fewer is fine), 11 (:class:`CrossingsGrew`) when a crossing was added, 12
+(:class:`BaselineMismatch`) when PATH is not the baseline's project, so that a CI job pointed at
+the wrong directory fails instead of passing with "0 crossings"; ``--json`` prints the verdict.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from analyzer.ci.ratchet import (
     current_crossings,
     result_to_json,
 )
-from analyzer.errors import AnalysisFileError, SourceTreeError
-from analyzer.model.analysis import analysis_from_json
+from analyzer.model.analysis import Analysis, analysis_from_json
+from analyzer.source.discover_config import discover_options
+from analyzer.source.listing import list_files
+from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError
+from demonolith.output import plural, quiet
+
+# The share of the baseline's modules the tree must hold to be taken for the same project.
+MIN_MODULES_FOUND = 0.5
 
 
 def _read(path: Path) -> str:
@@ -29,6 +37,27 @@ def _read(path: Path) -> str:
         raise AnalysisFileError(f"{path}: cannot read: {exc}") from exc
 
 
+def baseline_modules(analysis: Analysis) -> set[str]:
+    """The dotted modules the baseline's services hold."""
+    return {m for s in analysis.services for m in (*s.modules, *s.module_code)}
+
+
+def refuse_another_project(path: Path, against: Path, baseline: Analysis) -> None:
+    """Raise :class:`BaselineMismatch` when fewer than :data:`MIN_MODULES_FOUND` of the baseline's
+    modules are in the tree at ``path`` (an empty directory, another project, a wrong sub-folder)."""
+    expected = baseline_modules(baseline)
+    if not expected:
+        return
+    found = {f.module for f in list_files(path, discover_options(path)).files}
+    share = len(expected & found) / len(expected)
+    if share < MIN_MODULES_FOUND:
+        raise BaselineMismatch(
+            f"{path}: not the project of {against} ({baseline.project_name or 'unnamed'}, settings "
+            f"{baseline.settings_module or 'unknown'}): {len(expected & found)} of its "
+            f"{len(expected)} modules found, {MIN_MODULES_FOUND:.0%} needed; point check at the tree "
+            f"analyze read")
+
+
 def _line(crossing: Crossing) -> str:
     return f"  {crossing.path}:{crossing.line}  {crossing.kind}  {crossing.subject}"
 
@@ -36,8 +65,8 @@ def _line(crossing: Crossing) -> str:
 def _summary(result: RatchetResult) -> list[str]:
     fixed = f", {len(result.fixed)} fixed" if result.fixed else ""
     if result.ok:
-        return [f"ok: {result.current} crossings (baseline {result.baseline}), none new{fixed}"]
-    return [f"FAILED: {len(result.new)} new crossings of the proposed boundaries "
+        return [f"ok: {plural(result.current, 'crossing')} (baseline {result.baseline}), none new{fixed}"]
+    return [f"FAILED: {plural(len(result.new), 'new crossing')} of the proposed boundaries "
             f"({result.current} now, baseline {result.baseline}{fixed}):",
             *(_line(c) for c in result.new)]
 
@@ -50,15 +79,24 @@ def _summary(result: RatchetResult) -> list[str]:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.pass_context
 def check(ctx: click.Context, path: Path, against: Path, as_json: bool, no_cache: bool) -> None:
-    """Fail when code at PATH crosses the boundaries of --against more than it did."""
+    """Fail when code at PATH crosses the boundaries of --against more than it did.
+
+    \b
+    Exit codes:
+      0   no crossing was added (fewer is fine)
+      11  crossings grew: the new ones are listed with path:line
+      12  PATH is not the project of --against (under half of its modules found)
+      other  an error (see the README's exit-code table)
+    """
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
     baseline = analysis_from_json(_read(against), str(against))
+    refuse_another_project(path.resolve(), against, baseline)
     current = current_crossings(path.resolve(), baseline, use_cache=not no_cache)
     result = compare_crossings(baseline_crossings(baseline), current)
     if as_json:
         click.echo(result_to_json(result), nl=False)
-    else:
+    elif not (result.ok and quiet(ctx)):
         click.echo("\n".join(_summary(result)))
     if not result.ok:
-        ctx.exit(1)
+        ctx.exit(CrossingsGrew.exit_code)

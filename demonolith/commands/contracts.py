@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from analyzer.ci.contracts import build_contracts, module_imports, read_tree, render_ini, render_toml
-from analyzer.errors import AnalysisFileError, SourceTreeError, UsageError
 from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, SourceTreeError, UsageError
+from demonolith.output import plural
 
 
 def _read(path: Path) -> str:
@@ -45,6 +46,6 @@ def contracts(analysis_json: Path, out_file: Path | None, out_format: str, sourc
         click.echo(text, nl=False)
     else:
         out_file.write_text(text, encoding="utf-8")
-        click.echo(f"{len(contract_set.contracts)} contracts: {out_file}", err=True)
+        click.echo(f"{plural(len(contract_set.contracts), 'contract')}: {out_file}", err=True)
     if contract_set.left_out:
         click.echo(f"in no contract (shared or split): {', '.join(contract_set.left_out)}", err=True)

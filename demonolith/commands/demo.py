@@ -8,15 +8,9 @@ from pathlib import Path
 
 import click
 
-from demonolith.errors import DemonolithError, UsageError
+from demonolith.errors import DemoChecksFailed, UsageError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
-
-
-class DemoChecksFailed(DemonolithError):
-    """The walkthrough ran, but one of its checks failed (see the report)."""
-
-    exit_code = 10
 
 
 @click.command()

@@ -16,11 +16,23 @@ import click
 @click.option("--force", is_flag=True, help="Overwrite generated files you have edited.")
 @click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="The monolith's source tree (default: the analysis' source_root).")
-def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None) -> None:
-    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests."""
+@click.option("--skip-unresolved-routes", is_flag=True,
+              help="Leave planned routes that cannot be moved exactly (<?>, catch-all, regex) in "
+                   "the monolith instead of stopping.")
+@click.option("--python", "python", type=click.Path(dir_okay=False, exists=True),
+              help="The Python of the monolith's environment (its dependencies installed), for the "
+                   "self-check (default: the one running demonolith).")
+@click.option("--no-self-check", is_flag=True,
+              help="Write the files only; run `manage.py self_check` there later.")
+def extract(service: str, analysis_path: Path, out: Path, force: bool, source: Path | None,
+            skip_unresolved_routes: bool, python: str | None, no_self_check: bool) -> None:
+    """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests, then
+    run its self-check (check, migrations, a fresh migrate, its tests, a live server smoke)."""
     from extractor.extract import extract_service, load_analysis
 
-    result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source)
+    result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,
+                             skip_unresolved_routes=skip_unresolved_routes, python=python,
+                             self_check=not no_self_check)
     report = result.report
     click.echo(f"{result.root}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
                f"{len(report.kept_user_edits)} kept (edited by you), "
@@ -29,7 +41,11 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
         click.echo(f"  kept your edit: {path} (use --force to overwrite)")
     for path in report.overwritten_user_edits:
         click.echo(f"  overwrote your edit: {path}")
+    for skipped in result.skipped_routes:
+        click.echo(f"  route left in the monolith: {skipped}", err=True)
     for stub in result.stubs:
         click.echo(f"  stub (needs other services): {stub}")
     for warning in result.warnings:
         click.echo(f"  warning: not found in the source: {warning}", err=True)
+    if result.check is not None:
+        click.echo("  self-check: all steps passed (check, makemigrations --check, migrate, tests, server)")

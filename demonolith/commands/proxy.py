@@ -1,47 +1,65 @@
-"""``demonolith proxy``: run the strangler-fig reverse proxy in front of the monolith."""
+"""``demonolith proxy``: run the strangler-fig reverse proxy in front of the monolith.
+
+The options are the proxy's own (:data:`strangler_proxy.process.options.OPTIONS`), shared with
+``python -m strangler_proxy``; this module only maps each to a click option.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from demonolith.errors import ProxyFailure
-from strangler_proxy.errors import ProxyError
-from strangler_proxy.event_loop import LOOPS
-from strangler_proxy.run import run
+from demonolith.errors import UsageError
+from strangler_proxy.process.options import OPTIONS, Option
+from strangler_proxy.process.run import run
+
+
+def _click_type(option: Option) -> click.ParamType[Any] | type[str]:
+    """The click type of one proxy option."""
+    if option.choices:
+        return click.Choice(option.choices)
+    if option.kind is Path:
+        return click.Path(dir_okay=False, path_type=Path)
+    if option.kind is float:
+        return click.FloatRange(min=option.minimum)
+    if option.kind is int:
+        return click.IntRange(min=None if option.minimum is None else int(option.minimum))
+    return str
+
+
+MAX_PORT = 65535
+
+
+def check_port(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a ``HOST:PORT`` whose port is out of 0..65535 (0: any free port), before the proxy
+    would take it modulo 65536 and listen elsewhere; ``off`` and malformed values are the proxy's."""
+    if value is None:
+        return value
+    _, sep, port = value.rpartition(":")
+    if sep and port.isdigit() and int(port) > MAX_PORT:
+        flag = param.opts[0] if param.opts else str(param.name)
+        raise UsageError(f"{flag} {value}: port {port} is out of range (0-{MAX_PORT})")
+    return value
+
+
+def proxy_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Decorate ``command`` with one click option per proxy option, in table order."""
+    for option in reversed(OPTIONS):
+        command = click.option(
+            option.flag, option.dest, type=_click_type(option), default=option.default,
+            required=option.required, metavar=option.metavar, help=option.help,
+            show_default=option.default is not None,
+            callback=check_port if option.metavar == "HOST:PORT" else None,
+        )(command)
+    return command
 
 
 @click.command()
-@click.option("--routes", "routes", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Routes file (TOML).")
-@click.option("--listen", default=None, metavar="HOST:PORT",
-              help="Client listener (default: [listen] address, else 127.0.0.1:8000).")
-@click.option("--admin", default=None, metavar="HOST:PORT",
-              help="Admin listener for /metrics, or 'off' (default 127.0.0.1:8001).")
-@click.option("--access-log", default=None, metavar="PATH",
-              help="JSON access log: '-' (stdout), 'off' or a file (default: routes file, '-').")
-@click.option("--tls-cert", default=None, metavar="PEM",
-              help="Serve clients over TLS with this certificate (chain); needs --tls-key.")
-@click.option("--tls-key", default=None, metavar="PEM", help="Private key of --tls-cert.")
-@click.option("--admin-token", default=None, metavar="TOKEN",
-              help="Bearer token of the admin API (also: env DEMONOLITH_ADMIN_TOKEN, [admin] tokens).")
-@click.option("--state-file", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where admin changes are kept (default: ROUTES.state.json).")
-@click.option("--drain-seconds", default=30.0, show_default=True, type=click.FloatRange(min=0),
-              help="On SIGTERM, how long in-flight requests may take to finish.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Worker processes sharing the listen port (SO_REUSEPORT).")
-@click.option("--loop", default="auto", show_default=True, type=click.Choice(LOOPS),
-              help="Event loop: uvloop when installed (auto), asyncio or uvloop.")
-def proxy(routes: Path, listen: str | None, admin: str | None, access_log: str | None,
-          tls_cert: str | None, tls_key: str | None, admin_token: str | None,
-          state_file: Path | None, drain_seconds: float, workers: int, loop: str) -> None:
+@proxy_options
+def proxy(**options: Any) -> None:
     """Run the proxy until SIGTERM / SIGINT (then drain); SIGHUP or a changed routes file
     reloads the routes."""
-    try:
-        run(routes, listen=listen, admin=admin, access_log=access_log, tls_cert=tls_cert,
-            tls_key=tls_key, admin_token=admin_token, state_file=state_file,
-            drain_seconds=drain_seconds, workers=workers, loop=loop)
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    run(**options)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import AnalysisFileError, ConfigError
 from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, ConfigError
 from reports.cloud import load_cloud_mapping
 from reports.writing import open_in_browser, write_all
 
@@ -25,13 +25,18 @@ def _read(path: Path, error: type[AnalysisFileError | ConfigError]) -> str:
               help="Directory for report/index.html, report.md and graph.dot.")
 @click.option("--cloud-mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="Your copy of reports/cloud_mapping.toml for the target-architecture page.")
+@click.option("--compare", "compare_json", type=click.Path(path_type=Path, dir_okay=False),
+              help="An earlier analysis.json: the overview shows what moved between the runs.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the report in the browser.")
-def report(analysis_json: Path, out_dir: Path, cloud_mapping: Path | None, open_browser: bool) -> None:
+def report(analysis_json: Path, out_dir: Path, cloud_mapping: Path | None, compare_json: Path | None,
+           open_browser: bool) -> None:
     """Write the HTML report, the Markdown summary and the DOT graph of ANALYSIS_JSON."""
     analysis = analysis_from_json(_read(analysis_json, AnalysisFileError), str(analysis_json))
+    previous = (analysis_from_json(_read(compare_json, AnalysisFileError), str(compare_json))
+                if compare_json else None)
     mapping = (load_cloud_mapping(_read(cloud_mapping, ConfigError), str(cloud_mapping))
                if cloud_mapping else None)
-    paths = write_all(analysis, out_dir, cloud_mapping=mapping)
+    paths = write_all(analysis, out_dir, cloud_mapping=mapping, previous=previous)
     if paths.graphviz_missing:
         click.echo("graphviz `dot` not found: the report shows DOT text instead of pictures "
                    "(install it: sudo apt-get install graphviz).", err=True)

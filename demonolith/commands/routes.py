@@ -17,10 +17,11 @@ from typing import Any
 import click
 
 from demonolith.errors import ProxyFailure
-from strangler_proxy.config import ProxyConfig
-from strangler_proxy.errors import ProxyError
-from strangler_proxy.routing import RoutingTable
-from strangler_proxy.run import check as check_routes
+from demonolith.output import plural
+from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.policy.route_scope import catch_all_problems
+from strangler_proxy.policy.routing import RoutingTable
+from strangler_proxy.process.run import check as check_routes
 
 
 @click.group()
@@ -32,12 +33,13 @@ def routes() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def check(path: Path) -> None:
     """Validate PATH without starting the proxy; print the routes in precedence order."""
-    try:
-        config = check_routes(path)
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    config = check_routes(path)
+    problems = catch_all_problems(config)
+    if problems:
+        raise ProxyFailure(f"{path}: " + "; ".join(problems))
     table = RoutingTable(config.routes, config.default)
-    click.echo(f"{path}: ok ({len(config.routes)} routes, {len(config.upstreams)} upstreams)")
+    counts = f"{plural(len(config.routes), 'route')}, {plural(len(config.upstreams), 'upstream')}"
+    click.echo(f"{path}: ok ({counts})")
     for position, compiled in enumerate(table.routes, start=1):
         route = compiled.route
         targets = ", ".join(f"{name}={weight}" for name, weight in route.weights)
@@ -70,10 +72,7 @@ def export(path: Path, target: str, out: Path | None, with_state: bool | None,
     """
     from strangler_proxy.export import export_routes
 
-    try:
-        result = export_routes(_live_config(path, with_state, state_file), target)
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    result = export_routes(_live_config(path, with_state, state_file), target)
     if out is None:
         click.echo(result.text, nl=False)
     else:
@@ -84,12 +83,12 @@ def export(path: Path, target: str, out: Path | None, with_state: bool | None,
     for warning in result.warnings:
         click.echo(f"demonolith: warning: {warning}", err=True)
     if out is not None:
-        click.echo(f"{out}: {target} config written ({len(result.warnings)} warnings)", err=True)
+        click.echo(f"{out}: {target} config written ({plural(len(result.warnings), 'warning')})", err=True)
 
 
 def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -> ProxyConfig:
     """The routes file's config, with the state file's run-time changes when asked or present."""
-    from strangler_proxy.state import read_applied, state_path_for
+    from strangler_proxy.config.state import read_applied, state_path_for
 
     config = check_routes(path)
     state = state_file or state_path_for(path)
@@ -97,9 +96,9 @@ def _live_config(path: Path, with_state: bool | None, state_file: Path | None) -
         return config
     applied = read_applied(config, state)
     if applied is None:
-        raise ProxyError(f"{state}: no state file (--no-state exports the routes file alone)")
+        raise ProxyFailure(f"{state}: no state file (--no-state exports the routes file alone)")
     names = ", ".join(override.route for override in applied.active) or "none in force"
-    click.echo(f"demonolith: applied {len(applied.active)} run-time change(s) from {state}"
+    click.echo(f"demonolith: applied {plural(len(applied.active), 'run-time change')} from {state}"
                f" ({names}; --no-state to export the routes file alone)", err=True)
     for override, why in applied.dropped:
         click.echo(f"demonolith: note: run-time change of {override.route} not applied: {why}",
@@ -148,22 +147,19 @@ def describe(route: dict[str, Any], overridden: bool, workers: dict[str, Any] | 
 def set_route(route: str, weights: str | None, target: str | None, mirror_percent: float | None,
               reset: bool, admin_url: str, token: str | None, user: str | None) -> None:
     """Change ROUTE in a running proxy now (and keep the change across restarts)."""
-    from strangler_proxy.admin_client import parse_weights
-    from strangler_proxy.admin_client import set_route as call_set_route
+    from strangler_proxy.admin.client import parse_weights
+    from strangler_proxy.admin.client import set_route as call_set_route
 
     change: dict[str, object] = {}
-    try:
-        if weights is not None:
-            change["weights"] = parse_weights(weights)
-        if target is not None:
-            change["to"] = target
-        if mirror_percent is not None:
-            change["mirror_percent"] = mirror_percent
-        if bool(change) == reset:
-            raise ProxyError("give --weights, --to and/or --mirror-percent, or --reset alone")
-        result = call_set_route(admin_url, token, route, change, user)
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    if weights is not None:
+        change["weights"] = parse_weights(weights)
+    if target is not None:
+        change["to"] = target
+    if mirror_percent is not None:
+        change["mirror_percent"] = mirror_percent
+    if bool(change) == reset:
+        raise ProxyFailure("give --weights, --to and/or --mirror-percent, or --reset alone")
+    result = call_set_route(admin_url, token, route, change, user)
     click.echo(describe(result["route"], result["overridden"], result.get("workers")))
 
 
@@ -183,22 +179,19 @@ def rollback(upstream: str | None, target: str | None, reset_all: bool, admin_ur
     Reads the live routes, then sends one batch (``PATCH /api/routes``) that the proxy refuses if
     the routes changed in between; kept in its state file like ``routes set``.
     """
-    from strangler_proxy.admin_client import call, change_routes, rollback_changes
+    from strangler_proxy.admin.client import call, change_routes, rollback_changes
 
-    try:
-        if reset_all and (upstream or target):
-            raise ProxyError("give --reset-all alone, or --upstream and/or --to")
-        listing = call(admin_url, "GET", "/api/routes", token, user=user)
-        changes = rollback_changes(listing, upstream, target, reset_all)
-        if not changes:
-            click.echo("nothing to roll back: " + (
-                "no route has a run-time change" if reset_all else
-                f"no route sends traffic to {upstream}" if upstream else
-                "every route is already on its target"))
-            return
-        result = change_routes(admin_url, token, changes, user, listing["reload"]["digest"])
-    except ProxyError as exc:
-        raise ProxyFailure(str(exc)) from exc
+    if reset_all and (upstream or target):
+        raise ProxyFailure("give --reset-all alone, or --upstream and/or --to")
+    listing = call(admin_url, "GET", "/api/routes", token, user=user)
+    changes = rollback_changes(listing, upstream, target, reset_all)
+    if not changes:
+        click.echo("nothing to roll back: " + (
+            "no route has a run-time change" if reset_all else
+            f"no route sends traffic to {upstream}" if upstream else
+            "every route is already on its target"))
+        return
+    result = change_routes(admin_url, token, changes, user, listing["reload"]["digest"])
     for entry in result["routes"]:
         click.echo(describe(entry["route"], entry["overridden"], None))
     workers = result.get("workers")

@@ -89,8 +89,8 @@ def forged_identity_check(proxy_url: str, path: str) -> ForgedIdentity:
 
 def proxy_supports_identity() -> bool:
     """Whether this proxy build accepts ``identity = true`` on a route (issue 9 item 6)."""
+    from strangler_proxy.config.routes_file import load_routes
     from strangler_proxy.errors import ProxyError
-    from strangler_proxy.routes_file import load_routes
 
     text = ('[upstreams.monolith]\nurl = "http://127.0.0.1:1"\n[upstreams.s]\nurl = "http://127.0.0.1:2"\n'
             '[identity]\nupstream = "monolith"\n[[routes]]\npath = "/x"\nto = "s"\nidentity = true\n')

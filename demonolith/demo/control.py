@@ -79,7 +79,7 @@ class ProxyControl:
 
     def set_route(self, route: str, change: Mapping[str, Any]) -> bool:
         """Change ``route`` now (``{}``: drop the run-time change); False when already so."""
-        from strangler_proxy.admin_client import set_route
+        from strangler_proxy.admin.client import set_route
         from strangler_proxy.errors import ProxyError
 
         if dict(change) == self.overridden.get(route, {}):
@@ -97,7 +97,7 @@ class ProxyControl:
 
     def rollback(self) -> bool:
         """Drop every run-time change in one atomic admin call; False when there was none."""
-        from strangler_proxy.admin_client import call, change_routes, rollback_changes
+        from strangler_proxy.admin.client import call, change_routes, rollback_changes
         from strangler_proxy.errors import ProxyError
 
         if not self.overridden:

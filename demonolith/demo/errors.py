@@ -1,11 +1,7 @@
-"""The demo's user-facing failure: a step of the walkthrough could not be done."""
+"""The demo's user-facing failure, kept in :mod:`demonolith.errors` with every other exit code."""
 
 from __future__ import annotations
 
-from demonolith.errors import DemonolithError
+from demonolith.errors import DemoFailure
 
-
-class DemoFailure(DemonolithError):
-    """A step of ``demonolith demo`` failed (a process did not start, a command failed, ...)."""
-
-    exit_code = 9
+__all__ = ["DemoFailure"]

@@ -2,28 +2,69 @@
    Plain ES2017, no dependencies, no network. */
 (function () {
   "use strict";
-  var pages = Array.prototype.slice.call(document.querySelectorAll(".page"));
   var navLinks = Array.prototype.slice.call(document.querySelectorAll("nav.side a"));
+
+  /* ---- packed data: deflated JSON in base64, unpacked once by the browser itself */
+  function unpack(id) {
+    var node = document.getElementById(id);
+    if (!node) { return Promise.resolve(null); }
+    var bytes = Uint8Array.from(atob(node.textContent.trim()), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  var DATA = window.demonolithData = {};
+  var dataReady = Promise.all(["search-index", "violations-data", "whatif-data"].map(function (id) {
+    return unpack(id).then(function (value) { DATA[id] = value; });
+  }));
   var baseTitle = document.title;
+
+  /* ---- pages rendered on demand: every page but the overview waits in a <template> */
+  function materialize(tpl) {
+    var frag = tpl.content;
+    var page = frag.firstElementChild;
+    tpl.parentNode.replaceChild(frag, tpl);
+    Array.prototype.forEach.call(page.querySelectorAll("[data-zoom]"), zoomable);
+    fillViolationLists(page);
+    sortableTables(page);
+    page.dispatchEvent(new CustomEvent(page.id === "whatif" ? "whatif:open" : "page:open", { bubbles: true }));
+    return page;
+  }
+  function findElement(id) {
+    var found = document.getElementById(id);
+    if (found) { return found; }
+    var templates = document.querySelectorAll("template.lazy-page");
+    for (var i = 0; i < templates.length; i++) {
+      if (templates[i].dataset.page === id || templates[i].content.getElementById(id)) {
+        materialize(templates[i]);
+        return document.getElementById(id);
+      }
+    }
+    if (/^v-/.test(id) && violationData().byId[id] !== undefined) {
+      findElement("violations");
+      revealViolation(id);
+      return document.getElementById(id);
+    }
+    return null;
+  }
 
   /* ---- pages: the hash names any element; its page is shown and the element brought into view */
   function show(hash) {
     var id = decodeURIComponent((hash || "").replace(/^#/, "")) || "overview";
-    var target = document.getElementById(id);
+    var target = findElement(id);
     var page = target && target.closest(".page");
     if (!page) { target = page = document.getElementById("overview"); }
-    pages.forEach(function (p) { p.classList.toggle("active", p === page); });
+    if (page.id === "whatif") { page.dispatchEvent(new CustomEvent("whatif:open", { bubbles: true })); }
+    Array.prototype.forEach.call(document.querySelectorAll(".page"), function (p) { p.classList.toggle("active", p === page); });
     navLinks.forEach(function (a) { a.classList.toggle("active", a.getAttribute("href") === "#" + page.id); });
     document.title = (page.dataset.title || "") + " · " + baseTitle;
-    if (target.tagName === "DETAILS") { target.open = true; }
+    for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) { d.open = true; }
+    if (target.tagName === "DETAILS") { target.open = true; openViolation(target); }
     if (target === page) { window.scrollTo(0, 0); return; }
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: /^H[1-6]$/.test(target.tagName) ? "start" : "center" });
     target.classList.remove("flash");
     void target.offsetWidth;
     target.classList.add("flash");
   }
-  window.addEventListener("hashchange", function () { show(location.hash); });
-
   /* ---- search */
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
@@ -33,7 +74,8 @@
 
   function entries() {
     if (index === null) {
-      index = JSON.parse(document.getElementById("search-index").textContent).map(function (e) {
+      if (!DATA["search-index"]) { return []; }
+      index = DATA["search-index"].map(function (e) {
         e.l = e.n.toLowerCase();
         return e;
       });
@@ -119,36 +161,220 @@
     }
   });
 
-  /* ---- violation filters */
-  var kindSelect = document.getElementById("filter-kind");
-  var serviceSelect = document.getElementById("filter-service");
-  var counter = document.getElementById("filter-count");
-  var violations = Array.prototype.slice.call(document.querySelectorAll("details.violation"));
-
+  /* ---- violations: one JSON list, rendered a page at a time, source lines when opened */
+  var VDATA = null;
+  var BATCH = 100;
+  function violationData() {
+    if (VDATA === null) {
+      var list = DATA["violations-data"] || [];
+      var byId = {};
+      list.forEach(function (v, i) { byId[v.i] = i; });
+      VDATA = { list: list, byId: byId, shown: 0, matching: list };
+    }
+    return VDATA;
+  }
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) { e.textContent = text; } if (cls) { e.className = cls; } return e; }
+  function svcLink(name) { var a = el("a", name, "svc-link"); a.href = "#svc-" + name; return a; }
+  function locCode(v) { return el("code", v.p + ":" + v.l, "loc"); }
+  function violationEntry(v) {
+    var d = el("details", null, "violation");
+    d.id = v.i;
+    var sum = el("summary");
+    sum.appendChild(el("span", v.k, "badge kind-" + v.k));
+    sum.appendChild(el("span", v.s, "subject"));
+    sum.appendChild(locCode(v));
+    d.appendChild(sum);
+    d.addEventListener("toggle", function () { openViolation(d); });
+    return d;
+  }
+  function openViolation(d) {
+    if (!d.open || d.dataset.filled) { return; }
+    var v = violationData().list[violationData().byId[d.id]];
+    if (!v) { return; }
+    d.dataset.filled = "1";
+    var body = el("div", null, "violation-body");
+    var p = el("p");
+    p.appendChild(svcLink(v.f));
+    p.appendChild(document.createTextNode(" crosses into "));
+    v.t.forEach(function (t, i) { if (i) { p.appendChild(document.createTextNode(", ")); } p.appendChild(svcLink(t)); });
+    p.appendChild(document.createTextNode(" · "));
+    p.appendChild(el("code", v.id, "muted"));
+    body.appendChild(p);
+    if (v.c && v.c.length) {
+      var pre = el("pre", null, "snippet");
+      pre.setAttribute("aria-label", "source lines around " + v.p + ":" + v.l);
+      var code = el("code");
+      v.c.forEach(function (text, i) {
+        var n = v.n + i;
+        var line = el("span", null, "line" + (n === v.l ? " hit" : ""));
+        line.appendChild(el("span", String(n), "num"));
+        line.appendChild(document.createTextNode(text));
+        code.appendChild(line);
+      });
+      pre.appendChild(code);
+      body.appendChild(pre);
+    } else {
+      body.appendChild(el("p", "Source lines not available in the analysis.", "muted"));
+    }
+    var remedy = el("p", null, "remedy");
+    remedy.appendChild(el("b", "Remedy."));
+    remedy.appendChild(document.createTextNode(" " + v.r));
+    body.appendChild(remedy);
+    if (v.g) {
+      body.appendChild(el("h3", "Saga “" + v.g.name + "”"));
+      var table = el("table", null, "list saga");
+      var head = el("tr");
+      ["#", "service", "step", "compensation if a later step fails"].forEach(function (h) { head.appendChild(el("th", h)); });
+      table.appendChild(head);
+      v.g.steps.forEach(function (step, i) {
+        var tr = el("tr");
+        tr.appendChild(el("td", String(i + 1)));
+        var td = el("td"); td.appendChild(svcLink(step[0])); tr.appendChild(td);
+        tr.appendChild(el("td", step[1]));
+        tr.appendChild(el("td", step[2]));
+        table.appendChild(tr);
+      });
+      body.appendChild(table);
+    }
+    d.appendChild(body);
+  }
+  function renderMore(upTo) {
+    var data = violationData();
+    var box = document.getElementById("violation-list");
+    if (!box) { return; }
+    var end = Math.min(data.matching.length, Math.max(upTo || 0, data.shown + BATCH));
+    for (var i = data.shown; i < end; i++) { box.appendChild(violationEntry(data.matching[i])); }
+    data.shown = end;
+    var more = document.getElementById("violation-more");
+    more.hidden = data.shown >= data.matching.length;
+    more.textContent = "show " + Math.min(BATCH, data.matching.length - data.shown) + " more";
+    document.getElementById("filter-count").textContent = data.matching.length + " of " + data.list.length + " shown" +
+      (data.shown < data.matching.length ? " (first " + data.shown + " listed)" : "");
+  }
   function filter() {
-    var kind = kindSelect.value;
-    var service = serviceSelect.value;
-    var count = 0;
-    violations.forEach(function (v) {
-      var ok = (!kind || v.dataset.kind === kind) &&
-        (!service || JSON.parse(v.dataset.services).indexOf(service) >= 0);
-      v.hidden = !ok;
-      if (ok) { count += 1; }
+    var data = violationData();
+    var kind = document.getElementById("filter-kind").value;
+    var service = document.getElementById("filter-service").value;
+    data.matching = data.list.filter(function (v) {
+      return (!kind || v.k === kind) && (!service || v.f === service || v.t.indexOf(service) >= 0);
     });
-    counter.textContent = count + " of " + violations.length + " shown";
+    data.shown = 0;
+    document.getElementById("violation-list").textContent = "";
+    renderMore();
   }
-  if (kindSelect) {
-    kindSelect.addEventListener("change", filter);
-    serviceSelect.addEventListener("change", filter);
-    document.addEventListener("click", function (ev) {
-      var link = ev.target.closest("[data-filter-kind]");
-      if (!link) { return; }
-      var option = kindSelect.querySelector('option[value="' + CSS.escape(link.dataset.filterKind) + '"]');
-      kindSelect.value = option ? link.dataset.filterKind : "";
-      serviceSelect.value = "";
+  function revealViolation(id) {
+    var data = violationData();
+    if (document.getElementById(id)) { return; }
+    document.getElementById("filter-kind").value = "";
+    document.getElementById("filter-service").value = "";
+    filter();
+    renderMore(data.byId[id] + 1);
+  }
+  function setUpViolationsPage(page) {
+    if (page.id !== "violations" || page.dataset.ready) { return; }
+    page.dataset.ready = "1";
+    document.getElementById("filter-kind").addEventListener("change", filter);
+    document.getElementById("filter-service").addEventListener("change", filter);
+    document.getElementById("violation-more").addEventListener("click", function () { renderMore(); });
+    var want = page.dataset.wantKind || "", svc = page.dataset.wantService || "";
+    document.getElementById("filter-kind").value = want;
+    document.getElementById("filter-service").value = svc;
+    filter();
+  }
+  /* a service's (or the data page's) own short list, from the same JSON */
+  function fillViolationLists(page) {
+    setUpViolationsPage(page);
+    Array.prototype.forEach.call(page.querySelectorAll("[data-violations-of]"), function (box) {
+      var svc = box.dataset.violationsOf, kinds = (box.dataset.kinds || "").split(" ").filter(Boolean);
+      var hits = violationData().list.filter(function (v) {
+        return (!svc || v.f === svc || v.t.indexOf(svc) >= 0) && (!kinds.length || kinds.indexOf(v.k) >= 0);
+      });
+      var limit = Number(box.dataset.limit || 25);
+      var table = el("table", null, "list");
+      var head = el("tr");
+      ["kind", "what crosses", "where", "services"].forEach(function (h) { head.appendChild(el("th", h)); });
+      table.appendChild(head);
+      hits.slice(0, limit).forEach(function (v) {
+        var tr = el("tr");
+        var k = el("td"); k.appendChild(el("span", v.k, "badge kind-" + v.k)); tr.appendChild(k);
+        var s = el("td"); var a = el("a", v.s); a.href = "#" + v.i; s.appendChild(a); tr.appendChild(s);
+        var w = el("td"); w.appendChild(locCode(v)); tr.appendChild(w);
+        var x = el("td"); x.appendChild(svcLink(v.f)); x.appendChild(document.createTextNode(" → " + v.t.join(", "))); tr.appendChild(x);
+        table.appendChild(tr);
+      });
+      box.textContent = "";
+      if (!hits.length) { box.appendChild(el("p", "None.", "muted")); return; }
+      box.appendChild(table);
+      if (hits.length > limit) {
+        var more = el("a", "all " + hits.length + " on the violations page");
+        more.href = "#violations";
+        more.dataset.filterService = svc;
+        box.appendChild(more);
+      }
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest("[data-filter-kind], [data-filter-service]");
+    if (!link) { return; }
+    var tpl = document.querySelector('template.lazy-page[data-page="violations"]');
+    var page = tpl ? tpl.content.firstElementChild : document.getElementById("violations");
+    if (!page) { return; }
+    page.dataset.wantKind = link.dataset.filterKind || "";
+    page.dataset.wantService = link.dataset.filterService || "";
+    if (!tpl) {
+      document.getElementById("filter-kind").value = page.dataset.wantKind;
+      document.getElementById("filter-service").value = page.dataset.wantService;
       filter();
+    }
+  });
+
+  /* ---- sortable, filterable tables (the ownership table) */
+  function sortableTables(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("table.sortable"), function (table) {
+      if (table.dataset.ready) { return; }
+      table.dataset.ready = "1";
+      var body = table.tBodies[0];
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+        th.classList.add("sort");
+        th.addEventListener("click", function () {
+          var dir = th.dataset.dir === "asc" ? "desc" : "asc";
+          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { delete c.dataset.dir; });
+          th.dataset.dir = dir;
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+            var r = x.localeCompare(y, undefined, { numeric: true });
+            return dir === "asc" ? r : -r;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        });
+      });
+      var input = document.querySelector('input[data-filters="' + table.id + '"]');
+      if (input) {
+        input.addEventListener("input", function () {
+          var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+          var n = 0;
+          Array.prototype.forEach.call(body.rows, function (r) {
+            var text = r.textContent.toLowerCase();
+            r.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+            if (!r.hidden) { n += 1; }
+          });
+          var out = document.querySelector('[data-count-of="' + table.id + '"]');
+          if (out) { out.textContent = n + " of " + body.rows.length + " tables"; }
+        });
+      }
     });
   }
+
+  /* ---- the service map: strongest dependencies first, all of them on demand */
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest("[data-map-toggle]");
+    if (!button) { return; }
+    var strong = document.getElementById("map-strong"), all = document.getElementById("map-all");
+    var showAll = all.hidden;
+    all.hidden = !showAll; strong.hidden = showAll;
+    button.textContent = showAll ? button.dataset.less : button.dataset.more;
+  });
 
   /* ---- pan and zoom: the buttons, Ctrl/⌘ + wheel (or wheel once clicked into), drag to pan */
   function zoomable(box) {
@@ -204,10 +430,16 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("[data-zoom]"), zoomable);
 
-  /* ---- print everything, violations open */
+  /* ---- print everything: every page rendered */
   window.addEventListener("beforeprint", function () {
-    violations.forEach(function (v) { v.hidden = false; v.open = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("template.lazy-page"), materialize);
   });
 
-  show(location.hash);
+  dataReady.then(function () {
+    fillViolationLists(document.getElementById("overview"));
+    sortableTables(document);
+    window.addEventListener("hashchange", function () { show(location.hash); });
+    show(location.hash);
+    document.documentElement.dataset.ready = "1";
+  });
 })();

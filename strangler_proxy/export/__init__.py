@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from strangler_proxy.config import ProxyConfig
+from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.export.envoy import export_envoy
 from strangler_proxy.export.gateway_api import export_gateway_api
 from strangler_proxy.export.nginx import export_nginx

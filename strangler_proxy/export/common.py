@@ -6,9 +6,9 @@ import math
 import re
 from pathlib import PurePath
 
-from strangler_proxy.config import IDEMPOTENT_METHODS, PathMatch, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import IDEMPOTENT_METHODS, PathMatch, ProxyConfig, Route, Upstream
 from strangler_proxy.export.warnings import ExportWarning
-from strangler_proxy.routing import specificity, sticky_split
+from strangler_proxy.policy.routing import specificity, sticky_split
 
 DEFAULT_LISTEN = "127.0.0.1:8000"
 SHADOW_HEADER = "x-demonolith-shadow"
@@ -19,7 +19,7 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 
 def ordered_routes(config: ProxyConfig) -> tuple[Route, ...]:
-    """The routes in the proxy's precedence order (see :mod:`strangler_proxy.routing`)."""
+    """The routes in the proxy's precedence order (see :mod:`strangler_proxy.policy.routing`)."""
     return tuple(sorted(config.routes, key=specificity))
 
 
@@ -49,7 +49,7 @@ def path_regex_body(match: PathMatch) -> str:
     """The regex of a path condition without anchors; a prefix is open-ended by itself.
 
     ``{name}`` is one segment (``[^/]+``) and a final ``/*`` the optional rest, as in
-    :func:`strangler_proxy.routing.compile_pattern`.
+    :func:`strangler_proxy.policy.routing.compile_pattern`.
     """
     if match.kind != "pattern":
         return regex_literal(match.value)
@@ -75,7 +75,7 @@ def split_order(route: Route) -> tuple[tuple[str, int], ...]:
     """The targets of a weighted split as the export lists them.
 
     File order, except for a sticky route: sorted by name, the order our proxy hashes users onto
-    (:func:`strangler_proxy.routing.sticky_split`), so the target's own hash, keyed by the cookie
+    (:func:`strangler_proxy.policy.routing.sticky_split`), so the target's own hash, keyed by the cookie
     or header alone, also keeps a user on one side for every route with the same weights.
     """
     return sticky_split(route.weights)[1] if route.sticky is not None else active_weights(route)

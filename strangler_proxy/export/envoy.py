@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from strangler_proxy.config import IDEMPOTENT_METHODS, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import IDEMPOTENT_METHODS, ProxyConfig, Route, Upstream
 from strangler_proxy.export.common import (
     SHADOW_HEADER,
     VIA,
@@ -38,7 +38,7 @@ from strangler_proxy.export.common import (
     subject,
     used_upstreams,
 )
-from strangler_proxy.export.guards import (
+from strangler_proxy.export.guard_features import (
     IDENTITY_HEADER,
     envoy_http_filters,
     envoy_per_route,

@@ -22,7 +22,7 @@ import ipaddress
 import re
 from typing import Any
 
-from strangler_proxy.config import ProxyConfig, Route
+from strangler_proxy.config.model import ProxyConfig, Route
 from strangler_proxy.export.common import (
     full_path_regex,
     mirrored_methods,
@@ -32,7 +32,7 @@ from strangler_proxy.export.common import (
     subject,
     used_upstreams,
 )
-from strangler_proxy.export.guards import gateway_strip_filter, guard_warnings
+from strangler_proxy.export.guard_features import gateway_strip_filter, guard_warnings
 from strangler_proxy.export.warnings import Export, ExportWarning, comment_header, unique_sorted
 from strangler_proxy.export.yaml_text import to_yaml
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from strangler_proxy.config import IDEMPOTENT_METHODS, Limits, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import IDEMPOTENT_METHODS, Limits, ProxyConfig, Route, Upstream
 from strangler_proxy.export.common import (
     REQUEST_ID_PATTERN,
     VIA,
@@ -37,7 +37,7 @@ from strangler_proxy.export.common import (
     used_upstreams,
     whole_seconds,
 )
-from strangler_proxy.export.guards import (
+from strangler_proxy.export.guard_features import (
     IDENTITY_HEADER,
     nginx_rate_lines,
     nginx_rate_zones,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from strangler_proxy.config import ProxyConfig, Route
+from strangler_proxy.config.model import ProxyConfig, Route
 from strangler_proxy.export.common import shared_warnings, subject, time_units, used_upstreams, whole_seconds
-from strangler_proxy.export.guards import guard_warnings
+from strangler_proxy.export.guard_features import guard_warnings
 from strangler_proxy.export.warnings import ExportWarning, unique_sorted
 
 NEXT_UPSTREAM_STATUSES = frozenset({403, 404, 429, 500, 502, 503, 504})

@@ -100,12 +100,8 @@ CHECKS: dict[str, Callable[[Any], None]] = {
 
 # (distribution, check) -> why it fails today. Remove an entry when a fix makes the check pass.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("askbot", "routes_resolved"): "issue #15: '^%s$' % pgettext('urls', 'tags/') and "
-                                   "settings-built prefixes stay <?> (36 of 64 routes)",
     ("django-cms", "models_counted"): "issue #15: subclasses of CMSPlugin, imported through "
                                       "cms.models' star re-exports, are not models (45 of 66)",
-    ("django-cms", "routes_resolved"): "issue #15: re_path(regex, ...) inside local helpers "
-                                       "(def pat(regex, fn)) emitted as /<?> routes (7 of 118)",
 }
 
 

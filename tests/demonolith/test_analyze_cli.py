@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from analyzer.errors import StrictModeFailure
 from demonolith.cli import cli
+from demonolith.errors import StrictModeFailure
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

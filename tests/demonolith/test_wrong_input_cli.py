@@ -24,7 +24,7 @@ def _analyze(path: Path, tmp_path: Path) -> tuple[int, list[str]]:
 def test_not_a_django_project(tree: str, tmp_path: Path) -> None:
     path = FIXTURES / "not_django" / tree
     code, stderr = _analyze(path, tmp_path)
-    assert (code, stderr) == (11, [f"demonolith: error: not a Django project: no settings module "
+    assert (code, stderr) == (13, [f"demonolith: error: not a Django project: no settings module "
                                    f"and no models under {path}"])
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer.model.analysis import Analysis, analysis_to_json
+from tests.helpers.ports import PortTaken, retry_if_port_taken, taken
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "extractor" / "shop"
@@ -48,21 +48,18 @@ def run(args: list[str], cwd: Path, timeout: float = 120, **env: str) -> subproc
 def extract_cli(analysis: Path, service: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run ``demonolith extract`` as a user would."""
     return subprocess.run([*DEMONOLITH, "extract", service, "--analysis", str(analysis), "--out", str(out),
-                           *extra], capture_output=True, text=True, timeout=120, check=False,
+                           *extra], capture_output=True, text=True, timeout=900, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def free_port() -> int:
-    """A port that was free on 127.0.0.1 a moment ago (the OS picks it)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http(method: str, url: str, deadline: float, body: bytes | None = None) -> tuple[int, bytes]:
-    """(status, body) of one request, retrying connection errors until ``deadline`` (monotonic)."""
-    request = urllib.request.Request(url, data=body, method=method,
-                                     headers={"Content-Type": "application/json"} if body else {})
+def http(method: str, url: str, deadline: float, body: bytes | None = None,
+         token: str | None = None) -> tuple[int, bytes]:
+    """(status, body) of one request, retrying connection errors until ``deadline`` (monotonic);
+    ``token`` is sent as ``Authorization: Bearer``."""
+    headers = {"Content-Type": "application/json"} if body else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     while True:
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -83,18 +80,43 @@ def served(root: Path, timeout: float = 30, env: dict[str, str] | None = None,
     Yields the base URL once the health endpoint answers; the server is stopped on exit. ``env``
     is added to the environment; the log goes to ``log`` (default: next to ``root``).
     """
-    port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
     environment.update(env or {})
-    with (log or root.parent / f"{root.name}-server.log").open("wb") as out:
-        server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
-                                   f"127.0.0.1:{port}"], cwd=root, env=environment, stdout=out, stderr=out)
+    log_path = log or root.parent / f"{root.name}-server.log"
+
+    def start(port: int) -> tuple[subprocess.Popen[bytes], str]:
+        with log_path.open("wb") as out:
+            server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload",
+                                       f"127.0.0.1:{port}"], cwd=root, env=environment, stdout=out,
+                                      stderr=out)
         base = f"http://127.0.0.1:{port}"
+        wait_until_served(server, base + "/healthz/", time.monotonic() + timeout, log_path)
+        return server, base
+
+    server, base = retry_if_port_taken(start)  # runserver binds the number itself
+    try:
+        yield base
+    finally:
+        stop(server)
+
+
+def wait_until_served(server: subprocess.Popen[bytes], url: str, deadline: float, log: Path) -> None:
+    """Return once ``url`` answers; PortTaken when the server exited because its port was taken."""
+    while True:
+        if server.poll() is not None:
+            output = log.read_text(errors="replace")
+            if taken(output):
+                raise PortTaken(output)
+            raise AssertionError(f"the server exited ({server.returncode}):\n{output}")
         try:
-            http("GET", base + "/healthz/", time.monotonic() + timeout)
-            yield base
-        finally:
-            stop(server)
+            http("GET", url, time.monotonic() + 0.5)
+        except OSError:
+            if time.monotonic() > deadline:
+                stop(server)
+                raise
+            continue
+        if server.poll() is None:  # ours answered, not whoever holds the port
+            return
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

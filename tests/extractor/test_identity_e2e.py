@@ -27,12 +27,12 @@ from tests.extractor.helpers import (
     ROOT,
     SAMPLE,
     extract_cli,
-    free_port,
     http,
     run_project,
     served,
     stop,
 )
+from tests.helpers.ports import announced_ports
 
 WHOAMI = "/internal/whoami/"
 SECRET = "identity-e2e-secret-0123456789abcdef"
@@ -54,18 +54,29 @@ def moved_to_service(routes_toml: str, service: str, path: str, urls: dict[str, 
 @contextmanager
 def proxy(routes: Path, log: Path) -> Iterator[str]:
     """``demonolith proxy`` on a free 127.0.0.1 port, with the identity secret in its environment."""
-    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DEMONOLITH_IDENTITY_SECRET": SECRET}
     with log.open("wb") as out:
         process = subprocess.Popen([*DEMONOLITH, "proxy", "--routes", str(routes), "--listen",
-                                    f"127.0.0.1:{port}", "--admin", "off", "--access-log", "off"],
+                                    "127.0.0.1:0", "--admin", "off", "--access-log", "off"],
                                    cwd=routes.parent, env=env, stdout=out, stderr=out)
         try:
-            base = f"http://127.0.0.1:{port}"
+            base = f"http://127.0.0.1:{announced_port(process, log)}"
             http("GET", base + "/healthz/", time.monotonic() + 30)
             yield base
         finally:
             stop(process)
+
+
+def announced_port(process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> int:
+    """The port a ``--listen 127.0.0.1:0`` proxy says (in ``log``) the OS gave it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text(errors="replace")
+        for line in log.read_text(errors="replace").splitlines():
+            if "proxy listening on" in line:
+                return announced_ports(line)[0]
+        time.sleep(0.1)
+    raise AssertionError(f"the proxy did not say where it listens:\n{log.read_text(errors='replace')}")
 
 
 def get_json(opener: urllib.request.OpenerDirector, url: str,

@@ -21,6 +21,7 @@ AFTER = '''class Order(TimeStampedModel):
     # who ordered
     # ID of a customers.Customer (service 'customers'); was a ForeignKey, read it via that service's API.
     customer_id = models.BigIntegerField(null=True, db_index=True)
+    customer = remote_relation("customer_id", "customers.Customer", "customers", "?")
     # tags: many-to-many to catalog.Tag (service 'catalog') removed; keep the links there.
     total = models.DecimalField(max_digits=8, decimal_places=2)  # EUR
 
@@ -49,7 +50,8 @@ def test_existing_meta_gets_db_table_and_renamed_strings() -> None:
         db_table = "legacy"
 '''
     out = _rewrite(source)
-    assert 'ordering = ("-customer_id", "id")' in out
+    # a traversal orders by another service's data: removed with a comment, never turned into customer_id
+    assert 'ordering = ("id",)' in out and "removed '-customer__name'" in out
     assert 'db_table = "orders_order"' in out and "legacy" not in out
     assert out.count("class Meta") == 1
 
@@ -67,7 +69,7 @@ def test_relation_inherited_from_an_abstract_base_is_removed_and_replaced() -> N
     relation = ForeignRelation("order", "fk", "order.Order", "order")
     out = cst.Module([rewrite_model(node, "payment_source", [relation], "models", "AbstractSource",
                                     {"order": declared})]).code
-    assert "    order = None\n" in out
+    assert '    order = remote_relation("order_id", "order.Order", "order", "?")\n' in out
     # _("Order") names something this module may not import: only literal keywords are kept
     assert "    order_id = models.BigIntegerField(null=True, db_index=True)\n" in out
     assert "class Meta(AbstractSource.Meta):" in out and "pass" not in out

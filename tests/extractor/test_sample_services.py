@@ -28,7 +28,6 @@ import pytest
 from tests.extractor.helpers import (
     DEMONOLITH,
     extract_cli,
-    free_port,
     http,
     run,
     run_project,
@@ -37,6 +36,7 @@ from tests.extractor.helpers import (
 
 PY = sys.executable
 WORKERS = 4
+TOKEN = "sample-service-token"  # DEMONOLITH_SERVICE_TOKEN of the served services: /_api/ needs it
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def _fetch_copied(base: str, root: Path, values: set[str], deadline: float) -> t
         if status == 200 and any(v in body.decode() for v in values):
             return path, status, "moved route", True
     for path in _model_paths(root):
-        status, body = http("GET", base + path, deadline)
+        assert http("GET", base + path, deadline)[0] == 401, f"{path} answered without a token"
+        status, body = http("GET", base + path, deadline, token=TOKEN)
         if status == 200 and json.loads(body)["total"] > 0:
             return path, status, "model API (no moved route runs the monolith's code yet)", True
     return "(none)", 0, "none", False
@@ -112,12 +113,12 @@ def build_and_serve(analysis: Path, out: Path, database: Path, service: dict[str
     root = out / name
     for routes_file in ("routes.toml", "routes.docker.toml"):
         run([*DEMONOLITH, "routes", "check", str(root / routes_file)], cwd=root)
-    for args in (["check"], ["migrate", "-v0"], ["test", "-v0"]):
-        run_project(args, root)
+    assert "self-check: all steps passed" in proc.stdout, proc.stdout  # check, migrations, tests, server
+    run_project(["migrate", "-v0"], root)
     copy = run_project(["copy_from_monolith", str(database), "--batch-size", "7"], root)
     assert "verified" in copy.stdout, copy.stdout
     tables = sorted(t for t in service["tables"] if not t.startswith("sqlite_"))
-    with served(root) as base:
+    with served(root, env={"DEMONOLITH_SERVICE_TOKEN": TOKEN}) as base:
         deadline = time.monotonic() + 30
         health, _ = http("GET", base + "/healthz/", deadline)
         route, status, kind, ok = _fetch_copied(base, root, text_values(database, tables), deadline)
@@ -194,15 +195,18 @@ def silent_port() -> Iterator[int]:
 
 
 def test_typed_client_against_a_live_service(served_services: dict[str, Served | str],
-                                             silent_port: int) -> None:
+                                             silent_port: int, dead_port: int) -> None:
     candidates = [r for r in served_services.values() if isinstance(r, Served) and _writable(r.root)]
     assert candidates, "no service exposes a write endpoint; the analysis lists foreign writers"
     result = candidates[0]
     client_module = load_client(result.root)
     path = _writable(result.root)[0]
     snake = _client_name(client_module, path)
-    with served(result.root) as base:
-        client = _client_class(client_module)(base, timeout=5)
+    with served(result.root, env={"DEMONOLITH_SERVICE_TOKEN": TOKEN}) as base:
+        with pytest.raises(client_module.ServiceHTTPError) as anonymous:
+            getattr(_client_class(client_module)(base, timeout=5, token=""), f"list_{snake}")()
+        assert anonymous.value.status == 401
+        client = _client_class(client_module)(base, timeout=5, token=TOKEN)
         page = getattr(client, f"list_{snake}")(page_size=2)
         assert page["total"] > 0 and len(page["results"]) == min(2, page["total"])
         first = page["results"][0]
@@ -217,7 +221,8 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
         with pytest.raises(client_module.ServiceHTTPError) as bad:
             getattr(client, f"update_{snake}")(first["id"], {"__unknown__": 1})
         assert bad.value.status == 400 and "invalid data" in str(bad.value)
-    _unreachable(client_module, snake, silent_port)
+        assert bad.value.fields == {"__unknown__": ["unknown field"]}  # field errors kept
+    _unreachable(client_module, snake, silent_port, dead_port)
 
 
 def _client_class(module: ModuleType) -> Any:
@@ -233,9 +238,9 @@ def _client_name(module: ModuleType, path: str) -> str:
     return found[0]
 
 
-def _unreachable(module: ModuleType, snake: str, silent_port: int) -> None:
+def _unreachable(module: ModuleType, snake: str, silent_port: int, dead_port: int) -> None:
     client_class = _client_class(module)
-    dead = client_class(f"http://127.0.0.1:{free_port()}", timeout=0.5, retries=1, backoff=0.01)
+    dead = client_class(f"http://127.0.0.1:{dead_port}", timeout=0.5, retries=1, backoff=0.01)
     started = time.monotonic()
     with pytest.raises(module.ServiceUnavailable, match="connection refused") as refused:
         getattr(dead, f"list_{snake}")()

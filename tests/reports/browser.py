@@ -62,6 +62,7 @@ def visit(context: BrowserContext, index: Path, fragment: str = "") -> Visit:
     page.on("requestfailed", lambda r: seen.errors.append(f"failed: {r.url}"))
     page.on("request", lambda r: seen.requests.append(r.url))
     page.goto(index.as_uri() + (f"#{fragment}" if fragment else ""), wait_until="load")
+    page.wait_for_selector("html[data-ready]", state="attached")  # the packed data is unpacked
     return seen
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -10,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from analyzer.model.analysis import Analysis, CountScore, TableUsage
+from reports.embed import unpack
 from reports.html import render_html
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
 
@@ -36,6 +36,18 @@ def html(analysis: Analysis) -> str:
     return render_html(analysis, fake_renderer).html
 
 
+def packed(html: str, element: str) -> object:
+    """The data the page unpacks from the script element ``element``."""
+    raw = html[html.index(f'id="{element}" data-packed="deflate-base64">'):]
+    return unpack(raw[raw.index(">") + 1:raw.index("</script>")])
+
+
+def violation(html: str, vid: str) -> dict[str, object]:
+    records = packed(html, "violations-data")
+    assert isinstance(records, list)
+    return next(r for r in records if r["id"] == vid)
+
+
 def test_every_page_is_there_once_and_ids_are_unique(html: str) -> None:
     ids = ids_of(html)
     for page in PAGES:
@@ -44,7 +56,7 @@ def test_every_page_is_there_once_and_ids_are_unique(html: str) -> None:
 
 
 def test_pictures_come_from_the_injected_renderer(html: str) -> None:
-    assert html.count('class="graph-svg"') == 3  # the map and one inside graph per service
+    assert html.count('class="graph-svg"') == 4  # two maps (strongest, all) and one inside graph per service
     assert "fake 2 nodes" in html  # the service map: two services
 
 
@@ -56,29 +68,29 @@ def test_without_graphviz_the_dot_text_and_the_install_line_are_shown(analysis: 
     assert "was not found" in html
 
 
-def test_a_violation_shows_its_location_source_lines_and_remedy(html: str) -> None:
-    entry = html[html.index('id="v-V-cross-service-fk-0001"'):]
-    entry = entry[:entry.index("</details>")]
-    assert "orders/models.py:6" in entry
-    assert '<span class="line hit"><span class="num">6</span>    product = models.ForeignKey(' in entry
-    assert '<span class="num">4</span>class Order(models.Model):' in entry
-    assert "read products via catalog&#39;s API" in entry
+def test_a_violation_carries_its_location_source_lines_and_remedy(html: str) -> None:
+    entry = violation(html, "V-cross-service-fk-0001")
+    assert (entry["i"], entry["p"], entry["l"]) == ("v-V-cross-service-fk-0001", "orders/models.py", 6)
+    lines = entry["c"]
+    assert isinstance(lines, list) and isinstance(entry["n"], int)
+    assert lines[6 - entry["n"]].startswith("    product = models.ForeignKey(")
+    assert lines[4 - entry["n"]] == "class Order(models.Model):"
+    assert "read products via catalog's API" in str(entry["r"])
 
 
-def test_a_distributed_transaction_shows_its_saga(html: str) -> None:
-    entry = html[html.index('id="v-V-distributed-transaction-0002"'):]
-    entry = entry[:entry.index("</details>")]
-    assert "decrement stock" in entry and "restore stock" in entry
-    assert "Source lines not available" in entry
+def test_a_distributed_transaction_carries_its_saga(html: str) -> None:
+    entry = violation(html, "V-distributed-transaction-0002")
+    assert "decrement stock" in str(entry["g"]) and "restore stock" in str(entry["g"])
+    assert "c" not in entry  # no source lines: the page says so
 
 
 def test_user_text_is_escaped_everywhere() -> None:
     html = render_html(hostile_analysis(), fake_renderer).html
     assert HOSTILE not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    index = html[html.index('id="search-index">'):]
-    assert "<script>alert" not in index[:index.index("</script>")]
-    assert html.count("<script") == 3  # the class toggle, the search index, the page's code
+    entries = packed(html, "search-index")
+    assert isinstance(entries, list) and any(HOSTILE in e["n"] for e in entries)  # data, never markup
+    assert html.count("<script") == 5  # the class toggle, three packed data, the page's code
 
 
 def test_nothing_is_loaded_from_anywhere(html: str) -> None:
@@ -89,20 +101,33 @@ def test_nothing_is_loaded_from_anywhere(html: str) -> None:
 
 
 def test_search_index_finds_everything_and_points_at_real_elements(html: str) -> None:
-    raw = html[html.index('id="search-index">') + len('id="search-index">'):]
-    entries = json.loads(raw[:raw.index("</script>")])
+    entries = packed(html, "search-index")
+    assert isinstance(entries, list)
     found = {(e["k"], e["n"], e["s"]) for e in entries}
     assert {("model", "orders.Order", "orders"), ("table", "catalog_product", "catalog"),
             ("route", "/api/orders/checkout/", "orders"), ("module", "catalog.views", "catalog"),
             ("service", "orders", "orders")} <= found
-    ids = set(ids_of(html))
+    records = packed(html, "violations-data")
+    assert isinstance(records, list)
+    ids = set(ids_of(html)) | {r["i"] for r in records}  # violations are drawn from their records
     assert all(e["t"] in ids for e in entries), [e for e in entries if e["t"] not in ids]
 
 
-def test_ownership_matrix_marks_owner_readers_and_writers(html: str) -> None:
+def test_ownership_table_and_grid_mark_owner_readers_and_writers(html: str) -> None:
     row = html[html.index('id="table-catalog_product"'):]
     row = row[:row.index("</tr>")]
-    assert re.findall(r'class="cell ([A-Za-z]*)"', row) == ["owner", "RW"]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert 'href="#svc-catalog"' in cells[1] and 'href="#svc-orders"' in cells[2] + cells[3]
+    grid = html[html.index('data-table="catalog_product"'):]
+    assert re.findall(r'class="cell ([A-Za-z]*)"', grid[:grid.index("</tr>")]) == ["owner", "RW"]
+
+
+def test_the_grid_is_left_out_when_the_services_do_not_fit(analysis: Analysis) -> None:
+    many = tuple(replace(analysis.services[0], name=f"s{n:02d}", models=(), tables=(), routes=())
+                 for n in range(13))
+    html = render_html(replace(analysis, services=(*analysis.services, *many)), fake_renderer).html
+    assert 'class="matrix"' not in html and "do not fit a screen" in html
+    assert 'id="ownership"' in html
 
 
 def test_target_architecture_maps_each_service(html: str) -> None:
@@ -126,6 +151,7 @@ def test_plan_steps_are_in_order(html: str) -> None:
     assert page.index("Extract <a class=\"svc-link\" href=\"#svc-catalog\">") < page.index(
         "Extract <a class=\"svc-link\" href=\"#svc-orders\">")
     assert 'href="#v-V-distributed-transaction-0002"' in page
+    assert "effort S · " in page and "points" in page  # sized in points, not a bare letter
 
 
 def test_a_framework_table_says_so_and_why_its_owner_owns_it(analysis: Analysis) -> None:
@@ -135,4 +161,5 @@ def test_a_framework_table_says_so_and_why_its_owner_owns_it(analysis: Analysis)
     row = html[html.index('id="table-auth_user"'):]
     row = row[:row.index("</tr>")]
     assert "Django's own (django.contrib.auth)" in row and "orders.Order.buyer" in row
-    assert re.findall(r'class="cell ([A-Za-z]*)"', row) == ["R", "owner"]
+    grid = html[html.index('data-table="auth_user"'):]
+    assert re.findall(r'class="cell ([A-Za-z]*)"', grid[:grid.index("</tr>")]) == ["R", "owner"]

@@ -1,7 +1,7 @@
 """The Markdown summary and the DOT file, against golden files, and their escaping.
 
 Regenerate the golden files after an intended change with:
-    DEMONOLITH_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ def test_output_matches_golden_file(analysis: Analysis, name: str, render: objec
     assert callable(render)
     text = render(analysis)
     golden = GOLDEN / name
-    if os.environ.get("DEMONOLITH_UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), (
         f"{golden} differs; if the change is intended, regenerate: "
-        "DEMONOLITH_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py")
+        "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py")
 
 
 def test_table_cells_cannot_break_the_table() -> None:

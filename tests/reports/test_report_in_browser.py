@@ -107,12 +107,12 @@ def test_dark_mode_and_zoom(driver: Playwright, tmp_path: Path, small_report: Pa
         page = seen.page
         background = page.evaluate("getComputedStyle(document.body.parentElement).backgroundColor")
         assert background == "rgb(20, 23, 28)"
-        if page.locator("#overview svg.graph-svg").count():
-            svg = page.locator("#overview svg.graph-svg")
+        if page.locator("#map-strong svg.graph-svg").count():
+            svg = page.locator("#map-strong svg.graph-svg")
             before = svg.get_attribute("viewBox")
-            page.click("#overview [data-zoom-in]")
+            page.click("#map-strong [data-zoom-in]")
             assert svg.get_attribute("viewBox") != before
-            page.click("#overview [data-zoom-reset]")
+            page.click("#map-strong [data-zoom-reset]")
             assert svg.get_attribute("viewBox") == before
             box = svg.bounding_box()
             assert box is not None
@@ -136,7 +136,8 @@ def test_a_thousand_module_report_is_usable(context: BrowserContext, big_report:
     expect(page.locator("#svc-svc03")).to_be_visible()
     expect(page.locator(".service-page.active")).to_have_count(1)
     page.click("nav.side a[href='#violations']")
-    expect(page.locator("#filter-count")).to_have_text("400 shown")
+    expect(page.locator("#filter-count")).to_have_text("400 of 400 shown (first 100 listed)")
+    expect(page.locator("details.violation")).to_have_count(100)  # drawn a batch at a time
     page.select_option("#filter-service", "svc07")
     count = page.locator("#filter-count").inner_text()
     assert count.endswith("of 400 shown") and int(count.split()[0]) < 400

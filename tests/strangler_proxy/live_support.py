@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from strangler_proxy.accesslog import AccessLog
-from strangler_proxy.admin_api import api_handlers
-from strangler_proxy.lifecycle import apply_to
-from strangler_proxy.live import LiveRoutes
-from strangler_proxy.proxy import Proxy
-from strangler_proxy.state import state_path_for
+from strangler_proxy.admin.api import api_handlers
+from strangler_proxy.config.live import LiveRoutes
+from strangler_proxy.config.state import state_path_for
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.process.lifecycle import apply_to
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
 # Two upstreams on one backend port; the route named "catalog" starts on the monolith.

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import socket
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -16,11 +15,11 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from aiohttp import web
 
-from strangler_proxy.accesslog import AccessLog
-from strangler_proxy.config import ProxyConfig
-from strangler_proxy.event_loop import run_on
-from strangler_proxy.proxy import Proxy
-from strangler_proxy.routes_file import parse_routes
+from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.routes_file import parse_routes
+from strangler_proxy.datapath.proxy import Proxy
+from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.process.event_loop import run_on
 
 P = ParamSpec("P")
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -57,13 +56,6 @@ def run_async(
         return wrapper
 
     return decorate
-
-
-def free_port() -> int:
-    """A currently unused TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class App:
@@ -164,6 +156,7 @@ class RawUpstream:
         self.requests: list[bytes] = []
         self.server: asyncio.Server | None = None
         self.port = 0
+        self.connections = 0  # accepted so far
         self._writers: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> RawUpstream:
@@ -174,6 +167,7 @@ class RawUpstream:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        self.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from analyzer.boundaries.naming import name_clusters, plural, snake
+from analyzer.boundaries.naming import explain_names, name_clusters, plural, snake
 from tests.analyzer.graphs import GraphBuilder
 
 
 def test_words() -> None:
     assert snake("OrderLine") == "order_line" and plural("category") == "categories"
     assert plural("order") == "orders" and plural("address") == "address"
+    assert plural("batch") == "batches" and plural("box") == "boxes"
 
 
 def test_dominant_app_then_model_names_unique_and_order_independent() -> None:
@@ -27,3 +28,57 @@ def test_dominant_app_then_model_names_unique_and_order_independent() -> None:
     assert names == ["shop", "payments", "catalog"]
     assert name_clusters(clusters[::-1], b.graph) == names[::-1]
     assert name_clusters(clusters, b.graph, renames={"shop": "orders"})[0] == "orders"
+    assert explain_names(clusters, b.graph, renames={"shop": "orders"})[0][1] == (
+        "named after the shop app: 3 of its 5 models are here; renamed from shop in [tool.demonolith] names")
+    assert explain_names(clusters, b.graph, pinned={"catalog.models.Category": "taxonomy"})[2] == (
+        "taxonomy", "pinned in [tool.demonolith] (holds catalog.models.Category)")
+
+
+def _layered() -> GraphBuilder:
+    """A god app ``shop`` with most models (not a layer word: only its spread tells), a layer app
+    ``control`` (views, no models), and ``frontdesk``: one model, yet its code is mostly views."""
+    b = GraphBuilder()
+    for name in ("Order", "OrderLine", "OrderFee", "Item", "ItemVariation", "ItemAddOn", "ItemCategory",
+                 "Event"):
+        b.model(f"shop.models.{name}", app="shop")
+    b.model("frontdesk.models.Note", app="frontdesk")
+    for child, parent in (("OrderLine", "Order"), ("OrderFee", "Order"), ("ItemVariation", "Item"),
+                          ("ItemAddOn", "Item"), ("Item", "ItemCategory")):
+        b.edge(f"shop.models.{child}", f"shop.models.{parent}", "fk")
+    for module in ("control.views", "frontdesk.views"):
+        for i in range(40):
+            b.function(f"{module}.view_{i}")
+    return b
+
+
+def test_god_and_layer_apps_never_name_a_service_the_aggregate_root_does() -> None:
+    b = _layered()
+    items = ("Item", "ItemVariation", "ItemAddOn", "ItemCategory")
+    clusters = [
+        ("shop.models.Order", "shop.models.OrderLine", "shop.models.OrderFee",
+         *(f"control.views.view_{i}" for i in range(40))),
+        (*(f"shop.models.{m}" for m in items), "frontdesk.models.Note",
+         *(f"frontdesk.views.view_{i}" for i in range(40))),
+        ("shop.models.Event",),
+    ]
+    named = explain_names(clusters, b.graph)
+    assert [n for n, _ in named] == ["orders", "items", "events"]
+    assert named[0][1] == "named after Order, root of 3 of its 3 models"
+    # Item owns its variations and add-ons; the ItemCategory it points at is reached by more
+    assert named[1][1] == "named after Item, root of 3 of its 5 models"
+    assert named[2][1] == "named after Event, its only model"
+    assert name_clusters(clusters[::-1], b.graph) == ["events", "items", "orders"]
+
+
+def test_a_project_prefixed_layer_word_is_a_layer_app() -> None:
+    b = GraphBuilder()
+    for name in ("Voucher", "VoucherBatch"):
+        b.model(f"shopbase.models.{name}", app="shopbase")
+    b.edge("shopbase.models.Voucher", "shopbase.models.VoucherBatch", "fk")
+    b.function("shopcontrol.views.index")
+    b.model("shipping.models.Parcel", app="shipping")
+    clusters = [("shopbase.models.Voucher", "shopbase.models.VoucherBatch", "shopcontrol.views.index"),
+                ("shipping.models.Parcel",)]
+    named = explain_names(clusters, b.graph)
+    assert [n for n, _ in named] == ["voucher_batches", "shipping"]
+    assert named[1][1] == "named after the shipping app: its one model is here"

@@ -82,3 +82,18 @@ def test_tables_follow_their_model_and_routes_their_view() -> None:
     assert "route:/shop/" not in projected
     assert projected.has_edge("legacy.billing.charge", "legacy.models.Invoice")
     assert list(projected.nodes) == sorted(projected.nodes)
+
+
+def test_the_automatic_count_is_the_smallest_near_the_best_of_a_flat_curve() -> None:
+    from analyzer.boundaries.partition import COUNT_TOLERANCE, _smallest_near_best
+    from analyzer.model.analysis import CountScore
+
+    assert COUNT_TOLERANCE == 0.01
+    flat = tuple(CountScore(n, q, q) for n, q in ((5, 0.50), (6, 0.531), (7, 0.535), (8, 0.537), (9, 0.538)))
+    chosen, reason = _smallest_near_best(flat)
+    assert chosen == 7  # 0.535 is within 1 % of 0.538; 0.531 is not
+    assert reason == ("7 services: the smallest count within 1% of the best score (0.535 against 0.538 "
+                      "at 9; scores 6: 0.531, 7: 0.535, 8: 0.537, 9: 0.538)")
+    peaked = tuple(CountScore(n, q, q) for n, q in ((3, 0.40), (4, 0.60), (5, 0.55)))
+    assert _smallest_near_best(peaked)[0] == 4
+    assert _smallest_near_best(peaked)[1].startswith("4 services: the best score (0.600")

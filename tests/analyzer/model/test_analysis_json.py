@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analyzer.errors import AnalysisFileError
-from analyzer.model import analysis_from_json, analysis_to_json
+from analyzer.model import SCHEMA_VERSION, analysis_from_json, analysis_to_json
 from tests.helpers.small_analysis import small_analysis
 
 
@@ -20,7 +20,7 @@ def test_json_is_deterministic_and_carries_version_and_table_owner() -> None:
     text = analysis_to_json(small_analysis())
     assert text == analysis_to_json(small_analysis())
     document = json.loads(text)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == SCHEMA_VERSION
     assert document["table_owner"] == {"catalog_product": "catalog", "orders_order": "orders"}
     assert document["violations"][1]["saga"]["steps"][1]["compensation"] == "restore stock"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
-from analyzer.resolve.project import build_canonical
+from analyzer.resolve.canonical import build_canonical
 from analyzer.resolve.sql_helpers import helper_sql_sites
 from tests.analyzer.facts.helpers import facts_of
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from strangler_proxy.config import ProxyConfig
-from strangler_proxy.routes_file import parse_routes
+from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.routes_file import parse_routes
 
 FULL = """
 [listen]

@@ -117,7 +117,7 @@ def test_weights_stickiness_mirror_and_fallback() -> None:
 
 def test_sticky_clusters_are_listed_in_the_proxys_order_whatever_the_file_order() -> None:
     # Envoy walks weighted clusters in order with the hash: a fixed order keeps a user on one side
-    # for every route with the same weights, as our proxy does (strangler_proxy.routing.sticky_split)
+    # for every route with the same weights, as our proxy does (strangler_proxy.policy.routing.sticky_split)
     reordered = FULL.replace("weights = { catalog = 10, monolith = 90 }",
                              "weights = { monolith = 90, catalog = 10 }")
     assert reordered != FULL

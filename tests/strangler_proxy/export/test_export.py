@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from strangler_proxy import config as model
+from strangler_proxy.config import model
+from strangler_proxy.config.routes_file import load_routes
 from strangler_proxy.export import FORMATS, export_routes
 from strangler_proxy.export.yaml_text import to_yaml
-from strangler_proxy.routes_file import load_routes
 from tests.strangler_proxy.export.configs import FULL, config
 
 # Every field of the config model; each exporter expresses it or warns about it. A new field fails
@@ -35,9 +35,11 @@ KNOWN_FIELDS = {
     "IdentityConfig": {"upstream", "path", "session_cookie", "cache_ttl", "cache_size", "header_ttl",
                        "secret_env", "secret_file"},
     "Limits": {"max_header_bytes", "max_headers", "max_request_line", "max_body_bytes",
-               "header_timeout", "body_timeout", "keepalive_timeout", "replay_body_bytes"},
+               "header_timeout", "body_timeout", "keepalive_timeout", "replay_body_bytes",
+               "tunnel_idle_timeout", "max_connections"},
     "ProxyConfig": {"source", "upstreams", "routes", "default", "limits", "listen", "admin",
-                    "access_log", "hosts", "shadow_queue", "shadow_workers", "tls_cert", "tls_key",
+                    "access_log", "hosts", "shadow_queue", "shadow_queue_bytes", "shadow_workers",
+                    "tls_cert", "tls_key",
                     "identity", "admin_tokens"},
 }
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from aiohttp import web
 
+from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.export.nginx import export_nginx
-from strangler_proxy.routes_file import parse_routes
+from tests.helpers.ports import free_port_number, refused_port, taken
 from tests.strangler_proxy.export.test_nginx import NGINX, needs_nginx
-from tests.strangler_proxy.support import App, free_port, raw_exchange, run_async, running_proxy
+from tests.strangler_proxy.support import App, raw_exchange, run_async, running_proxy
 
 pytestmark = needs_nginx
 
@@ -163,25 +164,24 @@ async def get(port: int, method: str, host: str, target: str, headers: dict[str,
 
 @contextlib.asynccontextmanager
 async def running_nginx(tmp_path: Path, routes: str) -> AsyncIterator[int]:
-    """The real nginx serving the export of ``routes`` on a free port."""
-    port = free_port()
-    text = export_nginx(parse_routes(f'[listen]\naddress = "127.0.0.1:{port}"\naccess_log = "off"\n'
-                                     + routes, "traffic.toml")).text
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(text)
+    """The real nginx serving the export of ``routes`` on a free port (nginx binds it itself, so
+    another port is tried when that one was taken meanwhile)."""
     (tmp_path / "logs").mkdir()
-    directives = f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;"
-    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", directives],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for attempt in range(5):
+        port = free_port_number()
+        text = export_nginx(parse_routes(f'[listen]\naddress = "127.0.0.1:{port}"\naccess_log = "off"\n'
+                                         + routes, "traffic.toml")).text
+        conf = tmp_path / "nginx.conf"
+        conf.write_text(text)
+        error_log = tmp_path / f"error-{attempt}.log"
+        directives = f"daemon off; pid {tmp_path}/nginx.pid; error_log {error_log};"
+        process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", directives],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if await _nginx_up(process, port, error_log):
+            break
+    else:
+        raise AssertionError("nginx found no free port in 5 attempts")
     try:
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                await writer.wait_closed()
-                break
-            assert process.poll() is None, (tmp_path / "error.log").read_text()
-            await asyncio.sleep(0.05)
         yield port
     finally:
         process.terminate()
@@ -192,14 +192,32 @@ async def running_nginx(tmp_path: Path, routes: str) -> AsyncIterator[int]:
             process.wait(timeout=10)
 
 
+async def _nginx_up(process: subprocess.Popen[bytes], port: int, error_log: Path) -> bool:
+    """True once nginx accepts on ``port``; False when it exited because the port was taken."""
+    for _ in range(100):
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            await writer.wait_closed()
+            if process.poll() is None:  # ours, not whoever took the port
+                return True
+        if process.poll() is not None:
+            log = error_log.read_text() if error_log.exists() else ""
+            assert taken(log), log
+            return False
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"nginx did not listen on {port}")
+
+
 @contextlib.asynccontextmanager
 async def upstreams() -> AsyncIterator[tuple[dict[str, App], str]]:
     """The echo upstreams (and a dead port) and the routes file naming them."""
     apps = {name: await echo(name).start() for name in ("monolith", "catalog", "orders", "shadow")}
     try:
         lines = [f'[upstreams.{name}]\nurl = "{app.url}"\nretries = 0' for name, app in apps.items()]
-        lines.append(f'[upstreams.dead]\nurl = "http://127.0.0.1:{free_port()}"\nretries = 0')
-        yield apps, "\n".join(lines) + "\n" + ROUTES
+        with refused_port() as dead:
+            lines.append(f'[upstreams.dead]\nurl = "http://127.0.0.1:{dead}"\nretries = 0')
+            yield apps, "\n".join(lines) + "\n" + ROUTES
     finally:
         for app in apps.values():
             await app.stop()

@@ -6,6 +6,13 @@ service's own model on a second connection and upserted by primary key. Progress
 primary key per table) is kept in a JSON state file, so an interrupted copy resumes where it
 stopped; copying again is harmless. At the end every table's row count and checksum (sha256 over
 all rows in primary-key order) are compared on both sides.
+
+Join tables of many-to-many fields are copied like any table, and every table the migration plan
+gives this service must be copied: one without a model here fails the verification. Foreign keys
+to ``contenttypes.ContentType`` are mapped by (app_label, model) to this database's own
+``django_content_type`` ids. After the copy, the primary-key sequences are moved past the copied
+ids (PostgreSQL ``setval(pg_get_serial_sequence(...))``, SQLite ``sqlite_sequence``), so the next
+insert does not collide.
 """
 
 import hashlib
@@ -17,12 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connections, models, transaction
+from django.db.models.fields import AutoFieldMixin
 
 from service_project.dburl import database_from_url
 
 SOURCE_ALIAS = "monolith"
 MODEL_LABELS: tuple[str, ...] = ['orders.Order']
+PLANNED_TABLES: tuple[str, ...] = ['orders_order']  # the migration plan's tables
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,53 @@ def copy_models() -> list[type[models.Model]]:
             break
     through = [f.remote_field.through for m in ordered for f in m._meta.local_many_to_many
                if f.remote_field.through._meta.auto_created]
-    return ordered + [t for t in through if t not in ordered]
+    planned = [m for m in apps.get_models(include_auto_created=True)
+               if m._meta.db_table in PLANNED_TABLES and m._meta.managed]
+    for model in [*through, *planned]:
+        if model not in ordered:
+            ordered.append(model)
+    return ordered
+
+
+def uncopied_tables(copied: list[type[models.Model]]) -> list[str]:
+    """Tables of the plan that no copied model maps (their rows would be left behind)."""
+    done = {m._meta.db_table for m in copied}
+    return sorted(set(PLANNED_TABLES) - done)
+
+
+def content_type_map(model: type[models.Model]) -> dict[str, dict[Any, Any]]:
+    """For each foreign key of ``model`` to ContentType: monolith id -> this database's id, by
+    (app_label, model); a content type missing here is created."""
+    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is not None
+              and f.related_model._meta.label == "contenttypes.ContentType"]
+    if not fields:
+        return {}
+    content_type = apps.get_model("contenttypes.ContentType")
+    mapping = {}
+    for pk, app_label, name in content_type._base_manager.using(SOURCE_ALIAS).values_list(
+            "pk", "app_label", "model"):
+        local, _ = content_type._base_manager.using("default").get_or_create(app_label=app_label, model=name)
+        mapping[pk] = local.pk
+    return {f.attname: mapping for f in fields}
+
+
+def reset_sequences(copied: list[type[models.Model]]) -> None:
+    """Move every auto primary key's sequence past the highest copied id."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+            if cursor.fetchone() is None:
+                return
+            for model in copied:
+                if isinstance(model._meta.pk, AutoFieldMixin):
+                    table, column = model._meta.db_table, model._meta.pk.column
+                    cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                    cursor.execute(f'INSERT INTO sqlite_sequence (name, seq) SELECT %s, MAX("{column}") '
+                                   f'FROM "{table}" HAVING MAX("{column}") IS NOT NULL', [table])
+            return
+        for statement in connection.ops.sequence_reset_sql(no_style(), copied):
+            cursor.execute(statement)
 
 
 def register_source(url: str) -> None:
@@ -102,10 +158,15 @@ def copy_table(model: type[models.Model], batch: int, after: Any,
                save: Any) -> Iterator[int]:
     """Copy rows with a primary key above ``after`` in batches; yield the count per batch."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    translate = content_type_map(model)
     while True:
         rows = _rows(model, SOURCE_ALIAS, after, batch)
         if not rows:
             return
+        for row in rows:
+            for attname, mapping in translate.items():
+                value = getattr(row, attname)
+                setattr(row, attname, mapping.get(value, value))
         with transaction.atomic(using="default"), timestamps_kept(model):
             if fields:
                 model._base_manager.using("default").bulk_create(
@@ -118,14 +179,18 @@ def copy_table(model: type[models.Model], batch: int, after: Any,
         yield len(rows)
 
 
-def checksum(model: type[models.Model], alias: str, batch: int = 2000) -> tuple[int, str]:
-    """(row count, sha256 of every row in primary-key order) of a table on ``alias``."""
+def checksum(model: type[models.Model], alias: str, batch: int = 2000,
+             translate: dict[str, dict[Any, Any]] | None = None) -> tuple[int, str]:
+    """(row count, sha256 of every row in primary-key order) of a table on ``alias``; columns in
+    ``translate`` are hashed as mapped (the monolith's content type ids as this database's)."""
     names = [f.attname for f in model._meta.concrete_fields]
+    maps = [(translate or {}).get(name) for name in names]
     digest = hashlib.sha256()
     count = 0
     queryset = model._base_manager.using(alias).order_by("pk").values_list(*names)
     for row in queryset.iterator(chunk_size=batch):
-        digest.update(json.dumps([str(v) for v in row]).encode())
+        values = [m.get(v, v) if m else v for v, m in zip(row, maps)]
+        digest.update(json.dumps([str(v) for v in values]).encode())
         count += 1
     return count, digest.hexdigest()
 
@@ -150,6 +215,6 @@ class State:
 
 def verify(model: type[models.Model], copied: int) -> TableResult:
     """Compare row counts and checksums of one table on both sides."""
-    source_rows, source_sum = checksum(model, SOURCE_ALIAS)
+    source_rows, source_sum = checksum(model, SOURCE_ALIAS, translate=content_type_map(model))
     target_rows, target_sum = checksum(model, "default")
     return TableResult(model._meta.db_table, copied, source_rows, target_rows, source_sum, target_sum)

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # the moved browser routes; /_api/ is token-based
     "service_project.identity.IdentityMiddleware",
 ]
 
@@ -53,4 +54,6 @@ STATIC_URL = "static/"
 # Identity forwarded by the strangler proxy: HMAC-SHA256, shared secret, short expiry.
 DEMONOLITH_IDENTITY_SECRET = os.environ.get("DEMONOLITH_IDENTITY_SECRET", "")
 DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", "300"))
+# /_api/ answers a signed identity (above) or ``Authorization: Bearer <this token>``; unset: identity only.
+DEMONOLITH_SERVICE_TOKEN = os.environ.get("DEMONOLITH_SERVICE_TOKEN", "")
 DEMONOLITH_SERVICE_NAME = "orders"

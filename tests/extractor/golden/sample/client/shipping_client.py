@@ -1,7 +1,9 @@
 """Typed client for the shipping service: the monolith imports this instead of the moved code.
 
 Copy this file into the monolith (e.g. as ``shipping_client.py``). It needs only the standard
-library. Every call has a timeout; only idempotent calls (GET) are retried, with backoff, on
+library. Calls carry ``Authorization: Bearer <token>`` (``token=``, default env
+``DEMONOLITH_SERVICE_TOKEN``) and, when given, the signed identity. Every call has a timeout; only
+idempotent calls (GET) are retried (a POST, which may have side effects, never is), with backoff, on
 connection errors, timeouts and 502/503/504; errors are raised as the exceptions below:
 
     ServiceError
@@ -13,6 +15,7 @@ connection errors, timeouts and 502/503/504; errors are raised as the exceptions
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -21,7 +24,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
 RETRY_STATUSES = frozenset({502, 503, 504})
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
 class ServiceError(Exception):
@@ -35,10 +37,13 @@ class ServiceUnavailable(ServiceError):
 class ServiceHTTPError(ServiceError):
     """The service answered with an error status."""
 
-    def __init__(self, method: str, url: str, status: int, message: str) -> None:
-        super().__init__(f"{method} {url}: HTTP {status}: {message}")
+    def __init__(self, method: str, url: str, status: int, message: str,
+                 fields: dict[str, list[str]] | None = None) -> None:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted((fields or {}).items()))
+        super().__init__(f"{method} {url}: HTTP {status}: {message}" + (f" ({detail})" if detail else ""))
         self.status = status
         self.message = message
+        self.fields = fields or {}  # field name -> messages, on 400 for invalid data
 
 
 class NotFound(ServiceHTTPError):
@@ -92,12 +97,13 @@ class ShippingClient:
     """Calls to the shipping service's JSON API."""
 
     def __init__(self, base_url: str, timeout: float = 2.0, retries: int = 2, backoff: float = 0.1,
-                 identity: Callable[[], str | None] | None = None) -> None:
+                 identity: Callable[[], str | None] | None = None, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.identity = identity  # returns the signed X-Demonolith-Identity value, if any
+        self.token = token if token is not None else os.environ.get("DEMONOLITH_SERVICE_TOKEN", "")
 
     def _request(self, method: str, path: str, query: dict[str, str] | None = None,
                  body: Any = None) -> Any:
@@ -106,10 +112,12 @@ class ShippingClient:
         headers = {"Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         signed = self.identity() if self.identity else None
         if signed:
             headers["X-Demonolith-Identity"] = signed
-        attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
+        attempts = 1 + (self.retries if method == "GET" else 0)
         for attempt in range(attempts):
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
@@ -138,12 +146,16 @@ class ShippingClient:
 
     @staticmethod
     def _http_error(method: str, url: str, exc: urllib.error.HTTPError) -> ServiceHTTPError:
+        fields = None
         try:
-            message = str(json.loads(exc.read()).get("error", exc.reason))
+            payload = json.loads(exc.read())
+            message = str(payload.get("error", exc.reason))
+            if isinstance(payload.get("fields"), dict):
+                fields = {str(k): [str(m) for m in v] for k, v in payload["fields"].items()}
         except (ValueError, AttributeError):
             message = str(exc.reason)
         kind = NotFound if exc.code == 404 else ServiceHTTPError
-        return kind(method, url, exc.code, message)
+        return kind(method, url, exc.code, message, fields)
 
     def health(self) -> dict[str, Any]:
         """``GET /healthz/``."""
@@ -180,31 +192,21 @@ class ShippingClient:
         return result
 
     def cancel_open_shipments(self, order: Any) -> Any:
-        """Call ``orders.services.cancel_open_shipments`` in the service (idempotent, retried)."""
+        """Call ``orders.services.cancel_open_shipments`` in the service (not retried)."""
         arguments = {'order': order}
-        query = {k: json.dumps(v) for k, v in arguments.items()}
-        return self._request("GET", "/_api/functions/orders.services.cancel_open_shipments/", query)["result"]
+        return self._request("POST", "/_api/functions/orders.services.cancel_open_shipments/", body=arguments)["result"]
 
     def carrier_for(self, code: str) -> Any:
-        """Call ``orders.services.carrier_for`` in the service (idempotent, retried)."""
+        """Call ``orders.services.carrier_for`` in the service (not retried)."""
         arguments = {'code': code}
-        query = {k: json.dumps(v) for k, v in arguments.items()}
-        return self._request("GET", "/_api/functions/orders.services.carrier_for/", query)["result"]
+        return self._request("POST", "/_api/functions/orders.services.carrier_for/", body=arguments)["result"]
 
     def create_shipment(self, order: Any, quote: Any, address: Any) -> Any:
-        """Call ``orders.services.create_shipment`` in the service (idempotent, retried)."""
+        """Call ``orders.services.create_shipment`` in the service (not retried)."""
         arguments = {'order': order, 'quote': quote, 'address': address}
-        query = {k: json.dumps(v) for k, v in arguments.items()}
-        return self._request("GET", "/_api/functions/orders.services.create_shipment/", query)["result"]
+        return self._request("POST", "/_api/functions/orders.services.create_shipment/", body=arguments)["result"]
 
     def quote_shipping(self, country: str, weight_grams: int, subtotal: Any) -> Any:
-        """Call ``orders.services.quote_shipping`` in the service (idempotent, retried)."""
+        """Call ``orders.services.quote_shipping`` in the service (not retried)."""
         arguments = {'country': country, 'weight_grams': weight_grams, 'subtotal': subtotal}
-        query = {k: json.dumps(v) for k, v in arguments.items()}
-        return self._request("GET", "/_api/functions/orders.services.quote_shipping/", query)["result"]
-
-    def sync_carrier_statuses(self, days_in_transit: int) -> Any:
-        """Call ``shipping.tasks.sync_carrier_statuses`` in the service (idempotent, retried)."""
-        arguments = {'days_in_transit': days_in_transit}
-        query = {k: json.dumps(v) for k, v in arguments.items()}
-        return self._request("GET", "/_api/functions/shipping.tasks.sync_carrier_statuses/", query)["result"]
+        return self._request("POST", "/_api/functions/orders.services.quote_shipping/", body=arguments)["result"]

@@ -5,18 +5,24 @@ models other services write, also ``POST .../`` (create, 201) and ``PATCH .../<p
 a JSON object of field values by attribute name (``customer_id``), validated with ``full_clean``.
 Functions: ``/_api/functions/<qualified name>/`` -- GET with query arguments (JSON-decoded when
 possible) for read-only functions, POST with a JSON object body otherwise; answer ``{"result": ...}``.
-Errors are always ``{"error": "..."}``. The OpenAPI document (``/openapi.json``) is built from the
+Every ``/_api/`` call needs the signed identity header the proxy forwards (see ``identity.py``) or
+``Authorization: Bearer $DEMONOLITH_SERVICE_TOKEN``; otherwise 401. The calls are exempt from CSRF
+because a cookie never authenticates them. Errors are always ``{"error": "..."}`` (with
+``"fields"`` for invalid data). The OpenAPI document (``/openapi.json``) is built from the
 same tables, so it cannot drift from the code.
 """
 
 import datetime
 import decimal
+import functools
+import hmac
 import importlib
 import json
 import uuid
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -39,7 +45,7 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "name": "orders.services.cancel_open_shipments",
         "path": "functions/orders.services.cancel_open_shipments/",
-        "method": "GET",
+        "method": "POST",
         "params": ['order'],
         "model_params": {},
         "carried": False,
@@ -48,7 +54,7 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "name": "orders.services.carrier_for",
         "path": "functions/orders.services.carrier_for/",
-        "method": "GET",
+        "method": "POST",
         "params": ['code'],
         "model_params": {},
         "carried": True,
@@ -57,7 +63,7 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "name": "orders.services.create_shipment",
         "path": "functions/orders.services.create_shipment/",
-        "method": "GET",
+        "method": "POST",
         "params": ['order', 'quote', 'address'],
         "model_params": {},
         "carried": False,
@@ -74,20 +80,11 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "name": "orders.services.quote_shipping",
         "path": "functions/orders.services.quote_shipping/",
-        "method": "GET",
+        "method": "POST",
         "params": ['country', 'weight_grams', 'subtotal'],
         "model_params": {},
         "carried": True,
         "needs": [],
-    },
-    {
-        "name": "shipping.tasks.sync_carrier_statuses",
-        "path": "functions/shipping.tasks.sync_carrier_statuses/",
-        "method": "GET",
-        "params": ['days_in_transit'],
-        "model_params": {},
-        "carried": False,
-        "needs": ['shipping/tasks.py:19: mark_delivered -> orders.services.mark_delivered (service orders)'],
     },
 )
 
@@ -122,6 +119,27 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def authenticated(request: HttpRequest) -> bool:
+    """A verified signed identity, or the service token in ``Authorization: Bearer``."""
+    if getattr(request.user, "is_authenticated", False):
+        return True
+    token = settings.DEMONOLITH_SERVICE_TOKEN
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    return bool(token) and given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token)
+
+
+def internal(view: Any) -> Any:
+    """An ``/_api/`` view: 401 unless ``authenticated``; CSRF-exempt (no cookie authenticates it)."""
+    @csrf_exempt
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not authenticated(request):
+            return _error("authentication required: a signed identity or the service token", 401)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness and database readiness."""
     try:
@@ -130,7 +148,21 @@ def health(request: HttpRequest) -> JsonResponse:
         database = "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         return JsonResponse({"status": "error", "service": SERVICE, "database": str(exc)}, status=503)
+    missing = unregistered_models()
+    if missing:
+        return JsonResponse({"status": "error", "service": SERVICE, "database": database,
+                             "models": f"not registered: {', '.join(missing)}"}, status=503)
     return JsonResponse({"status": "ok", "service": SERVICE, "database": database})
+
+
+OWN_MODELS: tuple[str, ...] = ['shipping.Carrier', 'shipping.Shipment']
+
+
+def unregistered_models() -> list[str]:
+    """The labels of this service's models that Django did not register (a models package that
+    imports none of them, an app missing from INSTALLED_APPS)."""
+    registered = {model._meta.label for model in apps.get_models(include_auto_created=True)}
+    return [label for label in OWN_MODELS if label not in registered]
 
 
 def openapi_document(request: HttpRequest) -> JsonResponse:
@@ -172,7 +204,7 @@ def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
 
 
 def _model_list(endpoint: dict[str, Any]) -> Any:
-    @csrf_exempt
+    @internal
     def view(request: HttpRequest) -> JsonResponse:
         model = apps.get_model(endpoint["label"])
         if request.method == "POST" and endpoint["writers"]:
@@ -204,7 +236,7 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
 
 
 def _model_detail(endpoint: dict[str, Any]) -> Any:
-    @csrf_exempt
+    @internal
     def view(request: HttpRequest, pk: int) -> JsonResponse:
         label = endpoint["label"]
         allowed = ("GET", "PATCH") if endpoint["writers"] else ("GET",)
@@ -239,7 +271,7 @@ def _arguments(request: HttpRequest, endpoint: dict[str, Any]) -> dict[str, Any]
 
 
 def _call(endpoint: dict[str, Any]) -> Any:
-    @csrf_exempt
+    @internal
     def view(request: HttpRequest) -> JsonResponse:
         if request.method != endpoint["method"]:
             return _error(f"use {endpoint['method']}", 405)

@@ -46,6 +46,8 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
         return {}
     if kind == "BinaryField":
         return b"x"
+    if isinstance(field, models.FileField):  # ImageField too: a stored name, not a number
+        return f"files/{n}.txt"
     return n if field.unique else 1  # integers: 1 satisfies most range checks
 
 

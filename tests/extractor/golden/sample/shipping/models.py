@@ -1,5 +1,6 @@
 # Carried from the monolith's shipping.models by `demonolith extract`; unused code was left behind.
 """Carriers and shipments."""
+from service_project.relations import remote_relation  # added by demonolith extract
 
 from decimal import Decimal
 
@@ -33,9 +34,11 @@ class Shipment(models.Model):
 
     # ID of a orders.Order (service 'orders'); was a ForeignKey, read it via that service's API.
     order_id = models.BigIntegerField(db_index=True)
+    order = remote_relation("order_id", "orders.Order", "orders", "shipping/models.py:32")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="shipments")
     # ID of a customers.Address (service 'customers'); was a ForeignKey, read it via that service's API.
     address_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    address = remote_relation("address_id", "customers.Address", "customers", "shipping/models.py:34")
     tracking_number = models.CharField(max_length=40, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))

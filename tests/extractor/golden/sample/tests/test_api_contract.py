@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS, to_jsonable
 from service_project.openapi import build_document
@@ -16,9 +16,19 @@ def _schema(document: dict, path: str, method: str, status: str) -> dict:
     return document["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
 
 
+@override_settings(DEMONOLITH_SERVICE_TOKEN="contract-test-token")
 class ContractTests(TestCase):
     def setUp(self) -> None:
         self.document = build_document(MODEL_ENDPOINTS, FUNCTION_ENDPOINTS)
+        self.client.defaults["HTTP_AUTHORIZATION"] = "Bearer contract-test-token"
+
+    def test_internal_api_refuses_calls_without_identity_or_token(self) -> None:
+        for path in ["models/" + e["path"].split("models/", 1)[1] for e in MODEL_ENDPOINTS] + [
+                e["path"] for e in FUNCTION_ENDPOINTS]:
+            with self.subTest(path=path):
+                for authorization in ("", "Bearer wrong"):
+                    response = self.client.get("/_api/" + path, HTTP_AUTHORIZATION=authorization)
+                    self.assertEqual(response.status_code, 401)
 
     def test_document_on_disk_is_current(self) -> None:
         on_disk = json.loads((Path(settings.BASE_DIR) / "openapi.json").read_text())

@@ -28,8 +28,10 @@ class DataCopyTests(unittest.TestCase):
         self.state = self.tmp / "state.json"
         datacopy.register_source(str(self.source))
         models = datacopy.copy_models()
+        shared = sorted({f.related_model for m in models for f in m._meta.concrete_fields  # ContentType
+                         if f.is_relation and f.related_model not in models}, key=lambda m: m._meta.label)
         with connections[datacopy.SOURCE_ALIAS].schema_editor() as editor:
-            for model in models:
+            for model in [*shared, *models]:
                 if not model._meta.auto_created:
                     editor.create_model(model)
         for model in models:

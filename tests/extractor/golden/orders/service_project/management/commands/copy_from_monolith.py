@@ -38,20 +38,26 @@ class Command(BaseCommand):
         state = datacopy.State(state_path)
         results = []
         target = connections["default"]
+        models = datacopy.copy_models()
         with target.constraint_checks_disabled():
-            for model in datacopy.copy_models():
+            for model in models:
                 table = model._meta.db_table
                 copied = sum(datacopy.copy_table(model, options["batch_size"], state.get(table), state.save))
                 results.append(datacopy.verify(model, copied))
         target.check_constraints(table_names=[r.table for r in results])
+        datacopy.reset_sequences(models)
         state.write()  # even with nothing to copy, so a resumed run finds its state
-        self._report(results)
+        self._report(results, datacopy.uncopied_tables(models))
 
-    def _report(self, results: list[datacopy.TableResult]) -> None:
+    def _report(self, results: list[datacopy.TableResult], uncopied: list[str]) -> None:
         for r in results:
             status = "ok" if r.ok else "MISMATCH"
             self.stdout.write(f"{r.table}: copied {r.copied}, rows {r.source_rows} -> {r.target_rows}, "
                               f"checksum {r.source_checksum[:12]} -> {r.target_checksum[:12]} {status}")
+        for table in uncopied:
+            self.stdout.write(f"{table}: NOT COPIED (the plan gives it to this service; no model here maps it)")
         if not all(r.ok for r in results):
             raise CommandError("verification failed: row counts or checksums differ")
+        if uncopied:
+            raise CommandError(f"verification failed: {len(uncopied)} planned table(s) not copied")
         self.stdout.write(self.style.SUCCESS(f"verified {len(results)} tables"))

@@ -1,0 +1,137 @@
+"""Project pass for route text: fill in the names one file could not know.
+
+A route folded in its file (:mod:`analyzer.facts.route_text`) may still name another module's
+constant (``{?ref:pkg.literals.URL_X}``) or a setting (``{?ref:django.conf.settings.URL_PREFIX}``,
+with ``|default`` for ``getattr(settings, "X", default)``). Constants come from each module's
+``constants``, through re-exports and star imports; settings from the settings module (and the
+modules it star-imports) or, when no settings module was found, from the settings-like modules
+(``settings*.py``, ``settings/*``) when those that set the value statically agree; a setting no
+settings module sets takes the default an app declares (``AppConf``). What stays
+unknown is shown as ``{text}`` and listed in :attr:`RouteText.unresolved`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from analyzer.facts.route_text import MARKER, OPEN, SETTINGS, apply_method, split_reference
+from analyzer.model.facts import ModuleFacts
+
+Canonical = Callable[[str], str]
+_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class RouteText:
+    """A route as shown, and the parts of it no pass could know (as written, in order)."""
+
+    route: str
+    unresolved: tuple[str, ...]
+
+
+class RouteValues:
+    """Fills the ``{?ref:...}`` markers of route text from the project's constants and settings."""
+
+    def __init__(self, modules: tuple[ModuleFacts, ...], settings_module: str | None,
+                 canonical: Canonical) -> None:
+        self.canonical = canonical
+        self.constants = {m.module: dict(m.constants) for m in modules if m.constants}
+        self.stars: dict[str, list[str]] = {}
+        for facts in modules:
+            for item in facts.imports:
+                if item.local == "*" and item.scope == facts.module:
+                    self.stars.setdefault(facts.module, []).append(item.target)
+        self.app_defaults: dict[str, list[str]] = {}
+        for constants in self.constants.values():
+            for key, value in constants.items():
+                if key.startswith("settings."):
+                    self.app_defaults.setdefault(key[len("settings."):], []).append(value)
+        self.settings_modules = [settings_module] if settings_module else sorted(
+            m.module for m in modules if _looks_like_settings(m.module))
+
+    def fill(self, text: str, depth: int = 0) -> str:
+        """``text`` with every marker this pass can know replaced by its value."""
+        if OPEN + "ref:" not in text or depth > _DEPTH:
+            return text
+
+        def substitute(found: re.Match[str]) -> str:
+            value = self._value(found[1][4:]) if found[1].startswith("ref:") else None
+            return found[0] if value is None else self.fill(value, depth + 1)
+
+        return MARKER.sub(substitute, text)
+
+    def _value(self, reference: str) -> str | None:
+        name, default, methods = split_reference(reference)
+        if name.startswith(SETTINGS):
+            value = self._setting(name[len(SETTINGS):])
+            value = value if value is not None else default
+        else:
+            module, _, constant = self.canonical(name).rpartition(".")
+            value = self._constant(module, constant, 0)
+        if value is None or not methods:
+            return value
+        value = self.fill(value)
+        if OPEN in value:
+            return None
+        for method, args in methods:
+            value = apply_method(value, method, args)
+        return value
+
+    def _constant(self, module: str, name: str, depth: int) -> str | None:
+        value = self.constants.get(module, {}).get(name)
+        if value is not None or depth > _DEPTH:
+            return value
+        for star in reversed(self.stars.get(module, ())):
+            value = self._constant(star, name, depth + 1)
+            if value is not None:
+                return value
+        return None
+
+    def _setting(self, name: str) -> str | None:
+        """The settings modules' value, else an app's declared default (``AppConf``)."""
+        written = [self._constant(m, name, 0) for m in self.settings_modules]
+        if any(v is not None for v in written):
+            return self._agreed(written)
+        return self._agreed(self.app_defaults.get(name, ()))
+
+    def _agreed(self, candidates: Iterable[str | None]) -> str | None:
+        values = {self.fill(v) for v in candidates if v is not None}
+        static = {v for v in values if OPEN not in v}
+        return static.pop() if len(static) == 1 and len(values) == 1 else None
+
+
+def shown(text: str) -> RouteText:
+    """The route as reported: each unknown part as ``{text}``, listed in order."""
+    unresolved: list[str] = []
+
+    def substitute(found: re.Match[str]) -> str:
+        part = _written(found[1])
+        unresolved.append(part)
+        return "{" + part + "}"
+
+    route = MARKER.sub(substitute, text) if OPEN in text else text
+    return RouteText(route, tuple(unresolved))
+
+
+def _written(marker: str) -> str:
+    kind, _, rest = marker.partition(":")
+    if kind == "ref":
+        name, _, methods = split_reference(rest)
+        name = "settings." + name[len(SETTINGS):] if name.startswith(SETTINGS) else name
+        return name + _calls(methods)
+    if kind == "arg":
+        name, _, methods = split_reference(rest.partition(":")[2])
+        return name + _calls(methods)
+    return marker
+
+
+def _calls(methods: list[tuple[str, list[str]]]) -> str:
+    return "".join(f"[{a[0]}]" if m == "getitem" else f".{m}({', '.join(map(repr, a))})"
+                   for m, a in methods)
+
+
+def _looks_like_settings(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return last.startswith("settings") or ".settings." in module

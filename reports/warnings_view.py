@@ -1,0 +1,69 @@
+"""Warnings that teach: grouped by cause, counted, each place with ``path:line``, and what to do.
+
+The analyzer's warnings (files it could not read, SQL it could not parse) are grouped by the
+cause at the start of their reason; the report adds what the Analysis itself shows unresolved:
+routes with a segment it could not read (``<?>``), an unknown settings module, database engine
+or Django version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from analyzer.model.analysis import Analysis
+
+SHOWN = 50
+ADVICE = (
+    ("syntax", "Python it could not parse (often Python 2 or a template): fix the file or add it to "
+               "`exclude` in [tool.demonolith]."),
+    ("decode", "not UTF-8: re-encode the file, or exclude it."),
+    ("nul", "binary content in a .py file: exclude it."),
+    ("too large", "generated code: exclude it (its coupling is not your design)."),
+    ("sql", "SQL sqlglot could not parse in this dialect: its tables are missing from ownership; "
+            "check the DATABASES engine, or move the query to the ORM."),
+    ("route", "a URL segment built at run time (a variable prefix or a pattern list from a "
+              "function): the route is kept with <?>; its traffic cannot be routed by prefix, so "
+              "name the prefix literally or list the route in the proxy's routes file by hand."),
+    ("settings", "the settings could not be read statically: pass the settings module "
+                 "(DJANGO_SETTINGS_MODULE in manage.py) as a literal string."),
+)
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """One cause: how many places, the first few, and what the user can do."""
+
+    cause: str
+    count: int
+    places: tuple[tuple[str, int, str], ...]  # (path, line, reason)
+    advice: str
+
+
+def cause_of(reason: str) -> str:
+    """The cause a warning's reason names (its words before the first colon, lowercased)."""
+    head = reason.split(":", 1)[0].strip().lower()
+    return re.sub(r"\s+", " ", head)[:60] or "other"
+
+
+def _advice(cause: str) -> str:
+    return next((text for key, text in ADVICE if key in cause), "the analysis went on without this place.")
+
+
+def warning_groups(analysis: Analysis) -> tuple[WarningGroup, ...]:
+    """Every warning and unresolved thing, grouped by cause, biggest group first."""
+    grouped: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for warning in analysis.warnings:
+        grouped[cause_of(warning.reason)].append((warning.path, warning.line, warning.reason))
+    for route in analysis.routes:
+        if "<?>" in route.pattern:
+            grouped["route segment not resolved"].append(
+                (route.path, route.line, f"{route.pattern} ({route.view})"))
+    for missing, what in ((not analysis.settings_module, "settings module not found"),
+                          (not analysis.database_engine, "settings: database engine not found"),
+                          (not analysis.django_version, "settings: Django version unknown")):
+        if missing:
+            grouped[what].append((analysis.settings_module or "settings", 0, what))
+    return tuple(WarningGroup(cause, len(places), tuple(sorted(places)[:SHOWN]), _advice(cause))
+                 for cause, places in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])))

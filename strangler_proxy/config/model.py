@@ -1,0 +1,206 @@
+"""The proxy's configuration as frozen value objects, built and validated by :mod:`routes_file`.
+
+Nothing here does I/O. A :class:`ProxyConfig` is immutable, so a running proxy can swap one for
+another atomically (hot reload and admin changes build a new config and a new routing table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+
+@dataclass(frozen=True)
+class BreakerConfig:
+    """Circuit breaker thresholds of one upstream."""
+
+    failures: int = 5
+    open_seconds: float = 10.0
+    half_open_requests: int = 1
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Active health check of one upstream: ``GET path`` every ``interval`` seconds."""
+
+    path: str = "/"
+    interval: float = 5.0
+    timeout: float = 2.0
+    unhealthy_after: int = 2
+    healthy_after: int = 1
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One backend the proxy may contact; the only hosts it ever connects to come from here."""
+
+    name: str
+    host: str
+    port: int
+    connect_timeout: float = 2.0
+    read_timeout: float = 30.0
+    retries: int = 1
+    max_idle: int = 64
+    idle_timeout: float = 4.0
+    breaker: BreakerConfig = field(default_factory=BreakerConfig)
+    health: HealthConfig | None = None
+
+    @property
+    def authority(self) -> str:
+        """``host:port`` as sent in a rewritten Host header."""
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Sticky:
+    """How a weighted route keeps one user on one side: by a cookie or a header value."""
+
+    cookie: str | None = None
+    header: str | None = None
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """Shadow traffic: a share of the route's requests is also sent to ``upstream`` and compared."""
+
+    upstream: str
+    percent: float = 100.0
+    allow_unsafe: bool = False
+    compare_headers: tuple[str, ...] = ("content-type",)
+    ignore: tuple[str, ...] = ()
+    learn_noise: bool = False
+    max_body_bytes: int = 1 << 20
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    """How a route matches the normalised path: ``exact``, ``pattern`` or ``prefix``."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket per route: ``rate`` tokens a second, at most ``burst`` saved up.
+
+    ``per`` keys the buckets: ``route`` (one bucket), ``client_ip`` (one per client address) or
+    ``header`` (one per value of ``header``; requests without it share one bucket).
+    """
+
+    rate: float
+    burst: int
+    per: str = "route"
+    header: str | None = None
+    max_keys: int = 10_000
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Fault injection for resilience drills: a share of requests delayed, a share aborted."""
+
+    delay: float = 0.0
+    delay_percent: float = 0.0
+    abort_status: int = 503
+    abort_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class IdentityConfig:
+    """How the proxy resolves the monolith session into the signed identity header.
+
+    The secret itself is never held here (configs are logged and shown): it is read from
+    ``secret_file`` or the environment variable ``secret_env`` when the proxy starts.
+    """
+
+    upstream: str
+    path: str = "/internal/whoami/"
+    session_cookie: str = "sessionid"
+    cache_ttl: float = 5.0
+    cache_size: int = 10_000
+    header_ttl: int = 60
+    secret_env: str = "DEMONOLITH_IDENTITY_SECRET"
+    secret_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """One routing rule: what it matches and where the matched requests go."""
+
+    name: str
+    index: int
+    path: PathMatch | None = None
+    methods: frozenset[str] = frozenset()
+    host: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    weights: tuple[tuple[str, int], ...] = ()
+    sticky: Sticky | None = None
+    fallback: str | None = None
+    fallback_on: frozenset[int] = frozenset({500, 502, 503, 504})
+    host_header: str = "keep"
+    mirror: Mirror | None = None
+    rate_limit: RateLimit | None = None
+    faults: Faults | None = None
+    identity: bool = False
+
+    @cached_property
+    def guarded(self) -> bool:
+        """Whether a rate limit, fault injection or identity applies (one check on the hot path)."""
+        return self.rate_limit is not None or self.faults is not None or self.identity
+
+    @property
+    def upstream_names(self) -> tuple[str, ...]:
+        """Every upstream this route may contact (targets, fallback, mirror)."""
+        names = [name for name, _ in self.weights]
+        if self.fallback:
+            names.append(self.fallback)
+        if self.mirror:
+            names.append(self.mirror.upstream)
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits and timeouts protecting the proxy from large or slow clients."""
+
+    max_header_bytes: int = 64 * 1024
+    max_headers: int = 100
+    max_request_line: int = 8 * 1024
+    max_body_bytes: int = 1 << 30
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keepalive_timeout: float = 60.0
+    replay_body_bytes: int = 64 * 1024
+    tunnel_idle_timeout: float = 300.0
+    max_connections: int = 0  # 0: derived from the open-file limit (see datapath.proxy)
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    """A whole validated routes file."""
+
+    source: str
+    upstreams: tuple[Upstream, ...]
+    routes: tuple[Route, ...]
+    default: Route
+    limits: Limits = field(default_factory=Limits)
+    listen: str | None = None
+    admin: str | None = None
+    access_log: str = "-"
+    hosts: tuple[str, ...] = ()
+    shadow_queue: int = 1000
+    shadow_queue_bytes: int = 64 * 1024 * 1024
+    shadow_workers: int = 4
+    admin_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    identity: IdentityConfig | None = None
+
+    def upstream(self, name: str) -> Upstream:
+        """The upstream called ``name`` (validated to exist when the config was built)."""
+        for upstream in self.upstreams:
+            if upstream.name == name:
+                return upstream
+        raise KeyError(name)

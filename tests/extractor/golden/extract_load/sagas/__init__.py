@@ -1,0 +1,1 @@
+"""Saga orchestrators replacing the monolith's transactions that now span services."""

@@ -1,0 +1,1 @@
+"""The billing service, extracted from extract_load by demonolith."""

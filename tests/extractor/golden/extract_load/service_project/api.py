@@ -1,0 +1,261 @@
+"""The JSON API other parts of the monolith use, generated from the analysis' interface list.
+
+Models: ``GET /_api/models/<app>/<model>/?ids=1,2&page=&page_size=`` and ``.../<pk>/``; for the
+models other services write, also ``POST .../`` (create, 201) and ``PATCH .../<pk>/`` (update) with
+a JSON object of field values by attribute name (``customer_id``), validated with ``full_clean``.
+Functions: ``/_api/functions/<qualified name>/`` -- GET with query arguments (JSON-decoded when
+possible) for read-only functions, POST with a JSON object body otherwise; answer ``{"result": ...}``.
+Every ``/_api/`` call needs the signed identity header the proxy forwards (see ``identity.py``) or
+``Authorization: Bearer $DEMONOLITH_SERVICE_TOKEN``; otherwise 401. The calls are exempt from CSRF
+because a cookie never authenticates them. Errors are always ``{"error": "..."}`` (with
+``"fields"`` for invalid data). The OpenAPI document (``/openapi.json``) is built from the
+same tables, so it cannot drift from the code.
+"""
+
+import datetime
+import decimal
+import functools
+import hmac
+import importlib
+import json
+import uuid
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Field, Model
+from django.db.models.fields import AutoFieldMixin
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from service_project.openapi import build_document
+
+SERVICE = "billing"
+MODEL_ENDPOINTS: tuple[dict[str, Any], ...] = (
+    {"label": "billing.Attachment", "path": "models/billing/attachment/",
+     "writers": []},
+    {"label": "billing.Invoice", "path": "models/billing/invoice/",
+     "writers": []},
+)
+FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
+)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON data for model instances, querysets, decimals, dates and containers."""
+    if isinstance(value, Model):
+        return model_to_json(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set) or hasattr(value, "__iter__") and not isinstance(
+        value, str | bytes
+    ):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def model_to_json(instance: Model) -> dict[str, Any]:
+    """Every concrete field of ``instance`` by attribute name (FKs as ``<name>_id``)."""
+    return {f.attname: to_jsonable(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def authenticated(request: HttpRequest) -> bool:
+    """A verified signed identity, or the service token in ``Authorization: Bearer``."""
+    if getattr(request.user, "is_authenticated", False):
+        return True
+    token = settings.DEMONOLITH_SERVICE_TOKEN
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    return bool(token) and given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token)
+
+
+def internal(view: Any) -> Any:
+    """An ``/_api/`` view: 401 unless ``authenticated``; CSRF-exempt (no cookie authenticates it)."""
+    @csrf_exempt
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not authenticated(request):
+            return _error("authentication required: a signed identity or the service token", 401)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database readiness."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return JsonResponse({"status": "error", "service": SERVICE, "database": str(exc)}, status=503)
+    missing = unregistered_models()
+    if missing:
+        return JsonResponse({"status": "error", "service": SERVICE, "database": database,
+                             "models": f"not registered: {', '.join(missing)}"}, status=503)
+    return JsonResponse({"status": "ok", "service": SERVICE, "database": database})
+
+
+OWN_MODELS: tuple[str, ...] = ['billing.Attachment', 'billing.Invoice']
+
+
+def unregistered_models() -> list[str]:
+    """The labels of this service's models that Django did not register (a models package that
+    imports none of them, an app missing from INSTALLED_APPS)."""
+    registered = {model._meta.label for model in apps.get_models(include_auto_created=True)}
+    return [label for label in OWN_MODELS if label not in registered]
+
+
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 document of this service."""
+    return JsonResponse(build_document(MODEL_ENDPOINTS, FUNCTION_ENDPOINTS), json_dumps_params={"indent": 2})
+
+
+def input_fields(model: type[Model]) -> dict[str, Field]:  # type: ignore[type-arg]
+    """The fields a client may set, by attribute name: every concrete field but an auto primary key."""
+    return {f.attname: f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)}
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise ValidationError(f"the body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValidationError("the body must be a JSON object of field values")
+    return data
+
+
+def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
+    """Set the fields in ``data`` on ``instance``, validate, save; 400 with the field errors."""
+    fields = input_fields(type(instance))
+    try:
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
+            raise ValidationError({name: ["unknown field"] for name in unknown})
+        for name, value in data.items():
+            setattr(instance, name, fields[name].to_python(value))
+        instance.full_clean()
+        with transaction.atomic():
+            instance.save()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
+    return JsonResponse(model_to_json(instance), status=status)
+
+
+def _model_list(endpoint: dict[str, Any]) -> Any:
+    @internal
+    def view(request: HttpRequest) -> JsonResponse:
+        model = apps.get_model(endpoint["label"])
+        if request.method == "POST" and endpoint["writers"]:
+            try:
+                return _save(model(), _json_object(request), 201)
+            except ValidationError as exc:
+                return _error(str(exc.messages[0]), 400)
+        if request.method != "GET":
+            return _error("use GET" + (" or POST" if endpoint["writers"] else ""), 405)
+        queryset = model._default_manager.order_by("pk")
+        ids = request.GET.get("ids")
+        if ids:
+            try:
+                queryset = queryset.filter(pk__in=[int(i) for i in ids.split(",") if i])
+            except ValueError:
+                return _error("ids must be a comma-separated list of integers", 400)
+        try:
+            size = min(max(int(request.GET.get("page_size", "50")), 1), 500)
+            number = max(int(request.GET.get("page", "1")), 1)
+        except ValueError:
+            return _error("page and page_size must be integers", 400)
+        paginator = Paginator(queryset, size)
+        page = paginator.get_page(number)
+        results = [model_to_json(obj) for obj in page.object_list]
+        meta = {"page": page.number, "pages": paginator.num_pages, "total": paginator.count}
+        return JsonResponse({"results": results, **meta})
+
+    return view
+
+
+def _model_detail(endpoint: dict[str, Any]) -> Any:
+    @internal
+    def view(request: HttpRequest, pk: int) -> JsonResponse:
+        label = endpoint["label"]
+        allowed = ("GET", "PATCH") if endpoint["writers"] else ("GET",)
+        if request.method not in allowed:
+            return _error("use " + " or ".join(allowed), 405)
+        instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
+        if instance is None:
+            return _error(f"{label} {pk} not found", 404)
+        if request.method == "PATCH":
+            try:
+                return _save(instance, _json_object(request), 200)
+            except ValidationError as exc:
+                return _error(str(exc.messages[0]), 400)
+        return JsonResponse(model_to_json(instance))
+
+    return view
+
+
+def _arguments(request: HttpRequest, endpoint: dict[str, Any]) -> dict[str, Any]:
+    if request.method == "GET":
+        arguments: dict[str, Any] = {}
+        for key, raw in request.GET.items():
+            try:
+                arguments[key] = json.loads(raw)
+            except ValueError:
+                arguments[key] = raw
+        return arguments
+    data = json.loads(request.body or b"{}")
+    if not isinstance(data, dict):
+        raise ValueError("the body must be a JSON object of keyword arguments")
+    return data
+
+
+def _call(endpoint: dict[str, Any]) -> Any:
+    @internal
+    def view(request: HttpRequest) -> JsonResponse:
+        if request.method != endpoint["method"]:
+            return _error(f"use {endpoint['method']}", 405)
+        if not endpoint["carried"]:
+            return JsonResponse({"error": "not implemented in this service yet",
+                                 "needs": endpoint["needs"]}, status=501)
+        try:
+            arguments = _arguments(request, endpoint)
+            for name, label in endpoint["model_params"].items():
+                if name in arguments:
+                    arguments[name] = apps.get_model(label)._default_manager.get(pk=arguments[name])
+        except ValueError as exc:
+            return _error(f"bad arguments: {exc}", 400)
+        except Exception as exc:  # noqa: BLE001 - e.g. DoesNotExist
+            return _error(f"bad arguments: {exc}", 400)
+        module, _, attribute = endpoint["name"].rpartition(".")
+        function = getattr(importlib.import_module(module), attribute)
+        try:
+            result = function(**arguments)
+        except TypeError as exc:
+            return _error(f"bad arguments: {exc}", 400)
+        return JsonResponse({"result": to_jsonable(result)})
+
+    return view
+
+
+urlpatterns = [
+    *(path(e["path"], _model_list(e)) for e in MODEL_ENDPOINTS),
+    *(path(e["path"] + "<int:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),
+    *(path(e["path"], _call(e)) for e in FUNCTION_ENDPOINTS),
+]

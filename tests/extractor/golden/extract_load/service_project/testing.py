@@ -1,0 +1,109 @@
+"""Test helpers of the generated suite: build rows of any model, validate JSON against a schema."""
+
+import datetime
+import decimal
+import itertools
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
+
+_counter = itertools.count(1)
+
+
+def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noqa: C901
+    kind = field.get_internal_type()
+    if field.choices:
+        return field.choices[0][0]
+    if kind in ("CharField", "SlugField", "TextField", "FilePathField"):
+        text = f"v{n}"
+        return text[: field.max_length] if field.max_length else text
+    if kind == "EmailField":
+        return f"user{n}@example.com"
+    if kind == "URLField":
+        return f"https://example.com/{n}"
+    if kind in ("GenericIPAddressField", "IPAddressField"):
+        return "127.0.0.1"
+    if kind == "BooleanField":
+        return False
+    if kind == "DecimalField":
+        return decimal.Decimal("1.00")
+    if kind == "FloatField":
+        return 1.5
+    if kind == "DateTimeField":
+        return timezone.now() - datetime.timedelta(seconds=n)
+    if kind == "DateField":
+        return datetime.date(2024, 1, 1) + datetime.timedelta(days=n)
+    if kind == "TimeField":
+        return datetime.time(12, 0)
+    if kind == "DurationField":
+        return datetime.timedelta(seconds=n)
+    if kind == "UUIDField":
+        return uuid.uuid4()
+    if kind == "JSONField":
+        return {}
+    if kind == "BinaryField":
+        return b"x"
+    if isinstance(field, models.FileField):  # ImageField too: a stored name, not a number
+        return f"files/{n}.txt"
+    return n if field.unique else 1  # integers: 1 satisfies most range checks
+
+
+def instance_values(model: type[models.Model], using: str = "default", **given: Any) -> dict[str, Any]:
+    """Plausible values, by attribute name, for every required field of ``model`` not in ``given``.
+
+    Rows of related models of this service are created on ``using`` and referenced by primary key.
+    """
+    n = next(_counter)
+    values: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, AutoFieldMixin) or field.attname in given or field.name in given:
+            continue
+        if field.is_relation:
+            target = field.related_model
+            if field.null or target is model:
+                continue
+            values[field.attname] = make_instance(target, using).pk
+        elif field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue
+        elif field.null:
+            values[field.attname] = None
+        else:
+            values[field.attname] = _value(field, n)
+    return {**values, **given}
+
+
+def make_instance(model: type[models.Model], using: str = "default", **values: Any) -> models.Model:
+    """Create and save a row of ``model`` with plausible values for every required field."""
+    return model._base_manager.using(using).create(**instance_values(model, using, **values))
+
+
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+               "boolean": bool, "null": type(None)}
+
+
+def validate(value: Any, schema: dict[str, Any], document: dict[str, Any], where: str = "$") -> None:
+    """Raise AssertionError when ``value`` does not match ``schema`` (the subset the API uses)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return validate(value, document["components"]["schemas"][name], document, where)
+    if "const" in schema:
+        assert value == schema["const"], f"{where}: expected {schema['const']!r}, got {value!r}"
+    types = schema.get("type")
+    if types is not None:
+        allowed = types if isinstance(types, list) else [types]
+        ok = any(isinstance(value, _JSON_TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
+                 for t in allowed)
+        assert ok, f"{where}: expected {allowed}, got {type(value).__name__} {value!r}"
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            assert key in value, f"{where}: missing {key!r}"
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                validate(value[key], sub, document, f"{where}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            validate(item, schema["items"], document, f"{where}[{index}]")
+    return None

@@ -1,0 +1,106 @@
+"""extractor.routes: a moved route matches exactly what moves, or is refused with a reason."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import ExtractError
+from analyzer.model.analysis import Analysis, RouteInfo
+from extractor.extract import extract_service
+from extractor.routes import has_unknown_part, pattern_regex, proxy_match, route_refusal, shadowed_paths
+from tests.extractor.helpers import small
+
+
+def route(pattern: str) -> RouteInfo:
+    return RouteInfo(pattern, "v.view", "shop/urls.py", 7)
+
+
+@pytest.mark.parametrize(("pattern", "key", "value"), [
+    ("/api/items/", "path", "/api/items/"),
+    ("/api/items/<int:pk>/", "path_pattern", "/api/items/{pk}/"),
+    ("^api/items/(?P<pk>[0-9]+)/$", "path_pattern", "/api/items/{pk}/"),
+    (r"^api/(?P<a>\d+)/(?P<b>[-\w]+)/$", "path_pattern", "/api/{a}/{b}/"),
+    (r"^feed\.xml$", "path", "/feed.xml"),
+    ("/files/<path:rest>", "path_pattern", "/files/*"),
+])
+def test_moved_routes_match_exactly_never_a_bare_prefix(pattern: str, key: str, value: str) -> None:
+    assert route_refusal(route(pattern)) is None
+    assert (proxy_match(route(pattern)).key, proxy_match(route(pattern)).value) == (key, value)
+
+
+@pytest.mark.parametrize(("pattern", "why"), [
+    ("/<?>/orders/", "could not be resolved"),
+    ("<?>", "could not be resolved"),
+    ("/", "catch-all"),
+    ("/<path:anything>", "catch-all"),
+    ("^api/", "regular expression"),  # unanchored: Django matches every path under it
+    ("^(?P<slug>.*)/$", "regular expression"),  # a group that crosses segments
+    (r"^items/(\d+)/$", "regular expression"),  # positional group
+])
+def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
+    assert why in (route_refusal(route(pattern)) or "")
+
+
+def test_a_pattern_keeps_the_monolith_routes_it_would_also_take() -> None:
+    moved = proxy_match(route("/items/<slug:slug>/"))
+    assert shadowed_paths(moved, [route("/items/new/"), route("/other/")]) == ["/items/new/"]
+    assert re.fullmatch(pattern_regex("/items/{slug}/"), "/items/new/")
+    assert not re.fullmatch(pattern_regex("/items/{slug}/"), "/items/a/b/")
+
+
+def _with_routes(*patterns: str, staying: tuple[str, ...] = ()) -> Analysis:
+    """The small analysis whose catalog service is also given ``patterns``."""
+    analysis = small()
+    extra = tuple(route(p) for p in (*patterns, *staying))
+    catalog = dataclasses.replace(analysis.services[0],
+                                  routes=analysis.services[0].routes + tuple(p for p in patterns))
+    return dataclasses.replace(analysis, routes=analysis.routes + extra,
+                               services=(catalog, *analysis.services[1:]))
+
+
+def test_extract_stops_on_an_unresolved_route_and_lists_it(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match=r"<\?>/catalog/ \(shop/urls.py:7\)") as info:
+        extract_service(_with_routes("<?>/catalog/", "/"), "catalog", tmp_path)
+    assert "--skip-unresolved-routes" in str(info.value) and "catch-all" in str(info.value)
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_skip_leaves_them_out_of_the_urlconf_routes_file_and_httproute(tmp_path: Path) -> None:
+    result = extract_service(_with_routes("<?>/catalog/", "/", "/api/catalog/products/<int:pk>/",
+                                          staying=("/api/catalog/products/new/",)),
+                             "catalog", tmp_path, skip_unresolved_routes=True)
+    assert [s.split(" ")[0] for s in result.skipped_routes] == ["/", "<?>/catalog/"]
+    urls = (result.root / "service_project/urls.py").read_text()
+    assert "<?>" not in urls and "path('', " not in urls
+    assert "path('api/catalog/products/<int:pk>/', " in urls
+    routes = tomllib.loads((result.root / "routes.toml").read_text())["routes"]
+    matches = {(r.get("path") or r.get("path_pattern"), r["to"]) for r in routes}
+    assert all("path_prefix" not in r for r in routes)
+    assert ("/api/catalog/products/{pk}/", "monolith") in matches  # mirrored to catalog
+    assert ("/api/catalog/products/new/", "monolith") in matches  # kept: the pattern would take it
+    gateway = (result.root / "deploy/k8s/httproute.yaml").read_text()
+    assert "PathPrefix" not in gateway and 'value: "/"' not in gateway
+    assert 'type: RegularExpression, value: "/api/catalog/products/[^/]+/"' in gateway
+
+
+
+@pytest.mark.parametrize("pattern", [
+    "/{settings.URL_PREFIX}accounts/login/",
+    "/{settings.API_ROOT}v1/",
+    "/api/{mayan.apps.literals.URL_X}",
+    "/edit/<{self.pk_path_converter}:pk>/",
+])
+def test_a_route_with_an_unknown_part_is_refused_never_a_prefix(pattern: str) -> None:
+    assert has_unknown_part(pattern)
+    assert "could not be resolved" in (route_refusal(route(pattern)) or "")
+
+
+def test_a_regex_quantifier_is_no_unknown_part() -> None:
+    pattern = r"^year/(?P<year>[0-9]{4})/$"
+    assert not has_unknown_part(pattern)
+    assert "could not be resolved" not in (route_refusal(route(pattern)) or "")
