@@ -25,7 +25,7 @@ from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelI
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
 from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
 from analyzer.source.discover_config import discover_options
-from analyzer.source.django_version import read_django_version
+from analyzer.source.django_version import django_version_evidence
 
 
 @dataclass(frozen=True)
@@ -41,18 +41,23 @@ class AnalyzeOptions:
 def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
                  progress: Progress | None = None) -> Analysis:
     """Analyse the Django project at ``root`` and propose its services."""
-    facts_options = options.facts or FactsOptions(discover=discover_options(root))
-    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options)
+    config = load_config(root)  # checked before any file is read
+    facts_options = options.facts or FactsOptions(discover=discover_options(root), require_django=True)
+    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options, config)
 
 
-def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions()) -> Analysis:
-    """Propose services for facts already read from ``root`` (reads config, git, source lines)."""
-    config = load_config(root)
+def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions(),
+                  config: Config | None = None) -> Analysis:
+    """Propose services for facts already read from ``root`` (reads config unless given, git,
+    source lines)."""
+    config = config or load_config(root)
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
     reference = load_reference(options.reference) if options.reference else None
     analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)
+    evidence = django_version_evidence(root, [module.path for module in facts.modules])
+    version = evidence.declared_version if evidence.used == "declared" else evidence.migrations_version
     return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)),
-                   django_version=read_django_version(root))
+                   django_version=version, django_version_evidence=evidence)
 
 
 def analysis_from_facts(
@@ -71,7 +76,7 @@ def analysis_from_facts(
         project_name=Path(source_root).name,
         django_version="",
         settings_module=facts.settings.module or "",
-        database_engine=(facts.settings.database_engine or "").rsplit(".", 1)[-1],
+        database_engine=engine_label(facts.settings.database_engine),
         models=tuple(sorted((model_info(m) for m in facts.models if not m.abstract),
                             key=lambda m: m.label)),
         routes=tuple(sorted((route_info(r) for r in facts.routes if r.view),
@@ -105,6 +110,14 @@ def _measured_and_planned(
     )
     analysis = replace(analysis, metrics=metrics)
     return replace(analysis, plan=plan_migration(analysis))
+
+
+def engine_label(engine: str | None) -> str:
+    """``django.db.backends.postgresql`` -> ``postgresql``; an engine unknown until run time is
+    reported whole (``unknown (configured at run time: ...)``), never as a fragment of it."""
+    if not engine:
+        return ""
+    return engine if engine.startswith("unknown") else engine.rsplit(".", 1)[-1]
 
 
 def model_info(model: ModelFact) -> ModelInfo:

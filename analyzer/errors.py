@@ -9,7 +9,8 @@ which the CLI wraps into ``ProxyFailure``. The errors only the CLI raises (``Usa
 
     DemonolithError (1)
     ├── ConfigError (3)           invalid [tool.demonolith] / demonolith.toml
-    ├── SourceTreeError (4)       the tree to analyse is missing or not readable
+    ├── SourceTreeError (4)       the tree to analyse is missing, not readable or empty
+    │   └── NotDjangoProject (13) no settings module and no models under it
     ├── AnalysisFileError (5)     analysis.json missing, invalid or of another schema version
     └── ExtractError (7)          extract cannot proceed (unknown service, unsafe path, ...)
 """
@@ -33,6 +34,12 @@ class SourceTreeError(DemonolithError):
     """The tree to analyse does not exist or cannot be read."""
 
     exit_code = 4
+
+
+class NotDjangoProject(SourceTreeError):
+    """The tree holds Python code but no Django settings module and no models."""
+
+    exit_code = 13
 
 
 class AnalysisFileError(DemonolithError):

@@ -32,6 +32,7 @@ from analyzer.errors import (
     ConfigError,
     DemonolithError,
     ExtractError,
+    NotDjangoProject,
     SourceTreeError,
 )
 
@@ -133,6 +134,7 @@ __all__ = [
     "DemoFailure",
     "DemonolithError",
     "ExtractError",
+    "NotDjangoProject",
     "ProxyFailure",
     "SourceTreeError",
     "StrictModeFailure",

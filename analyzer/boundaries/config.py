@@ -25,6 +25,7 @@ Every invalid entry raises :class:`ConfigError` naming its key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 from analyzer.errors import ConfigError
 from analyzer.graph.history import HistoryOptions
 from analyzer.graph.weights import DEFAULT_WEIGHTS, merge_weights
-from analyzer.source.tool_table import read_tool_table
+from analyzer.source.tool_table import located, read_tool_table
 
 KNOWN_KEYS = (
     "exclude", "history", "include_migrations", "keep_apart", "keep_together", "names", "pin", "seed",
@@ -65,7 +66,13 @@ class Config:
 def load_config(root: Path) -> Config:
     """Read ``demonolith.toml`` (preferred) or ``pyproject.toml``'s ``[tool.demonolith]`` under root."""
     table, source = read_tool_table(root)
-    return parse_config(table, source=source) if source else Config()
+    if not source:
+        return Config()
+    try:
+        return parse_config(table, source=source)
+    except ConfigError as exc:  # name the file and the line of the key
+        key = re.match(r"\[tool\.demonolith\] ([\w.]+):", str(exc))
+        raise located(source, key.group(1) if key else "", str(exc)) from exc
 
 
 def parse_config(table: Mapping[str, Any], source: str = "") -> Config:

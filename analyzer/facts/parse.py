@@ -68,15 +68,36 @@ def _parse_text(text: str, path: str, lines: int) -> ParsedSource:
         error = exc
     except (ValueError, RecursionError, MemoryError) as exc:
         return _failed(path, 1, lines, "syntax", f"cannot parse: {type(exc).__name__}: {exc}")
-    from analyzer.facts.newer_syntax import rewrite_for_running_python  # libcst: slow import
+    from analyzer.facts.newer_syntax import without_type_parameters
 
-    rewritten = rewrite_for_running_python(text)
-    if rewritten is not None:
+    stripped = without_type_parameters(text)  # PEP 695, token by token: lines stay exact
+    if stripped is not None and stripped != text:
         try:
-            return ParsedSource(ast.parse(rewritten, filename=path), lines, ())
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass
-    return _failed(path, error.lineno or 1, lines, "syntax", _syntax_message(error))
+            return ParsedSource(ast.parse(stripped, filename=path), lines, ())
+        except SyntaxError as exc:
+            error = exc  # past the PEP 695 syntax: a PEP 701 f-string or a real error
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return _failed(path, 1, lines, "syntax", f"cannot parse: {type(exc).__name__}: {exc}")
+        text = stripped
+    return _parse_rewritten(text, path, lines, error)
+
+
+def _parse_rewritten(text: str, path: str, lines: int, error: SyntaxError) -> ParsedSource:
+    """The LibCST fallback (PEP 701 f-strings, libcst: a slow import, only for such files)."""
+    from analyzer.facts.newer_syntax import rewrite_for_running_python
+
+    rewrite = rewrite_for_running_python(text)
+    if rewrite.code is None:
+        if rewrite.error.startswith("syntax error"):  # a real one: ast said where
+            return _failed(path, error.lineno or 1, lines, "syntax", _syntax_message(error))
+        return _failed(path, error.lineno or 1, lines, "syntax", rewrite.error)
+    try:
+        return ParsedSource(ast.parse(rewrite.code, filename=path), lines, ())
+    except SyntaxError as exc:  # the rewrite missed a construct: say so, on the line it left
+        return _failed(path, exc.lineno or 1, lines, "syntax",
+                       f"newer Python syntax not rewritten: {exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return _failed(path, 1, lines, "syntax", f"cannot parse: {type(exc).__name__}: {exc}")
 
 
 def _syntax_message(error: SyntaxError) -> str:

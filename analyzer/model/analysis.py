@@ -314,6 +314,19 @@ class Coupling:
 
 
 @dataclass(frozen=True)
+class DjangoVersionEvidence:
+    """Where the targeted Django version comes from: the declared requirement and the newest
+    migrations' headers, and which of the two ``Analysis.django_version`` used."""
+
+    used: str  # "declared", "migrations" or "" (neither)
+    declared: str = ""  # the requirement as written, e.g. "Django[argon2]~=5.2.2"
+    declared_in: str = ""  # the file it is declared in, relative to the root
+    declared_version: str = ""  # its lower bound, "major.minor"
+    migrations_version: str = ""  # the newest Django that generated a migration
+    migrations_in: str = ""  # the migration whose header says so
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything `analyze` found and proposes; the input of `report` and `extract`."""
 
@@ -341,6 +354,7 @@ class Analysis:
     coupling: Coupling | None = None  # since schema 2
     # abstract base models: code the concrete ``models`` inherit fields from, never placed or owned
     abstract_models: tuple[ModelInfo, ...] = ()
+    django_version_evidence: DjangoVersionEvidence | None = None
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

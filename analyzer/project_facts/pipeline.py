@@ -40,7 +40,7 @@ from analyzer.project_facts.cache import (
 )
 from analyzer.resolve.project import resolve_project
 from analyzer.resolve.stars import expand_star_imports
-from analyzer.source.discover import Project, discover
+from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, SourceFile
 
 Progress = Callable[[int], None]
@@ -69,6 +69,7 @@ class FactsOptions:
     use_cache: bool = True
     jobs: int | None = None  # None: all cores
     discover: DiscoverOptions = field(default_factory=DiscoverOptions)
+    require_django: bool = False  # fail (NotDjangoProject) on a tree with no settings and no models
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ def _gc_paused() -> Iterator[None]:
 
 def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> ProjectFacts:
     project = discover(root, options.discover)
+    if options.require_django:
+        require_django(project, root)
     version = cache_version()
     cache = FactsCache(_cache_dir(project.root, options), version)
     dialect = project.settings.sql_dialect
@@ -134,6 +137,8 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
     result = _project_pass(project, modules, cache, _run_key(project, keys, reading.unreadable))
     if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys():
         cache.save_pack(reading.stamps, raw)
+    if options.require_django and result.settings.module is None and not result.models:
+        raise not_django(root)  # models modules, but none holds a Django model
     return result
 
 

@@ -11,8 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.errors import NotDjangoProject, SourceTreeError
 from analyzer.model.facts import AppFact, SettingsFacts, SourceWarning
-from analyzer.source.django_project import ModuleIndex, find_apps, find_settings
+from analyzer.source.django_project import (
+    ModuleIndex,
+    find_apps,
+    find_settings,
+    is_template_module,
+    is_test_module,
+)
 from analyzer.source.listing import DiscoverOptions, SourceFile, list_files, module_prefix, with_prefix
 
 DEFAULT_OPTIONS = DiscoverOptions()
@@ -36,4 +43,29 @@ def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
     index = ModuleIndex(root, listing.files)
     settings = find_settings(index)
     apps = find_apps(index, settings)
-    return Project(root, listing.files, settings, apps, listing.warnings)
+    return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings))
+
+
+def require_django(project: Project, shown_as: Path | str) -> None:
+    """Fail fast, before any file is read, on a tree that cannot be a Django project: no file to
+    read, or no settings module and no ``models`` module (``shown_as``: the path the user gave)."""
+    if not project.files:
+        raise SourceTreeError(f"{shown_as}: nothing to analyse: no Python or SQL files under it")
+    has_models = any(f.module.rsplit(".", 1)[-1] == "models" for f in project.files)
+    if project.settings.module is None and not has_models:
+        raise not_django(shown_as)
+
+
+def not_django(shown_as: Path | str) -> NotDjangoProject:
+    """The error for a tree with neither settings nor models."""
+    return NotDjangoProject(f"not a Django project: no settings module and no models under {shown_as}")
+
+
+def _settings_warnings(settings: SettingsFacts) -> tuple[SourceWarning, ...]:
+    """Say so when the only settings are a test's or a project template's."""
+    module = settings.module
+    if module is None or not (is_test_module(module) or is_template_module(module)):
+        return ()
+    kind = "test" if is_test_module(module) else "project-template"
+    return (SourceWarning(settings.path or module, 1, "test-settings",
+                          f"no project settings module: {kind} settings {module} read instead"),)

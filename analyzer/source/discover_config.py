@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.errors import ConfigError
 from analyzer.source.listing import DiscoverOptions
-from analyzer.source.tool_table import read_tool_table
+from analyzer.source.tool_table import located, read_tool_table
 
 
 def discover_options(root: Path, extra_excludes: tuple[str, ...] = ()) -> DiscoverOptions:
@@ -15,8 +14,9 @@ def discover_options(root: Path, extra_excludes: tuple[str, ...] = ()) -> Discov
     table, source = read_tool_table(root)
     excludes = table.get("exclude", [])
     if not isinstance(excludes, list) or not all(isinstance(e, str) for e in excludes):
-        raise ConfigError(f"{source}: tool.demonolith.exclude must be a list of glob strings")
+        raise located(source, "exclude", "tool.demonolith.exclude must be a list of glob strings")
     migrations = table.get("include_migrations", True)
     if not isinstance(migrations, bool):
-        raise ConfigError(f"{source}: tool.demonolith.include_migrations must be true or false")
+        raise located(source, "include_migrations",
+                      "tool.demonolith.include_migrations must be true or false")
     return DiscoverOptions(excludes=tuple(excludes) + extra_excludes, include_migrations=migrations)

@@ -44,8 +44,11 @@ class ModuleIndex:
 
 
 def find_settings(index: ModuleIndex) -> SettingsFacts:
-    """The settings module (``DJANGO_SETTINGS_MODULE`` default, else a ``settings`` module)."""
-    module = _settings_from_entry_points(index) or _settings_by_name(index)
+    """The settings module: a non-test, non-template one (an entry point's ``DJANGO_SETTINGS_MODULE`` default,
+    else a settings-named module that sets INSTALLED_APPS), a test one only when there is no other."""
+    found = sorted(_settings_from_entry_points(index) + _settings_by_name(index),
+                   key=lambda ranked: (is_test_module(ranked[1]) or is_template_module(ranked[1]), ranked[0]))
+    module = found[0][1] if found else None
     values = read_settings(module, index.load) if module else {}
     engine = database_engine(values)
     source = index.by_module.get(module) if module else None
@@ -56,20 +59,46 @@ def find_settings(index: ModuleIndex) -> SettingsFacts:
         path=source.path if source else None,
         installed_apps=string_list(values.get("INSTALLED_APPS")),
         database_engine=engine,
-        sql_dialect=dialect_for_engine(engine),
+        sql_dialect=None if engine is None or engine.startswith("unknown") else dialect_for_engine(engine),
         auth_user_model=auth if isinstance(auth, str) else "auth.User",
         root_urlconf=root_urlconf if isinstance(root_urlconf, str) else None,
     )
 
 
-def _settings_from_entry_points(index: ModuleIndex) -> str | None:
+def is_test_module(module: str) -> bool:
+    """Whether a module is test code (``cms.tests.settings``, ``weblate.settings_test``)."""
+    parts = module.split(".")
+    last = parts[-1]
+    return (any(part in ("test", "tests", "testing", "testproject") for part in parts)
+            or last.startswith(("test_", "tests_")) or last.endswith(("_test", "_tests", "_testing")))
+
+
+def is_template_module(module: str) -> bool:
+    """Whether a module belongs to a ``startproject`` template (``wagtail.project_template``)."""
+    return any("template" in part for part in module.split(".")[:-1])
+
+
+def _settings_from_entry_points(index: ModuleIndex) -> list[tuple[tuple[int, int, str], str]]:
+    """(rank, module) of each settings module an entry point names, found in the tree."""
+    found = []
     for module in sorted(index.by_module, key=lambda m: (m.count("."), m)):
         if module.rsplit(".", 1)[-1] not in ("manage", "wsgi", "asgi"):
             continue
         loaded = index.load(module)
-        found = _settings_default(loaded[0]) if loaded else None
-        if found is not None and (found in index.by_module):
-            return found
+        named = _settings_default(loaded[0]) if loaded else None
+        resolved = _in_tree(named, module, index) if named else None
+        if resolved is not None:
+            found.append(((0, module.count("."), module), resolved))
+    return found
+
+
+def _in_tree(named: str, entry: str, index: ModuleIndex) -> str | None:
+    """``named`` as a module of the tree, also relative to the entry point's packages (its
+    directory is on ``sys.path`` when it runs: ``core.settings`` beside ``label_studio/manage.py``)."""
+    parts = entry.split(".")[:-1]
+    for candidate in (named, *(f"{'.'.join(parts[:n])}.{named}" for n in range(len(parts), 0, -1))):
+        if candidate in index.by_module:
+            return candidate
     return None
 
 
@@ -87,16 +116,20 @@ def _settings_default(tree: ast.Module) -> str | None:
     return None
 
 
-def _settings_by_name(index: ModuleIndex) -> str | None:
-    candidates = sorted(
-        (m for m in index.by_module if m.rsplit(".", 1)[-1] == "settings" or ".settings." in m),
-        key=lambda m: (m.count("."), m),
-    )
-    for module in candidates:
-        values = read_settings(module, index.load)
-        if string_list(values.get("INSTALLED_APPS")):
-            return module
-    return None
+def _settings_by_name(index: ModuleIndex) -> list[tuple[tuple[int, int, str], str]]:
+    """(rank, module) of each settings-named module (``settings``, ``settings_docker``,
+    ``base_settings``, ``settings/production``) that sets INSTALLED_APPS."""
+    found = []
+    for module in sorted(m for m in index.by_module if _settings_named(m)):
+        if string_list(read_settings(module, index.load).get("INSTALLED_APPS")):
+            found.append(((1, module.count("."), module), module))
+    return found
+
+
+def _settings_named(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return (last == "settings" or last.startswith("settings_") or last.endswith("_settings")
+            or ".settings." in module)
 
 
 def find_apps(index: ModuleIndex, settings: SettingsFacts) -> tuple[AppFact, ...]:
@@ -104,20 +137,36 @@ def find_apps(index: ModuleIndex, settings: SettingsFacts) -> tuple[AppFact, ...
     configs = _app_configs(index)
     apps: dict[str, AppFact] = {}
     entries = settings.installed_apps or _apps_by_layout(index)
+    anchor = settings.module or ""
     for entry in entries:
-        app = _app_for_entry(entry, index, configs)
+        app = _app_for_entry(_resolved(entry, anchor, index, configs), index, configs, anchor)
         if app is not None and app.label not in apps:
             apps[app.label] = app
     return tuple(sorted(apps.values(), key=lambda a: a.name))
 
 
+def _resolved(name: str, anchor: str, index: ModuleIndex,
+              configs: dict[str, tuple[str, str | None]]) -> str:
+    """``name`` as the tree names it: itself, else under a package above the settings module
+    (``users`` -> ``label_studio.users`` when ``label_studio/manage.py`` puts that on sys.path)."""
+    if name in index.by_module or name in configs:
+        return name
+    parts = anchor.split(".")[:-1]
+    for n in range(len(parts), 0, -1):
+        candidate = f"{'.'.join(parts[:n])}.{name}"
+        if candidate in index.by_module or candidate in configs:
+            return candidate
+    return name
+
+
 def _app_for_entry(
-    entry: str, index: ModuleIndex, configs: dict[str, tuple[str, str | None]]
+    entry: str, index: ModuleIndex, configs: dict[str, tuple[str, str | None]], anchor: str = ""
 ) -> AppFact | None:
     name = entry
     label: str | None = None
     if entry in configs:  # "orders.apps.OrdersConfig"
         name, label = configs[entry]
+        name = _resolved(name, anchor, index, {})
     else:
         label = next((lbl for cls, (nm, lbl) in configs.items() if nm == entry and lbl), None)
     source = index.by_module.get(name)

@@ -55,16 +55,16 @@ class FileListing:
 
 
 def list_files(root: Path, options: DiscoverOptions = DiscoverOptions()) -> FileListing:
-    """Walk ``root`` (following directory symlinks once) and name each file's module."""
+    """Walk ``root`` and name each file's module; a directory reached again through a symlink
+    (same device and inode, or a loop) is read once, where it really is when that is in the tree."""
     if not root.is_dir():
         raise SourceTreeError(f"{root}: not a directory")
-    found: list[tuple[str, int]] = []
-    warnings: list[SourceWarning] = []
-    stat = root.stat()
-    _walk(str(root), "", options, found, warnings, frozenset({(stat.st_dev, stat.st_ino)}))
-    path_roots = _path_roots(root, [path for path, _ in found])
+    walk = _Walk(options)
+    walk.run(str(root))
+    path_roots = _path_roots(root, [path for path, _ in walk.found])
     files = []
-    for path, size in sorted(found):
+    warnings = walk.warnings
+    for path, size in sorted(walk.found):
         if size > options.max_file_bytes:
             limit = options.max_file_bytes / 1e6
             message = f"skipped: {size / 1e6:.1f} MB is above the {limit:.1f} MB limit (generated?)"
@@ -74,55 +74,70 @@ def list_files(root: Path, options: DiscoverOptions = DiscoverOptions()) -> File
     return FileListing(root, tuple(files), tuple(sorted(warnings, key=lambda w: (w.path, w.line))))
 
 
-def _walk(
-    directory: str, relative: str, options: DiscoverOptions, found: list[tuple[str, int]],
-    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
-) -> None:
-    """List ``directory``; ``seen`` holds the (device, inode) of it and of every directory above."""
-    try:
-        with os.scandir(directory) as iterator:
-            entries = sorted(iterator, key=attrgetter("name"))
-    except OSError as exc:
-        warnings.append(SourceWarning(relative or ".", 1, "unreadable", f"cannot list: {exc.strerror}"))
-        return
-    if any(entry.name == "pyvenv.cfg" for entry in entries):
-        return  # a virtualenv
-    for entry in entries:
-        path = f"{relative}/{entry.name}" if relative else entry.name
-        if _excluded(path, entry.name, options):
-            continue
-        _visit_entry(entry, path, options, found, warnings, seen)
+class _Walk:
+    """One walk: plain directories first, then the symlinked ones not read yet (sorted, so the
+    result does not depend on the order the file system lists them in)."""
 
+    def __init__(self, options: DiscoverOptions) -> None:
+        self.options = options
+        self.found: list[tuple[str, int]] = []
+        self.warnings: list[SourceWarning] = []
+        self.read: set[tuple[int, int]] = set()  # (device, inode) of every directory read
+        self.links: list[tuple[str, str, frozenset[tuple[int, int]]]] = []
 
-def _visit_entry(
-    entry: os.DirEntry[str], path: str, options: DiscoverOptions, found: list[tuple[str, int]],
-    warnings: list[SourceWarning], seen: frozenset[tuple[int, int]],
-) -> None:
-    try:
-        if entry.name.endswith((".py", ".sql")) and not entry.is_dir():
-            found.append((path, entry.stat().st_size))
-        elif entry.is_dir():
-            identity = _identity(entry, seen)
-            if identity in seen:
-                warnings.append(SourceWarning(path, 1, "symlink-loop",
-                                              "symlink loop: directory already read"))
-                return
-            _walk(entry.path, path, options, found, warnings, seen | {identity})
-    except OSError as exc:
-        code = "symlink-loop" if exc.errno == 40 else "unreadable"
-        warnings.append(SourceWarning(path, 1, code, f"cannot read: {exc.strerror}"))
+    def run(self, root: str) -> None:
+        stat = os.stat(root)
+        self.read.add((stat.st_dev, stat.st_ino))
+        self._walk(root, "", frozenset({(stat.st_dev, stat.st_ino)}))
+        while self.links:
+            self.links.sort(key=lambda link: link[1], reverse=True)
+            full, path, ancestors = self.links.pop()
+            self._follow(full, path, ancestors)
 
+    def _follow(self, full: str, path: str, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            stat = os.stat(full)
+        except OSError as exc:
+            code = "symlink-loop" if exc.errno == 40 else "unreadable"
+            self.warnings.append(SourceWarning(path, 1, code, f"cannot read: {exc.strerror}"))
+            return
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in ancestors:
+            self.warnings.append(SourceWarning(path, 1, "symlink-loop",
+                                               "symlink loop: directory already read"))
+        elif identity not in self.read:
+            self.read.add(identity)
+            self._walk(full, path, ancestors | {identity})
 
-def _identity(entry: os.DirEntry[str], seen: frozenset[tuple[int, int]]) -> tuple[int, int]:
-    """(device, inode) of a directory: a plain one shares its parent's device (no stat call)."""
-    if entry.is_symlink():
-        stat = entry.stat()
-        return stat.st_dev, stat.st_ino
-    devices = {device for device, _ in seen}
-    if len(devices) == 1:
-        return next(iter(devices)), entry.inode()
-    stat = entry.stat()
-    return stat.st_dev, stat.st_ino
+    def _walk(self, directory: str, relative: str, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            with os.scandir(directory) as iterator:
+                entries = sorted(iterator, key=attrgetter("name"))
+        except OSError as exc:
+            self.warnings.append(SourceWarning(relative or ".", 1, "unreadable",
+                                               f"cannot list: {exc.strerror}"))
+            return
+        if any(entry.name == "pyvenv.cfg" for entry in entries):
+            return  # a virtualenv
+        for entry in entries:
+            path = f"{relative}/{entry.name}" if relative else entry.name
+            if not _excluded(path, entry.name, self.options):
+                self._visit(entry, path, ancestors)
+
+    def _visit(self, entry: os.DirEntry[str], path: str, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            if entry.name.endswith((".py", ".sql")) and not entry.is_dir():
+                self.found.append((path, entry.stat().st_size))
+            elif entry.is_dir() and entry.is_symlink():
+                self.links.append((entry.path, path, ancestors))
+            elif entry.is_dir():
+                stat = entry.stat(follow_symlinks=False)
+                identity = (stat.st_dev, stat.st_ino)
+                self.read.add(identity)
+                self._walk(entry.path, path, ancestors | {identity})
+        except OSError as exc:
+            code = "symlink-loop" if exc.errno == 40 else "unreadable"
+            self.warnings.append(SourceWarning(path, 1, code, f"cannot read: {exc.strerror}"))
 
 
 def _excluded(path: str, name: str, options: DiscoverOptions) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from analyzer.analyze import AnalyzeOptions, analyze_facts
+from analyzer.boundaries.config import Config, load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.facts_json import write_facts
@@ -45,8 +46,9 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cac
     """Read the Django monolith at PATH without running it and write what it found."""
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
+    config = load_config(path)  # the whole configuration is checked before any file is read
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
-                           discover=discover_options(path))
+                           discover=discover_options(path), require_django=True)
     with _progress_bar(path) as progress:
         facts = extract_project_facts(path, options, progress)
     written = write_facts(facts, out_dir)
@@ -55,7 +57,7 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cac
         _print_summary(facts, written, verbosity(ctx))
     if not facts_only:
         analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-        analysis = _write_analysis(path, facts, out_dir, analyze_options, silent)
+        analysis = _write_analysis(path, facts, out_dir, analyze_options, config, silent)
         _write_report(analysis, out_dir, open_report, silent)
     if strict and facts.warnings:
         raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
@@ -97,8 +99,8 @@ def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
 
 
 def _write_analysis(path: Path, facts: ProjectFacts, out_dir: Path, options: AnalyzeOptions,
-                    silent: bool) -> Analysis:
-    analysis = analyze_facts(path, facts, options)
+                    config: Config, silent: bool) -> Analysis:
+    analysis = analyze_facts(path, facts, options, config)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "analysis.json"
     target.write_text(analysis_to_json(analysis), encoding="utf-8")

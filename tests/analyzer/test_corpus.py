@@ -100,8 +100,6 @@ CHECKS: dict[str, Callable[[Any], None]] = {
 
 # (distribution, check) -> why it fails today. Remove an entry when a fix makes the check pass.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("django-cms", "settings_and_engine"): "issue #15: ENGINE from dj_database_url.config("
-                                           "default='sqlite://...') is not read",
 }
 
 

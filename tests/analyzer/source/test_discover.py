@@ -51,3 +51,34 @@ def test_excluded_directories(tmp_path: Path) -> None:
     (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "app" / "keep.py").write_text("x = 1\n")
     assert [f.path for f in discover(tmp_path).files] == ["app/keep.py"]
+
+
+SETTINGS_CHOICE = Path(__file__).parents[2] / "fixtures" / "settings_choice"
+
+
+def test_settings_named_otherwise_are_found_and_test_settings_come_last() -> None:
+    project = discover(SETTINGS_CHOICE / "named_variants")
+    assert (project.settings.module, project.settings.database_engine) == (
+        "site.settings_example", "django.db.backends.postgresql")
+    assert not [w for w in project.warnings if w.code == "test-settings"]
+
+
+def test_test_settings_are_taken_only_when_alone_and_that_is_said() -> None:
+    project = discover(SETTINGS_CHOICE / "only_tests")
+    assert project.settings.module == "lib.tests.settings"
+    assert [(w.path, w.code) for w in project.warnings] == [("lib/tests/settings.py", "test-settings")]
+
+
+def test_a_symlinked_folder_is_read_once_where_it_really_is(tmp_path: Path) -> None:
+    tree, outside = tmp_path / "tree", tmp_path / "outside"
+    (tree / "shop" / "real").mkdir(parents=True)
+    (tree / "shop" / "real" / "mod.py").write_text("x = 1\n")
+    (tree / "shop" / "a_alias").symlink_to(tree / "shop" / "real")  # listed before the real one
+    outside.mkdir()
+    (outside / "ext.py").write_text("y = 2\n")
+    (tree / "link1").symlink_to(outside)
+    (tree / "link2").symlink_to(outside)
+    (tree / "shop" / "real" / "up").symlink_to(tree)  # a loop
+    project = discover(tree)
+    assert [f.path for f in project.files] == ["link1/ext.py", "shop/real/mod.py"]
+    assert [(w.path, w.code) for w in project.warnings] == [("shop/real/up", "symlink-loop")]
