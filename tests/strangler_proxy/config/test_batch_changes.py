@@ -131,7 +131,7 @@ def test_rollback_cli_moves_every_route_back_in_one_change_and_export_follows_th
 
     # export: the live routing by default (and says so), the routes file alone with --no-state
     assert live_export.returncode == 0, live_export.stderr
-    assert "applied 2 run-time change(s)" in live_export.stderr and "cart, catalog" in live_export.stderr
+    assert "applied 2 run-time changes" in live_export.stderr and "cart, catalog" in live_export.stderr
     assert file_export.returncode == 0 and "applied" not in file_export.stderr
     assert file_export.stdout == export_routes(load_routes(routes), "nginx").text
     assert live_export.stdout != file_export.stdout
@@ -159,6 +159,6 @@ def test_rollback_cli_moves_every_route_back_in_one_change_and_export_follows_th
     assert json.loads(state_text)["overrides"] == []
     # with no run-time change left, the export is the routes file's again
     assert rolled_back_export.stdout == file_export.stdout
-    assert "applied 0 run-time change(s)" in rolled_back_export.stderr
+    assert "applied 0 run-time changes" in rolled_back_export.stderr
     config = apply_overrides(load_routes(routes), state_from_json(state_text, "state")).config
     assert export_routes(config, "nginx").text == file_export.stdout

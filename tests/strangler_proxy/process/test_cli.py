@@ -39,7 +39,7 @@ def test_routes_check_good_file(tmp_path: Path) -> None:
     path.write_text(GOOD.format(port=8000))
     result = demonolith("routes", "check", str(path))
     assert result.returncode == 0, result.stderr
-    assert "ok (1 routes, 1 upstreams)" in result.stdout and "1. catalog -> monolith" in result.stdout
+    assert "ok (1 route, 1 upstream)" in result.stdout and "1. catalog -> monolith" in result.stdout
 
 
 @pytest.mark.parametrize(
