@@ -20,31 +20,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from strangler_proxy.config.model import PromotionPolicy
 from strangler_proxy.policy.mann_whitney import canary_slower
 
 PROMOTE, HOLD, ROLLBACK, COMPLETE = "promote", "hold", "rollback", "complete"
-
-
-@dataclass(frozen=True)
-class PromotionPolicy:
-    """The steps (weights in percent, rising, ending at 100), the tick, and the bounds."""
-
-    steps: tuple[int, ...] = (1, 5, 25, 50, 100)
-    every_seconds: float = 300.0
-    min_samples: int = 50
-    alpha: float = 0.01
-    max_error_rate_increase: float = 0.01
-    max_latency_ratio: float = 1.2
-    max_lag_seconds: float | None = None
-    rollback_on_sync_errors: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.steps or list(self.steps) != sorted(set(self.steps)):
-            raise ValueError("steps must be distinct and rising")
-        if self.steps[0] <= 0 or self.steps[-1] != 100:
-            raise ValueError("steps must be above 0 and end at 100")
-        if self.every_seconds <= 0 or self.min_samples < 1 or not 0 < self.alpha < 1:
-            raise ValueError("every must be positive, min_samples >= 1, 0 < alpha < 1")
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ import random
 
 import pytest
 
+from strangler_proxy.config.model import PromotionPolicy
 from strangler_proxy.policy.promotion import (
     COMPLETE,
     HOLD,
     PROMOTE,
     ROLLBACK,
     Decision,
-    PromotionPolicy,
     SyncStatus,
     Window,
     decide,
