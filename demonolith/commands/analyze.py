@@ -29,6 +29,8 @@ _SHOWN_WARNINGS = 10
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("demonolith-out"), show_default=True, help="Output directory.")
 @click.option("--facts-only", is_flag=True, help="Write DIR/facts.json only.")
+@click.option("--write-facts", "write_facts_too", is_flag=True,
+              help="Also write DIR/facts.json (--facts-only implies it).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Facts cache directory (default: PATH/.demonolith-cache).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
@@ -40,9 +42,9 @@ _SHOWN_WARNINGS = 10
               help="A JSON/TOML mapping of model or module to service to score the proposal against.")
 @click.option("--open", "open_report", is_flag=True, help="Open the HTML report in a browser.")
 @click.pass_context
-def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cache_dir: Path | None,
-            no_cache: bool, strict: bool, jobs: int | None, services: int | None, no_history: bool,
-            reference: Path | None, open_report: bool) -> None:
+def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
+            cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
+            no_history: bool, reference: Path | None, open_report: bool) -> None:
     """Read the Django monolith at PATH without running it and write what it found."""
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
@@ -51,7 +53,7 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cac
                            discover=discover_options(path), require_django=True)
     with _progress_bar(path) as progress:
         facts = extract_project_facts(path, options, progress)
-    written = write_facts(facts, out_dir)
+    written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
     silent = quiet(ctx)
     if not silent:
         _print_summary(facts, written, verbosity(ctx))
@@ -78,7 +80,7 @@ def _count_files(path: Path) -> int:
     return len(list_files(path.resolve()).files)
 
 
-def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
+def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
     click.echo(
         f"{plural(facts.files, 'file')}, {plural(facts.lines, 'line')}: "
         f"{plural(len(facts.models), 'model')}, {plural(len(facts.routes), 'route')}, "
@@ -92,7 +94,8 @@ def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
     if facts.warnings:
         more = f" ({hidden} not shown; -v shows all)" if hidden else ""
         click.echo(f"{plural(len(facts.warnings), 'warning')}{more}", err=True)
-    click.echo(f"facts: {written}")
+    if written is not None:
+        click.echo(f"facts: {written}")
 
 
 # --- service boundaries (analysis.json and its summary) --------------------------------------------
