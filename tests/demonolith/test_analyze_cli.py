@@ -68,3 +68,21 @@ def test_real_process_with_cache_dir_and_missing_path(tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "demonolith", "analyze", str(tmp_path / "nope")],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 4 and "Traceback" not in missing.stderr
+
+
+def test_unchanged_analysis_leaves_the_report_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    argv = ["analyze", str(FIXTURES / "tiny_project"), "--no-history", "--cache-dir", str(tmp_path / "c"),
+            "--out", str(out)]
+    first = CliRunner().invoke(cli, argv)
+    assert first.exit_code == 0, first.output
+    written = {p: p.stat().st_mtime_ns for p in (out / "analysis.json", out / "report" / "index.html")}
+    again = CliRunner().invoke(cli, argv)
+    assert again.exit_code == 0 and again.output == first.output
+    assert {p: p.stat().st_mtime_ns for p in written} == written
+    (out / "report.md").unlink()
+    assert CliRunner().invoke(cli, argv).exit_code == 0
+    assert (out / "report.md").is_file()  # a file gone from the outputs: all written again
+    before = (out / "analysis.json").read_text()
+    assert CliRunner().invoke(cli, [*argv, "--services", "1"]).exit_code == 0
+    assert (out / "analysis.json").read_text() != before
