@@ -5,7 +5,10 @@
 ``$DEMONOLITH_TEST_CACHE``), unzips each to ``<distribution>-unpacked/`` (the layout
 ``tests/analyzer/test_real_code.py``'s ``unpacked()`` uses), checks the Django requirement in the
 wheel's METADATA against the table, and writes a ``demonolith.toml`` there excluding what is not
-one of the project's packages. It is idempotent: a present wheel or tree is kept.
+one of the project's packages. It is idempotent: a present wheel or tree is kept. When pip refuses
+a wheel (shuup 3.1.0's METADATA has a requirement newer pips reject), the wheel is fetched by the
+URL PyPI's JSON API gives and its sha256 checked; one project that cannot be fetched is reported
+and the others are still fetched (exit 1 at the end).
 
 ``run`` analyses each project with the real CLI (``demonolith analyze``, one subprocess at a
 time, cold by default) and prints one row per project; ``--json`` prints the rows as JSON
@@ -15,12 +18,14 @@ time, cold by default) and prints one row per project; ``--json`` prints the row
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tomllib
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -60,10 +65,36 @@ def download(project: Project, cache: Path) -> Path:
                "-d", str(cache), f"{project.distribution}=={project.version}"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     wheel = find_wheel(project, cache)
-    if done.returncode != 0 or wheel is None:
-        raise SystemExit(f"cannot download {project.distribution}=={project.version}: "
-                         f"{done.stderr.strip()[-300:]}")
-    return wheel
+    if done.returncode == 0 and wheel is not None:
+        return wheel
+    try:
+        return download_from_json_api(project, cache)
+    except (OSError, ValueError, KeyError) as error:
+        raise FetchError(f"cannot download {project.distribution}=={project.version}: pip: "
+                         f"{done.stderr.strip()[-200:]}; PyPI JSON API: {error}") from error
+
+
+class FetchError(Exception):
+    """One project of the corpus could not be fetched."""
+
+
+def download_from_json_api(project: Project, cache: Path) -> Path:
+    """The pinned version's pure-Python wheel, by the URL PyPI's JSON API lists, sha256 checked."""
+    api = f"https://pypi.org/pypi/{project.distribution}/json"
+    with urllib.request.urlopen(api, timeout=60) as response:
+        files = json.load(response)["releases"][project.version]
+    wheels = sorted((f for f in files if f["packagetype"] == "bdist_wheel"
+                     and f["filename"].endswith("-none-any.whl")), key=lambda f: f["filename"])
+    if not wheels:
+        raise ValueError("no pure-Python wheel listed")
+    chosen = wheels[-1]
+    with urllib.request.urlopen(chosen["url"], timeout=600) as response:
+        data = response.read()
+    if hashlib.sha256(data).hexdigest() != chosen["digests"]["sha256"]:
+        raise ValueError(f"{chosen['filename']}: sha256 does not match PyPI's")
+    target = cache / chosen["filename"]
+    target.write_bytes(data)
+    return target
 
 
 def project_root(project: Project, cache: Path = CACHE) -> Path:
@@ -112,16 +143,27 @@ def _name(requirement: str) -> str:
         return ""
 
 
-def fetch(projects: list[Project], cache: Path = CACHE) -> None:
-    """Download, unpack and check every project (idempotent)."""
+def fetch(projects: list[Project], cache: Path = CACHE) -> list[str]:
+    """Download, unpack and check every project (idempotent); the failures, one line each."""
+    failures = []
     for project in projects:
-        wheel = download(project, cache)
-        root = unpack(project, wheel, cache)
-        declared = declared_django(wheel)
-        if not any(d.split(";")[0].strip() == project.django for d in declared):
-            raise SystemExit(f"{project.distribution}: METADATA declares {declared}, "
-                             f"corpus.toml says {project.django!r}")
+        try:
+            root = fetch_one(project, cache)
+        except (FetchError, OSError, zipfile.BadZipFile) as error:
+            failures.append(f"{project.distribution}=={project.version}: {error}")
+            continue
         print(f"{project.distribution}=={project.version}: {root}")
+    return failures
+
+
+def fetch_one(project: Project, cache: Path) -> Path:
+    """Download, unpack and check one project; where it is unpacked."""
+    wheel = download(project, cache)
+    root = unpack(project, wheel, cache)
+    declared = declared_django(wheel)
+    if not any(d.split(";")[0].strip() == project.django for d in declared):
+        raise FetchError(f"METADATA declares {declared}, corpus.toml says {project.django!r}")
+    return root
 
 
 def run(projects: list[Project], cache: Path, warm: bool, jobs: int) -> list[Row]:
@@ -166,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     projects = [p for p in load_projects() if not args.only or p.distribution in args.only]
     if args.mode == "fetch":
-        fetch(projects)
-        return 0
+        failures = fetch(projects)
+        for failure in failures:
+            print(failure, file=sys.stderr)
+        return 1 if failures else 0
     rows = run(projects, CACHE, args.warm, args.jobs)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], indent=1, sort_keys=True))

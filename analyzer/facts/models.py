@@ -12,6 +12,8 @@ from analyzer.facts.django_names import AUTH_USER_SETTING, GET_USER_MODEL, RELAT
 from analyzer.facts.names import NameTable
 from analyzer.model.facts import FieldFact, ModelCandidate
 
+GENERIC_RELATIONS = frozenset({"GenericForeignKey"})  # django.contrib.contenttypes.fields
+
 _META_KEYS = ("db_table", "abstract", "proxy", "app_label", "managed")
 
 
@@ -60,12 +62,12 @@ def field_fact(name: str, call: ast.Call, table: NameTable, line: int) -> FieldF
     relation = RELATION_FIELDS.get(field_type) or _relation_by_name(field_type)
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
     target_node = call.args[0] if call.args else keywords.get("to")
-    target = _model_reference(target_node, table) if relation else None
+    target = _model_reference(target_node, table) if relation and relation != "generic" else None
     through = _model_reference(keywords.get("through"), table) if relation == "m2m" else None
     column = _str_or_none(_constant(keywords.get("db_column")))
     if column is None and relation in ("fk", "o2o"):
         column = f"{name}_id"
-    elif column is None and relation is None:
+    elif column is None and relation is None:  # a generic relation has no column of its own
         column = name
     return FieldFact(
         name=name,
@@ -81,6 +83,8 @@ def field_fact(name: str, call: ast.Call, table: NameTable, line: int) -> FieldF
 
 def _relation_by_name(field_type: str) -> str | None:
     last = field_type.rsplit(".", 1)[-1]
+    if last in GENERIC_RELATIONS:  # a content type and an id: no edge to one model, no column
+        return "generic"
     if last.endswith("ForeignKey") or last == "ParentalKey":
         return "fk"
     if last.endswith("OneToOneField"):

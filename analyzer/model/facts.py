@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 6
+FACTS_SCHEMA_VERSION = 7
 
 
 class JsonMixin:
@@ -94,7 +94,7 @@ class FieldFact(JsonMixin):
 
     name: str
     field_type: str  # qualified name of the field class
-    relation: str | None  # fk | o2o | m2m | None
+    relation: str | None  # fk | o2o | m2m | generic (a GenericForeignKey: no target) | None
     target: str | None  # "app.Model", "Model", "self", a qualname, or "settings.AUTH_USER_MODEL"
     through: str | None
     related_name: str | None

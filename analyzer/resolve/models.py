@@ -144,7 +144,7 @@ class ModelResolver:
         return candidate is not None and candidate.abstract
 
     def _field(self, field: FieldFact, draft: ModelCandidate, label: str, table: str) -> FieldFact:
-        if field.relation is None:
+        if field.relation is None or field.target is None:
             return field
         target = self.label_of(field.target, draft, label)
         through = self.label_of(field.through, draft, label) if field.through else None

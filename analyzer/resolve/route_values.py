@@ -3,10 +3,12 @@
 A route folded in its file (:mod:`analyzer.facts.route_text`) may still name another module's
 constant (``{?ref:pkg.literals.URL_X}``) or a setting (``{?ref:django.conf.settings.URL_PREFIX}``,
 with ``|default`` for ``getattr(settings, "X", default)``). Constants come from each module's
-``constants``, through re-exports and star imports; settings from the settings module (and the
-modules it star-imports) or, when no settings module was found, from the settings-like modules
-(``settings*.py``, ``settings/*``) when those that set the value statically agree; a setting no
-settings module sets takes the default an app declares (``AppConf``). What stays
+``constants``, through re-exports and star imports; settings as discovery read them from the
+settings module (star imports followed, an environment lookup such as ``get_env_str("X", "")`` at
+its default), then the settings module's own constants (and the modules it star-imports) or, when
+no settings module was found, the settings-like modules (``settings*.py``, ``settings/*``) when
+those that set the value statically agree; a setting no settings module sets takes the default an
+app declares (``AppConf``). What stays
 unknown is shown as ``{text}`` and listed in :attr:`RouteText.unresolved`.
 """
 
@@ -35,8 +37,9 @@ class RouteValues:
     """Fills the ``{?ref:...}`` markers of route text from the project's constants and settings."""
 
     def __init__(self, modules: tuple[ModuleFacts, ...], settings_module: str | None,
-                 canonical: Canonical) -> None:
+                 canonical: Canonical, read_settings: dict[str, str] | None = None) -> None:
         self.canonical = canonical
+        self.read_settings = read_settings or {}
         self.constants = {m.module: dict(m.constants) for m in modules if m.constants}
         self.stars: dict[str, list[str]] = {}
         for facts in modules:
@@ -90,7 +93,11 @@ class RouteValues:
         return None
 
     def _setting(self, name: str) -> str | None:
-        """The settings modules' value, else an app's declared default (``AppConf``)."""
+        """The value discovery read from the settings module (following its star imports, an
+        environment lookup at its default), else the settings modules' constants, else an app's
+        declared default (``AppConf``)."""
+        if name in self.read_settings:
+            return self.read_settings[name]
         written = [self._constant(m, name, 0) for m in self.settings_modules]
         if any(v is not None for v in written):
             return self._agreed(written)

@@ -23,9 +23,10 @@ class RouteResolver:
     """Indexes the URL patterns of a project and expands them into routes."""
 
     def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical,
-                 settings_module: str | None = None) -> None:
+                 settings_module: str | None = None,
+                 setting_strings: tuple[tuple[str, str], ...] = ()) -> None:
         self.canonical = canonical
-        self.values = RouteValues(modules, settings_module, canonical)
+        self.values = RouteValues(modules, settings_module, canonical, dict(setting_strings))
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}

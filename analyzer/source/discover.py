@@ -16,9 +16,9 @@ from analyzer.model.facts import AppFact, SettingsFacts, SourceWarning
 from analyzer.source.django_project import (
     ModuleIndex,
     find_apps,
-    find_settings,
     is_template_module,
     is_test_module,
+    settings_and_strings,
 )
 from analyzer.source.listing import DiscoverOptions, SourceFile, list_files, module_prefix, with_prefix
 
@@ -34,6 +34,7 @@ class Project:
     settings: SettingsFacts
     apps: tuple[AppFact, ...]
     warnings: tuple[SourceWarning, ...]
+    setting_strings: tuple[tuple[str, str], ...] = ()  # string settings, env lookups at their default
 
 
 def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
@@ -41,9 +42,10 @@ def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
     root = root.resolve()
     listing = with_prefix(list_files(root, options), module_prefix(root))
     index = ModuleIndex(root, listing.files)
-    settings = find_settings(index)
+    settings, strings = settings_and_strings(index)
     apps = find_apps(index, settings)
-    return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings))
+    return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings),
+                   strings)
 
 
 def require_django(project: Project, shown_as: Path | str) -> None:

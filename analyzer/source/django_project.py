@@ -43,9 +43,11 @@ class ModuleIndex:
             return None
 
 
-def find_settings(index: ModuleIndex) -> SettingsFacts:
-    """The settings module: a non-test, non-template one (an entry point's ``DJANGO_SETTINGS_MODULE`` default,
-    else a settings-named module that sets INSTALLED_APPS), a test one only when there is no other."""
+def settings_and_strings(index: ModuleIndex) -> tuple[SettingsFacts, tuple[tuple[str, str], ...]]:
+    """The settings facts and the string settings read statically (environment lookups give
+    their default). The settings module: a non-test, non-template one (an entry point's
+    ``DJANGO_SETTINGS_MODULE`` default, else a settings-named module that sets INSTALLED_APPS),
+    a test one only when there is no other."""
     found = sorted(_settings_from_entry_points(index) + _settings_by_name(index),
                    key=lambda ranked: (is_test_module(ranked[1]) or is_template_module(ranked[1]), ranked[0]))
     module = found[0][1] if found else None
@@ -54,6 +56,7 @@ def find_settings(index: ModuleIndex) -> SettingsFacts:
     source = index.by_module.get(module) if module else None
     auth = values.get("AUTH_USER_MODEL")
     root_urlconf = values.get("ROOT_URLCONF")
+    strings = tuple(sorted((k, v) for k, v in values.items() if k.isupper() and isinstance(v, str)))
     return SettingsFacts(
         module=module,
         path=source.path if source else None,
@@ -62,7 +65,7 @@ def find_settings(index: ModuleIndex) -> SettingsFacts:
         sql_dialect=None if engine is None or engine.startswith("unknown") else dialect_for_engine(engine),
         auth_user_model=auth if isinstance(auth, str) else "auth.User",
         root_urlconf=root_urlconf if isinstance(root_urlconf, str) else None,
-    )
+    ), strings
 
 
 def is_test_module(module: str) -> bool:
