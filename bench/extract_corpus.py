@@ -80,11 +80,12 @@ def one_line(text: str) -> str:
 
 def cause_class(cause: str) -> str:
     """The class of a failure: the self-check step that failed and the exception it names."""
-    step = re.search(r"first: ([\w -]+?):", cause)
+    steps = r"check|makemigrations --check|migrate|tests|server [\w ]+|manage\.py self_check"
+    step = re.match(rf"exit \d+: ({steps}):", cause)
     error = re.search(r"\b([A-Z]\w*(?:Error|Exception|NotReady|NotFound))\b", cause)
     exit_code = cause.split(":", 1)[0]
-    return " / ".join(part for part in (exit_code, step.group(1) if step else "",
-                                        error.group(1) if error else "") if part)
+    found = error.group(1) if error else cause.rsplit(": ", 1)[0].split(": ", 1)[-1][:60]
+    return " / ".join(part for part in (exit_code, step.group(1) if step else "", found) if part)
 
 
 def children_cpu() -> float:
