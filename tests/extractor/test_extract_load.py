@@ -16,11 +16,13 @@ import shutil
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from extractor.extract import extract_service, load_analysis
 from extractor.self_check import run_self_check
 from tests.extractor.helpers import DEMONOLITH, ROOT, run, run_project
+from tests.extractor.test_datacopy import postgres  # noqa: F401 (the PostgreSQL server fixture)
 from tests.extractor.test_golden import GOLDEN, compare_with_golden
 
 FIXTURE = ROOT / "tests" / "fixtures" / "extract_load"
@@ -115,3 +117,16 @@ def test_self_check_reads_user_edits_and_health_fails_without_models(billing: Pa
     assert any(f.startswith("server healthz") and "not registered: billing.Attachment" in f
                for f in failures), failures
     assert any(f.startswith("server openapi") and "LookupError" in f for f in failures), failures
+
+
+def test_self_check_migrates_a_fresh_postgresql_database_and_drops_it(
+        billing: Path, postgres: str, dead_port: int, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setenv("SELF_CHECK_DATABASE_URL", f"postgres://demo@127.0.0.1:{dead_port}")
+    assert not run_self_check(billing, sys.executable).passed  # the server named is the one used
+    monkeypatch.setenv("SELF_CHECK_DATABASE_URL", postgres)
+    check = run_self_check(billing, sys.executable)
+    assert check.passed, check.failures
+    assert "ok migrate" in check.output and "ok tests" in check.output
+    with psycopg.connect(f"{postgres}/postgres") as connection:
+        names = [row[0] for row in connection.execute("SELECT datname FROM pg_database")]
+    assert not [name for name in names if "self_check_" in name], names

@@ -5,6 +5,10 @@ Steps, each in its own process so one cannot hide another's failure: ``check``,
 the tests, then a real server on 127.0.0.1: ``/healthz/`` (which fails when this service registers
 none of its models), one moved route at its real path, and ``/openapi.json``. Every failure is
 one line naming its cause; the exit status is 1 when any step failed.
+
+The fresh database is a SQLite file in a scratch folder; with ``SELF_CHECK_DATABASE_URL`` set to a
+PostgreSQL server (``postgres://USER@HOST:PORT``) it is a new database on that server (psycopg
+installed), dropped at the end.
 """
 
 import os
@@ -16,6 +20,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +44,25 @@ def cause_of(output: str) -> str:
     if any(d.startswith("Migrations for") for d in lines):
         line, extra = "model changes that no migration has:", next((d for d in lines if d.startswith("- ")), "")
     return f"{line} {extra}".strip()[:300]
+
+
+@contextmanager
+def fresh_database(scratch: Path) -> Iterator[str]:
+    """The DATABASE_URL of an empty database: on ``SELF_CHECK_DATABASE_URL``'s server, else SQLite."""
+    server = os.environ.get("SELF_CHECK_DATABASE_URL", "").rstrip("/")
+    if not server:
+        yield f"sqlite:///{scratch / 'fresh.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"self_check_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _free_port() -> int:
@@ -69,9 +95,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(settings.BASE_DIR)
-        with tempfile.TemporaryDirectory(prefix="self-check-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="self-check-") as scratch, fresh_database(Path(scratch)) as url:
             env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
-            env["DATABASE_URL"] = f"sqlite:///{Path(scratch) / 'fresh.sqlite3'}"
+            env["DATABASE_URL"] = url
             env["PYTHONDONTWRITEBYTECODE"] = "1"
             steps = [("check", ["check"]), ("makemigrations --check", ["makemigrations", "--check", "--dry-run"]),
                      ("migrate", ["migrate", "--no-input", "-v0"]), ("tests", ["test", "--no-input", "-v1"])]
