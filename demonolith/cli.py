@@ -48,6 +48,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                             "Export the proposed boundaries of ANALYSIS_JSON as import-linter contracts."),
     "check": Subcommand("demonolith.commands.check:check",
                         "Fail when code at PATH crosses the boundaries of --against more than it did."),
+    "sync": Subcommand("demonolith.commands.sync:sync",
+                       "Capture changes to a service's tables and relay them to the other side, in order."),
     "demo": Subcommand("demonolith.commands.demo:demo",
                        "Analyze, extract, shadow, canary, cut over and roll back one service, with figures."),
 }

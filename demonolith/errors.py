@@ -16,7 +16,8 @@ wraps it into :class:`ProxyFailure`, so commands let it propagate.
     ├── DemoFailure (9)           here: a step of `demo` failed (raised in demonolith.demo)
     ├── DemoChecksFailed (10)     here: `demo` ran but one of its checks failed
     ├── CrossingsGrew (11)        here: `check` found crossings the baseline did not have
-    └── BaselineMismatch (12)     here: `check`'s PATH is not the project of --against
+    ├── BaselineMismatch (12)     here: `check`'s PATH is not the project of --against
+    └── SyncError (14)            datasync.errors: live sync cannot capture or relay
 
 Besides these, 0 is success, 2 is also click's own usage errors (unknown option, ...), 130 is an
 interrupt, and an unexpected bug exits 1 with a traceback. :func:`exit_code_rows` is the whole
@@ -35,6 +36,7 @@ from analyzer.errors import (
     NotDjangoProject,
     SourceTreeError,
 )
+from datasync.errors import SyncError
 
 
 class UsageError(DemonolithError):
@@ -99,7 +101,7 @@ def exit_code_rows() -> list[tuple[int, str, str]]:
     its class name in backquotes and its meaning the first line of its docstring."""
     rows = [(cls.exit_code, f"`{cls.__name__}`",
              _ROOT_MEANING if cls is DemonolithError else (cls.__doc__ or "").strip().splitlines()[0])
-            for cls in _error_classes() if cls.__module__ in {"analyzer.errors", __name__}]
+            for cls in _error_classes() if cls.__module__ in {"analyzer.errors", "datasync.errors", __name__}]
     return sorted([*rows, *OTHER_EXIT_CODES])
 
 
@@ -138,6 +140,7 @@ __all__ = [
     "ProxyFailure",
     "SourceTreeError",
     "StrictModeFailure",
+    "SyncError",
     "UsageError",
     "exit_code_rows",
     "exit_codes_markdown",

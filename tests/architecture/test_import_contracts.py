@@ -18,7 +18,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("demonolith", "analyzer", "reports", "extractor", "strangler_proxy")
+PACKAGES = ("demonolith", "analyzer", "reports", "extractor", "strangler_proxy", "datasync")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -52,6 +52,8 @@ PLANTED = [
      "the analyzer's public model and errors import nothing else of the analyzer"),
     ("strangler_proxy/errors.py", "import analyzer.errors",
      "strangler_proxy is deployed alone: it imports none of the other packages"),
+    ("datasync/relay.py", "import strangler_proxy.errors",
+     "datasync imports only analyzer.errors of ours (never the proxy)"),
 ]
 
 

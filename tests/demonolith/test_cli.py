@@ -32,7 +32,7 @@ def failing_command() -> Iterator[click.Command]:
 
 
 # The commands `demonolith --help` must list, each once (the spec, not derived from the CLI).
-COMMANDS = ("analyze", "check", "contracts", "demo", "extract", "proxy", "report", "routes")
+COMMANDS = ("analyze", "check", "contracts", "demo", "extract", "proxy", "report", "routes", "sync")
 
 
 def commands_section(help_text: str) -> dict[str, list[str]]:
@@ -181,7 +181,8 @@ def test_a_bug_is_not_turned_into_a_user_error() -> None:
 # The exit codes README and demonolith/errors.py document; scripts depend on them.
 EXIT_CODES = {"DemonolithError": 1, "UsageError": 2, "ConfigError": 3, "SourceTreeError": 4,
               "AnalysisFileError": 5, "StrictModeFailure": 6, "ExtractError": 7, "ProxyFailure": 8,
-              "DemoFailure": 9, "DemoChecksFailed": 10, "CrossingsGrew": 11, "BaselineMismatch": 12}
+              "DemoFailure": 9, "DemoChecksFailed": 10, "CrossingsGrew": 11, "BaselineMismatch": 12,
+              "SyncError": 14}
 
 
 def test_exit_codes_are_the_documented_ones() -> None:
@@ -204,7 +205,8 @@ def test_no_error_class_outside_errors_py_escapes_the_table() -> None:
         if module.name != "demonolith.__main__":  # importing it runs the CLI
             importlib.import_module(module.name)
     every = errors._error_classes()
-    assert {cls.__module__ for cls in every} <= {"analyzer.errors", "demonolith.errors"}, every
+    homes = {"analyzer.errors", "datasync.errors", "demonolith.errors"}
+    assert {cls.__module__ for cls in every} <= homes, every
     codes = [cls.exit_code for cls in every]
     assert len(codes) == len(set(codes))
 

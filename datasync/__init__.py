@@ -1,0 +1,7 @@
+"""Live data sync between the monolith's database and a service's during the strangler period.
+
+Takes the service-owned tables and two SQLite databases; gives change capture into an outbox by
+triggers (:mod:`datasync.capture`), a relay that applies the outbox to the other side in order and
+idempotently (:mod:`datasync.relay`), and the relay's status as JSON and Prometheus text
+(:mod:`datasync.status`). It reads nothing of ours but this package (never the proxy).
+"""

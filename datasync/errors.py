@@ -1,0 +1,11 @@
+"""The errors of live sync, in the tool's one hierarchy (``demonolith/errors.py`` lists the codes)."""
+
+from __future__ import annotations
+
+from analyzer.errors import DemonolithError
+
+
+class SyncError(DemonolithError):
+    """Live sync cannot proceed: a table is missing or has no one-column key, or a database fails."""
+
+    exit_code = 14

@@ -1,0 +1,125 @@
+"""The relay: applies one side's outbox to the other, in order and idempotently.
+
+Each batch is one transaction on the target: the relay's flag row is set (so the target's own
+capture triggers ignore these writes), each change is an upsert or a delete by primary key, and the
+high-water mark (the last source sequence applied) is stored in the same transaction. A relay
+killed at any point therefore restarts after the last committed batch: nothing skipped, nothing
+applied twice. A change to a row the target itself changed since the relay last ran (its own
+outbox holds it) is a conflict: the writer's change is applied and the conflict recorded with keys.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from datasync.capture import quote
+from datasync.model import CONFLICTS, OUTBOX, RELAY_FLAG, STATE, Change, Conflict
+
+STATE_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {STATE} (source TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
+    "applied INTEGER NOT NULL, failed INTEGER NOT NULL, conflicts INTEGER NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {CONFLICTS} (source TEXT NOT NULL, source_seq INTEGER NOT NULL, "
+    "tbl TEXT NOT NULL, pk TEXT NOT NULL, target_seq INTEGER NOT NULL, "
+    "PRIMARY KEY (source, source_seq))",
+    f"CREATE TABLE IF NOT EXISTS {RELAY_FLAG} (id INTEGER PRIMARY KEY)",
+)
+
+
+def prepare_target(target: sqlite3.Connection) -> None:
+    """Create the relay's state, conflict and flag tables on the target (idempotent)."""
+    with target:
+        for statement in STATE_SQL:
+            target.execute(statement)
+
+
+def high_water(target: sqlite3.Connection, source: str) -> int:
+    """The last sequence of ``source``'s outbox applied on the target (0 before the first)."""
+    row = target.execute(f"SELECT seq FROM {STATE} WHERE source = ?", (source,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def pending_changes(conn: sqlite3.Connection, after: int, limit: int) -> list[Change]:
+    """Up to ``limit`` outbox changes after sequence ``after``, in order."""
+    rows = conn.execute(f"SELECT seq, tbl, pk, op, row, at FROM {OUTBOX} WHERE seq > ? "
+                        "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
+    return [Change(int(r[0]), r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+
+def upsert_sql(table: str, row: dict[str, object], pk: str) -> tuple[str, list[object]]:
+    """An INSERT ... ON CONFLICT DO UPDATE of ``row`` into ``table`` by its key ``pk``."""
+    columns = sorted(row)
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != pk) or \
+        f"{quote(pk)} = excluded.{quote(pk)}"
+    sql = (f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) "
+           f"ON CONFLICT ({quote(pk)}) DO UPDATE SET {updates}")
+    return sql, [row[column] for column in columns]
+
+
+def primary_key(target: sqlite3.Connection, table: str) -> str:
+    """The primary-key column of ``table`` on the target."""
+    rows = target.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+    return str(next(row[1] for row in rows if row[5] == 1))
+
+
+def apply_change(target: sqlite3.Connection, change: Change) -> None:
+    """Apply one change on the target: upsert the row image, or delete by key."""
+    pk = primary_key(target, change.table)
+    if change.op == "D":
+        target.execute(f"DELETE FROM {quote(change.table)} WHERE CAST({quote(pk)} AS TEXT) = ?",
+                       (change.pk,))
+        return
+    sql, values = upsert_sql(change.table, json.loads(change.row or "{}"), pk)
+    target.execute(sql, values)
+
+
+def own_change(target: sqlite3.Connection, change: Change, since: int) -> int | None:
+    """The target's own captured change to the same row after its sequence ``since``, if any."""
+    try:
+        row = target.execute(f"SELECT MAX(seq) FROM {OUTBOX} WHERE tbl = ? AND pk = ? AND seq > ?",
+                             (change.table, change.pk, since)).fetchone()
+    except sqlite3.OperationalError:  # no capture on the target: it cannot have written the row
+        return None
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def record_conflict(target: sqlite3.Connection, source: str, conflict: Conflict) -> None:
+    """Store ``conflict`` on the target, keyed by the source change."""
+    target.execute(f"INSERT OR IGNORE INTO {CONFLICTS} VALUES (?, ?, ?, ?, ?)",
+                   (source, conflict.source_seq, conflict.table, conflict.pk, conflict.target_seq))
+
+
+def _bump(target: sqlite3.Connection, source: str, seq: int, applied: int, conflicts: int) -> None:
+    target.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, 0, ?) ON CONFLICT (source) DO UPDATE SET "
+                   "seq = excluded.seq, applied = applied + excluded.applied, "
+                   "conflicts = conflicts + excluded.conflicts", (source, seq, applied, conflicts))
+
+
+def relay_batch(source: sqlite3.Connection, target: sqlite3.Connection, name: str,
+                own_since: int = 0, limit: int = 500) -> list[Conflict]:
+    """Apply the next ``limit`` changes of ``source`` (known as ``name``) on ``target`` in one
+    transaction; the target's own changes after ``own_since`` count as conflicts. Returns them."""
+    changes = pending_changes(source, high_water(target, name), limit)
+    conflicts: list[Conflict] = []
+    if not changes:
+        return conflicts
+    with target:
+        target.execute(f"INSERT OR IGNORE INTO {RELAY_FLAG} VALUES (1)")
+        for change in changes:
+            theirs = own_change(target, change, own_since)
+            if theirs is not None:
+                conflicts.append(Conflict(change.table, change.pk, change.seq, theirs))
+                record_conflict(target, name, conflicts[-1])
+            apply_change(target, change)
+        _bump(target, name, changes[-1].seq, len(changes), len(conflicts))
+        target.execute(f"DELETE FROM {RELAY_FLAG}")
+    return conflicts
+
+
+def count_failure(target: sqlite3.Connection, source: str) -> None:
+    """Count one failed batch of ``source`` on the target."""
+    with target:
+        target.execute(f"INSERT INTO {STATE} VALUES (?, 0, 0, 1, 0) ON CONFLICT (source) "
+                       "DO UPDATE SET failed = failed + 1", (source,))

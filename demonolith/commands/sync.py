@@ -1,0 +1,114 @@
+"""``demonolith sync``: install change capture, run the relay, show its status, uninstall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from analyzer.model.analysis import analysis_from_json
+from demonolith.errors import AnalysisFileError, UsageError
+
+DB = click.Path(path_type=Path, dir_okay=False, exists=True)
+DIRECTION = click.Choice(["monolith->service", "service->monolith"])
+
+
+def table_names(tables: tuple[str, ...], analysis: Path | None, service: str | None) -> list[str]:
+    """The tables to capture: those given, or those ``service`` owns in ``analysis``."""
+    if tables:
+        return sorted(set(tables))
+    if analysis is None or service is None:
+        raise UsageError("give --table NAME, or --analysis FILE and --service NAME")
+    try:
+        model = analysis_from_json(analysis.read_text(encoding="utf-8"), str(analysis))
+    except OSError as exc:
+        raise AnalysisFileError(f"{analysis}: cannot read: {exc}") from exc
+    owned = sorted(table for table, owner in model.table_owner().items() if owner == service)
+    if not owned:
+        raise UsageError(f"service {service} owns no table in {analysis}")
+    return owned
+
+
+def _tables_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed([
+        click.option("--table", "tables", multiple=True, help="A table to capture (repeatable)."),
+        click.option("--analysis", type=DB, help="analysis.json: capture the tables SERVICE owns."),
+        click.option("--service", help="The service whose tables are captured (with --analysis)."),
+    ]):
+        command = option(command)
+    return command
+
+
+@click.group("sync")
+def sync() -> None:
+    """Capture changes to a service's tables and relay them to the other side, in order.
+
+    `install` on the writer's database, `run` the relay towards the other, `status` for its lag.
+    """
+
+
+@sync.command("install")
+@click.argument("database", type=DB)
+@_tables_options
+def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
+            service: str | None) -> None:
+    """Create the outbox and the capture triggers in DATABASE (idempotent)."""
+    from datasync.capture import install as install_capture
+    from datasync.run import connect
+
+    installed = install_capture(connect(database), table_names(tables, analysis, service))
+    click.echo(f"capture installed on {len(installed)} table(s): "
+               + ", ".join(table.name for table in installed))
+
+
+@sync.command("uninstall")
+@click.argument("database", type=DB)
+@_tables_options
+def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
+              service: str | None) -> None:
+    """Drop the capture triggers from DATABASE (the outbox stays for the relay to drain)."""
+    from datasync.capture import uninstall as uninstall_capture
+    from datasync.run import connect
+
+    names = table_names(tables, analysis, service)
+    uninstall_capture(connect(database), names)
+    click.echo(f"capture removed from {len(names)} table(s)")
+
+
+@sync.command("run")
+@click.argument("source", type=DB)
+@click.argument("target", type=DB)
+@click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
+@click.option("--interval", type=float, default=0.05, show_default=True, help="Seconds between polls.")
+@click.option("--once", is_flag=True, help="Drain the outbox and exit.")
+@click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--listen", default=None, help="HOST:PORT for GET /status and /metrics (port 0: any).")
+def run(source: Path, target: Path, direction: str, interval: float, once: bool, batch: int,
+        listen: str | None) -> None:
+    """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status."""
+    from datasync.run import run_relay, serve_status
+
+    if listen is not None:
+        host, _, port = listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError(f"--listen takes HOST:PORT, not {listen}")
+        serve_status((host, int(port)), (source, target), direction,
+                     lambda url: click.echo(f"status on {url}", err=True))
+    try:
+        run_relay((source, target), direction, interval, once=once, limit=batch)
+    except KeyboardInterrupt:
+        return
+
+
+@sync.command("status")
+@click.argument("source", type=DB)
+@click.argument("target", type=DB)
+@click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
+def status(source: Path, target: Path, direction: str) -> None:
+    """Print the relay's status as the JSON of GET /status."""
+    from datasync.run import connect, sides
+    from datasync.status import read_status, status_json
+
+    name, _ = sides(direction)
+    click.echo(status_json(read_status(connect(source), connect(target), name, direction)))

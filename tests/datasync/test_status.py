@@ -1,0 +1,63 @@
+"""The relay's status: the JSON contract of GET /status and the Prometheus text of /metrics,
+served by a real relay process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from datasync.capture import install
+from datasync.relay import prepare_target
+from datasync.status import read_status
+from tests.datasync.conftest import DEMONOLITH, rows
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode())
+
+
+def test_pending_and_lag_count_the_changes_not_yet_applied(dbs: tuple[Path, Path]) -> None:
+    monolith, service = (sqlite3.connect(path) for path in dbs)
+    install(monolith, ["orders_order"])
+    prepare_target(service)
+    with monolith:
+        monolith.execute("INSERT INTO orders_order VALUES (1, 1, NULL), (2, 2, NULL)")
+    oldest = float(monolith.execute("SELECT MIN(at) FROM _demonolith_outbox").fetchone()[0])
+    status = read_status(monolith, service, "monolith", "monolith->service", now=oldest + 2.5)
+    assert (status.pending, status.applied, status.conflicts) == (2, 0, 0)
+    assert abs(status.lag_seconds - 2.5) < 1e-3
+
+
+def test_a_running_relay_serves_status_and_metrics(dbs: tuple[Path, Path]) -> None:
+    monolith, service = dbs
+    install(sqlite3.connect(monolith), ["orders_order"])
+    conn = sqlite3.connect(monolith)
+    with conn:
+        conn.executemany("INSERT INTO orders_order VALUES (?, 0, NULL)", [(i,) for i in range(5)])
+    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service),
+                              "--listen", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        assert relay.stderr is not None
+        url = relay.stderr.readline().strip().removeprefix("status on ")
+        status = {}
+        while status.get("applied") != 5:
+            status = json.loads(fetch(url))
+        metrics = fetch(url.replace("/status", "/metrics"))
+    finally:
+        os.killpg(relay.pid, signal.SIGTERM)
+        relay.wait(timeout=30)
+        if relay.stderr is not None:
+            relay.stderr.close()
+    assert set(status) == {"lag_seconds", "pending", "applied", "failed", "conflicts", "direction"}
+    assert status["direction"] == "monolith->service" and status["pending"] == 0
+    assert isinstance(status["lag_seconds"], float)
+    assert 'demonolith_sync_applied_total{direction="monolith->service"} 5' in metrics
+    assert "# TYPE demonolith_sync_lag_seconds gauge" in metrics
+    assert len(rows(service)) == 5
