@@ -48,7 +48,14 @@ from analyzer.boundaries.violations import find_violations, short
 from analyzer.errors import ConfigError
 from analyzer.graph.build import ProjectGraph
 from analyzer.graph.gc_pause import collector_paused
-from analyzer.graph.schema import PLACED_KINDS, NodeTable, node_attrs, predecessors
+from analyzer.graph.schema import (
+    HISTORY_KINDS,
+    PLACED_KINDS,
+    WRITE_KINDS,
+    NodeTable,
+    node_attrs,
+    predecessors,
+)
 from analyzer.model.analysis import (
     AppPlacement,
     CountScore,
@@ -312,14 +319,14 @@ def interfaces(
     writes: set[str] = set()
     provided = _Provided(graph, canon)
     for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
-        if attrs.get("kind") in ("co-change", "same-author"):
+        if attrs["kind"] in HISTORY_KINDS:
             continue
         unit = provided.unit(target)
         if unit is None:
             continue
         used[unit].add(here)
         where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
-        if attrs.get("kind") in ("orm-write", "sql-write"):
+        if attrs["kind"] in WRITE_KINDS:
             writes.add(unit)
     result = []
     for unit in sorted(used):

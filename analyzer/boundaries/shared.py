@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph.schema import CODE_KINDS, NodeAttrs, node_attrs, successors
+from analyzer.graph.schema import CODE_KINDS, CODE_NODE_KINDS, PLACED_KINDS, NodeAttrs, node_attrs, successors
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def module_nodes(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Return dotted module -> its module node and code units (tables and routes excluded)."""
     members: dict[str, list[str]] = defaultdict(list)
     for node, attrs in node_attrs(graph).items():
-        if attrs.get("kind") in ("module", "class", "function", "model") and attrs.get("module"):
+        if attrs["kind"] in PLACED_KINDS and attrs["module"]:
             members[attrs["module"]].append(node)
     return {module: sorted(nodes) for module, nodes in sorted(members.items())}
 
@@ -121,7 +121,7 @@ def find_hubs(
     hubs = []
     for node, ties in projected.items():
         attrs = node_attrs_of[node]
-        if attrs.get("kind") not in ("function", "class", "module"):
+        if attrs["kind"] not in CODE_NODE_KINDS:
             continue
         touched = {app_of[n] for n in ties} - {attrs.get("app", ""), ""}
         if len(touched) >= threshold:
