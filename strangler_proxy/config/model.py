@@ -129,6 +129,29 @@ class IdentityConfig:
 
 
 @dataclass(frozen=True)
+class PromotionPolicy:
+    """Automatic canary: the steps (weights in percent, rising, ending at 100), the tick, and the
+    bounds the canary must keep (decided in :mod:`strangler_proxy.policy.promotion`)."""
+
+    steps: tuple[int, ...] = (1, 5, 25, 50, 100)
+    every_seconds: float = 300.0
+    min_samples: int = 50
+    alpha: float = 0.01
+    max_error_rate_increase: float = 0.01
+    max_latency_ratio: float = 1.2
+    max_lag_seconds: float | None = None
+    rollback_on_sync_errors: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.steps or list(self.steps) != sorted(set(self.steps)):
+            raise ValueError("steps must be distinct and rising")
+        if self.steps[0] <= 0 or self.steps[-1] != 100:
+            raise ValueError("steps must be above 0 and end at 100")
+        if self.every_seconds <= 0 or self.min_samples < 1 or not 0 < self.alpha < 1:
+            raise ValueError("every must be positive, min_samples >= 1, 0 < alpha < 1")
+
+
+@dataclass(frozen=True)
 class Route:
     """One routing rule: what it matches and where the matched requests go."""
 
@@ -149,6 +172,7 @@ class Route:
     identity: bool = False
     fallback_shares_data: bool = False  # the fallback and the targets use the same data: an
     # idempotent write (PUT, DELETE) that may have reached the target may be sent to the fallback
+    promotion: PromotionPolicy | None = None
 
     @cached_property
     def guarded(self) -> bool:

@@ -26,6 +26,7 @@ from strangler_proxy.config.model import (
     Sticky,
     Upstream,
 )
+from strangler_proxy.config.promotion_table import promotion
 from strangler_proxy.config.tables import Table
 from strangler_proxy.errors import RoutesError
 
@@ -234,8 +235,11 @@ def _route(
         faults=faults(table),
         identity=table.boolean("identity", False),
         fallback_shares_data=table.boolean("fallback_shares_data", False),
+        promotion=promotion(table),
     )
     table.finish()
+    if route.promotion is not None and len(route.weights) != 2:
+        raise table.error("promotion", "needs two upstreams in weights: the primary, then the canary")
     if route.fallback_shares_data and route.fallback is None:
         raise table.error("fallback_shares_data", "needs a fallback")
     if matching and route.path is None and not (route.methods or route.host or route.headers):

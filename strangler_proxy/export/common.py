@@ -160,6 +160,12 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 f" {route.fallback}; the proxy falls back after sending only for GET, HEAD, OPTIONS"
                 " (fallback_shares_data = false)",
             ))
+        if route.promotion is not None:
+            found.append(ExportWarning(
+                "promotion", subject(route),
+                f"{target} keeps the file's weights; the automatic canary (steps, rollback) runs"
+                " in demonolith's proxy only",
+            ))
     if config.admin_tokens:
         found.append(ExportWarning(
             "admin-api", "admin",
