@@ -23,7 +23,8 @@ from analyzer.metrics.plan import plan_migration
 from analyzer.metrics.reference import ReferenceDecomposition, load_reference
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
-from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.project_facts.cache import combined_key, load_keyed, package_fingerprint, save_keyed
+from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, Progress, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence
 
@@ -46,18 +47,63 @@ def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
     return analyze_facts(root, extract_project_facts(root, facts_options, progress), options, config)
 
 
+@dataclass(frozen=True)
+class KeyedAnalysis:
+    """An Analysis and the key of everything it was built from: equal keys, equal Analyses."""
+
+    analysis: Analysis
+    key: str
+
+
 def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions(),
                   config: Config | None = None) -> Analysis:
     """Propose services for facts already read from ``root`` (reads config unless given, git,
     source lines)."""
-    config = config or load_config(root)
+    inputs = _middle_inputs(root, options, config or load_config(root))
+    return _finished(root, facts, analysis_from_facts(facts, *inputs))
+
+
+def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = AnalyzeOptions(),
+                  config: Config | None = None, cache_dir: Path | None = None) -> KeyedAnalysis:
+    """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
+    is reused from the last run built from the same facts, configuration, history, reference
+    and analyzer code."""
+    inputs = _middle_inputs(root, options, config or load_config(root))
+    key = analysis_key(keyed.key, inputs)
+    cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
+    middle = load_keyed(cache, key) if cache else None
+    if not isinstance(middle, Analysis):
+        middle = analysis_from_facts(keyed.facts, *inputs)
+        if cache:
+            save_keyed(cache, key, middle)
+    analysis = _finished(root, keyed.facts, middle)
+    return KeyedAnalysis(analysis, combined_key([key, repr(analysis.django_version_evidence)]))
+
+
+def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple[
+        str, Config, int | None, tuple[Commit, ...], ReferenceDecomposition | None]:
+    """What :func:`analysis_from_facts` takes besides the facts, read from disk and git."""
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
     reference = load_reference(options.reference) if options.reference else None
-    analysis = analysis_from_facts(facts, str(root.resolve()), config, options.services, commits, reference)
+    return str(root.resolve()), config, options.services, tuple(commits), reference
+
+
+def _finished(root: Path, facts: ProjectFacts, analysis: Analysis) -> Analysis:
+    """The Analysis with what only the tree can tell: violation snippets, the Django version
+    (the snippets' lines are in the files the facts key covers)."""
     evidence = django_version_evidence(root, [module.path for module in facts.modules])
     version = evidence.declared_version if evidence.used == "declared" else evidence.migrations_version
     return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)),
                    django_version=version, django_version_evidence=evidence)
+
+
+ANALYSIS_CACHE_TAG = "1"
+
+
+def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:
+    """The key of one :func:`analysis_from_facts` result: the facts' key, every other input and
+    the code of the analyzer package."""
+    return combined_key([facts_key, package_fingerprint("analyzer"), *map(repr, inputs)])
 
 
 def analysis_from_facts(

@@ -100,7 +100,7 @@ def run_cli(root: Path, out: Path, cache: Path | None, jobs: int) -> tuple[float
     if out.exists():
         shutil.rmtree(out)
     command = [*demonolith_command(), "analyze", str(root), "--out", str(out), "--no-history",
-               "-j", str(jobs)]
+               "-j", str(jobs), "--write-facts"]
     command += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

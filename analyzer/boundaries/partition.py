@@ -86,6 +86,18 @@ def absorb_dataless(
         current = renumber({n: moves.get(c, c) for n, c in current.items()})
 
 
+def follow_numbers(
+    owners: Mapping[str, int], before: Mapping[str, int], after: Mapping[str, int],
+) -> dict[str, int]:
+    """Table owners numbered as in ``before``, renumbered as ``after`` numbers the same units.
+
+    An absorption moves whole clusters and renumbers them, so each old number has one new one
+    (every owner is the cluster of some unit: :func:`analyzer.boundaries.ownership.assign_owners`).
+    """
+    new_of = {before[unit]: after[unit] for unit in sorted(before) if unit in after}
+    return {table: new_of[c] for table, c in owners.items()}
+
+
 def attach(projected: UnitTies, assignment: Mapping[str, int], nodes: Iterable[str]) -> Assignment:
     """Place each of ``nodes`` (left out of clustering) in the cluster it is most tied to.
 

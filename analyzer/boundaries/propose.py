@@ -38,6 +38,7 @@ from analyzer.boundaries.partition import (
     attach,
     choose_partition,
     clusters_of,
+    follow_numbers,
 )
 from analyzer.boundaries.placements import app_placements
 from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
@@ -139,8 +140,9 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment = refine_transactions(assignment, transactions, canon.get)
     assignment = absorb_dataless(unit_edges, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
-    assignment, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
-    assignment = absorb_dataless(unit_edges, assignment, is_data, keep=pinned)
+    owned, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
+    assignment = absorb_dataless(unit_edges, owned, is_data, keep=pinned)
+    owners = follow_numbers(owners, owned, assignment)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
                       shared, projected, canon)

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from analyzer.errors import AnalysisFileError
 from analyzer.model.json_form import from_json, to_json
 
@@ -386,7 +388,8 @@ def analysis_to_json(analysis: Analysis) -> str:
     """Return the deterministic JSON text of an Analysis (sorted object keys, trailing newline)."""
     document = to_json(analysis)
     document["table_owner"] = dict(sorted(analysis.table_owner().items()))
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(document, option=options).decode("utf-8")  # json.dumps' bytes, faster
 
 
 def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:

@@ -214,6 +214,19 @@ _BAD_PICKLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, Ty
                ValueError, IndexError, KeyError, MemoryError)
 
 
+def load_keyed(path: Path, key: str) -> Any:
+    """The value :func:`save_keyed` wrote to ``path`` under ``key``; None if absent, unreadable or
+    written under another key (the key is read first: a stale value is never unpickled)."""
+    return _read_pickle(path, key)
+
+
+def save_keyed(path: Path, key: str, value: object) -> None:
+    """Write ``value`` under ``key`` to ``path`` atomically; a failure only costs the next run."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(value, _PROTOCOL)])
+
+
 def _loads(data: bytes | memoryview) -> Any:
     try:
         return pickle.loads(data)
@@ -249,6 +262,15 @@ def code_fingerprint(entry: str, root_dir: Path | None = None) -> str:
     package that it imports, transitively: editing any of them invalidates the cache."""
     stats = sorted(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
                    for name, path in code_imported_by(entry, root_dir).items())
+    return combined_key(stats)[:12]
+
+
+def package_fingerprint(top: str) -> str:
+    """A fingerprint (path, size and mtime) of every Python file of the imported package ``top``:
+    stats only, for results that depend on the whole package."""
+    root = Path(next(iter(sys.modules[top].__path__)))
+    stats = sorted(f"{path.relative_to(root)}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+                   for path in root.rglob("*.py"))
     return combined_key(stats)[:12]
 
 

@@ -79,10 +79,26 @@ class _Task:
     dialect: str | None
 
 
+@dataclass(frozen=True)
+class KeyedFacts:
+    """Project facts and the key of everything they were built from (each file's content and how
+    it is read, settings, apps, the facts code): equal keys, equal facts."""
+
+    facts: ProjectFacts
+    key: str
+
+
 def extract_project_facts(
     root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
 ) -> ProjectFacts:
     """Discover the tree at ``root`` and return its facts, using and refreshing the cache."""
+    return extract_keyed_facts(root, options, progress).facts
+
+
+def extract_keyed_facts(
+    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+) -> KeyedFacts:
+    """:func:`extract_project_facts` with the key of its inputs, for caches of what follows."""
     with _gc_paused():  # facts are acyclic; collecting during the build only costs time
         return _extract_project_facts(root, options, progress)
 
@@ -108,7 +124,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> ProjectFacts:
+def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> KeyedFacts:
     project = discover(root, options.discover)
     if options.require_django:
         require_django(project, root)
@@ -134,12 +150,13 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
             if progress:
                 progress(1)
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
-    result = _project_pass(project, modules, cache, _run_key(project, keys, reading.unreadable))
+    run_key = _run_key(project, keys, reading.unreadable)
+    result = _project_pass(project, modules, cache, run_key)
     if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys():
         cache.save_pack(reading.stamps, raw)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
-    return result
+    return KeyedFacts(result, f"{version}:{run_key}")
 
 
 def _load_cached(

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import click
 
-from analyzer.analyze import AnalyzeOptions, analyze_facts
+from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import Config, load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
-from analyzer.project_facts.pipeline import FactsOptions, Progress, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, Progress, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
-from reports.writing import open_in_browser, write_all
+from reports.current import outputs_current, record_outputs
+from reports.svg import find_renderer
+from reports.writing import ReportPaths, open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10
 
@@ -29,6 +32,8 @@ _SHOWN_WARNINGS = 10
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("demonolith-out"), show_default=True, help="Output directory.")
 @click.option("--facts-only", is_flag=True, help="Write DIR/facts.json only.")
+@click.option("--write-facts", "write_facts_too", is_flag=True,
+              help="Also write DIR/facts.json (--facts-only implies it).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Facts cache directory (default: PATH/.demonolith-cache).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
@@ -40,9 +45,9 @@ _SHOWN_WARNINGS = 10
               help="A JSON/TOML mapping of model or module to service to score the proposal against.")
 @click.option("--open", "open_report", is_flag=True, help="Open the HTML report in a browser.")
 @click.pass_context
-def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cache_dir: Path | None,
-            no_cache: bool, strict: bool, jobs: int | None, services: int | None, no_history: bool,
-            reference: Path | None, open_report: bool) -> None:
+def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
+            cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
+            no_history: bool, reference: Path | None, open_report: bool) -> None:
     """Read the Django monolith at PATH without running it and write what it found."""
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
@@ -50,14 +55,16 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, cac
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
     with _progress_bar(path) as progress:
-        facts = extract_project_facts(path, options, progress)
-    written = write_facts(facts, out_dir)
+        keyed = extract_keyed_facts(path, options, progress)
+    facts = keyed.facts
+    written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
     silent = quiet(ctx)
     if not silent:
         _print_summary(facts, written, verbosity(ctx))
     if not facts_only:
         analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-        analysis = _write_analysis(path, facts, out_dir, analyze_options, config, silent)
+        cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
+        analysis = _write_analysis(path, keyed, out_dir, analyze_options, config, cache, silent)
         _write_report(analysis, out_dir, open_report, silent)
     if strict and facts.warnings:
         raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
@@ -78,7 +85,7 @@ def _count_files(path: Path) -> int:
     return len(list_files(path.resolve()).files)
 
 
-def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
+def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
     click.echo(
         f"{plural(facts.files, 'file')}, {plural(facts.lines, 'line')}: "
         f"{plural(len(facts.models), 'model')}, {plural(len(facts.routes), 'route')}, "
@@ -92,31 +99,41 @@ def _print_summary(facts: ProjectFacts, written: Path, verbose: int) -> None:
     if facts.warnings:
         more = f" ({hidden} not shown; -v shows all)" if hidden else ""
         click.echo(f"{plural(len(facts.warnings), 'warning')}{more}", err=True)
-    click.echo(f"facts: {written}")
+    if written is not None:
+        click.echo(f"facts: {written}")
 
 
 # --- service boundaries (analysis.json and its summary) --------------------------------------------
 
 
-def _write_analysis(path: Path, facts: ProjectFacts, out_dir: Path, options: AnalyzeOptions,
-                    config: Config, silent: bool) -> Analysis:
-    analysis = analyze_facts(path, facts, options, config)
+def _write_analysis(path: Path, facts: KeyedFacts, out_dir: Path, options: AnalyzeOptions,
+                    config: Config, cache: Path | None, silent: bool) -> KeyedAnalysis:
+    keyed = analyze_keyed(path, facts, options, config, cache)
+    analysis = keyed.analysis
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "analysis.json"
-    target.write_text(analysis_to_json(analysis), encoding="utf-8")
     if not silent:
         for line in boundary_summary(analysis):
             click.echo(line)
         click.echo(f"analysis: {target}")
-    return analysis
+    return keyed
 
 
-def _write_report(analysis: Analysis, out_dir: Path, open_report: bool, silent: bool) -> None:
-    paths = write_all(analysis, out_dir)
-    if not silent:
-        if paths.graphviz_missing:
+def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, silent: bool) -> None:
+    analysis, renderer = keyed.analysis, find_renderer()
+    key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
+    paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
+                        None, renderer is None)
+    if not outputs_current(out_dir, key):
+        target = out_dir / "analysis.json"
+        target.write_text(analysis_to_json(analysis), encoding="utf-8")
+        paths = write_all(analysis, out_dir, renderer=renderer)
+        written = [target, paths.index_html, paths.markdown, paths.dot]
+        record_outputs(out_dir, key, written + ([paths.service_map_svg] if paths.service_map_svg else []))
+        if paths.graphviz_missing and not silent:
             click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)",
                        err=True)
+    if not silent:
         click.echo(f"summary: {paths.markdown}")
         click.echo(f"report: {paths.index_html}")
     if open_report:

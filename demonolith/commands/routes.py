@@ -4,6 +4,7 @@
 * ``set ROUTE``: change a route's weights, target or mirror percentage through a running proxy's
   admin API (kept in its state file across restarts);
 * ``rollback``: move every route (or those on one upstream) back in one atomic admin change;
+* ``breaker [NAME] [--reset]``: show the upstreams' circuit breakers, or close one now;
 * ``export PATH --format nginx|envoy|gateway-api``: the same routing for another proxy (with the
   run-time changes of the proxy's state file, when there is one).
 """
@@ -197,3 +198,42 @@ def rollback(upstream: str | None, target: str | None, reset_all: bool, admin_ur
     workers = result.get("workers")
     done = f" (applied by {workers['applied']}/{workers['total']} workers)" if workers else ""
     click.echo(f"rolled back {len(changes)} route(s) in one change at {result['at']}{done}")
+
+
+@routes.command("breaker")
+@click.argument("upstream", required=False)
+@click.option("--reset", is_flag=True, help="Close UPSTREAM's breaker now (in every worker).")
+@admin_options
+def breaker(upstream: str | None, reset: bool, admin_url: str, token: str | None,
+            user: str | None) -> None:
+    """Show the circuit breaker of each upstream (or of UPSTREAM) in a running proxy; --reset
+    closes UPSTREAM's breaker, so its traffic goes to it again at once."""
+    from strangler_proxy.admin.client import reset_breaker, upstream_states
+
+    if reset and upstream is None:
+        raise ProxyFailure("--reset needs the UPSTREAM whose breaker to close")
+    if reset:
+        assert upstream is not None
+        answer = reset_breaker(admin_url, token, upstream, user)
+        click.echo(f"{answer['upstream']}: breaker {answer['breaker']}")
+        return
+    states = upstream_states(admin_url, token, user)
+    if upstream is not None and upstream not in states:
+        raise ProxyFailure(f"no upstream named {upstream!r} (upstreams: {', '.join(sorted(states))})")
+    for name in [upstream] if upstream is not None else sorted(states):
+        click.echo(breaker_line(name, states[name]))
+
+
+def breaker_line(name: str, state: dict[str, Any]) -> str:
+    """One line about an upstream's breaker as ``GET /api/upstreams`` shows it."""
+    line = f"{name}: breaker {state['breaker']}, {'healthy' if state['healthy'] else 'unhealthy'}"
+    detail = state.get("breaker_detail") or {}
+    if detail.get("failures"):
+        line += f", {plural(detail['failures'], 'failure')} in a row"
+    if detail.get("reopens_in_s") is not None:
+        line += f", half-open in {detail['reopens_in_s']:.1f} s"
+    workers = state.get("workers")
+    if workers:
+        line += " (" + ", ".join(f"worker {index}: {entry['breaker']}"
+                                 for index, entry in sorted(workers.items())) + ")"
+    return line

@@ -98,3 +98,15 @@ def _default_target(default: dict[str, Any]) -> str:
     if len(sends) != 1:
         raise ProxyError(f"the default route is split between {', '.join(sends)}: give --to")
     return sends[0]
+
+
+def upstream_states(admin_url: str, token: str | None, user: str | None = None) -> dict[str, Any]:
+    """``GET /api/upstreams``: each upstream's health and breaker state, by name."""
+    states: dict[str, Any] = call(admin_url, "GET", "/api/upstreams", token, user=user)["upstreams"]
+    return states
+
+
+def reset_breaker(admin_url: str, token: str | None, upstream: str,
+                  user: str | None = None) -> dict[str, Any]:
+    """``DELETE /api/upstreams/NAME/breaker``: close the upstream's breaker now."""
+    return call(admin_url, "DELETE", f"/api/upstreams/{upstream}/breaker", token, user=user)

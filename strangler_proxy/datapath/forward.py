@@ -208,9 +208,10 @@ class Forwarding:
         mirror = self.route.mirror
         if mirror is not None and mirror.allow_unsafe:
             limit = max(limit, mirror.max_body_bytes)
-        # Every body of a known size up to the limit is read before an upstream connection is
-        # taken (a slow upload holds none); only idempotent ones are ever sent twice.
-        if 0 <= body.length <= limit:
+        # Every body up to the limit (chunked ones included, until they pass it) is read before an
+        # upstream connection is taken (a slow upload holds none); only idempotent ones are ever
+        # sent twice. A chunked body above the limit is streamed from what was buffered.
+        if body.length <= limit:
             self.replay = await body.read_all(limit)
 
     def _may_fall_back(self, failure: UpstreamFailure) -> bool:

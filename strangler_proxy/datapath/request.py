@@ -21,7 +21,8 @@ class Body:
     """A request body streamed from the client: buffered until a sink attaches, then passed on.
 
     ``chunked`` bodies are re-framed as chunks for the upstream; Content-Length bodies are passed
-    as they are. Buffering is bounded: above the high-water mark the client is paused.
+    as they are. Buffering is bounded: above the high-water mark the client is paused (and a
+    :meth:`read_all` waiting for a body of unknown size gives up, so the body is streamed).
     """
 
     def __init__(self, length: int, pause: Callable[[bool], None]) -> None:
@@ -59,6 +60,8 @@ class Body:
         self._buffered += len(data)
         if self._buffered > self._high_water:
             self._pause(True)
+            if self._waiter is not None and not self._waiter.done():
+                self._waiter.set_result(None)
 
     def finish(self) -> None:
         """The client's body is complete."""
@@ -100,7 +103,8 @@ class Body:
         self._on_fail = None
 
     async def read_all(self, limit: int) -> bytes | None:
-        """The whole body if it completes within ``limit`` bytes, kept for replay; else None."""
+        """The whole body if it completes within ``limit`` bytes, kept for replay; else None (what
+        was buffered stays, for :meth:`attach` to stream with the rest)."""
         if self.failed is not None:
             raise self.failed
         if not self.complete:
@@ -111,6 +115,8 @@ class Body:
                 self._pause(False)
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
+            if not self.complete:
+                return None
         data = b"".join(self._buffer)
         return data if len(data) <= limit else None
 

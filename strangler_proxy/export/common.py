@@ -6,7 +6,7 @@ import math
 import re
 from pathlib import PurePath
 
-from strangler_proxy.config.model import IDEMPOTENT_METHODS, PathMatch, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import SAFE_METHODS, PathMatch, ProxyConfig, Route, Upstream
 from strangler_proxy.export.warnings import ExportWarning
 from strangler_proxy.policy.routing import specificity, sticky_split
 
@@ -82,10 +82,14 @@ def split_order(route: Route) -> tuple[tuple[str, int], ...]:
 
 
 def mirrored_methods(route: Route) -> frozenset[str] | None:
-    """Methods whose requests are mirrored; ``None`` means every method the route matches."""
+    """Methods whose requests are mirrored; ``None`` means every method the route matches.
+
+    Only safe methods (GET, HEAD, OPTIONS) unless the route's mirror says ``allow_unsafe``, as in
+    our proxy: a PUT or DELETE copied to a service that shares the data would run twice.
+    """
     if route.mirror is None or route.mirror.allow_unsafe:
         return None
-    return route.methods & IDEMPOTENT_METHODS if route.methods else IDEMPOTENT_METHODS
+    return route.methods & SAFE_METHODS if route.methods else SAFE_METHODS
 
 
 def seconds(value: float) -> str:
@@ -147,12 +151,6 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
                 " two answers (no diff log, ignored fields or noise learning)",
             ))
-            if not route.mirror.allow_unsafe and _may_write(route):
-                found.append(ExportWarning(
-                    "mirror-methods", subject(route),
-                    f"{target} also copies PUT and DELETE to {route.mirror.upstream} (idempotent);"
-                    " the proxy copies only safe methods (GET, HEAD, OPTIONS)",
-                ))
         if route.fallback and not route.fallback_shares_data and _may_write(route):
             found.append(ExportWarning(
                 "fallback-writes", subject(route),

@@ -9,8 +9,9 @@ How the proxy's behaviour is expressed:
 * weights: ``weighted_clusters``; stickiness: a cookie or header ``hash_policy`` with
   ``use_hash_policy``;
 * mirroring: ``request_mirror_policies`` with a ``runtime_fraction`` (per million) and the
-  ``X-Demonolith-Shadow: 1`` marker; only idempotent methods unless ``allow_unsafe`` (the route is
-  split in two: idempotent methods first, with the mirror);
+  ``X-Demonolith-Shadow: 1`` marker; only safe methods (GET, HEAD, OPTIONS) unless
+  ``allow_unsafe``: the route is split by method, ``NAME:safe`` (with the mirror) first, then
+  ``NAME:idempotent`` and ``NAME``;
 * fallback: a cluster ``<target>~fallback~<fallback>`` whose fallback endpoints sit at priority 1,
   with retries sent to the other priority (``previous_priorities``) on connect failures, resets
   and the ``fallback_on`` statuses (idempotent methods only, as in the proxy);
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from strangler_proxy.config.model import IDEMPOTENT_METHODS, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import IDEMPOTENT_METHODS, SAFE_METHODS, ProxyConfig, Route, Upstream
 from strangler_proxy.export.common import (
     SHADOW_HEADER,
     VIA,
@@ -184,22 +185,33 @@ def _match(route: Route, methods: frozenset[str] | None) -> dict[str, Any]:
     return match
 
 
-def _variants(route: Route) -> list[tuple[str, frozenset[str] | None, bool]]:
-    """``(name, methods, idempotent)`` Envoy routes standing for one route (split by method when
-    mirroring or retries must be limited to idempotent methods)."""
-    safe = route.methods & IDEMPOTENT_METHODS if route.methods else IDEMPOTENT_METHODS
-    unsafe = route.methods - IDEMPOTENT_METHODS if route.methods else None
-    if not safe:
-        return [(route.name, route.methods or None, False)]
-    if unsafe is not None and not unsafe:
-        return [(route.name, route.methods, True)]
-    return [(f"{route.name}:idempotent", safe, True), (route.name, unsafe or None, False)]
+def _variants(route: Route) -> list[tuple[str, frozenset[str] | None, bool, bool]]:
+    """``(name, methods, idempotent, mirrored)`` Envoy routes standing for one route, split by
+    method when retries must be limited to idempotent methods or the mirror to safe ones."""
+    mirror = route.mirror
+    if mirror is not None and not mirror.allow_unsafe:
+        classes = [("safe", SAFE_METHODS, True), ("idempotent", IDEMPOTENT_METHODS - SAFE_METHODS, False)]
+    else:
+        classes = [("idempotent", IDEMPOTENT_METHODS, mirror is not None)]
+    everything = mirror is not None and mirror.allow_unsafe
+    found: list[tuple[str, frozenset[str] | None, bool, bool]] = [
+        (f"{route.name}:{label}", route.methods & methods if route.methods else methods, True, mirrored)
+        for label, methods, mirrored in classes]
+    found = [variant for variant in found if variant[1]]
+    rest = route.methods - IDEMPOTENT_METHODS if route.methods else None
+    if not found:
+        return [(route.name, route.methods or None, False, everything)]
+    if rest is not None and not rest:
+        _, methods, idempotent, mirrored = found[-1]
+        found[-1] = (route.name, methods if len(found) > 1 else route.methods, idempotent, mirrored)
+        return found
+    return [*found, (route.name, rest or None, False, everything)]
 
 
 def _route_entries(config: ProxyConfig, route: Route) -> list[dict[str, Any]]:
     entries = []
-    for name, methods, idempotent in _variants(route):
-        action = _action(config, route, idempotent)
+    for name, methods, idempotent, mirrored in _variants(route):
+        action = _action(config, route, idempotent, mirrored)
         entries.append({"name": name, "match": _match(route, methods), "route": action})
         if envoy_per_route(route):
             entries[-1]["typed_per_filter_config"] = envoy_per_route(route)
@@ -211,7 +223,7 @@ def cluster_name(target: str, fallback: str | None) -> str:
     return target if fallback is None or fallback == target else f"{target}~fallback~{fallback}"
 
 
-def _action(config: ProxyConfig, route: Route, idempotent: bool) -> dict[str, Any]:
+def _action(config: ProxyConfig, route: Route, idempotent: bool, mirrored: bool) -> dict[str, Any]:
     weights = split_order(route)
     targets = [config.upstream(name) for name, _ in weights]
     action: dict[str, Any] = {}
@@ -232,7 +244,7 @@ def _action(config: ProxyConfig, route: Route, idempotent: bool) -> dict[str, An
     if retry:
         action["retry_policy"] = retry
     mirror = route.mirror
-    if mirror is not None and (idempotent or mirror.allow_unsafe):
+    if mirror is not None and mirrored:
         action["request_mirror_policies"] = [{
             "cluster": mirror.upstream,
             "runtime_fraction": {"default_value": {"numerator": round(mirror.percent * 10_000),

@@ -7,8 +7,8 @@ How the proxy's behaviour is expressed:
   path, longest prefix, method, header count) is the proxy's, so rules keep their order;
 * methods become one match per method; ``*`` header values a ``RegularExpression`` ``.+`` match;
 * weights: ``backendRefs`` weights; mirroring: the ``RequestMirror`` filter with ``percent`` (or a
-  ``fraction`` per million), only for idempotent methods unless ``allow_unsafe`` (the rule is
-  split: idempotent methods with the mirror first);
+  ``fraction`` per million), only for safe methods (GET, HEAD, OPTIONS) unless ``allow_unsafe``
+  (the rule is split: the safe methods with the mirror first);
 * every upstream becomes a ``backendRef`` to a Service named after it, on the upstream's port;
   ``parentRefs`` names a Gateway ``demonolith-gateway``: edit both to match the cluster.
 

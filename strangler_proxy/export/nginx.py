@@ -9,7 +9,8 @@ How the proxy's behaviour is expressed:
 * weights: ``split_clients`` on ``$request_id`` (random), or on the sticky cookie / header when
   present;
 * mirroring: ``mirror`` to an internal location that drops unsampled (``split_clients``) and, unless
-  ``allow_unsafe``, non-idempotent requests with 204, and marks the copy ``X-Demonolith-Shadow: 1``;
+  ``allow_unsafe``, requests of other methods than GET, HEAD and OPTIONS with 204, and marks the
+  copy ``X-Demonolith-Shadow: 1``;
 * fallback: an ``upstream`` group with the fallback as ``backup`` server and ``proxy_next_upstream``
   on errors, timeouts and the supported ``fallback_on`` statuses (nginx, like the proxy, passes a
   non-idempotent request on only when it was not sent);
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from strangler_proxy.config.model import IDEMPOTENT_METHODS, Limits, ProxyConfig, Route, Upstream
+from strangler_proxy.config.model import Limits, ProxyConfig, Route, Upstream
 from strangler_proxy.export.common import (
     REQUEST_ID_PATTERN,
     VIA,
@@ -304,7 +305,7 @@ def _mirror_location(config: ProxyConfig, route: Route, rid: str) -> list[str]:
         body.append(f'if ($dm_{rid}_mirror = "") {{ return 204; }}')
     methods = mirrored_methods(route)
     if methods is not None:
-        allowed = "|".join(sorted(methods & IDEMPOTENT_METHODS))
+        allowed = "|".join(sorted(methods))
         body.append(f'if ($request_method !~ "^({allowed})$") {{ return 204; }}')
     body += [
         f"proxy_pass http://{group_name(mirror.upstream, None)}$request_uri;",

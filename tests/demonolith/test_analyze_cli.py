@@ -25,6 +25,20 @@ def test_facts_only_writes_facts_json(tmp_path: Path) -> None:
     assert len(document["models"]) == 7
 
 
+def test_facts_json_only_when_asked(tmp_path: Path) -> None:
+    tree = str(FIXTURES / "tiny_project")
+    plain = CliRunner().invoke(cli, ["analyze", tree, "--no-cache", "--out", str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    assert (tmp_path / "plain" / "analysis.json").is_file()
+    assert not (tmp_path / "plain" / "facts.json").exists() and "facts:" not in plain.output
+    asked = CliRunner().invoke(cli, ["analyze", tree, "--no-cache", "--write-facts",
+                                     "--out", str(tmp_path / "asked")])
+    assert asked.exit_code == 0, asked.output
+    assert (tmp_path / "asked" / "analysis.json").is_file()
+    assert len(json.loads((tmp_path / "asked" / "facts.json").read_text())["models"]) == 7
+    assert "facts: " in asked.output
+
+
 def test_bad_input_exits_zero_with_one_line_per_warning(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["-v", "analyze", str(FIXTURES / "bad_input"), "--no-cache", "--facts-only",
@@ -49,7 +63,26 @@ def test_real_process_with_cache_dir_and_missing_path(tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "7 warnings" in done.stderr
-    assert (tmp_path / "cache").is_dir() and (tmp_path / "facts.json").is_file()
+    assert (tmp_path / "cache").is_dir() and (tmp_path / "analysis.json").is_file()
+    assert not (tmp_path / "facts.json").exists()  # written only when asked
     missing = subprocess.run([sys.executable, "-m", "demonolith", "analyze", str(tmp_path / "nope")],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 4 and "Traceback" not in missing.stderr
+
+
+def test_unchanged_analysis_leaves_the_report_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    argv = ["analyze", str(FIXTURES / "tiny_project"), "--no-history", "--cache-dir", str(tmp_path / "c"),
+            "--out", str(out)]
+    first = CliRunner().invoke(cli, argv)
+    assert first.exit_code == 0, first.output
+    written = {p: p.stat().st_mtime_ns for p in (out / "analysis.json", out / "report" / "index.html")}
+    again = CliRunner().invoke(cli, argv)
+    assert again.exit_code == 0 and again.output == first.output
+    assert {p: p.stat().st_mtime_ns for p in written} == written
+    (out / "report.md").unlink()
+    assert CliRunner().invoke(cli, argv).exit_code == 0
+    assert (out / "report.md").is_file()  # a file gone from the outputs: all written again
+    before = (out / "analysis.json").read_text()
+    assert CliRunner().invoke(cli, [*argv, "--services", "1"]).exit_code == 0
+    assert (out / "analysis.json").read_text() != before

@@ -36,3 +36,13 @@ def test_identical_bytes_under_different_hash_seeds() -> None:
     model = document["models"][0]
     assert {"name", "module", "app_label", "db_table", "abstract", "fields", "path", "line"} <= set(
         model)
+
+
+def test_fast_encoder_writes_the_bytes_of_the_stdlib_encoder() -> None:
+    from analyzer.project_facts.facts_json import facts_from_json, facts_to_bytes
+    from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+
+    facts = extract_project_facts(FIXTURE, FactsOptions(use_cache=False, jobs=1))
+    stdlib = json.dumps(facts.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert facts_to_bytes(facts) == stdlib.encode("utf-8")
+    assert facts_from_json(facts_to_bytes(facts)) == facts

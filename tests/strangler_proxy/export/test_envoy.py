@@ -90,14 +90,16 @@ def test_the_validation_catches_mistakes(path: tuple[Any, ...], value: Any) -> N
 def test_every_virtual_host_falls_through_to_less_specific_routes_in_precedence_order() -> None:
     document = exported()
     assert [r["name"] for r in routes_of(document, "*.example.com")] == [
-        "item:idempotent", "item", "exact:idempotent", "exact", "catalog:idempotent", "catalog",
-        "default:idempotent", "default"]
+        "item:idempotent", "item", "exact:safe", "exact:idempotent", "exact", "catalog:safe",
+        "catalog:idempotent", "catalog", "default:idempotent", "default"]
     assert [r["name"] for r in routes_of(document, "*")] == [
-        "exact:idempotent", "exact", "catalog:idempotent", "catalog", "default:idempotent", "default"]
+        "exact:safe", "exact:idempotent", "exact", "catalog:safe", "catalog:idempotent", "catalog",
+        "default:idempotent", "default"]
 
 
 def test_weights_stickiness_mirror_and_fallback() -> None:
-    catalog = routes_of(exported(), "*")[2]
+    catalog = routes_of(exported(), "*")[3]
+    assert catalog["match"]["headers"][0]["string_match"]["safe_regex"]["regex"] == "GET|HEAD|OPTIONS"
     action = catalog["route"]
     assert action["weighted_clusters"]["clusters"] == [
         {"name": "catalog~fallback~monolith", "weight": 10}, {"name": "monolith", "weight": 90}]
@@ -110,9 +112,22 @@ def test_weights_stickiness_mirror_and_fallback() -> None:
         "key": "x-demonolith-shadow", "value": "1"}
     assert action["retry_policy"]["retriable_status_codes"] == [500, 502, 503, 504]
     assert action["retry_policy"]["retry_priority"]["name"] == "envoy.retry_priorities.previous_priorities"
-    unsafe = routes_of(exported(), "*")[3]
+    idempotent = routes_of(exported(), "*")[4]
+    assert idempotent["match"]["headers"][0]["string_match"]["safe_regex"]["regex"] == "DELETE|PUT|TRACE"
+    assert "request_mirror_policies" not in idempotent["route"]  # PUT and DELETE are not mirrored
+    assert "reset" in idempotent["route"]["retry_policy"]["retry_on"]  # but retried on a reset
+    unsafe = routes_of(exported(), "*")[5]
     assert "request_mirror_policies" not in unsafe["route"]  # POST & co. are not mirrored
     assert unsafe["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
+
+
+def test_a_mirror_that_allows_unsafe_methods_is_one_route_mirroring_everything() -> None:
+    names = [r["name"] for r in routes_of(exported(FULL.replace(
+        'mirror = "shadow"', 'mirror = { upstream = "shadow", allow_unsafe = true }')), "*")]
+    assert names[:2] == ["exact:idempotent", "exact"]
+    exact = routes_of(exported(FULL.replace(
+        'mirror = "shadow"', 'mirror = { upstream = "shadow", allow_unsafe = true }')), "*")[:2]
+    assert all("request_mirror_policies" in r["route"] for r in exact)
 
 
 def test_sticky_clusters_are_listed_in_the_proxys_order_whatever_the_file_order() -> None:
@@ -121,10 +136,10 @@ def test_sticky_clusters_are_listed_in_the_proxys_order_whatever_the_file_order(
     reordered = FULL.replace("weights = { catalog = 10, monolith = 90 }",
                              "weights = { monolith = 90, catalog = 10 }")
     assert reordered != FULL
-    clusters = routes_of(exported(reordered), "*")[2]["route"]["weighted_clusters"]["clusters"]
+    clusters = routes_of(exported(reordered), "*")[3]["route"]["weighted_clusters"]["clusters"]
     assert [c["name"] for c in clusters] == ["catalog~fallback~monolith", "monolith"]
     unsticky = reordered.replace('sticky = { cookie = "sessionid" }\n', "")
-    clusters = routes_of(exported(unsticky), "*")[2]["route"]["weighted_clusters"]["clusters"]
+    clusters = routes_of(exported(unsticky), "*")[3]["route"]["weighted_clusters"]["clusters"]
     assert [c["name"] for c in clusters] == ["monolith", "catalog~fallback~monolith"]  # file order
 
 

@@ -274,19 +274,27 @@ async def test_a_sticky_user_sees_one_side_across_routes_in_the_proxy_and_in_ngi
         assert set(first) == {"catalog", "orders"}
 
 
+async def shadowed(apps: dict[str, App], count: int) -> list[str]:
+    """The methods the shadow saw, once it saw ``count`` requests (or after 2 s)."""
+    for _ in range(100):
+        if len(apps["shadow"].seen) >= count:
+            break
+        await asyncio.sleep(0.02)
+    return [request.method for request in apps["shadow"].seen]
+
+
 @run_async(timeout=50)
-async def test_nginx_export_mirrors_idempotent_requests_with_the_marker(tmp_path: Path) -> None:
+async def test_nginx_export_mirrors_only_safe_methods_with_the_marker(tmp_path: Path) -> None:
     async with upstreams() as (apps, routes), running_nginx(tmp_path, routes) as port:
         answer = await get(port, "GET", "localhost", "/api/shadowed/a", {"X-Request-ID": "abc-123"})
         assert answer["upstream"] == "catalog" and answer["request_id"] == "abc-123"
-        for _ in range(100):
-            if apps["shadow"].seen:
-                break
-            await asyncio.sleep(0.02)
+        assert await shadowed(apps, 1) == ["GET"]
         assert [r.headers.get("x-demonolith-shadow") for r in apps["shadow"].seen] == ["1"]
-        assert (await get(port, "POST", "localhost", "/api/shadowed/a", {}))["upstream"] == "catalog"
-        await asyncio.sleep(0.3)
-        assert len(apps["shadow"].seen) == 1  # POST is not mirrored
+        for method in ("PUT", "DELETE", "POST"):
+            assert (await get(port, method, "localhost", "/api/shadowed/a", {}))["upstream"] == "catalog"
+        assert (await get(port, "OPTIONS", "localhost", "/api/shadowed/b", {}))["upstream"] == "catalog"
+        # the OPTIONS copy comes after any copy of the writes before it: none of them was copied
+        assert await shadowed(apps, 2) == ["GET", "OPTIONS"]
 
 
 @run_async(timeout=50)
