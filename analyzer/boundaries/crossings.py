@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import networkx as nx
+
+from analyzer.graph.schema import EdgeAttrs, successors
 
 Place = Callable[[str], str | None]
 
@@ -22,7 +24,7 @@ class CrossingEdge(NamedTuple):
 
     source: str
     target: str
-    attrs: dict[str, Any]
+    attrs: EdgeAttrs
     here: str
     there: str
 
@@ -32,15 +34,15 @@ class EdgeScan:
     """The crossing edges and the ``sql-join`` edges of a graph, each in graph edge order."""
 
     crossings: tuple[CrossingEdge, ...]
-    joins: tuple[tuple[str, str, dict[str, Any]], ...]
+    joins: tuple[tuple[str, str, EdgeAttrs], ...]
 
 
 def scan_edges(graph: nx.MultiDiGraph, place: Place) -> EdgeScan:
     """Walk every edge once; ``place`` (node -> service or None) is asked once per node."""
     placed = {node: place(node) for node in graph}
     crossings: list[CrossingEdge] = []
-    joins: list[tuple[str, str, dict[str, Any]]] = []
-    for source, neighbours in graph._succ.items():  # the order of graph.adjacency(), without its view
+    joins: list[tuple[str, str, EdgeAttrs]] = []
+    for source, neighbours in successors(graph).items():  # the order of graph.adjacency(), without its view
         here = placed[source]
         for target, keyed in neighbours.items():
             there = placed[target]

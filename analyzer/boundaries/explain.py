@@ -18,9 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from analyzer.graph.schema import INFERRED_KINDS
 from analyzer.model.analysis import Coupling, CouplingEdge, CouplingItem, Independence, TransactionSite
-
-PROJECTION_KINDS = frozenset({"contains", "same-app", "same-module", "co-change", "same-author"})
 
 
 def explain_coupling(graph: nx.MultiDiGraph, partition: Mapping[str, str], owners: Mapping[str, str],
@@ -82,7 +81,7 @@ def _edges(graph: nx.MultiDiGraph, item_of: Mapping[str, str | None]) -> tuple[C
     for source, target, attrs in graph.edges(data=True):
         kind = str(attrs.get("kind", ""))
         here, there = item_of.get(source), item_of.get(target)
-        if here is None or there is None or here == there or kind in PROJECTION_KINDS:
+        if here is None or there is None or here == there or kind in INFERRED_KINDS:
             continue
         site = (str(attrs.get("path", "")), int(attrs.get("line", 0)), str(attrs.get("subject", "")))
         entry = summed.setdefault((here, there, kind), [0.0, 0, site])

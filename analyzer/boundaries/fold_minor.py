@@ -16,7 +16,7 @@ import networkx as nx
 
 from analyzer.boundaries.partition import Assignment, renumber
 from analyzer.boundaries.unit_edges import UnitTies
-from analyzer.graph.build import node_attrs
+from analyzer.graph.schema import node_attrs, predecessors
 
 TINY_SHARE = 0.1  # a cluster whose code is under this share of the mean cluster is tiny
 
@@ -70,7 +70,7 @@ def _tables(graph: nx.MultiDiGraph, units: list[str]) -> tuple[str, ...]:
 def _served(graph: nx.MultiDiGraph, unit: str) -> bool:
     """Whether a route serves ``unit`` (its in-edges: only the few clusters that get here are read)."""
     return any(attrs.get("kind") == "route-view"
-               for keyed in graph._pred[unit].values() for attrs in keyed.values())
+               for keyed in predecessors(graph)[unit].values() for attrs in keyed.values())
 
 
 def _is_minor(graph: nx.MultiDiGraph, units: list[str], lines: int, mean: float, kept: set[str]) -> bool:

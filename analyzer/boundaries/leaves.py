@@ -13,10 +13,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from analyzer.graph.build import node_attrs
+from analyzer.graph.schema import CODE_NODE_KINDS, node_attrs
 
 FOLLOWER_PARTS = frozenset({"test", "tests", "testing", "migrations", "conftest"})
-CODE_NODE_KINDS = frozenset({"class", "function", "module"})
 
 
 def is_follower_module(module: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph.build import node_attrs
+from analyzer.graph.schema import node_attrs
 
 # Words a team never names a service after: layers, utilities, catch-alls.
 LAYER_WORDS = frozenset({

@@ -10,16 +10,12 @@ A table without a model that nobody writes goes to the cluster whose models rela
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
 
 import networkx as nx
 
 from analyzer.boundaries.partition import Assignment
-from analyzer.graph.build import node_attrs
-from analyzer.graph.weights import WRITE_KINDS
-
-ACCESS_KINDS = frozenset({"orm-read", "orm-write", "sql-read", "sql-write", "sql-join", "transaction"})
+from analyzer.graph.schema import TABLE_USE_KINDS, WRITE_KINDS, in_edges, node_attrs
 
 
 def write_weights(
@@ -27,7 +23,7 @@ def write_weights(
 ) -> dict[int, float]:
     """Return the summed write-edge weight into ``table`` per cluster of the writer (``ignored`` not)."""
     writes: dict[int, float] = defaultdict(float)
-    for source, attrs in _in_edges(graph, table):
+    for source, attrs in in_edges(graph, table):
         if attrs.get("kind") in WRITE_KINDS and source in assignment and source not in ignored:
             writes[assignment[source]] += float(attrs.get("weight", 1.0))
     return dict(writes)
@@ -80,8 +76,8 @@ def unwritten_owner(
         if unit in assignment:
             votes[assignment[unit]] += 1.0
     if not votes:
-        for source, attrs in _in_edges(graph, table):
-            if attrs.get("kind") in ACCESS_KINDS and source in assignment and source not in ignored:
+        for source, attrs in in_edges(graph, table):
+            if attrs.get("kind") in TABLE_USE_KINDS and source in assignment and source not in ignored:
                 votes[assignment[source]] += float(attrs.get("weight", 1.0))
     return min(votes, key=lambda c: (-votes[c], c)) if votes else home
 
@@ -92,16 +88,9 @@ def table_users(
     """Return the services reading and writing ``table`` (sorted, each once)."""
     readers: set[str] = set()
     writers: set[str] = set()
-    for source, attrs in _in_edges(graph, table):
+    for source, attrs in in_edges(graph, table):
         service, kind = place(source), attrs.get("kind")
-        if service is None or kind not in ACCESS_KINDS:
+        if service is None or kind not in TABLE_USE_KINDS:
             continue
         (writers if kind in WRITE_KINDS else readers).add(service)
     return tuple(sorted(readers)), tuple(sorted(writers))
-
-
-def _in_edges(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(source, attributes) of every edge into ``node``, in ``graph.in_edges(node)`` order."""
-    for source, keyed in graph._pred[node].items():
-        for attrs in keyed.values():
-            yield source, attrs

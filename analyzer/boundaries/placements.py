@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from analyzer.boundaries.leaves import is_follower_module
-from analyzer.graph.build import node_attrs
+from analyzer.graph.schema import PLACED_KINDS, node_attrs
 from analyzer.model.analysis import AppPlacement
 
-PLACED_KINDS = frozenset({"class", "function", "model", "module"})
 SPLIT_SHARE = 0.2  # an app counts as split when a second service holds this share of it
 MODEL_WEIGHT = 5  # a model counts as much as five code units in an app's shares
 SHOWN = 6  # moved models named per file, at most

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from analyzer.boundaries.unit_edges import UnitEdges
-from analyzer.graph.build import Transaction, node_attrs
+from analyzer.graph.build import Transaction
+from analyzer.graph.schema import READ_KINDS, Tie, node_attrs, successors, undirected
 
 UNIT_KINDS = ("class", "function", "model", "module", "table")
-READ_KINDS = frozenset({"orm-read", "sql-read", "sql-join"})
 CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
 
 
@@ -53,7 +53,7 @@ def project_units(
     """
     units = unit_projection(graph, excluded, contains_weight, transactions, transaction_weight, app_weight,
                             module_weight, canon)
-    return undirected(units.nodes, ((u, v, {"weight": w}) for u, v, w in units.edges))
+    return undirected(units.nodes, ((u, v, Tie(weight=w)) for u, v, w in units.edges))
 
 
 def unit_projection(
@@ -95,37 +95,6 @@ def unit_projection(
     return UnitEdges(tuple(units), tuple((u, v, w) for u, v in sorted(weights) if (w := weights[(u, v)]) > 0))
 
 
-def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, dict[str, float]]]) -> nx.Graph:
-    """The ``nx.Graph`` that ``add_nodes_from(nodes)`` then ``add_edges_from(edges)`` builds.
-
-    Written straight into the adjacency dicts networkx documents (``_node[n]``, and ``_adj[u][v]``
-    is ``_adj[v][u]``, one attribute dict per edge), without the per-edge overhead of
-    ``add_edges_from``; each edge's attribute dict is the one given, so pass fresh dicts.
-    ``tests/analyzer/boundaries/test_projection.py`` checks it against networkx.
-    """
-    graph = nx.Graph()
-    node, adj = graph._node, graph._adj
-    for n in nodes:
-        if n not in node:
-            adj[n] = {}
-            node[n] = {}
-    for u, v, attrs in edges:
-        if u not in node:
-            adj[u] = {}
-            node[u] = {}
-        if v not in node:
-            adj[v] = {}
-            node[v] = {}
-        ties = adj[u]
-        known = ties.get(v)
-        if known is not None:
-            known.update(attrs)
-            attrs = known
-        ties[v] = adj[v][u] = attrs
-    getattr(graph, "__networkx_cache__", {}).clear()
-    return graph
-
-
 def _edge_weights(
     graph: nx.MultiDiGraph, canon: Mapping[str, str | None], skip: set[str]
 ) -> dict[tuple[str, str], float]:
@@ -155,7 +124,7 @@ def _edge_groups(
     and the units each unit reads."""
     groups: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
     read: dict[str, set[str]] = defaultdict(set)
-    for u, neighbours in graph._succ.items():  # the order of graph.edges(), without its views
+    for u, neighbours in successors(graph).items():  # the order of graph.edges(), without its views
         cu = canon[u]
         if cu is None or cu in skip:
             continue

@@ -40,15 +40,23 @@ from analyzer.boundaries.partition import (
     clusters_of,
     follow_numbers,
 )
-from analyzer.boundaries.placements import PLACED_KINDS, app_placements
+from analyzer.boundaries.placements import app_placements
 from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
 from analyzer.boundaries.unit_edges import UnitTies
 from analyzer.boundaries.violations import find_violations, short
 from analyzer.errors import ConfigError
-from analyzer.graph.build import NodeAttrs, ProjectGraph, node_attrs
+from analyzer.graph.build import ProjectGraph
 from analyzer.graph.gc_pause import collector_paused
+from analyzer.graph.schema import (
+    HISTORY_KINDS,
+    PLACED_KINDS,
+    WRITE_KINDS,
+    NodeTable,
+    node_attrs,
+    predecessors,
+)
 from analyzer.model.analysis import (
     AppPlacement,
     CountScore,
@@ -262,7 +270,7 @@ def _tables(
     node = node_attrs(graph)
     for table, owner in sorted(owner_of.items()):
         model = node[table].get("model")
-        label = node[model].get("label") if model in node else None
+        label = node[model].get("label") if model is not None and model in node else None
         readers, writers = table_users(graph, table, place)
         result.append(TableUsage(table[len("table:"):], owner, label, readers, writers))
     return tuple(result)
@@ -273,7 +281,8 @@ def _shared(
 ) -> tuple[SharedCandidate, ...]:
     result = []
     for module in shared:
-        users = {place(source) for node in module.nodes for source in graph._pred[node]}  # in_edges' sources
+        users = {place(source) for node in module.nodes  # the sources of in_edges
+                 for source in predecessors(graph)[node]}
         services = tuple(sorted(s for s in users if s is not None))
         reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
                   "depends on none of them: publish it as a library instead of placing it in one service")
@@ -312,14 +321,14 @@ def interfaces(
     writes: set[str] = set()
     provided = _Provided(graph, canon)
     for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
-        if attrs.get("kind") in ("co-change", "same-author"):
+        if attrs["kind"] in HISTORY_KINDS:
             continue
         unit = provided.unit(target)
         if unit is None:
             continue
         used[unit].add(here)
         where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
-        if attrs.get("kind") in ("orm-write", "sql-write"):
+        if attrs["kind"] in WRITE_KINDS:
             writes.add(unit)
     result = []
     for unit in sorted(used):
@@ -340,7 +349,7 @@ class _Provided:
 
     def __init__(self, graph: nx.MultiDiGraph, canon: Mapping[str, str | None] | None = None) -> None:
         self.graph = graph
-        self.attrs: NodeAttrs = node_attrs(graph)
+        self.attrs: NodeTable = node_attrs(graph)
         self.canon = canon
         self.units: dict[str, str | None] = {}
 

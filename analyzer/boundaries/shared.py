@@ -12,13 +12,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
-from analyzer.graph.build import node_attrs
-
-CODE_EDGE_KINDS = frozenset({"import", "call", "inherit"})
+from analyzer.graph.schema import CODE_KINDS, CODE_NODE_KINDS, PLACED_KINDS, NodeAttrs, node_attrs, successors
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ def module_nodes(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Return dotted module -> its module node and code units (tables and routes excluded)."""
     members: dict[str, list[str]] = defaultdict(list)
     for node, attrs in node_attrs(graph).items():
-        if attrs.get("kind") in ("module", "class", "function", "model") and attrs.get("module"):
+        if attrs["kind"] in PLACED_KINDS and attrs["module"]:
             members[attrs["module"]].append(node)
     return {module: sorted(nodes) for module, nodes in sorted(members.items())}
 
@@ -68,13 +65,13 @@ def find_shared_modules(
     return tuple(result)
 
 
-def _holds_data(attrs: dict[str, Any]) -> bool:
+def _holds_data(attrs: NodeAttrs) -> bool:
     return attrs.get("kind") == "model" and not attrs.get("abstract", False)
 
 
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
     return {node_attrs(graph)[target].get("app", "") for node in nodes
-            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_EDGE_KINDS}
+            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -90,11 +87,11 @@ class _CodeTies:
         app_of = {node: attrs.get("app", "") for node, attrs in node_attrs(graph).items()}
         using: dict[str, set[str]] = defaultdict(set)
         used: dict[str, set[str]] = defaultdict(set)
-        for source, neighbours in graph._succ.items():
+        for source, neighbours in successors(graph).items():
             source_app = app_of[source]
             for target, keyed in neighbours.items():
                 for attrs in keyed.values():
-                    if attrs.get("kind") in CODE_EDGE_KINDS:  # at least one code edge: once per target
+                    if attrs.get("kind") in CODE_KINDS:  # at least one code edge: once per target
                         using[target].add(source_app)
                         used[source].add(app_of[target])
                         break
@@ -124,7 +121,7 @@ def find_hubs(
     hubs = []
     for node, ties in projected.items():
         attrs = node_attrs_of[node]
-        if attrs.get("kind") not in ("function", "class", "module"):
+        if attrs["kind"] not in CODE_NODE_KINDS:
             continue
         touched = {app_of[n] for n in ties} - {attrs.get("app", ""), ""}
         if len(touched) >= threshold:

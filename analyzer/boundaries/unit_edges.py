@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from analyzer.boundaries.louvain import adjacency_of, louvain_communities
+from analyzer.graph.schema import node_attrs, ties
 
 Assignment = dict[str, int]  # unit node id -> cluster number
 WeightedEdge = tuple[str, str, float]
@@ -28,8 +29,8 @@ def weighted_edges(projected: nx.Graph) -> list[WeightedEdge]:
     """Each edge once with its weight, in ``projected.edges()`` order (so sums are bit-identical)."""
     edges = []
     seen: set[str] = set()
-    for u, ties in projected._adj.items():  # the order of projected.adjacency(), without its view
-        edges += [(u, v, attrs["weight"]) for v, attrs in ties.items() if v not in seen]
+    for u, neighbours in ties(projected).items():  # the order of projected.adjacency(), without its view
+        edges += [(u, v, attrs["weight"]) for v, attrs in neighbours.items() if v not in seen]
         seen.add(u)
     return edges
 
@@ -51,7 +52,7 @@ class UnitEdges:
     @classmethod
     def of(cls, graph: nx.Graph) -> UnitEdges:
         """The nodes and weighted edges of ``graph`` (every edge needs a ``weight``)."""
-        return cls(tuple(graph._node), tuple(weighted_edges(graph)))
+        return cls(tuple(node_attrs(graph)), tuple(weighted_edges(graph)))
 
     def ties(self) -> UnitTies:
         """Unit -> neighbour -> weight, both directions, in the order ``nx.Graph`` would keep them."""

@@ -11,17 +11,24 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TypedDict
 
 import networkx as nx
 
 from analyzer.boundaries.crossings import EdgeScan, Place, scan_edges
-from analyzer.graph.build import Transaction, Write, node_attrs
+from analyzer.graph.build import Transaction, Write
+from analyzer.graph.schema import VIOLATION_KINDS, EdgeAttrs, EdgeExtra, node_attrs
 from analyzer.model.analysis import Saga, SagaStep, Violation
 
 CREATE_OPS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
 DELETE_OPS = frozenset({"delete"})
-EDGE_VIOLATION_KINDS = frozenset({"fk", "m2m", "orm-write", "sql-write", "orm-read", "sql-read", "signal"})
+
+
+class Site(TypedDict):
+    """Where a violation is: an edge's ``path`` and ``line`` (an :class:`EdgeAttrs` is one)."""
+
+    path: str
+    line: int
 
 
 def violation_id(kind: str, path: str, line: int, subject: str) -> str:
@@ -30,7 +37,7 @@ def violation_id(kind: str, path: str, line: int, subject: str) -> str:
     return f"V-{kind}-{digest.hexdigest()[:8]}"
 
 
-def _violation(kind: str, attrs: dict[str, Any], source: str, targets: Iterable[str], subject: str,
+def _violation(kind: str, attrs: Site, source: str, targets: Iterable[str], subject: str,
                remedy: str, saga: Saga | None = None) -> Violation:
     path, line = str(attrs.get("path", "")), int(attrs.get("line", 0))
     return Violation(violation_id(kind, path, line, subject), kind, path, line, source,
@@ -43,7 +50,9 @@ def short(graph: nx.MultiDiGraph, node: str) -> str:
     attrs = nodes[node]
     if attrs.get("kind") == "table":
         model = attrs.get("model")
-        return str(nodes[model].get("label", model)) if model in nodes else node[len("table:"):]
+        if model is not None and model in nodes:
+            return str(nodes[model].get("label", model))
+        return node[len("table:"):]
     return str(attrs.get("label", node.removeprefix("module:")))
 
 
@@ -64,10 +73,10 @@ def find_violations(
     return tuple(sorted(found.values(), key=lambda v: (v.path, v.line, v.kind, v.subject)))
 
 
-def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: dict[str, Any],
+def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: EdgeAttrs,
                     here: str, there: str, join_sites: set[tuple[str, int]]) -> Violation | None:
     kind = attrs.get("kind")
-    if kind not in EDGE_VIOLATION_KINDS:
+    if kind not in VIOLATION_KINDS:
         return None
     name, target_name = short(graph, source), short(graph, target)
     if kind in ("fk", "m2m"):
@@ -95,18 +104,18 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: dic
     return None
 
 
-def _in_file(attrs: dict[str, Any]) -> str:
+def _in_file(attrs: EdgeExtra) -> str:
     """`` (SQL in reporting/sql/x.sql)`` when the SQL comes from a file the code loads."""
     return f" (SQL in {attrs['sql_file']})" if attrs.get("sql_file") else ""
 
 
-def _file_remedy(attrs: dict[str, Any]) -> str:
+def _file_remedy(attrs: EdgeExtra) -> str:
     return f"; rewrite the query in {attrs['sql_file']} accordingly" if attrs.get("sql_file") else ""
 
 
 def _join_violations(graph: nx.MultiDiGraph, place: Place, scan: EdgeScan) -> list[Violation]:
     sites: dict[tuple[str, str, int], set[str]] = defaultdict(set)
-    files: dict[tuple[str, str, int], dict[str, Any]] = {}
+    files: dict[tuple[str, str, int], EdgeExtra] = {}
     for source, target, attrs in scan.joins:
         key = (source, str(attrs.get("path", "")), int(attrs.get("line", 0)))
         sites[key].add(target)

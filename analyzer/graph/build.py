@@ -16,18 +16,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Unpack
 
 import networkx as nx
 
 from analyzer.graph.gc_pause import collector_paused
+from analyzer.graph.schema import EdgeAttrs, EdgeExtra, EdgeKind, add_node, node_attrs
 from analyzer.graph.weights import DEFAULT_WEIGHTS
 from analyzer.model.facts import AtomicBlock, Definition, ModelFact, ModuleFacts, ProjectFacts, Reference
 
-RELATION_KINDS = {"fk": "fk", "o2o": "fk", "m2m": "m2m"}
+FIELD_RELATIONS: Mapping[str, EdgeKind] = {"fk": "fk", "o2o": "fk", "m2m": "m2m"}  # Django relation -> edge
+ORM_KINDS: Mapping[str, EdgeKind] = {"read": "orm-read", "write": "orm-write"}
 # source, target, kind, path, line, the other attributes: sorted as tuples, up to the attributes
-Edge = tuple[str, str, str, str, int, dict[str, Any]]
-NodeAttrs = dict[str, dict[str, Any]]
+Edge = tuple[str, str, EdgeKind, str, int, EdgeExtra]
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,6 @@ class _Names(dict[str | None, str | None]):
         return self[name]
 
 
-def node_attrs(graph: nx.Graph) -> NodeAttrs:
-    """Node id -> its attribute dict, as ``graph.nodes[node]`` returns it, without the view's per-call cost.
-
-    This is the dict-of-dicts networkx documents as ``G._node``; read it, never write through it.
-    """
-    attrs: NodeAttrs = graph._node
-    return attrs
-
-
 def app_of_module(module: str, apps: Mapping[str, str]) -> str:
     """Return the label of the app (dotted name -> label) that holds ``module``, or ""."""
     parts = module.split(".")
@@ -145,12 +137,11 @@ def _add_edges(graph: nx.MultiDiGraph, edges: list[Edge], weights: Mapping[str, 
     succ, pred = graph._succ, graph._pred
     weight_of = dict(weights).get
     previous: tuple[str, str] = ("", "")
-    keyed: dict[int, dict[str, Any]] = {}
+    keyed: dict[int, EdgeAttrs] = {}
     for source, target, kind, path, line, extra in sorted(edges, key=itemgetter(0, 1, 2, 3, 4)):
         if source != target and source in present and target in present:
-            attrs = {"weight": weight_of(kind, 0.0), "kind": kind, "path": path, "line": line}
-            if extra:
-                attrs.update(extra)
+            attrs: EdgeAttrs = {"weight": weight_of(kind, 0.0), "kind": kind, "path": path, "line": line,
+                                **extra}
             if (source, target) == previous:  # sorted: a pair's edges are adjacent
                 keyed[len(keyed)] = attrs
             else:
@@ -169,17 +160,18 @@ def _add_code_nodes(
     inheriting: list[tuple[Definition, str]] = []
     for facts in sorted(modules, key=attrgetter("module")):
         app = app_of_module(facts.module, apps)
-        graph.add_node(f"module:{facts.module}", kind="module", app=app, module=facts.module,
-                       path=facts.path, line=1, lines=facts.lines)
+        add_node(graph, f"module:{facts.module}", {"kind": "module", "app": app, "module": facts.module,
+                                                   "path": facts.path, "line": 1, "lines": facts.lines})
         # top-level definitions (``module.name``) are the units; methods and nested ones fold into them
         module, dot = facts.module, len(facts.module)
         units = [d for d in facts.definitions
                  if d.qualname.rfind(".") == dot and d.qualname.startswith(module)]
         inheriting += [(d, facts.path) for d in facts.definitions if d.bases]
         for definition in sorted(units, key=attrgetter("qualname")):
-            kind = "class" if definition.kind == "class" else "function"
-            graph.add_node(definition.qualname, kind=kind, app=app, module=facts.module, path=facts.path,
-                           line=definition.line, lines=definition.end_line - definition.line + 1)
+            add_node(graph, definition.qualname, {
+                "kind": "class" if definition.kind == "class" else "function", "app": app,
+                "module": facts.module, "path": facts.path, "line": definition.line,
+                "lines": definition.end_line - definition.line + 1})
     return inheriting
 
 
@@ -190,10 +182,11 @@ def _add_data_nodes(
     tables: dict[str, str] = {}
     # concrete models first, so a proxy never names the table node of its parent's table
     for model in sorted(models, key=lambda m: (m.proxy, m.label)):
-        graph.add_node(model.qualname, kind="model", app=model.app_label, module=model.module,
-                       path=model.path, line=model.line, lines=model.end_line - model.line + 1,
-                       label=model.label, abstract=model.abstract, proxy=model.proxy,
-                       table="" if model.abstract else model.db_table)
+        add_node(graph, model.qualname, {
+            "kind": "model", "app": model.app_label, "module": model.module, "path": model.path,
+            "line": model.line, "lines": model.end_line - model.line + 1, "label": model.label,
+            "abstract": model.abstract, "proxy": model.proxy,
+            "table": "" if model.abstract else model.db_table})
         if model.abstract:
             tables[model.label] = model.qualname
             continue
@@ -201,13 +194,13 @@ def _add_data_nodes(
         tables[model.label] = table
         if model.proxy and table in graph:
             continue
-        graph.add_node(table, kind="table", app=model.app_label, module=model.module, path=model.path,
-                       line=model.line, lines=0, model=model.qualname)
+        add_node(graph, table, {"kind": "table", "app": model.app_label, "module": model.module,
+                                "path": model.path, "line": model.line, "lines": 0, "model": model.qualname})
         for field in model.fields:
             if field.m2m_table and not field.through_label:
-                graph.add_node(f"table:{field.m2m_table}", kind="table", app=model.app_label,
-                               module=model.module, path=model.path, line=field.line, lines=0,
-                               model=model.qualname)
+                add_node(graph, f"table:{field.m2m_table}", {
+                    "kind": "table", "app": model.app_label, "module": model.module, "path": model.path,
+                    "line": field.line, "lines": 0, "model": model.qualname})
     return tables
 
 
@@ -232,7 +225,7 @@ def _code_edges(
 
 def _link(
     edges: list[Edge], source: str | None, target: str | None,
-    kind: str, path: str, line: int, **extra: Any,
+    kind: EdgeKind, path: str, line: int, **extra: Unpack[EdgeExtra],
 ) -> None:
     if source is not None and target is not None and source != target:
         edges.append((source, target, kind, path, line, extra))
@@ -245,7 +238,7 @@ def _model_edges(models: Iterable[ModelFact], tables: Mapping[str, str]) -> list
         if model.abstract:  # code: its relations count for the concrete models inheriting them
             continue
         for field in model.fields:
-            kind = RELATION_KINDS.get(field.relation or "")
+            kind = FIELD_RELATIONS.get(field.relation or "")
             if kind is None:
                 continue
             subject = f"{model.label}.{field.name} -> {field.target_label}"
@@ -264,7 +257,7 @@ def _orm_edges(
     for query in facts.orm:
         scope = names.node(query.scope)
         op = query.methods[-1] if query.methods else query.access
-        _link(edges, scope, tables.get(query.model), f"orm-{query.access}", query.path, query.line,
+        _link(edges, scope, tables.get(query.model), ORM_KINDS[query.access], query.path, query.line,
               op=op, model=query.model)
         for related in query.related:
             if related != query.model:
@@ -282,16 +275,18 @@ def _sql_edges(
         used = [*site.tables_read, *site.tables_written, *(t for pair in site.joins for t in pair)]
         for table in sorted(set(used)):
             if f"table:{table}" not in graph:
-                graph.add_node(f"table:{table}", kind="table", app="", module="", path=site.path,
-                               line=site.line, lines=0)
-        loaded = {"sql_file": site.sql_file} if site.sql_file else {}
-        for kind, group in (("sql-read", site.tables_read), ("sql-write", site.tables_written)):
+                add_node(graph, f"table:{table}", {"kind": "table", "app": "", "module": "",
+                                                   "path": site.path, "line": site.line, "lines": 0})
+        loaded: EdgeExtra = {"sql_file": site.sql_file} if site.sql_file else {}
+        accesses: tuple[tuple[EdgeKind, Iterable[str]], ...] = (
+            ("sql-read", site.tables_read), ("sql-write", site.tables_written))
+        for kind, group in accesses:
             for table in sorted(set(group)):
                 _link(edges, scope, f"table:{table}", kind, site.path, site.line, **loaded)
         for left, right in sorted(set(site.joins)):
             for table in (left, right):
-                _link(edges, scope, f"table:{table}", "sql-join", site.path, site.line,
-                      join=f"{left} JOIN {right}", **loaded)
+                joined: EdgeExtra = {"join": f"{left} JOIN {right}", **loaded}
+                _link(edges, scope, f"table:{table}", "sql-join", site.path, site.line, **joined)
     return edges
 
 
@@ -304,8 +299,9 @@ def _route_edges(
         if view is None:
             continue
         node = f"route:/{route.route.lstrip('/')}"
-        graph.add_node(node, kind="route", app=node_attrs(graph)[view].get("app", ""), module=route.urlconf,
-                       path=route.path, line=route.line, lines=0, pattern=node[len("route:"):])
+        add_node(graph, node, {"kind": "route", "app": node_attrs(graph)[view].get("app", ""),
+                               "module": route.urlconf, "path": route.path, "line": route.line, "lines": 0,
+                               "pattern": node[len("route:"):]})
         _link(edges, node, view, "route-view", route.path, route.line)
     return edges
 

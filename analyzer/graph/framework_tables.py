@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
 
 import networkx as nx
 
+from analyzer.graph.schema import NodeAttrs, node_attrs
 from analyzer.model.analysis import TableUsage
 from analyzer.model.facts import ModelFact
 
@@ -64,7 +64,7 @@ def external_relations(models: Iterable[ModelFact]) -> dict[str, list[tuple[str,
 def annotate_tables(graph: nx.MultiDiGraph, models: Iterable[ModelFact]) -> None:
     """Record ``related`` and ``framework`` on table nodes without a model of the project."""
     related = external_relations(models)
-    for node, attrs in graph.nodes(data=True):
+    for node, attrs in node_attrs(graph).items():
         if attrs.get("kind") != "table" or attrs.get("model") in graph:
             continue
         table = node[len("table:"):]
@@ -83,8 +83,11 @@ def explain_tables(
                          reason=_reason(usage, graph, service_of)) for usage in tables)
 
 
-def _attrs(graph: nx.MultiDiGraph, usage: TableUsage) -> dict[str, Any]:
-    return dict(graph.nodes.get(f"table:{usage.table}", {}))
+_UNKNOWN: NodeAttrs = {"kind": "table", "app": "", "module": "", "path": "", "line": 0, "lines": 0}
+
+
+def _attrs(graph: nx.MultiDiGraph, usage: TableUsage) -> NodeAttrs:
+    return node_attrs(graph).get(f"table:{usage.table}", _UNKNOWN)
 
 
 def _reason(usage: TableUsage, graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> str:

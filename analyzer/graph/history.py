@@ -17,7 +17,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from analyzer.graph.schema import EdgeKind, add_edge, node_attrs
+
 RECORD, FIELD = "\x1e", "\x1f"
+HistoryEdge = tuple[str, str, EdgeKind, float]  # module node, module node, kind, strength
 MAX_AUTHOR_FILES = 60  # an author who touched more files says nothing about any pair of them
 
 
@@ -65,7 +68,7 @@ def parse_log(text: str) -> tuple[Commit, ...]:
 
 def history_edges(
     commits: Iterable[Commit], module_of: Mapping[str, str], max_files_per_commit: int
-) -> list[tuple[str, str, str, float]]:
+) -> list[HistoryEdge]:
     """Return (module node, module node, kind, strength) edges, sorted.
 
     co-change: pairs changed together in at least two commits, strength = that count (max 10);
@@ -81,7 +84,8 @@ def history_edges(
             files_of[commit.author].add(module)
         if 2 <= len(modules) <= max_files_per_commit:
             together.update(combinations(modules, 2))
-    edges = [(a, b, "co-change", float(min(n, 10))) for (a, b), n in sorted(together.items()) if n >= 2]
+    edges: list[HistoryEdge] = [(a, b, "co-change", float(min(n, 10)))
+                                for (a, b), n in sorted(together.items()) if n >= 2]
     if len(files_of) >= 2:
         edges += _same_author(authors, files_of)
     return sorted(edges)
@@ -89,12 +93,12 @@ def history_edges(
 
 def _same_author(
     authors: Mapping[str, set[str]], files_of: Mapping[str, set[str]]
-) -> list[tuple[str, str, str, float]]:
+) -> list[HistoryEdge]:
     pairs: set[tuple[str, str]] = set()
     for modules in files_of.values():
         if len(modules) <= MAX_AUTHOR_FILES:
             pairs.update(combinations(sorted(modules), 2))
-    edges = []
+    edges: list[HistoryEdge] = []
     for a, b in sorted(pairs):
         overlap = len(authors[a] & authors[b]) / len(authors[a] | authors[b])
         if overlap >= 0.5:
@@ -105,9 +109,10 @@ def _same_author(
 def add_history(graph: nx.MultiDiGraph, commits: Iterable[Commit], weights: Mapping[str, float],
                 max_files_per_commit: int = 40) -> int:
     """Add co-change and same-author edges between module nodes; return how many were added."""
-    module_of = {attrs["path"]: node for node, attrs in graph.nodes(data=True)
+    module_of = {attrs["path"]: node for node, attrs in node_attrs(graph).items()
                  if attrs.get("kind") == "module" and attrs.get("path")}
     edges = history_edges(commits, module_of, max_files_per_commit)
     for a, b, kind, strength in edges:
-        graph.add_edge(a, b, kind=kind, weight=weights.get(kind, 0.0) * strength, path="", line=0)
+        add_edge(graph, a, b, {"kind": kind, "weight": weights.get(kind, 0.0) * strength,
+                               "path": "", "line": 0})
     return len(edges)

@@ -12,9 +12,6 @@ from types import MappingProxyType
 
 from analyzer.errors import ConfigError
 
-WRITE_KINDS = frozenset({"orm-write", "sql-write"})  # the edges that write a table
-HISTORY_KINDS = frozenset({"co-change", "same-author"})  # the edges read from git history
-
 # Projection-only ties: "contains" a unit to its own module node, "same-app" a module node to its
 # app's models module (Django apps are a hint, never a wall), "same-module" the models defined in
 # one file to each other (the grouping their developers chose; each model's share sums to it).

@@ -20,18 +20,21 @@ from typing import Any
 
 import networkx as nx
 
-from analyzer.graph.weights import HISTORY_KINDS, WRITE_KINDS
+from analyzer.graph.schema import (
+    CLASS_KINDS,
+    CODE_UNIT_KINDS,
+    DATA_KINDS,
+    HISTORY_KINDS,
+    REQUEST_KINDS,
+    TABLE_ACCESS_KINDS,
+    WRITE_KINDS,
+)
 from analyzer.model.analysis import Metrics
 
 Partition = Mapping[str, str]
 Volumes = Mapping[tuple[str, str], int]
 OwnerRule = Callable[[Any, Partition], dict[str, str]]
 
-TABLE_ACCESS_KINDS = frozenset({"orm-read", "orm-write", "sql-read", "sql-write", "sql-join"})
-DATA_EDGE_KINDS = frozenset({"fk", "m2m"}) | TABLE_ACCESS_KINDS
-REQUEST_KINDS = frozenset({"route-view", "call", "signal"})
-CLASS_KINDS = frozenset({"class", "model"})
-CODE_UNIT_KINDS = frozenset({"class", "function", "model"})
 NED_LOW, NED_HIGH = 5, 20
 DIGITS = 4
 
@@ -187,7 +190,7 @@ def cross_service_data_edges(graph: Any, partition: Partition, owners: Mapping[s
     """Data edges (fk, m2m, ORM and SQL access) whose two ends belong to different services."""
     count = 0
     for source, target, attrs in edges_of(graph):
-        if attrs.get("kind") not in DATA_EDGE_KINDS:
+        if attrs.get("kind") not in DATA_KINDS:
             continue
         a, b = _service_of(source, partition, owners), _service_of(target, partition, owners)
         if a is not None and b is not None and a != b:
@@ -243,7 +246,7 @@ def services_touched_by(
             touched.add(partition[node])
         for _, target, attrs in graph.out_edges(node, data=True):
             kind = attrs.get("kind")
-            if kind in DATA_EDGE_KINDS:
+            if kind in DATA_KINDS:
                 service = _service_of(target, partition, owners)
                 touched.update([service] if service is not None else [])
             elif kind in REQUEST_KINDS and target not in seen:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 import networkx as nx
 
 from analyzer.graph.build import ProjectGraph, Transaction, Write
+from analyzer.graph.schema import EdgeAttrs, EdgeExtra, EdgeKind, NodeKind, add_edge, add_node, node_attrs
 from analyzer.graph.weights import DEFAULT_WEIGHTS
 
 
 class GraphBuilder:
-    """Adds nodes and edges the way analyzer.graph.build does (attrs, weights, table nodes)."""
+    """Adds nodes and edges through analyzer.graph.schema's constructors, as analyzer.graph.build does."""
 
     def __init__(self) -> None:
         self.graph = nx.MultiDiGraph()
@@ -21,15 +22,9 @@ class GraphBuilder:
         module = qualname.rpartition(".")[0]
         app = app if app is not None else module.split(".")[0]
         if f"module:{module}" not in self.graph:
-            self.graph.add_node(
-                f"module:{module}",
-                kind="module",
-                app=app,
-                module=module,
-                path=module.replace(".", "/") + ".py",
-                line=1,
-                lines=10,
-            )
+            add_node(self.graph, f"module:{module}", {
+                "kind": "module", "app": app, "module": module, "path": module.replace(".", "/") + ".py",
+                "line": 1, "lines": 10})
         return module, app
 
     def model(
@@ -39,93 +34,66 @@ class GraphBuilder:
         module, app = self._module(qualname, app)
         name = qualname.rsplit(".", 1)[-1]
         table = table or f"{app}_{name.lower()}"
-        self.graph.add_node(
-            qualname,
-            kind="model",
-            app=app,
-            module=module,
-            path=module.replace(".", "/") + ".py",
-            line=1,
-            lines=20,
-            label=f"{app}.{name}",
-            abstract=abstract,
-            table="" if abstract else table,
-        )
+        add_node(self.graph, qualname, {
+            "kind": "model", "app": app, "module": module, "path": module.replace(".", "/") + ".py",
+            "line": 1, "lines": 20, "label": f"{app}.{name}", "abstract": abstract,
+            "table": "" if abstract else table})
         if not abstract:
-            self.graph.add_node(
-                f"table:{table}",
-                kind="table",
-                app=app,
-                module=module,
-                path="",
-                line=1,
-                lines=0,
-                model=qualname,
-            )
+            add_node(self.graph, f"table:{table}", {
+                "kind": "table", "app": app, "module": module, "path": "", "line": 1, "lines": 0,
+                "model": qualname})
         return self
 
-    def function(self, qualname: str, app: str | None = None, kind: str = "function") -> GraphBuilder:
+    def function(self, qualname: str, app: str | None = None, kind: NodeKind = "function") -> GraphBuilder:
         """Add a function (or class) unit."""
         module, app = self._module(qualname, app)
-        self.graph.add_node(
-            qualname,
-            kind=kind,
-            app=app,
-            module=module,
-            path=module.replace(".", "/") + ".py",
-            line=1,
-            lines=10,
-        )
+        add_node(self.graph, qualname, {
+            "kind": kind, "app": app, "module": module, "path": module.replace(".", "/") + ".py",
+            "line": 1, "lines": 10})
         return self
 
     def table(self, name: str) -> GraphBuilder:
         """Add a table no model maps (raw SQL only)."""
-        self.graph.add_node(f"table:{name}", kind="table", app="", module="", path="", line=1, lines=0)
+        add_node(self.graph, f"table:{name}",
+                 {"kind": "table", "app": "", "module": "", "path": "", "line": 1, "lines": 0})
         return self
 
     def route(self, pattern: str, view: str) -> GraphBuilder:
         """Add a route and its route-view edge."""
-        self.graph.add_node(
-            f"route:{pattern}",
-            kind="route",
-            app="",
-            module="",
-            path="urls.py",
-            line=1,
-            lines=0,
-            pattern=pattern,
-        )
+        add_node(self.graph, f"route:{pattern}", {
+            "kind": "route", "app": "", "module": "", "path": "urls.py", "line": 1, "lines": 0,
+            "pattern": pattern})
         return self.edge(f"route:{pattern}", view, "route-view")
 
     def edge(
         self,
         source: str,
         target: str,
-        kind: str,
+        kind: EdgeKind,
         path: str = "x.py",
         line: int = 1,
         times: int = 1,
-        **extra: Any,
+        **extra: Unpack[EdgeExtra],
     ) -> GraphBuilder:
         """Add ``times`` edges of ``kind``; a model target of an ORM/SQL edge means its table."""
-        if kind.startswith(("orm-", "sql-")) and self.graph.nodes[target].get("kind") == "model":
-            target = f"table:{self.graph.nodes[target]['table']}"
+        attrs = node_attrs(self.graph)
+        if kind.startswith(("orm-", "sql-")) and attrs[target]["kind"] == "model":
+            target = f"table:{attrs[target]['table']}"
         for _ in range(times):
-            self.graph.add_edge(
-                source, target, kind=kind, weight=DEFAULT_WEIGHTS[kind], path=path, line=line, **extra
-            )
+            add_edge(self.graph, source, target,
+                     {"kind": kind, "weight": DEFAULT_WEIGHTS[kind], "path": path, "line": line, **extra})
         return self
 
     def atomic(self, unit: str, path: str, line: int, *writes: tuple[str, str]) -> GraphBuilder:
         """Add a transaction in ``unit`` writing (model qualname, op) pairs in order."""
         entries = []
         for offset, (model, op) in enumerate(writes, start=1):
-            table = f"table:{self.graph.nodes[model]['table']}"
+            table = f"table:{node_attrs(self.graph)[model]['table']}"
             entries.append(Write(table, op, line + offset))
             self.edge(unit, model, "orm-write", path, line + offset, op=op)
-            self.graph.add_edge(
-                unit, table, kind="transaction", weight=DEFAULT_WEIGHTS["transaction"], path=path, line=line
-            )
+            atomic: EdgeAttrs = {"kind": "transaction", "weight": DEFAULT_WEIGHTS["transaction"],
+                                 "path": path, "line": line}
+            add_edge(self.graph, unit, table, atomic)
         self.transactions.append(Transaction(unit, path, line, tuple(entries)))
         return self
 
