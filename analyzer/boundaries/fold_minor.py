@@ -50,7 +50,7 @@ def fold_minor(
     minor = sorted(c for c, units in members.items()
                    if len(members) > 1 and _is_minor(graph, units, lines[c], mean, kept))
     if len(minor) == len(members):
-        return renumber(assignment), {c: c for c in members}, ()
+        minor = []
     targets = {c: _closest(projected, assignment, members[c], set(minor)) for c in minor}
     moved = renumber({u: targets.get(c, c) for u, c in assignment.items()})
     new_of = {assignment[u]: moved[u] for u in assignment}
