@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import click
 
+from analyzer.model.wording import plural
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 table``, ``2 tables``, ``0 tables``; ``plural_form`` when adding "s" is wrong."""
-    word = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count} {word}"
+__all__ = ["plural", "quiet", "verbosity"]
 
 
 def verbosity(ctx: click.Context | None) -> int:

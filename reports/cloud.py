@@ -15,6 +15,7 @@ from typing import Any
 
 from analyzer.errors import ConfigError
 from analyzer.model.analysis import Analysis, Service
+from analyzer.model.wording import plural
 
 CLOUDS = ("aws", "azure", "gcp")
 PARTS = ("gateway", "compute", "messaging", "workflow")
@@ -101,8 +102,8 @@ def _target(analysis: Analysis, service: Service, mapping: CloudMapping) -> Serv
     kinds = {v.kind for v in analysis.violations_of(service.name)}
     in_saga = any(step.service == service.name for v in analysis.violations if v.saga
                   for step in v.saga.steps)
-    reasons = [f"{len(service.routes)} routes" if service.routes else "no public routes",
-               f"owns {len(service.tables)} tables" if service.tables else "owns no tables"]
+    reasons = [plural(len(service.routes), "route") if service.routes else "no public routes",
+               f"owns {plural(len(service.tables), 'table')}" if service.tables else "owns no tables"]
     if kinds & EVENT_KINDS:
         reasons.append("events replace " + " and ".join(sorted(kinds & EVENT_KINDS)))
     if in_saga:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 
 from analyzer.model.analysis import Analysis, Service, ServiceDependency
+from analyzer.model.wording import plural
 from reports.ids import service_item_id, service_page_id
 
 PALETTE = (
@@ -74,10 +75,10 @@ def service_map_dot(analysis: Analysis, strongest: bool = False) -> str:
     many = len(analysis.services) > FLOW_LAYOUT_MAX
     for service in sorted(analysis.services, key=lambda s: s.name):
         violations = len(analysis.violations_of(service.name))
-        counts = (f"{len(service.modules)} modules · {len(service.models)} models · "
-                  f"{len(service.tables)} tables")
-        label = (f"{service.name}\n{service.lines} lines · {violations} violations" if many
-                 else f"{service.name}\n{counts}\n{service.lines} lines · {violations} violations")
+        counts = (f"{plural(len(service.modules), 'module')} · {plural(len(service.models), 'model')} · "
+                  f"{plural(len(service.tables), 'table')}")
+        size = f"{plural(service.lines, 'line')} · {plural(violations, 'violation')}"
+        label = f"{service.name}\n{size}" if many else f"{service.name}\n{counts}\n{size}"
         width = 1.6 + 1.8 * math.sqrt(service.lines / biggest)
         node = attrs(label=label, fillcolor=colors[service.name], width=round(width, 2),
                      URL="#" + service_page_id(service.name),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from analyzer.model.analysis import Analysis, ModelInfo, Service
+from analyzer.model.wording import plural
 from reports.dot import _HEADER, attrs, module_of, module_of_path, quote
 from reports.ids import service_item_id, service_page_id
 
@@ -49,11 +50,11 @@ def grouped_inside_dot(analysis: Analysis, service: Service) -> str:
             label=f"{group}\n{size} modules", URL="#" + group_anchor(service.name, group),
             tooltip=f"{size} modules under {group}: open the list"))
     for node, count in sorted(Counter(model_node.values()).items()):
-        label = node.split(":", 1)[1] + (f"\n{count} models" if node.startswith("models:") else "")
+        label = node.split(":", 1)[1] + ("\n" + plural(count, "model") if node.startswith("models:") else "")
         lines.append(f"  {quote(node)} " + attrs(label=label, shape="component", fillcolor="#fff7d6"))
     edges = _inside_edges(analysis, service, groups, models, model_node)
     if service.routes:
-        lines.append('  "routes" ' + attrs(label=f"{len(service.routes)} routes", shape="note",
+        lines.append('  "routes" ' + attrs(label=plural(len(service.routes), "route"), shape="note",
                                            fillcolor="#e8eefc", style="filled",
                                            URL="#" + service_item_id(service.name, "section", "routes")))
     others = sorted({t for (_, t, _) in edges if t.startswith("svc:")})

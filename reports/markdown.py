@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from analyzer.model.analysis import Analysis, Metrics
+from analyzer.model.wording import plural
 from reports.charts import METRIC_SPECS, metric_value
 from reports.views import service_views, violation_counts
+from reports.why import name_origin
 
 MAX_VIOLATIONS = 25
 MAX_WARNINGS = 10
@@ -33,21 +35,23 @@ def render_markdown(analysis: Analysis) -> str:
 
 def _header(analysis: Analysis) -> str:
     return (
-        f"## demonolith: {cell(analysis.project_name)} in {len(analysis.services)} services\n\n"
-        f"{len(analysis.models)} models · {len(analysis.tables)} tables · {len(analysis.routes)} routes"
-        f" · **{len(analysis.violations)} boundary violations** · {len(analysis.warnings)} warnings"
+        f"## demonolith: {cell(analysis.project_name)} in {plural(len(analysis.services), 'service')}\n\n"
+        f"{plural(len(analysis.models), 'model')} · {plural(len(analysis.tables), 'table')} · "
+        f"{plural(len(analysis.routes), 'route')} · "
+        f"**{plural(len(analysis.violations), 'boundary violation')}** · "
+        f"{plural(len(analysis.warnings), 'warning')}"
         + (f"\n\n{cell(analysis.count_reason)}" if analysis.count_reason else "")
     )
 
 
 def _services(analysis: Analysis) -> str:
-    rows = ["| service | apps | modules | models | tables | routes | lines | violations |",
-            "|---|---|--:|--:|--:|--:|--:|--:|"]
+    rows = ["| service | apps | modules | models | tables | routes | lines | violations | its name |",
+            "|---|---|--:|--:|--:|--:|--:|--:|---|"]
     for view in service_views(analysis):
         s = view.service
         rows.append(f"| **{cell(s.name)}** | {cell(', '.join(s.apps))} | {len(s.modules)} | "
                     f"{len(s.models)} | {len(s.tables)} | {len(s.routes)} | {s.lines} | "
-                    f"{len(view.violations)} |")
+                    f"{len(view.violations)} | {cell(name_origin(s, analysis))} |")
     return "### Services\n\n" + "\n".join(rows)
 
 
@@ -84,7 +88,7 @@ def _plan(analysis: Analysis) -> str:
     for step in sorted(analysis.plan, key=lambda s: s.order):
         saga = " (needs a saga)" if step.needs_saga else ""
         lines.append(f"{step.order}. **{cell(step.service)}** — effort {step.effort}, "
-                     f"{len(step.routes)} routes, {len(step.tables)} tables{saga}. "
+                     f"{plural(len(step.routes), 'route')}, {plural(len(step.tables), 'table')}{saga}. "
                      f"{cell(step.reasoning)}")
     return "### Migration plan\n\n" + "\n".join(lines)
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, PlanStep, Violation
+from analyzer.model.wording import plural
 
 SIZES = ((16, "S"), (64, "M"), (256, "L"), (1024, "XL"))
 SAGA_KIND = "distributed-transaction"
@@ -36,8 +37,9 @@ class Effort:
     @property
     def breakdown(self) -> str:
         """The counts behind the points, in words."""
-        return (f"{self.violations} crossings to fix ({self.foreign_writes} foreign writes), "
-                f"{self.tables} tables to copy, {self.routes} routes to move, {self.sagas} sagas to build")
+        return (f"{plural(self.violations, 'crossing')} to fix "
+                f"({plural(self.foreign_writes, 'foreign write')}), {plural(self.tables, 'table')} to copy, "
+                f"{plural(self.routes, 'route')} to move, {plural(self.sagas, 'saga')} to build")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, Independence
+from analyzer.model.wording import noun, plural
 
 INSIDE_READY = 0.75  # share of coupling weight inside services from which splitting pays
 SMALL_LINES = 20_000  # below this a monolith is cheaper to run than any split
@@ -48,7 +49,7 @@ def readiness(analysis: Analysis) -> Readiness:
                "where splitting pays)",
                f"{sagas} transactions span services and would become sagas",
                f"{writes} places write tables another service would own",
-               f"{lines:,} lines in {len(analysis.services)} services"]
+               f"{lines:,} {noun(lines, 'line')} in {plural(len(analysis.services), 'service')}"]
     blockers = [share < INSIDE_READY, sagas > MAX_SAGAS, writes > MAX_FOREIGN_WRITES]
     if lines < SMALL_LINES and len(analysis.services) > 1:
         verdict, headline = "stay", ("Stay a monolith for now: at this size a split costs more in "

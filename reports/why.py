@@ -113,7 +113,13 @@ def split_modules(analysis: Analysis) -> tuple[tuple[str, tuple[Placement, ...]]
 
 
 def name_origin(service: Service, analysis: Analysis) -> str:
-    """Where a service's name comes from, in a sentence."""
+    """Where a service's name comes from, in a sentence: the analyzer's ``name_reason`` when it gave one.
+
+    An analysis without it (written before the analyzer recorded it) gets the best guess from the
+    service's apps and models.
+    """
+    if service.name_reason:
+        return service.name_reason
     name = service.name
     if name in service.apps:
         return f"named after the Django app {name}, which contributes most of its models"

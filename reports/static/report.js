@@ -360,7 +360,7 @@
             if (!r.hidden) { n += 1; }
           });
           var out = document.querySelector('[data-count-of="' + table.id + '"]');
-          if (out) { out.textContent = n + " of " + body.rows.length + " tables"; }
+          if (out) { out.textContent = n + " of " + body.rows.length + (body.rows.length === 1 ? " table" : " tables"); }
         });
       }
     });

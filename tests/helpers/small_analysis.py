@@ -59,7 +59,8 @@ def small_analysis(source_root: str = "/nonexistent/shop") -> Analysis:
             Service("orders", ("orders",), ("orders.models", "orders.views"),
                     ("orders.models.Order", "orders.views.checkout"),
                     ("orders.Order",), ("orders_order",), ("/api/orders/checkout/",),
-                    lines=60, rationale="orders' models and checkout form one cluster."),
+                    lines=60, rationale="orders' models and checkout form one cluster.",
+                    name_reason="named after Order, root of 1 of its 1 models"),
         ),
         tables=(
             TableUsage("catalog_product", "catalog", "catalog.Product",

@@ -47,6 +47,14 @@ def test_hostile_text_stays_inside_its_cells() -> None:
             assert line.replace("\\|", "").count("|") == 5
 
 
+def test_each_service_says_what_its_name_comes_from_and_counts_agree(analysis: Analysis) -> None:
+    text = render_markdown(analysis)
+    orders = next(line for line in text.splitlines() if line.startswith("| **orders**"))
+    assert orders.endswith("| named after Order, root of 1 of its 1 models |")
+    assert "· 1 warning\n" in text and "1 warnings" not in text
+    assert "1 route, 1 table" in text
+
+
 def test_long_lists_are_cut_for_a_pr_comment(analysis: Analysis) -> None:
     many = Analysis(**{**analysis.__dict__,
                        "violations": analysis.violations * 20, "warnings": analysis.warnings * 30})

@@ -81,6 +81,18 @@ def test_search_finds_a_model_and_jumps_to_its_service(context: BrowserContext,
     assert seen.errors == []
 
 
+def test_what_a_service_name_comes_from_is_shown(context: BrowserContext, small_report: Path) -> None:
+    seen = visit(context, small_report)
+    page = seen.page
+    reason = "named after Order, root of 1 of its 1 models"
+    expect(page.locator("#overview tr", has_text="orders").locator(".name-reason")).to_have_text(reason)
+    page.click("nav.side a[href='#svc-orders']")
+    expect(page.locator("#svc-orders .name-reason")).to_be_visible()
+    expect(page.locator("#svc-orders .name-reason")).to_have_text(f"Its name: {reason}.")
+    expect(page.locator("#svc-orders p.meta", has_text="apps:")).to_contain_text("1 model · 1 table")
+    assert seen.errors == []
+
+
 def test_a_violation_opens_with_its_source_lines(context: BrowserContext, small_report: Path) -> None:
     seen = visit(context, small_report, "violations")
     page = seen.page

@@ -1,0 +1,13 @@
+"""Counted nouns as every package prints them: ``1 table``, ``2 tables``."""
+
+from __future__ import annotations
+
+
+def noun(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word alone for ``count`` of it: ``table`` for 1, ``tables`` for 0 or 2."""
+    return singular if count == 1 else (plural_form or f"{singular}s")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 table``, ``2 tables``, ``0 tables``; ``plural_form`` when adding "s" is wrong."""
+    return f"{count} {noun(count, singular, plural_form)}"
