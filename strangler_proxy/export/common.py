@@ -136,9 +136,18 @@ def subject(route: Route) -> str:
     return f"route {route.name}"
 
 
-def _may_write(route: Route) -> bool:
+def may_write(route: Route) -> bool:
     """Whether the route matches PUT or DELETE (every method when it names none)."""
     return not route.methods or bool(route.methods & {"PUT", "DELETE"})
+
+
+def guards_writes(route: Route) -> bool:
+    """Whether a PUT or DELETE that may have reached a target must not go on to the route's fallback
+    (it is another system of record: ``fallback_shares_data`` is false)."""
+    fallback = route.fallback
+    if not fallback or route.fallback_shares_data:
+        return False
+    return any(name != fallback for name, weight in route.weights if weight > 0)
 
 
 def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
@@ -150,13 +159,6 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 "mirror-compare", subject(route),
                 f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
                 " two answers (no diff log, ignored fields or noise learning)",
-            ))
-        if route.fallback and not route.fallback_shares_data and _may_write(route):
-            found.append(ExportWarning(
-                "fallback-writes", subject(route),
-                f"{target} may send a PUT or DELETE that reached the target on to"
-                f" {route.fallback}; the proxy falls back after sending only for GET, HEAD, OPTIONS"
-                " (fallback_shares_data = false)",
             ))
         if route.promotion is not None:
             found.append(ExportWarning(

@@ -14,7 +14,9 @@ How the proxy's behaviour is expressed:
   ``NAME:idempotent`` and ``NAME``;
 * fallback: a cluster ``<target>~fallback~<fallback>`` whose fallback endpoints sit at priority 1,
   with retries sent to the other priority (``previous_priorities``) on connect failures, resets
-  and the ``fallback_on`` statuses (idempotent methods only, as in the proxy);
+  and the ``fallback_on`` statuses for safe methods (GET, HEAD, OPTIONS), idempotent ones too when
+  ``fallback_shares_data`` (as in the proxy): otherwise the route is split by method and PUT and
+  DELETE (``NAME:idempotent``) are passed on only on connect failures;
 * retries per upstream, timeouts, breaker (outlier detection), active health checks, keep-alive
   idle timeout, header limits, X-Request-ID, X-Forwarded-*, Via, WebSocket upgrades, a JSON
   access log.
@@ -30,7 +32,9 @@ from strangler_proxy.export.common import (
     VIA,
     active_weights,
     full_path_regex,
+    guards_writes,
     listen_address,
+    may_write,
     ordered_routes,
     seconds,
     shared_warnings,
@@ -187,16 +191,22 @@ def _match(route: Route, methods: frozenset[str] | None) -> dict[str, Any]:
 
 def _variants(route: Route) -> list[tuple[str, frozenset[str] | None, bool, bool]]:
     """``(name, methods, idempotent, mirrored)`` Envoy routes standing for one route, split by
-    method when retries must be limited to idempotent methods or the mirror to safe ones."""
+    method when retries must be limited to idempotent methods, the mirror to safe ones, or the
+    fallback after sending to safe ones (``idempotent`` is then False for PUT and DELETE: they are
+    passed on only on connect failures, before anything was sent)."""
     mirror = route.mirror
-    if mirror is not None and not mirror.allow_unsafe:
-        classes = [("safe", SAFE_METHODS, True), ("idempotent", IDEMPOTENT_METHODS - SAFE_METHODS, False)]
-    else:
-        classes = [("idempotent", IDEMPOTENT_METHODS, mirror is not None)]
     everything = mirror is not None and mirror.allow_unsafe
+    writes = IDEMPOTENT_METHODS - SAFE_METHODS
+    writes_retried = not guards_writes(route) or bool(route.methods and not route.methods & writes)
+    classes: list[tuple[str, frozenset[str], bool, bool]]
+    if (mirror is not None and not mirror.allow_unsafe) or not writes_retried:
+        classes = [("safe", SAFE_METHODS, True, mirror is not None),
+                   ("idempotent", writes, writes_retried, everything)]
+    else:
+        classes = [("idempotent", IDEMPOTENT_METHODS, True, mirror is not None)]
     found: list[tuple[str, frozenset[str] | None, bool, bool]] = [
-        (f"{route.name}:{label}", route.methods & methods if route.methods else methods, True, mirrored)
-        for label, methods, mirrored in classes]
+        (f"{route.name}:{label}", route.methods & methods if route.methods else methods, retried, mirrored)
+        for label, methods, retried, mirrored in classes]
     found = [variant for variant in found if variant[1]]
     rest = route.methods - IDEMPOTENT_METHODS if route.methods else None
     if not found:
@@ -361,6 +371,11 @@ def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
         if route.fallback and any(t.name != route.fallback for t in targets):
             found.append(ExportWarning("fallback", who, f"fallback to {route.fallback} uses the retry"
                                        " budget (priority failover), also when the target is ejected"))
+        if guards_writes(route) and may_write(route) and any(t.retries for t in targets):
+            found.append(ExportWarning("fallback-writes", who, "PUT and DELETE are retried on"
+                                       " connect failures only (the proxy also retries them on the"
+                                       " same upstream after a reset; it sends them to"
+                                       f" {route.fallback} only when nothing was sent)"))
         if route.sticky is not None and len(targets) > 1:
             found.append(ExportWarning("sticky-assignment", who, "sticky users stay on one side, the"
                                        " same for every route with the same weights (as with our proxy),"

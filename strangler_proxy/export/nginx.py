@@ -13,7 +13,9 @@ How the proxy's behaviour is expressed:
   copy ``X-Demonolith-Shadow: 1``;
 * fallback: an ``upstream`` group with the fallback as ``backup`` server and ``proxy_next_upstream``
   on errors, timeouts and the supported ``fallback_on`` statuses (nginx, like the proxy, passes a
-  non-idempotent request on only when it was not sent);
+  non-idempotent request on only when it was not sent); unless ``fallback_shares_data``, PUT,
+  DELETE and the other methods nginx counts as idempotent are rewritten to a twin location with
+  ``proxy_next_upstream off`` (the proxy passes a request on after sending it only when safe);
 * breaker: ``max_fails`` / ``fail_timeout``; timeouts, keep-alive pools, limits, headers
   (X-Request-ID kept when valid, else generated; X-Forwarded-For/-Proto/-Host; Via) and a JSON
   access log as the proxy writes them.
@@ -27,6 +29,7 @@ from strangler_proxy.config.model import Limits, ProxyConfig, Route, Upstream
 from strangler_proxy.export.common import (
     REQUEST_ID_PATTERN,
     VIA,
+    guards_writes,
     listen_address,
     mirrored_methods,
     ordered_routes,
@@ -73,6 +76,7 @@ def export_nginx(config: ProxyConfig) -> Export:
         *_http_settings(config),
         *_upstream_blocks(config),
         *_header_maps(),
+        *_write_map([*routes, config.default]),
         *_route_map(routes, ids),
         *_splits([*routes, config.default], ids),
         *nginx_rate_zones([*routes, config.default], ids),
@@ -143,6 +147,26 @@ def _header_maps() -> list[str]:
         "}",
         "",
     ]
+
+
+_PASSED_ON_RIGHTLY = ("GET", "HEAD", "OPTIONS", "POST", "PATCH", "LOCK")
+
+
+def _splits_writes(route: Route) -> bool:
+    """Whether the route's PUT, DELETE & co. need a location that never passes them on (nginx
+    passes safe methods on like the proxy, and POST, PATCH and LOCK only when not sent)."""
+    if not guards_writes(route):
+        return False
+    return not route.methods or bool(route.methods - frozenset(_PASSED_ON_RIGHTLY))
+
+
+def _write_map(routes: list[Route]) -> list[str]:
+    """``$dm_idempotent_write``: 1 for the methods nginx passes on after sending that the proxy
+    passes on only when safe (nginx never passes on POST, PATCH and LOCK once sent)."""
+    if not any(_splits_writes(route) for route in routes):
+        return []
+    return ["map $request_method $dm_idempotent_write {", *(f'    {m} "";' for m in _PASSED_ON_RIGHTLY),
+            "    default 1;", "}", ""]
 
 
 def _match_headers(routes: Iterable[Route]) -> list[str]:
@@ -288,13 +312,21 @@ def _proxy_location(config: ProxyConfig, route: Route, rid: str, target: str, pa
         f"proxy_send_timeout {time_units(upstream.read_timeout)};",
         *nginx_rate_lines(route, rid),
     ]
-    if fallback is not None:
-        statuses = " ".join(f"http_{code}" for code in sorted(route.fallback_on & NEXT_UPSTREAM_STATUSES))
-        body += [f"proxy_next_upstream error timeout {statuses};".replace("  ", " "),
-                 "proxy_next_upstream_tries 2;"]
     if route.mirror is not None:
         body += [f"mirror {_INTERNAL}-mirror/{rid};", "mirror_request_body on;"]
-    return [f"location = {path} {{", *_indent(body), "}"]
+    if fallback is None:
+        return [f"location = {path} {{", *_indent(body), "}"]
+    statuses = " ".join(f"http_{code}" for code in sorted(route.fallback_on & NEXT_UPSTREAM_STATUSES))
+    next_upstream = [f"proxy_next_upstream error timeout {statuses};".replace("  ", " "),
+                     "proxy_next_upstream_tries 2;"]
+    if not _splits_writes(route):
+        return [f"location = {path} {{", *_indent([*body, *next_upstream]), "}"]
+    # PUT, DELETE & co. go to a twin location that never passes them on (only an unavailable
+    # target, marked down by max_fails, sends them to the backup server)
+    writes = f"{path}~writes"
+    branch = f"if ($dm_idempotent_write) {{ rewrite ^ {writes} last; }}"
+    return [f"location = {path} {{", *_indent([branch, *body, *next_upstream]), "}",
+            f"location = {writes} {{", *_indent([*body, "proxy_next_upstream off;"]), "}"]
 
 
 def _mirror_location(config: ProxyConfig, route: Route, rid: str) -> list[str]:

@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 
 from strangler_proxy.config.model import ProxyConfig, Route
-from strangler_proxy.export.common import shared_warnings, subject, time_units, used_upstreams, whole_seconds
+from strangler_proxy.export.common import (
+    guards_writes,
+    may_write,
+    shared_warnings,
+    subject,
+    time_units,
+    used_upstreams,
+    whole_seconds,
+)
 from strangler_proxy.export.guard_features import guard_warnings
 from strangler_proxy.export.warnings import ExportWarning, unique_sorted
 
@@ -59,6 +67,11 @@ def _route_warnings(route: Route) -> list[ExportWarning]:
     if route.fallback and unsupported:
         found.append(ExportWarning("fallback-status", who, "nginx falls back only on 403, 404, 429,"
                                    f" 500, 502, 503, 504; not on {', '.join(map(str, unsupported))}"))
+    if guards_writes(route) and may_write(route):
+        found.append(ExportWarning("fallback-writes", who, "nginx never sends a PUT or DELETE on to"
+                                   f" {route.fallback}, also when the connection to the target failed"
+                                   " (the proxy does when nothing was sent; nginx cannot tell for"
+                                   " these methods)"))
     if len(route.weights) > 1:
         positive = [w for _, w in route.weights if w > 0]
         total = sum(positive)

@@ -115,10 +115,35 @@ def test_weights_stickiness_mirror_and_fallback() -> None:
     idempotent = routes_of(exported(), "*")[4]
     assert idempotent["match"]["headers"][0]["string_match"]["safe_regex"]["regex"] == "DELETE|PUT|TRACE"
     assert "request_mirror_policies" not in idempotent["route"]  # PUT and DELETE are not mirrored
-    assert "reset" in idempotent["route"]["retry_policy"]["retry_on"]  # but retried on a reset
+    # nor passed on to the fallback once they may have reached the target (another system of
+    # record): connect failures only, as POST
+    assert idempotent["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
+    assert "retriable_status_codes" not in idempotent["route"]["retry_policy"]
     unsafe = routes_of(exported(), "*")[5]
     assert "request_mirror_policies" not in unsafe["route"]  # POST & co. are not mirrored
     assert unsafe["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
+
+
+def retry_on(text: str, host: str = "*") -> dict[str, str]:
+    """Each Envoy route's ``retry_on`` in the export of ``text``."""
+    return {r["name"]: r["route"].get("retry_policy", {}).get("retry_on", "")
+            for r in routes_of(exported(text), host)}
+
+
+def test_only_safe_methods_go_on_to_the_fallback_unless_the_route_shares_the_data() -> None:
+    fallback_only = FULL.replace('mirror = { upstream = "shadow", percent = 25 }\n', "")
+    found = retry_on(fallback_only)
+    assert [name for name in found if name.startswith("catalog")] == [
+        "catalog:safe", "catalog:idempotent", "catalog"]
+    assert "reset" in found["catalog:safe"]
+    assert found["catalog:idempotent"] == found["catalog"] == "connect-failure,refused-stream"
+    shared = retry_on(fallback_only.replace('fallback = "monolith"\n',
+                                            'fallback = "monolith"\nfallback_shares_data = true\n', 1))
+    assert [name for name in shared if name.startswith("catalog")] == ["catalog:idempotent", "catalog"]
+    assert "reset" in shared["catalog:idempotent"]
+    # a route matching no PUT or DELETE is not split
+    assert "item:safe" not in retry_on(FULL, "*.example.com")
+    assert "reset" in retry_on(FULL, "*.example.com")["item:idempotent"]
 
 
 def test_a_mirror_that_allows_unsafe_methods_is_one_route_mirroring_everything() -> None:
@@ -158,6 +183,7 @@ def test_warnings_name_what_envoy_cannot_express() -> None:
     found = {(w.feature, w.subject) for w in result.warnings}
     assert {("mirror-compare", "route catalog"), ("breaker", "upstream catalog"),
             ("pool", "upstream catalog"), ("limits", "limits"), ("fallback", "route catalog"),
-            ("sticky-assignment", "route catalog")} <= found
+            ("sticky-assignment", "route catalog"), ("fallback-writes", "route catalog")} <= found
+    assert ("fallback-writes", "route item") not in found
     assert all(f"#   - {w}\n" in result.text for w in result.warnings)
     assert export_envoy(config()) == result

@@ -58,6 +58,24 @@ def test_weights_sticky_mirror_and_fallback_are_expressed() -> None:
     assert "listen 127.0.0.1:18080;" in text and "access_log off;" in text
 
 
+def test_writes_that_may_have_reached_the_target_are_not_passed_on_to_the_fallback() -> None:
+    text = export_nginx(config()).text
+    assert 'map $request_method $dm_idempotent_write {\n        GET "";' in text
+    assert '        POST "";\n        PATCH "";\n        LOCK "";\n        default 1;' in text
+    main, twin = text.split("location = //demonolith/r3/catalog {")[1].split("location = ", 2)[:2]
+    assert "if ($dm_idempotent_write) { rewrite ^ //demonolith/r3/catalog~writes last; }" in main
+    assert "proxy_next_upstream error timeout http_500 http_502 http_503 http_504;" in main
+    assert twin.startswith("//demonolith/r3/catalog~writes {")
+    assert "proxy_next_upstream off;" in twin and "mirror //demonolith-mirror/r3;" in twin
+    item = text.split("location = //demonolith/r1 {")[1].split("}")[0]
+    assert "rewrite" not in item  # GET and POST only: nginx passes a sent POST on to no one
+    shared_text = FULL.replace('fallback = "monolith"\nmirror',
+                               'fallback = "monolith"\nfallback_shares_data = true\nmirror')
+    shared = export_nginx(config(shared_text)).text
+    assert "~writes" not in shared and "$dm_idempotent_write" not in shared
+    assert "$dm_idempotent_write" not in export_nginx(config(MINIMAL)).text
+
+
 def test_headers_match_the_proxy() -> None:
     text = export_nginx(config(MINIMAL)).text
     for line in ("proxy_set_header X-Request-ID $dm_request_id;",
@@ -78,7 +96,9 @@ def test_every_unsupported_feature_is_a_warning_and_a_comment() -> None:
         ("health-check", "upstream catalog"), ("fallback-status", "route item"),
         ("header-presence", "route item"), ("mirror-compare", "route catalog"),
         ("mirror-compare", "route exact"), ("mirror-wait", "route exact"), ("limits", "limits"),
+        ("fallback-writes", "route catalog"),
     } <= found
+    assert ("fallback-writes", "route item") not in found  # GET and POST only
     for warning in result.warnings:
         assert f"#   - {warning}\n" in result.text
 

@@ -94,6 +94,19 @@ path_prefix = "/api/fragile/"
 to = "dead"
 fallback = "monolith"
 
+[[routes]]
+name = "failing"
+path_prefix = "/api/failing/"
+to = "failing"
+fallback = "monolith"
+
+[[routes]]
+name = "failing-shared"
+path_prefix = "/api/failing-shared/"
+to = "failing"
+fallback = "monolith"
+fallback_shares_data = true
+
 [default]
 to = "monolith"
 """
@@ -213,6 +226,7 @@ async def _nginx_up(process: subprocess.Popen[bytes], port: int, error_log: Path
 async def upstreams() -> AsyncIterator[tuple[dict[str, App], str]]:
     """The echo upstreams (and a dead port) and the routes file naming them."""
     apps = {name: await echo(name).start() for name in ("monolith", "catalog", "orders", "shadow")}
+    apps["failing"] = await App("failing", unavailable).start()
     try:
         lines = [f'[upstreams.{name}]\nurl = "{app.url}"\nretries = 0' for name, app in apps.items()]
         with refused_port() as dead:
@@ -221,6 +235,45 @@ async def upstreams() -> AsyncIterator[tuple[dict[str, App], str]]:
     finally:
         for app in apps.values():
             await app.stop()
+
+
+async def unavailable(request: web.Request) -> web.StreamResponse:
+    """A service that received the request (and may have run it) and answers 503."""
+    await request.read()
+    return web.Response(status=503, text="unavailable")
+
+
+async def fallback_outcomes(apps: dict[str, App], port: int) -> list[tuple[str, str, str]]:
+    """``(method, path, who answered)`` for requests to the service that answers 503, and the
+    requests the fallback (the monolith) received; both start empty."""
+    for app in apps.values():
+        app.seen.clear()
+    answered = []
+    for method, target in (("GET", "/api/failing/a"), ("PUT", "/api/failing/a"),
+                           ("DELETE", "/api/failing/a"), ("PUT", "/api/failing-shared/a")):
+        result = await get(port, method, "localhost", target, {})
+        answered.append((method, target, result.get("upstream", str(result["status"]))))
+    assert [r.method for r in apps["failing"].seen] == ["GET", "PUT", "DELETE", "PUT"]
+    return answered
+
+
+@run_async(timeout=50)
+async def test_only_safe_requests_that_reached_a_failing_service_go_on_to_the_fallback(
+    tmp_path: Path,
+) -> None:
+    # the monolith is another system of record: a PUT the service may have run must not run there
+    # too, unless the route says the two share the data
+    expected = [("GET", "/api/failing/a", "monolith"), ("PUT", "/api/failing/a", "503"),
+                ("DELETE", "/api/failing/a", "503"), ("PUT", "/api/failing-shared/a", "monolith")]
+    async with upstreams() as (apps, routes):
+        async with running_proxy(routes) as proxy:
+            ours = await fallback_outcomes(apps, proxy.listen_port)
+            ours_seen = [(r.method, r.path) for r in apps["monolith"].seen]
+        async with running_nginx(tmp_path, routes) as port:
+            theirs = await fallback_outcomes(apps, port)
+            theirs_seen = [(r.method, r.path) for r in apps["monolith"].seen]
+    assert ours == theirs == expected
+    assert ours_seen == theirs_seen == [("GET", "/api/failing/a"), ("PUT", "/api/failing-shared/a")]
 
 
 async def route_all(port: int) -> list[str]:
