@@ -15,6 +15,9 @@ tool version only (other versions' files are deleted when a run writes):
     The key of everything the last run was built from, then its ``ProjectFacts`` without the
     per-module facts (those are in the pack); the key is read first, so a stale result is never
     unpickled.
+``code-fingerprint.pickle``
+    The fingerprint of the facts layer's own code (part of the version above), keyed by the path,
+    size and mtime of every file of the analyzer package: an unchanged install is not re-read.
 
 A cache that cannot be read or written is ignored: it only ever saves time.
 """
@@ -257,9 +260,32 @@ def _write_atomically(path: Path, chunks: list[bytes | memoryview]) -> None:
             os.unlink(temporary)
 
 
-def code_fingerprint(entry: str, root_dir: Path | None = None) -> str:
+CODE_FINGERPRINT_FILE = "code-fingerprint.pickle"
+
+
+def code_fingerprint(entry: str, root_dir: Path | None = None, cache_dir: Path | None = None) -> str:
     """A fingerprint (size and mtime) of module ``entry`` and every module of its own top-level
-    package that it imports, transitively: editing any of them invalidates the cache."""
+    package that it imports, transitively: editing any of them invalidates the cache.
+
+    Finding those modules reads and parses them; with a ``cache_dir``, the fingerprint is kept in
+    :data:`CODE_FINGERPRINT_FILE` there, keyed by the path, size and mtime of every Python file of
+    the package (a file added or removed can change what an import resolves to), so a run on an
+    unchanged install only stats the package."""
+    top = entry.partition(".")[0]
+    root = root_dir if root_dir is not None else _package_root(top)
+    if cache_dir is None:
+        return _code_fingerprint(entry, root_dir)
+    key = combined_key([entry, str(root), *_package_stats(root)])
+    path = cache_dir / CODE_FINGERPRINT_FILE
+    cached = load_keyed(path, key)
+    if isinstance(cached, str):
+        return cached
+    fingerprint = _code_fingerprint(entry, root_dir)
+    save_keyed(path, key, fingerprint)
+    return fingerprint
+
+
+def _code_fingerprint(entry: str, root_dir: Path | None) -> str:
     stats = sorted(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
                    for name, path in code_imported_by(entry, root_dir).items())
     return combined_key(stats)[:12]
@@ -268,10 +294,20 @@ def code_fingerprint(entry: str, root_dir: Path | None = None) -> str:
 def package_fingerprint(top: str) -> str:
     """A fingerprint (path, size and mtime) of every Python file of the imported package ``top``:
     stats only, for results that depend on the whole package."""
-    root = Path(next(iter(sys.modules[top].__path__)))
-    stats = sorted(f"{path.relative_to(root)}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
-                   for path in root.rglob("*.py"))
-    return combined_key(stats)[:12]
+    return combined_key(_package_stats(_package_root(top)))[:12]
+
+
+def _package_root(top: str) -> Path:
+    return Path(next(iter(sys.modules[top].__path__)))
+
+
+def _package_stats(root: Path) -> list[str]:
+    """``relative path:size:mtime_ns`` of every Python file under ``root``, sorted."""
+    stats = []
+    for path in root.rglob("*.py"):
+        stat = path.stat()
+        stats.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return sorted(stats)
 
 
 @functools.lru_cache(maxsize=8)

@@ -55,10 +55,11 @@ def tool_version() -> str:
         return "0.0.0+unknown"
 
 
-def cache_version() -> str:
+def cache_version(cache_dir: Path | None = None) -> str:
     """The tool version plus a fingerprint of the facts layer's own code: this module and all of
-    the analyzer it imports (so edits invalidate; editing the graph does not)."""
-    return f"{tool_version()}+{code_fingerprint(__name__)}"
+    the analyzer it imports (so edits invalidate; editing the graph does not); with a
+    ``cache_dir``, the fingerprint is reused from there while the analyzer's files are unchanged."""
+    return f"{tool_version()}+{code_fingerprint(__name__, cache_dir=cache_dir)}"
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,9 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
     project = discover(root, options.discover)
     if options.require_django:
         require_django(project, root)
-    version = cache_version()
-    cache = FactsCache(_cache_dir(project.root, options), version)
+    directory = _cache_dir(project.root, options)
+    version = cache_version(directory)
+    cache = FactsCache(directory, version)
     dialect = project.settings.sql_dialect
     pack = cache.open_pack()
     reading = _read_keys(project, version, dialect, pack.stamps)

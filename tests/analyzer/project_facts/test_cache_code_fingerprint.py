@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import analyzer
-from analyzer.project_facts import pipeline
+from analyzer.project_facts import cache, pipeline
 from analyzer.project_facts.cache import code_fingerprint, code_imported_by
 
 ENTRY = pipeline.__name__  # wherever the pipeline module lives after a move
@@ -56,3 +56,52 @@ def test_the_graph_layer_does_not_invalidate_the_facts_cache(analyzer_copy: Path
 def test_the_cache_version_is_the_fingerprint_of_the_installed_pipeline() -> None:
     assert pipeline.cache_version() == f"{pipeline.tool_version()}+{code_fingerprint(ENTRY)}"
     assert code_imported_by(ENTRY)[ENTRY] == Path(pipeline.__file__)
+
+
+def test_a_stored_fingerprint_is_reused_without_reading_the_modules(
+        analyzer_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = code_fingerprint(ENTRY, analyzer_copy)
+    assert code_fingerprint(ENTRY, analyzer_copy, cache_dir) == expected
+    assert (cache_dir / cache.CODE_FINGERPRINT_FILE).is_file()
+
+    def no_reading(path: Path, name: str, top: str) -> list[str]:
+        raise AssertionError(f"{name} read although no file of the package changed")
+
+    code_imported_by.cache_clear()  # as in a new process
+    monkeypatch.setattr(cache, "_imported_names", no_reading)
+    assert code_fingerprint(ENTRY, analyzer_copy, cache_dir) == expected
+
+
+def test_every_facts_layer_module_invalidates_the_stored_fingerprint(
+        analyzer_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    before = code_fingerprint(ENTRY, analyzer_copy, cache_dir)
+    for name, path in sorted(code_imported_by(ENTRY, analyzer_copy).items()):
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n# edited\n")
+        after = code_fingerprint(ENTRY, analyzer_copy, cache_dir)
+        assert after == code_fingerprint(ENTRY, analyzer_copy), name
+        assert after != before, f"editing {name} leaves the stored fingerprint (and facts) valid"
+        before = after
+
+
+def test_a_module_added_to_the_package_is_looked_at_again(
+        analyzer_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    before = code_fingerprint(ENTRY, analyzer_copy, cache_dir)
+    stored = (cache_dir / cache.CODE_FINGERPRINT_FILE).read_bytes()
+    (analyzer_copy / "added_module.py").write_text("X = 1\n", encoding="utf-8")
+    assert code_fingerprint(ENTRY, analyzer_copy, cache_dir) == before  # not imported by the layer
+    assert (cache_dir / cache.CODE_FINGERPRINT_FILE).read_bytes() != stored  # but re-derived
+
+
+def test_the_facts_pipeline_stores_the_fingerprint_next_to_the_facts(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "app").mkdir(parents=True)
+    (project / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "app" / "models.py").write_text("X = 1\n", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    pipeline.extract_project_facts(project, pipeline.FactsOptions(cache_dir=cache_dir, jobs=1))
+    assert (cache_dir / cache.CODE_FINGERPRINT_FILE).is_file()
+    assert pipeline.cache_version(cache_dir) == pipeline.cache_version()
