@@ -2,6 +2,8 @@
 
 Takes the service-owned tables and two SQLite databases; gives change capture into an outbox by
 triggers (:mod:`datasync.capture`), a relay that applies the outbox to the other side in order and
-idempotently (:mod:`datasync.relay`), and the relay's status as JSON and Prometheus text
-(:mod:`datasync.status`). It reads nothing of ours but this package (never the proxy).
+idempotently (:mod:`datasync.relay`), the relay's status as JSON and Prometheus text
+(:mod:`datasync.status`), and the parity of both copies, SQLite or PostgreSQL, by key
+(:mod:`datasync.parity`, read by :mod:`datasync.sides`). It reads nothing of ours but this
+package (never the proxy).
 """

@@ -1,5 +1,7 @@
-"""Allow ``python -m demonolith``."""
+"""Allow ``python -m demonolith``, with the exit code the console script gives."""
+
+import sys
 
 from demonolith.cli import main
 
-main()
+sys.exit(main())

@@ -50,6 +50,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                         "Fail when code at PATH crosses the boundaries of --against more than it did."),
     "sync": Subcommand("demonolith.commands.sync:sync",
                        "Capture changes to a service's tables and relay them to the other side, in order."),
+    "parity": Subcommand("demonolith.commands.parity:parity",
+                         "Compare a service's tables on both databases: counts, checksums, drift by key."),
     "demo": Subcommand("demonolith.commands.demo:demo",
                        "Analyze, extract, shadow, canary, cut over and roll back one service, with figures."),
 }

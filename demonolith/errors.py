@@ -17,7 +17,8 @@ wraps it into :class:`ProxyFailure`, so commands let it propagate.
     ├── DemoChecksFailed (10)     here: `demo` ran but one of its checks failed
     ├── CrossingsGrew (11)        here: `check` found crossings the baseline did not have
     ├── BaselineMismatch (12)     here: `check`'s PATH is not the project of --against
-    └── SyncError (14)            datasync.errors: live sync cannot capture or relay
+    ├── SyncError (14)            datasync.errors: live sync cannot capture or relay
+    └── ParityDrift (15)          here: `parity` found rows that differ outside the sync window
 
 Besides these, 0 is success, 2 is also click's own usage errors (unknown option, ...), 130 is an
 interrupt, and an unexpected bug exits 1 with a traceback. :func:`exit_code_rows` is the whole
@@ -81,6 +82,12 @@ class BaselineMismatch(DemonolithError):
     exit_code = 12
 
 
+class ParityDrift(DemonolithError):
+    """``parity``: a service-owned table differs between the two sides outside the sync window."""
+
+    exit_code = 15
+
+
 # The codes that are no DemonolithError: (code, what, meaning).
 OTHER_EXIT_CODES: tuple[tuple[int, str, str], ...] = (
     (0, "", "Success (``check``: no crossing was added)."),
@@ -137,6 +144,7 @@ __all__ = [
     "DemonolithError",
     "ExtractError",
     "NotDjangoProject",
+    "ParityDrift",
     "ProxyFailure",
     "SourceTreeError",
     "StrictModeFailure",

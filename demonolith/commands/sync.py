@@ -30,7 +30,8 @@ def table_names(tables: tuple[str, ...], analysis: Path | None, service: str | N
     return owned
 
 
-def _tables_options(command: Callable[..., None]) -> Callable[..., None]:
+def tables_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add --table / --analysis / --service, the ways to name a service's tables, to ``command``."""
     for option in reversed([
         click.option("--table", "tables", multiple=True, help="A table to capture (repeatable)."),
         click.option("--analysis", type=DB, help="analysis.json: capture the tables SERVICE owns."),
@@ -50,7 +51,7 @@ def sync() -> None:
 
 @sync.command("install")
 @click.argument("database", type=DB)
-@_tables_options
+@tables_options
 def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
             service: str | None) -> None:
     """Create the outbox and the capture triggers in DATABASE (idempotent)."""
@@ -64,7 +65,7 @@ def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
 
 @sync.command("uninstall")
 @click.argument("database", type=DB)
-@_tables_options
+@tables_options
 def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
               service: str | None) -> None:
     """Drop the capture triggers from DATABASE (the outbox stays for the relay to drain)."""

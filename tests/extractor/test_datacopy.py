@@ -10,12 +10,9 @@ nothing more and duplicates nothing, and a planned table nothing maps fails the 
 from __future__ import annotations
 
 import dataclasses
-import glob
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pytest
 from analyzer.model.analysis import Analysis, FieldInfo, ModelInfo, PlanStep, Service, TableUsage
 from extractor.extract import extract_service
 from tests.extractor.helpers import ROOT, small
-from tests.helpers.ports import PortTaken, retry_if_port_taken, taken
+from tests.helpers.postgres import postgres_server
 
 LIBRARY = ROOT / "tests" / "fixtures" / "extractor" / "library"
 TABLES = ("library_book", "library_book_tags", "library_note", "library_tag")
@@ -51,46 +48,11 @@ def library_analysis(extra_tables: tuple[str, ...] = ()) -> Analysis:
         plan=(PlanStep(1, "library", (), tables, (), "S", "first"),))
 
 
-def pg_bin(name: str) -> str:
-    """A PostgreSQL server binary: on PATH, else the newest /usr/lib/postgresql/*/bin."""
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                                                   reverse=True)), None)
-    assert found, f"{name} not found: apt-get install postgresql (Makefile SYSTEM_PACKAGES)"
-    return found
-
-
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
-    """A PostgreSQL server on 127.0.0.1 in a temporary directory; yields a URL without database.
-
-    As root the server runs as ``nobody`` (initdb refuses root), so its directory is a fresh one
-    under the system temp dir that ``nobody`` can reach, removed at the end."""
-    folder = Path(tempfile.mkdtemp(prefix="demonolith-pg-"))
-    data = folder / "data"
-    user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
-    if user:
-        os.chmod(folder, 0o777)
-    subprocess.run([*user, pg_bin("initdb"), "-D", str(data), "-U", "demo", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-
-    def start(port: int) -> int:
-        done = subprocess.run(
-            [*user, pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "start",
-             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"], capture_output=True, text=True)
-        if done.returncode != 0:
-            log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
-            if taken(log + done.stdout + done.stderr):
-                raise PortTaken(port)
-            raise AssertionError(f"pg_ctl start failed: {done.stdout}{done.stderr}{log[-2000:]}")
-        return port
-
-    port = retry_if_port_taken(start)
-    try:
-        yield f"postgres://demo@127.0.0.1:{port}"
-    finally:
-        subprocess.run([*user, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       check=True, capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    """A PostgreSQL server on 127.0.0.1 for this module; yields a URL without database."""
+    with postgres_server() as url:
+        yield url
 
 
 def manage(root: Path, url: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:

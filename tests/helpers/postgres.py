@@ -1,0 +1,61 @@
+"""A throw-away PostgreSQL server on 127.0.0.1 (initdb into a temporary folder), for tests and benches.
+
+:func:`postgres_server` yields ``postgres://demo@127.0.0.1:PORT`` (no database; trust auth) and
+stops and removes the server at the end. As root the server runs as ``nobody`` (initdb refuses
+root), so its folder is a fresh one under the system temp dir that ``nobody`` can reach.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.helpers.ports import PortTaken, retry_if_port_taken, taken
+
+
+def pg_bin(name: str) -> str:
+    """A PostgreSQL server binary: on PATH, else the newest /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+                                                   reverse=True)), None)
+    if not found:
+        raise RuntimeError(f"{name} not found: apt-get install postgresql (Makefile SYSTEM_PACKAGES)")
+    return found
+
+
+def _starter(user: list[str], data: Path, folder: Path) -> Callable[[int], int]:
+    def start(port: int) -> int:
+        done = subprocess.run(
+            [*user, pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "start",
+             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"],
+            capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+            if taken(log + done.stdout + done.stderr):
+                raise PortTaken(port)
+            raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}{log[-2000:]}")
+        return port
+    return start
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """A running server's URL without database; stopped and removed on exit."""
+    folder = Path(tempfile.mkdtemp(prefix="demonolith-pg-"))
+    data = folder / "data"
+    user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+    if user:
+        os.chmod(folder, 0o777)
+    subprocess.run([*user, pg_bin("initdb"), "-D", str(data), "-U", "demo", "--auth=trust", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgres://demo@127.0.0.1:{retry_if_port_taken(_starter(user, data, folder))}"
+    finally:
+        subprocess.run([*user, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
