@@ -10,7 +10,7 @@ import click
 from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, UsageError
 
-DB = click.Path(path_type=Path, dir_okay=False, exists=True)
+FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 DIRECTION = click.Choice(["monolith->service", "service->monolith"])
 
 
@@ -34,7 +34,7 @@ def tables_options(command: Callable[..., None]) -> Callable[..., None]:
     """Add --table / --analysis / --service, the ways to name a service's tables, to ``command``."""
     for option in reversed([
         click.option("--table", "tables", multiple=True, help="A table to capture (repeatable)."),
-        click.option("--analysis", type=DB, help="analysis.json: capture the tables SERVICE owns."),
+        click.option("--analysis", type=FILE, help="analysis.json: capture the tables SERVICE owns."),
         click.option("--service", help="The service whose tables are captured (with --analysis)."),
     ]):
         command = option(command)
@@ -50,9 +50,9 @@ def sync() -> None:
 
 
 @sync.command("install")
-@click.argument("database", type=DB)
+@click.argument("database")
 @tables_options
-def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
+def install(database: str, tables: tuple[str, ...], analysis: Path | None,
             service: str | None) -> None:
     """Create the outbox and the capture triggers in DATABASE (idempotent)."""
     from datasync.capture import install as install_capture
@@ -64,9 +64,9 @@ def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
 
 
 @sync.command("uninstall")
-@click.argument("database", type=DB)
+@click.argument("database")
 @tables_options
-def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
+def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
               service: str | None) -> None:
     """Drop the capture triggers from DATABASE (the outbox stays for the relay to drain)."""
     from datasync.capture import uninstall as uninstall_capture
@@ -78,14 +78,14 @@ def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
 
 
 @sync.command("run")
-@click.argument("source", type=DB)
-@click.argument("target", type=DB)
+@click.argument("source")
+@click.argument("target")
 @click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
 @click.option("--interval", type=float, default=0.05, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Drain the outbox and exit.")
 @click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
 @click.option("--listen", default=None, help="HOST:PORT for GET /status and /metrics (port 0: any).")
-def run(source: Path, target: Path, direction: str, interval: float, once: bool, batch: int,
+def run(source: str, target: str, direction: str, interval: float, once: bool, batch: int,
         listen: str | None) -> None:
     """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status."""
     from datasync.run import run_relay, serve_status
@@ -97,16 +97,17 @@ def run(source: Path, target: Path, direction: str, interval: float, once: bool,
         serve_status((host, int(port)), (source, target), direction,
                      lambda url: click.echo(f"status on {url}", err=True))
     try:
-        run_relay((source, target), direction, interval, once=once, limit=batch)
+        run_relay((source, target), direction, interval, once=once, limit=batch,
+                  on_error=lambda line: click.echo(f"demonolith: sync: {line}", err=True))
     except KeyboardInterrupt:
         return
 
 
 @sync.command("status")
-@click.argument("source", type=DB)
-@click.argument("target", type=DB)
+@click.argument("source")
+@click.argument("target")
 @click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
-def status(source: Path, target: Path, direction: str) -> None:
+def status(source: str, target: str, direction: str) -> None:
     """Print the relay's status as the JSON of GET /status."""
     from datasync.run import connect, sides
     from datasync.status import read_status, status_json
