@@ -39,9 +39,10 @@ def relay_once(source: Db, target: Db, direction: str,
     rolled back, counted, and raised again."""
     source_name, target_name = sides(direction)
     own_since = high_water(source, target_name) if source.has_table(STATE) else 0
+    failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
     try:
         return len(relay_batch(source, target, source_name, own_since, limit))
-    except (SyncError, *database_errors()) as exc:
+    except failures as exc:
         count_failure(target, source_name)
         raise SyncError(f"relay {direction}: {exc}") from exc
 
