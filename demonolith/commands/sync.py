@@ -114,3 +114,45 @@ def status(source: str, target: str, direction: str) -> None:
 
     name, _ = sides(direction)
     click.echo(status_json(read_status(connect(source), connect(target), name, direction)))
+
+
+@sync.command("replicate")
+@click.argument("monolith")
+@click.argument("service_db", metavar="SERVICE")
+@tables_options
+@click.option("--name", default="demonolith", show_default=True,
+              help="The publication, subscription and slot name.")
+@click.option("--conninfo", default=None,
+              help="How the service's server reaches the monolith's (default: MONOLITH).")
+@click.option("--copy-data", is_flag=True,
+              help="Copy the tables' rows first (not needed after copy_from_monolith).")
+@click.option("--status", "show_status", is_flag=True, help="Print the replication's state as JSON.")
+@click.option("--drop", is_flag=True, help="End the replication: subscription, slot and publication.")
+def replicate(monolith: str, service_db: str, tables: tuple[str, ...], analysis: Path | None,
+              service: str | None, name: str, conninfo: str | None, copy_data: bool,
+              show_status: bool, drop: bool) -> None:
+    """Replicate the service's tables from MONOLITH to SERVICE, both postgresql:// URLs.
+
+    PostgreSQL logical replication: a publication on the monolith, a subscription on the service,
+    every committed change streamed in commit order. Needs wal_level = logical on the monolith.
+    """
+    import json
+    from dataclasses import asdict
+
+    from datasync import replication
+    from datasync.db import opened
+
+    if show_status and drop:
+        raise UsageError("give --status or --drop, not both")
+    with opened(monolith, "monolith") as source, opened(service_db, "service") as target:
+        if show_status:
+            click.echo(json.dumps(asdict(replication.status(source, target, name)), sort_keys=True))
+            return
+        if drop:
+            replication.drop(source, target, name)
+            click.echo(f"replication {name} dropped")
+            return
+        names = table_names(tables, analysis, service)
+        replication.publish(source, name, names)
+        replication.subscribe(target, name, conninfo or monolith, copy_data)
+        click.echo(f"replicating {len(names)} table(s) as {name}: " + ", ".join(names))
