@@ -11,9 +11,9 @@ outbox holds it) is a conflict: the writer's change is applied and the conflict 
 from __future__ import annotations
 
 import json
-import sqlite3
 
-from datasync.capture import quote
+from datasync.db import Db, quote
+from datasync.errors import SyncError
 from datasync.model import CONFLICTS, OUTBOX, RELAY_FLAG, STATE, Change, Conflict
 
 STATE_SQL = (
@@ -26,20 +26,20 @@ STATE_SQL = (
 )
 
 
-def prepare_target(target: sqlite3.Connection) -> None:
+def prepare_target(target: Db) -> None:
     """Create the relay's state, conflict and flag tables on the target (idempotent)."""
-    with target:
+    with target.transaction():
         for statement in STATE_SQL:
             target.execute(statement)
 
 
-def high_water(target: sqlite3.Connection, source: str) -> int:
+def high_water(target: Db, source: str) -> int:
     """The last sequence of ``source``'s outbox applied on the target (0 before the first)."""
     row = target.execute(f"SELECT seq FROM {STATE} WHERE source = ?", (source,)).fetchone()
     return int(row[0]) if row else 0
 
 
-def pending_changes(conn: sqlite3.Connection, after: int, limit: int) -> list[Change]:
+def pending_changes(conn: Db, after: int, limit: int) -> list[Change]:
     """Up to ``limit`` outbox changes after sequence ``after``, in order."""
     rows = conn.execute(f"SELECT seq, tbl, pk, op, row, at FROM {OUTBOX} WHERE seq > ? "
                         "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
@@ -58,13 +58,15 @@ def upsert_sql(table: str, row: dict[str, object], pk: str) -> tuple[str, list[o
     return sql, [row[column] for column in columns]
 
 
-def primary_key(target: sqlite3.Connection, table: str) -> str:
-    """The primary-key column of ``table`` on the target."""
-    rows = target.execute(f"PRAGMA table_info({quote(table)})").fetchall()
-    return str(next(row[1] for row in rows if row[5] == 1))
+def primary_key(target: Db, table: str) -> str:
+    """The primary-key column of ``table`` on the target (SyncError when it has none)."""
+    keys, _ = target.layout(table)
+    if len(keys) != 1:
+        raise SyncError(f"table {table} not found on the target, or without a one-column key")
+    return keys[0]
 
 
-def apply_change(target: sqlite3.Connection, change: Change) -> None:
+def apply_change(target: Db, change: Change) -> None:
     """Apply one change on the target: upsert the row image, or delete by key."""
     pk = primary_key(target, change.table)
     if change.op == "D":
@@ -72,32 +74,43 @@ def apply_change(target: sqlite3.Connection, change: Change) -> None:
                        (change.pk,))
         return
     sql, values = upsert_sql(change.table, json.loads(change.row or "{}"), pk)
-    target.execute(sql, values)
+    target.execute(sql, values if target.engine == "sqlite" else [as_text(value) for value in values])
 
 
-def own_change(target: sqlite3.Connection, change: Change, since: int) -> int | None:
+def as_text(value: object) -> object:
+    """A row image's value as text PostgreSQL casts to the column's own type (``1`` into a boolean,
+    an ISO string into a timestamp, a JSON object into jsonb); None stays NULL."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def own_change(target: Db, change: Change, since: int) -> int | None:
     """The target's own captured change to the same row after its sequence ``since``, if any."""
-    try:
-        row = target.execute(f"SELECT MAX(seq) FROM {OUTBOX} WHERE tbl = ? AND pk = ? AND seq > ?",
-                             (change.table, change.pk, since)).fetchone()
-    except sqlite3.OperationalError:  # no capture on the target: it cannot have written the row
+    if not target.has_table(OUTBOX):  # no capture on the target: it cannot have written the row
         return None
+    row = target.execute(f"SELECT MAX(seq) FROM {OUTBOX} WHERE tbl = ? AND pk = ? AND seq > ?",
+                         (change.table, change.pk, since)).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
-def record_conflict(target: sqlite3.Connection, source: str, conflict: Conflict) -> None:
+def record_conflict(target: Db, source: str, conflict: Conflict) -> None:
     """Store ``conflict`` on the target, keyed by the source change."""
-    target.execute(f"INSERT OR IGNORE INTO {CONFLICTS} VALUES (?, ?, ?, ?, ?)",
+    target.execute(f"INSERT INTO {CONFLICTS} VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    (source, conflict.source_seq, conflict.table, conflict.pk, conflict.target_seq))
 
 
-def _bump(target: sqlite3.Connection, source: str, seq: int, applied: int, conflicts: int) -> None:
+def _bump(target: Db, source: str, seq: int, applied: int, conflicts: int) -> None:
     target.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, 0, ?) ON CONFLICT (source) DO UPDATE SET "
-                   "seq = excluded.seq, applied = applied + excluded.applied, "
-                   "conflicts = conflicts + excluded.conflicts", (source, seq, applied, conflicts))
+                   f"seq = excluded.seq, applied = {STATE}.applied + excluded.applied, "
+                   f"conflicts = {STATE}.conflicts + excluded.conflicts", (source, seq, applied, conflicts))
 
 
-def relay_batch(source: sqlite3.Connection, target: sqlite3.Connection, name: str,
+def relay_batch(source: Db, target: Db, name: str,
                 own_since: int = 0, limit: int = 500) -> list[Conflict]:
     """Apply the next ``limit`` changes of ``source`` (known as ``name``) on ``target`` in one
     transaction; the target's own changes after ``own_since`` count as conflicts. Returns them."""
@@ -105,8 +118,8 @@ def relay_batch(source: sqlite3.Connection, target: sqlite3.Connection, name: st
     conflicts: list[Conflict] = []
     if not changes:
         return conflicts
-    with target:
-        target.execute(f"INSERT OR IGNORE INTO {RELAY_FLAG} VALUES (1)")
+    with target.transaction():
+        target.execute(f"INSERT INTO {RELAY_FLAG} VALUES (1) ON CONFLICT DO NOTHING")
         for change in changes:
             theirs = own_change(target, change, own_since)
             if theirs is not None:
@@ -118,8 +131,8 @@ def relay_batch(source: sqlite3.Connection, target: sqlite3.Connection, name: st
     return conflicts
 
 
-def count_failure(target: sqlite3.Connection, source: str) -> None:
+def count_failure(target: Db, source: str) -> None:
     """Count one failed batch of ``source`` on the target."""
-    with target:
+    with target.transaction():
         target.execute(f"INSERT INTO {STATE} VALUES (?, 0, 0, 1, 0) ON CONFLICT (source) "
-                       "DO UPDATE SET failed = failed + 1", (source,))
+                       f"DO UPDATE SET failed = {STATE}.failed + 1", (source,))

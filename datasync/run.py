@@ -5,26 +5,24 @@ I/O lives here: database connections, the HTTP listener (stdlib, one thread), th
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from datasync.db import Db, database_errors, open_db
 from datasync.errors import SyncError
-from datasync.model import DIRECTIONS, SyncStatus
+from datasync.model import DIRECTIONS, STATE, SyncStatus
 from datasync.relay import count_failure, high_water, prepare_target, relay_batch
 from datasync.status import read_status, status_json, status_prometheus
 
 SIDES = ("monolith", "service")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection to the SQLite database at ``path`` (autocommit off; waits on a locked file)."""
-    if not path.is_file():
-        raise SyncError(f"{path}: no such database")
-    return sqlite3.connect(path, timeout=30)
+def connect(spec: str | Path) -> Db:
+    """The database at ``spec``: a SQLite file (waits on a locked file) or a PostgreSQL URL."""
+    return open_db(spec)
 
 
 def sides(direction: str) -> tuple[str, str]:
@@ -35,18 +33,16 @@ def sides(direction: str) -> tuple[str, str]:
     return source, target
 
 
-def relay_once(source: sqlite3.Connection, target: sqlite3.Connection, direction: str,
+def relay_once(source: Db, target: Db, direction: str,
                limit: int = 500) -> int:
     """Apply one batch in ``direction``; the number of conflicts it found. A failing batch is
     rolled back, counted, and raised again."""
     source_name, target_name = sides(direction)
-    try:
-        own_since = high_water(source, target_name)
-    except sqlite3.OperationalError:  # the reverse relay never ran: every own write is unsynced
-        own_since = 0
+    own_since = high_water(source, target_name) if source.has_table(STATE) else 0
+    failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
     try:
         return len(relay_batch(source, target, source_name, own_since, limit))
-    except sqlite3.Error as exc:
+    except failures as exc:
         count_failure(target, source_name)
         raise SyncError(f"relay {direction}: {exc}") from exc
 
@@ -75,7 +71,7 @@ def make_handler(status: Callable[[], SyncStatus]) -> type[BaseHTTPRequestHandle
     return Handler
 
 
-def serve_status(listen: tuple[str, int], paths: tuple[Path, Path], direction: str,
+def serve_status(listen: tuple[str, int], paths: tuple[str | Path, str | Path], direction: str,
                  announce: Callable[[str], None]) -> ThreadingHTTPServer:
     """Start the status server on ``listen`` in a daemon thread; announce its URL."""
     source_name, _ = sides(direction)
@@ -94,14 +90,32 @@ def serve_status(listen: tuple[str, int], paths: tuple[Path, Path], direction: s
     return server
 
 
-def run_relay(paths: tuple[Path, Path], direction: str, interval: float,
-              once: bool = False, limit: int = 500) -> None:
-    """Relay from ``paths[0]`` to ``paths[1]`` in ``direction`` until interrupted (or one pass)."""
+RETRY_CEILING = 5.0
+
+
+def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: float,
+              once: bool = False, limit: int = 500,
+              on_error: Callable[[str], None] | None = None) -> None:
+    """Relay from ``paths[0]`` to ``paths[1]`` in ``direction`` until interrupted (or one pass).
+
+    A failed batch (rolled back and counted by :func:`relay_once`) is retried after a pause that
+    doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error``; without
+    ``on_error``, or with ``once``, the first failure is raised."""
     source, target = connect(paths[0]), connect(paths[1])
     prepare_target(target)
     source_name, _ = sides(direction)
+    pause = interval
     while True:
-        relay_once(source, target, direction, limit)
+        try:
+            relay_once(source, target, direction, limit)
+        except SyncError as exc:
+            if once or on_error is None:
+                raise
+            on_error(f"{exc}; retrying in {pause:.2f} s")
+            time.sleep(pause)
+            pause = min(RETRY_CEILING, max(pause * 2, 0.05))
+            continue
+        pause = interval
         if once and read_status(source, target, source_name, direction).pending == 0:
             return
         if not once:

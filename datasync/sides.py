@@ -1,4 +1,5 @@
-"""The two sides of a parity check: a SQLite file or a PostgreSQL URL, read row by row.
+"""The two sides of a parity check, each a :class:`datasync.db.Db` (SQLite or PostgreSQL), and
+the comparison of one table across them.
 
 I/O lives here; :mod:`datasync.parity` computes. A side lists a table's columns and key, counts
 and streams its rows ordered by key, and names the keys its outbox captured since a moment.
@@ -6,13 +7,10 @@ and streams its rows ordered by key, and names the keys its outbox captured sinc
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, Protocol
 
-from datasync.capture import quote
+from datasync.db import Db, open_db, quote
 from datasync.errors import SyncError
 from datasync.model import OUTBOX
 from datasync.parity import (
@@ -27,111 +25,46 @@ from datasync.parity import (
 )
 
 
-class Side(Protocol):
-    """One database holding a copy of the service's tables."""
+class Side:
+    """One database holding a copy of the service's tables, known as ``name``."""
 
-    name: str
+    def __init__(self, name: str, db: Db) -> None:
+        self.name = name
+        self.db = db
 
     def layout(self, table: str) -> tuple[str, tuple[str, ...]]:
         """(primary-key column, every column) of ``table``; SyncError when absent or keyless."""
+        keys, columns = self.db.layout(table)
+        if not columns:
+            raise SyncError(f"{self.name}: no table {table}")
+        if len(keys) != 1:
+            raise SyncError(f"{self.name}: table {table} has {len(keys)} primary-key columns; "
+                            "parity needs one")
+        return keys[0], columns
 
     def count(self, table: str) -> int:
         """How many rows ``table`` holds."""
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {quote(table)}").fetchone()[0])
 
     def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[Row]:
-        """Every row of ``table``: (key as text, values of ``columns``), in key order."""
-
-    def written_since(self, table: str, since: float) -> frozenset[str]:
-        """Keys of ``table`` the outbox captured at or after ``since`` (none without an outbox)."""
-
-
-class SqliteSide:
-    """A SQLite database file."""
-
-    def __init__(self, name: str, path: Path) -> None:
-        if not path.is_file():
-            raise SyncError(f"{path}: no such database")
-        self.name = name
-        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-
-    def layout(self, table: str) -> tuple[str, tuple[str, ...]]:
-        info = self.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
-        keys = [row[1] for row in info if row[5]]
-        return _one_key(self.name, table, keys, tuple(row[1] for row in info))
-
-    def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {quote(table)}").fetchone()[0])
-
-    def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[Row]:
-        names = ", ".join(quote(column) for column in columns)
-        cursor = self.conn.execute(f"SELECT {quote(pk)}, {names} FROM {quote(table)} "
-                                   f"ORDER BY {quote(pk)}")
-        for key, *values in cursor:
+        """Every row of ``table``: (canonical key, values of ``columns``), in key order."""
+        names = "".join(f", {quote(column)}" for column in columns)
+        for key, *values in self.db.stream(f"SELECT {quote(pk)}{names} FROM {quote(table)} "
+                                           f"ORDER BY {quote(pk)}"):
             yield canonical(key), tuple(values)
 
     def written_since(self, table: str, since: float) -> frozenset[str]:
-        try:
-            found = self.conn.execute(f"SELECT DISTINCT pk FROM {OUTBOX} WHERE tbl = ? AND at >= ?",
-                                      (table, since)).fetchall()
-        except sqlite3.OperationalError:  # no outbox: capture was never installed here
+        """Keys of ``table`` the outbox captured at or after ``since`` (none without an outbox)."""
+        if not self.db.has_table(OUTBOX):
             return frozenset()
+        found = self.db.execute(f"SELECT DISTINCT pk FROM {OUTBOX} WHERE tbl = ? AND at >= ?",
+                                (table, since)).fetchall()
         return frozenset(str(row[0]) for row in found)
-
-
-class PostgresSide:
-    """A PostgreSQL database, by its ``postgresql://`` URL (read through psycopg)."""
-
-    def __init__(self, name: str, url: str) -> None:
-        import psycopg
-
-        self.name = name
-        try:
-            self.conn: Any = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as exc:
-            raise SyncError(f"{name}: cannot connect to {url}: {exc}".strip()) from exc
-
-    def layout(self, table: str) -> tuple[str, tuple[str, ...]]:
-        columns = tuple(row[0] for row in self.conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            "current_schema() AND table_name = %s ORDER BY ordinal_position", (table,)))
-        keys = [row[0] for row in self.conn.execute(
-            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-            "AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND i.indrelid = to_regclass(%s)",
-            (quote(table),))] if columns else []
-        return _one_key(self.name, table, keys, columns)
-
-    def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {quote(table)}").fetchone()[0])
-
-    def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[Row]:
-        names = ", ".join(quote(column) for column in columns)
-        with self.conn.transaction(), self.conn.cursor(name="demonolith_parity") as cursor:
-            cursor.execute(f"SELECT {quote(pk)}, {names} FROM {quote(table)} ORDER BY {quote(pk)}")
-            for key, *values in cursor:
-                yield canonical(key), tuple(values)
-
-    def written_since(self, table: str, since: float) -> frozenset[str]:
-        if self.conn.execute("SELECT to_regclass(%s)", (OUTBOX,)).fetchone()[0] is None:
-            return frozenset()
-        found = self.conn.execute(f"SELECT DISTINCT pk FROM {OUTBOX} WHERE tbl = %s AND at >= %s",
-                                  (table, since))
-        return frozenset(str(row[0]) for row in found)
-
-
-def _one_key(side: str, table: str, keys: list[str],
-             columns: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    if not columns:
-        raise SyncError(f"{side}: no table {table}")
-    if len(keys) != 1:
-        raise SyncError(f"{side}: table {table} has {len(keys)} primary-key columns; parity needs one")
-    return keys[0], columns
 
 
 def open_side(name: str, spec: str) -> Side:
     """The side ``name`` (monolith or service) at ``spec``: a PostgreSQL URL or a SQLite path."""
-    if spec.startswith(("postgresql://", "postgres://")):
-        return PostgresSide(name, spec)
-    return SqliteSide(name, Path(spec))
+    return Side(name, open_db(spec, name))
 
 
 def table_parity(monolith: Side, service: Side, table: str, chunk: int,

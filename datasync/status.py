@@ -4,23 +4,22 @@ Prometheus text (``GET /metrics``). The JSON keys are a contract the canary's pr
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import asdict
 
+from datasync.db import Db
 from datasync.model import OUTBOX, STATE, SyncStatus
 
 
-def _state(target: sqlite3.Connection, source: str) -> tuple[int, int, int, int]:
-    try:
-        row = target.execute(f"SELECT seq, applied, failed, conflicts FROM {STATE} WHERE source = ?",
-                             (source,)).fetchone()
-    except sqlite3.OperationalError:
+def _state(target: Db, source: str) -> tuple[int, int, int, int]:
+    if not target.has_table(STATE):
         return 0, 0, 0, 0
+    row = target.execute(f"SELECT seq, applied, failed, conflicts FROM {STATE} WHERE source = ?",
+                         (source,)).fetchone()
     return (0, 0, 0, 0) if row is None else (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
-def read_status(source: sqlite3.Connection, target: sqlite3.Connection, name: str,
+def read_status(source: Db, target: Db, name: str,
                 direction: str, now: float | None = None) -> SyncStatus:
     """The status of relaying ``source`` (known as ``name``) to ``target``: lag is the age of the
     oldest change not yet applied (0 when none is pending)."""

@@ -10,7 +10,7 @@ import click
 from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, UsageError
 
-DB = click.Path(path_type=Path, dir_okay=False, exists=True)
+FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 DIRECTION = click.Choice(["monolith->service", "service->monolith"])
 
 
@@ -34,7 +34,7 @@ def tables_options(command: Callable[..., None]) -> Callable[..., None]:
     """Add --table / --analysis / --service, the ways to name a service's tables, to ``command``."""
     for option in reversed([
         click.option("--table", "tables", multiple=True, help="A table to capture (repeatable)."),
-        click.option("--analysis", type=DB, help="analysis.json: capture the tables SERVICE owns."),
+        click.option("--analysis", type=FILE, help="analysis.json: capture the tables SERVICE owns."),
         click.option("--service", help="The service whose tables are captured (with --analysis)."),
     ]):
         command = option(command)
@@ -50,9 +50,9 @@ def sync() -> None:
 
 
 @sync.command("install")
-@click.argument("database", type=DB)
+@click.argument("database")
 @tables_options
-def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
+def install(database: str, tables: tuple[str, ...], analysis: Path | None,
             service: str | None) -> None:
     """Create the outbox and the capture triggers in DATABASE (idempotent)."""
     from datasync.capture import install as install_capture
@@ -64,9 +64,9 @@ def install(database: Path, tables: tuple[str, ...], analysis: Path | None,
 
 
 @sync.command("uninstall")
-@click.argument("database", type=DB)
+@click.argument("database")
 @tables_options
-def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
+def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
               service: str | None) -> None:
     """Drop the capture triggers from DATABASE (the outbox stays for the relay to drain)."""
     from datasync.capture import uninstall as uninstall_capture
@@ -78,14 +78,14 @@ def uninstall(database: Path, tables: tuple[str, ...], analysis: Path | None,
 
 
 @sync.command("run")
-@click.argument("source", type=DB)
-@click.argument("target", type=DB)
+@click.argument("source")
+@click.argument("target")
 @click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
 @click.option("--interval", type=float, default=0.05, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Drain the outbox and exit.")
 @click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
 @click.option("--listen", default=None, help="HOST:PORT for GET /status and /metrics (port 0: any).")
-def run(source: Path, target: Path, direction: str, interval: float, once: bool, batch: int,
+def run(source: str, target: str, direction: str, interval: float, once: bool, batch: int,
         listen: str | None) -> None:
     """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status."""
     from datasync.run import run_relay, serve_status
@@ -97,19 +97,62 @@ def run(source: Path, target: Path, direction: str, interval: float, once: bool,
         serve_status((host, int(port)), (source, target), direction,
                      lambda url: click.echo(f"status on {url}", err=True))
     try:
-        run_relay((source, target), direction, interval, once=once, limit=batch)
+        run_relay((source, target), direction, interval, once=once, limit=batch,
+                  on_error=lambda line: click.echo(f"demonolith: sync: {line}", err=True))
     except KeyboardInterrupt:
         return
 
 
 @sync.command("status")
-@click.argument("source", type=DB)
-@click.argument("target", type=DB)
+@click.argument("source")
+@click.argument("target")
 @click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
-def status(source: Path, target: Path, direction: str) -> None:
+def status(source: str, target: str, direction: str) -> None:
     """Print the relay's status as the JSON of GET /status."""
     from datasync.run import connect, sides
     from datasync.status import read_status, status_json
 
     name, _ = sides(direction)
     click.echo(status_json(read_status(connect(source), connect(target), name, direction)))
+
+
+@sync.command("replicate")
+@click.argument("monolith")
+@click.argument("service_db", metavar="SERVICE")
+@tables_options
+@click.option("--name", default="demonolith", show_default=True,
+              help="The publication, subscription and slot name.")
+@click.option("--conninfo", default=None,
+              help="How the service's server reaches the monolith's (default: MONOLITH).")
+@click.option("--copy-data", is_flag=True,
+              help="Copy the tables' rows first (not needed after copy_from_monolith).")
+@click.option("--status", "show_status", is_flag=True, help="Print the replication's state as JSON.")
+@click.option("--drop", is_flag=True, help="End the replication: subscription, slot and publication.")
+def replicate(monolith: str, service_db: str, tables: tuple[str, ...], analysis: Path | None,
+              service: str | None, name: str, conninfo: str | None, copy_data: bool,
+              show_status: bool, drop: bool) -> None:
+    """Replicate the service's tables from MONOLITH to SERVICE, both postgresql:// URLs.
+
+    PostgreSQL logical replication: a publication on the monolith, a subscription on the service,
+    every committed change streamed in commit order. Needs wal_level = logical on the monolith.
+    """
+    import json
+    from dataclasses import asdict
+
+    from datasync import replication
+    from datasync.db import opened
+
+    if show_status and drop:
+        raise UsageError("give --status or --drop, not both")
+    with opened(monolith, "monolith") as source, opened(service_db, "service") as target:
+        if show_status:
+            click.echo(json.dumps(asdict(replication.status(source, target, name)), sort_keys=True))
+            return
+        if drop:
+            replication.drop(source, target, name)
+            click.echo(f"replication {name} dropped")
+            return
+        names = table_names(tables, analysis, service)
+        replication.publish(source, name, names)
+        replication.subscribe(target, name, conninfo or monolith, copy_data)
+        click.echo(f"replicating {len(names)} table(s) as {name}: " + ", ".join(names))

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from datasync.capture import install, uninstall
+from datasync.db import open_db
 from datasync.model import OUTBOX
 from tests.datasync.conftest import DEMONOLITH
 
@@ -22,7 +23,7 @@ def outbox(path: Path) -> list[tuple[object, ...]]:
 
 def test_insert_update_delete_are_captured_with_row_images(dbs: tuple[Path, Path]) -> None:
     monolith, _ = dbs
-    conn = sqlite3.connect(monolith)
+    conn = open_db(monolith)
     install(conn, ["orders_order"])
     install(conn, ["orders_order"])  # idempotent: no second set of triggers
     with conn:
@@ -38,7 +39,7 @@ def test_insert_update_delete_are_captured_with_row_images(dbs: tuple[Path, Path
 
 def test_uninstall_stops_capture_and_keeps_the_outbox(dbs: tuple[Path, Path]) -> None:
     monolith, _ = dbs
-    conn = sqlite3.connect(monolith)
+    conn = open_db(monolith)
     install(conn, ["orders_order"])
     with conn:
         conn.execute("INSERT INTO orders_order VALUES (1, 1, NULL)")

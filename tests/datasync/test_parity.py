@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from datasync.capture import install
+from datasync.db import open_db
 from datasync.parity import bucket_of, canonical, checksums, differing
 from datasync.relay import prepare_target
 from datasync.run import relay_once
@@ -77,9 +78,9 @@ def test_a_null_against_an_empty_note_is_drift(dbs: tuple[Path, Path]) -> None:
 
 def test_keys_written_inside_the_sync_window_are_in_flight_not_drift(dbs: tuple[Path, Path]) -> None:
     monolith, service = dbs
-    install(sqlite3.connect(monolith), ["orders_order"])
+    install(open_db(monolith), ["orders_order"])
     fill(monolith, 10)
-    source, target = sqlite3.connect(monolith), sqlite3.connect(service)
+    source, target = open_db(monolith), open_db(service)
     prepare_target(target)
     relay_once(source, target, "monolith->service")
     with source:

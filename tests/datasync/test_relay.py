@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 from datasync.capture import install
+from datasync.db import Db, open_db
 from datasync.model import CONFLICTS, OUTBOX, STATE
 from datasync.relay import prepare_target
 from datasync.run import relay_once
-from tests.datasync.conftest import DEMONOLITH, rows
+from tests.datasync.conftest import DEMONOLITH, make_db, rows
 
 
 def write_mix(path: Path, count: int) -> None:
@@ -35,8 +36,8 @@ def scalar(path: Path, sql: str) -> int:
         conn.close()
 
 
-def both_captured(dbs: tuple[Path, Path]) -> tuple[sqlite3.Connection, sqlite3.Connection]:
-    monolith, service = (sqlite3.connect(path) for path in dbs)
+def both_captured(dbs: tuple[Path, Path]) -> tuple[Db, Db]:
+    monolith, service = (open_db(path) for path in dbs)
     install(monolith, ["orders_order"])
     install(service, ["orders_order"])
     prepare_target(service)
@@ -92,7 +93,7 @@ def test_a_relay_killed_midway_restarts_without_losing_or_doubling_a_change(
     dbs: tuple[Path, Path]
 ) -> None:
     monolith, service = dbs
-    install(sqlite3.connect(monolith), ["orders_order"])
+    install(open_db(monolith), ["orders_order"])
     write_mix(monolith, 1500)
     total = scalar(monolith, f"SELECT MAX(seq) FROM {OUTBOX}")
     relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service),
@@ -119,3 +120,31 @@ def test_a_relay_killed_midway_restarts_without_losing_or_doubling_a_change(
 
 def _state_exists(path: Path) -> bool:
     return scalar(path, f"SELECT COUNT(*) FROM sqlite_master WHERE name = '{STATE}'") == 1
+
+
+def test_a_running_relay_retries_a_failing_batch_and_catches_up(tmp_path: Path) -> None:
+    monolith = make_db(tmp_path / "monolith.sqlite3")
+    service = tmp_path / "service.sqlite3"
+    sqlite3.connect(service).close()  # the service's table is not migrated yet: every batch fails
+    install(open_db(monolith), ["orders_order"])
+    write_mix(monolith, 20)
+    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service), "--interval", "0.02"],
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert relay.stderr is not None
+        first = relay.stderr.readline()
+        assert "relay monolith->service: table orders_order not found on the target" in first, first
+        assert "; retrying in " in first, first
+        assert relay.poll() is None, "a failed batch must not end the relay"
+        make_db(service)
+        for _ in range(1000):
+            if _state_exists(service) and rows(service) == rows(monolith):
+                break
+            time.sleep(0.01)
+        assert rows(service) == rows(monolith)
+        assert scalar(service, f"SELECT failed FROM {STATE}") >= 1
+    finally:
+        os.killpg(relay.pid, signal.SIGKILL)
+        relay.wait(timeout=60)
+        if relay.stderr is not None:
+            relay.stderr.close()

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from datasync.capture import install
+from datasync.db import open_db
 from datasync.relay import prepare_target
 from datasync.status import read_status
 from tests.datasync.conftest import DEMONOLITH, rows
@@ -23,7 +24,7 @@ def fetch(url: str) -> str:
 
 
 def test_pending_and_lag_count_the_changes_not_yet_applied(dbs: tuple[Path, Path]) -> None:
-    monolith, service = (sqlite3.connect(path) for path in dbs)
+    monolith, service = (open_db(path) for path in dbs)
     install(monolith, ["orders_order"])
     prepare_target(service)
     with monolith:
@@ -36,7 +37,7 @@ def test_pending_and_lag_count_the_changes_not_yet_applied(dbs: tuple[Path, Path
 
 def test_a_running_relay_serves_status_and_metrics(dbs: tuple[Path, Path]) -> None:
     monolith, service = dbs
-    install(sqlite3.connect(monolith), ["orders_order"])
+    install(open_db(monolith), ["orders_order"])
     conn = sqlite3.connect(monolith)
     with conn:
         conn.executemany("INSERT INTO orders_order VALUES (?, 0, NULL)", [(i,) for i in range(5)])

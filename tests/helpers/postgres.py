@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,11 +28,11 @@ def pg_bin(name: str) -> str:
     return found
 
 
-def _starter(user: list[str], data: Path, folder: Path) -> Callable[[int], int]:
+def _starter(user: list[str], data: Path, folder: Path, extra: str) -> Callable[[int], int]:
     def start(port: int) -> int:
         done = subprocess.run(
             [*user, pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "start",
-             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"],
+             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1{extra}"],
             capture_output=True, text=True, check=False)
         if done.returncode != 0:
             log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
@@ -44,8 +44,10 @@ def _starter(user: list[str], data: Path, folder: Path) -> Callable[[int], int]:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """A running server's URL without database; stopped and removed on exit."""
+def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """A running server's URL without database, with ``settings`` (e.g. ``wal_level``) given at
+    start; stopped and removed on exit."""
+    extra = "".join(f" -c {key}={value}" for key, value in sorted((settings or {}).items()))
     folder = Path(tempfile.mkdtemp(prefix="demonolith-pg-"))
     data = folder / "data"
     user = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
@@ -54,7 +56,7 @@ def postgres_server() -> Iterator[str]:
     subprocess.run([*user, pg_bin("initdb"), "-D", str(data), "-U", "demo", "--auth=trust", "-E", "UTF8"],
                    check=True, capture_output=True)
     try:
-        yield f"postgres://demo@127.0.0.1:{retry_if_port_taken(_starter(user, data, folder))}"
+        yield f"postgres://demo@127.0.0.1:{retry_if_port_taken(_starter(user, data, folder, extra))}"
     finally:
         subprocess.run([*user, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True, check=False)
