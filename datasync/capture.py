@@ -84,8 +84,10 @@ def read_table(db: Db, name: str) -> SyncTable:
 
 
 def install(db: Db, names: list[str]) -> list[SyncTable]:
-    """Create the outbox and the capture triggers of ``names`` (again: no change)."""
+    """Create the outbox and the capture triggers of ``names`` (again: no change); a SQLite
+    database is put in WAL mode (:meth:`datasync.db.Db.use_wal`)."""
     tables = [read_table(db, name) for name in sorted(names)]
+    db.use_wal()
     function = [pg_function_sql()] if db.engine == "postgresql" else []
     with db.transaction():
         for statement in [*outbox_sql(db.engine), *function,

@@ -80,6 +80,17 @@ class Db:
     def __exit__(self, *exc: object) -> None:
         self._block.__exit__(*exc)  # type: ignore[arg-type]
 
+    def use_wal(self) -> str:
+        """Put a SQLite database in write-ahead-log mode (persistent; readers and the writer then
+        do not wait for each other, which the relay's polling needs); the journal mode it has
+        after. PostgreSQL answers ``wal``: it has nothing to change."""
+        if self.engine != "sqlite":
+            return "wal"
+        try:
+            return str(self.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError:  # another connection holds a lock: keep the current mode
+            return str(self.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()

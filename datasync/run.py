@@ -102,6 +102,7 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
     doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error``; without
     ``on_error``, or with ``once``, the first failure is raised."""
     source, target = connect(paths[0]), connect(paths[1])
+    target.use_wal()
     prepare_target(target)
     source_name, _ = sides(direction)
     pause = interval

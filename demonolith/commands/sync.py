@@ -58,9 +58,15 @@ def install(database: str, tables: tuple[str, ...], analysis: Path | None,
     from datasync.capture import install as install_capture
     from datasync.run import connect
 
-    installed = install_capture(connect(database), table_names(tables, analysis, service))
+    db = connect(database)
+    installed = install_capture(db, table_names(tables, analysis, service))
     click.echo(f"capture installed on {len(installed)} table(s): "
                + ", ".join(table.name for table in installed))
+    if db.engine == "sqlite":
+        mode = db.use_wal()
+        click.echo("journal mode: wal" if mode == "wal" else
+                   f"journal mode: {mode} (another connection held the file; with WAL the relay "
+                   "and the monolith's writes would not wait for each other)")
 
 
 @sync.command("uninstall")

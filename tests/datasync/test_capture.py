@@ -55,8 +55,21 @@ def test_cli_install_names_the_tables_and_a_missing_table_exits_14(dbs: tuple[Pa
     ok = subprocess.run([*DEMONOLITH, "sync", "install", str(monolith), "--table", "orders_order"],
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout == "capture installed on 1 table(s): orders_order\n"
+    assert ok.stdout.splitlines()[0] == "capture installed on 1 table(s): orders_order"
     bad = subprocess.run([*DEMONOLITH, "sync", "install", str(monolith), "--table", "nope"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 14
     assert "table nope not found" in bad.stderr
+
+
+def test_install_puts_a_sqlite_database_in_wal_mode(dbs: tuple[Path, Path]) -> None:
+    monolith, _ = dbs
+    done = subprocess.run([*DEMONOLITH, "sync", "install", str(monolith), "--table", "orders_order"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "journal mode: wal"
+    conn = sqlite3.connect(monolith)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
