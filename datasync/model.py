@@ -9,6 +9,7 @@ RELAY_FLAG = "_demonolith_relay_active"
 STATE = "_demonolith_sync_state"
 CONFLICTS = "_demonolith_sync_conflicts"
 DIRECTIONS = ("monolith->service", "service->monolith")
+BOTH = "both"
 
 
 @dataclass(frozen=True)

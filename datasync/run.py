@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasync.db import Db, database_errors, open_db
 from datasync.errors import SyncError
-from datasync.model import DIRECTIONS, STATE, SyncStatus
+from datasync.model import BOTH, DIRECTIONS, STATE, SyncStatus
 from datasync.relay import count_failure, high_water, prepare_target, relay_batch
 from datasync.status import read_status, status_json, status_prometheus
 
@@ -47,7 +47,7 @@ def relay_once(source: Db, target: Db, direction: str,
         raise SyncError(f"relay {direction}: {exc}") from exc
 
 
-def make_handler(status: Callable[[], SyncStatus]) -> type[BaseHTTPRequestHandler]:
+def make_handler(status: Callable[[], list[SyncStatus]]) -> type[BaseHTTPRequestHandler]:
     """A request handler serving ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus)."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -71,18 +71,37 @@ def make_handler(status: Callable[[], SyncStatus]) -> type[BaseHTTPRequestHandle
     return Handler
 
 
+Leg = tuple[int, int, str]
+"""One relay direction over the two databases given: (source index, target index, direction)."""
+
+
+def legs(direction: str) -> list[Leg]:
+    """The directions a relay runs: ``both`` is monolith -> service then service -> monolith over
+    (monolith, service); one direction relays the first database given to the second."""
+    if direction == BOTH:
+        return [(0, 1, "monolith->service"), (1, 0, "service->monolith")]
+    sides(direction)
+    return [(0, 1, direction)]
+
+
+def read_statuses(dbs: tuple[Db, Db], direction: str) -> list[SyncStatus]:
+    """The status of each leg of ``direction``."""
+    return [read_status(dbs[source], dbs[target], sides(name)[0], name)
+            for source, target, name in legs(direction)]
+
+
 def serve_status(listen: tuple[str, int], paths: tuple[str | Path, str | Path], direction: str,
                  announce: Callable[[str], None]) -> ThreadingHTTPServer:
     """Start the status server on ``listen`` in a daemon thread; announce its URL."""
-    source_name, _ = sides(direction)
+    legs(direction)
 
-    def status() -> SyncStatus:
-        source, target = connect(paths[0]), connect(paths[1])
+    def status() -> list[SyncStatus]:
+        dbs = connect(paths[0]), connect(paths[1])
         try:
-            return read_status(source, target, source_name, direction)
+            return read_statuses(dbs, direction)
         finally:
-            source.close()
-            target.close()
+            for db in dbs:
+                db.close()
 
     server = ThreadingHTTPServer(listen, make_handler(status))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -96,19 +115,21 @@ RETRY_CEILING = 5.0
 def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: float,
               once: bool = False, limit: int = 500,
               on_error: Callable[[str], None] | None = None) -> None:
-    """Relay from ``paths[0]`` to ``paths[1]`` in ``direction`` until interrupted (or one pass).
+    """Relay between ``paths`` in ``direction`` (see :func:`legs`) until interrupted, or until
+    nothing is pending with ``once``.
 
     A failed batch (rolled back and counted by :func:`relay_once`) is retried after a pause that
     doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error``; without
     ``on_error``, or with ``once``, the first failure is raised."""
-    source, target = connect(paths[0]), connect(paths[1])
-    target.use_wal()
-    prepare_target(target)
-    source_name, _ = sides(direction)
+    dbs = connect(paths[0]), connect(paths[1])
+    for _, target, _ in legs(direction):
+        dbs[target].use_wal()
+        prepare_target(dbs[target])
     pause = interval
     while True:
         try:
-            relay_once(source, target, direction, limit)
+            for source, target, name in legs(direction):
+                relay_once(dbs[source], dbs[target], name, limit)
         except SyncError as exc:
             if once or on_error is None:
                 raise
@@ -117,7 +138,7 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
             pause = min(RETRY_CEILING, max(pause * 2, 0.05))
             continue
         pause = interval
-        if once and read_status(source, target, source_name, direction).pending == 0:
+        if once and all(status.pending == 0 for status in read_statuses(dbs, direction)):
             return
         if not once:
             time.sleep(interval)

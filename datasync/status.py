@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict
 
 from datasync.db import Db
-from datasync.model import OUTBOX, STATE, SyncStatus
+from datasync.model import BOTH, OUTBOX, STATE, SyncStatus
 
 
 def _state(target: Db, source: str) -> tuple[int, int, int, int]:
@@ -32,25 +32,41 @@ def read_status(source: Db, target: Db, name: str,
                       conflicts=conflicts, direction=direction)
 
 
-def status_json(status: SyncStatus) -> str:
-    """``status`` as the JSON of ``GET /status`` (sorted keys)."""
-    return json.dumps(asdict(status), sort_keys=True)
+def combined(statuses: list[SyncStatus]) -> SyncStatus:
+    """One status for several directions: the largest lag, the sums of the counts."""
+    if len(statuses) == 1:
+        return statuses[0]
+    return SyncStatus(lag_seconds=max(status.lag_seconds for status in statuses),
+                      pending=sum(status.pending for status in statuses),
+                      applied=sum(status.applied for status in statuses),
+                      failed=sum(status.failed for status in statuses),
+                      conflicts=sum(status.conflicts for status in statuses), direction=BOTH)
 
 
-def status_prometheus(status: SyncStatus) -> str:
-    """``status`` as Prometheus text exposition (``GET /metrics``)."""
-    label = f'{{direction="{status.direction}"}}'
-    series = [
-        ("demonolith_sync_lag_seconds", "gauge", "Age of the oldest change not yet applied.",
-         status.lag_seconds),
-        ("demonolith_sync_pending_changes", "gauge", "Changes captured and not yet applied.",
-         status.pending),
-        ("demonolith_sync_applied_total", "counter", "Changes applied on the target.", status.applied),
-        ("demonolith_sync_failed_total", "counter", "Batches that failed to apply.", status.failed),
-        ("demonolith_sync_conflicts_total", "counter", "Rows written on both sides in the window.",
-         status.conflicts),
-    ]
+def status_json(statuses: list[SyncStatus]) -> str:
+    """The JSON of ``GET /status`` (sorted keys): one direction's status; for both directions,
+    their :func:`combined` status with each one under ``directions``."""
+    body: dict[str, object] = asdict(combined(statuses))
+    if len(statuses) > 1:
+        body["directions"] = [asdict(status) for status in statuses]
+    return json.dumps(body, sort_keys=True)
+
+
+SERIES = (
+    ("demonolith_sync_lag_seconds", "gauge", "Age of the oldest change not yet applied.", "lag_seconds"),
+    ("demonolith_sync_pending_changes", "gauge", "Changes captured and not yet applied.", "pending"),
+    ("demonolith_sync_applied_total", "counter", "Changes applied on the target.", "applied"),
+    ("demonolith_sync_failed_total", "counter", "Batches that failed to apply.", "failed"),
+    ("demonolith_sync_conflicts_total", "counter", "Rows written on both sides in the window.",
+     "conflicts"),
+)
+
+
+def status_prometheus(statuses: list[SyncStatus]) -> str:
+    """Prometheus text exposition (``GET /metrics``): each series once, a sample per direction."""
     lines = []
-    for name, kind, text, value in series:
-        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name}{label} {value}"]
+    for name, kind, text, field in SERIES:
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
+        lines += [f'{name}{{direction="{status.direction}"}} {getattr(status, field)}'
+                  for status in statuses]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, UsageError
 
 FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
-DIRECTION = click.Choice(["monolith->service", "service->monolith"])
+DIRECTION = click.Choice(["monolith->service", "service->monolith", "both"])
 
 
 def table_names(tables: tuple[str, ...], analysis: Path | None, service: str | None) -> list[str]:
@@ -93,7 +93,11 @@ def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
 @click.option("--listen", default=None, help="HOST:PORT for GET /status and /metrics (port 0: any).")
 def run(source: str, target: str, direction: str, interval: float, once: bool, batch: int,
         listen: str | None) -> None:
-    """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status."""
+    """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status.
+
+    With --direction both, SOURCE is the monolith's database and TARGET the service's, and each
+    side's outbox is relayed to the other (during a canary both write; conflicts are recorded).
+    """
     from datasync.run import run_relay, serve_status
 
     if listen is not None:
@@ -115,11 +119,10 @@ def run(source: str, target: str, direction: str, interval: float, once: bool, b
 @click.option("--direction", type=DIRECTION, default="monolith->service", show_default=True)
 def status(source: str, target: str, direction: str) -> None:
     """Print the relay's status as the JSON of GET /status."""
-    from datasync.run import connect, sides
-    from datasync.status import read_status, status_json
+    from datasync.run import connect, read_statuses
+    from datasync.status import status_json
 
-    name, _ = sides(direction)
-    click.echo(status_json(read_status(connect(source), connect(target), name, direction)))
+    click.echo(status_json(read_statuses((connect(source), connect(target)), direction)))
 
 
 @sync.command("replicate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -148,3 +149,20 @@ def test_a_running_relay_retries_a_failing_batch_and_catches_up(tmp_path: Path) 
         relay.wait(timeout=60)
         if relay.stderr is not None:
             relay.stderr.close()
+
+
+def test_both_directions_in_one_relay_while_both_sides_write(dbs: tuple[Path, Path]) -> None:
+    monolith, service = both_captured(dbs)
+    with monolith:
+        monolith.execute("INSERT INTO orders_order VALUES (1, 10, 'm'), (2, 20, 'm')")
+    with service:
+        service.execute("INSERT INTO orders_order VALUES (100, 1, 's')")
+    done = subprocess.run([*DEMONOLITH, "sync", "run", *map(str, dbs), "--direction", "both", "--once"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert rows(dbs[0]) == rows(dbs[1]) == [(1, 10, "m"), (2, 20, "m"), (100, 1, "s")]
+    status = json.loads(subprocess.run([*DEMONOLITH, "sync", "status", *map(str, dbs), "--direction", "both"],
+                                       capture_output=True, text=True, timeout=60, check=True).stdout)
+    assert (status["direction"], status["applied"], status["pending"]) == ("both", 3, 0)
+    assert [(d["direction"], d["applied"]) for d in status["directions"]] == [
+        ("monolith->service", 2), ("service->monolith", 1)]

@@ -62,3 +62,14 @@ def test_a_running_relay_serves_status_and_metrics(dbs: tuple[Path, Path]) -> No
     assert 'demonolith_sync_applied_total{direction="monolith->service"} 5' in metrics
     assert "# TYPE demonolith_sync_lag_seconds gauge" in metrics
     assert len(rows(service)) == 5
+
+
+def test_metrics_of_both_directions_name_each_series_once_with_a_sample_per_direction() -> None:
+    from datasync.model import SyncStatus
+    from datasync.status import status_prometheus
+
+    text = status_prometheus([SyncStatus(0.5, 2, 7, 0, 1, "monolith->service"),
+                              SyncStatus(0.0, 0, 3, 1, 0, "service->monolith")])
+    assert text.count("# TYPE demonolith_sync_applied_total counter") == 1
+    assert 'demonolith_sync_applied_total{direction="monolith->service"} 7' in text
+    assert 'demonolith_sync_applied_total{direction="service->monolith"} 3' in text
