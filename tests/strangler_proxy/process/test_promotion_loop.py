@@ -78,16 +78,22 @@ async def traffic(port: int, statuses: list[int]) -> AsyncIterator[None]:
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def until_state(loop: PromotionLoop, states: set[str], timeout: float = 20.0) -> dict[str, Any]:
-    """The route's promotion once its state is one of ``states``."""
+async def until(loop: PromotionLoop, check: Callable[[dict[str, Any]], bool],
+                timeout: float = 20.0) -> dict[str, Any]:
+    """The route's promotion (as the admin API shows it) once ``check`` holds for it."""
     deadline = time.monotonic() + timeout
     while True:
         shown = loop.status("catalog")
         assert shown is not None
-        if shown["state"] in states:
+        if check(shown):
             return shown
         assert time.monotonic() < deadline, f"still {shown['state']}: {shown['decisions'][-3:]}"
         await asyncio.sleep(0.02)
+
+
+async def until_state(loop: PromotionLoop, states: set[str]) -> dict[str, Any]:
+    """The route's promotion once its state is one of ``states``."""
+    return await until(loop, lambda shown: shown["state"] in states)
 
 
 def moves(shown: dict[str, Any]) -> list[tuple[str, int]]:
@@ -136,13 +142,12 @@ async def test_a_slow_canary_is_rolled_back_and_says_why(tmp_path: Path) -> None
     monolith, canary = await App("monolith").start(), await App("catalog", slow(0.03)).start()
     statuses: list[int] = []
     async with promoting_proxy(routes_file(tmp_path, monolith.port, canary.port)) as (
-            proxy, live, loop):
-        async with traffic(proxy.listen_port, statuses):
-            shown = await until_state(loop, {"rolled_back", "complete"})
-            route = find_route(live.config, "catalog")
-            seen_by_canary = len(canary.seen)
-            await asyncio.sleep(0.3)
-            after_rollback = len(canary.seen)
+            proxy, live, loop), traffic(proxy.listen_port, statuses):
+        shown = await until_state(loop, {"rolled_back", "complete"})
+        route = find_route(live.config, "catalog")
+        seen_by_canary = len(canary.seen)
+        await asyncio.sleep(0.3)
+        after_rollback = len(canary.seen)
     assert moves(shown) == [("rollback", 0)], shown
     reason = shown["decisions"][-1]["reason"]
     assert reason.startswith("canary latency greater: median ") and "Mann-Whitney U=" in reason
@@ -158,9 +163,8 @@ async def test_a_canary_answering_errors_is_rolled_back(tmp_path: Path) -> None:
     monolith, canary = await App("monolith").start(), await App("catalog", failing).start()
     statuses: list[int] = []
     async with promoting_proxy(routes_file(tmp_path, monolith.port, canary.port)) as (
-            proxy, live, loop):
-        async with traffic(proxy.listen_port, statuses):
-            shown = await until_state(loop, {"rolled_back", "complete"})
+            proxy, _live, loop), traffic(proxy.listen_port, statuses):
+        shown = await until_state(loop, {"rolled_back", "complete"})
     assert moves(shown) == [("rollback", 0)], shown
     assert shown["decisions"][-1]["reason"].startswith("canary error rate 100.00% vs primary 0.00%")
     assert 500 in statuses
@@ -174,9 +178,8 @@ async def test_canary_failures_a_fallback_hides_still_roll_it_back(tmp_path: Pat
     monolith = await App("monolith").start()
     routes = routes_file(tmp_path, monolith.port, dead_port, extra='fallback = "monolith"')
     statuses: list[int] = []
-    async with promoting_proxy(routes) as (proxy, live, loop):
-        async with traffic(proxy.listen_port, statuses):
-            shown = await until_state(loop, {"rolled_back", "complete"})
+    async with promoting_proxy(routes) as (proxy, _live, loop), traffic(proxy.listen_port, statuses):
+        shown = await until_state(loop, {"rolled_back", "complete"})
     assert set(statuses) == {200}  # the client never saw the canary fail
     assert moves(shown) == [("rollback", 0)], shown
     assert shown["decisions"][-1]["reason"].startswith("canary error rate 100.00%")
