@@ -116,23 +116,24 @@ def after(promotion: Promotion, decision: Decision, now: float, at: float, by: s
                    next_at=now + every if new_state in DECIDING else NEVER, decisions=entries)
 
 
-def commanded(promotion: Promotion, action: str, by: str) -> tuple[Decision, str]:
-    """The decision and the state an admin command leads to; CommandError when refused."""
+def commanded(promotion: Promotion, action: str) -> tuple[Decision, str]:
+    """The decision and the state an admin command leads to (who gave it is logged beside the
+    decision); CommandError when refused."""
     steps, state = promotion.policy.steps, promotion.state
     if action == "rollback":
-        return Decision(ROLLBACK, 0, f"rolled back by hand ({by})"), ROLLED_BACK
+        return Decision(ROLLBACK, 0, "rolled back by hand"), ROLLED_BACK
     if action == "hold":
         if state not in DECIDING:
             raise CommandError(f"route {promotion.route} is {state}: nothing to hold")
-        return Decision(HOLD, promotion.weight, f"held by hand ({by}): no automatic promotion "
-                                                "until promote --step"), HELD
+        return Decision(HOLD, promotion.weight, "held by hand: no automatic promotion until "
+                                                "promote --step"), HELD
     if action != "step":
         raise CommandError(f"unknown action {action!r} (one of {', '.join(COMMANDS)})")
     if state == COMPLETED:
         raise CommandError(f"route {promotion.route} is complete: the canary has 100%")
     if state in (ROLLED_BACK, STOPPED):
-        return Decision(PROMOTE, steps[0], f"started again by hand ({by})"), RUNNING
+        return Decision(PROMOTE, steps[0], "started again by hand"), RUNNING
     following = [step for step in steps if step > promotion.weight]
     if not following:
-        return Decision(COMPLETE, promotion.weight, f"completed by hand ({by})"), COMPLETED
-    return Decision(PROMOTE, following[0], f"stepped by hand ({by})"), RUNNING
+        return Decision(COMPLETE, promotion.weight, "completed by hand"), COMPLETED
+    return Decision(PROMOTE, following[0], "stepped by hand"), RUNNING

@@ -226,7 +226,7 @@ class PromotionLoop:
             if promotion is None:
                 raise ChangeError(404, f"route {name!r} has no promotion table")
             try:
-                decision, state = commanded(promotion, action, who.token)
+                decision, state = commanded(promotion, action)
             except CommandError as exc:
                 raise ChangeError(409 if action in ("step", "hold") else 400, str(exc)) from exc
             await self._apply(name, promotion, decision, who, state)
