@@ -139,7 +139,7 @@ async def test_a_good_canary_is_promoted_step_by_step_to_100(tmp_path: Path) -> 
 
 @run_async(timeout=60)
 async def test_a_slow_canary_is_rolled_back_and_says_why(tmp_path: Path) -> None:
-    monolith, canary = await App("monolith").start(), await App("catalog", slow(0.03)).start()
+    monolith, canary = await App("monolith").start(), await App("catalog", slow(0.1)).start()
     statuses: list[int] = []
     async with promoting_proxy(routes_file(tmp_path, monolith.port, canary.port)) as (
             proxy, live, loop), traffic(proxy.listen_port, statuses):
