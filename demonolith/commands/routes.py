@@ -272,6 +272,12 @@ def promotion_lines(shown: dict[str, Any], last: int = 5) -> list[str]:
     window = shown["window"]
     lines = [head, f"  window: {window['canary']} canary and {window['primary']} primary requests"
                    f" ({window['min_samples']} needed on each)"]
-    lines += [f"  {d['at']} {d['action']} {d['weight']}% by {d['by']}: {d['reason']}"
+    lines += [f"  {d['at']} {d['action']} {d['weight']}% by {d['by']}{_times(d)}: {d['reason']}"
               for d in shown["decisions"][-last:]]
     return lines
+
+
+def _times(decision: dict[str, Any]) -> str:
+    """`` (3 in a row)`` for a hold kept as one entry, else ``""``."""
+    times = decision.get("times", 1)
+    return f" ({times} in a row, the last shown)" if times > 1 else ""

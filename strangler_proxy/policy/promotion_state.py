@@ -38,11 +38,23 @@ class CommandError(ValueError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One decision as logged: when (Unix time), what, and who (``promotion`` or a token's name)."""
+    """One decision as kept: when (Unix time), what, who (``promotion`` or a token's name), and
+    how many holds in a row at the same weight by the same hand it stands for (the latest one)."""
 
     at: float
     decision: Decision
     by: str
+    times: int = 1
+
+
+def logged(entries: tuple[Entry, ...], entry: Entry) -> tuple[Entry, ...]:
+    """``entries`` with ``entry`` added (a hold repeating the last one replaces it), the last
+    :data:`HISTORY` kept."""
+    last = entries[-1] if entries else None
+    if (last is not None and entry.decision.action == HOLD == last.decision.action
+            and (last.decision.weight, last.by) == (entry.decision.weight, entry.by)):
+        return (*entries[:-1], replace(entry, times=last.times + 1))
+    return (*entries, entry)[-HISTORY:]
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ def after(promotion: Promotion, decision: Decision, now: float, at: float, by: s
           state: str | None = None) -> Promotion:
     """The promotion once ``decision`` is applied at monotonic ``now`` (Unix ``at``), logged as
     taken by ``by``; ``state`` overrides the state it leads to (a command's)."""
-    entries = (*promotion.decisions, Entry(at, decision, by))[-HISTORY:]
+    entries = logged(promotion.decisions, Entry(at, decision, by))
     every = promotion.policy.every_seconds
     if decision.action == ROLLBACK:
         return replace(promotion, state=state or ROLLED_BACK, weight=0, since=now, next_at=NEVER,

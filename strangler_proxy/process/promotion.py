@@ -253,7 +253,7 @@ class PromotionLoop:
                                                "failed": seen.failed, "conflicts": seen.conflicts},
             "decisions": [{"at": _iso(entry.at), "action": entry.decision.action,
                            "weight": entry.decision.weight, "reason": entry.decision.reason,
-                           "by": entry.by} for entry in promotion.decisions],
+                           "by": entry.by, "times": entry.times} for entry in promotion.decisions],
         }
 
 

@@ -9,6 +9,7 @@ from strangler_proxy.policy.promotion import COMPLETE, HOLD, PROMOTE, ROLLBACK, 
 from strangler_proxy.policy.promotion_state import (
     COMPLETED,
     HELD,
+    HISTORY,
     NEVER,
     ROLLED_BACK,
     RUNNING,
@@ -85,3 +86,16 @@ def test_commands_step_hold_and_roll_back_and_refuse_what_cannot_be() -> None:
 
 def test_the_weights_give_the_canary_its_share_of_100() -> None:
     assert promotion_weights(("monolith", "catalog"), 25) == {"monolith": 75, "catalog": 25}
+
+
+def test_holds_in_a_row_are_kept_as_one_entry_and_the_history_is_bounded() -> None:
+    promotion = derived("catalog", POLICY, 5, 0.0)
+    for n in range(3):
+        promotion = after(promotion, Decision(HOLD, 5, f"not enough traffic: {n}"), n, n, "promotion")
+    promotion = after(promotion, Decision(HOLD, 5, "held by hand"), 3.0, 3.0, "cli")
+    (first, second) = promotion.decisions
+    assert (first.times, first.decision.reason, first.at) == (3, "not enough traffic: 2", 2)
+    assert (second.times, second.by) == (1, "cli")
+    for n in range(HISTORY + 5):
+        promotion = after(promotion, Decision(PROMOTE, 5, "within bounds"), n, n, "promotion")
+    assert len(promotion.decisions) == HISTORY
