@@ -4,12 +4,12 @@ caught up, and holds again, saying why, when the status cannot be read."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from datasync.capture import install
+from datasync.db import open_db
 from datasync.relay import prepare_target
 from datasync.run import relay_once, serve_status
 from strangler_proxy.config.state import find_route
@@ -21,18 +21,19 @@ from tests.strangler_proxy.support import App, run_async
 
 def holds_for(reason_start: str, count: int) -> Callable[[dict[str, Any]], bool]:
     """Whether at least ``count`` decisions held for a reason starting ``reason_start``."""
-    return lambda shown: sum(1 for d in shown["decisions"] if d["action"] == "hold"
+    return lambda shown: sum(d["times"] for d in shown["decisions"] if d["action"] == "hold"
                              and d["reason"].startswith(reason_start)) >= count
 
 
 @run_async(timeout=90, loops=("asyncio",))
 async def test_promotion_holds_on_sync_lag_and_on_an_unreachable_status(tmp_path: Path) -> None:
     monolith_db, service_db = make_db(tmp_path / "monolith.sqlite3"), make_db(tmp_path / "s.sqlite3")
-    source, target = sqlite3.connect(monolith_db), sqlite3.connect(service_db)
+    source, target = open_db(monolith_db), open_db(service_db)
     install(source, ["orders_order"])
     prepare_target(target)
     with source:
-        source.executemany("INSERT INTO orders_order VALUES (?, 1, NULL)", [(i,) for i in range(3)])
+        for key in range(3):
+            source.execute("INSERT INTO orders_order VALUES (?, 1, NULL)", (key,))
     urls: list[str] = []
     server = serve_status(("127.0.0.1", 0), (monolith_db, service_db), "monolith->service",
                           urls.append)
