@@ -184,3 +184,44 @@ async def test_canary_failures_a_fallback_hides_still_roll_it_back(tmp_path: Pat
     assert moves(shown) == [("rollback", 0)], shown
     assert shown["decisions"][-1]["reason"].startswith("canary error rate 100.00%")
     await monolith.stop()
+
+
+@run_async(timeout=60, loops=("asyncio",))
+async def test_a_held_canary_is_not_promoted_until_stepped_by_hand(tmp_path: Path) -> None:
+    monolith, canary = await App("monolith").start(), await App("catalog").start()
+    statuses: list[int] = []
+    async with promoting_proxy(routes_file(tmp_path, monolith.port, canary.port)) as (
+            proxy, live, loop), aiohttp.ClientSession(headers=AUTH) as session:
+        admin = f"http://127.0.0.1:{proxy.admin_port}"
+        refused = {}
+        for body in ({"action": "jump"}, {"action": "step", "now": True}, "not json"):
+            data = body if isinstance(body, str) else json.dumps(body)
+            async with session.post(admin + "/api/routes/catalog/promotion", data=data) as answer:
+                refused[data] = (answer.status, (await answer.json())["error"])
+        async with session.get(admin + "/api/routes/default/promotion") as answer:
+            no_table = answer.status
+        async with session.post(admin + "/api/routes/catalog/promotion",
+                                json={"action": "hold"}) as answer:
+            held = await answer.json()
+        async with traffic(proxy.listen_port, statuses):
+            waited = await until(loop, lambda shown: any(
+                d["reason"].startswith("held by hand; would promote to 50")
+                and d["times"] >= 3 for d in shown["decisions"]))
+            route_while_held = find_route(live.config, "catalog")
+            async with session.post(admin + "/api/routes/catalog/promotion",
+                                    json={"action": "step"}) as answer:
+                stepped = await answer.json()
+            shown = await until_state(loop, {"complete", "rolled_back"})
+    assert refused == {
+        '{"action": "jump"}': (400, "unknown action 'jump' (one of step, hold, rollback)"),
+        '{"action": "step", "now": true}': (400, 'expected {"action": "step" | "hold" | "rollback"}'),
+        "not json": (400, "the body is not JSON")}
+    assert no_table == 404
+    assert (held["state"], held["weight"], held["decisions"][-1]["by"]) == ("held", 25, "test")
+    assert waited["state"] == "held" and waited["weight"] == 25
+    assert route_while_held is not None and dict(route_while_held.weights)["catalog"] == 25
+    assert (stepped["state"], stepped["weight"]) == ("running", 50)
+    assert moves(shown) == [("promote", 50), ("promote", 100), ("complete", 100)], shown
+    assert [d["by"] for d in shown["decisions"] if d["action"] == "promote"] == ["test", "promotion"]
+    for app in (monolith, canary):
+        await app.stop()
