@@ -124,6 +124,8 @@ class PromotionLoop:
 
     async def _round(self) -> None:
         self._follow_config(time.monotonic())
+        if not self.promotions:  # nothing is recorded either: no need to ask the workers
+            return
         self._keep(await self.take())
         for name, promotion in list(self.promotions.items()):
             if promotion.state in DECIDING and promotion.next_at <= time.monotonic():
