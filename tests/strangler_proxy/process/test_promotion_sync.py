@@ -1,12 +1,15 @@
-"""The automatic canary reads the real sync relay's ``GET /status`` (datasync's server over two
-SQLite databases): it holds while the lag exceeds ``max_lag_seconds``, promotes once the relay
-caught up, and holds again, saying why, when the status cannot be read."""
+"""The automatic canary reads the sync relay's ``GET /status``: with datasync's real server over two
+SQLite databases it holds while the lag exceeds ``max_lag_seconds``, promotes once the relay caught
+up, and holds again, saying why, when the status cannot be read; conflicts that grow (served by a
+stand-in relay on a real socket) roll the canary back when ``rollback_on_sync_errors`` is set."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from aiohttp import web
 
 from datasync.capture import install
 from datasync.db import open_db
@@ -15,7 +18,12 @@ from datasync.run import relay_once, serve_status
 from strangler_proxy.config.state import find_route
 from tests.datasync.conftest import make_db
 from tests.strangler_proxy.live_support import promoting_proxy
-from tests.strangler_proxy.process.test_promotion_loop import routes_file, traffic, until
+from tests.strangler_proxy.process.test_promotion_loop import (
+    routes_file,
+    traffic,
+    until,
+    until_state,
+)
 from tests.strangler_proxy.support import App, run_async
 
 
@@ -65,3 +73,30 @@ async def test_promotion_holds_on_sync_lag_and_on_an_unreachable_status(tmp_path
     assert unreachable["weight"] == 50 and unreachable["state"] == "running"
     kinds = [(d["action"], d["weight"]) for d in unreachable["decisions"] if d["action"] != "hold"]
     assert kinds == [("promote", 50)]
+
+
+@run_async(timeout=60, loops=("asyncio",))
+async def test_sync_conflicts_growing_roll_the_canary_back_when_configured(tmp_path: Path) -> None:
+    status = {"applied": 10, "conflicts": 1, "direction": "service->monolith", "failed": 0,
+              "lag_seconds": 0.0, "pending": 0}
+
+    async def relay_status(request: web.Request) -> web.StreamResponse:
+        return web.json_response(status)  # a relay's GET /status, as the contract says
+
+    relay = await App("relay", relay_status).start()
+    monolith, canary = await App("monolith").start(), await App("catalog").start()
+    policy = f'sync_status_url = "{relay.url}/status"\nrollback_on_sync_errors = true'
+    routes = routes_file(tmp_path, monolith.port, canary.port, policy=policy)
+    statuses: list[int] = []
+    async with promoting_proxy(routes) as (proxy, live, loop), traffic(
+            proxy.listen_port, statuses):
+        await until(loop, lambda shown: shown["weight"] == 50)
+        status["conflicts"] = 3
+        shown = await until_state(loop, {"rolled_back", "complete"})
+        route = find_route(live.config, "catalog")
+    for app in (relay, monolith, canary):
+        await app.stop()
+    kinds = [(d["action"], d["weight"]) for d in shown["decisions"] if d["action"] != "hold"]
+    assert kinds == [("promote", 50), ("rollback", 0)], shown
+    assert shown["decisions"][-1]["reason"] == "sync conflicts grew from 1 to 3"
+    assert route is not None and dict(route.weights) == {"monolith": 100, "catalog": 0}

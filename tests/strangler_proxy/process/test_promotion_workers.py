@@ -1,5 +1,6 @@
-"""``--workers 2`` with a promoted route: the workers record the samples, the supervisor takes
-them over the control sockets, decides, and every worker applies the new weights."""
+"""A real proxy process promotes a route by itself: alone (the process records and decides), and
+with ``--workers 2`` (the workers record the samples, the supervisor takes them over the control
+sockets, decides, and every worker applies the new weights)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.strangler_proxy.live_support import admin_json, backend, get, start_proxy
 from tests.strangler_proxy.support import ADMIN_TOKEN
@@ -41,7 +44,8 @@ def until_complete(admin: int, timeout: float = 40.0) -> dict[str, Any]:
         time.sleep(0.05)
 
 
-def test_the_supervisor_promotes_on_the_samples_of_its_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_proxy_process_promotes_a_good_canary_to_100(tmp_path: Path, workers: str) -> None:
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -52,7 +56,7 @@ def test_the_supervisor_promotes_on_the_samples_of_its_workers(tmp_path: Path) -
     with backend() as port:
         routes = tmp_path / "routes.toml"
         routes.write_text(ROUTES.format(port=port))
-        proxy = start_proxy(routes, "--workers", "2", "--admin-token", ADMIN_TOKEN,
+        proxy = start_proxy(routes, "--workers", workers, "--admin-token", ADMIN_TOKEN,
                             "--drain-seconds", "2")
         clients = [threading.Thread(target=client, args=(proxy.port,)) for _ in range(2)]
         try:
