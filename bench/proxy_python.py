@@ -2,14 +2,16 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/proxy_python.py [--requests 20000] [--profile]
+    .venv/bin/python bench/proxy_python.py [--requests 20000] [--profile] [--route plain|weighted|promoted]
 
 One proxy (the route of ``bench/proxy.py``: a single-target route with a fallback, access log on,
 written to /dev/null) serves a keep-alive client whose bytes are fed to its protocol by hand, on
 one pooled upstream connection whose response is fed the same way: the full per-request path of
 the pooled fast path — parsing, routing, headers, metrics, access log — with no system call and
 no event-loop turn (the write batch is flushed by hand after each fed read, as the end of a loop
-turn would, so each turn carries one write and batching gains nothing here). It prints the best of
+turn would, so each turn carries one write and batching gains nothing here). ``--route weighted``
+splits the route by weights (all to the same target), ``--route promoted`` adds a ``promotion``
+table (each request also kept as a sample for the automatic canary). It prints the best of
 5 runs in microseconds of CPU per request;
 ``--profile`` adds the cProfile table. The figure is steady on a loaded machine (it is the
 process's own CPU time), which the socket benchmark's requests/s ratio is not.
@@ -43,6 +45,10 @@ fallback = "monolith"
 [default]
 to = "monolith"
 """
+# --route weighted: the same route split by weights (all to catalog); --route promoted: that and a
+# promotion table, so every request is also kept as a sample for the automatic canary
+WEIGHTED = ('to = "catalog"', "weights = { catalog = 100, monolith = 0 }")
+PROMOTION = '[routes.promotion]\nsteps = [1, 100]\n[default]'
 REQUEST = b"GET /api/items HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n"
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Wed, 25 Nov 2026 18:00:00 GMT\r\n"
@@ -64,6 +70,10 @@ class FakeTransport:
         """Never closing."""
         return False
 
+    def is_reading(self) -> bool:
+        """Always reading (a pooled connection's idle check asks)."""
+        return True
+
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         """The peer address."""
         return ("127.0.0.1", 5555)
@@ -75,9 +85,17 @@ class FakeTransport:
     abort = close
 
 
-async def measure(requests: int, profile: bool) -> float:
+def routes_of(kind: str) -> str:
+    """The routes file of ``--route``: plain, weighted or promoted."""
+    if kind == "plain":
+        return ROUTES
+    weighted = ROUTES.replace(*WEIGHTED)
+    return weighted if kind == "weighted" else weighted.replace("[default]", PROMOTION)
+
+
+async def measure(requests: int, profile: bool, route: str = "plain") -> float:
     """Best of 5 runs, microseconds of process CPU time per request."""
-    proxy = Proxy(parse_routes(ROUTES), AccessLog("/dev/null"))
+    proxy = Proxy(parse_routes(routes_of(route)), AccessLog("/dev/null"))
     client, client_side = ClientProtocol(proxy), FakeTransport()
     client.connection_made(client_side)  # type: ignore[arg-type]
     pool = proxy.pools["catalog"]
@@ -114,8 +132,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--route", choices=("plain", "weighted", "promoted"), default="plain")
     args = parser.parse_args()
-    print(f"{asyncio.run(measure(args.requests, args.profile)):.2f} us of CPU per request")
+    cost = asyncio.run(measure(args.requests, args.profile, args.route))
+    print(f"{cost:.2f} us of CPU per request")
 
 
 if __name__ == "__main__":

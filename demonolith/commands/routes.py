@@ -5,6 +5,7 @@
   admin API (kept in its state file across restarts);
 * ``rollback``: move every route (or those on one upstream) back in one atomic admin change;
 * ``breaker [NAME] [--reset]``: show the upstreams' circuit breakers, or close one now;
+* ``promote ROUTE [--step|--hold|--rollback]``: show a route's automatic canary, or command it;
 * ``export PATH --format nginx|envoy|gateway-api``: the same routing for another proxy (with the
   run-time changes of the proxy's state file, when there is one).
 """
@@ -237,3 +238,46 @@ def breaker_line(name: str, state: dict[str, Any]) -> str:
         line += " (" + ", ".join(f"worker {index}: {entry['breaker']}"
                                  for index, entry in sorted(workers.items())) + ")"
     return line
+
+
+@routes.command("promote")
+@click.argument("route")
+@click.option("--step", is_flag=True, help="Raise the canary one step now (or start again at the"
+              " first step after a rollback).")
+@click.option("--hold", is_flag=True,
+              help="Stop promoting: decisions go on, a regression still rolls back.")
+@click.option("--rollback", is_flag=True, help="Send the canary nothing now.")
+@admin_options
+def promote(route: str, step: bool, hold: bool, rollback: bool, admin_url: str,
+            token: str | None, user: str | None) -> None:
+    """Show ROUTE's automatic canary in a running proxy (its state, weight, next decision and
+    last decisions with their reasons), or step, hold or roll it back now."""
+    from strangler_proxy.admin.client import promotion
+
+    actions = [name for name, given in (("step", step), ("hold", hold), ("rollback", rollback))
+               if given]
+    if len(actions) > 1:
+        raise ProxyFailure("give one of --step, --hold, --rollback")
+    shown = promotion(admin_url, token, route, actions[0] if actions else None, user)
+    for line in promotion_lines(shown):
+        click.echo(line)
+
+
+def promotion_lines(shown: dict[str, Any], last: int = 5) -> list[str]:
+    """What ``routes promote`` prints about a promotion as the admin API shows it."""
+    steps = ", ".join(str(step) for step in shown["steps"])
+    head = f"{shown['route']}: {shown['state']}, canary at {shown['weight']}% (steps {steps})"
+    if shown["next_decision_in_s"] is not None:
+        head += f", next decision in {shown['next_decision_in_s']:.1f} s"
+    window = shown["window"]
+    lines = [head, f"  window: {window['canary']} canary and {window['primary']} primary requests"
+                   f" ({window['min_samples']} needed on each)"]
+    lines += [f"  {d['at']} {d['action']} {d['weight']}% by {d['by']}{_times(d)}: {d['reason']}"
+              for d in shown["decisions"][-last:]]
+    return lines
+
+
+def _times(decision: dict[str, Any]) -> str:
+    """`` (3 in a row)`` for a hold kept as one entry, else ``""``."""
+    times = decision.get("times", 1)
+    return f" ({times} in a row, the last shown)" if times > 1 else ""

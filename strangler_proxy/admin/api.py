@@ -14,6 +14,8 @@
                                             worker); logged with who asked
 ``POST   /api/reload``                      reload the routes and state files now (like SIGHUP)
 ``GET    /api/changes``                     the change log kept in the state file
+``GET|POST /api/routes/NAME/promotion``     the automatic canary (see
+                                            :mod:`strangler_proxy.admin.promotion_api`)
 ==========================================  =====================================================
 
 Every change is logged (who: the token's identity, the client address and ``X-Admin-User``;
@@ -28,6 +30,12 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from strangler_proxy.admin.promotion_api import (
+    SUFFIX,
+    Promotions,
+    promotion_command,
+    promotion_status,
+)
 from strangler_proxy.admin.server import AdminRequest, AdminResponse, Handler, error_response, json_response
 from strangler_proxy.config.changes import ChangeError, settings_json
 from strangler_proxy.config.live import LiveRoutes
@@ -81,10 +89,12 @@ class AdminApi:
         live: LiveRoutes,
         upstreams: Callable[[], Awaitable[dict[str, Any]]],
         reset_breaker: BreakerReset | None = None,
+        promotions: Promotions | None = None,
     ) -> None:
         self.live = live
         self.upstreams = upstreams
         self.reset_breaker = reset_breaker
+        self.promotions = promotions
 
     async def list_routes(self, request: AdminRequest) -> AdminResponse:
         """``GET /api/routes``."""
@@ -97,7 +107,9 @@ class AdminApi:
         })
 
     async def one_route(self, request: AdminRequest) -> AdminResponse:
-        """``GET /api/routes/NAME``."""
+        """``GET /api/routes/NAME`` (and ``/api/routes/NAME/promotion``)."""
+        if request.path.endswith(SUFFIX):
+            return await promotion_status(self.promotions, _route_name(request.path, SUFFIX))
         route = find_route(self.live.config, _route_name(request.path))
         if route is None:
             return error_response(404, f"no route named {_route_name(request.path)!r}")
@@ -111,6 +123,13 @@ class AdminApi:
             return error_response(400, "the body is not JSON")
         return await self._changed(
             self.live.change(_route_name(request.path), body, who_of(request)))
+
+    async def command_promotion(self, request: AdminRequest) -> AdminResponse:
+        """``POST /api/routes/NAME/promotion``."""
+        if not request.path.endswith(SUFFIX):
+            return error_response(404, "POST /api/routes/NAME/promotion commands a promotion")
+        return await promotion_command(self.promotions, _route_name(request.path, SUFFIX),
+                                       request.body, who_of(request))
 
     async def change_routes(self, request: AdminRequest) -> AdminResponse:
         """``PATCH /api/routes``: a batch of changes and resets, applied atomically."""
@@ -184,14 +203,15 @@ def api_handlers(
     live: LiveRoutes,
     upstreams: Callable[[], Awaitable[dict[str, Any]]],
     reset_breaker: BreakerReset | None = None,
+    promotions: Promotions | None = None,
 ) -> dict[tuple[str, str], Handler]:
     """The admin API's handler table over ``live`` (``reset_breaker``: close one upstream's
-    breaker in every process that serves traffic)."""
-    api = AdminApi(live, upstreams, reset_breaker)
+    breaker in every process that serves traffic; ``promotions``: the automatic canary)."""
+    api = AdminApi(live, upstreams, reset_breaker, promotions)
     return {
         ("GET", "/api/routes"): api.list_routes, ("GET", ROUTES + "*"): api.one_route,
         ("PATCH", ROUTES + "*"): api.change_route, ("DELETE", ROUTES + "*"): api.reset_route,
-        ("PATCH", "/api/routes"): api.change_routes,
+        ("PATCH", "/api/routes"): api.change_routes, ("POST", ROUTES + "*"): api.command_promotion,
         ("POST", "/api/reload"): api.reload, ("GET", "/api/upstreams"): api.list_upstreams,
         ("GET", "/api/changes"): api.changes,
         ("DELETE", UPSTREAMS + "*"): api.reset_upstream_breaker,

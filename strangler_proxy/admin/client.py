@@ -1,4 +1,5 @@
-"""A small client of the admin API (stdlib only): what ``demonolith routes set|rollback`` call."""
+"""A small client of the admin API (stdlib only): what ``demonolith routes set|rollback|breaker|promote``
+call."""
 
 from __future__ import annotations
 
@@ -110,3 +111,12 @@ def reset_breaker(admin_url: str, token: str | None, upstream: str,
                   user: str | None = None) -> dict[str, Any]:
     """``DELETE /api/upstreams/NAME/breaker``: close the upstream's breaker now."""
     return call(admin_url, "DELETE", f"/api/upstreams/{upstream}/breaker", token, user=user)
+
+
+def promotion(admin_url: str, token: str | None, route: str, action: str | None = None,
+              user: str | None = None) -> dict[str, Any]:
+    """``GET /api/routes/ROUTE/promotion``, or with ``action`` (step, hold, rollback) ``POST``."""
+    path = f"/api/routes/{route}/promotion"
+    if action is None:
+        return call(admin_url, "GET", path, token, user=user)
+    return call(admin_url, "POST", path, token, {"action": action}, user=user)

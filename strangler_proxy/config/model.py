@@ -141,6 +141,7 @@ class PromotionPolicy:
     max_latency_ratio: float = 1.2
     max_lag_seconds: float | None = None
     rollback_on_sync_errors: bool = False
+    sync_status_url: str | None = None  # the sync relay's GET /status, read at every decision
 
     def __post_init__(self) -> None:
         if not self.steps or list(self.steps) != sorted(set(self.steps)):
@@ -149,6 +150,9 @@ class PromotionPolicy:
             raise ValueError("steps must be above 0 and end at 100")
         if self.every_seconds <= 0 or self.min_samples < 1 or not 0 < self.alpha < 1:
             raise ValueError("every must be positive, min_samples >= 1, 0 < alpha < 1")
+        reads_sync = self.max_lag_seconds is not None or self.rollback_on_sync_errors
+        if reads_sync and self.sync_status_url is None:
+            raise ValueError("max_lag_seconds and rollback_on_sync_errors need sync_status_url")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@
     alpha = 0.01                  # one-sided Mann-Whitney U on latency
     max_error_rate_increase = 0.01
     max_latency_ratio = 1.2       # of the medians, canary / primary
-    max_lag_seconds = 1.0         # optional: hold while the sync relay lags more
-    rollback_on_sync_errors = false
+    sync_status_url = "http://127.0.0.1:8765/status"   # optional: the sync relay's GET /status
+    max_lag_seconds = 1.0         # hold while the relay lags more (needs sync_status_url)
+    rollback_on_sync_errors = false   # roll back when its conflicts or failed changes grow
 
 Errors name the key, like every other routes-file error.
 """
@@ -18,6 +19,7 @@ Errors name the key, like every other routes-file error.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from strangler_proxy.config.model import PromotionPolicy
 from strangler_proxy.config.tables import Table
@@ -48,6 +50,7 @@ def promotion(table: Table) -> PromotionPolicy | None:
             max_lag_seconds=sub.number("max_lag_seconds", 0.0) if sub.has("max_lag_seconds")
             else None,
             rollback_on_sync_errors=sub.boolean("rollback_on_sync_errors", False),
+            sync_status_url=_status_url(sub),
         )
     except ValueError as exc:
         raise sub.error("", str(exc)) from exc
@@ -63,3 +66,13 @@ def _every(sub: Table) -> float:
     if seconds is None:
         raise sub.error("every", f"a duration such as 200ms, 30s, 5m, 1h, got {text!r}")
     return seconds
+
+
+def _status_url(sub: Table) -> str | None:
+    url = sub.string("sync_status_url")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise sub.error("sync_status_url", f"an http:// or https:// URL, got {url!r}")
+    return url

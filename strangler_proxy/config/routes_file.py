@@ -240,6 +240,9 @@ def _route(
     table.finish()
     if route.promotion is not None and len(route.weights) != 2:
         raise table.error("promotion", "needs two upstreams in weights: the primary, then the canary")
+    if route.promotion is not None and matching and not table.has("name"):
+        raise table.error("promotion", 'needs the route\'s name (name = "..."): its weights are '
+                                       "changed at run time by name")
     if route.fallback_shares_data and route.fallback is None:
         raise table.error("fallback_shares_data", "needs a fallback")
     if matching and route.path is None and not (route.methods or route.host or route.headers):

@@ -40,7 +40,8 @@ class InFlight(Protocol):
     client: ClientSide
     request: Request
     route: Route
-    upstream: str
+    primary: str  # the upstream chosen by the route's weights
+    upstream: str  # the one tried last (the fallback's name after a fallback)
     status: int
     bytes_out: int
     error: str

@@ -29,6 +29,7 @@ from strangler_proxy.datapath.upstream import UpstreamPool
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.observe.metrics import PrometheusRegistry
+from strangler_proxy.observe.samples import Samples
 from strangler_proxy.policy.breaker import STATE_VALUES
 from strangler_proxy.policy.headers import request_id_from
 from strangler_proxy.policy.paths import host_without_port, valid_host
@@ -80,6 +81,7 @@ class Proxy:
         self.cork = WriteCork(self.loop)
         self.pools = {upstream.name: UpstreamPool(upstream, self.cork) for upstream in config.upstreams}
         self.metrics = PrometheusRegistry()
+        self.samples = Samples()  # of the routes under automatic promotion
         self.access_log = access_log or AccessLog(config.access_log)
         self.clients: set[ClientProtocol] = set()
         self.max_clients = connection_cap(config)
@@ -223,8 +225,13 @@ class Proxy:
     def request_done(self, forwarding: InFlight) -> None:
         """Count, time and log one finished request."""
         duration = monotonic() - forwarding.request.started
-        self.metrics.request_finished(forwarding.route.name, forwarding.upstream or "-",
+        route = forwarding.route
+        self.metrics.request_finished(route.name, forwarding.upstream or "-",
                                       forwarding.status, duration)
+        if route.promotion is not None and forwarding.upstream:  # an upstream was tried
+            chosen = forwarding.primary  # a fallback's answer is the chosen side's failure
+            self.samples.record(route.name, chosen, forwarding.request.started, duration,
+                                forwarding.status >= 500 or forwarding.upstream != chosen)
         if self.access_log.enabled:
             self.access_log.write_line(forwarding.log_line(duration))
 

@@ -1,4 +1,5 @@
 """What the proxy tells the outside: the Prometheus registry (``metrics``), the JSON access log
-(``accesslog``) and the merging of worker processes' metrics (``aggregate``). Nothing here knows
-about routes or sockets.
+(``accesslog``), the merging of worker processes' metrics (``aggregate``) and the request samples
+of routes under automatic promotion (``samples``). Nothing here knows about route objects or
+sockets.
 """

@@ -1,7 +1,8 @@
 """Automatic canary: from one window of traffic (and the sync relay's status) to a decision (pure).
 
 At each tick the caller gives the policy, the step the canary is on, what the primary and the
-canary did since the last decision, and optionally the relay's ``GET /status``. The answer is one
+canary did (the window), and optionally the relay's ``GET /status`` (read with
+:func:`sync_status_from_json`). The answer is one
 :class:`Decision`, always with a reason a person can read:
 
 * ``rollback`` (weight 0): the relay's ``conflicts`` or ``failed`` grew while
@@ -9,13 +10,16 @@ canary did since the last decision, and optionally the relay's ``GET /status``. 
   the canary's error rate exceeds the primary's by more than ``max_error_rate_increase``, or its
   latency is greater than the primary's (one-sided Mann-Whitney U, p below ``alpha``) with its
   median slower by more than ``max_latency_ratio``;
-* ``hold`` (weight unchanged): fewer than ``min_samples`` requests on either side ("not enough
-  traffic"), or the relay's lag above ``max_lag_seconds``;
+* ``hold`` (weight unchanged): the relay's status could not be read (``sync_unreachable`` says
+  why), its lag is above ``max_lag_seconds``, or fewer than ``min_samples`` requests on either
+  side ("not enough traffic");
 * ``promote`` to the next step's weight; ``complete`` once the last step is reached.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,12 +67,16 @@ def decide(
     primary: Window,
     canary: Window,
     sync: tuple[SyncStatus, SyncStatus] | None = None,
+    sync_unreachable: str = "",
 ) -> Decision:
-    """The decision at ``step`` (an index into ``policy.steps``); ``sync`` is (previous, now)."""
+    """The decision at ``step`` (an index into ``policy.steps``); ``sync`` is (previous, now),
+    ``sync_unreachable`` why the relay's status could not be read this time (``""``: it was)."""
     weight = policy.steps[step]
     failure = _sync_failure(policy, sync) or _regression(policy, primary, canary)
     if failure:
         return Decision(ROLLBACK, 0, failure)
+    if sync_unreachable:
+        return Decision(HOLD, weight, f"sync status unreachable: {sync_unreachable}")
     if sync and policy.max_lag_seconds is not None and sync[1].lag_seconds > policy.max_lag_seconds:
         return Decision(HOLD, weight, f"sync lag {sync[1].lag_seconds:.3g} s above "
                                       f"{policy.max_lag_seconds:g} s")
@@ -116,3 +124,18 @@ def _sync_failure(policy: PromotionPolicy, sync: tuple[SyncStatus, SyncStatus] |
     if now.failed > before.failed:
         return f"sync failed changes grew from {before.failed} to {now.failed}"
     return ""
+
+
+def sync_status_from_json(text: str | bytes) -> SyncStatus:
+    """The relay's ``GET /status`` body as a :class:`SyncStatus`; ValueError saying what is wrong."""
+    try:
+        data = json.loads(text)
+        lag, failed, conflicts = data["lag_seconds"], data["failed"], data["conflicts"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"not the relay's status JSON ({exc!r})") from exc
+    numbers = (lag, failed, conflicts)
+    if any(isinstance(value, bool) or not isinstance(value, int | float) for value in numbers):
+        raise ValueError("lag_seconds, failed and conflicts must be numbers")
+    if not math.isfinite(lag) or lag < 0:
+        raise ValueError(f"lag_seconds must be a finite number >= 0, got {lag!r}")
+    return SyncStatus(float(lag), int(failed), int(conflicts))

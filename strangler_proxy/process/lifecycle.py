@@ -2,6 +2,8 @@
 
 * SIGHUP, a changed routes or state file (polled every second), or ``POST /api/reload`` reload the
   routes; a bad file keeps the old routes (see :mod:`strangler_proxy.config.live`).
+* routes with a ``promotion`` table are promoted by a :class:`PromotionLoop` (see
+  :mod:`strangler_proxy.process.promotion`);
 * SIGTERM / SIGINT stop accepting connections, let in-flight requests finish for up to
   ``drain_seconds``, then close what is left and return (the process exits 0).
 """
@@ -24,6 +26,8 @@ from strangler_proxy.config.model import ProxyConfig
 from strangler_proxy.config.state import state_path_for
 from strangler_proxy.datapath.proxy import Proxy
 from strangler_proxy.observe.accesslog import AccessLog
+from strangler_proxy.observe.samples import Taken
+from strangler_proxy.process.promotion import PromotionLoop
 
 logger = logging.getLogger("strangler_proxy")
 DEFAULT_DRAIN_SECONDS = 30.0
@@ -89,7 +93,11 @@ async def serve_live(
     async def reset_breaker(name: str) -> bool:
         return proxy.reset_breaker(name)
 
-    proxy.admin_routes.update(api_handlers(live, upstreams, reset_breaker))
+    async def samples() -> Taken:
+        return proxy.samples.take()
+
+    promotions = PromotionLoop(live, samples, proxy.metrics)
+    proxy.admin_routes.update(api_handlers(live, upstreams, reset_breaker, promotions))
     await proxy.start(how.listen, how.admin, reuse_port=how.reuse_port)
     stopping = asyncio.Event()
     tasks: set[asyncio.Task[Any]] = set()
@@ -100,13 +108,15 @@ async def serve_live(
         task.add_done_callback(tasks.discard)
 
     stop_signals(stopping, reload)
-    watcher = asyncio.create_task(live.watch(how.watch_interval))
+    background = [asyncio.create_task(live.watch(how.watch_interval)),
+                  asyncio.create_task(promotions.run())]
     if ready is not None:
         ready(proxy)
     try:
         await stopping.wait()
     finally:
-        watcher.cancel()
+        for task in background:
+            task.cancel()
         await drain_and_stop(proxy, how.drain_seconds)
 
 

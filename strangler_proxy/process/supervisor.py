@@ -5,7 +5,8 @@ routes and state files, serves the admin API, and writes admin changes to the st
 every successful reload or change it tells each worker ``reload`` over the worker's private Unix
 socket and waits for the answers, so an admin change returns only once every worker applies it
 (the response says how many did). ``/metrics`` asks every worker for a snapshot and merges them
-(:mod:`strangler_proxy.observe.aggregate`). A worker that dies is restarted (at most once a second); it
+(:mod:`strangler_proxy.observe.aggregate`); the automatic canary runs here, on the samples every
+worker hands over. A worker that dies is restarted (at most once a second); it
 reads the current files when it starts. SIGTERM is passed on to the workers, which drain; the
 supervisor waits for them (``drain_seconds`` + 5 s at most, then SIGKILL) and exits.
 """
@@ -36,7 +37,9 @@ from strangler_proxy.datapath.proxy import parse_address
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.aggregate import merge, render, snapshot
 from strangler_proxy.observe.metrics import PrometheusRegistry
+from strangler_proxy.observe.samples import Taken, merged, samples_from_json
 from strangler_proxy.process.lifecycle import Lifecycle, Listening, stop_signals
+from strangler_proxy.process.promotion import PromotionLoop
 
 logger = logging.getLogger("strangler_proxy.workers")
 START_SECONDS = 15.0
@@ -110,6 +113,7 @@ class WorkerSupervisor:
         self.metrics = PrometheusRegistry()
         self.stopping = asyncio.Event()
         self._admin: AdminServer | None = None
+        self.promotions: PromotionLoop | None = None
 
     # -- processes ---------------------------------------------------------------------------
     def _spawn(self, worker: Worker) -> None:
@@ -184,6 +188,13 @@ class WorkerSupervisor:
                                        return_exceptions=True)
         return [(w, a) for w, a in zip(workers, answers, strict=True) if isinstance(a, dict)]
 
+    async def samples(self) -> Taken:
+        """The promoted routes' request samples every live worker recorded since the last ask."""
+        answers = await asyncio.gather(*(ask(w.control, "samples", 5.0) for w in self.alive()),
+                                       return_exceptions=True)
+        return merged([samples_from_json(a["samples"]) for a in answers
+                       if isinstance(a, dict) and "samples" in a])
+
     async def upstreams(self) -> dict[str, Any]:
         """Health and breaker state of each upstream, per worker and overall (worst)."""
         found: dict[str, dict[str, Any]] = {}
@@ -222,12 +233,14 @@ class WorkerSupervisor:
                 for w, a in answers]})
 
         return {("GET", "/metrics"): metrics, ("GET", "/healthz"): healthz,
-                ("GET", "/status"): status, **api_handlers(self.live, self.upstreams, self.reset_breaker)}
+                ("GET", "/status"): status,
+                **api_handlers(self.live, self.upstreams, self.reset_breaker, self.promotions)}
 
     # -- the whole run ------------------------------------------------------------------------
     async def run(self, ready: Callable[[Listening], None] | None = None) -> None:
         """Start the workers and the admin listener; serve until SIGTERM; stop the workers."""
         self.live.attach(self.broadcast, self.metrics)
+        self.promotions = PromotionLoop(self.live, self.samples, self.metrics)
         self.metrics.add_gauge("demonolith_proxy_workers", "Worker processes running.", (),
                                lambda: {(): float(len(self.alive()))})
         try:
@@ -257,6 +270,8 @@ class WorkerSupervisor:
         stop_signals(self.stopping, reload)
         background = [asyncio.create_task(self.live.watch(self.how.watch_interval)),
                       asyncio.create_task(self._monitor())]
+        if self.promotions is not None:
+            background.append(asyncio.create_task(self.promotions.run()))
         if ready is not None:
             scheme = b"https" if self.options.tls[0] or self.live.config.tls_cert else b"http"
             ready(Bound(int(self.listen.rpartition(":")[2]), admin_port, scheme))

@@ -3,7 +3,8 @@
 
 A worker binds the listen address with SO_REUSEPORT (the kernel spreads connections over the
 workers), serves client traffic, and answers its supervisor on a private Unix socket, one
-command per connection: ``metrics`` (its registry snapshot, status and config digest) or
+command per connection: ``metrics`` (its registry snapshot, status and config digest),
+``samples`` (the promoted routes' request samples since the last ask, then forgotten) or
 ``reload`` (re-read the routes and state files now; the answer says whether it worked). It
 exits, after draining, on SIGTERM / SIGINT or when its supervisor is gone.
 """
@@ -26,6 +27,7 @@ from strangler_proxy.datapath.tls import with_tls
 from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.observe.aggregate import snapshot
+from strangler_proxy.observe.samples import samples_to_json
 from strangler_proxy.process.event_loop import run_on
 from strangler_proxy.process.lifecycle import apply_to, drain_and_stop, stop_signals
 
@@ -48,6 +50,8 @@ async def answer(proxy: Proxy, live: LiveRoutes, command: bytes) -> dict[str, An
     if command == b"metrics":
         return {"metrics": snapshot(proxy.metrics), "status": proxy.status(),
                 "digest": live.status.digest, "pid": os.getpid()}
+    if command == b"samples":
+        return {"samples": samples_to_json(proxy.samples.take())}
     if command == b"reload":
         status = await live.reload("supervisor")
         return {"ok": status.ok, "error": status.error, "digest": status.digest}

@@ -28,6 +28,7 @@ from strangler_proxy.config.state import state_path_for
 from strangler_proxy.datapath.proxy import Proxy
 from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.process.lifecycle import apply_to
+from strangler_proxy.process.promotion import PromotionLoop, ReadSync, fetch_sync_status
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
 # Two upstreams on one backend port; the route named "catalog" starts on the monolith.
@@ -90,6 +91,33 @@ async def live_proxy(routes: Path, watch: float | None = None) -> AsyncIterator[
     finally:
         if watcher is not None:
             watcher.cancel()
+        await proxy.stop()
+
+
+@contextlib.asynccontextmanager
+async def promoting_proxy(
+    routes: Path, tick: float = 0.05, read_sync: ReadSync = fetch_sync_status,
+) -> AsyncIterator[tuple[Proxy, LiveRoutes, PromotionLoop]]:
+    """The proxy, its live routes and admin API with the automatic canary running (a round every
+    ``tick`` seconds at most), wired as ``serve_live`` wires them."""
+    live = LiveRoutes(routes, state_path_for(routes), owner=True)
+    proxy = Proxy(live.config, AccessLog("off"), admin_tokens=(("test", ADMIN_TOKEN),))
+    live.attach(apply_to([proxy]), proxy.metrics)
+
+    async def samples() -> dict[tuple[str, str], list[tuple[float, float, bool]]]:
+        return proxy.samples.take()
+
+    async def upstreams() -> dict[str, Any]:
+        return {"upstreams": proxy.status()["upstreams"]}
+
+    promotions = PromotionLoop(live, samples, proxy.metrics, read_sync, tick)
+    proxy.admin_routes.update(api_handlers(live, upstreams, None, promotions))
+    await proxy.start("127.0.0.1:0", "127.0.0.1:0")
+    task = asyncio.create_task(promotions.run())
+    try:
+        yield proxy, live, promotions
+    finally:
+        task.cancel()
         await proxy.stop()
 
 

@@ -30,8 +30,9 @@ def route_promotion(table: str) -> PromotionPolicy | None:
 
 def test_a_promotion_table_is_read_with_its_defaults() -> None:
     policy = route_promotion('promotion = { steps = [1, 10, 100], every = "200ms", '
-                             'max_lag_seconds = 1.5 }')
-    assert policy == PromotionPolicy(steps=(1, 10, 100), every_seconds=0.2, max_lag_seconds=1.5)
+                             'max_lag_seconds = 1.5, sync_status_url = "http://127.0.0.1:9/status" }')
+    assert policy == PromotionPolicy(steps=(1, 10, 100), every_seconds=0.2, max_lag_seconds=1.5,
+                                     sync_status_url="http://127.0.0.1:9/status")
 
 
 def test_a_route_without_the_table_has_no_promotion() -> None:
@@ -43,6 +44,11 @@ def test_a_route_without_the_table_has_no_promotion() -> None:
     ('promotion = { every = "soon" }', "routes[0].promotion.every: a duration such as"),
     ('promotion = { alpha = 2 }', "routes[0].promotion.alpha: must be <= 1.0"),
     ('promotion = { stepz = [1, 100] }', "stepz"),
+    ('promotion = { sync_status_url = "ftp://x/status" }',
+     "routes[0].promotion.sync_status_url: an http:// or https:// URL, got 'ftp://x/status'"),
+    ('promotion = { max_lag_seconds = 1.0 }', "routes[0].promotion: max_lag_seconds and "
+                                             "rollback_on_sync_errors need sync_status_url"),
+    ('promotion = { rollback_on_sync_errors = true }', "need sync_status_url"),
 ])
 def test_wrong_values_are_named(table: str, message: str) -> None:
     with pytest.raises(RoutesError) as caught:
@@ -62,3 +68,9 @@ def test_promotion_needs_a_primary_and_a_canary() -> None:
 ])
 def test_durations(text: str, seconds: float | None) -> None:
     assert duration_seconds(text) == seconds
+
+
+def test_promotion_needs_the_routes_name() -> None:
+    text = ROUTES.replace('name = "catalog"\n', "")
+    with pytest.raises(RoutesError, match=r"routes\[0\].promotion: needs the route's name"):
+        parse_routes(text.replace("PROMOTION", "promotion = { steps = [1, 100] }"))

@@ -7,7 +7,7 @@ import pytest
 from strangler_proxy.export import export_routes
 from tests.strangler_proxy.export.configs import MINIMAL, config
 
-PROMOTED = MINIMAL.replace("[default]", '[[routes]]\npath = "/x"\n'
+PROMOTED = MINIMAL.replace("[default]", '[[routes]]\nname = "x"\npath = "/x"\n'
                            "weights = { monolith = 99, catalog = 1 }\n"
                            'promotion = { steps = [1, 50, 100], every = "1m" }\n[default]')
 
@@ -16,5 +16,5 @@ PROMOTED = MINIMAL.replace("[default]", '[[routes]]\npath = "/x"\n'
 def test_every_target_warns_that_promotion_stays_in_the_proxy(target: str) -> None:
     promoted = {(w.feature, w.subject) for w in export_routes(config(PROMOTED), target).warnings}
     plain = {w.feature for w in export_routes(config(MINIMAL), target).warnings}
-    assert ("promotion", "route routes[1]") in promoted
+    assert ("promotion", "route x") in promoted
     assert "promotion" not in plain

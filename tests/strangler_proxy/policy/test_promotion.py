@@ -16,9 +16,11 @@ from strangler_proxy.policy.promotion import (
     SyncStatus,
     Window,
     decide,
+    sync_status_from_json,
 )
 
 POLICY = PromotionPolicy(steps=(1, 5, 25, 50, 100), min_samples=50, alpha=0.01)
+STATUS_URL = "http://127.0.0.1:9/status"
 
 
 def latencies(n: int, centre: float, seed: int) -> tuple[float, ...]:
@@ -72,7 +74,7 @@ def test_an_error_rate_within_the_allowed_increase_promotes() -> None:
 
 
 def test_sync_lag_above_the_bound_holds() -> None:
-    policy = PromotionPolicy(max_lag_seconds=1.0, min_samples=10)
+    policy = PromotionPolicy(max_lag_seconds=1.0, min_samples=10, sync_status_url=STATUS_URL)
     healthy = (Window(latencies(20, 0.01, 1)), Window(latencies(20, 0.01, 2)))
     lagging = (SyncStatus(0.2, 0, 0), SyncStatus(2.5, 0, 0))
     assert decide(policy, 0, *healthy, sync=lagging) == Decision(
@@ -87,7 +89,7 @@ def test_sync_lag_above_the_bound_holds() -> None:
 ])
 def test_sync_errors_growing_roll_back_when_configured(now: SyncStatus, reason: str) -> None:
     before = SyncStatus(0.1, 0, 1)
-    policy = PromotionPolicy(rollback_on_sync_errors=True)
+    policy = PromotionPolicy(rollback_on_sync_errors=True, sync_status_url=STATUS_URL)
     decision = decide(policy, 2, Window(), Window(), sync=(before, now))
     assert decision == Decision(ROLLBACK, 0, reason)
     unset = decide(PromotionPolicy(), 2, Window(), Window(), sync=(before, now))
@@ -98,3 +100,25 @@ def test_sync_errors_growing_roll_back_when_configured(now: SyncStatus, reason: 
 def test_bad_steps_are_refused(steps: tuple[int, ...]) -> None:
     with pytest.raises(ValueError):
         PromotionPolicy(steps=steps)
+
+
+def test_an_unreachable_sync_status_holds_but_a_regression_still_rolls_back() -> None:
+    policy = PromotionPolicy(max_lag_seconds=1.0, min_samples=10, sync_status_url=STATUS_URL)
+    primary = Window(latencies(20, 0.01, 1))
+    held = decide(policy, 1, primary, Window(latencies(20, 0.01, 2)),
+                  sync_unreachable="GET http://127.0.0.1:9/status: Connection refused")
+    assert held == Decision(HOLD, 5, "sync status unreachable: GET http://127.0.0.1:9/status: "
+                                     "Connection refused")
+    failing = decide(policy, 1, primary, Window(latencies(20, 0.01, 2), errors=10),
+                     sync_unreachable="refused")
+    assert failing.action == ROLLBACK
+
+
+def test_the_relays_status_json_is_read_and_anything_else_refused() -> None:
+    text = ('{"applied": 7, "conflicts": 1, "direction": "monolith->service", "failed": 2, '
+            '"lag_seconds": 0.25, "pending": 3}')
+    assert sync_status_from_json(text) == SyncStatus(0.25, 2, 1)
+    for wrong in ("<html>", '{"lag_seconds": 1}', '{"lag_seconds": "x", "failed": 0, '
+                  '"conflicts": 0}', '{"lag_seconds": -1, "failed": 0, "conflicts": 0}', "[]"):
+        with pytest.raises(ValueError):
+            sync_status_from_json(wrong)
