@@ -46,7 +46,8 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """What ``GET /status`` returns: lag, pending changes and the relay's counters."""
+    """What ``GET /status`` returns: lag, pending changes and the relay's counters; with a parity
+    watch, the keys that drifted at its last check and when (both None without one)."""
 
     lag_seconds: float
     pending: int
@@ -54,3 +55,5 @@ class SyncStatus:
     failed: int
     conflicts: int
     direction: str
+    parity_drift: int | None = None
+    parity_checked_at: float | None = None

@@ -8,12 +8,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from datasync.db import Db, database_errors, open_db
 from datasync.errors import SyncError
 from datasync.model import BOTH, DIRECTIONS, STATE, SyncStatus
+from datasync.parity_watch import ParityReading
 from datasync.relay import count_failure, high_water, prepare_target, relay_batch
 from datasync.status import read_status, status_json, status_prometheus
 
@@ -91,17 +93,25 @@ def read_statuses(dbs: tuple[Db, Db], direction: str) -> list[SyncStatus]:
 
 
 def serve_status(listen: tuple[str, int], paths: tuple[str | Path, str | Path], direction: str,
-                 announce: Callable[[str], None]) -> ThreadingHTTPServer:
-    """Start the status server on ``listen`` in a daemon thread; announce its URL."""
+                 announce: Callable[[str], None],
+                 parity: Callable[[], ParityReading | None] | None = None) -> ThreadingHTTPServer:
+    """Start the status server on ``listen`` in a daemon thread; announce its URL. With
+    ``parity`` (a :class:`datasync.parity_watch.ParityWatch`'s latest reading), the status
+    carries the drift it last found."""
     legs(direction)
 
     def status() -> list[SyncStatus]:
         dbs = connect(paths[0]), connect(paths[1])
         try:
-            return read_statuses(dbs, direction)
+            statuses = read_statuses(dbs, direction)
         finally:
             for db in dbs:
                 db.close()
+        reading = parity() if parity else None
+        if reading is None:
+            return statuses
+        return [replace(one, parity_drift=reading.drift, parity_checked_at=round(reading.checked_at, 3))
+                for one in statuses]
 
     server = ThreadingHTTPServer(listen, make_handler(status))
     threading.Thread(target=server.serve_forever, daemon=True).start()

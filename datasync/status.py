@@ -40,7 +40,9 @@ def combined(statuses: list[SyncStatus]) -> SyncStatus:
                       pending=sum(status.pending for status in statuses),
                       applied=sum(status.applied for status in statuses),
                       failed=sum(status.failed for status in statuses),
-                      conflicts=sum(status.conflicts for status in statuses), direction=BOTH)
+                      conflicts=sum(status.conflicts for status in statuses), direction=BOTH,
+                      parity_drift=statuses[0].parity_drift,
+                      parity_checked_at=statuses[0].parity_checked_at)
 
 
 def status_json(statuses: list[SyncStatus]) -> str:
@@ -69,4 +71,8 @@ def status_prometheus(statuses: list[SyncStatus]) -> str:
         lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
         lines += [f'{name}{{direction="{status.direction}"}} {getattr(status, field)}'
                   for status in statuses]
+    if statuses and statuses[0].parity_drift is not None:
+        name = "demonolith_sync_parity_drift_keys"
+        lines += [f"# HELP {name} Keys that differ between the two sides at the last parity check.",
+                  f"# TYPE {name} gauge", f"{name} {statuses[0].parity_drift}"]
     return "\n".join(lines) + "\n"

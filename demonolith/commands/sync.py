@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from analyzer.model.analysis import analysis_from_json
 from demonolith.errors import AnalysisFileError, UsageError
+
+if TYPE_CHECKING:
+    from datasync.parity_watch import ParityWatch
 
 FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 DIRECTION = click.Choice(["monolith->service", "service->monolith", "both"])
@@ -91,8 +95,15 @@ def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
 @click.option("--once", is_flag=True, help="Drain the outbox and exit.")
 @click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
 @click.option("--listen", default=None, help="HOST:PORT for GET /status and /metrics (port 0: any).")
+@click.option("--parity-every", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds: compare the tables (--table / --analysis) on both sides this often; "
+                   "/status reports the keys that drift.")
+@click.option("--parity-window", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds: keys captured this recently are in flight, not drift.")
+@tables_options
 def run(source: str, target: str, direction: str, interval: float, once: bool, batch: int,
-        listen: str | None) -> None:
+        listen: str | None, parity_every: float | None, parity_window: float,
+        tables: tuple[str, ...], analysis: Path | None, service: str | None) -> None:
     """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status.
 
     With --direction both, SOURCE is the monolith's database and TARGET the service's, and each
@@ -100,17 +111,36 @@ def run(source: str, target: str, direction: str, interval: float, once: bool, b
     """
     from datasync.run import run_relay, serve_status
 
+    def tell(line: str) -> None:
+        click.echo(f"demonolith: sync: {line}", err=True)
+
+    watch = None
+    if parity_every is not None:
+        watch = _parity_watch((source, target), direction, table_names(tables, analysis, service),
+                              parity_every, parity_window, tell)
     if listen is not None:
         host, _, port = listen.rpartition(":")
         if not host or not port.isdigit():
             raise UsageError(f"--listen takes HOST:PORT, not {listen}")
         serve_status((host, int(port)), (source, target), direction,
-                     lambda url: click.echo(f"status on {url}", err=True))
+                     lambda url: click.echo(f"status on {url}", err=True),
+                     parity=watch.latest if watch else None)
     try:
-        run_relay((source, target), direction, interval, once=once, limit=batch,
-                  on_error=lambda line: click.echo(f"demonolith: sync: {line}", err=True))
+        run_relay((source, target), direction, interval, once=once, limit=batch, on_error=tell)
     except KeyboardInterrupt:
         return
+
+
+def _parity_watch(paths: tuple[str, str], direction: str, tables: list[str], every: float,
+                  window: float, tell: Callable[[str], None]) -> ParityWatch:
+    """A started parity watch over ``paths`` (the monolith is SOURCE unless the direction is
+    service->monolith)."""
+    from datasync.parity_watch import ParitySetup, ParityWatch
+
+    monolith, service = reversed(paths) if direction == "service->monolith" else paths
+    watch = ParityWatch(ParitySetup(monolith, service, tuple(tables), every, window), tell)
+    watch.start()
+    return watch
 
 
 @sync.command("status")

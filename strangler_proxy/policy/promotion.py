@@ -5,7 +5,8 @@ canary did (the window), and optionally the relay's ``GET /status`` (read with
 :func:`sync_status_from_json`). The answer is one
 :class:`Decision`, always with a reason a person can read:
 
-* ``rollback`` (weight 0): the relay's ``conflicts`` or ``failed`` grew while
+* ``rollback`` (weight 0): the relay's parity watch reports keys that drift (``parity_drift``);
+  the relay's ``conflicts`` or ``failed`` grew while
   ``rollback_on_sync_errors`` is set; or, judged once both sides have ``min_samples`` requests,
   the canary's error rate exceeds the primary's by more than ``max_error_rate_increase``, or its
   latency is greater than the primary's (one-sided Mann-Whitney U, p below ``alpha``) with its
@@ -50,6 +51,7 @@ class SyncStatus:
     lag_seconds: float
     failed: int
     conflicts: int
+    parity_drift: int | None = None  # keys drifting at the relay's last parity check, if it runs one
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def decide(
     """The decision at ``step`` (an index into ``policy.steps``); ``sync`` is (previous, now),
     ``sync_unreachable`` why the relay's status could not be read this time (``""``: it was)."""
     weight = policy.steps[step]
-    failure = _sync_failure(policy, sync) or _regression(policy, primary, canary)
+    failure = _parity_failure(sync) or _sync_failure(policy, sync) or _regression(policy, primary, canary)
     if failure:
         return Decision(ROLLBACK, 0, failure)
     if sync_unreachable:
@@ -114,6 +116,16 @@ def _latency_regression(
     return ""
 
 
+def _parity_failure(sync: tuple[SyncStatus, SyncStatus] | None) -> str:
+    """Why the two databases' drift calls for a rollback, or ``""``: the relay's parity watch
+    found keys that differ outside the sync window (rows lost or diverged)."""
+    drift = sync[1].parity_drift if sync else None
+    if not drift:
+        return ""
+    return (f"parity: {drift} key(s) differ between the monolith's and the service's tables "
+            "outside the sync window")
+
+
 def _sync_failure(policy: PromotionPolicy, sync: tuple[SyncStatus, SyncStatus] | None) -> str:
     """Why the relay's errors call for a rollback, or ``""``."""
     if not sync or not policy.rollback_on_sync_errors:
@@ -138,4 +150,7 @@ def sync_status_from_json(text: str | bytes) -> SyncStatus:
         raise ValueError("lag_seconds, failed and conflicts must be numbers")
     if not math.isfinite(lag) or lag < 0:
         raise ValueError(f"lag_seconds must be a finite number >= 0, got {lag!r}")
-    return SyncStatus(float(lag), int(failed), int(conflicts))
+    drift = data.get("parity_drift")
+    if drift is not None and (isinstance(drift, bool) or not isinstance(drift, int) or drift < 0):
+        raise ValueError(f"parity_drift must be a count >= 0 or null, got {drift!r}")
+    return SyncStatus(float(lag), int(failed), int(conflicts), drift)

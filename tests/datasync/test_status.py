@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def test_a_running_relay_serves_status_and_metrics(dbs: tuple[Path, Path]) -> No
         relay.wait(timeout=30)
         if relay.stderr is not None:
             relay.stderr.close()
-    assert set(status) == {"lag_seconds", "pending", "applied", "failed", "conflicts", "direction"}
+    assert set(status) == {"lag_seconds", "pending", "applied", "failed", "conflicts", "direction",
+                           "parity_drift", "parity_checked_at"}
+    assert status["parity_drift"] is None and status["parity_checked_at"] is None  # no --parity-every
     assert status["direction"] == "monolith->service" and status["pending"] == 0
     assert isinstance(status["lag_seconds"], float)
     assert 'demonolith_sync_applied_total{direction="monolith->service"} 5' in metrics
@@ -73,3 +76,41 @@ def test_metrics_of_both_directions_name_each_series_once_with_a_sample_per_dire
     assert text.count("# TYPE demonolith_sync_applied_total counter") == 1
     assert 'demonolith_sync_applied_total{direction="monolith->service"} 7' in text
     assert 'demonolith_sync_applied_total{direction="service->monolith"} 3' in text
+
+
+def test_a_relay_with_a_parity_watch_reports_drift_on_status_and_stderr(dbs: tuple[Path, Path]) -> None:
+    monolith, service = dbs
+    for path in dbs:
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.executemany("INSERT INTO orders_order VALUES (?, 0, NULL)", [(i,) for i in range(5)])
+        conn.close()
+    install(open_db(monolith), ["orders_order"])
+    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service), "--listen",
+                              "127.0.0.1:0", "--parity-every", "0.2", "--table", "orders_order"],
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert relay.stderr is not None
+        url = relay.stderr.readline().strip().removeprefix("status on ")
+        status: dict[str, object] = {}
+        for _ in range(200):
+            status = json.loads(fetch(url))
+            if status["parity_drift"] is not None:
+                break
+            time.sleep(0.05)
+        assert status["parity_drift"] == 0 and isinstance(status["parity_checked_at"], float)
+        conn = sqlite3.connect(service)
+        with conn:  # the service loses a row the monolith still has: drift outside the window
+            conn.execute("DELETE FROM orders_order WHERE id = 3")
+        conn.close()
+        line = relay.stderr.readline()
+        status = json.loads(fetch(url))
+        metrics = fetch(url.replace("/status", "/metrics"))
+    finally:
+        os.killpg(relay.pid, signal.SIGTERM)
+        relay.wait(timeout=30)
+        if relay.stderr is not None:
+            relay.stderr.close()
+    assert line.strip() == "demonolith: sync: parity: 1 key(s) drift (orders_order 1)"
+    assert status["parity_drift"] == 1
+    assert "demonolith_sync_parity_drift_keys 1" in metrics

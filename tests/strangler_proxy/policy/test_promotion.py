@@ -122,3 +122,19 @@ def test_the_relays_status_json_is_read_and_anything_else_refused() -> None:
                   '"conflicts": 0}', '{"lag_seconds": -1, "failed": 0, "conflicts": 0}', "[]"):
         with pytest.raises(ValueError):
             sync_status_from_json(wrong)
+
+
+def test_parity_drift_in_the_relays_status_rolls_back_before_anything_else() -> None:
+    text = '{"lag_seconds": 0.0, "failed": 0, "conflicts": 0, "parity_drift": 2, "parity_checked_at": 1.0}'
+    now = sync_status_from_json(text)
+    assert now == SyncStatus(0.0, 0, 0, 2)
+    healthy = (Window(latencies(100, 0.01, 1)), Window(latencies(100, 0.01, 2)))
+    decision = decide(POLICY, 1, *healthy, sync=(SyncStatus(0.0, 0, 0, 0), now))
+    assert decision == Decision(ROLLBACK, 0, "parity: 2 key(s) differ between the monolith's and "
+                                             "the service's tables outside the sync window")
+    for clean in ('"parity_drift": 0', '"parity_drift": null'):
+        status = sync_status_from_json('{"lag_seconds": 0, "failed": 0, "conflicts": 0, ' + clean + "}")
+        assert decide(POLICY, 1, *healthy, sync=(status, status)).action == PROMOTE
+    for wrong in ('"parity_drift": -1', '"parity_drift": "2"', '"parity_drift": true'):
+        with pytest.raises(ValueError):
+            sync_status_from_json('{"lag_seconds": 0, "failed": 0, "conflicts": 0, ' + wrong + "}")

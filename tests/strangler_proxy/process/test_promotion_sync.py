@@ -13,6 +13,7 @@ from aiohttp import web
 
 from datasync.capture import install
 from datasync.db import open_db
+from datasync.parity_watch import ParitySetup, ParityWatch
 from datasync.relay import prepare_target
 from datasync.run import relay_once, serve_status
 from strangler_proxy.config.state import find_route
@@ -69,7 +70,7 @@ async def test_promotion_holds_on_sync_lag_and_on_an_unreachable_status(tmp_path
     assert lagging["weight"] == 25 and lagging["sync"]["lag_seconds"] > 0.2
     assert lagging_route is not None and dict(lagging_route.weights) == {"monolith": 75,
                                                                         "catalog": 25}
-    assert caught_up["sync"] == {"lag_seconds": 0.0, "failed": 0, "conflicts": 0}
+    assert caught_up["sync"] == {"lag_seconds": 0.0, "failed": 0, "conflicts": 0, "parity_drift": None}
     assert unreachable["weight"] == 50 and unreachable["state"] == "running"
     kinds = [(d["action"], d["weight"]) for d in unreachable["decisions"] if d["action"] != "hold"]
     assert kinds == [("promote", 50)]
@@ -99,4 +100,42 @@ async def test_sync_conflicts_growing_roll_the_canary_back_when_configured(tmp_p
     kinds = [(d["action"], d["weight"]) for d in shown["decisions"] if d["action"] != "hold"]
     assert kinds == [("promote", 50), ("rollback", 0)], shown
     assert shown["decisions"][-1]["reason"] == "sync conflicts grew from 1 to 3"
+    assert route is not None and dict(route.weights) == {"monolith": 100, "catalog": 0}
+
+
+@run_async(timeout=90, loops=("asyncio",))
+async def test_drift_found_by_the_relay_s_parity_watch_rolls_the_canary_back(tmp_path: Path) -> None:
+    monolith_db, service_db = make_db(tmp_path / "monolith.sqlite3"), make_db(tmp_path / "s.sqlite3")
+    for path in (monolith_db, service_db):
+        with open_db(path) as db:
+            for key in range(20):
+                db.execute("INSERT INTO orders_order VALUES (?, 1, NULL)", (key,))
+    install(open_db(monolith_db), ["orders_order"])
+    watch = ParityWatch(ParitySetup(monolith_db, service_db, ("orders_order",), every=0.2, window=5.0),
+                        lambda line: None)
+    watch.start()
+    urls: list[str] = []
+    server = serve_status(("127.0.0.1", 0), (monolith_db, service_db), "monolith->service",
+                          urls.append, parity=watch.latest)
+    monolith, canary = await App("monolith").start(), await App("catalog").start()
+    routes = routes_file(tmp_path, monolith.port, canary.port, policy=f'sync_status_url = "{urls[0]}"')
+    statuses: list[int] = []
+    try:
+        async with promoting_proxy(routes) as (proxy, live, loop), traffic(
+                proxy.listen_port, statuses):
+            promoted = await until(loop, lambda shown: shown["weight"] == 50)
+            with open_db(service_db) as db:  # a row lost on the service's side, never captured
+                db.execute("DELETE FROM orders_order WHERE id = 7")
+            shown = await until_state(loop, {"rolled_back", "complete"})
+            route = find_route(live.config, "catalog")
+    finally:
+        server.shutdown()
+        server.server_close()
+        for app in (monolith, canary):
+            await app.stop()
+    assert promoted["sync"]["parity_drift"] == 0
+    kinds = [(d["action"], d["weight"]) for d in shown["decisions"] if d["action"] != "hold"]
+    assert kinds == [("promote", 50), ("rollback", 0)], shown
+    assert shown["decisions"][-1]["reason"] == (
+        "parity: 1 key(s) differ between the monolith's and the service's tables outside the sync window")
     assert route is not None and dict(route.weights) == {"monolith": 100, "catalog": 0}
