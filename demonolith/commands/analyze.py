@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import Config, load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
+from analyzer.model.crossings import analysis_crossings, crossings_line
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
@@ -141,15 +141,14 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, silent
 
 
 def boundary_summary(analysis: Analysis) -> list[str]:
-    """The short table printed after analysis: services, their sizes, violations by kind."""
+    """The short table printed after analysis: services, their sizes, crossings by kind (counted
+    as ``check`` counts them)."""
     lines = [analysis.count_reason, f"{'service':<20} {'models':>6} {'tables':>6} {'routes':>6} {'units':>6} "
              f"{'lines':>7}"]
     for s in analysis.services:
         lines.append(f"{s.name:<20} {len(s.models):>6} {len(s.tables):>6} {len(s.routes):>6} "
                      f"{len(s.units):>6} {s.lines:>7}")
-    kinds = Counter(v.kind for v in analysis.violations)
-    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"
-    lines.append(f"violations: {len(analysis.violations)} ({listed})")
+    lines.append(crossings_line(analysis_crossings(analysis)))
     if analysis.shared:
         lines.append("shared libraries: " + ", ".join(c.module for c in analysis.shared))
     return lines
