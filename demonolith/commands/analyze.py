@@ -11,13 +11,13 @@ import click
 
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import Config, load_config
-from analyzer.model.analysis import Analysis, analysis_to_json
-from analyzer.model.crossings import analysis_crossings, crossings_line
+from analyzer.model.analysis import analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, Progress, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
+from demonolith.commands.analyze_summary import Outputs, boundary_summary, facts_line, summary_json
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from reports.current import outputs_current, record_outputs
@@ -44,10 +44,13 @@ _SHOWN_WARNINGS = 10
 @click.option("--reference", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="A JSON/TOML mapping of model or module to service to score the proposal against.")
 @click.option("--open", "open_report", is_flag=True, help="Open the HTML report in a browser.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the summary (counts, warnings, services, crossings, files written) as one "
+                   "JSON document on stdout.")
 @click.pass_context
 def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
             cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
-            no_history: bool, reference: Path | None, open_report: bool) -> None:
+            no_history: bool, reference: Path | None, open_report: bool, fmt: str) -> None:
     """Read the Django monolith at PATH without running it and write what it found."""
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
@@ -58,14 +61,19 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         keyed = extract_keyed_facts(path, options, progress)
     facts = keyed.facts
     written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
-    silent = quiet(ctx)
-    if not silent:
+    text = fmt == "text" and not quiet(ctx)
+    if text:
         _print_summary(facts, written, verbosity(ctx))
+    outputs, analysis = Outputs(facts=written), None
     if not facts_only:
         analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
         cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
-        analysis = _write_analysis(path, keyed, out_dir, analyze_options, config, cache, silent)
-        _write_report(analysis, out_dir, open_report, silent)
+        keyed_analysis = _write_analysis(path, keyed, out_dir, analyze_options, config, cache, text)
+        paths = _write_report(keyed_analysis, out_dir, open_report, text, quiet(ctx))
+        analysis = keyed_analysis.analysis
+        outputs = Outputs(written, out_dir / "analysis.json", paths.markdown, paths.index_html)
+    if fmt == "json":
+        click.echo(summary_json(facts, analysis, outputs), nl=False)
     if strict and facts.warnings:
         raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
 
@@ -86,12 +94,7 @@ def _count_files(path: Path) -> int:
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
-    click.echo(
-        f"{plural(facts.files, 'file')}, {plural(facts.lines, 'line')}: "
-        f"{plural(len(facts.models), 'model')}, {plural(len(facts.routes), 'route')}, "
-        f"{plural(len(facts.sql), 'SQL site')}, {plural(len(facts.atomic_blocks), 'atomic block')}, "
-        f"{plural(len(facts.signals), 'signal receiver')}"
-    )
+    click.echo(facts_line(facts))
     shown = facts.warnings if verbose else facts.warnings[:_SHOWN_WARNINGS]
     for warning in shown:
         click.echo(str(warning), err=True)
@@ -107,19 +110,20 @@ def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> N
 
 
 def _write_analysis(path: Path, facts: KeyedFacts, out_dir: Path, options: AnalyzeOptions,
-                    config: Config, cache: Path | None, silent: bool) -> KeyedAnalysis:
+                    config: Config, cache: Path | None, text: bool) -> KeyedAnalysis:
     keyed = analyze_keyed(path, facts, options, config, cache)
     analysis = keyed.analysis
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "analysis.json"
-    if not silent:
+    if text:
         for line in boundary_summary(analysis):
             click.echo(line)
         click.echo(f"analysis: {target}")
     return keyed
 
 
-def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, silent: bool) -> None:
+def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, text: bool,
+                  silent: bool) -> ReportPaths:
     analysis, renderer = keyed.analysis, find_renderer()
     key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
     paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
@@ -133,22 +137,9 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, silent
         if paths.graphviz_missing and not silent:
             click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)",
                        err=True)
-    if not silent:
+    if text:
         click.echo(f"summary: {paths.markdown}")
         click.echo(f"report: {paths.index_html}")
     if open_report:
         open_in_browser(paths)
-
-
-def boundary_summary(analysis: Analysis) -> list[str]:
-    """The short table printed after analysis: services, their sizes, crossings by kind (counted
-    as ``check`` counts them)."""
-    lines = [analysis.count_reason, f"{'service':<20} {'models':>6} {'tables':>6} {'routes':>6} {'units':>6} "
-             f"{'lines':>7}"]
-    for s in analysis.services:
-        lines.append(f"{s.name:<20} {len(s.models):>6} {len(s.tables):>6} {len(s.routes):>6} "
-                     f"{len(s.units):>6} {s.lines:>7}")
-    lines.append(crossings_line(analysis_crossings(analysis)))
-    if analysis.shared:
-        lines.append("shared libraries: " + ", ".join(c.module for c in analysis.shared))
-    return lines
+    return paths
