@@ -16,7 +16,7 @@ import itertools
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -25,6 +25,8 @@ from pathlib import Path
 from analyzer.facts import extract_module_facts
 from analyzer.facts.sql_file import extract_sql_file_facts
 from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
+from analyzer.model.wording import plural
+from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
     DEFAULT_CACHE_DIRNAME,
     FactsCache,
@@ -43,7 +45,6 @@ from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, SourceFile
 
-Progress = Callable[[int], None]
 _SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
 
 
@@ -90,18 +91,19 @@ class KeyedFacts:
 
 
 def extract_project_facts(
-    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None
 ) -> ProjectFacts:
     """Discover the tree at ``root`` and return its facts, using and refreshing the cache."""
-    return extract_keyed_facts(root, options, progress).facts
+    return extract_keyed_facts(root, options, phases).facts
 
 
 def extract_keyed_facts(
-    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None
 ) -> KeyedFacts:
-    """:func:`extract_project_facts` with the key of its inputs, for caches of what follows."""
+    """:func:`extract_project_facts` with the key of its inputs, for caches of what follows;
+    ``phases`` hears of ``listing``, ``reading`` (one item per file) and ``resolving``."""
     with _gc_paused():  # facts are acyclic; collecting during the build only costs time
-        return _extract_project_facts(root, options, progress)
+        return _extract_project_facts(root, options, phases or NoPhases())
 
 
 @contextlib.contextmanager
@@ -125,10 +127,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> KeyedFacts:
+def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) -> KeyedFacts:
+    phases.begin("listing")
     project = discover(root, options.discover)
     if options.require_django:
         require_django(project, root)
+    phases.end(f"{plural(len(project.files), 'file')}, {plural(len(project.apps), 'app')}")
     directory = _cache_dir(project.root, options)
     version = cache_version(directory)
     cache = FactsCache(directory, version)
@@ -143,14 +147,16 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
     facts: dict[str, ModuleFacts] = {}
+    phases.begin("reading", len(keys))
     with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
-        if progress and facts:
-            progress(len(facts))
+        cached = len(facts)
+        phases.advance(cached)
         for path, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
             facts[path], raw[keys[path]] = pickle.loads(pickled), pickled
-            if progress:
-                progress(1)
+            phases.advance()
+    phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
+    phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
     run_key = _run_key(project, keys, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key)
@@ -158,6 +164,7 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
         cache.save_pack(reading.stamps, raw)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
+    phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
     return KeyedFacts(result, f"{version}:{run_key}")
 
 
