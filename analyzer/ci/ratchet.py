@@ -34,6 +34,8 @@ from analyzer.model.crossings import (
     count_by_kind,
     crossings,
 )
+from analyzer.model.wording import plural
+from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 from analyzer.source.discover_config import discover_options
 
@@ -171,10 +173,17 @@ def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None
     return place
 
 
-def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True) -> tuple[Crossing, ...]:
-    """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O edge)."""
+def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
+                      phases: Phases | None = None) -> tuple[Crossing, ...]:
+    """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
+    edge); ``phases`` hears of the facts' phases, then ``crossings``."""
+    phases = phases or NoPhases()
     options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
-    project = build_graph(extract_project_facts(root, options), load_config(root).weights)
+    facts = extract_project_facts(root, options, phases)
+    phases.begin("crossings")
+    project = build_graph(facts, load_config(root).weights)
     place = placement_from(baseline, project.graph)
     found = find_violations(project.graph, place, project.transactions)
-    return crossings(found, interfaces(project.graph, place))
+    result = crossings(found, interfaces(project.graph, place))
+    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries")
+    return result

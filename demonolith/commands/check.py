@@ -10,6 +10,7 @@ as text, JSON, GitHub workflow annotations or SARIF 2.1.0 (:mod:`analyzer.ci.ver
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from analyzer.source.listing import list_files
 from demonolith import __version__
 from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
 from demonolith.output import quiet
+from demonolith.progress import phases_for
 
 # The share of the baseline's modules the tree must hold to be taken for the same project.
 MIN_MODULES_FOUND = 0.5
@@ -83,7 +85,8 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
         raise SourceTreeError(f"{path}: not a directory")
     baseline = analysis_from_json(_read(against), str(against))
     refuse_another_project(path.resolve(), against, baseline)
-    current = current_crossings(path.resolve(), baseline, use_cache=not no_cache)
+    phases = phases_for(sys.stderr, quiet(ctx))
+    current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
     result = compare_crossings(baseline_crossings(baseline), current)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")

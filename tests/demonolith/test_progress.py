@@ -17,13 +17,11 @@ REPO = Path(__file__).resolve().parents[2]
 COLD = ["listing", "reading", "resolving", "analysis", "graph", "partition", "metrics", "report"]
 
 
-def analyze_on_a_pty(tmp_path: Path, *extra: str) -> tuple[str, str]:
-    """``demonolith analyze tiny_project`` with stderr on a pseudo-terminal: (stdout, stderr)."""
+def on_a_pty(*argv: str) -> tuple[str, str]:
+    """``demonolith ARGV`` with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
     master, slave = pty.openpty()
-    argv = [sys.executable, "-m", "demonolith", "analyze", str(FIXTURES / "tiny_project"), "--no-history",
-            "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"), *extra]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, cwd=REPO,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    process = subprocess.Popen([sys.executable, "-m", "demonolith", *argv], stdout=subprocess.PIPE,
+                               stderr=slave, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     os.close(slave)
     chunks = []
     while True:
@@ -38,6 +36,12 @@ def analyze_on_a_pty(tmp_path: Path, *extra: str) -> tuple[str, str]:
     stdout = process.communicate(timeout=120)[0].decode()
     assert process.returncode == 0
     return stdout, b"".join(chunks).decode()
+
+
+def analyze_on_a_pty(tmp_path: Path, *extra: str) -> tuple[str, str]:
+    """``demonolith analyze tiny_project`` on a terminal: (stdout, what the terminal got)."""
+    return on_a_pty("analyze", str(FIXTURES / "tiny_project"), "--no-history", "--cache-dir",
+                    str(tmp_path / "cache"), "--out", str(tmp_path / "out"), *extra)
 
 
 def kept_lines(terminal: str) -> list[str]:
@@ -63,6 +67,16 @@ def test_each_phase_leaves_one_line_with_its_counts_on_a_terminal(tmp_path: Path
     assert f"reading: {files} files ({files} from the cache)" in lines[1]
     assert lines[3].startswith("analysis: unchanged since the last run: reused")
     assert lines[4].startswith("report: unchanged: not rewritten")
+
+
+def test_check_shows_the_facts_phases_then_its_crossings(tmp_path: Path) -> None:
+    analyze_on_a_pty(tmp_path)
+    stdout, terminal = on_a_pty("check", str(FIXTURES / "tiny_project"), "--no-cache",
+                                "--against", str(tmp_path / "out" / "analysis.json"))
+    lines = kept_lines(terminal)
+    assert [line.split(":")[0] for line in lines] == ["listing", "reading", "resolving", "crossings"]
+    total = stdout.splitlines()[-1].split()[1]  # crossings: N (...)
+    assert lines[3].startswith(f"crossings: {total} crossings of the baseline's boundaries, ")
 
 
 def test_no_progress_with_quiet_or_on_a_pipe(tmp_path: Path) -> None:
