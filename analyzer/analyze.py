@@ -127,12 +127,7 @@ def analysis_from_facts(
     """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
     ``graph``, ``partition`` and ``metrics``)."""
     config, phases = config or Config(), phases or NoPhases()
-    phases.begin("graph")
-    project = build_graph(facts, config.weights)
-    annotate_tables(project.graph, facts.models)
-    add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
-    graph = project.graph
-    phases.end(f"{plural(graph.number_of_nodes(), 'node')}, {plural(graph.number_of_edges(), 'edge')}")
+    project = _graph(facts, config, commits, phases)
     phases.begin("partition")
     proposal = propose_boundaries(project, config, services)
     phases.end(f"{plural(len(proposal.services), 'service')}, {plural(len(proposal.tables), 'table')} owned")
@@ -167,6 +162,17 @@ def analysis_from_facts(
     measured = _measured_and_planned(analysis, project, proposal, reference)
     phases.end(f"scored beside the baselines; {plural(len(measured.plan), 'plan step')}")
     return measured
+
+
+def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phases: Phases) -> ProjectGraph:
+    """The typed graph of the facts, its tables annotated, with git history (the ``graph`` phase)."""
+    phases.begin("graph")
+    project = build_graph(facts, config.weights)
+    annotate_tables(project.graph, facts.models)
+    add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
+    graph = project.graph
+    phases.end(f"{plural(graph.number_of_nodes(), 'node')}, {plural(graph.number_of_edges(), 'edge')}")
+    return project
 
 
 def _measured_and_planned(
