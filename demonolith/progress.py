@@ -3,13 +3,15 @@
 ``reading 120/485 files, 1.2 s, ~3 s left`` is redrawn in place (at most ten times a second)
 while a counted phase runs; when the phase ends its line is replaced by what it found and how
 long it took (``reading: 485 files (480 from the cache), 1.3 s``) and kept. Only on a terminal
-and without ``-q``: :func:`phases_for` gives :class:`analyzer.progress.NoPhases` otherwise.
+and without ``-q``: :func:`terminal_phases` gives :class:`analyzer.progress.NoPhases` otherwise,
+and clears a phase's unfinished line when the run stops with an error (which then prints alone).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from analyzer.progress import NoPhases, Phases
@@ -26,10 +28,11 @@ class TerminalPhases:
         self.stream, self.clock = stream, clock
         self.phase, self.total, self.done = "", 0, 0
         self.started = self.drawn = 0.0
+        self.running = False
 
     def begin(self, phase: str, total: int = 0) -> None:
         """Start a phase and draw its line."""
-        self.phase, self.total, self.done = phase, total, 0
+        self.phase, self.total, self.done, self.running = phase, total, 0, True
         self.started = self.clock()
         self._draw(self.started)
 
@@ -43,8 +46,16 @@ class TerminalPhases:
     def end(self, outcome: str) -> None:
         """Replace the phase's line by what it found and its time, and keep it."""
         elapsed = self.clock() - self.started
+        self.running = False
         self.stream.write(f"{_CLEAR}{self.phase}: {outcome}, {elapsed:.1f} s\n")
         self.stream.flush()
+
+    def close(self) -> None:
+        """Clear the line of a phase that did not end (the run stopped in it)."""
+        if self.running:
+            self.running = False
+            self.stream.write(_CLEAR)
+            self.stream.flush()
 
     def _draw(self, now: float) -> None:
         self.drawn = now
@@ -64,8 +75,15 @@ def running_line(phase: str, done: int, total: int, elapsed: float) -> str:
     return line
 
 
-def phases_for(stream: TextIO, quiet: bool) -> Phases:
-    """:class:`TerminalPhases` when ``stream`` is a terminal and ``-q`` was not given, else none."""
+@contextmanager
+def terminal_phases(stream: TextIO, quiet: bool) -> Iterator[Phases]:
+    """:class:`TerminalPhases` when ``stream`` is a terminal and ``-q`` was not given, else none;
+    on the way out, an unfinished phase's line is cleared."""
     if quiet or not stream.isatty():
-        return NoPhases()
-    return TerminalPhases(stream)
+        yield NoPhases()
+        return
+    phases = TerminalPhases(stream)
+    try:
+        yield phases
+    finally:
+        phases.close()

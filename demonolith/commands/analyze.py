@@ -18,7 +18,7 @@ from analyzer.source.discover_config import discover_options
 from demonolith.commands.analyze_summary import Outputs, boundary_summary, facts_line, summary_json
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
-from demonolith.progress import phases_for
+from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
 from reports.svg import find_renderer
 from reports.writing import ReportPaths, open_in_browser, write_all
@@ -56,25 +56,25 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
     config = load_config(path)  # the whole configuration is checked before any file is read
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
-    phases = phases_for(sys.stderr, quiet(ctx))
-    keyed = extract_keyed_facts(path, options, phases)
-    facts = keyed.facts
-    written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
-    text = fmt == "text" and not quiet(ctx)
-    if text:
-        _print_summary(facts, written, verbosity(ctx))
-    outputs, analysis = Outputs(facts=written), None
-    if not facts_only:
-        analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-        cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
-        keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
-        _print_analysis(keyed_analysis.analysis, out_dir, text)
-        phases.begin("report")
-        paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx))
-        phases.end(f"{plural(len(rendered), 'file')} written" if rendered else "unchanged: not rewritten")
-        _print_report(paths, open_report, text)
-        analysis = keyed_analysis.analysis
-        outputs = Outputs(written, out_dir / "analysis.json", paths.markdown, paths.index_html)
+    with terminal_phases(sys.stderr, quiet(ctx)) as phases:
+        keyed = extract_keyed_facts(path, options, phases)
+        facts = keyed.facts
+        written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
+        text = fmt == "text" and not quiet(ctx)
+        if text:
+            _print_summary(facts, written, verbosity(ctx))
+        outputs, analysis = Outputs(facts=written), None
+        if not facts_only:
+            analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
+            cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
+            keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
+            _print_analysis(keyed_analysis.analysis, out_dir, text)
+            phases.begin("report")
+            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx))
+            phases.end(f"{plural(len(rendered), 'file')} written" if rendered else "unchanged: not rewritten")
+            _print_report(paths, open_report, text)
+            analysis = keyed_analysis.analysis
+            outputs = Outputs(written, out_dir / "analysis.json", paths.markdown, paths.index_html)
     if fmt == "json":
         click.echo(summary_json(facts, analysis, outputs), nl=False)
     if strict and facts.warnings:

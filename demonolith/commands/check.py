@@ -23,7 +23,7 @@ from analyzer.source.listing import list_files
 from demonolith import __version__
 from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
 from demonolith.output import quiet
-from demonolith.progress import phases_for
+from demonolith.progress import terminal_phases
 
 # The share of the baseline's modules the tree must hold to be taken for the same project.
 MIN_MODULES_FOUND = 0.5
@@ -85,8 +85,8 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
         raise SourceTreeError(f"{path}: not a directory")
     baseline = analysis_from_json(_read(against), str(against))
     refuse_another_project(path.resolve(), against, baseline)
-    phases = phases_for(sys.stderr, quiet(ctx))
-    current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
+    with terminal_phases(sys.stderr, quiet(ctx)) as phases:
+        current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
     result = compare_crossings(baseline_crossings(baseline), current)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")

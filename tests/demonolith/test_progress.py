@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 COLD = ["listing", "reading", "resolving", "analysis", "graph", "partition", "metrics", "report"]
 
 
-def on_a_pty(*argv: str) -> tuple[str, str]:
-    """``demonolith ARGV`` with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
+def on_a_pty(*argv: str, code: int = 0) -> tuple[str, str]:
+    """``demonolith ARGV`` with stderr on a pseudo-terminal, exiting ``code``: (stdout, what the
+    terminal got)."""
     master, slave = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "demonolith", *argv], stdout=subprocess.PIPE,
                                stderr=slave, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -34,7 +35,7 @@ def on_a_pty(*argv: str) -> tuple[str, str]:
         chunks.append(data)
     os.close(master)
     stdout = process.communicate(timeout=120)[0].decode()
-    assert process.returncode == 0
+    assert process.returncode == code
     return stdout, b"".join(chunks).decode()
 
 
@@ -77,6 +78,12 @@ def test_check_shows_the_facts_phases_then_its_crossings(tmp_path: Path) -> None
     assert [line.split(":")[0] for line in lines] == ["listing", "reading", "resolving", "crossings"]
     total = stdout.splitlines()[-1].split()[1]  # crossings: N (...)
     assert lines[3].startswith(f"crossings: {total} crossings of the baseline's boundaries, ")
+
+
+def test_an_error_inside_a_phase_prints_alone_on_its_line(tmp_path: Path) -> None:
+    _, terminal = on_a_pty("analyze", str(FIXTURES / "not_django" / "plain_package"), "--no-cache",
+                           "--out", str(tmp_path / "out"), code=13)
+    assert kept_lines(terminal)[-1].startswith("demonolith: error: ")  # "listing ..." cleared
 
 
 def test_no_progress_with_quiet_or_on_a_pipe(tmp_path: Path) -> None:
