@@ -14,11 +14,12 @@ from typing import Protocol
 class Phases(Protocol):
     """Receives the phases of a run as they happen."""
 
-    def begin(self, phase: str, total: int = 0) -> None:
-        """``phase`` starts; ``total`` items of it are to be done (0: not counted)."""
+    def begin(self, phase: str, total: int = 0, work: int = 0) -> None:
+        """``phase`` starts; ``total`` items of it are to be done (0: not counted), weighing
+        ``work`` in all (e.g. bytes to parse; 0: every item weighs the same)."""
 
-    def advance(self, count: int = 1) -> None:
-        """``count`` more items of the current phase are done."""
+    def advance(self, count: int = 1, work: int = 0) -> None:
+        """``count`` more items of the current phase are done, weighing ``work``."""
 
     def end(self, outcome: str) -> None:
         """The current phase is over; ``outcome`` says what it found (``133 files``)."""
@@ -27,10 +28,10 @@ class Phases(Protocol):
 class NoPhases:
     """The :class:`Phases` that shows nothing (a library call, a pipe, ``-q``)."""
 
-    def begin(self, phase: str, total: int = 0) -> None:
+    def begin(self, phase: str, total: int = 0, work: int = 0) -> None:
         """Nothing to show."""
 
-    def advance(self, count: int = 1) -> None:
+    def advance(self, count: int = 1, work: int = 0) -> None:
         """Nothing to show."""
 
     def end(self, outcome: str) -> None:

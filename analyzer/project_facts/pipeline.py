@@ -147,14 +147,14 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
     facts: dict[str, ModuleFacts] = {}
-    phases.begin("reading", len(keys))
+    phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
     with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
         cached = len(facts)
         phases.advance(cached)
-        for path, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
-            facts[path], raw[keys[path]] = pickle.loads(pickled), pickled
-            phases.advance()
+        for source, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
+            facts[source.path], raw[keys[source.path]] = pickle.loads(pickled), pickled
+            phases.advance(1, parse_work(source))
     phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
     phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
@@ -249,8 +249,8 @@ def _read_keys(
 @contextlib.contextmanager
 def _extraction(
     root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
-) -> Iterator[Iterator[tuple[str, bytes]]]:
-    """(path, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
+) -> Iterator[Iterator[tuple[SourceFile, bytes]]]:
+    """(file, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
     the pipe and the cache.
 
     Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
@@ -265,26 +265,31 @@ def _extraction(
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
         futures = [executor.submit(_extract_chunk, chunk) for chunk in chunks]
         yield (
-            (task.source.path, pickled)
+            (task.source, pickled)
             for chunk, future in zip(chunks, futures, strict=True)
             for task, pickled in zip(chunk, future.result(), strict=True)
         )
 
 
-def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[str, bytes]]:
+def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:
     for source in files:
-        yield source.path, _extract_pickled(_Task(str(root), source, dialect))
+        yield source, _extract_pickled(_Task(str(root), source, dialect))
+
+
+def parse_work(source: SourceFile) -> int:
+    """What reading one file costs, in bytes: its size plus a fixed cost per file."""
+    return source.size + 2000
 
 
 def _chunks(tasks: list[_Task], count: int) -> list[list[_Task]]:
-    """Split into ``count`` chunks of similar total size, biggest files first."""
+    """Split into ``count`` chunks of similar total work (:func:`parse_work`), biggest files first."""
     ordered = sorted(tasks, key=lambda t: t.source.size, reverse=True)
     chunks: list[list[_Task]] = [[] for _ in range(min(count, len(ordered)) or 1)]
     sizes = [0] * len(chunks)
     for task in ordered:
         smallest = sizes.index(min(sizes))
         chunks[smallest].append(task)
-        sizes[smallest] += task.source.size + 2000
+        sizes[smallest] += parse_work(task.source)
     return [chunk for chunk in chunks if chunk]
 
 

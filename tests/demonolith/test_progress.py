@@ -96,19 +96,37 @@ def test_no_progress_with_quiet_or_on_a_pipe(tmp_path: Path) -> None:
     assert piped.stdout.splitlines()[0].endswith(" signal receivers")
 
 
-def test_the_time_left_follows_the_rate_so_far() -> None:
+def test_the_time_left_follows_the_rate_since_the_first_counted_items() -> None:
     now = [0.0]
     stream = io.StringIO()
     phases = TerminalPhases(stream, clock=lambda: now[0])
-    phases.begin("reading", 100)
-    now[0] = 2.0
-    phases.advance(25)
-    assert stream.getvalue().endswith("reading 25/100, 2.0 s, ~6.0 s left")
-    now[0] = 2.05
+    phases.begin("resolving", 100)
+    now[0] = 3.0  # the workers start: nothing counted yet
+    phases.advance(20)  # the rate starts here
+    assert stream.getvalue().endswith("resolving 20/100, 3.0 s")  # no rate yet
+    now[0] = 4.0
+    phases.advance(20)  # 20 a second since the mark
+    assert stream.getvalue().endswith("resolving 40/100, 4.0 s, ~3.0 s left")
+    now[0] = 4.05
     phases.advance(1)  # redrawn at most ten times a second
-    assert stream.getvalue().endswith("~6.0 s left")
-    now[0] = 8.0
+    assert stream.getvalue().endswith("~3.0 s left")
+    now[0] = 7.0
     phases.end("100 files")
-    assert stream.getvalue().endswith("\r\x1b[Kreading: 100 files, 8.0 s\n")
+    assert stream.getvalue().endswith("\r\x1b[Kresolving: 100 files, 7.0 s\n")
     assert running_line("resolving", 0, 0, 3.0) == "resolving ..."
-    assert running_line("reading", 1, 100, 0.2) == "reading 1/100, 0.2 s"  # too early to tell
+    assert running_line("reading", 1, 100, 0.2) == "reading 1/100, 0.2 s"
+    assert running_line("reading", 1, 100, 30.0, 50.4) == "reading 1/100, 30.0 s, ~50 s left"
+
+
+def test_a_weighed_phase_estimates_by_work_and_ignores_what_costs_none() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    phases = TerminalPhases(stream, clock=lambda: now[0])
+    phases.begin("reading", 100, work=1000)
+    now[0] = 1.0
+    phases.advance(90)  # the cached files: counted, no work, no rate
+    now[0] = 2.0
+    phases.advance(1, 100)  # the first parsed file: the rate starts here
+    now[0] = 3.0
+    phases.advance(5, 300)  # 300 bytes a second; 600 left
+    assert stream.getvalue().endswith("reading 96/100, 3.0 s, ~2.0 s left")
