@@ -23,8 +23,10 @@ from analyzer.metrics.plan import plan_migration
 from analyzer.metrics.reference import ReferenceDecomposition, load_reference
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
+from analyzer.model.wording import plural
+from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import combined_key, load_keyed, package_fingerprint, save_keyed
-from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, Progress, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence
 
@@ -40,11 +42,11 @@ class AnalyzeOptions:
 
 
 def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
-                 progress: Progress | None = None) -> Analysis:
+                 phases: Phases | None = None) -> Analysis:
     """Analyse the Django project at ``root`` and propose its services."""
     config = load_config(root)  # checked before any file is read
     facts_options = options.facts or FactsOptions(discover=discover_options(root), require_django=True)
-    return analyze_facts(root, extract_project_facts(root, facts_options, progress), options, config)
+    return analyze_facts(root, extract_project_facts(root, facts_options, phases), options, config)
 
 
 @dataclass(frozen=True)
@@ -64,20 +66,31 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
 
 
 def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = AnalyzeOptions(),
-                  config: Config | None = None, cache_dir: Path | None = None) -> KeyedAnalysis:
+                  config: Config | None = None, cache_dir: Path | None = None,
+                  phases: Phases | None = None) -> KeyedAnalysis:
     """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
     is reused from the last run built from the same facts, configuration, history, reference
-    and analyzer code."""
+    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics)."""
+    phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
-    middle = load_keyed(cache, key) if cache else None
+    middle = _cached_middle(cache, key, phases) if cache else None
     if not isinstance(middle, Analysis):
-        middle = analysis_from_facts(keyed.facts, *inputs)
+        middle = analysis_from_facts(keyed.facts, *inputs, phases=phases)
         if cache:
             save_keyed(cache, key, middle)
     analysis = _finished(root, keyed.facts, middle)
     return KeyedAnalysis(analysis, combined_key([key, repr(analysis.django_version_evidence)]))
+
+
+def _cached_middle(cache: Path, key: str, phases: Phases) -> object:
+    """The Analysis middle the last run saved under ``key``, else None (the ``analysis`` phase)."""
+    phases.begin("analysis")
+    middle = load_keyed(cache, key)
+    phases.end("unchanged since the last run: reused" if isinstance(middle, Analysis)
+               else "changed since the last run (or no run yet)")
+    return middle
 
 
 def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple[
@@ -109,13 +122,15 @@ def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:
 def analysis_from_facts(
     facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
     commits: Iterable[Commit] = (), reference: ReferenceDecomposition | None = None,
+    phases: Phases | None = None,
 ) -> Analysis:
-    """Build the whole Analysis from project facts; pure and deterministic."""
-    config = config or Config()
-    project = build_graph(facts, config.weights)
-    annotate_tables(project.graph, facts.models)
-    add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
+    """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
+    ``graph``, ``partition`` and ``metrics``)."""
+    config, phases = config or Config(), phases or NoPhases()
+    project = _graph(facts, config, commits, phases)
+    phases.begin("partition")
     proposal = propose_boundaries(project, config, services)
+    phases.end(f"{plural(len(proposal.services), 'service')}, {plural(len(proposal.tables), 'table')} owned")
     analysis = Analysis(
         tool_version=facts.tool_version,
         source_root=source_root,
@@ -143,7 +158,21 @@ def analysis_from_facts(
         abstract_models=tuple(sorted((model_info(m) for m in facts.models if m.abstract),
                                      key=lambda m: m.label)),
     )
-    return _measured_and_planned(analysis, project, proposal, reference)
+    phases.begin("metrics")
+    measured = _measured_and_planned(analysis, project, proposal, reference)
+    phases.end(f"scored beside the baselines; {plural(len(measured.plan), 'plan step')}")
+    return measured
+
+
+def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phases: Phases) -> ProjectGraph:
+    """The typed graph of the facts, its tables annotated, with git history (the ``graph`` phase)."""
+    phases.begin("graph")
+    project = build_graph(facts, config.weights)
+    annotate_tables(project.graph, facts.models)
+    add_history(project.graph, commits, config.weights, config.history.max_files_per_commit)
+    graph = project.graph
+    phases.end(f"{plural(graph.number_of_nodes(), 'node')}, {plural(graph.number_of_edges(), 'edge')}")
+    return project
 
 
 def _measured_and_planned(

@@ -12,10 +12,13 @@ which the CLI wraps into ``ProxyFailure``. The errors only the CLI raises (``Usa
     ├── SourceTreeError (4)       the tree to analyse is missing, not readable or empty
     │   └── NotDjangoProject (13) no settings module and no models under it
     ├── AnalysisFileError (5)     analysis.json missing, invalid or of another schema version
-    └── ExtractError (7)          extract cannot proceed (unknown service, unsafe path, ...)
+    ├── ExtractError (7)          extract cannot proceed (unknown service, unsafe path, ...)
+    └── MissingDependency (16)    an optional dependency a command needs is not installed
 """
 
 from __future__ import annotations
+
+import importlib.util
 
 
 class DemonolithError(Exception):
@@ -52,3 +55,19 @@ class ExtractError(DemonolithError):
     """Extraction cannot proceed: unknown service, unsafe path or similar."""
 
     exit_code = 7
+
+
+class MissingDependency(DemonolithError):
+    """A command needs an optional dependency that is not installed; the message names the extra."""
+
+    exit_code = 16
+
+
+def require_module(module: str, extra: str, needed_by: str, name: str = "") -> None:
+    """Raise :class:`MissingDependency` when ``module`` (``name`` to the user) cannot be imported:
+    ``needed_by`` needs it, demonolith's ``extra`` installs it (``analyze`` and the rest need none)."""
+    if importlib.util.find_spec(module) is None:
+        name = name or module
+        raise MissingDependency(
+            f"{needed_by} needs {name}, which is not installed here: pip install 'demonolith[{extra}]'"
+            f" (or install demonolith into the monolith's environment, where {name} is)")

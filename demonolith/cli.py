@@ -169,7 +169,10 @@ def main(argv: list[str] | None = None) -> Any:
     ``ProxyError``, see :func:`demonolith.errors.user_error`) becomes one line and its exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        return cli.main(args=argv, prog_name="demonolith", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="demonolith", standalone_mode=False)
+        if isinstance(returned, int) and not isinstance(returned, bool) and returned:
+            sys.exit(returned)  # a command's ctx.exit(code): `python -m demonolith` exits with it too
+        return returned
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -18,7 +18,8 @@ wraps it into :class:`ProxyFailure`, so commands let it propagate.
     ├── CrossingsGrew (11)        here: `check` found crossings the baseline did not have
     ├── BaselineMismatch (12)     here: `check`'s PATH is not the project of --against
     ├── SyncError (14)            datasync.errors: live sync cannot capture or relay
-    └── ParityDrift (15)          here: `parity` found rows that differ outside the sync window
+    ├── ParityDrift (15)          here: `parity` found rows that differ outside the sync window
+    └── MissingDependency (16)    analyzer.errors: a command's optional dependency (Django) is missing
 
 Besides these, 0 is success, 2 is also click's own usage errors (unknown option, ...), 130 is an
 interrupt, and an unexpected bug exits 1 with a traceback. :func:`exit_code_rows` is the whole
@@ -34,6 +35,7 @@ from analyzer.errors import (
     ConfigError,
     DemonolithError,
     ExtractError,
+    MissingDependency,
     NotDjangoProject,
     SourceTreeError,
 )
@@ -143,6 +145,7 @@ __all__ = [
     "DemoFailure",
     "DemonolithError",
     "ExtractError",
+    "MissingDependency",
     "NotDjangoProject",
     "ParityDrift",
     "ProxyFailure",

@@ -16,10 +16,11 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import libcst as cst
-from django.conf import global_settings
 
+from analyzer.errors import require_module
 from extractor.pysource import Definition, ModuleIndex, SourceTree, references
 
 OWN_SETTINGS = frozenset({"BASE_DIR", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "INSTALLED_APPS",
@@ -30,9 +31,20 @@ _SKIP_DIRS = frozenset({"tests", "test", "migrations", "node_modules", ".venv", 
 _READ = re.compile(r"\bsettings\.([A-Z][A-Z0-9_]*)")
 
 
+def django_global_settings() -> ModuleType:
+    """``django.conf.global_settings``; :class:`analyzer.errors.MissingDependency` (naming the
+    extra) when Django is not installed."""
+    require_module("django", "django", "extract", "Django")
+    from django.conf import global_settings
+
+    module: ModuleType = global_settings
+    return module
+
+
 def settings_read(files: Mapping[str, str]) -> list[str]:
-    """Setting names the code reads, minus the generated project's and Django's own."""
-    django_names = {n for n in dir(global_settings) if n.isupper()}
+    """Setting names the code reads, minus the generated project's and Django's own (Django must be
+    installed: :class:`analyzer.errors.MissingDependency` names the extra otherwise)."""
+    django_names = {n for n in dir(django_global_settings()) if n.isupper()}
     return sorted({n for text in files.values() for n in _READ.findall(text)} - OWN_SETTINGS - django_names)
 
 
@@ -192,4 +204,4 @@ def session_cookie_name(tree: SourceTree, settings_module: str) -> str:
         value = node.body[0].value
         if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
             return value.evaluated_value
-    return str(global_settings.SESSION_COOKIE_NAME)
+    return str(django_global_settings().SESSION_COOKIE_NAME)

@@ -1,13 +1,12 @@
 """The boundary ratchet behind ``demonolith check``: fail only when crossings grow.
 
-A *crossing* is a boundary violation (cross-service FK, query, join, foreign write, distributed
-transaction, signal) or a use of one service's unit from another (``cross-service-use``, from
-the Analysis' interfaces). Crossings are compared by what crosses, not where nor between which
-services: the key is ``(kind, subject)`` (``orders.Order.customer -> customers.Customer``, or the
-unit used across), so moving code never counts as new, nor does a unit the re-run places a little
-differently. For
-every key, the current count may not exceed the baseline's; the extra ones are reported as new,
-with ``path:line``, preferring the places the baseline did not know.
+A *crossing* (:mod:`analyzer.model.crossings`, the count ``analyze`` prints too) is a boundary
+violation or a use of one service's unit from another (``cross-service-use``). Crossings are
+compared by what crosses, not where nor between which services: the key is ``(kind, subject)``
+(``orders.Order.customer -> customers.Customer``, or the unit used across), so moving code never
+counts as new, nor does a unit the re-run places a little differently. For every key, the
+current count may not exceed the baseline's; the extra ones are reported as new, with
+``path:line``, preferring the places the baseline did not know.
 
 :func:`placement_from` maps the units of a freshly built graph to the services of a baseline
 Analysis (units by name, then by module, then by app), so the same violation finder runs again.
@@ -26,28 +25,22 @@ from analyzer.boundaries.config import load_config
 from analyzer.boundaries.propose import interfaces
 from analyzer.boundaries.violations import find_violations
 from analyzer.graph.build import build_graph
-from analyzer.model.analysis import Analysis, Interface, Violation
+from analyzer.model.analysis import Analysis
+from analyzer.model.crossings import (
+    USE_KIND,
+    Crossing,
+    Key,
+    analysis_crossings,
+    count_by_kind,
+    crossings,
+)
+from analyzer.model.wording import plural
+from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 from analyzer.source.discover_config import discover_options
 
-USE_KIND = "cross-service-use"
-Key = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class Crossing:
-    """One place where code crosses a proposed boundary."""
-
-    kind: str
-    source: str
-    targets: tuple[str, ...]
-    subject: str
-    path: str
-    line: int
-
-    def key(self) -> Key:
-        """What crosses, independent of where."""
-        return (self.kind, self.subject)
+__all__ = ["USE_KIND", "Crossing", "RatchetResult", "baseline_crossings", "compare_crossings",
+           "crossings", "current_crossings", "placement_from", "result_to_json"]
 
 
 @dataclass(frozen=True)
@@ -58,22 +51,12 @@ class RatchetResult:
     current: int
     new: tuple[Crossing, ...]
     fixed: tuple[Crossing, ...]
+    current_kinds: tuple[tuple[str, int], ...] = ()  # (kind, count) of the current crossings
 
     @property
     def ok(self) -> bool:
         """True when no crossing was added."""
         return not self.new
-
-
-def crossings(violations: Iterable[Violation], interfaces: Iterable[Interface]) -> tuple[Crossing, ...]:
-    """All crossings of a placement: violations, then one per cross-service use location."""
-    found = [Crossing(v.kind, v.source_service, tuple(v.target_services), v.subject, v.path, v.line)
-             for v in violations]
-    for interface in interfaces:
-        consumers = ",".join(interface.used_by)
-        found += [Crossing(USE_KIND, consumers, (interface.service,), interface.name, use.path, use.line)
-                  for use in interface.uses]
-    return tuple(sorted(found, key=lambda c: (c.key(), c.path, c.line)))
 
 
 def _by_key(items: Iterable[Crossing]) -> dict[Key, list[Crossing]]:
@@ -105,12 +88,13 @@ def compare_crossings(baseline: Iterable[Crossing], current: Iterable[Crossing])
         current=sum(len(v) for v in after.values()),
         new=tuple(sorted(new, key=lambda c: (c.path, c.line, c.key()))),
         fixed=tuple(sorted(fixed, key=lambda c: (c.path, c.line, c.key()))),
+        current_kinds=count_by_kind(c for group in after.values() for c in group),
     )
 
 
 def baseline_crossings(analysis: Analysis) -> tuple[Crossing, ...]:
-    """The crossings recorded in an analysis.json."""
-    return crossings(analysis.violations, analysis.interfaces)
+    """The crossings recorded in an analysis.json (counted as ``analyze`` counts them)."""
+    return analysis_crossings(analysis)
 
 
 def result_to_json(result: RatchetResult) -> str:
@@ -119,6 +103,7 @@ def result_to_json(result: RatchetResult) -> str:
         "ok": result.ok,
         "baseline": result.baseline,
         "current": result.current,
+        "current_by_kind": dict(result.current_kinds),
         "new": [asdict(c) for c in result.new],
         "fixed": [asdict(c) for c in result.fixed],
     }
@@ -153,17 +138,21 @@ def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None
     """Place the nodes of ``graph`` in the services of ``analysis`` (a baseline analysis.json).
 
     Units keep their service by name (module-level code by ``Service.module_code``), models by
-    label, tables by owner; other units go with their module, else with their app's dominant
-    service; routes follow their view.
+    label, tables by owner; the units of the shared libraries (``Analysis.shared``) are in no
+    service, as when the analysis was made; other units go with their module, else with their
+    app's dominant service; routes follow their view.
     """
     by_unit = {u: s.name for s in analysis.services for u in s.units}
     by_unit.update({f"module:{m}": s.name for s in analysis.services for m in s.module_code})
     by_label = {m: s.name for s in analysis.services for m in s.models}
     by_module, by_app = _module_services(analysis), _app_services(analysis)
     owners = {f"table:{t}": owner for t, owner in analysis.table_owner().items()}
+    shared = {candidate.module for candidate in analysis.shared}
 
     def unit_service(node: str, attrs: Mapping[str, Any]) -> str | None:
         module = str(attrs.get("module", ""))
+        if node not in by_unit and (module in shared or node.removeprefix("module:") in shared):
+            return None
         return (by_unit.get(node) or by_label.get(str(attrs.get("label", "")))
                 or by_module.get(module) or by_module.get(node.removeprefix("module:"))
                 or by_app.get(str(attrs.get("app", ""))))
@@ -184,10 +173,17 @@ def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None
     return place
 
 
-def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True) -> tuple[Crossing, ...]:
-    """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O edge)."""
+def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
+                      phases: Phases | None = None) -> tuple[Crossing, ...]:
+    """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
+    edge); ``phases`` hears of the facts' phases, then ``crossings``."""
+    phases = phases or NoPhases()
     options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
-    project = build_graph(extract_project_facts(root, options), load_config(root).weights)
+    facts = extract_project_facts(root, options, phases)
+    phases.begin("crossings")
+    project = build_graph(facts, load_config(root).weights)
     place = placement_from(baseline, project.graph)
     found = find_violations(project.graph, place, project.transactions)
-    return crossings(found, interfaces(project.graph, place))
+    result = crossings(found, interfaces(project.graph, place))
+    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries")
+    return result

@@ -16,7 +16,7 @@ import itertools
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -25,6 +25,8 @@ from pathlib import Path
 from analyzer.facts import extract_module_facts
 from analyzer.facts.sql_file import extract_sql_file_facts
 from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
+from analyzer.model.wording import plural
+from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
     DEFAULT_CACHE_DIRNAME,
     FactsCache,
@@ -43,7 +45,6 @@ from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, SourceFile
 
-Progress = Callable[[int], None]
 _SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
 
 
@@ -90,18 +91,19 @@ class KeyedFacts:
 
 
 def extract_project_facts(
-    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None
 ) -> ProjectFacts:
     """Discover the tree at ``root`` and return its facts, using and refreshing the cache."""
-    return extract_keyed_facts(root, options, progress).facts
+    return extract_keyed_facts(root, options, phases).facts
 
 
 def extract_keyed_facts(
-    root: Path, options: FactsOptions = FactsOptions(), progress: Progress | None = None
+    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None
 ) -> KeyedFacts:
-    """:func:`extract_project_facts` with the key of its inputs, for caches of what follows."""
+    """:func:`extract_project_facts` with the key of its inputs, for caches of what follows;
+    ``phases`` hears of ``listing``, ``reading`` (one item per file) and ``resolving``."""
     with _gc_paused():  # facts are acyclic; collecting during the build only costs time
-        return _extract_project_facts(root, options, progress)
+        return _extract_project_facts(root, options, phases or NoPhases())
 
 
 @contextlib.contextmanager
@@ -125,10 +127,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress | None) -> KeyedFacts:
+def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) -> KeyedFacts:
+    phases.begin("listing")
     project = discover(root, options.discover)
     if options.require_django:
         require_django(project, root)
+    phases.end(f"{plural(len(project.files), 'file')}, {plural(len(project.apps), 'app')}")
     directory = _cache_dir(project.root, options)
     version = cache_version(directory)
     cache = FactsCache(directory, version)
@@ -143,14 +147,16 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
     facts: dict[str, ModuleFacts] = {}
+    phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
     with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
-        if progress and facts:
-            progress(len(facts))
-        for path, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
-            facts[path], raw[keys[path]] = pickle.loads(pickled), pickled
-            if progress:
-                progress(1)
+        cached = len(facts)
+        phases.advance(cached)
+        for source, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
+            facts[source.path], raw[keys[source.path]] = pickle.loads(pickled), pickled
+            phases.advance(1, parse_work(source))
+    phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
+    phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
     run_key = _run_key(project, keys, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key)
@@ -158,6 +164,7 @@ def _extract_project_facts(root: Path, options: FactsOptions, progress: Progress
         cache.save_pack(reading.stamps, raw)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
+    phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
     return KeyedFacts(result, f"{version}:{run_key}")
 
 
@@ -242,8 +249,8 @@ def _read_keys(
 @contextlib.contextmanager
 def _extraction(
     root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
-) -> Iterator[Iterator[tuple[str, bytes]]]:
-    """(path, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
+) -> Iterator[Iterator[tuple[SourceFile, bytes]]]:
+    """(file, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
     the pipe and the cache.
 
     Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
@@ -258,26 +265,31 @@ def _extraction(
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
         futures = [executor.submit(_extract_chunk, chunk) for chunk in chunks]
         yield (
-            (task.source.path, pickled)
+            (task.source, pickled)
             for chunk, future in zip(chunks, futures, strict=True)
             for task, pickled in zip(chunk, future.result(), strict=True)
         )
 
 
-def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[str, bytes]]:
+def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:
     for source in files:
-        yield source.path, _extract_pickled(_Task(str(root), source, dialect))
+        yield source, _extract_pickled(_Task(str(root), source, dialect))
+
+
+def parse_work(source: SourceFile) -> int:
+    """What reading one file costs, in bytes: its size plus a fixed cost per file."""
+    return source.size + 2000
 
 
 def _chunks(tasks: list[_Task], count: int) -> list[list[_Task]]:
-    """Split into ``count`` chunks of similar total size, biggest files first."""
+    """Split into ``count`` chunks of similar total work (:func:`parse_work`), biggest files first."""
     ordered = sorted(tasks, key=lambda t: t.source.size, reverse=True)
     chunks: list[list[_Task]] = [[] for _ in range(min(count, len(ordered)) or 1)]
     sizes = [0] * len(chunks)
     for task in ordered:
         smallest = sizes.index(min(sizes))
         chunks[smallest].append(task)
-        sizes[smallest] += task.source.size + 2000
+        sizes[smallest] += parse_work(task.source)
     return [chunk for chunk in chunks if chunk]
 
 

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
-from analyzer.boundaries.config import Config, load_config
+from analyzer.boundaries.config import load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
-from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, Progress, extract_keyed_facts
+from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
+from demonolith.commands.analyze_summary import Outputs, boundary_summary, facts_line, summary_json
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
+from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
 from reports.svg import find_renderer
 from reports.writing import ReportPaths, open_in_browser, write_all
@@ -44,54 +43,46 @@ _SHOWN_WARNINGS = 10
 @click.option("--reference", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="A JSON/TOML mapping of model or module to service to score the proposal against.")
 @click.option("--open", "open_report", is_flag=True, help="Open the HTML report in a browser.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the summary (counts, warnings, services, crossings, files written) as one "
+                   "JSON document on stdout.")
 @click.pass_context
 def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
             cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
-            no_history: bool, reference: Path | None, open_report: bool) -> None:
+            no_history: bool, reference: Path | None, open_report: bool, fmt: str) -> None:
     """Read the Django monolith at PATH without running it and write what it found."""
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
     config = load_config(path)  # the whole configuration is checked before any file is read
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
-    with _progress_bar(path) as progress:
-        keyed = extract_keyed_facts(path, options, progress)
-    facts = keyed.facts
-    written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
-    silent = quiet(ctx)
-    if not silent:
-        _print_summary(facts, written, verbosity(ctx))
-    if not facts_only:
-        analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-        cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
-        analysis = _write_analysis(path, keyed, out_dir, analyze_options, config, cache, silent)
-        _write_report(analysis, out_dir, open_report, silent)
+    with terminal_phases(sys.stderr, quiet(ctx)) as phases:
+        keyed = extract_keyed_facts(path, options, phases)
+        facts = keyed.facts
+        written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
+        text = fmt == "text" and not quiet(ctx)
+        if text:
+            _print_summary(facts, written, verbosity(ctx))
+        outputs, analysis = Outputs(facts=written), None
+        if not facts_only:
+            analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
+            cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
+            keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
+            _print_analysis(keyed_analysis.analysis, out_dir, text)
+            phases.begin("report")
+            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx))
+            phases.end(f"{plural(len(rendered), 'file')} written" if rendered else "unchanged: not rewritten")
+            _print_report(paths, open_report, text)
+            analysis = keyed_analysis.analysis
+            outputs = Outputs(written, out_dir / "analysis.json", paths.markdown, paths.index_html)
+    if fmt == "json":
+        click.echo(summary_json(facts, analysis, outputs), nl=False)
     if strict and facts.warnings:
         raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
 
 
-@contextmanager
-def _progress_bar(path: Path) -> Iterator[Progress | None]:
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with click.progressbar(length=_count_files(path), label="reading", file=sys.stderr) as bar:
-        yield bar.update
-
-
-def _count_files(path: Path) -> int:
-    from analyzer.source.listing import list_files
-
-    return len(list_files(path.resolve()).files)
-
-
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
-    click.echo(
-        f"{plural(facts.files, 'file')}, {plural(facts.lines, 'line')}: "
-        f"{plural(len(facts.models), 'model')}, {plural(len(facts.routes), 'route')}, "
-        f"{plural(len(facts.sql), 'SQL site')}, {plural(len(facts.atomic_blocks), 'atomic block')}, "
-        f"{plural(len(facts.signals), 'signal receiver')}"
-    )
+    click.echo(facts_line(facts))
     shown = facts.warnings if verbose else facts.warnings[:_SHOWN_WARNINGS]
     for warning in shown:
         click.echo(str(warning), err=True)
@@ -106,50 +97,36 @@ def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> N
 # --- service boundaries (analysis.json and its summary) --------------------------------------------
 
 
-def _write_analysis(path: Path, facts: KeyedFacts, out_dir: Path, options: AnalyzeOptions,
-                    config: Config, cache: Path | None, silent: bool) -> KeyedAnalysis:
-    keyed = analyze_keyed(path, facts, options, config, cache)
-    analysis = keyed.analysis
+def _print_analysis(analysis: Analysis, out_dir: Path, text: bool) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "analysis.json"
-    if not silent:
+    if text:
         for line in boundary_summary(analysis):
             click.echo(line)
-        click.echo(f"analysis: {target}")
-    return keyed
+        click.echo(f"analysis: {out_dir / 'analysis.json'}")
 
 
-def _write_report(keyed: KeyedAnalysis, out_dir: Path, open_report: bool, silent: bool) -> None:
+def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool) -> tuple[ReportPaths, list[Path]]:
+    """Write analysis.json and the report unless the outputs are current; the files written."""
     analysis, renderer = keyed.analysis, find_renderer()
     key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
     paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
                         None, renderer is None)
-    if not outputs_current(out_dir, key):
-        target = out_dir / "analysis.json"
-        target.write_text(analysis_to_json(analysis), encoding="utf-8")
-        paths = write_all(analysis, out_dir, renderer=renderer)
-        written = [target, paths.index_html, paths.markdown, paths.dot]
-        record_outputs(out_dir, key, written + ([paths.service_map_svg] if paths.service_map_svg else []))
-        if paths.graphviz_missing and not silent:
-            click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)",
-                       err=True)
-    if not silent:
+    if outputs_current(out_dir, key):
+        return paths, []
+    target = out_dir / "analysis.json"
+    target.write_text(analysis_to_json(analysis), encoding="utf-8")
+    paths = write_all(analysis, out_dir, renderer=renderer)
+    written = [target, paths.index_html, paths.markdown, paths.dot]
+    written += [paths.service_map_svg] if paths.service_map_svg else []
+    record_outputs(out_dir, key, written)
+    if paths.graphviz_missing and not silent:
+        click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)", err=True)
+    return paths, written
+
+
+def _print_report(paths: ReportPaths, open_report: bool, text: bool) -> None:
+    if text:
         click.echo(f"summary: {paths.markdown}")
         click.echo(f"report: {paths.index_html}")
     if open_report:
         open_in_browser(paths)
-
-
-def boundary_summary(analysis: Analysis) -> list[str]:
-    """The short table printed after analysis: services, their sizes, violations by kind."""
-    lines = [analysis.count_reason, f"{'service':<20} {'models':>6} {'tables':>6} {'routes':>6} {'units':>6} "
-             f"{'lines':>7}"]
-    for s in analysis.services:
-        lines.append(f"{s.name:<20} {len(s.models):>6} {len(s.tables):>6} {len(s.routes):>6} "
-                     f"{len(s.units):>6} {s.lines:>7}")
-    kinds = Counter(v.kind for v in analysis.violations)
-    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"
-    lines.append(f"violations: {len(analysis.violations)} ({listed})")
-    if analysis.shared:
-        lines.append("shared libraries: " + ", ".join(c.module for c in analysis.shared))
-    return lines

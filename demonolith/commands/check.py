@@ -3,28 +3,27 @@
 Exit 0 when the code at PATH crosses the proposed boundaries no more than when the analysis was
 made (fewer is fine), 11 (:class:`CrossingsGrew`) when a crossing was added, 12
 (:class:`BaselineMismatch`) when PATH is not the baseline's project, so that a CI job pointed at
-the wrong directory fails instead of passing with "0 crossings"; ``--json`` prints the verdict.
+the wrong directory fails instead of passing with "0 crossings". ``--format`` prints the verdict
+as text, JSON, GitHub workflow annotations or SARIF 2.1.0 (:mod:`analyzer.ci.verdict`).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
-from analyzer.ci.ratchet import (
-    Crossing,
-    RatchetResult,
-    baseline_crossings,
-    compare_crossings,
-    current_crossings,
-    result_to_json,
-)
+from analyzer.ci.ratchet import baseline_crossings, compare_crossings, current_crossings
+from analyzer.ci.verdict import FORMATS, render_verdict
 from analyzer.model.analysis import Analysis, analysis_from_json
 from analyzer.source.discover_config import discover_options
 from analyzer.source.listing import list_files
-from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError
-from demonolith.output import plural, quiet
+from demonolith import __version__
+from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
+from demonolith.output import quiet
+from demonolith.progress import terminal_phases
 
 # The share of the baseline's modules the tree must hold to be taken for the same project.
 MIN_MODULES_FOUND = 0.5
@@ -58,27 +57,21 @@ def refuse_another_project(path: Path, against: Path, baseline: Analysis) -> Non
             f"analyze read")
 
 
-def _line(crossing: Crossing) -> str:
-    return f"  {crossing.path}:{crossing.line}  {crossing.kind}  {crossing.subject}"
-
-
-def _summary(result: RatchetResult) -> list[str]:
-    fixed = f", {len(result.fixed)} fixed" if result.fixed else ""
-    if result.ok:
-        return [f"ok: {plural(result.current, 'crossing')} (baseline {result.baseline}), none new{fixed}"]
-    return [f"FAILED: {plural(len(result.new), 'new crossing')} of the proposed boundaries "
-            f"({result.current} now, baseline {result.baseline}{fixed}):",
-            *(_line(c) for c in result.new)]
+def tree_prefix(path: Path) -> str:
+    """``path`` from the working directory (where CI runs), for the formats that link to files."""
+    return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
 
 
 @click.command("check")
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--against", "against", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The analysis.json whose boundaries and crossings are the baseline.")
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text; json; github (workflow annotations with file and line); sarif (2.1.0).")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.pass_context
-def check(ctx: click.Context, path: Path, against: Path, as_json: bool, no_cache: bool) -> None:
+def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool, no_cache: bool) -> None:
     """Fail when code at PATH crosses the boundaries of --against more than it did.
 
     \b
@@ -92,11 +85,13 @@ def check(ctx: click.Context, path: Path, against: Path, as_json: bool, no_cache
         raise SourceTreeError(f"{path}: not a directory")
     baseline = analysis_from_json(_read(against), str(against))
     refuse_another_project(path.resolve(), against, baseline)
-    current = current_crossings(path.resolve(), baseline, use_cache=not no_cache)
+    with terminal_phases(sys.stderr, quiet(ctx)) as phases:
+        current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
     result = compare_crossings(baseline_crossings(baseline), current)
-    if as_json:
-        click.echo(result_to_json(result), nl=False)
-    elif not (result.ok and quiet(ctx)):
-        click.echo("\n".join(_summary(result)))
+    if as_json and fmt not in ("text", "json"):
+        raise UsageError(f"--json and --format {fmt} contradict each other; give one")
+    fmt = "json" if as_json else fmt
+    if not (fmt == "text" and result.ok and quiet(ctx)):
+        click.echo(render_verdict(result, fmt, tree_prefix(path), __version__), nl=False)
     if not result.ok:
         ctx.exit(CrossingsGrew.exit_code)

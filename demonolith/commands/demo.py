@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from analyzer.errors import require_module
 from demonolith.errors import DemoChecksFailed, UsageError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
@@ -34,6 +35,7 @@ def demo(source: Path | None, workdir: Path | None, requests: int, canary_percen
     from demonolith.demo.traffic import Load
     from demonolith.demo.verdict import failed_checks
 
+    require_module("django", "django", "demo", "Django")  # it runs the monolith and the service
     source = (source or SAMPLE).resolve()
     if not (source / "manage.py").is_file():
         raise UsageError(f"{source}: no manage.py; pass --source with the sample monolith")

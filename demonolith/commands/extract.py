@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from analyzer.errors import require_module
+
 
 @click.command()
 @click.argument("service")
@@ -28,8 +30,11 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
             skip_unresolved_routes: bool, python: str | None, no_self_check: bool) -> None:
     """Write OUT/SERVICE/: a Django project with the service's models, views, API and tests.
 
-    Then run its self-check: check, migrations, a fresh migrate, its tests, a live server smoke."""
+    Then run its self-check: check, migrations, a fresh migrate, its tests, a live server smoke.
+    Needs Django (the `django` extra, or demonolith installed in the monolith's environment)."""
     from extractor.extract import extract_service, load_analysis
+
+    require_module("django", "django", "extract", "Django")
 
     result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,
                              skip_unresolved_routes=skip_unresolved_routes, python=python,

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import click
 
 from demonolith.errors import ProxyFailure
 from demonolith.output import plural
-from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.model import ProxyConfig, Route
 from strangler_proxy.policy.route_scope import catch_all_problems
 from strangler_proxy.policy.routing import RoutingTable
 from strangler_proxy.process.run import check as check_routes
@@ -33,20 +34,39 @@ def routes() -> None:
 
 @routes.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def check(path: Path) -> None:
-    """Validate PATH without starting the proxy; print the routes in precedence order."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the same verdict and routes as one JSON document on stdout.")
+def check(path: Path, fmt: str) -> None:
+    """Validate PATH without starting the proxy; print the routes in precedence order.
+
+    An invalid file is one line on stderr and exit 8, whatever the format.
+    """
     config = check_routes(path)
     problems = catch_all_problems(config)
     if problems:
         raise ProxyFailure(f"{path}: " + "; ".join(problems))
     table = RoutingTable(config.routes, config.default)
+    ordered = [compiled.route for compiled in table.routes]
+    if fmt == "json":
+        click.echo(json.dumps(routes_document(path, config, ordered), indent=2, sort_keys=True))
+        return
     counts = f"{plural(len(config.routes), 'route')}, {plural(len(config.upstreams), 'upstream')}"
     click.echo(f"{path}: ok ({counts})")
-    for position, compiled in enumerate(table.routes, start=1):
-        route = compiled.route
+    for position, route in enumerate(ordered, start=1):
         targets = ", ".join(f"{name}={weight}" for name, weight in route.weights)
         click.echo(f"  {position}. {route.name} -> {targets}")
     click.echo(f"  default -> {', '.join(name for name, _ in config.default.weights)}")
+
+
+def routes_document(path: Path, config: ProxyConfig, ordered: list[Route]) -> dict[str, Any]:
+    """``routes check --format json``: the file, its counts, the routes in precedence order."""
+    return {
+        "path": str(path), "ok": True, "upstreams": sorted(upstream.name for upstream in config.upstreams),
+        "routes": [{"position": position, "name": route.name,
+                    "weights": [{"upstream": name, "weight": weight} for name, weight in route.weights]}
+                   for position, route in enumerate(ordered, start=1)],
+        "default": [{"upstream": name, "weight": weight} for name, weight in config.default.weights],
+    }
 
 
 # -- export (issue 9 item 7) -------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_cli_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> N
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        assert "analysis:" in result.stdout and "violations:" in result.stdout
+        assert "analysis:" in result.stdout and "crossings:" in result.stdout
         outputs.append((out / "analysis.json").read_text())
     assert outputs[0] == outputs[1]
     document = json.loads(outputs[0])

@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from demonolith.cli import cli
 from demonolith.errors import StrictModeFailure
+from demonolith.output import plural
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -86,3 +88,39 @@ def test_unchanged_analysis_leaves_the_report_alone(tmp_path: Path) -> None:
     before = (out / "analysis.json").read_text()
     assert CliRunner().invoke(cli, [*argv, "--services", "1"]).exit_code == 0
     assert (out / "analysis.json").read_text() != before
+
+
+@pytest.mark.parametrize("fixture", ["bad_input", "tiny_project"])
+def test_json_format_prints_the_summary_alone_with_the_numbers_of_the_text(tmp_path: Path,
+                                                                           fixture: str) -> None:
+    tree = str(FIXTURES / fixture)
+    argv = [sys.executable, "-m", "demonolith", "analyze", tree, "--no-cache"]
+    text = subprocess.run([*argv, "--out", str(tmp_path / "t")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([*argv, "--out", str(tmp_path / "j"), "--format", "json"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    document = json.loads(done.stdout)  # stdout holds the document and nothing else
+    facts, analysis = document["facts"], document["analysis"]
+    first = text.stdout.splitlines()[0]
+    assert first.startswith(f"{plural(facts['files'], 'file')}, {plural(facts['lines'], 'line')}: "
+                            f"{plural(facts['models'], 'model')}, {plural(facts['routes'], 'route')}")
+    if fixture == "bad_input":
+        assert len(facts["warnings"]) == 7
+        assert {"path", "line", "code", "message"} <= set(facts["warnings"][0])
+    else:
+        assert analysis["crossings"]["by_kind"]["cross-service-use"] > 0
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(analysis["crossings"]["by_kind"].items())) or "none"
+    assert f"crossings: {analysis['crossings']['total']} ({kinds})" in text.stdout.splitlines()
+    assert [s["name"] for s in analysis["services"]] == [
+        line.split()[0] for line in text.stdout.splitlines()[3:3 + len(analysis["services"])]]
+    assert all(Path(p).is_file() for p in document["outputs"].values() if p)
+    assert document["outputs"]["facts"] is None and document["outputs"]["analysis"].endswith("analysis.json")
+
+
+def test_json_format_with_facts_only_has_no_analysis(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["analyze", str(FIXTURES / "tiny_project"), "--facts-only", "--no-cache",
+                                      "--out", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["analysis"] is None and document["facts"]["models"] == 7
+    assert document["outputs"]["facts"] == str(tmp_path / "facts.json")

@@ -87,3 +87,18 @@ def test_placement_follows_the_baseline_by_unit_module_app_and_table() -> None:
                                "misc.x", "orders.models.Order", "table:catalog_product",
                                "table:orders_line", "route:/new/", "absent")] == [
         "catalog", "catalog", "orders", None, "orders", "catalog", "orders", "catalog", None]
+
+
+def test_the_shared_libraries_are_placed_in_no_service_as_analyze_placed_them() -> None:
+    # oscar.core.loading is shared, and its app (oscar) is the first app of a service: analyze
+    # counts no crossing into it, so check must not either.
+    analysis = small_analysis()
+    orders = replace(analysis.services[1], apps=("common", "orders"))
+    analysis = replace(analysis, services=(analysis.services[0], orders))
+    graph = nx.MultiDiGraph()
+    graph.add_node("common.utils.slugify", kind="function", module="common.utils", app="common")
+    graph.add_node("module:common.utils", kind="module", module="common.utils", app="common")
+    graph.add_node("common.other.helper", kind="function", module="common.other", app="common")
+    place = placement_from(analysis, graph)
+    assert [place(n) for n in ("common.utils.slugify", "module:common.utils", "common.other.helper")] == [
+        None, None, "orders"]

@@ -42,6 +42,22 @@ def test_routes_check_good_file(tmp_path: Path) -> None:
     assert "ok (1 route, 1 upstream)" in result.stdout and "1. catalog -> monolith" in result.stdout
 
 
+def test_routes_check_json_lists_the_routes_in_precedence_order(tmp_path: Path) -> None:
+    path = tmp_path / "good.toml"
+    more = GOOD.replace("[default]", '[[routes]]\nname = "exact"\npath = "/api/catalog/x"\n'
+                        'to = "monolith"\n[default]')
+    path.write_text(more.format(port=8000))
+    result = demonolith("routes", "check", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["ok"], document["path"], document["upstreams"]) == (True, str(path), ["monolith"])
+    assert [(r["position"], r["name"]) for r in document["routes"]] == [(1, "exact"), (2, "catalog")]
+    assert document["routes"][1]["weights"] == [{"upstream": "monolith", "weight": 1}]
+    assert document["default"] == [{"upstream": "monolith", "weight": 1}]
+    bad = demonolith("routes", "check", str(tmp_path / "nope.toml"), "--format", "json")
+    assert (bad.returncode, bad.stdout) == (8, "") and bad.stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [
