@@ -28,7 +28,9 @@ import networkx as nx
 
 from analyzer.boundaries.config import Config
 from analyzer.boundaries.crossings import EdgeScan, scan_edges
+from analyzer.boundaries.entities import data_used, entity_edges, hub_scales
 from analyzer.boundaries.fold_minor import Fold, fold_minor
+from analyzer.boundaries.follow_data import follow_data
 from analyzer.boundaries.leaves import follower_units
 from analyzer.boundaries.naming import explain_names
 from analyzer.boundaries.ownership import assign_owners, table_users
@@ -44,10 +46,10 @@ from analyzer.boundaries.placements import app_placements
 from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
-from analyzer.boundaries.unit_edges import UnitTies
+from analyzer.boundaries.unit_edges import UnitEdges, UnitTies
 from analyzer.boundaries.violations import find_violations, short
 from analyzer.errors import ConfigError
-from analyzer.graph.build import ProjectGraph
+from analyzer.graph.build import ProjectGraph, Transaction
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import (
     HISTORY_KINDS,
@@ -130,14 +132,17 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     hubs = find_hubs(graph, projected)
     followers = follower_units(graph, unit_edges.nodes)
     is_data = {n: _is_data(attrs[n]) for n in projected}
-    core = unit_edges.without({*hubs, *followers})
-    partition = choose_partition(core, is_data, services or config.services, config.seed)
-    assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
-    assignment = attach(projected, assignment, (*hubs, *followers))
     # a seeder's or a test's atomic block says nothing about which data belong together
     hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
-    assignment = refine_transactions(assignment, transactions, canon.get)
+    partition, assignment = _entities_first(project.graph, canon, unit_edges, hub_set, transactions,
+                                            config, services)
+    if partition is None:  # fewer than two entities: the code alone decides
+        core = unit_edges.without(hub_set)
+        partition = choose_partition(core, is_data, services or config.services, config.seed)
+        assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+        assignment = refine_transactions(attach(projected, assignment, hub_set), transactions, canon.get)
+    assignment = attach(projected, assignment, sorted(set(unit_edges.nodes) - set(assignment)))
     assignment = absorb_dataless(unit_edges, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
     owned, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
@@ -146,6 +151,28 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
                       shared, projected, canon)
+
+
+def _entities_first(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], units: UnitEdges, skip: frozenset[str],
+    transactions: Iterable[Transaction], config: Config, services: int | None,
+) -> tuple[ScoredClusters | None, dict[str, int]]:
+    """Cluster the entities (:mod:`analyzer.boundaries.entities`), then place the code that uses
+    them (:func:`follow_data`); None when there are fewer than two entities to cluster."""
+    placed = set(units.nodes)
+    entities = entity_edges(graph, canon, config.weights, transactions, skip)
+    entities = entities.within([n for n in entities.nodes if n in placed])
+    if len(entities.nodes) < 2:
+        return None, {}
+    partition = choose_partition(entities, dict.fromkeys(entities.nodes, True),
+                                 services or config.services, config.seed)
+    data = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+    written, read = data_used(graph, canon, data, skip)
+    core = units.without(skip)
+    code = choose_partition(core, {n: n in data for n in core.nodes}, None, config.seed)
+    community = {unit: i for i, cluster in enumerate(code.clusters) for unit in cluster}
+    followed = follow_data(data, written, read, hub_scales(graph), community)
+    return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 
 @collector_paused()

@@ -136,7 +136,8 @@ def shop_with_orders_split_over_two_apps() -> GraphBuilder:
     b.model("customers.models.Customer").model("customers.models.Address")
     b.function("orders.services.place_order").function("catalog.views.product_list")
     b.function("customers.views.profile").function("lines.views.line_detail")
-    b.edge("lines.models.OrderLine", "orders.models.Order", "fk", "lines/models.py", 5, field="order")
+    b.edge("lines.models.OrderLine", "orders.models.Order", "fk", "lines/models.py", 5, field="order",
+           on_delete="CASCADE")
     b.edge("lines.models.OrderLine", "catalog.models.Product", "fk", "lines/models.py", 6, field="product")
     b.edge("orders.models.Order", "customers.models.Customer", "fk", "orders/models.py", 4, field="customer")
     b.edge("catalog.models.Product", "catalog.models.Category", "fk")
