@@ -118,7 +118,7 @@ def fold_leaves(
     loops: dict[int, float] = defaultdict(float, own or {})
     for leaf in sorted(n for n, around in adjacency.items() if len(around) == 1 and n not in loops):
         around = adjacency[leaf]
-        if len(around) != 1 or leaf in loops:  # an earlier fold changed it
+        if len(around) != 1:  # its one neighbour was a leaf folded into it
             continue
         ((neighbour, weight),) = around.items()
         into[leaf] = neighbour
