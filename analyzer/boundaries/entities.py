@@ -14,9 +14,11 @@ The nodes are the entities: concrete models and tables no model maps. Their ties
   entities says more about them than a checkout touching eight); a read of a hub is scaled like a
   relation to it, a write never (only the hub's own domain writes it);
 - the models of one module (``same-module``) and of one app (``same-app`` times
-  :data:`APP_FACTOR`): each model's share sums to the weight, and a model alone in its module or
-  app is tied to itself by :data:`LONE_FACTOR` times it (a self-loop: the grouping its developers
-  chose, with nothing else in it, is evidence that it stands alone);
+  :data:`APP_FACTOR`): each model's share sums to the weight, and a model alone in its app is
+  tied to itself by :data:`LONE_FACTOR` times both (a self-loop: an app its developers made for
+  that one model is evidence that it stands alone), a model alone in its file by
+  :data:`LONE_IN_FILE_FACTOR` times the module weight (weaker: one model per file of a models
+  package is a habit more than a boundary);
 - the entities written directly in one atomic block, by :data:`TRANSACTION_SHARE` of
   ``transaction`` (a checkout is a saga, not a wall).
 
@@ -42,7 +44,8 @@ CO_WRITE = 6.0
 CO_WRITE_READ = 2.0
 CO_READ = 0.5
 APP_FACTOR = 1.5
-LONE_FACTOR = 1.5
+LONE_FACTOR = 1.5  # a model alone in its app: a self-loop of this times the module and app weights
+LONE_IN_FILE_FACTOR = 0.75  # a model alone in its file, not in its app: this times the module weight
 TRANSACTION_SHARE = 0.25
 CLIQUE_LIMIT = 60  # members of one group beyond which their ties form a ring, not a clique
 
@@ -94,8 +97,12 @@ def entity_edges(
     ties: dict[Pair, float] = defaultdict(float)
     _relation_ties(graph, members, scale, weights, ties)
     _co_use_ties(*data_used(graph, canon, members, skip), scale, ties)
-    _group_ties(entities, attrs, "module", weights["same-module"], ties)
-    _group_ties(entities, attrs, "app", weights["same-app"] * APP_FACTOR, ties)
+    alone = _group_ties(entities, attrs, "module", weights["same-module"], ties)
+    lone = _group_ties(entities, attrs, "app", weights["same-app"] * APP_FACTOR, ties)
+    for model in sorted(set(alone) - set(lone)):
+        _add(ties, model, model, LONE_IN_FILE_FACTOR * weights["same-module"])
+    for model in lone:
+        _add(ties, model, model, LONE_FACTOR * (weights["same-module"] + weights["same-app"] * APP_FACTOR))
     for transaction in transactions:
         written = sorted({c for w in transaction.writes if w.direct and (c := canon.get(w.table)) in members})
         if len(written) > 1:
@@ -171,15 +178,13 @@ def _co_use_ties(written: Uses, read: Uses, scale: Mapping[str, float], ties: di
 
 
 def _group_ties(entities: list[str], attrs: Mapping[str, NodeAttrs], key: str, weight: float,
-                ties: dict[Pair, float]) -> None:
-    """Tie the models of each module (or app) pairwise; a model alone in it is tied to itself."""
+                ties: dict[Pair, float]) -> list[str]:
+    """Tie the models of each module (or app) pairwise; return the models alone in theirs."""
     groups: dict[str, list[str]] = defaultdict(list)
     for entity in entities:
         value = attrs[entity]["module"] if key == "module" else attrs[entity]["app"]
         if value and attrs[entity]["kind"] == "model":
             groups[value].append(entity)
     for members in groups.values():
-        if len(members) == 1:
-            _add(ties, members[0], members[0], weight * LONE_FACTOR)
-        else:
-            _clique(members, weight, ties)
+        _clique(members, weight, ties)
+    return sorted(members[0] for members in groups.values() if len(members) == 1)

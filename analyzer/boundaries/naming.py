@@ -5,9 +5,9 @@ user's pins and renames. A cluster is named after an app only when the app is a 
 holds models, its code is not mostly views/serializers/forms, its name is not a layer or utility
 word such as ``control``, ``base``, ``api``, ``utils``), the cluster holds most of that
 app's models and they are at least half of the cluster's models (a payment plugin's two models
-do not name the service of the orders); otherwise it is named after its aggregate root: the model most of its other models
-refer to through foreign keys (``orders`` for Order, root of 6 models). A god app holding every
-model therefore never names a service, nor does a layer app.
+do not name the service of the orders); otherwise it is named after its aggregate root: the
+model most of its other models refer to through foreign keys (``orders`` for Order, root of 6
+models). A god app holding every model therefore never names a service, nor does a layer app.
 """
 
 from __future__ import annotations

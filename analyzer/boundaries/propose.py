@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -44,6 +44,7 @@ from analyzer.boundaries.partition import (
 )
 from analyzer.boundaries.placements import app_placements
 from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
+from analyzer.boundaries.reasons import aggregate_roots, model_placements, module_splits
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
 from analyzer.boundaries.unit_edges import UnitEdges, UnitTies
@@ -70,6 +71,7 @@ from analyzer.model.analysis import (
     TableUsage,
     Violation,
 )
+from analyzer.model.explanations import ModelPlacement, ModuleSplit
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Proposal:
     count_reason: str
     dependencies: tuple[ServiceDependency, ...]
     interfaces: tuple[Interface, ...]
+    model_placements: tuple[ModelPlacement, ...] = ()
+    module_splits: tuple[ModuleSplit, ...] = ()
 
     def partition(self) -> dict[str, str]:
         """Unit node id -> service name (the team's partition form)."""
@@ -188,10 +192,13 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
     place = _placer(clustering.canon, service_of, owner_of)
     scan = scan_edges(graph, place)
     partition = clustering.partition
+    placed = {u: s for u, s in service_of.items() if attrs[u].get("kind") in PLACED_KINDS}
+    models = model_placements(graph, placed, hub_scales(graph))
+    services = _services(graph, clusters, named, owner_of, place, clustering.projected)
+    roots = aggregate_roots(models)
     return Proposal(
-        placement=tuple(sorted((u, s) for u, s in service_of.items()
-                               if attrs[u].get("kind") in PLACED_KINDS)),
-        services=_services(graph, clusters, named, owner_of, place, clustering.projected),
+        placement=tuple(sorted(placed.items())),
+        services=tuple(replace(s, aggregates=roots.get(s.name, ())) for s in services),
         tables=_tables(graph, owner_of, place),
         violations=find_violations(graph, place, project.transactions, scan),
         shared=_shared(graph, clustering.shared, place),
@@ -201,6 +208,8 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
         + "".join(_fold_note(fold, names) for fold in clustering.folds),
         dependencies=dependencies(graph, place, scan),
         interfaces=interfaces(graph, place, scan, clustering.canon),
+        model_placements=models,
+        module_splits=module_splits(graph, placed),
     )
 
 

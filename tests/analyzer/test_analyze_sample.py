@@ -14,7 +14,7 @@ import pytest
 from analyzer.analyze import AnalyzeOptions, analyze_tree
 from analyzer.metrics.adjusted_rand import adjusted_rand_index
 from analyzer.metrics.reference import load_reference, reference_partition
-from analyzer.model.analysis import Analysis
+from analyzer.model.analysis import SCHEMA_VERSION, Analysis
 from analyzer.project_facts.pipeline import FactsOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +105,7 @@ def test_cli_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> N
         outputs.append((out / "analysis.json").read_text())
     assert outputs[0] == outputs[1]
     document = json.loads(outputs[0])
-    assert document["schema_version"] == 2 and document["table_owner"]
+    assert document["schema_version"] == SCHEMA_VERSION == 3 and document["table_owner"]
     assert {"name", "modules", "models", "tables", "routes"} <= set(document["services"][0])
 
 

@@ -115,3 +115,15 @@ def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales
     fk = Config().weights["fk"] * scale
     assert ties["a.models.A"] == pytest.approx(fk + entities.CO_WRITE_READ * scale)
     assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+
+
+def test_a_model_alone_in_its_file_but_not_its_app_is_tied_to_itself_less() -> None:
+    b = GraphBuilder().model("billing.models.invoice.Invoice", app="billing")
+    b.model("billing.models.attachment.Attachment", app="billing")
+    graph = b.build().graph
+    edges = entity_edges(graph, canonical_ids(graph), Config().weights).edges
+    loops = {u: w for u, v, w in edges if u == v}
+    lone = entities.LONE_IN_FILE_FACTOR * Config().weights["same-module"]
+    assert loops == {"billing.models.invoice.Invoice": pytest.approx(lone),
+                     "billing.models.attachment.Attachment": pytest.approx(lone)}
+    assert lone < Config().weights["same-app"] * entities.APP_FACTOR * 2  # the app still holds them
