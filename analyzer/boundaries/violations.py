@@ -83,8 +83,7 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
         field = attrs.get("field", "")
         subject = attrs.get("subject", f"{name} -> {target_name}")
         return _violation("cross-service-fk", attrs, here, [there], subject,
-                          f"Replace the relation {field!r} with a plain {field}_id value and fetch "
-                          f"{target_name} through {there}'s API (or a read-only copy fed by its events).")
+                          _relation_remedy(kind, field, name, target_name, here, there))
     if kind in ("orm-write", "sql-write"):
         subject = f"{name} writes {target_name}{_in_file(attrs)}"
         return _violation("foreign-write", attrs, here, [there], subject,
@@ -102,6 +101,16 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
                           f"Publish {signal} of {target_name} as an event on a queue from {there}; "
                           f"{here} consumes it instead of connecting a Django signal.")
     return None
+
+
+def _relation_remedy(kind: str, field: str, name: str, target: str, here: str, there: str) -> str:
+    """A foreign key becomes an id; a many-to-many a join table of ids owned by one side."""
+    if kind == "m2m":
+        return (f"Keep the join table of {name}.{field} in {here} as ({name} id, {target} id) rows "
+                f"that {here} owns, and fetch {target} through {there}'s API (or keep a replicated "
+                f"list of {target} ids fed by {there}'s events).")
+    return (f"Replace the relation {field!r} with a plain {field}_id value and fetch "
+            f"{target} through {there}'s API (or a read-only copy fed by its events).")
 
 
 def _in_file(attrs: EdgeExtra) -> str:
