@@ -39,6 +39,7 @@ from analyzer.graph.schema import READ_KINDS, RELATION_KINDS, WRITE_KINDS, NodeA
 
 HUB_SHARE = 0.1  # a model referenced by more than this share of the models is a hub
 HUB_MIN = 2.0
+HUB_LABEL_SCALE = 0.5  # the relations of a model are scaled by at most this: it is called a hub
 CASCADE_FACTOR = 1.5  # a CASCADE child belongs to its root's aggregate more than a PROTECT referrer
 CO_WRITE = 6.0
 CO_WRITE_READ = 2.0
@@ -81,9 +82,14 @@ def hub_scales(graph: nx.MultiDiGraph) -> dict[str, float]:
     return {model: min(1.0, limit / len(refs)) for model, refs in referrers(graph).items()}
 
 
+def is_hub(scale: float) -> bool:
+    """Whether a model of this hub scale is named a hub: referenced by twice the limit or more."""
+    return scale <= HUB_LABEL_SCALE
+
+
 def hubs(graph: nx.MultiDiGraph) -> tuple[str, ...]:
-    """The hub entities: the models whose hub scale is below 1, sorted."""
-    return tuple(model for model, scale in hub_scales(graph).items() if scale < 1.0)
+    """The hub entities (:func:`is_hub`), sorted."""
+    return tuple(model for model, scale in hub_scales(graph).items() if is_hub(scale))
 
 
 def entity_edges(

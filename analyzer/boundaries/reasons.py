@@ -3,7 +3,8 @@
 Pure: the graph, the partition (unit -> service) and the hub scales in, the Analysis parts out.
 
 - A model's *root* is the end of its chain of ``on_delete=CASCADE`` relations to models of the
-  same service that are not hubs (an order's positions and their answers -> Order).
+  same service that are not hubs (:func:`analyzer.boundaries.entities.is_hub`): an order's
+  positions and their answers -> Order.
 - Its *ties* are the strongest edges (summed per kind and unit, the first ``path:line`` standing
   for them) between the model or its table and the production code and data of its own service;
   projection-only and history ties are not evidence anyone can read, tests and migrations follow.
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from analyzer.boundaries.entities import referrers
+from analyzer.boundaries.entities import is_hub, referrers
 from analyzer.boundaries.leaves import is_follower_module
 from analyzer.graph.schema import (
     INFERRED_KINDS,
@@ -48,9 +49,9 @@ def model_placements(
         attrs, service = node[model], service_of[model]
         root = aggregate_root(graph, model, service_of, scales)
         ties = strongest_ties(graph, model, service_of)
-        hub = scales.get(model, 1.0) < 1.0
-        reason = _reason(attrs["app"], service, main.get(attrs["app"], service), node, root, ties, hub,
-                         len(refs.get(model, ())))
+        hub = is_hub(scales.get(model, 1.0))
+        reason = _reason(attrs["app"], service, main.get(attrs["app"], service), node,
+                         root if root != model else "", ties, hub, len(refs.get(model, ())))
         result.append(ModelPlacement(_label(node, model), service, attrs["app"],
                                      _label(node, root) if root != model else "", hub, ties, reason))
     return tuple(result)
@@ -73,7 +74,7 @@ def aggregate_root(
     while True:
         parents = sorted(target for target, keyed in successors(graph)[current].items()
                          if target not in seen and service_of.get(target) == service_of[model]
-                         and scales.get(target, 1.0) >= 1.0 and any(_cascade(d) for d in keyed.values()))
+                         and not is_hub(scales.get(target, 1.0)) and any(_cascade(d) for d in keyed.values()))
         if not parents:
             return current
         current = parents[0]

@@ -42,6 +42,9 @@ def test_a_model_away_from_its_app_says_why_with_path_and_line() -> None:
     assert "lines/models.py:5" in line.reason or "orders/services.py:" in line.reason
     kept = next(p for p in proposal.model_placements if p.label == "catalog.Product")
     assert kept.reason == ""
+    layered = propose_boundaries(layered_ticket_shop().build(), Config()).model_placements
+    root = next(p for p in layered if p.label == "base.Order")
+    assert root.reason.startswith("in orders (") and "aggregate of" not in root.reason  # a root
 
 
 def test_a_module_split_over_services_says_what_each_part_writes() -> None:
