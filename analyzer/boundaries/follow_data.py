@@ -4,9 +4,9 @@ Once the data partition is decided (:mod:`analyzer.boundaries.entities`), a view
 form, admin, task or service function that writes data is placed with the cluster whose entities
 it writes the most (summed edge weight; ties to the lower cluster number): a module that writes
 two domains' data is split by what each part writes. Code that writes nothing goes with its
-*community* (its cluster in the code-and-data Louvain of :mod:`analyzer.boundaries.partition`: the
-code it works with), to the cluster that community writes most, else holds most entities of, else
-reads most (reads of a hub counted by its hub scale). Code whose community touches no data is
+*community* (its Louvain community in the unit graph, :func:`analyzer.boundaries.unit_edges.louvain`:
+the code it works with), to the cluster that community writes most, else holds most entities of,
+else reads most (reads of a hub counted by its hub scale). Code whose community touches no data is
 left to :func:`analyzer.boundaries.partition.attach`, which places it by its ties.
 """
 

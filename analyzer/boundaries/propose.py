@@ -1,15 +1,20 @@
-"""Propose service and database boundaries: graph -> partition -> refine -> owners -> violations.
+"""Propose service and database boundaries: graph -> entities -> code -> owners -> violations.
 
 The steps, each a function of its own module, run in this order:
 
 1. :mod:`analyzer.boundaries.shared` sets aside modules used by nearly every app (shared-library
    candidates);
-2. :mod:`analyzer.boundaries.partition` clusters the weighted unit graph (seeded Louvain, N scored);
-3. :mod:`analyzer.boundaries.refine` pulls tables written in one transaction together, then applies
-   the user's constraints (keep together, keep apart, pins);
+2. entities first: :mod:`analyzer.boundaries.entities` builds the graph of the data (hubs scaled
+   down, CASCADE aggregates up), :mod:`analyzer.boundaries.partition` clusters it (seeded Louvain,
+   N scored), and :mod:`analyzer.boundaries.follow_data` places the code with the data it writes,
+   else with its community's; a tree with fewer than two entities clusters the unit graph instead
+   and :mod:`analyzer.boundaries.refine` pulls the tables written in one transaction together;
+3. :mod:`analyzer.boundaries.refine` applies the user's constraints (keep together, keep apart,
+   pins);
 4. :mod:`analyzer.boundaries.ownership` gives every table one owner;
 5. :mod:`analyzer.boundaries.naming` names the services; :mod:`analyzer.boundaries.violations` lists
-   the crossings.
+   the crossings; :mod:`analyzer.boundaries.reasons` says why each model and split module is where
+   it is.
 
 Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
 rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
@@ -47,7 +52,7 @@ from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_pro
 from analyzer.boundaries.reasons import aggregate_roots, model_placements, module_splits
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
-from analyzer.boundaries.unit_edges import UnitEdges, UnitTies
+from analyzer.boundaries.unit_edges import UnitEdges, UnitTies, louvain
 from analyzer.boundaries.violations import find_violations, short
 from analyzer.errors import ConfigError
 from analyzer.graph.build import ProjectGraph, Transaction
@@ -172,9 +177,7 @@ def _entities_first(
                                  services or config.services, config.seed)
     data = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
     written, read = data_used(graph, canon, data, skip)
-    core = units.without(skip)
-    code = choose_partition(core, {n: n in data for n in core.nodes}, None, config.seed)
-    community = {unit: i for i, cluster in enumerate(code.clusters) for unit in cluster}
+    community = louvain(units.without(skip), 1.0, config.seed)  # the code each unit works with
     followed = follow_data(data, written, read, hub_scales(graph), community)
     return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
