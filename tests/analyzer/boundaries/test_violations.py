@@ -116,3 +116,17 @@ def test_a_many_to_many_across_services_becomes_a_join_table_of_ids_not_an_id_va
     assert (violation.kind, violation.path, violation.line) == ("cross-service-fk", "orders/models.py", 9)
     assert "join table of orders.Order.products in orders" in violation.remedy
     assert "Product id" in violation.remedy and "_id value" not in violation.remedy
+
+
+def test_a_relation_to_a_hub_becomes_an_id_and_a_read_replica() -> None:
+    b = GraphBuilder().model("inventory.models.Event")
+    for app in ("orders", "catalog", "reporting"):
+        b.model(f"{app}.models.Thing").edge(f"{app}.models.Thing", "inventory.models.Event", "fk",
+                                            f"{app}/models.py", 4, field="event")
+    b.model("orders.models.Line")
+    b.edge("orders.models.Line", "inventory.models.Event", "fk", "orders/models.py", 8, field="event")
+    b.edge("orders.models.Line", "catalog.models.Thing", "fk", "orders/models.py", 9, field="thing")
+    found = {(v.path, v.line): v.remedy for v in find_violations(b.graph, _place, ())}
+    to_hub = found[("orders/models.py", 4)]
+    assert "a hub" in to_hub and "read-only replica" in to_hub and "event_id" in to_hub
+    assert "plain thing_id value" in found[("orders/models.py", 9)]  # Thing has one referrer: no hub
