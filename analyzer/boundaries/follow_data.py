@@ -7,7 +7,9 @@ two domains' data is split by what each part writes. Code that writes nothing go
 *community* (its Louvain community in the unit graph, :func:`analyzer.boundaries.unit_edges.louvain`:
 the code it works with), to the cluster that community writes most, else holds most entities of,
 else reads most (reads of a hub counted by its hub scale). Code whose community touches no data is
-left to :func:`analyzer.boundaries.partition.attach`, which places it by its ties.
+left to :func:`analyzer.boundaries.partition.attach`, which places it by its ties. Last, a module
+is kept whole where its writers do not split it: a unit that writes nothing goes to its module's
+main cluster unless a writer of the same module is in its own (:func:`keep_modules_whole`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ Uses = Mapping[str, Mapping[str, float]]  # code unit -> entity -> summed edge w
 
 def follow_data(
     entities: Mapping[str, int], written: Uses, read: Uses, scale: Mapping[str, float],
-    community: Mapping[str, int],
+    community: Mapping[str, int], module_of: Mapping[str, str] | None = None,
 ) -> Assignment:
-    """Entity clusters plus each code unit placed by its writes, else by its community's data."""
+    """Entity clusters plus each code unit placed by its writes, else by its community's data;
+    with ``module_of`` (code unit -> its module), modules are then kept whole where their
+    writers do not split them (:func:`keep_modules_whole`)."""
     homes = community_homes(entities, written, read, scale, community)
     placed = dict(entities)
     for unit in sorted(community):
@@ -35,7 +39,28 @@ def follow_data(
             cluster = homes.get(community[unit])
         if cluster is not None:
             placed[unit] = cluster
-    return placed
+    return keep_modules_whole(placed, module_of, set(written)) if module_of else placed
+
+
+def keep_modules_whole(
+    placed: Mapping[str, int], module_of: Mapping[str, str], writers: set[str],
+) -> Assignment:
+    """Move each unit that writes nothing to its module's main cluster (where most of the module's
+    units are; ties: the lower number) unless a writer of its module is in its cluster: a module
+    is split only by the data its parts write."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for unit in sorted(placed):
+        if unit in module_of:
+            members[module_of[unit]].append(unit)
+    result = dict(placed)
+    for units in members.values():
+        counts: dict[int, int] = defaultdict(int)
+        for unit in units:
+            counts[placed[unit]] += 1
+        main = min(counts, key=lambda c: (-counts[c], c))
+        allowed = {main} | {placed[u] for u in units if u in writers}
+        result.update({u: main for u in units if u not in writers and placed[u] not in allowed})
+    return result
 
 
 def community_homes(

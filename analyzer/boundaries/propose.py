@@ -58,6 +58,7 @@ from analyzer.errors import ConfigError
 from analyzer.graph.build import ProjectGraph, Transaction
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import (
+    CODE_NODE_KINDS,
     HISTORY_KINDS,
     PLACED_KINDS,
     WRITE_KINDS,
@@ -178,7 +179,9 @@ def _entities_first(
     data = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
     written, read = data_used(graph, canon, data, skip)
     community = louvain(units.without(skip), 1.0, config.seed)  # the code each unit works with
-    followed = follow_data(data, written, read, hub_scales(graph), community)
+    attrs = node_attrs(graph)
+    module_of = {u: attrs[u]["module"] for u in community if attrs[u]["kind"] in CODE_NODE_KINDS}
+    followed = follow_data(data, written, read, hub_scales(graph), community, module_of)
     return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 

@@ -33,3 +33,17 @@ def test_a_community_without_writes_goes_by_the_entities_it_holds_then_by_reads(
 def test_code_of_a_community_without_data_is_left_to_attach() -> None:
     placed = follow_data(ENTITIES, {}, {}, {}, {"helper": 4, "Item": 1, "Order": 1, "Event": 2})
     assert "helper" not in placed and placed["Item"] == 0
+
+
+def test_a_module_is_split_only_by_what_its_parts_write() -> None:
+    from analyzer.boundaries.follow_data import keep_modules_whole
+
+    placed = {"svc.cart": 0, "svc.totals": 0, "svc.render": 0, "svc.ship": 1, "svc.quote": 1, "svc.zone": 2,
+              "checks.a": 3, "checks.b": 3, "checks.c": 4}
+    module_of = {u: u.split(".")[0] for u in placed}
+    kept = keep_modules_whole(placed, module_of, writers={"svc.cart", "svc.ship"})
+    assert kept["svc.quote"] == 1  # a writer of its module is there: shipping's helpers stay with it
+    assert kept["svc.zone"] == 0  # no writer of its module in cluster 2: back to the module's main
+    assert kept["checks.c"] == 3  # a module that writes nothing stays whole
+    assert {u: kept[u] for u in ("svc.cart", "svc.ship", "svc.totals")} == {"svc.cart": 0, "svc.ship": 1,
+                                                                           "svc.totals": 0}
