@@ -157,6 +157,8 @@ def analysis_from_facts(
                                   project.transactions, commits),
         abstract_models=tuple(sorted((model_info(m) for m in facts.models if m.abstract),
                                      key=lambda m: m.label)),
+        model_placements=proposal.model_placements,
+        module_splits=proposal.module_splits,
     )
     phases.begin("metrics")
     measured = _measured_and_planned(analysis, project, proposal, reference)

@@ -3,10 +3,11 @@
 Names depend only on what a cluster holds (never on cluster numbers), are unique, and respect the
 user's pins and renames. A cluster is named after an app only when the app is a domain app (it
 holds models, its code is not mostly views/serializers/forms, its name is not a layer or utility
-word such as ``control``, ``base``, ``api``, ``utils``) and the cluster holds most of that
-app's models; otherwise it is named after its aggregate root: the model most of its other models
-refer to through foreign keys (``orders`` for Order, root of 6 models). A god app holding every
-model therefore never names a service, nor does a layer app.
+word such as ``control``, ``base``, ``api``, ``utils``), the cluster holds most of that
+app's models and they are at least half of the cluster's models (a payment plugin's two models
+do not name the service of the orders); otherwise it is named after its aggregate root: the
+model most of its other models refer to through foreign keys (``orders`` for Order, root of 6
+models). A god app holding every model therefore never names a service, nor does a layer app.
 """
 
 from __future__ import annotations
@@ -126,9 +127,10 @@ def _candidates(
     """(name, reason) in order of preference: domain apps it holds most of, then the roots."""
     node = node_attrs(graph)
     held = Counter(str(node[u].get("app", "")) for u in cluster if _is_model(node[u]))
+    here = sum(held.values())
     found = []
     for app in sorted(weights, key=lambda a: (-weights[a], a)):
-        if app not in apps.layer and held[app] * 2 > apps.models.get(app, 0) > 0:
+        if app not in apps.layer and held[app] * 2 > apps.models.get(app, 0) > 0 and held[app] * 2 >= here:
             total = apps.models[app]
             share = ("its one model is here" if total == 1 else f"all {total} of its models are here"
                      if held[app] == total else f"{held[app]} of its {total} models are here")

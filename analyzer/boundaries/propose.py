@@ -1,15 +1,20 @@
-"""Propose service and database boundaries: graph -> partition -> refine -> owners -> violations.
+"""Propose service and database boundaries: graph -> entities -> code -> owners -> violations.
 
 The steps, each a function of its own module, run in this order:
 
 1. :mod:`analyzer.boundaries.shared` sets aside modules used by nearly every app (shared-library
    candidates);
-2. :mod:`analyzer.boundaries.partition` clusters the weighted unit graph (seeded Louvain, N scored);
-3. :mod:`analyzer.boundaries.refine` pulls tables written in one transaction together, then applies
-   the user's constraints (keep together, keep apart, pins);
+2. entities first: :mod:`analyzer.boundaries.entities` builds the graph of the data (hubs scaled
+   down, CASCADE aggregates up), :mod:`analyzer.boundaries.partition` clusters it (seeded Louvain,
+   N scored), and :mod:`analyzer.boundaries.follow_data` places the code with the data it writes,
+   else with its community's; a tree with fewer than two entities clusters the unit graph instead
+   and :mod:`analyzer.boundaries.refine` pulls the tables written in one transaction together;
+3. :mod:`analyzer.boundaries.refine` applies the user's constraints (keep together, keep apart,
+   pins);
 4. :mod:`analyzer.boundaries.ownership` gives every table one owner;
 5. :mod:`analyzer.boundaries.naming` names the services; :mod:`analyzer.boundaries.violations` lists
-   the crossings.
+   the crossings; :mod:`analyzer.boundaries.reasons` says why each model and split module is where
+   it is.
 
 Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
 rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
@@ -22,13 +27,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
 from analyzer.boundaries.config import Config
 from analyzer.boundaries.crossings import EdgeScan, scan_edges
+from analyzer.boundaries.entities import data_used, entity_edges, hub_scales
 from analyzer.boundaries.fold_minor import Fold, fold_minor
+from analyzer.boundaries.follow_data import follow_data
 from analyzer.boundaries.leaves import follower_units
 from analyzer.boundaries.naming import explain_names
 from analyzer.boundaries.ownership import assign_owners, table_users
@@ -42,14 +49,16 @@ from analyzer.boundaries.partition import (
 )
 from analyzer.boundaries.placements import app_placements
 from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
+from analyzer.boundaries.reasons import aggregate_roots, model_placements, module_splits
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
-from analyzer.boundaries.unit_edges import UnitTies
+from analyzer.boundaries.unit_edges import UnitEdges, UnitTies, louvain
 from analyzer.boundaries.violations import find_violations, short
 from analyzer.errors import ConfigError
-from analyzer.graph.build import ProjectGraph
+from analyzer.graph.build import ProjectGraph, Transaction
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import (
+    CODE_NODE_KINDS,
     HISTORY_KINDS,
     PLACED_KINDS,
     WRITE_KINDS,
@@ -68,6 +77,7 @@ from analyzer.model.analysis import (
     TableUsage,
     Violation,
 )
+from analyzer.model.explanations import ModelPlacement, ModuleSplit
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,8 @@ class Proposal:
     count_reason: str
     dependencies: tuple[ServiceDependency, ...]
     interfaces: tuple[Interface, ...]
+    model_placements: tuple[ModelPlacement, ...] = ()
+    module_splits: tuple[ModuleSplit, ...] = ()
 
     def partition(self) -> dict[str, str]:
         """Unit node id -> service name (the team's partition form)."""
@@ -130,14 +142,17 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     hubs = find_hubs(graph, projected)
     followers = follower_units(graph, unit_edges.nodes)
     is_data = {n: _is_data(attrs[n]) for n in projected}
-    core = unit_edges.without({*hubs, *followers})
-    partition = choose_partition(core, is_data, services or config.services, config.seed)
-    assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
-    assignment = attach(projected, assignment, (*hubs, *followers))
     # a seeder's or a test's atomic block says nothing about which data belong together
     hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
-    assignment = refine_transactions(assignment, transactions, canon.get)
+    partition, assignment = _entities_first(project.graph, canon, unit_edges, hub_set, transactions,
+                                            config, services)
+    if partition is None:  # fewer than two entities: the code alone decides
+        core = unit_edges.without(hub_set)
+        partition = choose_partition(core, is_data, services or config.services, config.seed)
+        assignment = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+        assignment = refine_transactions(attach(projected, assignment, hub_set), transactions, canon.get)
+    assignment = attach(projected, assignment, sorted(set(unit_edges.nodes) - set(assignment)))
     assignment = absorb_dataless(unit_edges, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
     owned, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
@@ -146,6 +161,28 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
     return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
                       shared, projected, canon)
+
+
+def _entities_first(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], units: UnitEdges, skip: frozenset[str],
+    transactions: Iterable[Transaction], config: Config, services: int | None,
+) -> tuple[ScoredClusters | None, dict[str, int]]:
+    """Cluster the entities (:mod:`analyzer.boundaries.entities`), then place the code that uses
+    them (:func:`follow_data`); None when there are fewer than two entities to cluster."""
+    placed = set(units.nodes)
+    entities = entity_edges(graph, canon, config.weights, transactions, skip)
+    entities = entities.within([n for n in entities.nodes if n in placed])
+    if len(entities.nodes) < 2:
+        return None, {}
+    partition = choose_partition(entities, dict.fromkeys(entities.nodes, True),
+                                 services or config.services, config.seed)
+    data = {unit: i for i, cluster in enumerate(partition.clusters) for unit in cluster}
+    written, read = data_used(graph, canon, data, skip)
+    community = louvain(units.without(skip), 1.0, config.seed)  # the code each unit works with
+    attrs = node_attrs(graph)
+    module_of = {u: attrs[u]["module"] for u in community if attrs[u]["kind"] in CODE_NODE_KINDS}
+    followed = follow_data(data, written, read, hub_scales(graph), community, module_of)
+    return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 
 @collector_paused()
@@ -161,10 +198,13 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
     place = _placer(clustering.canon, service_of, owner_of)
     scan = scan_edges(graph, place)
     partition = clustering.partition
+    placed = {u: s for u, s in service_of.items() if attrs[u].get("kind") in PLACED_KINDS}
+    models = model_placements(graph, placed, hub_scales(graph))
+    services = _services(graph, clusters, named, owner_of, place, clustering.projected)
+    roots = aggregate_roots(models)
     return Proposal(
-        placement=tuple(sorted((u, s) for u, s in service_of.items()
-                               if attrs[u].get("kind") in PLACED_KINDS)),
-        services=_services(graph, clusters, named, owner_of, place, clustering.projected),
+        placement=tuple(sorted(placed.items())),
+        services=tuple(replace(s, aggregates=roots.get(s.name, ())) for s in services),
         tables=_tables(graph, owner_of, place),
         violations=find_violations(graph, place, project.transactions, scan),
         shared=_shared(graph, clustering.shared, place),
@@ -174,6 +214,8 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
         + "".join(_fold_note(fold, names) for fold in clustering.folds),
         dependencies=dependencies(graph, place, scan),
         interfaces=interfaces(graph, place, scan, clustering.canon),
+        model_placements=models,
+        module_splits=module_splits(graph, placed),
     )
 
 

@@ -89,10 +89,14 @@ def louvain(graph: UnitEdges, resolution: float, seed: int) -> Assignment:
     names = sorted(graph.nodes)
     index = {name: i for i, name in enumerate(names)}
     adjacency: dict[int, dict[int, float]] = {i: {} for i in range(len(names))}
+    own: dict[int, float] = {}  # the graph's own self-loops
     for u, v, weight in graph.edges:
         a, b = index[u], index[v]
-        adjacency[a][b] = adjacency[b][a] = float(weight)
-    into, loops = fold_leaves(adjacency)
+        if a == b:
+            own[a] = own.get(a, 0.0) + float(weight)
+        else:
+            adjacency[a][b] = adjacency[b][a] = float(weight)
+    into, loops = fold_leaves(adjacency, own)
     edges = sorted((u, v, w) for u, ties in adjacency.items() for v, w in ties.items() if u < v)
     edges += sorted((u, u, w) for u, w in loops.items() if u in adjacency)
     communities = louvain_communities(adjacency_of(sorted(adjacency), edges), resolution, seed)
@@ -100,28 +104,27 @@ def louvain(graph: UnitEdges, resolution: float, seed: int) -> Assignment:
     return renumber({name: found[_root(into, i)] for i, name in enumerate(names)})
 
 
-def fold_leaves(adjacency: dict[int, dict[int, float]]) -> tuple[dict[int, int], dict[int, float]]:
-    """Fold degree-1 nodes into their neighbour until none is left (``adjacency`` shrinks in place).
+def fold_leaves(
+    adjacency: dict[int, dict[int, float]], own: Mapping[int, float] | None = None,
+) -> tuple[dict[int, int], dict[int, float]]:
+    """Fold each degree-1 node without a self-loop into its neighbour (``adjacency`` shrinks in place).
 
-    Returns folded node -> the node it joined, and node -> self-loop weight gathered.
+    Such a leaf's move to its neighbour is Louvain's first move for it (the gain
+    ``w/m - w·d/(2m²)`` is never negative); a node that has a self-loop (``own``: the graph's,
+    or one gathered from its leaves) is left to Louvain, whose gain for it may be negative.
+    Returns folded node -> the node it joined, and node -> self-loop weight.
     """
     into: dict[int, int] = {}
-    loops: dict[int, float] = defaultdict(float)
-    waiting = sorted(n for n, ties in adjacency.items() if len(ties) == 1)
-    while waiting:
-        again: list[int] = []
-        for leaf in waiting:
-            ties = adjacency.get(leaf)
-            if ties is None or len(ties) != 1:
-                continue
-            ((neighbour, weight),) = ties.items()
-            into[leaf] = neighbour
-            loops[neighbour] += weight + loops.pop(leaf, 0.0)
-            del adjacency[leaf]
-            del adjacency[neighbour][leaf]
-            if len(adjacency[neighbour]) == 1:
-                again.append(neighbour)
-        waiting = sorted(again)
+    loops: dict[int, float] = defaultdict(float, own or {})
+    for leaf in sorted(n for n, around in adjacency.items() if len(around) == 1 and n not in loops):
+        around = adjacency[leaf]
+        if len(around) != 1:  # its one neighbour was a leaf folded into it
+            continue
+        ((neighbour, weight),) = around.items()
+        into[leaf] = neighbour
+        loops[neighbour] += weight
+        del adjacency[leaf]
+        del adjacency[neighbour][leaf]
     return into, dict(loops)
 
 

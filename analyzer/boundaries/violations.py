@@ -16,6 +16,7 @@ from typing import TypedDict
 import networkx as nx
 
 from analyzer.boundaries.crossings import EdgeScan, Place, scan_edges
+from analyzer.boundaries.entities import hubs
 from analyzer.graph.build import Transaction, Write
 from analyzer.graph.schema import VIOLATION_KINDS, EdgeAttrs, EdgeExtra, node_attrs
 from analyzer.model.analysis import Saga, SagaStep, Violation
@@ -64,8 +65,9 @@ def find_violations(
     found: dict[str, Violation] = {}
     joins = _join_violations(graph, place, scan)
     join_sites = {(v.path, v.line) for v in joins}
-    edge_found = (_edge_violation(graph, c.source, c.target, c.attrs, c.here, c.there, join_sites)
-                  for c in scan.crossings)
+    hub_set = frozenset(hubs(graph))
+    edge_found = (_edge_violation(graph, c.source, c.target, c.attrs, c.here, c.there, join_sites,
+                                  c.target in hub_set) for c in scan.crossings)
     for violation in [*joins, *(v for v in edge_found if v is not None),
                       *(_saga_violation(graph, place, t) for t in transactions)]:
         if violation is not None:
@@ -73,8 +75,8 @@ def find_violations(
     return tuple(sorted(found.values(), key=lambda v: (v.path, v.line, v.kind, v.subject)))
 
 
-def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: EdgeAttrs,
-                    here: str, there: str, join_sites: set[tuple[str, int]]) -> Violation | None:
+def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: EdgeAttrs, here: str,
+                    there: str, join_sites: set[tuple[str, int]], hub: bool = False) -> Violation | None:
     kind = attrs.get("kind")
     if kind not in VIOLATION_KINDS:
         return None
@@ -83,8 +85,7 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
         field = attrs.get("field", "")
         subject = attrs.get("subject", f"{name} -> {target_name}")
         return _violation("cross-service-fk", attrs, here, [there], subject,
-                          f"Replace the relation {field!r} with a plain {field}_id value and fetch "
-                          f"{target_name} through {there}'s API (or a read-only copy fed by its events).")
+                          _relation_remedy(kind, field, name, target_name, here, there, hub))
     if kind in ("orm-write", "sql-write"):
         subject = f"{name} writes {target_name}{_in_file(attrs)}"
         return _violation("foreign-write", attrs, here, [there], subject,
@@ -102,6 +103,22 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
                           f"Publish {signal} of {target_name} as an event on a queue from {there}; "
                           f"{here} consumes it instead of connecting a Django signal.")
     return None
+
+
+def _relation_remedy(kind: str, field: str, name: str, target: str, here: str, there: str,
+                     hub: bool = False) -> str:
+    """A foreign key becomes an id (to a hub: an id and a read replica); a many-to-many a join
+    table of ids owned by one side."""
+    if kind == "m2m":
+        return (f"Keep the join table of {name}.{field} in {here} as ({name} id, {target} id) rows "
+                f"that {here} owns, and fetch {target} through {there}'s API (or keep a replicated "
+                f"list of {target} ids fed by {there}'s events).")
+    if hub:
+        return (f"{target} is a hub most models refer to and read on most requests: keep {field}_id "
+                f"and a read-only replica of the {target} fields {here} reads, fed by {there}'s "
+                f"events; change {target} only through {there}'s API.")
+    return (f"Replace the relation {field!r} with a plain {field}_id value and fetch "
+            f"{target} through {there}'s API (or a read-only copy fed by its events).")
 
 
 def _in_file(attrs: EdgeExtra) -> str:

@@ -78,7 +78,20 @@ def field_fact(name: str, call: ast.Call, table: NameTable, line: int) -> FieldF
         related_name=_str_or_none(_constant(keywords.get("related_name"))),
         line=line,
         column=column,
+        on_delete=_on_delete(call, keywords) if relation in ("fk", "o2o") else None,
     )
+
+
+def _on_delete(call: ast.Call, keywords: dict[str, ast.expr]) -> str | None:
+    """The name of a relation's ``on_delete`` rule (``models.CASCADE`` -> ``CASCADE``), else None."""
+    rule = keywords.get("on_delete") or (call.args[1] if len(call.args) > 1 else None)
+    if isinstance(rule, ast.Attribute):
+        return rule.attr
+    if isinstance(rule, ast.Name):
+        return rule.id
+    if isinstance(rule, ast.Call):  # models.SET(value)
+        return _last_name(rule.func) or None
+    return None
 
 
 def _relation_by_name(field_type: str) -> str | None:

@@ -242,8 +242,11 @@ def _model_edges(models: Iterable[ModelFact], tables: Mapping[str, str]) -> list
             if kind is None:
                 continue
             subject = f"{model.label}.{field.name} -> {field.target_label}"
+            extra: EdgeExtra = {"field": field.name, "subject": subject}
+            if field.on_delete:
+                extra["on_delete"] = field.on_delete
             _link(edges, model.qualname, by_label.get(field.target_label or ""), kind, model.path,
-                  field.line, field=field.name, subject=subject)
+                  field.line, **extra)
         for parent in model.parents:
             _link(edges, model.qualname, by_label.get(parent), "fk", model.path, model.line,
                   field="parent_ptr", subject=f"{model.label} inherits {parent}")

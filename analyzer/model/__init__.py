@@ -30,6 +30,7 @@ from analyzer.model.analysis import (
     analysis_from_json,
     analysis_to_json,
 )
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie
 from analyzer.model.facts import (
     FACTS_SCHEMA_VERSION,
     AppFact,
@@ -85,8 +86,11 @@ __all__ = [
     "ModelCandidate",
     "ModelFact",
     "ModelInfo",
+    "ModelPlacement",
     "ModuleFacts",
+    "ModuleSplit",
     "OrmQuery",
+    "PlacementTie",
     "PlanStep",
     "ProjectFacts",
     "Reference",

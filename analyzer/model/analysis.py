@@ -18,10 +18,11 @@ from typing import Any
 import orjson
 
 from analyzer.errors import AnalysisFileError
+from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import from_json, to_json
 
-SCHEMA_VERSION = 2  # 2: Analysis.coupling (what the report explains and re-plans from)
-READABLE_SCHEMA_VERSIONS = (1, 2)  # version 1 files read with coupling None
+SCHEMA_VERSION = 3  # 2: Analysis.coupling; 3: model_placements, module_splits, Service.aggregates
+READABLE_SCHEMA_VERSIONS = (1, 2, 3)  # version 1 files read with coupling None, 2 without explanations
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -104,6 +105,7 @@ class Service:
     rationale: str = ""  # why these units belong together, in a sentence or two
     module_code: tuple[str, ...] = ()  # dotted modules whose module-level code is placed here
     name_reason: str = ""  # what the name comes from, e.g. "named after Order, root of 6 of its 9 models"
+    aggregates: tuple[str, ...] = ()  # the aggregate roots of its models ("app_label.Model"), sorted
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,8 @@ class Analysis:
     # abstract base models: code the concrete ``models`` inherit fields from, never placed or owned
     abstract_models: tuple[ModelInfo, ...] = ()
     django_version_evidence: DjangoVersionEvidence | None = None
+    model_placements: tuple[ModelPlacement, ...] = ()  # since schema 3: per concrete model, why there
+    module_splits: tuple[ModuleSplit, ...] = ()  # since schema 3: modules spread over services, why
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

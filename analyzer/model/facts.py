@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 7
+FACTS_SCHEMA_VERSION = 8
 
 
 class JsonMixin:
@@ -104,6 +104,7 @@ class FieldFact(JsonMixin):
     through_label: str | None = None
     m2m_table: str | None = None  # auto-created join table of a ManyToManyField
     inherited_from: str | None = None  # abstract parent label the field comes from
+    on_delete: str | None = None  # fk, o2o: the on_delete rule's name ("CASCADE", "PROTECT", ...)
 
 
 @dataclass(frozen=True)

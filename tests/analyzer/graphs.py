@@ -136,7 +136,8 @@ def shop_with_orders_split_over_two_apps() -> GraphBuilder:
     b.model("customers.models.Customer").model("customers.models.Address")
     b.function("orders.services.place_order").function("catalog.views.product_list")
     b.function("customers.views.profile").function("lines.views.line_detail")
-    b.edge("lines.models.OrderLine", "orders.models.Order", "fk", "lines/models.py", 5, field="order")
+    b.edge("lines.models.OrderLine", "orders.models.Order", "fk", "lines/models.py", 5, field="order",
+           on_delete="CASCADE")
     b.edge("lines.models.OrderLine", "catalog.models.Product", "fk", "lines/models.py", 6, field="product")
     b.edge("orders.models.Order", "customers.models.Customer", "fk", "orders/models.py", 4, field="customer")
     b.edge("catalog.models.Product", "catalog.models.Category", "fk")
@@ -154,4 +155,49 @@ def shop_with_orders_split_over_two_apps() -> GraphBuilder:
     b.edge("customers.views.profile", "customers.models.Address", "orm-read")
     b.edge("lines.views.line_detail", "lines.models.OrderLine", "orm-read")
     b.edge("lines.views.line_detail", "orders.models.Order", "orm-read")
+    return b
+
+
+LAYERED_DOMAINS = {
+    "catalog": ("Item", "Variation", "Quota"),
+    "orders": ("Order", "Position", "Fee"),
+    "checkin": ("CheckinList", "Checkin", "Device"),
+}
+
+
+def layered_ticket_shop() -> GraphBuilder:
+    """A god app ``base`` (every model in one file) with a hub ``Event`` that all nine other models
+    reference with CASCADE; three domains, each written by its own service module; layer apps
+    ``control`` and ``api`` whose views each write one domain and read the hub and other domains."""
+    b = GraphBuilder()
+    m = "base.models."
+    b.model(m + "Event")
+    for models in LAYERED_DOMAINS.values():
+        for name in models:
+            b.model(m + name).edge(m + name, m + "Event", "fk", "base/models.py", 1, field="event",
+                                   on_delete="CASCADE")
+    for child, root, rule in (("Variation", "Item", "CASCADE"), ("Quota", "Item", "CASCADE"),
+                              ("Position", "Order", "CASCADE"), ("Fee", "Order", "CASCADE"),
+                              ("Position", "Item", "PROTECT"), ("Checkin", "CheckinList", "CASCADE"),
+                              ("Checkin", "Position", "PROTECT"), ("Device", "CheckinList", "SET_NULL")):
+        b.edge(m + child, m + root, "fk", "base/models.py", 2, field=root.lower(), on_delete=rule)
+    for domain, models in LAYERED_DOMAINS.items():
+        service = f"base.services.{domain}.save"
+        b.function(service)
+        for name in models:
+            b.edge(service, m + name, "orm-write", f"base/services/{domain}.py", 3)
+        b.edge(service, m + "Event", "orm-read", f"base/services/{domain}.py", 4, times=4)
+        for layer in ("control", "api"):
+            view = f"{layer}.views.{domain}_edit"
+            b.function(view).edge(view, service, "call").edge(view, m + models[0], "orm-write")
+            b.edge(view, m + "Event", "orm-read", times=4)
+            for other, others in LAYERED_DOMAINS.items():
+                if other != domain:
+                    b.edge(view, m + others[0], "orm-read")
+    b.function("control.views.dashboard")
+    for models in LAYERED_DOMAINS.values():
+        b.edge("control.views.dashboard", m + models[0], "orm-read")
+    b.edge("control.views.dashboard", "control.views.catalog_edit", "call", times=3)
+    b.edge("base.services.orders.save", m + "Item", "orm-read")
+    b.edge("base.services.checkin.save", m + "Position", "orm-read")
     return b

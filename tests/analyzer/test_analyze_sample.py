@@ -14,7 +14,7 @@ import pytest
 from analyzer.analyze import AnalyzeOptions, analyze_tree
 from analyzer.metrics.adjusted_rand import adjusted_rand_index
 from analyzer.metrics.reference import load_reference, reference_partition
-from analyzer.model.analysis import Analysis
+from analyzer.model.analysis import SCHEMA_VERSION, Analysis
 from analyzer.project_facts.pipeline import FactsOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +105,7 @@ def test_cli_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> N
         outputs.append((out / "analysis.json").read_text())
     assert outputs[0] == outputs[1]
     document = json.loads(outputs[0])
-    assert document["schema_version"] == 2 and document["table_owner"]
+    assert document["schema_version"] == SCHEMA_VERSION == 3 and document["table_owner"]
     assert {"name", "modules", "models", "tables", "routes"} <= set(document["services"][0])
 
 
@@ -157,3 +157,12 @@ def test_auth_user_goes_to_customers_and_reporting_reading_it_is_a_violation(ana
     kinds = ("cross-service-join", "cross-service-query")
     reads = [v for v in analysis.violations if v.kind in kinds and "auth_user (customers)" in v.subject]
     assert [(v.path, v.line) for v in reads] == [("reporting/queries.py", 158)]
+
+
+def test_only_modules_whose_parts_write_different_data_are_split(analysis: Analysis) -> None:
+    splits = {s.module: s for s in analysis.module_splits}
+    assert set(splits) <= {"orders.services", "devtools.management.commands.seed_demo"}
+    assert splits["orders.services"].services == ("orders", "shipping")
+    assert "to shipping (they write shipping.Carrier, shipping.Shipment)" in splits["orders.services"].reason
+    queries = {s.name for s in analysis.services if "reporting.queries.top_customers" in s.units}
+    assert queries == {"reporting"}  # a read-only report query stays with its module

@@ -80,3 +80,22 @@ def test_singletons_modularity_is_modularity_to_the_last_bit(graph: nx.Graph) ->
         for resolution in (0.5, 1.0, 3.0):
             assert _singletons_modularity(adjacency(graph), resolution) == modularity(
                 adjacency(graph), [{u} for u in graph], resolution)
+
+
+def test_only_loop_free_leaves_are_folded_and_own_loops_are_kept() -> None:
+    from analyzer.boundaries.unit_edges import fold_leaves
+
+    path = {0: {1: 1.0}, 1: {0: 1.0, 2: 1.0}, 2: {1: 1.0, 3: 1.0}, 3: {2: 1.0}, 4: {5: 2.0}, 5: {4: 2.0}}
+    into, loops = fold_leaves(path, {4: 5.0})
+    assert into == {0: 1, 3: 2, 5: 4}  # 1 and 2 hold a loop after the first folds; 4 has its own
+    assert loops == {1: 1.0, 2: 1.0, 4: 7.0}
+    assert path == {1: {2: 1.0}, 2: {1: 1.0}, 4: {}}
+
+
+def test_a_node_with_a_heavy_self_loop_stays_alone() -> None:
+    from analyzer.boundaries.unit_edges import UnitEdges, louvain
+
+    edges = (("a", "b", 5.0), ("b", "c", 5.0), ("a", "c", 5.0), ("c", "d", 1.0))
+    light = louvain(UnitEdges(("a", "b", "c", "d"), edges), 1.0, 42)
+    heavy = louvain(UnitEdges(("a", "b", "c", "d"), (*edges, ("d", "d", 20.0))), 1.0, 42)
+    assert light["d"] == light["c"] and heavy["d"] != heavy["c"]

@@ -78,3 +78,22 @@ def test_a_project_prefixed_layer_word_is_a_layer_app() -> None:
     named = explain_names(clusters, b.graph)
     assert [n for n, _ in named] == ["voucher_batches", "shipping"]
     assert named[1][1] == "named after the shipping app: its one model is here"
+
+
+def test_a_plugin_app_names_a_service_only_when_its_models_are_half_of_it() -> None:
+    b = GraphBuilder()
+    for name in ("Order", "OrderPosition", "OrderFee", "Invoice"):
+        b.model(f"base.models.{name}", app="base")
+    for name in ("Order", "OrderPosition", "OrderFee"):
+        b.model(f"base.models.{name}Log", app="base")
+    b.model("stripe.models.StripeObject", app="stripe").model("stripe.models.ApplePayDomain", app="stripe")
+    for child in ("OrderPosition", "OrderFee", "Invoice"):
+        b.edge(f"base.models.{child}", "base.models.Order", "fk")
+    b.edge("stripe.models.StripeObject", "base.models.Order", "fk")
+    orders = ("base.models.Order", "base.models.OrderPosition", "base.models.OrderFee",
+              "stripe.models.StripeObject", "stripe.models.ApplePayDomain")
+    (name, why), = explain_names([orders], b.graph)
+    assert (name, why) == ("orders", "named after Order, root of 4 of its 5 models")
+    (name, _), = explain_names([("stripe.models.StripeObject", "stripe.models.ApplePayDomain",
+                                 "base.models.Invoice")], b.graph)
+    assert name == "stripe"

@@ -106,3 +106,27 @@ def test_snippets_come_from_the_reader_at_the_edge() -> None:
     fk = next(v for v in with_snippets if v.kind == "cross-service-fk")
     assert fk.snippet == ("line 5", "line 6", "line 7", "line 8", "line 9") and fk.snippet_start == 5
     assert all(v.snippet == () for v in with_snippets if v.path != "orders/models.py")
+
+
+def test_a_many_to_many_across_services_becomes_a_join_table_of_ids_not_an_id_value() -> None:
+    b = GraphBuilder().model("catalog.models.Product").model("orders.models.Order")
+    b.edge("orders.models.Order", "catalog.models.Product", "m2m", "orders/models.py", 9, field="products",
+           subject="orders.Order.products -> catalog.Product")
+    (violation,) = find_violations(b.graph, _place, ())
+    assert (violation.kind, violation.path, violation.line) == ("cross-service-fk", "orders/models.py", 9)
+    assert "join table of orders.Order.products in orders" in violation.remedy
+    assert "Product id" in violation.remedy and "_id value" not in violation.remedy
+
+
+def test_a_relation_to_a_hub_becomes_an_id_and_a_read_replica() -> None:
+    b = GraphBuilder().model("inventory.models.Event")
+    for app in ("orders", "catalog", "reporting"):
+        b.model(f"{app}.models.Thing").edge(f"{app}.models.Thing", "inventory.models.Event", "fk",
+                                            f"{app}/models.py", 4, field="event")
+    b.model("orders.models.Line")
+    b.edge("orders.models.Line", "inventory.models.Event", "fk", "orders/models.py", 8, field="event")
+    b.edge("orders.models.Line", "catalog.models.Thing", "fk", "orders/models.py", 9, field="thing")
+    found = {(v.path, v.line): v.remedy for v in find_violations(b.graph, _place, ())}
+    to_hub = found[("orders/models.py", 4)]
+    assert "a hub" in to_hub and "read-only replica" in to_hub and "event_id" in to_hub
+    assert "plain thing_id value" in found[("orders/models.py", 9)]  # Thing has one referrer: no hub

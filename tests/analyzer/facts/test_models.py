@@ -71,3 +71,25 @@ def test_abstract_and_proxy_meta() -> None:
 def test_plain_classes_are_not_model_candidates() -> None:
     facts = facts_of("class Helper:\n    x = 1\n", module="a.models")
     assert facts.model_candidates == ()
+
+
+def test_on_delete_rule_of_each_relation() -> None:
+    facts = facts_of(
+        """
+        from django.db import models
+        from django.db.models import CASCADE, PROTECT
+
+        class Line(models.Model):
+            order = models.ForeignKey("orders.Order", on_delete=models.CASCADE)
+            product = models.ForeignKey("catalog.Product", PROTECT)
+            voucher = models.ForeignKey("vouchers.Voucher", on_delete=models.SET(None))
+            invoice = models.OneToOneField("invoices.Invoice", on_delete=CASCADE)
+            tags = models.ManyToManyField("tags.Tag")
+            note = models.TextField()
+        """,
+        module="orders.models",
+    )
+    (model,) = facts.model_candidates
+    rules = {f.name: f.on_delete for f in model.fields}
+    assert rules == {"order": "CASCADE", "product": "PROTECT", "voucher": "SET", "invoice": "CASCADE",
+                     "tags": None, "note": None}

@@ -50,7 +50,7 @@ def orm(scope: str, label: str, access: str, methods: tuple[str, ...], line: int
 
 
 FK = FieldFact("product", "django.db.models.ForeignKey", "fk", "catalog.Product", None, None, 22,
-               target_label="catalog.Product")
+               target_label="catalog.Product", on_delete="PROTECT")
 M2M = FieldFact("tags", "django.db.models.ManyToManyField", "m2m", "catalog.Tag", None, None, 23,
                 target_label="catalog.Tag", m2m_table="orders_order_tags")
 MODULES = (
@@ -165,6 +165,8 @@ def test_one_edge_of_each_kind_weighted_from_the_default_table() -> None:
         assert attrs["path"] and attrs["line"] > 0
     assert found[("orders.models.Order", "catalog.models.Product", "fk")]["subject"] == (
         "orders.Order.product -> catalog.Product")
+    assert found[("orders.models.Order", "catalog.models.Product", "fk")]["on_delete"] == "PROTECT"
+    assert "on_delete" not in found[("orders.models.Order", "catalog.models.Tag", "m2m")]
     assert found[("orders.views.order_list", "table:catalog_tag", "orm-read")]["via"] == "orders.Order"
     assert found[("orders.reports.totals", "table:orders_order", "sql-join")]["join"] == (
         "orders_order JOIN catalog_product")

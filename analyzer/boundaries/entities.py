@@ -1,0 +1,196 @@
+"""Entities first: the data partition is decided on a graph of the data alone.
+
+The nodes are the entities: concrete models and tables no model maps. Their ties:
+
+- *relations* (fk, o2o, m2m) weigh their kind's weight, times :data:`CASCADE_FACTOR` for an
+  ``on_delete=CASCADE`` child of an aggregate root, times the target's *hub scale*. A model
+  referenced by ``r`` other models scales the relations pointing at it by ``min(1, limit / r)``,
+  ``limit`` being :data:`HUB_SHARE` of the concrete models (at least :data:`HUB_MIN`): a hub (an
+  Event, Organizer, Tenant, Customer) is referenced from every domain, so one more referrer says
+  little about where that referrer belongs; its referrers hold an id instead of being pulled in;
+- *co-use*: the entities one code unit touches are tied pairwise, written with written
+  :data:`CO_WRITE`, written with read :data:`CO_WRITE_READ`, read with read :data:`CO_READ`,
+  divided by ``(k - 1) ** 2`` for a unit touching ``k`` entities (a function that touches two
+  entities says more about them than a checkout touching eight); a read of a hub is scaled like a
+  relation to it, a write never (only the hub's own domain writes it);
+- the models of one module (``same-module``) and of one app (``same-app`` times
+  :data:`APP_FACTOR`): each model's share sums to the weight, and a model alone in its app is
+  tied to itself by :data:`LONE_FACTOR` times both (a self-loop: an app its developers made for
+  that one model is evidence that it stands alone), a model alone in its file by
+  :data:`LONE_IN_FILE_FACTOR` times the module weight (weaker: one model per file of a models
+  package is a habit more than a boundary);
+- the entities written directly in one atomic block, by :data:`TRANSACTION_SHARE` of
+  ``transaction`` (a checkout is a saga, not a wall).
+
+Tests, migrations and code tied to many apps (``skip``) say nothing about which data belong
+together and are left out of the co-use ties.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+
+import networkx as nx
+
+from analyzer.boundaries.unit_edges import UnitEdges
+from analyzer.graph.build import Transaction
+from analyzer.graph.schema import READ_KINDS, RELATION_KINDS, WRITE_KINDS, NodeAttrs, node_attrs, successors
+
+HUB_SHARE = 0.1  # a model referenced by more than this share of the models is a hub
+HUB_MIN = 2.0
+HUB_LABEL_SCALE = 0.5  # the relations of a model are scaled by at most this: it is called a hub
+CASCADE_FACTOR = 1.5  # a CASCADE child belongs to its root's aggregate more than a PROTECT referrer
+CO_WRITE = 6.0
+CO_WRITE_READ = 2.0
+CO_READ = 0.5
+APP_FACTOR = 1.5
+LONE_FACTOR = 1.5  # a model alone in its app: a self-loop of this times the module and app weights
+LONE_IN_FILE_FACTOR = 0.75  # a model alone in its file, not in its app: this times the module weight
+TRANSACTION_SHARE = 0.25
+CLIQUE_LIMIT = 60  # members of one group beyond which their ties form a ring, not a clique
+
+Pair = tuple[str, str]
+Uses = dict[str, dict[str, float]]  # code unit -> entity -> summed edge weight
+
+
+def is_entity(attrs: NodeAttrs) -> bool:
+    """A concrete model, or a table no model maps (raw SQL, a view) outside Django's own apps."""
+    if attrs["kind"] == "model":
+        return not attrs.get("abstract") and not attrs.get("proxy")
+    return attrs["kind"] == "table" and not attrs.get("model") and not attrs.get("framework")
+
+
+def referrers(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+    """Concrete model -> the other concrete models holding a relation (fk, o2o, m2m) to it."""
+    attrs = node_attrs(graph)
+    found: dict[str, set[str]] = defaultdict(set)
+    for source, neighbours in successors(graph).items():
+        if attrs[source]["kind"] != "model" or not is_entity(attrs[source]):
+            continue
+        for target, keyed in neighbours.items():
+            if target != source and attrs[target]["kind"] == "model" and is_entity(attrs[target]) \
+                    and any(data["kind"] in RELATION_KINDS for data in keyed.values()):
+                found[target].add(source)
+    return {model: frozenset(found[model]) for model in sorted(found)}
+
+
+def hub_scales(graph: nx.MultiDiGraph) -> dict[str, float]:
+    """Concrete model -> the factor on relations pointing at it (below 1 for hubs only)."""
+    models = sum(1 for attrs in node_attrs(graph).values() if attrs["kind"] == "model" and is_entity(attrs))
+    limit = max(HUB_MIN, HUB_SHARE * models)
+    return {model: min(1.0, limit / len(refs)) for model, refs in referrers(graph).items()}
+
+
+def is_hub(scale: float) -> bool:
+    """Whether a model of this hub scale is named a hub: referenced by twice the limit or more."""
+    return scale <= HUB_LABEL_SCALE
+
+
+def hubs(graph: nx.MultiDiGraph) -> tuple[str, ...]:
+    """The hub entities (:func:`is_hub`), sorted."""
+    return tuple(model for model, scale in hub_scales(graph).items() if is_hub(scale))
+
+
+def entity_edges(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], weights: Mapping[str, float],
+    transactions: Iterable[Transaction] = (), skip: Collection[str] = (),
+) -> UnitEdges:
+    """The weighted, undirected graph of the entities (sorted nodes and ties), for clustering."""
+    attrs = node_attrs(graph)
+    entities = sorted(n for n, a in attrs.items() if is_entity(a) and canon.get(n) == n)
+    members, scale = set(entities), hub_scales(graph)
+    ties: dict[Pair, float] = defaultdict(float)
+    _relation_ties(graph, members, scale, weights, ties)
+    _co_use_ties(*data_used(graph, canon, members, skip), scale, ties)
+    alone = _group_ties(entities, attrs, "module", weights["same-module"], ties)
+    lone = _group_ties(entities, attrs, "app", weights["same-app"] * APP_FACTOR, ties)
+    for model in sorted(set(alone) - set(lone)):
+        _add(ties, model, model, LONE_IN_FILE_FACTOR * weights["same-module"])
+    for model in lone:
+        _add(ties, model, model, LONE_FACTOR * (weights["same-module"] + weights["same-app"] * APP_FACTOR))
+    for transaction in transactions:
+        written = sorted({c for w in transaction.writes if w.direct and (c := canon.get(w.table)) in members})
+        if len(written) > 1:
+            _clique(written, weights["transaction"] * TRANSACTION_SHARE, ties)
+    return UnitEdges(tuple(entities), tuple((a, b, w) for (a, b), w in sorted(ties.items()) if w > 0))
+
+
+def data_used(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], entities: Collection[str],
+    skip: Collection[str] = (),
+) -> tuple[Uses, Uses]:
+    """Per code unit (not in ``skip``), the entities it writes and those it only reads, by weight."""
+    written: Uses = defaultdict(lambda: defaultdict(float))
+    read: Uses = defaultdict(lambda: defaultdict(float))
+    for source, neighbours in successors(graph).items():
+        unit = canon.get(source)
+        if unit is None or unit in entities or unit in skip:
+            continue
+        for target, keyed in neighbours.items():
+            entity = canon.get(target)
+            if entity is None or entity not in entities:
+                continue
+            for data in keyed.values():
+                if data["kind"] in WRITE_KINDS:
+                    written[unit][entity] += data["weight"]
+                elif data["kind"] in READ_KINDS:
+                    read[unit][entity] += data["weight"]
+    only_read = {u: {e: w for e, w in used.items() if e not in written.get(u, {})}
+                 for u, used in read.items()}
+    return {u: dict(e) for u, e in written.items()}, {u: e for u, e in only_read.items() if e}
+
+
+def _add(ties: dict[Pair, float], a: str, b: str, weight: float) -> None:
+    ties[(a, b) if a <= b else (b, a)] += weight
+
+
+def _clique(members: list[str], weight: float, ties: dict[Pair, float]) -> None:
+    """Tie ``members`` pairwise (a ring beyond :data:`CLIQUE_LIMIT`); each member's ties sum to ``weight``."""
+    if len(members) > CLIQUE_LIMIT:
+        for a, b in zip(members, [*members[1:], members[0]], strict=True):
+            _add(ties, a, b, weight / 2)
+        return
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            _add(ties, a, b, weight / (len(members) - 1))
+
+
+def _relation_ties(graph: nx.MultiDiGraph, entities: set[str], scale: Mapping[str, float],
+                   weights: Mapping[str, float], ties: dict[Pair, float]) -> None:
+    for source, neighbours in successors(graph).items():
+        if source not in entities:
+            continue
+        for target, keyed in neighbours.items():
+            for data in keyed.values():
+                if target in entities and target != source and data["kind"] in RELATION_KINDS:
+                    cascade = CASCADE_FACTOR if data.get("on_delete") == "CASCADE" else 1.0
+                    _add(ties, source, target, weights[data["kind"]] * cascade * scale.get(target, 1.0))
+
+
+def _co_use_ties(written: Uses, read: Uses, scale: Mapping[str, float], ties: dict[Pair, float]) -> None:
+    for unit in sorted(set(written) | set(read)):
+        wrote = written.get(unit, {})
+        touched = sorted({*wrote, *read.get(unit, {})})
+        share = 1.0 / max(1, len(touched) - 1) ** 2
+        for i, a in enumerate(touched):
+            for b in touched[i + 1:]:
+                if a in wrote and b in wrote:
+                    _add(ties, a, b, CO_WRITE * share)
+                elif a in wrote or b in wrote:  # only the read one may be a hub, read on every path
+                    _add(ties, a, b, CO_WRITE_READ * share * scale.get(b if a in wrote else a, 1.0))
+                else:
+                    _add(ties, a, b, CO_READ * share * min(scale.get(a, 1.0), scale.get(b, 1.0)))
+
+
+def _group_ties(entities: list[str], attrs: Mapping[str, NodeAttrs], key: str, weight: float,
+                ties: dict[Pair, float]) -> list[str]:
+    """Tie the models of each module (or app) pairwise; return the models alone in theirs."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for entity in entities:
+        value = attrs[entity]["module"] if key == "module" else attrs[entity]["app"]
+        if value and attrs[entity]["kind"] == "model":
+            groups[value].append(entity)
+    for members in groups.values():
+        _clique(members, weight, ties)
+    return sorted(members[0] for members in groups.values() if len(members) == 1)

@@ -1,0 +1,171 @@
+"""Why each model and module is where it is: aggregates, the strongest ties, split modules.
+
+Pure: the graph, the partition (unit -> service) and the hub scales in, the Analysis parts out.
+
+- A model's *root* is the end of its chain of ``on_delete=CASCADE`` relations to models of the
+  same service that are not hubs (:func:`analyzer.boundaries.entities.is_hub`): an order's
+  positions and their answers -> Order.
+- Its *ties* are the strongest edges (summed per kind and unit, the first ``path:line`` standing
+  for them) between the model or its table and the production code and data of its own service;
+  projection-only and history ties are not evidence anyone can read, tests and migrations follow.
+- A *reason* is said for a hub, and for a model whose service is not named after its Django app.
+- A module is *split* when its production code units went to several services; the reason says,
+  per service, how many of its units went there and which data they write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+
+import networkx as nx
+
+from analyzer.boundaries.entities import is_hub, referrers
+from analyzer.boundaries.leaves import is_follower_module
+from analyzer.graph.schema import (
+    INFERRED_KINDS,
+    WRITE_KINDS,
+    EdgeAttrs,
+    NodeTable,
+    in_edges,
+    node_attrs,
+    successors,
+)
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie
+
+SHOWN_TIES = 3
+
+
+def model_placements(
+    graph: nx.MultiDiGraph, service_of: Mapping[str, str], scales: Mapping[str, float],
+) -> tuple[ModelPlacement, ...]:
+    """One :class:`ModelPlacement` per placed concrete model, sorted by label."""
+    node = node_attrs(graph)
+    models = sorted(u for u in service_of if node[u]["kind"] == "model" and not node[u].get("abstract"))
+    main = _app_services(node, models, service_of)
+    refs = referrers(graph)
+    result = []
+    for model in models:
+        attrs, service = node[model], service_of[model]
+        root = aggregate_root(graph, model, service_of, scales)
+        ties = strongest_ties(graph, model, service_of)
+        hub = is_hub(scales.get(model, 1.0))
+        reason = _reason(attrs["app"], service, main.get(attrs["app"], service), node,
+                         root if root != model else "", ties, hub, len(refs.get(model, ())))
+        result.append(ModelPlacement(_label(node, model), service, attrs["app"],
+                                     _label(node, root) if root != model else "", hub, ties, reason))
+    return tuple(result)
+
+
+def aggregate_roots(placements: tuple[ModelPlacement, ...]) -> dict[str, tuple[str, ...]]:
+    """Service -> the aggregate roots of its models (models that are no other's child), sorted."""
+    roots: dict[str, set[str]] = defaultdict(set)
+    for placement in placements:
+        roots[placement.service].add(placement.root or placement.label)
+    return {service: tuple(sorted(found)) for service, found in roots.items()}
+
+
+def aggregate_root(
+    graph: nx.MultiDiGraph, model: str, service_of: Mapping[str, str], scales: Mapping[str, float],
+) -> str:
+    """Follow CASCADE relations to non-hub models of the same service to the top (``model`` itself
+    when it has none); of several parents the lowest id is followed."""
+    seen, current = {model}, model
+    while True:
+        parents = sorted(target for target, keyed in successors(graph)[current].items()
+                         if target not in seen and service_of.get(target) == service_of[model]
+                         and not is_hub(scales.get(target, 1.0)) and any(_cascade(d) for d in keyed.values()))
+        if not parents:
+            return current
+        current = parents[0]
+        seen.add(current)
+
+
+def strongest_ties(
+    graph: nx.MultiDiGraph, model: str, service_of: Mapping[str, str],
+) -> tuple[PlacementTie, ...]:
+    """The :data:`SHOWN_TIES` strongest ties of ``model`` (or its table) inside its service."""
+    node = node_attrs(graph)
+    service = service_of[model]
+    table = f"table:{node[model].get('table', '')}"
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    site: dict[tuple[str, str], tuple[str, int]] = {}
+    for end in (model, table) if table in node else (model,):
+        for other, attrs in _edges_of(graph, end):
+            owner = str(node[other].get("model", other)) if node[other]["kind"] == "table" else other
+            if owner == model or attrs["kind"] in INFERRED_KINDS or service_of.get(owner) != service \
+                    or is_follower_module(node[owner]["module"]):
+                continue
+            key = (attrs["kind"], _label(node, owner))
+            weight[key] += attrs["weight"]
+            site[key] = min(site.get(key, (attrs["path"], attrs["line"])), (attrs["path"], attrs["line"]))
+    ranked = sorted(weight, key=lambda key: (-weight[key], key))[:SHOWN_TIES]
+    return tuple(PlacementTie(kind, other, round(weight[(kind, other)], 3), *site[(kind, other)])
+                 for kind, other in ranked)
+
+
+def module_splits(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tuple[ModuleSplit, ...]:
+    """The modules whose production code units are in several services, with what each part writes."""
+    node = node_attrs(graph)
+    parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for unit in sorted(service_of):
+        attrs = node[unit]
+        module = attrs["module"]
+        if attrs["kind"] in ("class", "function") and module and not is_follower_module(module):
+            parts[attrs["module"]][service_of[unit]].append(unit)
+    result = []
+    for module, by_service in sorted(parts.items()):
+        if len(by_service) > 1:
+            ordered = sorted(by_service.items(), key=lambda item: (-len(item[1]), item[0]))
+            said = "; ".join(f"{len(units)} to {name} ({_writes(graph, units)})" for name, units in ordered)
+            result.append(ModuleSplit(module, tuple(sorted(by_service)),
+                                      f"its parts serve different data: {said}"))
+    return tuple(result)
+
+
+def _writes(graph: nx.MultiDiGraph, units: list[str]) -> str:
+    node = node_attrs(graph)
+    written: Counter[str] = Counter()
+    for unit in units:
+        for target, keyed in successors(graph)[unit].items():
+            model = str(node[target].get("model", target))
+            if any(d["kind"] in WRITE_KINDS for d in keyed.values()) and model in node:
+                written[_label(node, model)] += 1
+    if not written:
+        return "they write nothing: they go with the code they work with"
+    top = sorted(written, key=lambda m: (-written[m], m))[:3]
+    return "they write " + ", ".join(top) + (" ..." if len(written) > 3 else "")
+
+
+def _edges_of(graph: nx.MultiDiGraph, end: str) -> list[tuple[str, EdgeAttrs]]:
+    out = [(target, attrs) for target, keyed in successors(graph)[end].items() for attrs in keyed.values()]
+    return out + list(in_edges(graph, end))
+
+
+def _app_services(node: NodeTable, models: list[str], service_of: Mapping[str, str]) -> dict[str, str]:
+    """App label -> the service holding most of its models (ties: the first name)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for model in models:
+        counts[node[model]["app"]][service_of[model]] += 1
+    return {app: min(c, key=lambda s: (-c[s], s)) for app, c in counts.items()}
+
+
+def _reason(app: str, service: str, app_service: str, node: NodeTable, root: str,
+            ties: tuple[PlacementTie, ...], hub: bool, referrers_count: int) -> str:
+    if hub:
+        return (f"a hub: {referrers_count} models refer to it, so their relations to it count for less "
+                "and they hold its id instead of joining its service")
+    if service == app:
+        return ""
+    why = [f"in the aggregate of {_label(node, root)} (CASCADE)"] if root else []
+    why += [f"{t.kind} with {t.other} ({t.path}:{t.line})" for t in ties]
+    where = f"most of {app} is in {app_service}" if app_service != service else f"the service of app {app}"
+    return f"in {service} ({where}): " + "; ".join(why or ["its code is there"])
+
+
+def _cascade(data: EdgeAttrs) -> bool:
+    return data["kind"] == "fk" and data.get("on_delete") == "CASCADE"
+
+
+def _label(node: NodeTable, unit: str) -> str:
+    return str(node[unit].get("label") or unit)

@@ -1,0 +1,129 @@
+"""Entities first: hubs, aggregates and the data graph, then code placed by the data it writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.boundaries import entities
+from analyzer.boundaries.config import Config
+from analyzer.boundaries.entities import entity_edges, hub_scales, hubs
+from analyzer.boundaries.projection import canonical_ids
+from analyzer.boundaries.propose import propose_boundaries
+from tests.analyzer.graphs import (
+    LAYERED_DOMAINS,
+    GraphBuilder,
+    layered_ticket_shop,
+    shop_with_orders_split_over_two_apps,
+)
+
+M = "base.models."
+
+
+def _groups(proposal: object) -> list[list[str]]:
+    return sorted(sorted(s.models) for s in proposal.services)  # type: ignore[attr-defined]
+
+
+def test_a_model_referenced_by_most_models_is_a_hub_and_its_relations_count_for_less() -> None:
+    graph = layered_ticket_shop().build().graph
+    scales = hub_scales(graph)  # limit: max(2, 10% of the 10 models) referrers
+    assert scales[M + "Event"] == pytest.approx(2 / 9)  # 9 referrers
+    assert scales[M + "Item"] == pytest.approx(2 / 3)  # Variation, Quota, Position
+    assert scales[M + "Order"] == 1.0  # Position, Fee
+    assert hubs(graph) == (M + "Event",)  # Item's relations are scaled, but not by half
+
+
+def test_a_cascade_relation_weighs_more_than_a_protect_one() -> None:
+    b = GraphBuilder().model("lines.models.Line").model("orders.models.Order").model("catalog.models.Item")
+    b.edge("lines.models.Line", "orders.models.Order", "fk", on_delete="CASCADE")
+    b.edge("lines.models.Line", "catalog.models.Item", "fk", on_delete="PROTECT")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lines.models.Line"]
+    fk = Config().weights["fk"]
+    assert ties == {"orders.models.Order": fk * entities.CASCADE_FACTOR, "catalog.models.Item": fk,
+                    "lines.models.Line": pytest.approx(ties["lines.models.Line"])}
+    assert entities.CASCADE_FACTOR > 1
+
+
+def test_a_cascade_child_is_tied_to_its_root_more_than_a_protect_referrer() -> None:
+    project = layered_ticket_shop().build()
+    ties = entity_edges(project.graph, canonical_ids(project.graph), Config().weights).ties()
+    position = ties[M + "Position"]
+    assert position[M + "Order"] > position[M + "Item"]  # CASCADE to Order, PROTECT to Item
+    assert position[M + "Event"] < position[M + "Order"] / 2
+
+
+def test_relations_to_a_hub_and_reads_of_it_are_scaled_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    project = layered_ticket_shop().build()
+    canon, weights = canonical_ids(project.graph), Config().weights
+    scaled = entity_edges(project.graph, canon, weights).ties()
+    monkeypatch.setattr(entities, "HUB_SHARE", 10.0)  # nothing is a hub any more
+    plain = entity_edges(project.graph, canon, weights).ties()
+    for name in ("Item", "Order", "CheckinList"):
+        assert scaled[M + name][M + "Event"] < plain[M + name][M + "Event"] / 2
+    assert scaled[M + "Order"][M + "Fee"] == pytest.approx(plain[M + "Order"][M + "Fee"])
+
+
+def test_the_hub_does_not_pull_the_domains_of_a_layered_monolith_together() -> None:
+    proposal = propose_boundaries(layered_ticket_shop().build(), Config())
+    expected = [sorted(f"base.{n}" for n in names) for names in LAYERED_DOMAINS.values()]
+    groups = _groups(proposal)
+    assert all(domain in groups or any(set(domain) < set(g) and len(g) == 4 for g in groups)
+               for domain in expected)
+    assert not any(len(g) > 4 for g in groups)
+
+
+def test_code_follows_the_data_it_writes_and_a_layer_module_is_split_by_it() -> None:
+    proposal = propose_boundaries(layered_ticket_shop().build(), Config())
+    service_of = dict(proposal.placement)
+    for layer in ("control", "api"):
+        for domain, models in LAYERED_DOMAINS.items():
+            assert service_of[f"{layer}.views.{domain}_edit"] == service_of[M + models[0]]
+    control = {service_of[f"control.views.{d}_edit"] for d in LAYERED_DOMAINS}
+    assert len(control) == 3  # one layer module, three domains: split by what each part writes
+    assert "control" not in {s.name for s in proposal.services}  # a layer app never names a service
+
+
+def test_code_that_writes_nothing_goes_with_its_community() -> None:
+    proposal = propose_boundaries(layered_ticket_shop().build(), Config())
+    service_of = dict(proposal.placement)
+    assert service_of["control.views.dashboard"] == service_of["control.views.catalog_edit"]
+
+
+def test_a_model_alone_in_its_app_and_module_is_tied_to_itself() -> None:
+    project = shop_with_orders_split_over_two_apps().build()
+    edges = entity_edges(project.graph, canonical_ids(project.graph), Config().weights).edges
+    loops = {u: w for u, v, w in edges if u == v}
+    weights = Config().weights
+    lone = entities.LONE_FACTOR * (weights["same-module"] + weights["same-app"] * entities.APP_FACTOR)
+    assert loops == {"orders.models.Order": pytest.approx(lone),
+                     "lines.models.OrderLine": pytest.approx(lone)}
+
+
+def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales() -> None:
+    b = GraphBuilder().model("events.models.Event")
+    for name in ("A", "B", "C"):
+        model = f"{name.lower()}.models.{name}"
+        b.model(model).edge(model, "events.models.Event", "fk")
+    b.function("a.views.edit").edge("a.views.edit", "a.models.A", "orm-write")
+    b.edge("a.views.edit", "events.models.Event", "orm-read")
+    b.function("b.views.rename").edge("b.views.rename", "events.models.Event", "orm-write")
+    b.edge("b.views.rename", "b.models.B", "orm-read")
+    graph = b.build().graph
+    scale = hub_scales(graph)["events.models.Event"]
+    assert scale == pytest.approx(2 / 3)
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
+    fk = Config().weights["fk"] * scale
+    assert ties["a.models.A"] == pytest.approx(fk + entities.CO_WRITE_READ * scale)
+    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+
+
+def test_a_model_alone_in_its_file_but_not_its_app_is_tied_to_itself_less() -> None:
+    b = GraphBuilder().model("billing.models.invoice.Invoice", app="billing")
+    b.model("billing.models.attachment.Attachment", app="billing")
+    graph = b.build().graph
+    edges = entity_edges(graph, canonical_ids(graph), Config().weights).edges
+    loops = {u: w for u, v, w in edges if u == v}
+    lone = entities.LONE_IN_FILE_FACTOR * Config().weights["same-module"]
+    assert loops == {"billing.models.invoice.Invoice": pytest.approx(lone),
+                     "billing.models.attachment.Attachment": pytest.approx(lone)}
+    assert lone < Config().weights["same-app"] * entities.APP_FACTOR * 2  # the app still holds them
