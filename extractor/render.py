@@ -11,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from extractor.api_names import snake_case
+
 TEMPLATE_ROOT = "project"
 PER_SAGA = "sagas/saga.py.j2"
 CLIENT = "client/client.py.j2"
@@ -94,11 +96,6 @@ def _fields(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(name, python_type(sub)) for name, sub in sorted(properties.items())]
 
 
-def snake(name: str) -> str:
-    """``OrderLine`` -> ``order_line``, acronyms kept whole: ``URLAlias`` -> ``url_alias``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     """The typed client module, with a TypedDict per model schema of the OpenAPI document."""
     schemas = openapi.get("components", {}).get("schemas", {})
@@ -106,7 +103,7 @@ def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     for endpoint in context["model_endpoints"]:
         name = endpoint["label"].replace(".", "_")
         models.append({"label": endpoint["label"], "class_name": endpoint["name"],
-                       "snake": snake(endpoint["name"]),
+                       "snake": snake_case(endpoint["name"]),
                        "path": endpoint["path"], "fields": _fields(schemas.get(name)),
                        "writers": endpoint["writers"], "input_fields": _fields(schemas.get(f"{name}_input"))})
     functions = [{**f, "params": f["typed_params"]} for f in context["function_endpoints"]]
