@@ -53,6 +53,7 @@ class Root:
     class_based: bool = False
     params: tuple[Param, ...] = ()
     needs_user: bool = False  # decorated with login_required, an access mixin, or reads request.user
+    returns: str = ""  # a function's return annotation as written
 
     @property
     def carried(self) -> bool:
@@ -218,8 +219,10 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
     found = tree.definition(qualname)
     if found is None:
         return Root(qualname, None, ())
-    return Root(qualname, found, tuple(sorted(closure.crossings(found))),
-                isinstance(found.node, cst.ClassDef), _params(found.node), needs_user(found.node))
+    node = found.node
+    returns = node.returns.annotation if isinstance(node, cst.FunctionDef) and node.returns else None
+    return Root(qualname, found, tuple(sorted(closure.crossings(found))), isinstance(node, cst.ClassDef),
+                _params(node), needs_user(node), cst.Module([]).code_for_node(returns) if returns else "")
 
 
 def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),

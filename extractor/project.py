@@ -141,12 +141,14 @@ def function_entries(analysis: Analysis, service: Service, carried: CarriedCode)
             or ([] if root.definition else [f"{name} not found in the monolith's source"]),
             "method_name": names[name],
             "typed_params": [client_param(p, p.name in model_params) for p in params],
+            "returns": _annotated(root.returns) if root.returns else "",
         })
     return entries
 
 
-def _annotated(param: Param) -> str:
-    return param.annotation.split(".")[-1].strip("'\"")
+def _annotated(param: Param | str) -> str:
+    text = param if isinstance(param, str) else param.annotation
+    return text.split(".")[-1].strip("'\"")
 
 
 def client_param(param: Param, model: bool) -> dict[str, Any]:

@@ -29,7 +29,8 @@ NOT_REMOTE = re.compile(r"(^|\.)(forms|admin|tests?|testing|factories|fixtures|m
                         r"(\.|$)")
 LOCAL_PARAMS = frozenset({"request", "queryset", "form", "formset"})
 READ_WORDS = frozenset({"get", "list", "find", "fetch", "read", "count", "is", "has", "can", "available",
-                        "lookup", "search", "compute", "calculate", "price", "total", "describe", "show"})
+                        "lookup", "search", "compute", "calculate", "price", "total", "describe", "show",
+                        "quote", "estimate", "preview", "format"})
 WRITE_WORDS = frozenset({"create", "update", "delete", "save", "set", "add", "remove", "mark", "send",
                          "make", "register", "assign", "apply", "cancel", "clear", "reset",
                          "increment", "decrement", "record", "log", "notify", "charge", "refund"})
@@ -84,7 +85,12 @@ def use_kind(module: ast.Module, line: int, name: str) -> str:
     return next((k for k in ("call", "decorator", "import") if k in kinds), "reference")
 
 
+TASK_CALLS = frozenset({"delay", "apply_async"})  # a Celery task sent: a call that runs elsewhere
+
+
 def _names(func: ast.expr, aliases: set[str]) -> bool:
+    if isinstance(func, ast.Attribute) and func.attr in TASK_CALLS:
+        func = func.value
     return (isinstance(func, ast.Name) and func.id in aliases) or (
         isinstance(func, ast.Attribute) and func.attr in aliases)
 

@@ -106,7 +106,10 @@ def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
                        "snake": snake_case(endpoint["name"]),
                        "path": endpoint["path"], "fields": _fields(schemas.get(name)),
                        "writers": endpoint["writers"], "input_fields": _fields(schemas.get(f"{name}_input"))})
-    functions = [{**f, "params": f["typed_params"]} for f in context["function_endpoints"]]
+    typed = {m["class_name"] for m in models} | {"int", "str", "float", "bool"}
+    functions = [{**f, "params": f["typed_params"],
+                  "returns": f["returns"] if f["returns"] in typed else "Any"}
+                 for f in context["function_endpoints"]]
     client_context = {**context, "models": models, "functions": functions,
                       "class_name": context["class_prefix"] + "Client"}
     return render(environment(), CLIENT, client_context)

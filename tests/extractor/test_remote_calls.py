@@ -38,6 +38,9 @@ CALLER = textwrap.dedent("""\
     @deprecated("use view")
     def old(product):
         return shop.pricing.get_price(product)
+
+
+    refresh_prices.delay(1)
     """)
 
 
@@ -49,6 +52,7 @@ CALLER = textwrap.dedent("""\
     (14, "deprecated", "decorator"),  # a decorator factory runs at import, not per call
     (11, "get_price", "reference"),
     (16, "get_price", "call"),  # as an attribute
+    (19, "refresh_prices", "call"),  # a task sent
 ])
 def test_use_kind_reads_the_site(line: int, name: str, kind: str) -> None:
     assert use_kind(ast.parse(CALLER), line, name) == kind
@@ -105,7 +109,8 @@ def test_hidden_functions_of_a_tree(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "reads"), [
     ("get_cart", True), ("shop.pricing.compute_total", True), ("is_open", True),
     ("get_or_create_cart", False), ("list_and_mark_seen", False), ("mark_paid", False),
-    ("send_receipt", False), ("cancel_open_shipments", False), ("quote", False),
+    ("send_receipt", False), ("cancel_open_shipments", False), ("recalculate", False),
+    ("quote_shipping", True),
 ])
 def test_name_reads(name: str, reads: bool) -> None:
     assert name_reads(name) is reads

@@ -232,22 +232,27 @@ class ShippingClient:
         result: ShipmentPage = self._request("GET", "/_api/models/shipping/shipment/", query)
         return result
 
-    def cancel_open_shipments(self, order: Any) -> Any:
+    def cancel_open_shipments(self, order: Any) -> int:
         """Call ``orders.services.cancel_open_shipments`` in the service (it may write: POST, never retried)."""
         arguments = {'order': order}
-        return self._request("POST", "/_api/functions/orders.services.cancel_open_shipments/", body=arguments)["result"]
+        result: int = self._request("POST", "/_api/functions/orders.services.cancel_open_shipments/", body=arguments)["result"]
+        return result
 
-    def carrier_for(self, code: str) -> Any:
+    def carrier_for(self, code: str) -> Carrier:
         """Call ``orders.services.carrier_for`` in the service (it may write: POST, never retried)."""
         arguments = {'code': code}
-        return self._request("POST", "/_api/functions/orders.services.carrier_for/", body=arguments)["result"]
+        result: Carrier = self._request("POST", "/_api/functions/orders.services.carrier_for/", body=arguments)["result"]
+        return result
 
-    def services_create_shipment(self, order: Any, quote: Any, address: Any) -> Any:
+    def services_create_shipment(self, order: Any, quote: Any, address: Any) -> Shipment:
         """Call ``orders.services.create_shipment`` in the service (it may write: POST, never retried)."""
         arguments = {'order': order, 'quote': quote, 'address': address}
-        return self._request("POST", "/_api/functions/orders.services.create_shipment/", body=arguments)["result"]
+        result: Shipment = self._request("POST", "/_api/functions/orders.services.create_shipment/", body=arguments)["result"]
+        return result
 
     def quote_shipping(self, country: str, weight_grams: int, subtotal: Any) -> Any:
-        """Call ``orders.services.quote_shipping`` in the service (it may write: POST, never retried)."""
+        """Call ``orders.services.quote_shipping`` in the service (read-only: GET, retried)."""
         arguments = {'country': country, 'weight_grams': weight_grams, 'subtotal': subtotal}
-        return self._request("POST", "/_api/functions/orders.services.quote_shipping/", body=arguments)["result"]
+        query = {k: json.dumps(v) for k, v in arguments.items()}
+        result: Any = self._request("GET", "/_api/functions/orders.services.quote_shipping/", query)["result"]
+        return result

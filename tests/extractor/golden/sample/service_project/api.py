@@ -15,6 +15,7 @@ moved browser routes keep Django's CSRF check). Errors are always ``{"error": ".
 the same tables, so it cannot drift from the code.
 """
 
+import dataclasses
 import datetime
 import decimal
 import functools
@@ -84,7 +85,7 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "name": "orders.services.quote_shipping",
         "path": "functions/orders.services.quote_shipping/",
-        "method": "POST",
+        "method": "GET",
         "params": ['country', 'weight_grams', 'subtotal'],
         "model_params": {},
         "carried": True,
@@ -94,9 +95,14 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain JSON data for model instances, querysets, decimals, dates and containers."""
+    """Plain JSON data for model instances, querysets, dataclasses, named tuples, decimals, dates and
+    containers."""
     if isinstance(value, Model):
         return model_to_json(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return to_jsonable(value._asdict())
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set) or hasattr(value, "__iter__") and not isinstance(
