@@ -26,6 +26,9 @@ _TYPES: dict[str, dict[str, Any]] = {
 _STRINGS = ("CharField", "TextField", "SlugField", "EmailField", "URLField", "FileField",
             "ImageField", "FilePathField", "GenericIPAddressField", "IPAddressField", "BinaryField")
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+INVALID = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"},
+    "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
 
 
 def field_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -79,8 +82,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _write_operations(endpoint: dict[str, Any], name: str, schemas: dict[str, Any]) -> dict[str, Any]:
     schemas[name + "_input"] = input_schema(endpoint["label"])
     body = {"required": True, "content": {"application/json": {"schema": _ref(name + "_input")}}}
-    invalid = {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string"}, "fields": {"type": "object"}}}
+    invalid = INVALID
     who = ", ".join(endpoint["writers"])
     return {
         "post": {"operationId": f"create_{name}", "description": f"Create (written by {who}).",
@@ -126,11 +128,11 @@ def _function_path(endpoint: dict[str, Any]) -> dict[str, Any]:
         if endpoint["needs"] else f"Calls {endpoint['name']}.",
         "responses": {
             "200": _json({"type": "object", "required": ["result"], "properties": {"result": {}}}, "result"),
-            "400": _json(ERROR, "bad arguments"),
+            "400": _json(INVALID, "invalid arguments or data (field name -> messages)"),
             "501": _json(ERROR, "not implemented in this service yet"),
         },
     }
-    params = {p: {} for p in endpoint["params"]}
+    params = {p: {"type": "integer"} if p in endpoint["model_params"] else {} for p in endpoint["params"]}
     if endpoint["method"] == "GET":
         operation["parameters"] = [{"name": p, "in": "query", "required": False,
                                     "schema": {"type": "string"}} for p in endpoint["params"]]
