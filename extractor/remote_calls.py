@@ -65,13 +65,17 @@ def source_reader(root: Path) -> ParseSource:
 
 
 def use_kind(module: ast.Module, line: int, name: str) -> str:
-    """What uses ``name`` (a function's own name or an alias) at ``line``: ``call``,
-    ``decorator``, ``import`` or ``reference``."""
+    """What uses ``name`` (a function's own name or an alias) at ``line``: ``call``, ``context``
+    (``with name(...):``, a context manager runs around the caller's code), ``decorator``,
+    ``import`` or ``reference``."""
     aliases = {name} | {a.asname for node in ast.walk(module) if isinstance(node, ast.ImportFrom)
                         for a in node.names if a.name == name and a.asname}
-    decorators = {id(d) for node in ast.walk(module)
-                  if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                  for d in node.decorator_list}
+    roles: dict[int, str] = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            roles.update((id(d), "decorator") for d in node.decorator_list)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            roles.update((id(item.context_expr), "context") for item in node.items)
     kinds = set()
     for node in ast.walk(module):
         if getattr(node, "lineno", None) != line:
@@ -79,10 +83,10 @@ def use_kind(module: ast.Module, line: int, name: str) -> str:
         if isinstance(node, ast.Import | ast.ImportFrom):
             kinds.add("import")
         elif isinstance(node, ast.Call) and _names(node.func, aliases):
-            kinds.add("decorator" if id(node) in decorators else "call")
-        elif id(node) in decorators:
+            kinds.add(roles.get(id(node), "call"))
+        elif roles.get(id(node)) == "decorator":
             kinds.add("decorator")
-    return next((k for k in ("call", "decorator", "import") if k in kinds), "reference")
+    return next((k for k in ("call", "context", "decorator", "import") if k in kinds), "reference")
 
 
 TASK_CALLS = frozenset({"delay", "apply_async"})  # a Celery task sent: a call that runs elsewhere
@@ -117,8 +121,8 @@ def exposure(interface: Interface, params: Iterable[str], parse: ParseSource) ->
     if local:
         return Exposure(interface.name, False, f"takes {', '.join(local)}: not callable over HTTP")
     if interface.uses and not called_from(interface.uses, short, parse):
-        return Exposure(interface.name, False,
-                        "only imported, decorating or referenced, or called from tests or migrations")
+        return Exposure(interface.name, False, "only imported, decorating, a context manager or "
+                        "referenced, or called from tests or migrations")
     return Exposure(interface.name, True)
 
 
