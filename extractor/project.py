@@ -11,6 +11,7 @@ from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
 from extractor.api_names import method_names, snake_case
 from extractor.boundary import foreign_relations
 from extractor.carry import CarriedCode, Param, Root
+from extractor.payload_types import static_fields
 from extractor.remote_calls import http_method
 from extractor.routes import (
     django_pattern,
@@ -190,7 +191,8 @@ def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) ->
     chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or m.label in used or not used]
     return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(), "name": m.name,
              "path": f"models/{m.app_label}/{m.name.lower()}/",
-             "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label)}
+             "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label),
+             "static_fields": static_fields(analysis, m)}
             for m in chosen]
 
 
