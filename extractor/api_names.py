@@ -55,3 +55,16 @@ def _qualified(qualname: str, depth: int) -> str:
     if depth < len(parts):
         return snake_case("_".join(parts[len(parts) - 1 - depth:]))
     return f"{snake_case('_'.join(parts))}_{depth - len(parts) + 2}"
+
+
+def model_class_names(labels: Iterable[str]) -> Mapping[str, str]:
+    """Model label -> the client's TypedDict name: the model's name (``catalog.Product`` ->
+    ``Product``), or app and model (``BasketLine``, ``WishlistsLine``) when two share the name."""
+    found = sorted(set(labels))
+    counts = Counter(label.rsplit(".", 1)[-1] for label in found)
+    return {label: name if counts[name] == 1 else _camel(label)
+            for label in found for name in [label.rsplit(".", 1)[-1]]}
+
+
+def _camel(label: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in _SEPARATORS.split(label) if part)

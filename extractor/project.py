@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
-from extractor.api_names import method_names, snake_case
+from extractor.api_names import method_names, model_class_names, snake_case
 from extractor.boundary import foreign_relations
 from extractor.carry import CarriedCode, Param, Root
 from extractor.payload_types import static_fields
@@ -126,7 +126,8 @@ def function_entries(analysis: Analysis, service: Service, carried: CarriedCode)
     ``remote_calls`` decided which), GET only for those that only read."""
     own = {m.name: m.label for m in carried.models}
     read_only = {i.name: i.read_only for i in analysis.interfaces if i.service == service.name}
-    taken = {"health"} | {f"{verb}_{snake_case(m.name)}" for m in carried.models
+    classes = model_class_names(m.label for m in carried.models)
+    taken = {"health"} | {f"{verb}_{snake_case(name)}" for name in classes.values()
                           for verb in ("get", "list", "create", "update")}
     names = method_names(carried.functions, taken)
     entries = []
@@ -189,7 +190,9 @@ def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) ->
     """
     used = {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "model"}
     chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or m.label in used or not used]
-    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(), "name": m.name,
+    classes = model_class_names(m.label for m in chosen)
+    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(),
+             "name": classes[m.label],
              "path": f"models/{m.app_label}/{m.name.lower()}/",
              "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label),
              "static_fields": static_fields(analysis, m)}

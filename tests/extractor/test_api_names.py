@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.api_names import method_names, snake_case
+from extractor.api_names import method_names, model_class_names, snake_case
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -55,3 +55,8 @@ def test_names_that_stay_equal_at_every_depth_are_numbered() -> None:
 def test_names_that_collide_at_every_depth_still_end() -> None:
     names = method_names(["x.a_b", "x_a.b"], taken={"a_b", "b"})
     assert names == {"x.a_b": "x_a_b_2", "x_a.b": "x_a_b_3"}
+
+
+def test_model_class_names_add_the_app_only_when_two_models_share_a_name() -> None:
+    assert model_class_names(["basket.Line", "wishlists.Line", "catalog.Product"]) == {
+        "basket.Line": "BasketLine", "wishlists.Line": "WishlistsLine", "catalog.Product": "Product"}
