@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.test import Client, TestCase, override_settings
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 
 from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS
 from service_project.openapi import MOVED_ROUTES
@@ -16,15 +16,24 @@ REFUSED = b"CSRF verification failed"
 
 
 def plain_paths() -> list[str]:
-    """Moved routes without parameters whose views are not exempt (in the monolith neither)."""
-    paths = [r["path"] for r in MOVED_ROUTES if re.fullmatch(r"[\w/.\-]*", r["path"])]
-    return [p for p in paths if not getattr(resolve(p).func, "csrf_exempt", False)]
+    """Moved routes without parameters whose views are not exempt (in the monolith neither);
+    whether each path is served is the smoke test's concern, not this one's."""
+    found = []
+    for path in (r["path"] for r in MOVED_ROUTES if re.fullmatch(r"[\w/.\-]*", r["path"])):
+        try:
+            view = resolve(path).func
+        except Resolver404:
+            continue
+        if not getattr(view, "csrf_exempt", False):
+            found.append(path)
+    return found
 
 
 @override_settings(DEMONOLITH_SERVICE_TOKEN=TOKEN)
 class CsrfTests(TestCase):
     def setUp(self) -> None:
-        self.browser = Client(enforce_csrf_checks=True)
+        # a view that fails on an empty POST answers 500: that is not what these tests check
+        self.browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
 
     def test_moved_routes_refuse_a_post_without_the_monolith_token(self) -> None:
         self.assertIn("django.middleware.csrf.CsrfViewMiddleware", settings.MIDDLEWARE)
