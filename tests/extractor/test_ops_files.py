@@ -16,6 +16,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +157,16 @@ def test_the_wait_for_migrations_command_waits_until_migrate_ran(orders: Path, t
     after = subprocess.run(check, cwd=project, env=env, capture_output=True, text=True, timeout=120,
                            check=False)
     assert after.returncode == 0, after.stdout + after.stderr
+
+
+def test_the_proxy_in_compose_reaches_every_upstream_of_its_routes_file(orders: Path) -> None:
+    services = compose(orders)["services"]
+    mounted = {v.split(":")[0]: v.split(":")[1] for v in services["proxy"]["volumes"]}
+    routes_file = next(local for local, inside in mounted.items() if inside in services["proxy"]["command"])
+    assert (orders / routes_file).is_file()
+    routes = tomllib.loads((orders / routes_file).read_text(encoding="utf-8"))
+    for name, upstream in routes["upstreams"].items():
+        url = urllib.parse.urlsplit(upstream["url"])
+        assert url.hostname in services, f"upstream {name}: no compose service {url.hostname}"
+        assert str(url.port) in services[url.hostname]["expose"], f"upstream {name}: port {url.port}"
+        assert url.hostname in services["proxy"]["depends_on"]
