@@ -96,20 +96,25 @@ def _fields(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(name, python_type(sub)) for name, sub in sorted(properties.items())]
 
 
+def client_model(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """What the client template needs of one model endpoint: its TypedDict fields from the OpenAPI
+    schema (the analysis' fields when there is none), its primary key's type, its names."""
+    name = endpoint["label"].replace(".", "_")
+    static = [] if name in schemas else endpoint["static_fields"]
+    schema = schemas.get(name, {})
+    key = schema.get("properties", {}).get(schema.get("x-primary-key", ""))
+    return {"label": endpoint["label"], "class_name": endpoint["name"], "snake": snake_case(endpoint["name"]),
+            "path": endpoint["path"], "writers": endpoint["writers"],
+            "pk_type": python_type(key) if key else "int",
+            "fields": _fields(schemas.get(name)) or static, "static": bool(static),
+            "input_fields": _fields(schemas.get(f"{name}_input")) or [f for f in static if f[0] != "id"]}
+
+
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     """The typed client module, with a TypedDict per model schema of the OpenAPI document (the
     analysis' fields of the model when there is no document: the project did not load)."""
     schemas = openapi.get("components", {}).get("schemas", {})
-    models = []
-    for endpoint in context["model_endpoints"]:
-        name = endpoint["label"].replace(".", "_")
-        static = [] if name in schemas else endpoint["static_fields"]
-        models.append({"label": endpoint["label"], "class_name": endpoint["name"],
-                       "snake": snake_case(endpoint["name"]), "path": endpoint["path"],
-                       "fields": _fields(schemas.get(name)) or static, "static": bool(static),
-                       "writers": endpoint["writers"],
-                       "input_fields": _fields(schemas.get(f"{name}_input"))
-                       or [f for f in static if f[0] != "id"]})
+    models = [client_model(endpoint, schemas) for endpoint in context["model_endpoints"]]
     typed = {m["class_name"] for m in models} | {"int", "str", "float", "bool"}
     functions = [{**f, "params": f["typed_params"],
                   "returns": f["returns"] if f["returns"] in typed else "Any"}

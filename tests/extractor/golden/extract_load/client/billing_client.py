@@ -73,6 +73,11 @@ class NotFound(ServiceHTTPError):
     """404: the object does not exist."""
 
 
+def _quoted(pk: object) -> str:
+    """A primary key as one path segment (a string key may hold any character)."""
+    return urllib.parse.quote(str(pk), safe="")
+
+
 def signed_identity(secret: str, user_id: int | Callable[[], int | None], service: str = SERVICE,
                     max_age: int = 30) -> Identity:
     """An ``identity=`` for the client: signs each request for ``user_id`` (or the id a callable
@@ -201,7 +206,7 @@ class BillingClient:
 
     def get_attachment(self, pk: int) -> Attachment:
         """One billing.Attachment by primary key; raises NotFound."""
-        result: Attachment = self._request("GET", f"/_api/models/billing/attachment/{pk}/")
+        result: Attachment = self._request("GET", f"/_api/models/billing/attachment/{_quoted(pk)}/")
         return result
 
     def list_attachment(self, ids: Sequence[int] | None = None, page: int = 1,
@@ -215,7 +220,7 @@ class BillingClient:
 
     def get_invoice(self, pk: int) -> Invoice:
         """One billing.Invoice by primary key; raises NotFound."""
-        result: Invoice = self._request("GET", f"/_api/models/billing/invoice/{pk}/")
+        result: Invoice = self._request("GET", f"/_api/models/billing/invoice/{_quoted(pk)}/")
         return result
 
     def list_invoice(self, ids: Sequence[int] | None = None, page: int = 1,

@@ -55,7 +55,14 @@ def model_schema(label: str) -> dict[str, Any]:
         "type": "object",
         "required": sorted(f.attname for f in fields),
         "properties": {f.attname: field_schema(f) for f in sorted(fields, key=lambda f: f.attname)},
+        "x-primary-key": model._meta.pk.attname,
     }
+
+
+def _pk_parameter(label: str) -> dict[str, Any]:
+    """The ``{pk}`` path parameter, typed as the model's primary key."""
+    schema = field_schema(apps.get_model(label)._meta.pk)
+    return {"name": "pk", "in": "path", "required": True, "schema": schema}
 
 
 def input_schema(label: str) -> dict[str, Any]:
@@ -89,7 +96,7 @@ def _write_operations(endpoint: dict[str, Any], name: str, schemas: dict[str, An
                  "requestBody": body, "responses": {"201": _json(_ref(name), "created"),
                                                     "400": _json(invalid, "invalid data")}},
         "patch": {"operationId": f"update_{name}", "description": f"Update some fields (written by {who}).",
-                  "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                  "parameters": [_pk_parameter(endpoint["label"])],
                   "requestBody": {"required": True, "content": {"application/json": {"schema": {
                       k: v for k, v in schemas[name + "_input"].items() if k != "required"}}}},
                   "responses": {"200": _json(_ref(name), "updated"), "400": _json(invalid, "invalid data"),
@@ -111,7 +118,7 @@ def _model_paths(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str,
                        "responses": {"200": _json(page, "a page"), "400": _json(ERROR, "bad query")}}},
         base + "{pk}/": {"get": {
             "operationId": f"get_{name}",
-            "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [_pk_parameter(endpoint["label"])],
             "responses": {"200": _json(_ref(name), "the object"), "404": _json(ERROR, "not found")}}},
     }
     if endpoint["writers"]:

@@ -73,6 +73,11 @@ class NotFound(ServiceHTTPError):
     """404: the object does not exist."""
 
 
+def _quoted(pk: object) -> str:
+    """A primary key as one path segment (a string key may hold any character)."""
+    return urllib.parse.quote(str(pk), safe="")
+
+
 def signed_identity(secret: str, user_id: int | Callable[[], int | None], service: str = SERVICE,
                     max_age: int = 30) -> Identity:
     """An ``identity=`` for the client: signs each request for ``user_id`` (or the id a callable
@@ -180,7 +185,7 @@ class OrdersClient:
 
     def get_order(self, pk: int) -> Order:
         """One orders.Order by primary key; raises NotFound."""
-        result: Order = self._request("GET", f"/_api/models/orders/order/{pk}/")
+        result: Order = self._request("GET", f"/_api/models/orders/order/{_quoted(pk)}/")
         return result
 
     def list_order(self, ids: Sequence[int] | None = None, page: int = 1,

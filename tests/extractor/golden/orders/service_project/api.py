@@ -182,9 +182,9 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
         ids = request.GET.get("ids")
         if ids:
             try:
-                queryset = queryset.filter(pk__in=[int(i) for i in ids.split(",") if i])
-            except ValueError:
-                return _error("ids must be a comma-separated list of integers", 400)
+                queryset = queryset.filter(pk__in=[model._meta.pk.to_python(i) for i in ids.split(",") if i])
+            except (ValueError, ValidationError):
+                return _error(f"ids must be a comma-separated list of {model._meta.label} primary keys", 400)
         try:
             size = min(max(int(request.GET.get("page_size", "50")), 1), 500)
             number = max(int(request.GET.get("page", "1")), 1)
@@ -201,12 +201,16 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
 
 def _model_detail(endpoint: dict[str, Any]) -> Any:
     @internal
-    def view(request: HttpRequest, pk: int) -> JsonResponse:
+    def view(request: HttpRequest, pk: str) -> JsonResponse:
         label = endpoint["label"]
         allowed = ("GET", "PATCH") if endpoint["writers"] else ("GET",)
         if request.method not in allowed:
             return _error("use " + " or ".join(allowed), 405)
-        instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
+        model = apps.get_model(label)
+        try:
+            instance = model._default_manager.filter(pk=model._meta.pk.to_python(pk)).first()
+        except (ValueError, ValidationError):
+            instance = None
         if instance is None:
             return _error(f"{label} {pk} not found", 404)
         if request.method == "PATCH":
@@ -294,6 +298,6 @@ def _call(endpoint: dict[str, Any]) -> Any:
 
 urlpatterns = [
     *(path(e["path"], _model_list(e)) for e in MODEL_ENDPOINTS),
-    *(path(e["path"] + "<int:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),
+    *(path(e["path"] + "<path:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),  # any primary key
     *(path(e["path"], _call(e)) for e in FUNCTION_ENDPOINTS),
 ]

@@ -73,6 +73,11 @@ class NotFound(ServiceHTTPError):
     """404: the object does not exist."""
 
 
+def _quoted(pk: object) -> str:
+    """A primary key as one path segment (a string key may hold any character)."""
+    return urllib.parse.quote(str(pk), safe="")
+
+
 def signed_identity(secret: str, user_id: int | Callable[[], int | None], service: str = SERVICE,
                     max_age: int = 30) -> Identity:
     """An ``identity=`` for the client: signs each request for ``user_id`` (or the id a callable
@@ -206,7 +211,7 @@ class ShippingClient:
 
     def get_carrier(self, pk: int) -> Carrier:
         """One shipping.Carrier by primary key; raises NotFound."""
-        result: Carrier = self._request("GET", f"/_api/models/shipping/carrier/{pk}/")
+        result: Carrier = self._request("GET", f"/_api/models/shipping/carrier/{_quoted(pk)}/")
         return result
 
     def list_carrier(self, ids: Sequence[int] | None = None, page: int = 1,
@@ -220,7 +225,7 @@ class ShippingClient:
 
     def get_shipment(self, pk: int) -> Shipment:
         """One shipping.Shipment by primary key; raises NotFound."""
-        result: Shipment = self._request("GET", f"/_api/models/shipping/shipment/{pk}/")
+        result: Shipment = self._request("GET", f"/_api/models/shipping/shipment/{_quoted(pk)}/")
         return result
 
     def list_shipment(self, ids: Sequence[int] | None = None, page: int = 1,
