@@ -110,14 +110,23 @@ def client_model(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str,
             "input_fields": _fields(schemas.get(f"{name}_input")) or [f for f in static if f[0] != "id"]}
 
 
+def _keyed(param: dict[str, Any], key_type: str | None) -> dict[str, Any]:
+    """A model parameter typed as the model's primary key (``str`` for a CharField key)."""
+    if key_type is None:
+        return param
+    return {**param, "type": key_type + (" | None" if param["type"].endswith("| None") else "")}
+
+
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
     """The typed client module, with a TypedDict per model schema of the OpenAPI document (the
     analysis' fields of the model when there is no document: the project did not load)."""
     schemas = openapi.get("components", {}).get("schemas", {})
     models = [client_model(endpoint, schemas) for endpoint in context["model_endpoints"]]
     typed = {m["class_name"] for m in models} | {"int", "str", "float", "bool"}
-    functions = [{**f, "params": f["typed_params"],
-                  "returns": f["returns"] if f["returns"] in typed else "Any"}
+    keys = {m["label"]: m["pk_type"] for m in models}
+    functions = [{**f, "returns": f["returns"] if f["returns"] in typed else "Any",
+                  "params": [_keyed(p, keys.get(f["model_params"].get(p["name"], "")))
+                             for p in f["typed_params"]]}
                  for f in context["function_endpoints"]]
     client_context = {**context, "models": models, "functions": functions,
                       "class_name": context["class_prefix"] + "Client"}

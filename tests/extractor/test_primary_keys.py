@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.extract import extract_service
+from extractor.render import render_client
 from tests.extractor.helpers import FIXTURE, http, run_project, served, small
 
 TOKEN = "primary-key-token"
@@ -54,3 +55,22 @@ def test_a_string_primary_key_is_listed_fetched_and_quoted(tmp_path: Path) -> No
             assert missing.status == 404
         else:
             raise AssertionError("a missing key must raise NotFound")
+
+
+def test_a_function_taking_a_model_takes_its_key_type_in_the_client(tmp_path: Path) -> None:
+    endpoint = {"label": "orders.Order", "name": "Order", "path": "models/orders/order/", "writers": [],
+                "static_fields": []}
+    function = {"name": "orders.services.cancel", "method": "POST", "method_name": "cancel",
+                "model_params": {"order": "orders.Order"}, "returns": "",
+                "typed_params": [{"name": "order", "type": "int", "default": "", "keyword_only": False},
+                                 {"name": "note", "type": "str | None", "default": "None",
+                                  "keyword_only": True}]}
+    schema = {"type": "object", "x-primary-key": "number",
+              "properties": {"number": {"type": "string"}, "quantity": {"type": "integer"}}}
+    source = render_client({"service": "orders", "class_prefix": "Orders", "model_endpoints": [endpoint],
+                            "function_endpoints": [function]},
+                           {"components": {"schemas": {"orders_Order": schema}}}).decode()
+    assert "    def cancel(self, order: str, *, note: str | None = None) -> Any:\n" in source
+    assert "    def get_order(self, pk: str) -> Order:\n" in source
+    (tmp_path / "client.py").write_text(source, encoding="utf-8")
+    assert _load(tmp_path / "client.py").OrdersClient("http://127.0.0.1:9").cancel  # valid Python
