@@ -22,6 +22,7 @@ from extractor.login import needs_user
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
+from extractor.remote_calls import hidden_functions
 from extractor.rewrite_model import (
     ACCESSOR_IMPORT,
     ForeignRelation,
@@ -34,10 +35,12 @@ from extractor.rewrite_model import (
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter of a carried function: name and annotation as written (or "")."""
+    """A parameter of a carried function: name, annotation and default as written (or "")."""
 
     name: str
     annotation: str
+    default: str = ""
+    keyword_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Root:
     class_based: bool = False
     params: tuple[Param, ...] = ()
     needs_user: bool = False  # decorated with login_required, an access mixin, or reads request.user
+    returns: str = ""  # a function's return annotation as written
 
     @property
     def carried(self) -> bool:
@@ -71,6 +75,7 @@ class CarriedCode:
     installed: tuple[str, ...] = ()  # the monolith's installed packages the service imports code from
     relation_stubs: tuple[RelationStub, ...] = ()  # functions that follow a rewritten relation: they raise
     meta_dropped: tuple[str, ...] = ()  # "label: ordering: 'order__code'": Meta traversals removed
+    hidden_functions: tuple[str, ...] = ()  # "name: reason" of function interfaces given no endpoint
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -201,10 +206,12 @@ def _inherited_meta(bases: list[cst.ClassDef]) -> dict[str, cst.BaseStatement]:
 def _params(node: cst.BaseStatement) -> tuple[Param, ...]:
     if not isinstance(node, cst.FunctionDef):
         return ()
-    empty = cst.Module([])
+    code = cst.Module([]).code_for_node
+    kwonly = node.params.kwonly_params
     return tuple(
-        Param(p.name.value, empty.code_for_node(p.annotation.annotation) if p.annotation else "")
-        for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)
+        Param(p.name.value, code(p.annotation.annotation) if p.annotation else "",
+              code(p.default) if p.default else "", p in kwonly)
+        for p in (*node.params.posonly_params, *node.params.params, *kwonly)
     )
 
 
@@ -212,8 +219,10 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
     found = tree.definition(qualname)
     if found is None:
         return Root(qualname, None, ())
-    return Root(qualname, found, tuple(sorted(closure.crossings(found))),
-                isinstance(found.node, cst.ClassDef), _params(found.node), needs_user(found.node))
+    node = found.node
+    returns = node.returns.annotation if isinstance(node, cst.FunctionDef) and node.returns else None
+    return Root(qualname, found, tuple(sorted(closure.crossings(found))), isinstance(node, cst.ClassDef),
+                _params(node), needs_user(node), cst.Module([]).code_for_node(returns) if returns else "")
 
 
 def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),
@@ -232,7 +241,9 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     views = {r.pattern: _root(closure, tree, r.view) for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
                              if i.service == service.name and i.kind == "function"]
-    functions = {i.name: _root(closure, tree, i.name) for i in mine}
+    every = {i.name: _root(closure, tree, i.name) for i in mine}
+    hidden = hidden_functions(mine, lambda name: (p.name for p in every[name].params), tree.root)
+    functions = {name: root for name, root in every.items() if name not in hidden}
     carried = [r.definition for r in (*views.values(), *functions.values())
                if r.carried and r.definition is not None]
     named = [d for d in (tree.definition(q) for q in extra) if d is not None]
@@ -251,7 +262,7 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     used = tuple(sorted({d.module.split(".")[0] for d in needed.values() if boundary.is_installed(d.module)}))
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
                        tuple(missing), replicas, used, tuple(sorted({*models.stubs, *stubs})),
-                       tuple(models.dropped))
+                       tuple(models.dropped), tuple(f"{n}: {why}" for n, why in sorted(hidden.items())))
 
 
 def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],

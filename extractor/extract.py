@@ -21,7 +21,7 @@ from typing import Any
 
 from analyzer.errors import AnalysisFileError, ExtractError
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
-from extractor import project
+from extractor import csrf_settings, project
 from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
 from extractor.db_objects import database_objects
@@ -100,7 +100,9 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     installed = distribution.packages if distribution.installable else frozenset()
     carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
                                             python)
+    csrf = resolve_settings(python, source_root.resolve(), analysis.settings_module, csrf_settings.READ)
     context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
+               "csrf_settings": csrf_settings.csrf_lines(csrf),
                "requirements": requirements_for(carried.files, distribution,
                                                 local_packages(carried, source_root), import_map(python),
                                                 analysis.database_engine, analysis.django_version),
@@ -124,6 +126,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
     missing = (carried.missing + unknown + context["db_objects"].missing
+               + tuple(csrf_settings.csrf_warnings(csrf))
                + tuple(sorted(foreign_join_tables(analysis, service).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
 
@@ -182,6 +185,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "relations": project.relation_notes(analysis, service, carried),
         "relation_stubs": [str(s) for s in carried.relation_stubs],
         "meta_dropped": list(carried.meta_dropped),
+        "hidden_functions": list(carried.hidden_functions),
         "replicas": list(carried.replicas),
         "model_notes": sorted(str(c) for cs in carried.model_crossings.values() for c in cs),
         "proxy_routes": project.proxy_routes(service.name, routes, carried),

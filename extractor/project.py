@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import keyword
+import ast
 import re
 from collections import defaultdict
 from typing import Any
 
 from analyzer.model.analysis import Analysis, RouteInfo, Service, Violation
+from extractor.api_names import method_names, model_class_names, snake_case
 from extractor.boundary import foreign_relations
-from extractor.carry import CarriedCode, Root
+from extractor.carry import CarriedCode, Param, Root
+from extractor.payload_types import static_fields
+from extractor.remote_calls import http_method
 from extractor.routes import (
     django_pattern,
     openapi_path,
@@ -118,52 +121,64 @@ def moved_route_docs(entries: list[dict[str, Any]],
     return docs
 
 
-READ_PREFIXES = ("get", "list", "find", "fetch", "read", "count", "is", "has", "can", "available",
-                 "lookup", "search", "compute", "calculate", "price", "total", "describe", "show")
-TEST_PATH = re.compile(r"(^|/)(tests?|testing|conftest|factories|fixtures)(/|\.py$)|(^|/)test_[^/]*\.py$")
-NOT_REMOTE = re.compile(r"(^|\.)(forms|admin|tests?|testing|factories|fixtures)(\.|$)")
-
-
-def reads_only(name: str) -> bool:
-    """Whether a function's name says it only reads (``get_cart``); anything else (``mark_paid``,
-    a task) is treated as side-effecting: POST, never retried by the client."""
-    return name.rsplit(".", 1)[-1].lstrip("_").split("_")[0].lower() in READ_PREFIXES
-
-
-def method_name(name: str) -> str:
-    """The client's method name: the function's own when it is an identifier (``get_URL_for``)."""
-    return name if name.isidentifier() and not keyword.iskeyword(name) else identifier(name)
-
-
-def remote_functions(analysis: Analysis, service: Service) -> set[str]:
-    """Functions other services really call: uses outside tests/test helpers, and not form or
-    admin helpers (those stay with the code that renders them)."""
-    return {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "function"
-            and not NOT_REMOTE.search(i.name.rsplit(".", 1)[0])
-            and (not i.uses or any(not TEST_PATH.search(u.path) for u in i.uses))}
-
-
 def function_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, Any]]:
-    """One JSON endpoint per function other services really call (``remote_functions``)."""
+    """One JSON endpoint per function other services really call (the carried ``functions``:
+    ``remote_calls`` decided which), GET only for those that only read."""
     own = {m.name: m.label for m in carried.models}
     read_only = {i.name: i.read_only for i in analysis.interfaces if i.service == service.name}
-    remote = remote_functions(analysis, service)
+    classes = model_class_names(m.label for m in carried.models)
+    taken = {"health"} | {f"{verb}_{snake_case(name)}" for name in classes.values()
+                          for verb in ("get", "list", "create", "update")}
+    names = method_names(carried.functions, taken)
     entries = []
-    for name in sorted(n for n in carried.functions if n in remote):
+    for name in sorted(carried.functions):
         root = carried.functions[name]
         params = [p for p in root.params if p.name not in ("self", "cls")]
-        model_params = {p.name: own[p.annotation.split(".")[-1].strip("'\"")] for p in params
-                        if p.annotation.split(".")[-1].strip("'\"") in own}
+        model_params = {p.name: own[_annotated(p)] for p in params if _annotated(p) in own}
+        body = root.definition.node if root.definition is not None else None
         entries.append({
-            "name": name, "method": "GET" if read_only.get(name, True) and reads_only(name) else "POST",
+            "name": name, "method": http_method(name, read_only.get(name, True), body),
             "params": [p.name for p in params], "model_params": model_params,
             "carried": root.carried, "needs": [str(c) for c in root.crossings]
             or ([] if root.definition else [f"{name} not found in the monolith's source"]),
-            "method_name": method_name(name.rsplit(".", 1)[-1]),
-            "typed_params": [{"name": p.name, "type": "int" if p.name in model_params else (
-                p.annotation if p.annotation in SIMPLE_TYPES else "Any")} for p in params],
+            "method_name": names[name],
+            "typed_params": [client_param(p, p.name in model_params) for p in params],
+            "returns": _annotated(root.returns) if root.returns else "",
         })
     return entries
+
+
+def _annotated(param: Param | str) -> str:
+    text = param if isinstance(param, str) else param.annotation
+    return text.split(".")[-1].strip("'\"")
+
+
+def client_param(param: Param, model: bool) -> dict[str, Any]:
+    """A parameter of the client's method: its type (``int`` for a model's primary key), its
+    default when the source gives a literal (else the client's ``UNSET``: not sent), keyword-only
+    as in the source."""
+    literal = _literal(param.default)
+    if model:
+        kind = "int"
+    elif param.annotation in SIMPLE_TYPES:
+        kind = param.annotation
+    elif literal is not None and literal[0] is not None:
+        kind = type(literal[0]).__name__
+    else:
+        kind = "Any"
+    default = "" if not param.default else (repr(literal[0]) if literal is not None else "UNSET")
+    if default == "None" and kind != "Any":
+        kind += " | None"
+    return {"name": param.name, "type": kind, "default": default, "keyword_only": param.keyword_only}
+
+
+def _literal(text: str) -> tuple[object] | None:
+    """``(value,)`` of a default written as a plain literal (number, string, bool, None), else None."""
+    try:
+        value = ast.literal_eval(text) if text else ...
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return (value,) if value is None or isinstance(value, bool | int | float | str) else None
 
 
 def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) -> list[dict[str, Any]]:
@@ -175,9 +190,12 @@ def model_entries(analysis: Analysis, service: Service, carried: CarriedCode) ->
     """
     used = {i.name for i in analysis.interfaces if i.service == service.name and i.kind == "model"}
     chosen = [m for m in carried.models if f"{m.module}.{m.name}" in used or m.label in used or not used]
-    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(), "name": m.name,
+    classes = model_class_names(m.label for m in chosen)
+    return [{"label": m.label, "app_label": m.app_label, "model_lower": m.name.lower(),
+             "name": classes[m.label],
              "path": f"models/{m.app_label}/{m.name.lower()}/",
-             "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label)}
+             "writers": [] if m.label in carried.replicas else foreign_writers(analysis, service, m.label),
+             "static_fields": static_fields(analysis, m)}
             for m in chosen]
 
 

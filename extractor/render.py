@@ -11,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from extractor.api_names import snake_case
+
 TEMPLATE_ROOT = "project"
 PER_SAGA = "sagas/saga.py.j2"
 CLIENT = "client/client.py.j2"
@@ -94,22 +96,38 @@ def _fields(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(name, python_type(sub)) for name, sub in sorted(properties.items())]
 
 
-def snake(name: str) -> str:
-    """``OrderLine`` -> ``order_line``, acronyms kept whole: ``URLAlias`` -> ``url_alias``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+def client_model(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """What the client template needs of one model endpoint: its TypedDict fields from the OpenAPI
+    schema (the analysis' fields when there is none), its primary key's type, its names."""
+    name = endpoint["label"].replace(".", "_")
+    static = [] if name in schemas else endpoint["static_fields"]
+    schema = schemas.get(name, {})
+    key = schema.get("properties", {}).get(schema.get("x-primary-key", ""))
+    return {"label": endpoint["label"], "class_name": endpoint["name"], "snake": snake_case(endpoint["name"]),
+            "path": endpoint["path"], "writers": endpoint["writers"],
+            "pk_type": python_type(key) if key else "int",
+            "fields": _fields(schemas.get(name)) or static, "static": bool(static),
+            "input_fields": _fields(schemas.get(f"{name}_input")) or [f for f in static if f[0] != "id"]}
+
+
+def _keyed(param: dict[str, Any], key_type: str | None) -> dict[str, Any]:
+    """A model parameter typed as the model's primary key (``str`` for a CharField key)."""
+    if key_type is None:
+        return param
+    return {**param, "type": key_type + (" | None" if param["type"].endswith("| None") else "")}
 
 
 def render_client(context: dict[str, Any], openapi: dict[str, Any]) -> bytes:
-    """The typed client module, with a TypedDict per model schema of the OpenAPI document."""
+    """The typed client module, with a TypedDict per model schema of the OpenAPI document (the
+    analysis' fields of the model when there is no document: the project did not load)."""
     schemas = openapi.get("components", {}).get("schemas", {})
-    models = []
-    for endpoint in context["model_endpoints"]:
-        name = endpoint["label"].replace(".", "_")
-        models.append({"label": endpoint["label"], "class_name": endpoint["name"],
-                       "snake": snake(endpoint["name"]),
-                       "path": endpoint["path"], "fields": _fields(schemas.get(name)),
-                       "writers": endpoint["writers"], "input_fields": _fields(schemas.get(f"{name}_input"))})
-    functions = [{**f, "params": f["typed_params"]} for f in context["function_endpoints"]]
+    models = [client_model(endpoint, schemas) for endpoint in context["model_endpoints"]]
+    typed = {m["class_name"] for m in models} | {"int", "str", "float", "bool"}
+    keys = {m["label"]: m["pk_type"] for m in models}
+    functions = [{**f, "returns": f["returns"] if f["returns"] in typed else "Any",
+                  "params": [_keyed(p, keys.get(f["model_params"].get(p["name"], "")))
+                             for p in f["typed_params"]]}
+                 for f in context["function_endpoints"]]
     client_context = {**context, "models": models, "functions": functions,
                       "class_name": context["class_prefix"] + "Client"}
     return render(environment(), CLIENT, client_context)

@@ -37,6 +37,7 @@ from tests.extractor.helpers import (
 PY = sys.executable
 WORKERS = 4
 TOKEN = "sample-service-token"  # DEMONOLITH_SERVICE_TOKEN of the served services: /_api/ needs it
+IDENTITY_SECRET = "sample-identity-secret-0123456789abcdef"  # the client's signed_identity() uses it
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,15 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
     client_module = load_client(result.root)
     path = _writable(result.root)[0]
     snake = _client_name(client_module, path)
-    with served(result.root, env={"DEMONOLITH_SERVICE_TOKEN": TOKEN}) as base:
+    env = {"DEMONOLITH_SERVICE_TOKEN": TOKEN, "DEMONOLITH_IDENTITY_SECRET": IDENTITY_SECRET}
+    with served(result.root, env=env) as base:
         with pytest.raises(client_module.ServiceHTTPError) as anonymous:
             getattr(_client_class(client_module)(base, timeout=5, token=""), f"list_{snake}")()
         assert anonymous.value.status == 401
         client = _client_class(client_module)(base, timeout=5, token=TOKEN)
         page = getattr(client, f"list_{snake}")(page_size=2)
         assert page["total"] > 0 and len(page["results"]) == min(2, page["total"])
+        _signed_identity_is_enough(client_module, base, snake, page["total"])
         first = page["results"][0]
         assert getattr(client, f"get_{snake}")(first["id"]) == first
         with pytest.raises(client_module.NotFound):
@@ -218,11 +221,24 @@ def test_typed_client_against_a_live_service(served_services: dict[str, Served |
         created = getattr(client, f"create_{snake}")(values)  # a copy of the first row
         assert created["id"] != first["id"]
         assert getattr(client, f"list_{snake}")()["total"] == page["total"] + 1
-        with pytest.raises(client_module.ServiceHTTPError) as bad:
+        with pytest.raises(client_module.InvalidRequest) as bad:
             getattr(client, f"update_{snake}")(first["id"], {"__unknown__": 1})
         assert bad.value.status == 400 and "invalid data" in str(bad.value)
         assert bad.value.fields == {"__unknown__": ["unknown field"]}  # field errors kept
     _unreachable(client_module, snake, silent_port, dead_port)
+
+
+def _signed_identity_is_enough(module: ModuleType, base: str, snake: str, total: int) -> None:
+    """Without the token, a call signed by the client for a user passes (each request signed for
+    itself, so a retry or a second call is not a replay); a wrong secret does not."""
+    client_class = _client_class(module)
+    signed = client_class(base, timeout=5, token="", identity=module.signed_identity(IDENTITY_SECRET, 7))
+    assert getattr(signed, f"list_{snake}")(page_size=1)["total"] == total
+    assert getattr(signed, f"list_{snake}")(page_size=1)["total"] == total
+    forged = client_class(base, timeout=5, token="", identity=module.signed_identity("not-the-secret", 7))
+    with pytest.raises(module.ServiceHTTPError) as refused:
+        getattr(forged, f"list_{snake}")()
+    assert refused.value.status == 401 and "signature" in refused.value.message
 
 
 def _client_class(module: ModuleType) -> Any:

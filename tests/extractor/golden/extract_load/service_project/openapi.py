@@ -26,6 +26,9 @@ _TYPES: dict[str, dict[str, Any]] = {
 _STRINGS = ("CharField", "TextField", "SlugField", "EmailField", "URLField", "FileField",
             "ImageField", "FilePathField", "GenericIPAddressField", "IPAddressField", "BinaryField")
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+INVALID = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string"},
+    "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
 
 
 def field_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -52,7 +55,14 @@ def model_schema(label: str) -> dict[str, Any]:
         "type": "object",
         "required": sorted(f.attname for f in fields),
         "properties": {f.attname: field_schema(f) for f in sorted(fields, key=lambda f: f.attname)},
+        "x-primary-key": model._meta.pk.attname,
     }
+
+
+def _pk_parameter(label: str) -> dict[str, Any]:
+    """The ``{pk}`` path parameter, typed as the model's primary key."""
+    schema = field_schema(apps.get_model(label)._meta.pk)
+    return {"name": "pk", "in": "path", "required": True, "schema": schema}
 
 
 def input_schema(label: str) -> dict[str, Any]:
@@ -79,15 +89,14 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _write_operations(endpoint: dict[str, Any], name: str, schemas: dict[str, Any]) -> dict[str, Any]:
     schemas[name + "_input"] = input_schema(endpoint["label"])
     body = {"required": True, "content": {"application/json": {"schema": _ref(name + "_input")}}}
-    invalid = {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string"}, "fields": {"type": "object"}}}
+    invalid = INVALID
     who = ", ".join(endpoint["writers"])
     return {
         "post": {"operationId": f"create_{name}", "description": f"Create (written by {who}).",
                  "requestBody": body, "responses": {"201": _json(_ref(name), "created"),
                                                     "400": _json(invalid, "invalid data")}},
         "patch": {"operationId": f"update_{name}", "description": f"Update some fields (written by {who}).",
-                  "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                  "parameters": [_pk_parameter(endpoint["label"])],
                   "requestBody": {"required": True, "content": {"application/json": {"schema": {
                       k: v for k, v in schemas[name + "_input"].items() if k != "required"}}}},
                   "responses": {"200": _json(_ref(name), "updated"), "400": _json(invalid, "invalid data"),
@@ -109,7 +118,7 @@ def _model_paths(endpoint: dict[str, Any], schemas: dict[str, Any]) -> dict[str,
                        "responses": {"200": _json(page, "a page"), "400": _json(ERROR, "bad query")}}},
         base + "{pk}/": {"get": {
             "operationId": f"get_{name}",
-            "parameters": [{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [_pk_parameter(endpoint["label"])],
             "responses": {"200": _json(_ref(name), "the object"), "404": _json(ERROR, "not found")}}},
     }
     if endpoint["writers"]:
@@ -126,11 +135,11 @@ def _function_path(endpoint: dict[str, Any]) -> dict[str, Any]:
         if endpoint["needs"] else f"Calls {endpoint['name']}.",
         "responses": {
             "200": _json({"type": "object", "required": ["result"], "properties": {"result": {}}}, "result"),
-            "400": _json(ERROR, "bad arguments"),
+            "400": _json(INVALID, "invalid arguments or data (field name -> messages)"),
             "501": _json(ERROR, "not implemented in this service yet"),
         },
     }
-    params = {p: {} for p in endpoint["params"]}
+    params = {p: {"type": "integer"} if p in endpoint["model_params"] else {} for p in endpoint["params"]}
     if endpoint["method"] == "GET":
         operation["parameters"] = [{"name": p, "in": "query", "required": False,
                                     "schema": {"type": "string"}} for p in endpoint["params"]]

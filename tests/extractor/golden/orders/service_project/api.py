@@ -3,20 +3,25 @@
 Models: ``GET /_api/models/<app>/<model>/?ids=1,2&page=&page_size=`` and ``.../<pk>/``; for the
 models other services write, also ``POST .../`` (create, 201) and ``PATCH .../<pk>/`` (update) with
 a JSON object of field values by attribute name (``customer_id``), validated with ``full_clean``.
-Functions: ``/_api/functions/<qualified name>/`` -- GET with query arguments (JSON-decoded when
-possible) for read-only functions, POST with a JSON object body otherwise; answer ``{"result": ...}``.
-Every ``/_api/`` call needs the signed identity header the proxy forwards (see ``identity.py``) or
-``Authorization: Bearer $DEMONOLITH_SERVICE_TOKEN``; otherwise 401. The calls are exempt from CSRF
-because a cookie never authenticates them. Errors are always ``{"error": "..."}`` (with
-``"fields"`` for invalid data). The OpenAPI document (``/openapi.json``) is built from the
-same tables, so it cannot drift from the code.
+Functions (only those other services call at run time): ``/_api/functions/<qualified name>/`` --
+GET with query arguments (JSON-decoded when possible) for functions that only read, POST with a
+JSON object body for any that may write; answer ``{"result": ...}``.
+Every ``/_api/`` call needs a signed identity header (the proxy's, or the client's
+``signed_identity``; see ``identity.py``) or ``Authorization: Bearer $DEMONOLITH_SERVICE_TOKEN``;
+otherwise 401. They are exempt from CSRF only because of that: no cookie authenticates them (the
+moved browser routes keep Django's CSRF check). Errors are always ``{"error": "..."}``, with
+``"fields"`` (name -> messages) on a 400 for invalid data or arguments, including a
+``ValidationError`` the function raises. The OpenAPI document (``/openapi.json``) is built from
+the same tables, so it cannot drift from the code.
 """
 
+import dataclasses
 import datetime
 import decimal
 import functools
 import hmac
 import importlib
+import inspect
 import json
 import uuid
 from typing import Any
@@ -44,9 +49,14 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain JSON data for model instances, querysets, decimals, dates and containers."""
+    """Plain JSON data for model instances, querysets, dataclasses, named tuples, decimals, dates and
+    containers."""
     if isinstance(value, Model):
         return model_to_json(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return to_jsonable(value._asdict())
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set) or hasattr(value, "__iter__") and not isinstance(
@@ -172,9 +182,9 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
         ids = request.GET.get("ids")
         if ids:
             try:
-                queryset = queryset.filter(pk__in=[int(i) for i in ids.split(",") if i])
-            except ValueError:
-                return _error("ids must be a comma-separated list of integers", 400)
+                queryset = queryset.filter(pk__in=[model._meta.pk.to_python(i) for i in ids.split(",") if i])
+            except (ValueError, ValidationError):
+                return _error(f"ids must be a comma-separated list of {model._meta.label} primary keys", 400)
         try:
             size = min(max(int(request.GET.get("page_size", "50")), 1), 500)
             number = max(int(request.GET.get("page", "1")), 1)
@@ -191,12 +201,16 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
 
 def _model_detail(endpoint: dict[str, Any]) -> Any:
     @internal
-    def view(request: HttpRequest, pk: int) -> JsonResponse:
+    def view(request: HttpRequest, pk: str) -> JsonResponse:
         label = endpoint["label"]
         allowed = ("GET", "PATCH") if endpoint["writers"] else ("GET",)
         if request.method not in allowed:
             return _error("use " + " or ".join(allowed), 405)
-        instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
+        model = apps.get_model(label)
+        try:
+            instance = model._default_manager.filter(pk=model._meta.pk.to_python(pk)).first()
+        except (ValueError, ValidationError):
+            instance = None
         if instance is None:
             return _error(f"{label} {pk} not found", 404)
         if request.method == "PATCH":
@@ -209,7 +223,8 @@ def _model_detail(endpoint: dict[str, Any]) -> Any:
     return view
 
 
-def _arguments(request: HttpRequest, endpoint: dict[str, Any]) -> dict[str, Any]:
+def _arguments(request: HttpRequest) -> dict[str, Any]:
+    """The keyword arguments of a call: the query (values JSON-decoded when they parse) or the body."""
     if request.method == "GET":
         arguments: dict[str, Any] = {}
         for key, raw in request.GET.items():
@@ -218,10 +233,40 @@ def _arguments(request: HttpRequest, endpoint: dict[str, Any]) -> dict[str, Any]
             except ValueError:
                 arguments[key] = raw
         return arguments
-    data = json.loads(request.body or b"{}")
-    if not isinstance(data, dict):
-        raise ValueError("the body must be a JSON object of keyword arguments")
-    return data
+    return _json_object(request)
+
+
+def argument_errors(function: Any, arguments: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors of calling ``function(**arguments)``: unknown and missing arguments."""
+    parameters = inspect.signature(function).parameters
+    kinds = {p.kind for p in parameters.values()}
+    by_name = {n: p for n, p in parameters.items()
+               if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    errors = {} if inspect.Parameter.VAR_KEYWORD in kinds else {
+        name: ["unexpected argument"] for name in arguments if name not in by_name}
+    errors.update({name: ["this argument is required"] for name, p in by_name.items()
+                   if p.default is p.empty and name not in arguments})
+    return dict(sorted(errors.items()))
+
+
+def _load_models(endpoint: dict[str, Any], arguments: dict[str, Any]) -> dict[str, list[str]]:
+    """Replace the primary keys of model arguments by the objects; field errors for unknown keys."""
+    errors = {}
+    for name, label in endpoint["model_params"].items():
+        if name not in arguments:
+            continue
+        try:
+            found = apps.get_model(label)._default_manager.filter(pk=arguments[name]).first()
+        except (ValueError, TypeError, ValidationError):
+            found = None
+        if found is None:
+            errors[name] = [f"no {label} with primary key {arguments[name]!r}"]
+        arguments[name] = found
+    return errors
+
+
+def _invalid(fields: dict[str, list[str]], message: str = "invalid arguments") -> JsonResponse:
+    return JsonResponse({"error": message, "fields": fields}, status=400)
 
 
 def _call(endpoint: dict[str, Any]) -> Any:
@@ -232,21 +277,20 @@ def _call(endpoint: dict[str, Any]) -> Any:
         if not endpoint["carried"]:
             return JsonResponse({"error": "not implemented in this service yet",
                                  "needs": endpoint["needs"]}, status=501)
-        try:
-            arguments = _arguments(request, endpoint)
-            for name, label in endpoint["model_params"].items():
-                if name in arguments:
-                    arguments[name] = apps.get_model(label)._default_manager.get(pk=arguments[name])
-        except ValueError as exc:
-            return _error(f"bad arguments: {exc}", 400)
-        except Exception as exc:  # noqa: BLE001 - e.g. DoesNotExist
-            return _error(f"bad arguments: {exc}", 400)
         module, _, attribute = endpoint["name"].rpartition(".")
         function = getattr(importlib.import_module(module), attribute)
         try:
+            arguments = _arguments(request)
+        except ValidationError as exc:
+            return _invalid({"__all__": exc.messages}, "bad arguments")
+        errors = {**argument_errors(function, arguments), **_load_models(endpoint, arguments)}
+        if errors:
+            return _invalid(errors)
+        try:
             result = function(**arguments)
-        except TypeError as exc:
-            return _error(f"bad arguments: {exc}", 400)
+        except ValidationError as exc:  # the function refused the values: the caller's error
+            fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return _invalid(fields, "invalid data")
         return JsonResponse({"result": to_jsonable(result)})
 
     return view
@@ -254,6 +298,6 @@ def _call(endpoint: dict[str, Any]) -> Any:
 
 urlpatterns = [
     *(path(e["path"], _model_list(e)) for e in MODEL_ENDPOINTS),
-    *(path(e["path"] + "<int:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),
+    *(path(e["path"] + "<path:pk>/", _model_detail(e)) for e in MODEL_ENDPOINTS),  # any primary key
     *(path(e["path"], _call(e)) for e in FUNCTION_ENDPOINTS),
 ]

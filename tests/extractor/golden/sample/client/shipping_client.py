@@ -2,20 +2,27 @@
 
 Copy this file into the monolith (e.g. as ``shipping_client.py``). It needs only the standard
 library. Calls carry ``Authorization: Bearer <token>`` (``token=``, default env
-``DEMONOLITH_SERVICE_TOKEN``) and, when given, the signed identity. Every call has a timeout; only
-idempotent calls (GET) are retried (a POST, which may have side effects, never is), with backoff, on
-connection errors, timeouts and 502/503/504; errors are raised as the exceptions below:
+``DEMONOLITH_SERVICE_TOKEN``) and, when ``identity=`` is given, the signed identity of the user the
+call is made for: ``identity(method, path)`` returns the header value for that one request
+(``signed_identity(secret, user_id)`` makes one from the secret the proxy and the service share).
+Every call has a timeout; only idempotent calls (GET) are retried (a POST or PATCH, which may have
+side effects, never is), with backoff, on connection errors, timeouts and 502/503/504; errors are
+raised as the exceptions below:
 
     ServiceError
     ├── ServiceUnavailable     connection refused / timed out (after the retries)
     └── ServiceHTTPError       the service answered with an error status (``status``, ``message``)
+        ├── InvalidRequest     400: invalid data or arguments, ``fields``: field name -> messages
         └── NotFound           404
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -24,6 +31,18 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+SERVICE = "shipping"
+Identity = Callable[[str, str], str | None]  # (method, path) -> the X-Demonolith-Identity value
+
+
+class _Unset:
+    """The default of an argument a call leaves out: the function's own default applies."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
 
 
 class ServiceError(Exception):
@@ -46,8 +65,35 @@ class ServiceHTTPError(ServiceError):
         self.fields = fields or {}  # field name -> messages, on 400 for invalid data
 
 
+class InvalidRequest(ServiceHTTPError):
+    """400: the data or the arguments were refused; ``fields`` says which and why."""
+
+
 class NotFound(ServiceHTTPError):
     """404: the object does not exist."""
+
+
+def _quoted(pk: object) -> str:
+    """A primary key as one path segment (a string key may hold any character)."""
+    return urllib.parse.quote(str(pk), safe="")
+
+
+def signed_identity(secret: str, user_id: int | Callable[[], int | None], service: str = SERVICE,
+                    max_age: int = 30) -> Identity:
+    """An ``identity=`` for the client: signs each request for ``user_id`` (or the id a callable
+    returns, None: anonymous) with the secret shared with the service (``DEMONOLITH_IDENTITY_SECRET``),
+    in the format of the service's ``service_project/identity.py``."""
+
+    def sign(method: str, path: str) -> str | None:
+        user = user_id() if callable(user_id) else user_id
+        if user is None:
+            return None
+        claim = f"v2.{int(user)}.{int(time.time()) + max_age}.{secrets.token_hex(16)}"
+        signed_path = urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(path).path)
+        message = f"{claim}\n{service}\n{method}\n".encode() + signed_path
+        return f"{claim}.{hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()}"
+
+    return sign
 
 
 class Carrier(TypedDict):
@@ -97,12 +143,12 @@ class ShippingClient:
     """Calls to the shipping service's JSON API."""
 
     def __init__(self, base_url: str, timeout: float = 2.0, retries: int = 2, backoff: float = 0.1,
-                 identity: Callable[[], str | None] | None = None, token: str | None = None) -> None:
+                 identity: Identity | None = None, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.identity = identity  # returns the signed X-Demonolith-Identity value, if any
+        self.identity = identity  # (method, path) -> the signed X-Demonolith-Identity value, if any
         self.token = token if token is not None else os.environ.get("DEMONOLITH_SERVICE_TOKEN", "")
 
     def _request(self, method: str, path: str, query: dict[str, str] | None = None,
@@ -114,11 +160,11 @@ class ShippingClient:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        signed = self.identity() if self.identity else None
-        if signed:
-            headers["X-Demonolith-Identity"] = signed
         attempts = 1 + (self.retries if method == "GET" else 0)
         for attempt in range(attempts):
+            signed = self.identity(method, urllib.parse.urlsplit(url).path) if self.identity else None
+            if signed:
+                headers["X-Demonolith-Identity"] = signed
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -154,7 +200,7 @@ class ShippingClient:
                 fields = {str(k): [str(m) for m in v] for k, v in payload["fields"].items()}
         except (ValueError, AttributeError):
             message = str(exc.reason)
-        kind = NotFound if exc.code == 404 else ServiceHTTPError
+        kind = {400: InvalidRequest, 404: NotFound}.get(exc.code, ServiceHTTPError)
         return kind(method, url, exc.code, message, fields)
 
     def health(self) -> dict[str, Any]:
@@ -165,7 +211,7 @@ class ShippingClient:
 
     def get_carrier(self, pk: int) -> Carrier:
         """One shipping.Carrier by primary key; raises NotFound."""
-        result: Carrier = self._request("GET", f"/_api/models/shipping/carrier/{pk}/")
+        result: Carrier = self._request("GET", f"/_api/models/shipping/carrier/{_quoted(pk)}/")
         return result
 
     def list_carrier(self, ids: Sequence[int] | None = None, page: int = 1,
@@ -179,7 +225,7 @@ class ShippingClient:
 
     def get_shipment(self, pk: int) -> Shipment:
         """One shipping.Shipment by primary key; raises NotFound."""
-        result: Shipment = self._request("GET", f"/_api/models/shipping/shipment/{pk}/")
+        result: Shipment = self._request("GET", f"/_api/models/shipping/shipment/{_quoted(pk)}/")
         return result
 
     def list_shipment(self, ids: Sequence[int] | None = None, page: int = 1,
@@ -191,22 +237,27 @@ class ShippingClient:
         result: ShipmentPage = self._request("GET", "/_api/models/shipping/shipment/", query)
         return result
 
-    def cancel_open_shipments(self, order: Any) -> Any:
-        """Call ``orders.services.cancel_open_shipments`` in the service (not retried)."""
+    def cancel_open_shipments(self, order: Any) -> int:
+        """Call ``orders.services.cancel_open_shipments`` in the service (it may write: POST, never retried)."""
         arguments = {'order': order}
-        return self._request("POST", "/_api/functions/orders.services.cancel_open_shipments/", body=arguments)["result"]
+        result: int = self._request("POST", "/_api/functions/orders.services.cancel_open_shipments/", body=arguments)["result"]
+        return result
 
-    def carrier_for(self, code: str) -> Any:
-        """Call ``orders.services.carrier_for`` in the service (not retried)."""
+    def carrier_for(self, code: str) -> Carrier:
+        """Call ``orders.services.carrier_for`` in the service (it may write: POST, never retried)."""
         arguments = {'code': code}
-        return self._request("POST", "/_api/functions/orders.services.carrier_for/", body=arguments)["result"]
+        result: Carrier = self._request("POST", "/_api/functions/orders.services.carrier_for/", body=arguments)["result"]
+        return result
 
-    def create_shipment(self, order: Any, quote: Any, address: Any) -> Any:
-        """Call ``orders.services.create_shipment`` in the service (not retried)."""
+    def services_create_shipment(self, order: Any, quote: Any, address: Any) -> Shipment:
+        """Call ``orders.services.create_shipment`` in the service (it may write: POST, never retried)."""
         arguments = {'order': order, 'quote': quote, 'address': address}
-        return self._request("POST", "/_api/functions/orders.services.create_shipment/", body=arguments)["result"]
+        result: Shipment = self._request("POST", "/_api/functions/orders.services.create_shipment/", body=arguments)["result"]
+        return result
 
     def quote_shipping(self, country: str, weight_grams: int, subtotal: Any) -> Any:
-        """Call ``orders.services.quote_shipping`` in the service (not retried)."""
+        """Call ``orders.services.quote_shipping`` in the service (read-only: GET, retried)."""
         arguments = {'country': country, 'weight_grams': weight_grams, 'subtotal': subtotal}
-        return self._request("POST", "/_api/functions/orders.services.quote_shipping/", body=arguments)["result"]
+        query = {k: json.dumps(v) for k, v in arguments.items()}
+        result: Any = self._request("GET", "/_api/functions/orders.services.quote_shipping/", query)["result"]
+        return result

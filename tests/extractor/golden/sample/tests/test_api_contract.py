@@ -93,3 +93,5 @@ class ContractTests(TestCase):
                 expected = "400" if endpoint["carried"] else "501"
                 self.assertEqual(str(response.status_code), expected, response.content)
                 validate(response.json(), _schema(self.document, path, method, expected), self.document)
+                if endpoint["carried"]:  # the refused argument is named, with why
+                    self.assertEqual(response.json()["fields"]["__unknown__"], ["unexpected argument"])
