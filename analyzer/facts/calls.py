@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import behaviours, orm, route_text, sql_calls, url_helpers, urls
+from analyzer.facts import behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
@@ -28,7 +28,7 @@ class CallVisitor(Walker):
         self.container: str | None = None
         self.inline: str | None = None  # container of an include([...]) list being visited
         self.routers: set[str] = set()
-        self.helpers = url_helpers.Helpers(self.store.url_patterns)
+        self.helpers = url_helpers.Helpers(self.store.url_patterns, self.store.url_helpers)
         self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
         self.dispatch[ast.ListComp] = self.visit_list_comp  # type: ignore[assignment]
 
@@ -164,8 +164,8 @@ class CallVisitor(Walker):
         attr = func.attr if isinstance(func, ast.Attribute) else None
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
-        if self.helpers.known:
-            self._helper_call(node)
+        if not (self.helpers.known and self._helper_call(node)) and resolved is not None:
+            self._url_call_site(node, resolved)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
             if router in self.routers:
@@ -197,16 +197,23 @@ class CallVisitor(Walker):
 
     def _url_call(self, node: ast.Call, kind: str) -> str | None:
         env = self.route_env()
+        node = url_forwarding.forwarded(node, self.scope.parameters, self.scope.arg_lists)
         pattern, inline = urls.url_pattern(node, kind, env, self._url_container(), self.path)
         self.store.url_patterns.append(pattern)
         return inline
 
-    def _helper_call(self, node: ast.Call) -> None:
+    def _helper_call(self, node: ast.Call) -> bool:
         """``pat(r"^x/$", view)`` of a helper of this module: its patterns, here."""
         names = [s.qualname for s in self.scopes if s.kind != "class"]
         found = self.helpers.expand(node, names, self.route_env(), self._url_container(), self.path)
-        if found:
-            self.store.url_patterns.extend(found)
+        self.store.url_patterns.extend(found)
+        return bool(found)
+
+    def _url_call_site(self, node: ast.Call, resolved: str) -> None:
+        """A call the project pass may find to build URL patterns (another module's helper)."""
+        found = url_helpers.url_call(node, resolved, self.route_env(), self._url_container(), self.path)
+        if found is not None:
+            self.store.url_calls.append(found)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -12,7 +12,17 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import access, app_settings, behaviours, models, orm, route_text, sql_calls, url_hooks
+from analyzer.facts import (
+    access,
+    app_settings,
+    behaviours,
+    models,
+    orm,
+    route_text,
+    sql_calls,
+    url_forwarding,
+    url_hooks,
+)
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
@@ -31,6 +41,7 @@ class Collector(CallVisitor):
             ast.Name: self.visit_name,
             ast.Attribute: self.visit_attribute,
             ast.ClassDef: self.visit_class,
+            ast.If: self.visit_if,
             ast.FunctionDef: self.visit_function,
             ast.AsyncFunctionDef: self.visit_function,
             ast.Import: self.visit_import,
@@ -134,6 +145,7 @@ class Collector(CallVisitor):
             self.store.access_guards.append(qualname)
         hidden = outer.hidden | _parameters(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
+        parameters += url_forwarding.variadic(node.args)
         self.enter(Scope(qualname, "function", outer.class_qualname, outer.members, hidden=hidden,
                          parameters=parameters))
         atomic = any(self.is_atomic(d) for d in node.decorator_list)
@@ -170,6 +182,7 @@ class Collector(CallVisitor):
     def visit_assign(self, node: ast.Assign) -> None:
         """Assignments: URL containers, custom signals, routers, local types and SQL strings."""
         name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
+        self._remember_arg_list(name, node.value, node.targets[0])
         self._remember_value(name, node.value, node.targets[0])
         self._visit_value(name, node.value)
         self.visit_all(node.targets)
@@ -185,6 +198,25 @@ class Collector(CallVisitor):
             if previous is not None and added is not None:
                 self.scope.strings[name] = (previous[0] + added[0], previous[1] or added[1])
         self._visit_value(name, node.value)
+
+    def visit_if(self, node: ast.If) -> None:
+        """``if x[0] == "^": x = x[1:]`` is read as ``x = x.removeprefix("^")``."""
+        stripped = url_forwarding.guarded_strip(node)
+        for child in ([node.test, stripped] if stripped is not None else ast.iter_child_nodes(node)):
+            self.visit(child)
+
+    def _remember_arg_list(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
+        """``new_args = list(args)`` and ``new_args[0] = pattern`` in a function with ``*args``."""
+        scope = self.scope
+        if scope.kind != "function":
+            return
+        replaced = url_forwarding.replaced_item(target, scope.arg_lists)
+        if replaced is not None:
+            scope.arg_lists[replaced[0]][replaced[1]] = value
+        elif name is not None and url_forwarding.is_copy(value, scope.parameters):
+            scope.arg_lists[name] = {}
+        elif name is not None:
+            scope.arg_lists.pop(name, None)
 
     def _visit_value(self, name: str | None, value: ast.expr) -> None:
         at_module = self.scope.kind == "module"

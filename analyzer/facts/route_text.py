@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from analyzer.facts.names import NameTable, dotted
+from analyzer.facts.url_forwarding import item_position
 
 OPEN = "{?"
 CLOSE = "}"
@@ -55,7 +56,7 @@ def foldable(node: ast.expr) -> bool:
         return name in _STR_METHODS or name in _TRANSLATIONS or name in ("format", "getattr")
     if isinstance(node, ast.BinOp):
         return isinstance(node.op, ast.Add | ast.Mod)
-    return isinstance(node, ast.JoinedStr | ast.Name | ast.Attribute)
+    return isinstance(node, ast.JoinedStr | ast.Name | ast.Attribute | ast.Subscript)
 
 
 def is_opaque(text: str) -> bool:
@@ -239,6 +240,9 @@ def _subscript(node: ast.Subscript, env: Env) -> str:
     index = node.slice
     if not (isinstance(index, ast.Constant) and type(index.value) is int):
         return marker(_text(node))
+    item = item_position(node, env.parameters)
+    if item is not None:  # ``args[0]`` of ``*args``
+        return marker(f"arg:{item}:{_text(node)}")
     owner = fold(node.value, env) or ""
     if is_static(owner):
         return apply_method(owner, "getitem", [str(index.value)])

@@ -55,6 +55,9 @@ from analyzer.model.facts import (
     SqlSink,
     SqlSite,
     TaskFact,
+    UrlArgument,
+    UrlCall,
+    UrlHelper,
     UrlPattern,
 )
 
@@ -108,6 +111,9 @@ __all__ = [
     "TableUsage",
     "TaskFact",
     "TransactionSite",
+    "UrlArgument",
+    "UrlCall",
+    "UrlHelper",
     "UrlPattern",
     "Violation",
     "analysis_from_json",
