@@ -20,8 +20,8 @@ import orjson
 from analyzer.errors import AnalysisFileError
 from analyzer.model.json_form import from_json, to_json
 
-SCHEMA_VERSION = 2  # 2: Analysis.coupling (what the report explains and re-plans from)
-READABLE_SCHEMA_VERSIONS = (1, 2)  # version 1 files read with coupling None
+SCHEMA_VERSION = 3  # 2: Analysis.coupling; 3: Analysis.reference_differences
+READABLE_SCHEMA_VERSIONS = (1, 2, 3)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -329,6 +329,17 @@ class DjangoVersionEvidence:
 
 
 @dataclass(frozen=True)
+class ReferenceDifference:
+    """A model the proposal places apart from where ``--reference`` puts it: most models of its
+    reference service are in ``expected``, this one is in ``service``."""
+
+    model: str  # label
+    reference: str  # its service in the reference decomposition
+    expected: str  # the proposal's service holding most of the reference service's models
+    service: str  # the proposal's service holding this model
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything `analyze` found and proposes; the input of `report` and `extract`."""
 
@@ -357,6 +368,8 @@ class Analysis:
     # abstract base models: code the concrete ``models`` inherit fields from, never placed or owned
     abstract_models: tuple[ModelInfo, ...] = ()
     django_version_evidence: DjangoVersionEvidence | None = None
+    # with --reference: the models placed differently, sorted by reference service then model
+    reference_differences: tuple[ReferenceDifference, ...] = ()
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""
