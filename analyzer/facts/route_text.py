@@ -74,13 +74,27 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
         position, _, name = rest.partition(":")
         name, _, methods = split_reference(name)
         value = arguments(int(position), name) if position.isdigit() else None
-        if value is None or (methods and not is_static(value)):
+        if value is None:
             return found[0]
         for method, args in methods:
-            value = apply_method(value, method, args)
+            static = is_static(value)
+            value = apply_method(value, method, args) if static else _head_method(value, method, args)
+            if value is None:
+                return found[0]
         return value
 
     return MARKER.sub(substitute, text) if OPEN + "arg:" in text else text
+
+
+def _head_method(text: str, method: str, args: list[str]) -> str | None:
+    """``removeprefix`` of text with unknown parts, when its static head decides it: exact for
+    ``"^{?ref:X}y".removeprefix("^")``; None for any other method or an unknown head."""
+    if method != "removeprefix" or len(args) != 1:
+        return None
+    head = text.split(OPEN, 1)[0]
+    if head.startswith(args[0]):
+        return text[len(args[0]):]
+    return None if len(head) < len(args[0]) else text
 
 
 def marker(text: str) -> str:

@@ -134,3 +134,17 @@ def test_a_helper_called_on_an_untyped_receiver_is_a_warning_not_a_route(tmp_pat
     warnings = [w for w in facts.warnings if w.code == "unresolved-route"]
     assert [(w.path, w.line) for w in warnings] == [("forum/registry.py", 6)]
     assert "forum.registry.URLPatterns.single_pattern" in warnings[0].message
+
+
+def test_the_strip_of_a_leading_caret_is_exact_before_a_setting(tmp_path: Path) -> None:
+    files = {**FORWARDING, "qa/urls.py": """
+        from django.conf import settings
+        from qa import views
+        from qa.url_utils import service_url
+
+        BASE = settings.QA_BASE
+        urlpatterns = [service_url(r'^%s(?P<id>\\d+)/retag/$' % BASE, views.tags)]
+    """}
+    routes = facts_of(tmp_path, files).routes
+    assert [(r.route, r.unresolved) for r in routes] == [
+        ("/s/{settings.QA_BASE}(?P<id>\\d+)/retag/$", ("settings.QA_BASE",))]
