@@ -122,7 +122,9 @@ def fold(node: ast.expr | None, env: Env) -> str | None:
 
 def _folded(node: ast.expr, env: Env) -> str:
     if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else marker(repr(node.value))
+        if isinstance(node.value, str):  # a lone surrogate ("\ud83d") is no text a file can hold
+            return node.value if _encodable(node.value) else marker(_text(node))
+        return marker(repr(node.value))
     if isinstance(node, ast.JoinedStr):
         return "".join(_formatted(value, env) for value in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -307,6 +309,14 @@ def _format(template: str, node: ast.Call, env: Env) -> str:
     if "{{" in template or "}}" in template or not is_static(template):
         return marker(_text(node))
     return _FORMAT.sub(substitute, template)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(node: ast.AST) -> str:
