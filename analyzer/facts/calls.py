@@ -211,6 +211,8 @@ class CallVisitor(Walker):
 
     def _url_call_site(self, node: ast.Call, resolved: str) -> None:
         """A call the project pass may find to build URL patterns (another module's helper)."""
+        if not url_helpers.may_be_helper(node, resolved):
+            return
         found = url_helpers.url_call(node, resolved, self.route_env(), self._url_container(), self.path)
         if found is not None:
             self.store.url_calls.append(found)

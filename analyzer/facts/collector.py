@@ -202,13 +202,17 @@ class Collector(CallVisitor):
     def visit_if(self, node: ast.If) -> None:
         """``if x[0] == "^": x = x[1:]`` is read as ``x = x.removeprefix("^")``."""
         stripped = url_forwarding.guarded_strip(node)
-        for child in ([node.test, stripped] if stripped is not None else ast.iter_child_nodes(node)):
-            self.visit(child)
+        self.visit(node.test)
+        if stripped is not None:
+            self.visit(stripped)
+            return
+        self.visit_all(node.body)
+        self.visit_all(node.orelse)
 
     def _remember_arg_list(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
         """``new_args = list(args)`` and ``new_args[0] = pattern`` in a function with ``*args``."""
         scope = self.scope
-        if scope.kind != "function":
+        if not (scope.arg_lists or (scope.parameters and scope.parameters[-1][:1] == "*")):
             return
         replaced = url_forwarding.replaced_item(target, scope.arg_lists)
         if replaced is not None:
@@ -251,7 +255,11 @@ class Collector(CallVisitor):
     def _remember_route_text(self, name: str, value: ast.expr) -> None:
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
-        text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
+        item = None  # ``pattern = args[0]`` of ``*args``
+        if isinstance(value, ast.Subscript):
+            item = url_forwarding.item_position(value, scope.parameters)
+        foldable = route_text.foldable(value) or item is not None
+        text = route_text.fold(value, self.route_env()) if foldable else None
         if text is None or route_text.is_opaque(text):
             named = scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute)
             if text is not None and named:  # ``conv = self.converter``: say which, later

@@ -56,7 +56,7 @@ def foldable(node: ast.expr) -> bool:
         return name in _STR_METHODS or name in _TRANSLATIONS or name in ("format", "getattr")
     if isinstance(node, ast.BinOp):
         return isinstance(node.op, ast.Add | ast.Mod)
-    return isinstance(node, ast.JoinedStr | ast.Name | ast.Attribute | ast.Subscript)
+    return isinstance(node, ast.JoinedStr | ast.Name | ast.Attribute)
 
 
 def is_opaque(text: str) -> bool:

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 
 from analyzer.facts.route_text import MARKER, OPEN, Env, fold, is_opaque, with_arguments
+from analyzer.facts.url_forwarding import item_position
 from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
 _LIST_METHODS = frozenset({"append", "extend", "insert"})
@@ -92,8 +93,7 @@ def url_call(call: ast.Call, target: str, env: Env, container: str, path: str) -
     """``call`` as a :class:`UrlCall` when its first argument is route text and its target may
     be a project's helper (not the standard library's, Django's or a builtin); else None."""
     given = [*call.args, *(k.value for k in call.keywords if k.arg is not None)]
-    if not given or isinstance(given[0], ast.Starred) or \
-            target.partition(".")[0] in _NOT_HELPERS or "." not in target:
+    if not given or not may_be_helper(call, target) or not route_like(given[0], env):
         return None
     first = fold(given[0], env)
     if first is None or is_opaque(first):
@@ -104,8 +104,25 @@ def url_call(call: ast.Call, target: str, env: Env, container: str, path: str) -
     return UrlCall(target, container, tuple(arguments), env.parameters, path, call.lineno)
 
 
+def may_be_helper(call: ast.Call, target: str) -> bool:
+    """The cheap half of :func:`url_call`'s test: arguments, and a target of the project's."""
+    return bool(call.args or call.keywords) and "." in target and target.partition(".")[0] not in _NOT_HELPERS
+
+
+def route_like(node: ast.expr, env: Env) -> bool:
+    """Whether ``node`` may fold to route text (checked before folding, which costs more):
+    a string literal or expression, a parameter, a string or imported name of the scope."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id in env.parameters or node.id in env.strings or env.table.lookup(node.id) is not None
+    if isinstance(node, ast.Subscript):
+        return item_position(node, env.parameters) is not None
+    return isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call)
+
+
 def _argument(position: int, keyword: str, node: ast.expr, env: Env) -> UrlArgument:
-    text = fold(node, env)
+    text = fold(node, env) if route_like(node, env) else None
     return UrlArgument(position, keyword, None if text is None or is_opaque(text) else text,
                        argument_view(node, env))
 
