@@ -31,10 +31,59 @@ class CallVisitor(Walker):
         self.helpers = url_helpers.Helpers(self.store.url_patterns, self.store.url_helpers)
         self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
         self.dispatch[ast.ListComp] = self.visit_list_comp  # type: ignore[assignment]
+        self.url_positions: set[int] = set()  # ids of calls whose value may be URL patterns
+        self.holding: tuple[int, str, int] | None = None  # (scope, name, call) being assigned
+        self.held_calls: dict[tuple[int, str], tuple[ast.Call, str, route_text.Env, str]] = {}
+        self.dispatch[ast.List] = self.visit_sequence  # type: ignore[assignment]
+        self.dispatch[ast.Tuple] = self.visit_sequence  # type: ignore[assignment]
+        self.dispatch[ast.Return] = self.visit_return  # type: ignore[assignment]
+        self.dispatch[ast.BinOp] = self.visit_bin_op  # type: ignore[assignment]
+
+    def mark_url_positions(self, *nodes: ast.expr | None) -> None:
+        """These calls' values may be URL patterns (a list's items, a value returned, added,
+        appended, included or assigned to a URL list): calls of other modules there are kept;
+        so is the call a local name holds (``delete = admin_url(...)``, later ``[delete]``)."""
+        for node in nodes:
+            if isinstance(node, ast.Starred):
+                node = node.value
+            if isinstance(node, ast.IfExp):  # ``urls = helper(...) if flag else []``
+                self.mark_url_positions(node.body, node.orelse)
+            elif isinstance(node, ast.Call):
+                self.url_positions.add(id(node))
+            elif isinstance(node, ast.Name):
+                held = self.held_calls.pop((id(self.scope), node.id), None)
+                found = url_helpers.url_call(*held, self.path) if held is not None else None
+                if found is not None:
+                    self.store.url_calls.append(found)
+
+    def assigned_call(self, name: str, value: ast.expr) -> None:
+        """``name = value`` in a function: the call it may hold waits for a URL position."""
+        self.held_calls.pop((id(self.scope), name), None)
+        if isinstance(value, ast.Call):
+            self.holding = (id(self.scope), name, id(value))
+
+    def visit_sequence(self, node: ast.List | ast.Tuple) -> None:
+        """A list or tuple: its items are URL positions."""
+        self.mark_url_positions(*node.elts)
+        self.visit_all(node.elts)
+
+    def visit_return(self, node: ast.Return) -> None:
+        """``return helper(...)``: a URL position."""
+        if node.value is not None:
+            self.mark_url_positions(node.value)
+            self.visit(node.value)
+
+    def visit_bin_op(self, node: ast.BinOp) -> None:
+        """``[...] + helper(...)``: both sides are URL positions."""
+        if isinstance(node.op, ast.Add):
+            self.mark_url_positions(node.left, node.right)
+        self.visit(node.left)
+        self.visit(node.right)
 
     def visit_list_comp(self, node: ast.ListComp) -> None:
         """A comprehension building URL patterns from a literal list: one pattern per item."""
         calls = url_helpers.unrolled(node, self._is_url_call)
+        self.mark_url_positions(*(calls or ()), node.elt)
         for child in calls if calls is not None else (node.elt, *node.generators):
             self.visit(child)
 
@@ -62,6 +111,9 @@ class CallVisitor(Walker):
         self._sql_site(node, resolved)
         self._deleted_model(node, resolved)
         self._sql_helper_call(node, resolved)
+        if (isinstance(node.func, ast.Attribute) and node.func.attr in url_helpers.LIST_METHODS) or \
+                resolved in URL_FUNCTIONS:
+            self.mark_url_positions(*node.args)
         inline = self._special_call(node, resolved)
         if chain is not None:
             for _, call in chain[2]:
@@ -212,6 +264,11 @@ class CallVisitor(Walker):
     def _url_call_site(self, node: ast.Call, resolved: str) -> None:
         """A call the project pass may find to build URL patterns (another module's helper)."""
         if not url_helpers.may_be_helper(node, resolved):
+            return
+        if id(node) not in self.url_positions:
+            holding = self.holding
+            if holding is not None and holding[2] == id(node):
+                self.held_calls[holding[:2]] = (node, resolved, self.route_env(), self._url_container())
             return
         found = url_helpers.url_call(node, resolved, self.route_env(), self._url_container(), self.path)
         if found is not None:

@@ -29,6 +29,8 @@ from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
 from analyzer.facts.sql_sites import sql_text
 from analyzer.facts.walker import Scope
 
+URL_LIST_NAMES = ("patterns", "urls")  # endings of the names of URL lists (``tax_urls``)
+
 
 class Collector(CallVisitor):
     """Walks one module; the facts accumulate in :attr:`store`."""
@@ -182,6 +184,10 @@ class Collector(CallVisitor):
     def visit_assign(self, node: ast.Assign) -> None:
         """Assignments: URL containers, custom signals, routers, local types and SQL strings."""
         name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
+        if self.scope.kind == "module" or (name or "").endswith(URL_LIST_NAMES):
+            self.mark_url_positions(node.value)
+        elif name is not None:
+            self.assigned_call(name, node.value)
         self._remember_arg_list(name, node.value, node.targets[0])
         self._remember_value(name, node.value, node.targets[0])
         self._visit_value(name, node.value)
@@ -189,6 +195,7 @@ class Collector(CallVisitor):
 
     def visit_aug_assign(self, node: ast.AugAssign) -> None:
         """``urlpatterns += [...]`` and ``sql += "..."``."""
+        self.mark_url_positions(node.value)
         name = node.target.id if isinstance(node.target, ast.Name) else None
         if name is not None:
             self.bind_local(name)
@@ -283,7 +290,7 @@ class Collector(CallVisitor):
 
     def _router_includes(self, name: str, value: ast.expr) -> None:
         """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]``: includes."""
-        url_list = name.endswith(("patterns", "urls"))
+        url_list = name.endswith(URL_LIST_NAMES)
         parts = [value]
         while parts:
             node = parts.pop()

@@ -24,7 +24,7 @@ from analyzer.facts.route_text import MARKER, OPEN, Env, fold, is_opaque, with_a
 from analyzer.facts.url_forwarding import item_position
 from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
-_LIST_METHODS = frozenset({"append", "extend", "insert"})
+LIST_METHODS = frozenset({"append", "extend", "insert"})
 DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a view named by its dotted path
 # callees that never build a project's URL patterns: the standard library, Django, builtins
 _NOT_HELPERS = frozenset({*sys.stdlib_module_names, "django", "builtins"})
@@ -170,7 +170,7 @@ def _expanded(
 def extended_list(call: ast.Call, scope_kind: str) -> str | None:
     """``X`` of ``X.extend([...])`` / ``X.append(path(...))`` at module level."""
     func = call.func
-    if (scope_kind == "module" and isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS
+    if (scope_kind == "module" and isinstance(func, ast.Attribute) and func.attr in LIST_METHODS
             and isinstance(func.value, ast.Name)):
         return func.value.id
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from analyzer.facts import extract_module_facts
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 
@@ -148,3 +149,21 @@ def test_the_strip_of_a_leading_caret_is_exact_before_a_setting(tmp_path: Path) 
     routes = facts_of(tmp_path, files).routes
     assert [(r.route, r.unresolved) for r in routes] == [
         ("/s/{settings.QA_BASE}(?P<id>\\d+)/retag/$", ("settings.QA_BASE",))]
+
+
+def test_only_calls_in_url_positions_are_kept_for_the_project_pass() -> None:
+    source = textwrap.dedent("""
+        from shop.helpers import pat, client
+
+        urlpatterns = [pat("a/", None)]
+        def get_urls():
+            extra_urls = pat("b/", None) if FLAG else []
+            response = client.get("/c/")
+            client.post("/d/")
+            delete = pat("g/", None)
+            unused = pat("h/", None)
+            return [pat("e/", None), delete] + pat("f/", None)
+    """)
+    facts = extract_module_facts(source, "shop/urls.py", "shop.urls")
+    kept = sorted(a.text for c in facts.url_calls for a in c.arguments if a.position == 0)
+    assert kept == ["a/", "b/", "e/", "f/", "g/"]
