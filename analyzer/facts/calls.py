@@ -50,7 +50,7 @@ class CallVisitor(Walker):
                 self.mark_url_positions(node.body, node.orelse)
             elif isinstance(node, ast.Call):
                 self.url_positions.add(id(node))
-            elif isinstance(node, ast.Name):
+            elif self.held_calls and isinstance(node, ast.Name):
                 held = self.held_calls.pop((id(self.scope), node.id), None)
                 found = url_helpers.url_call(*held, self.path) if held is not None else None
                 if found is not None:
@@ -58,7 +58,8 @@ class CallVisitor(Walker):
 
     def assigned_call(self, name: str, value: ast.expr) -> None:
         """``name = value`` in a function: the call it may hold waits for a URL position."""
-        self.held_calls.pop((id(self.scope), name), None)
+        if self.held_calls:
+            self.held_calls.pop((id(self.scope), name), None)
         if isinstance(value, ast.Call):
             self.holding = (id(self.scope), name, id(value))
 
