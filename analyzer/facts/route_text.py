@@ -173,6 +173,9 @@ def _name(node: ast.Name | ast.Attribute, env: Env) -> str:
 
 def _percent(node: ast.BinOp, env: Env) -> str:
     template = fold(node.left, env)
+    later = _later_percent(template, node.right, env)
+    if later is not None:  # ``view_template % "Edit"`` of a parameter: applied once it is known
+        return later
     if template is None or (not is_static(template) and "%" not in template):
         return marker(_text(node))
     right = node.right
@@ -193,6 +196,16 @@ def _percent(node: ast.BinOp, env: Env) -> str:
         return next(position, marker("?"))
 
     return _PERCENT.sub(substitute, template)
+
+
+def _later_percent(template: str | None, right: ast.expr, env: Env) -> str | None:
+    """``{?arg:..;mod(a,b)}`` for a reference or parameter ``%`` static text; else None."""
+    reference = MARKER.fullmatch(template or "")
+    if reference is None or not reference[1].startswith(("ref:", "arg:")):
+        return None
+    args = [fold(e, env) for e in (right.elts if isinstance(right, ast.Tuple) else [right])]
+    static = [a for a in args if a is not None and is_static(a) and not set(a) & _RESERVED]
+    return marker(f"{reference[1]};mod({','.join(static)})") if len(static) == len(args) else None
 
 
 def _call(node: ast.Call, env: Env) -> str:
@@ -269,10 +282,16 @@ def _subscript(node: ast.Subscript, env: Env) -> str:
 
 
 def apply_method(text: str, name: str, args: list[str]) -> str:
-    """``text.name(*args)`` for one of the simple ``str`` methods; ``getitem`` is ``text[i]``."""
+    """``text.name(*args)`` for one of the simple ``str`` methods; ``getitem`` is ``text[i]``,
+    ``mod`` is ``text % tuple(args)``."""
     if name == "getitem":
         index = int(args[0])
         return text[index] if -len(text) <= index < len(text) else ""
+    if name == "mod":  # ``text % (a, b)``; text that does not take them stays as it is
+        try:
+            return text % tuple(args)
+        except (TypeError, ValueError, KeyError):
+            return text
     method: Callable[..., str] = getattr(text, name)
     return method(*args)
 
@@ -284,7 +303,7 @@ def split_reference(reference: str) -> tuple[str, str | None, list[tuple[str, li
     methods = []
     for call in calls:
         method, _, args = call.partition("(")
-        if method in _STR_METHODS or method == "getitem":
+        if method in _STR_METHODS or method in ("getitem", "mod"):
             methods.append((method, args[:-1].split(",") if args[:-1] else []))
     return name, (default if bar else None), methods
 

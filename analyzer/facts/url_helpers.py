@@ -86,7 +86,7 @@ def template_view(view: str | None, parameters: tuple[str, ...]) -> tuple[int, s
     if found is None or not found[1].startswith("arg:"):
         return None
     position, _, name = found[1].removeprefix("arg:").partition(":")
-    return (int(position), name) if position.isdigit() else None
+    return (int(position), name.split(";")[0]) if position.isdigit() else None
 
 
 def url_call(call: ast.Call, target: str, env: Env, container: str, path: str) -> UrlCall | None:

@@ -124,9 +124,9 @@ def _expanded(pattern: UrlPattern, helper: UrlHelper, call: UrlCall, module: str
 
     view, view_kind = pattern.view, pattern.view_kind
     parameter = template_view(view, helper.parameters)
-    if parameter is not None:
-        argument = _lookup(call, *parameter)
-        given = _argument_view(argument)
+    if view is not None and parameter is not None:
+        given = _view_text(_substituted(view, text)) if ";" in view else \
+            _argument_view(_lookup(call, *parameter))
         view, view_kind = (given, _view_kind(given, call.parameters)) if given else (None, "unknown")
     name = _substituted(pattern.name, text) if pattern.name is not None else None
     return dataclasses.replace(
@@ -168,13 +168,15 @@ def _class_pattern(call: UrlCall, module: str) -> UrlPattern:
 
 
 def _argument_view(argument: UrlArgument | None) -> str | None:
-    """The view an argument gives: a name, or its text when that is a dotted name or, for a
-    helper calling a helper, the caller's own parameter (``{?arg:N:NAME}``)."""
+    """The view an argument gives: a name, or its text (see :func:`_view_text`)."""
     if argument is None:
         return None
-    if argument.view is not None:
-        return argument.view
-    text = argument.text
+    return argument.view if argument.view is not None else _view_text(argument.text)
+
+
+def _view_text(text: str | None) -> str | None:
+    """Text naming a view: a dotted name, or, for a helper calling a helper, the caller's own
+    parameter (``{?arg:N:NAME}``, with the methods still to apply)."""
     if text is not None and (DOTTED.fullmatch(text) or template_view(text, ()) is not None):
         return text
     return None

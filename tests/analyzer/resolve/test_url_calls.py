@@ -61,10 +61,11 @@ PATTERN_CLASS = {
         def admin_url(regex, view, kwargs=None, name=None):
             return AdminURLPattern(regex, view, kwargs, name)
 
-        def crud_urls(url_prefix, edit_view, list_view):
+        def crud_urls(url_prefix, edit_view, list_view, view_template, name_template):
             return [
                 admin_url(r"^%s/(?P<pk>\\d+)/$" % url_prefix, edit_view),
                 admin_url("%s/$" % url_prefix, list_view),
+                admin_url("%s/new/$" % url_prefix, view_template % "Edit", name=name_template % "new"),
             ]
     """,
     "shop/taxes.py": """
@@ -74,7 +75,8 @@ PATTERN_CLASS = {
         class TaxModule:
             def get_urls(self):
                 return [admin_url(r"^home/$", views.home, name="home")] + crud_urls(
-                    url_prefix="^taxes", edit_view=views.TaxEditView, list_view=views.TaxListView)
+                    url_prefix="^taxes", edit_view=views.TaxEditView, list_view=views.TaxListView,
+                    view_template="shop.views.Tax%sView", name_template="tax.%s")
     """,
 }
 
@@ -124,8 +126,9 @@ def test_a_urlpattern_subclass_and_a_helper_of_a_helper_are_expanded(tmp_path: P
     assert routes["/taxes/$"].view == "shop.views.TaxListView"
     assert routes["/home/$"].view == "shop.views.home"
     assert routes["/home/$"].name == "home"
+    assert (routes["/taxes/new/$"].view, routes["/taxes/new/$"].name) == ("shop.views.TaxEditView", "tax.new")
     assert {r.path for r in routes.values()} == {"shop/taxes.py"}
-    assert len(routes) == 3
+    assert len(routes) == 4
     assert not [w for w in facts.warnings if w.code == "unresolved-route"]
 
 
