@@ -73,7 +73,7 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
             return found[0]
         position, _, name = rest.partition(":")
         name, _, methods = split_reference(name)
-        value = arguments(int(position), name) if position.isdigit() else None
+        value = arguments(_position(position), name) if position.isdigit() or position == "-" else None
         if value is None:
             return found[0]
         for method, args in methods:
@@ -84,6 +84,11 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
         return value
 
     return MARKER.sub(substitute, text) if OPEN + "arg:" in text else text
+
+
+def _position(text: str) -> int:
+    """A marker's parameter position; ``-`` (a keyword passed through ``**kwargs``) is -1."""
+    return -1 if text == "-" else int(text)
 
 
 def _head_method(text: str, method: str, args: list[str]) -> str | None:

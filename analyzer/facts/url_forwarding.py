@@ -13,11 +13,13 @@ from __future__ import annotations
 import ast
 
 ArgLists = dict[str, dict[int, ast.expr]]  # local copies of ``*args``: name -> replaced items
+KEYWORD_NAME = "{?arg:-:name}"  # the caller's ``name=`` keyword, passed through ``**kwargs``
 
 
 def variadic(arguments: ast.arguments) -> tuple[str, ...]:
-    """``("*args",)`` for a function with ``*args``, else ``()``: appended to its parameters."""
-    return (f"*{arguments.vararg.arg}",) if arguments.vararg is not None else ()
+    """``("*args", "**kwargs")`` of a function, those it has: appended to its parameters."""
+    return tuple(f"{stars}{a.arg}" for stars, a in (("*", arguments.vararg), ("**", arguments.kwarg))
+                 if a is not None)
 
 
 def item_position(node: ast.Subscript, parameters: tuple[str, ...]) -> int | None:
@@ -68,12 +70,21 @@ def forwarded(call: ast.Call, parameters: tuple[str, ...], lists: ArgLists) -> a
         return call
     items = [replaced.get(i) or ast.Subscript(ast.Name(name, ast.Load()), ast.Constant(i), ast.Load())
              for i in range(2)]
-    synthetic = ast.Call(call.func, [*items, *call.args[1:]], call.keywords)
+    synthetic = ast.Call(call.func, [*items, *call.args[1:]], _keywords(call.keywords, parameters))
     return ast.copy_location(synthetic, call)
 
 
+def _keywords(keywords: list[ast.keyword], parameters: tuple[str, ...]) -> list[ast.keyword]:
+    """``**kwargs`` of the function passed on: its ``name`` is the caller's ``name=``, later."""
+    forwarded = any(k.arg is None and isinstance(k.value, ast.Name) and f"**{k.value.id}" in parameters
+                    for k in keywords)
+    if not forwarded or any(k.arg == "name" for k in keywords):
+        return keywords
+    return [*keywords, ast.keyword("name", ast.Constant(KEYWORD_NAME))]
+
+
 def _variadic_name(parameters: tuple[str, ...]) -> str | None:
-    return next((p[1:] for p in parameters if p.startswith("*")), None)
+    return next((p[1:] for p in parameters if p.startswith("*") and not p.startswith("**")), None)
 
 
 def guarded_strip(node: ast.If) -> ast.Assign | None:

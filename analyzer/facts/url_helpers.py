@@ -145,7 +145,7 @@ def _expanded(
         for keyword in call.keywords:
             if keyword.arg == name:
                 return keyword.value
-        if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
+        if 0 <= position < len(call.args) and not isinstance(call.args[position], ast.Starred):
             return call.args[position]
         return None
 

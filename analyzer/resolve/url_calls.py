@@ -146,7 +146,8 @@ def _substituted(route: str, text: Callable[[int, str], str | None]) -> str:
             return found[0]
         position, _, reference = rest.partition(":")
         name, _, methods = split_reference(reference)
-        if not position.isdigit() or text(int(position), name) is None:
+        given = int(position) if position.isdigit() else -1 if position == "-" else None
+        if given is None or text(given, name) is None:
             return marker(name)
         done = with_arguments(found[0], text)
         return marker(name) if methods and done == found[0] else done

@@ -112,6 +112,8 @@ def test_a_helper_forwarding_its_args_to_re_path_gives_one_route_per_call(tmp_pa
     facts = facts_of(tmp_path, FORWARDING)
     routes = {r.route: r for r in facts.routes}
     assert routes["/s/tags/$"].view == "qa.views.tags"
+    assert routes["/s/tags/$"].name == "tags"  # passed on through **kwargs
+    assert routes["/s/ask/$"].name is None
     assert (routes["/s/tags/$"].path, routes["/s/tags/$"].line) == ("qa/urls.py", 9)
     assert routes["/s/ask/$"].view == "qa.views.AskView"
     assert routes["/s/ask/$"].reachable and not routes["/s/ask/$"].unresolved
