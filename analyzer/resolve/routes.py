@@ -33,10 +33,11 @@ class RouteResolver:
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
         expansion = expand_url_calls(modules, canonical)
+        built = dict(expansion.by_module)
         self.helpers = expansion.called  # their own patterns are no routes: their calls are
         self.templates = expansion.helpers - expansion.called  # helpers never called: warnings
         for module in modules:
-            for pattern in (*module.url_patterns, *expansion.patterns.get(module.module, ())):
+            for pattern in (*module.url_patterns, *built.get(module.module, ())):
                 hook = pattern.container.startswith(HOOK_PREFIX)  # gathered from every module
                 key = ("", pattern.container) if hook else (module.module, pattern.container)
                 self.patterns.setdefault(key, []).append(pattern)

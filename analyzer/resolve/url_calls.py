@@ -36,7 +36,7 @@ _ROUNDS = 8
 class Expansion:
     """The patterns calls of helpers build, by calling module; the helpers that were called."""
 
-    patterns: dict[str, tuple[UrlPattern, ...]]
+    by_module: tuple[tuple[str, tuple[UrlPattern, ...]], ...]  # sorted by module
     called: frozenset[str]  # helper functions with at least one call expanded
     helpers: frozenset[str]  # every helper function, called or not
 
@@ -62,7 +62,7 @@ def expand_url_calls(modules: Iterable[ModuleFacts], canonical: Canonical) -> Ex
         helpers = grown
     called = frozenset(t for _, call in calls
                        if (t := _helper_of(canonical(call.target), helpers)) in helpers)
-    return Expansion({m: tuple(ps) for m, ps in sorted(made.items())}, called, frozenset(helpers))
+    return Expansion(tuple((m, tuple(ps)) for m, ps in sorted(made.items())), called, frozenset(helpers))
 
 
 def _helper_of(target: str, helpers: dict[str, UrlHelper]) -> str:
