@@ -44,12 +44,13 @@ class CallVisitor(Walker):
         appended, included or assigned to a URL list): calls of other modules there are kept;
         so is the call a local name holds (``delete = admin_url(...)``, later ``[delete]``)."""
         for node in nodes:
-            if isinstance(node, ast.Starred):
-                node = node.value
-            if isinstance(node, ast.IfExp):  # ``urls = helper(...) if flag else []``
-                self.mark_url_positions(node.body, node.orelse)
-            elif isinstance(node, ast.Call):
+            kind = type(node)
+            if kind is ast.Call:
                 self.url_positions.add(id(node))
+            elif kind is ast.Starred and isinstance(node, ast.Starred):
+                self.mark_url_positions(node.value)
+            elif kind is ast.IfExp and isinstance(node, ast.IfExp):  # ``helper(...) if flag else []``
+                self.mark_url_positions(node.body, node.orelse)
             elif self.held_calls and isinstance(node, ast.Name):
                 held = self.held_calls.pop((id(self.scope), node.id), None)
                 found = url_helpers.url_call(*held, self.path) if held is not None else None
@@ -60,12 +61,23 @@ class CallVisitor(Walker):
         """``name = value`` in a function: the call it may hold waits for a URL position."""
         if self.held_calls:
             self.held_calls.pop((id(self.scope), name), None)
-        if isinstance(value, ast.Call):
+        if type(value) is ast.Call:
             self.holding = (id(self.scope), name, id(value))
+
+    def forget_held_calls(self) -> None:
+        """The function being left: the calls its names held are no URL patterns."""
+        scope = id(self.scope)
+        for key in [k for k in self.held_calls if k[0] == scope]:
+            del self.held_calls[key]
 
     def visit_sequence(self, node: ast.List | ast.Tuple) -> None:
         """A list or tuple: its items are URL positions."""
-        self.mark_url_positions(*node.elts)
+        positions = self.url_positions
+        for item in node.elts:
+            if type(item) is ast.Call:
+                positions.add(id(item))
+            elif self.held_calls or type(item) in _WRAPPED:
+                self.mark_url_positions(item)
         self.visit_all(node.elts)
 
     def visit_return(self, node: ast.Return) -> None:
@@ -264,16 +276,21 @@ class CallVisitor(Walker):
 
     def _url_call_site(self, node: ast.Call, resolved: str) -> None:
         """A call the project pass may find to build URL patterns (another module's helper)."""
-        if not url_helpers.may_be_helper(node, resolved):
+        key = id(node)
+        positioned = key in self.url_positions
+        holding = self.holding
+        held = not positioned and holding is not None and holding[2] == key
+        if not (positioned or held) or not url_helpers.may_be_helper(node, resolved):
             return
-        if id(node) not in self.url_positions:
-            holding = self.holding
-            if holding is not None and holding[2] == id(node):
-                self.held_calls[holding[:2]] = (node, resolved, self.route_env(), self._url_container())
+        if held and holding is not None:
+            self.held_calls[holding[:2]] = (node, resolved, self.route_env(), self._url_container())
             return
         found = url_helpers.url_call(node, resolved, self.route_env(), self._url_container(), self.path)
         if found is not None:
             self.store.url_calls.append(found)
+
+
+_WRAPPED = (ast.Starred, ast.IfExp)  # items whose inner call is the URL position
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -149,7 +149,7 @@ class Collector(CallVisitor):
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
         parameters += url_forwarding.variadic(node.args)
         self.enter(Scope(qualname, "function", outer.class_qualname, outer.members, hidden=hidden,
-                         parameters=parameters))
+                         parameters=parameters, forwards=node.args.vararg is not None))
         atomic = any(self.is_atomic(d) for d in node.decorator_list)
         if atomic:
             self.open_block("decorator", node)
@@ -157,6 +157,8 @@ class Collector(CallVisitor):
         self.visit_all(node.body)
         if atomic:
             self.close_block()
+        if self.held_calls:
+            self.forget_held_calls()
         self.leave()
         if len(self.store.url_patterns) > patterns:
             self.helpers.learn(qualname, parameters, patterns)
@@ -184,11 +186,13 @@ class Collector(CallVisitor):
     def visit_assign(self, node: ast.Assign) -> None:
         """Assignments: URL containers, custom signals, routers, local types and SQL strings."""
         name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
-        if self.scope.kind == "module" or (name or "").endswith(URL_LIST_NAMES):
+        scope = self.scope
+        if scope.kind == "module" or (name or "").endswith(URL_LIST_NAMES):
             self.mark_url_positions(node.value)
-        elif name is not None:
+        elif name is not None and (self.held_calls or type(node.value) is ast.Call):
             self.assigned_call(name, node.value)
-        self._remember_arg_list(name, node.value, node.targets[0])
+        if scope.arg_lists or scope.forwards:
+            self._remember_arg_list(name, node.value, node.targets[0])
         self._remember_value(name, node.value, node.targets[0])
         self._visit_value(name, node.value)
         self.visit_all(node.targets)
@@ -219,8 +223,6 @@ class Collector(CallVisitor):
     def _remember_arg_list(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
         """``new_args = list(args)`` and ``new_args[0] = pattern`` in a function with ``*args``."""
         scope = self.scope
-        if not (scope.arg_lists or (scope.parameters and scope.parameters[-1][:1] == "*")):
-            return
         replaced = url_forwarding.replaced_item(target, scope.arg_lists)
         if replaced is not None:
             scope.arg_lists[replaced[0]][replaced[1]] = value

@@ -18,6 +18,8 @@ KEYWORD_NAME = "{?arg:-:name}"  # the caller's ``name=`` keyword, passed through
 
 def variadic(arguments: ast.arguments) -> tuple[str, ...]:
     """``("*args", "**kwargs")`` of a function, those it has: appended to its parameters."""
+    if arguments.vararg is None and arguments.kwarg is None:
+        return ()
     return tuple(f"{stars}{a.arg}" for stars, a in (("*", arguments.vararg), ("**", arguments.kwarg))
                  if a is not None)
 

@@ -39,6 +39,7 @@ class Scope:
     declared_global: set[str] = field(default_factory=set)
     parameters: tuple[str, ...] = ()  # a function's positional parameters, in order, then ``*args``
     arg_lists: dict[str, dict[int, ast.expr]] = field(default_factory=dict)  # copies of ``*args``
+    forwards: bool = False  # a function taking ``*args``: its copies of them are followed
 
 
 @dataclass
