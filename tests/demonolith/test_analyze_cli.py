@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from analyzer.model import SCHEMA_VERSION
 from demonolith.cli import cli
 from demonolith.errors import StrictModeFailure
 
@@ -100,7 +101,7 @@ def test_models_placed_differently_from_the_reference_reach_the_json_and_the_rep
                                       "--reference", str(reference), "--out", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads((out / "analysis.json").read_text())
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == SCHEMA_VERSION
     differences = document["reference_differences"]
     assert [d["model"] for d in differences] == ["catalog.Tag"]
     tag = differences[0]
