@@ -18,7 +18,7 @@ from analyzer.boundaries.violations import attach_snippets
 from analyzer.graph.build import ProjectGraph, build_graph
 from analyzer.graph.framework_tables import annotate_tables, explain_tables
 from analyzer.graph.history import Commit, add_history, read_commits
-from analyzer.metrics.baselines import compare_with_baselines
+from analyzer.metrics.baselines import compare_with_baselines, differences_from_reference
 from analyzer.metrics.plan import plan_migration
 from analyzer.metrics.reference import ReferenceDecomposition, load_reference
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
@@ -185,7 +185,9 @@ def _measured_and_planned(
     metrics = compare_with_baselines(
         project.graph, proposal.partition(), owners=proposal.table_owner(), reference=reference
     )
-    analysis = replace(analysis, metrics=metrics)
+    differences = differences_from_reference(
+        project.graph, proposal.partition(), proposal.table_owner(), reference) if reference else ()
+    analysis = replace(analysis, metrics=metrics, reference_differences=differences)
     return replace(analysis, plan=plan_migration(analysis))
 
 

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from analyzer.model.analysis import Analysis, Service
-from analyzer.model.wording import noun, plural
+from analyzer.model.wording import noun, plural, verb
 from reports import charts, ids, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
 from reports.compare_view import compare_runs
@@ -54,7 +54,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, install_hint=INSTALL_HINT, metric_specs=charts.METRIC_SPECS,
-        metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun,
+        metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
     )
     return env
 

@@ -28,8 +28,8 @@ def code(text: str) -> str:
 
 def render_markdown(analysis: Analysis) -> str:
     """Return the summary: services, metrics beside the baselines, violations, plan, warnings."""
-    sections = [_header(analysis), _services(analysis), _metrics(analysis), _violations(analysis),
-                _plan(analysis), _warnings(analysis)]
+    sections = [_header(analysis), _services(analysis), _metrics(analysis), _reference(analysis),
+                _violations(analysis), _plan(analysis), _warnings(analysis)]
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
@@ -66,6 +66,21 @@ def _metrics(analysis: Analysis) -> str:
         arrow = "↑" if spec.better == "higher" else "↓"
         rows.append(f"| {spec.label} {arrow} | {shown} |")
     return "### Metrics beside the baselines\n\n" + "\n".join(rows)
+
+
+def _reference(analysis: Analysis) -> str:
+    """The models placed differently from ``--reference``, when the analysis was scored against one."""
+    if analysis.metrics is None or analysis.metrics.proposal.reference_ari is None:
+        return ""
+    differences = analysis.reference_differences
+    head = f"### Against the reference\n\n{plural(len(differences), 'model')} placed differently"
+    if not differences:
+        return head + "."
+    rows = ["| model | in the reference | most of those models are in | this model is in |",
+            "|---|---|---|---|"]
+    rows += [f"| {code(d.model)} | {cell(d.reference)} | {cell(d.expected)} | {cell(d.service)} |"
+             for d in differences]
+    return head + ":\n\n" + "\n".join(rows)
 
 
 def _violations(analysis: Analysis) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, Independence
-from analyzer.model.wording import noun, plural
+from analyzer.model.wording import noun, plural, verb
 
 INSIDE_READY = 0.75  # share of coupling weight inside services from which splitting pays
 SMALL_LINES = 20_000  # below this a monolith is cheaper to run than any split
@@ -47,8 +47,10 @@ def readiness(analysis: Analysis) -> Readiness:
     reasons = [f"{share:.0%} of the coupling weight is inside the proposed services "
                f"({'enough' if share >= INSIDE_READY else 'below'} the {INSIDE_READY:.0%} "
                "where splitting pays)",
-               f"{sagas} transactions span services and would become sagas",
-               f"{writes} places write tables another service would own",
+               f"{plural(sagas, 'transaction')} {verb(sagas, 'spans', 'span')} services and would "
+               f"become {noun(sagas, 'a saga', 'sagas')}",
+               f"{plural(writes, 'place')} {verb(writes, 'writes', 'write')} tables another service "
+               "would own",
                f"{lines:,} {noun(lines, 'line')} in {plural(len(analysis.services), 'service')}"]
     blockers = [share < INSIDE_READY, sagas > MAX_SAGAS, writes > MAX_FOREIGN_WRITES]
     if lines < SMALL_LINES and len(analysis.services) > 1:

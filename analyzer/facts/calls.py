@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import behaviours, orm, route_text, sql_calls, url_helpers, urls
+from analyzer.facts import behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
@@ -28,13 +28,75 @@ class CallVisitor(Walker):
         self.container: str | None = None
         self.inline: str | None = None  # container of an include([...]) list being visited
         self.routers: set[str] = set()
-        self.helpers = url_helpers.Helpers(self.store.url_patterns)
+        self.helpers = url_helpers.Helpers(self.store.url_patterns, self.store.url_helpers)
         self.dispatch[ast.Call] = self.visit_call  # type: ignore[assignment]
         self.dispatch[ast.ListComp] = self.visit_list_comp  # type: ignore[assignment]
+        self.url_positions: set[int] = set()  # ids of calls whose value may be URL patterns
+        self.holding: tuple[int, str, int] | None = None  # (scope, name, call) being assigned
+        self.held_calls: dict[tuple[int, str], tuple[ast.Call, str, route_text.Env, str]] = {}
+        self.dispatch[ast.List] = self.visit_sequence  # type: ignore[assignment]
+        self.dispatch[ast.Tuple] = self.visit_sequence  # type: ignore[assignment]
+        self.dispatch[ast.Return] = self.visit_return  # type: ignore[assignment]
+        self.dispatch[ast.BinOp] = self.visit_bin_op  # type: ignore[assignment]
+
+    def mark_url_positions(self, *nodes: ast.expr | None) -> None:
+        """These calls' values may be URL patterns (a list's items, a value returned, added,
+        appended, included or assigned to a URL list): calls of other modules there are kept;
+        so is the call a local name holds (``delete = admin_url(...)``, later ``[delete]``)."""
+        for node in nodes:
+            kind = type(node)
+            if kind is ast.Call:
+                self.url_positions.add(id(node))
+            elif kind is ast.Starred and isinstance(node, ast.Starred):
+                self.mark_url_positions(node.value)
+            elif kind is ast.IfExp and isinstance(node, ast.IfExp):  # ``helper(...) if flag else []``
+                self.mark_url_positions(node.body, node.orelse)
+            elif self.held_calls and isinstance(node, ast.Name):
+                held = self.held_calls.pop((id(self.scope), node.id), None)
+                found = url_helpers.url_call(*held, self.path) if held is not None else None
+                if found is not None:
+                    self.store.url_calls.append(found)
+
+    def assigned_call(self, name: str, value: ast.expr) -> None:
+        """``name = value`` in a function: the call it may hold waits for a URL position."""
+        if self.held_calls:
+            self.held_calls.pop((id(self.scope), name), None)
+        if type(value) is ast.Call:
+            self.holding = (id(self.scope), name, id(value))
+
+    def forget_held_calls(self) -> None:
+        """The function being left: the calls its names held are no URL patterns."""
+        scope = id(self.scope)
+        for key in [k for k in self.held_calls if k[0] == scope]:
+            del self.held_calls[key]
+
+    def visit_sequence(self, node: ast.List | ast.Tuple) -> None:
+        """A list or tuple: its items are URL positions."""
+        positions = self.url_positions
+        for item in node.elts:
+            if type(item) is ast.Call:
+                positions.add(id(item))
+            elif self.held_calls or type(item) in _WRAPPED:
+                self.mark_url_positions(item)
+        self.visit_all(node.elts)
+
+    def visit_return(self, node: ast.Return) -> None:
+        """``return helper(...)``: a URL position."""
+        if node.value is not None:
+            self.mark_url_positions(node.value)
+            self.visit(node.value)
+
+    def visit_bin_op(self, node: ast.BinOp) -> None:
+        """``[...] + helper(...)``: both sides are URL positions."""
+        if isinstance(node.op, ast.Add):
+            self.mark_url_positions(node.left, node.right)
+        self.visit(node.left)
+        self.visit(node.right)
 
     def visit_list_comp(self, node: ast.ListComp) -> None:
         """A comprehension building URL patterns from a literal list: one pattern per item."""
         calls = url_helpers.unrolled(node, self._is_url_call)
+        self.mark_url_positions(*(calls or ()), node.elt)
         for child in calls if calls is not None else (node.elt, *node.generators):
             self.visit(child)
 
@@ -62,6 +124,9 @@ class CallVisitor(Walker):
         self._sql_site(node, resolved)
         self._deleted_model(node, resolved)
         self._sql_helper_call(node, resolved)
+        if (isinstance(node.func, ast.Attribute) and node.func.attr in url_helpers.LIST_METHODS) or \
+                resolved in URL_FUNCTIONS:
+            self.mark_url_positions(*node.args)
         inline = self._special_call(node, resolved)
         if chain is not None:
             for _, call in chain[2]:
@@ -164,8 +229,8 @@ class CallVisitor(Walker):
         attr = func.attr if isinstance(func, ast.Attribute) else None
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
-        if self.helpers.known:
-            self._helper_call(node)
+        if not (self.helpers.known and self._helper_call(node)) and resolved is not None:
+            self._url_call_site(node, resolved)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
             if router in self.routers:
@@ -197,16 +262,35 @@ class CallVisitor(Walker):
 
     def _url_call(self, node: ast.Call, kind: str) -> str | None:
         env = self.route_env()
+        node = url_forwarding.forwarded(node, self.scope.parameters, self.scope.arg_lists)
         pattern, inline = urls.url_pattern(node, kind, env, self._url_container(), self.path)
         self.store.url_patterns.append(pattern)
         return inline
 
-    def _helper_call(self, node: ast.Call) -> None:
+    def _helper_call(self, node: ast.Call) -> bool:
         """``pat(r"^x/$", view)`` of a helper of this module: its patterns, here."""
         names = [s.qualname for s in self.scopes if s.kind != "class"]
         found = self.helpers.expand(node, names, self.route_env(), self._url_container(), self.path)
-        if found:
-            self.store.url_patterns.extend(found)
+        self.store.url_patterns.extend(found)
+        return bool(found)
+
+    def _url_call_site(self, node: ast.Call, resolved: str) -> None:
+        """A call the project pass may find to build URL patterns (another module's helper)."""
+        key = id(node)
+        positioned = key in self.url_positions
+        holding = self.holding
+        held = not positioned and holding is not None and holding[2] == key
+        if not (positioned or held) or not url_helpers.may_be_helper(node, resolved):
+            return
+        if held and holding is not None:
+            self.held_calls[holding[:2]] = (node, resolved, self.route_env(), self._url_container())
+            return
+        found = url_helpers.url_call(node, resolved, self.route_env(), self._url_container(), self.path)
+        if found is not None:
+            self.store.url_calls.append(found)
+
+
+_WRAPPED = (ast.Starred, ast.IfExp)  # items whose inner call is the URL position
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -12,12 +12,24 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import access, app_settings, behaviours, models, orm, route_text, sql_calls, url_hooks
+from analyzer.facts import (
+    access,
+    app_settings,
+    behaviours,
+    models,
+    orm,
+    route_text,
+    sql_calls,
+    url_forwarding,
+    url_hooks,
+)
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
 from analyzer.facts.sql_sites import sql_text
 from analyzer.facts.walker import Scope
+
+URL_LIST_NAMES = ("patterns", "urls")  # endings of the names of URL lists (``tax_urls``)
 
 
 class Collector(CallVisitor):
@@ -31,6 +43,7 @@ class Collector(CallVisitor):
             ast.Name: self.visit_name,
             ast.Attribute: self.visit_attribute,
             ast.ClassDef: self.visit_class,
+            ast.If: self.visit_if,
             ast.FunctionDef: self.visit_function,
             ast.AsyncFunctionDef: self.visit_function,
             ast.Import: self.visit_import,
@@ -134,8 +147,9 @@ class Collector(CallVisitor):
             self.store.access_guards.append(qualname)
         hidden = outer.hidden | _parameters(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
+        parameters += url_forwarding.variadic(node.args)
         self.enter(Scope(qualname, "function", outer.class_qualname, outer.members, hidden=hidden,
-                         parameters=parameters))
+                         parameters=parameters, forwards=node.args.vararg is not None))
         atomic = any(self.is_atomic(d) for d in node.decorator_list)
         if atomic:
             self.open_block("decorator", node)
@@ -143,6 +157,8 @@ class Collector(CallVisitor):
         self.visit_all(node.body)
         if atomic:
             self.close_block()
+        if self.held_calls:
+            self.forget_held_calls()
         self.leave()
         if len(self.store.url_patterns) > patterns:
             self.helpers.learn(qualname, parameters, patterns)
@@ -170,12 +186,20 @@ class Collector(CallVisitor):
     def visit_assign(self, node: ast.Assign) -> None:
         """Assignments: URL containers, custom signals, routers, local types and SQL strings."""
         name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
+        scope = self.scope
+        if scope.kind == "module" or (name or "").endswith(URL_LIST_NAMES):
+            self.mark_url_positions(node.value)
+        elif name is not None and (self.held_calls or type(node.value) is ast.Call):
+            self.assigned_call(name, node.value)
+        if scope.arg_lists or scope.forwards:
+            self._remember_arg_list(name, node.value, node.targets[0])
         self._remember_value(name, node.value, node.targets[0])
         self._visit_value(name, node.value)
         self.visit_all(node.targets)
 
     def visit_aug_assign(self, node: ast.AugAssign) -> None:
         """``urlpatterns += [...]`` and ``sql += "..."``."""
+        self.mark_url_positions(node.value)
         name = node.target.id if isinstance(node.target, ast.Name) else None
         if name is not None:
             self.bind_local(name)
@@ -185,6 +209,27 @@ class Collector(CallVisitor):
             if previous is not None and added is not None:
                 self.scope.strings[name] = (previous[0] + added[0], previous[1] or added[1])
         self._visit_value(name, node.value)
+
+    def visit_if(self, node: ast.If) -> None:
+        """``if x[0] == "^": x = x[1:]`` is read as ``x = x.removeprefix("^")``."""
+        stripped = url_forwarding.guarded_strip(node)
+        self.visit(node.test)
+        if stripped is not None:
+            self.visit(stripped)
+            return
+        self.visit_all(node.body)
+        self.visit_all(node.orelse)
+
+    def _remember_arg_list(self, name: str | None, value: ast.expr, target: ast.expr) -> None:
+        """``new_args = list(args)`` and ``new_args[0] = pattern`` in a function with ``*args``."""
+        scope = self.scope
+        replaced = url_forwarding.replaced_item(target, scope.arg_lists)
+        if replaced is not None:
+            scope.arg_lists[replaced[0]][replaced[1]] = value
+        elif name is not None and url_forwarding.is_copy(value, scope.parameters):
+            scope.arg_lists[name] = {}
+        elif name is not None:
+            scope.arg_lists.pop(name, None)
 
     def _visit_value(self, name: str | None, value: ast.expr) -> None:
         at_module = self.scope.kind == "module"
@@ -219,7 +264,11 @@ class Collector(CallVisitor):
     def _remember_route_text(self, name: str, value: ast.expr) -> None:
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
-        text = route_text.fold(value, self.route_env()) if route_text.foldable(value) else None
+        item = None  # ``pattern = args[0]`` of ``*args``
+        if isinstance(value, ast.Subscript):
+            item = url_forwarding.item_position(value, scope.parameters)
+        foldable = route_text.foldable(value) or item is not None
+        text = route_text.fold(value, self.route_env()) if foldable else None
         if text is None or route_text.is_opaque(text):
             named = scope.kind == "function" and isinstance(value, ast.Name | ast.Attribute)
             if text is not None and named:  # ``conv = self.converter``: say which, later
@@ -243,7 +292,7 @@ class Collector(CallVisitor):
 
     def _router_includes(self, name: str, value: ast.expr) -> None:
         """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]``: includes."""
-        url_list = name.endswith(("patterns", "urls"))
+        url_list = name.endswith(URL_LIST_NAMES)
         parts = [value]
         while parts:
             node = parts.pop()

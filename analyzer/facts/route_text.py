@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from analyzer.facts.names import NameTable, dotted
+from analyzer.facts.url_forwarding import item_position
 
 OPEN = "{?"
 CLOSE = "}"
@@ -72,14 +73,33 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
             return found[0]
         position, _, name = rest.partition(":")
         name, _, methods = split_reference(name)
-        value = arguments(int(position), name) if position.isdigit() else None
-        if value is None or (methods and not is_static(value)):
+        value = arguments(_position(position), name) if position.isdigit() or position == "-" else None
+        if value is None:
             return found[0]
         for method, args in methods:
-            value = apply_method(value, method, args)
+            static = is_static(value)
+            value = apply_method(value, method, args) if static else _head_method(value, method, args)
+            if value is None:
+                return found[0]
         return value
 
     return MARKER.sub(substitute, text) if OPEN + "arg:" in text else text
+
+
+def _position(text: str) -> int:
+    """A marker's parameter position; ``-`` (a keyword passed through ``**kwargs``) is -1."""
+    return -1 if text == "-" else int(text)
+
+
+def _head_method(text: str, method: str, args: list[str]) -> str | None:
+    """``removeprefix`` of text with unknown parts, when its static head decides it: exact for
+    ``"^{?ref:X}y".removeprefix("^")``; None for any other method or an unknown head."""
+    if method != "removeprefix" or len(args) != 1:
+        return None
+    head = text.split(OPEN, 1)[0]
+    if head.startswith(args[0]):
+        return text[len(args[0]):]
+    return None if len(head) < len(args[0]) else text
 
 
 def marker(text: str) -> str:
@@ -107,7 +127,9 @@ def fold(node: ast.expr | None, env: Env) -> str | None:
 
 def _folded(node: ast.expr, env: Env) -> str:
     if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else marker(repr(node.value))
+        if isinstance(node.value, str):  # a lone surrogate ("\ud83d") is no text a file can hold
+            return node.value if _encodable(node.value) else marker(_text(node))
+        return marker(repr(node.value))
     if isinstance(node, ast.JoinedStr):
         return "".join(_formatted(value, env) for value in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -156,6 +178,9 @@ def _name(node: ast.Name | ast.Attribute, env: Env) -> str:
 
 def _percent(node: ast.BinOp, env: Env) -> str:
     template = fold(node.left, env)
+    later = _later_percent(template, node.right, env)
+    if later is not None:  # ``view_template % "Edit"`` of a parameter: applied once it is known
+        return later
     if template is None or (not is_static(template) and "%" not in template):
         return marker(_text(node))
     right = node.right
@@ -176,6 +201,16 @@ def _percent(node: ast.BinOp, env: Env) -> str:
         return next(position, marker("?"))
 
     return _PERCENT.sub(substitute, template)
+
+
+def _later_percent(template: str | None, right: ast.expr, env: Env) -> str | None:
+    """``{?arg:..;mod(a,b)}`` for a reference or parameter ``%`` static text; else None."""
+    reference = MARKER.fullmatch(template or "")
+    if reference is None or not reference[1].startswith(("ref:", "arg:")):
+        return None
+    args = [fold(e, env) for e in (right.elts if isinstance(right, ast.Tuple) else [right])]
+    static = [a for a in args if a is not None and is_static(a) and not set(a) & _RESERVED]
+    return marker(f"{reference[1]};mod({','.join(static)})") if len(static) == len(args) else None
 
 
 def _call(node: ast.Call, env: Env) -> str:
@@ -239,6 +274,9 @@ def _subscript(node: ast.Subscript, env: Env) -> str:
     index = node.slice
     if not (isinstance(index, ast.Constant) and type(index.value) is int):
         return marker(_text(node))
+    item = item_position(node, env.parameters)
+    if item is not None:  # ``args[0]`` of ``*args``
+        return marker(f"arg:{item}:{_text(node)}")
     owner = fold(node.value, env) or ""
     if is_static(owner):
         return apply_method(owner, "getitem", [str(index.value)])
@@ -249,10 +287,16 @@ def _subscript(node: ast.Subscript, env: Env) -> str:
 
 
 def apply_method(text: str, name: str, args: list[str]) -> str:
-    """``text.name(*args)`` for one of the simple ``str`` methods; ``getitem`` is ``text[i]``."""
+    """``text.name(*args)`` for one of the simple ``str`` methods; ``getitem`` is ``text[i]``,
+    ``mod`` is ``text % tuple(args)``."""
     if name == "getitem":
         index = int(args[0])
         return text[index] if -len(text) <= index < len(text) else ""
+    if name == "mod":  # ``text % (a, b)``; text that does not take them stays as it is
+        try:
+            return text % tuple(args)
+        except (TypeError, ValueError, KeyError):
+            return text
     method: Callable[..., str] = getattr(text, name)
     return method(*args)
 
@@ -264,7 +308,7 @@ def split_reference(reference: str) -> tuple[str, str | None, list[tuple[str, li
     methods = []
     for call in calls:
         method, _, args = call.partition("(")
-        if method in _STR_METHODS or method == "getitem":
+        if method in _STR_METHODS or method in ("getitem", "mod"):
             methods.append((method, args[:-1].split(",") if args[:-1] else []))
     return name, (default if bar else None), methods
 
@@ -289,6 +333,14 @@ def _format(template: str, node: ast.Call, env: Env) -> str:
     if "{{" in template or "}}" in template or not is_static(template):
         return marker(_text(node))
     return _FORMAT.sub(substitute, template)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(node: ast.AST) -> str:

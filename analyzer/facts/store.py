@@ -26,6 +26,8 @@ from analyzer.model.facts import (
     SqlSink,
     SqlSite,
     TaskFact,
+    UrlCall,
+    UrlHelper,
     UrlPattern,
 )
 
@@ -67,6 +69,8 @@ class FactStore:
         self.deleted_models: set[str] = set()  # migrations.DeleteModel(name) in this module
         self.helper_calls: list[tuple[str, list[SqlArgument], str, int]] = []
         self.foreign_calls: list[SqlHelperCall] = []
+        self.url_helpers: dict[str, UrlHelper] = {}  # function -> its patterns built from parameters
+        self.url_calls: list[UrlCall] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -206,6 +210,8 @@ class FactStore:
                                                                          c.position, c.keyword))),
             constants=tuple(sorted(self.constants.items())),
             deleted_models=tuple(sorted(self.deleted_models)),
+            url_helpers=tuple(self.url_helpers[name] for name in sorted(self.url_helpers)),
+            url_calls=_sorted(self.url_calls),
         )
 
 

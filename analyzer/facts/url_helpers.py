@@ -5,6 +5,9 @@
 (their route holds ``{?arg:N:NAME}`` markers, or their view is a parameter) is a helper; a call
 to it, later in the module, yields its patterns with the call's arguments in place, at the call's
 ``path:line`` and in the caller's URL list. The helper's own patterns are then dropped.
+Every helper is also kept in the module's facts (:class:`UrlHelper`), and a call the module
+cannot expand (a function of another module, a class) whose first argument is route text is kept
+as a :class:`UrlCall`, for the project pass (:mod:`analyzer.resolve.url_calls`).
 A list comprehension over a literal list of route parts is unrolled the same way.
 """
 
@@ -13,36 +16,34 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import re
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from analyzer.facts.route_text import OPEN, Env, fold, with_arguments
-from analyzer.model.facts import UrlPattern
+from analyzer.facts.route_text import MARKER, OPEN, Env, fold, is_opaque, with_arguments
+from analyzer.facts.url_forwarding import item_position
+from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
-_LIST_METHODS = frozenset({"append", "extend", "insert"})
-
-
-@dataclass(frozen=True)
-class Helper:
-    """A function whose URL patterns depend on its parameters."""
-
-    parameters: tuple[str, ...]
-    patterns: tuple[UrlPattern, ...]
+LIST_METHODS = frozenset({"append", "extend", "insert"})
+DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a view named by its dotted path
+# callees that never build a project's URL patterns: the standard library, Django, builtins
+_NOT_HELPERS = frozenset({*sys.stdlib_module_names, "django", "builtins"})
 
 
 class Helpers:
-    """The helpers of one module, as the walk meets their definitions."""
+    """The helpers of one module, as the walk meets their definitions; ``known`` is also the
+    module's :class:`UrlHelper` facts."""
 
-    def __init__(self, store: list[UrlPattern]) -> None:
+    def __init__(self, store: list[UrlPattern], known: dict[str, UrlHelper]) -> None:
         self.store = store
-        self.known: dict[str, Helper] = {}
+        self.known = known
         self.dropped: set[str] = set()
 
     def learn(self, qualname: str, parameters: tuple[str, ...], start: int) -> None:
         """The patterns recorded since ``start`` were built in function ``qualname``."""
         patterns = tuple(p for p in self.store[start:] if p.container == qualname)
-        if any(_is_template(p, parameters) for p in patterns):
-            self.known[qualname] = Helper(parameters, patterns)
+        if any(is_template(p, parameters) for p in patterns):
+            self.known[qualname] = UrlHelper(qualname, parameters, patterns)
 
     def expand(
         self, call: ast.Call, scopes: list[str], env: Env, container: str, path: str
@@ -56,7 +57,7 @@ class Helpers:
             self.store[:] = [p for p in self.store if not any(p is t for t in helper.patterns)]
         return [_expanded(p, helper, call, env, container, path) for p in helper.patterns]
 
-    def _callee(self, call: ast.Call, scopes: list[str], env: Env) -> tuple[Helper | None, str]:
+    def _callee(self, call: ast.Call, scopes: list[str], env: Env) -> tuple[UrlHelper | None, str]:
         if not isinstance(call.func, ast.Name):
             return None, ""
         name = call.func.id
@@ -68,18 +69,83 @@ class Helpers:
         return self.known.get(qualified), qualified
 
 
-def _is_template(pattern: UrlPattern, parameters: tuple[str, ...]) -> bool:
-    return OPEN + "arg:" in pattern.route or (pattern.view is not None and pattern.view in parameters)
+def is_template(pattern: UrlPattern, parameters: tuple[str, ...]) -> bool:
+    """Whether ``pattern`` is built from the parameters: a ``{?arg:...}`` route or view."""
+    return OPEN + "arg:" in pattern.route or OPEN + "arg:" in (pattern.name or "") or \
+        template_view(pattern.view, parameters) is not None
+
+
+def template_view(view: str | None, parameters: tuple[str, ...]) -> tuple[int, str] | None:
+    """(position, name) of the parameter a pattern's view is: a parameter's name, or
+    ``{?arg:N:NAME}`` (an item of ``*args``); None when the view is no parameter."""
+    if view is None:
+        return None
+    if view in parameters:
+        return parameters.index(view), view
+    found = MARKER.fullmatch(view)
+    if found is None or not found[1].startswith("arg:"):
+        return None
+    position, _, name = found[1].removeprefix("arg:").partition(":")
+    return (int(position), name.split(";")[0]) if position.isdigit() else None
+
+
+def url_call(call: ast.Call, target: str, env: Env, container: str, path: str) -> UrlCall | None:
+    """``call`` as a :class:`UrlCall` when its first argument is route text and its target may
+    be a project's helper (not the standard library's, Django's or a builtin); else None."""
+    given = [*call.args, *(k.value for k in call.keywords if k.arg is not None)]
+    if not given or not may_be_helper(call, target) or not route_like(given[0], env):
+        return None
+    first = fold(given[0], env)
+    if first is None or is_opaque(first):
+        return None
+    arguments = [_argument(i, "", node, env) for i, node in enumerate(call.args)
+                 if not isinstance(node, ast.Starred)]
+    arguments += [_argument(-1, k.arg, k.value, env) for k in call.keywords if k.arg is not None]
+    return UrlCall(target, container, tuple(arguments), env.parameters, path, call.lineno)
+
+
+def may_be_helper(call: ast.Call, target: str) -> bool:
+    """The cheap half of :func:`url_call`'s test: arguments, and a target of the project's."""
+    return bool(call.args or call.keywords) and "." in target and target.partition(".")[0] not in _NOT_HELPERS
+
+
+def route_like(node: ast.expr, env: Env) -> bool:
+    """Whether ``node`` may fold to route text (checked before folding, which costs more):
+    a string literal or expression, a parameter, a string or imported name of the scope."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id in env.parameters or node.id in env.strings or env.table.lookup(node.id) is not None
+    if isinstance(node, ast.Subscript):
+        return item_position(node, env.parameters) is not None
+    return isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call)
+
+
+def _argument(position: int, keyword: str, node: ast.expr, env: Env) -> UrlArgument:
+    text = fold(node, env) if route_like(node, env) else None
+    return UrlArgument(position, keyword, None if text is None or is_opaque(text) else text,
+                       argument_view(node, env))
+
+
+def argument_view(node: ast.expr, env: Env) -> str | None:
+    """The view an argument names: ``V.as_view()`` -> ``V``, a parameter, a dotted string."""
+    if isinstance(node, ast.Name) and node.id in env.parameters:
+        return node.id
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+        return env.table.qualify(node.func.value)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if DOTTED.fullmatch(node.value) else None
+    return env.table.qualify(node)
 
 
 def _expanded(
-    pattern: UrlPattern, helper: Helper, call: ast.Call, env: Env, container: str, path: str
+    pattern: UrlPattern, helper: UrlHelper, call: ast.Call, env: Env, container: str, path: str
 ) -> UrlPattern:
     def argument(position: int, name: str) -> ast.expr | None:
         for keyword in call.keywords:
             if keyword.arg == name:
                 return keyword.value
-        if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
+        if 0 <= position < len(call.args) and not isinstance(call.args[position], ast.Starred):
             return call.args[position]
         return None
 
@@ -87,21 +153,24 @@ def _expanded(
         return fold(argument(position, name), env)
 
     view = pattern.view
-    if view is not None and view in helper.parameters:
-        node = argument(helper.parameters.index(view), view)
+    parameter = template_view(view, helper.parameters)
+    if parameter is not None:
+        node = argument(*parameter)
         view = env.table.qualify(node) if node is not None else view
         if node is not None and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             view = env.table.qualify(node.func.value) if node.func.attr == "as_view" else view
+    name = with_arguments(pattern.name, folded) if pattern.name is not None else None
     return dataclasses.replace(
         pattern, module=env.table.module, container=container,
         route=with_arguments(pattern.route, folded), view=view, path=path, line=call.lineno,
+        name=name if name is None or OPEN not in name else None,
     )
 
 
 def extended_list(call: ast.Call, scope_kind: str) -> str | None:
     """``X`` of ``X.extend([...])`` / ``X.append(path(...))`` at module level."""
     func = call.func
-    if (scope_kind == "module" and isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS
+    if (scope_kind == "module" and isinstance(func, ast.Attribute) and func.attr in LIST_METHODS
             and isinstance(func.value, ast.Name)):
         return func.value.id
     return None

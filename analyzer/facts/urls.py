@@ -25,6 +25,8 @@ def url_pattern(
     inline = f"{container}@{call.lineno}"
     wrappers, view_node = _unwrapped(view_node, table)
     view, view_kind, include, namespace = _view(view_node, table, inline)
+    if isinstance(view_node, ast.Subscript):  # ``args[1]`` of a helper's ``*args``: a marker
+        view = fold(view_node, env)
     pattern = UrlPattern(
         module=table.module,
         container=container,
@@ -34,7 +36,7 @@ def url_pattern(
         view_kind=view_kind,
         include=include,
         namespace=namespace,
-        name=_string(name_node),
+        name=_name(name_node, env),
         path=path,
         line=call.lineno,
         wrappers=wrappers,
@@ -123,6 +125,13 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
         if keyword.arg == name:
             return keyword.value
     return None
+
+
+def _name(node: ast.expr | None, env: Env) -> str | None:
+    """A pattern's name: a literal, or a helper's parameter (``{?arg:N:NAME}``, filled per call)."""
+    if isinstance(node, ast.Name) and node.id in env.parameters:
+        return fold(node, env)
+    return _string(node)
 
 
 def _string(node: ast.expr | None) -> str | None:

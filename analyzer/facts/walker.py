@@ -37,7 +37,9 @@ class Scope:
     route_strings: dict[str, str] = field(default_factory=dict)  # see analyzer.facts.route_text
     hidden: set[str] = field(default_factory=set)
     declared_global: set[str] = field(default_factory=set)
-    parameters: tuple[str, ...] = ()  # a function's positional parameters, in order
+    parameters: tuple[str, ...] = ()  # a function's positional parameters, in order, then ``*args``
+    arg_lists: dict[str, dict[int, ast.expr]] = field(default_factory=dict)  # copies of ``*args``
+    forwards: bool = False  # a function taking ``*args``: its copies of them are followed
 
 
 @dataclass

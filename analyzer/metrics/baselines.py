@@ -17,8 +17,13 @@ from dataclasses import replace
 from typing import Any
 
 from analyzer.metrics.measure import OwnerRule, Partition, as_table_nodes, is_table, measure, table_owners
-from analyzer.metrics.reference import ReferenceDecomposition, reference_partition, scores_against
-from analyzer.model.analysis import Metrics, MetricsComparison
+from analyzer.metrics.reference import (
+    ReferenceDecomposition,
+    placed_differently,
+    reference_partition,
+    scores_against,
+)
+from analyzer.model.analysis import Metrics, MetricsComparison, ReferenceDifference
 
 MONOLITH = "monolith"
 
@@ -80,6 +85,14 @@ def measure_against(
         return result
     ari, mojo = scores_against(model_partition(graph, partition, owners), target)
     return replace(result, reference_ari=ari, reference_mojofm=mojo)
+
+
+def differences_from_reference(
+    graph: Any, proposal: Partition, owners: Mapping[str, str], reference: ReferenceDecomposition
+) -> tuple[ReferenceDifference, ...]:
+    """The models the proposal places apart from where the reference puts them."""
+    target = reference_partition(reference, models_of(graph))
+    return placed_differently(model_partition(graph, proposal, as_table_nodes(graph, owners)), target)
 
 
 def compare_with_baselines(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, PlanStep, Service, Violation
+from analyzer.model.wording import plural, verb
 
 EFFORT_BANDS = ((8, "S"), (20, "M"), (40, "L"))
 SAGA_KIND = "distributed-transaction"
@@ -84,21 +85,17 @@ def effort_band(points: int) -> str:
     return "XL"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def reasoning(chosen: Candidate, order: int) -> str:
     """One sentence: why this service goes at this place, and what the step involves."""
     service = chosen.service
     position = "first" if order == 1 else f"at step {order}"
-    depends = _plural(chosen.inbound, "service") + (" depends" if chosen.inbound == 1 else " depend")
+    depends = f"{plural(chosen.inbound, 'service')} {verb(chosen.inbound, 'depends', 'depend')}"
     saga = "needs a saga for a transaction it shares" if chosen.new_saga else "needs no new saga"
     return (
         f"{service.name} goes {position} because {depends} on it, it shares "
-        f"{_plural(len(chosen.shared), 'table')} and {saga}; move {_plural(len(service.routes), 'route')}"
-        f" and copy {_plural(len(service.tables), 'table')} after fixing "
-        f"{_plural(len(chosen.violations), 'violation')}."
+        f"{plural(len(chosen.shared), 'table')} and {saga}; move {plural(len(service.routes), 'route')}"
+        f" and copy {plural(len(service.tables), 'table')} after fixing "
+        f"{plural(len(chosen.violations), 'violation')}."
     )
 
 

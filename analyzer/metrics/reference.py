@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 from analyzer.errors import ConfigError
 from analyzer.metrics.adjusted_rand import adjusted_rand_index
 from analyzer.metrics.mojofm import mojofm
+from analyzer.model.analysis import ReferenceDifference
 
 MODEL_SECTIONS = frozenset({"models", "modules", "apps", "framework_models"})
 
@@ -132,6 +134,23 @@ def reference_partition(
         if service is not None:
             placed[label] = service
     return placed
+
+
+def placed_differently(
+    partition: Mapping[str, str], reference: Mapping[str, str]
+) -> tuple[ReferenceDifference, ...]:
+    """The models (label -> proposal service) not in the proposal service that holds most of
+    their reference service's models (ties: the first service by name), sorted by reference
+    service then label. Models the reference does not place are left out."""
+    groups: dict[str, Counter[str]] = {}
+    for label, service in partition.items():
+        if label in reference:
+            groups.setdefault(reference[label], Counter())[service] += 1
+    expected = {group: min(counts, key=lambda s: (-counts[s], s)) for group, counts in groups.items()}
+    placed = sorted((reference[label], label, service) for label, service in partition.items()
+                    if label in reference)
+    return tuple(ReferenceDifference(label, group, expected[group], service)
+                 for group, label, service in placed if service != expected[group])
 
 
 def scores_against(partition: Mapping[str, str], reference: Mapping[str, str]) -> tuple[float, float]:

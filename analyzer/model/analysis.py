@@ -21,8 +21,8 @@ from analyzer.errors import AnalysisFileError
 from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import from_json, to_json
 
-SCHEMA_VERSION = 3  # 2: Analysis.coupling; 3: model_placements, module_splits, Service.aggregates
-READABLE_SCHEMA_VERSIONS = (1, 2, 3)  # version 1 files read with coupling None, 2 without explanations
+SCHEMA_VERSION = 4  # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -331,6 +331,17 @@ class DjangoVersionEvidence:
 
 
 @dataclass(frozen=True)
+class ReferenceDifference:
+    """A model the proposal places apart from where ``--reference`` puts it: most models of its
+    reference service are in ``expected``, this one is in ``service``."""
+
+    model: str  # label
+    reference: str  # its service in the reference decomposition
+    expected: str  # the proposal's service holding most of the reference service's models
+    service: str  # the proposal's service holding this model
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything `analyze` found and proposes; the input of `report` and `extract`."""
 
@@ -361,6 +372,8 @@ class Analysis:
     django_version_evidence: DjangoVersionEvidence | None = None
     model_placements: tuple[ModelPlacement, ...] = ()  # since schema 3: per concrete model, why there
     module_splits: tuple[ModuleSplit, ...] = ()  # since schema 3: modules spread over services, why
+    # since schema 4, with --reference: the models placed differently, by reference service then model
+    reference_differences: tuple[ReferenceDifference, ...] = ()
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 8
+FACTS_SCHEMA_VERSION = 9
 
 
 class JsonMixin:
@@ -158,6 +158,41 @@ class UrlPattern(JsonMixin):
     path: str
     line: int
     wrappers: tuple[str, ...] = ()  # decorators applied in place: login_required(View.as_view())
+
+
+@dataclass(frozen=True)
+class UrlHelper(JsonMixin):
+    """A function or method whose URL patterns depend on its parameters: ``def pat(regex, view):
+    return re_path(regex, view)``. Its ``patterns`` hold ``{?arg:N:NAME}`` markers (or a parameter
+    as view); each call, in any module, is one set of patterns (the project pass expands them)."""
+
+    function: str  # qualified name
+    parameters: tuple[str, ...]  # positional, ``self``/``cls`` left out
+    patterns: tuple[UrlPattern, ...]
+
+
+@dataclass(frozen=True)
+class UrlArgument(JsonMixin):
+    """One argument of a :class:`UrlCall`: the route text it folds to and the view it names."""
+
+    position: int  # -1 when passed by keyword
+    keyword: str  # "" when passed by position
+    text: str | None  # route text (analyzer.facts.route_text), None when not string-like
+    view: str | None  # qualified name (``V.as_view()`` -> ``V``), a dotted string, or a parameter
+
+
+@dataclass(frozen=True)
+class UrlCall(JsonMixin):
+    """A call the module pass cannot tell builds URL patterns (a function of another module, a
+    class); the project pass expands it when its target is a :class:`UrlHelper` or a subclass of
+    Django's ``URLPattern``."""
+
+    target: str  # qualified through the imports
+    container: str  # the URL list or function the patterns would join
+    arguments: tuple[UrlArgument, ...]
+    parameters: tuple[str, ...]  # of the calling function: it may build patterns from them in turn
+    path: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -308,6 +343,8 @@ class ModuleFacts(JsonMixin):
     # module-level string constants as route text (analyzer.facts.route_text), for other modules
     constants: tuple[tuple[str, str], ...] = ()
     deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
+    url_helpers: tuple[UrlHelper, ...] = ()
+    url_calls: tuple[UrlCall, ...] = ()
 
 
 @dataclass(frozen=True)

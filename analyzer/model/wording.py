@@ -1,4 +1,5 @@
-"""Counted nouns as every package prints them: ``1 table``, ``2 tables``."""
+"""Counted nouns and the verbs that agree with them, as every package prints them:
+``1 table``, ``2 tables``; ``1 transaction spans``, ``3 transactions span``."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ def noun(count: int, singular: str, plural_form: str | None = None) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``1 table``, ``2 tables``, ``0 tables``; ``plural_form`` when adding "s" is wrong."""
     return f"{count} {noun(count, singular, plural_form)}"
+
+
+def verb(count: int, singular: str, plural_form: str) -> str:
+    """The verb agreeing with ``count`` things: ``spans`` for 1, ``span`` for 0 or 2."""
+    return singular if count == 1 else plural_form

@@ -4,6 +4,7 @@ Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns``
 pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
 with their local pattern and ``reachable=False``, except a helper's pattern built from its
 parameters (no route by itself; its call sites were not expanded), which becomes a warning.
+Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
 """
@@ -15,6 +16,7 @@ from analyzer.facts.url_hooks import HOOK_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
+from analyzer.resolve.url_calls import expand_url_calls
 
 Key = tuple[str, str]  # (module, container)
 
@@ -30,8 +32,12 @@ class RouteResolver:
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
+        expansion = expand_url_calls(modules, canonical)
+        built = dict(expansion.by_module)
+        self.helpers = expansion.called  # their own patterns are no routes: their calls are
+        self.templates = expansion.helpers - expansion.called  # helpers never called: warnings
         for module in modules:
-            for pattern in module.url_patterns:
+            for pattern in (*module.url_patterns, *built.get(module.module, ())):
                 hook = pattern.container.startswith(HOOK_PREFIX)  # gathered from every module
                 key = ("", pattern.container) if hook else (module.module, pattern.container)
                 self.patterns.setdefault(key, []).append(pattern)
@@ -49,9 +55,10 @@ class RouteResolver:
             self._expand(root, "", None, ())
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
-                if id(pattern) in self.reached or pattern.kind == "include":
+                if id(pattern) in self.reached or pattern.kind == "include" or \
+                        pattern.container in self.helpers:
                     continue
-                if OPEN + "arg:" in pattern.route:
+                if OPEN + "arg:" in pattern.route or pattern.container in self.templates:
                     self._helper_warning(pattern)
                     continue
                 self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
@@ -59,7 +66,7 @@ class RouteResolver:
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
 
     def _helper_warning(self, pattern: UrlPattern) -> None:
-        parts = ", ".join(shown(pattern.route).unresolved)
+        parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
         self.warnings.append(SourceWarning(
             pattern.path, pattern.line, "unresolved-route",
             f"URL pattern built from parameter(s) {parts} of {pattern.container}; "
@@ -109,7 +116,7 @@ class RouteResolver:
                 self._emit(pattern, route, namespace, True)
                 continue
             target = self._target(pattern.include)
-            if target is None:
+            if target is None or target[1] in self.helpers:  # its calls give its patterns
                 continue
             child_namespace = pattern.namespace or self.namespaces.get(target[0])
             if target[1] != "urlpatterns" and not pattern.namespace:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer.model import SCHEMA_VERSION
 from demonolith.cli import cli
 from demonolith.errors import StrictModeFailure
 from demonolith.output import plural
@@ -124,3 +125,25 @@ def test_json_format_with_facts_only_has_no_analysis(tmp_path: Path) -> None:
     document = json.loads(result.output)
     assert document["analysis"] is None and document["facts"]["models"] == 7
     assert document["outputs"]["facts"] == str(tmp_path / "facts.json")
+
+
+def test_models_placed_differently_from_the_reference_reach_the_json_and_the_reports(tmp_path: Path) -> None:
+    sample = Path(__file__).parent.parent.parent / "sample_monolith"
+    text = (sample / "reference_decomposition.toml").read_text()
+    moved = text.replace('"catalog.Tag" = "catalog"', '"catalog.Tag" = "orders"')
+    assert moved != text
+    reference = tmp_path / "reference.toml"
+    reference.write_text(moved)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(sample), "--no-cache", "--no-history",
+                                      "--reference", str(reference), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "analysis.json").read_text())
+    assert document["schema_version"] == SCHEMA_VERSION
+    differences = document["reference_differences"]
+    assert [d["model"] for d in differences] == ["catalog.Tag"]
+    tag = differences[0]
+    assert tag["reference"] == "orders" and tag["service"] != tag["expected"]
+    assert "1 model placed differently" in (out / "report.md").read_text()
+    html = (out / "report" / "index.html").read_text()
+    assert 'id="reference-differences"' in html and "<code>catalog.Tag</code>" in html

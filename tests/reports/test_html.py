@@ -163,3 +163,12 @@ def test_a_framework_table_says_so_and_why_its_owner_owns_it(analysis: Analysis)
     assert "Django's own (django.contrib.auth)" in row and "orders.Order.buyer" in row
     grid = html[html.index('data-table="auth_user"'):]
     assert re.findall(r'class="cell ([A-Za-z]*)"', grid[:grid.index("</tr>")]) == ["R", "owner"]
+
+
+def test_the_comparison_with_the_previous_run_agrees_in_number(analysis: Analysis) -> None:
+    catalog, *others = analysis.services
+    assert catalog.models
+    earlier = replace(catalog, models=(*catalog.models[1:], "gone.A", "gone.B"))
+    previous = replace(analysis, services=(earlier, *others))
+    text = re.sub(r"\s+", " ", render_html(analysis, fake_renderer, previous=previous).html)
+    assert "0 moved, 1 is new, 2 are gone." in text

@@ -4,6 +4,7 @@ markers for what only the project pass (or nobody) can know."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from tests.analyzer.facts.helpers import facts_of
@@ -116,3 +117,10 @@ def test_a_very_long_concatenation_is_unknown_not_a_lost_file() -> None:
     facts = facts_of(f"from django.urls import path\nurlpatterns = [path({parts}, v)]\n", "deep.urls")
     assert facts.warnings == ()
     assert [p.route.startswith("{?") for p in facts.url_patterns] == [True]
+
+
+def test_a_literal_with_a_lone_surrogate_is_an_unknown_part_that_json_can_hold() -> None:
+    source = 'from shop.util import get_string\nget_string("\\ud83d\\udc68 agents")\n'
+    facts = facts_of(source, "shop.tests")
+    assert facts.url_calls == ()  # its first argument is no route text
+    assert b"shop.util.get_string" in orjson.dumps(facts.to_json())

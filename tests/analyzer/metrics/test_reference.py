@@ -8,7 +8,13 @@ import pytest
 
 from analyzer.errors import ConfigError
 from analyzer.metrics.mojofm import mojofm
-from analyzer.metrics.reference import load_reference, reference_partition, scores_against
+from analyzer.metrics.reference import (
+    load_reference,
+    placed_differently,
+    reference_partition,
+    scores_against,
+)
+from analyzer.model.analysis import ReferenceDifference
 
 
 def test_flat_json_maps_labels_and_modules(tmp_path: Path) -> None:
@@ -87,3 +93,20 @@ def test_mojofm_counts_joins() -> None:
 def test_scores_against_returns_ari_and_mojofm() -> None:
     partition = {"a": "s", "b": "s", "c": "t", "d": "t"}
     assert scores_against(partition, {"a": "x", "b": "x", "c": "y", "d": "y"}) == (1.0, 100.0)
+
+
+def test_placed_differently_names_the_models_away_from_most_of_their_reference_group() -> None:
+    proposal = {"o.Order": "sales", "o.Line": "sales", "o.Cart": "web", "c.Product": "sales",
+                "c.Tag": "catalog", "x.Unplaced": "catalog"}
+    reference = {"o.Order": "orders", "o.Line": "orders", "o.Cart": "orders",
+                 "c.Product": "catalog", "c.Tag": "catalog"}
+    # catalog is a tie (one model in each): the first service by name is the expected one
+    assert placed_differently(proposal, reference) == (
+        ReferenceDifference("c.Product", "catalog", "catalog", "sales"),
+        ReferenceDifference("o.Cart", "orders", "sales", "web"),
+    )
+
+
+def test_placed_differently_is_empty_when_the_grouping_agrees() -> None:
+    assert placed_differently({"a.A": "x", "a.B": "x", "b.C": "y"},
+                              {"a.A": "1", "a.B": "1", "b.C": "2"}) == ()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from analyzer.errors import AnalysisFileError
-from analyzer.model import SCHEMA_VERSION, analysis_from_json, analysis_to_json
+from analyzer.model import SCHEMA_VERSION, ReferenceDifference, analysis_from_json, analysis_to_json
 from tests.helpers.small_analysis import small_analysis
 
 
@@ -23,6 +24,16 @@ def test_json_is_deterministic_and_carries_version_and_table_owner() -> None:
     assert document["schema_version"] == SCHEMA_VERSION
     assert document["table_owner"] == {"catalog_product": "catalog", "orders_order": "orders"}
     assert document["violations"][1]["saga"]["steps"][1]["compensation"] == "restore stock"
+
+
+def test_reference_differences_round_trip_and_a_version_2_file_reads_without_them() -> None:
+    differences = (ReferenceDifference("catalog.Tag", "orders", "orders", "catalog"),)
+    analysis = dataclasses.replace(small_analysis(), reference_differences=differences)
+    assert analysis_from_json(analysis_to_json(analysis)).reference_differences == differences
+    document = json.loads(analysis_to_json(small_analysis()))
+    del document["reference_differences"]
+    document["schema_version"] = 2
+    assert analysis_from_json(json.dumps(document)).reference_differences == ()
 
 
 def test_other_schema_version_is_refused() -> None:

@@ -1,0 +1,17 @@
+"""Counted nouns and agreeing verbs (analyzer.model.wording), singular and plural."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.model.wording import noun, plural, verb
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "0 transactions span"), (1, "1 transaction spans"),
+                                              (3, "3 transactions span")])
+def test_a_verb_agrees_with_its_count(count: int, shown: str) -> None:
+    assert f"{plural(count, 'transaction')} {verb(count, 'spans', 'span')}" == shown
+
+
+def test_noun_with_an_irregular_plural() -> None:
+    assert (noun(1, "a saga", "sagas"), noun(2, "a saga", "sagas")) == ("a saga", "sagas")
