@@ -30,12 +30,11 @@ def demo(source: Path | None, workdir: Path | None, requests: int, canary_percen
     ports, drives shop traffic through every stage, prints each stage's figures, and stops every
     process it started (also on Ctrl-C).
     """
+    require_module("django", "django", "demo", "Django")  # it runs the monolith and the service
     from demonolith.demo.report import render
     from demonolith.demo.run import DemoOptions, run_demo
     from demonolith.demo.traffic import Load
     from demonolith.demo.verdict import failed_checks
-
-    require_module("django", "django", "demo", "Django")  # it runs the monolith and the service
     source = (source or SAMPLE).resolve()
     if not (source / "manage.py").is_file():
         raise UsageError(f"{source}: no manage.py; pass --source with the sample monolith")

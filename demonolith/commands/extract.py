@@ -32,9 +32,8 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
 
     Then run its self-check: check, migrations, a fresh migrate, its tests, a live server smoke.
     Needs Django (the `django` extra, or demonolith installed in the monolith's environment)."""
+    require_module("django", "django", "extract", "Django")  # before the extractor imports Django
     from extractor.extract import extract_service, load_analysis
-
-    require_module("django", "django", "extract", "Django")
 
     result = extract_service(load_analysis(analysis_path), service, out, force=force, source=source,
                              skip_unresolved_routes=skip_unresolved_routes, python=python,
