@@ -40,7 +40,7 @@ shadow_writes = true
 """
 
 
-def keyed(ports: dict[str, int], key_file: Path, body: str = ROUTES, confirm: bool = True) -> str:
+def keyed(ports: dict[str, int | str], key_file: Path, body: str = ROUTES) -> str:
     """The routes file with a shadow key for the catalog upstream."""
     text = routes_toml(ports, body)
     return text.replace(f'url = "http://127.0.0.1:{ports["catalog"]}"',
