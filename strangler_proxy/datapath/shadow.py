@@ -100,11 +100,11 @@ class Shadow:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def use_keys(self, config: ProxyConfig, *, starting: bool) -> None:
-        """Read the shadow keys of ``config``; at start, a key a ``shadow_writes`` route needs
-        and cannot have stops the proxy (after a reload its writes are skipped and logged)."""
+        """Read the shadow keys of ``config``; at start, a configured key that cannot be read
+        stops the proxy (after a reload its upstream is unsigned, logged: its writes are skipped)."""
         keys = load_keys(config)
-        if starting and keys.blocking:
-            raise ProxyError(f"shadow: {keys.blocking[0]}")
+        if starting and keys.problems:
+            raise ProxyError(f"shadow: {keys.problems[0]}")
         for problem in keys.problems:
             logger.error(json.dumps({"event": "shadow_key_missing", "problem": problem}))
         self.keys = keys

@@ -5,8 +5,8 @@ routes file) or ``shadow_secret_env``; each service has its own. Every copy sent
 ``X-Demonolith-Shadow: s1.<expires>.<nonce>.<hmac>`` (:mod:`strangler_proxy.policy.shadow_marker`),
 signed when it is sent, for that upstream, the method and the path; an upstream without a key gets
 the unsigned ``X-Demonolith-Shadow: 1`` (a generated service refuses it, so only safe methods are
-ever sent that way). A key that cannot be read stops the start when a ``shadow_writes`` route
-mirrors there; after a reload it leaves that upstream unsigned, so its writes are skipped.
+ever sent that way). A configured key that cannot be read stops the start; after a reload it
+leaves that upstream unsigned (logged), so its writes are skipped.
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ UNSIGNED = SHADOW_MARKER + b": 1\r\n"
 
 @dataclass(frozen=True)
 class ShadowKeys:
-    """The keys found, by upstream name, and why the others could not be read (``blocking``:
-    those of upstreams that ``shadow_writes`` routes mirror to)."""
+    """The keys found, by upstream name, and why the others could not be read."""
 
     secrets: dict[str, bytes] = field(default_factory=dict, repr=False)
     problems: tuple[str, ...] = ()
-    blocking: tuple[str, ...] = ()
 
     def line(self, upstream: str, method: str, path: bytes, wall: Callable[[], float] = time.time,
              ) -> bytes:
@@ -68,17 +66,11 @@ def load_keys(config: ProxyConfig) -> ShadowKeys:
     """Every configured shadow key of ``config``, and the problems of those that cannot be read."""
     secrets: dict[str, bytes] = {}
     problems: list[str] = []
-    blocking: list[str] = []
-    writes_to = {r.mirror.upstream for r in (*config.routes, config.default)
-                 if r.shadow_writes and r.mirror is not None}
     for upstream in config.upstreams:
         if not upstream.signs_shadow:
             continue
         try:
             secrets[upstream.name] = read_key(config, upstream)
         except ValueError as exc:
-            problem = f"upstreams.{upstream.name}: {exc}"
-            problems.append(problem)
-            if upstream.name in writes_to:
-                blocking.append(problem)
-    return ShadowKeys(secrets, tuple(problems), tuple(blocking))
+            problems.append(f"upstreams.{upstream.name}: {exc}")
+    return ShadowKeys(secrets, tuple(problems))

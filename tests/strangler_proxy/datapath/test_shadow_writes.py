@@ -175,7 +175,7 @@ def test_keys_come_from_the_environment_and_a_missing_one_stops_the_start(
     assert load_keys(config).secrets == {"svc": b"from-the-environment"}
     monkeypatch.delenv("TEST_SVC_SHADOW_KEY")
     keys = load_keys(config)
-    assert keys.secrets == {} and keys.blocking == (
+    assert keys.secrets == {} and keys.problems == (
         "upstreams.svc: the shadow secret is empty or missing (environment variable"
         " TEST_SVC_SHADOW_KEY)",)
 
@@ -184,3 +184,23 @@ def test_keys_come_from_the_environment_and_a_missing_one_stops_the_start(
 
     with pytest.raises(ProxyError, match=r"shadow: upstreams\.svc: the shadow secret is empty"):
         asyncio.run(build())
+
+
+@run_async(60)
+async def test_after_a_reload_without_the_key_writes_are_skipped_not_sent_unsigned(
+        tmp_path: Path) -> None:
+    key_file = tmp_path / "catalog.key"
+    key_file.write_bytes(KEY)
+    mono, cat = await monolith().start(), await checking_service("catalog").start()
+    toml = keyed({"monolith": mono.port, "catalog": cat.port}, key_file)
+    async with running_proxy(toml) as proxy, aiohttp.ClientSession() as session:
+        base = f"http://127.0.0.1:{proxy.listen_port}"
+        key_file.unlink()
+        proxy.apply_config(parse_routes(toml, "test.toml"))
+        assert await send(session, "POST", f"{base}/writes/1", data=b"x") == 200
+        assert await send(session, "GET", f"{base}/writes/2") == 200
+        results = await settled(proxy, "writes", 1)
+    await mono.stop()
+    await cat.stop()
+    assert results == {"skipped": 1, "diff": 1}, "the GET went unsigned and was refused"
+    assert [(r.method, r.headers["X-Demonolith-Shadow"]) for r in cat.seen] == [("GET", "1")]
