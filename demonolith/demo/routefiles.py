@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from demonolith.demo.prepare import MovedRoute
+from extractor.project import shadow_secret_env
 
 Placement = Literal["shadow", "canary", "service", "monolith"]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 STICKY_COOKIE = "sessionid"  # Django's session cookie: one logged-in user stays on one side
-SHADOW_SECRET_ENV = "DEMONOLITH_SHADOW_SECRET"  # the proxy's and the service's (the same name here)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def routes_document(topology: Topology, routes: Sequence[MovedRoute], stage: Sta
         "connect_timeout = 1.0",
         "read_timeout = 10.0",
         "retries = 0",
-        f"shadow_secret_env = {_value(SHADOW_SECRET_ENV)}  # signs the shadow copies' marker",
+        f"shadow_secret_env = {_value(shadow_secret_env(service))}  # signs the shadow marker",
         "",
         f"[upstreams.{_key(service)}.breaker]",
         "failures = 3",

@@ -10,7 +10,10 @@ against each other:
   answer says ``rolled-back``); forged, expired and misbound marks get 403 and change nothing; an
   unmarked create adds its row;
 * through ``demonolith proxy`` with ``shadow_writes``: every create reaches the primary for real
-  and the service as a rolled-back copy, compared (ids ignored) and counted in ``/metrics``.
+  and the service as a rolled-back copy, compared (ids ignored) and counted in ``/metrics``;
+* a view with every outward effect (``tests/fixtures/shadow_probe``: a Celery task on a file
+  broker, an e-mail through the file backend, an on_commit hook, a write through the generated
+  client to a live server): marked, none of them happens and each is counted; unmarked, all do.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ from tests.helpers.ports import announced_ports
 TOKEN = "shadow-e2e-service-token"
 KEY = "shadow-e2e-key-0123456789abcdef"
 WRITES = 20
+PROBE = ROOT / "tests" / "fixtures" / "shadow_probe"
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -215,3 +221,63 @@ def test_the_proxy_shadows_writes_that_the_service_rolls_back(
     assert rows(primary, table) == before + WRITES, "the primary took every write"
     assert rows(root, table) == before, "the shadow service kept none"
     assert results == {"match": WRITES}, "compared (ids ignored), rollback confirmed every time"
+
+
+@contextmanager
+def recording_server() -> Iterator[tuple[str, list[str]]]:
+    """A live HTTP server on 127.0.0.1 that answers ``{}`` and records each request's method."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            seen.append(self.command)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def effects_in(folder: Path) -> dict[str, int]:
+    """Files written by the probe's task broker, mail backend and on_commit hooks."""
+    return {name: len(list((folder / name).iterdir())) for name in ("hooks", "mail", "tasks")}
+
+
+def test_a_marked_request_sends_no_task_mail_hook_or_client_write(
+        projects: tuple[str, Path, Path], tmp_path: Path) -> None:
+    service, root, _ = projects
+    for name in ("probe_settings.py", "probe_urls.py"):
+        shutil.copy(PROBE / name, root / name)
+    out = tmp_path / "effects"
+    for name in ("hooks", "mail", "tasks"):
+        (out / name).mkdir(parents=True)
+    with recording_server() as (remote, seen):
+        env = {"DEMONOLITH_SERVICE_TOKEN": TOKEN, "DEMONOLITH_SHADOW_SECRET": KEY,
+               "DJANGO_SETTINGS_MODULE": "probe_settings", "PROBE_OUT": str(out),
+               "PROBE_REMOTE": remote,
+               "DEMONOLITH_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+        with served(root, env=env, log=tmp_path / "probe.log") as base:
+            url = base + "/probe/effects/"
+            marked = call("POST", url, {}, mark(service, "POST", "/probe/effects/"))
+            after_marked = effects_in(out), len(seen)
+            unmarked = call("POST", url, {})
+            after_unmarked = effects_in(out), len(seen)
+    assert marked[:2] == (200, {"client_sent": False}), marked
+    assert marked[2]["X-Demonolith-Shadow-Suppressed"] == "client=1, mail=1, on_commit=1, tasks=1"
+    assert after_marked == ({"hooks": 0, "mail": 0, "tasks": 0}, 0)
+    assert unmarked[:2] == (200, {"client_sent": True}), unmarked
+    assert after_unmarked == ({"hooks": 1, "mail": 1, "tasks": 1}, 1)
