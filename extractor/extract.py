@@ -195,6 +195,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "local_upstreams": [("monolith", "http://127.0.0.1:8000"), (service.name, "http://127.0.0.1:8100")],
         "docker_upstreams": [("monolith", "http://monolith:8000"), (service.name, f"http://{service.name}:8000")],
         "k8s_name": service.name.replace("_", "-"), "class_prefix": project.camel(service.name),
+        "shadow_secret_env": project.shadow_secret_env(service.name),
         "monolith_build_context": str(source_root),
         "monolith_dockerfile": (source_root / "Dockerfile").is_file(),
     }

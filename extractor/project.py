@@ -36,6 +36,11 @@ def camel(text: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9a-zA-Z]+", text) if p)
 
 
+def shadow_secret_env(service: str) -> str:
+    """The proxy's environment variable with the key of ``service``'s shadow marker."""
+    return "DEMONOLITH_SHADOW_SECRET_" + re.sub(r"[^0-9A-Za-z]+", "_", service).upper()
+
+
 def app_package(module: str) -> str:
     """The package of a models module: ``shop.catalog.models`` -> ``shop.catalog``."""
     parts = module.split(".")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from demonolith.demo.prepare import MovedRoute
+from extractor.project import shadow_secret_env
 
 Placement = Literal["shadow", "canary", "service", "monolith"]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -65,6 +66,7 @@ def routes_document(topology: Topology, routes: Sequence[MovedRoute], stage: Sta
         "connect_timeout = 1.0",
         "read_timeout = 10.0",
         "retries = 0",
+        f"shadow_secret_env = {_value(shadow_secret_env(service))}  # signs the shadow marker",
         "",
         f"[upstreams.{_key(service)}.breaker]",
         "failures = 3",

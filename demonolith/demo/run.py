@@ -39,6 +39,7 @@ from demonolith.demo.routefiles import StageRouting, Topology, routes_document, 
 from demonolith.demo.stages import Stage, StageResult, plan_stages, shadow_verdict
 from demonolith.demo.traffic import Load, Outcome, RouteMatcher, Traffic, collect_values, probe_paths
 from demonolith.demo.transparency import check_transparency, request_set
+from extractor.project import shadow_secret_env
 
 Echo = Callable[[str], None]
 
@@ -71,8 +72,9 @@ def monolith_env(workspace: Workspace) -> dict[str, str]:
 
 
 def service_env(secret: str) -> dict[str, str]:
-    """The extracted service's environment: the identity secret it shares with the proxy."""
-    return {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret, "DJANGO_DEBUG": "0"}
+    """The extracted service's environment: the identity and shadow secrets it shares with the proxy."""
+    return {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret, "DEMONOLITH_SHADOW_SECRET": secret,
+            "DJANGO_DEBUG": "0"}
 
 
 def prepare(options: DemoOptions, supervisor: Supervisor, echo: Echo) -> tuple[Workspace, Subject]:
@@ -112,7 +114,8 @@ def start_processes(supervisor: Supervisor, options: DemoOptions, workspace: Wor
     monolith_url, service_url = f"http://127.0.0.1:{monolith_port}", f"http://127.0.0.1:{service_port}"
     wait_ready(f"{monolith_url}/healthz/", monolith)
     wait_ready(f"{service_url}/healthz/", service)
-    env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret}
+    env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret,
+           shadow_secret_env(subject.service): secret}
     return Running(monolith, monolith_url, service, service_url, env, copied[-1] if copied else "")
 
 

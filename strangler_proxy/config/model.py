@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-# Safe methods (RFC 9110 §9.2.1) change nothing: the only ones copied to a shadow, asked twice to
-# learn noise, or sent to a fallback (another system of record) after the service may have run them.
+# Safe methods (RFC 9110 §9.2.1) change nothing: the only ones copied to a shadow (unless the route
+# has ``shadow_writes`` or its mirror ``allow_unsafe``), asked twice to learn noise, or sent to a
+# fallback (another system of record) after the service may have run them.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -49,6 +50,13 @@ class Upstream:
     idle_timeout: float = 4.0
     breaker: BreakerConfig = field(default_factory=BreakerConfig)
     health: HealthConfig | None = None
+    shadow_secret_env: str | None = None  # where the key that signs shadow markers sent here is
+    shadow_secret_file: str | None = None  # read from (never held here; see datapath.shadow_marking)
+
+    @property
+    def signs_shadow(self) -> bool:
+        """Whether shadow copies sent here carry a signed marker (a shadow secret is configured)."""
+        return self.shadow_secret_env is not None or self.shadow_secret_file is not None
 
     @property
     def authority(self) -> str:
@@ -177,6 +185,7 @@ class Route:
     fallback_shares_data: bool = False  # the fallback and the targets use the same data: an
     # idempotent write (PUT, DELETE) that may have reached the target may be sent to the fallback
     promotion: PromotionPolicy | None = None
+    shadow_writes: bool = False  # writes are mirrored too, signed as shadow (rolled back there)
 
     @cached_property
     def guarded(self) -> bool:

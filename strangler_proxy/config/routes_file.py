@@ -77,7 +77,22 @@ def parse_routes(text: str, source: str = "<routes>") -> ProxyConfig:
     root.finish()
     _check_tls_and_identity(config, root)
     _check_unique_names(config, root)
+    _check_shadow_writes(config, root)
     return config
+
+
+def _check_shadow_writes(config: ProxyConfig, root: Table) -> None:
+    """A mirrored write must reach a service that can tell it from a real one: signed."""
+    for route in (*config.routes, config.default):
+        if not route.shadow_writes:
+            continue
+        where = f"routes[{route.index}].shadow_writes" if route is not config.default else (
+            "default.shadow_writes")
+        if route.mirror is None:
+            raise root.error(where, "needs a mirror")
+        if not config.upstream(route.mirror.upstream).signs_shadow:
+            raise root.error(where, f"needs upstreams.{route.mirror.upstream}.shadow_secret_env or"
+                             " shadow_secret_file (the key that signs the shadow marker)")
 
 
 def _check_unique_names(config: ProxyConfig, root: Table) -> None:
@@ -173,6 +188,8 @@ def _upstream(name: str, table: Table) -> Upstream:
         idle_timeout=table.number("idle_timeout", 4.0),
         breaker=_breaker(table.table("breaker")),
         health=_health(health) if health is not None else None,
+        shadow_secret_env=table.string("shadow_secret_env"),
+        shadow_secret_file=table.string("shadow_secret_file"),
     )
     table.finish()
     return upstream
@@ -236,6 +253,7 @@ def _route(
         identity=table.boolean("identity", False),
         fallback_shares_data=table.boolean("fallback_shares_data", False),
         promotion=promotion(table),
+        shadow_writes=table.boolean("shadow_writes", False),
     )
     table.finish()
     if route.promotion is not None and len(route.weights) != 2:

@@ -206,7 +206,7 @@ class Forwarding:
             return
         limit = self.proxy.config.limits.replay_body_bytes
         mirror = self.route.mirror
-        if mirror is not None and mirror.allow_unsafe:
+        if mirror is not None and (mirror.allow_unsafe or self.route.shadow_writes):
             limit = max(limit, mirror.max_body_bytes)
         # Every body up to the limit (chunked ones included, until they pass it) is read before an
         # upstream connection is taken (a slow upload holds none); only idempotent ones are ever

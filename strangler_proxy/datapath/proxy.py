@@ -87,6 +87,7 @@ class Proxy:
         self.max_clients = connection_cap(config)
         self.shadow = Shadow(self.pools, self.metrics, config.shadow_queue, config.shadow_workers,
                              config.shadow_queue_bytes)
+        self.shadow.use_keys(config, starting=True)
         self.guards = Guards(config, self.metrics)  # rate limits, faults, identity
         self.tls = server_context(config)
         self.scheme = b"https" if self.tls is not None else b"http"
@@ -148,6 +149,7 @@ class Proxy:
         self.max_clients = connection_cap(config)
         self.table = RoutingTable(config.routes, config.default)
         self.guards.apply_config(config)
+        self.shadow.use_keys(config, starting=False)
         self._hosts = frozenset({"localhost", "127.0.0.1", "[::1]", self._listen_host, *config.hosts})
         for name, pool in old.items():
             if pools.get(name) is not pool:
@@ -322,6 +324,7 @@ class Proxy:
                 for name, pool in sorted(self.pools.items())
             },
             "shadow_recent": list(self.shadow.recent),
+            "shadow_writes": self.shadow.write_summary(),
         }
 
     def _register_gauges(self) -> None:

@@ -3,10 +3,15 @@
 The client never waits for the shadow: after the primary answered, a job is put on a queue bounded
 in jobs and in bytes (the request copy and the primary's answer it holds; dropped and counted as
 ``dropped`` when either bound would be passed) and a few background workers send the copy, marked with the
-``X-Demonolith-Shadow: 1`` header, and compare the answers. With ``learn_noise`` the primary is
-asked a second time first (safe methods only: a write is never run twice), and whatever differs
-between its two answers is ignored (Diffy). Only safe methods are copied unless the mirror says
-``allow_unsafe``.
+``X-Demonolith-Shadow`` header (signed per target, :mod:`strangler_proxy.datapath.shadow_marking`),
+and compare the answers. With ``learn_noise`` the primary is asked a second time first (safe
+methods only: a write is never run twice), and whatever differs between its two answers is ignored
+(Diffy). Only safe methods are copied unless the route has ``shadow_writes`` (then writes too, to a
+mirror with a shadow key only) or the mirror says ``allow_unsafe`` (writes run there for real).
+
+A shadowed write is compared like a read and also counted in ``proxy_shadow_writes_total``; its
+answer must confirm the rollback (``X-Demonolith-Shadow: rolled-back``, what a generated service
+sends), else it counts as ``unconfirmed``: the mirror may have run the write for real.
 """
 
 from __future__ import annotations
@@ -18,21 +23,25 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
 
 from strangler_proxy.datapath.exchange import Exchange, framing_lines, request_head
 from strangler_proxy.datapath.fetch import fetch, selected_headers
+from strangler_proxy.datapath.shadow_marking import ShadowKeys, load_keys
 from strangler_proxy.datapath.upstream import UpstreamFailure, UpstreamPool
+from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.metrics import PrometheusRegistry
-from strangler_proxy.policy.headers import SHADOW_MARKER
 from strangler_proxy.policy.response_diff import ComparedResponse, Diff, NoiseLearner, compare
 from strangler_proxy.policy.routing import sample
 
 if TYPE_CHECKING:
-    from strangler_proxy.config.model import Mirror, Route
+    from strangler_proxy.config.model import Mirror, ProxyConfig, Route
     from strangler_proxy.datapath.in_flight import InFlight
     from strangler_proxy.datapath.request import Request
 
 logger = logging.getLogger("strangler_proxy.shadow")
+CONFIRMATION = "x-demonolith-shadow"  # the answer's header saying the shadow write was rolled back
+ROLLED_BACK = "rolled-back"
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class ShadowJob:
     head_request: bool
     primary: ComparedResponse
     safe: bool
+    method: str
+    path: bytes  # percent-decoded, what the marker is signed for
 
     @property
     def size(self) -> int:
@@ -70,6 +81,11 @@ class Shadow:
         self.queued_bytes = 0
         self.noise = NoiseLearner()
         self.recent: deque[dict[str, Any]] = deque(maxlen=100)
+        self.keys = ShadowKeys()
+        self.writes = metrics.add_counter(
+            "proxy_shadow_writes_total",
+            "Shadowed writes: match, diff, error, unconfirmed (no rollback confirmed).",
+            ("route", "result"))
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -83,13 +99,25 @@ class Shadow:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    def use_keys(self, config: ProxyConfig, *, starting: bool) -> None:
+        """Read the shadow keys of ``config``; at start, a configured key that cannot be read
+        stops the proxy (after a reload its upstream is unsigned, logged: its writes are skipped)."""
+        keys = load_keys(config)
+        if starting and keys.problems:
+            raise ProxyError(f"shadow: {keys.problems[0]}")
+        for problem in keys.problems:
+            logger.error(json.dumps({"event": "shadow_key_missing", "problem": problem}))
+        self.keys = keys
+
     def wants(self, route: Route, request: Request, safe: bool, replay: bytes | None) -> bool:
         """Whether this request is copied (sampled, allowed method, replayable body): safe
-        methods only unless the mirror has ``allow_unsafe``."""
+        methods only unless the route has ``shadow_writes`` (and its mirror a key) or the mirror
+        has ``allow_unsafe``."""
         mirror = route.mirror
         if mirror is None or request.upgrade:
             return False
-        if not (safe or mirror.allow_unsafe) or replay is None:
+        writes = mirror.allow_unsafe or (route.shadow_writes and mirror.upstream in self.keys.secrets)
+        if not (safe or writes) or replay is None:
             self.metrics.shadow.inc((route.name, "skipped"))
             return False
         return sample(mirror.percent)
@@ -117,7 +145,7 @@ class Shadow:
             primary_upstream=forwarding.upstream, **self._message(forwarding),
             identity=forwarding.identity,
             head_request=request.method == "HEAD", primary=primary,
-            safe=forwarding.safe,
+            safe=forwarding.safe, method=request.method, path=unquote_to_bytes(request.forward_path),
         )
         if self.queued_bytes + job.size > self.max_bytes:
             self.metrics.shadow.inc((route.name, "dropped"))
@@ -134,7 +162,6 @@ class Shadow:
         request = forwarding.request
         parts = request_head(request, request.host_raw, forwarding.client.peer, upgrade=False,
                              proto=forwarding.proxy.scheme)
-        parts.append(SHADOW_MARKER + b": 1\r\n")
         replay = forwarding.replay if request.body is not None else None
         tail = framing_lines(request, replay) + (replay or b"")
         return {"head": b"".join(parts), "tail": tail}
@@ -146,29 +173,52 @@ class Shadow:
             try:
                 await self._compare(job)
             except UpstreamFailure as failure:
-                self._record(job, "error", {"error": str(failure)})
+                self._failed(job, {"error": str(failure)})
             except Exception as exc:  # a worker never dies of one bad job
                 logger.exception("shadow comparison failed")
-                self._record(job, "error", {"error": repr(exc)})
+                self._failed(job, {"error": repr(exc)})
+
+    def _failed(self, job: ShadowJob, detail: dict[str, Any]) -> None:
+        self._record(job, "error", detail)
+        if not job.safe:
+            self._record_write(job, "error", {})
 
     async def _compare(self, job: ShadowJob) -> None:
         mirror = job.mirror
         if mirror.learn_noise and job.safe:  # never run a write twice on the primary
             again = await self._fetch(job.primary_upstream, job)
             self.noise.learn(job.route.name, job.primary, again)
-        shadow = await self._fetch(mirror.upstream, job)
+        confirm = self._confirms(job)
+        names = (*mirror.compare_headers, CONFIRMATION) if confirm else mirror.compare_headers
+        shadow = await self._fetch(mirror.upstream, job, names)
+        confirmed = dict(shadow.headers).get(CONFIRMATION) == ROLLED_BACK
+        if confirm and CONFIRMATION not in mirror.compare_headers:
+            shadow = ComparedResponse(shadow.status, tuple(
+                h for h in shadow.headers if h[0] != CONFIRMATION), shadow.body)
         ignore = (*mirror.ignore, *self.noise.rules(job.route.name))
         diff = compare(job.primary, shadow, ignore)
-        if diff.matches:
-            self._record(job, "match", {})
-        else:
-            self._record(job, "diff", self._describe(job, shadow, diff))
+        result = "match" if diff.matches else "diff"
+        self._record(job, result, {} if diff.matches else self._describe(job, shadow, diff))
+        if confirm and not confirmed:
+            self._record_write(job, "unconfirmed", {"shadow_status": shadow.status,
+                                                    "comparison": result})
+        elif not job.safe:
+            self._record_write(job, result, {})
 
-    async def _fetch(self, upstream: str, job: ShadowJob) -> ComparedResponse:
+    def _confirms(self, job: ShadowJob) -> bool:
+        """Whether the answer to this copy must confirm a rollback: a write sent signed for
+        ``shadow_writes`` (``allow_unsafe`` alone runs writes on the mirror for real)."""
+        return (not job.safe and job.route.shadow_writes
+                and job.mirror.upstream in self.keys.secrets)
+
+    async def _fetch(self, upstream: str, job: ShadowJob,
+                     names: tuple[str, ...] | None = None) -> ComparedResponse:
         identity = b"" if job.identity is None else job.identity(upstream)
+        marker = self.keys.line(upstream, job.method, job.path)
         return await fetch(
-            self.pools[upstream], job.head + identity + job.tail, head_request=job.head_request,
-            limit=job.mirror.max_body_bytes, names=job.mirror.compare_headers,
+            self.pools[upstream], job.head + marker + identity + job.tail,
+            head_request=job.head_request, limit=job.mirror.max_body_bytes,
+            names=job.mirror.compare_headers if names is None else names,
         )
 
     @staticmethod
@@ -183,7 +233,23 @@ class Shadow:
         self.metrics.shadow.inc((job.route.name, result))
         if result == "match":
             return
-        entry = {"event": f"shadow_{result}", "route": job.route.name,
+        entry = {"event": f"shadow_{result}", "route": job.route.name, "method": job.method,
                  "request_id": job.request_id, "shadow": job.mirror.upstream, **detail}
         self.recent.append(entry)
         logger.warning(json.dumps(entry, sort_keys=True))
+
+    def _record_write(self, job: ShadowJob, result: str, detail: dict[str, Any]) -> None:
+        self.writes.inc((job.route.name, result))
+        if result == "unconfirmed":
+            entry = {"event": "shadow_write_unconfirmed", "route": job.route.name,
+                     "method": job.method, "request_id": job.request_id,
+                     "shadow": job.mirror.upstream, **detail}
+            self.recent.append(entry)
+            logger.error(json.dumps(entry, sort_keys=True))
+
+    def write_summary(self) -> dict[str, dict[str, int]]:
+        """Shadowed writes per route and result (the admin API's ``shadow_writes``)."""
+        summary: dict[str, dict[str, int]] = {}
+        for (route, result), count in sorted(self.writes.values.items()):
+            summary.setdefault(route, {})[result] = int(count)
+        return summary

@@ -160,11 +160,25 @@ def shared_warnings(config: ProxyConfig, target: str) -> list[ExportWarning]:
                 f"{target} sends the shadow copy to {route.mirror.upstream} but never compares the"
                 " two answers (no diff log, ignored fields or noise learning)",
             ))
+        if route.shadow_writes and route.mirror is not None and not route.mirror.allow_unsafe:
+            found.append(ExportWarning(
+                "shadow-writes", subject(route),
+                f"{target} mirrors safe methods only: writes are shadowed (signed marker, rolled"
+                " back by the service) by demonolith's proxy only",
+            ))
         if route.promotion is not None:
             found.append(ExportWarning(
                 "promotion", subject(route),
                 f"{target} keeps the file's weights; the automatic canary (steps, rollback) runs"
                 " in demonolith's proxy only",
+            ))
+    mirrored = {r.mirror.upstream for r in (*config.routes, config.default) if r.mirror}
+    for upstream in config.upstreams:
+        if upstream.signs_shadow and upstream.name in mirrored:
+            found.append(ExportWarning(
+                "shadow-key", f"upstream {upstream.name}",
+                f"{target} cannot sign the shadow marker: its copies carry none or the unsigned"
+                " one, which a generated service refuses (403)",
             ))
     if config.admin_tokens:
         found.append(ExportWarning(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor.project import shadow_secret_env
 from tests.extractor.helpers import (
     DEMONOLITH,
     ROOT,
@@ -36,6 +37,7 @@ from tests.helpers.ports import announced_ports
 
 WHOAMI = "/internal/whoami/"
 SECRET = "identity-e2e-secret-0123456789abcdef"
+SHADOW_SECRET = "shadow-e2e-secret-0123456789abcdef"
 pytestmark = pytest.mark.timeout(240)
 
 
@@ -47,14 +49,15 @@ def moved_to_service(routes_toml: str, service: str, path: str, urls: dict[str, 
     for index, block in enumerate(blocks):
         if f'path = "{path}"' in block:
             assert "identity = true" in block, block
-            blocks[index] = block.replace(f'to = "monolith"\nmirror = "{service}"', f'to = "{service}"')
+            moved = block.replace(f'to = "monolith"\nmirror = "{service}"', f'to = "{service}"')
+            blocks[index] = moved.replace("shadow_writes = true\n", "")
     return "[[routes]]".join(blocks)
 
 
 @contextmanager
-def proxy(routes: Path, log: Path) -> Iterator[str]:
-    """``demonolith proxy`` on a free 127.0.0.1 port, with the identity secret in its environment."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DEMONOLITH_IDENTITY_SECRET": SECRET}
+def proxy(routes: Path, log: Path, secrets: dict[str, str]) -> Iterator[str]:
+    """``demonolith proxy`` on a free 127.0.0.1 port, with the ``secrets`` in its environment."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **secrets}
     with log.open("wb") as out:
         process = subprocess.Popen([*DEMONOLITH, "proxy", "--routes", str(routes), "--listen",
                                     "127.0.0.1:0", "--admin", "off", "--access-log", "off"],
@@ -102,7 +105,8 @@ def test_a_logged_in_route_moved_to_the_service_gets_the_user(
     assert extract_cli(sample_analysis, service, tmp_path).returncode == 0
     root = tmp_path / service
     run_project(["migrate", "-v0"], root)
-    identity = {"DEMONOLITH_IDENTITY_SECRET": SECRET}
+    identity = {"DEMONOLITH_IDENTITY_SECRET": SECRET, "DEMONOLITH_SHADOW_SECRET": SHADOW_SECRET,
+                shadow_secret_env(service): SHADOW_SECRET}  # the proxy's name of the shadow key
     with (served(SAMPLE, env={"SHOP_DB_PATH": str(monolith_db), "SHOP_DEBUG": "0", **identity},
                  log=tmp_path / "monolith.log") as monolith,
           served(root, env=identity, log=tmp_path / "service.log") as service_url):
@@ -111,7 +115,7 @@ def test_a_logged_in_route_moved_to_the_service_gets_the_user(
                                            {"monolith": monolith, service: service_url}))
         subprocess.run([*DEMONOLITH, "routes", "check", str(routes)], check=True, capture_output=True,
                        env={**os.environ, "PYTHONPATH": str(ROOT), **identity}, timeout=60)
-        with proxy(routes, tmp_path / "proxy.log") as base:
+        with proxy(routes, tmp_path / "proxy.log", identity) as base:
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
             assert get_json(opener, base + WHOAMI)["is_authenticated"] is False  # type: ignore[index]
             user = login(opener, base)

@@ -23,14 +23,14 @@ KNOWN_FIELDS = {
     "BreakerConfig": {"failures", "open_seconds", "half_open_requests"},
     "HealthConfig": {"path", "interval", "timeout", "unhealthy_after", "healthy_after"},
     "Upstream": {"name", "host", "port", "connect_timeout", "read_timeout", "retries", "max_idle",
-                 "idle_timeout", "breaker", "health"},
+                 "idle_timeout", "breaker", "health", "shadow_secret_env", "shadow_secret_file"},
     "Sticky": {"cookie", "header"},
     "Mirror": {"upstream", "percent", "allow_unsafe", "compare_headers", "ignore", "learn_noise",
                "max_body_bytes"},
     "PathMatch": {"kind", "value"},
     "Route": {"name", "index", "path", "methods", "host", "headers", "weights", "sticky", "fallback",
               "fallback_on", "host_header", "mirror", "rate_limit", "faults", "identity",
-              "fallback_shares_data", "promotion"},
+              "fallback_shares_data", "promotion", "shadow_writes"},
     "PromotionPolicy": {"steps", "every_seconds", "min_samples", "alpha", "max_error_rate_increase",
                         "max_latency_ratio", "max_lag_seconds", "rollback_on_sync_errors",
                         "sync_status_url"},
@@ -102,3 +102,14 @@ def test_admin_tokens_are_warned_about_never_exported(target: str) -> None:
     assert [w.feature for w in result.warnings].count("admin-api") == 1
     assert secret not in result.text
     assert "admin-api" not in {w.feature for w in export_routes(config(FULL), target).warnings}
+
+
+@pytest.mark.parametrize("target", sorted(FORMATS))
+def test_shadow_writes_and_shadow_keys_are_warned_about(target: str) -> None:
+    text = FULL.replace('mirror = "shadow"\n', 'mirror = "shadow"\nshadow_writes = true\n', 1)
+    text = text.replace("[upstreams.shadow]\n", '[upstreams.shadow]\nshadow_secret_env = "K"\n', 1)
+    assert text.count("shadow_writes") == 1 and text.count("shadow_secret_env") == 1
+    features = [w.feature for w in export_routes(config(text), target).warnings]
+    assert features.count("shadow-writes") == 1 and features.count("shadow-key") == 1
+    plain = {w.feature for w in export_routes(config(FULL), target).warnings}
+    assert not plain & {"shadow-writes", "shadow-key"}

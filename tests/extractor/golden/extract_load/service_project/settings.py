@@ -2,7 +2,8 @@
 
 SQLite by default (``db.sqlite3`` next to manage.py); set ``DATABASE_URL`` for another engine
 (postgres://, mysql://, sqlite:///path). ``DEMONOLITH_IDENTITY_SECRET`` is the secret shared with the
-strangler proxy for the signed identity header (see README.md).
+strangler proxy for the signed identity header, ``DEMONOLITH_SHADOW_SECRET`` the one for its shadow
+marker (shadow requests are rolled back, ``service_project/shadow.py``; see README.md).
 """
 
 import os
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "service_project.shadow.ShadowMiddleware",  # first: a shadow request runs, then rolls back
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",  # the moved browser routes; /_api/ is token-based
@@ -59,7 +61,16 @@ DEMONOLITH_IDENTITY_MAX_AGE = int(os.environ.get("DEMONOLITH_IDENTITY_MAX_AGE", 
 # /_api/ answers a signed identity (above) or ``Authorization: Bearer <this token>``; unset: identity only.
 DEMONOLITH_SERVICE_TOKEN = os.environ.get("DEMONOLITH_SERVICE_TOKEN", "")
 DEMONOLITH_SERVICE_NAME = "billing"
+# Shadow copies from the proxy carry a marker signed with this key; without it they are refused.
+DEMONOLITH_SHADOW_SECRET = os.environ.get("DEMONOLITH_SHADOW_SECRET", "")
 
 # --- settings the carried code reads, copied from the monolith's loadshop.settings ---
 # BILLING_CURRENCIES: the monolith's resolved value (loadshop/settings.py computes it with loadshop.settings_utils, which stays in the monolith)
 BILLING_CURRENCIES = ['EUR', 'USD']
+
+# E-mail goes through the shadow-aware backend, which sends with DEMONOLITH_EMAIL_BACKEND (nothing
+# from a shadow request).
+DEMONOLITH_EMAIL_BACKEND = os.environ.get(
+    "DEMONOLITH_EMAIL_BACKEND",
+    globals().get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"))
+EMAIL_BACKEND = "service_project.shadow.ShadowEmailBackend"

@@ -7,7 +7,7 @@ from django.apps import AppConfig
 
 
 class ServiceProjectConfig(AppConfig):
-    """Health, OpenAPI, identity, the data copy command."""
+    """Health, OpenAPI, identity, shadow requests, the data copy command."""
 
     name = "service_project"
     label = "service_project"
@@ -18,6 +18,9 @@ class ServiceProjectConfig(AppConfig):
         from django.db.models.signals import pre_migrate
 
         from service_project.db_objects import create_database_objects, register_sqlite_collations
+        from service_project.shadow import hold_back_tasks
+
+        hold_back_tasks()  # a shadow request sends no Celery task
 
         # every app's pre_migrate (this one has no models, so it gets none); idempotent DDL
         pre_migrate.connect(create_database_objects, dispatch_uid="service_project.create_database_objects")
