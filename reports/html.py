@@ -32,6 +32,7 @@ MAP_KEY = "map"
 MAP_STRONG_KEY = "map-strong"
 DETAIL_MAX = 80  # a service with more modules, models, tables and routes is drawn grouped
 GRID_MAX = 12  # the ownership grid is shown up to this many service columns
+NOTABLE_MAX = 25  # the overview explains this many hubs and moved models; the models page all
 DATA_VIOLATION_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
 
 
@@ -137,6 +138,7 @@ def explanation_context(analysis: Analysis) -> dict[str, Any]:
     return {
         "stories": stories,
         "notable_stories": explain.notable_stories(stories),
+        "notable_max": NOTABLE_MAX,
         "split_stories": explain.split_stories(analysis),
         "aggregates": explain.aggregates_of(analysis),
     }

@@ -73,3 +73,15 @@ def test_without_explanations_the_models_page_says_how_to_get_them() -> None:
     html = render_html(bare, fake_renderer).html
     assert "re-run <code>demonolith analyze</code>" in page(html, "models")
     assert 'id="why-models"' not in html and 'id="split-modules"' not in html
+
+
+def test_the_overview_explains_a_bounded_number_of_models() -> None:
+    analysis = explained_analysis()
+    hub = next(p for p in analysis.model_placements if p.label == "catalog.Product")
+    many = tuple(replace(hub, label=f"catalog.Hub{i:02}") for i in range(40))
+    html = render_html(replace(analysis, model_placements=(*analysis.model_placements, *many)),
+                       fake_renderer).html
+    overview = page(html, "overview")
+    notable = overview[overview.index('id="why-models"'):overview.index('id="split-modules"')]
+    assert notable.count('<a href="#model-') == 25
+    assert '<a href="#models">…and 17 more on the models page</a>' in notable
