@@ -10,10 +10,10 @@ from analyzer.model.analysis import Analysis, PlanStep
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from reports.compare_view import compare_runs
+from reports.explain import model_stories
 from reports.plan_view import effort_of, plan_views, size_of
 from reports.readiness import readiness
 from reports.whatif import whatif_data
-from reports.explain import model_stories
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
 

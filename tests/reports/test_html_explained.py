@@ -33,7 +33,8 @@ def test_the_models_page_gives_every_model_its_reason_and_lines(html: str) -> No
     models = page(html, "models")
     assert models.count("<tr id=\"model-") == 4
     line = row(models, "model-orders.OrderLine")
-    assert "orders.OrderLine is here because it is a CASCADE child of orders.Order (orders/models.py:15)." in line
+    assert ("orders.OrderLine is here because it is a CASCADE child of orders.Order "
+            "(orders/models.py:15).") in line
     assert "<code>orders.Order</code>" in line  # its aggregate column
     assert 'data-filters="model-table"' in models and 'class="list sortable" id="model-table"' in models
 
@@ -54,7 +55,8 @@ def test_the_overview_explains_hubs_moved_models_and_split_modules(html: str) ->
     notable = overview[overview.index('id="why-models"'):overview.index('id="split-modules"')]
     assert re.findall(r'<a href="#model-([^"]+)">', notable) == ["catalog.Product", "catalog.Review"]
     assert '<span class="badge hub">hub</span>' in notable
-    assert "orders.views is split over 2 services (catalog, orders): its parts serve different data" in overview
+    assert ("orders.views is split over 2 services (catalog, orders): its parts serve different "
+            "data") in overview
 
 
 def test_every_link_to_a_model_reaches_its_row(html: str) -> None:
