@@ -125,7 +125,8 @@ def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None
         return f"{lead} because {because}" + (f", and {_tie_clause(first, models)}." if first else ".")
     if first:
         return f"{lead} because {_tie_clause(first, models)}."
-    return f"{lead[:-1]}: its code is there." if moved else f"{lead} with the rest of its app {p.app_label}."
+    return f"{lead[:-1]}; no tie of it there is strong enough to name." if moved \
+        else f"{lead} with the rest of its app {p.app_label}."
 
 
 def _tie_clause(tie: PlacementTie, models: frozenset[str]) -> str:

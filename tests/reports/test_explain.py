@@ -49,13 +49,13 @@ def test_a_tie_between_two_models_claims_no_direction_and_a_module_node_is_named
         "the module shop.models imports it"
 
 
-def test_a_model_without_ties_stays_with_its_app() -> None:
+def test_a_model_without_ties_says_so() -> None:
     analysis = explained_analysis()
     bare = tuple(dataclasses.replace(p, ties=()) if p.label == "catalog.Review" else p
                  for p in analysis.model_placements)
     story = model_stories(dataclasses.replace(analysis, model_placements=bare))["catalog.Review"]
-    assert story.sentence == ("catalog.Review is in orders, away from most of catalog (in catalog): "
-                              "its code is there.")
+    assert story.sentence == ("catalog.Review is in orders, away from most of catalog (in catalog); "
+                              "no tie of it there is strong enough to name.")
 
 
 def test_aggregates_list_their_cascade_members_and_splits_say_what_each_part_writes() -> None:
