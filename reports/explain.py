@@ -102,16 +102,17 @@ def model_stories(analysis: Analysis) -> dict[str, ModelStory]:
     stories = {}
     for p in sorted(analysis.model_placements, key=lambda p: p.label):
         home = homes.get(p.app_label, p.service)
-        sentence = model_sentence(p, home, models.get(p.label), children.get(p.label, ()), labels)
+        sentence = model_sentence(p, home, models.get(p.label), children, labels)
         stories[p.label] = ModelStory(p.label, p.service, p.app_label, p.root, p.hub, home != p.service,
                                       home, sentence, tie_lines(p, labels))
     return stories
 
 
 def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None,
-                   children: tuple[str, ...], models: frozenset[str] = frozenset()) -> str:
-    """The one sentence that says why a model is in its service."""
+                   aggregates: dict[str, tuple[str, ...]], models: frozenset[str] = frozenset()) -> str:
+    """The one sentence that says why a model is in its service (``aggregates``: root -> members)."""
     p = placement
+    children = aggregates.get(p.label, ())
     if p.hub:
         return f"{p.label} is {p.reason}." if p.reason.startswith("a hub") else f"{p.label} is a hub."
     moved = home != p.service
@@ -119,7 +120,8 @@ def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None
         else f"{p.label} is here"
     first = p.ties[0] if p.ties else None
     if p.root:
-        return f"{lead} because it is a CASCADE child of {p.root}{_cascade_site(model, p.root)}."
+        site = _cascade_site(model, p.root, aggregates.get(p.root, ()))
+        return f"{lead} because it is a CASCADE child of {p.root}{site}."
     if children:
         because = f"it is the root of an aggregate of {plural(len(children) + 1, 'model')}"
         return f"{lead} because {because}" + (f", and {_tie_clause(first, models)}." if first else ".")
@@ -133,12 +135,14 @@ def _tie_clause(tie: PlacementTie, models: frozenset[str]) -> str:
     return f"{tie_text(tie, models)} ({tie.path}:{tie.line})"
 
 
-def _cascade_site(model: ModelInfo | None, root: str) -> str:
-    """`` (path:line)`` of the relation from ``model`` toward its root; the root's own first, else any."""
+def _cascade_site(model: ModelInfo | None, root: str, aggregate: tuple[str, ...]) -> str:
+    """`` (path:line)`` of the relation from ``model`` toward its root: to the root itself, else to
+    another model of the root's ``aggregate`` (the chain goes through it), else ""."""
     if model is None:
         return ""
     relations = [f for f in model.fields if f.relation in ("fk", "o2o") and f.target]
-    chosen = next((f for f in relations if f.target == root), relations[0] if len(relations) == 1 else None)
+    chosen = next((f for f in relations if f.target == root),
+                  next((f for f in relations if f.target in aggregate and f.target != model.label), None))
     return f" ({model.path}:{chosen.line})" if chosen else ""
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from analyzer.model.explanations import PlacementTie
+from analyzer.model.analysis import FieldInfo, ModelInfo
+from analyzer.model.explanations import ModelPlacement, PlacementTie
 from reports.explain import aggregates_of, model_stories, notable_stories, split_stories, tie_text
 from tests.reports.fakes import explained_analysis
 
@@ -71,3 +72,16 @@ def test_aggregates_list_their_cascade_members_and_splits_say_what_each_part_wri
 def test_an_analysis_without_explanations_has_no_stories() -> None:
     analysis = dataclasses.replace(explained_analysis(), model_placements=(), module_splits=())
     assert model_stories(analysis) == {} and split_stories(analysis) == ()
+
+
+def test_a_grandchild_names_the_line_of_its_relation_inside_the_aggregate() -> None:
+    analysis = explained_analysis()
+    fields = (FieldInfo("product", "ForeignKey", 31, relation="fk", target="catalog.Product"),
+              FieldInfo("line", "ForeignKey", 32, relation="fk", target="orders.OrderLine"))
+    tax = ModelInfo("orders.LineTax", "orders", "LineTax", "orders.models", "orders_linetax",
+                    "orders/models.py", 30, 33, fields=fields)
+    child = ModelPlacement("orders.LineTax", "orders", "orders", "orders.Order", False, (), "")
+    grown = dataclasses.replace(analysis, models=(*analysis.models, tax),
+                                model_placements=(*analysis.model_placements, child))
+    assert model_stories(grown)["orders.LineTax"].sentence == (
+        "orders.LineTax is here because it is a CASCADE child of orders.Order (orders/models.py:32).")
