@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from analyzer.model.analysis import Analysis, Service
 from analyzer.model.wording import noun, plural, verb
-from reports import charts, ids, views, why
+from reports import charts, explain, ids, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
 from reports.compare_view import compare_runs
 from reports.dot import service_colors, service_inside_dot, service_map_dot
@@ -32,6 +32,7 @@ MAP_KEY = "map"
 MAP_STRONG_KEY = "map-strong"
 DETAIL_MAX = 80  # a service with more modules, models, tables and routes is drawn grouped
 GRID_MAX = 12  # the ownership grid is shown up to this many service columns
+NOTABLE_MAX = 25  # the overview explains this many hubs and moved models; the models page all
 DATA_VIOLATION_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
 
 
@@ -53,7 +54,8 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
-        table_id=ids.table_row_id, install_hint=INSTALL_HINT, metric_specs=charts.METRIC_SPECS,
+        table_id=ids.table_row_id, model_id=ids.model_row_id, install_hint=INSTALL_HINT,
+        metric_specs=charts.METRIC_SPECS,
         metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
     )
     return env
@@ -111,9 +113,7 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
         "plan_steps": plan_views(analysis),
         "warning_groups": warning_groups(analysis),
         "readiness": readiness(analysis),
-        "placements": why.model_placements(analysis),
-        "moved_models": why.moved_models(analysis),
-        "split_modules": why.split_modules(analysis),
+        **explanation_context(analysis),
         "name_origin": {s.name: why.name_origin(s, analysis) for s in analysis.services},
         "module_groups": {s.name: grouped_modules(s) for s in analysis.services},
         "target_parts": target_parts(analysis, mapping),
@@ -129,6 +129,18 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
         "score_curve": charts.score_curve(analysis.count_scores, service_count),
         "targets": service_targets(analysis, mapping),
         "module_count": len({m for s in analysis.services for m in s.modules}),
+    }
+
+
+def explanation_context(analysis: Analysis) -> dict[str, Any]:
+    """The analyzer's explanations as the templates show them: per model, notable ones, splits, aggregates."""
+    stories = explain.model_stories(analysis)
+    return {
+        "stories": stories,
+        "notable_stories": explain.notable_stories(stories),
+        "notable_max": NOTABLE_MAX,
+        "split_stories": explain.split_stories(analysis),
+        "aggregates": explain.aggregates_of(analysis),
     }
 
 

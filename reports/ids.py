@@ -42,3 +42,8 @@ def violation_id(violation: str) -> str:
 def table_row_id(table: str) -> str:
     """Return the id of a table's row in the ownership matrix."""
     return dom_id("table", table)
+
+
+def model_row_id(label: str) -> str:
+    """Return the id of a model's row on the models page."""
+    return dom_id("model", label)

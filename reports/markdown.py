@@ -5,11 +5,15 @@ from __future__ import annotations
 from analyzer.model.analysis import Analysis, Metrics
 from analyzer.model.wording import plural
 from reports.charts import METRIC_SPECS, metric_value
+from reports.explain import aggregates_of, model_stories, notable_stories, split_stories
 from reports.views import service_views, violation_counts
 from reports.why import name_origin
 
 MAX_VIOLATIONS = 25
 MAX_WARNINGS = 10
+MAX_STORIES = 25
+MAX_SPLITS = 15
+MAX_AGGREGATES = 8  # per service
 
 
 def cell(text: str) -> str:
@@ -28,7 +32,8 @@ def code(text: str) -> str:
 
 def render_markdown(analysis: Analysis) -> str:
     """Return the summary: services, metrics beside the baselines, violations, plan, warnings."""
-    sections = [_header(analysis), _services(analysis), _metrics(analysis), _reference(analysis),
+    sections = [_header(analysis), _services(analysis), _aggregates(analysis), _why_models(analysis),
+                _split_modules(analysis), _metrics(analysis), _reference(analysis),
                 _violations(analysis), _plan(analysis), _warnings(analysis)]
     return "\n\n".join(s for s in sections if s) + "\n"
 
@@ -53,6 +58,48 @@ def _services(analysis: Analysis) -> str:
                     f"{len(s.models)} | {len(s.tables)} | {len(s.routes)} | {s.lines} | "
                     f"{len(view.violations)} | {cell(name_origin(s, analysis))} |")
     return "### Services\n\n" + "\n".join(rows)
+
+
+def _aggregates(analysis: Analysis) -> str:
+    """Each service's aggregates: a root and the models deleted with it."""
+    lines = []
+    for name, found in sorted(aggregates_of(analysis).items()):
+        if found:
+            shown = " · ".join(_aggregate(g.root, g.members) for g in found[:MAX_AGGREGATES])
+            more = f" · …and {len(found) - MAX_AGGREGATES} more" if len(found) > MAX_AGGREGATES else ""
+            lines.append(f"- **{cell(name)}**: {shown}{more}")
+    if not lines:
+        return ""
+    return ("### Aggregates\n\nA root and the models deleted with it (CASCADE) stay in one service.\n\n"
+            + "\n".join(lines))
+
+
+def _aggregate(root: str, members: tuple[str, ...]) -> str:
+    return code(root) + (f" with {', '.join(code(m) for m in members)}" if members else "")
+
+
+def _why_models(analysis: Analysis) -> str:
+    """Hubs and models away from their app, each with the sentence that says why."""
+    notable = notable_stories(model_stories(analysis))
+    if not notable:
+        return ""
+    lines = [f"- {cell(s.sentence)}" for s in notable[:MAX_STORIES]]
+    if len(notable) > MAX_STORIES:
+        lines.append(f"- …and {len(notable) - MAX_STORIES} more in the HTML report")
+    head = (f"### Hubs and models away from their app\n\n{plural(len(notable), 'model')} "
+            "(every model's reason is on the report's models page):\n\n")
+    return head + "\n".join(lines)
+
+
+def _split_modules(analysis: Analysis) -> str:
+    """The modules spread over services, each with what its parts write."""
+    splits = split_stories(analysis)
+    if not splits:
+        return ""
+    lines = [f"- {cell(s.sentence)}" for s in splits[:MAX_SPLITS]]
+    if len(splits) > MAX_SPLITS:
+        lines.append(f"- …and {len(splits) - MAX_SPLITS} more in the HTML report")
+    return "### Modules split over services\n\n" + "\n".join(lines)
 
 
 def _metrics(analysis: Analysis) -> str:

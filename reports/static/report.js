@@ -292,7 +292,7 @@
       var limit = Number(box.dataset.limit || 25);
       var table = el("table", null, "list");
       var head = el("tr");
-      ["kind", "what crosses", "where", "services"].forEach(function (h) { head.appendChild(el("th", h)); });
+      ["kind", "what crosses", "where", "services", "fix"].forEach(function (h) { head.appendChild(el("th", h)); });
       table.appendChild(head);
       hits.slice(0, limit).forEach(function (v) {
         var tr = el("tr");
@@ -300,6 +300,7 @@
         var s = el("td"); var a = el("a", v.s); a.href = "#" + v.i; s.appendChild(a); tr.appendChild(s);
         var w = el("td"); w.appendChild(locCode(v)); tr.appendChild(w);
         var x = el("td"); x.appendChild(svcLink(v.f)); x.appendChild(document.createTextNode(" → " + v.t.join(", "))); tr.appendChild(x);
+        tr.appendChild(el("td", v.r, "small remedy"));
         table.appendChild(tr);
       });
       box.textContent = "";
@@ -360,7 +361,7 @@
             if (!r.hidden) { n += 1; }
           });
           var out = document.querySelector('[data-count-of="' + table.id + '"]');
-          if (out) { out.textContent = n + " of " + body.rows.length + (body.rows.length === 1 ? " table" : " tables"); }
+          if (out) { var noun = out.dataset.noun || "table"; out.textContent = n + " of " + body.rows.length + " " + noun + (body.rows.length === 1 ? "" : "s"); }
         });
       }
     });

@@ -1,10 +1,12 @@
-"""Fakes for the report tests: an SVG renderer standing in for graphviz, and hostile input."""
+"""Fakes for the report tests: an SVG renderer standing in for graphviz, hostile input, and an
+Analysis carrying the analyzer's explanations."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from analyzer.model.analysis import Analysis
+from analyzer.model.analysis import Analysis, FieldInfo, ModelInfo
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie
 from tests.helpers.small_analysis import small_analysis
 
 HOSTILE = '<script>alert("x")</script>'
@@ -31,3 +33,45 @@ def hostile_analysis() -> Analysis:
                 *base.services[1:])
     return dataclasses.replace(base, project_name=f'shop"{HOSTILE}', services=services,
                                violations=(violation, *base.violations[1:]), warnings=(warning,))
+
+
+def explained_analysis(reason_text: str = "") -> Analysis:
+    """The small Analysis with the analyzer's explanations: a CASCADE child, a hub, a moved model, a split.
+
+    orders.OrderLine is a CASCADE child of orders.Order (orders/models.py:15); catalog.Product is a
+    hub; catalog.Review sits in orders although the rest of catalog is in catalog; orders.views is
+    split over both services. ``reason_text`` replaces the split's reason (for hostile input).
+    """
+    base = small_analysis()
+    line = ModelInfo("orders.OrderLine", "orders", "OrderLine", "orders.models", "orders_orderline",
+                     "orders/models.py", 13, 18, fields=(
+                         FieldInfo("order", "ForeignKey", 15, relation="fk", target="orders.Order"),
+                         FieldInfo("product", "ForeignKey", 16, relation="fk", target="catalog.Product")))
+    review = ModelInfo("catalog.Review", "catalog", "Review", "catalog.models", "catalog_review",
+                       "catalog/models.py", 20, 24)
+    placements = (
+        ModelPlacement("catalog.Product", "catalog", "catalog", "", True,
+                       (PlacementTie("orm-read", "catalog.views.product_list", 3.0, "catalog/views.py", 4),),
+                       "a hub: 2 models refer to it, so their relations to it count for less and they "
+                       "hold its id instead of joining its service"),
+        ModelPlacement("catalog.Review", "orders", "catalog", "", False,
+                       (PlacementTie("orm-write", "orders.views.checkout", 6.0, "orders/views.py", 14),
+                        PlacementTie("orm-read", "orders.Order", 3.0, "orders/models.py", 9)),
+                       "in orders (most of catalog is in catalog): orm-write with orders.views.checkout"),
+        ModelPlacement("orders.Order", "orders", "orders", "", False,
+                       (PlacementTie("orm-write", "orders.views.checkout", 6.0, "orders/views.py", 12),
+                        PlacementTie("fk", "orders.OrderLine", 3.0, "orders/models.py", 15)), ""),
+        ModelPlacement("orders.OrderLine", "orders", "orders", "orders.Order", False,
+                       (PlacementTie("fk", "orders.Order", 3.0, "orders/models.py", 15),
+                        PlacementTie("transaction", "orders.views.checkout", 8.0, "orders/views.py", 12)),
+                       ""),
+    )
+    split = ModuleSplit("orders.views", ("catalog", "orders"), reason_text or (
+        "its parts serve different data: 1 to orders (they write orders.Order); "
+        "1 to catalog (they write catalog.Product)"))
+    catalog, orders = base.services
+    services = (dataclasses.replace(catalog, aggregates=("catalog.Product",)),
+                dataclasses.replace(orders, models=(*orders.models, "orders.OrderLine", "catalog.Review"),
+                                    aggregates=("catalog.Review", "orders.Order")))
+    return dataclasses.replace(base, models=(*base.models, line, review), services=services,
+                               model_placements=placements, module_splits=(split,))

@@ -10,10 +10,10 @@ from analyzer.model.analysis import Analysis, PlanStep
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from reports.compare_view import compare_runs
+from reports.explain import model_stories
 from reports.plan_view import effort_of, plan_views, size_of
 from reports.readiness import readiness
 from reports.whatif import whatif_data
-from reports.why import model_placements
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
 
@@ -48,9 +48,9 @@ def test_a_model_that_moved_between_runs_is_listed(analysis: Analysis) -> None:
 def test_the_sample_carries_coupling_for_why_and_whatif() -> None:
     analysis = sample()
     assert analysis.coupling is not None and analysis.coupling.items and analysis.coupling.edges
-    placements = model_placements(analysis)
-    order = placements["orders.Order"]
+    order = model_stories(analysis)["orders.Order"]
     assert order.ties and all(":" in t.where for t in order.ties)
+    assert order.sentence.startswith("orders.Order is ")
     data = whatif_data(analysis)
     assert data is not None and len(data["items"]) == len(analysis.coupling.items)
     assert readiness(analysis).verdict in ("split", "modular-monolith-first", "stay")

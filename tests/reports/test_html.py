@@ -13,7 +13,8 @@ from reports.embed import unpack
 from reports.html import render_html
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
 
-PAGES = ("overview", "svc-catalog", "svc-orders", "data", "violations", "plan", "target", "warnings")
+PAGES = ("overview", "svc-catalog", "svc-orders", "models", "data", "violations", "plan", "target",
+         "warnings")
 
 
 class _Ids(HTMLParser):

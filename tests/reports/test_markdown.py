@@ -6,6 +6,7 @@ Regenerate the golden files after an intended change with:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from analyzer.model.analysis import Analysis
 from reports.dot import service_map_dot
 from reports.markdown import cell, code, render_markdown
-from tests.reports.fakes import HOSTILE, hostile_analysis
+from tests.reports.fakes import HOSTILE, explained_analysis, hostile_analysis
 
 GOLDEN = Path(__file__).with_name("golden")
 
@@ -31,6 +32,38 @@ def test_output_matches_golden_file(analysis: Analysis, name: str, render: objec
     assert text == golden.read_text(encoding="utf-8"), (
         f"{golden} differs; if the change is intended, regenerate: "
         "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py")
+
+
+def test_the_explanations_match_their_golden_file() -> None:
+    text = render_markdown(explained_analysis())
+    golden = GOLDEN / "explained_report.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"{golden} differs; if the change is intended, regenerate: "
+        "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/reports/test_markdown.py")
+
+
+def test_the_summary_says_why_models_are_where_they_are() -> None:
+    text = render_markdown(explained_analysis())
+    assert "- **orders**: `catalog.Review` · `orders.Order` with `orders.OrderLine`" in text
+    assert ("- catalog.Review is in orders, away from most of catalog (in catalog), because "
+            "orders.views.checkout writes it (orders/views.py:14).") in text
+    assert "- orders.views is split over 2 services (catalog, orders): its parts serve different data" in text
+    assert "orders.OrderLine is here" not in text  # in the HTML's models page only: not notable
+
+
+def test_the_summary_without_explanations_has_none_of_their_sections(analysis: Analysis) -> None:
+    text = render_markdown(analysis)
+    assert "### Aggregates" not in text and "### Modules split" not in text and "### Hubs" not in text
+
+
+def test_many_explanations_are_cut_for_a_pr_comment() -> None:
+    explained = explained_analysis()
+    splits = tuple(dataclasses.replace(explained.module_splits[0], module=f"m{i:02}") for i in range(40))
+    text = render_markdown(dataclasses.replace(explained, module_splits=splits))
+    assert "m14 is split" in text and "m15 is split" not in text
+    assert "- …and 25 more in the HTML report" in text
 
 
 def test_table_cells_cannot_break_the_table() -> None:
