@@ -90,7 +90,7 @@ def measure_against(
 
 
 def differences_from_reference(
-    graph: Any, proposal: Partition, owners: Mapping[str, str], reference: ReferenceDecomposition
+    graph: nx.MultiDiGraph, proposal: Partition, owners: Mapping[str, str], reference: ReferenceDecomposition
 ) -> tuple[ReferenceDifference, ...]:
     """The models the proposal places apart from where the reference puts them."""
     target = reference_partition(reference, models_of(graph))
