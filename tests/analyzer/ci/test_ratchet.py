@@ -73,7 +73,8 @@ def test_json_output() -> None:
 def test_placement_follows_the_baseline_by_unit_module_app_and_table() -> None:
     b = GraphBuilder().function("catalog.views.product_list").function("catalog.views.new_view")
     b.function("orders.api.new").function("misc.x", app="")
-    b.model("orders.models.Order", app="", table="orders_line").model("catalog.models.Product", app="", table="catalog_product")
+    b.model("orders.models.Order", app="", table="orders_line")
+    b.model("catalog.models.Product", app="", table="catalog_product")
     b.route("/new/", "catalog.views.new_view")
     place = placement_from(small_analysis(), b.graph)
     assert [place(n) for n in ("catalog.views.product_list", "catalog.views.new_view", "orders.api.new",
@@ -88,10 +89,7 @@ def test_the_shared_libraries_are_placed_in_no_service_as_analyze_placed_them() 
     analysis = small_analysis()
     orders = replace(analysis.services[1], apps=("common", "orders"))
     analysis = replace(analysis, services=(analysis.services[0], orders))
-    graph = nx.MultiDiGraph()
-    graph.add_node("common.utils.slugify", kind="function", module="common.utils", app="common")
-    graph.add_node("module:common.utils", kind="module", module="common.utils", app="common")
-    graph.add_node("common.other.helper", kind="function", module="common.other", app="common")
+    graph = GraphBuilder().function("common.utils.slugify").function("common.other.helper").graph
     place = placement_from(analysis, graph)
     assert [place(n) for n in ("common.utils.slugify", "module:common.utils", "common.other.helper")] == [
         None, None, "orders"]
