@@ -17,7 +17,7 @@ import networkx as nx
 
 from analyzer.boundaries.unit_edges import UnitEdges
 from analyzer.graph.build import Transaction
-from analyzer.graph.schema import READ_KINDS, Tie, node_attrs, successors, undirected
+from analyzer.graph.schema import READ_KINDS, Tie, node_attrs, out_edges, successors, undirected
 
 UNIT_KINDS = ("class", "function", "model", "module", "table")
 CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
@@ -30,7 +30,7 @@ def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
     if kind == "table" and attrs.get("model") in graph:
         return str(attrs["model"])
     if kind == "route":
-        views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+        views = sorted(v for v, edge in out_edges(graph, node) if edge["kind"] == "route-view")
         return views[0] if views else None
     return node if kind in UNIT_KINDS else None
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph.schema import CODE_KINDS, CODE_NODE_KINDS, PLACED_KINDS, NodeAttrs, node_attrs, successors
+from analyzer.graph.schema import (
+    CODE_KINDS,
+    CODE_NODE_KINDS,
+    PLACED_KINDS,
+    NodeAttrs,
+    node_attrs,
+    out_edges,
+    successors,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def _holds_data(attrs: NodeAttrs) -> bool:
 
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
     return {node_attrs(graph)[target]["app"] for node in nodes
-            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
+            for target, edge in out_edges(graph, node) if edge["kind"] in CODE_KINDS}
 
 
 @dataclass(frozen=True)
