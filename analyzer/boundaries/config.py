@@ -33,6 +33,7 @@ from typing import Any
 
 from analyzer.errors import ConfigError
 from analyzer.graph.history import HistoryOptions
+from analyzer.graph.schema import NodeAttrs
 from analyzer.graph.weights import DEFAULT_WEIGHTS, merge_weights
 from analyzer.source.tool_table import located, read_tool_table
 
@@ -99,9 +100,9 @@ def parse_config(table: Mapping[str, Any], source: str = "") -> Config:
     )
 
 
-def selector_matches(selector: str, node: str, attrs: Mapping[str, Any]) -> bool:
+def selector_matches(selector: str, node: str, attrs: NodeAttrs) -> bool:
     """Whether ``selector`` names the unit ``node`` (see the module docstring for the forms)."""
-    if selector in (node, attrs.get("app"), attrs.get("label"), attrs.get("module")):
+    if selector in (node, attrs["app"], attrs.get("label"), attrs["module"]):
         return True
     return node.startswith(selector + ".")
 

@@ -48,11 +48,11 @@ def scan_edges(graph: nx.MultiDiGraph, place: Place) -> EdgeScan:
             there = placed[target]
             if here is not None and there is not None and here != there:
                 for attrs in keyed.values():
-                    if attrs.get("kind") == "sql-join":
+                    if attrs["kind"] == "sql-join":
                         joins.append((source, target, attrs))
                     crossings.append(CrossingEdge(source, target, attrs, here, there))
             else:
                 for attrs in keyed.values():
-                    if attrs.get("kind") == "sql-join":
+                    if attrs["kind"] == "sql-join":
                         joins.append((source, target, attrs))
     return EdgeScan(tuple(crossings), tuple(joins))

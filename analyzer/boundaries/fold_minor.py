@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
 from analyzer.boundaries.partition import Assignment, renumber
 from analyzer.boundaries.unit_edges import UnitTies
-from analyzer.graph.schema import node_attrs, predecessors
+from analyzer.graph.schema import NodeAttrs, node_attrs, predecessors
 
 TINY_SHARE = 0.1  # a cluster whose code is under this share of the mean cluster is tiny
 
@@ -59,23 +58,23 @@ def fold_minor(
     return moved, new_of, folds
 
 
-def _lines(attrs: Mapping[str, Any]) -> int:
-    return int(attrs.get("lines", 0)) if attrs.get("kind") in ("class", "function") else 0
+def _lines(attrs: NodeAttrs) -> int:
+    return attrs["lines"] if attrs["kind"] in ("class", "function") else 0
 
 
 def _tables(graph: nx.MultiDiGraph, units: list[str]) -> tuple[str, ...]:
-    return tuple(u[len("table:"):] for u in units if node_attrs(graph)[u].get("kind") == "table")
+    return tuple(u[len("table:"):] for u in units if node_attrs(graph)[u]["kind"] == "table")
 
 
 def _served(graph: nx.MultiDiGraph, unit: str) -> bool:
     """Whether a route serves ``unit`` (its in-edges: only the few clusters that get here are read)."""
-    return any(attrs.get("kind") == "route-view"
+    return any(attrs["kind"] == "route-view"
                for keyed in predecessors(graph)[unit].values() for attrs in keyed.values())
 
 
 def _is_minor(graph: nx.MultiDiGraph, units: list[str], lines: int, mean: float, kept: set[str]) -> bool:
     attrs = node_attrs(graph)
-    kinds = [attrs[u].get("kind") for u in units]
+    kinds = [attrs[u]["kind"] for u in units]
     has_model = any(k == "model" and not attrs[u].get("abstract")
                     for u, k in zip(units, kinds, strict=True))
     if has_model or kept.intersection(units) or any(_served(graph, u) for u in units):

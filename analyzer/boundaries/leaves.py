@@ -33,8 +33,8 @@ def follower_units(graph: nx.MultiDiGraph, units: Iterable[str]) -> tuple[str, .
     found = []
     for unit in units:
         attrs = attrs_of[unit]
-        if attrs.get("kind") in CODE_NODE_KINDS:
-            module = str(attrs.get("module", ""))
+        if attrs["kind"] in CODE_NODE_KINDS:
+            module = attrs["module"]
             if module not in follows:
                 follows[module] = is_follower_module(module)
             if follows[module]:

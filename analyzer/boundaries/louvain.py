@@ -15,13 +15,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator
 
-Adjacency = dict[int, dict[int, float]]  # node -> neighbour -> weight, both directions, loops once
+WeightedAdjacency = dict[int, dict[int, float]]  # node -> neighbour -> weight, both directions, loops once
 THRESHOLD = 0.0000001  # networkx's default: the least modularity gain that makes another level
 
 
-def adjacency_of(nodes: Iterable[int], edges: Iterable[tuple[int, int, float]]) -> Adjacency:
+def adjacency_of(nodes: Iterable[int], edges: Iterable[tuple[int, int, float]]) -> WeightedAdjacency:
     """The adjacency an ``nx.Graph`` holds after ``add_nodes_from``, ``add_weighted_edges_from``."""
-    adjacency: Adjacency = {n: {} for n in nodes}
+    adjacency: WeightedAdjacency = {n: {} for n in nodes}
     for u, v, weight in edges:
         adjacency.setdefault(u, {})
         adjacency.setdefault(v, {})
@@ -31,7 +31,7 @@ def adjacency_of(nodes: Iterable[int], edges: Iterable[tuple[int, int, float]]) 
 
 
 def louvain_communities(
-    adjacency: Adjacency, resolution: float = 1.0, seed: int = 0, threshold: float = THRESHOLD
+    adjacency: WeightedAdjacency, resolution: float = 1.0, seed: int = 0, threshold: float = THRESHOLD
 ) -> list[set[int]]:
     """Return the communities networkx's ``louvain_communities`` finds on the same graph and seed."""
     rng = random.Random(seed)
@@ -55,7 +55,7 @@ def louvain_communities(
     return result
 
 
-def modularity(adjacency: Adjacency, communities: list[set[int]], resolution: float = 1.0) -> float:
+def modularity(adjacency: WeightedAdjacency, communities: list[set[int]], resolution: float = 1.0) -> float:
     """networkx's ``modularity`` (undirected, weighted), summed in the same order."""
     degrees = _degrees(adjacency)
     deg_sum = sum(degrees.values())
@@ -71,7 +71,7 @@ def modularity(adjacency: Adjacency, communities: list[set[int]], resolution: fl
     return float(sum(map(community_contribution, communities)))
 
 
-def _singletons_modularity(adjacency: Adjacency, resolution: float) -> float:
+def _singletons_modularity(adjacency: WeightedAdjacency, resolution: float) -> float:
     """``modularity(adjacency, [{u} for u in adjacency], resolution)``, bit for bit, in one pass.
 
     A singleton's inner weight is its self-loop's (``sum`` of one float is that float) and its
@@ -85,12 +85,12 @@ def _singletons_modularity(adjacency: Adjacency, resolution: float) -> float:
                      for u, ties in adjacency.items()))
 
 
-def _degrees(adjacency: Adjacency) -> dict[int, float]:
+def _degrees(adjacency: WeightedAdjacency) -> dict[int, float]:
     """Weighted degrees as ``nx.Graph.degree(weight=...)`` sums them (a self-loop counts twice)."""
     return {n: sum(ties.values()) + (n in ties and ties[n]) for n, ties in adjacency.items()}
 
 
-def _weights_within(adjacency: Adjacency, comm: set[int]) -> Iterator[float]:
+def _weights_within(adjacency: WeightedAdjacency, comm: set[int]) -> Iterator[float]:
     """The weights of the edges inside ``comm``, each once, in ``G.edges(comm)`` order."""
     seen: set[int] = set()
     for n in comm:
@@ -100,7 +100,7 @@ def _weights_within(adjacency: Adjacency, comm: set[int]) -> Iterator[float]:
         seen.add(n)
 
 
-def _edges(adjacency: Adjacency) -> Iterator[tuple[int, int, float]]:
+def _edges(adjacency: WeightedAdjacency) -> Iterator[tuple[int, int, float]]:
     """Every edge once, in ``G.edges()`` order."""
     seen: set[int] = set()
     for n, ties in adjacency.items():
@@ -111,7 +111,7 @@ def _edges(adjacency: Adjacency) -> Iterator[tuple[int, int, float]]:
 
 
 def _one_level(
-    graph: Adjacency, members: dict[int, set[int]] | None, m: float, partition: list[set[int]],
+    graph: WeightedAdjacency, members: dict[int, set[int]] | None, m: float, partition: list[set[int]],
     resolution: float, rng: random.Random,
 ) -> tuple[list[set[int]], list[set[int]], bool]:
     """One level of moves (networkx's ``_one_level``, undirected), the best community inlined.
@@ -156,7 +156,7 @@ def _one_level(
     return list(filter(len, partition)), list(filter(len, inner_partition)), improvement
 
 
-def _loopless(graph: Adjacency) -> Adjacency:
+def _loopless(graph: WeightedAdjacency) -> WeightedAdjacency:
     """The ties without self-loops; a node without one keeps its dict (only read), not a copy."""
     return {u: ties if u not in ties else {v: w for v, w in ties.items() if v != u}
             for u, ties in graph.items()}
@@ -174,10 +174,10 @@ def _move(
 
 
 def _gen_graph(
-    graph: Adjacency, members: dict[int, set[int]] | None, partition: list[set[int]]
-) -> tuple[Adjacency, dict[int, set[int]]]:
+    graph: WeightedAdjacency, members: dict[int, set[int]] | None, partition: list[set[int]]
+) -> tuple[WeightedAdjacency, dict[int, set[int]]]:
     """The graph of the communities (networkx's ``_gen_graph``): node i stands for partition[i]."""
-    result: Adjacency = {}
+    result: WeightedAdjacency = {}
     result_members: dict[int, set[int]] = {}
     node2com: dict[int, int] = {}
     for i, part in enumerate(partition):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph.schema import node_attrs
+from analyzer.graph.schema import NodeAttrs, node_attrs, out_edges
 
 # Words a team never names a service after: layers, utilities, catch-alls.
 LAYER_WORDS = frozenset({
@@ -58,8 +58,8 @@ class _Apps:
     layer: frozenset[str]
 
 
-def _is_model(attrs: Mapping[str, object]) -> bool:
-    return attrs.get("kind") == "model" and not attrs.get("abstract") and not attrs.get("proxy")
+def _is_model(attrs: NodeAttrs) -> bool:
+    return attrs["kind"] == "model" and not attrs.get("abstract") and not attrs.get("proxy")
 
 
 def _layer_module(module: str) -> bool:
@@ -72,13 +72,13 @@ def _apps(graph: nx.MultiDiGraph) -> _Apps:
     code: Counter[str] = Counter()
     layered: Counter[str] = Counter()
     for attrs in node_attrs(graph).values():
-        app, kind = str(attrs.get("app", "")), attrs.get("kind")
+        app, kind = attrs["app"], attrs["kind"]
         if not app or kind in ("table", "route", "module"):
             continue
         if _is_model(attrs):
             models[app] += 1
         code[app] += 1
-        layered[app] += _layer_module(str(attrs.get("module", "")))
+        layered[app] += _layer_module(attrs["module"])
     labels = set(code)
     # an app with no models never qualifies (a service must hold most of its models), so only
     # the apps with models need the structural test
@@ -109,8 +109,8 @@ def _roots(cluster: Sequence[str], graph: nx.MultiDiGraph) -> list[tuple[str, in
     fks.add_nodes_from(models)
     members = set(models)
     for child in models:
-        for _, parent, kind in graph.out_edges(child, data="kind"):
-            if kind == "fk" and parent in members and parent != child:
+        for parent, attrs in out_edges(graph, child):
+            if attrs["kind"] == "fk" and parent in members and parent != child:
                 fks.add_edge(child, parent)
     reach = {m: len(nx.ancestors(fks, m)) for m in models}
     key = {m: (-fks.in_degree(m), -reach[m], -graph.in_degree(m), m) for m in models}
@@ -126,7 +126,7 @@ def _candidates(
 ) -> list[tuple[str, str]]:
     """(name, reason) in order of preference: domain apps it holds most of, then the roots."""
     node = node_attrs(graph)
-    held = Counter(str(node[u].get("app", "")) for u in cluster if _is_model(node[u]))
+    held = Counter(node[u]["app"] for u in cluster if _is_model(node[u]))
     here = sum(held.values())
     found = []
     for app in sorted(weights, key=lambda a: (-weights[a], a)):
@@ -153,9 +153,9 @@ def _app_weights(cluster: Sequence[str], graph: nx.MultiDiGraph) -> dict[str, fl
     node = node_attrs(graph)
     for unit in cluster:
         attrs = node[unit]
-        app = attrs.get("app", "")
+        app = attrs["app"]
         if app:
-            is_model = attrs.get("kind") == "model"
+            is_model = attrs["kind"] == "model"
             weights[app] = weights.get(app, 0.0) + (10 + graph.in_degree(unit) / 1000 if is_model else 1)
     return weights
 

@@ -24,8 +24,8 @@ def write_weights(
     """Return the summed write-edge weight into ``table`` per cluster of the writer (``ignored`` not)."""
     writes: dict[int, float] = defaultdict(float)
     for source, attrs in in_edges(graph, table):
-        if attrs.get("kind") in WRITE_KINDS and source in assignment and source not in ignored:
-            writes[assignment[source]] += float(attrs.get("weight", 1.0))
+        if attrs["kind"] in WRITE_KINDS and source in assignment and source not in ignored:
+            writes[assignment[source]] += attrs["weight"]
     return dict(writes)
 
 
@@ -41,7 +41,7 @@ def assign_owners(
     ignored = frozenset(ignored)
     current = dict(assignment)
     owners: dict[str, int] = {}
-    for table in sorted(n for n, attrs in node_attrs(graph).items() if attrs.get("kind") == "table"):
+    for table in sorted(n for n, attrs in node_attrs(graph).items() if attrs["kind"] == "table"):
         home_unit = canonical(table)
         if home_unit is None or home_unit not in current:
             continue
@@ -55,7 +55,7 @@ def assign_owners(
         elif home_unit == table and home_unit not in pinned:
             owner = unwritten_owner(graph, table, current, ignored, home)
         owners[table] = owner
-        if owner != home and node_attrs(graph)[home_unit].get("kind") in ("model", "table"):
+        if owner != home and node_attrs(graph)[home_unit]["kind"] in ("model", "table"):
             current[home_unit] = owner
     for table, unit in ((t, canonical(t)) for t in sorted(owners)):
         if unit is not None and unit in current:
@@ -77,8 +77,8 @@ def unwritten_owner(
             votes[assignment[unit]] += 1.0
     if not votes:
         for source, attrs in in_edges(graph, table):
-            if attrs.get("kind") in TABLE_USE_KINDS and source in assignment and source not in ignored:
-                votes[assignment[source]] += float(attrs.get("weight", 1.0))
+            if attrs["kind"] in TABLE_USE_KINDS and source in assignment and source not in ignored:
+                votes[assignment[source]] += attrs["weight"]
     return min(votes, key=lambda c: (-votes[c], c)) if votes else home
 
 
@@ -89,7 +89,7 @@ def table_users(
     readers: set[str] = set()
     writers: set[str] = set()
     for source, attrs in in_edges(graph, table):
-        service, kind = place(source), attrs.get("kind")
+        service, kind = place(source), attrs["kind"]
         if service is None or kind not in TABLE_USE_KINDS:
             continue
         (writers if kind in WRITE_KINDS else readers).add(service)

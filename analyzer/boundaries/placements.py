@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from analyzer.boundaries.leaves import is_follower_module
-from analyzer.graph.schema import PLACED_KINDS, node_attrs
+from analyzer.graph.schema import PLACED_KINDS, in_edges, node_attrs, out_edges
 from analyzer.model.analysis import AppPlacement
 
 SPLIT_SHARE = 0.2  # an app counts as split when a second service holds this share of it
@@ -30,8 +30,8 @@ def app_placements(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tup
     node = node_attrs(graph)
     for unit, service in service_of.items():
         attrs = node[unit]
-        if attrs.get("app") and attrs.get("kind") in PLACED_KINDS:
-            weight = MODEL_WEIGHT if attrs.get("kind") == "model" else 1
+        if attrs["app"] and attrs["kind"] in PLACED_KINDS:
+            weight = MODEL_WEIGHT if attrs["kind"] == "model" else 1
             by_app[attrs["app"]][service] += weight
             apps_in[service][attrs["app"]] += weight
     files = split_model_files(graph, service_of)
@@ -53,13 +53,13 @@ def split_model_files(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> 
     node = node_attrs(graph)
     for unit in sorted(service_of):
         attrs = node[unit]
-        if attrs.get("kind") == "model" and not attrs.get("abstract") and attrs.get("module"):
-            files[str(attrs["module"])].append(unit)
+        if attrs["kind"] == "model" and not attrs.get("abstract") and attrs["module"]:
+            files[attrs["module"]].append(unit)
     result: dict[str, list[SplitFile]] = defaultdict(list)
     for module, models in sorted(files.items()):
         services = Counter(service_of[m] for m in models)
         if len(services) > 1:
-            app = str(graph.nodes[models[0]].get("app", ""))
+            app = node[models[0]]["app"]
             sentence = _file_sentence(graph, service_of, module, models, services)
             result[app].append(SplitFile(module, tuple(sorted(services)), sentence))
     return dict(result)
@@ -74,44 +74,46 @@ def _file_sentence(
     parts = [f"{_label(graph, m)} goes to {service_of[m]} "
              f"({coupling_to(graph, service_of, m, service_of[m])})" for m in moved[:SHOWN]]
     more = f" and {len(moved) - SHOWN} more" if len(moved) > SHOWN else ""
-    return (f"{graph.nodes[models[0]].get('path', module)} keeps {services[main]} of its {len(models)} "
+    return (f"{node_attrs(graph)[models[0]]['path']} keeps {services[main]} of its {len(models)} "
             f"models in {main}; " + "; ".join(parts) + more)
 
 
 def coupling_to(graph: nx.MultiDiGraph, service_of: Mapping[str, str], model: str, service: str) -> str:
     """Name the strongest ties of ``model`` (and its tables) to units of ``service``."""
     ties: dict[str, float] = defaultdict(float)
-    table = f"table:{graph.nodes[model].get('table', '')}"
+    table = f"table:{node_attrs(graph)[model].get('table', '')}"
     ends = [model, table] if table in graph else [model]
     for end in ends:
-        for source, _, attrs in graph.in_edges(end, data=True):
+        for source, attrs in in_edges(graph, end):
             if _counts(graph, service_of, source, service) and source != model:
-                ties[f"{attrs.get('kind')} from {_label(graph, source)}"] += float(attrs.get("weight", 0.0))
-        for _, target, attrs in graph.out_edges(end, data=True):
+                ties[f"{attrs['kind']} from {_label(graph, source)}"] += attrs["weight"]
+        for target, attrs in out_edges(graph, end):
             if _counts(graph, service_of, target, service) and target != model:
-                ties[f"{attrs.get('kind')} to {_label(graph, target)}"] += float(attrs.get("weight", 0.0))
+                ties[f"{attrs['kind']} to {_label(graph, target)}"] += attrs["weight"]
     top = sorted(ties, key=lambda t: (-ties[t], t))[:2]
     return ", ".join(top) if top else "coupled through the code that uses it"
 
 
 def _counts(graph: nx.MultiDiGraph, service_of: Mapping[str, str], node: str, service: str) -> bool:
     """Whether ``node`` is production code or data of ``service`` (tests and migrations follow)."""
-    module = str(graph.nodes[node].get("module", ""))
+    module = node_attrs(graph)[node]["module"]
     return _service(graph, service_of, node) == service and not is_follower_module(module)
 
 
 def _service(graph: nx.MultiDiGraph, service_of: Mapping[str, str], node: str) -> str | None:
     if node in service_of:
         return service_of[node]
-    model = graph.nodes[node].get("model")
-    return service_of.get(str(model)) if model else None
+    model = node_attrs(graph)[node].get("model")
+    return service_of.get(model) if model else None
 
 
 def _label(graph: nx.MultiDiGraph, node: str) -> str:
-    attrs = graph.nodes[node]
-    if attrs.get("kind") == "table" and attrs.get("model") in graph:
-        return str(graph.nodes[attrs["model"]].get("label", node))
-    return str(attrs.get("label") or node)
+    nodes = node_attrs(graph)
+    attrs = nodes[node]
+    model = attrs.get("model")
+    if attrs["kind"] == "table" and model is not None and model in nodes:
+        return nodes[model].get("label", node)
+    return attrs.get("label") or node
 
 
 def _placement(

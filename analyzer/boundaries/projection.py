@@ -17,7 +17,7 @@ import networkx as nx
 
 from analyzer.boundaries.unit_edges import UnitEdges
 from analyzer.graph.build import Transaction
-from analyzer.graph.schema import READ_KINDS, Tie, node_attrs, successors, undirected
+from analyzer.graph.schema import READ_KINDS, Tie, node_attrs, out_edges, successors, undirected
 
 UNIT_KINDS = ("class", "function", "model", "module", "table")
 CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form a ring, not a clique
@@ -26,11 +26,11 @@ CLIQUE_LIMIT = 12  # models of one module beyond which the same-module ties form
 def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
     """Return the unit a node is placed with: tables with their model, routes with their view."""
     attrs = node_attrs(graph)[node]
-    kind = attrs.get("kind")
+    kind = attrs["kind"]
     if kind == "table" and attrs.get("model") in graph:
         return str(attrs["model"])
     if kind == "route":
-        views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+        views = sorted(v for v, edge in out_edges(graph, node) if edge["kind"] == "route-view")
         return views[0] if views else None
     return node if kind in UNIT_KINDS else None
 
@@ -38,7 +38,7 @@ def canonical_id(graph: nx.MultiDiGraph, node: str) -> str | None:
 def canonical_ids(graph: nx.MultiDiGraph) -> dict[str, str | None]:
     """Every node of ``graph`` -> its :func:`canonical_id`, in node order."""
     own = frozenset(UNIT_KINDS) - {"table"}  # the kinds whose nodes are their own unit
-    return {node: node if attrs.get("kind") in own else canonical_id(graph, node)
+    return {node: node if attrs["kind"] in own else canonical_id(graph, node)
             for node, attrs in node_attrs(graph).items()}
 
 
@@ -76,7 +76,7 @@ def unit_projection(
     weights = _edge_weights(graph, canon, skip)
     attrs = node_attrs(graph)
     for unit in units if contains_weight > 0 else ():
-        module = f"module:{attrs[unit].get('module', '')}"
+        module = f"module:{attrs[unit]['module']}"
         if unit != module and module in attrs and module not in skip:
             weights[(unit, module) if unit < module else (module, unit)] += contains_weight
     for transaction in transactions:
@@ -134,12 +134,12 @@ def _edge_groups(
                 continue
             a, b = (cu, cv) if cu < cv else (cv, cu)
             for data in keyed.values():
-                kind = str(data.get("kind", ""))
+                kind = data["kind"]
                 if kind in READ_KINDS:
                     read[cu].add(cv)
-                    groups[(a, b, kind, cu)].append(float(data.get("weight", 1.0)))
+                    groups[(a, b, kind, cu)].append(data["weight"])
                 else:
-                    groups[(a, b, kind, "")].append(float(data.get("weight", 1.0)))
+                    groups[(a, b, kind, "")].append(data["weight"])
     return groups, read
 
 
@@ -156,8 +156,8 @@ def _same_module_ties(
     node = node_attrs(graph)
     for unit in units:
         attrs = node[unit]
-        if attrs.get("kind") == "model" and attrs.get("module"):
-            by_module[str(attrs["module"])].append(unit)
+        if attrs["kind"] == "model" and attrs["module"]:
+            by_module[attrs["module"]].append(unit)
     ties: dict[tuple[str, str], float] = defaultdict(float)
     for models in by_module.values():
         if len(models) <= CLIQUE_LIMIT:
@@ -177,9 +177,9 @@ def _app_anchors(graph: nx.MultiDiGraph, units: list[str]) -> dict[str, str]:
     node = node_attrs(graph)
     for unit in units:
         attrs = node[unit]
-        if attrs.get("kind") == "model" and attrs.get("app") and f"module:{attrs['module']}" in graph:
+        if attrs["kind"] == "model" and attrs["app"] and f"module:{attrs['module']}" in graph:
             anchors.setdefault(attrs["app"], f"module:{attrs['module']}")
     unit_set = set(units)
     return {u: anchors[node[u]["app"]] for u in units
-            if node[u].get("kind") == "module" and node[u].get("app") in anchors
+            if node[u]["kind"] == "module" and node[u]["app"] in anchors
             and anchors[node[u]["app"]] != u and anchors[node[u]["app"]] in unit_set}

@@ -62,6 +62,7 @@ from analyzer.graph.schema import (
     HISTORY_KINDS,
     PLACED_KINDS,
     WRITE_KINDS,
+    NodeAttrs,
     NodeTable,
     node_attrs,
     predecessors,
@@ -198,7 +199,7 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> P
     place = _placer(clustering.canon, service_of, owner_of)
     scan = scan_edges(graph, place)
     partition = clustering.partition
-    placed = {u: s for u, s in service_of.items() if attrs[u].get("kind") in PLACED_KINDS}
+    placed = {u: s for u, s in service_of.items() if attrs[u]["kind"] in PLACED_KINDS}
     models = model_placements(graph, placed, hub_scales(graph))
     services = _services(graph, clusters, named, owner_of, place, clustering.projected)
     roots = aggregate_roots(models)
@@ -233,8 +234,8 @@ def _fold_note(fold: Fold, names: list[str]) -> str:
             "no models and no routes, so tooling rather than a service")
 
 
-def _is_data(attrs: Mapping[str, object]) -> bool:
-    return attrs.get("kind") == "table" or (attrs.get("kind") == "model" and not attrs.get("abstract"))
+def _is_data(attrs: NodeAttrs) -> bool:
+    return attrs["kind"] == "table" or (attrs["kind"] == "model" and not attrs.get("abstract"))
 
 
 def _placer(
@@ -261,16 +262,16 @@ def _services(
     routes: dict[str, list[str]] = defaultdict(list)
     node = node_attrs(graph)
     for route, attrs in node.items():
-        if attrs.get("kind") == "route" and place(route) is not None:
+        if attrs["kind"] == "route" and place(route) is not None:
             routes[str(place(route))].append(str(attrs.get("pattern", route[len("route:"):])))
     result = []
     for cluster, (name, name_reason) in zip(clusters, named, strict=True):
-        units = [u for u in cluster if node[u].get("kind") in PLACED_KINDS]
-        code = [u for u in units if node[u].get("kind") != "module"]
-        modules = {str(node[u]["module"]) for u in units if node[u].get("module")}
-        apps = Counter(node[u].get("app", "") for u in units if node[u].get("app"))
+        units = [u for u in cluster if node[u]["kind"] in PLACED_KINDS]
+        code = [u for u in units if node[u]["kind"] != "module"]
+        modules = {node[u]["module"] for u in units if node[u]["module"]}
+        apps = Counter(node[u]["app"] for u in units if node[u]["app"])
         models = sorted(str(node[u]["label"]) for u in units
-                        if node[u].get("kind") == "model" and not node[u].get("abstract"))
+                        if node[u]["kind"] == "model" and not node[u].get("abstract"))
         result.append(Service(
             name=name,
             apps=tuple(sorted(apps, key=lambda a: (-apps[a], a))),
@@ -279,10 +280,10 @@ def _services(
             models=tuple(models),
             tables=tuple(sorted(t[len("table:"):] for t, s in owner_of.items() if s == name)),
             routes=tuple(sorted(routes.get(name, []))),
-            lines=sum(int(node[u].get("lines", 0)) for u in code),
+            lines=sum(node[u]["lines"] for u in code),
             rationale=_rationale(cluster, models, apps, projected),
-            module_code=tuple(sorted(str(node[u]["module"]) for u in units
-                                     if node[u].get("kind") == "module")),
+            module_code=tuple(sorted(node[u]["module"] for u in units
+                                     if node[u]["kind"] == "module")),
             name_reason=name_reason,
         ))
     return tuple(sorted(result, key=lambda s: s.name))
@@ -329,7 +330,7 @@ def _shared(
         reason = (f"used by {len(module.used_by_apps)} apps ({', '.join(module.used_by_apps)}) and "
                   "depends on none of them: publish it as a library instead of placing it in one service")
         models = tuple(sorted(str(node_attrs(graph)[n]["label"]) for n in module.nodes
-                              if node_attrs(graph)[n].get("kind") == "model"))
+                              if node_attrs(graph)[n]["kind"] == "model"))
         if models:
             reason += f"; its abstract models ({', '.join(models)}) are code reuse and go with it"
         result.append(SharedCandidate(module.module, services, reason, models))
@@ -344,8 +345,8 @@ def dependencies(
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     for crossing in (scan or scan_edges(graph, place)).crossings:
         pair = (crossing.here, crossing.there)
-        weights[pair] += float(crossing.attrs.get("weight", 0.0))
-        kinds[pair].add(str(crossing.attrs.get("kind")))
+        weights[pair] += crossing.attrs["weight"]
+        kinds[pair].add(crossing.attrs["kind"])
     return tuple(ServiceDependency(a, b, round(w, 3), tuple(sorted(kinds[(a, b)])))
                  for (a, b), w in sorted(weights.items()))
 
@@ -369,13 +370,13 @@ def interfaces(
         if unit is None:
             continue
         used[unit].add(here)
-        where[unit].add((str(attrs.get("path", "")), int(attrs.get("line", 0))))
+        where[unit].add((attrs["path"], attrs["line"]))
         if attrs["kind"] in WRITE_KINDS:
             writes.add(unit)
     result = []
     for unit in sorted(used):
         provider = place(unit)
-        kind = str(node_attrs(graph)[unit].get("kind"))
+        kind = node_attrs(graph)[unit]["kind"]
         if provider is None:
             continue
         result.append(Interface(provider, short(graph, unit) if kind == "model" else unit,
@@ -399,6 +400,6 @@ class _Provided:
         """The canonical unit of ``node`` when it is not module-level code, else None."""
         if node not in self.units:
             unit = self.canon[node] if self.canon is not None else canonical_id(self.graph, node)
-            kind = self.attrs[unit].get("kind") if unit is not None else None
+            kind = self.attrs[unit]["kind"] if unit is not None else None
             self.units[node] = None if kind == "module" else unit
         return self.units[node]

@@ -16,6 +16,7 @@ import networkx as nx
 from analyzer.boundaries.config import Config, selector_matches
 from analyzer.boundaries.partition import Assignment, renumber
 from analyzer.graph.build import Transaction
+from analyzer.graph.schema import node_attrs
 
 
 def refine_transactions(
@@ -55,7 +56,8 @@ def refine_transactions(
 
 def matching(selector: str, units: Iterable[str], graph: nx.MultiDiGraph) -> list[str]:
     """Return the units a selector names, sorted."""
-    return sorted(u for u in units if u in graph and selector_matches(selector, u, graph.nodes[u]))
+    nodes = node_attrs(graph)
+    return sorted(u for u in units if u in nodes and selector_matches(selector, u, nodes[u]))
 
 
 def apply_constraints(

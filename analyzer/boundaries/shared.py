@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzer.graph.schema import CODE_KINDS, CODE_NODE_KINDS, PLACED_KINDS, NodeAttrs, node_attrs, successors
+from analyzer.graph.schema import (
+    CODE_KINDS,
+    CODE_NODE_KINDS,
+    PLACED_KINDS,
+    NodeAttrs,
+    node_attrs,
+    out_edges,
+    successors,
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +59,14 @@ def find_shared_modules(
     ``members``: the :func:`module_nodes` of ``graph``, when the caller has them.
     """
     attrs = node_attrs(graph)
-    apps = sorted({app for each in attrs.values() if (app := each.get("app"))})
+    apps = sorted({app for each in attrs.values() if (app := each["app"])})
     threshold = max(min_apps, math.ceil(app_share * max(0, len(apps) - 1)))
     result = []
     ties = _CodeTies.of(graph)
     for module, nodes in (module_nodes(graph) if members is None else members).items():
         if any(_holds_data(attrs[node]) for node in nodes):
             continue
-        home = attrs[nodes[0]].get("app", "")
+        home = attrs[nodes[0]]["app"]
         users = ties.apps_using(nodes) - {home, ""}
         if len(users) >= threshold and len(ties.apps_used(nodes) - {home, ""}) <= 1:
             result.append(SharedModule(module, tuple(nodes), tuple(sorted(users))))
@@ -66,12 +74,12 @@ def find_shared_modules(
 
 
 def _holds_data(attrs: NodeAttrs) -> bool:
-    return attrs.get("kind") == "model" and not attrs.get("abstract", False)
+    return attrs["kind"] == "model" and not attrs.get("abstract", False)
 
 
 def _apps_used(graph: nx.MultiDiGraph, nodes: list[str]) -> set[str]:
-    return {node_attrs(graph)[target].get("app", "") for node in nodes
-            for _, target, kind in graph.out_edges(node, data="kind") if kind in CODE_KINDS}
+    return {node_attrs(graph)[target]["app"] for node in nodes
+            for target, edge in out_edges(graph, node) if edge["kind"] in CODE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -84,14 +92,14 @@ class _CodeTies:
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> _CodeTies:
         """Walk the graph's edges once."""
-        app_of = {node: attrs.get("app", "") for node, attrs in node_attrs(graph).items()}
+        app_of = {node: attrs["app"] for node, attrs in node_attrs(graph).items()}
         using: dict[str, set[str]] = defaultdict(set)
         used: dict[str, set[str]] = defaultdict(set)
         for source, neighbours in successors(graph).items():
             source_app = app_of[source]
             for target, keyed in neighbours.items():
                 for attrs in keyed.values():
-                    if attrs.get("kind") in CODE_KINDS:  # at least one code edge: once per target
+                    if attrs["kind"] in CODE_KINDS:  # at least one code edge: once per target
                         using[target].add(source_app)
                         used[source].add(app_of[target])
                         break
@@ -116,14 +124,14 @@ def find_hubs(
     of the unit graph -> its neighbours.
     """
     node_attrs_of = node_attrs(graph)
-    app_of = {node: attrs.get("app", "") for node, attrs in node_attrs_of.items()}
+    app_of = {node: attrs["app"] for node, attrs in node_attrs_of.items()}
     threshold = max(min_apps, math.ceil(app_share * len({a for a in app_of.values() if a})))
     hubs = []
     for node, ties in projected.items():
         attrs = node_attrs_of[node]
         if attrs["kind"] not in CODE_NODE_KINDS:
             continue
-        touched = {app_of[n] for n in ties} - {attrs.get("app", ""), ""}
+        touched = {app_of[n] for n in ties} - {attrs["app"], ""}
         if len(touched) >= threshold:
             hubs.append(node)
     return tuple(sorted(hubs))
@@ -144,10 +152,10 @@ def shared_apps(
     attrs = node_attrs(graph)
     by_app: dict[str, list[SharedModule]] = defaultdict(list)
     for module in shared:
-        by_app[attrs[module.nodes[0]].get("app", "")].append(module)
+        by_app[attrs[module.nodes[0]]["app"]].append(module)
     result: list[SharedModule] = []
     for app, modules in sorted(by_app.items()):
-        own = [m for m, nodes in members.items() if attrs[nodes[0]].get("app") == app]
+        own = [m for m, nodes in members.items() if attrs[nodes[0]]["app"] == app]
         has_data = any(_holds_data(attrs[n]) for m in own for n in members[m])
         app_nodes = [n for m in own for n in members[m]]
         if app and not has_data and len(_apps_used(graph, app_nodes) - {app, ""}) <= 1:

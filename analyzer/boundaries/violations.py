@@ -40,7 +40,7 @@ def violation_id(kind: str, path: str, line: int, subject: str) -> str:
 
 def _violation(kind: str, attrs: Site, source: str, targets: Iterable[str], subject: str,
                remedy: str, saga: Saga | None = None) -> Violation:
-    path, line = str(attrs.get("path", "")), int(attrs.get("line", 0))
+    path, line = attrs["path"], attrs["line"]
     return Violation(violation_id(kind, path, line, subject), kind, path, line, source,
                      tuple(sorted(set(targets))), subject, remedy, saga=saga)
 
@@ -49,7 +49,7 @@ def short(graph: nx.MultiDiGraph, node: str) -> str:
     """A readable name for a node: a model's label, a table's name, else the qualified name."""
     nodes = node_attrs(graph)
     attrs = nodes[node]
-    if attrs.get("kind") == "table":
+    if attrs["kind"] == "table":
         model = attrs.get("model")
         if model is not None and model in nodes:
             return str(nodes[model].get("label", model))
@@ -77,7 +77,7 @@ def find_violations(
 
 def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: EdgeAttrs, here: str,
                     there: str, join_sites: set[tuple[str, int]], hub: bool = False) -> Violation | None:
-    kind = attrs.get("kind")
+    kind = attrs["kind"]
     if kind not in VIOLATION_KINDS:
         return None
     name, target_name = short(graph, source), short(graph, target)
@@ -91,7 +91,7 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
         return _violation("foreign-write", attrs, here, [there], subject,
                           f"Route this write through {there}'s API (a command it exposes) instead of "
                           f"writing {target_name} from {here}{_file_remedy(attrs)}.")
-    if kind in ("orm-read", "sql-read") and (attrs.get("path"), attrs.get("line")) not in join_sites:
+    if kind in ("orm-read", "sql-read") and (attrs["path"], attrs["line"]) not in join_sites:
         how = f" (lookup through {attrs['via']})" if attrs.get("via") else _in_file(attrs)
         return _violation("cross-service-query", attrs, here, [there], f"{name} reads {target_name}{how}",
                           f"Ask {there}'s API for the {target_name} data (API composition), or keep a "
@@ -134,7 +134,7 @@ def _join_violations(graph: nx.MultiDiGraph, place: Place, scan: EdgeScan) -> li
     sites: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     files: dict[tuple[str, str, int], EdgeExtra] = {}
     for source, target, attrs in scan.joins:
-        key = (source, str(attrs.get("path", "")), int(attrs.get("line", 0)))
+        key = (source, attrs["path"], attrs["line"])
         sites[key].add(target)
         if attrs.get("sql_file"):
             files[key] = {"sql_file": attrs["sql_file"]}

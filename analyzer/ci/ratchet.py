@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+
+import networkx as nx
 
 from analyzer.boundaries.config import load_config
 from analyzer.boundaries.propose import interfaces
 from analyzer.boundaries.violations import find_violations
 from analyzer.graph.build import build_graph
+from analyzer.graph.schema import NodeAttrs, node_attrs, out_edges
 from analyzer.model.analysis import Analysis
 from analyzer.model.crossings import (
     USE_KIND,
@@ -134,7 +136,7 @@ def _app_services(analysis: Analysis) -> dict[str, str]:
     return result
 
 
-def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None]:
+def placement_from(analysis: Analysis, graph: nx.MultiDiGraph) -> Callable[[str], str | None]:
     """Place the nodes of ``graph`` in the services of ``analysis`` (a baseline analysis.json).
 
     Units keep their service by name (module-level code by ``Service.module_code``), models by
@@ -149,24 +151,26 @@ def placement_from(analysis: Analysis, graph: Any) -> Callable[[str], str | None
     owners = {f"table:{t}": owner for t, owner in analysis.table_owner().items()}
     shared = {candidate.module for candidate in analysis.shared}
 
-    def unit_service(node: str, attrs: Mapping[str, Any]) -> str | None:
-        module = str(attrs.get("module", ""))
+    nodes = node_attrs(graph)
+
+    def unit_service(node: str, attrs: NodeAttrs) -> str | None:
+        module = attrs["module"]
         if node not in by_unit and (module in shared or node.removeprefix("module:") in shared):
             return None
-        return (by_unit.get(node) or by_label.get(str(attrs.get("label", "")))
+        return (by_unit.get(node) or by_label.get(attrs.get("label", ""))
                 or by_module.get(module) or by_module.get(node.removeprefix("module:"))
-                or by_app.get(str(attrs.get("app", ""))))
+                or by_app.get(attrs["app"]))
 
     def place(node: str) -> str | None:
-        if node not in graph:
+        if node not in nodes:
             return None
-        attrs = graph.nodes[node]
-        kind = attrs.get("kind")
+        attrs = nodes[node]
+        kind = attrs["kind"]
         if kind == "table":
             model = attrs.get("model")
             return owners.get(node) or (place(model) if model else None)
         if kind == "route":
-            views = sorted(v for _, v, k in graph.out_edges(node, data="kind") if k == "route-view")
+            views = sorted(v for v, edge in out_edges(graph, node) if edge["kind"] == "route-view")
             return place(views[0]) if views else None
         return unit_service(node, attrs)
 

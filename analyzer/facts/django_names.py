@@ -138,14 +138,3 @@ CONTRIB_MODELS = {
     "redirects.Redirect": "django.contrib.redirects.models.Redirect",
     "flatpages.FlatPage": "django.contrib.flatpages.models.FlatPage",
 }
-CONTRIB_TABLES = {
-    "auth.User": "auth_user",
-    "auth.Group": "auth_group",
-    "auth.Permission": "auth_permission",
-    "contenttypes.ContentType": "django_content_type",
-    "sites.Site": "django_site",
-    "sessions.Session": "django_session",
-    "admin.LogEntry": "django_admin_log",
-    "redirects.Redirect": "django_redirect",
-    "flatpages.FlatPage": "django_flatpage",
-}

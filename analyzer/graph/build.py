@@ -109,7 +109,7 @@ def build_graph(facts: ProjectFacts, weights: Mapping[str, float] = DEFAULT_WEIG
     graph = nx.MultiDiGraph()
     inheriting = _add_code_nodes(graph, facts.modules, apps)
     tables = _add_data_nodes(graph, facts.models, apps)
-    names = _Names((n for n, attrs in node_attrs(graph).items() if attrs.get("kind") != "module"),
+    names = _Names((n for n, attrs in node_attrs(graph).items() if attrs["kind"] != "module"),
                    (m.module for m in facts.modules))
     edges: list[Edge] = []
     edges += _code_edges(facts.modules, inheriting, names)
@@ -302,7 +302,7 @@ def _route_edges(
         if view is None:
             continue
         node = f"route:/{route.route.lstrip('/')}"
-        add_node(graph, node, {"kind": "route", "app": node_attrs(graph)[view].get("app", ""),
+        add_node(graph, node, {"kind": "route", "app": node_attrs(graph)[view]["app"],
                                "module": route.urlconf, "path": route.path, "line": route.line, "lines": 0,
                                "pattern": node[len("route:"):]})
         _link(edges, node, view, "route-view", route.path, route.line)

@@ -65,7 +65,7 @@ def annotate_tables(graph: nx.MultiDiGraph, models: Iterable[ModelFact]) -> None
     """Record ``related`` and ``framework`` on table nodes without a model of the project."""
     related = external_relations(models)
     for node, attrs in node_attrs(graph).items():
-        if attrs.get("kind") != "table" or attrs.get("model") in graph:
+        if attrs["kind"] != "table" or attrs.get("model") in graph:
             continue
         table = node[len("table:"):]
         pairs = tuple(pair for pair in related.get(table, ()) if pair[0] in graph)

@@ -110,7 +110,7 @@ def add_history(graph: nx.MultiDiGraph, commits: Iterable[Commit], weights: Mapp
                 max_files_per_commit: int = 40) -> int:
     """Add co-change and same-author edges between module nodes; return how many were added."""
     module_of = {attrs["path"]: node for node, attrs in node_attrs(graph).items()
-                 if attrs.get("kind") == "module" and attrs.get("path")}
+                 if attrs["kind"] == "module" and attrs["path"]}
     edges = history_edges(commits, module_of, max_files_per_commit)
     for a, b, kind, strength in edges:
         add_edge(graph, a, b, {"kind": kind, "weight": weights.get(kind, 0.0) * strength,

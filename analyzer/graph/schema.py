@@ -137,6 +137,12 @@ def in_edges(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, EdgeAttrs
         yield from ((source, attrs) for attrs in keyed.values())
 
 
+def out_edges(graph: nx.MultiDiGraph, node: str) -> Iterator[tuple[str, EdgeAttrs]]:
+    """(target, attributes) of every edge out of ``node``, in ``graph.out_edges(node)`` order."""
+    for target, keyed in successors(graph)[node].items():
+        yield from ((target, attrs) for attrs in keyed.values())
+
+
 def edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, EdgeAttrs]]:
     """(source, target, attributes) of every edge, in ``graph.edges(data=True)`` order."""
     for source, neighbours in successors(graph).items():

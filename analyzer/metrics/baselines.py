@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
 
+import networkx as nx
+
+from analyzer.graph.schema import node_attrs
 from analyzer.metrics.measure import OwnerRule, Partition, as_table_nodes, is_table, measure, table_owners
 from analyzer.metrics.reference import (
     ReferenceDecomposition,
@@ -28,55 +30,55 @@ from analyzer.model.analysis import Metrics, MetricsComparison, ReferenceDiffere
 MONOLITH = "monolith"
 
 
-def app_of(graph: Any, node: str) -> str:
+def app_of(graph: nx.MultiDiGraph, node: str) -> str:
     """The Django app of a node, else the top-level package of its module (or of its id)."""
-    attrs = graph.nodes[node] if node in graph else {}
-    app = attrs.get("app")
-    if app:
-        return str(app)
-    module = attrs.get("module") or node.removeprefix("module:")
-    return str(module).split(".")[0]
+    attrs = node_attrs(graph).get(node)
+    if attrs is None:
+        return node.removeprefix("module:").split(".")[0]
+    return attrs["app"] or (attrs["module"] or node.removeprefix("module:")).split(".")[0]
 
 
-def _placeable(graph: Any, units: Iterable[str]) -> list[str]:
+def _placeable(graph: nx.MultiDiGraph, units: Iterable[str]) -> list[str]:
     """Units a baseline places itself; tables are left to the owner rule."""
     return sorted(unit for unit in units if not (unit in graph and is_table(graph, unit)))
 
 
-def per_app_partition(graph: Any, units: Iterable[str]) -> dict[str, str]:
+def per_app_partition(graph: nx.MultiDiGraph, units: Iterable[str]) -> dict[str, str]:
     """One service per Django app, over the given units."""
     return {unit: app_of(graph, unit) for unit in _placeable(graph, units)}
 
 
-def monolith_partition(graph: Any, units: Iterable[str], name: str = MONOLITH) -> dict[str, str]:
+def monolith_partition(graph: nx.MultiDiGraph, units: Iterable[str], name: str = MONOLITH) -> dict[str, str]:
     """The whole monolith as one service, over the given units."""
     return dict.fromkeys(_placeable(graph, units), name)
 
 
-def model_partition(graph: Any, partition: Partition, owners: Mapping[str, str]) -> dict[str, str]:
+def model_partition(
+    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]
+) -> dict[str, str]:
     """``app_label.ModelName`` -> service for every model node placed (or owning a placed table)."""
     labels: dict[str, str] = {}
-    for node, attrs in sorted(graph.nodes(data=True)):
-        if attrs.get("kind") != "model":
+    for node, attrs in sorted(node_attrs(graph).items()):
+        if attrs["kind"] != "model":
             continue
         table = f"table:{attrs.get('table', '')}"
         service = partition.get(node) or owners.get(table)
         if service is not None:
-            labels[str(attrs.get("label") or node)] = service
+            labels[attrs.get("label") or node] = service
     return labels
 
 
-def models_of(graph: Any) -> list[tuple[str, str]]:
+def models_of(graph: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """``(label, module)`` of every model node, for :func:`analyzer.metrics.reference.reference_partition`."""
     return sorted(
-        (str(attrs.get("label") or node), str(attrs.get("module", "")))
-        for node, attrs in graph.nodes(data=True)
-        if attrs.get("kind") == "model"
+        (attrs.get("label") or node, attrs["module"])
+        for node, attrs in node_attrs(graph).items()
+        if attrs["kind"] == "model"
     )
 
 
 def measure_against(
-    graph: Any, partition: Partition, owners: Mapping[str, str], target: Mapping[str, str] | None
+    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str], target: Mapping[str, str] | None
 ) -> Metrics:
     """Measure one partition and, when ``target`` (model label -> service) is given, score against it."""
     owners = as_table_nodes(graph, owners)
@@ -88,7 +90,7 @@ def measure_against(
 
 
 def differences_from_reference(
-    graph: Any, proposal: Partition, owners: Mapping[str, str], reference: ReferenceDecomposition
+    graph: nx.MultiDiGraph, proposal: Partition, owners: Mapping[str, str], reference: ReferenceDecomposition
 ) -> tuple[ReferenceDifference, ...]:
     """The models the proposal places apart from where the reference puts them."""
     target = reference_partition(reference, models_of(graph))
@@ -96,7 +98,7 @@ def differences_from_reference(
 
 
 def compare_with_baselines(
-    graph: Any,
+    graph: nx.MultiDiGraph,
     proposal: Partition,
     owners: Mapping[str, str] | None = None,
     owner_rule: OwnerRule = table_owners,

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 
@@ -28,47 +27,46 @@ from analyzer.graph.schema import (
     REQUEST_KINDS,
     TABLE_ACCESS_KINDS,
     WRITE_KINDS,
+    edges,
+    node_attrs,
+    out_edges,
 )
 from analyzer.model.analysis import Metrics
 
 Partition = Mapping[str, str]
 Volumes = Mapping[tuple[str, str], int]
-OwnerRule = Callable[[Any, Partition], dict[str, str]]
+OwnerRule = Callable[[nx.MultiDiGraph, Partition], dict[str, str]]
 
 NED_LOW, NED_HIGH = 5, 20
 DIGITS = 4
 
 
-def edges_of(graph: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Yield ``(source, target, attrs)`` for every edge, parallel edges of a multigraph included."""
-    yield from graph.edges(data=True)
-
-
-def is_table(graph: Any, node: str) -> bool:
+def is_table(graph: nx.MultiDiGraph, node: str) -> bool:
     """True when ``node`` is a database table node."""
-    return bool(graph.nodes[node].get("kind") == "table" or node.startswith("table:"))
+    return node_attrs(graph)[node]["kind"] == "table"
 
 
-def code_units(graph: Any, partition: Partition) -> dict[str, str]:
+def code_units(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
     """The part of a partition the code metrics look at: classes, models and functions.
 
     Module-level code and table nodes may be placed too; they are not Mono2Micro's classes.
-    Nodes missing from the graph or without a ``kind`` count as code units (hand-built graphs).
+    Units missing from the graph count as code units.
     """
+    node = node_attrs(graph)
     return {
         unit: service
         for unit, service in sorted(partition.items())
-        if unit not in graph or graph.nodes[unit].get("kind", "function") in CODE_UNIT_KINDS
+        if unit not in node or node[unit]["kind"] in CODE_UNIT_KINDS
     }
 
 
-def interaction_volumes(graph: Any, partition: Partition) -> dict[tuple[str, str], int]:
+def interaction_volumes(graph: nx.MultiDiGraph, partition: Partition) -> dict[tuple[str, str], int]:
     """Count the edges between two distinct placed units, per ordered pair (history kinds excluded)."""
     volumes: Counter[tuple[str, str]] = Counter()
-    for source, target, attrs in edges_of(graph):
+    for source, target, attrs in edges(graph):
         if source == target or source not in partition or target not in partition:
             continue
-        if attrs.get("kind") in HISTORY_KINDS:
+        if attrs["kind"] in HISTORY_KINDS:
             continue
         volumes[(source, target)] += 1
     return dict(sorted(volumes.items()))
@@ -125,12 +123,12 @@ def interface_number(volumes: Volumes, partition: Partition) -> float:
     return crossing / k
 
 
-def class_counts(graph: Any, partition: Partition) -> dict[str, int]:
-    """Classes (kind class or model; nodes without a kind count too) per service, zero included."""
+def class_counts(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, int]:
+    """Classes (kind class or model; units missing from the graph count too) per service, zero included."""
     counts = dict.fromkeys(sorted(set(partition.values())), 0)
+    node = node_attrs(graph)
     for unit, service in partition.items():
-        kind = graph.nodes[unit].get("kind") if unit in graph else None
-        if kind is None or kind in CLASS_KINDS:
+        if unit not in node or node[unit]["kind"] in CLASS_KINDS:
             counts[service] += 1
     return counts
 
@@ -144,29 +142,29 @@ def non_extreme_distribution(sizes: Mapping[str, int], low: int = NED_LOW, high:
     return 1.0 - in_range / total
 
 
-def table_owners(graph: Any, partition: Partition) -> dict[str, str]:
+def table_owners(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
     """Owner of each table: its model's service, else the service writing it most, reading it most, name."""
     by_usage = _owners_by_usage(graph, partition)
     owners = {}
-    for node in sorted(graph.nodes):
-        if not is_table(graph, node):
+    for node, attrs in sorted(node_attrs(graph).items()):
+        if attrs["kind"] != "table":
             continue
-        model = graph.nodes[node].get("model")
+        model = attrs.get("model")
         owner = partition.get(node) or (partition.get(model) if model else None) or by_usage.get(node)
         if owner is not None:
             owners[node] = owner
     return owners
 
 
-def _owners_by_usage(graph: Any, partition: Partition) -> dict[str, str]:
+def _owners_by_usage(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
     scores: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for source, target, attrs in edges_of(graph):
+    for source, target, attrs in edges(graph):
         for unit, table in ((source, target), (target, source)):
-            if unit in partition and table in graph and is_table(graph, table):
+            if unit in partition and is_table(graph, table):
                 service = partition[unit]
                 writes, touches = scores[table].get(service, (0.0, 0.0))
-                weight = float(attrs.get("weight", 1.0))
-                is_write = attrs.get("kind") in WRITE_KINDS
+                weight = attrs["weight"]
+                is_write = attrs["kind"] in WRITE_KINDS
                 scores[table][service] = (writes + (weight if is_write else 0.0), touches + weight)
     return {
         table: min(by_service, key=lambda s: (-by_service[s][0], -by_service[s][1], s))
@@ -174,7 +172,7 @@ def _owners_by_usage(graph: Any, partition: Partition) -> dict[str, str]:
     }
 
 
-def as_table_nodes(graph: Any, owners: Mapping[str, str]) -> dict[str, str]:
+def as_table_nodes(graph: nx.MultiDiGraph, owners: Mapping[str, str]) -> dict[str, str]:
     """Key an owner map by table node id, accepting bare table names (``orders_order``) too."""
     return {
         (table if table in graph or f"table:{table}" not in graph else f"table:{table}"): service
@@ -186,11 +184,11 @@ def _service_of(node: str, partition: Partition, owners: Mapping[str, str]) -> s
     return partition.get(node) or owners.get(node)
 
 
-def cross_service_data_edges(graph: Any, partition: Partition, owners: Mapping[str, str]) -> int:
+def cross_service_data_edges(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> int:
     """Data edges (fk, m2m, ORM and SQL access) whose two ends belong to different services."""
     count = 0
-    for source, target, attrs in edges_of(graph):
-        if attrs.get("kind") not in DATA_KINDS:
+    for source, target, attrs in edges(graph):
+        if attrs["kind"] not in DATA_KINDS:
             continue
         a, b = _service_of(source, partition, owners), _service_of(target, partition, owners)
         if a is not None and b is not None and a != b:
@@ -199,25 +197,24 @@ def cross_service_data_edges(graph: Any, partition: Partition, owners: Mapping[s
 
 
 def atomic_blocks(
-    graph: Any, partition: Partition, owners: Mapping[str, str]
+    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]
 ) -> dict[tuple[str, ...], set[str]]:
-    """Services of the data (tables, models) each ``transaction`` block writes, keyed by block."""
+    """Services of the data (tables, models) each ``transaction`` block writes, keyed by ``path:line``."""
     blocks: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for source, target, attrs in edges_of(graph):
-        if attrs.get("kind") != "transaction":
+    nodes = node_attrs(graph)
+    for source, target, attrs in edges(graph):
+        if attrs["kind"] != "transaction":
             continue
-        path, line = attrs.get("path"), attrs.get("line")
-        key = (str(path), str(line)) if path is not None and line is not None else (source,)
-        touched = blocks[key]
+        touched = blocks[(attrs["path"], str(attrs["line"]))]
         for node in (source, target):
-            if node in graph and (is_table(graph, node) or graph.nodes[node].get("kind") == "model"):
+            if nodes[node]["kind"] in ("table", "model"):
                 service = _service_of(node, partition, owners)
                 if service is not None:
                     touched.add(service)
     return {key: services for key, services in sorted(blocks.items()) if services}
 
 
-def transactional_purity(graph: Any, partition: Partition, owners: Mapping[str, str]) -> float:
+def transactional_purity(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> float:
     """Share of atomic blocks whose written data lies in one service (CARGO); higher is better."""
     blocks = atomic_blocks(graph, partition, owners)
     if not blocks:
@@ -225,17 +222,17 @@ def transactional_purity(graph: Any, partition: Partition, owners: Mapping[str, 
     return sum(1 for services in blocks.values() if len(services) == 1) / len(blocks)
 
 
-def shared_tables(graph: Any, partition: Partition) -> int:
+def shared_tables(graph: nx.MultiDiGraph, partition: Partition) -> int:
     """Tables read or written (ORM or SQL) by units of two or more services."""
     users: dict[str, set[str]] = defaultdict(set)
-    for source, target, attrs in edges_of(graph):
-        if attrs.get("kind") in TABLE_ACCESS_KINDS and source in partition and is_table(graph, target):
+    for source, target, attrs in edges(graph):
+        if attrs["kind"] in TABLE_ACCESS_KINDS and source in partition and is_table(graph, target):
             users[target].add(partition[source])
     return sum(1 for services in users.values() if len(services) > 1)
 
 
 def services_touched_by(
-    graph: Any, route: str, partition: Partition, owners: Mapping[str, str]
+    graph: nx.MultiDiGraph, route: str, partition: Partition, owners: Mapping[str, str]
 ) -> set[str]:
     """Services one request to ``route`` touches: views and callees (transitively) and the data they use."""
     touched: set[str] = set()
@@ -244,8 +241,8 @@ def services_touched_by(
         node = stack.pop()
         if node in partition:
             touched.add(partition[node])
-        for _, target, attrs in graph.out_edges(node, data=True):
-            kind = attrs.get("kind")
+        for target, attrs in out_edges(graph, node):
+            kind = attrs["kind"]
             if kind in DATA_KINDS:
                 service = _service_of(target, partition, owners)
                 touched.update([service] if service is not None else [])
@@ -255,18 +252,20 @@ def services_touched_by(
     return touched
 
 
-def services_per_route(graph: Any, partition: Partition, owners: Mapping[str, str]) -> dict[str, int]:
+def services_per_route(
+    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]
+) -> dict[str, int]:
     """Number of services each route's request touches, for routes whose view is placed."""
     counts = {}
-    for node in sorted(graph.nodes):
-        if graph.nodes[node].get("kind") == "route" or node.startswith("route:"):
+    for node, attrs in sorted(node_attrs(graph).items()):
+        if attrs["kind"] == "route":
             touched = services_touched_by(graph, node, partition, owners)
             if touched:
                 counts[node] = len(touched)
     return counts
 
 
-def newman_modularity(graph: Any, partition: Partition, owners: Mapping[str, str]) -> float:
+def newman_modularity(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> float:
     """Newman modularity (networkx) of the weighted undirected unit+table graph; higher is better.
 
     Tables join their owner's community; parallel edges add their weights; self-loops are dropped.
@@ -274,10 +273,10 @@ def newman_modularity(graph: Any, partition: Partition, owners: Mapping[str, str
     simple = nx.Graph()
     membership = {**{t: s for t, s in owners.items() if t in graph}, **partition}
     simple.add_nodes_from(sorted(membership))
-    for source, target, attrs in edges_of(graph):
+    for source, target, attrs in edges(graph):
         if source == target or source not in membership or target not in membership:
             continue
-        weight = float(attrs.get("weight", 1.0))
+        weight = attrs["weight"]
         previous = simple.get_edge_data(source, target, {"weight": 0.0})["weight"]
         simple.add_edge(source, target, weight=previous + weight)
     if simple.size(weight="weight") == 0:
@@ -289,7 +288,7 @@ def newman_modularity(graph: Any, partition: Partition, owners: Mapping[str, str
     return float(nx.community.modularity(simple, groups, weight="weight"))
 
 
-def measure(graph: Any, partition: Partition, owners: Mapping[str, str] | None = None) -> Metrics:
+def measure(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str] | None = None) -> Metrics:
     """All metrics of one partition; ``owners`` (table node -> service) defaults to :func:`table_owners`."""
     owners = table_owners(graph, partition) if owners is None else as_table_nodes(graph, owners)
     code = code_units(graph, partition)

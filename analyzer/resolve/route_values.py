@@ -15,13 +15,13 @@ unknown is shown as ``{text}`` and listed in :attr:`RouteText.unresolved`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.facts.route_text import MARKER, OPEN, SETTINGS, apply_method, split_reference
 from analyzer.model.facts import ModuleFacts
+from analyzer.resolve.canonical import Canonical
 
-Canonical = Callable[[str], str]
 _DEPTH = 6
 
 

@@ -219,6 +219,9 @@ class Limits:
     max_connections: int = 0  # 0: derived from the open-file limit (see datapath.proxy)
 
 
+DEFAULT_LISTEN = "127.0.0.1:8000"  # the client listener when neither the command line nor [listen] says
+
+
 @dataclass(frozen=True)
 class ProxyConfig:
     """A whole validated routes file."""

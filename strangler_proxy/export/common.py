@@ -6,14 +6,15 @@ import math
 import re
 from pathlib import PurePath
 
-from strangler_proxy.config.model import SAFE_METHODS, PathMatch, ProxyConfig, Route, Upstream
+import strangler_proxy.policy.headers as headers
+from strangler_proxy.config.model import DEFAULT_LISTEN, SAFE_METHODS, PathMatch, ProxyConfig, Route, Upstream
 from strangler_proxy.export.warnings import ExportWarning
 from strangler_proxy.policy.routing import specificity, sticky_split
 
-DEFAULT_LISTEN = "127.0.0.1:8000"
-SHADOW_HEADER = "x-demonolith-shadow"
-VIA = "1.1 demonolith"
-REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$"
+# what the Python proxy does, as text for the exported configurations
+SHADOW_HEADER = headers.SHADOW_MARKER.decode()
+VIA = headers.VIA.decode()
+REQUEST_ID_PATTERN = headers.REQUEST_ID_PATTERN.decode()
 _REGEX_META = frozenset(".^$|?*+()[]{}")
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-~%@:,;=&!'<>")
 

@@ -41,7 +41,8 @@ MANAGED_REQUEST = HOP_BY_HOP | {
     IDENTITY,
 }
 MANAGED_RESPONSE = HOP_BY_HOP | {b"content-length", b"via", b"x-request-id"}
-_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID_PATTERN = rb"^[A-Za-z0-9._:-]{1,128}$"  # a client's X-Request-ID the proxy keeps
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 REASONS = {
     400: "Bad Request",
     403: "Forbidden",

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from strangler_proxy.config.model import DEFAULT_LISTEN
 from strangler_proxy.process.event_loop import LOOPS
 from strangler_proxy.process.lifecycle import DEFAULT_DRAIN_SECONDS
-from strangler_proxy.process.run import DEFAULT_ADMIN, DEFAULT_LISTEN
+from strangler_proxy.process.run import DEFAULT_ADMIN
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from strangler_proxy.admin.auth import all_tokens, check_admin_exposure
 from strangler_proxy.config.live import LiveRoutes
-from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.model import DEFAULT_LISTEN, ProxyConfig
 from strangler_proxy.config.routes_file import load_routes
 from strangler_proxy.datapath.proxy import parse_address
 from strangler_proxy.datapath.tls import with_tls
@@ -25,7 +25,6 @@ from strangler_proxy.process.lifecycle import (
 )
 from strangler_proxy.process.supervisor import WorkerOptions, WorkerSupervisor
 
-DEFAULT_LISTEN = "127.0.0.1:8000"
 DEFAULT_ADMIN = "127.0.0.1:8001"
 
 

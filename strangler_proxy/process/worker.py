@@ -33,15 +33,15 @@ from strangler_proxy.process.lifecycle import apply_to, drain_and_stop, stop_sig
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The supervisor's command line for a worker."""
+    """The supervisor's command line for a worker: no defaults here, the supervisor passes them all
+    (the defaults are those of :mod:`strangler_proxy.process.options`)."""
     parser = argparse.ArgumentParser(prog="strangler_proxy.process.worker")
-    for name in ("--routes", "--state-file", "--listen", "--control"):
+    for name in ("--routes", "--state-file", "--listen", "--control", "--loop"):
         parser.add_argument(name, required=True)
+    parser.add_argument("--drain-seconds", type=float, required=True)
     parser.add_argument("--access-log")
-    parser.add_argument("--drain-seconds", type=float, default=30.0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
-    parser.add_argument("--loop", default="auto")
     return parser.parse_args(argv)
 
 

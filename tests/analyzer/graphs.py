@@ -7,7 +7,16 @@ from typing import Unpack
 import networkx as nx
 
 from analyzer.graph.build import ProjectGraph, Transaction, Write
-from analyzer.graph.schema import EdgeAttrs, EdgeExtra, EdgeKind, NodeKind, add_edge, add_node, node_attrs
+from analyzer.graph.schema import (
+    EdgeAttrs,
+    EdgeExtra,
+    EdgeKind,
+    NodeAttrs,
+    NodeKind,
+    add_edge,
+    add_node,
+    node_attrs,
+)
 from analyzer.graph.weights import DEFAULT_WEIGHTS
 
 
@@ -52,10 +61,16 @@ class GraphBuilder:
             "line": 1, "lines": 10})
         return self
 
-    def table(self, name: str) -> GraphBuilder:
-        """Add a table no model maps (raw SQL only)."""
-        add_node(self.graph, f"table:{name}",
-                 {"kind": "table", "app": "", "module": "", "path": "", "line": 1, "lines": 0})
+    def table(
+        self, name: str, related: tuple[tuple[str, str], ...] = (), framework: str = ""
+    ) -> GraphBuilder:
+        """Add a table no model maps (raw SQL only), with what annotate_tables would record on it."""
+        attrs: NodeAttrs = {"kind": "table", "app": "", "module": "", "path": "", "line": 1, "lines": 0}
+        if related:
+            attrs["related"] = related
+        if framework:
+            attrs["framework"] = framework
+        add_node(self.graph, f"table:{name}", attrs)
         return self
 
     def route(self, pattern: str, view: str) -> GraphBuilder:

@@ -8,6 +8,8 @@ import pytest
 
 from analyzer.boundaries.config import Config, load_config, parse_config, selector_matches
 from analyzer.errors import ConfigError
+from analyzer.graph.schema import node_attrs
+from tests.analyzer.graphs import GraphBuilder
 
 
 def test_pyproject_table_is_read(tmp_path: Path) -> None:
@@ -58,7 +60,8 @@ def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_selectors() -> None:
-    attrs = {"app": "orders", "label": "orders.Order", "module": "orders.models"}
+    attrs = node_attrs(GraphBuilder().model("orders.models.Order").graph)["orders.models.Order"]
+    assert (attrs["app"], attrs.get("label"), attrs["module"]) == ("orders", "orders.Order", "orders.models")
     for selector in ("orders", "orders.Order", "orders.models", "orders.models.Order"):
         assert selector_matches(selector, "orders.models.Order", attrs)
     assert not selector_matches("order", "orders.models.Order", attrs)

@@ -43,11 +43,10 @@ def test_a_table_written_mostly_elsewhere_moves_with_its_model_unless_pinned() -
     assert owners["table:catalog_product"] == 0
 
 
-def _unwritten_user_table() -> GraphBuilder:
+def _unwritten_user_table(related: bool = True) -> GraphBuilder:
     b = GraphBuilder().model("customers.models.Customer").function("reporting.queries.top_customers")
-    b.table("auth_user").edge("reporting.queries.top_customers", "table:auth_user", "sql-join", times=3)
-    b.graph.nodes["table:auth_user"]["related"] = (("customers.models.Customer", "customers.Customer.user"),)
-    return b
+    b.table("auth_user", (("customers.models.Customer", "customers.Customer.user"),) if related else ())
+    return b.edge("reporting.queries.top_customers", "table:auth_user", "sql-join", times=3)
 
 
 def test_a_table_nobody_writes_goes_to_the_models_relating_to_it_not_to_its_reader() -> None:
@@ -58,8 +57,7 @@ def test_a_table_nobody_writes_goes_to_the_models_relating_to_it_not_to_its_read
 
 
 def test_a_table_nobody_writes_nor_relates_to_goes_to_its_main_reader_and_a_pin_holds() -> None:
-    graph = _unwritten_user_table().graph
-    del graph.nodes["table:auth_user"]["related"]
+    graph = _unwritten_user_table(related=False).graph
     placement = {"customers.models.Customer": 0, "reporting.queries.top_customers": 1, "table:auth_user": 0}
     moved, owners = assign_owners(graph, placement, lambda n: canonical_id(graph, n), {})
     assert owners["table:auth_user"] == 1 and moved["table:auth_user"] == 1

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import networkx as nx
-
 from analyzer.ci.ratchet import (
     USE_KIND,
     baseline_crossings,
@@ -16,6 +14,7 @@ from analyzer.ci.ratchet import (
     result_to_json,
 )
 from analyzer.model.analysis import Violation
+from tests.analyzer.graphs import GraphBuilder
 from tests.helpers.small_analysis import small_analysis
 
 NEW_JOIN = Violation("V-cross-service-join-9", "cross-service-join", "orders/report.py", 7, "orders",
@@ -72,17 +71,12 @@ def test_json_output() -> None:
 
 
 def test_placement_follows_the_baseline_by_unit_module_app_and_table() -> None:
-    graph = nx.MultiDiGraph()
-    graph.add_node("catalog.views.product_list", kind="function", module="catalog.views", app="catalog")
-    graph.add_node("catalog.views.new_view", kind="function", module="catalog.views", app="catalog")
-    graph.add_node("orders.api.new", kind="function", module="orders.api", app="orders")
-    graph.add_node("misc.x", kind="function", module="misc", app="")
-    graph.add_node("orders.models.Order", kind="model", label="orders.Order", module="orders.models")
-    graph.add_node("table:catalog_product", kind="table", model="catalog.models.Product")
-    graph.add_node("table:orders_line", kind="table", model="orders.models.Order")
-    graph.add_node("route:/new/", kind="route")
-    graph.add_edge("route:/new/", "catalog.views.new_view", kind="route-view")
-    place = placement_from(small_analysis(), graph)
+    b = GraphBuilder().function("catalog.views.product_list").function("catalog.views.new_view")
+    b.function("orders.api.new").function("misc.x", app="")
+    b.model("orders.models.Order", app="", table="orders_line")
+    b.model("catalog.models.Product", app="", table="catalog_product")
+    b.route("/new/", "catalog.views.new_view")
+    place = placement_from(small_analysis(), b.graph)
     assert [place(n) for n in ("catalog.views.product_list", "catalog.views.new_view", "orders.api.new",
                                "misc.x", "orders.models.Order", "table:catalog_product",
                                "table:orders_line", "route:/new/", "absent")] == [
@@ -95,10 +89,7 @@ def test_the_shared_libraries_are_placed_in_no_service_as_analyze_placed_them() 
     analysis = small_analysis()
     orders = replace(analysis.services[1], apps=("common", "orders"))
     analysis = replace(analysis, services=(analysis.services[0], orders))
-    graph = nx.MultiDiGraph()
-    graph.add_node("common.utils.slugify", kind="function", module="common.utils", app="common")
-    graph.add_node("module:common.utils", kind="module", module="common.utils", app="common")
-    graph.add_node("common.other.helper", kind="function", module="common.other", app="common")
+    graph = GraphBuilder().function("common.utils.slugify").function("common.other.helper").graph
     place = placement_from(analysis, graph)
     assert [place(n) for n in ("common.utils.slugify", "module:common.utils", "common.other.helper")] == [
         None, None, "orders"]

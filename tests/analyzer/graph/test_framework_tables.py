@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from analyzer.graph.framework_tables import default_table, explain_tables, framework_app
 from analyzer.model.analysis import TableUsage
+from tests.analyzer.graphs import GraphBuilder
 
 
 def test_django_default_table_names_and_contrib_apps() -> None:
@@ -20,10 +19,9 @@ def test_django_default_table_names_and_contrib_apps() -> None:
 
 
 def test_the_reason_names_the_relation_or_the_reader() -> None:
-    graph = nx.MultiDiGraph()
-    graph.add_node("table:auth_user", kind="table", framework="django.contrib.auth",
-                   related=(("customers.models.Customer", "customers.Customer.user"),))
-    graph.add_node("table:legacy", kind="table")
+    b = GraphBuilder().table("auth_user", (("customers.models.Customer", "customers.Customer.user"),),
+                             framework="django.contrib.auth")
+    graph = b.table("legacy").graph
     tables = (TableUsage("auth_user", "customers", None, ("reporting",)),
               TableUsage("legacy", "reporting", None, ("reporting",)))
     explained = explain_tables(tables, graph, {"customers.models.Customer": "customers"})

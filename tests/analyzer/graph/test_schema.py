@@ -21,8 +21,13 @@ from analyzer.graph.schema import (
     VIOLATION_KINDS,
     EdgeKind,
     NodeKind,
+    edges,
+    in_edges,
+    node_attrs,
+    out_edges,
 )
 from analyzer.graph.weights import DEFAULT_WEIGHTS
+from tests.helpers.sample_pipeline import sample_project
 
 READER = '''
 import networkx as nx
@@ -83,3 +88,14 @@ def test_every_edge_kind_has_a_weight_and_groups_hold_known_kinds() -> None:
     assert all(group <= set(EdgeKind.__args__) for group in edge_groups)
     assert set(NodeKind.__args__) >= PLACED_KINDS
     assert not CODE_KINDS & DATA_KINDS
+
+
+def test_the_accessors_give_what_networkx_gives_in_its_order() -> None:
+    graph = sample_project()[0].graph
+    assert list(node_attrs(graph).items()) == list(graph.nodes(data=True))
+    assert list(edges(graph)) == list(graph.edges(data=True))
+    for node in graph:
+        assert list(out_edges(graph, node)) == [(t, a) for _, t, a in graph.out_edges(node, data=True)]
+        assert list(in_edges(graph, node)) == [(s, a) for s, _, a in graph.in_edges(node, data=True)]
+    parallel = [n for n in graph if len(list(out_edges(graph, n))) > len(set(graph.successors(n))) > 1]
+    assert parallel  # parallel edges to several neighbours, so the order within and across pairs counts

@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from analyzer.analyze import AnalyzeOptions, analyze_tree
+from analyzer.graph.schema import node_attrs
 from analyzer.metrics.baselines import (
     compare_with_baselines,
     model_partition,
@@ -18,17 +19,14 @@ from analyzer.metrics.measure import table_owners
 from analyzer.metrics.reference import load_reference
 from analyzer.model.analysis import MetricsComparison, analysis_to_json
 from analyzer.project_facts.pipeline import FactsOptions
+from tests.analyzer.graphs import GraphBuilder
 from tests.helpers.sample_pipeline import SAMPLE, sample_project
 
 
 def app_graph() -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    graph.add_node("shop.a.A", kind="class", app="shop_a", module="shop.a")
-    graph.add_node("common.utils.f", kind="function", app="", module="common.utils")
-    graph.add_node("shop.b.B", kind="model", app="shop_b", module="shop.b", label="shop_b.B",
-                   table="shop_b_b")
-    graph.add_node("table:shop_b_b", kind="table", model="shop.b.B")
-    return graph
+    """A class of app shop_a, a function outside every app, a model of app shop_b and its table."""
+    b = GraphBuilder().function("shop.a.A", app="shop_a", kind="class").function("common.utils.f", app="")
+    return b.model("shop.b.B", app="shop_b").graph
 
 
 def test_per_app_goes_by_app_label_then_by_top_level_package_and_leaves_tables_to_owners() -> None:
@@ -53,9 +51,9 @@ def sample_metrics() -> MetricsComparison:
 
 def test_sample_baselines(sample_metrics: MetricsComparison) -> None:
     project, proposal = sample_project()
-    nodes = project.graph.nodes
-    apps = {nodes[u].get("app") or str(nodes[u]["module"]).split(".")[0] for u in proposal.partition()
-            if nodes[u].get("kind") != "table"}
+    nodes = node_attrs(project.graph)
+    apps = {nodes[u]["app"] or nodes[u]["module"].split(".")[0] for u in proposal.partition()
+            if nodes[u]["kind"] != "table"}
     per_app, monolith = sample_metrics.per_app, sample_metrics.monolith
     assert per_app.services == len(apps) >= 10
     assert (monolith.services, monolith.icp, monolith.ifn, monolith.modularity) == (1, 0.0, 0.0, 0.0)

@@ -8,49 +8,40 @@ import networkx as nx
 import pytest
 
 from analyzer.metrics import measure
+from tests.analyzer.graphs import GraphBuilder
 
 A, B = "alpha", "beta"
-PARTITION = {"a1": A, "a2": A, "a3": A, "b1": B, "b2": B}
+A1, A2, A3, B1, B2 = "alpha.core.a1", "alpha.core.a2", "alpha.core.a3", "beta.models.b1", "beta.core.b2"
+PARTITION = {A1: A, A2: A, A3: A, B1: B, B2: B}
 
 
-def tiny_graph() -> nx.MultiDiGraph:
-    """Two services, three tables' worth of data use, two atomic blocks and one route.
+def tiny_builder(b1_table: str = "b_t") -> GraphBuilder:
+    """Two services, two tables' worth of data use, two atomic blocks and one route.
 
-    alpha: a1, a2 (classes), a3 (function); beta: b1 (model), b2 (class).
+    alpha: a1, a2 (classes), a3 (function); beta: b1 (model, whose table is ``b1_table``), b2
+    (class); the other of a_t and b_t is a table no model maps.
     """
-    graph = nx.MultiDiGraph()
-    for node, kind in (("a1", "class"), ("a2", "class"), ("a3", "function"),
-                       ("b1", "model"), ("b2", "class")):
-        graph.add_node(node, kind=kind)
-    graph.add_node("table:a_t", kind="table")
-    graph.add_node("table:b_t", kind="table")
-    graph.add_node("route:/a/", kind="route")
+    b = GraphBuilder().function(A1, kind="class").function(A2, kind="class").function(A3)
+    b.model(B1, table=b1_table).function(B2, kind="class")
+    b.table("b_t" if b1_table == "a_t" else "a_t")
+    b.edge(A1, A2, "call", times=3).edge(A2, A3, "call").edge(A1, B1, "call").edge(B2, B1, "call", times=2)
+    b.edge(A3, A3, "call")  # recursion: ignored
+    b.edge(A1, B2, "co-change")  # history: not an interaction
+    b.edge(B1, A1, "fk")
+    b.edge(A1, "table:a_t", "orm-write").edge(B2, "table:b_t", "sql-write").edge(A2, "table:b_t", "orm-read")
+    b.edge(A1, "table:a_t", "transaction", "a.py", 10).edge(A1, "table:b_t", "transaction", "a.py", 10)
+    b.edge(B2, "table:b_t", "transaction", "b.py", 5)
+    return b.route("/a/", A1)
 
-    def edge(source: str, target: str, kind: str, count: int = 1, **attrs: object) -> None:
-        for _ in range(count):
-            graph.add_edge(source, target, kind=kind, weight=1.0, **attrs)
 
-    edge("a1", "a2", "call", 3)
-    edge("a2", "a3", "call")
-    edge("a1", "b1", "call")
-    edge("b2", "b1", "call", 2)
-    edge("a3", "a3", "call")  # recursion: ignored
-    edge("a1", "b2", "co-change")  # history: not an interaction
-    edge("b1", "a1", "fk")
-    edge("a1", "table:a_t", "orm-write")
-    edge("b2", "table:b_t", "sql-write")
-    edge("a2", "table:b_t", "orm-read")
-    edge("a1", "table:a_t", "transaction", path="a.py", line=10)
-    edge("a1", "table:b_t", "transaction", path="a.py", line=10)
-    edge("b2", "table:b_t", "transaction", path="b.py", line=5)
-    edge("route:/a/", "a1", "route-view")
-    return graph
+def tiny_graph(b1_table: str = "b_t") -> nx.MultiDiGraph:
+    """The graph of :func:`tiny_builder`."""
+    return tiny_builder(b1_table).graph
 
 
 def test_interaction_volumes_count_parallel_edges_and_skip_self_loops_and_history() -> None:
     volumes = measure.interaction_volumes(tiny_graph(), PARTITION)
-    assert volumes == {("a1", "a2"): 3, ("a1", "b1"): 1, ("a2", "a3"): 1, ("b1", "a1"): 1,
-                       ("b2", "b1"): 2}
+    assert volumes == {(A1, A2): 3, (A1, B1): 1, (A2, A3): 1, (B1, A1): 1, (B2, B1): 2}
 
 
 def test_icp_uses_ln_volume_plus_one_weights() -> None:
@@ -76,7 +67,7 @@ def test_structural_modularity_matches_the_artifact_formula() -> None:
 def test_interface_number_is_crossing_pairs_per_service() -> None:
     volumes = measure.interaction_volumes(tiny_graph(), PARTITION)
     assert measure.interface_number(volumes, PARTITION) == pytest.approx(1 / 2)
-    three = {**PARTITION, "b2": "gamma"}
+    three = {**PARTITION, B2: "gamma"}
     assert measure.interface_number(volumes, three) == pytest.approx(2 / 3)
 
 
@@ -106,11 +97,14 @@ def test_class_counts_leave_functions_out() -> None:
 
 
 def test_newman_modularity_of_two_triangles_joined_by_one_edge() -> None:
-    graph = nx.MultiDiGraph()
+    b = GraphBuilder()
+    for unit in ("x.x1", "x.x2", "x.x3", "y.y1", "y.y2", "y.y3"):
+        b.function(unit)
     for u, v in (("x1", "x2"), ("x2", "x3"), ("x1", "x3"), ("y1", "y2"), ("y2", "y3"),
                  ("y1", "y3"), ("x3", "y1")):
-        graph.add_edge(u, v, kind="call", weight=1.0)
-    partition = {n: n[0] for n in graph.nodes}
+        b.edge(f"{u[0]}.{u}", f"{v[0]}.{v}", "call")
+    graph = b.graph
+    partition = {f"{n[0]}.{n}": n[0] for n in ("x1", "x2", "x3", "y1", "y2", "y3")}
     # m = 7; each community: 3 internal edges, degree sum 7 -> 2 * (3/7 - (7/14)^2)
     assert measure.newman_modularity(graph, partition, {}) == pytest.approx(2 * (3 / 7 - 0.25))
     assert measure.newman_modularity(graph, dict.fromkeys(partition, "m"), {}) == pytest.approx(0.0)
@@ -121,9 +115,7 @@ def test_table_owners_prefer_the_writer() -> None:
 
 
 def test_table_owners_follow_the_model_of_a_table() -> None:
-    graph = tiny_graph()
-    graph.nodes["table:a_t"]["model"] = "b1"
-    assert measure.table_owners(graph, PARTITION)["table:a_t"] == B
+    assert measure.table_owners(tiny_graph(b1_table="a_t"), PARTITION) == {"table:a_t": B, "table:b_t": B}
 
 
 def test_data_metrics() -> None:
@@ -138,13 +130,15 @@ def test_data_metrics() -> None:
 
 
 def test_measure_collects_everything_and_accepts_bare_table_names() -> None:
+    by_node = {"table:a_t": A, "table:b_t": A}
     result = measure.measure(tiny_graph(), PARTITION, owners={"a_t": A, "b_t": A})
+    assert result == measure.measure(tiny_graph(), PARTITION, owners=by_node)
     assert result.services == 2
     assert result.icp == pytest.approx(0.2945, abs=1e-4)
     assert result.sm == pytest.approx(0.0694, abs=1e-4)
     assert result.ifn == 0.5
     assert result.ned == 1.0
-    assert 0.0 < result.modularity < 1.0
+    assert result.modularity == round(measure.newman_modularity(tiny_graph(), PARTITION, by_node), 4) != 0.0
     assert result.cross_service_data_edges == 2  # b_t now alpha's: b2's write crosses instead
     assert result.transactional_purity == 1.0  # both blocks write alpha's tables only
     assert result.mean_services_per_route == 2.0
@@ -160,10 +154,8 @@ def test_the_monolith_as_one_has_no_crossings() -> None:
 
 
 def test_code_metrics_ignore_module_and_table_units() -> None:
-    graph = tiny_graph()
-    graph.add_node("module:alpha", kind="module")
-    graph.add_edge("module:alpha", "b2", kind="import", weight=0.5)
-    partition = {**PARTITION, "module:alpha": A, "table:b_t": A}
+    graph = tiny_builder().edge("module:alpha.core", B2, "import").graph
+    partition = {**PARTITION, "module:alpha.core": A, "table:b_t": A}
     base = measure.measure(graph, PARTITION)
     placed = measure.measure(graph, partition)
     assert (placed.icp, placed.sm, placed.ifn) == (base.icp, base.sm, base.ifn)
