@@ -19,8 +19,6 @@ from datasync.parity_watch import ParityReading
 from datasync.relay import count_failure, high_water, prepare_target, relay_batch
 from datasync.status import read_status, status_json, status_prometheus
 
-SIDES = ("monolith", "service")
-
 
 def connect(spec: str | Path) -> Db:
     """The database at ``spec``: a SQLite file (waits on a locked file) or a PostgreSQL URL."""
