@@ -27,6 +27,7 @@ from extractor.carry import CarriedCode, carry
 from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.manifest import WriteReport, write_files
+from extractor.monolith_apps import registry_context
 from extractor.naming import check_service_name, inside
 from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
@@ -35,6 +36,7 @@ from extractor.requirements import import_map, requirements_for
 from extractor.self_check import SelfCheck, run_self_check, smoke_route
 from extractor.settings_copy import (
     dotted_paths,
+    monolith_values,
     resolve_settings,
     session_cookie_name,
     settings_extra,
@@ -100,7 +102,10 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     installed = distribution.packages if distribution.installable else frozenset()
     carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
                                             python)
-    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
+    context = build_context(analysis, service, carried, source_root)
+    context.update(registry(analysis, carried, source_root, installed, python, settings,
+                            context["framework_apps"]))
+    context = {**context, "settings_extra": settings,
                "requirements": requirements_for(carried.files, distribution,
                                                 local_packages(carried, source_root), import_map(python),
                                                 analysis.database_engine, analysis.django_version),
@@ -126,6 +131,18 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     missing = (carried.missing + unknown + context["db_objects"].missing
                + tuple(sorted(foreign_join_tables(analysis, service).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
+
+
+def registry(analysis: Analysis, carried: CarriedCode, source_root: Path, installed: frozenset[str],
+             python: str | None, settings: str, framework: list[str]) -> dict[str, Any]:
+    """The app registry of a service importing the installed monolith (``monolith_apps``) and the
+    monolith's resolved settings its code may read; nothing for a monolith that is not installed."""
+    tree = SourceTree(source_root.resolve())
+    resolved = resolve_settings(python, tree.root, analysis.settings_module, ["*"]) if installed else {}
+    found = registry_context(analysis, carried, tree, installed, resolved, framework)
+    labels = [m.label for m in analysis.models]
+    values = monolith_values(resolved, settings, labels) if found["code_apps"] else ""
+    return {**found, "monolith_values": values}
 
 
 def _described(distribution: MonolithDistribution) -> str:

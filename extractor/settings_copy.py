@@ -146,8 +146,13 @@ import ast, json, os, sys
 sys.path.insert(0, sys.argv[1])
 os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
 from django.conf import settings
+from django.conf import global_settings
+names = sys.argv[3:]
+if names == ["*"]:
+    names = [n for n in dir(settings) if n.isupper() and not hasattr(global_settings, n)]
+    names += ["AUTH_USER_MODEL", "INSTALLED_APPS"]
 out = {}
-for name in sys.argv[3:]:
+for name in names:
     try:
         text = repr(getattr(settings, name))
         if ast.literal_eval(text) == getattr(settings, name):
@@ -193,3 +198,29 @@ def session_cookie_name(tree: SourceTree, settings_module: str) -> str:
         if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
             return value.evaluated_value
     return str(global_settings.SESSION_COOKIE_NAME)
+
+
+_SECRET = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY|CREDENTIAL|DSN|PRIVATE")
+_ASSIGNED = re.compile(r"^([A-Z][A-Z0-9_]*)\s*=(?!\s*None\s+# PLACEHOLDER)", re.MULTILINE)
+
+
+def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: Iterable[str]) -> str:
+    """The monolith's resolved settings the installed code it imports may read: each custom
+    setting (not Django's) and ``AUTH_USER_MODEL`` when it names a monolith model, as
+    ``NAME = value``, less the names ``assigned`` (settings source) already sets; secrets are never
+    written (a line says to set them from the environment)."""
+    taken = set(_ASSIGNED.findall(assigned)) | OWN_SETTINGS
+    labels = {label.lower() for label in model_labels}
+    lines = []
+    for name in sorted(resolved):
+        value = resolved[name]
+        if name in taken or name == "INSTALLED_APPS":
+            continue
+        if name == "AUTH_USER_MODEL" and value.strip("'\"").lower() not in labels:
+            continue
+        if _SECRET.search(name):
+            lines.append(f"# {name}: a secret of the monolith's settings, not copied; set it here from the "
+                         "environment if the service needs it")
+            continue
+        lines.append(f"{name} = {value}")
+    return "\n".join(lines)
