@@ -52,3 +52,9 @@ class ExtractError(DemonolithError):
     """Extraction cannot proceed: unknown service, unsafe path or similar."""
 
     exit_code = 7
+
+
+class RoutesLeftInMonolith(ExtractError):
+    """`extract`: the service was written and self-checked, but planned routes were left out."""
+
+    exit_code = 15

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import AnalysisFileError, ExtractError
+from analyzer.errors import AnalysisFileError, ExtractError, RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import project
 from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
@@ -84,16 +84,13 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     (with ``python``, the monolith environment's interpreter; default: this one) on the files on disk.
 
     A planned route that cannot be moved exactly (``<?>`` or an unknown part in it, a catch-all, a
-    regex the proxy cannot match) stops the extraction with the list, unless
-    ``skip_unresolved_routes``: then it stays in the monolith and is listed in the result.
+    regex the proxy cannot match) is never written: the service is generated and checked without
+    it, then ``RoutesLeftInMonolith`` lists it, unless ``skip_unresolved_routes``: then it is only
+    listed in the result.
     """
     check_service_name(name)
     service = find_service(analysis, name)
     refused = refused_routes(analysis, service)
-    if refused and not skip_unresolved_routes:
-        raise ExtractError(f"{len(refused)} planned route(s) of {name} cannot be moved exactly "
-                           "(fix them in the monolith or pass --skip-unresolved-routes):\n  "
-                           + "\n  ".join(refused))
     source_root = Path(source or analysis.source_root)
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
@@ -125,6 +122,11 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
                            + (f" (and {len(causes) - 1} more; run `manage.py self_check` there)"
                               if len(causes) > 1 else ""))
+    if refused and not skip_unresolved_routes:
+        raise RoutesLeftInMonolith(
+            f"{target} written{' and self-checked' if checked else ''} without {len(refused)} planned "
+            f"route(s) that cannot be moved exactly; they stay in the monolith (fix them there, or pass "
+            "--skip-unresolved-routes to accept):\n  " + "\n  ".join(refused))
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)

@@ -24,7 +24,7 @@ import libcst as cst
 from analyzer.model.analysis import Analysis
 from extractor.carry import CarriedCode
 from extractor.package_init import app_config_base
-from extractor.project import app_package
+from extractor.project import app_package, camel
 from extractor.pysource import SourceTree
 
 CONTRIB = frozenset({"admin", "auth", "contenttypes", "flatpages", "redirects", "sessions", "sites"})
@@ -114,14 +114,21 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     model_apps = {(app_package(m.module), m.app_label) for m in analysis.models}
     code = code_only_apps(tree, installed, own, model_apps) if installed else ()
     if not code:
-        return {"code_apps": [], "external_apps": [], "code_bases": [], "own_tables": {}, "kept_apps": []}
+        return {"code_apps": [], "external_apps": [], "registry_apps": [], "code_bases": [], "own_tables": {},
+                "kept_apps": []}
     labels = {m.app_label for m in analysis.models}
     targets = {f.target.split(".")[0] for m in analysis.models for f in m.fields if f.target} - labels
     external = external_apps(_literal_list(resolved.get("INSTALLED_APPS")), installed, targets, framework)
     bases = sorted({app.base for app in code if app.base})
     aliases = {base: base[1] if [b[1] for b in bases].count(base[1]) == 1 else f"{base[1]}{i}"
                for i, base in enumerate(bases)}
+    entries = [*external, *(f"service_project.apps.{a.class_name}" for a in code)]
+    packages = {f"service_project.apps.{a.class_name}": a.package for a in code}
+    packages.update({f"service_project.apps.{camel(label)}Config": package for package, label in
+                     {(app_package(m.module), m.app_label) for m in carried.models}})
+    order = _literal_list(resolved.get("INSTALLED_APPS"))
     return {
+        "registry_apps": monolith_order([*packages.keys() - set(entries), *entries], packages, order),
         "code_apps": [{"label": a.label, "package": a.package, "class_name": a.class_name,
                        "base": aliases[a.base] if a.base else "AppConfig"} for a in code],
         "code_bases": [{"module": b[0], "name": b[1], "alias": aliases[b]} for b in bases],
@@ -139,3 +146,14 @@ def _literal_list(text: str | None) -> list[str]:
     except (ValueError, SyntaxError):
         return []
     return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def monolith_order(entries: list[str], packages: Mapping[str, str], order: list[str]) -> list[str]:
+    """``entries`` (INSTALLED_APPS lines; ``packages``: a generated config -> its app's package) in
+    the order of the monolith's ``INSTALLED_APPS``, so models import in the order the monolith's
+    circular imports expect; entries it does not list keep their order, after the others."""
+    def position(entry: str) -> int:
+        package = packages.get(entry, entry)
+        found = [i for i, app in enumerate(order) if app == package or app.startswith(package + ".apps.")]
+        return found[0] if found else len(order)
+    return sorted(entries, key=position)

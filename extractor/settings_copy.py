@@ -147,6 +147,28 @@ sys.path.insert(0, sys.argv[1])
 os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
 from django.conf import settings
 from django.conf import global_settings
+from django.utils.functional import Promise
+
+
+def source(value):
+    if isinstance(value, Promise):
+        message = getattr(value, "_args", ())
+        if len(message) == 1 and isinstance(message[0], str):
+            return "gettext_lazy(%r)" % message[0]
+        raise ValueError(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(source(k) + ": " + source(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        items = [source(v) for v in value]
+        if isinstance(value, tuple):
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        return "[" + ", ".join(items) + "]"
+    text = repr(value)
+    if ast.literal_eval(text) != value:
+        raise ValueError(value)
+    return text
+
+
 names = sys.argv[3:]
 if names == ["*"]:
     names = [n for n in dir(settings) if n.isupper() and not hasattr(global_settings, n)]
@@ -154,9 +176,7 @@ if names == ["*"]:
 out = {}
 for name in names:
     try:
-        text = repr(getattr(settings, name))
-        if ast.literal_eval(text) == getattr(settings, name):
-            out[name] = text
+        out[name] = source(getattr(settings, name))
     except Exception:
         pass
 print(json.dumps(out))
@@ -223,4 +243,5 @@ def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: It
                          "environment if the service needs it")
             continue
         lines.append(f"{name} = {value}")
-    return "\n".join(lines)
+    lazy = any(re.match(r"[A-Z][A-Z0-9_]* = .*\bgettext_lazy\(", line) for line in lines)
+    return "\n".join(["from django.utils.translation import gettext_lazy" if lazy else "", *lines]).strip()

@@ -154,7 +154,7 @@ class ModelResolver:
 
     def _with_inherited_fields(self, model: ModelFact) -> ModelFact:
         inherited = self._inherited_fields(model, frozenset({model.label}))
-        if model.db_table and not (model.abstract or model.proxy):  # Django names a join table after the concrete model
+        if model.db_table and not (model.abstract or model.proxy):  # a join table is the concrete model's
             inherited = [dataclasses.replace(f, m2m_table=f"{model.db_table}_{f.name}") if f.m2m_table else f
                          for f in inherited]
         if model.proxy:
