@@ -148,6 +148,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
 from django.conf import settings
 from django.conf import global_settings
 from django.utils.functional import Promise
+from pathlib import PurePath
 
 
 def source(value):
@@ -156,6 +157,8 @@ def source(value):
         if len(message) == 1 and isinstance(message[0], str):
             return "gettext_lazy(%r)" % message[0]
         raise ValueError(value)
+    if isinstance(value, PurePath):
+        return "Path(%r)" % str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(source(k) + ": " + source(v) for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -171,8 +174,8 @@ def source(value):
 
 names = sys.argv[3:]
 if names == ["*"]:
-    names = [n for n in dir(settings) if n.isupper() and not hasattr(global_settings, n)]
-    names += ["AUTH_USER_MODEL", "INSTALLED_APPS"]
+    names = [n for n in dir(settings) if n.isupper() and (not hasattr(global_settings, n)
+             or getattr(settings, n) != getattr(global_settings, n))]
 out = {}
 for name in names:
     try:
@@ -220,13 +223,21 @@ def session_cookie_name(tree: SourceTree, settings_module: str) -> str:
     return str(global_settings.SESSION_COOKIE_NAME)
 
 
+# Django settings of the service's own infrastructure: never the monolith's values
+SERVICE_OWNS = frozenset({*OWN_SETTINGS, "INSTALLED_APPS", "ROOT_URLCONF", "CACHES", "LOGGING",
+                          "LOGGING_CONFIG", "AUTHENTICATION_BACKENDS", "STORAGES", "DEFAULT_FILE_STORAGE",
+                          "STATICFILES_STORAGE", "MIGRATION_MODULES", "DATABASE_ROUTERS", "TEST_RUNNER",
+                          "FIXTURE_DIRS"})
+_SERVICE_PREFIXES = ("SESSION_", "CSRF_", "SECURE_", "EMAIL_", "LANGUAGE_COOKIE", "DEFAULT_AUTO_FIELD",
+                     "STATIC_URL", "MEDIA_URL", "DEMONOLITH_", "SERVER_EMAIL", "ADMINS", "MANAGERS")
 _SECRET = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY|CREDENTIAL|DSN|PRIVATE")
 _ASSIGNED = re.compile(r"^([A-Z][A-Z0-9_]*)\s*=(?!\s*None\s+# PLACEHOLDER)", re.MULTILINE)
 
 
 def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: Iterable[str]) -> str:
     """The monolith's resolved settings the installed code it imports may read: each custom
-    setting (not Django's) and ``AUTH_USER_MODEL`` when it names a monolith model, as
+    setting, each of Django's it changes but the service's own infrastructure (``SERVICE_OWNS``),
+    ``AUTH_USER_MODEL`` only when it names a monolith model, as
     ``NAME = value``, less the names ``assigned`` (settings source) already sets; secrets are never
     written (a line says to set them from the environment)."""
     taken = set(_ASSIGNED.findall(assigned)) | OWN_SETTINGS
@@ -234,7 +245,7 @@ def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: It
     lines = []
     for name in sorted(resolved):
         value = resolved[name]
-        if name in taken or name == "INSTALLED_APPS":
+        if name in taken or name in SERVICE_OWNS or name.startswith(_SERVICE_PREFIXES):
             continue
         if name == "AUTH_USER_MODEL" and value.strip("'\"").lower() not in labels:
             continue
