@@ -35,6 +35,7 @@ from analyzer.errors import (
     DemonolithError,
     ExtractError,
     NotDjangoProject,
+    RoutesLeftInMonolith,
     SourceTreeError,
 )
 from datasync.errors import SyncError
@@ -138,6 +139,7 @@ __all__ = [
     "DemonolithError",
     "ExtractError",
     "NotDjangoProject",
+    "RoutesLeftInMonolith",
     "ProxyFailure",
     "SourceTreeError",
     "StrictModeFailure",
