@@ -9,6 +9,7 @@ placeholder. Django's own settings (``django.conf.global_settings``) are never c
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import re
@@ -104,7 +105,7 @@ def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: 
             continue
         definitions = _statements(module, name)
         where = module.path.relative_to(tree.root).as_posix()
-        uncarried = _uncarried_imports(module, definitions, tree, files)
+        uncarried = _uncarried_imports(module, definitions, tree, files) + _unbound(module, definitions)
         if uncarried:
             blocks.append(_resolved(name, where, uncarried, (resolved or {}).get(name)))
             continue
@@ -130,6 +131,14 @@ def _uncarried_imports(module: ModuleIndex, definitions: Iterable[Definition], t
         if located is not None and located[0].relative_to(tree.root).as_posix() not in files:
             out.append(source)
     return out
+
+
+def _unbound(module: ModuleIndex, definitions: list[Definition]) -> list[str]:
+    """Names the statements read that neither an import nor a copied statement binds (``config``
+    of pretalx's ``config, files = read_config(...)``): the statement cannot run on its own."""
+    bound = {d.name for d in definitions} | set(module.imports) | set(dir(builtins))
+    heads = {ref.split(".")[0] for d in definitions for ref in references(d.node)}
+    return sorted(f"{module.name}.{head}" for head in heads - bound)
 
 
 def _resolved(name: str, where: str, uncarried: list[str], value: str | None) -> str:
