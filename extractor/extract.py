@@ -100,8 +100,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
                                             python)
     context = build_context(analysis, service, carried, source_root)
-    context.update(registry(analysis, carried, source_root, installed, python, settings,
-                            context["framework_apps"]))
+    context.update(registry(analysis, carried, source_root, installed, python, context["framework_apps"]))
     context = {**context, "settings_extra": settings,
                "requirements": requirements_for(carried.files, distribution,
                                                 local_packages(carried, source_root), import_map(python),
@@ -136,14 +135,16 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
 
 
 def registry(analysis: Analysis, carried: CarriedCode, source_root: Path, installed: frozenset[str],
-             python: str | None, settings: str, framework: list[str]) -> dict[str, Any]:
+             python: str | None, framework: list[str]) -> dict[str, Any]:
     """The app registry of a service importing the installed monolith (``monolith_apps``) and the
     monolith's resolved settings its code may read; nothing for a monolith that is not installed."""
     tree = SourceTree(source_root.resolve())
     resolved = resolve_settings(python, tree.root, analysis.settings_module, ["*"]) if installed else {}
     found = registry_context(analysis, carried, tree, installed, resolved, framework)
     labels = [m.label for m in analysis.models]
-    values = monolith_values(resolved, settings, labels) if found["code_apps"] else ""
+    # after the copied statements, and over them: the monolith's settings module may change a value
+    # after assigning it (pretalx fills LANGUAGES_INFORMATION in a loop), the resolved one is what runs
+    values = monolith_values(resolved, "", labels) if found["code_apps"] else ""
     return {**found, "monolith_values": values}
 
 
