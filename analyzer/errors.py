@@ -57,6 +57,12 @@ class ExtractError(DemonolithError):
     exit_code = 7
 
 
+class RoutesLeftInMonolith(ExtractError):
+    """`extract`: the service was written and self-checked, but planned routes were left out."""
+
+    exit_code = 17
+
+
 class MissingDependency(DemonolithError):
     """A command needs an optional dependency that is not installed; the message names the extra."""
 

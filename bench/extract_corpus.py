@@ -1,7 +1,8 @@
 """Extract every proposed service of real projects and count how many pass their self-check.
 
-For each project: ``demonolith analyze`` (once), then ``demonolith extract SERVICE --python VENV``
-for every proposed service (or the first ``--max`` of them), one at a time. A service passes when
+For each project: ``demonolith analyze`` (once), then ``demonolith extract SERVICE --python VENV
+--skip-unresolved-routes`` (routes that cannot move exactly are counted per service) for every
+proposed service (or the first ``--max`` of them), one at a time. A service passes when
 ``extract`` exits 0: its self-check (``check``, ``makemigrations --check``, a fresh ``migrate``, its
 tests, a live server smoke) passed in the project's own environment. Prints one row per service:
 pass/fail, the one-line cause, and the extract time (wall and the children's CPU); then, per
@@ -102,15 +103,17 @@ def analyze(demonolith: str, project: Project, out: Path) -> list[str]:
 
 
 def extract(demonolith: str, project: Project, analysis: Path, service: str,
-            out: Path) -> tuple[str, float, float]:
-    """(cause or "", wall seconds, CPU seconds) of one ``demonolith extract``."""
+            out: Path) -> tuple[str, float, float, int]:
+    """(cause or "", wall seconds, CPU seconds, routes left in the monolith) of one ``demonolith
+    extract --skip-unresolved-routes`` (a route that cannot move exactly is listed, not written)."""
     cpu, start = children_cpu(), time.monotonic()
     command = [demonolith, "-m", "demonolith", "extract", service, "--analysis", str(analysis),
-               "--out", str(out), "--python", project.python]
+               "--out", str(out), "--python", project.python, "--skip-unresolved-routes"]
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
     proc = subprocess.run(command, capture_output=True, text=True, cwd=TOOL[0], env=env, check=False)
     cause = "" if proc.returncode == 0 else f"exit {proc.returncode}: {one_line(proc.stderr + proc.stdout)}"
-    return cause, time.monotonic() - start, children_cpu() - cpu
+    left = proc.stderr.count("route left in the monolith:")
+    return cause, time.monotonic() - start, children_cpu() - cpu, left
 
 
 def resolves(project: Project, requirements: Path) -> str:
@@ -130,13 +133,14 @@ def run_project(args: argparse.Namespace, project: Project) -> tuple[int, int]:
     causes: Counter[str] = Counter()
     print(f"## {project.name}: {len(services)} services proposed, {len(picked)} extracted", flush=True)
     for service in picked:
-        cause, wall, cpu = extract(args.demonolith, project, out / "analysis" / "analysis.json", service,
-                                   out / "services")
+        cause, wall, cpu, left = extract(args.demonolith, project, out / "analysis" / "analysis.json",
+                                         service, out / "services")
         if cause:
             causes[cause_class(cause)] += 1
         pip = resolves(project, out / "services" / service / "requirements.txt") if args.pip else ""
+        routes = f"{left} route(s) left in the monolith  " if left else ""
         print(f"{service:28} {'pass' if not cause else 'FAIL'} {wall:6.1f}s wall {cpu:6.1f}s cpu  "
-              f"{pip + '  ' if pip else ''}{cause}", flush=True)
+              f"{pip + '  ' if pip else ''}{routes}{cause}", flush=True)
     passed = len(picked) - sum(causes.values())
     print(f"{project.name}: {passed} of {len(picked)} pass as generated")
     for name, count in sorted(causes.items(), key=lambda item: (-item[1], item[0])):

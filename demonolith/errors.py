@@ -12,6 +12,7 @@ wraps it into :class:`ProxyFailure`, so commands let it propagate.
     ├── AnalysisFileError (5)     analyzer.errors: analysis.json missing, invalid or of another version
     ├── StrictModeFailure (6)     here: --strict and the analysis produced warnings
     ├── ExtractError (7)          analyzer.errors: extract cannot proceed (unknown service, ...)
+    │   └── RoutesLeftInMonolith (17)  analyzer.errors: written, but planned routes were left out
     ├── ProxyFailure (8)          here: the proxy refused to start or to change (wraps ProxyError)
     ├── DemoFailure (9)           here: a step of `demo` failed (raised in demonolith.demo)
     ├── DemoChecksFailed (10)     here: `demo` ran but one of its checks failed
@@ -37,6 +38,7 @@ from analyzer.errors import (
     ExtractError,
     MissingDependency,
     NotDjangoProject,
+    RoutesLeftInMonolith,
     SourceTreeError,
 )
 from datasync.errors import SyncError
@@ -149,6 +151,7 @@ __all__ = [
     "NotDjangoProject",
     "ParityDrift",
     "ProxyFailure",
+    "RoutesLeftInMonolith",
     "SourceTreeError",
     "StrictModeFailure",
     "SyncError",

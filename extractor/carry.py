@@ -9,7 +9,7 @@ rewriting beyond dropping what stayed behind. A root with crossings becomes a st
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +18,7 @@ import libcst as cst
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
 from extractor.closure import Closure, ForeignUse, is_relation_crossing
+from extractor.full_copy import emit_full_module
 from extractor.login import needs_user
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
@@ -248,11 +249,12 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
                if r.carried and r.definition is not None]
     named = [d for d in (tree.definition(q) for q in extra) if d is not None]
     needed = closure.needed([*model_roots, *carried, *named])
-    own = {d.module for d in (*model_roots, *carried)}
-    emitted = [d for d in needed.values() if d.module in own or not boundary.is_installed(d.module)]
+    whole = {d.module for d in model_roots if boundary.is_installed(d.module)}
+    emitted = [d for d in needed.values() if not boundary.is_installed(d.module) or d.module in whole]
+    emitted += [d for m in sorted(whole) for d in _definitions(tree, m) if d not in emitted]
     relations = [r for m in own_models(analysis, service) for r in foreign_relations(analysis, service, m)]
-    stubbed, stubs = _stubbed_code(tree, emitted, set(models.overrides), relations)
-    files = emit_modules(tree, closure, emitted, stubbed)
+    stubbed, stubs = _stubbed_code(tree, emitted, {*models.overrides, *boundary.foreign_models}, relations)
+    files = emit_modules(tree, closure, emitted, stubbed, whole)
     model_crossings = {
         m.label: tuple(sorted(c for c in closure.crossings(d) if not is_relation_crossing(c)))
         for m in own_models(analysis, service)
@@ -288,10 +290,17 @@ def _unmanaged(tree: SourceTree, qualname: str) -> bool:
     return found is not None and isinstance(found.node, cst.ClassDef) and is_unmanaged(found.node)
 
 
+def _definitions(tree: SourceTree, module: str) -> list[Definition]:
+    index = tree.module(module)
+    return list(index.definitions.values()) if index is not None else []
+
+
 def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition],
-                 stubbed: Mapping[str, cst.BaseStatement] | None = None) -> dict[str, str]:
+                 stubbed: Mapping[str, cst.BaseStatement] | None = None,
+                 whole: Collection[str] = ()) -> dict[str, str]:
     """Write each module that holds needed definitions, plus the ``__init__.py`` of its packages
-    (``package_init``: an overlay of an installed package, else the monolith's re-exports)."""
+    (``package_init``: an overlay of an installed package, else the monolith's re-exports);
+    ``whole``: installed models modules copied whole (``full_copy``)."""
     by_module: dict[str, list[Definition]] = defaultdict(list)
     for definition in needed:
         by_module[definition.module].append(definition)
@@ -301,7 +310,8 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
         module = tree.module(name)
         assert module is not None
         relative = module.path.relative_to(tree.root).as_posix()
-        files[relative] = emit_module(module, closure, by_module[name], set(by_module), stubbed or {})
+        files[relative] = (_whole(module, closure, by_module[name], stubbed or {}) if name in whole
+                           else emit_module(module, closure, by_module[name], set(by_module), stubbed or {}))
         if relative.endswith("/__init__.py") and closure.boundary.is_installed(name):
             files[relative] = overlay_init(name, files[relative])
         parts = name.split(".")
@@ -312,6 +322,17 @@ def emit_modules(tree: SourceTree, closure: Closure, needed: Iterable[Definition
                 files[init] = (overlay_init(package) if closure.boundary.is_installed(package)
                                else reexports(tree, package, set(by_module), names))
     return files
+
+
+def _whole(module: ModuleIndex, closure: Closure, definitions: list[Definition],
+           stubbed: Mapping[str, cst.BaseStatement]) -> str:
+    """An installed models module copied whole, own models rewritten (``full_copy``)."""
+    replaced = {(d.index, d.inner): stubbed.get(d.key) or closure.node(d) for d in definitions}
+    used = {ref.split(".")[0] for node in replaced.values() for ref in references(node)}
+    added = [line for name, line in (("models", "from django.db import models"),
+                                     ("remote_relation", ACCESSOR_IMPORT))
+             if name in used and name not in module.imports and name not in module.definitions]
+    return emit_full_module(module, replaced, added)
 
 
 def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definition],

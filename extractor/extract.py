@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import AnalysisFileError, ExtractError
+from analyzer.errors import AnalysisFileError, ExtractError, RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import csrf_settings, project
 from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
@@ -27,6 +27,7 @@ from extractor.carry import CarriedCode, carry
 from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.manifest import WriteReport, write_files
+from extractor.monolith_apps import registry_context
 from extractor.naming import check_service_name, inside
 from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
@@ -35,6 +36,7 @@ from extractor.requirements import import_map, requirements_for
 from extractor.self_check import SelfCheck, run_self_check, smoke_route
 from extractor.settings_copy import (
     dotted_paths,
+    monolith_values,
     resolve_settings,
     session_cookie_name,
     settings_extra,
@@ -82,16 +84,13 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     (with ``python``, the monolith environment's interpreter; default: this one) on the files on disk.
 
     A planned route that cannot be moved exactly (``<?>`` or an unknown part in it, a catch-all, a
-    regex the proxy cannot match) stops the extraction with the list, unless
-    ``skip_unresolved_routes``: then it stays in the monolith and is listed in the result.
+    regex the proxy cannot match) is never written: the service is generated and checked without
+    it, then ``RoutesLeftInMonolith`` lists it, unless ``skip_unresolved_routes``: then it is only
+    listed in the result.
     """
     check_service_name(name)
     service = find_service(analysis, name)
     refused = refused_routes(analysis, service)
-    if refused and not skip_unresolved_routes:
-        raise ExtractError(f"{len(refused)} planned route(s) of {name} cannot be moved exactly "
-                           "(fix them in the monolith or pass --skip-unresolved-routes):\n  "
-                           + "\n  ".join(refused))
     source_root = Path(source or analysis.source_root)
     if not source_root.is_dir():
         raise ExtractError(f"monolith source {source_root} not found; pass --source PATH")
@@ -101,8 +100,9 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     carried, settings = carry_with_settings(analysis, service, SourceTree(source_root.resolve()), installed,
                                             python)
     csrf = resolve_settings(python, source_root.resolve(), analysis.settings_module, csrf_settings.READ)
-    context = {**build_context(analysis, service, carried, source_root), "settings_extra": settings,
-               "csrf_settings": csrf_settings.csrf_lines(csrf),
+    context = build_context(analysis, service, carried, source_root)
+    context.update(registry(analysis, carried, source_root, installed, python, context["framework_apps"]))
+    context = {**context, "settings_extra": settings, "csrf_settings": csrf_settings.csrf_lines(csrf),
                "requirements": requirements_for(carried.files, distribution,
                                                 local_packages(carried, source_root), import_map(python),
                                                 analysis.database_engine, analysis.django_version),
@@ -122,6 +122,11 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
                            + (f" (and {len(causes) - 1} more; run `manage.py self_check` there)"
                               if len(causes) > 1 else ""))
+    if refused and not skip_unresolved_routes:
+        raise RoutesLeftInMonolith(
+            f"{target} written{' and self-checked' if checked else ''} without {len(refused)} planned "
+            f"route(s) that cannot be moved exactly; they stay in the monolith (fix them there, or pass "
+            "--skip-unresolved-routes to accept):\n  " + "\n  ".join(refused))
     stubs = tuple(f"{e['pattern']} ({e['view']})" for e in context["routes"] if not e["carried"])
     unknown = tuple(f"requirements.txt: no distribution found for import {u}; add it by hand"
                     for u in context["requirements"].unknown)
@@ -129,6 +134,20 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
                + tuple(csrf_settings.csrf_warnings(csrf))
                + tuple(sorted(foreign_join_tables(analysis, service).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
+
+
+def registry(analysis: Analysis, carried: CarriedCode, source_root: Path, installed: frozenset[str],
+             python: str | None, framework: list[str]) -> dict[str, Any]:
+    """The app registry of a service importing the installed monolith (``monolith_apps``) and the
+    monolith's resolved settings its code may read; nothing for a monolith that is not installed."""
+    tree = SourceTree(source_root.resolve())
+    resolved = resolve_settings(python, tree.root, analysis.settings_module, ["*"]) if installed else {}
+    found = registry_context(analysis, carried, tree, installed, resolved, framework)
+    labels = [m.label for m in analysis.models]
+    # after the copied statements, and over them: the monolith's settings module may change a value
+    # after assigning it (pretalx fills LANGUAGES_INFORMATION in a loop), the resolved one is what runs
+    values = monolith_values(resolved, "", labels) if found["code_apps"] else ""
+    return {**found, "monolith_values": values}
 
 
 def _described(distribution: MonolithDistribution) -> str:

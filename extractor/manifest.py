@@ -3,7 +3,8 @@
 ``.demonolith-manifest.json`` maps each generated file to the sha256 of what was generated. On a
 re-run a file is (re)written when it is new, unchanged since the last generation, or ``force`` is
 given; a file whose current content differs from the recorded hash was edited by the user and is
-kept and reported.
+kept and reported. A file the last run generated that this run does not is removed when
+unchanged since (a stale copy would shadow the installed monolith's module), kept when edited.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class WriteReport:
     unchanged: tuple[str, ...]
     kept_user_edits: tuple[str, ...]
     overwritten_user_edits: tuple[str, ...]
+    removed: tuple[str, ...] = ()  # generated last time, not this time, unchanged: deleted
 
 
 def digest(data: bytes) -> str:
@@ -73,6 +75,25 @@ def write_files(root: Path, files: Mapping[str, bytes], force: bool = False) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         hashes[relative] = digest(data) if action != "keep" else recorded.get(relative, digest(data))
+    removed = _remove_stale(root, recorded, files, hashes)
     manifest = {"generator": "demonolith extract", "files": dict(sorted(hashes.items()))}
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return WriteReport(*(tuple(outcome[k]) for k in ("write", "same", "keep", "overwrite")))
+    return WriteReport(tuple(outcome["write"]), tuple(outcome["same"]), tuple(outcome["keep"]),
+                       tuple(outcome["overwrite"]), removed)
+
+
+def _remove_stale(root: Path, recorded: Mapping[str, str], files: Mapping[str, bytes],
+                  hashes: dict[str, str]) -> tuple[str, ...]:
+    """Delete the files the last run generated and this one does not, unless edited since (those
+    stay recorded in ``hashes``); the deleted ones, sorted."""
+    removed = []
+    for relative in sorted(set(recorded) - set(files)):
+        target = inside(root, relative)
+        if not target.is_file():
+            continue
+        if digest(target.read_bytes()) == recorded[relative]:
+            target.unlink()
+            removed.append(relative)
+        else:
+            hashes[relative] = recorded[relative]
+    return tuple(removed)

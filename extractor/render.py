@@ -17,6 +17,7 @@ TEMPLATE_ROOT = "project"
 PER_SAGA = "sagas/saga.py.j2"
 CLIENT = "client/client.py.j2"
 ROUTES = "routes.toml.j2"
+ROUTER = "service_project/routers.py.j2"  # only with code-only apps (extractor.monolith_apps)
 
 
 def environment() -> jinja2.Environment:
@@ -65,7 +66,8 @@ def render_project(context: dict[str, Any]) -> dict[str, bytes]:
     env = environment()
     out: dict[str, bytes] = {}
     for name in template_names():
-        if name in (PER_SAGA, CLIENT) or (name == "tests/test_sagas.py.j2" and not context["sagas"]):
+        if name in (PER_SAGA, CLIENT) or (name == "tests/test_sagas.py.j2" and not context["sagas"]) or (
+                name == ROUTER and not context.get("code_apps")):
             continue
         if name == ROUTES:
             out["routes.toml"] = render(env, name, {**context, "upstreams": context["local_upstreams"]})

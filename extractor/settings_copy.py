@@ -9,6 +9,7 @@ placeholder. Django's own settings (``django.conf.global_settings``) are never c
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import re
@@ -116,7 +117,7 @@ def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: 
             continue
         definitions = _statements(module, name)
         where = module.path.relative_to(tree.root).as_posix()
-        uncarried = _uncarried_imports(module, definitions, tree, files)
+        uncarried = _uncarried_imports(module, definitions, tree, files) + _unbound(module, definitions)
         if uncarried:
             blocks.append(_resolved(name, where, uncarried, (resolved or {}).get(name)))
             continue
@@ -144,6 +145,14 @@ def _uncarried_imports(module: ModuleIndex, definitions: Iterable[Definition], t
     return out
 
 
+def _unbound(module: ModuleIndex, definitions: list[Definition]) -> list[str]:
+    """Names the statements read that neither an import nor a copied statement binds (``config``
+    of pretalx's ``config, files = read_config(...)``): the statement cannot run on its own."""
+    bound = {d.name for d in definitions} | set(module.imports) | set(dir(builtins))
+    heads = {ref.split(".")[0] for d in definitions for ref in references(d.node)}
+    return sorted(f"{module.name}.{head}" for head in heads - bound)
+
+
 def _resolved(name: str, where: str, uncarried: list[str], value: str | None) -> str:
     if value is not None:
         return (f"# {name}: the monolith's resolved value ({where} computes it with "
@@ -158,12 +167,40 @@ import ast, json, os, sys
 sys.path.insert(0, sys.argv[1])
 os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
 from django.conf import settings
+from django.conf import global_settings
+from django.utils.functional import Promise
+from pathlib import PurePath
+
+
+def source(value):
+    if isinstance(value, Promise):
+        message = getattr(value, "_args", ())
+        if len(message) == 1 and isinstance(message[0], str):
+            return "gettext_lazy(%r)" % message[0]
+        raise ValueError(value)
+    if isinstance(value, PurePath):
+        return "Path(%r)" % str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(source(k) + ": " + source(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        items = [source(v) for v in value]
+        if isinstance(value, tuple):
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        return "[" + ", ".join(items) + "]"
+    text = repr(value)
+    if ast.literal_eval(text) != value:
+        raise ValueError(value)
+    return text
+
+
+names = sys.argv[3:]
+if names == ["*"]:
+    names = [n for n in dir(settings) if n.isupper() and (not hasattr(global_settings, n)
+             or getattr(settings, n) != getattr(global_settings, n))]
 out = {}
-for name in sys.argv[3:]:
+for name in names:
     try:
-        text = repr(getattr(settings, name))
-        if ast.literal_eval(text) == getattr(settings, name):
-            out[name] = text
+        out[name] = source(getattr(settings, name))
     except Exception:
         pass
 print(json.dumps(out))
@@ -205,3 +242,38 @@ def session_cookie_name(tree: SourceTree, settings_module: str) -> str:
         if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
             return value.evaluated_value
     return str(django_global_settings().SESSION_COOKIE_NAME)
+
+
+# Django settings of the service's own infrastructure: never the monolith's values
+SERVICE_OWNS = frozenset({*OWN_SETTINGS, "INSTALLED_APPS", "ROOT_URLCONF", "CACHES", "LOGGING",
+                          "LOGGING_CONFIG", "AUTHENTICATION_BACKENDS", "STORAGES", "DEFAULT_FILE_STORAGE",
+                          "STATICFILES_STORAGE", "MIGRATION_MODULES", "DATABASE_ROUTERS", "TEST_RUNNER",
+                          "FIXTURE_DIRS"})
+_SERVICE_PREFIXES = ("SESSION_", "CSRF_", "SECURE_", "EMAIL_", "LANGUAGE_COOKIE", "DEFAULT_AUTO_FIELD",
+                     "STATIC_URL", "MEDIA_URL", "DEMONOLITH_", "SERVER_EMAIL", "ADMINS", "MANAGERS")
+_SECRET = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY|CREDENTIAL|DSN|PRIVATE")
+_ASSIGNED = re.compile(r"^([A-Z][A-Z0-9_]*)\s*=(?!\s*None\s+# PLACEHOLDER)", re.MULTILINE)
+
+
+def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: Iterable[str]) -> str:
+    """The monolith's resolved settings the installed code it imports may read: each custom
+    setting, each of Django's it changes but the service's own infrastructure (``SERVICE_OWNS``),
+    ``AUTH_USER_MODEL`` only when it names a monolith model, as
+    ``NAME = value``, less the names ``assigned`` (settings source) already sets; secrets are never
+    written (a line says to set them from the environment)."""
+    taken = set(_ASSIGNED.findall(assigned)) | OWN_SETTINGS
+    labels = {label.lower() for label in model_labels}
+    lines = []
+    for name in sorted(resolved):
+        value = resolved[name]
+        if name in taken or name in SERVICE_OWNS or name.startswith(_SERVICE_PREFIXES):
+            continue
+        if name == "AUTH_USER_MODEL" and value.strip("'\"").lower() not in labels:
+            continue
+        if _SECRET.search(name):
+            lines.append(f"# {name}: a secret of the monolith's settings, not copied; set it here from the "
+                         "environment if the service needs it")
+            continue
+        lines.append(f"{name} = {value}")
+    lazy = any(re.match(r"[A-Z][A-Z0-9_]* = .*\bgettext_lazy\(", line) for line in lines)
+    return "\n".join(["from django.utils.translation import gettext_lazy" if lazy else "", *lines]).strip()

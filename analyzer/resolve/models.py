@@ -154,6 +154,9 @@ class ModelResolver:
 
     def _with_inherited_fields(self, model: ModelFact) -> ModelFact:
         inherited = self._inherited_fields(model, frozenset({model.label}))
+        if model.db_table and not (model.abstract or model.proxy):  # a join table is the concrete model's
+            inherited = [dataclasses.replace(f, m2m_table=f"{model.db_table}_{f.name}") if f.m2m_table else f
+                         for f in inherited]
         if model.proxy:
             model = dataclasses.replace(model, db_table=self._concrete_table(model))
         return dataclasses.replace(model, fields=model.fields + tuple(inherited))

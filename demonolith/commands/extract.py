@@ -46,6 +46,8 @@ def extract(service: str, analysis_path: Path, out: Path, force: bool, source: P
         click.echo(f"  kept your edit: {path} (use --force to overwrite)")
     for path in report.overwritten_user_edits:
         click.echo(f"  overwrote your edit: {path}")
+    for path in report.removed:
+        click.echo(f"  removed (no longer generated): {path}")
     for skipped in result.skipped_routes:
         click.echo(f"  route left in the monolith: {skipped}", err=True)
     for stub in result.stubs:

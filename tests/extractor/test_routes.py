@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.errors import ExtractError
+from analyzer.errors import RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, RouteInfo
 from extractor.extract import extract_service
 from extractor.routes import has_unknown_part, pattern_regex, proxy_match, route_refusal, shadowed_paths
@@ -63,11 +63,14 @@ def _with_routes(*patterns: str, staying: tuple[str, ...] = ()) -> Analysis:
                                services=(catalog, *analysis.services[1:]))
 
 
-def test_extract_stops_on_an_unresolved_route_and_lists_it(tmp_path: Path) -> None:
-    with pytest.raises(ExtractError, match=r"<\?>/catalog/ \(shop/urls.py:7\)") as info:
+def test_extract_writes_the_service_without_refused_routes_then_lists_them(tmp_path: Path) -> None:
+    with pytest.raises(RoutesLeftInMonolith, match=r"<\?>/catalog/ \(shop/urls.py:7\)") as info:
         extract_service(_with_routes("<?>/catalog/", "/"), "catalog", tmp_path)
+    assert info.value.exit_code == 17 and "written and self-checked without 2 planned" in str(info.value)
     assert "--skip-unresolved-routes" in str(info.value) and "catch-all" in str(info.value)
-    assert not (tmp_path / "catalog").exists()
+    urls = (tmp_path / "catalog" / "service_project" / "urls.py").read_text()
+    assert "<?>" not in urls and "path('', " not in urls
+    assert "path('api/catalog/products/', " in urls  # the routes that can move are written
 
 
 def test_skip_leaves_them_out_of_the_urlconf_routes_file_and_httproute(tmp_path: Path) -> None:

@@ -86,3 +86,20 @@ def test_sql_sites_tasks_commands(facts: ProjectFacts) -> None:
     assert {t.qualname for t in facts.tasks} == {"orders.tasks.expire_orders", "orders.tasks.remind"}
     assert [c.name for c in facts.commands] == ["close_orders"]
     assert facts.warnings == ()
+
+
+def test_inherited_many_to_many_join_table_is_named_after_the_concrete_model(tmp_path: Path) -> None:
+    app = tmp_path / "basket"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text(
+        "from django.db import models\n\n\n"
+        "class AbstractBasket(models.Model):\n"
+        "    vouchers = models.ManyToManyField('basket.Voucher')\n\n"
+        "    class Meta:\n        abstract = True\n\n\n"
+        "class Basket(AbstractBasket):\n    pass\n\n\n"
+        "class Voucher(models.Model):\n    code = models.CharField(max_length=8)\n")
+    facts = extract_project_facts(tmp_path, FactsOptions(use_cache=False))
+    basket = next(m for m in facts.models if m.label == "basket.Basket")
+    vouchers = next(f for f in basket.fields if f.name == "vouchers")
+    assert vouchers.m2m_table == "basket_basket_vouchers"

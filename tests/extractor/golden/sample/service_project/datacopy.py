@@ -55,7 +55,9 @@ def copy_models() -> list[type[models.Model]]:
     """The models to copy, parents before children, with auto-created many-to-many tables."""
     ordered: list[type[models.Model]] = []
     # Unmanaged models (database views, legacy tables) are not copied: the service owns their DDL.
-    pending = [m for m in (apps.get_model(label) for label in MODEL_LABELS) if m._meta.managed]
+    # A proxy shares its concrete model's table: copied once, through that model.
+    pending = [m for m in (apps.get_model(label) for label in MODEL_LABELS) if m._meta.managed
+               and not m._meta.proxy]
     while pending:
         progress = False
         for model in list(pending):
@@ -70,7 +72,7 @@ def copy_models() -> list[type[models.Model]]:
     through = [f.remote_field.through for m in ordered for f in m._meta.local_many_to_many
                if f.remote_field.through._meta.auto_created]
     planned = [m for m in apps.get_models(include_auto_created=True)
-               if m._meta.db_table in PLANNED_TABLES and m._meta.managed]
+               if m._meta.db_table in PLANNED_TABLES and m._meta.managed and not m._meta.proxy]
     for model in [*through, *planned]:
         if model not in ordered:
             ordered.append(model)
@@ -78,8 +80,10 @@ def copy_models() -> list[type[models.Model]]:
 
 
 def uncopied_tables(copied: list[type[models.Model]]) -> list[str]:
-    """Tables of the plan that no copied model maps (their rows would be left behind)."""
+    """Tables of the plan that no copied model maps (their rows would be left behind); a table of an
+    unmanaged model (a database view, a legacy table) is not the copy's to fill."""
     done = {m._meta.db_table for m in copied}
+    done.update(m._meta.db_table for m in apps.get_models(include_auto_created=True) if not m._meta.managed)
     return sorted(set(PLANNED_TABLES) - done)
 
 

@@ -51,11 +51,8 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
     return n if field.unique else 1  # integers: 1 satisfies most range checks
 
 
-def instance_values(model: type[models.Model], using: str = "default", **given: Any) -> dict[str, Any]:
-    """Plausible values, by attribute name, for every required field of ``model`` not in ``given``.
-
-    Rows of related models of this service are created on ``using`` and referenced by primary key.
-    """
+def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> dict[str, Any]:
+    """Values for the required fields not in ``given``; a relation's value is its saved row."""
     n = next(_counter)
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
@@ -65,19 +62,40 @@ def instance_values(model: type[models.Model], using: str = "default", **given: 
             target = field.related_model
             if field.null or target is model:
                 continue
-            values[field.attname] = make_instance(target, using).pk
+            values[field.name] = make_instance(target, using)
         elif field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue
         elif field.null:
             values[field.attname] = None
         else:
             values[field.attname] = _value(field, n)
+    return values
+
+
+def instance_values(model: type[models.Model], using: str = "default", **given: Any) -> dict[str, Any]:
+    """Plausible values, by attribute name, for every required field of ``model`` not in ``given``.
+
+    Rows of related models of this service are created on ``using`` and referenced by their key.
+    """
+    values = {}
+    for name, value in _required(model, using, given).items():
+        if isinstance(value, models.Model):
+            field = model._meta.get_field(name)
+            name, value = field.attname, getattr(value, field.target_field.attname)
+        values[name] = value
     return {**values, **given}
 
 
 def make_instance(model: type[models.Model], using: str = "default", **values: Any) -> models.Model:
-    """Create and save a row of ``model`` with plausible values for every required field."""
-    return model._base_manager.using(using).create(**instance_values(model, using, **values))
+    """Create a row of ``model`` with plausible values for every required field, inserted as the
+    data copy does (``bulk_create``: the model's ``save()`` does not run, so behaviour that needs
+    another service, a stub that raises, is not reached); related rows are assigned as objects."""
+    instance = model(**{**_required(model, using, values), **values})
+    manager = model._base_manager.using(using)
+    if model._meta.parents:  # multi-table inheritance: bulk_create cannot insert the parent rows
+        instance.save_base(using=using, force_insert=True)
+        return instance
+    return manager.bulk_create([instance])[0]
 
 
 _JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),

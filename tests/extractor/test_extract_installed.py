@@ -1,0 +1,78 @@
+"""A service of an installed monolith loads as generated: tests/fixtures/extract_installed.
+
+The fixture is an unpacked wheel (``shopkit-1.0.dist-info``), installed for the self-check by a
+``--python`` that puts it on ``PYTHONPATH``. Its basket models load a catalog class through the app
+registry at import time and import a mixin module that defines a concrete model of another app;
+the catalog models import a helper of the basket models module that no basket model uses. The real
+``demonolith analyze`` proposes the services; ``extract`` ends with the self-check, so a service that
+does not load fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.extract import extract_service, load_analysis
+from tests.extractor.helpers import DEMONOLITH, ROOT, run
+
+FIXTURE = ROOT / "tests" / "fixtures" / "extract_installed"
+
+
+@pytest.fixture(scope="module")
+def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Python of an environment where the fixture's ``shopkit`` is installed."""
+    script = tmp_path_factory.mktemp("env") / "python"
+    script.write_text(f'#!/bin/sh\nPYTHONPATH={FIXTURE} exec {sys.executable} "$@"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+@pytest.fixture(scope="module")
+def basket(tmp_path_factory: pytest.TempPathFactory, installed_python: Path) -> Path:
+    """The generated basket service (extract raised if its self-check failed)."""
+    out = tmp_path_factory.mktemp("extract-installed")
+    run([*DEMONOLITH, "analyze", str(FIXTURE), "--out", str(out / "analysis"), "--no-cache", "--no-history"],
+        cwd=ROOT, timeout=240)
+    analysis = out / "analysis" / "analysis.json"
+    owners = json.loads(analysis.read_text())["table_owner"]
+    assert owners["basket_basket"] != owners["catalog_product"] != owners["common_cachedfile"]
+    result = extract_service(load_analysis(analysis), owners["basket_basket"], out / "services",
+                             python=str(installed_python))
+    assert result.check is not None and result.check.passed, result.check
+    return result.root
+
+
+def test_the_monolith_apps_it_does_not_own_are_registered_code_only(basket: Path) -> None:
+    settings = (basket / "service_project" / "settings.py").read_text(encoding="utf-8")
+    assert '"service_project.apps.CatalogCodeConfig",' in settings
+    assert '"service_project.apps.CommonCodeConfig",' in settings
+    assert '"catalog": None,' in settings and '"common": None,' in settings
+    apps = (basket / "service_project" / "apps.py").read_text(encoding="utf-8")
+    assert 'name = "shopkit.catalog"' in apps and "code only" in apps
+
+
+def test_an_installed_models_module_is_copied_whole(basket: Path) -> None:
+    models = (basket / "shopkit" / "basket" / "models.py").read_text(encoding="utf-8")
+    assert "def basket_total(quantities):" in models  # no basket model uses it; catalog imports it
+    assert 'Pricing = get_class("catalog", "pricing.Pricing")' in models
+    assert "product_id = models.BigIntegerField(db_index=True)" in models
+    assert not (basket / "shopkit" / "catalog").exists() and not (basket / "shopkit" / "loading.py").exists()
+
+
+def test_migrate_creates_only_the_tables_the_service_owns(basket: Path, installed_python: Path,
+                                                         tmp_path: Path) -> None:
+    database = tmp_path / "service.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    run([str(installed_python), "manage.py", "migrate", "-v0"], cwd=basket, timeout=240, **env)
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"basket_basket", "basket_line"} <= tables
+    assert not tables & {"catalog_product", "common_cachedfile"}, tables
