@@ -10,17 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.boundaries.config import Config, load_config
-from analyzer.boundaries.explain import explain_coupling
-from analyzer.boundaries.propose import Proposal, propose_boundaries
-from analyzer.boundaries.violations import attach_snippets
-from analyzer.graph.build import ProjectGraph, build_graph
-from analyzer.graph.framework_tables import annotate_tables, explain_tables
 from analyzer.graph.history import Commit, add_history, read_commits
-from analyzer.metrics.baselines import compare_with_baselines, differences_from_reference
-from analyzer.metrics.plan import plan_migration
-from analyzer.metrics.reference import ReferenceDecomposition, load_reference
 from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
 from analyzer.model.wording import plural
@@ -29,6 +22,11 @@ from analyzer.project_facts.cache import combined_key, load_keyed, package_finge
 from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence
+
+if TYPE_CHECKING:  # the middle's stages (and networkx) are imported only when the middle runs
+    from analyzer.boundaries.propose import Proposal
+    from analyzer.graph.build import ProjectGraph
+    from analyzer.metrics.reference import ReferenceDecomposition
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
     """Propose services for facts already read from ``root`` (reads config unless given, git,
     source lines)."""
     inputs = _middle_inputs(root, options, config or load_config(root))
-    return _finished(root, facts, analysis_from_facts(facts, *inputs))
+    return _finished(root, facts, _with_snippets(root, analysis_from_facts(facts, *inputs)))
 
 
 def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = AnalyzeOptions(),
@@ -70,14 +68,16 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
                   phases: Phases | None = None) -> KeyedAnalysis:
     """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
     is reused from the last run built from the same facts, configuration, history, reference
-    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics)."""
+    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics);
+    the middle is kept with its violations' snippets, whose lines are in the files the facts'
+    key covers, so a reused one needs neither the middle's code nor the files read again."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
     middle = _cached_middle(cache, key, phases) if cache else None
     if not isinstance(middle, Analysis):
-        middle = analysis_from_facts(keyed.facts, *inputs, phases=phases)
+        middle = _with_snippets(root, analysis_from_facts(keyed.facts, *inputs, phases=phases))
         if cache:
             save_keyed(cache, key, middle)
     analysis = _finished(root, keyed.facts, middle)
@@ -97,20 +97,29 @@ def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple
         str, Config, int | None, tuple[Commit, ...], ReferenceDecomposition | None]:
     """What :func:`analysis_from_facts` takes besides the facts, read from disk and git."""
     commits = read_commits(root, config.history) if options.history and config.history.enabled else ()
-    reference = load_reference(options.reference) if options.reference else None
+    reference = None
+    if options.reference:
+        from analyzer.metrics.reference import load_reference
+
+        reference = load_reference(options.reference)
     return str(root.resolve()), config, options.services, tuple(commits), reference
 
 
+def _with_snippets(root: Path, analysis: Analysis) -> Analysis:
+    """The Analysis with the source lines around each violation, read from the tree."""
+    from analyzer.boundaries.violations import attach_snippets
+
+    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+
+
 def _finished(root: Path, facts: ProjectFacts, analysis: Analysis) -> Analysis:
-    """The Analysis with what only the tree can tell: violation snippets, the Django version
-    (the snippets' lines are in the files the facts key covers)."""
+    """The Analysis with what only the tree can tell beyond the facts: the Django version."""
     evidence = django_version_evidence(root, [module.path for module in facts.modules])
     version = evidence.declared_version if evidence.used == "declared" else evidence.migrations_version
-    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)),
-                   django_version=version, django_version_evidence=evidence)
+    return replace(analysis, django_version=version, django_version_evidence=evidence)
 
 
-ANALYSIS_CACHE_TAG = "1"
+ANALYSIS_CACHE_TAG = "2"  # the middle with its violations' snippets
 
 
 def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:
@@ -126,6 +135,10 @@ def analysis_from_facts(
 ) -> Analysis:
     """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
     ``graph``, ``partition`` and ``metrics``)."""
+    from analyzer.boundaries.explain import explain_coupling
+    from analyzer.boundaries.propose import propose_boundaries
+    from analyzer.graph.framework_tables import explain_tables
+
     config, phases = config or Config(), phases or NoPhases()
     project = _graph(facts, config, commits, phases)
     phases.begin("partition")
@@ -168,6 +181,9 @@ def analysis_from_facts(
 
 def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phases: Phases) -> ProjectGraph:
     """The typed graph of the facts, its tables annotated, with git history (the ``graph`` phase)."""
+    from analyzer.graph.build import build_graph
+    from analyzer.graph.framework_tables import annotate_tables
+
     phases.begin("graph")
     project = build_graph(facts, config.weights)
     annotate_tables(project.graph, facts.models)
@@ -182,6 +198,9 @@ def _measured_and_planned(
     reference: ReferenceDecomposition | None = None,
 ) -> Analysis:
     """Add the metrics (beside the baselines) and the migration plan."""
+    from analyzer.metrics.baselines import compare_with_baselines, differences_from_reference
+    from analyzer.metrics.plan import plan_migration
+
     metrics = compare_with_baselines(
         project.graph, proposal.partition(), owners=proposal.table_owner(), reference=reference
     )

@@ -107,25 +107,36 @@ class CallVisitor(Walker):
         """Patterns of the list ``other`` join the list ``name`` (the collector records it)."""
 
     def route_env(self) -> route_text.Env:
-        """The strings and parameters a route expression here can see."""
-        scopes = [s for s in reversed(self.scopes) if s.kind != "class" or s is self.scope]
-        strings = ChainMap(*(s.route_strings for s in scopes))
-        return route_text.Env(strings, self.table, self.scope.parameters, self.scope.route_strings)
+        """The strings and parameters a route expression here can see (a live view of the
+        scopes' strings, made once per scope: the enclosing scopes of a scope never change)."""
+        scope = self.scope
+        env = scope.route_env
+        if env is None:
+            scopes = [s for s in reversed(self.scopes) if s.kind != "class" or s is scope]
+            strings = ChainMap(*(s.route_strings for s in scopes))
+            env = route_text.Env(strings, self.table, scope.parameters, scope.route_strings)
+            scope.route_env = env
+        return env
 
     def visit_call(self, node: ast.Call) -> None:
         """A call: reference, then ORM, SQL, URL, signal facts; then its arguments."""
         text = dotted(node.func)
         resolved = None if text is None else self._record_call(node.func, text)
-        chain = orm.queryset_chain(node, self.table)
+        func = node.func
+        attr = func.attr if isinstance(func, ast.Attribute) else None
+        chain = orm.queryset_chain(node, self.table) if attr is not None else None
         if chain is not None:
             self._queryset(node, chain)
-        else:
+        elif attr in orm.INSTANCE_WRITES:
             self._instance_write(node)
-        self._sql_site(node, resolved)
-        self._deleted_model(node, resolved)
-        self._sql_helper_call(node, resolved)
-        if (isinstance(node.func, ast.Attribute) and node.func.attr in url_helpers.LIST_METHODS) or \
-                resolved in URL_FUNCTIONS:
+        if attr in _SQL_METHODS or (resolved is not None and resolved.endswith(_SQL_CALLEES)):
+            self._sql_site(node, resolved)
+        if resolved is not None:
+            if resolved.endswith(".DeleteModel"):
+                self._deleted_model(node, resolved)
+            if node.args or node.keywords:
+                self._sql_helper_call(node, resolved)
+        if attr in url_helpers.LIST_METHODS or resolved in URL_FUNCTIONS:
             self.mark_url_positions(*node.args)
         inline = self._special_call(node, resolved)
         if chain is not None:
@@ -178,11 +189,9 @@ class CallVisitor(Walker):
     def _sql_site(self, node: ast.Call, resolved: str | None) -> None:
         func = node.func
         attr = func.attr if isinstance(func, ast.Attribute) else None
-        if attr not in ("execute", "executemany", "raw", "extra") and not (
-            resolved is not None and resolved.endswith((".RawSQL", ".RunSQL"))
-        ):
+        if attr not in _SQL_METHODS and not (resolved is not None and resolved.endswith(_SQL_CALLEES)):
             return
-        strings = ChainMap(self.scope.strings, self.scopes[0].strings)
+        strings = self.sql_strings()
         texts: list[SqlText] = []
         origin = attr or ""
         if attr in ("execute", "executemany", "raw"):
@@ -217,7 +226,7 @@ class CallVisitor(Walker):
             self.store.sql_file_load(scope, name, node.lineno)
         if resolved is None:
             return
-        strings = ChainMap(self.scope.strings, self.scopes[0].strings)
+        strings = self.sql_strings()
         arguments = sql_calls.sql_arguments(node, strings)
         if arguments and resolved.startswith(self.table.module + "."):
             self.store.helper_calls.append((resolved, arguments, scope, node.lineno))
@@ -230,7 +239,10 @@ class CallVisitor(Walker):
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
         if not (self.helpers.known and self._helper_call(node)) and resolved is not None:
-            self._url_call_site(node, resolved)
+            key = id(node)
+            holding = self.holding
+            if key in self.url_positions or (holding is not None and holding[2] == key):
+                self._url_call_site(node, resolved)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
             if router in self.routers:
@@ -291,6 +303,8 @@ class CallVisitor(Walker):
 
 
 _WRAPPED = (ast.Starred, ast.IfExp)  # items whose inner call is the URL position
+_SQL_METHODS = frozenset({"execute", "executemany", "raw", "extra"})  # methods that run SQL text
+_SQL_CALLEES = (".RawSQL", ".RunSQL")  # endings of the qualified callees that take SQL text
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -10,7 +10,6 @@ near ``ast.parse``.
 from __future__ import annotations
 
 import ast
-from collections import ChainMap
 
 from analyzer.facts import (
     access,
@@ -84,9 +83,11 @@ class Collector(CallVisitor):
 
     def visit_constant(self, node: ast.Constant) -> None:
         """A string naming a ``.sql`` file: the code here loads it."""
-        name = sql_calls.sql_file_literal(node)
-        if name is not None:
-            self.store.sql_file_load(self.scope.qualname, name, node.lineno)
+        value = node.value
+        if type(value) is str and value[-1:] in sql_calls.SQL_FILE_ENDS:
+            name = sql_calls.sql_file_literal(node)
+            if name is not None:
+                self.store.sql_file_load(self.scope.qualname, name, node.lineno)
 
     def _maybe_starred(self, name: str) -> bool:
         """Whether ``name`` may come from a ``from x import *`` (the project pass decides)."""
@@ -147,7 +148,8 @@ class Collector(CallVisitor):
             self.store.access_guards.append(qualname)
         hidden = outer.hidden | _parameters(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
-        parameters += url_forwarding.variadic(node.args)
+        if node.args.vararg is not None or node.args.kwarg is not None:
+            parameters += url_forwarding.variadic(node.args)
         self.enter(Scope(qualname, "function", outer.class_qualname, outer.members, hidden=hidden,
                          parameters=parameters, forwards=node.args.vararg is not None))
         atomic = any(self.is_atomic(d) for d in node.decorator_list)
@@ -205,7 +207,7 @@ class Collector(CallVisitor):
             self.bind_local(name)
         if name is not None and isinstance(node.op, ast.Add):
             previous = self.scope.strings.get(name)
-            added = sql_text(node.value, ChainMap(self.scope.strings, self.scopes[0].strings))
+            added = sql_text(node.value, self.sql_strings())
             if previous is not None and added is not None:
                 self.scope.strings[name] = (previous[0] + added[0], previous[1] or added[1])
         self._visit_value(name, node.value)
@@ -245,7 +247,7 @@ class Collector(CallVisitor):
         if name is not None:
             self._remember_route_text(name, value)
         if name is not None and isinstance(value, ast.Constant | ast.JoinedStr | ast.BinOp | ast.Call):
-            text = sql_text(value, ChainMap(scope.strings, self.scopes[0].strings))
+            text = sql_text(value, self.sql_strings())
             if text is not None:
                 scope.strings[name] = text
         if name == "app_name" and scope.kind == "module" and isinstance(value, ast.Constant):

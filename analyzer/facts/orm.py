@@ -24,6 +24,7 @@ READ_METHODS = frozenset(
         "alias", "aiterator", "aget", "acount", "afirst", "alast", "aexists",
     }
 )
+QUERY_METHODS = READ_METHODS | WRITE_METHODS  # a chain with one of them is a query
 INSTANCE_WRITES = frozenset({"save", "delete", "asave", "adelete"})
 _KWARG_LOOKUPS = frozenset(
     {"filter", "exclude", "get", "get_or_create", "update_or_create", "create", "update"}
@@ -49,7 +50,7 @@ def queryset_chain(call: ast.Call, table: NameTable) -> tuple[str, str, list[tup
     calls, base = chain_calls(call)
     if not calls or not isinstance(base, ast.Attribute):
         return None
-    if not any(name in READ_METHODS or name in WRITE_METHODS for name, _ in calls):
+    if QUERY_METHODS.isdisjoint([name for name, _ in calls]):
         return None
     resolved = table.resolve(base.value)
     if resolved is None or not resolved[1]:

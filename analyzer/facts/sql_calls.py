@@ -18,6 +18,7 @@ from analyzer.facts.sql_sites import SqlText, Strings, sql_text
 
 SQL_FILE_NAME = re.compile(r"^[\w./-]+$")
 SQL_FILE_PATH = re.compile(r"^[\w./-]*\w\.sql$", re.IGNORECASE)
+SQL_FILE_ENDS = "lL\n"  # the last character of every string SQL_FILE_PATH matches
 Argument = tuple[int | str, SqlText]  # (position or keyword, text) of one call argument
 
 

@@ -10,11 +10,13 @@ that owns it), the names local to the function being read (they shadow imported 
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer.facts.django_names import ATOMIC
 from analyzer.facts.names import NameTable
+from analyzer.facts.route_text import Env
 from analyzer.facts.sql_sites import SqlText
 from analyzer.facts.store import FactStore
 
@@ -40,6 +42,8 @@ class Scope:
     parameters: tuple[str, ...] = ()  # a function's positional parameters, in order, then ``*args``
     arg_lists: dict[str, dict[int, ast.expr]] = field(default_factory=dict)  # copies of ``*args``
     forwards: bool = False  # a function taking ``*args``: its copies of them are followed
+    route_env: Env | None = None  # what a route expression here sees, made on first use
+    sql_env: ChainMap[str, SqlText] | None = None  # the SQL strings seen here, made on first use
 
 
 @dataclass
@@ -101,6 +105,14 @@ class Walker:
         self.scopes.pop()
         self.scope = self.scopes[-1]
         self.table.hidden = self.scope.hidden
+
+    def sql_strings(self) -> ChainMap[str, SqlText]:
+        """The SQL strings visible here: the scope's, then the module's (a live view)."""
+        scope = self.scope
+        strings = scope.sql_env
+        if strings is None:
+            strings = scope.sql_env = ChainMap(scope.strings, self.scopes[0].strings)
+        return strings
 
     def bind_local(self, name: str) -> None:
         """``name`` is assigned in the function being read: from here on it is a local variable."""

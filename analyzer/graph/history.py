@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from analyzer.graph.schema import EdgeKind, add_edge, node_attrs
+
+if TYPE_CHECKING:  # the graph is given: reading history (and the config) needs no networkx
+    import networkx as nx
 
 RECORD, FIELD = "\x1e", "\x1f"
 HistoryEdge = tuple[str, str, EdgeKind, float]  # module node, module node, kind, strength

@@ -12,9 +12,10 @@ below, so that a misspelt key is a mypy error. The projected unit graph (undirec
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal, NotRequired, Required, TypedDict
+from typing import TYPE_CHECKING, Literal, NotRequired, Required, TypedDict
 
-import networkx as nx
+if TYPE_CHECKING:  # imported where a graph is made: reading the schema needs no networkx
+    import networkx as nx
 
 NodeKind = Literal["module", "class", "function", "model", "table", "route"]
 EdgeKind = Literal[
@@ -158,6 +159,8 @@ def undirected(nodes: Iterable[str], edges: Iterable[tuple[str, str, Tie]]) -> n
     ``add_edges_from``; each edge's attribute dict is the one given, so pass fresh dicts.
     ``tests/analyzer/boundaries/test_projection.py`` checks it against networkx.
     """
+    import networkx as nx
+
     graph = nx.Graph()
     node: dict[str, dict[str, object]] = graph._node
     adj: dict[str, dict[str, Tie]] = graph._adj

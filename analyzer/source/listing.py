@@ -7,7 +7,9 @@ contents) without importing anything. Directory walking is the only I/O here.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -145,7 +147,13 @@ def _excluded(path: str, name: str, options: DiscoverOptions) -> bool:
         return True
     if not options.include_migrations and name == "migrations":
         return True
-    return bool(options.excludes) and any(fnmatch.fnmatch(path, p) for p in options.excludes)
+    return bool(options.excludes) and _exclude_pattern(options.excludes).match(path) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _exclude_pattern(excludes: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching what any of the patterns matches (``fnmatch.fnmatchcase``)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in excludes))
 
 
 def _path_roots(root: Path, paths: list[str]) -> list[str]:

@@ -83,3 +83,13 @@ def test_sql_file_names_in_code() -> None:
         ("shop.views.weekly", "reports/sql/weekly.sql", 12),
         ("shop.views.monthly", "monthly.sql", 15),
     }
+
+
+def test_sql_file_literals_in_any_case_and_nothing_else() -> None:
+    facts = facts_of(
+        """
+        def reports():
+            return open("sql/DAILY.SQL"), open("sql/weekly.Sql"), "sql/monthly.sqlite", "x.sql.bak"
+        """
+    )
+    assert sorted(load.name for load in facts.sql_file_loads) == ["sql/DAILY.SQL", "sql/weekly.Sql"]

@@ -82,3 +82,11 @@ def test_a_symlinked_folder_is_read_once_where_it_really_is(tmp_path: Path) -> N
     project = discover(tree)
     assert [f.path for f in project.files] == ["link1/ext.py", "shop/real/mod.py"]
     assert [(w.path, w.code) for w in project.warnings] == [("shop/real/up", "symlink-loop")]
+
+
+def test_every_exclude_pattern_applies_as_fnmatch(tmp_path: Path) -> None:
+    for path in ("shop/legacy_a.py", "shop/views.py", "shop/gen/x.py", "docs/conf.py", "shop/v2.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x = 1\n")
+    options = DiscoverOptions(excludes=("shop/legacy*", "*/gen", "docs/*", "shop/v?.py"))
+    assert [f.path for f in discover(tmp_path, options).files] == ["shop/views.py"]
