@@ -10,13 +10,31 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from datasync.capture import install
 from datasync.db import open_db
 from datasync.relay import prepare_target
 from datasync.status import read_status
 from tests.datasync.conftest import DEMONOLITH, rows
+
+
+@contextmanager
+def listening_relay(monolith: Path, service: Path, *options: str) -> Iterator[tuple[IO[str], str]]:
+    """A real `sync run --listen` relay for the block: its stderr and its /status URL."""
+    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service),
+                              "--listen", "127.0.0.1:0", *options], stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    assert relay.stderr is not None
+    try:
+        yield relay.stderr, relay.stderr.readline().strip().removeprefix("status on ")
+    finally:
+        os.killpg(relay.pid, signal.SIGTERM)
+        relay.wait(timeout=30)
+        relay.stderr.close()
 
 
 def fetch(url: str) -> str:
@@ -42,21 +60,11 @@ def test_a_running_relay_serves_status_and_metrics(dbs: tuple[Path, Path]) -> No
     conn = sqlite3.connect(monolith)
     with conn:
         conn.executemany("INSERT INTO orders_order VALUES (?, 0, NULL)", [(i,) for i in range(5)])
-    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service),
-                              "--listen", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
-    try:
-        assert relay.stderr is not None
-        url = relay.stderr.readline().strip().removeprefix("status on ")
-        status = {}
+    with listening_relay(monolith, service) as (_, url):
+        status: dict[str, object] = {}
         while status.get("applied") != 5:
             status = json.loads(fetch(url))
         metrics = fetch(url.replace("/status", "/metrics"))
-    finally:
-        os.killpg(relay.pid, signal.SIGTERM)
-        relay.wait(timeout=30)
-        if relay.stderr is not None:
-            relay.stderr.close()
     assert set(status) == {"lag_seconds", "pending", "applied", "failed", "conflicts", "direction",
                            "parity_drift", "parity_checked_at"}
     assert status["parity_drift"] is None and status["parity_checked_at"] is None  # no --parity-every
@@ -86,12 +94,8 @@ def test_a_relay_with_a_parity_watch_reports_drift_on_status_and_stderr(dbs: tup
             conn.executemany("INSERT INTO orders_order VALUES (?, 0, NULL)", [(i,) for i in range(5)])
         conn.close()
     install(open_db(monolith), ["orders_order"])
-    relay = subprocess.Popen([*DEMONOLITH, "sync", "run", str(monolith), str(service), "--listen",
-                              "127.0.0.1:0", "--parity-every", "0.2", "--table", "orders_order"],
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        assert relay.stderr is not None
-        url = relay.stderr.readline().strip().removeprefix("status on ")
+    with listening_relay(monolith, service, "--parity-every", "0.2", "--table",
+                         "orders_order") as (stderr, url):
         status: dict[str, object] = {}
         for _ in range(200):
             status = json.loads(fetch(url))
@@ -103,14 +107,9 @@ def test_a_relay_with_a_parity_watch_reports_drift_on_status_and_stderr(dbs: tup
         with conn:  # the service loses a row the monolith still has: drift outside the window
             conn.execute("DELETE FROM orders_order WHERE id = 3")
         conn.close()
-        line = relay.stderr.readline()
+        line = stderr.readline()
         status = json.loads(fetch(url))
         metrics = fetch(url.replace("/status", "/metrics"))
-    finally:
-        os.killpg(relay.pid, signal.SIGTERM)
-        relay.wait(timeout=30)
-        if relay.stderr is not None:
-            relay.stderr.close()
     assert line.strip() == "demonolith: sync: parity: 1 key(s) drift (orders_order 1)"
     assert status["parity_drift"] == 1
     assert "demonolith_sync_parity_drift_keys 1" in metrics
