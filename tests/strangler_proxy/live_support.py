@@ -47,6 +47,27 @@ to = "monolith"
 to = "monolith"
 """
 
+def promoted_catalog(port: int, promotion: str) -> str:
+    """A routes file: the "catalog" route on both upstreams of one backend port, weighted 75/25,
+    with the ``[routes.promotion]`` table's ``promotion`` lines."""
+    return f"""
+[upstreams.monolith]
+url = "http://127.0.0.1:{port}"
+[upstreams.catalog]
+url = "http://127.0.0.1:{port}"
+
+[[routes]]
+name = "catalog"
+path_prefix = "/api/catalog/"
+weights = {{ monolith = 75, catalog = 25 }}
+[routes.promotion]
+{promotion.strip()}
+
+[default]
+to = "monolith"
+"""
+
+
 BACKEND = r"""
 import http.server, json, sys, time
 class H(http.server.BaseHTTPRequestHandler):

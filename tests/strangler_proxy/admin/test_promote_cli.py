@@ -8,25 +8,12 @@ import urllib.request
 from pathlib import Path
 
 from tests.strangler_proxy.admin.test_breaker_cli import demonolith
-from tests.strangler_proxy.live_support import admin_json, backend, start_proxy
+from tests.strangler_proxy.live_support import admin_json, backend, promoted_catalog, start_proxy
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
-ROUTES = """
-[upstreams.monolith]
-url = "http://127.0.0.1:{port}"
-[upstreams.catalog]
-url = "http://127.0.0.1:{port}"
-
-[[routes]]
-name = "catalog"
-path_prefix = "/api/catalog/"
-weights = {{ monolith = 75, catalog = 25 }}
-[routes.promotion]
+PROMOTION = """
 steps = [25, 50, 100]
 every = "1h"
-
-[default]
-to = "monolith"
 """
 
 
@@ -38,7 +25,7 @@ def metrics_of(port: int) -> str:
 def test_promote_holds_steps_and_rolls_back_a_running_proxys_canary(tmp_path: Path) -> None:
     with backend() as port:
         routes = tmp_path / "routes.toml"
-        routes.write_text(ROUTES.format(port=port))
+        routes.write_text(promoted_catalog(port, PROMOTION))
         proxy = start_proxy(routes, "--admin-token", ADMIN_TOKEN)
         admin = ["--admin", f"http://127.0.0.1:{proxy.admin}", "--token", ADMIN_TOKEN,
                  "--user", "ana"]

@@ -11,27 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.strangler_proxy.live_support import admin_json, backend, get, start_proxy
+from tests.strangler_proxy.live_support import admin_json, backend, get, promoted_catalog, start_proxy
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
-ROUTES = """
-[upstreams.monolith]
-url = "http://127.0.0.1:{port}"
-[upstreams.catalog]
-url = "http://127.0.0.1:{port}"
-
-[[routes]]
-name = "catalog"
-path_prefix = "/api/catalog/"
-weights = {{ monolith = 75, catalog = 25 }}
-[routes.promotion]
+PROMOTION = """
 steps = [25, 50, 100]
 every = "300ms"
 min_samples = 10
 max_latency_ratio = 3.0
-
-[default]
-to = "monolith"
 """
 
 
@@ -55,7 +42,7 @@ def test_a_proxy_process_promotes_a_good_canary_to_100(tmp_path: Path, workers: 
 
     with backend() as port:
         routes = tmp_path / "routes.toml"
-        routes.write_text(ROUTES.format(port=port))
+        routes.write_text(promoted_catalog(port, PROMOTION))
         proxy = start_proxy(routes, "--workers", workers, "--admin-token", ADMIN_TOKEN,
                             "--drain-seconds", "2")
         clients = [threading.Thread(target=client, args=(proxy.port,)) for _ in range(2)]
