@@ -110,6 +110,7 @@ class CutOver:
                            self.sides.tables, self.sides.logs / "sync.log")
         self.echo(f"$ {self.relay.command}   (background; status {self.relay.status_url})")
         caught = self.relay.caught_up(60)
+        self.relay.start_sampling()
         self.echo(f"  caught up: {caught.get('applied')} changes applied, lag {caught.get('lag_seconds')} s")
         return self.relay
 

@@ -102,6 +102,9 @@ class Relay:
         self.lags: list[float] = []
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, name="demo-sync-lag", daemon=True)
+
+    def start_sampling(self) -> None:
+        """Sample the lag every 0.1 s from now on (once the backlog of the copy is applied)."""
         self._sampler.start()
 
     def status(self) -> dict[str, object]:
@@ -130,7 +133,8 @@ class Relay:
     def stop_sampling(self) -> None:
         """End the lag sampling."""
         self._stop.set()
-        self._sampler.join(timeout=2)
+        if self._sampler.is_alive():
+            self._sampler.join(timeout=2)
 
 
 def _announced(process: Managed, timeout: float = 30.0) -> str:

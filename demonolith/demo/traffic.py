@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -23,6 +24,7 @@ from demonolith.demo.writes import TILL_PATH, Ledger, till_write
 
 USERNAME, PASSWORD = "demo", "demo-pass-123"
 RETRIED_STATUSES = frozenset({0, 502, 503, 504})  # no answer, or the upstream failed mid-request
+TILL_RETRIES, TILL_RETRY_PAUSE = 3, 0.25  # a till's tries after such an answer, and the pause before each
 _PARAM = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 
@@ -279,7 +281,10 @@ def _run_till(traffic: Traffic, till: int, budget: Budget, ids: itertools.count[
         step = Step("POST", TILL_PATH, figures.body())
         outcome = _send(traffic, client, f"till-{till}", False, step, next(ids))
         traffic.ledger.record(figures, outcome.status)
-        if outcome.status in RETRIED_STATUSES:  # the write is idempotent (by day): a till sends it again
+        for _ in range(TILL_RETRIES):  # the write is idempotent (by day): a till sends it again
+            if outcome.status not in RETRIED_STATUSES:
+                break
+            time.sleep(TILL_RETRY_PAUSE)
             outcome = replace(_send(traffic, client, f"till-{till}", False, step, next(ids)), retried=True)
             traffic.ledger.record(figures, outcome.status)
         outcomes.append(outcome)

@@ -48,8 +48,10 @@ def till_write(till: int, tills: int, n: int) -> DayFigures:
 class Ledger:
     """What every write's answer said, per day: the figures last accepted, or unknown."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: int = 0) -> None:
+        """``start``: the index of every till's first write (a later run writes days of its own)."""
         self._lock = threading.Lock()
+        self._start = start
         self.accepted: dict[str, DayFigures] = {}
         self.unknown: set[str] = set()  # days whose latest write got no answer or a 5xx
         self.sent = 0
@@ -58,7 +60,7 @@ class Ledger:
     def next_write(self, till: int) -> int:
         """The index of till ``till``'s next write (counting on across stages)."""
         with self._lock:
-            n = self._next.get(till, 0)
+            n = self._next.get(till, self._start)
             self._next[till] = n + 1
             return n
 
