@@ -21,6 +21,7 @@ from demonolith.demo.processes import Managed
 from demonolith.demo.routefiles import Promotion, StageRouting, routing
 from demonolith.demo.scrape import increase, parse_metrics, total
 from demonolith.demo.stages import Stage, StageResult
+from demonolith.demo.traffic import Load, Outcome
 from demonolith.demo.writes import RowCheck, lost_and_duplicated, till_rows
 
 Echo = Callable[[str], None]
@@ -69,7 +70,7 @@ class WriteFigures:
     lag_samples: int
     conflicts: int
     failed_changes: int
-    writes_sent: int
+    writes_sent: int  # every send of the tills, a resend after a 502 included
 
 
 class CutOver:
@@ -82,9 +83,10 @@ class CutOver:
         self.results: list[StageResult] = []
         self.relay: Relay | None = None
 
-    def run(self, name: str, placement: StageRouting, **options: object) -> StageResult:
+    def run(self, name: str, placement: StageRouting, during: Callable[[list[Outcome]], None] | None = None,
+            load: Load | None = None, stop: threading.Event | None = None) -> StageResult:
         """One stage (see :meth:`Stage.run`), kept in ``results``."""
-        result = self.stage.run(name, placement, announce=self.show, **options)  # type: ignore[arg-type]
+        result = self.stage.run(name, placement, during=during, announce=self.show, load=load, stop=stop)
         self.results.append(result)
         return result
 
