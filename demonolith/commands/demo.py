@@ -21,9 +21,12 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
               help="Keep everything here (default: a temporary directory, removed afterwards).")
 @click.option("--requests", "requests", type=click.IntRange(50, 100_000), default=300, show_default=True,
               help="Requests per stage.")
-@click.option("--canary-percent", type=click.IntRange(1, 99), default=10, show_default=True,
-              help="Share of the service in the canary stage.")
-def demo(source: Path | None, workdir: Path | None, requests: int, canary_percent: int) -> None:
+@click.option("--canary-percent", type=click.IntRange(1, 49), default=10, show_default=True,
+              help="The canary's first step (the proxy then promotes it to 50 and 100).")
+@click.option("--shadow-writes", type=click.IntRange(0, 100_000), default=1000, show_default=True,
+              help="POSTs mirrored to the service in the shadow stage.")
+def demo(source: Path | None, workdir: Path | None, requests: int, canary_percent: int,
+         shadow_writes: int) -> None:
     """Analyze, extract, shadow, canary, cut over and roll back one service, with figures.
 
     Starts the seeded sample monolith, the extracted service and the proxy on free 127.0.0.1
@@ -40,7 +43,8 @@ def demo(source: Path | None, workdir: Path | None, requests: int, canary_percen
         raise UsageError(f"{source}: no manage.py; pass --source with the sample monolith")
     root = workdir.resolve() if workdir else Path(tempfile.mkdtemp(prefix="demonolith-demo-"))
     try:
-        options = DemoOptions(source, root, Load(requests=requests), canary_percent)
+        options = DemoOptions(source, root, Load(requests=requests, writes=requests), canary_percent,
+                              shadow_writes)
         report = run_demo(options, lambda line: click.echo(line))
     finally:
         if workdir is None:

@@ -10,6 +10,7 @@ type.
 from __future__ import annotations
 
 import sys
+import time
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,6 +114,36 @@ class ProxyControl:
             raise DemoFailure(f"admin API: rollback: {exc}") from exc
         self.overridden.clear()
         return True
+
+    def promotion(self, route: str) -> dict[str, Any]:
+        """The automatic canary of ``route`` (``GET /api/routes/NAME/promotion``); {} while absent."""
+        from strangler_proxy.admin.client import promotion
+        from strangler_proxy.errors import ProxyError
+
+        try:
+            return promotion(self.ports.admin_url, self.token, route)
+        except ProxyError:
+            return {}
+
+    def rewrite(self, document: str, timeout: float = 15.0) -> None:
+        """Replace the routes file; the proxy reloads it by itself (it polls the file every second).
+
+        Waits until the admin API shows the new file's digest."""
+        from strangler_proxy.admin.client import call
+        from strangler_proxy.errors import ProxyError
+
+        before = call(self.ports.admin_url, "GET", "/api/routes", self.token)["reload"]["digest"]
+        self.routes_file.write_text(document, encoding="utf-8")
+        self.commands.append(f"edit {self.routes_file} (the proxy reloads it)")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if call(self.ports.admin_url, "GET", "/api/routes", self.token)["reload"]["digest"] != before:
+                    return
+            except ProxyError:
+                pass
+            time.sleep(0.2)
+        raise DemoFailure(f"the proxy did not reload {self.routes_file} within {timeout:.0f}s")
 
     def metrics_text(self) -> str:
         """The Prometheus text of ``/metrics`` right now."""

@@ -1,7 +1,8 @@
 """The proxy routes file of each stage: where every moved route goes, rendered as TOML.
 
 A stage is a placement per route — ``shadow`` (the monolith answers, the service gets a compared
-copy), ``canary`` (a sticky weighted share goes to the service), ``service`` (all of it, with the
+copy), ``canary`` (a sticky weighted share goes to the service), ``promoted`` (a canary whose share
+the proxy raises by itself, the routes file's ``promotion`` table), ``service`` (all of it, with the
 monolith as fallback) or ``monolith``. Everything that matches no route goes to the monolith.
 """
 
@@ -16,7 +17,7 @@ from typing import Any, Literal
 from demonolith.demo.prepare import MovedRoute
 from extractor.project import shadow_secret_env
 
-Placement = Literal["shadow", "canary", "service", "monolith"]
+Placement = Literal["shadow", "canary", "promoted", "service", "monolith"]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 STICKY_COOKIE = "sessionid"  # Django's session cookie: one logged-in user stays on one side
 
@@ -32,11 +33,33 @@ class Topology:
 
 
 @dataclass(frozen=True)
+class Promotion:
+    """The ``promotion`` table of a promoted route: steps, pace, bounds, the relay's status."""
+
+    steps: tuple[int, ...]
+    every: str
+    sync_status_url: str
+    min_samples: int = 30
+    max_latency_ratio: float = 2.0
+    max_error_rate_increase: float = 0.02
+    max_lag_seconds: float = 1.0
+
+    def table(self) -> dict[str, Any]:
+        """The routes-file keys of the table."""
+        return {"steps": list(self.steps), "every": self.every, "min_samples": self.min_samples,
+                "max_latency_ratio": self.max_latency_ratio,
+                "max_error_rate_increase": self.max_error_rate_increase,
+                "sync_status_url": self.sync_status_url, "max_lag_seconds": self.max_lag_seconds}
+
+
+@dataclass(frozen=True)
 class StageRouting:
     """Placement of each moved route (by route name) and the canary's share for the service."""
 
     placements: tuple[tuple[str, Placement], ...]
     canary_percent: int = 10
+    promotion: Promotion | None = None  # for ``promoted`` routes
+    mirrored: bool = True  # the routes file in force mirrors the moved routes (changes turn it off)
 
     def placement_of(self, name: str) -> Placement:
         """Where the route ``name`` goes; ``monolith`` when the stage does not mention it."""
@@ -77,6 +100,8 @@ def routes_document(topology: Topology, routes: Sequence[MovedRoute], stage: Sta
                   f"{route.match_key} = {_value(route.match_value)}"]
         placement = stage.placement_of(route.name)
         keys = route_keys(placement, service, stage.canary_percent)
+        if placement == "promoted" and stage.promotion is not None:
+            keys["promotion"] = stage.promotion.table()
         if topology.identity and placement != "monolith":
             keys["identity"] = True
         lines += [f"{key} = {_value(value)}" for key, value in keys.items()]
@@ -90,26 +115,27 @@ def routes_document(topology: Topology, routes: Sequence[MovedRoute], stage: Sta
 def route_keys(placement: Placement, service: str, canary_percent: int) -> dict[str, Any]:
     """The routes-file keys that send a route where ``placement`` says."""
     if placement == "shadow":  # sticky and fallback ready for the canary the admin API sets
-        return {"to": "monolith", "mirror": {"upstream": service, "percent": 100},
+        return {"to": "monolith", "mirror": {"upstream": service, "percent": 100}, "shadow_writes": True,
                 "sticky": {"cookie": STICKY_COOKIE}, "fallback": "monolith"}
-    if placement == "canary":
-        return {"weights": {service: canary_percent, "monolith": 100 - canary_percent},
+    if placement in ("canary", "promoted"):  # promoted: the primary first, the canary second
+        return {"weights": {"monolith": 100 - canary_percent, service: canary_percent},
                 "sticky": {"cookie": STICKY_COOKIE}, "fallback": "monolith"}
     if placement == "service":
         return {"to": service, "fallback": "monolith"}
     return {"to": "monolith"}
 
 
-def admin_change(placement: Placement, service: str, canary_percent: int) -> dict[str, Any]:
+def admin_change(placement: Placement, service: str, canary_percent: int,
+                 mirrored: bool = True) -> dict[str, Any]:
     """The admin API change (``routes set``) that moves a route of the shadow file to ``placement``.
 
     ``{}`` drops the run-time change: the routes file (shadow, the monolith answers) applies again.
     """
-    if placement == "canary":
-        return {"weights": {service: canary_percent, "monolith": 100 - canary_percent},
-                "mirror_percent": 0}
+    off = {"mirror_percent": 0} if mirrored else {}
+    if placement == "canary":  # the primary first: a promoted route's canary is the second
+        return {"weights": {"monolith": 100 - canary_percent, service: canary_percent}, **off}
     if placement == "service":
-        return {"to": service, "mirror_percent": 0}
+        return {"to": service, **off}
     return {}
 
 

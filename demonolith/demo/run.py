@@ -1,10 +1,12 @@
 """The whole walkthrough of docs/cutover.md, unattended: what ``demonolith demo`` runs.
 
-analyze -> choose and extract a service (while the monolith's database is seeded) -> copy the
-service's data -> start monolith, service and proxy on free 127.0.0.1 ports -> shadow -> canary ->
-cut-over (with a forged identity check) -> failover drill (the service is killed mid-load) ->
-rollback -> transparency check -> nginx export. Every process started is stopped at the end, also
-on Ctrl-C and SIGTERM.
+analyze -> choose and extract a service (while the monolith's database is seeded) -> capture on
+the monolith's copy of the service's tables -> copy the service's data -> start monolith, service
+and proxy on free 127.0.0.1 ports -> shadow with writes -> the relay, both directions -> canary
+promoted by the proxy -> cut-over (with a forged identity check) -> failover drill (the service is
+killed mid-load and started again) -> a planted regression the proxy rolls back -> rollback ->
+transparency check -> cut-over again -> nginx export (:mod:`demonolith.demo.flow`). Every process
+started is stopped at the end, also on Ctrl-C and SIGTERM.
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from demonolith.demo.checks import (
     ForgedIdentity,
-    canary_check,
     forged_identity_check,
     proxy_supports_identity,
 )
 from demonolith.demo.control import ProxyControl, ProxyPorts
+from demonolith.demo.cutover import PromotionRun
+from demonolith.demo.flow import CutOver, ShadowWrites, SyncSides, WriteFigures
+from demonolith.demo.livesync import install_capture, real_tables
 from demonolith.demo.prepare import Seeding, Subject, Workspace, analyze, choose_subject, prepare_service
 from demonolith.demo.processes import (
     Managed,
@@ -37,9 +40,12 @@ from demonolith.demo.processes import (
 from demonolith.demo.report import DemoReport
 from demonolith.demo.routefiles import StageRouting, Topology, routes_document, routing
 from demonolith.demo.stages import Stage, StageResult, plan_stages, shadow_verdict
-from demonolith.demo.traffic import Load, Outcome, RouteMatcher, Traffic, collect_values, probe_paths
-from demonolith.demo.transparency import check_transparency, request_set
+from demonolith.demo.traffic import Load, RouteMatcher, Traffic, collect_values, probe_paths
+from demonolith.demo.transparency import TransparencyResult, check_transparency, request_set
+from extractor.extract import load_analysis
 from extractor.project import shadow_secret_env
+
+SERVICE_DB = "db.sqlite3"  # the generated service's SQLite file, next to its manage.py
 
 Echo = Callable[[str], None]
 
@@ -51,7 +57,8 @@ class DemoOptions:
     source: Path
     workdir: Path
     load: Load = field(default_factory=Load)
-    canary_percent: int = 10
+    canary_percent: int = 10  # the promotion's first step
+    shadow_writes: int = 1000  # the tills' POSTs in the shadow stage
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class Running:
     service_url: str
     proxy_env: dict[str, str]
     copy_summary: str  # the last line of the data copy's report
+    tables: tuple[str, ...] = ()  # the service's tables, captured on both sides
+    capture: tuple[str, ...] = ()  # what `demonolith sync install` said on each side
+    secret: str = ""
 
 
 def monolith_env(workspace: Workspace) -> dict[str, str]:
@@ -99,24 +109,37 @@ def prepare(options: DemoOptions, supervisor: Supervisor, echo: Echo) -> tuple[W
 
 def start_processes(supervisor: Supervisor, options: DemoOptions, workspace: Workspace,
                     subject: Subject, secret: str) -> Running:
-    """Copy the service's data, then start the monolith and the service (runserver, threaded)."""
+    """Capture on the monolith, copy the service's data, capture on the service, then start the
+    monolith and the service (runserver, threaded)."""
+    owner = load_analysis(workspace.analysis_dir / "analysis.json").table_owner()
+    tables = real_tables(workspace.monolith_db, [t for t, o in owner.items() if o == subject.service])
+    sync_log = workspace.logs / "sync-install.log"
+    capture = [f"monolith: {install_capture(workspace.monolith_db, tables, sync_log)}"]
     copied = [line for line in prepare_service(subject, workspace, service_env(secret)).splitlines()
               if line.strip()]
+    capture.append(f"service: {install_capture(subject.root / SERVICE_DB, tables, sync_log)}")
     monolith_port, service_port = free_port(), free_port()
     monolith = supervisor.start(
         "monolith", [sys.executable, str(options.source / "manage.py"), "runserver", "--noreload",
                      f"127.0.0.1:{monolith_port}"],
         log=workspace.logs / "monolith.log", env=monolith_env(workspace))
-    service = supervisor.start(
-        subject.service,
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{service_port}"],
-        log=workspace.logs / f"{subject.service}.log", env=service_env(secret), cwd=subject.root)
+    service = start_service(supervisor, subject, workspace, secret, service_port)
     monolith_url, service_url = f"http://127.0.0.1:{monolith_port}", f"http://127.0.0.1:{service_port}"
     wait_ready(f"{monolith_url}/healthz/", monolith)
-    wait_ready(f"{service_url}/healthz/", service)
     env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret,
            shadow_secret_env(subject.service): secret}
-    return Running(monolith, monolith_url, service, service_url, env, copied[-1] if copied else "")
+    return Running(monolith, monolith_url, service, service_url, env, copied[-1] if copied else "",
+                   tables, tuple(capture), secret)
+
+
+def start_service(supervisor: Supervisor, subject: Subject, workspace: Workspace, secret: str,
+                  port: int) -> Managed:
+    """Start the extracted service (runserver, threaded) on ``port`` and wait until it answers."""
+    service = supervisor.start(
+        subject.service, [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        log=workspace.logs / f"{subject.service}.log", env=service_env(secret), cwd=subject.root)
+    wait_ready(f"http://127.0.0.1:{port}/healthz/", service)
+    return service
 
 
 def build_stage(supervisor: Supervisor, options: DemoOptions, workspace: Workspace, subject: Subject,
@@ -133,47 +156,68 @@ def build_stage(supervisor: Supervisor, options: DemoOptions, workspace: Workspa
     return Stage(subject, topology, control, traffic), unknown
 
 
-def kill_midway(supervisor: Supervisor, service: Managed, after: int) -> Callable[[list[Outcome]], None]:
-    """A ``during`` hook: SIGKILL the service once ``after`` requests were answered."""
-    def watch(sink: list[Outcome]) -> None:
-        deadline = time.monotonic() + 60
-        while len(sink) < after and time.monotonic() < deadline:
-            time.sleep(0.02)
-        supervisor.kill(service)
-    return watch
-
-
 @dataclass(frozen=True)
 class StagesRun:
-    """The stages' results and the shadow verdict."""
+    """The stages' results, the shadow verdict and what the write checks found."""
 
     results: tuple[StageResult, ...]
     verified: tuple[str, ...]
     held: dict[str, str]
     forged: tuple[ForgedIdentity, ...]
+    transparency: TransparencyResult | None
+    writes: WriteFigures
 
 
 def run_stages(stage: Stage, supervisor: Supervisor, running: Running, options: DemoOptions,
-               echo: Echo) -> StagesRun:
-    """Shadow, then (for the routes shadow proved) canary, cut-over, failover drill; then rollback."""
+               workspace: Workspace, echo: Echo) -> StagesRun:
+    """Shadow with writes; then, for the routes shadow proved, the canary the proxy promotes,
+    cut-over, failover, the planted regression, rollback and cut-over again."""
     subject = stage.subject
-    show = _shower(echo)
-    results = [stage.run("shadow", routing(subject.routes, "shadow"), announce=show)]
-    verified, held = shadow_verdict(subject, results[0])
-    plans = plan_stages(subject.routes, verified)
-    forged: list[ForgedIdentity] = []
+    port = int(running.service_url.rsplit(":", 1)[1])
+    sides = SyncSides(workspace.monolith_db, subject.root / SERVICE_DB, running.tables, workspace.logs)
+    flow = CutOver(stage, sides, running.service,
+                   lambda: start_service(supervisor, subject, workspace, running.secret, port),
+                   echo, _shower(echo))
+    shadow, verified, held = _shadow_stages(flow, options)
+    promotion, regression, forged = _moving_stages(flow, verified, options) if verified else ((), (), ())
+    back = flow.weights(verified, 0) if verified else plan_stages(subject.routes, ())["rollback"]
+    flow.run("rollback", back)
+    after_rollback = flow.checked("after the rollback", ("monolith",))
+    transparency = check_transparency(running.monolith_url, stage.traffic.base_url,
+                                      request_set(stage.traffic.probes, stage.traffic.values.product_slugs))
+    final = None
     if verified:
-        results.append(stage.run("canary", plans["canary"], announce=show))
-        results.append(stage.run("cutover", plans["cutover"], announce=show))
-        firsts = {stage.traffic.matcher.route_of(p): p for p in reversed(stage.traffic.probes)}
-        forged += [forged_identity_check(stage.traffic.base_url, firsts[name])
-                   for name in verified if name in firsts]
-        third = (options.load.requests + options.load.api_reads) // 3
-        killer = kill_midway(supervisor, running.service, third)
-        echo(f"  the failover drill: {subject.service} (pid {running.service.pid}) is killed mid-load")
-        results.append(stage.run("failover", plans["cutover"], during=killer, announce=show))
-    results.append(stage.run("rollback", plans["rollback"], announce=show))
-    return StagesRun(tuple(results), verified, held, tuple(forged))
+        flow.run("recut", flow.weights(verified, 100))
+        final = flow.checked("after cutting over again", ("monolith", "service"))
+    writes = flow.figures(shadow, promotion, regression, after_rollback, final)
+    return StagesRun(tuple(flow.results), verified, held, forged, transparency, writes)
+
+
+def _shadow_stages(flow: CutOver, options: DemoOptions
+                   ) -> tuple[ShadowWrites, tuple[str, ...], dict[str, str]]:
+    """The shadowed writes (before the relay runs), the relay, then shadowed reads: what is proven."""
+    shadow = flow.shadow_writes(options.shadow_writes)
+    flow.start_relay()
+    subject = flow.stage.subject
+    reads = flow.run("shadow", routing(subject.routes, "shadow"), load=replace(options.load, writes=0))
+    verified, held = shadow_verdict(subject, reads)
+    if shadow.count("match") != shadow.posts:
+        held.update({name: "UNEXPECTED: shadowed writes differed" for name in verified})
+        verified = ()
+    return shadow, verified, held
+
+
+def _moving_stages(flow: CutOver, verified: tuple[str, ...], options: DemoOptions
+                   ) -> tuple[tuple[PromotionRun, ...], tuple[PromotionRun, ...], tuple[ForgedIdentity, ...]]:
+    """Canary (promoted by the proxy), cut-over (and the forged identity check), failover, regression."""
+    promotion = flow.canary(verified, options.canary_percent)
+    flow.run("cutover", flow.weights(verified, 100))
+    traffic = flow.stage.traffic
+    firsts = {traffic.matcher.route_of(p): p for p in reversed(traffic.probes)}
+    forged = tuple(forged_identity_check(traffic.base_url, firsts[name])
+                   for name in verified if name in firsts)
+    flow.failover(verified, (options.load.requests + options.load.api_reads) // 3)
+    return promotion, flow.regression(verified), forged
 
 
 def _shower(echo: Echo) -> Callable[[str, tuple[str, ...], StageResult | None], None]:
@@ -198,22 +242,19 @@ def run_demo(options: DemoOptions, echo: Echo) -> DemoReport:
         running = start_processes(supervisor, options, workspace, subject, secrets.token_hex(32))
         echo(f"monolith {running.monolith_url} (pid {running.monolith.pid}), {subject.service} "
              f"{running.service_url} (pid {running.service.pid}); data copy: {running.copy_summary}")
+        for line in running.capture:
+            echo(f"  $ demonolith sync install ... {line}")
         stage, unknown = build_stage(supervisor, options, workspace, subject, running)
         proxy_pid = stage.control.process.pid if stage.control.process else 0
         echo(f"proxy {stage.control.ports.url} (pid {proxy_pid}), metrics "
              f"{stage.control.ports.admin_url}/metrics")
-        run = run_stages(stage, supervisor, running, options, echo)
-        transparency = check_transparency(
-            running.monolith_url, stage.traffic.base_url,
-            request_set(stage.traffic.probes, stage.traffic.values.product_slugs))
+        run = run_stages(stage, supervisor, running, options, workspace, echo)
         final = plan_stages(subject.routes, run.verified)["cutover"] if run.verified else None
         nginx = export_nginx(stage, final, workspace)
-    canary = next((r for r in run.results if r.name == "canary"), None)
     return DemoReport(
-        subject, run.verified, tuple(sorted(run.held.items())), run.results,
-        canary_check(canary, run.verified, options.canary_percent) if canary else None, run.forged,
-        stage.topology.identity, transparency, nginx, supervisor.pids(),
-        tuple(pid for pid in supervisor.pids() if group_alive(pid)), unknown)
+        subject, run.verified, tuple(sorted(run.held.items())), run.results, run.forged,
+        stage.topology.identity, run.transparency, nginx, supervisor.pids(),
+        tuple(pid for pid in supervisor.pids() if group_alive(pid)), unknown, run.writes)
 
 
 def export_nginx(stage: Stage, final: StageRouting | None, workspace: Workspace) -> Path | None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 
 from demonolith.demo.control import ProxyControl
 from demonolith.demo.prepare import MovedRoute, Subject
-from demonolith.demo.routefiles import StageRouting, Topology, admin_change, routing
+from demonolith.demo.routefiles import StageRouting, Topology, admin_change, routes_document, routing
 from demonolith.demo.scrape import AccessEntry, Sample, increase, parse_metrics, read_access_log, total
-from demonolith.demo.traffic import Outcome, Traffic, drive
+from demonolith.demo.traffic import Load, Outcome, Traffic, drive
 
 SETTLE_SECONDS = 10.0
 
@@ -59,6 +59,11 @@ class StageResult:
     def errors(self) -> int:
         """Requests without an answer or answered with a 5xx."""
         return sum(o.failed for o in self.outcomes)
+
+    @property
+    def retried(self) -> int:
+        """Writes a till sent again after no answer or a 502-504 (the answer counted is the second)."""
+        return sum(o.retried for o in self.outcomes)
 
     @property
     def unanswered(self) -> int:
@@ -104,24 +109,31 @@ class Stage:
 
     def run(self, name: str, placement: StageRouting,
             during: Callable[[list[Outcome]], None] | None = None,
-            announce: Announce | None = None) -> StageResult:
+            announce: Announce | None = None, load: Load | None = None,
+            stop: threading.Event | None = None) -> StageResult:
         """Apply ``placement``, drive the traffic (``during`` runs beside it), measure.
 
         ``announce(name, commands, None)`` is called once the routing is in place,
-        ``announce(name, commands, result)`` at the end.
+        ``announce(name, commands, result)`` at the end. ``load`` replaces the traffic's load for
+        this stage; once ``stop`` is set the traffic ends early.
         """
-        commands = self.apply(placement)
+        if placement.promotion is not None:  # a promoted canary starts from its routes file
+            self.control.rewrite(routes_document(self.topology, self.subject.routes, placement))
+            first = len(self.control.commands) - 1
+            commands = (*self.control.commands[first:], *self.apply(placement))
+        else:
+            commands = self.apply(placement)
         if announce is not None:
             announce(name, commands, None)
-        placed = tuple(r.name for r in self.subject.routes
-                       if placement.placement_of(r.name) in ("canary", "service"))
+        placed = tuple(r.name for r in self.subject.routes if _sends_to_service(placement, r.name))
         focus = tuple(p for p in self.traffic.probes if self.traffic.matcher.route_of(p) in placed)
         before = parse_metrics(self.control.metrics_text())
         sink: list[Outcome] = []
         helper = threading.Thread(target=during, args=(sink,), daemon=True) if during else None
         if helper is not None:
             helper.start()
-        outcomes = drive(replace(self.traffic, label=name, focus=focus), sink)
+        traffic = replace(self.traffic, label=name, focus=focus, load=load or self.traffic.load)
+        outcomes = drive(traffic, sink, stop)
         if helper is not None:
             helper.join(timeout=60)
         grown = increase(before, parse_metrics(self._settled_metrics()))
@@ -137,8 +149,8 @@ class Stage:
     def apply(self, placement: StageRouting) -> tuple[str, ...]:
         """Make the routing ``placement`` through the admin API; returns the commands it took."""
         first = len(self.control.commands)
-        changes = {route.name: admin_change(placement.placement_of(route.name),
-                                            self.topology.service, placement.canary_percent)
+        changes = {route.name: admin_change(placement.placement_of(route.name), self.topology.service,
+                                            placement.canary_percent, placement.mirrored)
                    for route in self.subject.routes}
         if not any(changes.values()):  # every route back on the routes file: one atomic call
             self.control.rollback()
@@ -193,6 +205,11 @@ class Stage:
             statuses = f"{entry.get('primary_status', '?')} vs {entry.get('shadow_status', '?')}"
             examples.setdefault(str(entry.get("route")), f"{entry.get('route')}: {statuses}: {detail}")
         return tuple(sorted(examples.values()))
+
+
+def _sends_to_service(placement: StageRouting, name: str) -> bool:
+    where = placement.placement_of(name)
+    return where in ("promoted", "service") or (where == "canary" and placement.canary_percent > 0)
 
 
 def _served_by(outcomes: Sequence[Outcome], served: dict[str, AccessEntry]) -> tuple[tuple[str, str], ...]:

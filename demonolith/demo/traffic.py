@@ -5,6 +5,8 @@ Traffic is a fixed budget of requests shared by a few threads (one per visitor).
 sent once (no client retries) with a request id of the demo's own, so the proxy's access log tells
 which upstream answered it. Logged-in visitors use the seeded user through the monolith's session
 login; the first of them fills a cart and checks out, so the shop's data changes while it runs.
+Tills (:mod:`demonolith.demo.writes`) record days' figures on a budget of their own, each write
+noted in the traffic's ledger.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from demonolith.demo.http import Client, Response
 from demonolith.demo.prepare import MovedRoute
+from demonolith.demo.writes import TILL_PATH, Ledger, till_write
 
 USERNAME, PASSWORD = "demo", "demo-pass-123"
+RETRIED_STATUSES = frozenset({0, 502, 503, 504})  # no answer, or the upstream failed mid-request
+TILL_RETRIES, TILL_RETRY_PAUSE = 3, 0.25  # a till's tries after such an answer, and the pause before each
 _PARAM = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 
@@ -44,6 +50,7 @@ class Outcome:
     status: int  # 0: no answer
     error: str = ""
     location: str = ""
+    retried: bool = False  # a till's write sent again after no answer or a 502-504
 
     @property
     def failed(self) -> bool:
@@ -81,6 +88,8 @@ class Load:
     sessions: int = 4  # logged-in visitors; the first one shops and checks out
     api_reads: int = 300  # extra anonymous API reads of the routes being moved (own budget)
     api_clients: int = 2
+    writes: int = 0  # POSTs of the tills per stage (own budget)
+    tills: int = 2
 
 
 def collect_values(monolith_url: str) -> Values:
@@ -189,13 +198,15 @@ def _probes(i: int, probes: Sequence[str], count: int) -> list[Step]:
 
 
 class Budget:
-    """A shared, thread-safe count of the requests still to send."""
+    """A shared, thread-safe count of the requests still to send (spent at once when ``stop`` is set)."""
 
-    def __init__(self, total: int) -> None:
-        self.left, self._lock = total, threading.Lock()
+    def __init__(self, total: int, stop: threading.Event | None = None) -> None:
+        self.left, self._lock, self.stop = total, threading.Lock(), stop
 
     def take(self) -> bool:
-        """Take one request from the budget; False when it is spent."""
+        """Take one request from the budget; False when it is spent or the stage was stopped."""
+        if self.stop is not None and self.stop.is_set():
+            return False
         with self._lock:
             self.left -= 1
             return self.left >= 0
@@ -212,15 +223,19 @@ class Traffic:
     load: Load
     label: str
     focus: tuple[str, ...] = ()  # what the API clients read; all probes when empty
+    ledger: Ledger = field(default_factory=Ledger)  # the tills' writes, across every stage
 
 
-def drive(traffic: Traffic, sink: list[Outcome] | None = None) -> tuple[Outcome, ...]:
+def drive(traffic: Traffic, sink: list[Outcome] | None = None,
+          stop: threading.Event | None = None) -> tuple[Outcome, ...]:
     """Send the stage's traffic from all visitors at once; outcomes in sending order per visitor.
 
-    ``sink`` (when given) receives outcomes as they arrive, for a caller that watches progress.
+    ``sink`` (when given) receives outcomes as they arrive, for a caller that watches progress;
+    once ``stop`` is set no more requests are sent.
     """
     outcomes: list[Outcome] = sink if sink is not None else []
-    shop, api = Budget(traffic.load.requests), Budget(traffic.load.api_reads)
+    shop, api = Budget(traffic.load.requests, stop), Budget(traffic.load.api_reads, stop)
+    tills = Budget(traffic.load.writes, stop)
     ids = itertools.count(1)
     actors = [(f"shopper-{n}", True, shop) for n in range(traffic.load.sessions)]
     actors += [(f"visitor-{n}", False, shop) for n in range(traffic.load.anonymous)]
@@ -228,6 +243,9 @@ def drive(traffic: Traffic, sink: list[Outcome] | None = None) -> tuple[Outcome,
     threads = [threading.Thread(target=_run_actor, args=(traffic, name, logged_in, budget, ids, outcomes),
                                 name=f"demo-{name}", daemon=True)
                for name, logged_in, budget in actors]
+    threads += [threading.Thread(target=_run_till, args=(traffic, n, tills, ids, outcomes),
+                                 name=f"demo-till-{n}", daemon=True)
+                for n in range(traffic.load.tills if traffic.load.writes else 0)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -253,6 +271,23 @@ def _run_actor(traffic: Traffic, actor: str, logged_in: bool, budget: Budget,
             if not budget.take():
                 return
             outcomes.append(_send(traffic, client, actor, logged_in, step, next(ids)))
+
+
+def _run_till(traffic: Traffic, till: int, budget: Budget, ids: itertools.count[int],
+              outcomes: list[Outcome]) -> None:
+    client = Client(traffic.base_url)
+    while budget.take():
+        figures = till_write(till, traffic.load.tills, traffic.ledger.next_write(till))
+        step = Step("POST", TILL_PATH, figures.body())
+        outcome = _send(traffic, client, f"till-{till}", False, step, next(ids))
+        traffic.ledger.record(figures, outcome.status)
+        for _ in range(TILL_RETRIES):  # the write is idempotent (by day): a till sends it again
+            if outcome.status not in RETRIED_STATUSES:
+                break
+            time.sleep(TILL_RETRY_PAUSE)
+            outcome = replace(_send(traffic, client, f"till-{till}", False, step, next(ids)), retried=True)
+            traffic.ledger.record(figures, outcome.status)
+        outcomes.append(outcome)
 
 
 def _send(traffic: Traffic, client: Client, actor: str, logged_in: bool, step: Step, n: int) -> Outcome:

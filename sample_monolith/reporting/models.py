@@ -6,9 +6,12 @@ from django.db import models
 
 
 class DailySalesSnapshot(models.Model):
-    """Sales of one day, rebuilt by ``rebuild_sales_snapshots``."""
+    """Sales of one day, rebuilt by ``rebuild_sales_snapshots`` or recorded by a till system.
 
-    day = models.DateField(unique=True)
+    Keyed by the day itself: recording a day twice, or on two databases kept in sync, is one row.
+    """
+
+    day = models.DateField(primary_key=True)
     orders_count = models.PositiveIntegerField(default=0)
     units_sold = models.PositiveIntegerField(default=0)
     gross_revenue = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))

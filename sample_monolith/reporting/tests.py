@@ -89,3 +89,11 @@ class ReportingTests(TestCase):
         self.assertEqual(self.client.get("/api/reporting/orders/delayed/").json()["count"], 2)
         self.assertIn("results", self.client.get("/api/reporting/stock/cover/").json())
         self.assertEqual(self.client.get("/api/reporting/sales/daily/").json(), {"results": []})
+        day = {"day": "2026-01-02", "orders": 3, "units": 7, "gross_revenue": "41.5", "refunded": "2"}
+        for _ in range(2):  # recording a day again replaces it
+            answer = self.client.post("/api/reporting/sales/daily/", day, content_type="application/json")
+            self.assertEqual(answer.status_code, 200)
+        self.assertEqual(self.client.get("/api/reporting/sales/daily/").json()["results"],
+                         [{**day, "gross_revenue": "41.50", "refunded": "2.00"}])
+        bad = self.client.post("/api/reporting/sales/daily/", {"day": "x"}, content_type="application/json")
+        self.assertEqual(bad.status_code, 400)

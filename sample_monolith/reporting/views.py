@@ -1,12 +1,15 @@
-"""Reporting JSON API (read-only)."""
+"""Reporting JSON API: reports to read, and the daily figures a till system records."""
 
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from common.http import json_error, json_response
+from common.http import api_errors, json_error, json_response, parse_json_body
 from common.money import money_str
 from common.utils import iso, parse_date, parse_positive_int
 from reporting import queries
@@ -78,16 +81,44 @@ def api_delayed_orders(request: HttpRequest) -> JsonResponse:
     return json_response({"results": rows, "count": len(rows)})
 
 
-@require_GET
-def api_daily(request: HttpRequest) -> JsonResponse:
-    rows = [
-        {
-            "day": iso(s.day),
-            "orders": s.orders_count,
-            "units": s.units_sold,
-            "gross_revenue": money_str(s.gross_revenue),
-            "refunded": money_str(s.refunded_amount),
+def _snapshot_to_dict(s: DailySalesSnapshot) -> dict[str, Any]:
+    return {
+        "day": iso(s.day),
+        "orders": s.orders_count,
+        "units": s.units_sold,
+        "gross_revenue": money_str(s.gross_revenue),
+        "refunded": money_str(s.refunded_amount),
+    }
+
+
+def _record_day(data: dict[str, Any]) -> JsonResponse:
+    """Store one day's figures (replacing what was recorded for that day): idempotent by day."""
+    day = parse_date(str(data.get("day", "")))
+    if day is None:
+        return json_error("day must be YYYY-MM-DD")
+    try:
+        figures = {
+            "orders_count": max(int(data.get("orders", 0)), 0),
+            "units_sold": max(int(data.get("units", 0)), 0),
+            "gross_revenue": Decimal(str(data.get("gross_revenue", "0"))),
+            "refunded_amount": Decimal(str(data.get("refunded", "0"))),
         }
-        for s in DailySalesSnapshot.objects.order_by("day")
-    ]
+    except (ValueError, InvalidOperation):
+        return json_error("orders and units are integers, gross_revenue and refunded decimals")
+    snapshot = DailySalesSnapshot(day=day, **figures)
+    # one INSERT ... ON CONFLICT statement: no read-then-write transaction for SQLite to refuse
+    DailySalesSnapshot.objects.bulk_create([snapshot], update_conflicts=True, unique_fields=["day"],
+                                           update_fields=list(figures))
+    return json_response(_snapshot_to_dict(snapshot))
+
+
+@csrf_exempt  # JSON API clients send no CSRF token (deliberate demo simplification)
+@require_http_methods(["GET", "POST"])
+@api_errors
+def api_daily(request: HttpRequest) -> JsonResponse:
+    """``GET`` the daily figures; ``POST {"day", "orders", "units", "gross_revenue", "refunded"}``
+    records one day's (a till system's end-of-day import)."""
+    if request.method == "POST":
+        return _record_day(parse_json_body(request))
+    rows = [_snapshot_to_dict(s) for s in DailySalesSnapshot.objects.order_by("day")]
     return json_response({"results": rows})
