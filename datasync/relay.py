@@ -6,6 +6,12 @@ high-water mark (the last source sequence applied) is stored in the same transac
 killed at any point therefore restarts after the last committed batch: nothing skipped, nothing
 applied twice. A change to a row the target itself changed since the relay last ran (its own
 outbox holds it) is a conflict: the writer's change is applied and the conflict recorded with keys.
+
+On PostgreSQL a change's sequence number is taken when the row is written, not when its transaction
+commits, so a missing number may belong to a transaction still open: the relay stops before such a
+gap until no transaction that could hold it is still running (:class:`Gaps`); the high-water mark
+therefore never passes a change that has yet to commit. SQLite serialises writers, so its outbox
+commits in sequence order.
 """
 
 from __future__ import annotations
@@ -110,11 +116,50 @@ def _bump(target: Db, source: str, seq: int, applied: int, conflicts: int) -> No
                    f"conflicts = {STATE}.conflicts + excluded.conflicts", (source, seq, applied, conflicts))
 
 
-def relay_batch(source: Db, target: Db, name: str,
-                own_since: int = 0, limit: int = 500) -> list[Conflict]:
+class Gaps:
+    """Sequence numbers missing from a PostgreSQL outbox, each with the source's next transaction
+    id when the relay first saw it missing. The transaction that took a missing number had its id
+    before then (a capture trigger runs after the row's own write), so once the oldest running
+    transaction is at least that id, the number is settled: its change is visible now, or never
+    will be (rolled back)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+
+    def ready(self, source: Db, after: int, limit: int) -> list[Change]:
+        """The changes after ``after`` up to the first gap that may still fill (all on SQLite)."""
+        if source.engine != "postgresql":
+            return pending_changes(source, after, limit)
+        self.seen = {seq: at for seq, at in self.seen.items() if seq > after}
+        oldest_running = self._snapshot(source)[0]  # taken before the read: see the class
+        changes = pending_changes(source, after, limit)
+        expected = after + 1
+        for index, change in enumerate(changes):
+            if change.seq != expected and not self._settled(source, expected, oldest_running):
+                return changes[:index]
+            expected = change.seq + 1
+        return changes
+
+    def _settled(self, source: Db, missing: int, oldest_running: int) -> bool:
+        if missing not in self.seen:
+            self.seen[missing] = self._snapshot(source)[1]
+            return False
+        return oldest_running >= self.seen[missing]
+
+    @staticmethod
+    def _snapshot(source: Db) -> tuple[int, int]:
+        """(the oldest running transaction id, the next id to be assigned) on ``source``."""
+        row = source.execute("SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint "
+                             "FROM pg_current_snapshot() AS s").fetchone()
+        return int(row[0]), int(row[1])
+
+
+def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: int = 500,
+                gaps: Gaps | None = None) -> list[Conflict]:
     """Apply the next ``limit`` changes of ``source`` (known as ``name``) on ``target`` in one
-    transaction; the target's own changes after ``own_since`` count as conflicts. Returns them."""
-    changes = pending_changes(source, high_water(target, name), limit)
+    transaction, stopping before a gap that may still fill (``gaps`` remembers them between
+    batches); the target's own changes after ``own_since`` count as conflicts. Returns them."""
+    changes = (gaps or Gaps()).ready(source, high_water(target, name), limit)
     conflicts: list[Conflict] = []
     if not changes:
         return conflicts

@@ -16,7 +16,7 @@ from datasync.db import Db, database_errors, open_db
 from datasync.errors import SyncError
 from datasync.model import BOTH, DIRECTIONS, STATE, SyncStatus
 from datasync.parity_watch import ParityReading
-from datasync.relay import count_failure, high_water, prepare_target, relay_batch
+from datasync.relay import Gaps, count_failure, high_water, prepare_target, relay_batch
 from datasync.status import read_status, status_json, status_prometheus
 
 
@@ -34,14 +34,15 @@ def sides(direction: str) -> tuple[str, str]:
 
 
 def relay_once(source: Db, target: Db, direction: str,
-               limit: int = 500) -> int:
+               limit: int = 500, gaps: Gaps | None = None) -> int:
     """Apply one batch in ``direction``; the number of conflicts it found. A failing batch is
-    rolled back, counted, and raised again."""
+    rolled back, counted, and raised again. ``gaps`` carries the source outbox's open gaps
+    from one batch to the next (:class:`datasync.relay.Gaps`)."""
     source_name, target_name = sides(direction)
     own_since = high_water(source, target_name) if source.has_table(STATE) else 0
     failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
     try:
-        return len(relay_batch(source, target, source_name, own_since, limit))
+        return len(relay_batch(source, target, source_name, own_since, limit, gaps))
     except failures as exc:
         count_failure(target, source_name)
         raise SyncError(f"relay {direction}: {exc}") from exc
@@ -134,10 +135,11 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
         dbs[target].use_wal()
         prepare_target(dbs[target])
     pause = interval
+    gaps = {name: Gaps() for _, _, name in legs(direction)}
     while True:
         try:
             for source, target, name in legs(direction):
-                relay_once(dbs[source], dbs[target], name, limit)
+                relay_once(dbs[source], dbs[target], name, limit, gaps[name])
         except SyncError as exc:
             if once or on_error is None:
                 raise
