@@ -3,7 +3,7 @@
 Pure: the Analysis' ``model_placements``, ``module_splits`` and ``Service.aggregates`` in, frozen
 views with sentences and ``path:line`` out, the same for the HTML report and report.md. A model
 reads "orders.OrderLine is here because it is a CASCADE child of orders.Order (orders/models.py:41)";
-a tie reads "orders.views.checkout writes it".
+a tie reads "orders.views.checkout writes it" or "its foreign key points at orders.Order".
 """
 
 from __future__ import annotations
@@ -12,21 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, ModelInfo
-from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie, tie_phrase
 from analyzer.model.wording import plural
-
-_TIE_PHRASES = {
-    "orm-write": "{other} writes it", "sql-write": "{other} writes its table in SQL",
-    "orm-read": "{other} reads it", "sql-read": "{other} reads its table in SQL",
-    "sql-join": "{other} joins its table in SQL", "transaction": "{other} writes it in the same transaction",
-    "fk": "a foreign key ties it to {other}", "m2m": "a many-to-many relation ties it to {other}",
-    "call": "{other} calls it", "import": "{other} imports it", "signal": "a signal ties it to {other}",
-    "inherit": "inheritance ties it to {other}", "route-view": "the route {other} serves it",
-}
-_BETWEEN_MODELS = {  # a tie between two models has no direction the report can tell
-    "orm-write": "an ORM write ties it to {other}", "orm-read": "an ORM read ties it to {other}",
-    "call": "a call ties it to {other}", "transaction": "one transaction writes it and {other}",
-}
 
 
 @dataclass(frozen=True)
@@ -79,13 +66,9 @@ class SplitStory:
 
 
 def tie_text(tie: PlacementTie, models: frozenset[str] = frozenset()) -> str:
-    """A tie in words: ``orders.views.checkout writes it``, ``a foreign key ties it to orders.Order``;
-    a module node (``module:x.y``) reads ``the module x.y``; a tie to one of ``models`` has no direction."""
-    kind, other = tie.kind, tie.other
-    if other.startswith("module:"):
-        other = "the module " + other.removeprefix("module:")
-    phrases = _BETWEEN_MODELS if other in models and kind in _BETWEEN_MODELS else _TIE_PHRASES
-    return phrases.get(kind, "{other} is tied to it (" + kind + ")").format(other=other)
+    """A tie in words (:func:`analyzer.model.explanations.tie_phrase`); ``models``: the model labels,
+    so that a tie of an older analysis between two models claims no direction."""
+    return tie_phrase(tie, tie.other in models)
 
 
 def tie_lines(placement: ModelPlacement, models: frozenset[str] = frozenset()) -> tuple[TieLine, ...]:
