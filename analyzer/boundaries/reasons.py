@@ -25,7 +25,6 @@ import networkx as nx
 from analyzer.boundaries.entities import is_hub, referrers
 from analyzer.boundaries.leaves import is_follower_module
 from analyzer.graph.schema import (
-    CODE_KINDS,
     INFERRED_KINDS,
     READ_KINDS,
     REQUEST_KINDS,
@@ -41,6 +40,7 @@ from analyzer.graph.schema import (
 from analyzer.model.explanations import IN, OUT, ModelPlacement, ModuleSplit, PlacementTie, tie_phrase
 
 SHOWN_TIES = 3
+USE_KINDS: frozenset[EdgeKind] = frozenset({"call", "inherit"})  # a part uses code (imports say little)
 
 
 def model_placements(
@@ -147,13 +147,13 @@ def _part_use(graph: nx.MultiDiGraph, units: list[str], service_of: Mapping[str,
     own = set(units)
 
     def here(unit: str) -> bool:
-        return service_of.get(unit) == service and unit not in own
+        return service_of.get(unit) == service and unit not in own and node[unit]["kind"] != "module"
 
-    called = {_label(node, u): n for u, n in _targets(graph, units, CODE_KINDS, str).items() if here(u)}
+    called = {_label(node, u): n for u, n in _targets(graph, units, USE_KINDS, str).items() if here(u)}
     if called:
         return False, f"they write nothing and call {_top(called)}"
     users: Counter[str] = Counter(_label(node, s) for unit in units for s, attrs in in_edges(graph, unit)
-                                  if attrs["kind"] in CODE_KINDS | REQUEST_KINDS and here(s))
+                                  if attrs["kind"] in USE_KINDS | REQUEST_KINDS and here(s))
     if users:
         return False, f"they write nothing and are used by {_top(users)}"
     return False, "they write, read and call nothing there: they follow their code community"

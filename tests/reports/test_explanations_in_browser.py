@@ -62,3 +62,20 @@ def test_a_service_pages_violations_carry_their_fix(context: BrowserContext, rep
     box = page.locator('[data-violations-of="orders"]')
     expect(box.locator("th").last).to_have_text("fix")
     expect(box).to_contain_text("Replace the ForeignKey with product_id and read products via catalog's API.")
+
+
+def test_search_for_a_model_jumps_to_its_reason_on_the_models_page(context: BrowserContext,
+                                                                   report: Path) -> None:
+    seen = visit(context, report)
+    page = seen.page
+    page.keyboard.press("/")
+    page.keyboard.type("OrderLine")
+    first = page.locator("#search-results li[data-target]").first
+    expect(first).to_contain_text("orders.OrderLine")
+    page.keyboard.press("Enter")
+    expect(page.locator("#models")).to_be_visible()
+    assert page.evaluate("location.hash") == "#model-orders.OrderLine"
+    row = page.locator("#model-orders\\.OrderLine")
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("CASCADE child of orders.Order")
+    assert seen.errors == []
