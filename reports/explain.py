@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, ModelInfo
-from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie, tie_phrase
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie, app_home, tie_phrase
 from analyzer.model.wording import plural
 
 
@@ -36,7 +36,7 @@ class ModelStory:
     root: str  # its aggregate root, "" when it is a root
     hub: bool
     moved: bool  # its service is not the one holding most of its app's models
-    home: str  # the service holding most of its app's models
+    home: str  # the service holding at least half of its app's models, "" when none does
     sentence: str
     ties: tuple[TieLine, ...]
 
@@ -84,21 +84,22 @@ def model_stories(analysis: Analysis) -> dict[str, ModelStory]:
     children = _children(analysis.model_placements)
     stories = {}
     for p in sorted(analysis.model_placements, key=lambda p: p.label):
-        home = homes.get(p.app_label, p.service)
+        home = homes.get(p.app_label, "")
         sentence = model_sentence(p, home, models.get(p.label), children, labels)
-        stories[p.label] = ModelStory(p.label, p.service, p.app_label, p.root, p.hub, home != p.service,
-                                      home, sentence, tie_lines(p, labels))
+        stories[p.label] = ModelStory(p.label, p.service, p.app_label, p.root, p.hub,
+                                      bool(home) and home != p.service, home, sentence, tie_lines(p, labels))
     return stories
 
 
 def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None,
                    aggregates: dict[str, tuple[str, ...]], models: frozenset[str] = frozenset()) -> str:
-    """The one sentence that says why a model is in its service (``aggregates``: root -> members)."""
+    """The one sentence that says why a model is in its service (``aggregates``: root -> members;
+    ``home``: the service holding at least half of its app, "" when its app is spread wider)."""
     p = placement
     children = aggregates.get(p.label, ())
     if p.hub:
         return f"{p.label} is {p.reason}." if p.reason.startswith("a hub") else f"{p.label} is a hub."
-    moved = home != p.service
+    moved = bool(home) and home != p.service
     lead = f"{p.label} is in {p.service}, away from most of {p.app_label} (in {home})," if moved \
         else f"{p.label} is here"
     first = p.ties[0] if p.ties else None
@@ -110,8 +111,9 @@ def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None
         return f"{lead} because {because}" + (f", and {_tie_clause(first, models)}." if first else ".")
     if first:
         return f"{lead} because {_tie_clause(first, models)}."
-    return f"{lead[:-1]}; no tie of it there is strong enough to name." if moved \
-        else f"{lead} with the rest of its app {p.app_label}."
+    if moved or not home:
+        return f"{lead.removesuffix(',')}; no tie of it there is strong enough to name."
+    return f"{lead} with the rest of its app {p.app_label}."
 
 
 def _tie_clause(tie: PlacementTie, models: frozenset[str]) -> str:
@@ -138,11 +140,12 @@ def _children(placements: tuple[ModelPlacement, ...]) -> dict[str, tuple[str, ..
 
 
 def app_homes(placements: tuple[ModelPlacement, ...]) -> dict[str, str]:
-    """App label -> the service holding most of its explained models (ties: the first name)."""
+    """App label -> the service holding at least half of its explained models
+    (:func:`analyzer.model.explanations.app_home`); an app spread wider has none."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for p in placements:
         counts[p.app_label][p.service] += 1
-    return {app: min(c, key=lambda s: (-c[s], s)) for app, c in counts.items()}
+    return {app: home for app, c in counts.items() if (home := app_home(c))}
 
 
 def aggregates_of(analysis: Analysis) -> dict[str, tuple[Aggregate, ...]]:

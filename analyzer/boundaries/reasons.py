@@ -37,7 +37,15 @@ from analyzer.graph.schema import (
     out_edges,
     successors,
 )
-from analyzer.model.explanations import IN, OUT, ModelPlacement, ModuleSplit, PlacementTie, tie_phrase
+from analyzer.model.explanations import (
+    IN,
+    OUT,
+    ModelPlacement,
+    ModuleSplit,
+    PlacementTie,
+    app_home,
+    tie_phrase,
+)
 
 SHOWN_TIES = 3
 USE_KINDS: frozenset[EdgeKind] = frozenset({"call", "inherit"})  # a part uses code (imports say little)
@@ -49,7 +57,7 @@ def model_placements(
     """One :class:`ModelPlacement` per placed concrete model, sorted by label."""
     node = node_attrs(graph)
     models = sorted(u for u in service_of if node[u]["kind"] == "model" and not node[u].get("abstract"))
-    main = _app_services(node, models, service_of)
+    spread = _app_services(node, models, service_of)
     refs = referrers(graph)
     result = []
     for model in models:
@@ -57,7 +65,7 @@ def model_placements(
         root = aggregate_root(graph, model, service_of, scales)
         ties = strongest_ties(graph, model, service_of)
         hub = is_hub(scales.get(model, 1.0))
-        reason = _reason(attrs["app"], service, main.get(attrs["app"], service), node,
+        reason = _reason(attrs["app"], service, spread[attrs["app"]], node,
                          root if root != model else "", ties, hub, len(refs.get(model, ())))
         result.append(ModelPlacement(_label(node, model), service, attrs["app"],
                                      _label(node, root) if root != model else "", hub, ties, reason))
@@ -181,15 +189,17 @@ def _edges_of(graph: nx.MultiDiGraph, end: str) -> list[tuple[str, EdgeAttrs, st
         [(source, attrs, IN) for source, attrs in in_edges(graph, end)]
 
 
-def _app_services(node: NodeTable, models: list[str], service_of: Mapping[str, str]) -> dict[str, str]:
-    """App label -> the service holding most of its models (ties: the first name)."""
+def _app_services(
+    node: NodeTable, models: list[str], service_of: Mapping[str, str],
+) -> dict[str, Counter[str]]:
+    """App label -> how many of its models each service holds."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for model in models:
         counts[node[model]["app"]][service_of[model]] += 1
-    return {app: min(c, key=lambda s: (-c[s], s)) for app, c in counts.items()}
+    return counts
 
 
-def _reason(app: str, service: str, app_service: str, node: NodeTable, root: str,
+def _reason(app: str, service: str, spread: Mapping[str, int], node: NodeTable, root: str,
             ties: tuple[PlacementTie, ...], hub: bool, referrers_count: int) -> str:
     if hub:
         return (f"a hub: {referrers_count} models refer to it, so their relations to it count for less "
@@ -198,7 +208,9 @@ def _reason(app: str, service: str, app_service: str, node: NodeTable, root: str
         return ""
     why = [f"in the aggregate of {_label(node, root)} (CASCADE)"] if root else []
     why += [f"{tie_phrase(t)} ({t.path}:{t.line})" for t in ties]
-    where = f"most of {app} is in {app_service}" if app_service != service else f"the service of app {app}"
+    home = app_home(spread)
+    where = (f"the service of app {app}" if home == service else f"most of {app} is in {home}" if home
+             else f"{app} is spread over {len(spread)} services")
     return f"in {service} ({where}): " + "; ".join(why or ["its code is there"])
 
 

@@ -7,6 +7,7 @@ reasons and the report alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -67,6 +68,14 @@ def tie_phrase(tie: PlacementTie, other_is_model: bool = False) -> str:
     else:
         phrases = _UNDIRECTED
     return phrases.get(kind, "{other} is tied to it (" + kind + ")").format(other=other)
+
+
+def app_home(services: Mapping[str, int]) -> str:
+    """The service holding at least half of an app's models (``services``: service -> how many;
+    ties: the first name), "" when none does: a god app spread over many services has no home."""
+    total = sum(services.values())
+    top = min(services, key=lambda s: (-services[s], s), default="")
+    return top if top and services[top] * 2 >= total else ""
 
 
 @dataclass(frozen=True)
