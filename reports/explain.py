@@ -161,6 +161,15 @@ def split_stories(analysis: Analysis) -> tuple[SplitStory, ...]:
                  for s in sorted(analysis.module_splits, key=lambda s: s.module))
 
 
+def splits_by_service(stories: tuple[SplitStory, ...]) -> dict[str, tuple[SplitStory, ...]]:
+    """Service -> the split modules it holds a part of, by module."""
+    found: dict[str, list[SplitStory]] = defaultdict(list)
+    for story in stories:
+        for service in story.services:
+            found[service].append(story)
+    return {service: tuple(held) for service, held in found.items()}
+
+
 def split_sentence(split: ModuleSplit) -> str:
     """``orders.views is split over 2 services (catalog, orders): <the analyzer's reason>.``"""
     names = ", ".join(split.services)

@@ -137,11 +137,13 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
 def explanation_context(analysis: Analysis) -> dict[str, Any]:
     """The analyzer's explanations as the templates show them: per model, notable ones, splits, aggregates."""
     stories = explain.model_stories(analysis)
+    splits = explain.split_stories(analysis)
     return {
         "stories": stories,
         "notable_stories": explain.notable_stories(stories),
         "notable_max": NOTABLE_MAX,
-        "split_stories": explain.split_stories(analysis),
+        "split_stories": splits,
+        "splits_of": explain.splits_by_service(splits),
         "aggregates": explain.aggregates_of(analysis),
     }
 

@@ -79,3 +79,16 @@ def test_search_for_a_model_jumps_to_its_reason_on_the_models_page(context: Brow
     expect(row).to_be_in_viewport()
     expect(row).to_contain_text("CASCADE child of orders.Order")
     assert seen.errors == []
+
+
+def test_a_split_module_on_a_service_page_leads_to_the_module_and_back(context: BrowserContext,
+                                                                       report: Path) -> None:
+    seen = visit(context, report, "svc-orders")
+    page = seen.page
+    splits = page.locator("#svc-orders table.splits")
+    expect(splits).to_contain_text("1 to catalog (they write catalog.Product)")
+    splits.locator("a", has_text="orders.views").click()
+    expect(page.locator("#svc-orders-module-orders\\.views")).to_be_in_viewport()  # its group opened
+    page.locator("#svc-orders-module-orders\\.views .badge.split").click()
+    expect(page.locator("#svc-orders-section-splits")).to_be_in_viewport()
+    assert seen.errors == []
