@@ -123,6 +123,17 @@ def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
+def _shared_word(models: Sequence[str]) -> str:
+    """The word every one of three or more model names ends in when no model is called just that
+    (``Template`` for ConsolePortTemplate, RearPortTemplate, ...), else ""."""
+    names = [_words(m.rsplit(".", 1)[-1]) for m in models]
+    last = {n[-1] for n in names if n}
+    if len(names) < 3 or len(last) != 1 or any(len(n) == 1 for n in names):
+        return ""
+    word = last.pop()
+    return word if len(word) > 2 else ""
+
+
 def _noun_first(roots: list[_Root]) -> list[_Root]:
     """Move to the front the model whose name the others' names are built on (Review in ReviewPhase,
     ReviewScore, ReviewScoreCategory) when more names hold it than the first root's and at least as
@@ -216,6 +227,10 @@ def _candidates(
                      if held[app] == total else f"{held[app]} of its {total} models are here")
             found.append((snake(app), f"named after the {app} app: {share}"))
     roots = _roots(cluster, graph, scales)
+    word = _shared_word([r.model for r in roots]) if roots and not roots[0].hub and not roots[0].named else ""
+    if word:
+        found.append((plural(snake(word)), f"named after {word}, the word the names of all {len(roots)} "
+                                           "of its models end in"))
     for root in roots:
         found.append((_model_name(root.model), _root_reason(root, len(roots))))
     for app in sorted(weights, key=lambda a: (a in apps.layer, -weights[a], a)):  # no models

@@ -135,3 +135,18 @@ def test_a_hub_then_a_cascade_root_then_the_shared_word_name_a_service() -> None
     # more models point at Voucher; the CASCADE aggregate (Basket, BasketLine) decides
     assert named[2] == ("baskets", "named after Basket, root of a CASCADE aggregate of 2 of its 4 models")
     assert named[3] == ("reviews", "named after Review, the word in the names of 3 of its 3 models")
+
+
+def test_models_whose_names_all_end_in_one_word_no_model_has_are_named_after_it() -> None:
+    b = GraphBuilder()
+    names = ("RearPortTemplate", "FrontPortTemplate", "ConsolePortTemplate", "PortTemplateNote",
+             "Device", "Rack", "Site", "Cable")
+    for name in names:
+        b.model(f"dcim.models.{name}", app="dcim")  # an app larger than either cluster
+    b.edge("dcim.models.FrontPortTemplate", "dcim.models.RearPortTemplate", "fk", on_delete="CASCADE")
+    three = [f"dcim.models.{n}" for n in names[:3]]
+    rest = [f"dcim.models.{n}" for n in names[4:]]
+    named = explain_names([three, rest], b.graph)
+    assert named[0] == ("templates", "named after Template, the word the names of all 3 of its models end in")
+    (name, _), _ = explain_names([[*three, "dcim.models.PortTemplateNote"], rest], b.graph)
+    assert name == "rear_port_templates"  # one name ends otherwise: the aggregate root names it
