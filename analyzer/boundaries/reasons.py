@@ -145,17 +145,21 @@ def module_splits(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tupl
 def _part_use(graph: nx.MultiDiGraph, units: list[str], service_of: Mapping[str, str],
               service: str) -> tuple[bool, str]:
     """Whether one part of a split module writes data, and what ties it to its service: the data it
-    writes, else reads, else the code of that service it calls, else the code there that uses it."""
+    writes, else reads (that service's models first), else the code of that service it calls, else
+    the code there that uses it (production code: tests and migrations say nothing)."""
     node = node_attrs(graph)
     for kinds, verb in ((WRITE_KINDS, "write"), (READ_KINDS, "read")):
         reached = _targets(graph, units, kinds, lambda t: str(node[t].get("model", t)))
-        found = {_label(node, m): n for m, n in reached.items() if m in node}
+        found = {m: n for m, n in reached.items() if m in node}
+        found = {m: n for m, n in found.items() if service_of.get(m) == service} or found
         if found:
-            return verb == "write", f"they {verb} {_top(found)}"
+            return verb == "write", f"they {verb} {_top({_label(node, m): n for m, n in found.items()})}"
     own = set(units)
 
     def here(unit: str) -> bool:
-        return service_of.get(unit) == service and unit not in own and node[unit]["kind"] != "module"
+        attrs = node[unit]
+        return (service_of.get(unit) == service and unit not in own and attrs["kind"] != "module"
+                and not is_follower_module(attrs["module"]))
 
     called = {_label(node, u): n for u, n in _targets(graph, units, USE_KINDS, str).items() if here(u)}
     if called:

@@ -97,3 +97,23 @@ def test_a_split_module_whose_parts_write_nothing_says_what_they_read_call_or_se
         "1 to billing (they write nothing and are used by orders.views.page); "
         "1 to orders (they read orders.Order)")
     assert "serve different data" not in split.reason and "write different data" not in split.reason
+
+
+def test_a_split_part_names_its_own_services_data_first_and_never_tests_or_migrations() -> None:
+    b = GraphBuilder().model("orders.models.Order").model("catalog.models.Item")
+    for name in ("pay", "label", "old"):
+        b.function(f"shop.views.{name}")
+    b.function("orders.migrations.0002_fill.forwards")
+    b.edge("shop.views.pay", "orders.models.Order", "orm-write", "shop/views.py", 3)
+    b.edge("shop.views.pay", "catalog.models.Item", "orm-write", "shop/views.py", 4)
+    b.edge("shop.views.label", "catalog.models.Item", "orm-write", "shop/views.py", 8)
+    b.edge("orders.migrations.0002_fill.forwards", "shop.views.old", "call", "orders/migrations/x.py", 5)
+    service_of = {"shop.views.pay": "orders", "shop.views.label": "catalog", "shop.views.old": "orders",
+                  "orders.migrations.0002_fill.forwards": "orders",
+                  "orders.models.Order": "orders", "catalog.models.Item": "catalog"}
+    (split,) = module_splits(b.build().graph, service_of)
+    assert split.reason == ("its parts write different data: 2 to orders (they write orders.Order); "
+                            "1 to catalog (they write catalog.Item)")
+    del service_of["shop.views.pay"]
+    (split,) = module_splits(b.build().graph, service_of)
+    assert "1 to orders (they write, read and call nothing there" in split.reason  # not "used by" a migration
