@@ -1,4 +1,4 @@
-"""Service names a team would pick: the service's domain app, else its aggregate root, with the reason.
+"""Service names a team would pick: the service's domain app, else its domain noun, with the reason.
 
 Names depend only on what a cluster holds (never on cluster numbers), are unique, and respect the
 user's pins and renames. A cluster is named after an app only when the app is a domain app (it
@@ -8,8 +8,10 @@ app's models and they are at least half of the cluster's models (a payment plugi
 do not name the service of the orders); otherwise it is named after its domain noun: a hub
 entity it holds (``organizers`` for the Organizer every model refers to), else the root of its
 largest CASCADE aggregate (``orders`` for Order, root of an aggregate of 6 models), else the model
-most of its other models refer to through foreign keys. A god app holding every model therefore
-never names a service, nor does a layer app.
+most of its other models refer to through foreign keys; a model whose name the others' names are
+built on (Review in ReviewScore, ReviewPhase) goes before a root that gathers fewer, and models
+whose names all end in one word no model has are named after it (``templates``). A god app
+holding every model therefore never names a service, nor does a layer app.
 """
 
 from __future__ import annotations
