@@ -140,11 +140,13 @@ def _noun_first(roots: list[_Root]) -> list[_Root]:
     """Move to the front the model whose name the others' names are built on (Review in ReviewPhase,
     ReviewScore, ReviewScoreCategory) when more names hold it than the first root's and at least as
     many as that root's aggregate or foreign keys gather, unless that root is a hub."""
+    if not roots or roots[0].hub:
+        return roots
     words = {r.model: _words(r.model.rsplit(".", 1)[-1]) for r in roots}
     named = {m: sum(_holds(other, words[m]) for other in words.values()) for m in words}
     best = max(roots, key=lambda r: named[r.model])  # the first of the most named, in roots order
-    first = roots[0] if roots else None
-    if first is None or first.hub or named[best.model] < 2 or named[best.model] <= named[first.model] \
+    first = roots[0]
+    if named[best.model] < 2 or named[best.model] <= named[first.model] \
             or named[best.model] < max(first.aggregate, first.reach + 1):
         return roots
     chosen = dataclasses.replace(best, named=named[best.model])
@@ -154,9 +156,9 @@ def _noun_first(roots: list[_Root]) -> list[_Root]:
 def _roots(cluster: Sequence[str], graph: nx.MultiDiGraph, scales: Mapping[str, float]) -> list[_Root]:
     """The cluster's concrete models, the domain noun first: a hub it holds (the referrers of a hub
     hold its id: it is the service's identity), then the root of the largest CASCADE aggregate,
-    then the model its code writes most often with its aggregate, then the owner by foreign keys:
-    most direct referrers here (an Item before the ItemCategory it points at), most reaching it,
-    most references from anywhere, the id."""
+    then the owner by foreign keys: most direct referrers here (an Item before the ItemCategory it
+    points at), most reaching it; then the one whose aggregate the project's code writes most, most
+    references from anywhere, the id (:func:`_noun_first` may then put a shared name first)."""
     node = node_attrs(graph)
     models = [u for u in cluster if _is_model(node[u])]
     fks = nx.DiGraph()

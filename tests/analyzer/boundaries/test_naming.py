@@ -150,3 +150,9 @@ def test_models_whose_names_all_end_in_one_word_no_model_has_are_named_after_it(
     assert named[0] == ("templates", "named after Template, the word the names of all 3 of its models end in")
     (name, _), _ = explain_names([[*three, "dcim.models.PortTemplateNote"], rest], b.graph)
     assert name == "rear_port_templates"  # one name ends otherwise: the aggregate root names it
+
+
+def test_a_cluster_without_models_is_named_after_its_app() -> None:
+    b = GraphBuilder().function("reporting.views.dashboard", app="reporting").model("shop.models.Order")
+    named = explain_names([("reporting.views.dashboard",), ("shop.models.Order",)], b.graph)
+    assert named[0] == ("reporting", "named after the reporting app, which holds most of its code")
