@@ -84,16 +84,32 @@ def aggregate_root(
     graph: nx.MultiDiGraph, model: str, service_of: Mapping[str, str], scales: Mapping[str, float],
 ) -> str:
     """Follow CASCADE relations to non-hub models of the same service to the top (``model`` itself
-    when it has none); of several parents the lowest id is followed."""
-    seen, current = {model}, model
-    while True:
-        parents = sorted(target for target, keyed in successors(graph)[current].items()
-                         if target not in seen and service_of.get(target) == service_of[model]
-                         and not is_hub(scales.get(target, 1.0)) and any(_cascade(d) for d in keyed.values()))
-        if not parents:
-            return current
-        current = parents[0]
-        seen.add(current)
+    when it has none); of several parents the lowest id is followed. When the relations run in a
+    circle (deleting a Thread deletes its Posts, deleting a Post its Revisions, deleting a Revision
+    its Thread), the root is the model of that circle with the most CASCADE children (ties: the
+    lowest id), so that every model of it finds the same root."""
+    def parents(unit: str) -> list[str]:
+        return sorted(target for target, keyed in successors(graph)[unit].items()
+                      if target != unit and _in_aggregate(target, model, service_of, scales)
+                      and any(_cascade(d) for d in keyed.values()))
+
+    path = [model]
+    while found := parents(path[-1]):
+        if found[0] in path:
+            circle = path[path.index(found[0]):]
+            return min(circle, key=lambda unit: (-_cascade_children(graph, unit), unit))
+        path.append(found[0])
+    return path[-1]
+
+
+def _in_aggregate(
+    target: str, model: str, service_of: Mapping[str, str], scales: Mapping[str, float],
+) -> bool:
+    return service_of.get(target) == service_of[model] and not is_hub(scales.get(target, 1.0))
+
+
+def _cascade_children(graph: nx.MultiDiGraph, unit: str) -> int:
+    return sum(1 for _, attrs in in_edges(graph, unit) if _cascade(attrs))
 
 
 def strongest_ties(

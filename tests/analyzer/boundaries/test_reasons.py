@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyzer.boundaries.config import Config
 from analyzer.boundaries.propose import propose_boundaries
-from analyzer.boundaries.reasons import module_splits, strongest_ties
+from analyzer.boundaries.reasons import aggregate_root, module_splits, strongest_ties
 from analyzer.model.explanations import IN, OUT, PlacementTie, tie_phrase
 from tests.analyzer.graphs import GraphBuilder, layered_ticket_shop, shop_with_orders_split_over_two_apps
 
@@ -117,3 +117,16 @@ def test_a_split_part_names_its_own_services_data_first_and_never_tests_or_migra
     del service_of["shop.views.pay"]
     (split,) = module_splits(b.build().graph, service_of)
     assert "1 to orders (they write, read and call nothing there" in split.reason  # not "used by" a migration
+
+
+def test_cascade_relations_in_a_circle_give_every_model_of_it_the_same_root() -> None:
+    b = GraphBuilder()
+    for name in ("Thread", "Post", "Revision", "Flag", "Vote"):
+        b.model(f"forum.models.{name}")
+    for child, parent in (("Post", "Thread"), ("Revision", "Post"), ("Thread", "Revision"),
+                          ("Flag", "Post"), ("Vote", "Post"), ("Vote", "Vote")):
+        b.edge(f"forum.models.{child}", f"forum.models.{parent}", "fk", on_delete="CASCADE")
+    graph = b.build().graph
+    service_of = {f"forum.models.{n}": "forum" for n in ("Thread", "Post", "Revision", "Flag", "Vote")}
+    roots = {m: aggregate_root(graph, m, service_of, {}) for m in service_of}
+    assert set(roots.values()) == {"forum.models.Post"}  # the one with three CASCADE children
