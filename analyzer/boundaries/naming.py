@@ -157,8 +157,8 @@ def _roots(cluster: Sequence[str], graph: nx.MultiDiGraph, scales: Mapping[str, 
     """The cluster's concrete models, the domain noun first: a hub it holds (the referrers of a hub
     hold its id: it is the service's identity), then the root of the largest CASCADE aggregate,
     then the owner by foreign keys: most direct referrers here (an Item before the ItemCategory it
-    points at), most reaching it; then the one whose aggregate the project's code writes most, most
-    references from anywhere, the id (:func:`_noun_first` may then put a shared name first)."""
+    points at), most reaching it, most references from anywhere; then the one whose aggregate the
+    project's code writes most, the id (:func:`_noun_first` may then put a shared name first)."""
     node = node_attrs(graph)
     models = [u for u in cluster if _is_model(node[u])]
     fks = nx.DiGraph()
@@ -176,7 +176,7 @@ def _roots(cluster: Sequence[str], graph: nx.MultiDiGraph, scales: Mapping[str, 
     hub = {m: len(refs.get(m, ())) if is_hub(scales.get(m, 1.0)) else 0 for m in models}
     writes = {m: _writes_into(graph, aggregate[m], members) for m in models}
     reach = {m: len(nx.ancestors(fks, m)) for m in models}
-    key = {m: (-hub[m], -len(aggregate[m]), -fks.in_degree(m), -reach[m], -writes[m], -graph.in_degree(m), m)
+    key = {m: (-hub[m], -len(aggregate[m]), -fks.in_degree(m), -reach[m], -graph.in_degree(m), -writes[m], m)
            for m in models}
     ranked = sorted(models, key=key.__getitem__)
     return _noun_first([_Root(m, hub[m], len(aggregate[m]), reach[m]) for m in ranked])
