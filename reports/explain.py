@@ -3,7 +3,7 @@
 Pure: the Analysis' ``model_placements``, ``module_splits`` and ``Service.aggregates`` in, frozen
 views with sentences and ``path:line`` out, the same for the HTML report and report.md. A model
 reads "orders.OrderLine is here because it is a CASCADE child of orders.Order (orders/models.py:41)";
-a tie reads "orders.views.checkout writes it".
+a tie reads "orders.views.checkout writes it" or "its foreign key points at orders.Order".
 """
 
 from __future__ import annotations
@@ -12,21 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, ModelInfo
-from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie
+from analyzer.model.explanations import ModelPlacement, ModuleSplit, PlacementTie, app_home, tie_phrase
 from analyzer.model.wording import plural
-
-_TIE_PHRASES = {
-    "orm-write": "{other} writes it", "sql-write": "{other} writes its table in SQL",
-    "orm-read": "{other} reads it", "sql-read": "{other} reads its table in SQL",
-    "sql-join": "{other} joins its table in SQL", "transaction": "{other} writes it in the same transaction",
-    "fk": "a foreign key ties it to {other}", "m2m": "a many-to-many relation ties it to {other}",
-    "call": "{other} calls it", "import": "{other} imports it", "signal": "a signal ties it to {other}",
-    "inherit": "inheritance ties it to {other}", "route-view": "the route {other} serves it",
-}
-_BETWEEN_MODELS = {  # a tie between two models has no direction the report can tell
-    "orm-write": "an ORM write ties it to {other}", "orm-read": "an ORM read ties it to {other}",
-    "call": "a call ties it to {other}", "transaction": "one transaction writes it and {other}",
-}
 
 
 @dataclass(frozen=True)
@@ -49,7 +36,7 @@ class ModelStory:
     root: str  # its aggregate root, "" when it is a root
     hub: bool
     moved: bool  # its service is not the one holding most of its app's models
-    home: str  # the service holding most of its app's models
+    home: str  # the service holding at least half of its app's models, "" when none does
     sentence: str
     ties: tuple[TieLine, ...]
 
@@ -79,13 +66,9 @@ class SplitStory:
 
 
 def tie_text(tie: PlacementTie, models: frozenset[str] = frozenset()) -> str:
-    """A tie in words: ``orders.views.checkout writes it``, ``a foreign key ties it to orders.Order``;
-    a module node (``module:x.y``) reads ``the module x.y``; a tie to one of ``models`` has no direction."""
-    kind, other = tie.kind, tie.other
-    if other.startswith("module:"):
-        other = "the module " + other.removeprefix("module:")
-    phrases = _BETWEEN_MODELS if other in models and kind in _BETWEEN_MODELS else _TIE_PHRASES
-    return phrases.get(kind, "{other} is tied to it (" + kind + ")").format(other=other)
+    """A tie in words (:func:`analyzer.model.explanations.tie_phrase`); ``models``: the model labels,
+    so that a tie of an older analysis between two models claims no direction."""
+    return tie_phrase(tie, tie.other in models)
 
 
 def tie_lines(placement: ModelPlacement, models: frozenset[str] = frozenset()) -> tuple[TieLine, ...]:
@@ -101,21 +84,22 @@ def model_stories(analysis: Analysis) -> dict[str, ModelStory]:
     children = _children(analysis.model_placements)
     stories = {}
     for p in sorted(analysis.model_placements, key=lambda p: p.label):
-        home = homes.get(p.app_label, p.service)
+        home = homes.get(p.app_label, "")
         sentence = model_sentence(p, home, models.get(p.label), children, labels)
-        stories[p.label] = ModelStory(p.label, p.service, p.app_label, p.root, p.hub, home != p.service,
-                                      home, sentence, tie_lines(p, labels))
+        stories[p.label] = ModelStory(p.label, p.service, p.app_label, p.root, p.hub,
+                                      bool(home) and home != p.service, home, sentence, tie_lines(p, labels))
     return stories
 
 
 def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None,
                    aggregates: dict[str, tuple[str, ...]], models: frozenset[str] = frozenset()) -> str:
-    """The one sentence that says why a model is in its service (``aggregates``: root -> members)."""
+    """The one sentence that says why a model is in its service (``aggregates``: root -> members;
+    ``home``: the service holding at least half of its app, "" when its app is spread wider)."""
     p = placement
     children = aggregates.get(p.label, ())
     if p.hub:
         return f"{p.label} is {p.reason}." if p.reason.startswith("a hub") else f"{p.label} is a hub."
-    moved = home != p.service
+    moved = bool(home) and home != p.service
     lead = f"{p.label} is in {p.service}, away from most of {p.app_label} (in {home})," if moved \
         else f"{p.label} is here"
     first = p.ties[0] if p.ties else None
@@ -127,8 +111,9 @@ def model_sentence(placement: ModelPlacement, home: str, model: ModelInfo | None
         return f"{lead} because {because}" + (f", and {_tie_clause(first, models)}." if first else ".")
     if first:
         return f"{lead} because {_tie_clause(first, models)}."
-    return f"{lead[:-1]}; no tie of it there is strong enough to name." if moved \
-        else f"{lead} with the rest of its app {p.app_label}."
+    if moved or not home:
+        return f"{lead.removesuffix(',')}; no tie of it there is strong enough to name."
+    return f"{lead} with the rest of its app {p.app_label}."
 
 
 def _tie_clause(tie: PlacementTie, models: frozenset[str]) -> str:
@@ -155,11 +140,12 @@ def _children(placements: tuple[ModelPlacement, ...]) -> dict[str, tuple[str, ..
 
 
 def app_homes(placements: tuple[ModelPlacement, ...]) -> dict[str, str]:
-    """App label -> the service holding most of its explained models (ties: the first name)."""
+    """App label -> the service holding at least half of its explained models
+    (:func:`analyzer.model.explanations.app_home`); an app spread wider has none."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for p in placements:
         counts[p.app_label][p.service] += 1
-    return {app: min(c, key=lambda s: (-c[s], s)) for app, c in counts.items()}
+    return {app: home for app, c in counts.items() if (home := app_home(c))}
 
 
 def aggregates_of(analysis: Analysis) -> dict[str, tuple[Aggregate, ...]]:
@@ -173,6 +159,15 @@ def split_stories(analysis: Analysis) -> tuple[SplitStory, ...]:
     """Every split module with its sentence, sorted by module."""
     return tuple(SplitStory(s.module, s.services, split_sentence(s))
                  for s in sorted(analysis.module_splits, key=lambda s: s.module))
+
+
+def splits_by_service(stories: tuple[SplitStory, ...]) -> dict[str, tuple[SplitStory, ...]]:
+    """Service -> the split modules it holds a part of, by module."""
+    found: dict[str, list[SplitStory]] = defaultdict(list)
+    for story in stories:
+        for service in story.services:
+            found[service].append(story)
+    return {service: tuple(held) for service, held in found.items()}
 
 
 def split_sentence(split: ModuleSplit) -> str:

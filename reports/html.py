@@ -32,6 +32,7 @@ MAP_KEY = "map"
 MAP_STRONG_KEY = "map-strong"
 DETAIL_MAX = 80  # a service with more modules, models, tables and routes is drawn grouped
 GRID_MAX = 12  # the ownership grid is shown up to this many service columns
+PACKED_PICTURE_MIN = 16_000  # an SVG longer than this is embedded packed and drawn on demand
 NOTABLE_MAX = 25  # the overview explains this many hubs and moved models; the models page all
 DATA_VIOLATION_KINDS = frozenset({"cross-service-fk", "cross-service-join", "cross-service-query"})
 
@@ -55,6 +56,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, model_id=ids.model_row_id, install_hint=INSTALL_HINT,
+        packed_picture_min=PACKED_PICTURE_MIN,
         metric_specs=charts.METRIC_SPECS,
         metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
     )
@@ -135,11 +137,13 @@ def page_context(analysis: Analysis, pictures: dict[str, Picture],
 def explanation_context(analysis: Analysis) -> dict[str, Any]:
     """The analyzer's explanations as the templates show them: per model, notable ones, splits, aggregates."""
     stories = explain.model_stories(analysis)
+    splits = explain.split_stories(analysis)
     return {
         "stories": stories,
         "notable_stories": explain.notable_stories(stories),
         "notable_max": NOTABLE_MAX,
-        "split_stories": explain.split_stories(analysis),
+        "split_stories": splits,
+        "splits_of": explain.splits_by_service(splits),
         "aggregates": explain.aggregates_of(analysis),
     }
 

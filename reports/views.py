@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from analyzer.model.analysis import (
     VIOLATION_KINDS,
@@ -16,7 +17,7 @@ from analyzer.model.analysis import (
     TableUsage,
     Violation,
 )
-from reports.ids import service_item_id, service_page_id, table_row_id, violation_id
+from reports.ids import model_row_id, service_item_id, service_page_id, table_row_id, violation_id
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,16 @@ def violation_counts(analysis: Analysis) -> tuple[tuple[str, int], ...]:
 
 
 def search_entries(analysis: Analysis) -> tuple[SearchEntry, ...]:
-    """Return everything the search box can find, sorted by kind and name."""
+    """Return everything the search box can find, sorted by kind and name; a model the analyzer
+    explained leads to its row on the models page (why it is where it is), another to its service's."""
     entries: list[SearchEntry] = []
+    explained = {p.label for p in analysis.model_placements}
     for service in analysis.services:
         name = service.name
         entries.append(SearchEntry("service", name, name, service_page_id(name)))
-        for kind, items in (("module", service.modules), ("model", service.models),
+        entries += [SearchEntry("model", label, name, model_row_id(label) if label in explained
+                                else service_item_id(name, "model", label)) for label in service.models]
+        for kind, items in (("module", service.modules),
                             ("table", service.tables), ("route", service.routes)):
             entries += [SearchEntry(kind, item, name, service_item_id(name, kind, item))
                         for item in items]
@@ -119,17 +124,52 @@ def violations_of_kinds(analysis: Analysis, kinds: frozenset[str]) -> tuple[Viol
                         key=lambda v: (v.path, v.line, v.id)))
 
 
-def violation_records(analysis: Analysis) -> list[dict[str, object]]:
-    """The violations as the page's JSON list (rendered on demand), by kind, path and line."""
+def violation_records(analysis: Analysis) -> dict[str, object]:
+    """The violations as the page's JSON (rendered on demand), by kind, path and line: ``v`` the
+    records, ``f`` each file's source lines once (runs of ``[first line, [text, ...]]``), which a
+    record with a snippet points into with its first line ``n`` and its length ``m``; a record's
+    element id ``i`` only when it is not ``"v-" + id``. :func:`expand_violation_records` inverts it."""
     records: list[dict[str, object]] = []
+    lines: dict[str, dict[int, str]] = defaultdict(dict)
     for v in sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)):
-        record: dict[str, object] = {"i": violation_id(v.id), "id": v.id, "k": v.kind, "s": v.subject,
-                                     "p": v.path, "l": v.line, "f": v.source_service,
-                                     "t": list(v.target_services), "r": v.remedy}
+        record: dict[str, object] = {"id": v.id, "k": v.kind, "s": v.subject, "p": v.path, "l": v.line,
+                                     "f": v.source_service, "t": list(v.target_services), "r": v.remedy}
+        if violation_id(v.id) != f"v-{v.id}":
+            record["i"] = violation_id(v.id)
         if v.snippet:
-            record.update(n=v.snippet_start, c=list(v.snippet))
+            record.update(n=v.snippet_start, m=len(v.snippet))
+            lines[v.path].update(enumerate(v.snippet, start=v.snippet_start))
         if v.saga:
             record["g"] = {"name": v.saga.name,
                            "steps": [[s.service, s.action, s.compensation] for s in v.saga.steps]}
         records.append(record)
-    return records
+    return {"v": records, "f": {path: _runs(found) for path, found in sorted(lines.items())}}
+
+
+def _runs(lines: dict[int, str]) -> list[list[object]]:
+    """``{line: text}`` as runs of consecutive lines: ``[[first, [text, ...]], ...]``."""
+    runs: list[list[object]] = []
+    texts: list[str] = []
+    previous = None
+    for number in sorted(lines):
+        if number - 1 != previous:
+            texts = []
+            runs.append([number, texts])
+        texts.append(lines[number])
+        previous = number
+    return runs
+
+
+def expand_violation_records(packed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of :func:`violation_records` as the page reads them: ``i`` always, the source
+    lines in ``c`` (what report.js's ``violationData`` does)."""
+    result = []
+    for record in packed["v"]:
+        full = dict(record, i=record.get("i", f"v-{record['id']}"))
+        if "m" in full:
+            first, length = full["n"], full.pop("m")
+            start, texts = next(run for run in packed["f"][full["p"]]
+                                if run[0] <= first < run[0] + len(run[1]))
+            full["c"] = texts[first - start:first - start + length]
+        result.append(full)
+    return result

@@ -20,6 +20,7 @@ from analyzer.boundaries.entities import hubs
 from analyzer.graph.build import Transaction, Write
 from analyzer.graph.schema import VIOLATION_KINDS, EdgeAttrs, EdgeExtra, node_attrs
 from analyzer.model.analysis import Saga, SagaStep, Violation
+from analyzer.model.wording import possessive
 
 CREATE_OPS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
 DELETE_OPS = frozenset({"delete"})
@@ -89,13 +90,14 @@ def _edge_violation(graph: nx.MultiDiGraph, source: str, target: str, attrs: Edg
     if kind in ("orm-write", "sql-write"):
         subject = f"{name} writes {target_name}{_in_file(attrs)}"
         return _violation("foreign-write", attrs, here, [there], subject,
-                          f"Route this write through {there}'s API (a command it exposes) instead of "
-                          f"writing {target_name} from {here}{_file_remedy(attrs)}.")
+                          f"Route this write through {possessive(there)} API (a command it exposes) "
+                          f"instead of writing {target_name} from {here}{_file_remedy(attrs)}.")
     if kind in ("orm-read", "sql-read") and (attrs["path"], attrs["line"]) not in join_sites:
         how = f" (lookup through {attrs['via']})" if attrs.get("via") else _in_file(attrs)
+        owner = possessive(there)
         return _violation("cross-service-query", attrs, here, [there], f"{name} reads {target_name}{how}",
-                          f"Ask {there}'s API for the {target_name} data (API composition), or keep a "
-                          f"read model in {here} fed by {there}'s events{_file_remedy(attrs)}.")
+                          f"Ask {owner} API for the {target_name} data (API composition), or "
+                          f"keep a read model in {here} fed by {owner} events{_file_remedy(attrs)}.")
     if kind == "signal":
         signal = str(attrs.get("signal", "signal")).rsplit(".", 1)[-1]
         return _violation("cross-service-signal", attrs, here, [there],
@@ -111,14 +113,14 @@ def _relation_remedy(kind: str, field: str, name: str, target: str, here: str, t
     table of ids owned by one side."""
     if kind == "m2m":
         return (f"Keep the join table of {name}.{field} in {here} as ({name} id, {target} id) rows "
-                f"that {here} owns, and fetch {target} through {there}'s API (or keep a replicated "
-                f"list of {target} ids fed by {there}'s events).")
+                f"that {here} owns, and fetch {target} through {possessive(there)} API (or keep a replicated "
+                f"list of {target} ids fed by {possessive(there)} events).")
     if hub:
         return (f"{target} is a hub most models refer to and read on most requests: keep {field}_id "
-                f"and a read-only replica of the {target} fields {here} reads, fed by {there}'s "
-                f"events; change {target} only through {there}'s API.")
+                f"and a read-only replica of the {target} fields {here} reads, fed by {possessive(there)} "
+                f"events; change {target} only through {possessive(there)} API.")
     return (f"Replace the relation {field!r} with a plain {field}_id value and fetch "
-            f"{target} through {there}'s API (or a read-only copy fed by its events).")
+            f"{target} through {possessive(there)} API (or a read-only copy fed by its events).")
 
 
 def _in_file(attrs: EdgeExtra) -> str:

@@ -21,8 +21,9 @@ from analyzer.errors import AnalysisFileError
 from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import from_json, to_json
 
-SCHEMA_VERSION = 4  # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4)  # older files read with the newer fields at their defaults
+# 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions
+SCHEMA_VERSION = 5
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service

@@ -1,5 +1,6 @@
 """Counted nouns and the verbs that agree with them, as every package prints them:
-``1 table``, ``2 tables``; ``1 transaction spans``, ``3 transactions span``."""
+``1 table``, ``2 tables``; ``1 transaction spans``, ``3 transactions span``; possessives of names
+(``orders' API``, ``catalog's API``)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def verb(count: int, singular: str, plural_form: str) -> str:
     """The verb agreeing with ``count`` things: ``spans`` for 1, ``span`` for 0 or 2."""
     return singular if count == 1 else plural_form
+
+
+def possessive(name: str) -> str:
+    """``catalog's``; a name ending in s takes the apostrophe alone: ``orders'``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

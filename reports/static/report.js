@@ -5,12 +5,22 @@
   var navLinks = Array.prototype.slice.call(document.querySelectorAll("nav.side a"));
 
   /* ---- packed data: deflated JSON in base64, unpacked once by the browser itself */
-  function unpack(id) {
-    var node = document.getElementById(id);
-    if (!node) { return Promise.resolve(null); }
-    var bytes = Uint8Array.from(atob(node.textContent.trim()), function (c) { return c.charCodeAt(0); });
+  function unpackText(text) {
+    var bytes = Uint8Array.from(atob(text.trim()), function (c) { return c.charCodeAt(0); });
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text().then(JSON.parse);
+  }
+  function unpack(id) {
+    var node = document.getElementById(id);
+    return node ? unpackText(node.textContent) : Promise.resolve(null);
+  }
+  /* a large drawing waits packed in its box's data-packed-svg until its page is shown */
+  function drawPictures(scope) {
+    return Promise.all(Array.prototype.map.call(scope.querySelectorAll("[data-packed-svg]"), function (box) {
+      var text = box.dataset.packedSvg;
+      box.removeAttribute("data-packed-svg");
+      return unpackText(text).then(function (svg) { box.insertAdjacentHTML("beforeend", svg); zoomable(box); });
+    }));
   }
   var DATA = window.demonolithData = {};
   var dataReady = Promise.all(["search-index", "violations-data", "whatif-data"].map(function (id) {
@@ -23,7 +33,8 @@
     var frag = tpl.content;
     var page = frag.firstElementChild;
     tpl.parentNode.replaceChild(frag, tpl);
-    Array.prototype.forEach.call(page.querySelectorAll("[data-zoom]"), zoomable);
+    Array.prototype.forEach.call(page.querySelectorAll("[data-zoom]:not([data-packed-svg])"), zoomable);
+    drawPictures(page);
     fillViolationLists(page);
     sortableTables(page);
     page.dispatchEvent(new CustomEvent(page.id === "whatif" ? "whatif:open" : "page:open", { bubbles: true }));
@@ -166,12 +177,25 @@
   var BATCH = 100;
   function violationData() {
     if (VDATA === null) {
-      var list = DATA["violations-data"] || [];
+      var packed = DATA["violations-data"] || { v: [], f: {} };
+      var list = packed.v;
       var byId = {};
-      list.forEach(function (v, i) { byId[v.i] = i; });
+      list.forEach(function (v, i) {
+        v.i = v.i || "v-" + v.id;
+        byId[v.i] = i;
+        if (v.m) { v.c = sourceLines(packed.f[v.p] || [], v.n, v.m); }
+      });
       VDATA = { list: list, byId: byId, shown: 0, matching: list };
     }
     return VDATA;
+  }
+  /* each file's lines are stored once, as runs [first line, [text, ...]]; a snippet lies in one run */
+  function sourceLines(runs, first, length) {
+    for (var r = 0; r < runs.length; r++) {
+      var start = runs[r][0], texts = runs[r][1];
+      if (start <= first && first < start + texts.length) { return texts.slice(first - start, first - start + length); }
+    }
+    return [];
   }
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) { e.textContent = text; } if (cls) { e.className = cls; } return e; }
   function svcLink(name) { var a = el("a", name, "svc-link"); a.href = "#svc-" + name; return a; }
@@ -429,14 +453,14 @@
     svg.addEventListener("click", function (ev) { if (moved) { ev.preventDefault(); ev.stopPropagation(); moved = false; } }, true);
     box.addEventListener("pointerleave", function () { box.classList.remove("engaged"); end(); });
   }
-  Array.prototype.forEach.call(document.querySelectorAll("[data-zoom]"), zoomable);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-zoom]:not([data-packed-svg])"), zoomable);
 
   /* ---- print everything: every page rendered */
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("template.lazy-page"), materialize);
   });
 
-  dataReady.then(function () {
+  dataReady.then(function () { return drawPictures(document.getElementById("overview")); }).then(function () {
     fillViolationLists(document.getElementById("overview"));
     sortableTables(document);
     window.addEventListener("hashchange", function () { show(location.hash); });

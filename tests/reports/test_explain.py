@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from analyzer.model.analysis import FieldInfo, ModelInfo
-from analyzer.model.explanations import ModelPlacement, PlacementTie
+from analyzer.model.explanations import ModelPlacement, PlacementTie, app_home
 from reports.explain import aggregates_of, model_stories, notable_stories, split_stories, tie_text
 from tests.reports.fakes import explained_analysis
 
@@ -85,3 +85,17 @@ def test_a_grandchild_names_the_line_of_its_relation_inside_the_aggregate() -> N
                                 model_placements=(*analysis.model_placements, child))
     assert model_stories(grown)["orders.LineTax"].sentence == (
         "orders.LineTax is here because it is a CASCADE child of orders.Order (orders/models.py:32).")
+
+
+def test_a_model_of_an_app_spread_over_services_is_not_away_from_it() -> None:
+    assert app_home({"orders": 3, "catalog": 1}) == "orders"
+    assert app_home({"orders": 1, "catalog": 1}) == "catalog"  # half, ties by name
+    assert app_home({"orders": 2, "catalog": 2, "checkin": 1}) == ""
+    analysis = explained_analysis()
+    moved = {"catalog.Product": "catalog", "catalog.Review": "orders", "orders.Order": "billing"}
+    spread = tuple(dataclasses.replace(p, app_label="base", service=moved[p.label]) if p.label in moved else p
+                   for p in analysis.model_placements)  # base: one model in each of three services
+    stories = model_stories(dataclasses.replace(analysis, model_placements=spread))
+    assert not any(s.moved for s in stories.values()) and notable_stories(stories)[0].hub
+    assert stories["catalog.Review"].sentence == (
+        "catalog.Review is here because orders.views.checkout writes it (orders/views.py:14).")

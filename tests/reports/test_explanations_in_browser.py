@@ -62,3 +62,33 @@ def test_a_service_pages_violations_carry_their_fix(context: BrowserContext, rep
     box = page.locator('[data-violations-of="orders"]')
     expect(box.locator("th").last).to_have_text("fix")
     expect(box).to_contain_text("Replace the ForeignKey with product_id and read products via catalog's API.")
+
+
+def test_search_for_a_model_jumps_to_its_reason_on_the_models_page(context: BrowserContext,
+                                                                   report: Path) -> None:
+    seen = visit(context, report)
+    page = seen.page
+    page.keyboard.press("/")
+    page.keyboard.type("OrderLine")
+    first = page.locator("#search-results li[data-target]").first
+    expect(first).to_contain_text("orders.OrderLine")
+    page.keyboard.press("Enter")
+    expect(page.locator("#models")).to_be_visible()
+    assert page.evaluate("location.hash") == "#model-orders.OrderLine"
+    row = page.locator("#model-orders\\.OrderLine")
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("CASCADE child of orders.Order")
+    assert seen.errors == []
+
+
+def test_a_split_module_on_a_service_page_leads_to_the_module_and_back(context: BrowserContext,
+                                                                       report: Path) -> None:
+    seen = visit(context, report, "svc-orders")
+    page = seen.page
+    splits = page.locator("#svc-orders table.splits")
+    expect(splits).to_contain_text("1 to catalog (they write catalog.Product)")
+    splits.locator("a", has_text="orders.views").click()
+    expect(page.locator("#svc-orders-module-orders\\.views")).to_be_in_viewport()  # its group opened
+    page.locator("#svc-orders-module-orders\\.views .badge.split").click()
+    expect(page.locator("#svc-orders-section-splits")).to_be_in_viewport()
+    assert seen.errors == []

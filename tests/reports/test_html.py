@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
-from analyzer.model.analysis import Analysis, CountScore, TableUsage
+from analyzer.model.analysis import Analysis, CountScore, TableUsage, Violation
 from reports.embed import unpack
 from reports.html import render_html
+from reports.views import expand_violation_records, violation_records
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
 
 PAGES = ("overview", "svc-catalog", "svc-orders", "models", "data", "violations", "plan", "target",
@@ -43,10 +45,15 @@ def packed(html: str, element: str) -> object:
     return unpack(raw[raw.index(">") + 1:raw.index("</script>")])
 
 
-def violation(html: str, vid: str) -> dict[str, object]:
-    records = packed(html, "violations-data")
-    assert isinstance(records, list)
-    return next(r for r in records if r["id"] == vid)
+def records_of(html: str) -> list[dict[str, Any]]:
+    """The violation records as the page reads them."""
+    found = packed(html, "violations-data")
+    assert isinstance(found, dict)
+    return expand_violation_records(found)
+
+
+def violation(html: str, vid: str) -> dict[str, Any]:
+    return next(r for r in records_of(html) if r["id"] == vid)
 
 
 def test_every_page_is_there_once_and_ids_are_unique(html: str) -> None:
@@ -79,6 +86,25 @@ def test_a_violation_carries_its_location_source_lines_and_remedy(html: str) -> 
     assert "read products via catalog's API" in str(entry["r"])
 
 
+def test_source_lines_shared_by_violations_are_stored_once_and_an_unsafe_id_keeps_its_element_id(
+        analysis: Analysis) -> None:
+    def crossing(vid: str, line: int, start: int) -> Violation:
+        text = tuple(f"line {n}" for n in range(start, start + 5))
+        return Violation(vid, "cross-service-fk", "shop/models.py", line, "orders", ("catalog",),
+                         f"subject {vid}", "fix", snippet=text, snippet_start=start)
+
+    many = replace(analysis, violations=(crossing("V-a", 12, 10), crossing("V-b", 14, 12),
+                                         crossing("V c/d", 30, 28)))
+    data = violation_records(many)
+    assert isinstance(data, dict)
+    runs = data["f"]["shop/models.py"]
+    assert [(start, len(texts)) for start, texts in runs] == [(10, 7), (28, 5)]  # lines 12-14 once
+    expanded = {r["id"]: r for r in expand_violation_records(data)}
+    assert expanded["V-b"]["c"] == [f"line {n}" for n in range(12, 17)] and expanded["V-b"]["n"] == 12
+    assert expanded["V-a"]["i"] == "v-V-a" and "i" not in data["v"][0]
+    assert expanded["V c/d"]["i"].startswith("v-V_c_d-")  # the hashed id is carried as it is
+
+
 def test_a_distributed_transaction_carries_its_saga(html: str) -> None:
     entry = violation(html, "V-distributed-transaction-0002")
     assert "decrement stock" in str(entry["g"]) and "restore stock" in str(entry["g"])
@@ -108,9 +134,7 @@ def test_search_index_finds_everything_and_points_at_real_elements(html: str) ->
     assert {("model", "orders.Order", "orders"), ("table", "catalog_product", "catalog"),
             ("route", "/api/orders/checkout/", "orders"), ("module", "catalog.views", "catalog"),
             ("service", "orders", "orders")} <= found
-    records = packed(html, "violations-data")
-    assert isinstance(records, list)
-    ids = set(ids_of(html)) | {r["i"] for r in records}  # violations are drawn from their records
+    ids = set(ids_of(html)) | {r["i"] for r in records_of(html)}  # violations are drawn from their records
     assert all(e["t"] in ids for e in entries), [e for e in entries if e["t"] not in ids]
 
 

@@ -87,3 +87,22 @@ def test_the_overview_explains_a_bounded_number_of_models() -> None:
     notable = overview[overview.index('id="why-models"'):overview.index('id="split-modules"')]
     assert notable.count('<a href="#model-') == 25
     assert '<a href="#models">…and 17 more on the models page</a>' in notable
+
+
+def test_a_service_page_lists_the_modules_it_shares_and_why_each_part_is_where_it_is(html: str) -> None:
+    for here, other in (("orders", "catalog"), ("catalog", "orders")):
+        service = page(html, f"svc-{here}")
+        table = service[service.index('id="svc-' + here + '-section-splits"'):]
+        table = table[:table.index("</table>")]
+        assert "<code>orders.views</code>" in table and f'href="#svc-{other}"' in table
+        assert f'href="#svc-{here}"' not in table  # "also in": the other services only
+        assert "1 to orders (they write orders.Order); 1 to catalog (they write catalog.Product)" in table
+    orders = page(html, "svc-orders")
+    module = orders[orders.index('id="svc-orders-module-orders.views"'):]
+    assert 'class="badge split"' in module[:module.index("</li>")]
+    assert 'href="#svc-orders-module-orders.views"' in orders  # the split list links to the module
+
+
+def test_a_service_without_split_modules_has_no_such_section() -> None:
+    html = render_html(replace(explained_analysis(), module_splits=()), fake_renderer).html
+    assert "section-splits" not in html and 'class="badge split"' not in html

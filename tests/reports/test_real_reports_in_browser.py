@@ -49,7 +49,8 @@ def test_the_sample_monolith_report(context: BrowserContext, tmp_path: Path) -> 
     page.keyboard.press("/")
     page.keyboard.type("orders.Order")
     page.keyboard.press("Enter")
-    expect(page.locator(".service-page.active")).to_have_count(1)
+    expect(page.locator("#models")).to_be_visible()  # a model leads to why it is where it is
+    expect(page.locator("#model-orders\\.Order")).to_be_in_viewport()
     page.click("nav.side a[href='#violations']")
     first = page.locator("details.violation").first
     first.locator("summary").click()

@@ -81,6 +81,23 @@ def test_search_finds_a_model_and_jumps_to_its_service(context: BrowserContext,
     assert seen.errors == []
 
 
+def test_large_drawings_wait_packed_and_are_drawn_when_their_page_opens(context: BrowserContext,
+                                                                         big_report: Path) -> None:
+    html = big_report.read_text(encoding="utf-8")
+    assert "data-packed-svg=" in html and '<svg' not in html.split('<template class="lazy-page"')[1]
+    seen = visit(context, big_report)
+    page = seen.page
+    expect(page.locator("#overview [data-zoom] svg.graph-svg").first).to_be_attached()  # drawn before ready
+    page.locator("nav.side a.nav-svc").first.click()
+    picture = page.locator(".service-page.active [data-zoom] svg.graph-svg")
+    expect(picture).to_be_visible()
+    before = picture.get_attribute("viewBox")
+    page.locator(".service-page.active [data-zoom-in]").click()
+    assert picture.get_attribute("viewBox") != before  # zoomable once drawn
+    assert page.locator(".service-page.active [data-packed-svg]").count() == 0
+    assert seen.errors == []
+
+
 def test_what_a_service_name_comes_from_is_shown(context: BrowserContext, small_report: Path) -> None:
     seen = visit(context, small_report)
     page = seen.page

@@ -76,7 +76,7 @@ def test_a_project_prefixed_layer_word_is_a_layer_app() -> None:
     clusters = [("shopbase.models.Voucher", "shopbase.models.VoucherBatch", "shopcontrol.views.index"),
                 ("shipping.models.Parcel",)]
     named = explain_names(clusters, b.graph)
-    assert [n for n, _ in named] == ["voucher_batches", "shipping"]
+    assert [n for n, _ in named] == ["vouchers", "shipping"]  # the word of both names, not the batch
     assert named[1][1] == "named after the shipping app: its one model is here"
 
 
@@ -93,7 +93,66 @@ def test_a_plugin_app_names_a_service_only_when_its_models_are_half_of_it() -> N
     orders = ("base.models.Order", "base.models.OrderPosition", "base.models.OrderFee",
               "stripe.models.StripeObject", "stripe.models.ApplePayDomain")
     (name, why), = explain_names([orders], b.graph)
-    assert (name, why) == ("orders", "named after Order, root of 4 of its 5 models")
+    assert (name, why) == ("orders", "named after Order, a hub: 4 models refer to it (5 models here)")
     (name, _), = explain_names([("stripe.models.StripeObject", "stripe.models.ApplePayDomain",
                                  "base.models.Invoice")], b.graph)
     assert name == "stripe"
+
+
+def _checkin_shop() -> GraphBuilder:
+    """One god app: a hub Event every model refers to, a check-in domain whose Device owns the most by
+    foreign keys, a review domain whose models share one word, baskets whose CASCADE aggregate is
+    larger than the Voucher more models point at, an Order aggregate beside the hub."""
+    b = GraphBuilder()
+    names = ("Event", "Device", "DeviceLog", "Gate", "Checkin", "CheckinList", "AutoCheckinRule",
+             "Order", "OrderLine", "OrderFee", "Basket", "BasketLine", "Voucher", "Offer",
+             "Review", "ReviewScore", "ReviewPhase")
+    for name in names:
+        b.model(f"base.models.{name}", app="base")
+    for name in names[1:]:
+        b.edge(f"base.models.{name}", "base.models.Event", "fk", field="event", on_delete="CASCADE")
+    for child, parent, rule in (("DeviceLog", "Device", "CASCADE"), ("Checkin", "Device", "PROTECT"),
+                                ("Checkin", "CheckinList", "PROTECT"),
+                                ("AutoCheckinRule", "CheckinList", "PROTECT"),
+                                ("OrderLine", "Order", "CASCADE"), ("OrderFee", "Order", "CASCADE"),
+                                ("BasketLine", "Basket", "CASCADE"), ("BasketLine", "Voucher", "PROTECT"),
+                                ("Offer", "Voucher", "PROTECT"), ("ReviewScore", "ReviewPhase", "PROTECT")):
+        b.edge(f"base.models.{child}", f"base.models.{parent}", "fk", on_delete=rule)
+    return b
+
+
+def test_a_hub_then_a_cascade_root_then_the_shared_word_name_a_service() -> None:
+    m = "base.models."
+    checkin = ("Device", "DeviceLog", "Gate", "Checkin", "CheckinList", "AutoCheckinRule")
+    clusters = [tuple(m + n for n in ("Event", "Order", "OrderLine", "OrderFee")),
+                tuple(m + n for n in checkin),
+                tuple(m + n for n in ("Basket", "BasketLine", "Voucher", "Offer")),
+                tuple(m + n for n in ("Review", "ReviewScore", "ReviewPhase"))]
+    named = explain_names(clusters, _checkin_shop().graph)
+    # the Order aggregate is larger, but the hub every model refers to is the service's identity
+    assert named[0] == ("events", "named after Event, a hub: 16 models refer to it (4 models here)")
+    assert named[1] == ("checkins", "named after Checkin, the word in the names of 3 of its 6 models")
+    # more models point at Voucher; the CASCADE aggregate (Basket, BasketLine) decides
+    assert named[2] == ("baskets", "named after Basket, root of a CASCADE aggregate of 2 of its 4 models")
+    assert named[3] == ("reviews", "named after Review, the word in the names of 3 of its 3 models")
+
+
+def test_models_whose_names_all_end_in_one_word_no_model_has_are_named_after_it() -> None:
+    b = GraphBuilder()
+    names = ("RearPortTemplate", "FrontPortTemplate", "ConsolePortTemplate", "PortTemplateNote",
+             "Device", "Rack", "Site", "Cable")
+    for name in names:
+        b.model(f"dcim.models.{name}", app="dcim")  # an app larger than either cluster
+    b.edge("dcim.models.FrontPortTemplate", "dcim.models.RearPortTemplate", "fk", on_delete="CASCADE")
+    three = [f"dcim.models.{n}" for n in names[:3]]
+    rest = [f"dcim.models.{n}" for n in names[4:]]
+    named = explain_names([three, rest], b.graph)
+    assert named[0] == ("templates", "named after Template, the word the names of all 3 of its models end in")
+    (name, _), _ = explain_names([[*three, "dcim.models.PortTemplateNote"], rest], b.graph)
+    assert name == "rear_port_templates"  # one name ends otherwise: the aggregate root names it
+
+
+def test_a_cluster_without_models_is_named_after_its_app() -> None:
+    b = GraphBuilder().function("reporting.views.dashboard", app="reporting").model("shop.models.Order")
+    named = explain_names([("reporting.views.dashboard",), ("shop.models.Order",)], b.graph)
+    assert named[0] == ("reporting", "named after the reporting app, which holds most of its code")

@@ -115,6 +115,7 @@ def test_a_many_to_many_across_services_becomes_a_join_table_of_ids_not_an_id_va
     (violation,) = find_violations(b.graph, _place, ())
     assert (violation.kind, violation.path, violation.line) == ("cross-service-fk", "orders/models.py", 9)
     assert "join table of orders.Order.products in orders" in violation.remedy
+    assert "through catalog's API" in violation.remedy
     assert "Product id" in violation.remedy and "_id value" not in violation.remedy
 
 
@@ -129,4 +130,12 @@ def test_a_relation_to_a_hub_becomes_an_id_and_a_read_replica() -> None:
     found = {(v.path, v.line): v.remedy for v in find_violations(b.graph, _place, ())}
     to_hub = found[("orders/models.py", 4)]
     assert "a hub" in to_hub and "read-only replica" in to_hub and "event_id" in to_hub
+    assert "through inventory's API" in to_hub
     assert "plain thing_id value" in found[("orders/models.py", 9)]  # Thing has one referrer: no hub
+
+
+def test_a_remedy_names_a_service_ending_in_s_with_the_apostrophe_alone() -> None:
+    b = GraphBuilder().model("orders.models.Order").model("catalog.models.Review")
+    b.edge("catalog.models.Review", "orders.models.Order", "fk", "catalog/models.py", 3, field="order")
+    (violation,) = find_violations(b.graph, _place, ())
+    assert "through orders' API" in violation.remedy and "orders's" not in violation.remedy
