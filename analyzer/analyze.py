@@ -7,7 +7,7 @@ facts -> graph -> boundaries -> metrics and plan -> Analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,29 +68,41 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
                   phases: Phases | None = None) -> KeyedAnalysis:
     """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
     is reused from the last run built from the same facts, configuration, history, reference
-    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics);
-    the middle is kept with its violations' snippets, whose lines are in the files the facts'
-    key covers, so a reused one needs neither the middle's code nor the files read again."""
+    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics).
+    The middle is kept with its violations' snippets and the content digests of the files they
+    were read from: a reused one needs neither the middle's code nor the files read again, and an
+    edit that leaves every fact as it was but changes a file holding a violation re-reads only
+    the snippets."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
-    middle = _cached_middle(cache, key, phases) if cache else None
-    if not isinstance(middle, Analysis):
-        middle = _with_snippets(root, analysis_from_facts(keyed.facts, *inputs, phases=phases))
+    entry = _cached_middle(cache, key, phases) if cache else None
+    if entry is not None and entry[0] == _snippet_digests(entry[1], keyed.digests):
+        middle = entry[1]
+    else:
+        built = entry[1] if entry is not None else analysis_from_facts(keyed.facts, *inputs, phases=phases)
+        middle = _with_snippets(root, built)
         if cache:
-            save_keyed(cache, key, middle)
+            save_keyed(cache, key, (_snippet_digests(middle, keyed.digests), middle))
     analysis = _finished(root, keyed.facts, middle)
     return KeyedAnalysis(analysis, combined_key([key, repr(analysis.django_version_evidence)]))
 
 
-def _cached_middle(cache: Path, key: str, phases: Phases) -> object:
-    """The Analysis middle the last run saved under ``key``, else None (the ``analysis`` phase)."""
+def _cached_middle(cache: Path, key: str, phases: Phases) -> tuple[object, Analysis] | None:
+    """(snippet files' digests, the Analysis middle) the last run saved under ``key``, else None
+    (the ``analysis`` phase)."""
     phases.begin("analysis")
-    middle = load_keyed(cache, key)
-    phases.end("unchanged since the last run: reused" if isinstance(middle, Analysis)
+    entry = load_keyed(cache, key)
+    found = isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Analysis)
+    phases.end("unchanged since the last run: reused" if found
                else "changed since the last run (or no run yet)")
-    return middle
+    return (entry[0], entry[1]) if found else None
+
+
+def _snippet_digests(analysis: Analysis, digests: Mapping[str, str]) -> dict[str, str | None]:
+    """The content digest of each file a violation's snippet is read from."""
+    return {path: digests.get(path) for path in sorted({v.path for v in analysis.violations})}
 
 
 def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple[
@@ -106,10 +118,12 @@ def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple
 
 
 def _with_snippets(root: Path, analysis: Analysis) -> Analysis:
-    """The Analysis with the source lines around each violation, read from the tree."""
-    from analyzer.boundaries.violations import attach_snippets
+    """The Analysis with the source lines around each violation, read from the tree (those of a
+    file that cannot be read are left empty)."""
+    from analyzer.boundaries.snippets import attach_snippets
 
-    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+    bare = (replace(v, snippet=(), snippet_start=0) for v in analysis.violations)
+    return replace(analysis, violations=attach_snippets(bare, _line_reader(root)))
 
 
 def _finished(root: Path, facts: ProjectFacts, analysis: Analysis) -> Analysis:
@@ -119,7 +133,7 @@ def _finished(root: Path, facts: ProjectFacts, analysis: Analysis) -> Analysis:
     return replace(analysis, django_version=version, django_version_evidence=evidence)
 
 
-ANALYSIS_CACHE_TAG = "2"  # the middle with its violations' snippets
+ANALYSIS_CACHE_TAG = "3"  # (snippet files' content digests, the middle with its snippets)
 
 
 def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:

@@ -5,7 +5,8 @@ tool version only (other versions' files are deleted when a run writes):
 
 ``facts-<version>.pack``
     A header (each entry's key -> offset and length; each file's stamp: size, mtime, ctime,
-    inode and content digest) followed by one pickled ``ModuleFacts`` per file. An entry's key
+    inode and content digest; each entry's facts digest, the hash of its pickled bytes) followed
+    by one pickled ``ModuleFacts`` per file. An entry's key
     hashes the tool version, path, module, dialect and content, so a run parses only the files
     whose key is not in the pack. Entries stay pickled until asked for, and a new pack copies
     the bytes of the entries it keeps: a run that changed one file pickles one file. A file
@@ -81,6 +82,12 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def facts_digest(pickled: bytes | memoryview) -> str:
+    """The hash of one file's pickled facts: files whose facts are equal share it, whatever
+    else changed in them (a comment, a blank line inside a line's span)."""
+    return hashlib.blake2b(pickled, digest_size=16).hexdigest()
+
+
 def file_key(version: str, path: str, module: str, dialect: str | None, digest: str) -> str:
     """The cache key of one file's facts, from its content digest and how it is read."""
     text = f"{digest}\0{version}\0{path}\0{module}\0{dialect}"
@@ -100,10 +107,15 @@ class Pack:
     """The pack as read: stamps by path, and pickled entries by key (unpickled on request)."""
 
     def __init__(self, stamps: dict[str, FileStamp], index: dict[str, tuple[int, int]],
-                 body: memoryview) -> None:
+                 body: memoryview, digests: dict[str, str] | None = None) -> None:
         self.stamps = stamps
         self._index = index
         self._body = body
+        self._digests = digests or {}
+
+    def facts_digest(self, key: str) -> str | None:
+        """The :func:`facts_digest` of the entry of ``key`` as the pack recorded it, or None."""
+        return self._digests.get(key)
 
     def raw(self, key: str) -> memoryview | None:
         """The pickled entry of ``key``, or None."""
@@ -142,9 +154,9 @@ class FactsCache:
             return EMPTY_PACK
         magic, length = _HEADER.unpack_from(data)
         header = _loads(data[_HEADER.size:_HEADER.size + length]) if magic == _MAGIC else None
-        if not (isinstance(header, tuple) and len(header) == 2):
+        if not (isinstance(header, tuple) and len(header) in (2, 3)):
             return EMPTY_PACK
-        return Pack(header[0], header[1], data[_HEADER.size + length:])
+        return Pack(header[0], header[1], data[_HEADER.size + length:], *header[2:])
 
     def load_files(self, keys: Iterable[str] | None = None) -> dict[str, ModuleFacts]:
         """The cached per-file facts (all, or those of ``keys``); empty when absent."""
@@ -157,9 +169,10 @@ class FactsCache:
                 found[key] = facts
         return found
 
-    def save_pack(self, stamps: Mapping[str, FileStamp],
-                  entries: Mapping[str, bytes | memoryview]) -> None:
-        """Replace the pack with ``entries`` (pickled facts by key) and ``stamps`` (by path)."""
+    def save_pack(self, stamps: Mapping[str, FileStamp], entries: Mapping[str, bytes | memoryview],
+                  digests: Mapping[str, str] | None = None) -> None:
+        """Replace the pack with ``entries`` (pickled facts by key), ``stamps`` (by path) and the
+        entries' ``digests`` (by key, :func:`facts_digest`)."""
         path = self._pack_path()
         if path is None:
             return
@@ -168,7 +181,7 @@ class FactsCache:
         for key in sorted(entries):
             index[key] = (offset, len(entries[key]))
             offset += len(entries[key])
-        header = pickle.dumps((dict(stamps), index), _PROTOCOL)
+        header = pickle.dumps((dict(stamps), index, dict(digests or {})), _PROTOCOL)
         chunks = [_HEADER.pack(_MAGIC, len(header)), header, *(entries[k] for k in sorted(entries))]
         self._write(path, chunks, ("facts-", "files-"))
 

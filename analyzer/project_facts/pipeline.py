@@ -16,7 +16,7 @@ import itertools
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -34,6 +34,7 @@ from analyzer.project_facts.cache import (
     code_fingerprint,
     combined_key,
     content_digest,
+    facts_digest,
     facts_from_raw,
     file_key,
     stamp_of,
@@ -83,11 +84,14 @@ class _Task:
 
 @dataclass(frozen=True)
 class KeyedFacts:
-    """Project facts and the key of everything they were built from (each file's content and how
-    it is read, settings, apps, the facts code): equal keys, equal facts."""
+    """Project facts and the key of everything they were built from (each file's facts, settings,
+    apps, the facts code): equal keys, equal facts; an edit that leaves a file's facts as they
+    were (a comment, spacing within a line) leaves the key as it was. ``digests`` is each read
+    file's content digest by path, for results that also depend on a file's text."""
 
     facts: ProjectFacts
     key: str
+    digests: Mapping[str, str] = field(default_factory=dict)
 
 
 def extract_project_facts(
@@ -158,14 +162,16 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
     phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
     phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
-    run_key = _run_key(project, keys, reading.unreadable)
+    digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in keys.values()}
+    run_key = _run_key(project, {path: digests[key] for path, key in keys.items()}, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key)
-    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys():
-        cache.save_pack(reading.stamps, raw)
+    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
+            pack.facts_digest(key) is None for key in digests):
+        cache.save_pack(reading.stamps, raw, digests)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
     phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
-    return KeyedFacts(result, f"{version}:{run_key}")
+    return KeyedFacts(result, f"{version}:{run_key}", reading.digests)
 
 
 def _load_cached(
@@ -188,9 +194,11 @@ def _load_cached(
     return damaged
 
 
-def _run_key(project: Project, keys: dict[str, str], unreadable: list[ModuleFacts]) -> str:
-    return combined_key([*sorted(keys.values()), repr(project.settings), repr(project.apps),
-                         repr(project.warnings), repr(unreadable)])
+def _run_key(project: Project, digests: dict[str, str], unreadable: list[ModuleFacts]) -> str:
+    """The key of the project pass's inputs: each file's facts (by the digest of their pickle:
+    they hold the file's path and module), settings, apps, discovery warnings, unreadable files."""
+    return combined_key([*(f"{path}\0{digests[path]}" for path in sorted(digests)), repr(project.settings),
+                         repr(project.apps), repr(project.warnings), repr(unreadable)])
 
 
 def _project_pass(
@@ -216,13 +224,14 @@ class _Reading:
     keys: dict[str, str]  # path -> cache key
     stamps: dict[str, FileStamp]  # path -> stamp, for files whose stamp can be trusted later
     unreadable: list[ModuleFacts]
+    digests: dict[str, str]  # path -> content digest
 
 
 def _read_keys(
     project: Project, version: str, dialect: str | None, known: dict[str, FileStamp]
 ) -> _Reading:
     """Each file's cache key; a file whose stamp is unchanged since it was hashed is not read."""
-    reading = _Reading({}, {}, [])
+    reading = _Reading({}, {}, [], {})
     now = time.time_ns()
     root = str(project.root)
     for source in project.files:
@@ -243,6 +252,7 @@ def _read_keys(
             reading.stamps[source.path] = stamp
         reading.keys[source.path] = file_key(version, source.path, source.module, dialect,
                                              stamp.digest)
+        reading.digests[source.path] = stamp.digest
     return reading
 
 
