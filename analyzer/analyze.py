@@ -86,7 +86,8 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
         if cache:
             save_keyed(cache, key, (_snippet_digests(middle, keyed.digests), middle))
     analysis = _finished(root, keyed.facts, middle)
-    return KeyedAnalysis(analysis, combined_key([key, repr(analysis.django_version_evidence)]))
+    snippets = repr(_snippet_digests(middle, keyed.digests))  # the snippets' text is in the outputs
+    return KeyedAnalysis(analysis, combined_key([key, snippets, repr(analysis.django_version_evidence)]))
 
 
 def _cached_middle(cache: Path, key: str, phases: Phases) -> tuple[object, Analysis] | None:

@@ -52,7 +52,8 @@ def _edit_line(path: Path, number: int, new: str) -> None:
     path.write_text("".join(lines))
 
 
-def test_an_edit_that_keeps_every_fact_reuses_the_middle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_that_keeps_every_fact_reuses_the_middle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = tmp_path / "tree", tmp_path / "cache"
     shutil.copytree(FIXTURE, root)
     options = AnalyzeOptions(history=False)
