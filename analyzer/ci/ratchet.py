@@ -19,13 +19,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from analyzer.boundaries.config import load_config
-from analyzer.boundaries.propose import interfaces
-from analyzer.boundaries.violations import find_violations
-from analyzer.graph.build import build_graph
+from analyzer.boundaries.config import Config, load_config
 from analyzer.graph.schema import NodeAttrs, node_attrs, out_edges
 from analyzer.model.analysis import Analysis
 from analyzer.model.crossings import (
@@ -38,8 +34,22 @@ from analyzer.model.crossings import (
 )
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
-from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.project_facts.cache import (
+    DEFAULT_CACHE_DIRNAME,
+    combined_key,
+    load_keyed,
+    package_fingerprint,
+    save_keyed,
+)
+from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
+
+if TYPE_CHECKING:  # the graph's stages (and networkx) are imported only when the crossings are found again
+    import networkx as nx
+
+    from analyzer.model.facts import ProjectFacts
+
+CROSSINGS_CACHE = "crossings-1.pickle"
 
 __all__ = ["USE_KIND", "Crossing", "RatchetResult", "baseline_crossings", "compare_crossings",
            "crossings", "current_crossings", "placement_from", "result_to_json"]
@@ -178,16 +188,39 @@ def placement_from(analysis: Analysis, graph: nx.MultiDiGraph) -> Callable[[str]
 
 
 def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
-                      phases: Phases | None = None) -> tuple[Crossing, ...]:
+                      phases: Phases | None = None, cache_dir: Path | None = None,
+                      baseline_key: str = "") -> tuple[Crossing, ...]:
     """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
-    edge); ``phases`` hears of the facts' phases, then ``crossings``."""
+    edge); ``phases`` hears of the facts' phases, then ``crossings``. The facts cache is in
+    ``cache_dir`` (default ``root/.demonolith-cache``); given a ``baseline_key`` (a digest of the
+    baseline's file), the crossings found from the same facts, baseline, configuration and
+    analyzer code are reused from there too."""
     phases = phases or NoPhases()
-    options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
-    facts = extract_project_facts(root, options, phases)
+    options = FactsOptions(cache_dir=cache_dir, use_cache=use_cache, discover=discover_options(root))
+    keyed = extract_keyed_facts(root, options, phases)
+    config = load_config(root)
     phases.begin("crossings")
-    project = build_graph(facts, load_config(root).weights)
+    directory = cache_dir if cache_dir is not None else root / DEFAULT_CACHE_DIRNAME
+    cache = directory / CROSSINGS_CACHE if use_cache and baseline_key else None
+    key = combined_key([keyed.key, baseline_key, repr(config), package_fingerprint("analyzer")])
+    cached = load_keyed(cache, key) if cache else None
+    if isinstance(cached, tuple) and all(isinstance(c, Crossing) for c in cached):
+        result, how = cached, " (unchanged since the last run: reused)"
+    else:
+        result, how = _found_again(keyed.facts, config, baseline), ""
+        if cache:
+            save_keyed(cache, key, result)
+    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries{how}")
+    return result
+
+
+def _found_again(facts: ProjectFacts, config: Config, baseline: Analysis) -> tuple[Crossing, ...]:
+    """The crossings of ``baseline``'s boundaries in the graph of ``facts``."""
+    from analyzer.boundaries.propose import interfaces
+    from analyzer.boundaries.violations import find_violations
+    from analyzer.graph.build import build_graph
+
+    project = build_graph(facts, config.weights)
     place = placement_from(baseline, project.graph)
     found = find_violations(project.graph, place, project.transactions)
-    result = crossings(found, interfaces(project.graph, place))
-    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries")
-    return result
+    return crossings(found, interfaces(project.graph, place))

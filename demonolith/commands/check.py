@@ -18,6 +18,7 @@ import click
 from analyzer.ci.ratchet import baseline_crossings, compare_crossings, current_crossings
 from analyzer.ci.verdict import FORMATS, render_verdict
 from analyzer.model.analysis import Analysis, analysis_from_json
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, content_digest
 from analyzer.source.discover_config import discover_options
 from analyzer.source.listing import list_files
 from demonolith import __version__
@@ -34,6 +35,17 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnalysisFileError(f"{path}: cannot read: {exc}") from exc
+
+
+def check_cache_dir(root: Path, given: Path | None, no_cache: bool) -> Path | None:
+    """Where check caches: ``--cache-dir``, else the tree's ``.demonolith-cache/`` when it exists
+    (``analyze`` made it), else nowhere."""
+    if no_cache:
+        return None
+    if given is not None:
+        return given
+    default = root / DEFAULT_CACHE_DIRNAME
+    return default if default.is_dir() else None
 
 
 def baseline_modules(analysis: Analysis) -> set[str]:
@@ -69,9 +81,13 @@ def tree_prefix(path: Path) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text; json; github (workflow annotations with file and line); sarif (2.1.0).")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Cache directory (default: PATH/.demonolith-cache when analyze made it, else none: "
+                   "check writes nothing into the tree unless asked).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.pass_context
-def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool, no_cache: bool) -> None:
+def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool, cache_dir: Path | None,
+          no_cache: bool) -> None:
     """Fail when code at PATH crosses the boundaries of --against more than it did.
 
     \b
@@ -83,10 +99,13 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
     """
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
-    baseline = analysis_from_json(_read(against), str(against))
+    text = _read(against)
+    baseline = analysis_from_json(text, str(against))
     refuse_another_project(path.resolve(), against, baseline)
+    directory = check_cache_dir(path.resolve(), cache_dir, no_cache)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
+        current = current_crossings(path.resolve(), baseline, use_cache=directory is not None, phases=phases,
+                                    cache_dir=directory, baseline_key=content_digest(text.encode()))
     result = compare_crossings(baseline_crossings(baseline), current)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")
