@@ -138,7 +138,8 @@ def print_table(results: dict[str, Run]) -> None:
 
 def main() -> None:
     """Parse arguments; measure every phase on a copy of PATH and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

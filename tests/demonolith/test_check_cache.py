@@ -17,7 +17,8 @@ CACHE_NAME = ".demonolith-cache"
 
 def _demonolith(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-X", "importtime", "-m", "demonolith", *argv],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": "0"})
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
 
 
 def test_check_caches_only_where_asked_and_reuses_its_crossings(tmp_path: Path) -> None:
