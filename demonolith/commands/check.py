@@ -20,7 +20,7 @@ from analyzer.ci.verdict import FORMATS, render_verdict
 from analyzer.model.analysis import Analysis, analysis_from_json
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, content_digest
 from analyzer.source.discover_config import discover_options
-from analyzer.source.listing import list_files
+from analyzer.source.listing import list_files, module_prefix, with_prefix
 from demonolith import __version__
 from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
 from demonolith.output import quiet
@@ -59,7 +59,8 @@ def refuse_another_project(path: Path, against: Path, baseline: Analysis) -> Non
     expected = baseline_modules(baseline)
     if not expected:
         return
-    found = {f.module for f in list_files(path, discover_options(path)).files}
+    listing = with_prefix(list_files(path, discover_options(path)), module_prefix(path))  # as analyze does
+    found = {f.module for f in listing.files}
     share = len(expected & found) / len(expected)
     if share < MIN_MODULES_FOUND:
         raise BaselineMismatch(

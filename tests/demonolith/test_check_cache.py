@@ -4,6 +4,7 @@ the crossings there, and a warm check reuses them (no graph built) with the same
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,17 @@ def test_check_caches_only_where_asked_and_reuses_its_crossings(tmp_path: Path) 
     planted = _demonolith("check", str(root), "--against", baseline, "--cache-dir", str(cache))
     assert planted.returncode == 11, planted.stdout  # a cached verdict never hides a new crossing
     assert "catalog/views.py" in planted.stdout
+
+
+def test_check_accepts_the_package_directory_analyze_read(tmp_path: Path) -> None:
+    """A package analysed on its own (``root/__init__.py``, as the corpus' wheels are) names its
+    modules ``package.module``; check must name them the same to recognise the project."""
+    root, out = tmp_path / "tinypkg", tmp_path / "out"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "tiny_project", root)
+    (root / "__init__.py").write_text("")
+    analyzed = _demonolith("-q", "analyze", str(root), "--out", str(out), "--no-cache", "-j", "1",
+                           "--no-history")
+    assert analyzed.returncode == 0, analyzed.stderr[-2000:]
+    assert '"tinypkg.orders.models"' in (out / "analysis.json").read_text()
+    checked = _demonolith("check", str(root), "--against", str(out / "analysis.json"), "--no-cache")
+    assert checked.returncode == 0, checked.stderr[-1000:]
