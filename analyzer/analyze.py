@@ -86,7 +86,7 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
         if cache:
             save_keyed(cache, key, (_snippet_digests(middle, keyed.digests), middle))
     analysis = _finished(root, keyed.facts, middle)
-    snippets = repr(_snippet_digests(middle, keyed.digests))  # the snippets' text is in the outputs
+    snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
     return KeyedAnalysis(analysis, combined_key([key, snippets, repr(analysis.django_version_evidence)]))
 
 
