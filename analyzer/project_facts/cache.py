@@ -191,6 +191,11 @@ class FactsCache:
         value = None if path is None else _read_pickle(path, expected_first=key)
         return value if isinstance(value, ProjectFacts) else None
 
+    def has_project(self, key: str) -> bool:
+        """Whether the cached project pass was built from exactly ``key`` (only the key is read)."""
+        path = self._project_path()
+        return path is not None and _read_pickle(path, expected_first=key, count=0) is not None
+
     def save_project(self, key: str, facts: ProjectFacts) -> None:
         """Remember the project pass built from ``key``, without the per-module facts."""
         path = self._project_path()
@@ -243,6 +248,32 @@ def save_keyed(path: Path, key: str, value: object) -> None:
         _write_atomically(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(value, _PROTOCOL)])
 
 
+def save_keyed_parts(path: Path, key: str, head: object, body: object) -> None:
+    """Write a small ``head`` and a large ``body`` under ``key``, so that the head can be read
+    without the body (:func:`load_keyed_head`); a failure only costs the next run."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(head, _PROTOCOL),
+                                 pickle.dumps(body, _PROTOCOL)])
+
+
+def load_keyed_head(path: Path, key: str) -> Any:
+    """The head :func:`save_keyed_parts` wrote to ``path`` under ``key``; None as :func:`load_keyed`."""
+    return _read_pickle(path, key)
+
+
+def load_keyed_body(path: Path, key: str, head: object) -> Any:
+    """The body written with ``head`` under ``key``; None when the file now holds another
+    (replaced by another run meanwhile), or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            if pickle.load(handle) != key or pickle.load(handle) != head:
+                return None
+            return pickle.load(handle)
+    except (OSError, *_BAD_PICKLE):
+        return None
+
+
 def _loads(data: bytes | memoryview) -> Any:
     try:
         return pickle.loads(data)
@@ -250,13 +281,14 @@ def _loads(data: bytes | memoryview) -> Any:
         return None
 
 
-def _read_pickle(path: Path, expected_first: object) -> Any:
-    """The second pickle in ``path``; None if unreadable or the first is not ``expected_first``."""
+def _read_pickle(path: Path, expected_first: object, count: int = 1) -> Any:
+    """The second pickle in ``path`` (``count=0``: True, without reading it); None if unreadable
+    or the first is not ``expected_first``."""
     try:
         with path.open("rb") as handle:
             if pickle.load(handle) != expected_first:
                 return None
-            return pickle.load(handle)
+            return pickle.load(handle) if count else True
     except (OSError, *_BAD_PICKLE):
         return None
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import itertools
 import os
 import pickle
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -31,6 +32,7 @@ from analyzer.project_facts.cache import (
     DEFAULT_CACHE_DIRNAME,
     FactsCache,
     FileStamp,
+    Pack,
     code_fingerprint,
     combined_key,
     content_digest,
@@ -87,11 +89,19 @@ class KeyedFacts:
     """Project facts and the key of everything they were built from (each file's facts, settings,
     apps, the facts code): equal keys, equal facts; an edit that leaves a file's facts as they
     were (a comment, spacing within a line) leaves the key as it was. ``digests`` is each read
-    file's content digest by path, for results that also depend on a file's text."""
+    file's content digest by path, for results that also depend on a file's text; ``paths`` the
+    modules' paths. The facts themselves are loaded on first use: a run whose results are all
+    cached under the key never unpickles them."""
 
-    facts: ProjectFacts
     key: str
-    digests: Mapping[str, str] = field(default_factory=dict)
+    digests: Mapping[str, str]
+    paths: tuple[str, ...]
+    load: Callable[[], ProjectFacts] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def facts(self) -> ProjectFacts:
+        """The project facts (loaded once)."""
+        return self.load()
 
 
 def extract_project_facts(
@@ -131,7 +141,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) -> KeyedFacts:
+def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
+                           lazy: bool = True) -> KeyedFacts:
     phases.begin("listing")
     project = discover(root, options.discover)
     if options.require_django:
@@ -150,6 +161,10 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
         if data is not None:
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
+    if lazy and not missing and not (options.require_django and project.settings.module is None):
+        reused = _reused(root, options, _Cached(cache, pack, reading, raw, version), phases, project)
+        if reused is not None:
+            return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
     with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
@@ -171,7 +186,56 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
     phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
-    return KeyedFacts(result, f"{version}:{run_key}", reading.digests)
+    return KeyedFacts(f"{version}:{run_key}", reading.digests, _paths(project), lambda: result)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """What a run found in the cache before parsing anything."""
+
+    cache: FactsCache
+    pack: Pack
+    reading: _Reading
+    raw: dict[str, bytes | memoryview]
+    version: str
+
+
+def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
+            project: Project) -> KeyedFacts | None:
+    """When every file's facts are cached and so is the project pass built from them: their key,
+    the facts left to load on first use; else None."""
+    pack, reading, raw = found.pack, found.reading, found.raw
+    digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in reading.keys.values()}
+    run_key = _run_key(project, {path: digests[key] for path, key in reading.keys.items()},
+                       reading.unreadable)
+    if not found.cache.has_project(run_key):
+        return None
+    if reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
+            pack.facts_digest(key) is None for key in digests):
+        found.cache.save_pack(reading.stamps, raw, digests)
+    phases.begin("reading", len(reading.keys), 0)
+    phases.advance(len(reading.keys))
+    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys)} from the cache)")
+    phases.begin("resolving")
+    phases.end("unchanged since the last run: reused")
+    load = functools.partial(_load_reused, root, options, project, found, run_key)
+    return KeyedFacts(f"{found.version}:{run_key}", reading.digests, _paths(project), load)
+
+
+def _paths(project: Project) -> tuple[str, ...]:
+    return tuple(sorted(source.path for source in project.files))
+
+
+def _load_reused(root: Path, options: FactsOptions, project: Project, found: _Cached,
+                 run_key: str) -> ProjectFacts:
+    """The facts of a run that parsed nothing: the cached files' and the cached project pass
+    (a damaged cache entry found now: the whole extraction again, without this shortcut)."""
+    with _gc_paused():
+        facts: dict[str, ModuleFacts] = {}
+        if _load_cached(project.files, found.reading.keys, dict(found.raw), facts):
+            return _extract_project_facts(root, options, NoPhases(), lazy=False).facts
+        modules = tuple(sorted((*facts.values(), *found.reading.unreadable), key=lambda m: m.path))
+        return _project_pass(project, modules, found.cache, run_key)
 
 
 def _load_cached(

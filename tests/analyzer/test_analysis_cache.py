@@ -85,3 +85,23 @@ def test_a_comment_on_a_violations_line_renews_its_snippet_only(
     assert edited.services == first.services and len(edited.violations) == len(first.violations)
     again = analyze_keyed(root, _keyed(root, cache), options, cache_dir=cache).analysis
     assert again == edited  # the renewed snippets were saved with the middle
+
+
+def _unpickled(*_args: object) -> None:
+    raise AssertionError("unpickled although only the key was asked for")
+
+
+def test_a_warm_run_gives_the_key_without_unpickling_facts_or_analysis(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = tmp_path / "tree", tmp_path / "cache"
+    shutil.copytree(FIXTURE, root)
+    options = AnalyzeOptions(history=False)
+    first = analyze_keyed(root, _keyed(root, cache), options, cache_dir=cache)
+    with monkeypatch.context() as patched:
+        patched.setattr(analyzer.project_facts.pipeline, "facts_from_raw", _unpickled)
+        patched.setattr(analyzer.analyze, "load_keyed_body", _unpickled)
+        patched.setattr(analyzer.analyze, "analysis_from_facts", _no_rebuild)
+        keyed = _keyed(root, cache)
+        warm = analyze_keyed(root, keyed, options, cache_dir=cache)
+        assert warm.key == first.key
+    assert warm.analysis == first.analysis and keyed.facts == _keyed(tmp_path / "tree", tmp_path / "x").facts
