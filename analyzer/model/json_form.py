@@ -95,11 +95,19 @@ def _convert_tuple(hint: Any, data: Any, where: str) -> tuple[Any, ...]:
 def _convert_dataclass(cls: Any, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise AnalysisFileError(f"{where}: expected an object, got {data!r}")
-    hints = get_type_hints(cls)
     kwargs = {}
-    for field in dataclasses.fields(cls):
-        if field.name in data:
-            kwargs[field.name] = _convert(hints[field.name], data[field.name], f"{where}.{field.name}")
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise AnalysisFileError(f"{where}: missing key {field.name!r}")
+    for name, hint, required in _plan(cls):
+        if name in data:
+            kwargs[name] = _convert(hint, data[name], f"{where}.{name}")
+        elif required:
+            raise AnalysisFileError(f"{where}: missing key {name!r}")
     return cls(**kwargs)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type hint, required) of each field of a dataclass, read once per class."""
+    hints = get_type_hints(cls)
+    missing = dataclasses.MISSING
+    return tuple((f.name, hints[f.name], f.default is missing and f.default_factory is missing)
+                 for f in dataclasses.fields(cls))
