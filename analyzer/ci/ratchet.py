@@ -187,14 +187,15 @@ def placement_from(analysis: Analysis, graph: nx.MultiDiGraph) -> Callable[[str]
     return place
 
 
-def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
+def current_crossings(root: Path, baseline: Analysis | Callable[[], Analysis], use_cache: bool = True,
                       phases: Phases | None = None, cache_dir: Path | None = None,
                       baseline_key: str = "") -> tuple[Crossing, ...]:
     """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
     edge); ``phases`` hears of the facts' phases, then ``crossings``. The facts cache is in
     ``cache_dir`` (default ``root/.demonolith-cache``); given a ``baseline_key`` (a digest of the
     baseline's file), the crossings found from the same facts, baseline, configuration and
-    analyzer code are reused from there too."""
+    analyzer code are reused from there too (``baseline`` may then be a function giving it, called
+    only when the crossings are found again)."""
     phases = phases or NoPhases()
     options = FactsOptions(cache_dir=cache_dir, use_cache=use_cache, discover=discover_options(root))
     keyed = extract_keyed_facts(root, options, phases)
@@ -207,7 +208,8 @@ def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
     if isinstance(cached, tuple) and all(isinstance(c, Crossing) for c in cached):
         result, how = cached, " (unchanged since the last run: reused)"
     else:
-        result, how = _found_again(keyed.facts, config, baseline), ""
+        analysis = baseline if isinstance(baseline, Analysis) else baseline()
+        result, how = _found_again(keyed.facts, config, analysis), ""
         if cache:
             save_keyed(cache, key, result)
     phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries{how}")

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import click
 
-from analyzer.ci.ratchet import baseline_crossings, compare_crossings, current_crossings
+from analyzer.ci.baseline import BaselineSummary, read_baseline, summarise
+from analyzer.ci.ratchet import compare_crossings, current_crossings
 from analyzer.ci.verdict import FORMATS, render_verdict
-from analyzer.model.analysis import Analysis, analysis_from_json
-from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, content_digest
+from analyzer.model.analysis import Analysis
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
 from analyzer.source.discover_config import discover_options
 from analyzer.source.listing import list_files, module_prefix, with_prefix
 from demonolith import __version__
@@ -50,13 +51,13 @@ def check_cache_dir(root: Path, given: Path | None, no_cache: bool) -> Path | No
 
 def baseline_modules(analysis: Analysis) -> set[str]:
     """The dotted modules the baseline's services hold."""
-    return {m for s in analysis.services for m in (*s.modules, *s.module_code)}
+    return set(summarise(analysis).modules)
 
 
-def refuse_another_project(path: Path, against: Path, baseline: Analysis) -> None:
+def refuse_another_project(path: Path, against: Path, baseline: BaselineSummary) -> None:
     """Raise :class:`BaselineMismatch` when fewer than :data:`MIN_MODULES_FOUND` of the baseline's
     modules are in the tree at ``path`` (an empty directory, another project, a wrong sub-folder)."""
-    expected = baseline_modules(baseline)
+    expected = set(baseline.modules)
     if not expected:
         return
     listing = with_prefix(list_files(path, discover_options(path)), module_prefix(path))  # as analyze does
@@ -100,14 +101,14 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
     """
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
-    text = _read(against)
-    baseline = analysis_from_json(text, str(against))
-    refuse_another_project(path.resolve(), against, baseline)
     directory = check_cache_dir(path.resolve(), cache_dir, no_cache)
+    baseline = read_baseline(_read(against), str(against), directory)
+    refuse_another_project(path.resolve(), against, baseline.summary)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        current = current_crossings(path.resolve(), baseline, use_cache=directory is not None, phases=phases,
-                                    cache_dir=directory, baseline_key=content_digest(text.encode()))
-    result = compare_crossings(baseline_crossings(baseline), current)
+        current = current_crossings(path.resolve(), lambda: baseline.analysis, phases=phases,
+                                    use_cache=directory is not None, cache_dir=directory,
+                                    baseline_key=baseline.digest)
+    result = compare_crossings(baseline.summary.crossings, current)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")
     fmt = "json" if as_json else fmt

@@ -3,6 +3,7 @@ the crossings there, and a warm check reuses them (no graph built) with the same
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +42,13 @@ def test_check_caches_only_where_asked_and_reuses_its_crossings(tmp_path: Path) 
     assert "networkx" not in imported_modules(warm.stderr)  # the crossings came from the cache
     assert any(cache.glob("crossings-*.pickle")) and any(cache.glob("facts-*.pack"))
     assert not (root / CACHE_NAME).exists()
+
+    fewer = json.loads((out / "analysis.json").read_text())
+    fewer["violations"] = []  # another baseline: the cached summary and crossings must not serve it
+    (tmp_path / "fewer.json").write_text(json.dumps(fewer))
+    against_fewer = _demonolith("check", str(root), "--against", str(tmp_path / "fewer.json"),
+                                "--cache-dir", str(cache))
+    assert against_fewer.returncode == 11, against_fewer.stdout
 
     with (root / "catalog" / "views.py").open("a", encoding="utf-8") as views:
         views.write(PLANTED)
