@@ -1,9 +1,10 @@
 """The baseline of ``check``: what it needs of an analysis.json, read once per file content.
 
-A warm ``check`` needs of its baseline only the project's name and settings module, the modules
-its services hold (to refuse another project) and its crossings; :func:`read_baseline` keeps
-those in the cache directory, keyed by the file's digest and the analyzer's code, so the JSON
-(megabytes on a large project) is parsed again only when the crossings must be found again.
+A warm ``check`` needs of its baseline only the project's name and settings module and the modules
+its services hold (to refuse another project), its verdict being cached
+(:mod:`analyzer.ci.check_run`); :func:`read_baseline` keeps those in the cache directory, keyed by
+the file's digest and the analyzer's code, so the JSON (megabytes on a large project) is parsed
+again only when the crossings must be found again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.model.analysis import Analysis, analysis_from_json
-from analyzer.model.crossings import Crossing, analysis_crossings
 from analyzer.project_facts.cache import (
     combined_key,
     content_digest,
@@ -33,7 +33,6 @@ class BaselineSummary:
     project_name: str
     settings_module: str
     modules: frozenset[str]  # the dotted modules its services hold
-    crossings: tuple[Crossing, ...]
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,7 @@ class Baseline:
 def summarise(analysis: Analysis) -> BaselineSummary:
     """The summary of a baseline Analysis."""
     modules = frozenset(m for s in analysis.services for m in (*s.modules, *s.module_code))
-    return BaselineSummary(analysis.project_name, analysis.settings_module, modules,
-                           analysis_crossings(analysis))
+    return BaselineSummary(analysis.project_name, analysis.settings_module, modules)
 
 
 def read_baseline(text: str, source: str, cache_dir: Path | None) -> Baseline:

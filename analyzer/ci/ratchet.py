@@ -34,13 +34,6 @@ from analyzer.model.crossings import (
 )
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
-from analyzer.project_facts.cache import (
-    DEFAULT_CACHE_DIRNAME,
-    combined_key,
-    load_keyed,
-    package_fingerprint,
-    save_keyed,
-)
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
 
@@ -49,10 +42,8 @@ if TYPE_CHECKING:  # the graph's stages (and networkx) are imported only when th
 
     from analyzer.model.facts import ProjectFacts
 
-CROSSINGS_CACHE = "crossings-1.pickle"
-
 __all__ = ["USE_KIND", "Crossing", "RatchetResult", "baseline_crossings", "compare_crossings",
-           "crossings", "current_crossings", "placement_from", "result_to_json"]
+           "crossings", "current_crossings", "found_again", "placement_from", "result_to_json"]
 
 
 @dataclass(frozen=True)
@@ -187,36 +178,22 @@ def placement_from(analysis: Analysis, graph: nx.MultiDiGraph) -> Callable[[str]
     return place
 
 
-def current_crossings(root: Path, baseline: Analysis | Callable[[], Analysis], use_cache: bool = True,
-                      phases: Phases | None = None, cache_dir: Path | None = None,
-                      baseline_key: str = "") -> tuple[Crossing, ...]:
+def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
+                      phases: Phases | None = None, cache_dir: Path | None = None) -> tuple[Crossing, ...]:
     """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
-    edge); ``phases`` hears of the facts' phases, then ``crossings``. The facts cache is in
-    ``cache_dir`` (default ``root/.demonolith-cache``); given a ``baseline_key`` (a digest of the
-    baseline's file), the crossings found from the same facts, baseline, configuration and
-    analyzer code are reused from there too (``baseline`` may then be a function giving it, called
-    only when the crossings are found again)."""
+    edge; the facts cache in ``cache_dir``, default ``root/.demonolith-cache``); ``phases`` hears
+    of the facts' phases, then ``crossings``. :func:`analyzer.ci.check_run.check_tree` is the
+    cached whole check."""
     phases = phases or NoPhases()
     options = FactsOptions(cache_dir=cache_dir, use_cache=use_cache, discover=discover_options(root))
-    keyed = extract_keyed_facts(root, options, phases)
-    config = load_config(root)
+    facts = extract_keyed_facts(root, options, phases).facts
     phases.begin("crossings")
-    directory = cache_dir if cache_dir is not None else root / DEFAULT_CACHE_DIRNAME
-    cache = directory / CROSSINGS_CACHE if use_cache and baseline_key else None
-    key = combined_key([keyed.key, baseline_key, repr(config), package_fingerprint("analyzer")])
-    cached = load_keyed(cache, key) if cache else None
-    if isinstance(cached, tuple) and all(isinstance(c, Crossing) for c in cached):
-        result, how = cached, " (unchanged since the last run: reused)"
-    else:
-        analysis = baseline if isinstance(baseline, Analysis) else baseline()
-        result, how = _found_again(keyed.facts, config, analysis), ""
-        if cache:
-            save_keyed(cache, key, result)
-    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries{how}")
+    result = found_again(facts, load_config(root), baseline)
+    phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries")
     return result
 
 
-def _found_again(facts: ProjectFacts, config: Config, baseline: Analysis) -> tuple[Crossing, ...]:
+def found_again(facts: ProjectFacts, config: Config, baseline: Analysis) -> tuple[Crossing, ...]:
     """The crossings of ``baseline``'s boundaries in the graph of ``facts``."""
     from analyzer.boundaries.propose import interfaces
     from analyzer.boundaries.violations import find_violations

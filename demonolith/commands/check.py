@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from analyzer.ci.baseline import BaselineSummary, read_baseline, summarise
-from analyzer.ci.ratchet import compare_crossings, current_crossings
+from analyzer.ci.check_run import check_tree
 from analyzer.ci.verdict import FORMATS, render_verdict
 from analyzer.model.analysis import Analysis
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
@@ -105,10 +105,7 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
     baseline = read_baseline(_read(against), str(against), directory)
     refuse_another_project(path.resolve(), against, baseline.summary)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        current = current_crossings(path.resolve(), lambda: baseline.analysis, phases=phases,
-                                    use_cache=directory is not None, cache_dir=directory,
-                                    baseline_key=baseline.digest)
-    result = compare_crossings(baseline.summary.crossings, current)
+        result = check_tree(path.resolve(), baseline, directory, phases)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")
     fmt = "json" if as_json else fmt

@@ -39,8 +39,8 @@ def test_check_caches_only_where_asked_and_reuses_its_crossings(tmp_path: Path) 
     assert first.returncode == warm.returncode == 0
     assert first.stdout == warm.stdout == plain.stdout
     assert "networkx" in imported_modules(first.stderr)
-    assert "networkx" not in imported_modules(warm.stderr)  # the crossings came from the cache
-    assert any(cache.glob("crossings-*.pickle")) and any(cache.glob("facts-*.pack"))
+    assert "networkx" not in imported_modules(warm.stderr)  # the verdict came from the cache
+    assert any(cache.glob("verdict-*.pickle")) and any(cache.glob("facts-*.pack"))
     assert not (root / CACHE_NAME).exists()
 
     fewer = json.loads((out / "analysis.json").read_text())
