@@ -20,7 +20,7 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
-from reports.svg import find_renderer
+from reports.svg import find_cached_renderer, find_renderer
 from reports.writing import ReportPaths, open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10
@@ -71,7 +71,7 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
             if text:
                 _print_analysis(keyed_analysis.analysis, out_dir)
             phases.begin("report")
-            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx))
+            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx), cache)
             phases.end(f"{plural(len(rendered), 'file')} written" if rendered else "unchanged: not rewritten")
             _print_report(paths, open_report, text)
             analysis = keyed_analysis.analysis if fmt == "json" else None
@@ -104,9 +104,11 @@ def _print_analysis(analysis: Analysis, out_dir: Path) -> None:
     click.echo(f"analysis: {out_dir / 'analysis.json'}")
 
 
-def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool) -> tuple[ReportPaths, list[Path]]:
-    """Write analysis.json and the report unless the outputs are current; the files written."""
-    renderer = find_renderer()
+def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
+                  cache: Path | None) -> tuple[ReportPaths, list[Path]]:
+    """Write analysis.json and the report unless the outputs are current; the files written
+    (pictures and compiled templates cached in ``cache``)."""
+    renderer = find_cached_renderer(cache / "svg") if cache is not None else find_renderer()
     key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
     paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
                         None, renderer is None)
@@ -115,7 +117,7 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool) -> tuple[Re
     analysis = keyed.analysis
     target = out_dir / "analysis.json"
     target.write_text(analysis_to_json(analysis), encoding="utf-8")
-    paths = write_all(analysis, out_dir, renderer=renderer)
+    paths = write_all(analysis, out_dir, renderer=renderer, cache_dir=cache)
     written = [target, paths.index_html, paths.markdown, paths.dot]
     written += [paths.service_map_svg] if paths.service_map_svg else []
     record_outputs(out_dir, key, written)
