@@ -23,7 +23,6 @@ from analyzer.graph.schema import (
     NodeKind,
     edges,
     node_attrs,
-    out_edges,
 )
 
 
@@ -59,6 +58,8 @@ def metrics_view(graph: nx.MultiDiGraph) -> MetricsView:
     transactions: list[tuple[str, str, tuple[str, ...]]] = []
     table_uses: list[tuple[str, str, float, bool]] = []
     pair_weights: dict[tuple[str, str], float] = defaultdict(float)
+    flows: dict[str, list[str]] = defaultdict(list)  # node -> where a request goes next
+    uses: dict[str, list[str]] = defaultdict(list)  # node -> the data it uses
     for source, target, attrs in edges(graph):
         kind, weight = attrs["kind"], attrs["weight"]
         if source != target:
@@ -68,6 +69,9 @@ def metrics_view(graph: nx.MultiDiGraph) -> MetricsView:
                 interactions.append((source, target))
         if kind in DATA_KINDS:
             data_edges.append((source, target))
+            uses[source].append(target)
+        elif kind in REQUEST_KINDS:
+            flows[source].append(target)
         if kind in TABLE_ACCESS_KINDS and kinds[target] == "table":
             table_access.append((source, target))
         if kind == "transaction":
@@ -77,7 +81,7 @@ def metrics_view(graph: nx.MultiDiGraph) -> MetricsView:
         for unit, table in ((source, target), (target, source)):
             if kinds[table] == "table":
                 table_uses.append((unit, table, weight, write))
-    routes = tuple(route_reach(graph, node) for node in sorted(kinds) if kinds[node] == "route")
+    routes = tuple(_reach(node, flows, uses) for node in sorted(kinds) if kinds[node] == "route")
     nodes = node_attrs(graph)
     tables = tuple((node, nodes[node].get("model")) for node in sorted(kinds) if kinds[node] == "table")
     return MetricsView(kinds, tuple(interactions), tuple(data_edges), tuple(table_access),
@@ -86,14 +90,25 @@ def metrics_view(graph: nx.MultiDiGraph) -> MetricsView:
 
 def route_reach(graph: nx.MultiDiGraph, route: str) -> RouteReach:
     """The nodes a request to ``route`` flows through and the data they use."""
+    flows: dict[str, list[str]] = defaultdict(list)
+    uses: dict[str, list[str]] = defaultdict(list)
+    for source, target, attrs in edges(graph):
+        if attrs["kind"] in DATA_KINDS:
+            uses[source].append(target)
+        elif attrs["kind"] in REQUEST_KINDS:
+            flows[source].append(target)
+    return _reach(route, flows, uses)
+
+
+def _reach(route: str, flows: dict[str, list[str]], uses: dict[str, list[str]]) -> RouteReach:
+    """:func:`route_reach` over the request and data edges read once (node -> targets)."""
     data: set[str] = set()
     seen, stack = {route}, [route]
     while stack:
-        for target, attrs in out_edges(graph, stack.pop()):
-            kind = attrs["kind"]
-            if kind in DATA_KINDS:
-                data.add(target)
-            elif kind in REQUEST_KINDS and target not in seen:
+        node = stack.pop()
+        data.update(uses.get(node, ()))
+        for target in flows.get(node, ()):
+            if target not in seen:
                 seen.add(target)
                 stack.append(target)
     return RouteReach(route, frozenset(seen), frozenset(data))
