@@ -30,9 +30,9 @@ from analyzer.project_facts.cache import (
     combined_key,
     load_keyed_body,
     load_keyed_head,
-    package_fingerprint,
     save_keyed_parts,
 )
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence

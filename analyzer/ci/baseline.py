@@ -19,9 +19,9 @@ from analyzer.project_facts.cache import (
     combined_key,
     content_digest,
     load_keyed,
-    package_fingerprint,
     save_keyed,
 )
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 
 BASELINE_CACHE = "baseline-1.pickle"
 

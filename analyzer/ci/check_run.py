@@ -14,7 +14,8 @@ from analyzer.ci.baseline import Baseline
 from analyzer.ci.ratchet import RatchetResult, baseline_crossings, compare_crossings, found_again
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
-from analyzer.project_facts.cache import combined_key, load_keyed, package_fingerprint, save_keyed
+from analyzer.project_facts.cache import combined_key, load_keyed, save_keyed
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
 

@@ -33,7 +33,6 @@ from analyzer.project_facts.cache import (
     FactsCache,
     FileStamp,
     Pack,
-    code_fingerprint,
     combined_key,
     content_digest,
     facts_digest,
@@ -43,6 +42,7 @@ from analyzer.project_facts.cache import (
     trustworthy,
     unchanged,
 )
+from analyzer.project_facts.code_fingerprint import code_fingerprint
 from analyzer.resolve.project import resolve_project
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django

@@ -11,7 +11,8 @@ from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
-from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
