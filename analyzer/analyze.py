@@ -7,18 +7,32 @@ facts -> graph -> boundaries -> metrics and plan -> Analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analyzer.boundaries.config import Config, load_config
 from analyzer.graph.history import Commit, add_history, read_commits
-from analyzer.model.analysis import Analysis, AnalysisWarning, FieldInfo, ModelInfo, RouteInfo
+from analyzer.model.analysis import (
+    Analysis,
+    AnalysisWarning,
+    DjangoVersionEvidence,
+    FieldInfo,
+    ModelInfo,
+    RouteInfo,
+)
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
-from analyzer.project_facts.cache import combined_key, load_keyed, package_fingerprint, save_keyed
+from analyzer.project_facts.cache import (
+    combined_key,
+    load_keyed_body,
+    load_keyed_head,
+    save_keyed_parts,
+)
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.pipeline import FactsOptions, KeyedFacts, extract_project_facts
 from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence
@@ -49,10 +63,16 @@ def analyze_tree(root: Path, options: AnalyzeOptions = AnalyzeOptions(),
 
 @dataclass(frozen=True)
 class KeyedAnalysis:
-    """An Analysis and the key of everything it was built from: equal keys, equal Analyses."""
+    """An Analysis and the key of everything it was built from: equal keys, equal Analyses. The
+    Analysis is loaded on first use: outputs found current under the key never need it."""
 
-    analysis: Analysis
     key: str
+    load: Callable[[], Analysis] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def analysis(self) -> Analysis:
+        """The Analysis (loaded once)."""
+        return self.load()
 
 
 def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = AnalyzeOptions(),
@@ -60,7 +80,17 @@ def analyze_facts(root: Path, facts: ProjectFacts, options: AnalyzeOptions = Ana
     """Propose services for facts already read from ``root`` (reads config unless given, git,
     source lines)."""
     inputs = _middle_inputs(root, options, config or load_config(root))
-    return _finished(root, facts, _with_snippets(root, analysis_from_facts(facts, *inputs)))
+    evidence = django_version_evidence(root, [module.path for module in facts.modules])
+    return _finished(evidence, _with_snippets(root, analysis_from_facts(facts, *inputs)))
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What the middle's cache entry says before its Analysis is read: the content digest of each
+    file its snippets come from, and the key of the snippets themselves."""
+
+    snippet_files: dict[str, str | None]
+    snippets: str
 
 
 def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = AnalyzeOptions(),
@@ -68,29 +98,53 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
                   phases: Phases | None = None) -> KeyedAnalysis:
     """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
     is reused from the last run built from the same facts, configuration, history, reference
-    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics);
-    the middle is kept with its violations' snippets, whose lines are in the files the facts'
-    key covers, so a reused one needs neither the middle's code nor the files read again."""
+    and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics).
+    The middle is kept with its violations' snippets and the content digests of the files they
+    were read from: a reused one needs neither the middle's code nor the files read again (nor
+    even unpickling, until asked for), and an edit that leaves every fact as it was but changes a
+    file holding a violation re-reads only the snippets."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
-    middle = _cached_middle(cache, key, phases) if cache else None
-    if not isinstance(middle, Analysis):
-        middle = _with_snippets(root, analysis_from_facts(keyed.facts, *inputs, phases=phases))
-        if cache:
-            save_keyed(cache, key, middle)
-    analysis = _finished(root, keyed.facts, middle)
-    return KeyedAnalysis(analysis, combined_key([key, repr(analysis.django_version_evidence)]))
+    head = _cached_head(cache, key, phases) if cache else None
+    evidence = django_version_evidence(root, keyed.paths)
+    if cache and head is not None and head.snippet_files == _current(head.snippet_files, keyed.digests):
+        def load() -> Analysis:  # rebuilt when the entry was replaced since its head was read
+            assert cache is not None and head is not None
+            middle = _stored_middle(cache, key, head)
+            middle = middle or _with_snippets(root, analysis_from_facts(keyed.facts, *inputs))
+            return _finished(evidence, middle)
+
+        return KeyedAnalysis(combined_key([key, head.snippets, repr(evidence)]), load)
+    built = _stored_middle(cache, key, head) if cache and head else None
+    middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases))
+    snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
+    if cache:
+        files = {path: keyed.digests.get(path) for path in sorted({v.path for v in middle.violations})}
+        save_keyed_parts(cache, key, _Head(files, snippets), middle)
+    analysis = _finished(evidence, middle)
+    return KeyedAnalysis(combined_key([key, snippets, repr(evidence)]), lambda: analysis)
 
 
-def _cached_middle(cache: Path, key: str, phases: Phases) -> object:
-    """The Analysis middle the last run saved under ``key``, else None (the ``analysis`` phase)."""
+def _cached_head(cache: Path, key: str, phases: Phases) -> _Head | None:
+    """The head of the middle the last run saved under ``key``, else None (the ``analysis`` phase)."""
     phases.begin("analysis")
-    middle = load_keyed(cache, key)
-    phases.end("unchanged since the last run: reused" if isinstance(middle, Analysis)
+    head = load_keyed_head(cache, key)
+    found = isinstance(head, _Head)
+    phases.end("unchanged since the last run: reused" if found
                else "changed since the last run (or no run yet)")
-    return middle
+    return head if isinstance(head, _Head) else None
+
+
+def _current(files: Mapping[str, str | None], digests: Mapping[str, str]) -> dict[str, str | None]:
+    return {path: digests.get(path) for path in files}
+
+
+def _stored_middle(cache: Path, key: str, head: _Head) -> Analysis | None:
+    """The middle saved with ``head`` under ``key``, else None."""
+    middle = load_keyed_body(cache, key, head)
+    return middle if isinstance(middle, Analysis) else None
 
 
 def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple[
@@ -106,20 +160,22 @@ def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple
 
 
 def _with_snippets(root: Path, analysis: Analysis) -> Analysis:
-    """The Analysis with the source lines around each violation, read from the tree."""
-    from analyzer.boundaries.violations import attach_snippets
+    """The Analysis with the source lines around each violation, read from the tree (those of a
+    file that cannot be read are left empty)."""
+    from analyzer.boundaries.snippets import attach_snippets
 
-    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+    bare = [replace(v, snippet=(), snippet_start=0) if v.snippet or v.snippet_start else v
+            for v in analysis.violations]
+    return replace(analysis, violations=attach_snippets(bare, _line_reader(root)))
 
 
-def _finished(root: Path, facts: ProjectFacts, analysis: Analysis) -> Analysis:
+def _finished(evidence: DjangoVersionEvidence, analysis: Analysis) -> Analysis:
     """The Analysis with what only the tree can tell beyond the facts: the Django version."""
-    evidence = django_version_evidence(root, [module.path for module in facts.modules])
     version = evidence.declared_version if evidence.used == "declared" else evidence.migrations_version
     return replace(analysis, django_version=version, django_version_evidence=evidence)
 
 
-ANALYSIS_CACHE_TAG = "2"  # the middle with its violations' snippets
+ANALYSIS_CACHE_TAG = "4"  # (snippet files' content digests, the middle with its snippets)
 
 
 def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:

@@ -4,8 +4,9 @@
 
 Runs the real CLI with stderr on a pseudo-terminal and a fresh facts cache, keeps every redraw
 of the ``reading`` line, and prints, at each tenth of the files, the estimate shown against the
-time the phase really still took (ratio 1.0: right; the issue's target is within 2x). Then the
-kept line of every phase. Prints figures; asserts nothing.
+time the phase really still took (ratio 1.0: right; the issue's target is within 2x), and the
+whole run's estimate (``~N s in all``) against the run's real length (the process, start to
+exit). Then the kept line of every phase. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RUNNING = re.compile(r"reading (\d+)/(\d+), ([\d.]+) s, ~([\d.]+) s left")
 ENDED = re.compile(r"reading: .*?, ([\d.]+) s")
+WHOLE = re.compile(r"reading (\d+)/(\d+), ([\d.]+) s, ~[\d.]+ s left \(~([\d.]+) s in all\)")
 
 
-def terminal_of(argv: list[str]) -> str:
-    """Everything the command wrote to its stderr, a pseudo-terminal."""
+def terminal_of(argv: list[str]) -> tuple[str, float]:
+    """Everything the command wrote to its stderr, a pseudo-terminal, and its wall seconds."""
+    started = time.perf_counter()
     master, slave = pty.openpty()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=slave, cwd=REPO,
                                env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -41,7 +45,7 @@ def terminal_of(argv: list[str]) -> str:
         chunks.append(data)
     os.close(master)
     process.wait()
-    return b"".join(chunks).decode(errors="replace")
+    return b"".join(chunks).decode(errors="replace"), time.perf_counter() - started
 
 
 def main() -> None:
@@ -51,9 +55,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        terminal = terminal_of([sys.executable, "-m", "demonolith", "analyze", str(args.path.resolve()),
-                                "--no-history", "--cache-dir", f"{work}/cache", "--out", f"{work}/out",
-                                "--jobs", str(args.jobs)])
+        terminal, seconds = terminal_of([sys.executable, "-m", "demonolith", "analyze",
+                                         str(args.path.resolve()), "--no-history", "--cache-dir",
+                                         f"{work}/cache", "--out", f"{work}/out", "--jobs", str(args.jobs)])
     ended = ENDED.search(terminal)
     if ended is None:
         sys.exit("no reading phase on the terminal")
@@ -66,6 +70,13 @@ def main() -> None:
             shown = tenth
             print(f"{int(done) / int(files):4.0%} at {float(elapsed):5.1f} s: shown ~{left} s left, "
                   f"took {actual:.1f} s more (ratio {float(left) / actual:.2f})")
+    shown = -1
+    for done, files, elapsed, whole in WHOLE.findall(terminal):
+        tenth = int(done) * 10 // int(files)
+        if tenth > shown:
+            shown = tenth
+            print(f"{int(done) / int(files):4.0%} at {float(elapsed):5.1f} s into reading: the whole run "
+                  f"shown ~{whole} s, took {seconds:.1f} s (ratio {float(whole) / seconds:.2f})")
     for line in terminal.replace("\r\n", "\n").split("\n"):
         if line.strip():
             print(line.split("\x1b[K")[-1])

@@ -3,7 +3,10 @@
 ``reading 120/485, 1.2 s, ~3.0 s left`` is redrawn in place (at most ten times a second) while a
 counted phase runs; the time left is at the rate since the phase's first items with work done
 (weighed by that work, such as bytes to parse, when the phase has one), so that neither the
-workers' start nor the files taken from the cache skew it. When the phase ends its
+workers' start nor the files taken from the cache skew it. While files are read, the line also
+estimates the whole run (``~9 s in all``): the time so far, the reading left, and what follows
+reading (resolving, graph, partition, metrics, report) as :data:`AFTER_READING` times the
+reading's own length. When the phase ends its
 line is replaced by what it found and how long it took (``reading: 485 files (480 from the
 cache), 1.3 s``) and kept. Only on a terminal and without ``-q``: :func:`terminal_phases` gives
 :class:`analyzer.progress.NoPhases` otherwise, and clears a phase's unfinished line when the run
@@ -22,6 +25,9 @@ from analyzer.progress import NoPhases, Phases
 _REDRAW_EVERY = 0.1  # seconds
 _ESTIMATE_AFTER = 0.5  # seconds into a phase before a time left is shown
 _CLEAR = "\r\x1b[K"
+# What follows reading takes about this share of the reading's time on a cold run (-j 2; measured
+# with bench/progress_estimate.py: wagtail 0.4, nautobot 0.7 after issue #18's speed work).
+AFTER_READING = 0.6
 
 
 class TerminalPhases:
@@ -34,12 +40,14 @@ class TerminalPhases:
         self.running = False
         self.work, self.worked = 0, 0
         self.mark: tuple[float, int] | None = None  # (time, progress) at the first advance
+        self.run_started: float | None = None
 
     def begin(self, phase: str, total: int = 0, work: int = 0) -> None:
         """Start a phase and draw its line."""
         self.phase, self.total, self.done, self.running, self.mark = phase, total, 0, True, None
         self.work, self.worked = work, 0
         self.started = self.clock()
+        self.run_started = self.started if self.run_started is None else self.run_started
         self._draw(self.started)
 
     def advance(self, count: int = 1, work: int = 0) -> None:
@@ -67,7 +75,11 @@ class TerminalPhases:
 
     def _draw(self, now: float) -> None:
         self.drawn = now
-        line = running_line(self.phase, self.done, self.total, now - self.started, self._left(now))
+        left = self._left(now)
+        whole = None
+        if left is not None and self.phase == "reading" and self.run_started is not None:
+            whole = now - self.run_started + left + (now - self.started + left) * AFTER_READING
+        line = running_line(self.phase, self.done, self.total, now - self.started, left, whole)
         self.stream.write(_CLEAR + line)
         self.stream.flush()
 
@@ -86,14 +98,22 @@ class TerminalPhases:
         return since / progressed * remaining
 
 
-def running_line(phase: str, done: int, total: int, elapsed: float, left: float | None = None) -> str:
-    """The line of a phase still running: its count, its time and, when known, the time left."""
+def running_line(phase: str, done: int, total: int, elapsed: float, left: float | None = None,
+                 whole: float | None = None) -> str:
+    """The line of a phase still running: its count, its time and, when known, the time left
+    (and the whole run's estimated length)."""
     if not total:
         return f"{phase} ..."
     line = f"{phase} {done}/{total}, {elapsed:.1f} s"
     if left is not None:
-        line += f", ~{left:.0f} s left" if left >= 10 else f", ~{left:.1f} s left"
+        line += f", ~{_seconds(left)} s left"
+    if whole is not None:
+        line += f" (~{_seconds(whole)} s in all)"
     return line
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -45,9 +46,15 @@ class RenderedReport:
     pictures: dict[str, Picture]
 
 
-def _environment() -> jinja2.Environment:
+def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with ``bytecode_dir``, their compiled code is kept there
+    (jinja2's own bytecode cache, checked against each template's source)."""
+    cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -87,10 +94,12 @@ def inside_dot(analysis: Analysis, service: Service) -> str:
 
 
 def render_html(analysis: Analysis, renderer: SvgRenderer | None,
-                mapping: CloudMapping | None = None, previous: Analysis | None = None) -> RenderedReport:
-    """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG."""
+                mapping: CloudMapping | None = None, previous: Analysis | None = None,
+                bytecode_dir: Path | None = None) -> RenderedReport:
+    """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG;
+    ``bytecode_dir`` keeps the compiled templates between runs."""
     pictures = draw_pictures(analysis, renderer)
-    html = _environment().get_template("report.html.j2").render(
+    html = _environment(bytecode_dir).get_template("report.html.j2").render(
         **page_context(analysis, pictures, mapping or default_cloud_mapping()),
         renderer_missing=renderer is None,
         comparison=compare_runs(previous, analysis) if previous else None,

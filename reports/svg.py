@@ -7,12 +7,17 @@ the report works with none at all (it then shows the DOT text and how to install
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 SvgRenderer = Callable[[str], str]
 
@@ -56,6 +61,38 @@ def find_renderer() -> SvgRenderer | None:
     """Return the graphviz renderer, or None when ``dot`` is not on the PATH."""
     executable = shutil.which("dot")
     return graphviz_renderer(executable) if executable else None
+
+
+def cached_renderer(renderer: SvgRenderer, directory: Path, identity: str) -> SvgRenderer:
+    """``renderer`` remembering its SVGs in ``directory``, by a hash of ``identity`` (which program
+    draws them, and how) and the DOT text: a graph drawn before is not drawn again. A cache that
+    cannot be read or written only costs the drawing."""
+
+    def render(dot: str) -> str:
+        name = hashlib.blake2b(f"{identity}\0{dot}".encode(), digest_size=16).hexdigest()
+        path = directory / f"{name}.svg"
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            return path.read_text(encoding="utf-8")
+        svg = renderer(dot)
+        with contextlib.suppress(OSError):
+            directory.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_text(svg, encoding="utf-8")
+            os.replace(temporary, path)
+        return svg
+
+    return render
+
+
+def find_cached_renderer(directory: Path) -> SvgRenderer | None:
+    """:func:`find_renderer`, its SVGs cached in ``directory`` (keyed by the ``dot`` program's path,
+    size and modification time, and the DOT text)."""
+    executable = shutil.which("dot")
+    if not executable:
+        return None
+    stat = os.stat(executable)
+    return cached_renderer(graphviz_renderer(executable), directory,
+                           f"{executable}:{stat.st_size}:{stat.st_mtime_ns}")
 
 
 def inline_svg(svg: str, prefix: str) -> str:

@@ -36,16 +36,19 @@ def write_all(
     renderer: SvgRenderer | Literal["auto"] | None = "auto",
     cloud_mapping: CloudMapping | None = None,
     previous: Analysis | None = None,
+    cache_dir: Path | None = None,
 ) -> ReportPaths:
     """Write ``out_dir/report/index.html``, ``out_dir/report.md`` and ``out_dir/graph.dot``.
 
     ``renderer`` defaults to graphviz's ``dot`` when it is on the PATH; pass None to skip the
     pictures (the report then shows DOT text), or any ``str -> str`` DOT-to-SVG function.
+    ``cache_dir`` keeps what only saves time there (the compiled templates).
     """
     chosen = find_renderer() if isinstance(renderer, str) else renderer
     report_dir = out_dir / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
-    rendered = render_html(analysis, chosen, cloud_mapping, previous)
+    rendered = render_html(analysis, chosen, cloud_mapping, previous,
+                           cache_dir / "templates" if cache_dir is not None else None)
     paths = ReportPaths(
         index_html=report_dir / "index.html",
         markdown=out_dir / "report.md",

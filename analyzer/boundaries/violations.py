@@ -1,16 +1,15 @@
 """Every place where the proposed boundaries are crossed, with ``path:line`` and a concrete remedy.
 
 Pure: ``find_violations(graph, place, transactions)`` reads the graph and a placement function
-(node -> service name: units by the partition, tables by their owner). Only
-:func:`attach_snippets` reads source lines, through a function the caller passes (the I/O edge).
+(node -> service name: units by the partition, tables by their owner); the source lines around
+each are added by :func:`analyzer.boundaries.snippets.attach_snippets`, the I/O edge.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Iterable
 from typing import TypedDict
 
 import networkx as nx
@@ -205,22 +204,3 @@ def _compensation(graph: nx.MultiDiGraph, writes: list[Write]) -> str:
     undo = {"create": "delete the {} rows created", "update": "restore the previous values of {}",
             "delete": "re-create the deleted {} rows from the saved copy"}
     return "; ".join(undo[_verb(w.op)].format(short(graph, w.table)) for w in reversed(writes))
-
-
-def attach_snippets(
-    violations: Iterable[Violation], read_lines: Callable[[str], list[str] | None], context: int = 2
-) -> tuple[Violation, ...]:
-    """Add the source lines around each violation; ``read_lines(path)`` is the only I/O."""
-    cache: dict[str, list[str] | None] = {}
-    result = []
-    for violation in violations:
-        if violation.path not in cache:
-            cache[violation.path] = read_lines(violation.path)
-        lines = cache[violation.path]
-        if not lines or violation.line < 1:
-            result.append(violation)
-            continue
-        start = max(1, violation.line - context)
-        end = min(len(lines), violation.line + context)
-        result.append(replace(violation, snippet=tuple(lines[start - 1:end]), snippet_start=start))
-    return tuple(result)

@@ -19,13 +19,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from analyzer.boundaries.config import load_config
-from analyzer.boundaries.propose import interfaces
-from analyzer.boundaries.violations import find_violations
-from analyzer.graph.build import build_graph
+from analyzer.boundaries.config import Config, load_config
 from analyzer.graph.schema import NodeAttrs, node_attrs, out_edges
 from analyzer.model.analysis import Analysis
 from analyzer.model.crossings import (
@@ -38,11 +34,16 @@ from analyzer.model.crossings import (
 )
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
-from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
 
+if TYPE_CHECKING:  # the graph's stages (and networkx) are imported only when the crossings are found again
+    import networkx as nx
+
+    from analyzer.model.facts import ProjectFacts
+
 __all__ = ["USE_KIND", "Crossing", "RatchetResult", "baseline_crossings", "compare_crossings",
-           "crossings", "current_crossings", "placement_from", "result_to_json"]
+           "crossings", "current_crossings", "found_again", "placement_from", "result_to_json"]
 
 
 @dataclass(frozen=True)
@@ -178,16 +179,27 @@ def placement_from(analysis: Analysis, graph: nx.MultiDiGraph) -> Callable[[str]
 
 
 def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
-                      phases: Phases | None = None) -> tuple[Crossing, ...]:
+                      phases: Phases | None = None, cache_dir: Path | None = None) -> tuple[Crossing, ...]:
     """Re-read the tree at ``root`` and list its crossings of ``baseline``'s boundaries (the I/O
-    edge); ``phases`` hears of the facts' phases, then ``crossings``."""
+    edge; the facts cache in ``cache_dir``, default ``root/.demonolith-cache``); ``phases`` hears
+    of the facts' phases, then ``crossings``. :func:`analyzer.ci.check_run.check_tree` is the
+    cached whole check."""
     phases = phases or NoPhases()
-    options = FactsOptions(use_cache=use_cache, discover=discover_options(root))
-    facts = extract_project_facts(root, options, phases)
+    options = FactsOptions(cache_dir=cache_dir, use_cache=use_cache, discover=discover_options(root))
+    facts = extract_keyed_facts(root, options, phases).facts
     phases.begin("crossings")
-    project = build_graph(facts, load_config(root).weights)
-    place = placement_from(baseline, project.graph)
-    found = find_violations(project.graph, place, project.transactions)
-    result = crossings(found, interfaces(project.graph, place))
+    result = found_again(facts, load_config(root), baseline)
     phases.end(f"{plural(len(result), 'crossing')} of the baseline's boundaries")
     return result
+
+
+def found_again(facts: ProjectFacts, config: Config, baseline: Analysis) -> tuple[Crossing, ...]:
+    """The crossings of ``baseline``'s boundaries in the graph of ``facts``."""
+    from analyzer.boundaries.propose import interfaces
+    from analyzer.boundaries.violations import find_violations
+    from analyzer.graph.build import build_graph
+
+    project = build_graph(facts, config.weights)
+    place = placement_from(baseline, project.graph)
+    found = find_violations(project.graph, place, project.transactions)
+    return crossings(found, interfaces(project.graph, place))

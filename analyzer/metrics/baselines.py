@@ -18,7 +18,16 @@ from dataclasses import replace
 import networkx as nx
 
 from analyzer.graph.schema import node_attrs
-from analyzer.metrics.measure import OwnerRule, Partition, as_table_nodes, is_table, measure, table_owners
+from analyzer.metrics.graph_view import MetricsView, metrics_view
+from analyzer.metrics.measure import (
+    OwnerRule,
+    Partition,
+    as_table_nodes,
+    is_table,
+    measure_view,
+    table_owners,
+    view_table_owners,
+)
 from analyzer.metrics.reference import (
     ReferenceDecomposition,
     placed_differently,
@@ -78,11 +87,13 @@ def models_of(graph: nx.MultiDiGraph) -> list[tuple[str, str]]:
 
 
 def measure_against(
-    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str], target: Mapping[str, str] | None
+    graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str], target: Mapping[str, str] | None,
+    view: MetricsView | None = None,
 ) -> Metrics:
-    """Measure one partition and, when ``target`` (model label -> service) is given, score against it."""
+    """Measure one partition and, when ``target`` (model label -> service) is given, score against it
+    (``view``: what the metrics read of ``graph``, when already gathered)."""
     owners = as_table_nodes(graph, owners)
-    result = measure(graph, partition, owners)
+    result = measure_view(graph, view or metrics_view(graph), partition, owners)
     if not target:
         return result
     ari, mojo = scores_against(model_partition(graph, partition, owners), target)
@@ -110,12 +121,18 @@ def compare_with_baselines(
     default ``owner_rule(graph, proposal)``; the baselines always use ``owner_rule``.
     """
     target = reference_partition(reference, models_of(graph)) if reference else None
+    view = metrics_view(graph)
     rows = []
     for partition, given in (
         (dict(proposal), owners),
         (per_app_partition(graph, proposal), None),
         (monolith_partition(graph, proposal), None),
     ):
-        row_owners = owner_rule(graph, partition) if given is None else given
-        rows.append(measure_against(graph, partition, row_owners, target))
+        if given is not None:
+            row_owners: Mapping[str, str] = given
+        elif owner_rule is table_owners:
+            row_owners = view_table_owners(view, partition)
+        else:
+            row_owners = owner_rule(graph, partition)
+        rows.append(measure_against(graph, partition, row_owners, target, view))
     return MetricsComparison(proposal=rows[0], per_app=rows[1], monolith=rows[2])

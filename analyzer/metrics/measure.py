@@ -19,18 +19,8 @@ from collections.abc import Callable, Mapping
 
 import networkx as nx
 
-from analyzer.graph.schema import (
-    CLASS_KINDS,
-    CODE_UNIT_KINDS,
-    DATA_KINDS,
-    HISTORY_KINDS,
-    REQUEST_KINDS,
-    TABLE_ACCESS_KINDS,
-    WRITE_KINDS,
-    edges,
-    node_attrs,
-    out_edges,
-)
+from analyzer.graph.schema import CLASS_KINDS, CODE_UNIT_KINDS, node_attrs
+from analyzer.metrics.graph_view import MetricsView, RouteReach, metrics_view, route_reach
 from analyzer.model.analysis import Metrics
 
 Partition = Mapping[str, str]
@@ -62,13 +52,12 @@ def code_units(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
 
 def interaction_volumes(graph: nx.MultiDiGraph, partition: Partition) -> dict[tuple[str, str], int]:
     """Count the edges between two distinct placed units, per ordered pair (history kinds excluded)."""
-    volumes: Counter[tuple[str, str]] = Counter()
-    for source, target, attrs in edges(graph):
-        if source == target or source not in partition or target not in partition:
-            continue
-        if attrs["kind"] in HISTORY_KINDS:
-            continue
-        volumes[(source, target)] += 1
+    return _volumes(metrics_view(graph), partition)
+
+
+def _volumes(view: MetricsView, partition: Partition) -> dict[tuple[str, str], int]:
+    volumes: Counter[tuple[str, str]] = Counter(
+        pair for pair in view.interactions if pair[0] in partition and pair[1] in partition)
     return dict(sorted(volumes.items()))
 
 
@@ -144,28 +133,27 @@ def non_extreme_distribution(sizes: Mapping[str, int], low: int = NED_LOW, high:
 
 def table_owners(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
     """Owner of each table: its model's service, else the service writing it most, reading it most, name."""
-    by_usage = _owners_by_usage(graph, partition)
+    return view_table_owners(metrics_view(graph), partition)
+
+
+def view_table_owners(view: MetricsView, partition: Partition) -> dict[str, str]:
+    """:func:`table_owners` of the graph ``view`` was read from."""
+    by_usage = _owners_by_usage(view, partition)
     owners = {}
-    for node, attrs in sorted(node_attrs(graph).items()):
-        if attrs["kind"] != "table":
-            continue
-        model = attrs.get("model")
+    for node, model in view.tables:
         owner = partition.get(node) or (partition.get(model) if model else None) or by_usage.get(node)
         if owner is not None:
             owners[node] = owner
     return owners
 
 
-def _owners_by_usage(graph: nx.MultiDiGraph, partition: Partition) -> dict[str, str]:
+def _owners_by_usage(view: MetricsView, partition: Partition) -> dict[str, str]:
     scores: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for source, target, attrs in edges(graph):
-        for unit, table in ((source, target), (target, source)):
-            if unit in partition and is_table(graph, table):
-                service = partition[unit]
-                writes, touches = scores[table].get(service, (0.0, 0.0))
-                weight = attrs["weight"]
-                is_write = attrs["kind"] in WRITE_KINDS
-                scores[table][service] = (writes + (weight if is_write else 0.0), touches + weight)
+    for unit, table, weight, is_write in view.table_uses:
+        if unit in partition:
+            service = partition[unit]
+            writes, touches = scores[table].get(service, (0.0, 0.0))
+            scores[table][service] = (writes + (weight if is_write else 0.0), touches + weight)
     return {
         table: min(by_service, key=lambda s: (-by_service[s][0], -by_service[s][1], s))
         for table, by_service in sorted(scores.items())
@@ -186,10 +174,12 @@ def _service_of(node: str, partition: Partition, owners: Mapping[str, str]) -> s
 
 def cross_service_data_edges(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> int:
     """Data edges (fk, m2m, ORM and SQL access) whose two ends belong to different services."""
+    return _cross_data(metrics_view(graph), partition, owners)
+
+
+def _cross_data(view: MetricsView, partition: Partition, owners: Mapping[str, str]) -> int:
     count = 0
-    for source, target, attrs in edges(graph):
-        if attrs["kind"] not in DATA_KINDS:
-            continue
+    for source, target in view.data_edges:
         a, b = _service_of(source, partition, owners), _service_of(target, partition, owners)
         if a is not None and b is not None and a != b:
             count += 1
@@ -200,23 +190,29 @@ def atomic_blocks(
     graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]
 ) -> dict[tuple[str, ...], set[str]]:
     """Services of the data (tables, models) each ``transaction`` block writes, keyed by ``path:line``."""
+    return _atomic_blocks(metrics_view(graph), partition, owners)
+
+
+def _atomic_blocks(
+    view: MetricsView, partition: Partition, owners: Mapping[str, str]
+) -> dict[tuple[str, ...], set[str]]:
     blocks: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    nodes = node_attrs(graph)
-    for source, target, attrs in edges(graph):
-        if attrs["kind"] != "transaction":
-            continue
-        touched = blocks[(attrs["path"], str(attrs["line"]))]
-        for node in (source, target):
-            if nodes[node]["kind"] in ("table", "model"):
-                service = _service_of(node, partition, owners)
-                if service is not None:
-                    touched.add(service)
+    for path, line, ends in view.transactions:
+        touched = blocks[(path, line)]
+        for node in ends:
+            service = _service_of(node, partition, owners)
+            if service is not None:
+                touched.add(service)
     return {key: services for key, services in sorted(blocks.items()) if services}
 
 
 def transactional_purity(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> float:
     """Share of atomic blocks whose written data lies in one service (CARGO); higher is better."""
-    blocks = atomic_blocks(graph, partition, owners)
+    return _purity(metrics_view(graph), partition, owners)
+
+
+def _purity(view: MetricsView, partition: Partition, owners: Mapping[str, str]) -> float:
+    blocks = _atomic_blocks(view, partition, owners)
     if not blocks:
         return 1.0
     return sum(1 for services in blocks.values() if len(services) == 1) / len(blocks)
@@ -224,10 +220,14 @@ def transactional_purity(graph: nx.MultiDiGraph, partition: Partition, owners: M
 
 def shared_tables(graph: nx.MultiDiGraph, partition: Partition) -> int:
     """Tables read or written (ORM or SQL) by units of two or more services."""
+    return _shared(metrics_view(graph), partition)
+
+
+def _shared(view: MetricsView, partition: Partition) -> int:
     users: dict[str, set[str]] = defaultdict(set)
-    for source, target, attrs in edges(graph):
-        if attrs["kind"] in TABLE_ACCESS_KINDS and source in partition and is_table(graph, target):
-            users[target].add(partition[source])
+    for source, table in view.table_access:
+        if source in partition:
+            users[table].add(partition[source])
     return sum(1 for services in users.values() if len(services) > 1)
 
 
@@ -235,20 +235,15 @@ def services_touched_by(
     graph: nx.MultiDiGraph, route: str, partition: Partition, owners: Mapping[str, str]
 ) -> set[str]:
     """Services one request to ``route`` touches: views and callees (transitively) and the data they use."""
-    touched: set[str] = set()
-    seen, stack = {route}, [route]
-    while stack:
-        node = stack.pop()
-        if node in partition:
-            touched.add(partition[node])
-        for target, attrs in out_edges(graph, node):
-            kind = attrs["kind"]
-            if kind in DATA_KINDS:
-                service = _service_of(target, partition, owners)
-                touched.update([service] if service is not None else [])
-            elif kind in REQUEST_KINDS and target not in seen:
-                seen.add(target)
-                stack.append(target)
+    return _touched(route_reach(graph, route), partition, owners)
+
+
+def _touched(reach: RouteReach, partition: Partition, owners: Mapping[str, str]) -> set[str]:
+    touched = {partition[node] for node in reach.nodes if node in partition}
+    for target in reach.data:
+        service = _service_of(target, partition, owners)
+        if service is not None:
+            touched.add(service)
     return touched
 
 
@@ -256,44 +251,62 @@ def services_per_route(
     graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]
 ) -> dict[str, int]:
     """Number of services each route's request touches, for routes whose view is placed."""
+    return _per_route(metrics_view(graph), partition, owners)
+
+
+def _per_route(view: MetricsView, partition: Partition, owners: Mapping[str, str]) -> dict[str, int]:
     counts = {}
-    for node, attrs in sorted(node_attrs(graph).items()):
-        if attrs["kind"] == "route":
-            touched = services_touched_by(graph, node, partition, owners)
-            if touched:
-                counts[node] = len(touched)
+    for reach in view.routes:
+        touched = _touched(reach, partition, owners)
+        if touched:
+            counts[reach.route] = len(touched)
     return counts
 
 
 def newman_modularity(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str]) -> float:
-    """Newman modularity (networkx) of the weighted undirected unit+table graph; higher is better.
+    """Newman modularity of the weighted undirected unit+table graph (networkx's formula, resolution 1);
+    higher is better.
 
     Tables join their owner's community; parallel edges add their weights; self-loops are dropped.
     """
-    simple = nx.Graph()
-    membership = {**{t: s for t, s in owners.items() if t in graph}, **partition}
-    simple.add_nodes_from(sorted(membership))
-    for source, target, attrs in edges(graph):
-        if source == target or source not in membership or target not in membership:
+    return _modularity(metrics_view(graph), partition, owners)
+
+
+def _modularity(view: MetricsView, partition: Partition, owners: Mapping[str, str]) -> float:
+    membership = {**{t: s for t, s in owners.items() if t in view.kinds}, **partition}
+    degree: defaultdict[str, float] = defaultdict(float)
+    inside: defaultdict[str, float] = defaultdict(float)
+    for (a, b), weight in view.pair_weights.items():
+        service_a, service_b = membership.get(a), membership.get(b)
+        if service_a is None or service_b is None:
             continue
-        weight = attrs["weight"]
-        previous = simple.get_edge_data(source, target, {"weight": 0.0})["weight"]
-        simple.add_edge(source, target, weight=previous + weight)
-    if simple.size(weight="weight") == 0:
+        degree[a] += weight
+        degree[b] += weight
+        if service_a == service_b:
+            inside[service_a] += weight
+    degree_sum = sum(degree.values())
+    if degree_sum == 0:
         return 0.0
-    communities: dict[str, set[str]] = defaultdict(set)
-    for node, service in membership.items():
-        communities[service].add(node)
-    groups = [communities[s] for s in sorted(communities)]
-    return float(nx.community.modularity(simple, groups, weight="weight"))
+    totals: defaultdict[str, float] = defaultdict(float)
+    for node, weight in degree.items():
+        totals[membership[node]] += weight
+    m, norm = degree_sum / 2, 1 / degree_sum**2
+    return sum(inside[s] / m - totals[s] * totals[s] * norm for s in sorted(set(membership.values())))
 
 
 def measure(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, str] | None = None) -> Metrics:
     """All metrics of one partition; ``owners`` (table node -> service) defaults to :func:`table_owners`."""
-    owners = table_owners(graph, partition) if owners is None else as_table_nodes(graph, owners)
+    return measure_view(graph, metrics_view(graph), partition, owners)
+
+
+def measure_view(graph: nx.MultiDiGraph, view: MetricsView, partition: Partition,
+                 owners: Mapping[str, str] | None = None) -> Metrics:
+    """:func:`measure` with what the metrics read of ``graph`` already gathered in ``view``
+    (:func:`analyzer.metrics.graph_view.metrics_view`), to measure several partitions of one graph."""
+    owners = view_table_owners(view, partition) if owners is None else as_table_nodes(graph, owners)
     code = code_units(graph, partition)
-    volumes = interaction_volumes(graph, code)
-    per_route = services_per_route(graph, partition, owners)
+    volumes = _volumes(view, code)
+    per_route = _per_route(view, partition, owners)
     mean_route = sum(per_route.values()) / len(per_route) if per_route else 0.0
     return Metrics(
         services=len(set(partition.values())),
@@ -301,9 +314,9 @@ def measure(graph: nx.MultiDiGraph, partition: Partition, owners: Mapping[str, s
         icp=round(inter_call_percentage(volumes, code), DIGITS),
         ifn=round(interface_number(volumes, code), DIGITS),
         ned=round(non_extreme_distribution(class_counts(graph, partition)), DIGITS),
-        modularity=round(newman_modularity(graph, partition, owners), DIGITS),
-        cross_service_data_edges=cross_service_data_edges(graph, partition, owners),
-        transactional_purity=round(transactional_purity(graph, partition, owners), DIGITS),
-        shared_tables=shared_tables(graph, partition),
+        modularity=round(_modularity(view, partition, owners), DIGITS),
+        cross_service_data_edges=_cross_data(view, partition, owners),
+        transactional_purity=round(_purity(view, partition, owners), DIGITS),
+        shared_tables=_shared(view, partition),
         mean_services_per_route=round(mean_route, DIGITS),
     )

@@ -12,14 +12,12 @@ builder so the JSON is byte-for-byte deterministic.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
-
-import orjson
 
 from analyzer.errors import AnalysisFileError
 from analyzer.model.explanations import ModelPlacement, ModuleSplit
-from analyzer.model.json_form import from_json, to_json
+from analyzer.model.json_form import dumps_sorted, from_json
 
 # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions
 SCHEMA_VERSION = 5
@@ -404,10 +402,9 @@ class Analysis:
 
 def analysis_to_json(analysis: Analysis) -> str:
     """Return the deterministic JSON text of an Analysis (sorted object keys, trailing newline)."""
-    document = to_json(analysis)
+    document = {f.name: getattr(analysis, f.name) for f in fields(analysis)}
     document["table_owner"] = dict(sorted(analysis.table_owner().items()))
-    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-    return orjson.dumps(document, option=options).decode("utf-8")  # json.dumps' bytes, faster
+    return dumps_sorted(document).decode("utf-8")
 
 
 def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:

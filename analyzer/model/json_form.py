@@ -9,9 +9,12 @@ Only the shapes the model uses are supported: dataclasses, tuples ``tuple[X, ...
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+
+import orjson
 
 from analyzer.errors import AnalysisFileError
 
@@ -25,6 +28,29 @@ def to_json(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [to_json(item) for item in value]
     return value
+
+
+_SORTED = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+           | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
+def dumps_sorted(document: Any) -> bytes:
+    """The JSON of :func:`to_json` ``(document)`` with sorted keys, two-space indent and a trailing
+    newline (the bytes ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`` gives), written
+    by orjson without building the intermediate lists and dicts in Python."""
+    return orjson.dumps(document, default=_fields_of, option=_SORTED)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass as the dict of its fields (orjson sorts its keys; it writes tuples itself)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    raise TypeError(f"not a model value: {type(value).__name__}")
 
 
 def from_json(cls: type[T], data: Any, where: str = "$") -> T:
@@ -69,11 +95,19 @@ def _convert_tuple(hint: Any, data: Any, where: str) -> tuple[Any, ...]:
 def _convert_dataclass(cls: Any, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise AnalysisFileError(f"{where}: expected an object, got {data!r}")
-    hints = get_type_hints(cls)
     kwargs = {}
-    for field in dataclasses.fields(cls):
-        if field.name in data:
-            kwargs[field.name] = _convert(hints[field.name], data[field.name], f"{where}.{field.name}")
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise AnalysisFileError(f"{where}: missing key {field.name!r}")
+    for name, hint, required in _plan(cls):
+        if name in data:
+            kwargs[name] = _convert(hint, data[name], f"{where}.{name}")
+        elif required:
+            raise AnalysisFileError(f"{where}: missing key {name!r}")
     return cls(**kwargs)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type hint, required) of each field of a dataclass, read once per class."""
+    hints = get_type_hints(cls)
+    missing = dataclasses.MISSING
+    return tuple((f.name, hints[f.name], f.default is missing and f.default_factory is missing)
+                 for f in dataclasses.fields(cls))

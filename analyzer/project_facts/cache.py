@@ -5,7 +5,8 @@ tool version only (other versions' files are deleted when a run writes):
 
 ``facts-<version>.pack``
     A header (each entry's key -> offset and length; each file's stamp: size, mtime, ctime,
-    inode and content digest) followed by one pickled ``ModuleFacts`` per file. An entry's key
+    inode and content digest; each entry's facts digest, the hash of its pickled bytes) followed
+    by one pickled ``ModuleFacts`` per file. An entry's key
     hashes the tool version, path, module, dialect and content, so a run parses only the files
     whose key is not in the pack. Entries stay pickled until asked for, and a new pack copies
     the bytes of the entries it keeps: a run that changed one file pickles one file. A file
@@ -16,24 +17,21 @@ tool version only (other versions' files are deleted when a run writes):
     per-module facts (those are in the pack); the key is read first, so a stale result is never
     unpickled.
 ``code-fingerprint.pickle``
-    The fingerprint of the facts layer's own code (part of the version above), keyed by the path,
-    size and mtime of every file of the analyzer package: an unchanged install is not re-read.
+    The fingerprint of the facts layer's own code (part of the version above), see
+    :mod:`analyzer.project_facts.code_fingerprint`.
 
 A cache that cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import os
 import pickle
 import shutil
 import struct
-import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -81,6 +79,12 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def facts_digest(pickled: bytes | memoryview) -> str:
+    """The hash of one file's pickled facts: files whose facts are equal share it, whatever
+    else changed in them (a comment, a blank line inside a line's span)."""
+    return hashlib.blake2b(pickled, digest_size=16).hexdigest()
+
+
 def file_key(version: str, path: str, module: str, dialect: str | None, digest: str) -> str:
     """The cache key of one file's facts, from its content digest and how it is read."""
     text = f"{digest}\0{version}\0{path}\0{module}\0{dialect}"
@@ -100,10 +104,15 @@ class Pack:
     """The pack as read: stamps by path, and pickled entries by key (unpickled on request)."""
 
     def __init__(self, stamps: dict[str, FileStamp], index: dict[str, tuple[int, int]],
-                 body: memoryview) -> None:
+                 body: memoryview, digests: dict[str, str] | None = None) -> None:
         self.stamps = stamps
         self._index = index
         self._body = body
+        self._digests = digests or {}
+
+    def facts_digest(self, key: str) -> str | None:
+        """The :func:`facts_digest` of the entry of ``key`` as the pack recorded it, or None."""
+        return self._digests.get(key)
 
     def raw(self, key: str) -> memoryview | None:
         """The pickled entry of ``key``, or None."""
@@ -142,9 +151,9 @@ class FactsCache:
             return EMPTY_PACK
         magic, length = _HEADER.unpack_from(data)
         header = _loads(data[_HEADER.size:_HEADER.size + length]) if magic == _MAGIC else None
-        if not (isinstance(header, tuple) and len(header) == 2):
+        if not (isinstance(header, tuple) and len(header) in (2, 3)):
             return EMPTY_PACK
-        return Pack(header[0], header[1], data[_HEADER.size + length:])
+        return Pack(header[0], header[1], data[_HEADER.size + length:], *header[2:])
 
     def load_files(self, keys: Iterable[str] | None = None) -> dict[str, ModuleFacts]:
         """The cached per-file facts (all, or those of ``keys``); empty when absent."""
@@ -157,9 +166,10 @@ class FactsCache:
                 found[key] = facts
         return found
 
-    def save_pack(self, stamps: Mapping[str, FileStamp],
-                  entries: Mapping[str, bytes | memoryview]) -> None:
-        """Replace the pack with ``entries`` (pickled facts by key) and ``stamps`` (by path)."""
+    def save_pack(self, stamps: Mapping[str, FileStamp], entries: Mapping[str, bytes | memoryview],
+                  digests: Mapping[str, str] | None = None) -> None:
+        """Replace the pack with ``entries`` (pickled facts by key), ``stamps`` (by path) and the
+        entries' ``digests`` (by key, :func:`facts_digest`)."""
         path = self._pack_path()
         if path is None:
             return
@@ -168,7 +178,7 @@ class FactsCache:
         for key in sorted(entries):
             index[key] = (offset, len(entries[key]))
             offset += len(entries[key])
-        header = pickle.dumps((dict(stamps), index), _PROTOCOL)
+        header = pickle.dumps((dict(stamps), index, dict(digests or {})), _PROTOCOL)
         chunks = [_HEADER.pack(_MAGIC, len(header)), header, *(entries[k] for k in sorted(entries))]
         self._write(path, chunks, ("facts-", "files-"))
 
@@ -177,6 +187,11 @@ class FactsCache:
         path = self._project_path()
         value = None if path is None else _read_pickle(path, expected_first=key)
         return value if isinstance(value, ProjectFacts) else None
+
+    def has_project(self, key: str) -> bool:
+        """Whether the cached project pass was built from exactly ``key`` (only the key is read)."""
+        path = self._project_path()
+        return path is not None and _read_pickle(path, expected_first=key, count=0) is not None
 
     def save_project(self, key: str, facts: ProjectFacts) -> None:
         """Remember the project pass built from ``key``, without the per-module facts."""
@@ -230,6 +245,32 @@ def save_keyed(path: Path, key: str, value: object) -> None:
         _write_atomically(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(value, _PROTOCOL)])
 
 
+def save_keyed_parts(path: Path, key: str, head: object, body: object) -> None:
+    """Write a small ``head`` and a large ``body`` under ``key``, so that the head can be read
+    without the body (:func:`load_keyed_head`); a failure only costs the next run."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, [pickle.dumps(key, _PROTOCOL), pickle.dumps(head, _PROTOCOL),
+                                 pickle.dumps(body, _PROTOCOL)])
+
+
+def load_keyed_head(path: Path, key: str) -> Any:
+    """The head :func:`save_keyed_parts` wrote to ``path`` under ``key``; None as :func:`load_keyed`."""
+    return _read_pickle(path, key)
+
+
+def load_keyed_body(path: Path, key: str, head: object) -> Any:
+    """The body written with ``head`` under ``key``; None when the file now holds another
+    (replaced by another run meanwhile), or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            if pickle.load(handle) != key or pickle.load(handle) != head:
+                return None
+            return pickle.load(handle)
+    except (OSError, *_BAD_PICKLE):
+        return None
+
+
 def _loads(data: bytes | memoryview) -> Any:
     try:
         return pickle.loads(data)
@@ -237,13 +278,14 @@ def _loads(data: bytes | memoryview) -> Any:
         return None
 
 
-def _read_pickle(path: Path, expected_first: object) -> Any:
-    """The second pickle in ``path``; None if unreadable or the first is not ``expected_first``."""
+def _read_pickle(path: Path, expected_first: object, count: int = 1) -> Any:
+    """The second pickle in ``path`` (``count=0``: True, without reading it); None if unreadable
+    or the first is not ``expected_first``."""
     try:
         with path.open("rb") as handle:
             if pickle.load(handle) != expected_first:
                 return None
-            return pickle.load(handle)
+            return pickle.load(handle) if count else True
     except (OSError, *_BAD_PICKLE):
         return None
 
@@ -258,99 +300,3 @@ def _write_atomically(path: Path, chunks: list[bytes | memoryview]) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-
-
-CODE_FINGERPRINT_FILE = "code-fingerprint.pickle"
-
-
-def code_fingerprint(entry: str, root_dir: Path | None = None, cache_dir: Path | None = None) -> str:
-    """A fingerprint (size and mtime) of module ``entry`` and every module of its own top-level
-    package that it imports, transitively: editing any of them invalidates the cache.
-
-    Finding those modules reads and parses them; with a ``cache_dir``, the fingerprint is kept in
-    :data:`CODE_FINGERPRINT_FILE` there, keyed by the path, size and mtime of every Python file of
-    the package (a file added or removed can change what an import resolves to), so a run on an
-    unchanged install only stats the package."""
-    top = entry.partition(".")[0]
-    root = root_dir if root_dir is not None else _package_root(top)
-    if cache_dir is None:
-        return _code_fingerprint(entry, root_dir)
-    key = combined_key([entry, str(root), *_package_stats(root)])
-    path = cache_dir / CODE_FINGERPRINT_FILE
-    cached = load_keyed(path, key)
-    if isinstance(cached, str):
-        return cached
-    fingerprint = _code_fingerprint(entry, root_dir)
-    save_keyed(path, key, fingerprint)
-    return fingerprint
-
-
-def _code_fingerprint(entry: str, root_dir: Path | None) -> str:
-    stats = sorted(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
-                   for name, path in code_imported_by(entry, root_dir).items())
-    return combined_key(stats)[:12]
-
-
-def package_fingerprint(top: str) -> str:
-    """A fingerprint (path, size and mtime) of every Python file of the imported package ``top``:
-    stats only, for results that depend on the whole package."""
-    return combined_key(_package_stats(_package_root(top)))[:12]
-
-
-def _package_root(top: str) -> Path:
-    return Path(next(iter(sys.modules[top].__path__)))
-
-
-def _package_stats(root: Path) -> list[str]:
-    """``relative path:size:mtime_ns`` of every Python file under ``root``, sorted."""
-    stats = []
-    for path in root.rglob("*.py"):
-        stat = path.stat()
-        stats.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return sorted(stats)
-
-
-@functools.lru_cache(maxsize=8)
-def code_imported_by(entry: str, root_dir: Path | None = None) -> dict[str, Path]:
-    """``entry`` and the modules of its top-level package it imports (at any depth, in function
-    bodies too, with the packages that hold them), by name -> file; ``root_dir`` is where that
-    package lives (default: where it was imported from). Read with ``ast``, so moving modules
-    between sub-packages moves the list with them."""
-    top = entry.partition(".")[0]
-    root = root_dir if root_dir is not None else Path(next(iter(sys.modules[top].__path__)))
-    found: dict[str, Path] = {}
-    todo = [entry]
-    while todo:
-        name = todo.pop()
-        path = _module_file(root, top, name)
-        if name in found or path is None:
-            continue
-        found[name] = path
-        parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
-        todo.extend(parents + _imported_names(path, name, top))
-    return found
-
-
-def _module_file(root: Path, top: str, name: str) -> Path | None:
-    if name != top and not name.startswith(top + "."):
-        return None
-    base = root.joinpath(*name.split(".")[1:])
-    for path in (base / "__init__.py", base.with_suffix(".py")):
-        if path.is_file():
-            return path
-    return None
-
-
-def _imported_names(path: Path, name: str, top: str) -> list[str]:
-    """Every module name an import in ``path`` may load (``from a import b``: ``a`` and ``a.b``)."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
-            module = ".".join([*base, *([node.module] if node.module else [])])
-            names.append(module)
-            names.extend(f"{module}.{alias.name}" for alias in node.names)
-    return [n for n in names if n == top or n.startswith(top + ".")]

@@ -7,14 +7,13 @@ from pathlib import Path
 import orjson
 
 from analyzer.model.facts import ProjectFacts
-
-_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+from analyzer.model.json_form import dumps_sorted
 
 
 def facts_to_bytes(facts: ProjectFacts) -> bytes:
     """The UTF-8 JSON of the project facts: sorted keys, two-space indent, trailing newline (the
     bytes ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`` gives, 20x faster)."""
-    return orjson.dumps(facts.to_json(), option=_OPTIONS)
+    return dumps_sorted(facts)
 
 
 def facts_to_json(facts: ProjectFacts) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import itertools
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -31,15 +32,17 @@ from analyzer.project_facts.cache import (
     DEFAULT_CACHE_DIRNAME,
     FactsCache,
     FileStamp,
-    code_fingerprint,
+    Pack,
     combined_key,
     content_digest,
+    facts_digest,
     facts_from_raw,
     file_key,
     stamp_of,
     trustworthy,
     unchanged,
 )
+from analyzer.project_facts.code_fingerprint import code_fingerprint
 from analyzer.resolve.project import resolve_project
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
@@ -83,11 +86,22 @@ class _Task:
 
 @dataclass(frozen=True)
 class KeyedFacts:
-    """Project facts and the key of everything they were built from (each file's content and how
-    it is read, settings, apps, the facts code): equal keys, equal facts."""
+    """Project facts and the key of everything they were built from (each file's facts, settings,
+    apps, the facts code): equal keys, equal facts; an edit that leaves a file's facts as they
+    were (a comment, spacing within a line) leaves the key as it was. ``digests`` is each read
+    file's content digest by path, for results that also depend on a file's text; ``paths`` the
+    modules' paths. The facts themselves are loaded on first use: a run whose results are all
+    cached under the key never unpickles them."""
 
-    facts: ProjectFacts
     key: str
+    digests: Mapping[str, str]
+    paths: tuple[str, ...]
+    load: Callable[[], ProjectFacts] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def facts(self) -> ProjectFacts:
+        """The project facts (loaded once)."""
+        return self.load()
 
 
 def extract_project_facts(
@@ -127,7 +141,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) -> KeyedFacts:
+def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
+                           lazy: bool = True) -> KeyedFacts:
     phases.begin("listing")
     project = discover(root, options.discover)
     if options.require_django:
@@ -146,6 +161,10 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
         if data is not None:
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
+    if lazy and not missing and not (options.require_django and project.settings.module is None):
+        reused = _reused(root, options, _Cached(cache, pack, reading, raw, version), phases, project)
+        if reused is not None:
+            return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
     with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
@@ -158,14 +177,65 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases) ->
     phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
     phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
-    run_key = _run_key(project, keys, reading.unreadable)
+    digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in keys.values()}
+    run_key = _run_key(project, {path: digests[key] for path, key in keys.items()}, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key)
-    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys():
-        cache.save_pack(reading.stamps, raw)
+    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
+            pack.facts_digest(key) is None for key in digests):
+        cache.save_pack(reading.stamps, raw, digests)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
     phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
-    return KeyedFacts(result, f"{version}:{run_key}")
+    return KeyedFacts(f"{version}:{run_key}", reading.digests, _paths(project), lambda: result)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """What a run found in the cache before parsing anything."""
+
+    cache: FactsCache
+    pack: Pack
+    reading: _Reading
+    raw: dict[str, bytes | memoryview]
+    version: str
+
+
+def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
+            project: Project) -> KeyedFacts | None:
+    """When every file's facts are cached and so is the project pass built from them: their key,
+    the facts left to load on first use; else None."""
+    pack, reading, raw = found.pack, found.reading, found.raw
+    digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in reading.keys.values()}
+    run_key = _run_key(project, {path: digests[key] for path, key in reading.keys.items()},
+                       reading.unreadable)
+    if not found.cache.has_project(run_key):
+        return None
+    if reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
+            pack.facts_digest(key) is None for key in digests):
+        found.cache.save_pack(reading.stamps, raw, digests)
+    phases.begin("reading", len(reading.keys), 0)
+    phases.advance(len(reading.keys))
+    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys)} from the cache)")
+    phases.begin("resolving")
+    phases.end("unchanged since the last run: reused")
+    load = functools.partial(_load_reused, root, options, project, found, run_key)
+    return KeyedFacts(f"{found.version}:{run_key}", reading.digests, _paths(project), load)
+
+
+def _paths(project: Project) -> tuple[str, ...]:
+    return tuple(sorted(source.path for source in project.files))
+
+
+def _load_reused(root: Path, options: FactsOptions, project: Project, found: _Cached,
+                 run_key: str) -> ProjectFacts:
+    """The facts of a run that parsed nothing: the cached files' and the cached project pass
+    (a damaged cache entry found now: the whole extraction again, without this shortcut)."""
+    with _gc_paused():
+        facts: dict[str, ModuleFacts] = {}
+        if _load_cached(project.files, found.reading.keys, dict(found.raw), facts):
+            return _extract_project_facts(root, options, NoPhases(), lazy=False).facts
+        modules = tuple(sorted((*facts.values(), *found.reading.unreadable), key=lambda m: m.path))
+        return _project_pass(project, modules, found.cache, run_key)
 
 
 def _load_cached(
@@ -188,9 +258,11 @@ def _load_cached(
     return damaged
 
 
-def _run_key(project: Project, keys: dict[str, str], unreadable: list[ModuleFacts]) -> str:
-    return combined_key([*sorted(keys.values()), repr(project.settings), repr(project.apps),
-                         repr(project.warnings), repr(unreadable)])
+def _run_key(project: Project, digests: dict[str, str], unreadable: list[ModuleFacts]) -> str:
+    """The key of the project pass's inputs: each file's facts (by the digest of their pickle:
+    they hold the file's path and module), settings, apps, discovery warnings, unreadable files."""
+    return combined_key([*(f"{path}\0{digests[path]}" for path in sorted(digests)), repr(project.settings),
+                         repr(project.apps), repr(project.warnings), repr(unreadable)])
 
 
 def _project_pass(
@@ -216,13 +288,14 @@ class _Reading:
     keys: dict[str, str]  # path -> cache key
     stamps: dict[str, FileStamp]  # path -> stamp, for files whose stamp can be trusted later
     unreadable: list[ModuleFacts]
+    digests: dict[str, str]  # path -> content digest
 
 
 def _read_keys(
     project: Project, version: str, dialect: str | None, known: dict[str, FileStamp]
 ) -> _Reading:
     """Each file's cache key; a file whose stamp is unchanged since it was hashed is not read."""
-    reading = _Reading({}, {}, [])
+    reading = _Reading({}, {}, [], {})
     now = time.time_ns()
     root = str(project.root)
     for source in project.files:
@@ -243,6 +316,7 @@ def _read_keys(
             reading.stamps[source.path] = stamp
         reading.keys[source.path] = file_key(version, source.path, source.module, dialect,
                                              stamp.digest)
+        reading.digests[source.path] = stamp.digest
     return reading
 
 

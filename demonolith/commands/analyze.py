@@ -11,7 +11,8 @@ from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
-from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME, package_fingerprint
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
+from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
@@ -20,7 +21,7 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
-from reports.svg import find_renderer
+from reports.svg import find_cached_renderer, find_renderer
 from reports.writing import ReportPaths, open_in_browser, write_all
 
 _SHOWN_WARNINGS = 10
@@ -57,28 +58,29 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        keyed = extract_keyed_facts(path, options, phases)
-        facts = keyed.facts
-        written = write_facts(facts, out_dir) if facts_only or write_facts_too else None
+        keyed = extract_keyed_facts(path, options, phases)  # its facts are loaded only if needed
+        written = write_facts(keyed.facts, out_dir) if facts_only or write_facts_too else None
         text = fmt == "text" and not quiet(ctx)
         if text:
-            _print_summary(facts, written, verbosity(ctx))
+            _print_summary(keyed.facts, written, verbosity(ctx))
         outputs, analysis = Outputs(facts=written), None
         if not facts_only:
             analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
             cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
             keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
-            _print_analysis(keyed_analysis.analysis, out_dir, text)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if text:
+                _print_analysis(keyed_analysis.analysis, out_dir)
             phases.begin("report")
-            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx))
+            paths, rendered = _write_report(keyed_analysis, out_dir, quiet(ctx), cache)
             phases.end(f"{plural(len(rendered), 'file')} written" if rendered else "unchanged: not rewritten")
             _print_report(paths, open_report, text)
-            analysis = keyed_analysis.analysis
+            analysis = keyed_analysis.analysis if fmt == "json" else None
             outputs = Outputs(written, out_dir / "analysis.json", paths.markdown, paths.index_html)
     if fmt == "json":
-        click.echo(summary_json(facts, analysis, outputs), nl=False)
-    if strict and facts.warnings:
-        raise StrictModeFailure(f"{plural(len(facts.warnings), 'warning')} and --strict was given")
+        click.echo(summary_json(keyed.facts, analysis, outputs), nl=False)
+    if strict and keyed.facts.warnings:
+        raise StrictModeFailure(f"{plural(len(keyed.facts.warnings), 'warning')} and --strict was given")
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
@@ -97,25 +99,26 @@ def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> N
 # --- service boundaries (analysis.json and its summary) --------------------------------------------
 
 
-def _print_analysis(analysis: Analysis, out_dir: Path, text: bool) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if text:
-        for line in boundary_summary(analysis):
-            click.echo(line)
-        click.echo(f"analysis: {out_dir / 'analysis.json'}")
+def _print_analysis(analysis: Analysis, out_dir: Path) -> None:
+    for line in boundary_summary(analysis):
+        click.echo(line)
+    click.echo(f"analysis: {out_dir / 'analysis.json'}")
 
 
-def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool) -> tuple[ReportPaths, list[Path]]:
-    """Write analysis.json and the report unless the outputs are current; the files written."""
-    analysis, renderer = keyed.analysis, find_renderer()
+def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
+                  cache: Path | None) -> tuple[ReportPaths, list[Path]]:
+    """Write analysis.json and the report unless the outputs are current; the files written
+    (pictures and compiled templates cached in ``cache``)."""
+    renderer = find_cached_renderer(cache / "svg") if cache is not None else find_renderer()
     key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
     paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
                         None, renderer is None)
     if outputs_current(out_dir, key):
         return paths, []
+    analysis = keyed.analysis
     target = out_dir / "analysis.json"
     target.write_text(analysis_to_json(analysis), encoding="utf-8")
-    paths = write_all(analysis, out_dir, renderer=renderer)
+    paths = write_all(analysis, out_dir, renderer=renderer, cache_dir=cache)
     written = [target, paths.index_html, paths.markdown, paths.dot]
     written += [paths.service_map_svg] if paths.service_map_svg else []
     record_outputs(out_dir, key, written)

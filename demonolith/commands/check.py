@@ -15,11 +15,13 @@ from pathlib import Path
 
 import click
 
-from analyzer.ci.ratchet import baseline_crossings, compare_crossings, current_crossings
+from analyzer.ci.baseline import BaselineSummary, read_baseline, summarise
+from analyzer.ci.check_run import check_tree
 from analyzer.ci.verdict import FORMATS, render_verdict
-from analyzer.model.analysis import Analysis, analysis_from_json
+from analyzer.model.analysis import Analysis
+from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
 from analyzer.source.discover_config import discover_options
-from analyzer.source.listing import list_files
+from analyzer.source.listing import list_files, module_prefix, with_prefix
 from demonolith import __version__
 from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
 from demonolith.output import quiet
@@ -36,18 +38,30 @@ def _read(path: Path) -> str:
         raise AnalysisFileError(f"{path}: cannot read: {exc}") from exc
 
 
+def check_cache_dir(root: Path, given: Path | None, no_cache: bool) -> Path | None:
+    """Where check caches: ``--cache-dir``, else the tree's ``.demonolith-cache/`` when it exists
+    (``analyze`` made it), else nowhere."""
+    if no_cache:
+        return None
+    if given is not None:
+        return given
+    default = root / DEFAULT_CACHE_DIRNAME
+    return default if default.is_dir() else None
+
+
 def baseline_modules(analysis: Analysis) -> set[str]:
     """The dotted modules the baseline's services hold."""
-    return {m for s in analysis.services for m in (*s.modules, *s.module_code)}
+    return set(summarise(analysis).modules)
 
 
-def refuse_another_project(path: Path, against: Path, baseline: Analysis) -> None:
+def refuse_another_project(path: Path, against: Path, baseline: BaselineSummary) -> None:
     """Raise :class:`BaselineMismatch` when fewer than :data:`MIN_MODULES_FOUND` of the baseline's
     modules are in the tree at ``path`` (an empty directory, another project, a wrong sub-folder)."""
-    expected = baseline_modules(baseline)
+    expected = set(baseline.modules)
     if not expected:
         return
-    found = {f.module for f in list_files(path, discover_options(path)).files}
+    listing = with_prefix(list_files(path, discover_options(path)), module_prefix(path))  # as analyze does
+    found = {f.module for f in listing.files}
     share = len(expected & found) / len(expected)
     if share < MIN_MODULES_FOUND:
         raise BaselineMismatch(
@@ -69,9 +83,13 @@ def tree_prefix(path: Path) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text; json; github (workflow annotations with file and line); sarif (2.1.0).")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Cache directory (default: PATH/.demonolith-cache when analyze made it, else none: "
+                   "check writes nothing into the tree unless asked).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.pass_context
-def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool, no_cache: bool) -> None:
+def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool, cache_dir: Path | None,
+          no_cache: bool) -> None:
     """Fail when code at PATH crosses the boundaries of --against more than it did.
 
     \b
@@ -83,11 +101,11 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
     """
     if not path.is_dir():
         raise SourceTreeError(f"{path}: not a directory")
-    baseline = analysis_from_json(_read(against), str(against))
-    refuse_another_project(path.resolve(), against, baseline)
+    directory = check_cache_dir(path.resolve(), cache_dir, no_cache)
+    baseline = read_baseline(_read(against), str(against), directory)
+    refuse_another_project(path.resolve(), against, baseline.summary)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        current = current_crossings(path.resolve(), baseline, use_cache=not no_cache, phases=phases)
-    result = compare_crossings(baseline_crossings(baseline), current)
+        result = check_tree(path.resolve(), baseline, directory, phases)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")
     fmt = "json" if as_json else fmt

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from demonolith.progress import TerminalPhases, running_line
+from demonolith.progress import AFTER_READING, TerminalPhases, running_line
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -129,4 +129,22 @@ def test_a_weighed_phase_estimates_by_work_and_ignores_what_costs_none() -> None
     phases.advance(1, 100)  # the first parsed file: the rate starts here
     now[0] = 3.0
     phases.advance(5, 300)  # 300 bytes a second; 600 left
-    assert stream.getvalue().endswith("reading 96/100, 3.0 s, ~2.0 s left")
+    # the whole run: 3 s so far + 2 s of reading left + what follows, AFTER_READING of 5 s reading
+    whole = 5 + 5 * AFTER_READING
+    assert stream.getvalue().endswith(f"reading 96/100, 3.0 s, ~2.0 s left (~{whole:.1f} s in all)")
+
+
+def test_the_whole_run_estimate_counts_the_phases_before_reading() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    phases = TerminalPhases(stream, clock=lambda: now[0])
+    phases.begin("listing")
+    now[0] = 4.0
+    phases.end("100 files")
+    phases.begin("reading", 100, work=100)
+    now[0] = 5.0
+    phases.advance(10, 10)
+    now[0] = 6.0
+    phases.advance(10, 10)  # 10 a second: 8 s of reading left
+    whole = 6.0 + 8.0 + (2.0 + 8.0) * AFTER_READING
+    assert stream.getvalue().endswith(f"reading 20/100, 2.0 s, ~8.0 s left (~{whole:.0f} s in all)")

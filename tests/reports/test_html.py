@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from analyzer.model.analysis import Analysis, CountScore, TableUsage, Violation
 from reports.embed import unpack
 from reports.html import render_html
 from reports.views import expand_violation_records, violation_records
+from tests.helpers.small_analysis import small_analysis
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
 
 PAGES = ("overview", "svc-catalog", "svc-orders", "models", "data", "violations", "plan", "target",
@@ -197,3 +199,11 @@ def test_the_comparison_with_the_previous_run_agrees_in_number(analysis: Analysi
     previous = replace(analysis, services=(earlier, *others))
     text = re.sub(r"\s+", " ", render_html(analysis, fake_renderer, previous=previous).html)
     assert "0 moved, 1 is new, 2 are gone." in text
+
+
+def test_compiled_templates_kept_between_runs_render_the_same_page(tmp_path: Path) -> None:
+    analysis = small_analysis()
+    plain = render_html(analysis, fake_renderer).html
+    assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
+    assert any((tmp_path / "t").iterdir())  # the compiled templates were kept
+    assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from analyzer.boundaries.violations import attach_snippets, find_violations
+from analyzer.boundaries.snippets import attach_snippets
+from analyzer.boundaries.violations import find_violations
 from tests.analyzer.graphs import GraphBuilder
 
 SERVICES = {"orders": "orders", "catalog": "catalog", "inventory": "inventory", "reporting": "reporting"}

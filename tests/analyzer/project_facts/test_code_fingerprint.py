@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import analyzer
-from analyzer.project_facts import cache, pipeline
-from analyzer.project_facts.cache import code_fingerprint, code_imported_by
+from analyzer.project_facts import code_fingerprint as cache
+from analyzer.project_facts import pipeline
+from analyzer.project_facts.code_fingerprint import code_fingerprint, code_imported_by
 
 ENTRY = pipeline.__name__  # wherever the pipeline module lives after a move
 
