@@ -256,7 +256,7 @@ def test_shadow_finds_a_planted_difference(report: DemoReport, tmp_path: Path) -
     workspace, subject = _fresh_copy(report, tmp_path)
     broken = report.verified[-1]
     plant_difference(subject, workspace.analysis_dir / "analysis.json", broken)
-    options = DemoOptions(SAMPLE, tmp_path, Load(requests=60, api_reads=0))
+    options = DemoOptions(SAMPLE, tmp_path, Load(requests=60, api_reads=0, writes=60))
     supervisor = Supervisor()
     with cleanup_on_exit(supervisor):
         running = start_processes(supervisor, options, workspace, subject, "planted-secret-0123456789")
