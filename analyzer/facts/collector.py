@@ -15,6 +15,7 @@ from analyzer.facts import (
     access,
     app_settings,
     behaviours,
+    class_values,
     models,
     orm,
     route_text,
@@ -123,6 +124,8 @@ class Collector(CallVisitor):
         if candidate is not None:
             self.store.model_candidates.append(candidate)
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
+        inside = qualname.removeprefix(f"{self.table.module}.")
+        self.store.constants.update(class_values.class_values(node, inside))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)

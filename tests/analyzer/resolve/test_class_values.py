@@ -1,0 +1,42 @@
+"""Routes a method builds from ``self.ATTR``, on ``tests/fixtures/class_routes``: the value is
+looked up on the class and its bases (across modules); subclasses that override it make it one of
+several values, a run-time choice among one-segment converters is a known route, and what no
+class sets statically stays unknown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.model.facts import ProjectFacts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "class_routes"
+
+
+@pytest.fixture(scope="module")
+def facts() -> ProjectFacts:
+    return extract_project_facts(FIXTURE, FactsOptions(use_cache=False, jobs=1))
+
+
+def _routes(facts: ProjectFacts) -> dict[str, tuple[str, ...]]:
+    return {r.route: r.unresolved for r in facts.routes}
+
+
+@pytest.mark.parametrize(("route", "unresolved", "why"), [
+    ("/edit/<int|uuid:pk>/", (), "a property returning one of two converters; a test's override ignored"),
+    ("/stock/", (), "a class attribute of a base class in another module"),
+    ("/products/extra/", (), "the subclass's own method reads its own value"),
+    ("/{items|products}/", ("items|products",), "a subclass in another module overrides it"),
+    ("/{viewsets.base.ViewSet.section}/", ("viewsets.base.ViewSet.section",), "a computed property"),
+    ("/{viewsets.base.ViewSet.label}/", ("viewsets.base.ViewSet.label",), "set by no class"),
+])
+def test_self_attributes_in_routes(facts: ProjectFacts, route: str, unresolved: tuple[str, ...],
+                                   why: str) -> None:
+    assert _routes(facts).get(route) == unresolved, why
+
+
+def test_unknown_parts_are_warned_about(facts: ProjectFacts) -> None:
+    warned = {(w.path, w.line) for w in facts.warnings if w.code == "unresolved-route"}
+    assert ("viewsets/base.py", 28) in warned and ("viewsets/base.py", 25) not in warned
