@@ -3,7 +3,10 @@
 ``pk_converter = "int"`` in a class body, or a ``@property`` / ``@cached_property`` whose every
 ``return`` gives a string literal (``if ...: return "uuid"`` then ``return "int"``), is recorded as
 a module constant named ``CLASS.ATTR`` (the class's name inside its module): one value as it is,
-several as ``{?alt:A|B}`` (chosen at run time). The project pass
+several as ``{?alt:A|B}`` (chosen at run time). A ``__getattr__`` that reads
+``getattr(SOURCE, name)`` from each of its sources in turn (settings with a module of defaults
+behind them) is ``CLASS.__getattr__`` = ``{?getattr:SOURCE1|SOURCE2}``, and a module-level
+``NAME = CLASS()`` is the constant ``NAME`` = ``{?new:CLASS}``. The project pass
 (:mod:`analyzer.resolve.class_values`) looks a ``{?ref:CLASS.ATTR}`` up on the class, its bases
 and its subclasses.
 """
@@ -11,32 +14,59 @@ and its subclasses.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-from analyzer.facts.route_text import OPEN, marker
+from analyzer.facts.route_text import marker
 
 _PROPERTIES = frozenset({"property", "cached_property"})
 _LIMIT = 200
 
 
-def class_values(node: ast.ClassDef, prefix: str) -> dict[str, str]:
-    """``PREFIX.ATTR`` -> the attribute's route text, for each static string attribute of ``node``."""
+def class_values(node: ast.ClassDef, prefix: str,
+                 qualify: Callable[[ast.expr], str | None]) -> dict[str, str]:
+    """``PREFIX.ATTR`` -> the attribute's route text, for each static string attribute of ``node``
+    (matched by shape, no call per statement: this runs on every class of every file)."""
     found: dict[str, str] = {}
     if node.name == "Meta":  # a model's or form's options: never ``self`` of a method
         return found
     for statement in node.body:
-        value: set[str] | None = None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            name = statement.targets[0].id if isinstance(statement.targets[0], ast.Name) else None
-            value = _literal(statement.value)
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            name, value = statement.target.id, _literal(statement.value)
-        elif isinstance(statement, ast.FunctionDef) and _is_property(statement):
-            name, value = statement.name, _returns(statement.body)
-        else:
-            continue
-        if name is not None and value:
-            found[f"{prefix}.{name}"] = alternatives(value)
+        match statement:
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=str() as text)) | \
+                    ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=str() as text)):
+                if _usable(text):
+                    found[f"{prefix}.{name}"] = text
+            case ast.FunctionDef(name="__getattr__", args=ast.arguments(args=[_, ast.arg(arg=key)])):
+                sources = _getattr_sources(statement.body, key, qualify)
+                if sources:
+                    found[f"{prefix}.__getattr__"] = marker("getattr:" + "|".join(sources))
+            case ast.FunctionDef(decorator_list=[_, *_]) if _is_property(statement):
+                returned = _returns(statement.body)
+                if returned:
+                    found[f"{prefix}.{statement.name}"] = alternatives(returned)
     return found
+
+
+def instance_of(value: ast.Call, qualify: Callable[[ast.expr], str | None]) -> str | None:
+    """``{?new:CLASS}`` for ``CLASS()`` (no arguments, a capitalised name); else None."""
+    if value.args or value.keywords:
+        return None
+    qualified = qualify(value.func)
+    if qualified is None or not qualified.rpartition(".")[2][:1].isupper():
+        return None
+    return marker(f"new:{qualified}")
+
+
+def _getattr_sources(body: list[ast.stmt], key: str, qualify: Callable[[ast.expr], str | None]) -> list[str]:
+    """The qualified ``X`` of each ``getattr(X, key)`` the method returns, in order."""
+    sources = []
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        match node:
+            case ast.Return(value=ast.Call(func=ast.Name(id="getattr"), args=[owner, ast.Name(id=name)])) \
+                    if name == key:
+                source = qualify(owner)
+                if source is not None:
+                    sources.append(source)
+    return sources
 
 
 def alternatives(values: set[str]) -> str:
@@ -46,9 +76,12 @@ def alternatives(values: set[str]) -> str:
     return marker("alt:" + "|".join(sorted(values)))
 
 
+def _usable(text: str) -> bool:
+    return len(text) <= _LIMIT and "{" not in text and "}" not in text and "|" not in text
+
+
 def _literal(node: ast.expr | None) -> set[str] | None:
-    if isinstance(node, ast.Constant) and type(node.value) is str and len(node.value) <= _LIMIT \
-            and OPEN not in node.value and not set(node.value) & set("{}|"):
+    if isinstance(node, ast.Constant) and type(node.value) is str and _usable(node.value):
         return {node.value}
     return None
 

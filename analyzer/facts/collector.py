@@ -125,7 +125,7 @@ class Collector(CallVisitor):
             self.store.model_candidates.append(candidate)
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         inside = qualname.removeprefix(f"{self.table.module}.")
-        self.store.constants.update(class_values.class_values(node, inside))
+        self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
@@ -290,6 +290,9 @@ class Collector(CallVisitor):
     def _module_level_call(self, name: str, value: ast.Call) -> None:
         qualified = self.table.qualify(value.func) or ""
         qualname = f"{self.table.module}.{name}"
+        instance = class_values.instance_of(value, self.table.qualify)
+        if instance is not None:  # ``settings = AppSettings()``: its attributes are the class's
+            self.store.constants[name] = instance
         if qualified in SIGNAL_CLASSES:
             self.store.signal_definition(qualname, value.lineno)
         elif qualified.endswith(("Router", "router")):

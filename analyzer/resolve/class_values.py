@@ -43,6 +43,15 @@ class ClassValues:
             self._found[key] = self._value(klass, attribute)
         return self._found[key]
 
+    def getattr_sources(self, klass: str) -> list[str]:
+        """What ``klass``'s ``__getattr__`` (its own or inherited) reads attributes from, in turn."""
+        for owner in self._mro(klass):
+            own = self._own(owner, "__getattr__")
+            found = MARKER.fullmatch(own or "")
+            if found is not None and found[1].startswith("getattr:"):
+                return found[1][len("getattr:"):].split("|")
+        return []
+
     def _value(self, klass: str, attribute: str) -> str | None:
         values: set[str] = set()
         for owner in self._mro(klass):

@@ -78,6 +78,8 @@ class RouteValues:
             value = self._constant(module, constant, 0)
             if value is None and self.classes.is_class(module):  # ``self.ATTR`` in a method
                 value = self.classes.value(module, constant)
+            elif value is None:  # ``conf.settings.X`` of ``settings = AppSettings()``
+                value = self._instance_attribute(module, constant)
         if value is None or not methods:
             return value
         value = self.fill(value)
@@ -86,6 +88,22 @@ class RouteValues:
         for method, args in methods:
             value = apply_method(value, method, args)
         return value
+
+    def _instance_attribute(self, instance: str, name: str) -> str | None:
+        """``name`` read on a module-level instance whose class's ``__getattr__`` reads it from
+        its sources in turn (Django's settings, then a module of defaults)."""
+        module, _, variable = instance.rpartition(".")
+        created = MARKER.fullmatch(self._constant(module, variable, 0) or "")
+        if created is None or not created[1].startswith("new:"):
+            return None
+        for source in self.classes.getattr_sources(self.canonical(created[1][4:])):
+            if source == SETTINGS.rstrip("."):
+                value = self._setting(name)
+            else:
+                value = self._constant(self.canonical(source), name, 0)
+            if value is not None:
+                return value
+        return None
 
     def _constant(self, module: str, name: str, depth: int) -> str | None:
         value = self.constants.get(module, {}).get(name)

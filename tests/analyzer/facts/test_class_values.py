@@ -57,3 +57,23 @@ def test_self_outside_a_method_is_not_the_class() -> None:
     source = "from django.urls import path\n\ndef urls(self):\n    return [path(f'{self.slug}/', v)]\n"
     (pattern,) = facts_of(source).url_patterns
     assert "ref:" not in pattern.route
+
+
+def test_a_getattr_reading_its_sources_in_turn_and_a_module_level_instance() -> None:
+    source = '''
+from django.conf import settings
+from shop import defaults
+
+class AppSettings:
+    def __getattr__(self, name):
+        try:
+            return getattr(settings, name)
+        except AttributeError:
+            return getattr(defaults, name)
+
+app_settings = AppSettings()
+other = AppSettings(1)
+'''
+    constants = dict(facts_of(source, "shop.conf").constants)
+    assert constants["AppSettings.__getattr__"] == "{?getattr:django.conf.settings|shop.defaults}"
+    assert constants["app_settings"] == "{?new:shop.conf.AppSettings}" and "other" not in constants

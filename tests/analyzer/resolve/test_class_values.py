@@ -40,3 +40,13 @@ def test_self_attributes_in_routes(facts: ProjectFacts, route: str, unresolved: 
 def test_unknown_parts_are_warned_about(facts: ProjectFacts) -> None:
     warned = {(w.path, w.line) for w in facts.warnings if w.code == "unresolved-route"}
     assert ("viewsets/base.py", 28) in warned and ("viewsets/base.py", 25) not in warned
+
+
+@pytest.mark.parametrize(("route", "unresolved", "why"), [
+    ("/admincp/", (), "a settings object whose __getattr__ falls back to a module of defaults"),
+    ("/forum/", (), "the settings module's value comes before the default"),
+    ("/{conf.settings.MISSING_PATH}/", ("conf.settings.MISSING_PATH",), "set nowhere: unknown"),
+])
+def test_settings_object_with_defaults(facts: ProjectFacts, route: str, unresolved: tuple[str, ...],
+                                       why: str) -> None:
+    assert _routes(facts).get(route) == unresolved, why
