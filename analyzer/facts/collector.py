@@ -21,6 +21,7 @@ from analyzer.facts import (
     route_text,
     sql_calls,
     url_forwarding,
+    url_helpers,
     url_hooks,
 )
 from analyzer.facts.calls import CallVisitor
@@ -330,6 +331,10 @@ class Collector(CallVisitor):
             chain = orm.queryset_chain(node.iter, self.table)
             if chain is not None and self.scope.kind == "function":
                 self.scope.local_types[node.target.id] = chain[0]
+        if self.scope.kind == "function" and self.scope.parameters:
+            item = url_helpers.loop_item(node, self.scope.parameters)
+            if item is not None:  # ``for pattern in patterns``: one pattern per item, per call
+                self.scope.route_strings[item[0]] = item[1]
         gathered = url_hooks.gathered_hook(node) if self.scope.kind == "module" else None
         if gathered is not None:
             hook, containers = gathered

@@ -50,3 +50,17 @@ def test_unknown_parts_are_warned_about(facts: ProjectFacts) -> None:
 def test_settings_object_with_defaults(facts: ProjectFacts, route: str, unresolved: tuple[str, ...],
                                        why: str) -> None:
     assert _routes(facts).get(route) == unresolved, why
+
+
+@pytest.mark.parametrize(("route", "name", "unresolved", "why"), [
+    ("/t/threads/", None, (), "enumerate(parameter): one pattern per item of the call's tuple"),
+    ("/t/threads/my/", None, (), "one name for every item is not guessed"),
+    ("/t/part/one/", None, (), "for x in parameter"),
+    ("/t/part/two/", None, (), "a literal list"),
+    ("/t/{threads.urls.PARTS}", None, ("threads.urls.PARTS",), "a sequence the call does not spell out"),
+])
+def test_a_helper_looping_over_its_parameter(facts: ProjectFacts, route: str, name: str | None,
+                                             unresolved: tuple[str, ...], why: str) -> None:
+    found = [r for r in facts.routes if r.route == route]
+    expected = [(name, unresolved, "catalogue.views.forum")]
+    assert [(r.name, r.unresolved, r.view) for r in found] == expected, why
