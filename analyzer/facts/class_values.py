@@ -18,7 +18,6 @@ from collections.abc import Callable
 
 from analyzer.facts.route_text import marker
 
-_PROPERTIES = frozenset({"property", "cached_property"})
 _LIMIT = 200
 
 
@@ -33,13 +32,14 @@ def class_values(node: ast.ClassDef, prefix: str,
         match statement:
             case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=str() as text)) | \
                     ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=str() as text)):
-                if _usable(text):
+                if not text[_LIMIT:] and "{" not in text and "}" not in text and "|" not in text:
                     found[f"{prefix}.{name}"] = text
             case ast.FunctionDef(name="__getattr__", args=ast.arguments(args=[_, ast.arg(arg=key)])):
                 sources = _getattr_sources(statement.body, key, qualify)
                 if sources:
                     found[f"{prefix}.__getattr__"] = marker("getattr:" + "|".join(sources))
-            case ast.FunctionDef(decorator_list=[_, *_]) if _is_property(statement):
+            case ast.FunctionDef(decorator_list=[ast.Name(id="property" | "cached_property") |
+                                                 ast.Attribute(attr="property" | "cached_property")]):
                 returned = _returns(statement.body)
                 if returned:
                     found[f"{prefix}.{statement.name}"] = alternatives(returned)
@@ -84,14 +84,6 @@ def _literal(node: ast.expr | None) -> set[str] | None:
     if isinstance(node, ast.Constant) and type(node.value) is str and _usable(node.value):
         return {node.value}
     return None
-
-
-def _is_property(node: ast.FunctionDef) -> bool:
-    for decorator in node.decorator_list:
-        name = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", "")
-        if name in _PROPERTIES:
-            return True
-    return False
 
 
 def _returns(body: list[ast.stmt]) -> set[str] | None:

@@ -125,7 +125,7 @@ class Collector(CallVisitor):
         if candidate is not None:
             self.store.model_candidates.append(candidate)
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
-        inside = qualname.removeprefix(f"{self.table.module}.")
+        inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
         self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
