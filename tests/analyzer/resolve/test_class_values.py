@@ -64,3 +64,10 @@ def test_a_helper_looping_over_its_parameter(facts: ProjectFacts, route: str, na
     found = [r for r in facts.routes if r.route == route]
     expected = [(name, unresolved, "catalogue.views.forum")]
     assert [(r.name, r.unresolved, r.view) for r in found] == expected, why
+
+
+def test_patterns_of_a_method_no_urlconf_includes_are_warned_about_once(facts: ProjectFacts) -> None:
+    unreached = sorted((w.path, w.line, w.message.split(" built in ")[0])
+                       for w in facts.warnings if w.code == "unreached-route")
+    assert unreached == [("catalogue/viewsets.py", 10, "1 URL pattern(s)"),
+                         ("viewsets/base.py", 25, "5 URL pattern(s)")]
