@@ -181,17 +181,19 @@ def run(projects: list[Project], cache: Path, warm: bool, jobs: int) -> list[Row
 def format_table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     header = ("| project | files | lines | s (cpu) | read | warnings | models ours/indep | "
-              "in tests/migr | routes | unresolved | SQL ok/not | settings | engine | Django found/declared "
-              "| bad tables | crash |")
+              "in tests/migr | routes | unresolved | <= 2 % | unreachable | SQL ok/not | settings | engine "
+              "| Django found/declared | bad tables | crash |")
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
     for r in rows:
         warnings = ", ".join(f"{k} {v}" for k, v in r.warnings.items()) or "0"
         share = f"{100 * r.routes_unresolved / r.routes:.1f}%" if r.routes else "-"
+        bar = "yes" if r.routes_unresolved <= 0.02 * r.routes else "**no**"
         django = f"{r.django_found or '?'} / `{r.django_declared}`" + ("" if r.django_matches else " ✗")
         lines.append(
             f"| {r.project} {r.version} | {r.py_files} | {r.lines} | {r.seconds:.1f} ({r.cpu_seconds:.1f}) "
             f"| {r.files_read}/{r.py_files} | {warnings} | {r.models}/{r.models_independent} "
             f"| {len(r.models_in_tests_or_migrations)} | {r.routes} | {r.routes_unresolved} ({share}) "
+            f"| {bar} | {r.routes_unreachable} "
             f"| {r.sql_parsed}/{r.sql_unparsed} | {r.settings_module or '-'} | {r.database_engine or '-'} "
             f"| {django} | {len(r.bad_tables)} | {r.crash or '-'} |")
     return "\n".join(lines)

@@ -69,6 +69,7 @@ class Row:
     independent_unparsed: list[str] = field(default_factory=list)
     routes: int = 0
     routes_unresolved: int = 0
+    routes_unreachable: int = 0  # not reached from the root URLconf: listed with their local pattern
     unresolved_examples: list[str] = field(default_factory=list)
     sql_parsed: int = 0
     sql_unparsed: int = 0
@@ -164,6 +165,7 @@ def fill_facts(row: Row, facts: dict[str, Any], independent: set[str]) -> None:
     unresolved = sorted((r for r in routes if r.get("unresolved") or UNRESOLVED in r.get("route", "")),
                         key=lambda r: (r["path"], r["line"], r["route"]))
     row.routes_unresolved = len(unresolved)
+    row.routes_unreachable = sum(1 for r in routes if not r.get("reachable", True))
     row.unresolved_examples = [f"{r['path']}:{r['line']} {r['route']}" for r in unresolved]
     sql = facts.get("sql", [])
     row.sql_parsed = sum(1 for s in sql if s.get("parsed"))

@@ -114,7 +114,8 @@ class CallVisitor(Walker):
         if env is None:
             scopes = [s for s in reversed(self.scopes) if s.kind != "class" or s is scope]
             strings = ChainMap(*(s.route_strings for s in scopes))
-            env = route_text.Env(strings, self.table, scope.parameters, scope.route_strings)
+            klass = scope.class_qualname if scope.kind == "function" else None
+            env = route_text.Env(strings, self.table, scope.parameters, scope.route_strings, klass)
             scope.route_env = env
         return env
 

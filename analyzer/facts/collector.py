@@ -15,11 +15,13 @@ from analyzer.facts import (
     access,
     app_settings,
     behaviours,
+    class_values,
     models,
     orm,
     route_text,
     sql_calls,
     url_forwarding,
+    url_helpers,
     url_hooks,
 )
 from analyzer.facts.calls import CallVisitor
@@ -123,6 +125,8 @@ class Collector(CallVisitor):
         if candidate is not None:
             self.store.model_candidates.append(candidate)
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
+        inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
+        self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
@@ -287,6 +291,9 @@ class Collector(CallVisitor):
     def _module_level_call(self, name: str, value: ast.Call) -> None:
         qualified = self.table.qualify(value.func) or ""
         qualname = f"{self.table.module}.{name}"
+        instance = class_values.instance_of(value, self.table.qualify)
+        if instance is not None:  # ``settings = AppSettings()``: its attributes are the class's
+            self.store.constants[name] = instance
         if qualified in SIGNAL_CLASSES:
             self.store.signal_definition(qualname, value.lineno)
         elif qualified.endswith(("Router", "router")):
@@ -324,6 +331,10 @@ class Collector(CallVisitor):
             chain = orm.queryset_chain(node.iter, self.table)
             if chain is not None and self.scope.kind == "function":
                 self.scope.local_types[node.target.id] = chain[0]
+        if self.scope.kind == "function" and self.scope.parameters:
+            item = url_helpers.loop_item(node, self.scope.parameters)
+            if item is not None:  # ``for pattern in patterns``: one pattern per item, per call
+                self.scope.route_strings[item[0]] = item[1]
         gathered = url_hooks.gathered_hook(node) if self.scope.kind == "module" else None
         if gathered is not None:
             hook, containers = gathered

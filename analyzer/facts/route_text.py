@@ -9,6 +9,9 @@ know is kept in place as a marker the project pass may still fill in:
 - ``{?ref:QUALNAME}``: a name of another module or a setting (``django.conf.settings.X``);
   ``{?ref:QUALNAME|DEFAULT}`` for ``getattr(settings, "X", DEFAULT)``;
 - ``{?arg:N:NAME}``: the function's positional parameter ``N`` (helpers that build patterns);
+- ``{?ref:CLASS.ATTR}`` for ``self.ATTR`` / ``cls.ATTR`` in a method of ``CLASS``: the project pass
+  looks it up on the class, its bases and the subclasses that override it;
+- ``{?alt:A|B}``: one of several static values, chosen at run time (a property's returns);
 - ``{?TEXT}``: an expression no pass can know (``self.pk_path_converter``).
 """
 
@@ -39,11 +42,13 @@ class Env:
     """What a fold can see: the scope's strings, the module's names, the function's parameters."""
 
     def __init__(self, strings: Mapping[str, str], table: NameTable,
-                 parameters: tuple[str, ...] = (), local: Mapping[str, str] | None = None) -> None:
+                 parameters: tuple[str, ...] = (), local: Mapping[str, str] | None = None,
+                 klass: str | None = None) -> None:
         self.strings = strings
         self.table = table
         self.parameters = parameters
         self.local = strings if local is None else local  # the innermost scope's strings
+        self.klass = klass  # the class whose method this is: ``self.x`` is its attribute
 
 
 def foldable(node: ast.expr) -> bool:
@@ -170,6 +175,9 @@ def _name(node: ast.Name | ast.Attribute, env: Env) -> str:
         return env.strings[text]
     if text in env.parameters:
         return marker(f"arg:{env.parameters.index(text)}:{text}")
+    owner, _, attribute = text.partition(".")
+    if env.klass is not None and owner in ("self", "cls") and attribute and "." not in attribute:
+        return marker(f"ref:{env.klass}.{attribute}")
     target, resolved = env.table.resolve_dotted(text)
     if resolved and target.startswith("django.conf.settings") and "." in text:
         target = SETTINGS + text.partition(".")[2]  # from django.conf import settings as s

@@ -8,7 +8,10 @@ to it, later in the module, yields its patterns with the call's arguments in pla
 Every helper is also kept in the module's facts (:class:`UrlHelper`), and a call the module
 cannot expand (a function of another module, a class) whose first argument is route text is kept
 as a :class:`UrlCall`, for the project pass (:mod:`analyzer.resolve.url_calls`).
-A list comprehension over a literal list of route parts is unrolled the same way.
+A list comprehension over a literal list of route parts is unrolled the same way, and so is a
+helper's loop over one of its parameters (``for pattern in patterns: urls.append(path(pattern,
+...))``, marked ``{?arg:N:NAME;each()}``) at a call that passes a literal tuple or list there: one
+pattern per item, unnamed (one name for every item would be a guess of which Django reverses).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ import re
 import sys
 from collections.abc import Callable
 
-from analyzer.facts.route_text import MARKER, OPEN, Env, fold, is_opaque, with_arguments
+from analyzer.facts.route_text import CLOSE, MARKER, OPEN, Env, fold, is_opaque, with_arguments
 from analyzer.facts.url_forwarding import item_position
 from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
 LIST_METHODS = frozenset({"append", "extend", "insert"})
+EACH = re.compile(r"\{\?arg:(\d+):([^;{}]*);each\(\)\}")  # an item of a parameter looped over
 DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a view named by its dotted path
 # callees that never build a project's URL patterns: the standard library, Django, builtins
 _NOT_HELPERS = frozenset({*sys.stdlib_module_names, "django", "builtins"})
@@ -55,7 +59,8 @@ class Helpers:
         if qualname not in self.dropped:
             self.dropped.add(qualname)
             self.store[:] = [p for p in self.store if not any(p is t for t in helper.patterns)]
-        return [_expanded(p, helper, call, env, container, path) for p in helper.patterns]
+        return [_expanded(item, helper, each, env, container, path)
+                for p in helper.patterns for item, each in _each_item(p, call)]
 
     def _callee(self, call: ast.Call, scopes: list[str], env: Env) -> tuple[UrlHelper | None, str]:
         if not isinstance(call.func, ast.Name):
@@ -67,6 +72,34 @@ class Helpers:
                 return found, f"{scope}.{name}"
         qualified = env.table.qualify(call.func) or ""
         return self.known.get(qualified), qualified
+
+
+def loop_item(node: ast.For, parameters: tuple[str, ...]) -> tuple[str, str] | None:
+    """(loop name, its ``{?arg:N:NAME;each()}`` marker) of ``for x in PARAM`` or
+    ``for i, x in enumerate(PARAM)`` over a positional parameter; else None."""
+    target, source = node.target, node.iter
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "enumerate" \
+            and len(source.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        target, source = target.elts[1], source.args[0]
+    if not (isinstance(target, ast.Name) and isinstance(source, ast.Name) and source.id in parameters):
+        return None
+    return target.id, f"{OPEN}arg:{parameters.index(source.id)}:{source.id};each(){CLOSE}"
+
+
+def _each_item(pattern: UrlPattern, call: ast.Call) -> list[tuple[UrlPattern, ast.Call]]:
+    """``pattern`` and ``call`` once per item of the literal sequence the call passes where the
+    pattern loops over a parameter; as they are when it does not loop or the call's is unknown."""
+    found = EACH.search(pattern.route)
+    position = int(found[1]) if found is not None else -1
+    given = call.args[position] if found is not None and position < len(call.args) else None
+    if found is None or not isinstance(given, ast.Tuple | ast.List) or \
+            any(isinstance(item, ast.Starred) for item in given.elts):
+        return [(pattern, call)]
+    plain = found[0].replace(";each()", "")
+    one = dataclasses.replace(pattern, route=pattern.route.replace(found[0], plain), name=None)
+    before, after = call.args[:position], call.args[position + 1:]
+    return [(one, ast.copy_location(ast.Call(call.func, [*before, item, *after], call.keywords), call))
+            for item in given.elts]
 
 
 def is_template(pattern: UrlPattern, parameters: tuple[str, ...]) -> bool:

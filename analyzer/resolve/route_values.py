@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from analyzer.facts.route_text import MARKER, OPEN, SETTINGS, apply_method, split_reference
 from analyzer.model.facts import ModuleFacts
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.class_values import ClassValues
 
 _DEPTH = 6
+_ONE_SEGMENT = frozenset({"int", "str", "slug", "uuid"})  # Django's converters but ``path``
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class RouteValues:
     def __init__(self, modules: tuple[ModuleFacts, ...], settings_module: str | None,
                  canonical: Canonical, read_settings: dict[str, str] | None = None) -> None:
         self.canonical = canonical
+        self.classes = ClassValues(modules, canonical)
         self.read_settings = read_settings or {}
         self.constants = {m.module: dict(m.constants) for m in modules if m.constants}
         self.stars: dict[str, list[str]] = {}
@@ -73,6 +76,10 @@ class RouteValues:
         else:
             module, _, constant = self.canonical(name).rpartition(".")
             value = self._constant(module, constant, 0)
+            if value is None and self.classes.is_class(module):  # ``self.ATTR`` in a method
+                value = self.classes.value(module, constant)
+            elif value is None:  # ``conf.settings.X`` of ``settings = AppSettings()``
+                value = self._instance_attribute(module, constant)
         if value is None or not methods:
             return value
         value = self.fill(value)
@@ -81,6 +88,22 @@ class RouteValues:
         for method, args in methods:
             value = apply_method(value, method, args)
         return value
+
+    def _instance_attribute(self, instance: str, name: str) -> str | None:
+        """``name`` read on a module-level instance whose class's ``__getattr__`` reads it from
+        its sources in turn (Django's settings, then a module of defaults)."""
+        module, _, variable = instance.rpartition(".")
+        created = MARKER.fullmatch(self._constant(module, variable, 0) or "")
+        if created is None or not created[1].startswith("new:"):
+            return None
+        for source in self.classes.getattr_sources(self.canonical(created[1][4:])):
+            if source == SETTINGS.rstrip("."):
+                value = self._setting(name)
+            else:
+                value = self._constant(self.canonical(source), name, 0)
+            if value is not None:
+                return value
+        return None
 
     def _constant(self, module: str, name: str, depth: int) -> str | None:
         value = self.constants.get(module, {}).get(name)
@@ -115,11 +138,21 @@ def shown(text: str) -> RouteText:
 
     def substitute(found: re.Match[str]) -> str:
         part = _written(found[1])
+        if _known_converter(found, text):
+            return part
         unresolved.append(part)
         return "{" + part + "}"
 
     route = MARKER.sub(substitute, text) if OPEN in text else text
     return RouteText(route, tuple(unresolved))
+
+
+def _known_converter(found: re.Match[str], text: str) -> bool:
+    """Whether the marker is a converter chosen at run time among Django's one-segment ones
+    (``<{?alt:int|str|uuid}:pk>``): the route matches one segment there whichever it is."""
+    alternatives = found[1].removeprefix("alt:")
+    return found[1].startswith("alt:") and text[found.start() - 1:found.start()] == "<" and \
+        text[found.end():found.end() + 1] == ":" and set(alternatives.split("|")) <= _ONE_SEGMENT
 
 
 def _written(marker: str) -> str:
@@ -131,6 +164,8 @@ def _written(marker: str) -> str:
     if kind == "arg":
         name, _, methods = split_reference(rest.partition(":")[2])
         return name + _calls(methods)
+    if kind == "alt":
+        return rest
     return marker
 
 

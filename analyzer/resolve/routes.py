@@ -3,7 +3,9 @@
 Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns`` that no other
 pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
 with their local pattern and ``reachable=False``, except a helper's pattern built from its
-parameters (no route by itself; its call sites were not expanded), which becomes a warning.
+parameters (no route by itself; its call sites were not expanded), which becomes a warning;
+the patterns of a function no include reaches (a registry filled at run time) are warned about
+once per function (``unreached-route``): their real prefix is unknown.
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -53,6 +55,7 @@ class RouteResolver:
         """All routes, sorted by route then view."""
         for root in self._roots(root_urlconf):
             self._expand(root, "", None, ())
+        unreached: dict[str, list[UrlPattern]] = {}
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
                 if id(pattern) in self.reached or pattern.kind == "include" or \
@@ -63,7 +66,22 @@ class RouteResolver:
                     continue
                 self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
                            None, False)
+                unreached.setdefault(pattern.container, []).append(pattern)
+        self._unreached_warnings(unreached)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
+
+    def _unreached_warnings(self, unreached: dict[str, list[UrlPattern]]) -> None:
+        """One warning per function or method whose patterns no URLconf includes: a registry
+        filled at run time, most often, so the routes' real prefix is unknown."""
+        for container, patterns in sorted(unreached.items()):
+            if container in self.functions:
+                first = min(patterns, key=lambda p: (p.path, p.line))
+                self.warnings.append(SourceWarning(
+                    first.path, first.line, "unreached-route",
+                    f"{len(patterns)} URL pattern(s) built in {container} are included by no URLconf "
+                    "followed from the root (a registry filled at run time?): their prefix is unknown, "
+                    "they are listed with their own pattern and reachable=false",
+                ))
 
     def _helper_warning(self, pattern: UrlPattern) -> None:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))

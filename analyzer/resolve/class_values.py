@@ -1,0 +1,110 @@
+"""Project pass for ``self.ATTR`` in route text: the attribute's static value on the class.
+
+A method of ``CLASS`` that builds a route from ``self.ATTR`` (``{?ref:CLASS.ATTR}``) gets the
+value Django would read at run time: the first class of ``CLASS``'s method resolution order (its
+bases, across modules) that sets ``ATTR`` statically (:mod:`analyzer.facts.class_values`). A
+subclass that overrides it changes the value for its own instances, so every overriding value
+in the project (outside its tests) is one of the alternatives (``{?alt:A|B}``). None when no
+class on the way sets it.
+"""
+
+from __future__ import annotations
+
+from analyzer.facts.class_values import alternatives
+from analyzer.facts.route_text import MARKER
+from analyzer.model.facts import ModuleFacts
+from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.model_scope import is_test_path
+
+_DEPTH = 30
+
+
+class ClassValues:
+    """Class attributes' static values, looked up through bases and subclasses."""
+
+    def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical) -> None:
+        self.canonical = canonical
+        self.modules = modules
+        self._bases: dict[str, tuple[str, ...]] | None = None
+        self._module_of: dict[str, str] = {}
+        self._tests: set[str] = set()  # classes of test modules: they override for their tests only
+        self._constants = {m.module: m.constants for m in modules if m.constants}
+        self._values: dict[str, dict[str, str]] = {}
+        self._found: dict[tuple[str, str], str | None] = {}
+
+    def is_class(self, qualname: str) -> bool:
+        """Whether ``qualname`` is a class of the project."""
+        return qualname in self._index()
+
+    def value(self, klass: str, attribute: str) -> str | None:
+        """``klass.attribute``'s route text: its own or inherited value and its subclasses'."""
+        key = (klass, attribute)
+        if key not in self._found:
+            self._found[key] = self._value(klass, attribute)
+        return self._found[key]
+
+    def getattr_sources(self, klass: str) -> list[str]:
+        """What ``klass``'s ``__getattr__`` (its own or inherited) reads attributes from, in turn."""
+        for owner in self._mro(klass):
+            own = self._own(owner, "__getattr__")
+            found = MARKER.fullmatch(own or "")
+            if found is not None and found[1].startswith("getattr:"):
+                return found[1][len("getattr:"):].split("|")
+        return []
+
+    def _value(self, klass: str, attribute: str) -> str | None:
+        values: set[str] = set()
+        for owner in self._mro(klass):
+            own = self._own(owner, attribute)
+            if own is not None:
+                values |= _split(own)
+                break
+        if not values:
+            return None
+        for other in self._index():
+            if other != klass and other not in self._tests and klass in self._mro(other):
+                own = self._own(other, attribute)
+                values |= _split(own) if own is not None else set()
+        return alternatives(values)
+
+    def _own(self, klass: str, attribute: str) -> str | None:
+        module = self._module_of.get(klass)
+        if module is None:
+            return None
+        values = self._values.get(module)
+        if values is None:
+            values = self._values[module] = dict(self._constants.get(module, ()))
+        return values.get(f"{klass.removeprefix(module + '.')}.{attribute}")
+
+    def _mro(self, klass: str) -> list[str]:
+        """``klass`` then its ancestors, depth first, each once (Django's classes rarely differ
+        from C3 for a value read)."""
+        index = self._index()
+        order: list[str] = []
+        stack = [klass]
+        while stack and len(order) < _DEPTH:
+            current = stack.pop()
+            if current in order:
+                continue
+            order.append(current)
+            stack.extend(reversed(index.get(current, ())))
+        return order
+
+    def _index(self) -> dict[str, tuple[str, ...]]:
+        if self._bases is None:
+            self._bases = {}
+            for facts in self.modules:
+                for definition in facts.definitions:
+                    if definition.kind == "class":
+                        self._bases[definition.qualname] = tuple(self.canonical(b) for b in definition.bases)
+                        self._module_of[definition.qualname] = facts.module
+                        if is_test_path(facts.path):
+                            self._tests.add(definition.qualname)
+        return self._bases
+
+
+def _split(text: str) -> set[str]:
+    found = MARKER.fullmatch(text)
+    if found is not None and found[1].startswith("alt:"):
+        return set(found[1][4:].split("|"))
+    return {text}
