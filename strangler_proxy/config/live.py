@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from strangler_proxy.config.changes import (
     requested_settings,
 )
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.promotion_record import KeptPromotion
 from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.config.state import (
     Applied,
@@ -242,6 +243,17 @@ class LiveRoutes:
                 raise ChangeError(409, f"the routes changed since they were read (digest now"
                                        f" {self.status.digest}, expected {expected}): read them again")
             return await self._store(requested_batch(self.config, self.file_config, request), who)
+
+    async def keep_promotion(self, kept: KeptPromotion) -> None:
+        """Write the promotion loop's state of one route to the state file (OSError when it
+        cannot be written: nothing changes); the routes served stay as they are."""
+        async with self._lock:
+            assert self.owner, "only the owner writes the state file"
+            state = self.state.with_promotion(kept)
+            digest = _digest(self._routes_text, write_state(self.state_path, state))
+            self._signature = self._file_signature()
+            self.state = state
+            self.status = replace(self.status, digest=digest)
 
     async def _store(self, wanted: Sequence[tuple[str, RouteSettings, str]],
                      who: Who) -> dict[str, Any]:
