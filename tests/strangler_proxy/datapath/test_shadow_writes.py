@@ -21,6 +21,7 @@ from strangler_proxy.datapath.shadow_marking import load_keys
 from strangler_proxy.errors import ProxyError, RoutesError
 from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.policy.shadow_marker import marker_refusal
+from tests.strangler_proxy.live_support import live_proxy
 from tests.strangler_proxy.support import AUTH, App, routes_toml, run_async, running_proxy
 
 KEY = b"catalog-shadow-key-0123456789abcdef"
@@ -204,3 +205,40 @@ async def test_after_a_reload_without_the_key_writes_are_skipped_not_sent_unsign
     await cat.stop()
     assert results == {"skipped": 1, "diff": 1}, "the GET went unsigned and was refused"
     assert [(r.method, r.headers["X-Demonolith-Shadow"]) for r in cat.seen] == [("GET", "1")]
+
+
+@run_async(60)
+async def test_the_admin_api_shows_and_changes_shadow_writes(tmp_path: Path) -> None:
+    key_file = tmp_path / "catalog.key"
+    key_file.write_bytes(KEY)
+    mono, cat = await monolith().start(), await checking_service("catalog").start()
+    routes = tmp_path / "routes.toml"
+    routes.write_text(keyed({"monolith": mono.port, "catalog": cat.port}, key_file)
+                      .replace('name = "writes"\npath_prefix = "/writes/"\nto = "monolith"\n'
+                               'mirror = "catalog"', 'name = "writes"\npath_prefix = "/writes/"\n'
+                               'to = "catalog"').replace("shadow_writes = true\n", ""))
+    async with live_proxy(routes) as (proxy, _), aiohttp.ClientSession(headers=AUTH) as session:
+        base, admin = (f"http://127.0.0.1:{port}/" for port in (proxy.listen_port, proxy.admin_port))
+        async with session.get(admin + "api/routes/reads") as answer:
+            shown = await answer.json()
+        async with session.patch(admin + "api/routes/reads", json={"shadow_writes": True}) as answer:
+            on = (answer.status, (await answer.json())["route"]["shadow_writes"])
+        assert await send(session, "POST", base + "reads/on", data=b"x") == 200
+        await settled(proxy, "reads", 1)
+        async with session.patch(admin + "api/routes/reads", json={"shadow_writes": False}) as answer:
+            off = (answer.status, (await answer.json())["route"]["shadow_writes"])
+        assert await send(session, "POST", base + "reads/off", data=b"x") == 200
+        refused = []
+        for name, value in (("writes", True), ("reads", "yes")):
+            async with session.patch(admin + f"api/routes/{name}",
+                                     json={"shadow_writes": value}) as answer:
+                refused.append((answer.status, (await answer.json())["error"]))
+        await asyncio.sleep(0.2)
+    await mono.stop()
+    await cat.stop()
+    assert shown["shadow_writes"] is False
+    assert on == (200, True) and off == (200, False)
+    assert [(r.method, r.path) for r in cat.seen] == [("POST", "/reads/on")], "only while on"
+    assert cat.seen[0].headers["X-Demonolith-Shadow"].startswith("s1.")
+    assert refused == [(400, "shadow_writes: route writes has no mirror"),
+                       (400, "shadow_writes: expected true or false, got 'yes'")]
