@@ -39,6 +39,7 @@ from strangler_proxy.config.state import (
     State,
     Who,
     apply_overrides,
+    completed,
     find_route,
     read_state_text,
     record,
@@ -124,7 +125,8 @@ class LiveRoutes:
             raise RoutesError(f"{self.routes_path}: cannot read routes file: {exc}") from exc
         file_config = self._adjust(parse_routes(routes_text, str(self.routes_path)))
         state_text = read_state_text(self.state_path)
-        state = state_from_json(state_text, str(self.state_path)) if state_text else State()
+        state = completed(state_from_json(state_text, str(self.state_path)), file_config) if (
+            state_text) else State()
         return file_config, state, apply_overrides(file_config, state), routes_text, state_text
 
     def _file_signature(self) -> tuple[object, ...]:

@@ -67,6 +67,7 @@ class Override:
     base: RouteSettings
     who: Who
     at: str
+    partial: bool = False  # read from a state file without promotion/shadow_writes: the file's apply
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,25 @@ def apply_overrides(config: ProxyConfig, state: State) -> Applied:
     return Applied(config, tuple(active), tuple(dropped))
 
 
+def _filled(settings: RouteSettings, file: RouteSettings) -> RouteSettings:
+    return replace(settings, promotion=file.promotion, shadow_writes=file.shadow_writes)
+
+
+def completed(state: State, config: ProxyConfig) -> State:
+    """``state`` with each override read without ``promotion``/``shadow_writes`` (a state file
+    written before they were run-time settings) given the routes file's values of them on both
+    sides, so that it still applies."""
+    overrides = []
+    for override in state.overrides:
+        route = find_route(config, override.route)
+        if override.partial and route is not None:
+            file = settings_of(route)
+            override = replace(override, settings=_filled(override.settings, file),
+                               base=_filled(override.base, file), partial=False)
+        overrides.append(override)
+    return replace(state, overrides=tuple(overrides))
+
+
 def without_dropped(state: State, applied: Applied) -> State:
     """``state`` keeping only the overrides that still apply, the drops added to the history."""
     changes = [
@@ -193,10 +213,8 @@ def record(state: State, override: Override | None, change: Change) -> State:
 def _settings_json(settings: RouteSettings) -> dict[str, Any]:
     data: dict[str, Any] = {"weights": [[name, weight] for name, weight in settings.weights],
                             "mirror_percent": settings.mirror_percent}
-    if settings.promotion is not None:
-        data["promotion"] = policy_json(settings.promotion)
-    if settings.shadow_writes:
-        data["shadow_writes"] = True
+    data["promotion"] = None if settings.promotion is None else policy_json(settings.promotion)
+    data["shadow_writes"] = settings.shadow_writes
     return data
 
 
@@ -245,7 +263,7 @@ def state_from_json(text: str, source: str) -> State:
             raise ValueError(f"unsupported version {data.get('version')!r}")
         overrides = tuple(
             Override(str(o["route"]), _settings(o, source), _settings(o["base"], source),
-                     _who(o["by"]), str(o["at"]))
+                     _who(o["by"]), str(o["at"]), not {"promotion", "shadow_writes"} <= set(o))
             for o in data["overrides"]
         )
         history = tuple(
@@ -274,7 +292,8 @@ def read_applied(config: ProxyConfig, path: Path) -> Applied | None:
     text = read_state_text(path)
     if text is None:
         return None
-    return apply_overrides(config, state_from_json(text, str(path)) if text else State())
+    return apply_overrides(config, completed(state_from_json(text, str(path)), config)
+                           if text else State())
 
 
 def write_state(path: Path, state: State) -> str:
