@@ -13,6 +13,7 @@ import json
 import logging
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from strangler_proxy.config.state import Who, find_route, state_path_for
@@ -24,7 +25,7 @@ from tests.strangler_proxy.process.test_promotion_loop import (
     until,
     until_state,
 )
-from tests.strangler_proxy.support import App, run_async
+from tests.strangler_proxy.support import AUTH, App, run_async
 
 
 def events(caplog: pytest.LogCaptureFixture, name: str) -> list[dict[str, object]]:
@@ -99,3 +100,26 @@ async def test_a_hold_the_state_file_refused_is_written_at_a_later_round(tmp_pat
     assert held["state"] == "held" and unsaved == {"catalog"}
     assert [(k["state"], k["weight"], len(k["decisions"])) for k in kept] == [("held", 25, 1)]
     assert restarted is not None and restarted["state"] == "held"
+
+
+@run_async(timeout=60, loops=("asyncio",))
+async def test_a_kept_promotion_state_does_not_make_a_read_digest_stale(tmp_path: Path) -> None:
+    monolith = await App("monolith").start()
+    routes = tmp_path / "routes.toml"
+    routes.write_text(promoted_catalog(monolith.port, 'steps = [25, 50, 100]\nevery = "1h"'))
+    async with promoting_proxy(routes) as (proxy, _, loop), aiohttp.ClientSession(
+            headers=AUTH) as session:
+        admin = f"http://127.0.0.1:{proxy.admin_port}/api/routes"
+        async with session.get(admin) as answer:
+            digest = (await answer.json())["reload"]["digest"]
+        await loop.command("catalog", "hold", Who("test", "-", None))  # written to the state file
+        batch = {"changes": [{"route": "default", "to": "monolith"}], "expect_digest": digest}
+        async with session.patch(admin, json=batch) as answer:
+            after_hold = answer.status
+        async with session.patch(admin, json=batch) as answer:
+            after_change = answer.status
+        kept = json.loads(state_path_for(routes).read_text())["promotions"]
+    await monolith.stop()
+    assert [k["state"] for k in kept] == ["held"]
+    assert after_hold == 200, "the hold's write is not a change of the routes"
+    assert after_change == 409, "a change of the routes still is"
