@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from demonolith.errors import ProxyFailure
+from demonolith.errors import ProxyFailure, UsageError
 from demonolith.output import plural
 from strangler_proxy.config.model import ProxyConfig, Route
 from strangler_proxy.policy.route_scope import catch_all_problems
@@ -260,6 +260,35 @@ def breaker_line(name: str, state: dict[str, Any]) -> str:
     return line
 
 
+def start_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of ``routes promote`` that start a promotion (the ``promotion`` table's keys)."""
+    for option in reversed((
+        click.option("--steps", default=None, metavar="N,N,...",
+                     help="Start an automatic canary: its weights in percent, rising within"
+                          " 1..100, ending at 100 (e.g. 1,5,25,50,100)."),
+        click.option("--every", default=None, metavar="DURATION",
+                     help="Time between decisions: 200ms, 30s, 5m, 1h (default 5m)."),
+        click.option("--canary", default=None, metavar="UPSTREAM",
+                     help="The canary upstream (default: the second of the route's two)."),
+        click.option("--min-samples", type=click.IntRange(min=1), default=None,
+                     help="Requests on each side before a judgement (default 50)."),
+        click.option("--alpha", type=float, default=None,
+                     help="Mann-Whitney significance on latency (default 0.01)."),
+        click.option("--max-error-rate-increase", type=float, default=None,
+                     help="Canary error rate above the primary's that rolls back (default 0.01)."),
+        click.option("--max-latency-ratio", type=float, default=None,
+                     help="Median latency canary/primary that rolls back (default 1.2)."),
+        click.option("--sync-status-url", default=None, metavar="URL",
+                     help="The sync relay's GET /status, read at every decision."),
+        click.option("--max-lag", "max_lag_seconds", type=float, default=None, metavar="SECONDS",
+                     help="Hold while the relay lags more (needs --sync-status-url)."),
+        click.option("--rollback-on-sync-errors", is_flag=True, default=None,
+                     help="Roll back when the relay's conflicts or failed changes grow."),
+    )):
+        command = option(command)
+    return command
+
+
 @routes.command("promote")
 @click.argument("route")
 @click.option("--step", is_flag=True, help="Raise the canary one step now (or start again at the"
@@ -267,20 +296,58 @@ def breaker_line(name: str, state: dict[str, Any]) -> str:
 @click.option("--hold", is_flag=True,
               help="Stop promoting: decisions go on, a regression still rolls back.")
 @click.option("--rollback", is_flag=True, help="Send the canary nothing now.")
+@start_options
 @admin_options
 def promote(route: str, step: bool, hold: bool, rollback: bool, admin_url: str,
-            token: str | None, user: str | None) -> None:
+            token: str | None, user: str | None, **policy: Any) -> None:
     """Show ROUTE's automatic canary in a running proxy (its state, weight, next decision and
-    last decisions with their reasons), or step, hold or roll it back now."""
-    from strangler_proxy.admin.client import promotion
+    last decisions with their reasons), step, hold or roll it back now, or start one with
+    --steps/--every on a route without a ``promotion`` table (kept across reloads and restarts)."""
+    from strangler_proxy.admin.client import promotion, start_promotion
 
     actions = [name for name, given in (("step", step), ("hold", hold), ("rollback", rollback))
                if given]
+    given = {key: value for key, value in policy.items() if value is not None}
     if len(actions) > 1:
         raise ProxyFailure("give one of --step, --hold, --rollback")
-    shown = promotion(admin_url, token, route, actions[0] if actions else None, user)
+    if actions and given:
+        raise UsageError(f"--{actions[0]} commands a running promotion: give it without the"
+                         " options that start one (--steps, --every, ...)")
+    if given and not {"steps", "every"} & set(given):
+        raise UsageError("give --steps and/or --every to start a promotion")
+    if given:
+        canary = given.pop("canary", None)
+        shown = start_promotion(admin_url, token, route, promotion_request(given), canary, user)
+    else:
+        shown = promotion(admin_url, token, route, actions[0] if actions else None, user)
     for line in promotion_lines(shown):
         click.echo(line)
+
+
+def promotion_request(given: dict[str, Any]) -> dict[str, Any]:
+    """The ``promotion`` object ``routes promote --steps ... --every ...`` sends, checked as the
+    proxy checks it; UsageError (one line) when the options are wrong."""
+    from strangler_proxy.config.promotion_record import policy_from_json, policy_json
+    from strangler_proxy.config.promotion_table import duration_seconds
+    from strangler_proxy.errors import RoutesError
+
+    request = dict(given)
+    if "steps" in request:
+        parts = [part.strip() for part in request["steps"].split(",")]
+        if not all(part.isdigit() for part in parts):
+            raise UsageError(f"--steps: expected N,N,... (whole percents), got {given['steps']!r}")
+        request["steps"] = [int(part) for part in parts]
+    if "every" in request:
+        seconds = duration_seconds(request["every"])
+        if seconds is None or seconds <= 0:
+            raise UsageError(f"--every: expected a duration such as 200ms, 30s, 5m, 1h, got"
+                             f" {given['every']!r}")
+        request["every"] = seconds
+    try:
+        return policy_json(policy_from_json(request, "--steps/--every", "promotion"))
+    except RoutesError as exc:
+        message = str(exc).removeprefix("--steps/--every: promotion")
+        raise UsageError("promotion" + message.replace(".max_lag_seconds", " --max-lag")) from exc
 
 
 def promotion_lines(shown: dict[str, Any], last: int = 5) -> list[str]:

@@ -120,3 +120,13 @@ def promotion(admin_url: str, token: str | None, route: str, action: str | None 
     if action is None:
         return call(admin_url, "GET", path, token, user=user)
     return call(admin_url, "POST", path, token, {"action": action}, user=user)
+
+
+def start_promotion(admin_url: str, token: str | None, route: str, policy: dict[str, Any],
+                    canary: str | None = None, user: str | None = None) -> dict[str, Any]:
+    """``POST /api/routes/ROUTE/promotion`` ``{"action": "start", ...}``: an automatic canary with
+    ``policy`` (the ``promotion`` table's keys) on a route that has none."""
+    body: dict[str, Any] = {"action": "start", "promotion": policy}
+    if canary is not None:
+        body["canary"] = canary
+    return call(admin_url, "POST", f"/api/routes/{route}/promotion", token, body, user=user)

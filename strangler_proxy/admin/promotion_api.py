@@ -6,6 +6,11 @@
 ``POST   /api/routes/NAME/promotion``       ``{"action": "step" | "hold" | "rollback"}``: one
                                             step up now, stop promoting (rollbacks still
                                             apply), or the canary to 0 now; logged with who
+``POST   /api/routes/NAME/promotion``       ``{"action": "start", "promotion": {...},
+                                            "canary": "UPSTREAM"}``: an automatic canary for a
+                                            route without a ``promotion`` table (the table's
+                                            keys; ``canary`` optional with two upstreams), kept
+                                            in the state file like any run-time change
 ==========================================  =====================================================
 """
 
@@ -19,6 +24,7 @@ from strangler_proxy.config.changes import ChangeError
 from strangler_proxy.config.state import Who
 
 SUFFIX = "/promotion"
+_START_KEYS = frozenset({"action", "promotion", "canary"})
 
 
 class Promotions(Protocol):
@@ -29,6 +35,9 @@ class Promotions(Protocol):
 
     async def command(self, name: str, action: str, who: Who) -> dict[str, Any]:
         """Apply ``action`` to route ``name`` now; ChangeError when refused."""
+
+    async def start(self, name: str, request: dict[str, Any], who: Who) -> dict[str, Any]:
+        """Start a promotion of route ``name`` as ``request`` asks; ChangeError when refused."""
 
 
 async def promotion_status(promotions: Promotions | None, name: str) -> AdminResponse:
@@ -49,10 +58,15 @@ async def promotion_command(promotions: Promotions | None, name: str, body: byte
     except ValueError:
         return error_response(400, "the body is not JSON")
     action = request.get("action") if isinstance(request, dict) else None
-    if not isinstance(action, str) or set(request) != {"action"}:
-        return error_response(400, 'expected {"action": "step" | "hold" | "rollback"}')
+    if action == "start" and set(request) <= _START_KEYS:
+        started = promotions.start(name, request, who)
+    elif isinstance(action, str) and action != "start" and set(request) == {"action"}:
+        started = promotions.command(name, action, who)
+    else:
+        return error_response(400, 'expected {"action": "step" | "hold" | "rollback"} or '
+                                   '{"action": "start", "promotion": {...}, "canary": NAME}')
     try:
-        return json_response(200, await promotions.command(name, action, who))
+        return json_response(200, await started)
     except ChangeError as exc:
         return error_response(exc.status, str(exc))
     except OSError as exc:

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from strangler_proxy.config.changes import (
     requested_settings,
 )
 from strangler_proxy.config.model import ProxyConfig
+from strangler_proxy.config.promotion_record import KeptPromotion
 from strangler_proxy.config.routes_file import parse_routes
 from strangler_proxy.config.state import (
     Applied,
@@ -38,11 +39,13 @@ from strangler_proxy.config.state import (
     State,
     Who,
     apply_overrides,
+    completed,
     find_route,
     read_state_text,
     record,
     settings_of,
     state_from_json,
+    state_to_json,
     without_dropped,
     write_state,
 )
@@ -75,6 +78,12 @@ def _digest(routes_text: str, state_text: str | None) -> str:
     return hashlib.sha256(content).hexdigest()[:16]
 
 
+def _routes_digest(routes_text: str, state: State) -> str:
+    """What ``expect_digest`` compares: the routes and the run-time changes, not the promotion
+    loop's kept state (a hold written meanwhile does not make a batch read before stale)."""
+    return _digest(routes_text, state_to_json(replace(state, promotions=())))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -104,7 +113,8 @@ class LiveRoutes:
         self.file_config, self.state, applied, routes_text, state_text = self._build()
         self.config = applied.config
         self._routes_text = routes_text
-        self.status.digest = _digest(routes_text, state_text)
+        self.status.digest = _routes_digest(routes_text, self.state)
+        self._files_digest = _digest(routes_text, state_text)
         self._failures = Counter(*_FAILURES)
         self._log_dropped(applied)
 
@@ -123,7 +133,8 @@ class LiveRoutes:
             raise RoutesError(f"{self.routes_path}: cannot read routes file: {exc}") from exc
         file_config = self._adjust(parse_routes(routes_text, str(self.routes_path)))
         state_text = read_state_text(self.state_path)
-        state = state_from_json(state_text, str(self.state_path)) if state_text else State()
+        state = completed(state_from_json(state_text, str(self.state_path)), file_config) if (
+            state_text) else State()
         return file_config, state, apply_overrides(file_config, state), routes_text, state_text
 
     def _file_signature(self) -> tuple[object, ...]:
@@ -153,10 +164,11 @@ class LiveRoutes:
                 file_config, state, applied, routes_text, state_text = self._build()
             except RoutesError as exc:
                 return self._refused(reason, exc)
-            digest = _digest(routes_text, state_text)
+            self._files_digest = _digest(routes_text, state_text)
             if self.owner and applied.dropped:
                 state = without_dropped(state, applied)
-                digest = _digest(routes_text, write_state(self.state_path, state))
+                self._files_digest = _digest(routes_text, write_state(self.state_path, state))
+            digest = _routes_digest(routes_text, state)
             self._warn_restart_only(file_config)
             self._log_dropped(applied)
             self.file_config, self.state, self.config = file_config, state, applied.config
@@ -206,7 +218,7 @@ class LiveRoutes:
                 digest = _digest(routes_text, read_state_text(self.state_path))
             except (OSError, UnicodeDecodeError, RoutesError):
                 digest = "unreadable"
-            if digest not in (self.status.digest, self._failed_digest):
+            if digest not in (self._files_digest, self._failed_digest):
                 try:
                     status = await self.reload("file changed")
                 except Exception:  # a bug must not stop the watching
@@ -243,6 +255,16 @@ class LiveRoutes:
                                        f" {self.status.digest}, expected {expected}): read them again")
             return await self._store(requested_batch(self.config, self.file_config, request), who)
 
+    async def keep_promotion(self, kept: KeptPromotion) -> None:
+        """Write the promotion loop's state of one route to the state file (OSError when it
+        cannot be written: nothing changes); the routes served stay as they are."""
+        async with self._lock:
+            assert self.owner, "only the owner writes the state file"
+            state = self.state.with_promotion(kept)
+            self._files_digest = _digest(self._routes_text, write_state(self.state_path, state))
+            self._signature = self._file_signature()
+            self.state = state
+
     async def _store(self, wanted: Sequence[tuple[str, RouteSettings, str]],
                      who: Who) -> dict[str, Any]:
         assert self.owner, "only the owner changes routes"
@@ -256,7 +278,8 @@ class LiveRoutes:
             change = Change(at, who, name, action, settings_of(current), settings)
             state = record(state, override, change)
             done.append((change, override is not None))
-        digest = _digest(self._routes_text, write_state(self.state_path, state))
+        self._files_digest = _digest(self._routes_text, write_state(self.state_path, state))
+        digest = _routes_digest(self._routes_text, state)
         self._signature = self._file_signature()
         applied = apply_overrides(self.file_config, state)
         self.state, self.config = state, applied.config

@@ -153,9 +153,9 @@ class PromotionPolicy:
 
     def __post_init__(self) -> None:
         if not self.steps or list(self.steps) != sorted(set(self.steps)):
-            raise ValueError("steps must be distinct and rising")
+            raise ValueError(f"steps must be distinct and rising, got {list(self.steps)}")
         if self.steps[0] <= 0 or self.steps[-1] != 100:
-            raise ValueError("steps must be above 0 and end at 100")
+            raise ValueError(f"steps must be within 1..100, ending at 100, got {list(self.steps)}")
         if self.every_seconds <= 0 or self.min_samples < 1 or not 0 < self.alpha < 1:
             raise ValueError("every must be positive, min_samples >= 1, 0 < alpha < 1")
         reads_sync = self.max_lag_seconds is not None or self.rollback_on_sync_errors

@@ -1,16 +1,18 @@
 """Run-time route changes kept across restarts: the sidecar state file next to the routes file.
 
-The admin API changes a route's weights (or target) and mirror percentage. Each change is an
+The admin API changes a route's weights (or target), mirror percentage, ``shadow_writes`` and
+automatic canary (``promotion``, see :mod:`strangler_proxy.config.promotion_record`). Each change is an
 :class:`Override` of one named route, recorded with the values the routes file had (``base``),
 who made it and when. Precedence, applied on every start and reload by :func:`apply_overrides`:
 
 * an override applies while the routes file still has the ``base`` values for that route;
-* once the routes file itself changes that route's weights/target or mirror percentage, the file
+* once the routes file itself changes any of those settings of that route, the file
   wins: the override is *superseded*, dropped and logged (the newest intent wins);
 * an override of a route no longer in the file, or naming an upstream no longer in it, is dropped.
 
 The state file (``routes.toml.state.json`` by default) is JSON, written atomically (a temporary
-file renamed over it), and holds the overrides and the last :data:`HISTORY` changes.
+file renamed over it), and holds the overrides, the last :data:`HISTORY` changes and the promotion
+loop's state of each promoted route (:class:`KeptPromotion`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from strangler_proxy.config.model import ProxyConfig, Route
+from strangler_proxy.config.model import PromotionPolicy, ProxyConfig, Route
+from strangler_proxy.config.promotion_record import (
+    KeptPromotion,
+    kept_from_json,
+    kept_json,
+    policy_from_json,
+    policy_json,
+)
 from strangler_proxy.errors import RoutesError
 
 STATE_VERSION = 1
@@ -36,6 +45,8 @@ class RouteSettings:
 
     weights: tuple[tuple[str, int], ...]
     mirror_percent: float | None = None
+    promotion: PromotionPolicy | None = None
+    shadow_writes: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class Override:
     base: RouteSettings
     who: Who
     at: str
+    partial: bool = False  # read from a state file without promotion/shadow_writes: the file's apply
 
 
 @dataclass(frozen=True)
@@ -76,10 +88,20 @@ class State:
 
     overrides: tuple[Override, ...] = ()
     history: tuple[Change, ...] = ()
+    promotions: tuple[KeptPromotion, ...] = ()
 
     def override(self, route: str) -> Override | None:
         """The override of ``route``, if any."""
         return next((o for o in self.overrides if o.route == route), None)
+
+    def promotion(self, route: str) -> KeptPromotion | None:
+        """The promotion loop's kept state of ``route``, if any."""
+        return next((p for p in self.promotions if p.route == route), None)
+
+    def with_promotion(self, kept: KeptPromotion) -> State:
+        """This state with ``kept`` replacing what it kept of that route."""
+        others = [p for p in self.promotions if p.route != kept.route]
+        return replace(self, promotions=tuple(sorted((*others, kept), key=lambda p: p.route)))
 
 
 @dataclass(frozen=True)
@@ -99,7 +121,8 @@ def state_path_for(routes: str | Path) -> Path:
 
 def settings_of(route: Route) -> RouteSettings:
     """The changeable settings of ``route``."""
-    return RouteSettings(route.weights, route.mirror.percent if route.mirror else None)
+    return RouteSettings(route.weights, route.mirror.percent if route.mirror else None,
+                         route.promotion, route.shadow_writes)
 
 
 def with_settings(route: Route, settings: RouteSettings) -> Route:
@@ -107,7 +130,8 @@ def with_settings(route: Route, settings: RouteSettings) -> Route:
     mirror = route.mirror
     if mirror is not None and settings.mirror_percent is not None:
         mirror = replace(mirror, percent=settings.mirror_percent)
-    return replace(route, weights=settings.weights, mirror=mirror)
+    return replace(route, weights=settings.weights, mirror=mirror, promotion=settings.promotion,
+                   shadow_writes=settings.shadow_writes)
 
 
 def find_route(config: ProxyConfig, name: str) -> Route | None:
@@ -146,13 +170,32 @@ def apply_overrides(config: ProxyConfig, state: State) -> Applied:
     return Applied(config, tuple(active), tuple(dropped))
 
 
+def _filled(settings: RouteSettings, file: RouteSettings) -> RouteSettings:
+    return replace(settings, promotion=file.promotion, shadow_writes=file.shadow_writes)
+
+
+def completed(state: State, config: ProxyConfig) -> State:
+    """``state`` with each override read without ``promotion``/``shadow_writes`` (a state file
+    written before they were run-time settings) given the routes file's values of them on both
+    sides, so that it still applies."""
+    overrides = []
+    for override in state.overrides:
+        route = find_route(config, override.route)
+        if override.partial and route is not None:
+            file = settings_of(route)
+            override = replace(override, settings=_filled(override.settings, file),
+                               base=_filled(override.base, file), partial=False)
+        overrides.append(override)
+    return replace(state, overrides=tuple(overrides))
+
+
 def without_dropped(state: State, applied: Applied) -> State:
     """``state`` keeping only the overrides that still apply, the drops added to the history."""
     changes = [
         Change(o.at, o.who, o.route, "dropped: " + reason, o.settings, o.base)
         for o, reason in applied.dropped
     ]
-    return State(applied.active, (*state.history, *changes)[-HISTORY:])
+    return replace(state, overrides=applied.active, history=(*state.history, *changes)[-HISTORY:])
 
 
 def record(state: State, override: Override | None, change: Change) -> State:
@@ -160,16 +203,19 @@ def record(state: State, override: Override | None, change: Change) -> State:
     overrides = [o for o in state.overrides if o.route != change.route]
     if override is not None:
         overrides.append(override)
-    return State(tuple(sorted(overrides, key=lambda o: o.route)),
-                 (*state.history, change)[-HISTORY:])
+    return replace(state, overrides=tuple(sorted(overrides, key=lambda o: o.route)),
+                   history=(*state.history, change)[-HISTORY:])
 
 
 # -- JSON ------------------------------------------------------------------------------------------
 
 
 def _settings_json(settings: RouteSettings) -> dict[str, Any]:
-    return {"weights": [[name, weight] for name, weight in settings.weights],
-            "mirror_percent": settings.mirror_percent}
+    data: dict[str, Any] = {"weights": [[name, weight] for name, weight in settings.weights],
+                            "mirror_percent": settings.mirror_percent}
+    data["promotion"] = None if settings.promotion is None else policy_json(settings.promotion)
+    data["shadow_writes"] = settings.shadow_writes
+    return data
 
 
 def _who_json(who: Who) -> dict[str, Any]:
@@ -178,7 +224,7 @@ def _who_json(who: Who) -> dict[str, Any]:
 
 def state_to_json(state: State) -> str:
     """The state file's text (deterministic)."""
-    data = {
+    data: dict[str, Any] = {
         "version": STATE_VERSION,
         "overrides": [
             {"route": o.route, **_settings_json(o.settings), "base": _settings_json(o.base),
@@ -191,13 +237,18 @@ def state_to_json(state: State) -> str:
             for c in state.history
         ],
     }
+    if state.promotions:
+        data["promotions"] = [kept_json(kept) for kept in state.promotions]
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def _settings(data: Any) -> RouteSettings:
+def _settings(data: Any, source: str) -> RouteSettings:
     weights = tuple((str(name), int(weight)) for name, weight in data["weights"])
     percent = data.get("mirror_percent")
-    return RouteSettings(weights, None if percent is None else float(percent))
+    policy = data.get("promotion")
+    return RouteSettings(weights, None if percent is None else float(percent),
+                         None if policy is None else policy_from_json(policy, source),
+                         bool(data.get("shadow_writes", False)))
 
 
 def _who(data: Any) -> Who:
@@ -211,17 +262,19 @@ def state_from_json(text: str, source: str) -> State:
         if data.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported version {data.get('version')!r}")
         overrides = tuple(
-            Override(str(o["route"]), _settings(o), _settings(o["base"]), _who(o["by"]), str(o["at"]))
+            Override(str(o["route"]), _settings(o, source), _settings(o["base"], source),
+                     _who(o["by"]), str(o["at"]), not {"promotion", "shadow_writes"} <= set(o))
             for o in data["overrides"]
         )
         history = tuple(
             Change(str(c["at"]), _who(c["by"]), str(c["route"]), str(c["action"]),
-                   _settings(c["before"]), _settings(c["after"]))
+                   _settings(c["before"], source), _settings(c["after"], source))
             for c in data["history"]
         )
+        promotions = tuple(kept_from_json(kept) for kept in data.get("promotions", []))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise RoutesError(f"{source}: invalid state file ({exc!r}); fix or remove it") from exc
-    return State(overrides, history)
+    return State(overrides, history, promotions)
 
 
 def read_state_text(path: Path) -> str | None:
@@ -239,7 +292,8 @@ def read_applied(config: ProxyConfig, path: Path) -> Applied | None:
     text = read_state_text(path)
     if text is None:
         return None
-    return apply_overrides(config, state_from_json(text, str(path)) if text else State())
+    return apply_overrides(config, completed(state_from_json(text, str(path)), config)
+                           if text else State())
 
 
 def write_state(path: Path, state: State) -> str:

@@ -33,6 +33,7 @@ from strangler_proxy.errors import ProxyError
 from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.policy.response_diff import ComparedResponse, Diff, NoiseLearner, compare
 from strangler_proxy.policy.routing import sample
+from strangler_proxy.policy.shadow_marker import SUPPRESSED, UNSUPPRESSED, effect_counts
 
 if TYPE_CHECKING:
     from strangler_proxy.config.model import Mirror, ProxyConfig, Route
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("strangler_proxy.shadow")
 CONFIRMATION = "x-demonolith-shadow"  # the answer's header saying the shadow write was rolled back
+REPORTS = (CONFIRMATION, SUPPRESSED, UNSUPPRESSED)
 ROLLED_BACK = "rolled-back"
 
 
@@ -86,6 +88,10 @@ class Shadow:
             "proxy_shadow_writes_total",
             "Shadowed writes: match, diff, error, unconfirmed (no rollback confirmed).",
             ("route", "result"))
+        self.effects = metrics.add_counter(
+            "proxy_shadow_effects_total",
+            "Effects of shadowed writes the service reported: held back (suppressed) or not.",
+            ("route", "effect", "held"))
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -189,12 +195,14 @@ class Shadow:
             again = await self._fetch(job.primary_upstream, job)
             self.noise.learn(job.route.name, job.primary, again)
         confirm = self._confirms(job)
-        names = (*mirror.compare_headers, CONFIRMATION) if confirm else mirror.compare_headers
+        names = (*mirror.compare_headers, *REPORTS) if confirm else mirror.compare_headers
         shadow = await self._fetch(mirror.upstream, job, names)
         confirmed = dict(shadow.headers).get(CONFIRMATION) == ROLLED_BACK
-        if confirm and CONFIRMATION not in mirror.compare_headers:
+        if confirm:
+            self._effects(job, dict(shadow.headers))
             shadow = ComparedResponse(shadow.status, tuple(
-                h for h in shadow.headers if h[0] != CONFIRMATION), shadow.body)
+                h for h in shadow.headers if h[0] not in REPORTS or h[0] in mirror.compare_headers),
+                shadow.body)
         ignore = (*mirror.ignore, *self.noise.rules(job.route.name))
         diff = compare(job.primary, shadow, ignore)
         result = "match" if diff.matches else "diff"
@@ -204,6 +212,20 @@ class Shadow:
                                                     "comparison": result})
         elif not job.safe:
             self._record_write(job, result, {})
+
+    def _effects(self, job: ShadowJob, headers: dict[str, str]) -> None:
+        """Count what the service held back and what it could not (logged when any happened)."""
+        for held, name in (("suppressed", SUPPRESSED), ("unsuppressed", UNSUPPRESSED)):
+            for effect, count in effect_counts(headers.get(name)).items():
+                if count:
+                    self.effects.inc((job.route.name, effect, held), count)
+        happened = {k: v for k, v in effect_counts(headers.get(UNSUPPRESSED)).items() if v}
+        if happened:
+            entry = {"event": "shadow_unsuppressed", "route": job.route.name,
+                     "method": job.method, "request_id": job.request_id,
+                     "shadow": job.mirror.upstream, "effects": happened}
+            self.recent.append(entry)
+            logger.warning(json.dumps(entry, sort_keys=True))
 
     def _confirms(self, job: ShadowJob) -> bool:
         """Whether the answer to this copy must confirm a rollback: a write sent signed for

@@ -2,7 +2,9 @@
 
 A route's :class:`Promotion` is derived from its live weights (:func:`derived`: the canary's share
 of the two, in percent, and the step it is on), so a restart or a routes-file change continues
-from what the proxy serves. States:
+from what the proxy serves; what the state file kept of it (:func:`kept_of`) gives a restart the
+state and the decisions back (:func:`restored`) while the weights are still those it was decided
+at. States:
 
 * ``running``: decided every ``every`` seconds (:func:`~strangler_proxy.policy.promotion.decide`);
 * ``held`` (``promote --hold``): still decided, and still rolled back, but never promoted;
@@ -22,10 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from strangler_proxy.config.model import PromotionPolicy
+from strangler_proxy.config.promotion_record import KeptDecision, KeptPromotion
 from strangler_proxy.policy.promotion import COMPLETE, HOLD, PROMOTE, ROLLBACK, Decision, Window
 
 RUNNING, HELD, ROLLED_BACK, STOPPED, COMPLETED = "running", "held", "rolled_back", "stopped", "complete"
 DECIDING = frozenset({RUNNING, HELD})
+STATES = frozenset({RUNNING, HELD, ROLLED_BACK, STOPPED, COMPLETED})
 HISTORY = 20  # decisions kept per route for the admin API
 COMMANDS = ("step", "hold", "rollback")
 Sample = tuple[float, float, bool]  # started (monotonic seconds), duration (seconds), error
@@ -88,6 +92,26 @@ def derived(route: str, policy: PromotionPolicy, share: int, now: float) -> Prom
     state = STOPPED if share == 0 else COMPLETED if share >= 100 else RUNNING
     next_at = now + policy.every_seconds if state == RUNNING else NEVER
     return Promotion(route, policy, state, step_at(policy, share), share, now, next_at)
+
+
+def kept_of(promotion: Promotion) -> KeptPromotion:
+    """What the state file keeps of ``promotion``."""
+    return KeptPromotion(promotion.route, promotion.state, promotion.weight, tuple(
+        KeptDecision(e.at, e.decision.action, e.decision.weight, e.decision.reason, e.by, e.times)
+        for e in promotion.decisions))
+
+
+def restored(fresh: Promotion, kept: KeptPromotion | None) -> Promotion:
+    """``fresh`` (:func:`derived` at start) continued from what the state file ``kept``: its
+    decisions always; its state too while the canary still has the weight it was decided at."""
+    if kept is None:
+        return fresh
+    decisions = tuple(Entry(d.at, Decision(d.action, d.weight, d.reason), d.by, d.times)
+                      for d in kept.decisions)[-HISTORY:]
+    if kept.weight != fresh.weight or kept.state not in STATES:
+        return replace(fresh, decisions=decisions)
+    next_at = fresh.since + fresh.policy.every_seconds if kept.state in DECIDING else NEVER
+    return replace(fresh, state=kept.state, next_at=next_at, decisions=decisions)
 
 
 def promotion_weights(names: tuple[str, str], weight: int) -> dict[str, int]:

@@ -54,3 +54,18 @@ def marker_refusal(
     if expires <= now:
         return "shadow marker expired"
     return ""
+
+
+SUPPRESSED = "x-demonolith-shadow-suppressed"  # what the service held back, ``mail=1, tasks=0``
+UNSUPPRESSED = "x-demonolith-shadow-unsuppressed"  # what it could not hold back (it happened)
+
+
+def effect_counts(value: str | None) -> dict[str, int]:
+    """``"connections=1, file_writes=0"`` -> ``{"connections": 1, "file_writes": 0}`` (parts that
+    are not ``name=count`` are left out)."""
+    counts: dict[str, int] = {}
+    for part in (value or "").split(","):
+        name, sep, count = part.strip().partition("=")
+        if sep and name and count.isdigit():
+            counts[name] = int(count)
+    return counts

@@ -8,8 +8,11 @@ policy names ``sync_status_url``), calls :func:`~strangler_proxy.policy.promotio
 applies the new weight through :meth:`LiveRoutes.change` -- the path of an admin change: the
 state file first, then one swap of the config in every process. Every decision is logged
 (``promotion_decision``, with its reason), counted in ``/metrics`` and kept for
-``GET /api/routes/NAME/promotion``; ``--step``, ``--hold`` and ``--rollback`` arrive through
-:meth:`PromotionLoop.command`.
+``GET /api/routes/NAME/promotion``, and kept in the state file with the route's state
+(:meth:`LiveRoutes.keep_promotion`; a write that fails is tried again every round), so a restart
+continues a held or rolled-back canary with its decisions. ``--step``, ``--hold`` and
+``--rollback`` arrive through :meth:`PromotionLoop.command`; ``--steps``/``--every`` (a promotion
+for a route without a ``promotion`` table) through :meth:`PromotionLoop.start`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from strangler_proxy.config.changes import ChangeError
+from strangler_proxy.config.changes import (
+    ChangeError,
+    changeable_route,
+    requested_promotion,
+    start_weights,
+)
 from strangler_proxy.config.live import LiveRoutes
 from strangler_proxy.config.model import Route
 from strangler_proxy.config.state import Who, find_route
@@ -34,6 +42,7 @@ from strangler_proxy.observe.metrics import PrometheusRegistry
 from strangler_proxy.observe.samples import MAX_SAMPLES, Taken
 from strangler_proxy.policy.promotion import (
     HOLD,
+    PROMOTE,
     Decision,
     SyncStatus,
     decide,
@@ -42,6 +51,7 @@ from strangler_proxy.policy.promotion import (
 from strangler_proxy.policy.promotion_state import (
     DECIDING,
     NEVER,
+    RUNNING,
     CommandError,
     Promotion,
     Sample,
@@ -49,7 +59,9 @@ from strangler_proxy.policy.promotion_state import (
     canary_share,
     commanded,
     derived,
+    kept_of,
     promotion_weights,
+    restored,
     when_held,
     window,
 )
@@ -97,6 +109,7 @@ class PromotionLoop:
         self.canary: dict[str, deque[Sample]] = {}
         self.primary: dict[str, deque[Sample]] = {}
         self.sync_seen: dict[str, SyncStatus] = {}
+        self.unsaved: set[str] = set()  # routes whose state the state file could not take yet
         self._lock = asyncio.Lock()
         registry = metrics or PrometheusRegistry()
         self.decisions = registry.add_counter(
@@ -126,6 +139,8 @@ class PromotionLoop:
         self._follow_config(time.monotonic())
         if not self.promotions:  # nothing is recorded either: no need to ask the workers
             return
+        for name in sorted(self.unsaved & set(self.promotions)):
+            await self._save(name, self.promotions[name])
         self._keep(await self.take())
         for name, promotion in list(self.promotions.items()):
             if promotion.state in DECIDING and promotion.next_at <= time.monotonic():
@@ -146,7 +161,9 @@ class PromotionLoop:
                 found[route.name] = known
                 continue
             fresh = derived(route.name, route.promotion, share, now)
-            if known is not None:
+            if known is None:
+                fresh = restored(fresh, self.live.state.promotion(route.name))
+            else:
                 fresh = replace(fresh, decisions=known.decisions)
                 _log("promotion_rebased", route=route.name, weight=share, state=fresh.state,
                      reason="the route's weights or promotion table changed outside the loop")
@@ -212,6 +229,7 @@ class PromotionLoop:
         if new.since != promotion.since:
             self.canary[name].clear()
         self.promotions[name] = new
+        await self._save(name, new)
         self.decisions.inc((name, decision.action))
         _log("promotion_decision", route=name, action=decision.action, by=by,
              weight_before=promotion.weight, weight=new.weight, state=new.state,
@@ -219,7 +237,43 @@ class PromotionLoop:
              primary_requests=len(self.primary[name]))
         return new
 
+    async def _save(self, name: str, promotion: Promotion) -> None:
+        """Keep ``promotion`` in the state file; when it cannot be written, say so and retry."""
+        try:
+            await self.live.keep_promotion(kept_of(promotion))
+        except OSError as exc:
+            self.unsaved.add(name)
+            _log("promotion_state_write_failed", route=name, state=promotion.state,
+                 error=str(exc), retry="at the next round")
+            return
+        self.unsaved.discard(name)
+
     # -- the admin API -------------------------------------------------------------------------
+    async def start(self, name: str, request: dict[str, Any], who: Who) -> dict[str, Any]:
+        """Start a promotion of route ``name`` with the policy ``request["promotion"]`` (routes
+        file keys) and optionally ``request["canary"]``; ChangeError when refused."""
+        async with self._lock:
+            self._follow_config(time.monotonic())
+            known = self.promotions.get(name)
+            if known is not None and known.state in DECIDING:
+                raise ChangeError(409, f"route {name} is {known.state} already: promote "
+                                       "--rollback first, or let it finish")
+            route = changeable_route(self.live.config, name)
+            policy = requested_promotion(request.get("promotion"))
+            if policy is None:
+                raise ChangeError(400, "start: expected a promotion object (steps, every, ...)")
+            weights = start_weights(route, request.get("canary"), policy.steps[0])
+            await self.live.change(name, {"promotion": request["promotion"],
+                                          "weights": weights}, who)
+            self._follow_config(time.monotonic())
+            promotion, weight = self.promotions[name], list(weights.values())[1]
+            steps = ", ".join(str(step) for step in policy.steps)
+            reason = f"started by hand: steps {steps}, every {policy.every_seconds:g} s"
+            await self._apply(name, promotion, Decision(PROMOTE, weight, reason), who, RUNNING)
+            shown = self.status(name)
+            assert shown is not None
+            return shown
+
     async def command(self, name: str, action: str, who: Who) -> dict[str, Any]:
         """``--step``, ``--hold`` or ``--rollback`` of route ``name`` now; ChangeError when refused."""
         async with self._lock:

@@ -11,9 +11,12 @@ against each other:
   unmarked create adds its row;
 * through ``demonolith proxy`` with ``shadow_writes``: every create reaches the primary for real
   and the service as a rolled-back copy, compared (ids ignored) and counted in ``/metrics``;
-* a view with every outward effect (``tests/fixtures/shadow_probe``: a Celery task on a file
-  broker, an e-mail through the file backend, an on_commit hook, a write through the generated
-  client to a live server): marked, none of them happens and each is counted; unmarked, all do.
+* a view with every outward effect (``tests/fixtures/shadow_probe``: Celery tasks on a file
+  broker, one through a task class's own ``apply_async``, an e-mail through the file backend, an
+  on_commit hook, a file cache write, a file storage save, a write and a read through the
+  generated client to a live server): marked, none of them happens and each is counted; unmarked,
+  all do; a raw GET and a file written by hand happen either way and are reported as such;
+* a valid marker sent twice is refused the second time (a replay).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ TOKEN = "shadow-e2e-service-token"
 KEY = "shadow-e2e-key-0123456789abcdef"
 WRITES = 20
 PROBE = ROOT / "tests" / "fixtures" / "shadow_probe"
+EFFECTS = ("audit", "cache", "hooks", "mail", "media", "raw", "tasks")
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -195,7 +199,9 @@ def test_marked_writes_change_nothing_unmarked_ones_do(
     assert before > 0, "the data copy filled the table"
     status, body, headers = created
     assert (status, headers["X-Demonolith-Shadow"]) == (201, "rolled-back"), body
-    assert headers["X-Demonolith-Shadow-Suppressed"] == "client=0, mail=0, on_commit=0, tasks=0"
+    assert headers["X-Demonolith-Shadow-Suppressed"] == (
+        "cache=0, client=0, files=0, mail=0, on_commit=0, tasks=0")
+    assert headers["X-Demonolith-Shadow-Unsuppressed"] == "connections=0, file_writes=0"
     assert refused == [403] * 6
     assert after_marked == before, "a marked write (or a refused one) left a row behind"
     assert real[0] == 201 and after_real == before + 1
@@ -225,18 +231,21 @@ def test_the_proxy_shadows_writes_that_the_service_rolls_back(
 
 @contextmanager
 def recording_server() -> Iterator[tuple[str, list[str]]]:
-    """A live HTTP server on 127.0.0.1 that answers ``{}`` and records each request's method."""
+    """A live HTTP server on 127.0.0.1 that answers ``{}`` and records each request (method and
+    path)."""
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            seen.append(self.command)
+            seen.append(f"{self.command} {self.path}")
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
+
+        do_GET = do_POST
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -253,17 +262,19 @@ def recording_server() -> Iterator[tuple[str, list[str]]]:
 
 
 def effects_in(folder: Path) -> dict[str, int]:
-    """Files written by the probe's task broker, mail backend and on_commit hooks."""
-    return {name: len(list((folder / name).iterdir())) for name in ("hooks", "mail", "tasks")}
+    """Files written by the probe's task broker, mail backend, on_commit hooks, task class, file
+    cache, storage and by hand."""
+    return {name: sum(1 for path in (folder / name).rglob("*") if path.is_file())
+            for name in EFFECTS}
 
 
-def test_a_marked_request_sends_no_task_mail_hook_or_client_write(
+def test_a_marked_request_holds_back_its_effects_and_reports_the_rest(
         projects: tuple[str, Path, Path], tmp_path: Path) -> None:
     service, root, _ = projects
     for name in ("probe_settings.py", "probe_urls.py"):
         shutil.copy(PROBE / name, root / name)
     out = tmp_path / "effects"
-    for name in ("hooks", "mail", "tasks"):
+    for name in EFFECTS:
         (out / name).mkdir(parents=True)
     with recording_server() as (remote, seen):
         env = {"DEMONOLITH_SERVICE_TOKEN": TOKEN, "DEMONOLITH_SHADOW_SECRET": KEY,
@@ -272,12 +283,26 @@ def test_a_marked_request_sends_no_task_mail_hook_or_client_write(
                "DEMONOLITH_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
         with served(root, env=env, log=tmp_path / "probe.log") as base:
             url = base + "/probe/effects/"
-            marked = call("POST", url, {}, mark(service, "POST", "/probe/effects/"))
-            after_marked = effects_in(out), len(seen)
+            marker = mark(service, "POST", "/probe/effects/")
+            marked = call("POST", url, {}, marker)
+            after_marked = effects_in(out), list(seen)
+            replayed = call("POST", url, {}, marker)
+            after_replay = effects_in(out), list(seen)
             unmarked = call("POST", url, {})
-            after_unmarked = effects_in(out), len(seen)
-    assert marked[:2] == (200, {"client_sent": False}), marked
-    assert marked[2]["X-Demonolith-Shadow-Suppressed"] == "client=1, mail=1, on_commit=1, tasks=1"
-    assert after_marked == ({"hooks": 0, "mail": 0, "tasks": 0}, 0)
-    assert unmarked[:2] == (200, {"client_sent": True}), unmarked
-    assert after_unmarked == ({"hooks": 1, "mail": 1, "tasks": 1}, 1)
+            after_unmarked = effects_in(out), list(seen)
+    none = dict.fromkeys(EFFECTS, 0)
+    assert marked[:2] == (200, {"client_sent": [False, False]}), marked
+    assert marked[2]["X-Demonolith-Shadow-Suppressed"] == (
+        "cache=1, client=2, files=1, mail=1, on_commit=1, tasks=2")
+    assert marked[2]["X-Demonolith-Shadow-Unsuppressed"] == "connections=1, file_writes=1"
+    assert after_marked == ({**none, "raw": 1}, ["GET /raw/"]), "only the unsuppressed happened"
+    assert replayed[:2] == (403, {"error": "shadow marker replayed: its nonce was used already"})
+    assert after_replay == after_marked, "the replay never ran"
+    assert unmarked[:2] == (200, {"client_sent": [True, True]}), unmarked
+    assert "X-Demonolith-Shadow-Unsuppressed" not in unmarked[2]
+    cache_files = effects_in(out)["cache"]
+    assert after_unmarked == ({"audit": 1, "cache": cache_files, "hooks": 1, "mail": 1, "media": 1,
+                               "raw": 2, "tasks": 2},
+                              ["GET /raw/", "GET /raw/", "POST /_api/anything/",
+                               "GET /_api/anything/"])
+    assert cache_files >= 1

@@ -21,6 +21,7 @@ from strangler_proxy.datapath.shadow_marking import load_keys
 from strangler_proxy.errors import ProxyError, RoutesError
 from strangler_proxy.observe.accesslog import AccessLog
 from strangler_proxy.policy.shadow_marker import marker_refusal
+from tests.strangler_proxy.live_support import live_proxy
 from tests.strangler_proxy.support import AUTH, App, routes_toml, run_async, running_proxy
 
 KEY = b"catalog-shadow-key-0123456789abcdef"
@@ -48,8 +49,10 @@ def keyed(ports: dict[str, int | str], key_file: Path, body: str = ROUTES) -> st
                         f'shadow_secret_file = "{key_file}"')
 
 
-def checking_service(name: str, confirm: bool = True, price: int = 10) -> App:
-    """A mirror that refuses a bad marker with 403 and confirms the rollback of a good one."""
+def checking_service(name: str, confirm: bool = True, price: int = 10,
+                     reports: dict[str, str] | None = None) -> App:
+    """A mirror that refuses a bad marker with 403 and confirms the rollback of a good one (with
+    the ``reports`` headers of what it held back, as a generated service answers)."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -58,7 +61,7 @@ def checking_service(name: str, confirm: bool = True, price: int = 10) -> App:
                                  method=request.method, path=request.path.encode())
         if refusal:
             return web.json_response({"error": refusal}, status=403)
-        headers = {"X-Demonolith-Shadow": "rolled-back"} if confirm else {}
+        headers = {"X-Demonolith-Shadow": "rolled-back", **(reports or {})} if confirm else {}
         return web.json_response({"price": price, "size": len(body)}, headers=headers)
 
     return App(name, handler)
@@ -204,3 +207,68 @@ async def test_after_a_reload_without_the_key_writes_are_skipped_not_sent_unsign
     await cat.stop()
     assert results == {"skipped": 1, "diff": 1}, "the GET went unsigned and was refused"
     assert [(r.method, r.headers["X-Demonolith-Shadow"]) for r in cat.seen] == [("GET", "1")]
+
+
+@run_async(60)
+async def test_the_admin_api_shows_and_changes_shadow_writes(tmp_path: Path) -> None:
+    key_file = tmp_path / "catalog.key"
+    key_file.write_bytes(KEY)
+    mono, cat = await monolith().start(), await checking_service("catalog").start()
+    routes = tmp_path / "routes.toml"
+    routes.write_text(keyed({"monolith": mono.port, "catalog": cat.port}, key_file)
+                      .replace('name = "writes"\npath_prefix = "/writes/"\nto = "monolith"\n'
+                               'mirror = "catalog"', 'name = "writes"\npath_prefix = "/writes/"\n'
+                               'to = "catalog"').replace("shadow_writes = true\n", ""))
+    async with live_proxy(routes) as (proxy, _), aiohttp.ClientSession(headers=AUTH) as session:
+        base, admin = (f"http://127.0.0.1:{port}/" for port in (proxy.listen_port, proxy.admin_port))
+        async with session.get(admin + "api/routes/reads") as answer:
+            shown = await answer.json()
+        async with session.patch(admin + "api/routes/reads", json={"shadow_writes": True}) as answer:
+            on = (answer.status, (await answer.json())["route"]["shadow_writes"])
+        assert await send(session, "POST", base + "reads/on", data=b"x") == 200
+        await settled(proxy, "reads", 1)
+        async with session.patch(admin + "api/routes/reads", json={"shadow_writes": False}) as answer:
+            off = (answer.status, (await answer.json())["route"]["shadow_writes"])
+        assert await send(session, "POST", base + "reads/off", data=b"x") == 200
+        refused = []
+        for name, value in (("writes", True), ("reads", "yes")):
+            async with session.patch(admin + f"api/routes/{name}",
+                                     json={"shadow_writes": value}) as answer:
+                refused.append((answer.status, (await answer.json())["error"]))
+        await asyncio.sleep(0.2)
+    await mono.stop()
+    await cat.stop()
+    assert shown["shadow_writes"] is False
+    assert on == (200, True) and off == (200, False)
+    assert [(r.method, r.path) for r in cat.seen] == [("POST", "/reads/on")], "only while on"
+    assert cat.seen[0].headers["X-Demonolith-Shadow"].startswith("s1.")
+    assert refused == [(400, "shadow_writes: route writes has no mirror"),
+                       (400, "shadow_writes: expected true or false, got 'yes'")]
+
+
+@run_async(60)
+async def test_what_the_service_held_back_or_could_not_is_counted_and_logged(
+        tmp_path: Path) -> None:
+    key_file = tmp_path / "catalog.key"
+    key_file.write_bytes(KEY)
+    reports = {"X-Demonolith-Shadow-Suppressed": "cache=0, client=2, mail=1",
+               "X-Demonolith-Shadow-Unsuppressed": "connections=1, file_writes=0"}
+    mono, cat = await monolith().start(), await checking_service("catalog", reports=reports).start()
+    async with running_proxy(keyed({"monolith": mono.port, "catalog": cat.port}, key_file)) as (
+            proxy), aiohttp.ClientSession() as session:
+        base = f"http://127.0.0.1:{proxy.listen_port}"
+        for number in range(2):
+            assert await send(session, "POST", f"{base}/writes/{number}", data=b"x") == 200
+        writes = await settled(proxy, "writes", 2)
+        async with session.get(f"http://127.0.0.1:{proxy.admin_port}/metrics") as response:
+            text = await response.text()
+        recent = [entry for entry in proxy.shadow.recent if entry["event"] == "shadow_unsuppressed"]
+    await mono.stop()
+    await cat.stop()
+    assert writes == {"match": 2}, "the reports are not compared"
+    for effect, held, count in (("client", "suppressed", 4), ("mail", "suppressed", 2),
+                                ("connections", "unsuppressed", 2)):
+        assert (f'proxy_shadow_effects_total{{route="writes",effect="{effect}",held="{held}"}}'
+                f" {count}") in text
+    assert 'effect="cache"' not in text and 'effect="file_writes"' not in text
+    assert [entry["effects"] for entry in recent] == [{"connections": 1}] * 2

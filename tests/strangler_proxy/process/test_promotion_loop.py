@@ -214,7 +214,9 @@ async def test_a_held_canary_is_not_promoted_until_stepped_by_hand(tmp_path: Pat
             shown = await until_state(loop, {"complete", "rolled_back"})
     assert refused == {
         '{"action": "jump"}': (400, "unknown action 'jump' (one of step, hold, rollback)"),
-        '{"action": "step", "now": true}': (400, 'expected {"action": "step" | "hold" | "rollback"}'),
+        '{"action": "step", "now": true}': (400, 'expected {"action": "step" | "hold" | "rollback"}'
+                                                   ' or {"action": "start", "promotion": {...},'
+                                                   ' "canary": NAME}'),
         "not json": (400, "the body is not JSON")}
     assert no_table == 404
     assert (held["state"], held["weight"], held["decisions"][-1]["by"]) == ("held", 25, "test")

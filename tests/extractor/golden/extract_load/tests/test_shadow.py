@@ -1,6 +1,6 @@
 """Shadow requests: a validly marked write is answered, then rolled back, its e-mail, on_commit
-hooks and client calls held back; a forged, expired or misdirected marker is refused (403) and the
-view never runs; without a marker the write happens."""
+hooks, cache writes and client calls (GET too) held back; a forged, expired, misdirected or replayed
+marker is refused (403) and the view never runs; without a marker the write happens."""
 
 import json
 import os
@@ -10,6 +10,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.test import RequestFactory, TestCase, override_settings
@@ -19,6 +20,7 @@ from service_project.shadow import (
     HEADER,
     ROLLED_BACK,
     SUPPRESSED_HEADER,
+    UNSUPPRESSED_HEADER,
     ShadowMiddleware,
     client_call_allowed,
     sign_marker,
@@ -57,7 +59,10 @@ class ShadowTests(TestCase):
         mail.send_mail("subject", "body", "shop@example.com", ["someone@example.com"])
         transaction.on_commit(lambda: self.hooks.append("ran"))
         allowed = client_call_allowed("POST", "http://127.0.0.1:9/_api/anything/")
-        return JsonResponse({"count": self.model._default_manager.count(), "client": allowed})
+        read = client_call_allowed("GET", "http://127.0.0.1:9/_api/anything/")
+        cache.set("shadow-probe", "written")
+        return JsonResponse({"count": self.model._default_manager.count(), "client": allowed,
+                             "read": read})
 
     def _call(self, marker: str | None) -> Any:
         headers = {} if marker is None else {HEADER: marker}
@@ -69,16 +74,29 @@ class ShadowTests(TestCase):
         before = self.model._default_manager.count()
         response = self._call(_marker())
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(json.loads(response.content), {"count": before + 1, "client": False})
+        self.assertEqual(json.loads(response.content),
+                         {"count": before + 1, "client": False, "read": False})
         self.assertEqual(self.model._default_manager.count(), before)
         self.assertEqual(response[HEADER], ROLLED_BACK)
-        self.assertEqual(response[SUPPRESSED_HEADER], "client=1, mail=1, on_commit=1, tasks=0")
+        self.assertEqual(response[SUPPRESSED_HEADER],
+                         "cache=1, client=2, files=0, mail=1, on_commit=1, tasks=0")
+        self.assertEqual(response[UNSUPPRESSED_HEADER], "connections=0, file_writes=0")
         self.assertEqual((len(mail.outbox), self.hooks), (0, []))
+        self.assertIsNone(cache.get("shadow-probe"))
+
+    def test_a_replayed_marker_is_refused(self) -> None:
+        marker = _marker()
+        first, again = self._call(marker), self._call(marker)
+        self.assertEqual((first.status_code, again.status_code), (200, 403))
+        self.assertIn("replayed", json.loads(again.content)["error"])
+        self.assertEqual(self.views, 1)
 
     def test_an_unmarked_write_happens(self) -> None:
         before = self.model._default_manager.count()
         response = self._call(None)
-        self.assertEqual(json.loads(response.content), {"count": before + 1, "client": True})
+        self.assertEqual(json.loads(response.content),
+                         {"count": before + 1, "client": True, "read": True})
+        self.assertEqual(cache.get("shadow-probe"), "written")
         self.assertEqual(self.model._default_manager.count(), before + 1)
         self.assertEqual((len(mail.outbox), self.hooks), (1, ["ran"]))
         self.assertFalse(response.has_header(HEADER))
