@@ -287,7 +287,7 @@ def model_info(model: ModelFact) -> ModelInfo:
 def route_info(route: RouteFact) -> RouteInfo:
     """The Analysis' view of one route (pattern with a leading slash)."""
     return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name,
-                     login_required=route.login_required)
+                     login_required=route.login_required, reachable=route.reachable)
 
 
 def _line_reader(root: Path) -> Callable[[str], list[str] | None]:

@@ -103,6 +103,9 @@ def regex_as_pattern(pattern: str) -> str | None:
 
 def route_refusal(route: RouteInfo) -> str | None:
     """Why a route must not be moved as it is (None: it can be), in words for the user."""
+    if not route.reachable:
+        return ("no URLconf of the monolith includes the patterns it is built in (a registry filled "
+                "at run time?): the path it answers at is unknown, its pattern is only the local part")
     if UNRESOLVED in route.pattern or has_unknown_part(route.pattern):
         return ("part of the path could not be resolved statically (shown as <?> or {expression}): "
                 "give the real prefix in the monolith's URLconf or settings")

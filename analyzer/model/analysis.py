@@ -19,9 +19,10 @@ from analyzer.errors import AnalysisFileError
 from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import dumps_sorted, from_json
 
-# 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions
-SCHEMA_VERSION = 5
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5)  # older files read with the newer fields at their defaults
+# 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions;
+# 6: RouteInfo.reachable
+SCHEMA_VERSION = 6
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -87,6 +88,7 @@ class RouteInfo:
     name: str | None = None  # "namespace:name" when the route is named
     methods: tuple[str, ...] = ()  # HTTP methods when known, else empty (all)
     login_required: bool = False
+    reachable: bool = True  # False: no root URLconf includes it, so ``pattern`` is only its local part
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.analyze import route_info
 from analyzer.errors import RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, RouteInfo
+from analyzer.model.facts import RouteFact
 from extractor.extract import extract_service
 from extractor.routes import has_unknown_part, pattern_regex, proxy_match, route_refusal, shadowed_paths
 from tests.extractor.helpers import small
@@ -45,6 +47,14 @@ def test_moved_routes_match_exactly_never_a_bare_prefix(pattern: str, key: str, 
 def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
     assert why in (route_refusal(route(pattern)) or "")
 
+
+
+def test_a_route_no_urlconf_includes_is_refused_even_when_its_local_pattern_is_plain() -> None:
+    """A registry's patterns (built in a function no include reaches) carry only their local part:
+    moving ``/addons/`` would proxy a path the monolith never answers at."""
+    local = dataclasses.replace(route("/addons/"), reachable=False)
+    assert "no URLconf of the monolith includes" in (route_refusal(local) or "")
+    assert route_refusal(route("/addons/")) is None
 
 def test_a_pattern_keeps_the_monolith_routes_it_would_also_take() -> None:
     moved = proxy_match(route("/items/<slug:slug>/"))
@@ -107,3 +117,10 @@ def test_a_regex_quantifier_is_no_unknown_part() -> None:
     pattern = r"^year/(?P<year>[0-9]{4})/$"
     assert not has_unknown_part(pattern)
     assert "could not be resolved" not in (route_refusal(route(pattern)) or "")
+
+
+def test_the_analysis_keeps_whether_a_route_is_reachable() -> None:
+    fact = RouteFact("addons/", "shop.views.addons", "function", None, "shop.admin", False,
+                     "shop/admin.py", 3)
+    assert route_info(fact).reachable is False
+    assert route_info(dataclasses.replace(fact, reachable=True)).reachable is True
