@@ -61,7 +61,8 @@ def written_together(project: ProjectGraph) -> set[tuple[str, str]]:
 def cascade_features(project: ProjectGraph, truth: Mapping[str, str]) -> list[tuple[bool, Feature]]:
     """Per CASCADE relation between two truth models: (same domain, its features)."""
     graph, attrs = project.graph, node_attrs(project.graph)
-    scale, together, found = hub_scales(graph), written_together(project), []
+    scale, together = hub_scales(graph), written_together(project)
+    found: list[tuple[bool, Feature]] = []
     for child, targets in successors(graph).items():
         if attrs[child]["kind"] != "model" or not is_entity(attrs[child]):
             continue
