@@ -39,6 +39,8 @@ RULES: dict[str, Callable[[Feature], bool]] = {
     "root not hub": lambda f: f["not_hub"],
     "module + root not hub": lambda f: f["module"] and f["not_hub"],
     "module + (name | transaction)": lambda f: f["module"] and (f["name"] or f["transaction"]),
+    "module + (name | transaction | root not hub)":  # analyzer.boundaries.aggregates.compositional
+        lambda f: f["module"] and (f["name"] or f["transaction"] or f["not_hub"]),
 }
 
 

@@ -6,7 +6,7 @@ both models are declared in one models module and either their names share a pre
 one atomic block, or the root is not a hub (:func:`analyzer.boundaries.entities.hub_scales`).
 Plain CASCADE is not enough: every model of a layered monolith cascades from its Event or
 Tenant. ``bench/cascades.py`` measures each rule against the ground truth (``bench/RESULTS.md``,
-"Boundary quality": this one kept every one of the 168 relations it matched on nine cases).
+"Boundary quality": this one kept every one of the 129 relations it matched on nine cases).
 
 After the clustering, each group of models joined by compositional relations moves whole to the
 cluster that holds most of it (ties: the lower number).
