@@ -6,9 +6,10 @@ The steps, each a function of its own module, run in this order:
    candidates);
 2. entities first: :mod:`analyzer.boundaries.entities` builds the graph of the data (hubs scaled
    down, CASCADE aggregates up), :mod:`analyzer.boundaries.partition` clusters it (seeded Louvain,
-   N scored), and :mod:`analyzer.boundaries.follow_data` places the code with the data it writes,
-   else with its community's; a tree with fewer than two entities clusters the unit graph instead
-   and :mod:`analyzer.boundaries.refine` pulls the tables written in one transaction together;
+   N scored), :mod:`analyzer.boundaries.follow_data` places the code with the data it writes,
+   else with its community's, and :mod:`analyzer.boundaries.aggregates` keeps each aggregate whole;
+   a tree with fewer than two entities clusters the unit graph instead and
+   :mod:`analyzer.boundaries.refine` pulls the tables written in one transaction together;
 3. :mod:`analyzer.boundaries.refine` applies the user's constraints (keep together, keep apart,
    pins);
 4. :mod:`analyzer.boundaries.ownership` gives every table one owner;
@@ -31,6 +32,7 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
+from analyzer.boundaries.aggregates import compositional, keep_aggregates
 from analyzer.boundaries.config import Config
 from analyzer.boundaries.crossings import EdgeScan, scan_edges
 from analyzer.boundaries.entities import data_used, entity_edges, hub_scales
@@ -166,7 +168,7 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
 
 def _entities_first(
     graph: nx.MultiDiGraph, canon: Mapping[str, str | None], units: UnitEdges, skip: frozenset[str],
-    transactions: Iterable[Transaction], config: Config, services: int | None,
+    transactions: list[Transaction], config: Config, services: int | None,
 ) -> tuple[ScoredClusters | None, dict[str, int]]:
     """Cluster the entities (:mod:`analyzer.boundaries.entities`), then place the code that uses
     them (:func:`follow_data`); None when there are fewer than two entities to cluster."""
@@ -182,7 +184,8 @@ def _entities_first(
     community = louvain(units.without(skip), 1.0, config.seed)  # the code each unit works with
     attrs = node_attrs(graph)
     module_of = {u: attrs[u]["module"] for u in community if attrs[u]["kind"] in CODE_NODE_KINDS}
-    followed = follow_data(data, written, read, hub_scales(graph), community, module_of)
+    followed = keep_aggregates(follow_data(data, written, read, hub_scales(graph), community, module_of),
+                               compositional(graph, canon, transactions))
     return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 

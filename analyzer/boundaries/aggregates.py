@@ -1,0 +1,90 @@
+"""Aggregates as a hard rule: a compositional child is never split from its root.
+
+A relation child -> root (``fk`` or ``o2o`` with ``on_delete=CASCADE``) is *compositional* when
+both models are declared in one models module and either their names share a prefix
+(``OrderPosition`` -> ``Order``, ``Checkin`` -> ``CheckinList``), or both are written directly in
+one atomic block, or the root is not a hub (:func:`analyzer.boundaries.entities.hub_scales`).
+Plain CASCADE is not enough: every model of a layered monolith cascades from its Event or
+Tenant. ``bench/cascades.py`` measures each rule against the ground truth (``bench/RESULTS.md``,
+"Boundary quality": this one kept every one of the 129 relations it matched on nine cases).
+
+After the clustering, each group of models joined by compositional relations moves whole to the
+cluster that holds most of it (ties: the lower number).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from analyzer.boundaries.entities import hub_scales
+from analyzer.boundaries.unit_edges import Assignment
+from analyzer.graph.build import Transaction
+from analyzer.graph.schema import NodeAttrs, node_attrs, successors
+
+
+def written_together(
+    transactions: Iterable[Transaction], canon: Mapping[str, str | None],
+) -> set[tuple[str, str]]:
+    """Pairs of units (both orders) written directly in one atomic block."""
+    pairs: set[tuple[str, str]] = set()
+    for transaction in transactions:
+        units = sorted({c for w in transaction.writes if w.direct and (c := canon.get(w.table))})
+        pairs |= {(a, b) for a in units for b in units if a != b}
+    return pairs
+
+
+def compositional(
+    graph: nx.MultiDiGraph, canon: Mapping[str, str | None], transactions: Iterable[Transaction] = (),
+) -> list[tuple[str, str]]:
+    """The compositional (child, root) relations between models, sorted."""
+    attrs, scale = node_attrs(graph), hub_scales(graph)
+    together = written_together(transactions, canon)
+    found = []
+    for child, targets in successors(graph).items():
+        if attrs[child]["kind"] != "model":
+            continue
+        for root, keyed in targets.items():
+            if root != child and attrs[root]["kind"] == "model" and _cascades(keyed.values()) \
+                    and attrs[child]["module"] == attrs[root]["module"] \
+                    and (_named_alike(attrs[child], attrs[root]) or (child, root) in together
+                         or scale.get(root, 1.0) >= 1.0):
+                found.append((child, root))
+    return sorted(found)
+
+
+def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str, str]]) -> Assignment:
+    """Move each group of models joined by ``relations`` whole to the cluster holding most of it."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    for child, root in relations:
+        if child in assignment and root in assignment:
+            a, b = find(child), find(root)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(parent):
+        groups[find(node)].append(node)
+    result = dict(assignment)
+    for members in groups.values():
+        counts = Counter(assignment[m] for m in members)
+        target = min(counts, key=lambda c: (-counts[c], c))
+        result.update(dict.fromkeys(members, target))
+    return result
+
+
+def _cascades(edges: Iterable[Mapping[str, object]]) -> bool:
+    return any(e["kind"] in ("fk", "o2o") and e.get("on_delete") == "CASCADE" for e in edges)
+
+
+def _named_alike(child: NodeAttrs, root: NodeAttrs) -> bool:
+    a, b = str(child["label"]).rsplit(".", 1)[-1], str(root["label"]).rsplit(".", 1)[-1]
+    return a.startswith(b) or b.startswith(a)
