@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -58,8 +59,8 @@ def row_of(distribution: str) -> Any:
             root = _corpus.unpack(project, _corpus.download(project, cache), cache)
         except (SystemExit, _corpus.FetchError) as exc:
             pytest.fail(str(exc))
-        ROWS[distribution] = _measure.measure(project, root, cache / "corpus-test-out" / distribution,
-                                              cache / f"corpus-facts-{distribution}", 1)
+        out = Path(tempfile.mkdtemp(prefix=f"corpus-test-out-{distribution}-"))  # never shared by runs
+        ROWS[distribution] = _measure.measure(project, root, out, cache / f"corpus-facts-{distribution}", 1)
     return ROWS[distribution]
 
 
