@@ -25,8 +25,11 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_monolith"
               help="The canary's first step (the proxy then promotes it to 50 and 100).")
 @click.option("--shadow-writes", type=click.IntRange(0, 100_000), default=1000, show_default=True,
               help="POSTs mirrored to the service in the shadow stage.")
+@click.option("--service-database", metavar="URL", default=None,
+              help="An empty PostgreSQL database (postgresql://...) for the service "
+                   "(default: its SQLite file).")
 def demo(source: Path | None, workdir: Path | None, requests: int, canary_percent: int,
-         shadow_writes: int) -> None:
+         shadow_writes: int, service_database: str | None) -> None:
     """Analyze, extract, shadow, canary, cut over and roll back one service, with figures.
 
     Starts the seeded sample monolith, the extracted service and the proxy on free 127.0.0.1
@@ -41,10 +44,12 @@ def demo(source: Path | None, workdir: Path | None, requests: int, canary_percen
     source = (source or SAMPLE).resolve()
     if not (source / "manage.py").is_file():
         raise UsageError(f"{source}: no manage.py; pass --source with the sample monolith")
+    if service_database and not service_database.startswith(("postgresql://", "postgres://")):
+        raise UsageError(f"--service-database takes a postgresql:// URL, not {service_database}")
     root = workdir.resolve() if workdir else Path(tempfile.mkdtemp(prefix="demonolith-demo-"))
     try:
         options = DemoOptions(source, root, Load(requests=requests, writes=requests), canary_percent,
-                              shadow_writes)
+                              shadow_writes, service_database)
         report = run_demo(options, lambda line: click.echo(line))
     finally:
         if workdir is None:

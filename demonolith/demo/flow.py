@@ -33,7 +33,7 @@ class SyncSides:
     """The two databases, the synced tables, and where the relay's output goes."""
 
     monolith: Path
-    service: Path
+    service: str  # a SQLite path or a postgresql:// URL
     tables: tuple[str, ...]
     logs: Path
 
@@ -166,7 +166,7 @@ class CutOver:
         assert self.relay is not None
         self.relay.caught_up(60)
         accepted, uncertain = self.stage.traffic.ledger.snapshot()
-        paths = {"monolith": self.sides.monolith, "service": self.sides.service}
+        paths: dict[str, str | Path] = {"monolith": self.sides.monolith, "service": self.sides.service}
         checks = tuple(lost_and_duplicated(side, accepted, uncertain, till_rows(paths[side]))
                        for side in sides)
         parity = run_parity(self.sides.monolith, self.sides.service, self.sides.tables,

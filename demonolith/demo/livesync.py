@@ -46,23 +46,26 @@ def table_flags(tables: Sequence[str]) -> list[str]:
     return [flag for table in tables for flag in ("--table", table)]
 
 
-def install_capture(database: Path, tables: Sequence[str], log: Path) -> str:
+def install_capture(database: str | Path, tables: Sequence[str], log: Path) -> str:
     """``demonolith sync install DATABASE --table ...``; returns its first line."""
     out = run_command([*DEMONOLITH, "sync", "install", str(database), *table_flags(tables)], log=log)
     return out.strip().splitlines()[0] if out.strip() else ""
 
 
-def tables_digest(database: Path, tables: Sequence[str]) -> str:
-    """A SHA-256 over every row of ``tables`` in one SQLite file, in key order (12 hex digits)."""
+def tables_digest(database: str | Path, tables: Sequence[str]) -> str:
+    """A SHA-256 over every row of ``tables`` in one database (SQLite or PostgreSQL), in key order
+    (12 hex digits; the same rows give the same digest on the same engine)."""
+    from datasync.db import open_db
+
     digest = hashlib.sha256()
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    db = open_db(database, "service")
     try:
         for table in tables:
             digest.update(table.encode())
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-                digest.update(repr(row).encode())
+            for row in db.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall():
+                digest.update(repr(tuple(row)).encode())
     finally:
-        conn.close()
+        db.close()
     return digest.hexdigest()[:12]
 
 
@@ -79,7 +82,7 @@ class Parity:
         return self.exit_code == 0
 
 
-def run_parity(monolith: Path, service: Path, tables: Sequence[str], log: Path) -> Parity:
+def run_parity(monolith: Path, service: str | Path, tables: Sequence[str], log: Path) -> Parity:
     """``demonolith parity MONOLITH SERVICE --table ... --window 0``: no key is in flight."""
     argv = [*DEMONOLITH, "parity", str(monolith), str(service), *table_flags(tables), "--window", "0"]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
@@ -91,7 +94,7 @@ def run_parity(monolith: Path, service: Path, tables: Sequence[str], log: Path) 
 class Relay:
     """The running ``demonolith sync run --direction both`` and its status server."""
 
-    def __init__(self, supervisor: Supervisor, monolith: Path, service: Path, tables: Sequence[str],
+    def __init__(self, supervisor: Supervisor, monolith: Path, service: str | Path, tables: Sequence[str],
                  log: Path) -> None:
         argv = [*DEMONOLITH, "sync", "run", str(monolith), str(service), "--direction", "both",
                 "--listen", "127.0.0.1:0", "--parity-every", f"{PARITY_EVERY:g}",

@@ -59,6 +59,7 @@ class DemoOptions:
     load: Load = field(default_factory=Load)
     canary_percent: int = 10  # the promotion's first step
     shadow_writes: int = 1000  # the tills' POSTs in the shadow stage
+    service_database: str | None = None  # a postgresql:// URL for the service (default: its SQLite file)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Running:
     tables: tuple[str, ...] = ()  # the service's tables, captured on both sides
     capture: tuple[str, ...] = ()  # what `demonolith sync install` said on each side
     secret: str = ""
+    service_db: str = ""  # the service's database: its SQLite file or a postgresql:// URL
+    service_env: dict[str, str] = field(default_factory=dict)
 
 
 def monolith_env(workspace: Workspace) -> dict[str, str]:
@@ -81,10 +84,14 @@ def monolith_env(workspace: Workspace) -> dict[str, str]:
     return {**os.environ, "SHOP_DB_PATH": str(workspace.monolith_db), "SHOP_DEBUG": "0"}
 
 
-def service_env(secret: str) -> dict[str, str]:
-    """The extracted service's environment: the identity and shadow secrets it shares with the proxy."""
-    return {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret, "DEMONOLITH_SHADOW_SECRET": secret,
-            "DJANGO_DEBUG": "0"}
+def service_env(secret: str, database_url: str | None = None) -> dict[str, str]:
+    """The extracted service's environment: the identity and shadow secrets it shares with the proxy,
+    and its database when it is not the SQLite file next to manage.py."""
+    env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret, "DEMONOLITH_SHADOW_SECRET": secret,
+           "DJANGO_DEBUG": "0"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
 
 
 def prepare(options: DemoOptions, supervisor: Supervisor, echo: Echo) -> tuple[Workspace, Subject]:
@@ -115,29 +122,30 @@ def start_processes(supervisor: Supervisor, options: DemoOptions, workspace: Wor
     tables = real_tables(workspace.monolith_db, [t for t, o in owner.items() if o == subject.service])
     sync_log = workspace.logs / "sync-install.log"
     capture = [f"monolith: {install_capture(workspace.monolith_db, tables, sync_log)}"]
-    copied = [line for line in prepare_service(subject, workspace, service_env(secret)).splitlines()
-              if line.strip()]
-    capture.append(f"service: {install_capture(subject.root / SERVICE_DB, tables, sync_log)}")
+    env = service_env(secret, options.service_database)
+    service_db = options.service_database or str(subject.root / SERVICE_DB)
+    copied = [line for line in prepare_service(subject, workspace, env).splitlines() if line.strip()]
+    capture.append(f"service: {install_capture(service_db, tables, sync_log)}")
     monolith_port, service_port = free_port(), free_port()
     monolith = supervisor.start(
         "monolith", [sys.executable, str(options.source / "manage.py"), "runserver", "--noreload",
                      f"127.0.0.1:{monolith_port}"],
         log=workspace.logs / "monolith.log", env=monolith_env(workspace))
-    service = start_service(supervisor, subject, workspace, secret, service_port)
+    service = start_service(supervisor, subject, workspace, env, service_port)
     monolith_url, service_url = f"http://127.0.0.1:{monolith_port}", f"http://127.0.0.1:{service_port}"
     wait_ready(f"{monolith_url}/healthz/", monolith)
-    env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret,
-           shadow_secret_env(subject.service): secret}
-    return Running(monolith, monolith_url, service, service_url, env, copied[-1] if copied else "",
-                   tables, tuple(capture), secret)
+    proxy_env = {**os.environ, "DEMONOLITH_IDENTITY_SECRET": secret,
+                 shadow_secret_env(subject.service): secret}
+    return Running(monolith, monolith_url, service, service_url, proxy_env, copied[-1] if copied else "",
+                   tables, tuple(capture), secret, service_db, env)
 
 
-def start_service(supervisor: Supervisor, subject: Subject, workspace: Workspace, secret: str,
+def start_service(supervisor: Supervisor, subject: Subject, workspace: Workspace, env: dict[str, str],
                   port: int) -> Managed:
     """Start the extracted service (runserver, threaded) on ``port`` and wait until it answers."""
     service = supervisor.start(
         subject.service, [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        log=workspace.logs / f"{subject.service}.log", env=service_env(secret), cwd=subject.root)
+        log=workspace.logs / f"{subject.service}.log", env=env, cwd=subject.root)
     wait_ready(f"http://127.0.0.1:{port}/healthz/", service)
     return service
 
@@ -174,9 +182,9 @@ def run_stages(stage: Stage, supervisor: Supervisor, running: Running, options: 
     cut-over, failover, the planted regression, rollback and cut-over again."""
     subject = stage.subject
     port = int(running.service_url.rsplit(":", 1)[1])
-    sides = SyncSides(workspace.monolith_db, subject.root / SERVICE_DB, running.tables, workspace.logs)
+    sides = SyncSides(workspace.monolith_db, running.service_db, running.tables, workspace.logs)
     flow = CutOver(stage, sides, running.service,
-                   lambda: start_service(supervisor, subject, workspace, running.secret, port),
+                   lambda: start_service(supervisor, subject, workspace, running.service_env, port),
                    echo, _shower(echo))
     shadow, verified, held = _shadow_stages(flow, options)
     promotion, regression, forged = _moving_stages(flow, verified, options) if verified else ((), (), ())

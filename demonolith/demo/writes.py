@@ -9,7 +9,6 @@ what every answered write said; :func:`lost_and_duplicated` compares it with a d
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -115,11 +114,14 @@ def _money(value: object) -> str:
     return f"{float(str(value)):.2f}"
 
 
-def till_rows(database: Path) -> list[tuple[str, int, int, str]]:
-    """The till table's rows in one SQLite file: (day, orders, units, gross revenue)."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+def till_rows(database: str | Path) -> list[tuple[str, int, int, str]]:
+    """The till table's rows in one database (a SQLite path or a postgresql:// URL): (day, orders,
+    units, gross revenue)."""
+    from datasync.db import open_db
+
+    db = open_db(database)
     try:
-        rows = conn.execute(f"SELECT day, orders_count, units_sold, gross_revenue FROM {TILL_TABLE}")
-        return [(str(day), int(orders), int(units), str(gross)) for day, orders, units, gross in rows]
+        rows = db.execute(f"SELECT day, orders_count, units_sold, gross_revenue FROM {TILL_TABLE}").fetchall()
     finally:
-        conn.close()
+        db.close()
+    return [(str(day), int(orders), int(units), str(gross)) for day, orders, units, gross in rows]
