@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.db.models.fields import AutoFieldMixin
+from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -51,10 +52,12 @@ FUNCTION_ENDPOINTS: tuple[dict[str, Any], ...] = (
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain JSON data for model instances, querysets, dataclasses, named tuples, decimals, dates and
-    containers."""
+    """Plain JSON data for model instances, querysets, dataclasses, named tuples, decimals, dates,
+    containers and stored files (their name; ``null`` when there is no file)."""
     if isinstance(value, Model):
         return model_to_json(value)
+    if isinstance(value, FieldFile):  # iterating one would read the file from its storage
+        return value.name or None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_asdict"):

@@ -12,6 +12,7 @@ class Attachment(models.Model):
     object_id = models.PositiveIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     name = models.CharField(max_length=100)
+    file = models.FileField(upload_to="attachments/", blank=True)
 
     class Meta:
         db_table = "billing_attachment"
