@@ -41,6 +41,8 @@ SPLIT_ROUNDS = 3
 # last digit the report shows, so the counts it picks among score the same as the best to the reader
 COUNT_TOLERANCE = 0.0005
 CURVE_SHOWN = 2  # counts shown in the reason either side of the chosen and the best
+INNER_MODULARITY = 0.4  # a chosen cluster whose own graph splits with this modularity is split
+MIN_PIECE = 2  # data units of each piece of such a split
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,14 @@ def choose_partition(
         chosen = min(services, count)
         reason = f"{chosen} services as requested" + ("" if chosen == services else
                                                      f" (only {count} separable clusters found)")
-    else:
-        chosen, reason = pick_count(scores)
-    return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+        return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+    chosen, reason = pick_count(scores)
+    split = split_unresolved(graph, replay(merges, chosen), is_data, seed)
+    found = len(set(split.values()))
+    if found > chosen:
+        reason += (f"; {found} after splitting the clusters whose own graph has communities of modularity "
+                   f"above {INNER_MODULARITY} (too small for the whole graph's modularity to resolve)")
+    return ScoredClusters(clusters_of(split), scores, reason)
 
 
 def pick_count(scores: tuple[CountScore, ...], tolerance: float = COUNT_TOLERANCE) -> tuple[int, str]:
@@ -319,6 +326,49 @@ def split_oversized(
             fresh += max(inner.values()) + 1
         current = renumber(current)
     return current
+
+
+def split_unresolved(
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
+    threshold: float = INNER_MODULARITY,
+) -> Assignment:
+    """Split each cluster that Louvain, on the cluster's own subgraph, divides with a modularity above
+    ``threshold`` into pieces of at least :data:`MIN_PIECE` data units each.
+
+    The resolution limit again (see :func:`split_oversized`), for clusters of any size: the
+    whole graph's modularity gains by merging two communities tied by more than about
+    ``2 d_a d_b / 2m``, which in a large graph is any tie between small ones, so the count it
+    scores best holds several small domains per cluster (pretix: events with vouchers, seating
+    and mail). Within the cluster the same ties are weighed against the cluster's own size; a
+    modularity that high there is a community structure, not noise. Done after the count is
+    chosen, so the whole graph's score cannot merge the pieces back.
+    """
+    current = renumber(assignment)
+    fresh = max(current.values(), default=-1) + 1
+    for cluster in sorted(set(current.values())):
+        members = [n for n in sorted(current) if current[n] == cluster]
+        if sum(1 for n in members if is_data.get(n, False)) < 2 * MIN_PIECE:
+            continue
+        inside = graph.within(members)
+        inner = absorb_dataless(inside, louvain(inside, 1.0, seed), is_data)
+        sizes: dict[int, int] = defaultdict(int)
+        for node, piece in inner.items():
+            sizes[piece] += int(is_data.get(node, False))
+        if len(sizes) > 1 and min(sizes.values()) >= MIN_PIECE and modularity_of(inside, inner) > threshold:
+            current.update({n: fresh + piece for n, piece in inner.items()})
+            fresh += len(sizes)
+    return renumber(current)
+
+
+def modularity_of(graph: UnitEdges, assignment: Mapping[str, int]) -> float:
+    """The modularity (resolution 1) of ``assignment`` on ``graph``, as :func:`agglomerate` scores it."""
+    links = cluster_links(graph.edges, assignment)
+    total = sum(links.values()) or 1.0
+    degree: dict[int, float] = defaultdict(float)
+    for (a, b), w in links.items():
+        degree[a] += w
+        degree[b] += w
+    return sum(links.get((c, c), 0.0) / total - (d / (2 * total)) ** 2 for c, d in degree.items())
 
 
 def _finer(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:

@@ -1,5 +1,5 @@
 """Clustering: deterministic whatever the hash seed, an obvious split, N chosen or requested, merges
-that spend ties, the count's tolerance."""
+that spend ties, the count's tolerance, clusters split where the whole graph cannot resolve them."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analyzer.boundaries.partition import COUNT_TOLERANCE, choose_partition, pick_count, project_units
+from analyzer.boundaries.partition import (
+    COUNT_TOLERANCE,
+    UnitEdges,
+    choose_partition,
+    pick_count,
+    project_units,
+)
 from analyzer.model.analysis import CountScore
 from tests.analyzer.graphs import GraphBuilder, legacy_app_with_two_domains
 
 ROOT = Path(__file__).resolve().parents[3]
 
 SCRIPT = """
-from analyzer.boundaries.partition import COUNT_TOLERANCE, choose_partition, pick_count, project_units
-from analyzer.model.analysis import CountScore
+from analyzer.boundaries.partition import choose_partition, project_units
 from tests.analyzer.boundaries.test_partition import ring_of_domains
 graph = ring_of_domains()
 projected = project_units(graph)
@@ -118,3 +123,27 @@ def test_the_count_is_the_smallest_within_the_tolerance_of_the_best_and_the_reas
     assert pick_count(steep) == (5, "5 services: the best score 0.500 (modularity 0.500) among 1..6, "
                                     "no smaller count within 0.0005 of it; score by count 3: 0.300, "
                                     "4: 0.450, 5: 0.500, 6: 0.490")
+
+
+def ring_of_cliques(cliques: int = 30) -> UnitEdges:
+    """Fortunato and Barthelemy's example: 4-cliques in a ring, each tied to the next by one edge."""
+    nodes = tuple(f"d{i:02d}.M{j}" for i in range(cliques) for j in range(4))
+    edges: list[tuple[str, str, float]] = []
+    for i in range(cliques):
+        members = [f"d{i:02d}.M{j}" for j in range(4)]
+        edges += [(a, b, 1.0) for k, a in enumerate(members) for b in members[k + 1:]]
+        edges.append((members[3], f"d{(i + 1) % cliques:02d}.M0", 1.0))
+    return UnitEdges(nodes, tuple(edges))
+
+
+def test_clusters_hiding_communities_the_whole_graph_cannot_resolve_are_split() -> None:
+    graph = ring_of_cliques()
+    data = dict.fromkeys(graph.nodes, True)
+    partition = choose_partition(graph, data)
+    assert len(partition.clusters) == 30  # the whole graph's modularity is best with cliques paired
+    assert sorted(partition.clusters) == sorted(tuple(f"d{i:02d}.M{j}" for j in range(4)) for i in range(30))
+    assert partition.reason.startswith("13 services: the best score")
+    assert partition.reason.endswith("; 30 after splitting the clusters whose own graph has communities of "
+                                     "modularity above 0.4 (too small for the whole graph's modularity to "
+                                     "resolve)")
+    assert len(choose_partition(graph, data, services=13).clusters) == 13  # a requested count is kept
