@@ -9,7 +9,9 @@ Clusters that hold no data are folded into the cluster they are most tied to; th
 are merged greedily by modularity gain on the small quotient graph, which yields a score for
 every service count N at once: ``--services N`` picks one, the automatic choice takes the
 smallest N whose score is within :data:`COUNT_TOLERANCE` of the best. Merges spend ties only:
-two clusters with nothing between them are merged last (see :func:`_best_merge`).
+two clusters with nothing between them are merged last (see :func:`_best_merge`). The chosen
+clusters are then split where their own graph shows communities too small for the whole graph's
+modularity to see (:func:`split_unresolved`).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ __all__ = ["UNIT_KINDS", "Assignment", "ScoredClusters", "UnitEdges", "canonical
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
 MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
 SPLIT_ROUNDS = 3
-# the automatic N: the smallest count whose score is within this of the best; 0.0005 is half the
-# last digit the report shows, so the counts it picks among score the same as the best to the reader
+# the automatic N: the smallest count whose score is within this of the best. 0.0005 is half the
+# last digit the report shows: a smaller count it prefers scores, as shown, the same as the best
 COUNT_TOLERANCE = 0.0005
 CURVE_SHOWN = 2  # counts shown in the reason either side of the chosen and the best
 INNER_MODULARITY = 0.4  # a chosen cluster whose own graph splits with this modularity is split
