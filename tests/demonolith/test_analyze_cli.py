@@ -147,3 +147,20 @@ def test_models_placed_differently_from_the_reference_reach_the_json_and_the_rep
     assert "1 model placed differently" in (out / "report.md").read_text()
     html = (out / "report" / "index.html").read_text()
     assert 'id="reference-differences"' in html and "<code>catalog.Tag</code>" in html
+
+
+def test_the_count_is_explained_with_its_curve_and_services_is_honoured(tmp_path: Path) -> None:
+    tree = str(FIXTURES / "tiny_project")
+    argv = ["analyze", tree, "--no-cache", "--no-history"]
+    automatic = CliRunner().invoke(cli, [*argv, "--out", str(tmp_path / "auto")])
+    assert automatic.exit_code == 0, automatic.output
+    reason = json.loads((tmp_path / "auto" / "analysis.json").read_text())["count_reason"]
+    assert "within 0.0005 of" in reason and "; score by count 1: -0.500, 2: " in reason
+    assert reason in automatic.output
+    for services, final in ((1, 1), (3, 2)):  # of 3, the folds leave 2 (a table with no code of its own)
+        out = tmp_path / str(services)
+        asked = CliRunner().invoke(cli, [*argv, "--services", str(services), "--out", str(out)])
+        assert asked.exit_code == 0, asked.output
+        document = json.loads((out / "analysis.json").read_text())
+        assert len(document["services"]) == final
+        assert document["count_reason"].startswith(f"{services} services as requested")
