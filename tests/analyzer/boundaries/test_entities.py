@@ -57,6 +57,15 @@ def test_a_relation_within_one_models_module_weighs_more_than_one_into_another_m
     assert entities.CROSS_MODULE_FACTOR < 1
 
 
+def test_two_models_of_one_module_named_alike_are_tied_more_than_their_module_neighbour() -> None:
+    b = GraphBuilder().model("shop.models.Order").model("shop.models.OrderLine").model("shop.models.Invoice")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.OrderLine"]
+    name = Config().weights["same-module"] * entities.NAME_SHARE
+    assert ties["shop.models.Order"] - ties["shop.models.Invoice"] == pytest.approx(name)
+    assert ties["shop.models.Order"] > ties["shop.models.Invoice"]
+
+
 def test_every_pair_of_a_large_app_is_tied_alike_not_its_alphabetical_neighbours_more() -> None:
     b = GraphBuilder()
     names = [f"M{i:02d}" for i in range(70)]  # more than a ring's old threshold of 60
