@@ -7,10 +7,11 @@ of models the truth places: the *relations* (fk, o2o, m2m) between two models of
 module, of one app but two modules, of two apps, and those of them that cascade; the *co-use*
 pairs of one code unit (tests and migrations left out, as the analyzer leaves them out),
 written with written, written with read and read with read, weighed as
-:mod:`analyzer.boundaries.entities` weighs them before hub scaling; the models of one module and
-of one app; the models written directly in one atomic block. Printed per case and in total:
-``kept/all``, the pairs (co-use: the summed weight) whose two models the truth puts in one
-domain. A kind of evidence that mostly ties two domains should weigh little. Not a test.
+:mod:`analyzer.boundaries.entities` weighs them before hub scaling; the models of one module
+(and those of them whose names share a prefix) and of one app; the models written directly in
+one atomic block. Printed per case and in total: ``kept/all``, the pairs (co-use: the summed
+weight) whose two models the truth puts in one domain. A kind of evidence that mostly ties two
+domains should weigh little. Not a test.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from bench.quality import cases  # noqa: E402
 
 KINDS = ("relation: module", "relation: app", "relation: apps", "relation: cascade across modules",
          "co-use: written+written", "co-use: written+read", "co-use: read+read",
-         "same module", "same app", "atomic block")
+         "same module", "same module, named alike", "same app", "atomic block")
 Tally = defaultdict[tuple[str, bool], float]  # (kind, same domain) -> pairs or weight
 
 
@@ -83,7 +84,10 @@ def groups(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
                                []).append(node)
         for group in members.values():
             for a, b in combinations(group, 2):
-                tally[(name, truth[label[a]] == truth[label[b]])] += 1
+                same = truth[label[a]] == truth[label[b]]
+                tally[(name, same)] += 1
+                if name == "same module" and entities.named_alike(attrs[a], attrs[b]):
+                    tally[("same module, named alike", same)] += 1
     pairs = entities.written_together(project.transactions, canonical_ids(project.graph))
     for a, b in sorted(p for p in pairs if p[0] < p[1] and p[0] in label and p[1] in label):
         tally[("atomic block", truth[label[a]] == truth[label[b]])] += 1
