@@ -179,9 +179,9 @@ def written_together(
     return pairs
 
 
-def named_alike(child: NodeAttrs, root: NodeAttrs) -> bool:
+def named_alike(one: NodeAttrs, other: NodeAttrs) -> bool:
     """Whether one model's name is a prefix of the other's (``OrderPosition``, ``Order``)."""
-    a, b = str(child["label"]).rsplit(".", 1)[-1], str(root["label"]).rsplit(".", 1)[-1]
+    a, b = str(one["label"]).rsplit(".", 1)[-1], str(other["label"]).rsplit(".", 1)[-1]
     return a.startswith(b) or b.startswith(a)
 
 
