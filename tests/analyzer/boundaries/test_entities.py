@@ -38,10 +38,46 @@ def test_a_cascade_relation_weighs_more_than_a_protect_one() -> None:
     b.edge("lines.models.Line", "catalog.models.Item", "fk", on_delete="PROTECT")
     graph = b.build().graph
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lines.models.Line"]
-    fk = Config().weights["fk"]
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR  # three models modules
     assert ties == {"orders.models.Order": fk * entities.CASCADE_FACTOR, "catalog.models.Item": fk,
                     "lines.models.Line": pytest.approx(ties["lines.models.Line"])}
     assert entities.CASCADE_FACTOR > 1
+
+
+def test_a_relation_within_one_models_module_weighs_more_than_one_into_another_module() -> None:
+    b = GraphBuilder().model("orders.models.Order").model("orders.models.Line").model("catalog.models.Item")
+    b.edge("orders.models.Line", "orders.models.Order", "fk")
+    b.edge("orders.models.Line", "catalog.models.Item", "fk")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["orders.models.Line"]
+    weights = Config().weights
+    group = weights["same-module"] + weights["same-app"] * entities.APP_FACTOR  # one module, one app
+    assert ties["orders.models.Order"] == pytest.approx(weights["fk"] + group)
+    assert ties["catalog.models.Item"] == pytest.approx(weights["fk"] * entities.CROSS_MODULE_FACTOR)
+    assert entities.CROSS_MODULE_FACTOR < 1
+
+
+def test_two_models_of_one_module_named_alike_are_tied_more_than_their_module_neighbour() -> None:
+    b = GraphBuilder().model("shop.models.Order").model("shop.models.OrderLine").model("shop.models.Invoice")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.OrderLine"]
+    name = Config().weights["same-module"] * entities.NAME_SHARE
+    assert ties["shop.models.Order"] - ties["shop.models.Invoice"] == pytest.approx(name)
+    assert ties["shop.models.Order"] > ties["shop.models.Invoice"]
+
+
+def test_every_pair_of_a_large_app_is_tied_alike_not_its_alphabetical_neighbours_more() -> None:
+    b = GraphBuilder()
+    names = [f"M{i:02d}" for i in range(70)]  # more than a ring's old threshold of 60
+    for name in names:
+        b.model(f"base.models.{name.lower()}.{name}", app="base")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()
+    first = ties["base.models.m00.M00"]
+    pair = Config().weights["same-app"] * entities.APP_FACTOR / (len(names) - 1)
+    assert first["base.models.m01.M01"] == pytest.approx(pair)  # its neighbour in sorted order
+    assert first["base.models.m35.M35"] == pytest.approx(pair)  # and one far from it
+    assert len(first) == len(names)  # the 69 others and its self-loop (alone in its file)
 
 
 def test_a_cascade_child_is_tied_to_its_root_more_than_a_protect_referrer() -> None:
@@ -112,7 +148,7 @@ def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales
     scale = hub_scales(graph)["events.models.Event"]
     assert scale == pytest.approx(2 / 3)
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
-    fk = Config().weights["fk"] * scale
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
     assert ties["a.models.A"] == pytest.approx(fk + entities.CO_WRITE_READ * scale)
     assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
 
