@@ -106,6 +106,9 @@ class CallVisitor(Walker):
     def include_list(self, name: str, other: ast.Name) -> None:
         """Patterns of the list ``other`` join the list ``name`` (the collector records it)."""
 
+    def extended_by_call(self, name: str, value: ast.expr) -> None:
+        """``name.extend(call())`` in a function (the collector records it)."""
+
     def route_env(self) -> route_text.Env:
         """The strings and parameters a route expression here can see (a live view of the
         scopes' strings, made once per scope: the enclosing scopes of a scope never change)."""
@@ -149,13 +152,21 @@ class CallVisitor(Walker):
             self.visit(node.func)
         previous, container = self.inline, self.container
         self.inline = inline or previous
-        extended = url_helpers.extended_list(node, self.scope.kind)
-        self.container = extended or container
-        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
-            self.include_list(extended, node.args[-1])
+        self.container = self._extended(node) or container
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container
+
+    def _extended(self, node: ast.Call) -> str | None:
+        """The module-level list ``X`` of ``X.extend(...)`` / ``X.append(...)``, recording an
+        extension by another list; in a function, ``urls.extend(get_more_urls())``."""
+        extended = url_helpers.extended_list(node, self.scope.kind)
+        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
+            self.include_list(extended, node.args[-1])
+        elif (isinstance(node.func, ast.Attribute) and node.func.attr == "extend"
+              and isinstance(node.func.value, ast.Name) and len(node.args) == 1):
+            self.extended_by_call(node.func.value.id, node.args[0])
+        return extended
 
     def _record_call(self, func: ast.expr, text: str) -> str | None:
         target, resolved = self.table.resolve_dotted(text)

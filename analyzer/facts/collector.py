@@ -209,6 +209,7 @@ class Collector(CallVisitor):
         name = node.target.id if isinstance(node.target, ast.Name) else None
         if name is not None:
             self.bind_local(name)
+            self.extended_by_call(name, node.value)
         if name is not None and isinstance(node.op, ast.Add):
             previous = self.scope.strings.get(name)
             added = sql_text(node.value, self.sql_strings())
@@ -340,8 +341,27 @@ class Collector(CallVisitor):
             hook, containers = gathered
             for container in containers:
                 self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
+        self._gathered_methods(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
+
+
+    def _gathered_methods(self, node: ast.For) -> None:
+        """``for module in registry: urls += module.get_urls()``: includes of ``method:M``."""
+        in_function = self.scope.kind == "function"
+        for method, extended in url_hooks.gathered_methods(node):
+            container = self.scope.qualname if in_function else extended
+            if container is not None and self.scope.kind != "class":
+                self.store.router_include(container, url_hooks.METHOD_PREFIX + method, node.lineno)
+
+    def extended_by_call(self, name: str, value: ast.expr) -> None:
+        """``urls += get_module_urls()`` / ``urls.extend(...)`` in a function: an include of the
+        patterns the called function builds (at module level, :meth:`_router_includes`)."""
+        if (self.scope.kind == "function" and name.endswith(URL_LIST_NAMES)
+                and isinstance(value, ast.Call)):
+            resolved = self.table.resolve(value.func)
+            if resolved is not None and resolved[1]:
+                self.store.router_include(self.scope.qualname, resolved[0], value.lineno)
 
 
 def _member_names(body: list[ast.stmt]) -> set[str]:

@@ -1,9 +1,15 @@
-"""URL patterns that a hook registry gathers: ``@hooks.register("H")`` functions returning
-patterns, and a URLconf that adds ``for fn in hooks.get_hooks("H"): urlpatterns += fn()``.
+"""URL patterns that a registry gathers at run time, read where the gathering is static.
 
-Wagtail builds its admin URLs this way; any registry keyed by a string literal reads the same.
-The collector names such patterns' function as included by ``hook:H``, and the URLconf's list
-as including ``hook:H``; the project pass joins the two.
+Hooks: ``@hooks.register("H")`` functions returning patterns, and a URLconf that adds
+``for fn in hooks.get_hooks("H"): urlpatterns += fn()`` (wagtail's admin; any registry keyed by
+a string literal reads the same). The collector names such patterns' function as included by
+``hook:H``, and the URLconf's list as including ``hook:H``; the project pass joins the two.
+
+Registries of objects: ``for module in registry: for url in module.get_urls(): yield url``
+(also ``yield from module.M()``, ``urls += module.M()``, ``urls.extend(module.M())``): the loop
+adds the patterns of method ``M`` of whatever the registry holds. The list or function is
+recorded as including ``method:M``; the project pass gives it the patterns of the project's
+classes that define ``M`` (:mod:`analyzer.resolve.url_families`).
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import ast
 
 HOOK_PREFIX = "hook:"
+METHOD_PREFIX = "method:"
+_URL_LISTS = ("patterns", "urls")  # endings of the names of URL lists
 
 
 def registered_hook(decorators: list[ast.expr]) -> str | None:
@@ -30,6 +38,45 @@ def gathered_hook(node: ast.For) -> tuple[str, list[str]] | None:
     return (hook, lists) if lists else None
 
 
+def gathered_methods(node: ast.For) -> list[tuple[str, str | None]]:
+    """(``M``, the URL list extended, None when yielded) for each ``item.M()`` of a loop
+    ``for item in ...`` whose result the body adds to URL patterns."""
+    if not isinstance(node.target, ast.Name):
+        return []
+    item = node.target.id
+    found: set[tuple[str, str | None]] = set()
+    for statement in node.body:
+        for sub in ast.walk(statement):
+            found.update(_added_method(sub, item))
+    return sorted(found, key=lambda f: (f[0], f[1] or ""))
+
+
+def _added_method(node: ast.AST, item: str) -> list[tuple[str, str | None]]:
+    """A yielded method's name must say it gives URLs (``get_urls``): generators yield much else."""
+    if isinstance(node, ast.YieldFrom):
+        return [(m, None) for m in _item_method(node.value, item) if m.endswith(_URL_LISTS)]
+    if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and any(
+            isinstance(y, ast.Yield) and isinstance(y.value, ast.Name) and y.value.id == node.target.id
+            for s in node.body for y in ast.walk(s)):
+        return [(m, None) for m in _item_method(node.iter, item) if m.endswith(_URL_LISTS)]
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        return [(m, node.target.id) for m in _item_method(node.value, item)
+                if node.target.id.endswith(_URL_LISTS)]
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "extend" and isinstance(node.func.value, ast.Name)
+            and node.func.value.id.endswith(_URL_LISTS) and len(node.args) == 1):
+        return [(m, node.func.value.id) for m in _item_method(node.args[0], item)]
+    return []
+
+
+def _item_method(node: ast.expr | None, item: str) -> list[str]:
+    """``[M]`` of ``item.M(...)``."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == item):
+        return [node.func.attr]
+    return []
+
+
 def _extended_lists(statement: ast.stmt) -> list[str]:
     found = []
     for node in ast.walk(statement):
@@ -38,7 +85,7 @@ def _extended_lists(statement: ast.stmt) -> list[str]:
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr in ("append", "extend") and isinstance(node.func.value, ast.Name)):
             found.append(node.func.value.id)
-    return [name for name in found if name.endswith(("patterns", "urls"))]
+    return [name for name in found if name.endswith(_URL_LISTS)]
 
 
 def _string_call(node: ast.expr, method: str) -> str | None:

@@ -36,6 +36,14 @@ class ClassValues:
         """Whether ``qualname`` is a class of the project."""
         return qualname in self._index()
 
+    def ancestors(self, klass: str) -> list[str]:
+        """``klass`` then its ancestors that are classes of the project, depth first."""
+        return [owner for owner in self._mro(klass) if owner in self._index()]
+
+    def in_tests(self, klass: str) -> bool:
+        """Whether ``klass`` is a class of a test module."""
+        return self.is_class(klass) and klass in self._tests
+
     def value(self, klass: str, attribute: str) -> str | None:
         """``klass.attribute``'s route text: its own or inherited value and its subclasses'."""
         key = (klass, attribute)

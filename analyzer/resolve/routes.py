@@ -1,11 +1,13 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
-Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns`` that no other
-pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
-with their local pattern and ``reachable=False``, except a helper's pattern built from its
-parameters (no route by itself; its call sites were not expanded), which becomes a warning;
-the patterns of a function no include reaches (a registry filled at run time) are warned about
-once per function (``unreached-route``): their real prefix is unknown.
+Roots are ``ROOT_URLCONF`` when the settings name a module of the tree (even one whose list is
+filled at run time), else every ``urlpatterns`` that no other pattern includes. Patterns never
+reached (built in functions, unused modules) are still listed, with their local pattern and
+``reachable=False``, except a helper's pattern built from its parameters (no route by itself;
+its call sites were not expanded), which becomes a warning; each list or function no include
+reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
+why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
+methods of its class family (:mod:`analyzer.resolve.url_families`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -14,11 +16,13 @@ unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at
 from __future__ import annotations
 
 from analyzer.facts.route_text import OPEN
-from analyzer.facts.url_hooks import HOOK_PREFIX
+from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
+from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
+from analyzer.resolve.url_families import method_family
 
 Key = tuple[str, str]  # (module, container)
 
@@ -30,6 +34,7 @@ class RouteResolver:
                  settings_module: str | None = None,
                  setting_strings: tuple[tuple[str, str], ...] = ()) -> None:
         self.canonical = canonical
+        self.module_names = frozenset(m.module for m in modules)
         self.values = RouteValues(modules, settings_module, canonical, dict(setting_strings))
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
@@ -47,15 +52,40 @@ class RouteResolver:
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
         }
+        self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
+        self._join_registries(modules)
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
 
+    def _join_registries(self, modules: tuple[ModuleFacts, ...]) -> None:
+        """``method:M`` (a registry loop over objects' ``M``) includes each method of its family."""
+        loops = {p.include: p for ps in self.patterns.values() for p in ps
+                 if p.include and p.include.startswith(METHOD_PREFIX)}
+        defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
+        for include, loop in sorted(loops.items()):
+            family = method_family(include.removeprefix(METHOD_PREFIX), self.functions,
+                                   self.values.classes, defined)
+            if not family.joined:
+                if family.roots:
+                    self.ambiguous[include] = SourceWarning(
+                        loop.path, loop.line, "unreached-route",
+                        f"the loop adds {family.method}() of a registry's objects, which classes of "
+                        f"{len(family.roots)} families define ({', '.join(family.roots)}): none is joined",
+                    )
+                continue
+            self.patterns[("", include)] = [
+                UrlPattern(member.rpartition(".")[0], include, "include", "", None, "include",
+                           member, None, None, loop.path, loop.line)
+                for member in family.members
+            ]
+
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
         """All routes, sorted by route then view."""
-        for root in self._roots(root_urlconf):
+        roots = self._roots(root_urlconf)
+        for root in roots:
             self._expand(root, "", None, ())
-        unreached: dict[str, list[UrlPattern]] = {}
+        unreached: dict[Key, list[UrlPattern]] = {}
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
                 if id(pattern) in self.reached or pattern.kind == "include" or \
@@ -66,22 +96,25 @@ class RouteResolver:
                     continue
                 self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
                            None, False)
-                unreached.setdefault(pattern.container, []).append(pattern)
-        self._unreached_warnings(unreached)
+                unreached.setdefault(key, []).append(pattern)
+        followed = root_urlconf if roots == [(root_urlconf, "urlpatterns")] else None
+        self._unreached_warnings(unreached, followed)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
 
-    def _unreached_warnings(self, unreached: dict[str, list[UrlPattern]]) -> None:
-        """One warning per function or method whose patterns no URLconf includes: a registry
-        filled at run time, most often, so the routes' real prefix is unknown."""
-        for container, patterns in sorted(unreached.items()):
-            if container in self.functions:
-                first = min(patterns, key=lambda p: (p.path, p.line))
-                self.warnings.append(SourceWarning(
-                    first.path, first.line, "unreached-route",
-                    f"{len(patterns)} URL pattern(s) built in {container} are included by no URLconf "
-                    "followed from the root (a registry filled at run time?): their prefix is unknown, "
-                    "they are listed with their own pattern and reachable=false",
-                ))
+    def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
+        """One warning per list or function whose patterns no URLconf followed from the root
+        includes, saying why (:mod:`analyzer.resolve.unreached`)."""
+        sites: dict[str, UrlPattern] = {}  # include(import_string(...)): a local, unresolved name
+        for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
+                              key=lambda p: (p.path, p.line)):
+            if "." not in (pattern.include or "") and ":" not in (pattern.include or ""):
+                sites.setdefault(pattern.container, pattern)
+        computed = tuple(sites.values())
+        context = RootContext(root, root is not None and (root, "urlpatterns") not in self.patterns,
+                              computed)
+        for (module, container), patterns in sorted(unreached.items()):
+            name = container if container in self.functions else f"{module}.{container}"
+            self.warnings.append(unreached_warning(name, patterns, context))
 
     def _helper_warning(self, pattern: UrlPattern) -> None:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
@@ -92,7 +125,9 @@ class RouteResolver:
         ))
 
     def _roots(self, root_urlconf: str | None) -> list[Key]:
-        if root_urlconf and (root_urlconf, "urlpatterns") in self.patterns:
+        """ROOT_URLCONF when the tree has it (even with no static pattern: filled at run time),
+        else every ``urlpatterns`` that nothing includes."""
+        if root_urlconf and root_urlconf in self.module_names:
             return [(root_urlconf, "urlpatterns")]
         included = {
             self._target(p.include) for ps in self.patterns.values() for p in ps if p.include
@@ -105,7 +140,7 @@ class RouteResolver:
     def _target(self, include: str | None) -> Key | None:
         if include is None:
             return None
-        if include.startswith(HOOK_PREFIX):
+        if include.startswith((HOOK_PREFIX, METHOD_PREFIX)):
             return ("", include) if ("", include) in self.patterns else None
         if (include, "urlpatterns") in self.patterns:
             return include, "urlpatterns"
@@ -134,6 +169,8 @@ class RouteResolver:
                 self._emit(pattern, route, namespace, True)
                 continue
             target = self._target(pattern.include)
+            if pattern.include in self.ambiguous:
+                self.warnings.append(self.ambiguous.pop(pattern.include))
             if target is None or target[1] in self.helpers:  # its calls give its patterns
                 continue
             child_namespace = pattern.namespace or self.namespaces.get(target[0])
