@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
+from analyzer.facts import app_urls, behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
 from analyzer.facts.walker import Walker
+
+_URL_METHODS = ("urls", "patterns")  # super().get_urls() / super().get_urlpatterns()
 
 
 class CallVisitor(Walker):
@@ -142,6 +144,8 @@ class CallVisitor(Walker):
                 self._sql_helper_call(node, resolved)
         if attr in url_helpers.LIST_METHODS or resolved in URL_FUNCTIONS:
             self.mark_url_positions(*node.args)
+        if attr is not None and attr.endswith(_URL_METHODS) and self.scope.kind == "function":
+            self._super_urls(node)
         inline = self._special_call(node, resolved)
         if chain is not None:
             for _, call in chain[2]:
@@ -156,6 +160,12 @@ class CallVisitor(Walker):
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container
+
+    def _super_urls(self, node: ast.Call) -> None:
+        """``super().get_urls()`` in ``get_urls``: the overridden method's patterns join these."""
+        method = app_urls.super_method(node, self.scope.qualname)
+        if method is not None:
+            self.store.router_include(self.scope.qualname, app_urls.SUPER_PREFIX + method, node.lineno)
 
     def _extended(self, node: ast.Call) -> str | None:
         """The module-level list ``X`` of ``X.extend(...)`` / ``X.append(...)``, recording an

@@ -14,6 +14,7 @@ import ast
 from analyzer.facts import (
     access,
     app_settings,
+    app_urls,
     behaviours,
     class_values,
     models,
@@ -301,7 +302,8 @@ class Collector(CallVisitor):
             self.routers.add(qualname)
 
     def _router_includes(self, name: str, value: ast.expr) -> None:
-        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]``: includes."""
+        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]`` /
+        ``+= apps.get_app_config("x").urls``: includes."""
         url_list = name.endswith(URL_LIST_NAMES)
         parts = [value]
         while parts:
@@ -310,6 +312,8 @@ class Collector(CallVisitor):
                 parts += [node.left, node.right]
             elif isinstance(node, ast.List | ast.Tuple) and url_list:
                 parts += [e.value for e in node.elts if isinstance(e, ast.Starred)]
+            elif (app := app_urls.app_urls_target(node, None)) is not None:  # get_app_config("x").urls
+                self.store.router_include(name, app, node.lineno)
             elif isinstance(node, ast.Attribute) and node.attr == "urls":
                 target = self.table.qualify(node)
                 if target is not None:

@@ -40,7 +40,8 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
                              settings.installed_apps)
     models = resolver.resolve()
     labels = resolver.labels
-    route_resolver = RouteResolver(modules, canonical, settings.module, project.setting_strings)
+    route_resolver = RouteResolver(modules, canonical, settings.module, project.setting_strings,
+                                   settings.installed_apps)
     routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(

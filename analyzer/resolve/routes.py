@@ -15,9 +15,11 @@ unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at
 
 from __future__ import annotations
 
+from analyzer.facts.app_urls import APP_PREFIX
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
+from analyzer.resolve.app_urls import AppUrls
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
@@ -32,7 +34,8 @@ class RouteResolver:
 
     def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical,
                  settings_module: str | None = None,
-                 setting_strings: tuple[tuple[str, str], ...] = ()) -> None:
+                 setting_strings: tuple[tuple[str, str], ...] = (),
+                 installed_apps: tuple[str, ...] = ()) -> None:
         self.canonical = canonical
         self.module_names = frozenset(m.module for m in modules)
         self.values = RouteValues(modules, settings_module, canonical, dict(setting_strings))
@@ -53,16 +56,30 @@ class RouteResolver:
             if container.startswith(f"{module}.")
         }
         self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
-        self._join_registries(modules)
+        defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
+        self._join_registries(defined)
+        self._join_app_configs(installed_apps, defined)
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
 
-    def _join_registries(self, modules: tuple[ModuleFacts, ...]) -> None:
+    def _join_app_configs(self, installed_apps: tuple[str, ...], defined: frozenset[str]) -> None:
+        """``app:L`` (an app config's ``urls``) includes its ``get_urls`` chain."""
+        sites = {p.include: p for ps in self.patterns.values() for p in ps
+                 if p.include and p.include.startswith(APP_PREFIX)}
+        app_urls = AppUrls(self.values.classes, self.functions, defined,
+                           {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
+        for include, site in sorted(sites.items()):
+            methods = app_urls.methods(include)
+            if methods:
+                self.patterns[("", include)] = [
+                    UrlPattern(m.rpartition(".")[0], include, "include", "", None, "include", m,
+                               None, None, site.path, site.line) for m in methods]
+
+    def _join_registries(self, defined: frozenset[str]) -> None:
         """``method:M`` (a registry loop over objects' ``M``) includes each method of its family."""
         loops = {p.include: p for ps in self.patterns.values() for p in ps
                  if p.include and p.include.startswith(METHOD_PREFIX)}
-        defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
         for include, loop in sorted(loops.items()):
             family = method_family(include.removeprefix(METHOD_PREFIX), self.functions,
                                    self.values.classes, defined)
@@ -86,6 +103,11 @@ class RouteResolver:
         for root in roots:
             self._expand(root, "", None, ())
         unreached: dict[Key, list[UrlPattern]] = {}
+        for top in self._unreached_tops():  # its includes are followed: routes relative to it
+            trail: list[UrlPattern] = []
+            self._expand(top, "", None, (), trail)
+            if trail:
+                unreached[top] = trail
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
                 if id(pattern) in self.reached or pattern.kind == "include" or \
@@ -140,7 +162,7 @@ class RouteResolver:
     def _target(self, include: str | None) -> Key | None:
         if include is None:
             return None
-        if include.startswith((HOOK_PREFIX, METHOD_PREFIX)):
+        if include.startswith((HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX)):
             return ("", include) if ("", include) in self.patterns else None
         if (include, "urlpatterns") in self.patterns:
             return include, "urlpatterns"
@@ -159,14 +181,29 @@ class RouteResolver:
             return canonical, "urlpatterns"
         return None
 
-    def _expand(self, key: Key, prefix: str, namespace: str | None, stack: tuple[Key, ...]) -> None:
+    def _unreached_tops(self) -> list[Key]:
+        """The lists and functions with patterns not reached that nothing includes."""
+        included = {self._target(p.include) for ps in self.patterns.values() for p in ps if p.include}
+        return [key for key in sorted(self.patterns)
+                if key[0] and key not in included and key[1] not in self.helpers
+                and key[1] not in self.templates
+                and any(id(p) not in self.reached for p in self.patterns[key])]
+
+    def _expand(self, key: Key, prefix: str, namespace: str | None, stack: tuple[Key, ...],
+                trail: list[UrlPattern] | None = None) -> None:
+        """Emits the routes under ``key``; with a ``trail`` (a list no root reaches), as
+        unreachable, each pattern emitted added to it."""
         if key in stack or len(stack) > 20:
             return
         for pattern in self.patterns.get(key, ()):
+            if trail is not None and (id(pattern) in self.reached or OPEN + "arg:" in pattern.route):
+                continue  # reached from a root already; a helper's template is a warning
             self.reached.add(id(pattern))
             route = _join(prefix, self.values.fill(pattern.route), pattern.kind)
             if pattern.kind != "include":
-                self._emit(pattern, route, namespace, True)
+                self._emit(pattern, route, namespace, trail is None)
+                if trail is not None:
+                    trail.append(pattern)
                 continue
             target = self._target(pattern.include)
             if pattern.include in self.ambiguous:
@@ -177,7 +214,7 @@ class RouteResolver:
             if target[1] != "urlpatterns" and not pattern.namespace:
                 child_namespace = None
             joined = ":".join(n for n in (namespace, child_namespace) if n) or None
-            self._expand(target, route, joined, (*stack, key))
+            self._expand(target, route, joined, (*stack, key), trail)
 
     def _emit(self, pattern: UrlPattern, route: str, namespace: str | None, reachable: bool) -> None:
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name

@@ -33,7 +33,7 @@ class RootContext:
 
 def unreached_warning(container: str, patterns: list[UrlPattern], context: RootContext) -> SourceWarning:
     """The warning for ``patterns`` of ``container``, none of them reached."""
-    first = min(patterns, key=lambda p: (p.path, p.line))
+    first = patterns[0]  # the list's own first pattern, or the first one its includes reach
     count = f"{len(patterns)} URL pattern(s) of {container}"
     return SourceWarning(first.path, first.line, "unreached-route",
                          f"{count} {_reason(first, context)}; their prefix is unknown: listed "
