@@ -11,7 +11,17 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import app_urls, behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
+from analyzer.facts import (
+    admin_urls,
+    app_urls,
+    behaviours,
+    orm,
+    route_text,
+    sql_calls,
+    url_forwarding,
+    url_helpers,
+    urls,
+)
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
@@ -267,6 +277,8 @@ class CallVisitor(Walker):
                 self._url_call_site(node, resolved)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
+            self.store.url_patterns += admin_urls.site_registrations(
+                node, self.table.qualify, self.table.module, self.path)
             if router in self.routers:
                 pattern = urls.router_pattern(node, router, self.route_env(), self.path)
                 if pattern is not None:

@@ -13,6 +13,7 @@ import ast
 
 from analyzer.facts import (
     access,
+    admin_urls,
     app_settings,
     app_urls,
     behaviours,
@@ -122,6 +123,8 @@ class Collector(CallVisitor):
         decorators = self._decorator_names(node.decorator_list)
         self.store.definition(qualname, "class", bases, decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
+        self.store.url_patterns += admin_urls.decorated_registrations(
+            node, qualname, self.table.qualify, self.table.module, self.path)
         candidate = models.model_candidate(node, qualname, bases, self.table, self.path)
         if candidate is not None:
             self.store.model_candidates.append(candidate)

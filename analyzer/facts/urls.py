@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from analyzer.facts.admin_urls import ADMIN_SITE, SITE_URLS
 from analyzer.facts.app_urls import app_urls_target
 from analyzer.facts.django_names import INCLUDE
 from analyzer.facts.names import NameTable
@@ -100,6 +101,8 @@ def _view(
             return table.qualify(node.func.value), kind, None, None
         return func, "unknown", None, None
     view = table.qualify(node)
+    if view in SITE_URLS:  # path("admin/", admin.site.urls)
+        return None, "include", ADMIN_SITE, "admin"  # Django's (patterns, "admin", site.name)
     if view is None:
         return None, "unknown", None, None
     last = view.rsplit(".", 1)[-1]

@@ -7,15 +7,19 @@ of several, the one that derives from all the others (oscar's ``CatalogueConfig`
 partial configs), else the one ``INSTALLED_APPS`` names. Its ``get_urls`` is looked up along its
 method resolution order, and a ``super().get_urls()`` in it goes on to the next override, as
 Python runs them. An ``urls`` method that builds patterns itself is taken before ``get_urls``.
+``class:CLASS`` (a ``ModelAdmin`` registered on the admin site) is that class's ``get_urls`` chain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Collection, Mapping
 
+from analyzer.facts.admin_urls import AUTH_USER, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX, SUPER_PREFIX
 from analyzer.facts.route_text import MARKER
 from analyzer.model.facts import UrlPattern
+from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.class_values import ClassValues
 
 APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -36,7 +40,10 @@ class AppUrls:
         self._by_label: dict[str, list[str]] | None = None
 
     def methods(self, include: str) -> list[str]:
-        """The methods, in the order Python calls them, whose patterns ``include`` gives."""
+        """The methods, in the order Python calls them, whose patterns ``include`` gives:
+        ``app:L`` an app config's, ``class:CLASS`` a class's own (a registered ``ModelAdmin``)."""
+        if include.startswith(CLASS_PREFIX):
+            return self._chain(self.classes.linearization(include.removeprefix(CLASS_PREFIX)), "get_urls")
         label = self._label(include.removeprefix(APP_PREFIX))
         config = self._config(label) if label is not None else None
         if config is None:
@@ -92,3 +99,26 @@ class AppUrls:
                 if label:
                     self._by_label.setdefault(label, []).append(klass)
         return self._by_label
+
+
+def admin_pattern(pattern: UrlPattern, canonical: Canonical, labels: Mapping[str, str] | None) -> UrlPattern:
+    """A model's registration on the admin site at ``<app_label>/<model_name>/``, as Django
+    mounts it (``labels``: model qualified names, and ``AUTH_USER_MODEL``, to ``app_label.Name``;
+    a model from outside the project has its default label, the package before ``models``).
+    A model not known keeps its marker: an unresolved route."""
+    found = MARKER.match(pattern.route)
+    if found is None or not found[1].startswith("model:"):
+        return pattern
+    model = found[1].removeprefix("model:")
+    label = (labels or {}).get(model if model == AUTH_USER else canonical(model)) or _default_label(model)
+    if label is None:
+        return pattern
+    app, _, name = label.partition(".")
+    return dataclasses.replace(pattern, route=f"{app}/{name.lower()}/")
+
+
+def _default_label(model: str) -> str | None:
+    parts = model.split(".")
+    if "models" not in parts[1:-1]:
+        return None
+    return f"{parts[parts.index('models', 1) - 1]}.{parts[-1]}"

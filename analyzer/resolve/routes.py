@@ -15,11 +15,14 @@ unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
-from analyzer.resolve.app_urls import AppUrls
+from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
@@ -27,6 +30,7 @@ from analyzer.resolve.url_calls import expand_url_calls
 from analyzer.resolve.url_families import method_family
 
 Key = tuple[str, str]  # (module, container)
+_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
 
 
 class RouteResolver:
@@ -35,7 +39,8 @@ class RouteResolver:
     def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical,
                  settings_module: str | None = None,
                  setting_strings: tuple[tuple[str, str], ...] = (),
-                 installed_apps: tuple[str, ...] = ()) -> None:
+                 installed_apps: tuple[str, ...] = (),
+                 model_labels: Mapping[str, str] | None = None) -> None:
         self.canonical = canonical
         self.module_names = frozenset(m.module for m in modules)
         self.values = RouteValues(modules, settings_module, canonical, dict(setting_strings))
@@ -48,8 +53,10 @@ class RouteResolver:
         self.templates = expansion.helpers - expansion.called  # helpers never called: warnings
         for module in modules:
             for pattern in (*module.url_patterns, *built.get(module.module, ())):
-                hook = pattern.container.startswith(HOOK_PREFIX)  # gathered from every module
-                key = ("", pattern.container) if hook else (module.module, pattern.container)
+                gathered = pattern.container.startswith(HOOK_PREFIX) or pattern.container == ADMIN_SITE
+                key = ("", pattern.container) if gathered else (module.module, pattern.container)
+                if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
+                    pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
@@ -66,7 +73,7 @@ class RouteResolver:
     def _join_app_configs(self, installed_apps: tuple[str, ...], defined: frozenset[str]) -> None:
         """``app:L`` (an app config's ``urls``) includes its ``get_urls`` chain."""
         sites = {p.include: p for ps in self.patterns.values() for p in ps
-                 if p.include and p.include.startswith(APP_PREFIX)}
+                 if p.include and p.include.startswith((APP_PREFIX, CLASS_PREFIX))}
         app_urls = AppUrls(self.values.classes, self.functions, defined,
                            {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
         for include, site in sorted(sites.items()):
@@ -162,7 +169,7 @@ class RouteResolver:
     def _target(self, include: str | None) -> Key | None:
         if include is None:
             return None
-        if include.startswith((HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX)):
+        if include.startswith(_GATHERED):
             return ("", include) if ("", include) in self.patterns else None
         if (include, "urlpatterns") in self.patterns:
             return include, "urlpatterns"
