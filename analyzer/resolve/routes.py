@@ -133,17 +133,22 @@ class RouteResolver:
     def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
         """One warning per list or function whose patterns no URLconf followed from the root
         includes, saying why (:mod:`analyzer.resolve.unreached`)."""
-        sites: dict[str, UrlPattern] = {}  # include(import_string(...)): a local, unresolved name
-        for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
-                              key=lambda p: (p.path, p.line)):
-            if "." not in (pattern.include or "") and ":" not in (pattern.include or ""):
-                sites.setdefault(pattern.container, pattern)
-        computed = tuple(sites.values())
         context = RootContext(root, root is not None and (root, "urlpatterns") not in self.patterns,
-                              computed)
+                              self._computed_includes())
         for (module, container), patterns in sorted(unreached.items()):
             name = container if container in self.functions else f"{module}.{container}"
             self.warnings.append(unreached_warning(name, patterns, context))
+
+    def _computed_includes(self) -> tuple[UrlPattern, ...]:
+        """The first include of a value computed at run time in each list or function: a local
+        name no list answers (``include(import_string(...))``), by path and line."""
+        sites: dict[str, UrlPattern] = {}
+        for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
+                              key=lambda p: (p.path, p.line)):
+            name = pattern.include or "."  # None: an expression not followed, not a run-time value
+            if "." not in name and ":" not in name and self._target(name) is None:
+                sites.setdefault(pattern.container, pattern)
+        return tuple(sites.values())
 
     def _helper_warning(self, pattern: UrlPattern) -> None:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
