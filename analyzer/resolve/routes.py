@@ -7,7 +7,9 @@ reached (built in functions, unused modules) are still listed, with their local 
 its call sites were not expanded), which becomes a warning; each list or function no include
 reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
-methods of its class family (:mod:`analyzer.resolve.url_families`).
+methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
+a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
+(:mod:`analyzer.resolve.app_urls`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
