@@ -45,27 +45,28 @@ def gathered_methods(node: ast.For) -> list[tuple[str, str | None]]:
         return []
     item = node.target.id
     found: set[tuple[str, str | None]] = set()
-    for statement in node.body:
-        for sub in ast.walk(statement):
-            found.update(_added_method(sub, item))
+    statements = list(node.body)
+    while statements:  # the loop's own statements and those of its ifs: no walk of every loop
+        statement = statements.pop()
+        if isinstance(statement, ast.If):
+            statements += [*statement.body, *statement.orelse]
+        found.update(_added_method(statement, item))
     return sorted(found, key=lambda f: (f[0], f[1] or ""))
 
 
-def _added_method(node: ast.AST, item: str) -> list[tuple[str, str | None]]:
+def _added_method(statement: ast.stmt, item: str) -> list[tuple[str, str | None]]:
     """A yielded method's name must say it gives URLs (``get_urls``): generators yield much else."""
-    if isinstance(node, ast.YieldFrom):
-        return [(m, None) for m in _item_method(node.value, item) if m.endswith(_URL_LISTS)]
-    if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and any(
-            isinstance(y, ast.Yield) and isinstance(y.value, ast.Name) and y.value.id == node.target.id
-            for s in node.body for y in ast.walk(s)):
-        return [(m, None) for m in _item_method(node.iter, item) if m.endswith(_URL_LISTS)]
-    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        return [(m, node.target.id) for m in _item_method(node.value, item)
-                if node.target.id.endswith(_URL_LISTS)]
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "extend" and isinstance(node.func.value, ast.Name)
-            and node.func.value.id.endswith(_URL_LISTS) and len(node.args) == 1):
-        return [(m, node.func.value.id) for m in _item_method(node.args[0], item)]
+    match statement:
+        case ast.Expr(value=ast.YieldFrom(value=value)):
+            return [(m, None) for m in _item_method(value, item) if m.endswith(_URL_LISTS)]
+        case ast.For(target=ast.Name(id=name), iter=value, body=[ast.Expr(value=ast.Yield(ast.Name(id=y)))]) \
+                if name == y:
+            return [(m, None) for m in _item_method(value, item) if m.endswith(_URL_LISTS)]
+        case ast.AugAssign(target=ast.Name(id=name), value=value) if name.endswith(_URL_LISTS):
+            return [(m, name) for m in _item_method(value, item)]
+        case ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr="extend"),
+                                     args=[value])) if name.endswith(_URL_LISTS):
+            return [(m, name) for m in _item_method(value, item)]
     return []
 
 

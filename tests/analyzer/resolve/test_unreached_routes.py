@@ -86,3 +86,12 @@ def test_a_tree_without_root_urlconf_says_its_app_is_mounted_by_its_project(tmp_
     assert {r.route: r.reachable for r in facts.routes}["/home/"] is False
     message = _unreached(facts)["shopsite/config.py:8"]
     assert "shopsite.config.ShopConfig.get_urls" in message and "names no ROOT_URLCONF" in message
+
+
+def test_each_form_of_a_registry_loop_includes_the_method(registry: ProjectFacts) -> None:
+    [loops] = [m for m in registry.modules if m.module == "backoffice.loops"]
+    assert sorted((p.container, p.include) for p in loops.url_patterns) == [
+        ("backoffice.loops.delegated_urls", "method:get_urls"),  # yield from
+        ("backoffice.loops.extended_urls", "method:get_urls"),  # urls.extend(...)
+        ("backoffice.loops.summed_urls", "method:get_urls"),  # urls += ..., inside an if
+    ]  # rendered() neither yields nor extends a URL list
