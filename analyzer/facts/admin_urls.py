@@ -3,9 +3,9 @@
 ``path("admin/", admin.site.urls)`` includes, for every model registered on the default site
 (``@admin.register(Model)``, ``admin.site.register(Model, ModelAdmin)``), the admin's
 ``get_urls()`` under ``<app_label>/<model_name>/``. A registration is recorded as a pattern of
-the site (container ``admin:site``) whose route is ``{?model:MODEL}/`` (the project pass knows
-the model's label) and which includes ``class:ADMIN``, the ``get_urls`` chain of the admin class
-(:mod:`analyzer.resolve.app_urls`). Django's own admin views are not the project's code and are
+the site (container ``admin:site``) whose route is ``{?model}/``, whose view is the model (the
+project pass knows its label) and which includes ``class:ADMIN``, the ``get_urls`` chain of the
+admin class (:mod:`analyzer.resolve.app_urls`). Django's own admin views are not the project's code and are
 not listed. A registration on another site (``site=...``, ``other_site.register``) is left out.
 """
 
@@ -18,6 +18,7 @@ from analyzer.facts.route_text import marker
 from analyzer.model.facts import UrlPattern
 
 ADMIN_SITE = "admin:site"
+MODEL_ROUTE = marker("model") + "/"  # <app_label>/<model_name>/ of the model named as the view
 CLASS_PREFIX = "class:"
 AUTH_USER = "AUTH_USER_MODEL"  # get_user_model(): the project pass reads the setting
 SITE_URLS = frozenset({"django.contrib.admin.site.urls", "django.contrib.admin.sites.site.urls"})
@@ -62,6 +63,6 @@ def _patterns(models: list[ast.expr], admin: str, qualify: Qualify, module: str,
         else:
             name = qualify(model)
         if name is not None:
-            found.append(UrlPattern(module, ADMIN_SITE, "include", marker(f"model:{name}") + "/", None,
+            found.append(UrlPattern(module, ADMIN_SITE, "include", MODEL_ROUTE, name,
                                     "include", CLASS_PREFIX + admin, None, None, path, line))
     return found

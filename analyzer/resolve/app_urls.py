@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 
-from analyzer.facts.admin_urls import AUTH_USER, CLASS_PREFIX
+from analyzer.facts.admin_urls import AUTH_USER, CLASS_PREFIX, MODEL_ROUTE
 from analyzer.facts.app_urls import APP_PREFIX, SUPER_PREFIX
-from analyzer.facts.route_text import MARKER
+from analyzer.facts.route_text import MARKER, marker
 from analyzer.model.facts import UrlPattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.class_values import ClassValues
@@ -105,16 +105,16 @@ def admin_pattern(pattern: UrlPattern, canonical: Canonical, labels: Mapping[str
     """A model's registration on the admin site at ``<app_label>/<model_name>/``, as Django
     mounts it (``labels``: model qualified names, and ``AUTH_USER_MODEL``, to ``app_label.Name``;
     a model from outside the project has its default label, the package before ``models``).
-    A model not known keeps its marker: an unresolved route."""
-    found = MARKER.match(pattern.route)
-    if found is None or not found[1].startswith("model:"):
+    A model not known is an unresolved part, `{?model:Name}`."""
+    model = pattern.view
+    if pattern.route != MODEL_ROUTE or model is None:
         return pattern
-    model = found[1].removeprefix("model:")
     label = (labels or {}).get(model if model == AUTH_USER else canonical(model)) or _default_label(model)
     if label is None:
-        return pattern
+        return dataclasses.replace(pattern, route=marker(f"model:{model.rpartition('.')[2]}") + "/",
+                                   view=None)
     app, _, name = label.partition(".")
-    return dataclasses.replace(pattern, route=f"{app}/{name.lower()}/")
+    return dataclasses.replace(pattern, route=f"{app}/{name.lower()}/", view=None)
 
 
 def _default_label(model: str) -> str | None:

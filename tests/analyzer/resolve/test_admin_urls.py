@@ -20,7 +20,7 @@ def facts() -> ProjectFacts:
 
 
 def test_registered_model_admins_are_mounted_under_their_model(facts: ProjectFacts) -> None:
-    assert [(r.route, r.view, r.name) for r in facts.routes if r.reachable] == [
+    assert [(r.route, r.view, r.name) for r in facts.routes if r.reachable and not r.unresolved] == [
         ("/backstage/accounts/member/export/", "blog.views.export", "admin:export"),  # get_user_model()
         ("/backstage/auth/group/export/", "blog.views.export", "admin:export"),  # a Django model, in a list
         ("/backstage/blog/post/<int:pk>/preview/", "blog.views.preview", "admin:preview"),  # the mixin
@@ -28,8 +28,14 @@ def test_registered_model_admins_are_mounted_under_their_model(facts: ProjectFac
     ]
 
 
+def test_a_model_whose_label_is_not_known_is_an_unresolved_part(facts: ProjectFacts) -> None:
+    [route] = [r for r in facts.routes if r.unresolved]
+    assert (route.route, route.unresolved, route.reachable) == (
+        "/backstage/{model:Widget}/export/", ("model:Widget",), True)
+
+
 def test_an_admin_registered_nowhere_is_not_mounted(facts: ProjectFacts) -> None:
     assert [(r.route, r.reachable) for r in facts.routes if r.view == "blog.views.stats"] == [
         ("/backstage/blog/post/stats/", True), ("/drafts/", False)]
     unreached = [(w.path, w.line) for w in facts.warnings if w.code == "unreached-route"]
-    assert unreached == [("blog/admin.py", 35)]
+    assert unreached == [("blog/admin.py", 37)]
