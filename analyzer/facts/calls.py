@@ -154,8 +154,6 @@ class CallVisitor(Walker):
                 self._sql_helper_call(node, resolved)
         if attr in url_helpers.LIST_METHODS or resolved in URL_FUNCTIONS:
             self.mark_url_positions(*node.args)
-        if attr is not None and attr.endswith(_URL_METHODS) and self.scope.kind == "function":
-            self._super_urls(node)
         inline = self._special_call(node, resolved)
         if chain is not None:
             for _, call in chain[2]:
@@ -166,7 +164,8 @@ class CallVisitor(Walker):
             self.visit(node.func)
         previous, container = self.inline, self.container
         self.inline = inline or previous
-        self.container = self._extended(node) or container
+        if attr in url_helpers.LIST_METHODS:
+            self.container = self._extended(node) or container
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container
@@ -268,6 +267,9 @@ class CallVisitor(Walker):
     def _special_call(self, node: ast.Call, resolved: str | None) -> str | None:
         func = node.func
         attr = func.attr if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Attribute) and type(func.value) is ast.Call \
+                and func.attr.endswith(_URL_METHODS):
+            self._super_urls(node)  # super().get_urls()
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
         if not (self.helpers.known and self._helper_call(node)) and resolved is not None:
