@@ -71,7 +71,8 @@ def test_a_root_urlconf_filled_at_run_time_is_the_root_and_names_who_fills_it() 
     assert [(r.route, r.reachable) for r in facts.routes] == [("/list/$", False)]  # never at "/"
     message = _unreached(facts)["notes/urls.py:6"]
     assert "ROOT_URLCONF docsite.urls holds no pattern in the source" in message
-    assert "(by include()s of computed targets: docsite.apps.SiteAppConfig.ready (docsite/apps.py:16))" in message
+    assert ("(by include()s of computed targets: docsite.apps.SiteAppConfig.ready (docsite/apps.py:16))"
+            in message)
     assert "extra_patterns" not in message  # include(urlpatterns + []) is an expression, not a value
 
 
