@@ -128,15 +128,14 @@ class RouteResolver:
                 self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
                            None, False)
                 unreached.setdefault(key, []).append(pattern)
-        followed = root_urlconf if roots == [(root_urlconf, "urlpatterns")] else None
-        self._unreached_warnings(unreached, followed)
+        self._unreached_warnings(unreached, root_urlconf)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
 
     def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
         """One warning per list or function whose patterns no URLconf followed from the root
         includes, saying why (:mod:`analyzer.resolve.unreached`)."""
-        context = RootContext(root, root is not None and (root, "urlpatterns") not in self.patterns,
-                              self._computed_includes())
+        context = RootContext(root or None, root in self.module_names,
+                              (root, "urlpatterns") not in self.patterns, self._computed_includes())
         for (module, container), patterns in sorted(unreached.items()):
             name = container if container in self.functions else f"{module}.{container}"
             self.warnings.append(unreached_warning(name, patterns, context))

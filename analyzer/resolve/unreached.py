@@ -4,7 +4,8 @@ A list (a module's ``urlpatterns``, a function or method that builds patterns) t
 followed from the root reaches keeps its own pattern as its route and ``reachable=false``; its
 warning (``unreached-route``, at its first pattern) says which case it is, most telling first:
 patterns of a test module (tests mount them with ``override_settings(ROOT_URLCONF=...)``); a tree
-that names no ``ROOT_URLCONF`` (a reusable app: the project installing it mounts it); a root
+that names no ``ROOT_URLCONF`` (a reusable app: the project installing it mounts it), or one of
+another package (not read); a root
 URLconf filled at run time, or includes of targets computed at run time (``include(
 import_string(...))``), which are named with their ``path:line``; else a registry filled at run
 time.
@@ -22,11 +23,13 @@ _SITES = 3  # computed includes named in one warning
 
 @dataclass(frozen=True)
 class RootContext:
-    """What the explanations need of the resolution: the root URLconf followed (None: the tree
-    names none), whether its list holds no static pattern, and the includes whose target is
-    computed at run time, by path and line."""
+    """What the explanations need of the resolution: the ``ROOT_URLCONF`` the settings name
+    (None: none), whether it is a module of the tree (else the lists nothing includes were the
+    roots), whether its list holds no static pattern, and the includes whose target is computed
+    at run time, by path and line."""
 
     root_urlconf: str | None
+    in_tree: bool
     root_empty: bool
     computed: tuple[UrlPattern, ...]
 
@@ -49,6 +52,9 @@ def _reason(first: UrlPattern, context: RootContext) -> str:
     if root is None:
         return ("are included by nothing in the tree, which names no ROOT_URLCONF: a reusable "
                 "app's, mounted by the project that installs it")
+    if not context.in_tree:
+        return (f"are included by nothing in the tree; ROOT_URLCONF {root} is another package's, "
+                "not in the tree: what it mounts is not read")
     if context.root_empty:
         sites = _sites(context.computed, " (by include()s of computed targets: ", ")")
         return (f"are included by no URLconf: ROOT_URLCONF {root} holds no pattern in the source, "

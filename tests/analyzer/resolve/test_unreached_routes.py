@@ -97,3 +97,17 @@ def test_each_form_of_a_registry_loop_includes_the_method(registry: ProjectFacts
         ("backoffice.loops.extended_urls", "method:get_urls"),  # urls.extend(...)
         ("backoffice.loops.summed_urls", "method:get_urls"),  # urls += ..., inside an if
     ]  # rendered() neither yields nor extends a URL list
+
+
+def test_a_root_urlconf_of_another_package_is_named(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "registry_routes", root)
+    settings = root / "shopsite" / "settings.py"
+    settings.write_text(settings.read_text().replace('"shopsite.urls"', '"framework.urls.root"'))
+    (root / "shopsite" / "config.py").write_text(
+        "from django.urls import path\n\nfrom shopsite import views\n\n\n"
+        "class ShopConfig:\n    def get_shop_urls(self):\n        return [path('home/', views.page)]\n")
+    facts = _facts(root)
+    assert {r.route: r.reachable for r in facts.routes}["/sa/orders/"]  # the roots: lists nothing includes
+    message = _unreached(facts)["shopsite/config.py:8"]
+    assert "ROOT_URLCONF framework.urls.root is another package's, not in the tree" in message
