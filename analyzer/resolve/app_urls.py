@@ -105,7 +105,7 @@ def admin_pattern(pattern: UrlPattern, canonical: Canonical, labels: Mapping[str
     """A model's registration on the admin site at ``<app_label>/<model_name>/``, as Django
     mounts it (``labels``: model qualified names, and ``AUTH_USER_MODEL``, to ``app_label.Name``;
     a model from outside the project has its default label, the package before ``models``).
-    A model not known is an unresolved part, `{?model:Name}`."""
+    A model not known is an unresolved part, ``{?model:Name}``."""
     model = pattern.view
     if pattern.route != MODEL_ROUTE or model is None:
         return pattern
