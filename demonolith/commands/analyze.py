@@ -9,6 +9,7 @@ import click
 
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
+from analyzer.graph.gc_pause import collector_paused
 from analyzer.model.analysis import Analysis, analysis_to_json
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
@@ -48,6 +49,10 @@ _SHOWN_WARNINGS = 10
               help="json: the summary (counts, warnings, services, crossings, files written) as one "
                    "JSON document on stdout.")
 @click.pass_context
+# One short batch that keeps what it builds (facts, graph, Analysis) to its end: the cyclic
+# collector would only traverse them again and again (nautobot after a one-file edit: 15-20 % of
+# the run's CPU); the few cycles a run leaves go with the process (peak RSS unchanged).
+@collector_paused()
 def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
             cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
             no_history: bool, reference: Path | None, open_report: bool, fmt: str) -> None:

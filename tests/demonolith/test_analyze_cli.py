@@ -147,3 +147,24 @@ def test_models_placed_differently_from_the_reference_reach_the_json_and_the_rep
     assert "1 model placed differently" in (out / "report.md").read_text()
     html = (out / "report" / "index.html").read_text()
     assert 'id="reference-differences"' in html and "<code>catalog.Tag</code>" in html
+
+
+def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reports.writing import write_all
+
+    seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())  # the report, the last step of the run
+        return write_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("demonolith.commands.analyze.write_all", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["analyze", str(FIXTURES / "tiny_project"), "--no-cache",
+                                      "--no-history", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()
