@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from analyzer.model.analysis import Analysis, Service
 from analyzer.model.wording import noun, plural, verb
-from reports import charts, explain, ids, views, why
+from reports import charts, explain, ids, tags, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
 from reports.compare_view import compare_runs
 from reports.dot import service_colors, service_inside_dot, service_map_dot
@@ -66,6 +66,7 @@ def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
         packed_picture_min=PACKED_PICTURE_MIN,
         metric_specs=charts.METRIC_SPECS,
         metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
+        loc=tags.loc, svc_link=tags.svc_link, svc_links=tags.svc_links,
     )
     return env
 

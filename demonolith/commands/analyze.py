@@ -10,7 +10,7 @@ import click
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
 from analyzer.graph.gc_pause import collector_paused
-from analyzer.model.analysis import Analysis, analysis_to_json
+from analyzer.model.analysis import Analysis, analysis_json_bytes
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
 from analyzer.project_facts.code_fingerprint import package_fingerprint
@@ -122,7 +122,7 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
         return paths, []
     analysis = keyed.analysis
     target = out_dir / "analysis.json"
-    target.write_text(analysis_to_json(analysis), encoding="utf-8")
+    target.write_bytes(analysis_json_bytes(analysis))
     paths = write_all(analysis, out_dir, renderer=renderer, cache_dir=cache)
     written = [target, paths.index_html, paths.markdown, paths.dot]
     written += [paths.service_map_svg] if paths.service_map_svg else []
