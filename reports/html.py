@@ -7,6 +7,7 @@ the report opens from ``file://`` and makes no request to any host.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -99,24 +100,25 @@ def render_html(analysis: Analysis, renderer: SvgRenderer | None,
                 bytecode_dir: Path | None = None) -> RenderedReport:
     """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG;
     ``bytecode_dir`` keeps the compiled templates between runs."""
-    pictures = draw_pictures(analysis, renderer)
-    html = _environment(bytecode_dir).get_template("report.html.j2").render(
-        **page_context(analysis, pictures, mapping or default_cloud_mapping()),
-        renderer_missing=renderer is None,
-        comparison=compare_runs(previous, analysis) if previous else None,
-    )
+    with ThreadPoolExecutor(max_workers=1) as background:  # graphviz draws while the data is read
+        drawing = background.submit(draw_pictures, analysis, renderer)
+        template = _environment(bytecode_dir).get_template("report.html.j2")
+        context = data_context(analysis, mapping or default_cloud_mapping())
+        comparison = compare_runs(previous, analysis) if previous else None
+        pictures = drawing.result()
+    html = template.render(**context, pictures=pictures, renderer_missing=renderer is None,
+                           comparison=comparison)
     return RenderedReport(html=html, pictures=pictures)
 
 
-def page_context(analysis: Analysis, pictures: dict[str, Picture],
-                 mapping: CloudMapping) -> dict[str, Any]:
-    """Return the template variables (pure: everything is computed from its arguments)."""
+def data_context(analysis: Analysis, mapping: CloudMapping) -> dict[str, Any]:
+    """The template variables but the pictures (graphviz draws them meanwhile); pure: everything
+    is computed from its arguments."""
     service_count = len(analysis.services)
     return {
         "a": analysis,
         "css": _static("report.css"),
         "js": _static("whatif.js") + _static("report.js"),
-        "pictures": pictures,
         "map_key": MAP_KEY,
         "map_strong_key": MAP_STRONG_KEY,
         "grid_max": GRID_MAX,

@@ -207,3 +207,27 @@ def test_compiled_templates_kept_between_runs_render_the_same_page(tmp_path: Pat
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
     assert any((tmp_path / "t").iterdir())  # the compiled templates were kept
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
+
+
+def test_graphviz_draws_while_the_page_data_is_gathered(analysis: Analysis,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import reports.html
+
+    gathered, overlapped = threading.Event(), []
+    data_context = reports.html.data_context
+
+    def gathering(*args: Any) -> dict[str, Any]:
+        found = data_context(*args)
+        gathered.set()
+        return found
+
+    def waiting_renderer(dot: str) -> str:  # drawn before the data is gathered: waits for it
+        overlapped.append(gathered.wait(timeout=5))
+        return fake_renderer(dot)
+
+    monkeypatch.setattr(reports.html, "data_context", gathering)
+    page = render_html(analysis, waiting_renderer)
+    assert overlapped and all(overlapped)
+    assert page.html == render_html(analysis, fake_renderer).html
