@@ -8,7 +8,7 @@ the report opens from ``file://`` and makes no request to any host.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,6 @@ def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, model_id=ids.model_row_id, install_hint=INSTALL_HINT,
-        packed_picture_min=PACKED_PICTURE_MIN,
         metric_specs=charts.METRIC_SPECS,
         metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
         loc=tags.loc, svc_link=tags.svc_link, svc_links=tags.svc_links,
@@ -80,11 +79,14 @@ def _static(name: str) -> Markup:
 
 
 def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
-    """Return the service map and every service's inside graph, rendered with ``renderer``."""
+    """Return the service map and every service's inside graph, rendered with ``renderer``, each
+    drawing longer than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
     dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
     dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
              for s in sorted(analysis.services, key=lambda s: s.name)]
-    return render_pictures(dots, renderer)
+    return {key: replace(picture, packed=pack(picture.svg))
+            if picture.svg is not None and len(picture.svg) > PACKED_PICTURE_MIN else picture
+            for key, picture in render_pictures(dots, renderer).items()}
 
 
 def inside_dot(analysis: Analysis, service: Service) -> str:
@@ -100,7 +102,8 @@ def render_html(analysis: Analysis, renderer: SvgRenderer | None,
                 bytecode_dir: Path | None = None) -> RenderedReport:
     """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG;
     ``bytecode_dir`` keeps the compiled templates between runs."""
-    with ThreadPoolExecutor(max_workers=1) as background:  # graphviz draws while the data is read
+    # graphviz draws (and zlib packs, the GIL released) while the page's data is gathered
+    with ThreadPoolExecutor(max_workers=1) as background:
         drawing = background.submit(draw_pictures, analysis, renderer)
         template = _environment(bytecode_dir).get_template("report.html.j2")
         context = data_context(analysis, mapping or default_cloud_mapping())

@@ -231,3 +231,23 @@ def test_graphviz_draws_while_the_page_data_is_gathered(analysis: Analysis,
     page = render_html(analysis, waiting_renderer)
     assert overlapped and all(overlapped)
     assert page.html == render_html(analysis, fake_renderer).html
+
+
+def test_a_large_drawing_is_embedded_packed_and_a_small_one_inline(analysis: Analysis) -> None:
+    from reports.html import PACKED_PICTURE_MIN
+
+    def large_renderer(dot: str) -> str:
+        svg = fake_renderer(dot)
+        padding = "<g>" + " " * PACKED_PICTURE_MIN + "</g>" if "svc-orders" in dot or "orders" in dot else ""
+        return svg.replace("</svg>", f"{padding}</svg>")
+
+    page = render_html(analysis, large_renderer)
+    packed_ones = {key for key, picture in page.pictures.items() if picture.packed is not None}
+    assert packed_ones and packed_ones != set(page.pictures)
+    for key in packed_ones:
+        svg = page.pictures[key].svg
+        assert svg is not None and len(svg) > PACKED_PICTURE_MIN
+        assert unpack(page.pictures[key].packed or "") == svg
+        assert f'data-packed-svg="{page.pictures[key].packed}"' in page.html and svg not in page.html
+    small = next(p for key, p in page.pictures.items() if key not in packed_ones)
+    assert small.svg is not None and small.svg in page.html
