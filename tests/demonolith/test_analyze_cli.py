@@ -164,3 +164,24 @@ def test_the_count_is_explained_with_its_curve_and_services_is_honoured(tmp_path
         document = json.loads((out / "analysis.json").read_text())
         assert len(document["services"]) == final
         assert document["count_reason"].startswith(f"{services} services as requested")
+
+
+def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reports.writing import write_all
+
+    seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())  # the report, the last step of the run
+        return write_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("demonolith.commands.analyze.write_all", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["analyze", str(FIXTURES / "tiny_project"), "--no-cache",
+                                      "--no-history", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()
