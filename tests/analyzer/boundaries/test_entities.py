@@ -66,6 +66,26 @@ def test_two_models_of_one_module_named_alike_are_tied_more_than_their_module_ne
     assert ties["shop.models.Order"] > ties["shop.models.Invoice"]
 
 
+def test_two_models_named_alike_each_written_by_its_own_code_are_not_tied_by_their_names() -> None:
+    def order_ties(shared_writer: bool) -> dict[str, float]:
+        b = GraphBuilder().model("shop.models.Order").model("shop.models.OrderPayment")
+        b.model("shop.models.OrderLine")
+        b.function("shop.checkout.place").edge("shop.checkout.place", "shop.models.Order", "orm-write")
+        b.edge("shop.checkout.place", "shop.models.OrderLine", "orm-write")
+        b.function("shop.psp.confirm").edge("shop.psp.confirm", "shop.models.OrderPayment", "orm-write")
+        if shared_writer:
+            b.edge("shop.checkout.place", "shop.models.OrderPayment", "orm-write")
+        graph = b.build().graph
+        return entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.Order"]
+
+    name = Config().weights["same-module"] * entities.NAME_SHARE
+    apart, together = order_ties(False), order_ties(True)
+    # OrderLine is written with Order (one life cycle); OrderPayment by its own code only
+    assert apart["shop.models.OrderLine"] - apart["shop.models.OrderPayment"] == pytest.approx(
+        name + entities.CO_WRITE)
+    assert together["shop.models.OrderPayment"] == pytest.approx(together["shop.models.OrderLine"])
+
+
 def test_every_pair_of_a_large_app_is_tied_alike_not_its_alphabetical_neighbours_more() -> None:
     b = GraphBuilder()
     names = [f"M{i:02d}" for i in range(70)]  # more than a ring's old threshold of 60
