@@ -18,7 +18,11 @@ The nodes are the entities: concrete models and tables no model maps. Their ties
   :data:`CO_WRITE`, written with read :data:`CO_WRITE_READ`, read with read :data:`CO_READ`,
   divided by ``(k - 1) ** 2`` for a unit touching ``k`` entities (a function that touches two
   entities says more about them than a checkout touching eight); a read of a hub is scaled like a
-  relation to it, a write never (only the hub's own domain writes it);
+  relation to it, a write never (only the hub's own domain writes it), and code of the hub's app
+  writing the hub and reading one of its referrers ties nothing: that is the hub looking up what
+  refers to it (``Language.objects.filter(translation=None)``), and every domain refers to the
+  hub (against the truths such co-use keeps one domain in 2 % of its weight); the referrer's
+  code writing the hub (a denormalised count) still ties them;
 - the models of one module (``same-module``) and of one app (``same-app`` times
   :data:`APP_FACTOR`): each model's share sums to the weight (every pair of a group of ``k`` ties
   by ``weight / (k - 1)``; a group over :data:`CLIQUE_LIMIT` models, whose pairs would each tie by
@@ -43,7 +47,7 @@ together and are left out of the co-use ties.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import networkx as nx
 
@@ -119,7 +123,7 @@ def entity_edges(
     ties: dict[Pair, float] = defaultdict(float)
     _relation_ties(graph, members, scale, weights, written_together(transactions, canon), ties)
     used = data_used(graph, canon, members, skip)
-    _co_use_ties(*used, scale, ties)
+    _co_use_ties(*used, scale, own_lookups(attrs, referrers(graph), scale), ties)
     alone = _group_ties(entities, attrs, "module", weights["same-module"], ties)
     _name_ties(entities, attrs, writers_of(used[0]), weights["same-module"] * NAME_SHARE, ties)
     lone = _group_ties(entities, attrs, "app", weights["same-app"] * APP_FACTOR, ties)
@@ -209,7 +213,18 @@ def _relation_ties(graph: nx.MultiDiGraph, entities: set[str], scale: Mapping[st
                     _add(ties, source, target, weights[data["kind"]] * factor)
 
 
-def _co_use_ties(written: Uses, read: Uses, scale: Mapping[str, float], ties: dict[Pair, float]) -> None:
+def own_lookups(attrs: Mapping[str, NodeAttrs], refs: Mapping[str, frozenset[str]],
+                 scale: Mapping[str, float]) -> Callable[[str, str, str], bool]:
+    """Whether a unit writing one entity and reading the other is a hub's own code (a unit of the
+    hub's app) looking up one of the hub's referrers."""
+    def own(unit: str, one: str, other: str) -> bool:
+        return is_hub(scale.get(one, 1.0)) and other in refs.get(one, ()) \
+            and bool(attrs[one]["app"]) and attrs[unit]["app"] == attrs[one]["app"]
+    return own
+
+
+def _co_use_ties(written: Uses, read: Uses, scale: Mapping[str, float],
+                 own_lookup: Callable[[str, str, str], bool], ties: dict[Pair, float]) -> None:
     for unit in sorted(set(written) | set(read)):
         wrote = written.get(unit, {})
         touched = sorted({*wrote, *read.get(unit, {})})
@@ -219,7 +234,10 @@ def _co_use_ties(written: Uses, read: Uses, scale: Mapping[str, float], ties: di
                 if a in wrote and b in wrote:
                     _add(ties, a, b, CO_WRITE * share)
                 elif a in wrote or b in wrote:  # only the read one may be a hub, read on every path
-                    _add(ties, a, b, CO_WRITE_READ * share * scale.get(b if a in wrote else a, 1.0))
+                    one, other = (a, b) if a in wrote else (b, a)
+                    if own_lookup(unit, one, other):
+                        continue
+                    _add(ties, a, b, CO_WRITE_READ * share * scale.get(other, 1.0))
                 else:
                     _add(ties, a, b, CO_READ * share * min(scale.get(a, 1.0), scale.get(b, 1.0)))
 

@@ -173,6 +173,27 @@ def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales
     assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
 
 
+def test_the_hubs_own_code_reading_a_referrer_does_not_tie_them_the_referrers_code_does() -> None:
+    b = GraphBuilder().model("events.models.Event").model("notes.models.Note")
+    for name in ("A", "B", "C", "D"):
+        model = f"{name.lower()}.models.{name}"
+        b.model(model).edge(model, "events.models.Event", "fk")
+    b.function("events.tasks.cleanup").edge("events.tasks.cleanup", "events.models.Event", "orm-write")
+    b.edge("events.tasks.cleanup", "a.models.A", "orm-read")  # Event.objects.filter(a=None)
+    b.function("events.tasks.annotate").edge("events.tasks.annotate", "events.models.Event", "orm-write")
+    b.edge("events.tasks.annotate", "notes.models.Note", "orm-read")
+    b.function("b.services.count").edge("b.services.count", "events.models.Event", "orm-write")
+    b.edge("b.services.count", "b.models.B", "orm-read")  # the referrer's own code: a denormalised count
+    graph = b.build().graph
+    scale = hub_scales(graph)["events.models.Event"]
+    assert entities.is_hub(scale)  # 4 referrers, limit 2
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
+    assert ties["a.models.A"] == pytest.approx(fk) == pytest.approx(ties["c.models.C"])
+    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+    assert ties["notes.models.Note"] == pytest.approx(entities.CO_WRITE_READ)
+
+
 def test_a_model_alone_in_its_file_but_not_its_app_is_tied_to_itself_less() -> None:
     b = GraphBuilder().model("billing.models.invoice.Invoice", app="billing")
     b.model("billing.models.attachment.Attachment", app="billing")
