@@ -4,7 +4,8 @@
 
 For every case of ``bench/quality.py`` (same ``--work``, its facts cache reused), over the pairs
 of models the truth places: the *relations* (fk, o2o, m2m) between two models of one models
-module, of one app but two modules, of two apps, and those of them that cascade; the *co-use*
+module, of one app but two modules, of two apps, those of them that cascade across modules and
+those within a module that are ``SET_NULL``; the *co-use*
 pairs of one code unit (tests and migrations left out, as the analyzer leaves them out),
 written with written, written with read (and of those, a hub written with one of its referrers
 read by code of the hub's app: the hub's own lookups) and read with read, weighed as
@@ -36,6 +37,7 @@ from bench.cascades import project_of  # noqa: E402
 from bench.quality import cases  # noqa: E402
 
 KINDS = ("relation: module", "relation: app", "relation: apps", "relation: cascade across modules",
+         "relation: set null in module",
          "co-use: written+written", "co-use: written+read", "co-use: hub written+referrer read",
          "co-use: read+read",
          "same module", "same module, named alike", "same app", "atomic block")
@@ -59,6 +61,8 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
             tally[(f"relation: {where}", same)] += 1
             if where != "module" and any(d.get("on_delete") == "CASCADE" for d in keyed.values()):
                 tally[("relation: cascade across modules", same)] += 1
+            if where == "module" and any(d.get("on_delete") == "SET_NULL" for d in keyed.values()):
+                tally[("relation: set null in module", same)] += 1
 
 
 def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, str], tally: Tally) -> None:

@@ -44,6 +44,18 @@ def test_a_cascade_relation_weighs_more_than_a_protect_one() -> None:
     assert entities.CASCADE_FACTOR > 1
 
 
+def test_a_set_null_relation_weighs_less_than_a_protect_one() -> None:
+    b = GraphBuilder().model("shop.models.Order").model("shop.models.Voucher").model("shop.models.Line")
+    b.edge("shop.models.Line", "shop.models.Order", "fk", on_delete="PROTECT")
+    b.edge("shop.models.Line", "shop.models.Voucher", "fk", on_delete="SET_NULL")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.Line"]
+    fk = Config().weights["fk"]
+    assert ties["shop.models.Order"] - ties["shop.models.Voucher"] == pytest.approx(
+        fk * (1 - entities.SET_NULL_FACTOR))
+    assert entities.SET_NULL_FACTOR < 1
+
+
 def test_a_relation_within_one_models_module_weighs_more_than_one_into_another_module() -> None:
     b = GraphBuilder().model("orders.models.Order").model("orders.models.Line").model("catalog.models.Item")
     b.edge("orders.models.Line", "orders.models.Order", "fk")
