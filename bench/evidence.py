@@ -4,9 +4,11 @@
 
 For every case of ``bench/quality.py`` (same ``--work``, its facts cache reused), over the pairs
 of models the truth places: the *relations* (fk, o2o, m2m) between two models of one models
-module, of one app but two modules, of two apps, and those of them that cascade; the *co-use*
+module, of one app but two modules, of two apps, those of them that cascade across modules and
+those within a module that are ``SET_NULL``; the *co-use*
 pairs of one code unit (tests and migrations left out, as the analyzer leaves them out),
-written with written, written with read and read with read, weighed as
+written with written, written with read (and of those, a hub written with one of its referrers
+read by code of the hub's app: the hub's own lookups) and read with read, weighed as
 :mod:`analyzer.boundaries.entities` weighs them before hub scaling; the models of one module
 (and those of them whose names share a prefix) and of one app; the models written directly in
 one atomic block. Printed per case and in total: ``kept/all``, the pairs (co-use: the summed
@@ -35,7 +37,9 @@ from bench.cascades import project_of  # noqa: E402
 from bench.quality import cases  # noqa: E402
 
 KINDS = ("relation: module", "relation: app", "relation: apps", "relation: cascade across modules",
-         "co-use: written+written", "co-use: written+read", "co-use: read+read",
+         "relation: set null in module",
+         "co-use: written+written", "co-use: written+read", "co-use: hub written+referrer read",
+         "co-use: read+read",
          "same module", "same module, named alike", "same app", "atomic block")
 Tally = defaultdict[tuple[str, bool], float]  # (kind, same domain) -> pairs or weight
 
@@ -57,6 +61,8 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
             tally[(f"relation: {where}", same)] += 1
             if where != "module" and any(d.get("on_delete") == "CASCADE" for d in keyed.values()):
                 tally[("relation: cascade across modules", same)] += 1
+            if where == "module" and any(d.get("on_delete") == "SET_NULL" for d in keyed.values()):
+                tally[("relation: set null in module", same)] += 1
 
 
 def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, str], tally: Tally) -> None:
@@ -64,6 +70,7 @@ def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
     graph, canon = project.graph, canonical_ids(project.graph)
     skip = follower_units(graph, [n for n in canon if canon[n] == n])
     written, read = entities.data_used(graph, canon, set(label), skip)
+    own = entities.own_lookups(node_attrs(graph), entities.referrers(graph), entities.hub_scales(graph))
     for unit in sorted(set(written) | set(read)):
         wrote, touched = written.get(unit, {}), sorted({*written.get(unit, {}), *read.get(unit, {})})
         share = 1.0 / max(1, len(touched) - 1) ** 2
@@ -72,6 +79,10 @@ def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
                 ("written+read", entities.CO_WRITE_READ) if a in wrote or b in wrote else \
                 ("read+read", entities.CO_READ)
             tally[(f"co-use: {kind}", truth[label[a]] == truth[label[b]])] += weight * share
+            one, other = (a, b) if a in wrote else (b, a)
+            if kind == "written+read" and own(unit, one, other):
+                same = truth[label[a]] == truth[label[b]]
+                tally[("co-use: hub written+referrer read", same)] += weight * share
 
 
 def groups(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, str], tally: Tally) -> None:
