@@ -1,9 +1,12 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
 Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns`` that no other
-pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
-with their local pattern and ``reachable=False``, except a helper's pattern built from its
-parameters (no route by itself; its call sites were not expanded), which becomes a warning;
+pattern includes, outside test-only modules: a test URLconf (``oscar/test/factories/urls.py``)
+serves test code, so its patterns are routes only when a project URLconf includes them, like the
+rule that a test module's models are no models. Patterns never reached (built in functions,
+unused modules) are still listed, with their local pattern and ``reachable=False``, except a
+helper's pattern built from its parameters (no route by itself; its call sites were not
+expanded), which becomes a warning;
 the patterns of a function no include reaches (a registry filled at run time) are warned about
 once per function (``unreached-route``): their real prefix is unknown.
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
@@ -17,6 +20,7 @@ from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.model_scope import is_test_path
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.url_calls import expand_url_calls
 
@@ -34,6 +38,7 @@ class RouteResolver:
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
+        self.test_modules = frozenset(m.module for m in modules if is_test_path(m.path))
         expansion = expand_url_calls(modules, canonical)
         built = dict(expansion.by_module)
         self.helpers = expansion.called  # their own patterns are no routes: their calls are
@@ -59,7 +64,7 @@ class RouteResolver:
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
                 if id(pattern) in self.reached or pattern.kind == "include" or \
-                        pattern.container in self.helpers:
+                        pattern.container in self.helpers or key[0] in self.test_modules:
                     continue
                 if OPEN + "arg:" in pattern.route or pattern.container in self.templates:
                     self._helper_warning(pattern)
@@ -99,7 +104,7 @@ class RouteResolver:
         }
         return [
             key for key in sorted(self.patterns)
-            if key[1] == "urlpatterns" and key not in included
+            if key[1] == "urlpatterns" and key not in included and key[0] not in self.test_modules
         ]
 
     def _target(self, include: str | None) -> Key | None:
