@@ -11,6 +11,16 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 _counter = itertools.count(1)
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(n: int) -> str:
+    text = ""
+    while True:
+        n, digit = divmod(n, 36)
+        text = _DIGITS[digit] + text
+        if not n:
+            return text
 
 
 def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noqa: C901
@@ -19,7 +29,9 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
         return field.choices[0][0]
     if kind in ("CharField", "SlugField", "TextField", "FilePathField"):
         text = f"v{n}"
-        return text[: field.max_length] if field.max_length else text
+        if field.max_length and len(text) > field.max_length:  # a short key (a country code): n in base 36
+            text = _base36(n).rjust(field.max_length, "0")[-field.max_length:]
+        return text
     if kind == "EmailField":
         return f"user{n}@example.com"
     if kind == "URLField":
