@@ -22,13 +22,14 @@ from typing import Any
 import libcst as cst
 
 from analyzer.model.analysis import Analysis
+from analyzer.model.source_paths import is_test_path
 from extractor.carry import CarriedCode
 from extractor.package_init import app_config_base
 from extractor.project import app_package, camel
 from extractor.pysource import SourceTree
 
 CONTRIB = frozenset({"admin", "auth", "contenttypes", "flatpages", "redirects", "sessions", "sites"})
-_SKIP_DIRS = frozenset({"tests", "test", "migrations", "templates", "static", "locale"})
+_SKIP_DIRS = frozenset({"migrations", "templates", "static", "locale"})
 
 
 @dataclass(frozen=True, order=True)
@@ -52,8 +53,8 @@ def declared_apps(tree: SourceTree, packages: Iterable[str]) -> dict[str, str]:
     for package in sorted(packages):
         for path in sorted((tree.root / package).rglob("apps.py")):
             relative = path.relative_to(tree.root)
-            if _SKIP_DIRS.intersection(relative.parts[:-1]):
-                continue
+            if _SKIP_DIRS.intersection(relative.parts[:-1]) or is_test_path(relative.as_posix()):
+                continue  # a test app (django-cms's cms/test_utils/project/*) is no app of the monolith
             module = tree.module(".".join(relative.with_suffix("").parts))
             if module is not None:
                 for name, label in _configs(module.tree):

@@ -19,8 +19,8 @@ from __future__ import annotations
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
+from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.canonical import Canonical
-from analyzer.resolve.model_scope import is_test_path
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.url_calls import expand_url_calls
 

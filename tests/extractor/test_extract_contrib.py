@@ -4,6 +4,8 @@ tests/fixtures/extract_contrib: the service registers the monolith's contrib app
 the admin's system checks (admin.E402-E410: sessions, auth and messages middleware and context
 processors) ran against the service's own token-based stack and failed its ``check`` (misago, all
 13 services), and a moved view calling ``messages.info`` would fail without the message middleware.
+An app of the library's own test project (``deskkit/test_utils/project/probeapp``, like
+django-cms's ten) is test code, never registered.
 """
 
 from __future__ import annotations
@@ -35,3 +37,5 @@ def test_the_contrib_apps_of_the_monolith_get_their_middleware_and_pass_the_chec
     assert middleware.index("SessionMiddleware") < middleware.index("AuthenticationMiddleware") \
         < middleware.index("MessageMiddleware") < middleware.index("IdentityMiddleware")
     assert '"django.contrib.messages.context_processors.messages",' in settings
+    assert "TicketsConfig" in settings and "TeamsCodeConfig" in settings
+    assert "probeapp" not in settings.lower()  # an app of the library's test project is test code
