@@ -7,7 +7,9 @@ stays in the monolith. ``extract`` ends with the self-check, whose generated tes
 with rows, list them through ``/_api/`` and copy them, so each fault failed it: generated keys cut
 to two characters repeated after nine rows (``UNIQUE constraint failed``), a foreign key to the
 country typed ``integer`` in the OpenAPI document (its column holds the code), and the removed
-field's join table left in the copy's plan ("1 planned table(s) not copied").
+field's join table left in the copy's plan ("1 planned table(s) not copied"). And ``extra =
+JSONField(default=dict)`` (misago's ``plugin_data``): its empty default is refused by the field's own
+validation, so the generated create through ``/_api/`` answered 400 unless the test gives a value.
 """
 
 from __future__ import annotations
