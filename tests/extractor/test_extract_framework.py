@@ -9,7 +9,10 @@ to two characters repeated after nine rows (``UNIQUE constraint failed``), a for
 country typed ``integer`` in the OpenAPI document (its column holds the code), and the removed
 field's join table left in the copy's plan ("1 planned table(s) not copied"). And ``extra =
 JSONField(default=dict)`` (misago's ``plugin_data``): its empty default is refused by the field's own
-validation, so the generated create through ``/_api/`` answered 400 unless the test gives a value.
+validation, so the generated create through ``/_api/`` answered 400 unless the test gives a value;
+``charter``, an empty file, is null in the API (the document said string); ``clubs.services.rename``
+takes ``**fields`` (misago's ``sum_acls``): an unknown argument is its argument, so the contract test
+refuses the call by leaving out the required one instead.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ INVALID = {"type": "object", "required": ["error"], "properties": {
 def field_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
     """The JSON schema of one concrete field as ``api.model_to_json`` renders it."""
     schema = _column_schema(field)
-    if field.null and "type" in schema:
+    if (field.null or isinstance(field, models.FileField)) and "type" in schema:  # no file: null
         schema["type"] = [schema["type"], "null"]
     return schema
 
