@@ -4,6 +4,8 @@ tests/fixtures/extract_postgresql_only: the installed package registers a system
 every other engine. ``extract`` derives the service's initial migrations in a scratch project on
 SQLite; running the system checks there failed ``makemigrations``, the service was written without
 migrations and its self-check on PostgreSQL failed ``makemigrations --check`` (misago, 13 of 13).
+The ticket's ``SearchVectorField`` (misago's ``Post.search_vector``) got an integer in the generated
+test rows ("column is of type tsvector but expression is of type integer").
 """
 
 from __future__ import annotations

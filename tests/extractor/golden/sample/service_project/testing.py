@@ -54,6 +54,8 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
         return datetime.timedelta(seconds=n)
     if kind == "UUIDField":
         return uuid.uuid4()
+    if kind == "SearchVectorField":  # django.contrib.postgres: an empty tsvector, not an integer
+        return ""
     if kind == "JSONField":
         return {"n": n}  # not empty: an empty value is blank
     if kind == "BinaryField":
