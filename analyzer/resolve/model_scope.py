@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from analyzer.model.facts import ModuleFacts
-from analyzer.model.source_paths import is_test_path
+from analyzer.model.source_paths import is_test_path as is_test_path
 
 
 def is_migration_path(path: str) -> bool:
