@@ -25,6 +25,7 @@ from analyzer.model.analysis import (
 )
 from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
 from analyzer.model.wording import plural
+from analyzer.partition_cache import CachedPartition
 from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
     combined_key,
@@ -38,9 +39,11 @@ from analyzer.source.discover_config import discover_options
 from analyzer.source.django_version import django_version_evidence
 
 if TYPE_CHECKING:  # the middle's stages (and networkx) are imported only when the middle runs
-    from analyzer.boundaries.propose import Proposal
+    from analyzer.boundaries.propose import Clustering, Proposal
     from analyzer.graph.build import ProjectGraph
     from analyzer.metrics.reference import ReferenceDecomposition
+
+    Partitioner = Callable[[ProjectGraph, Config, int | None], Clustering]
 
 
 @dataclass(frozen=True)
@@ -102,23 +105,27 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
     The middle is kept with its violations' snippets and the content digests of the files they
     were read from: a reused one needs neither the middle's code nor the files read again (nor
     even unpickling, until asked for), and an edit that leaves every fact as it was but changes a
-    file holding a violation re-reads only the snippets."""
+    file holding a violation re-reads only the snippets. When the middle runs, its partition is
+    reused while the graph is the same but for positions (:mod:`analyzer.partition_cache`)."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
     head = _cached_head(cache, key, phases) if cache else None
     evidence = django_version_evidence(root, keyed.paths)
+    partitioner = CachedPartition(cache_dir) if cache_dir else None
     if cache and head is not None and head.snippet_files == _current(head.snippet_files, keyed.digests):
         def load() -> Analysis:  # rebuilt when the entry was replaced since its head was read
             assert cache is not None and head is not None
             middle = _stored_middle(cache, key, head)
-            middle = middle or _with_snippets(root, analysis_from_facts(keyed.facts, *inputs))
+            middle = middle or _with_snippets(root, analysis_from_facts(
+                keyed.facts, *inputs, partitioner=partitioner))
             return _finished(evidence, middle)
 
         return KeyedAnalysis(combined_key([key, head.snippets, repr(evidence)]), load)
     built = _stored_middle(cache, key, head) if cache and head else None
-    middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases))
+    middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases,
+                                                               partitioner=partitioner))
     snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
     if cache:
         files = {path: keyed.digests.get(path) for path in sorted({v.path for v in middle.violations})}
@@ -187,18 +194,19 @@ def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:
 def analysis_from_facts(
     facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
     commits: Iterable[Commit] = (), reference: ReferenceDecomposition | None = None,
-    phases: Phases | None = None,
+    phases: Phases | None = None, partitioner: Partitioner | None = None,
 ) -> Analysis:
     """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
-    ``graph``, ``partition`` and ``metrics``)."""
+    ``graph``, ``partition`` and ``metrics``). ``partitioner``: ``cluster_units`` or one that
+    returns what it would (:class:`analyzer.partition_cache.CachedPartition`)."""
     from analyzer.boundaries.explain import explain_coupling
-    from analyzer.boundaries.propose import propose_boundaries
+    from analyzer.boundaries.propose import cluster_units, describe
     from analyzer.graph.framework_tables import explain_tables
 
     config, phases = config or Config(), phases or NoPhases()
     project = _graph(facts, config, commits, phases)
     phases.begin("partition")
-    proposal = propose_boundaries(project, config, services)
+    proposal = describe(project, config, (partitioner or cluster_units)(project, config, services))
     phases.end(f"{plural(len(proposal.services), 'service')}, {plural(len(proposal.tables), 'table')} owned")
     analysis = Analysis(
         tool_version=facts.tool_version,

@@ -1,7 +1,8 @@
 """``analyze`` with a cache gives, byte for byte, what a run without one gives: warm, after an edit
 that keeps every fact (the middle reused, only snippets re-read), after an edit that moves every
 position below it, after an edit that changes the facts; and the cache is really used (the
-middle's stages are not imported when it is reused)."""
+middle's stages are not imported when it is reused; the partition is not computed again after
+an edit that moves lines only, and is after one that changes a size, a relation or a model)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.demonolith.test_cli import imported_modules
@@ -72,3 +74,55 @@ def test_cached_runs_write_what_an_uncached_run_writes(tmp_path: Path) -> None:
     assert "networkx" in _analyze(root, out, *cache)
     assert b"shop_orders.Coupon" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "model")
+
+
+TOOLING = 'from django.db import connection\n\n\ndef rows(): return connection.cursor().execute("{sql}")\n'
+SQL = "SELECT id, body FROM audit_log"
+
+
+def with_tooling(root: Path) -> Path:
+    """``root`` with an app whose one-line function owns a table: a cluster fold_minor folds
+    for its size (1 line, under a tenth of the mean), and keeps as a service at 2 lines."""
+    (root / "tooling").mkdir()
+    (root / "tooling" / "__init__.py").write_text("")
+    (root / "tooling" / "export.py").write_text(TOOLING.format(sql=SQL))
+    settings = root / "shop" / "settings.py"
+    settings.write_text(settings.read_text().replace('"customers",\n', '"customers",\n    "tooling",\n'))
+    return root / "tooling" / "export.py"
+
+
+def test_the_partition_is_reused_exactly_when_what_it_reads_is_unchanged(tmp_path: Path) -> None:
+    root, out, cache = tmp_path / "tree", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(FIXTURE, root)
+    export = with_tooling(root)
+    entry = cache / "partition-1.pickle"
+    _analyze(root, out, "--cache-dir", str(cache))
+    assert b"folded tooling.export.rows (1 lines, table audit_log)" in (out / "analysis.json").read_bytes()
+    _assert_same_as_uncached(root, out, tmp_path, "cold")
+
+    def edited(edit: Callable[[], None], name: str) -> bool:
+        """Apply ``edit``, run with the cache, compare with an uncached run; whether the
+        partition was computed again (its cache entry rewritten)."""
+        before = (entry.read_bytes(), entry.stat().st_mtime_ns)
+        edit()
+        _analyze(root, out, "--cache-dir", str(cache))
+        _assert_same_as_uncached(root, out, tmp_path, name)
+        return (entry.read_bytes(), entry.stat().st_mtime_ns) != before
+
+    services, models = root / "orders" / "services.py", root / "orders" / "models.py"
+    # (a) every position below the first line moves, every module is as long: the same partition
+    assert not edited(lambda: _prepend(services, "# moved\n"), "moved")
+    assert not edited(lambda: _prepend(models, "# moved\n\n"), "moved-models")
+    # (b) the folded function grows to two lines: the tooling cluster is a service again
+    assert edited(lambda: export.write_text(TOOLING.format(sql=SQL).replace("(): ", "():\n    ")), "size")
+    assert b"folded tooling" not in (out / "analysis.json").read_bytes()
+    # (c) a relation between two models that were there, then a new model
+    line = "    quantity = m.IntegerField()\n"
+    relation = line + '    account = m.ForeignKey("customers.Account", on_delete=m.PROTECT)\n'
+    assert edited(lambda: models.write_text(models.read_text().replace(line, relation)), "relation")
+    coupon = "\n\nclass Coupon(m.Model):\n    code = m.CharField(max_length=9)\n"
+    assert edited(lambda: models.write_text(models.read_text() + coupon), "model")
+
+
+def _prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text())
