@@ -14,9 +14,11 @@ import marshal
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from analyzer.graph.schema import node_attrs, predecessors, successors
+from analyzer.graph.schema import EdgeKind, node_attrs, predecessors, successors
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from analyzer.graph.build import ProjectGraph
 
 POSITIONS = frozenset({"path", "line"})  # where a node or edge is, not what it is
@@ -52,3 +54,10 @@ def _without(attrs: Mapping[str, object], left_out: frozenset[str]) -> dict[str,
     for name in left_out:
         kept.pop(name, None)
     return kept
+
+
+def edge_sites(graph: nx.MultiDiGraph, kind: EdgeKind) -> str:
+    """The hash of the ``path`` and ``line`` of every edge of ``kind``, in the graph's order."""
+    sites = [(attrs["path"], attrs["line"]) for targets in successors(graph).values()
+             for keyed in targets.values() for attrs in keyed.values() if attrs["kind"] == kind]
+    return hashlib.blake2b(marshal.dumps(sites, _MARSHAL_VERSION), digest_size=16).hexdigest()
