@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.boundaries.config import Config, load_config
 from analyzer.graph.history import Commit, add_history, read_commits
+from analyzer.middle_cache import MiddleCache, Stages
 from analyzer.model.analysis import (
     Analysis,
     AnalysisWarning,
@@ -102,23 +103,27 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
     The middle is kept with its violations' snippets and the content digests of the files they
     were read from: a reused one needs neither the middle's code nor the files read again (nor
     even unpickling, until asked for), and an edit that leaves every fact as it was but changes a
-    file holding a violation re-reads only the snippets."""
+    file holding a violation re-reads only the snippets. When the middle runs, its partition and
+    metrics are reused while what they read is unchanged (:mod:`analyzer.middle_cache`)."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
     cache = cache_dir / f"analysis-{ANALYSIS_CACHE_TAG}.pickle" if cache_dir else None
     head = _cached_head(cache, key, phases) if cache else None
     evidence = django_version_evidence(root, keyed.paths)
+    stages = MiddleCache(cache_dir) if cache_dir else None
     if cache and head is not None and head.snippet_files == _current(head.snippet_files, keyed.digests):
         def load() -> Analysis:  # rebuilt when the entry was replaced since its head was read
             assert cache is not None and head is not None
             middle = _stored_middle(cache, key, head)
-            middle = middle or _with_snippets(root, analysis_from_facts(keyed.facts, *inputs))
+            middle = middle or _with_snippets(root, analysis_from_facts(
+                keyed.facts, *inputs, stages=stages))
             return _finished(evidence, middle)
 
         return KeyedAnalysis(combined_key([key, head.snippets, repr(evidence)]), load)
     built = _stored_middle(cache, key, head) if cache and head else None
-    middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases))
+    middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases,
+                                                               stages=stages))
     snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
     if cache:
         files = {path: keyed.digests.get(path) for path in sorted({v.path for v in middle.violations})}
@@ -187,18 +192,19 @@ def analysis_key(facts_key: str, inputs: tuple[object, ...]) -> str:
 def analysis_from_facts(
     facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
     commits: Iterable[Commit] = (), reference: ReferenceDecomposition | None = None,
-    phases: Phases | None = None,
+    phases: Phases | None = None, stages: Stages | None = None,
 ) -> Analysis:
     """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
-    ``graph``, ``partition`` and ``metrics``)."""
+    ``graph``, ``partition`` and ``metrics``). ``stages``: the partition and the metrics as
+    computed, or as kept from a run with the same inputs (:class:`analyzer.middle_cache.MiddleCache`)."""
     from analyzer.boundaries.explain import explain_coupling
-    from analyzer.boundaries.propose import propose_boundaries
+    from analyzer.boundaries.propose import describe
     from analyzer.graph.framework_tables import explain_tables
 
-    config, phases = config or Config(), phases or NoPhases()
+    config, phases, stages = config or Config(), phases or NoPhases(), stages or Stages()
     project = _graph(facts, config, commits, phases)
     phases.begin("partition")
-    proposal = propose_boundaries(project, config, services)
+    proposal = describe(project, config, stages.partition(project, config, services))
     phases.end(f"{plural(len(proposal.services), 'service')}, {plural(len(proposal.tables), 'table')} owned")
     analysis = Analysis(
         tool_version=facts.tool_version,
@@ -230,7 +236,7 @@ def analysis_from_facts(
         module_splits=proposal.module_splits,
     )
     phases.begin("metrics")
-    measured = _measured_and_planned(analysis, project, proposal, reference)
+    measured = _measured_and_planned(analysis, project, proposal, reference, stages)
     phases.end(f"scored beside the baselines; {plural(len(measured.plan), 'plan step')}")
     return measured
 
@@ -251,15 +257,13 @@ def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phase
 
 def _measured_and_planned(
     analysis: Analysis, project: ProjectGraph, proposal: Proposal,
-    reference: ReferenceDecomposition | None = None,
+    reference: ReferenceDecomposition | None = None, stages: Stages | None = None,
 ) -> Analysis:
     """Add the metrics (beside the baselines) and the migration plan."""
-    from analyzer.metrics.baselines import compare_with_baselines, differences_from_reference
+    from analyzer.metrics.baselines import differences_from_reference
     from analyzer.metrics.plan import plan_migration
 
-    metrics = compare_with_baselines(
-        project.graph, proposal.partition(), owners=proposal.table_owner(), reference=reference
-    )
+    metrics = (stages or Stages()).metrics(project, proposal.partition(), proposal.table_owner(), reference)
     differences = differences_from_reference(
         project.graph, proposal.partition(), proposal.table_owner(), reference) if reference else ()
     analysis = replace(analysis, metrics=metrics, reference_differences=differences)

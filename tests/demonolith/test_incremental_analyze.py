@@ -1,7 +1,9 @@
 """``analyze`` with a cache gives, byte for byte, what a run without one gives: warm, after an edit
 that keeps every fact (the middle reused, only snippets re-read), after an edit that moves every
 position below it, after an edit that changes the facts; and the cache is really used (the
-middle's stages are not imported when it is reused)."""
+middle's stages are not imported when it is reused; the partition and the metrics are not
+computed again after an edit that moves lines only, and are after one that changes a size, a
+relation or a model)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.demonolith.test_cli import imported_modules
@@ -34,9 +37,10 @@ def _outputs(out: Path) -> dict[str, bytes]:
     return found
 
 
-def _assert_same_as_uncached(root: Path, cached_out: Path, tmp_path: Path, name: str) -> None:
+def _assert_same_as_uncached(root: Path, cached_out: Path, tmp_path: Path, name: str,
+                             *options: str) -> None:
     uncached = tmp_path / f"{name}-uncached"
-    _analyze(root, uncached, "--no-cache", seed="1")
+    _analyze(root, uncached, "--no-cache", *options, seed="1")
     assert _outputs(cached_out) == _outputs(uncached)
     assert {"analysis.json", "facts.json", "report.md", "graph.dot", "report/index.html"} <= set(
         _outputs(uncached))
@@ -72,3 +76,63 @@ def test_cached_runs_write_what_an_uncached_run_writes(tmp_path: Path) -> None:
     assert "networkx" in _analyze(root, out, *cache)
     assert b"shop_orders.Coupon" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "model")
+
+
+TOOLING = 'from django.db import connection\n\n\ndef rows(): return connection.cursor().execute("{sql}")\n'
+SQL = "SELECT id, body FROM audit_log"
+
+
+def with_tooling(root: Path) -> Path:
+    """``root`` with an app whose one-line function owns a table: a cluster fold_minor folds
+    for its size (1 line, under a tenth of the mean), and keeps as a service at 2 lines."""
+    (root / "tooling").mkdir()
+    (root / "tooling" / "__init__.py").write_text("")
+    (root / "tooling" / "export.py").write_text(TOOLING.format(sql=SQL))
+    settings = root / "shop" / "settings.py"
+    settings.write_text(settings.read_text().replace('"customers",\n', '"customers",\n    "tooling",\n'))
+    return root / "tooling" / "export.py"
+
+
+def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unchanged(
+        tmp_path: Path) -> None:
+    root, out, cache = tmp_path / "tree", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(FIXTURE, root)
+    export = with_tooling(root)
+    entries = {stage: cache / f"{stage}-1.pickle" for stage in ("partition", "metrics")}
+    _analyze(root, out, "--cache-dir", str(cache))
+    assert b"folded tooling.export.rows (1 lines, table audit_log)" in (out / "analysis.json").read_bytes()
+    _assert_same_as_uncached(root, out, tmp_path, "cold")
+
+    def recomputed(edit: Callable[[], None], name: str, *options: str) -> set[str]:
+        """Apply ``edit``, run with the cache (and ``options``), compare with an uncached run;
+        the stages whose cache entry was rewritten (computed again)."""
+        before = {stage: (path.read_bytes(), path.stat().st_mtime_ns) for stage, path in entries.items()}
+        edit()
+        _analyze(root, out, "--cache-dir", str(cache), *options)
+        _assert_same_as_uncached(root, out, tmp_path, name, *options)
+        return {stage for stage, path in entries.items()
+                if (path.read_bytes(), path.stat().st_mtime_ns) != before[stage]}
+
+    services, models = root / "orders" / "services.py", root / "orders" / "models.py"
+    # (a) positions move, no module is longer or shorter as the partition sees it: the same
+    # partition; the metrics tell transactions apart by their sites, and services.py has some
+    assert recomputed(lambda: _prepend(models, "# moved\n\n"), "moved-models") == set()
+    assert recomputed(lambda: _prepend(services, "# moved\n"), "moved") == {"metrics"}
+    # (b) the folded function grows to two lines: the tooling cluster is a service again
+    grown = TOOLING.format(sql=SQL).replace("(): ", "():\n    ")
+    assert recomputed(lambda: export.write_text(grown), "size") == {"partition", "metrics"}
+    assert b"folded tooling" not in (out / "analysis.json").read_bytes()
+    # (c) a relation between two models that were there, then a new model
+    line = "    quantity = m.IntegerField()\n"
+    relation = line + '    account = m.ForeignKey("customers.Account", on_delete=m.PROTECT)\n'
+    assert recomputed(lambda: models.write_text(models.read_text().replace(line, relation)),
+                      "relation") == {"partition", "metrics"}
+    coupon = "\n\nclass Coupon(m.Model):\n    code = m.CharField(max_length=9)\n"
+    assert recomputed(lambda: models.write_text(models.read_text() + coupon), "model") == {
+        "partition", "metrics"}
+    # (d) the same tree, another service count asked for (3 without it)
+    assert recomputed(lambda: None, "count", "--services", "2") == {"partition", "metrics"}
+
+
+def _prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text())

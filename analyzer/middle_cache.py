@@ -1,0 +1,96 @@
+"""The middle's costliest stages kept across runs: reused while what they read is unchanged.
+
+:func:`analyzer.boundaries.propose.cluster_units` (the partition) reads no position, so an edit
+that only moves lines, or changes what it does not read, finds its result under the same key;
+:func:`analyzer.metrics.baselines.compare_with_baselines` reads the graph as the partition does,
+plus the partition, the table owners and the positions of the transaction edges (a transaction
+is told apart by its site). What reads positions (``describe``: violations, interfaces; the plan)
+runs every time. :class:`Stages` is the uncached form, :class:`MiddleCache` the cached one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analyzer.graph.digest import edge_sites, position_free_digest
+from analyzer.project_facts.cache import combined_key, load_keyed, save_keyed
+from analyzer.project_facts.code_fingerprint import package_fingerprint
+
+if TYPE_CHECKING:  # the stages (and networkx) are imported only when they run
+    from analyzer.boundaries.config import Config
+    from analyzer.boundaries.propose import Clustering
+    from analyzer.graph.build import ProjectGraph
+    from analyzer.metrics.reference import ReferenceDecomposition
+    from analyzer.model.analysis import MetricsComparison
+
+PARTITION_CACHE_TAG = "1"  # (the key of the graph without positions, the Clustering)
+METRICS_CACHE_TAG = "1"  # (the key of the graph, partition, owners, reference, the comparison)
+
+
+class Stages:
+    """The partition and the metrics, computed."""
+
+    def partition(self, project: ProjectGraph, config: Config, services: int | None) -> Clustering:
+        """``cluster_units``."""
+        from analyzer.boundaries.propose import cluster_units
+
+        return cluster_units(project, config, services)
+
+    def metrics(self, project: ProjectGraph, partition: Mapping[str, str], owners: Mapping[str, str],
+                reference: ReferenceDecomposition | None) -> MetricsComparison:
+        """``compare_with_baselines``."""
+        from analyzer.metrics.baselines import compare_with_baselines
+
+        return compare_with_baselines(project.graph, partition, owners=owners, reference=reference)
+
+
+class MiddleCache(Stages):
+    """:class:`Stages` whose last results are kept in the cache directory ``directory``, each
+    under the key of what it reads (one entry per stage: the last run's)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._digest: tuple[ProjectGraph, str] | None = None  # of the last graph asked about
+
+    def digest(self, project: ProjectGraph) -> str:
+        """The position-free digest of ``project`` (computed once per graph)."""
+        if self._digest is None or self._digest[0] is not project:
+            self._digest = (project, position_free_digest(project))
+        return self._digest[1]
+
+    def partition(self, project: ProjectGraph, config: Config, services: int | None) -> Clustering:
+        """The partition kept under :meth:`partition_key`, else computed and kept."""
+        from analyzer.boundaries.propose import Clustering
+
+        path, key = self.directory / f"partition-{PARTITION_CACHE_TAG}.pickle", self.partition_key(
+            project, config, services)
+        found = load_keyed(path, key)
+        if isinstance(found, Clustering):
+            return found
+        clustering = super().partition(project, config, services)
+        save_keyed(path, key, clustering)
+        return clustering
+
+    def partition_key(self, project: ProjectGraph, config: Config, services: int | None) -> str:
+        """The graph and transactions without positions, the configuration, the service count
+        asked for and the analyzer's code."""
+        return combined_key([self.digest(project), package_fingerprint("analyzer"),
+                             repr(config), repr(services)])
+
+    def metrics(self, project: ProjectGraph, partition: Mapping[str, str], owners: Mapping[str, str],
+                reference: ReferenceDecomposition | None) -> MetricsComparison:
+        """The comparison kept under the key of its inputs, else computed and kept."""
+        from analyzer.model.analysis import MetricsComparison
+
+        path = self.directory / f"metrics-{METRICS_CACHE_TAG}.pickle"
+        key = combined_key([self.digest(project), edge_sites(project.graph, "transaction"),
+                            package_fingerprint("analyzer"), repr(list(partition.items())),
+                            repr(list(owners.items())), repr(reference)])
+        found = load_keyed(path, key)
+        if isinstance(found, MetricsComparison):
+            return found
+        metrics = super().metrics(project, partition, owners, reference)
+        save_keyed(path, key, metrics)
+        return metrics
