@@ -81,6 +81,7 @@ from analyzer.model.analysis import (
     Violation,
 )
 from analyzer.model.explanations import ModelPlacement, ModuleSplit
+from analyzer.model.wording import plural
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ def _fold_note(fold: Fold, names: list[str]) -> str:
     code = [u for u in fold.units if not u.startswith(("table:", "module:"))]
     what = ", ".join(code[:3]) + (" ..." if len(code) > 3 else "") or ", ".join(fold.units[:3])
     tables = f", table {', '.join(fold.tables)}" if fold.tables else ""
-    return (f"; folded {what} ({fold.lines} lines{tables}) into {names[fold.into]}: "
+    return (f"; folded {what} ({plural(fold.lines, 'line')}{tables}) into {names[fold.into]}: "
             "no models and no routes, so tooling rather than a service")
 
 

@@ -100,7 +100,7 @@ def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unc
     export = with_tooling(root)
     entries = {stage: cache / f"{stage}-1.pickle" for stage in ("partition", "metrics")}
     _analyze(root, out, "--cache-dir", str(cache))
-    assert b"folded tooling.export.rows (1 lines, table audit_log)" in (out / "analysis.json").read_bytes()
+    assert b"folded tooling.export.rows (1 line, table audit_log)" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "cold")
 
     def recomputed(edit: Callable[[], None], name: str, *options: str) -> set[str]:
