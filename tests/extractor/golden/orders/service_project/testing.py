@@ -4,13 +4,28 @@ import datetime
 import decimal
 import itertools
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields import AutoFieldMixin
+from django.http import HttpRequest, HttpResponseForbidden
 from django.utils import timezone
 
+try:
+    from re import _parser as regex_parser  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as regex_parser  # type: ignore[no-redef]
+
 _counter = itertools.count(1)
+CSRF_REFUSED = "CSRF verification failed"
+
+
+def csrf_refused(request: HttpRequest, reason: str = "") -> HttpResponseForbidden:
+    """The CSRF failure view of the generated tests: 403 naming the middleware's reason."""
+    return HttpResponseForbidden(f"{CSRF_REFUSED}: {reason}".encode())
 
 
 def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noqa: C901
@@ -51,6 +66,54 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
     return n if field.unique else 1  # integers: 1 satisfies most range checks
 
 
+def _sample(item: tuple[Any, Any]) -> str:
+    """The shortest text one parsed regular-expression item matches, taking each first choice."""
+    op, arg = str(item[0]), item[1]
+    if op == "LITERAL":
+        return chr(arg)
+    if op == "RANGE":
+        return chr(arg[0])
+    if op == "IN":  # a negated set: a letter, checked by the caller's clean()
+        return "a" if str(arg[0][0]) == "NEGATE" else _sample(arg[0])
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return "".join(_sample(sub) for sub in arg[2]) * arg[0]
+    if op == "SUBPATTERN":
+        return "".join(_sample(sub) for sub in arg[-1])
+    if op == "BRANCH":
+        return "".join(_sample(sub) for sub in arg[1][0])
+    if op == "CATEGORY":
+        return {"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " "}.get(str(arg), "a")
+    return "a" if op == "ANY" else ""  # anchors and look-arounds match no text
+
+
+def _validator_values(field: models.Field) -> Iterator[Any]:  # type: ignore[type-arg]
+    """Values the field's validators suggest: text a regex accepts, a length or value limit."""
+    for validator in field.validators:
+        if isinstance(validator, validators.EmailValidator):  # EmailField: internally a CharField
+            yield "user@example.com"
+        elif isinstance(validator, validators.URLValidator):  # before RegexValidator, its base
+            yield "https://example.com/"
+        elif isinstance(validator, validators.RegexValidator) and not validator.inverse_match:
+            yield "".join(_sample(item) for item in regex_parser.parse(validator.regex.pattern))
+        elif isinstance(validator, validators.MinLengthValidator):
+            yield "v" * validator.limit_value
+        elif isinstance(validator, validators.MinValueValidator | validators.MaxValueValidator):
+            yield validator.limit_value() if callable(validator.limit_value) else validator.limit_value
+
+
+def _fitting(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]
+    """A value the field's own validation accepts (blank, choices, max_length, validators): the
+    plain value of its type, else one its validators suggest."""
+    plain = _value(field, n)
+    for value in (plain, *_validator_values(field)):
+        try:
+            field.clean(value, None)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        return value
+    return plain
+
+
 def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> dict[str, Any]:
     """Values for the required fields not in ``given``; a relation's value is its saved row."""
     n = next(_counter)
@@ -60,15 +123,15 @@ def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> d
             continue
         if field.is_relation:
             target = field.related_model
-            if field.null or target is model:
+            if field.null and field.blank or target is model:
                 continue
             values[field.name] = make_instance(target, using)
         elif field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue
-        elif field.null:
+        elif field.null and field.blank:  # null without blank: full_clean() refuses None
             values[field.attname] = None
         else:
-            values[field.attname] = _value(field, n)
+            values[field.attname] = _fitting(field, n)
     return values
 
 
