@@ -28,7 +28,7 @@ def csrf_refused(request: HttpRequest, reason: str = "") -> HttpResponseForbidde
     return HttpResponseForbidden(f"{CSRF_REFUSED}: {reason}".encode())
 
 
-def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noqa: C901
+def _value(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]  # noqa: C901
     kind = field.get_internal_type()
     if field.choices:
         return field.choices[0][0]
@@ -63,7 +63,7 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
         return b"x"
     if isinstance(field, models.FileField):  # ImageField too: a stored name, not a number
         return f"files/{n}.txt"
-    return n if field.unique else 1  # integers: 1 satisfies most range checks
+    return n if field.unique or unique else 1  # integers: 1 satisfies most range checks
 
 
 def _sample(item: tuple[Any, Any]) -> str:
@@ -101,10 +101,17 @@ def _validator_values(field: models.Field) -> Iterator[Any]:  # type: ignore[typ
             yield validator.limit_value() if callable(validator.limit_value) else validator.limit_value
 
 
-def _fitting(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]
+def _unique_together(model: type[models.Model]) -> set[str]:
+    """The names of the fields in the model's ``unique_together`` and unique constraints."""
+    groups = [*model._meta.unique_together, *(c.fields for c in model._meta.constraints
+                                               if isinstance(c, models.UniqueConstraint))]
+    return {name for group in groups for name in group}
+
+
+def _fitting(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]
     """A value the field's own validation accepts (blank, choices, max_length, validators): the
     plain value of its type, else one its validators suggest."""
-    plain = _value(field, n)
+    plain = _value(field, n, unique)
     for value in (plain, *_validator_values(field)):
         try:
             field.clean(value, None)
@@ -116,7 +123,7 @@ def _fitting(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]
 
 def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> dict[str, Any]:
     """Values for the required fields not in ``given``; a relation's value is its saved row."""
-    n = next(_counter)
+    n, together = next(_counter), _unique_together(model)
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if isinstance(field, AutoFieldMixin) or field.attname in given or field.name in given:
@@ -131,7 +138,7 @@ def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> d
         elif field.null and field.blank:  # null without blank: full_clean() refuses None
             values[field.attname] = None
         else:
-            values[field.attname] = _fitting(field, n)
+            values[field.attname] = _fitting(field, n, bool({field.name, field.attname} & together))
     return values
 
 
