@@ -13,7 +13,9 @@ CSRF tests, a live server), so each of those faults fails the fixture below.
 from __future__ import annotations
 
 import json
+import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,19 +28,25 @@ FIXTURE = ROOT / "tests" / "fixtures" / "extract_scoped"
 
 
 @pytest.fixture(scope="module")
-def talks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated service owning ``talks_talk`` (extract raised if its self-check failed)."""
-    out = tmp_path_factory.mktemp("extract-scoped")
-    script = out / "python"
+def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Python of an environment where the fixture's ``confkit`` is installed."""
+    script = tmp_path_factory.mktemp("env") / "python"
     script.write_text(f'#!/bin/sh\nPYTHONPATH={FIXTURE} exec {sys.executable} "$@"\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory: pytest.TempPathFactory, python: Path) -> Path:
+    """The generated service owning ``talks_talk`` (extract raised if its self-check failed)."""
+    out = tmp_path_factory.mktemp("extract-scoped")
     run([*DEMONOLITH, "analyze", str(FIXTURE), "--out", str(out / "analysis"), "--no-cache", "--no-history"],
         cwd=ROOT, timeout=240)
     analysis = out / "analysis" / "analysis.json"
     owners = json.loads(analysis.read_text())["table_owner"]
     assert owners["talks_talk"] != owners["rooms_room"]
     result = extract_service(load_analysis(analysis), owners["talks_talk"], out / "services",
-                             python=str(script))
+                             python=str(python))
     assert result.check is not None and result.check.passed, result.check
     return result.root
 
@@ -57,3 +65,15 @@ def test_the_apps_ready_imports_run_in_the_service(talks: Path) -> None:
 def test_the_csrf_test_names_the_refusal_whatever_page_the_project_renders(talks: Path) -> None:
     csrf = (talks / "tests" / "test_csrf.py").read_text(encoding="utf-8")
     assert 'CSRF_FAILURE_VIEW="service_project.testing.csrf_refused"' in csrf
+
+
+def test_an_own_models_accessor_of_another_services_rows_names_them(talks: Path, python: Path) -> None:
+    """``talk.bookings`` would read rooms_booking, a table not in the service's database."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    code = ("from confkit.talks.models import Talk\n"
+            "try:\n    Talk(pk=1).bookings\nexcept NotImplementedError as e:\n    print(e)")
+    proc = subprocess.run([str(python), "manage.py", "shell", "-c", code], cwd=talks, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert ("talks.Talk.bookings reads rooms.Booking rows (by its 'talk'), which another service owns"
+            in proc.stdout), proc.stdout
