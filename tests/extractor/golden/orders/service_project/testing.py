@@ -86,13 +86,13 @@ def _sample(item: tuple[Any, Any]) -> str:
     return "a" if op == "ANY" else ""  # anchors and look-arounds match no text
 
 
-def _validator_values(field: models.Field) -> Iterator[Any]:  # type: ignore[type-arg]
+def _validator_values(field: models.Field, n: int) -> Iterator[Any]:  # type: ignore[type-arg]
     """Values the field's validators suggest: text a regex accepts, a length or value limit."""
     for validator in field.validators:
         if isinstance(validator, validators.EmailValidator):  # EmailField: internally a CharField
-            yield "user@example.com"
+            yield f"user{n}@example.com"
         elif isinstance(validator, validators.URLValidator):  # before RegexValidator, its base
-            yield "https://example.com/"
+            yield f"https://example.com/{n}"
         elif isinstance(validator, validators.RegexValidator) and not validator.inverse_match:
             yield "".join(_sample(item) for item in regex_parser.parse(validator.regex.pattern))
         elif isinstance(validator, validators.MinLengthValidator):
@@ -112,7 +112,7 @@ def _fitting(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[
     """A value the field's own validation accepts (blank, choices, max_length, validators): the
     plain value of its type, else one its validators suggest."""
     plain = _value(field, n, unique)
-    for value in (plain, *_validator_values(field)):
+    for value in (plain, *_validator_values(field, n)):
         try:
             field.clean(value, None)
         except (ValidationError, TypeError, ValueError):
