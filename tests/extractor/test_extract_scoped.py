@@ -5,7 +5,8 @@ The fixture (an unpacked wheel, installed for the self-check by a ``--python`` t
 ``PYTHONPATH``): ``Talk``'s default manager refuses every query outside a scope (django_scopes), the
 talks view module reads phrases that the owned ``talks`` app and the code-only ``rooms`` app
 register in their ``ready()``, the ``common`` app ships its own ``403_csrf.html``, and ``Talk`` has a
-regex-validated colour, a unique code and a nullable, non-blank start. ``extract`` ends with the
+regex-validated colour, a unique code and e-mail, a nullable, non-blank start, a unique_together, a
+JSON field and another app's foreign key to it. ``extract`` ends with the
 self-check (check, migrations, a fresh migrate, the generated tests incl. the API contract and
 CSRF tests, a live server), so each of those faults fails the fixture below.
 """
@@ -22,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from extractor.extract import extract_service, load_analysis
+from extractor.self_check import run_self_check
 from tests.extractor.helpers import DEMONOLITH, ROOT, run
+from tests.extractor.test_datacopy import postgres  # noqa: F401 (the PostgreSQL server fixture)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "extract_scoped"
 
@@ -77,3 +80,13 @@ def test_an_own_models_accessor_of_another_services_rows_names_them(talks: Path,
     assert proc.returncode == 0, proc.stderr
     assert ("talks.Talk.bookings reads rooms.Booking rows (by its 'talk'), which another service owns"
             in proc.stdout), proc.stdout
+
+
+def test_the_self_check_passes_on_postgresql(talks: Path, python: Path, postgres: str,  # noqa: F811
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL too: its ``jsonb`` gives ``Talk.settings``' keys back in another order than
+    SQLite, and the data copy's checksums must still agree."""
+    monkeypatch.setenv("SELF_CHECK_DATABASE_URL", postgres)
+    check = run_self_check(talks, str(python))
+    assert check.passed, check.failures
+    assert "ok tests" in check.output
