@@ -108,14 +108,32 @@ def _unique_together(model: type[models.Model]) -> set[str]:
     return {name for group in groups for name in group}
 
 
+def _distinct(values: list[Any], n: int) -> list[Any]:
+    """``values`` and, for text, variants carrying ``n`` (a unique field's rows must differ)."""
+    letters = "".join("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[int(d, 26)] for d in _base26(n))
+    texts = [v for v in values if isinstance(v, str)]
+    return [f"{t}{end}" for end in (str(n), letters, letters.lower()) for t in texts] + values
+
+
+def _base26(n: int) -> str:
+    digits = "0123456789abcdefghijklmnop"
+    text = ""
+    while True:
+        n, rest = divmod(n, 26)
+        text = digits[rest] + text
+        if not n:
+            return text
+
+
 def _fitting(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]
     """A value the field's own validation accepts (blank, choices, max_length, validators): the
-    plain value of its type, else one its validators suggest."""
+    plain value of its type, else one its validators suggest (varied by ``n`` when ``unique``)."""
     plain = _value(field, n, unique)
-    for value in (plain, *_validator_values(field, n)):
+    suggested = list(_validator_values(field, n))
+    for value in (plain, *(_distinct(suggested, n) if unique or field.unique else suggested)):
         try:
             field.clean(value, None)
-        except (ValidationError, TypeError, ValueError):
+        except Exception:  # noqa: BLE001 - a refusal, or a validator that cannot run here
             continue
         return value
     return plain
