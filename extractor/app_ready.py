@@ -3,16 +3,19 @@
 Django calls an app's ``ready()`` once every model is loaded, and many apps register things there
 only by importing a module: signal receivers, system checks, pretalx's phrases (``from .phrases
 import SchedulePhrases`` fills ``phrases.schedule``, which forms of other apps read when they are
-imported). The service's configs of the monolith's apps, owned or code-only, are generated classes,
-so the monolith's ``ready()`` never runs there: they repeat its import statements instead, made
-absolute, for the modules the service can import (those of an installed monolith package, or
-carried). Its other statements do not run (django-oscar's ``self.detail_view = get_class(...)``
-loads views that only the monolith's URLconf serves).
+imported). The service's configs of the monolith's code-only apps (``extractor.monolith_apps``) are
+generated classes, so the monolith's ``ready()`` never runs there: they repeat its import
+statements instead, made absolute, for the modules the service can import (those of an installed
+monolith package, or carried). Its other statements do not run (django-oscar's
+``self.detail_view = get_class(...)`` loads views that only the monolith's URLconf serves).
+The configs of the apps whose models the service owns do not repeat them: django-oscar's
+catalogue receivers, connected so, delete thumbnails through sorl-thumbnail, an app the service's
+settings do not install (that service's self-check then fails).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 import libcst as cst
 
@@ -80,8 +83,3 @@ def ready_imports(tree: SourceTree, package: str, label: str, installed: Collect
                     lines.append(line)
     return tuple(lines)
 
-
-def carried_modules(paths: Iterable[str]) -> frozenset[str]:
-    """The dotted modules of the carried files (``a/b.py`` -> ``a.b``, ``a/__init__.py`` -> ``a``)."""
-    return frozenset(path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-                     for path in paths if path.endswith(".py"))

@@ -22,7 +22,6 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError, RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import csrf_settings, project
-from extractor.app_ready import carried_modules, ready_imports
 from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
 from extractor.db_objects import database_objects
@@ -186,10 +185,8 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "apps": [{**app, "ready": ready_imports(tree, app["package"], app["label"], carried.installed,
-                                                carried_modules(carried.files)),
-                  "base": app_config_base(tree, app["package"], app["label"]) if carried.installed else None}
-                 for app in project.apps_of(carried)],
+        "apps": [{**app, "base": app_config_base(tree, app["package"], app["label"])
+                  if carried.installed else None} for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractor.app_ready import carried_modules, ready_imports
+from extractor.app_ready import ready_imports
 from extractor.pysource import SourceTree
 
 APPS = '''\
@@ -42,8 +42,7 @@ def test_the_import_statements_of_ready_are_made_absolute(tmp_path: Path) -> Non
 
 def test_only_modules_the_service_can_import_are_imported(tmp_path: Path) -> None:
     tree = _tree(tmp_path)
-    carried = carried_modules(["shop/__init__.py", "shop/offers/__init__.py", "shop/offers/receivers.py",
-                               "reports/hooks.py"])
+    carried = frozenset({"shop", "shop.offers", "shop.offers.receivers", "reports.hooks"})
     assert ready_imports(tree, "shop.offers", "offers", (), carried) == (
         "from shop.offers import receivers", "from reports import hooks")
     assert ready_imports(tree, "shop.offers", "other_label", {"shop"}, ()) == ()
