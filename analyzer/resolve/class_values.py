@@ -13,8 +13,8 @@ from __future__ import annotations
 from analyzer.facts.class_values import alternatives
 from analyzer.facts.route_text import MARKER
 from analyzer.model.facts import ModuleFacts
+from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.canonical import Canonical
-from analyzer.resolve.model_scope import is_test_path
 
 _DEPTH = 30
 

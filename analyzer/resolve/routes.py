@@ -1,8 +1,10 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
 Roots are ``ROOT_URLCONF`` when the settings name a module of the tree (even one whose list is
-filled at run time), else every ``urlpatterns`` that no other pattern includes. Patterns never
-reached (built in functions, unused modules) are still listed, with their local pattern and
+filled at run time), else every ``urlpatterns`` that no other pattern includes outside test-only
+modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test code: its patterns
+are routes only when a project URLconf includes them, as a test module's models are no models).
+Patterns never reached (built in functions, unused modules) are still listed, with their local pattern and
 ``reachable=False``, except a helper's pattern built from its parameters (no route by itself;
 its call sites were not expanded), which becomes a warning; each list or function no include
 reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
@@ -24,6 +26,7 @@ from analyzer.facts.app_urls import APP_PREFIX
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
+from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
@@ -49,6 +52,7 @@ class RouteResolver:
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
+        self.test_modules = frozenset(m.module for m in modules if is_test_path(m.path))
         expansion = expand_url_calls(modules, canonical)
         built = dict(expansion.by_module)
         self.helpers = expansion.called  # their own patterns are no routes: their calls are
@@ -169,7 +173,7 @@ class RouteResolver:
         }
         return [
             key for key in sorted(self.patterns)
-            if key[1] == "urlpatterns" and key not in included
+            if key[1] == "urlpatterns" and key not in included and key[0] not in self.test_modules
         ]
 
     def _target(self, include: str | None) -> Key | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer.model.facts import SourceWarning, UrlPattern
-from analyzer.resolve.model_scope import is_test_path
+from analyzer.model.source_paths import is_test_path
 
 _SITES = 3  # computed includes named in one warning
 
