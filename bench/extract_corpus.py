@@ -9,7 +9,14 @@ pass/fail, the one-line cause, and the extract time (wall and the children's CPU
 project, the failures grouped by cause class (the failing step and the exception named).
 
     python bench/extract_corpus.py --work /tmp/extract-load --project django-oscar \
-        --project pretalx [--max N] [--database sqlite|postgresql] [--pip]
+        --project pretalx [--project misago] [--max N] [--database sqlite|postgresql] [--pip]
+
+Without ``--project``: django-oscar, pretalx, misago (PostgreSQL only: misago's own system check
+``misago.001`` refuses any other database, so it is left out of a SQLite run) and the sample.
+Tried as a third project and left out: kiwitcms 12.4 installs but does not run on Python 3.11 (its
+pinned django-modern-rpc 0.12.1 imports ``inspect.getargspec``); django-cms 5.1.3 is a library
+whose only settings are its test project's (``cms.tests.settings`` needs test-only packages) and
+whose code imports ``packaging`` without declaring it.
 
 Projects: any distribution of ``bench/corpus.toml`` (its pinned wheel, fetched and unpacked by
 ``bench/corpus.py``'s helpers into ``$DEMONOLITH_TEST_CACHE``; its venv ``WORK/venvs/<dist>`` with
@@ -38,6 +45,7 @@ from pg_server import postgres_server
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = [ROOT]  # the checkout whose demonolith runs (--tool-root), the cwd of `python -m demonolith`
 SAMPLE = "sample_monolith"
+POSTGRESQL_ONLY = ["misago"]  # corpus projects that refuse SQLite themselves
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,8 @@ def main() -> None:
     args = parser.parse_args()
     TOOL[0] = args.tool_root
     args.work.mkdir(parents=True, exist_ok=True)
-    names = args.project or ["django-oscar", SAMPLE]
+    only_postgresql = POSTGRESQL_ONLY if args.database == "postgresql" else []
+    names = args.project or ["django-oscar", "pretalx", *only_postgresql, SAMPLE]
     projects = [sample() if name == SAMPLE else corpus_project(name, args.work) for name in names]
     total = [0, 0]
     with postgres_server() if args.database == "postgresql" else nullcontext("") as server:

@@ -23,6 +23,7 @@ from typing import Any
 import libcst as cst
 
 from analyzer.model.analysis import Analysis
+from analyzer.model.source_paths import is_test_path
 from extractor.app_ready import ready_imports
 from extractor.carry import CarriedCode
 from extractor.package_init import app_config_base
@@ -30,7 +31,7 @@ from extractor.project import app_package, camel
 from extractor.pysource import SourceTree
 
 CONTRIB = frozenset({"admin", "auth", "contenttypes", "flatpages", "redirects", "sessions", "sites"})
-_SKIP_DIRS = frozenset({"tests", "test", "migrations", "templates", "static", "locale"})
+_SKIP_DIRS = frozenset({"migrations", "templates", "static", "locale"})
 
 
 @dataclass(frozen=True, order=True)
@@ -55,8 +56,8 @@ def declared_apps(tree: SourceTree, packages: Iterable[str]) -> dict[str, str]:
     for package in sorted(packages):
         for path in sorted((tree.root / package).rglob("apps.py")):
             relative = path.relative_to(tree.root)
-            if _SKIP_DIRS.intersection(relative.parts[:-1]):
-                continue
+            if _SKIP_DIRS.intersection(relative.parts[:-1]) or is_test_path(relative.as_posix()):
+                continue  # a test app (django-cms's cms/test_utils/project/*) is no app of the monolith
             module = tree.module(".".join(relative.with_suffix("").parts))
             if module is not None:
                 for name, label in _configs(module.tree):
@@ -119,7 +120,7 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     code = code_only_apps(tree, installed, own, model_apps) if installed else ()
     if not code:
         return {"code_apps": [], "external_apps": [], "registry_apps": [], "code_bases": [], "own_tables": {},
-                "kept_apps": []}
+                "kept_apps": [], **contrib_requirements(())}
     labels = {m.app_label for m in analysis.models}
     targets = {f.target.split(".")[0] for m in analysis.models for f in m.fields if f.target} - labels
     external = external_apps(_literal_list(resolved.get("INSTALLED_APPS")), installed, targets, framework)
@@ -141,7 +142,31 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
         "own_tables": {label: sorted(m.name.lower() for m in carried.models if m.app_label == label)
                        for label in sorted(own)},
         "kept_apps": sorted({"service_project", *(a.rsplit(".", 1)[-1] for a in framework)}),
+        **contrib_requirements([*framework, *external]),
     }
+
+
+# (app, middleware, context processor) in startproject's order; auth's middleware needs sessions
+_CONTRIB_NEEDS = (
+    ("django.contrib.sessions", "django.contrib.sessions.middleware.SessionMiddleware", None),
+    ("django.contrib.auth", "django.contrib.auth.middleware.AuthenticationMiddleware",
+     "django.contrib.auth.context_processors.auth"),
+    ("django.contrib.messages", "django.contrib.messages.middleware.MessageMiddleware",
+     "django.contrib.messages.context_processors.messages"),
+)
+
+
+def contrib_requirements(registered: Iterable[str]) -> dict[str, list[str]]:
+    """The middleware and context processors the registered contrib apps need when the monolith
+    installs them: its views use sessions and messages, and ``django.contrib.admin``'s system checks
+    (admin.E402-E410) fail without them. Only with sessions: the apps of a service that has none of
+    them keep the service's own, token-based stack."""
+    apps = set(registered)
+    if "django.contrib.sessions" not in apps:
+        return {"contrib_middleware": [], "contrib_context_processors": []}
+    needed = [entry for entry in _CONTRIB_NEEDS if entry[0] in apps]
+    return {"contrib_middleware": [middleware for _, middleware, _ in needed],
+            "contrib_context_processors": [processor for _, _, processor in needed if processor]}
 
 
 def _literal_list(text: str | None) -> list[str]:

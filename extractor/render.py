@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from analyzer.model.wording import possessive
 from extractor.api_names import snake_case
 
 TEMPLATE_ROOT = "project"
@@ -21,7 +22,7 @@ ROUTER = "service_project/routers.py.j2"  # only with code-only apps (extractor.
 
 
 def environment() -> jinja2.Environment:
-    """The jinja2 environment: templates from the package, strict, with pyrepr/tomlstr filters."""
+    """The jinja2 environment: templates from the package, strict, with pyrepr/tomlstr/possessive filters."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("extractor", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -30,6 +31,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = pyrepr
     env.filters["tomlstr"] = json.dumps
+    env.filters["possessive"] = possessive
     return env
 
 

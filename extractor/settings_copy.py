@@ -169,13 +169,16 @@ os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[2]
 from django.conf import settings
 from django.conf import global_settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from pathlib import PurePath
+
+GETTEXT_LAZY = type(gettext_lazy(""))
 
 
 def source(value):
-    if isinstance(value, Promise):
+    if isinstance(value, Promise):  # only gettext_lazy's: each lazy() makes its own proxy class
         message = getattr(value, "_args", ())
-        if len(message) == 1 and isinstance(message[0], str):
+        if type(value) is GETTEXT_LAZY and len(message) == 1 and isinstance(message[0], str):
             return "gettext_lazy(%r)" % message[0]
         raise ValueError(value)
     if isinstance(value, PurePath):
@@ -193,10 +196,20 @@ def source(value):
     return text
 
 
+def changed(name):
+    # comparing a lazy value evaluates it (a reverse_lazy imports the URLconf): never compared
+    value = getattr(settings, name)
+    if isinstance(value, Promise) or not hasattr(global_settings, name):
+        return True
+    try:
+        return bool(value != getattr(global_settings, name))
+    except Exception:
+        return True
+
+
 names = sys.argv[3:]
 if names == ["*"]:
-    names = [n for n in dir(settings) if n.isupper() and (not hasattr(global_settings, n)
-             or getattr(settings, n) != getattr(global_settings, n))]
+    names = [n for n in dir(settings) if n.isupper() and changed(n)]
 out = {}
 for name in names:
     try:

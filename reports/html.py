@@ -7,7 +7,8 @@ the report opens from ``file://`` and makes no request to any host.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from analyzer.model.analysis import Analysis, Service
 from analyzer.model.wording import noun, plural, verb
-from reports import charts, explain, ids, views, why
+from reports import charts, explain, ids, tags, views, why
 from reports.cloud import CLOUDS, CloudMapping, default_cloud_mapping, service_targets
 from reports.compare_view import compare_runs
 from reports.dot import service_colors, service_inside_dot, service_map_dot
@@ -63,9 +64,9 @@ def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     env.globals.update(
         svc_id=ids.service_page_id, item_id=ids.service_item_id, v_id=ids.violation_id,
         table_id=ids.table_row_id, model_id=ids.model_row_id, install_hint=INSTALL_HINT,
-        packed_picture_min=PACKED_PICTURE_MIN,
         metric_specs=charts.METRIC_SPECS,
         metric_value=charts.metric_value, clouds=CLOUDS, pack=pack, plural=plural, noun=noun, verb=verb,
+        loc=tags.loc, svc_link=tags.svc_link, svc_links=tags.svc_links,
     )
     return env
 
@@ -78,11 +79,14 @@ def _static(name: str) -> Markup:
 
 
 def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
-    """Return the service map and every service's inside graph, rendered with ``renderer``."""
+    """Return the service map and every service's inside graph, rendered with ``renderer``, each
+    drawing longer than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
     dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
     dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
              for s in sorted(analysis.services, key=lambda s: s.name)]
-    return render_pictures(dots, renderer)
+    return {key: replace(picture, packed=pack(picture.svg))
+            if picture.svg is not None and len(picture.svg) > PACKED_PICTURE_MIN else picture
+            for key, picture in render_pictures(dots, renderer).items()}
 
 
 def inside_dot(analysis: Analysis, service: Service) -> str:
@@ -98,24 +102,26 @@ def render_html(analysis: Analysis, renderer: SvgRenderer | None,
                 bytecode_dir: Path | None = None) -> RenderedReport:
     """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG;
     ``bytecode_dir`` keeps the compiled templates between runs."""
-    pictures = draw_pictures(analysis, renderer)
-    html = _environment(bytecode_dir).get_template("report.html.j2").render(
-        **page_context(analysis, pictures, mapping or default_cloud_mapping()),
-        renderer_missing=renderer is None,
-        comparison=compare_runs(previous, analysis) if previous else None,
-    )
+    # graphviz draws (and zlib packs, the GIL released) while the page's data is gathered
+    with ThreadPoolExecutor(max_workers=1) as background:
+        drawing = background.submit(draw_pictures, analysis, renderer)
+        template = _environment(bytecode_dir).get_template("report.html.j2")
+        context = data_context(analysis, mapping or default_cloud_mapping())
+        comparison = compare_runs(previous, analysis) if previous else None
+        pictures = drawing.result()
+    html = template.render(**context, pictures=pictures, renderer_missing=renderer is None,
+                           comparison=comparison)
     return RenderedReport(html=html, pictures=pictures)
 
 
-def page_context(analysis: Analysis, pictures: dict[str, Picture],
-                 mapping: CloudMapping) -> dict[str, Any]:
-    """Return the template variables (pure: everything is computed from its arguments)."""
+def data_context(analysis: Analysis, mapping: CloudMapping) -> dict[str, Any]:
+    """The template variables but the pictures (graphviz draws them meanwhile); pure: everything
+    is computed from its arguments."""
     service_count = len(analysis.services)
     return {
         "a": analysis,
         "css": _static("report.css"),
         "js": _static("whatif.js") + _static("report.js"),
-        "pictures": pictures,
         "map_key": MAP_KEY,
         "map_strong_key": MAP_STRONG_KEY,
         "grid_max": GRID_MAX,

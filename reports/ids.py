@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -10,6 +11,7 @@ _SAFE_LAST = re.compile(r"^[A-Za-z0-9_.-]+$")
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+@functools.cache  # the report asks for the same ids many times (nautobot: 26,740 calls)
 def dom_id(*parts: str) -> str:
     """Return an HTML id for ``parts``: readable, unique per parts, and free of unsafe characters.
 

@@ -42,6 +42,7 @@ class Picture:
     dot: str
     svg: str | None = None
     error: str | None = None
+    packed: str | None = None  # the SVG as the page embeds a large one (reports.embed.pack)
 
 
 def graphviz_renderer(executable: str) -> SvgRenderer:

@@ -19,21 +19,10 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.boundaries.entities import hub_scales
+from analyzer.boundaries.entities import hub_scales, named_alike, written_together
 from analyzer.boundaries.unit_edges import Assignment
 from analyzer.graph.build import Transaction
-from analyzer.graph.schema import NodeAttrs, node_attrs, successors
-
-
-def written_together(
-    transactions: Iterable[Transaction], canon: Mapping[str, str | None],
-) -> set[tuple[str, str]]:
-    """Pairs of units (both orders) written directly in one atomic block."""
-    pairs: set[tuple[str, str]] = set()
-    for transaction in transactions:
-        units = sorted({c for w in transaction.writes if w.direct and (c := canon.get(w.table))})
-        pairs |= {(a, b) for a in units for b in units if a != b}
-    return pairs
+from analyzer.graph.schema import node_attrs, successors
 
 
 def compositional(
@@ -49,7 +38,7 @@ def compositional(
         for root, keyed in targets.items():
             if root != child and attrs[root]["kind"] == "model" and _cascades(keyed.values()) \
                     and attrs[child]["module"] == attrs[root]["module"] \
-                    and (_named_alike(attrs[child], attrs[root]) or (child, root) in together
+                    and (named_alike(attrs[child], attrs[root]) or (child, root) in together
                          or scale.get(root, 1.0) >= 1.0):
                 found.append((child, root))
     return sorted(found)
@@ -83,8 +72,3 @@ def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str
 
 def _cascades(edges: Iterable[Mapping[str, object]]) -> bool:
     return any(e["kind"] in ("fk", "o2o") and e.get("on_delete") == "CASCADE" for e in edges)
-
-
-def _named_alike(child: NodeAttrs, root: NodeAttrs) -> bool:
-    a, b = str(child["label"]).rsplit(".", 1)[-1], str(root["label"]).rsplit(".", 1)[-1]
-    return a.startswith(b) or b.startswith(a)

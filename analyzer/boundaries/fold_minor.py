@@ -3,6 +3,8 @@
 A service owns data or serves traffic. A cluster left with neither (a seeding command's helper,
 a lone utility) is tooling around the real services: it joins
 the cluster it is most tied to, and the fold is recorded so the report can say why it is gone.
+Its size is that of its own code: tests and migrations follow the data they touch
+(:mod:`analyzer.boundaries.leaves`), so a table that only they use does not make them a service.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from analyzer.boundaries.leaves import is_follower_module
 from analyzer.boundaries.partition import Assignment, renumber
 from analyzer.boundaries.unit_edges import UnitTies
 from analyzer.graph.schema import NodeAttrs, node_attrs, predecessors
@@ -44,10 +47,12 @@ def fold_minor(
         members[assignment[unit]].append(unit)
     node = node_attrs(graph)
     lines = {c: sum(_lines(node[u]) for u in units) for c, units in members.items()}
-    mean = sum(lines.values()) / max(1, len(lines))
+    own = {c: sum(_lines(node[u]) for u in units if not is_follower_module(node[u]["module"]))
+           for c, units in members.items()}
+    mean = sum(own.values()) / max(1, len(own))
     kept = set(keep)
     minor = sorted(c for c, units in members.items()
-                   if len(members) > 1 and _is_minor(graph, units, lines[c], mean, kept))
+                   if len(members) > 1 and _is_minor(graph, units, own[c], mean, kept))
     if len(minor) == len(members):
         minor = []
     targets = {c: _closest(projected, assignment, members[c], set(minor)) for c in minor}

@@ -7,8 +7,11 @@ Louvain (networkx's algorithm, run on plain dicts by :mod:`analyzer.boundaries.l
 once on a copy whose nodes are integers in sorted-id order, so nothing depends on string hashing.
 Clusters that hold no data are folded into the cluster they are most tied to; then the clusters
 are merged greedily by modularity gain on the small quotient graph, which yields a score for
-every service count N at once: ``--services N`` picks one, the automatic choice takes the best
-score.
+every service count N at once: ``--services N`` picks one, the automatic choice takes the
+smallest N whose score is within :data:`COUNT_TOLERANCE` of the best. Merges spend ties only:
+two clusters with nothing between them are merged last (see :func:`_best_merge`). The chosen
+clusters are then split where their own graph shows communities too small for the whole graph's
+modularity to see (:func:`split_unresolved`).
 """
 
 from __future__ import annotations
@@ -31,11 +34,17 @@ from analyzer.boundaries.unit_edges import (
 from analyzer.model.analysis import CountScore
 
 __all__ = ["UNIT_KINDS", "Assignment", "ScoredClusters", "UnitEdges", "canonical_id", "choose_partition",
-           "project_units", "renumber"]
+           "pick_count", "project_units", "renumber"]
 
 SPLIT_RESOLUTIONS = (1.5, 2.0, 3.0, 5.0, 8.0, 13.0)
 MAX_DATA_SHARE = 0.5  # a cluster holding more of the data than this is re-clustered on its own
 SPLIT_ROUNDS = 3
+# the automatic N: the smallest count whose score is within this of the best. 0.0005 is half the
+# last digit the report shows: a smaller count it prefers scores, as shown, the same as the best
+COUNT_TOLERANCE = 0.0005
+CURVE_SHOWN = 2  # counts shown in the reason either side of the chosen and the best
+INNER_MODULARITY = 0.4  # a chosen cluster whose own graph splits with this modularity is split
+MIN_PIECE = 2  # data units of each piece of such a split
 
 
 @dataclass(frozen=True)
@@ -204,12 +213,20 @@ def agglomerate(graph: UnitEdges, assignment: Mapping[str, int], is_data: Mappin
 def _best_merge(
     alive: list[int], between: Mapping[tuple[int, int], float], degree: Mapping[int, float], total: float
 ) -> tuple[int, int]:
-    best, best_gain = (alive[0], alive[1]), float("-inf")
+    """The pair of clusters to merge next: the best modularity gain among the pairs tied by an edge.
+
+    Two clusters with nothing between them lose only ``2 d_a d_b / (2m)^2`` of modularity when
+    merged, next to nothing for small ones, so by gain alone they are merged before a real tie
+    is spent: the curve stays flat while the smaller counts fill up with grab-bags. Untied pairs
+    are merged only when no tied pair is left (a requested count below the connected pieces).
+    """
+    best, best_key = (alive[0], alive[1]), (False, float("-inf"))
     for i, a in enumerate(alive):
         for b in alive[i + 1:]:
-            gain = between.get((a, b), 0.0) / total - 2 * degree[a] * degree[b] / (2 * total) ** 2
-            if gain > best_gain + 1e-12:
-                best, best_gain = (a, b), gain
+            tie = between.get((a, b), 0.0)
+            key = (tie > 0, tie / total - 2 * degree[a] * degree[b] / (2 * total) ** 2)
+            if key[0] > best_key[0] or (key[0] == best_key[0] and key[1] > best_key[1] + 1e-12):
+                best, best_key = (a, b), key
     return best
 
 
@@ -233,7 +250,7 @@ def score_of(modularity: float, largest_data_share: float) -> float:
 def choose_partition(
     projected: nx.Graph | UnitEdges, is_data: Mapping[str, bool], services: int | None = None, seed: int = 42
 ) -> ScoredClusters:
-    """Cluster the unit graph; ``services`` fixes N, otherwise the best-scoring N is chosen."""
+    """Cluster the unit graph; ``services`` fixes N, otherwise :func:`pick_count` chooses it."""
     graph = projected if isinstance(projected, UnitEdges) else UnitEdges.of(projected)
     if not graph.nodes:
         return ScoredClusters((), (), "nothing to cluster")
@@ -250,12 +267,29 @@ def choose_partition(
         chosen = min(services, count)
         reason = f"{chosen} services as requested" + ("" if chosen == services else
                                                      f" (only {count} separable clusters found)")
+        return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+    chosen, reason = pick_count(scores)
+    split = split_unresolved(graph, replay(merges, chosen), is_data, seed)
+    found = len(set(split.values()))
+    if found > chosen:
+        reason += (f"; {found} after splitting the clusters whose own graph has communities of modularity "
+                   f"above {INNER_MODULARITY} (too small for the whole graph's modularity to resolve)")
+    return ScoredClusters(clusters_of(split), scores, reason)
+
+
+def pick_count(scores: tuple[CountScore, ...], tolerance: float = COUNT_TOLERANCE) -> tuple[int, str]:
+    """The smallest count whose score is within ``tolerance`` of the best, and the reason, curve included."""
+    best = max(scores, key=lambda s: (s.score, -s.services))
+    chosen = min(s.services for s in scores if s.score >= best.score - tolerance)
+    low, high = chosen - CURVE_SHOWN, max(chosen, best.services) + CURVE_SHOWN
+    curve = ", ".join(f"{s.services}: {s.score:.3f}" for s in scores if low <= s.services <= high)
+    if chosen == best.services:
+        head = (f"{chosen} services: the best score {best.score:.3f} (modularity {best.modularity:.3f}) "
+                f"among 1..{max(s.services for s in scores)}, no smaller count within {tolerance:g} of it")
     else:
-        best = max(scores, key=lambda s: (s.score, -s.services))
-        chosen = best.services
-        reason = (f"{chosen} services: the best score ({best.score:.3f}, modularity "
-                  f"{best.modularity:.3f}) among 1..{count} services")
-    return ScoredClusters(clusters_of(replay(merges, chosen)), scores, reason)
+        head = (f"{chosen} services: the smallest count within {tolerance:g} of the best score "
+                f"{best.score:.3f} (at {best.services})")
+    return chosen, f"{head}; score by count {curve}"
 
 
 def _initial(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, resolution: float) -> Assignment:
@@ -294,6 +328,49 @@ def split_oversized(
             fresh += max(inner.values()) + 1
         current = renumber(current)
     return current
+
+
+def split_unresolved(
+    graph: UnitEdges, assignment: Mapping[str, int], is_data: Mapping[str, bool], seed: int,
+    threshold: float = INNER_MODULARITY,
+) -> Assignment:
+    """Split each cluster that Louvain, on the cluster's own subgraph, divides with a modularity above
+    ``threshold`` into pieces of at least :data:`MIN_PIECE` data units each.
+
+    The resolution limit again (see :func:`split_oversized`), for clusters of any size: the
+    whole graph's modularity gains by merging two communities tied by more than about
+    ``2 d_a d_b / 2m``, which in a large graph is any tie between small ones, so the count it
+    scores best holds several small domains per cluster (pretix: events with vouchers, seating
+    and mail). Within the cluster the same ties are weighed against the cluster's own size; a
+    modularity that high there is a community structure, not noise. Done after the count is
+    chosen, so the whole graph's score cannot merge the pieces back.
+    """
+    current = renumber(assignment)
+    fresh = max(current.values(), default=-1) + 1
+    for cluster in sorted(set(current.values())):
+        members = [n for n in sorted(current) if current[n] == cluster]
+        if sum(1 for n in members if is_data.get(n, False)) < 2 * MIN_PIECE:
+            continue
+        inside = graph.within(members)
+        inner = absorb_dataless(inside, louvain(inside, 1.0, seed), is_data)
+        sizes: dict[int, int] = defaultdict(int)
+        for node, piece in inner.items():
+            sizes[piece] += int(is_data.get(node, False))
+        if len(sizes) > 1 and min(sizes.values()) >= MIN_PIECE and modularity_of(inside, inner) > threshold:
+            current.update({n: fresh + piece for n, piece in inner.items()})
+            fresh += len(sizes)
+    return renumber(current)
+
+
+def modularity_of(graph: UnitEdges, assignment: Mapping[str, int]) -> float:
+    """The modularity (resolution 1) of ``assignment`` on ``graph``, as :func:`agglomerate` scores it."""
+    links = cluster_links(graph.edges, assignment)
+    total = sum(links.values()) or 1.0
+    degree: dict[int, float] = defaultdict(float)
+    for (a, b), w in links.items():
+        degree[a] += w
+        degree[b] += w
+    return sum(links.get((c, c), 0.0) / total - (d / (2 * total)) ** 2 for c, d in degree.items())
 
 
 def _finer(graph: UnitEdges, is_data: Mapping[str, bool], seed: int, services: int) -> _Merges | None:

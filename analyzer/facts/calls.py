@@ -11,11 +11,23 @@ from __future__ import annotations
 import ast
 from collections import ChainMap
 
-from analyzer.facts import behaviours, orm, route_text, sql_calls, url_forwarding, url_helpers, urls
+from analyzer.facts import (
+    admin_urls,
+    app_urls,
+    behaviours,
+    orm,
+    route_text,
+    sql_calls,
+    url_forwarding,
+    url_helpers,
+    urls,
+)
 from analyzer.facts.django_names import URL_FUNCTIONS
 from analyzer.facts.names import BUILTINS, NameTable, dotted
 from analyzer.facts.sql_sites import SqlText, extra_text, run_sql_texts, sql_text
 from analyzer.facts.walker import Walker
+
+_URL_METHODS = ("urls", "patterns")  # super().get_urls() / super().get_urlpatterns()
 
 
 class CallVisitor(Walker):
@@ -106,6 +118,9 @@ class CallVisitor(Walker):
     def include_list(self, name: str, other: ast.Name) -> None:
         """Patterns of the list ``other`` join the list ``name`` (the collector records it)."""
 
+    def extended_by_call(self, name: str, value: ast.expr) -> None:
+        """``name.extend(call())`` in a function (the collector records it)."""
+
     def route_env(self) -> route_text.Env:
         """The strings and parameters a route expression here can see (a live view of the
         scopes' strings, made once per scope: the enclosing scopes of a scope never change)."""
@@ -149,13 +164,28 @@ class CallVisitor(Walker):
             self.visit(node.func)
         previous, container = self.inline, self.container
         self.inline = inline or previous
-        extended = url_helpers.extended_list(node, self.scope.kind)
-        self.container = extended or container
-        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
-            self.include_list(extended, node.args[-1])
+        if attr in url_helpers.LIST_METHODS:
+            self.container = self._extended(node) or container
         self.visit_all(node.args)
         self.visit_all(node.keywords)
         self.inline, self.container = previous, container
+
+    def _super_urls(self, node: ast.Call) -> None:
+        """``super().get_urls()`` in ``get_urls``: the overridden method's patterns join these."""
+        method = app_urls.super_method(node, self.scope.qualname)
+        if method is not None:
+            self.store.router_include(self.scope.qualname, app_urls.SUPER_PREFIX + method, node.lineno)
+
+    def _extended(self, node: ast.Call) -> str | None:
+        """The module-level list ``X`` of ``X.extend(...)`` / ``X.append(...)``, recording an
+        extension by another list; in a function, ``urls.extend(get_more_urls())``."""
+        extended = url_helpers.extended_list(node, self.scope.kind)
+        if extended is not None and node.args and isinstance(node.args[-1], ast.Name):
+            self.include_list(extended, node.args[-1])
+        elif (isinstance(node.func, ast.Attribute) and node.func.attr == "extend"
+              and isinstance(node.func.value, ast.Name) and len(node.args) == 1):
+            self.extended_by_call(node.func.value.id, node.args[0])
+        return extended
 
     def _record_call(self, func: ast.expr, text: str) -> str | None:
         target, resolved = self.table.resolve_dotted(text)
@@ -237,6 +267,9 @@ class CallVisitor(Walker):
     def _special_call(self, node: ast.Call, resolved: str | None) -> str | None:
         func = node.func
         attr = func.attr if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Attribute) and type(func.value) is ast.Call \
+                and func.attr.endswith(_URL_METHODS):
+            self._super_urls(node)  # super().get_urls()
         if resolved is not None and resolved in URL_FUNCTIONS:
             return self._url_call(node, URL_FUNCTIONS[resolved])
         if not (self.helpers.known and self._helper_call(node)) and resolved is not None:
@@ -246,6 +279,8 @@ class CallVisitor(Walker):
                 self._url_call_site(node, resolved)
         if attr == "register" and isinstance(func, ast.Attribute):
             router = self.table.qualify(func.value)
+            self.store.url_patterns += admin_urls.site_registrations(
+                node, self.table.qualify, self.table.module, self.path)
             if router in self.routers:
                 pattern = urls.router_pattern(node, router, self.route_env(), self.path)
                 if pattern is not None:

@@ -6,7 +6,8 @@ a module constant named ``CLASS.ATTR`` (the class's name inside its module): one
 several as ``{?alt:A|B}`` (chosen at run time). A ``__getattr__`` that reads
 ``getattr(SOURCE, name)`` from each of its sources in turn (settings with a module of defaults
 behind them) is ``CLASS.__getattr__`` = ``{?getattr:SOURCE1|SOURCE2}``, and a module-level
-``NAME = CLASS()`` is the constant ``NAME`` = ``{?new:CLASS}``. The project pass
+``NAME = CLASS()`` is the constant ``NAME`` = ``{?new:CLASS}``. ``self.ATTR =
+apps.get_app_config("L")`` in ``ready()`` is ``CLASS.ATTR`` = ``{?app:L}``. The project pass
 (:mod:`analyzer.resolve.class_values`) looks a ``{?ref:CLASS.ATTR}`` up on the class, its bases
 and its subclasses.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from analyzer.facts.app_urls import assigned_app_configs
 from analyzer.facts.route_text import marker
 
 _LIMIT = 200
@@ -38,6 +40,8 @@ def class_values(node: ast.ClassDef, prefix: str,
                 sources = _getattr_sources(statement.body, key, qualify)
                 if sources:
                     found[f"{prefix}.__getattr__"] = marker("getattr:" + "|".join(sources))
+            case ast.FunctionDef(name="ready"):  # where an app config looks its peers up
+                found.update(assigned_app_configs(statement, prefix))
             case ast.FunctionDef(decorator_list=[ast.Name(id="property" | "cached_property") |
                                                  ast.Attribute(attr="property" | "cached_property")]):
                 returned = _returns(statement.body)

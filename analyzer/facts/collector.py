@@ -13,7 +13,9 @@ import ast
 
 from analyzer.facts import (
     access,
+    admin_urls,
     app_settings,
+    app_urls,
     behaviours,
     class_values,
     models,
@@ -121,6 +123,8 @@ class Collector(CallVisitor):
         decorators = self._decorator_names(node.decorator_list)
         self.store.definition(qualname, "class", bases, decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
+        self.store.url_patterns += admin_urls.decorated_registrations(
+            node, qualname, self.table.qualify, self.table.module, self.path)
         candidate = models.model_candidate(node, qualname, bases, self.table, self.path)
         if candidate is not None:
             self.store.model_candidates.append(candidate)
@@ -209,6 +213,7 @@ class Collector(CallVisitor):
         name = node.target.id if isinstance(node.target, ast.Name) else None
         if name is not None:
             self.bind_local(name)
+            self.extended_by_call(name, node.value)
         if name is not None and isinstance(node.op, ast.Add):
             previous = self.scope.strings.get(name)
             added = sql_text(node.value, self.sql_strings())
@@ -300,7 +305,8 @@ class Collector(CallVisitor):
             self.routers.add(qualname)
 
     def _router_includes(self, name: str, value: ast.expr) -> None:
-        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]``: includes."""
+        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]`` /
+        ``+= apps.get_app_config("x").urls``: includes."""
         url_list = name.endswith(URL_LIST_NAMES)
         parts = [value]
         while parts:
@@ -309,6 +315,8 @@ class Collector(CallVisitor):
                 parts += [node.left, node.right]
             elif isinstance(node, ast.List | ast.Tuple) and url_list:
                 parts += [e.value for e in node.elts if isinstance(e, ast.Starred)]
+            elif (app := app_urls.app_urls_target(node, None)) is not None:  # get_app_config("x").urls
+                self.store.router_include(name, app, node.lineno)
             elif isinstance(node, ast.Attribute) and node.attr == "urls":
                 target = self.table.qualify(node)
                 if target is not None:
@@ -340,8 +348,27 @@ class Collector(CallVisitor):
             hook, containers = gathered
             for container in containers:
                 self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
+        self._gathered_methods(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
+
+
+    def _gathered_methods(self, node: ast.For) -> None:
+        """``for module in registry: urls += module.get_urls()``: includes of ``method:M``."""
+        in_function = self.scope.kind == "function"
+        for method, extended in url_hooks.gathered_methods(node):
+            container = self.scope.qualname if in_function else extended
+            if container is not None and self.scope.kind != "class":
+                self.store.router_include(container, url_hooks.METHOD_PREFIX + method, node.lineno)
+
+    def extended_by_call(self, name: str, value: ast.expr) -> None:
+        """``urls += get_module_urls()`` / ``urls.extend(...)`` in a function: an include of the
+        patterns the called function builds (at module level, :meth:`_router_includes`)."""
+        if (self.scope.kind == "function" and name.endswith(URL_LIST_NAMES)
+                and isinstance(value, ast.Call)):
+            resolved = self.table.resolve(value.func)
+            if resolved is not None and resolved[1]:
+                self.store.router_include(self.scope.qualname, resolved[0], value.lineno)
 
 
 def _member_names(body: list[ast.stmt]) -> set[str]:

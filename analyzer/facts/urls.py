@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 
+from analyzer.facts.admin_urls import ADMIN_SITE, SITE_URLS
+from analyzer.facts.app_urls import app_urls_target
 from analyzer.facts.django_names import INCLUDE
 from analyzer.facts.names import NameTable
 from analyzer.facts.route_text import Env, fold, marker
@@ -24,7 +26,7 @@ def url_pattern(
     name_node = call.args[3] if len(call.args) > 3 else _keyword(call, "name")
     inline = f"{container}@{call.lineno}"
     wrappers, view_node = _unwrapped(view_node, table)
-    view, view_kind, include, namespace = _view(view_node, table, inline)
+    view, view_kind, include, namespace = _view(view_node, table, inline, env.klass)
     if isinstance(view_node, ast.Subscript):  # ``args[1]`` of a helper's ``*args``: a marker
         view = fold(view_node, env)
     pattern = UrlPattern(
@@ -81,34 +83,43 @@ def _unwrapped(node: ast.expr | None, table: NameTable) -> tuple[tuple[str, ...]
 
 
 def _view(
-    node: ast.expr | None, table: NameTable, inline: str
+    node: ast.expr | None, table: NameTable, inline: str, klass: str | None
 ) -> tuple[str | None, str, str | None, str | None]:
     """(view, view_kind, include, namespace) of a pattern's view argument."""
     if node is None:
         return None, "unknown", None, None
+    app = app_urls_target(node, klass)  # path("x/", self.catalogue_app.urls)
+    if app is not None:
+        return None, "include", app, None
     if isinstance(node, ast.Call):
         func = table.qualify(node.func)
         if func in INCLUDE:
-            include, namespace = _include(node, table, inline)
+            include, namespace = _include(node, table, inline, klass)
             return None, "include", include, namespace
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
             kind = "viewset" if node.args else "class"
             return table.qualify(node.func.value), kind, None, None
         return func, "unknown", None, None
     view = table.qualify(node)
+    if view in SITE_URLS:  # path("admin/", admin.site.urls)
+        return None, "include", ADMIN_SITE, "admin"  # Django's (patterns, "admin", site.name)
     if view is None:
         return None, "unknown", None, None
     last = view.rsplit(".", 1)[-1]
     return view, ("class" if last[:1].isupper() else "function"), None, None
 
 
-def _include(call: ast.Call, table: NameTable, inline: str) -> tuple[str | None, str | None]:
+def _include(call: ast.Call, table: NameTable, inline: str,
+             klass: str | None) -> tuple[str | None, str | None]:
     namespace = _string(_keyword(call, "namespace"))
     target = call.args[0] if call.args else None
     if isinstance(target, ast.Tuple) and target.elts:
         if len(target.elts) > 1:
             namespace = namespace or _string(target.elts[1])
         target = target.elts[0]
+    app = app_urls_target(target, klass)  # include(apps.get_app_config("shop").urls[0])
+    if app is not None:
+        return app, namespace
     if isinstance(target, ast.List):  # inline lists are named after their container
         qualified = inline if inline.startswith(f"{table.module}.") else f"{table.module}.{inline}"
         return qualified, namespace

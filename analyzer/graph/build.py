@@ -24,6 +24,7 @@ from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import EdgeAttrs, EdgeExtra, EdgeKind, add_node, node_attrs
 from analyzer.graph.weights import DEFAULT_WEIGHTS
 from analyzer.model.facts import AtomicBlock, Definition, ModelFact, ModuleFacts, ProjectFacts, Reference
+from analyzer.model.source_paths import is_test_path
 
 FIELD_RELATIONS: Mapping[str, EdgeKind] = {"fk": "fk", "o2o": "fk", "m2m": "m2m"}  # Django relation -> edge
 ORM_KINDS: Mapping[str, EdgeKind] = {"read": "orm-read", "write": "orm-write"}
@@ -299,8 +300,8 @@ def _route_edges(
     edges: list[Edge] = []
     for route in facts.routes:
         view = names.node(route.view)
-        if view is None:
-            continue
+        if view is None or (not route.reachable and is_test_path(route.path)):
+            continue  # a test URLconf no project URLconf includes serves test code: never planned
         node = f"route:/{route.route.lstrip('/')}"
         add_node(graph, node, {"kind": "route", "app": node_attrs(graph)[view]["app"],
                                "module": route.urlconf, "path": route.path, "line": route.line, "lines": 0,

@@ -56,11 +56,13 @@ def shared_tables_of(analysis: Analysis, service: str) -> tuple[str, ...]:
     return tuple(sorted(shared))
 
 
-def candidate(analysis: Analysis, service: Service, fixed: frozenset[str]) -> Candidate:
-    """Weigh ``service`` for the next step; ``fixed`` holds the ids earlier steps already fixed."""
-    open_violations = tuple(
-        sorted((v for v in analysis.violations_of(service.name) if v.id not in fixed), key=lambda v: v.id)
-    )
+def candidate(analysis: Analysis, service: Service, fixed: frozenset[str],
+              violations: tuple[Violation, ...] | None = None) -> Candidate:
+    """Weigh ``service`` for the next step; ``fixed`` holds the ids earlier steps already fixed
+    (``violations``: the service's own, sorted by id, when already gathered)."""
+    if violations is None:
+        violations = tuple(sorted(analysis.violations_of(service.name), key=lambda v: v.id))
+    open_violations = tuple(v for v in violations if v.id not in fixed)
     return Candidate(
         service=service,
         inbound=inbound_dependencies(analysis, service.name),
@@ -68,6 +70,17 @@ def candidate(analysis: Analysis, service: Service, fixed: frozenset[str]) -> Ca
         violations=open_violations,
         new_saga=any(v.kind == SAGA_KIND for v in open_violations),
     )
+
+
+def violations_by_service(analysis: Analysis) -> dict[str, tuple[Violation, ...]]:
+    """Each service's violations (those it crosses from or is crossed into), sorted by id: what
+    :meth:`Analysis.violations_of` gives, gathered in one pass."""
+    found: dict[str, list[Violation]] = {service.name: [] for service in analysis.services}
+    for violation in analysis.violations:
+        for name in {violation.source_service, *violation.target_services}:
+            if name in found:
+                found[name].append(violation)
+    return {name: tuple(sorted(items, key=lambda v: v.id)) for name, items in found.items()}
 
 
 def effort_points(chosen: Candidate) -> int:
@@ -106,10 +119,12 @@ def plan_migration(analysis: Analysis) -> tuple[PlanStep, ...]:
     Analysis still being built.
     """
     remaining = sorted(analysis.services, key=lambda s: s.name)
+    violations = violations_by_service(analysis)
     fixed: frozenset[str] = frozenset()
     steps: list[PlanStep] = []
     while remaining:
-        chosen = min((candidate(analysis, s, fixed) for s in remaining), key=Candidate.key)
+        chosen = min((candidate(analysis, s, fixed, violations[s.name]) for s in remaining),
+                     key=Candidate.key)
         order = len(steps) + 1
         steps.append(PlanStep(
             order=order,

@@ -404,9 +404,15 @@ class Analysis:
 
 def analysis_to_json(analysis: Analysis) -> str:
     """Return the deterministic JSON text of an Analysis (sorted object keys, trailing newline)."""
+    return analysis_json_bytes(analysis).decode("utf-8")
+
+
+def analysis_json_bytes(analysis: Analysis) -> bytes:
+    """:func:`analysis_to_json` encoded in UTF-8, for a file (without decoding 13 MB to write it
+    back)."""
     document = {f.name: getattr(analysis, f.name) for f in fields(analysis)}
     document["table_owner"] = dict(sorted(analysis.table_owner().items()))
-    return dumps_sorted(document).decode("utf-8")
+    return dumps_sorted(document)
 
 
 def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:

@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 10
+FACTS_SCHEMA_VERSION = 11
 
 
 class JsonMixin:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from analyzer.facts.class_values import alternatives
 from analyzer.facts.route_text import MARKER
 from analyzer.model.facts import ModuleFacts
+from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.canonical import Canonical
-from analyzer.resolve.model_scope import is_test_path
 
 _DEPTH = 30
 
@@ -31,10 +31,43 @@ class ClassValues:
         self._constants = {m.module: m.constants for m in modules if m.constants}
         self._values: dict[str, dict[str, str]] = {}
         self._found: dict[tuple[str, str], str | None] = {}
+        self._linear: dict[str, list[str]] = {}
 
     def is_class(self, qualname: str) -> bool:
         """Whether ``qualname`` is a class of the project."""
         return qualname in self._index()
+
+    def project_classes(self) -> list[str]:
+        """Every class of the project, sorted."""
+        return sorted(self._index())
+
+    def ancestors(self, klass: str) -> list[str]:
+        """``klass`` then its ancestors that are classes of the project, depth first."""
+        return [owner for owner in self._mro(klass) if owner in self._index()]
+
+    def linearization(self, klass: str) -> list[str]:
+        """``klass``'s method resolution order (C3, as Python computes it), its classes outside
+        the project included; the depth-first order when the bases admit no C3 order."""
+        index = self._index()
+        if klass not in self._linear:
+            self._linear[klass] = [klass]  # a cycle in broken code stops here
+            sequences = [list(self.linearization(b)) for b in index.get(klass, ())]
+            sequences.append(list(index.get(klass, ())))
+            merged = _c3_merge(sequences)
+            self._linear[klass] = [klass, *merged] if merged is not None else self._mro(klass)
+        return self._linear[klass]
+
+    def inherited(self, klass: str, attribute: str) -> str | None:
+        """The value of ``klass.attribute`` its own class or first base gives (no subclass's)."""
+        for owner in self._mro(klass):
+            own = self._own(owner, attribute)
+            if own is not None:
+                return own
+        return None
+
+    def in_tests(self, klass: str) -> bool:
+        """Whether ``klass`` is a class of a test module."""
+        return self.is_class(klass) and klass in self._tests
 
     def value(self, klass: str, attribute: str) -> str | None:
         """``klass.attribute``'s route text: its own or inherited value and its subclasses'."""
@@ -101,6 +134,21 @@ class ClassValues:
                         if is_test_path(facts.path):
                             self._tests.add(definition.qualname)
         return self._bases
+
+
+def _c3_merge(sequences: list[list[str]]) -> list[str] | None:
+    merged: list[str] = []
+    while True:
+        sequences = [s for s in sequences if s]
+        if not sequences:
+            return merged
+        head = next((s[0] for s in sequences if not any(s[0] in t[1:] for t in sequences)), None)
+        if head is None:
+            return None
+        merged.append(head)
+        for sequence in sequences:
+            if sequence[0] == head:
+                del sequence[0]
 
 
 def _split(text: str) -> set[str]:

@@ -3,8 +3,7 @@
 Django only registers a model whose module is imported by the running project: a class in a
 migration (a data migration's function, a historical stand-in), a class defined inside a
 function or method (test set-ups build throw-away models that way), and a class of a test-only
-module (``tests/``, ``test/``, ``testing/``, ``test_utils/``, a test app ``test_app/``,
-``tests.py``, ``test_*.py``, ``*_tests.py``, ``conftest.py``) are code, not models.
+module (:func:`analyzer.model.source_paths.is_test_path`) are code, not models.
 """
 
 from __future__ import annotations
@@ -12,17 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from analyzer.model.facts import ModuleFacts
-
-_TEST_DIRECTORIES = frozenset({"tests", "test", "testing", "test_utils", "testutils"})
-_TEST_FILES = frozenset({"tests.py", "conftest.py", "test.py"})
-
-
-def is_test_path(path: str) -> bool:
-    """Whether ``path`` (relative, POSIX) is a test-only module."""
-    pure = PurePosixPath(path)
-    return (any(_is_test_directory(part) for part in pure.parts[:-1])
-            or pure.name in _TEST_FILES or pure.name.startswith("test_")
-            or pure.stem.endswith("_tests"))
+from analyzer.model.source_paths import is_test_path
 
 
 def is_migration_path(path: str) -> bool:
@@ -39,10 +28,6 @@ def classes_that_cannot_be_models(modules: tuple[ModuleFacts, ...]) -> frozenset
         found.update(d.qualname for d in module.definitions if d.kind == "class" and (
             excluded or _inside_a_function(d.qualname, functions)))
     return frozenset(found)
-
-
-def _is_test_directory(part: str) -> bool:
-    return part in _TEST_DIRECTORIES or part.startswith("test_") or part.endswith("_tests")
 
 
 def _inside_a_function(qualname: str, functions: set[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from analyzer.facts.admin_urls import AUTH_USER
 from analyzer.model.facts import (
     FACTS_SCHEMA_VERSION,
     AtomicBlock,
@@ -40,7 +41,9 @@ def resolve_project(project: Project, modules: tuple[ModuleFacts, ...], tool_ver
                              settings.installed_apps)
     models = resolver.resolve()
     labels = resolver.labels
-    route_resolver = RouteResolver(modules, canonical, settings.module, project.setting_strings)
+    model_labels = {m.qualname: m.label for m in models} | {AUTH_USER: settings.auth_user_model}
+    route_resolver = RouteResolver(modules, canonical, settings.module, project.setting_strings,
+                                   settings.installed_apps, model_labels)
     routes = mark_login_required(_routes(route_resolver, settings.root_urlconf), modules, canonical)
     orm = _orm(modules, labels, canonical, resolver.by_label)
     warnings = sorted(

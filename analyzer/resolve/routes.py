@@ -1,11 +1,17 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
-Roots are ``ROOT_URLCONF`` when the settings name it, else every ``urlpatterns`` that no other
-pattern includes. Patterns never reached (built in functions, unused modules) are still listed,
-with their local pattern and ``reachable=False``, except a helper's pattern built from its
-parameters (no route by itself; its call sites were not expanded), which becomes a warning;
-the patterns of a function no include reaches (a registry filled at run time) are warned about
-once per function (``unreached-route``): their real prefix is unknown.
+Roots are ``ROOT_URLCONF`` when the settings name a module of the tree (even one whose list is
+filled at run time), else every ``urlpatterns`` that no other pattern includes outside test-only
+modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test code: its patterns
+are routes only when a project URLconf includes them, as a test module's models are no models).
+Patterns never reached (built in functions, unused modules) are still listed, with their local pattern and
+``reachable=False``, except a helper's pattern built from its parameters (no route by itself;
+its call sites were not expanded), which becomes a warning; each list or function no include
+reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
+why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
+methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
+a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
+(:mod:`analyzer.resolve.app_urls`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -13,14 +19,23 @@ unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
+from analyzer.facts.app_urls import APP_PREFIX
 from analyzer.facts.route_text import OPEN
-from analyzer.facts.url_hooks import HOOK_PREFIX
+from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
+from analyzer.model.source_paths import is_test_path
+from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
+from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
+from analyzer.resolve.url_families import method_family
 
 Key = tuple[str, str]  # (module, container)
+_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
 
 
 class RouteResolver:
@@ -28,34 +43,84 @@ class RouteResolver:
 
     def __init__(self, modules: tuple[ModuleFacts, ...], canonical: Canonical,
                  settings_module: str | None = None,
-                 setting_strings: tuple[tuple[str, str], ...] = ()) -> None:
+                 setting_strings: tuple[tuple[str, str], ...] = (),
+                 installed_apps: tuple[str, ...] = (),
+                 model_labels: Mapping[str, str] | None = None) -> None:
         self.canonical = canonical
+        self.module_names = frozenset(m.module for m in modules)
         self.values = RouteValues(modules, settings_module, canonical, dict(setting_strings))
         self.warnings: list[SourceWarning] = []
         self.patterns: dict[Key, list[UrlPattern]] = {}
         self.namespaces = {m.module: m.url_namespace for m in modules if m.url_namespace}
+        self.test_modules = frozenset(m.module for m in modules if is_test_path(m.path))
         expansion = expand_url_calls(modules, canonical)
         built = dict(expansion.by_module)
         self.helpers = expansion.called  # their own patterns are no routes: their calls are
         self.templates = expansion.helpers - expansion.called  # helpers never called: warnings
         for module in modules:
             for pattern in (*module.url_patterns, *built.get(module.module, ())):
-                hook = pattern.container.startswith(HOOK_PREFIX)  # gathered from every module
-                key = ("", pattern.container) if hook else (module.module, pattern.container)
+                gathered = pattern.container.startswith(HOOK_PREFIX) or pattern.container == ADMIN_SITE
+                key = ("", pattern.container) if gathered else (module.module, pattern.container)
+                if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
+                    pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
         }
+        self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
+        defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
+        self._join_registries(defined)
+        self._join_app_configs(installed_apps, defined)
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
 
+    def _join_app_configs(self, installed_apps: tuple[str, ...], defined: frozenset[str]) -> None:
+        """``app:L`` (an app config's ``urls``) includes its ``get_urls`` chain."""
+        sites = {p.include: p for ps in self.patterns.values() for p in ps
+                 if p.include and p.include.startswith((APP_PREFIX, CLASS_PREFIX))}
+        app_urls = AppUrls(self.values.classes, self.functions, defined,
+                           {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
+        for include, site in sorted(sites.items()):
+            methods = app_urls.methods(include)
+            if methods:
+                self.patterns[("", include)] = [
+                    UrlPattern(m.rpartition(".")[0], include, "include", "", None, "include", m,
+                               None, None, site.path, site.line) for m in methods]
+
+    def _join_registries(self, defined: frozenset[str]) -> None:
+        """``method:M`` (a registry loop over objects' ``M``) includes each method of its family."""
+        loops = {p.include: p for ps in self.patterns.values() for p in ps
+                 if p.include and p.include.startswith(METHOD_PREFIX)}
+        for include, loop in sorted(loops.items()):
+            family = method_family(include.removeprefix(METHOD_PREFIX), self.functions,
+                                   self.values.classes, defined)
+            if not family.joined:
+                if family.roots:
+                    self.ambiguous[include] = SourceWarning(
+                        loop.path, loop.line, "unreached-route",
+                        f"the loop adds {family.method}() of a registry's objects, which classes of "
+                        f"{len(family.roots)} families define ({', '.join(family.roots)}): none is joined",
+                    )
+                continue
+            self.patterns[("", include)] = [
+                UrlPattern(member.rpartition(".")[0], include, "include", "", None, "include",
+                           member, None, None, loop.path, loop.line)
+                for member in family.members
+            ]
+
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
         """All routes, sorted by route then view."""
-        for root in self._roots(root_urlconf):
+        roots = self._roots(root_urlconf)
+        for root in roots:
             self._expand(root, "", None, ())
-        unreached: dict[str, list[UrlPattern]] = {}
+        unreached: dict[Key, list[UrlPattern]] = {}
+        for top in self._unreached_tops():  # its includes are followed: routes relative to it
+            trail: list[UrlPattern] = []
+            self._expand(top, "", None, (), trail)
+            if trail:
+                unreached[top] = trail
         for key in sorted(self.patterns):
             for pattern in self.patterns[key]:
                 if id(pattern) in self.reached or pattern.kind == "include" or \
@@ -66,22 +131,29 @@ class RouteResolver:
                     continue
                 self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
                            None, False)
-                unreached.setdefault(pattern.container, []).append(pattern)
-        self._unreached_warnings(unreached)
+                unreached.setdefault(key, []).append(pattern)
+        self._unreached_warnings(unreached, root_urlconf)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
 
-    def _unreached_warnings(self, unreached: dict[str, list[UrlPattern]]) -> None:
-        """One warning per function or method whose patterns no URLconf includes: a registry
-        filled at run time, most often, so the routes' real prefix is unknown."""
-        for container, patterns in sorted(unreached.items()):
-            if container in self.functions:
-                first = min(patterns, key=lambda p: (p.path, p.line))
-                self.warnings.append(SourceWarning(
-                    first.path, first.line, "unreached-route",
-                    f"{len(patterns)} URL pattern(s) built in {container} are included by no URLconf "
-                    "followed from the root (a registry filled at run time?): their prefix is unknown, "
-                    "they are listed with their own pattern and reachable=false",
-                ))
+    def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
+        """One warning per list or function whose patterns no URLconf followed from the root
+        includes, saying why (:mod:`analyzer.resolve.unreached`)."""
+        context = RootContext(root or None, root in self.module_names,
+                              (root, "urlpatterns") not in self.patterns, self._computed_includes())
+        for (module, container), patterns in sorted(unreached.items()):
+            name = container if container in self.functions else f"{module}.{container}"
+            self.warnings.append(unreached_warning(name, patterns, context))
+
+    def _computed_includes(self) -> tuple[UrlPattern, ...]:
+        """The first include of a value computed at run time in each list or function: a local
+        name no list answers (``include(import_string(...))``), by path and line."""
+        sites: dict[str, UrlPattern] = {}
+        for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
+                              key=lambda p: (p.path, p.line)):
+            name = pattern.include or "."  # None: an expression not followed, not a run-time value
+            if "." not in name and ":" not in name and self._target(name) is None:
+                sites.setdefault(pattern.container, pattern)
+        return tuple(sites.values())
 
     def _helper_warning(self, pattern: UrlPattern) -> None:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
@@ -92,20 +164,22 @@ class RouteResolver:
         ))
 
     def _roots(self, root_urlconf: str | None) -> list[Key]:
-        if root_urlconf and (root_urlconf, "urlpatterns") in self.patterns:
+        """ROOT_URLCONF when the tree has it (even with no static pattern: filled at run time),
+        else every ``urlpatterns`` that nothing includes."""
+        if root_urlconf and root_urlconf in self.module_names:
             return [(root_urlconf, "urlpatterns")]
         included = {
             self._target(p.include) for ps in self.patterns.values() for p in ps if p.include
         }
         return [
             key for key in sorted(self.patterns)
-            if key[1] == "urlpatterns" and key not in included
+            if key[1] == "urlpatterns" and key not in included and key[0] not in self.test_modules
         ]
 
     def _target(self, include: str | None) -> Key | None:
         if include is None:
             return None
-        if include.startswith(HOOK_PREFIX):
+        if include.startswith(_GATHERED):
             return ("", include) if ("", include) in self.patterns else None
         if (include, "urlpatterns") in self.patterns:
             return include, "urlpatterns"
@@ -124,23 +198,40 @@ class RouteResolver:
             return canonical, "urlpatterns"
         return None
 
-    def _expand(self, key: Key, prefix: str, namespace: str | None, stack: tuple[Key, ...]) -> None:
+    def _unreached_tops(self) -> list[Key]:
+        """The lists and functions with patterns not reached that nothing includes."""
+        included = {self._target(p.include) for ps in self.patterns.values() for p in ps if p.include}
+        return [key for key in sorted(self.patterns)
+                if key[0] and key not in included and key[1] not in self.helpers
+                and key[1] not in self.templates
+                and any(id(p) not in self.reached for p in self.patterns[key])]
+
+    def _expand(self, key: Key, prefix: str, namespace: str | None, stack: tuple[Key, ...],
+                trail: list[UrlPattern] | None = None) -> None:
+        """Emits the routes under ``key``; with a ``trail`` (a list no root reaches), as
+        unreachable, each pattern emitted added to it."""
         if key in stack or len(stack) > 20:
             return
         for pattern in self.patterns.get(key, ()):
+            if trail is not None and (id(pattern) in self.reached or OPEN + "arg:" in pattern.route):
+                continue  # reached from a root already; a helper's template is a warning
             self.reached.add(id(pattern))
             route = _join(prefix, self.values.fill(pattern.route), pattern.kind)
             if pattern.kind != "include":
-                self._emit(pattern, route, namespace, True)
+                self._emit(pattern, route, namespace, trail is None)
+                if trail is not None:
+                    trail.append(pattern)
                 continue
             target = self._target(pattern.include)
+            if pattern.include in self.ambiguous:
+                self.warnings.append(self.ambiguous.pop(pattern.include))
             if target is None or target[1] in self.helpers:  # its calls give its patterns
                 continue
             child_namespace = pattern.namespace or self.namespaces.get(target[0])
             if target[1] != "urlpatterns" and not pattern.namespace:
                 child_namespace = None
             joined = ":".join(n for n in (namespace, child_namespace) if n) or None
-            self._expand(target, route, joined, (*stack, key))
+            self._expand(target, route, joined, (*stack, key), trail)
 
     def _emit(self, pattern: UrlPattern, route: str, namespace: str | None, reachable: bool) -> None:
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name

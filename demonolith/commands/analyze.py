@@ -9,7 +9,8 @@ import click
 
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
-from analyzer.model.analysis import Analysis, analysis_to_json
+from analyzer.graph.gc_pause import collector_paused
+from analyzer.model.analysis import Analysis, analysis_json_bytes
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
 from analyzer.project_facts.code_fingerprint import package_fingerprint
@@ -48,6 +49,10 @@ _SHOWN_WARNINGS = 10
               help="json: the summary (counts, warnings, services, crossings, files written) as one "
                    "JSON document on stdout.")
 @click.pass_context
+# One short batch that keeps what it builds (facts, graph, Analysis) to its end: the cyclic
+# collector would only traverse them again and again (nautobot after a one-file edit: 15-20 % of
+# the run's CPU); the few cycles a run leaves go with the process (peak RSS unchanged).
+@collector_paused()
 def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, write_facts_too: bool,
             cache_dir: Path | None, no_cache: bool, strict: bool, jobs: int | None, services: int | None,
             no_history: bool, reference: Path | None, open_report: bool, fmt: str) -> None:
@@ -117,7 +122,7 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
         return paths, []
     analysis = keyed.analysis
     target = out_dir / "analysis.json"
-    target.write_text(analysis_to_json(analysis), encoding="utf-8")
+    target.write_bytes(analysis_json_bytes(analysis))
     paths = write_all(analysis, out_dir, renderer=renderer, cache_dir=cache)
     written = [target, paths.index_html, paths.markdown, paths.dot]
     written += [paths.service_map_svg] if paths.service_map_svg else []

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.model.source_paths import is_test_path
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
-from analyzer.resolve.model_scope import is_migration_path, is_test_path
+from analyzer.resolve.model_scope import is_migration_path
 
 pytestmark = pytest.mark.slow
 

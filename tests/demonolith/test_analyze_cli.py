@@ -147,3 +147,41 @@ def test_models_placed_differently_from_the_reference_reach_the_json_and_the_rep
     assert "1 model placed differently" in (out / "report.md").read_text()
     html = (out / "report" / "index.html").read_text()
     assert 'id="reference-differences"' in html and "<code>catalog.Tag</code>" in html
+
+
+def test_the_count_is_explained_with_its_curve_and_services_is_honoured(tmp_path: Path) -> None:
+    tree = str(FIXTURES / "tiny_project")
+    argv = ["analyze", tree, "--no-cache", "--no-history"]
+    automatic = CliRunner().invoke(cli, [*argv, "--out", str(tmp_path / "auto")])
+    assert automatic.exit_code == 0, automatic.output
+    reason = json.loads((tmp_path / "auto" / "analysis.json").read_text())["count_reason"]
+    assert "within 0.0005 of" in reason and "; score by count 1: -0.500, 2: " in reason
+    assert reason in automatic.output
+    for services, final in ((1, 1), (3, 2)):  # of 3, the folds leave 2 (a table with no code of its own)
+        out = tmp_path / str(services)
+        asked = CliRunner().invoke(cli, [*argv, "--services", str(services), "--out", str(out)])
+        assert asked.exit_code == 0, asked.output
+        document = json.loads((out / "analysis.json").read_text())
+        assert len(document["services"]) == final
+        assert document["count_reason"].startswith(f"{services} services as requested")
+
+
+def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reports.writing import write_all
+
+    seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())  # the report, the last step of the run
+        return write_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("demonolith.commands.analyze.write_all", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["analyze", str(FIXTURES / "tiny_project"), "--no-cache",
+                                      "--no-history", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()

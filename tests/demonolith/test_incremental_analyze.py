@@ -1,6 +1,7 @@
 """``analyze`` with a cache gives, byte for byte, what a run without one gives: warm, after an edit
-that keeps every fact (the middle reused, only snippets re-read), after an edit that changes the
-facts; and the cache is really used (the middle's stages are not imported when it is reused)."""
+that keeps every fact (the middle reused, only snippets re-read), after an edit that moves every
+position below it, after an edit that changes the facts; and the cache is really used (the
+middle's stages are not imported when it is reused)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,11 @@ def test_cached_runs_write_what_an_uncached_run_writes(tmp_path: Path) -> None:
     assert "networkx" not in _analyze(root, out, *cache)
     assert b"# one line per order" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "comment")
+
+    services.write_text("# a line above: every position below it moves\n" + services.read_text())
+    assert "networkx" in _analyze(root, out, *cache)  # facts (their lines) changed: the middle again
+    assert b"# one line per order" in (out / "analysis.json").read_bytes()
+    _assert_same_as_uncached(root, out, tmp_path, "moved")
 
     models = root / "orders" / "models.py"  # a new model: the facts change
     coupon = "\n\nclass Coupon(m.Model):\n    code = m.CharField(max_length=9)\n"

@@ -207,3 +207,47 @@ def test_compiled_templates_kept_between_runs_render_the_same_page(tmp_path: Pat
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
     assert any((tmp_path / "t").iterdir())  # the compiled templates were kept
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
+
+
+def test_graphviz_draws_while_the_page_data_is_gathered(analysis: Analysis,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import reports.html
+
+    gathered, overlapped = threading.Event(), []
+    data_context = reports.html.data_context
+
+    def gathering(*args: Any) -> dict[str, Any]:
+        found = data_context(*args)
+        gathered.set()
+        return found
+
+    def waiting_renderer(dot: str) -> str:  # drawn before the data is gathered: waits for it
+        overlapped.append(gathered.wait(timeout=5))
+        return fake_renderer(dot)
+
+    monkeypatch.setattr(reports.html, "data_context", gathering)
+    page = render_html(analysis, waiting_renderer)
+    assert overlapped and all(overlapped)
+    assert page.html == render_html(analysis, fake_renderer).html
+
+
+def test_a_large_drawing_is_embedded_packed_and_a_small_one_inline(analysis: Analysis) -> None:
+    from reports.html import PACKED_PICTURE_MIN
+
+    def large_renderer(dot: str) -> str:
+        svg = fake_renderer(dot)
+        padding = "<g>" + " " * PACKED_PICTURE_MIN + "</g>" if "svc-orders" in dot or "orders" in dot else ""
+        return svg.replace("</svg>", f"{padding}</svg>")
+
+    page = render_html(analysis, large_renderer)
+    packed_ones = {key for key, picture in page.pictures.items() if picture.packed is not None}
+    assert packed_ones and packed_ones != set(page.pictures)
+    for key in packed_ones:
+        svg = page.pictures[key].svg
+        assert svg is not None and len(svg) > PACKED_PICTURE_MIN
+        assert unpack(page.pictures[key].packed or "") == svg
+        assert f'data-packed-svg="{page.pictures[key].packed}"' in page.html and svg not in page.html
+    small = next(p for key, p in page.pictures.items() if key not in packed_ones)
+    assert small.svg is not None and small.svg in page.html

@@ -38,10 +38,78 @@ def test_a_cascade_relation_weighs_more_than_a_protect_one() -> None:
     b.edge("lines.models.Line", "catalog.models.Item", "fk", on_delete="PROTECT")
     graph = b.build().graph
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lines.models.Line"]
-    fk = Config().weights["fk"]
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR  # three models modules
     assert ties == {"orders.models.Order": fk * entities.CASCADE_FACTOR, "catalog.models.Item": fk,
                     "lines.models.Line": pytest.approx(ties["lines.models.Line"])}
     assert entities.CASCADE_FACTOR > 1
+
+
+def test_a_set_null_relation_weighs_less_than_a_protect_one() -> None:
+    b = GraphBuilder().model("shop.models.Order").model("shop.models.Voucher").model("shop.models.Line")
+    b.edge("shop.models.Line", "shop.models.Order", "fk", on_delete="PROTECT")
+    b.edge("shop.models.Line", "shop.models.Voucher", "fk", on_delete="SET_NULL")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.Line"]
+    fk = Config().weights["fk"]
+    assert ties["shop.models.Order"] - ties["shop.models.Voucher"] == pytest.approx(
+        fk * (1 - entities.SET_NULL_FACTOR))
+    assert entities.SET_NULL_FACTOR < 1
+
+
+def test_a_relation_within_one_models_module_weighs_more_than_one_into_another_module() -> None:
+    b = GraphBuilder().model("orders.models.Order").model("orders.models.Line").model("catalog.models.Item")
+    b.edge("orders.models.Line", "orders.models.Order", "fk")
+    b.edge("orders.models.Line", "catalog.models.Item", "fk")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["orders.models.Line"]
+    weights = Config().weights
+    group = weights["same-module"] + weights["same-app"] * entities.APP_FACTOR  # one module, one app
+    assert ties["orders.models.Order"] == pytest.approx(weights["fk"] + group)
+    assert ties["catalog.models.Item"] == pytest.approx(weights["fk"] * entities.CROSS_MODULE_FACTOR)
+    assert entities.CROSS_MODULE_FACTOR < 1
+
+
+def test_two_models_of_one_module_named_alike_are_tied_more_than_their_module_neighbour() -> None:
+    b = GraphBuilder().model("shop.models.Order").model("shop.models.OrderLine").model("shop.models.Invoice")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.OrderLine"]
+    name = Config().weights["same-module"] * entities.NAME_SHARE
+    assert ties["shop.models.Order"] - ties["shop.models.Invoice"] == pytest.approx(name)
+    assert ties["shop.models.Order"] > ties["shop.models.Invoice"]
+
+
+def test_two_models_named_alike_each_written_by_its_own_code_are_not_tied_by_their_names() -> None:
+    def order_ties(shared_writer: bool) -> dict[str, float]:
+        b = GraphBuilder().model("shop.models.Order").model("shop.models.OrderPayment")
+        b.model("shop.models.OrderLine")
+        b.function("shop.checkout.place").edge("shop.checkout.place", "shop.models.Order", "orm-write")
+        b.edge("shop.checkout.place", "shop.models.OrderLine", "orm-write")
+        b.function("shop.psp.confirm").edge("shop.psp.confirm", "shop.models.OrderPayment", "orm-write")
+        if shared_writer:
+            b.edge("shop.checkout.place", "shop.models.OrderPayment", "orm-write")
+        graph = b.build().graph
+        return entity_edges(graph, canonical_ids(graph), Config().weights).ties()["shop.models.Order"]
+
+    name = Config().weights["same-module"] * entities.NAME_SHARE
+    apart, together = order_ties(False), order_ties(True)
+    # OrderLine is written with Order (one life cycle); OrderPayment by its own code only
+    assert apart["shop.models.OrderLine"] - apart["shop.models.OrderPayment"] == pytest.approx(
+        name + entities.CO_WRITE)
+    assert together["shop.models.OrderPayment"] == pytest.approx(together["shop.models.OrderLine"])
+
+
+def test_every_pair_of_a_large_app_is_tied_alike_not_its_alphabetical_neighbours_more() -> None:
+    b = GraphBuilder()
+    names = [f"M{i:02d}" for i in range(70)]  # more than a ring's old threshold of 60
+    for name in names:
+        b.model(f"base.models.{name.lower()}.{name}", app="base")
+    graph = b.build().graph
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()
+    first = ties["base.models.m00.M00"]
+    pair = Config().weights["same-app"] * entities.APP_FACTOR / (len(names) - 1)
+    assert first["base.models.m01.M01"] == pytest.approx(pair)  # its neighbour in sorted order
+    assert first["base.models.m35.M35"] == pytest.approx(pair)  # and one far from it
+    assert len(first) == len(names)  # the 69 others and its self-loop (alone in its file)
 
 
 def test_a_cascade_child_is_tied_to_its_root_more_than_a_protect_referrer() -> None:
@@ -112,9 +180,30 @@ def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales
     scale = hub_scales(graph)["events.models.Event"]
     assert scale == pytest.approx(2 / 3)
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
-    fk = Config().weights["fk"] * scale
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
     assert ties["a.models.A"] == pytest.approx(fk + entities.CO_WRITE_READ * scale)
     assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+
+
+def test_the_hubs_own_code_reading_a_referrer_does_not_tie_them_the_referrers_code_does() -> None:
+    b = GraphBuilder().model("events.models.Event").model("notes.models.Note")
+    for name in ("A", "B", "C", "D"):
+        model = f"{name.lower()}.models.{name}"
+        b.model(model).edge(model, "events.models.Event", "fk")
+    b.function("events.tasks.cleanup").edge("events.tasks.cleanup", "events.models.Event", "orm-write")
+    b.edge("events.tasks.cleanup", "a.models.A", "orm-read")  # Event.objects.filter(a=None)
+    b.function("events.tasks.annotate").edge("events.tasks.annotate", "events.models.Event", "orm-write")
+    b.edge("events.tasks.annotate", "notes.models.Note", "orm-read")
+    b.function("b.services.count").edge("b.services.count", "events.models.Event", "orm-write")
+    b.edge("b.services.count", "b.models.B", "orm-read")  # the referrer's own code: a denormalised count
+    graph = b.build().graph
+    scale = hub_scales(graph)["events.models.Event"]
+    assert entities.is_hub(scale)  # 4 referrers, limit 2
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
+    assert ties["a.models.A"] == pytest.approx(fk) == pytest.approx(ties["c.models.C"])
+    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+    assert ties["notes.models.Note"] == pytest.approx(entities.CO_WRITE_READ)
 
 
 def test_a_model_alone_in_its_file_but_not_its_app_is_tied_to_itself_less() -> None:

@@ -1,4 +1,5 @@
-"""Clustering: deterministic whatever the hash seed, an obvious split, N chosen or requested."""
+"""Clustering: deterministic whatever the hash seed, an obvious split, N chosen or requested, merges
+that spend ties, the count's tolerance, clusters split where the whole graph cannot resolve them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analyzer.boundaries.partition import choose_partition, project_units
+from analyzer.boundaries.partition import (
+    COUNT_TOLERANCE,
+    UnitEdges,
+    choose_partition,
+    pick_count,
+    project_units,
+)
+from analyzer.model.analysis import CountScore
 from tests.analyzer.graphs import GraphBuilder, legacy_app_with_two_domains
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -23,9 +31,13 @@ for services in (None, 2, 6):
 """
 
 
-def ring_of_domains(domains: int = 4, size: int = 6) -> object:
-    """Domains of ``size`` models chained by FKs, neighbouring domains joined by one weak call."""
+def ring_of_domains(domains: int = 4, size: int = 6, loners: int = 0) -> object:
+    """Domains of ``size`` models chained by FKs, neighbouring domains joined by one weak call, and
+    ``loners`` models tied to nothing else, each written by a view of its own app."""
     b = GraphBuilder()
+    for i in range(loners):
+        b.model(f"lone{i}.models.L").function(f"lone{i}.views.v")
+        b.edge(f"lone{i}.views.v", f"lone{i}.models.L", "orm-write")
     for d in range(domains):
         for m in range(size):
             b.model(f"app{d}.models.M{m}").function(f"app{d}.views.v{m}")
@@ -82,3 +94,56 @@ def test_tables_follow_their_model_and_routes_their_view() -> None:
     assert "route:/shop/" not in projected
     assert projected.has_edge("legacy.billing.charge", "legacy.models.Invoice")
     assert list(projected.nodes) == sorted(projected.nodes)
+
+
+def test_merges_spend_ties_so_no_count_is_a_grab_bag_of_untied_clusters() -> None:
+    # merging two loners costs next to no modularity: by the gain alone they would go first,
+    # flattening the top of the curve with a service of two unrelated models
+    graph = ring_of_domains(loners=2)
+    projected = project_units(graph)
+    data = {n: graph.nodes[n]["kind"] == "model" for n in projected}
+    for services in (None, 5, 4, 3):
+        clusters = choose_partition(projected, data, services=services).clusters
+        (holder,) = [c for c in clusters if "lone0.models.L" in c]
+        assert "lone1.models.L" not in holder, services
+        assert not any(n.startswith("app") for n in holder), services
+    assert len(choose_partition(projected, data).clusters) == 6  # the four domains, each loner alone
+
+
+def test_the_count_is_the_smallest_within_the_tolerance_of_the_best_and_the_reason_shows_the_curve() -> None:
+    flat = tuple(CountScore(n, s, s) for n, s in
+                 ((6, 0.540), (7, 0.590), (8, 0.6114), (9, 0.6118), (10, 0.612), (11, 0.6121), (12, 0.612)))
+    assert COUNT_TOLERANCE == 0.0005
+    assert pick_count(flat) == (9, "9 services: the smallest count within 0.0005 of the best score 0.612 "
+                                   "(at 11); score by count 7: 0.590, 8: 0.611, 9: 0.612, 10: 0.612, "
+                                   "11: 0.612, 12: 0.612")
+    assert pick_count(flat, tolerance=0.0)[0] == 11
+    assert pick_count(flat, tolerance=0.001)[0] == 8
+    steep = tuple(CountScore(n, s, s) for n, s in ((3, 0.3), (4, 0.45), (5, 0.5), (6, 0.49)))
+    assert pick_count(steep) == (5, "5 services: the best score 0.500 (modularity 0.500) among 1..6, "
+                                    "no smaller count within 0.0005 of it; score by count 3: 0.300, "
+                                    "4: 0.450, 5: 0.500, 6: 0.490")
+
+
+def ring_of_cliques(cliques: int = 30) -> UnitEdges:
+    """Fortunato and Barthelemy's example: 4-cliques in a ring, each tied to the next by one edge."""
+    nodes = tuple(f"d{i:02d}.M{j}" for i in range(cliques) for j in range(4))
+    edges: list[tuple[str, str, float]] = []
+    for i in range(cliques):
+        members = [f"d{i:02d}.M{j}" for j in range(4)]
+        edges += [(a, b, 1.0) for k, a in enumerate(members) for b in members[k + 1:]]
+        edges.append((members[3], f"d{(i + 1) % cliques:02d}.M0", 1.0))
+    return UnitEdges(nodes, tuple(edges))
+
+
+def test_clusters_hiding_communities_the_whole_graph_cannot_resolve_are_split() -> None:
+    graph = ring_of_cliques()
+    data = dict.fromkeys(graph.nodes, True)
+    partition = choose_partition(graph, data)
+    assert len(partition.clusters) == 30  # the whole graph's modularity is best with cliques paired
+    assert sorted(partition.clusters) == sorted(tuple(f"d{i:02d}.M{j}" for j in range(4)) for i in range(30))
+    assert partition.reason.startswith("13 services: the best score")
+    assert partition.reason.endswith("; 30 after splitting the clusters whose own graph has communities of "
+                                     "modularity above 0.4 (too small for the whole graph's modularity to "
+                                     "resolve)")
+    assert len(choose_partition(graph, data, services=13).clusters) == 13  # a requested count is kept

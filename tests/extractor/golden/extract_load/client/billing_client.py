@@ -116,7 +116,7 @@ class Attachment(TypedDict):
     """A billing.Attachment row as the service returns it."""
 
     content_type_id: int
-    file: str
+    file: str | None
     id: int
     invoice_id: int
     name: str

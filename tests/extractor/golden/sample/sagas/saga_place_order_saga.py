@@ -19,7 +19,7 @@ from sagas.orchestrator import SagaResult, Step, run_saga
 
 
 def step_1_create_orders_order_create_orders_orderline(context: dict[str, Any]) -> None:
-    """[orders] create orders.Order; create orders.OrderLine (via orders's API)."""
+    """[orders] create orders.Order; create orders.OrderLine (via orders' API)."""
     raise NotImplementedError("create orders.Order; create orders.OrderLine")
 
 
@@ -39,7 +39,7 @@ def compensate_2_delete_the_inventory_stockmovement_rows_created(context: dict[s
 
 
 def step_3_charge_order_create_payments_payment(context: dict[str, Any]) -> None:
-    """[payments] charge_order: create payments.Payment (via payments's API)."""
+    """[payments] charge_order: create payments.Payment (via payments' API)."""
     raise NotImplementedError("charge_order: create payments.Payment")
 
 
@@ -59,7 +59,7 @@ def compensate_4_delete_the_shipping_shipment_rows_created(context: dict[str, An
 
 
 def step_5_award_loyalty_points_update_customers_customer(context: dict[str, Any]) -> None:
-    """[customers] award_loyalty_points: update customers.Customer (via customers's API)."""
+    """[customers] award_loyalty_points: update customers.Customer (via customers' API)."""
     raise NotImplementedError("award_loyalty_points: update customers.Customer")
 
 

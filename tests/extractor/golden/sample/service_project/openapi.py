@@ -48,18 +48,23 @@ INVALID = {"type": "object", "required": ["error"], "properties": {
 
 def field_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
     """The JSON schema of one concrete field as ``api.model_to_json`` renders it."""
-    kind = field.get_internal_type()
-    if kind in _TYPES:
-        schema = dict(_TYPES[kind])
-    elif kind in _STRINGS:
-        schema = {"type": "string"}
-    elif "Integer" in kind or "AutoField" in kind or kind in ("ForeignKey", "OneToOneField"):
-        schema = {"type": "integer"}
-    else:
-        schema = {}
-    if field.null and "type" in schema:
+    schema = _column_schema(field)
+    if (field.null or isinstance(field, models.FileField)) and "type" in schema:  # no file: null
         schema["type"] = [schema["type"], "null"]
     return schema
+
+
+def _column_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
+    kind = field.get_internal_type()
+    if kind in ("ForeignKey", "OneToOneField"):  # the column holds the target's key: a code, a UUID...
+        return _column_schema(field.target_field)
+    if kind in _TYPES:
+        return dict(_TYPES[kind])
+    if kind in _STRINGS:
+        return {"type": "string"}
+    if "Integer" in kind or "AutoField" in kind:
+        return {"type": "integer"}
+    return {}
 
 
 def model_schema(label: str) -> dict[str, Any]:
@@ -154,7 +159,8 @@ def _function_path(endpoint: dict[str, Any]) -> dict[str, Any]:
             "501": _json(ERROR, "not implemented in this service yet"),
         },
     }
-    params = {p: {"type": "integer"} if p in endpoint["model_params"] else {} for p in endpoint["params"]}
+    params = {p: field_schema(apps.get_model(endpoint["model_params"][p])._meta.pk)
+              if p in endpoint["model_params"] else {} for p in endpoint["params"]}
     if endpoint["method"] == "GET":
         operation["parameters"] = [{"name": p, "in": "query", "required": False,
                                     "schema": {"type": "string"}} for p in endpoint["params"]]

@@ -1,0 +1,41 @@
+"""An app config's URLs, on ``tests/fixtures/app_config_routes``: ``apps.get_app_config("L").urls``
+and ``self.x_app.urls`` (set in ``ready()``) are the ``get_urls`` of the config labelled ``L``,
+its ``super().get_urls()`` chain followed in Python's method resolution order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from analyzer.model.facts import ProjectFacts
+from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "app_config_routes"
+
+
+def _facts(root: Path) -> ProjectFacts:
+    return extract_project_facts(root, FactsOptions(use_cache=False, jobs=1))
+
+
+def test_app_configs_urls_are_their_get_urls_chain() -> None:
+    facts = _facts(FIXTURE)
+    assert [(r.route, r.view, r.reachable) for r in facts.routes] == [
+        ("/", "store.views.home", True),
+        ("/catalogue/", "store.views.product_list", True),  # ListingOnlyConfig, then its super()
+        ("/catalogue/reviews/", "store.views.review_list", True),  # ReviewsOnlyConfig (C3 order)
+    ]
+    assert not [w for w in facts.warnings if w.code == "unreached-route"]
+
+
+def test_a_reusable_app_is_followed_from_its_top_relative_to_where_it_is_mounted(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURE, root)
+    for name in ("storesite/settings.py", "storesite/urls.py", "manage.py"):
+        (root / name).unlink()
+    facts = _facts(root)
+    assert [(r.route, r.reachable) for r in facts.routes] == [
+        ("/", False), ("/catalogue/", False), ("/catalogue/reviews/", False)]
+    [warning] = [w for w in facts.warnings if w.code == "unreached-route"]
+    assert (warning.path, warning.line) == ("store/apps.py", 17)
+    assert warning.message.startswith("3 URL pattern(s) of store.apps.StoreConfig.get_urls are included "
+                                      "by nothing in the tree, which names no ROOT_URLCONF")
