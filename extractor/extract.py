@@ -34,6 +34,7 @@ from extractor.boundary import (
 from extractor.carry import CarriedCode, carry
 from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
+from extractor.failure_hints import explained, removed_relations
 from extractor.manifest import WriteReport, write_files
 from extractor.monolith_apps import registry_context
 from extractor.naming import check_service_name, inside
@@ -125,7 +126,9 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     target.mkdir(parents=True, exist_ok=True)
     report = write_files(target, files, force=force)
     checked = run_self_check(target, python) if self_check else None
-    causes = checked.failures if checked else ((failure,) if failure else ())
+    removed = removed_relations(analysis, service)
+    found = checked.failures if checked else ((failure,) if failure else ())
+    causes = tuple(explained(cause, removed) for cause in found)
     if causes:
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
                            + (f" (and {len(causes) - 1} more; run `manage.py self_check` there)"

@@ -5,7 +5,8 @@ expects the monolith's app registry: django-oscar's ``get_class("offer.results",
 ``offer`` app up at import time, and a model class (pretalx's ``CachedFile``, imported by a mixin
 module) must belong to an installed app, as must every model its relations point at. So every app
 of the monolith the service does not own is registered as a *code-only app*: its config's base is
-the monolith's own (oscar checks for ``OscarConfig``), its ``ready()`` does not run, it has no
+the monolith's own (oscar checks for ``OscarConfig``), its ``ready()``'s imports run
+(``extractor.app_ready``: what they register, receivers, checks, phrases), it has no
 migrations here (``MIGRATION_MODULES``), and the generated database router never creates its
 tables: they stay with the service that owns them. Third-party and ``django.contrib`` apps the
 monolith installs (from its resolved ``INSTALLED_APPS``, and the contrib apps its relations point
@@ -23,6 +24,7 @@ import libcst as cst
 
 from analyzer.model.analysis import Analysis
 from analyzer.model.source_paths import is_test_path
+from extractor.app_ready import ready_imports
 from extractor.carry import CarriedCode
 from extractor.package_init import app_config_base
 from extractor.project import app_package, camel
@@ -39,6 +41,7 @@ class CodeApp:
     label: str
     package: str  # the app's module, e.g. "oscar.apps.offer"
     base: tuple[str, str] | None = None  # (module, class) of its config's base; None: AppConfig
+    ready: tuple[str, ...] = ()  # the import lines of the monolith's ready() (extractor.app_ready)
 
     @property
     def class_name(self) -> str:
@@ -92,7 +95,8 @@ def code_only_apps(tree: SourceTree, packages: Iterable[str], own_labels: Iterab
         if package.split(".")[0] in packages:
             apps.setdefault(label, package)
     own = set(own_labels)
-    return tuple(sorted(CodeApp(label, package, app_config_base(tree, package, label))
+    return tuple(sorted(CodeApp(label, package, app_config_base(tree, package, label),
+                                ready_imports(tree, package, label, packages, ()))
                         for label, package in apps.items() if label not in own))
 
 
@@ -131,7 +135,8 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     return {
         "registry_apps": monolith_order([*packages.keys() - set(entries), *entries], packages, order),
         "code_apps": [{"label": a.label, "package": a.package, "class_name": a.class_name,
-                       "base": aliases[a.base] if a.base else "AppConfig"} for a in code],
+                       "base": aliases[a.base] if a.base else "AppConfig", "ready": list(a.ready)}
+                      for a in code],
         "code_bases": [{"module": b[0], "name": b[1], "alias": aliases[b]} for b in bases],
         "external_apps": list(external),
         "own_tables": {label: sorted(m.name.lower() for m in carried.models if m.app_label == label)

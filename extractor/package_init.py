@@ -18,6 +18,7 @@ from collections.abc import Collection
 
 import libcst as cst
 
+from extractor.app_ready import monolith_config
 from extractor.pysource import ModuleIndex, SourceTree, dotted, import_bindings, star_module
 
 OVERLAY = '''\
@@ -66,26 +67,17 @@ def app_config_base(tree: SourceTree, package: str, label: str) -> tuple[str, st
     """(module, class) of the base of the monolith's own AppConfig for ``package`` (labelled
     ``label``) when that is not Django's ``AppConfig`` (oscar's ``OscarConfig``, which oscar's
     class loading checks for), else None."""
-    module = tree.module(f"{package}.apps")
-    if module is None:
+    found = monolith_config(tree, package, label)
+    if found is None:
         return None
-    for node in module.tree.body:
-        if not isinstance(node, cst.ClassDef) or not node.bases:
-            continue
-        assigned = {t.target.value: s.body[0].value for s in node.body.body
-                    if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Assign)
-                    for t in s.body[0].targets if isinstance(t.target, cst.Name)}
-        values = {k: v.evaluated_value for k, v in assigned.items() if isinstance(v, cst.SimpleString)}
-        if values.get("name") != package or values.get("label", package.rsplit(".", 1)[-1]) != label:
-            continue
-        base = dotted(node.bases[0].value)
-        head, _, rest = (base or "").partition(".")
-        qualified = ".".join(p for p in (module.imports.get(head, f"{module.name}.{head}"), rest) if p)
-        if qualified in ("django.apps.AppConfig", "django.apps.config.AppConfig"):
-            return None
-        where, _, name = qualified.rpartition(".")
-        return where, name
-    return None
+    module, node = found
+    base = dotted(node.bases[0].value)
+    head, _, rest = (base or "").partition(".")
+    qualified = ".".join(p for p in (module.imports.get(head, f"{module.name}.{head}"), rest) if p)
+    if qualified in ("django.apps.AppConfig", "django.apps.config.AppConfig"):
+        return None
+    where, _, name = qualified.rpartition(".")
+    return where, name
 
 
 def reexports(tree: SourceTree, package: str, carried_modules: Collection[str],

@@ -11,8 +11,9 @@ So DDL is read by kind:
 - ``DROP TABLE`` / ``DROP [MATERIALIZED] VIEW``: the names are written and dropped;
   ``DROP TRIGGER ... ON t`` writes ``t``; any other ``DROP`` (index, sequence, function...) none.
 - ``ALTER TABLE`` / ``ALTER VIEW``: the altered table is written, a ``RENAME TO`` name is
-  written, ``REFERENCES`` tables are read, constraint and index names are skipped; any other
-  ``ALTER`` (index, sequence) touches no table.
+  written and the old name dropped (pretalx renamed an auto-created join table to its new
+  ``through`` model's), ``REFERENCES`` tables are read, constraint and index names are skipped;
+  any other ``ALTER`` (index, sequence) touches no table.
 - ``TRUNCATE``: written. ``INSERT`` / ``UPDATE`` / ``DELETE`` / ``MERGE``: the target written, the
   rest read. Anything else (``SELECT``, ``WITH``): read. Statements sqlglot keeps as raw text
   (``Command``: function bodies, ``ALTER SEQUENCE``, ``REFRESH MATERIALIZED VIEW``) touch no
@@ -107,6 +108,8 @@ def _alter(statement: exp.Alter) -> StatementTables:
     for action in statement.args.get("actions") or ():
         if isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
             found.written.append(action.this)
+            if isinstance(statement.this, exp.Table):  # the old name is gone
+                found.dropped.append(statement.this)
         for reference in action.find_all(exp.Reference):
             found.read += [t for t in reference.find_all(exp.Table)]
     return found

@@ -4,13 +4,23 @@ import datetime
 import decimal
 import itertools
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields import AutoFieldMixin
+from django.http import HttpRequest, HttpResponseForbidden
 from django.utils import timezone
 
+try:
+    from re import _parser as regex_parser  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as regex_parser  # type: ignore[no-redef]
+
 _counter = itertools.count(1)
+CSRF_REFUSED = "CSRF verification failed"
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -23,7 +33,12 @@ def _base36(n: int) -> str:
             return text
 
 
-def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noqa: C901
+def csrf_refused(request: HttpRequest, reason: str = "") -> HttpResponseForbidden:
+    """The CSRF failure view of the generated tests: 403 naming the middleware's reason."""
+    return HttpResponseForbidden(f"{CSRF_REFUSED}: {reason}".encode())
+
+
+def _value(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]  # noqa: C901
     kind = field.get_internal_type()
     if field.choices:
         return field.choices[0][0]
@@ -64,7 +79,80 @@ def _value(field: models.Field, n: int) -> Any:  # type: ignore[type-arg]  # noq
         return ""  # its dimensions are read from the stored file whenever a row loads: no file
     if isinstance(field, models.FileField):  # ImageField too: a stored name, not a number
         return f"files/{n}.txt"
-    return n if field.unique else 1  # integers: 1 satisfies most range checks
+    return n if field.unique or unique else 1  # integers: 1 satisfies most range checks
+
+
+def _sample(item: tuple[Any, Any]) -> str:
+    """The shortest text one parsed regular-expression item matches, taking each first choice."""
+    op, arg = str(item[0]), item[1]
+    if op == "LITERAL":
+        return chr(arg)
+    if op == "RANGE":
+        return chr(arg[0])
+    if op == "IN":  # a negated set: a letter, checked by the caller's clean()
+        return "a" if str(arg[0][0]) == "NEGATE" else _sample(arg[0])
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return "".join(_sample(sub) for sub in arg[2]) * arg[0]
+    if op == "SUBPATTERN":
+        return "".join(_sample(sub) for sub in arg[-1])
+    if op == "BRANCH":
+        return "".join(_sample(sub) for sub in arg[1][0])
+    if op == "CATEGORY":
+        return {"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " "}.get(str(arg), "a")
+    return "a" if op == "ANY" else ""  # anchors and look-arounds match no text
+
+
+def _validator_values(field: models.Field, n: int) -> Iterator[Any]:  # type: ignore[type-arg]
+    """Values the field's validators suggest: text a regex accepts, a length or value limit."""
+    for validator in field.validators:
+        if isinstance(validator, validators.EmailValidator):  # EmailField: internally a CharField
+            yield f"user{n}@example.com"
+        elif isinstance(validator, validators.URLValidator):  # before RegexValidator, its base
+            yield f"https://example.com/{n}"
+        elif isinstance(validator, validators.RegexValidator) and not validator.inverse_match:
+            yield "".join(_sample(item) for item in regex_parser.parse(validator.regex.pattern))
+        elif isinstance(validator, validators.MinLengthValidator):
+            yield "v" * validator.limit_value
+        elif isinstance(validator, validators.MinValueValidator | validators.MaxValueValidator):
+            yield validator.limit_value() if callable(validator.limit_value) else validator.limit_value
+
+
+def _unique_together(model: type[models.Model]) -> set[str]:
+    """The names of the fields in the model's ``unique_together`` and unique constraints."""
+    groups = [*model._meta.unique_together, *(c.fields for c in model._meta.constraints
+                                               if isinstance(c, models.UniqueConstraint))]
+    return {name for group in groups for name in group}
+
+
+def _distinct(values: list[Any], n: int) -> list[Any]:
+    """``values`` and, for text, variants carrying ``n`` (a unique field's rows must differ)."""
+    letters = "".join("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[int(d, 26)] for d in _base26(n))
+    texts = [v for v in values if isinstance(v, str)]
+    return [f"{t}{end}" for end in (str(n), letters, letters.lower()) for t in texts] + values
+
+
+def _base26(n: int) -> str:
+    digits = "0123456789abcdefghijklmnop"
+    text = ""
+    while True:
+        n, rest = divmod(n, 26)
+        text = digits[rest] + text
+        if not n:
+            return text
+
+
+def _fitting(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]
+    """A value the field's own validation accepts (blank, choices, max_length, validators): the
+    plain value of its type, else one its validators suggest (varied by ``n`` when ``unique``)."""
+    plain = _value(field, n, unique)
+    suggested = list(_validator_values(field, n))
+    for value in (plain, *(_distinct(suggested, n) if unique or field.unique else suggested)):
+        try:
+            field.clean(value, None)
+        except Exception:  # noqa: BLE001 - a refusal, or a validator that cannot run here
+            continue
+        return value
+    return plain
 
 
 def _refused_default(field: models.Field) -> bool:  # type: ignore[type-arg]
@@ -75,23 +163,23 @@ def _refused_default(field: models.Field) -> bool:  # type: ignore[type-arg]
 
 def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> dict[str, Any]:
     """Values for the required fields not in ``given``; a relation's value is its saved row."""
-    n = next(_counter)
+    n, together = next(_counter), _unique_together(model)
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if isinstance(field, AutoFieldMixin) or field.attname in given or field.name in given:
             continue
         if field.is_relation:
             target = field.related_model
-            if field.null or target is model:
+            if field.null and field.blank or target is model:
                 continue
             values[field.name] = make_instance(target, using)
         elif (field.has_default() and not _refused_default(field)) or getattr(field, "auto_now", False) \
                 or getattr(field, "auto_now_add", False):
             continue
-        elif field.null:
+        elif field.null and field.blank:  # null without blank: full_clean() refuses None
             values[field.attname] = None
         else:
-            values[field.attname] = _value(field, n)
+            values[field.attname] = _fitting(field, n, bool({field.name, field.attname} & together))
     return values
 
 

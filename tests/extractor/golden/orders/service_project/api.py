@@ -11,8 +11,12 @@ Every ``/_api/`` call needs a signed identity header (the proxy's, or the client
 otherwise 401. They are exempt from CSRF only because of that: no cookie authenticates them (the
 moved browser routes keep Django's CSRF check). Errors are always ``{"error": "..."}``, with
 ``"fields"`` (name -> messages) on a 400 for invalid data or arguments, including a
-``ValidationError`` the function raises. The OpenAPI document (``/openapi.json``) is built from
-the same tables, so it cannot drift from the code.
+``ValidationError`` the function raises. Rows are read through each model's ``_base_manager``
+(Django's plain manager, the one it uses for related objects), never its default manager: a
+project's default manager may filter or refuse queries outside a request's context (django_scopes'
+``ScopedManager`` raises ``ScopeError`` without an active scope; a "published only" manager hides
+rows), while a caller of ``/_api/`` names the rows it wants by primary key. The OpenAPI document
+(``/openapi.json``) is built from the same tables, so it cannot drift from the code.
 """
 
 import dataclasses
@@ -26,11 +30,12 @@ import json
 import uuid
 from typing import Any
 
+import django
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.files import FieldFile
@@ -152,6 +157,43 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def unique_errors(instance: Model, exclude: set[str]) -> dict[str, list[str]]:
+    """Django's uniqueness checks (unique fields, ``unique_together``) of ``instance``, read through
+    the base manager: ``full_clean()`` reads the default manager, which may refuse the query."""
+    errors: dict[str, list[str]] = {}
+    for model_class, names in instance._get_unique_checks(exclude=exclude)[0]:
+        lookup = {}
+        for name in names:
+            field = model_class._meta.get_field(name)
+            lookup[field.attname] = getattr(instance, field.attname)
+        if any(value is None for value in lookup.values()):
+            continue  # a null is never equal to another
+        found = model_class._base_manager.filter(**lookup)
+        pk = instance._get_pk_val(model_class._meta)
+        if not instance._state.adding and pk is not None:
+            found = found.exclude(pk=pk)
+        if found.exists():
+            key = names[0] if len(names) == 1 else "__all__"
+            errors.setdefault(key, []).extend(instance.unique_error_message(model_class, names).messages)
+    return errors
+
+
+def validate(instance: Model) -> None:
+    """``full_clean()`` less its reads of the default manager: uniqueness by ``unique_errors``;
+    ``Meta.constraints`` and ``unique_for_date`` are left to the database and the monolith's forms
+    (an ``IntegrityError`` on save is a 400)."""
+    unread = {"validate_constraints": False} if django.VERSION >= (4, 1) else {}
+    errors: dict[str, list[str]] = {}
+    try:
+        instance.full_clean(validate_unique=False, **unread)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for name, messages in unique_errors(instance, set(errors)).items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
     """Set the fields in ``data`` on ``instance``, validate, save; 400 with the field errors."""
     fields = input_fields(type(instance))
@@ -161,12 +203,14 @@ def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
             raise ValidationError({name: ["unknown field"] for name in unknown})
         for name, value in data.items():
             setattr(instance, name, fields[name].to_python(value))
-        instance.full_clean()
+        validate(instance)
         with transaction.atomic():
             instance.save()
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
+    except IntegrityError as exc:  # a database constraint refused the row
+        return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
     return JsonResponse(model_to_json(instance), status=status)
 
 
@@ -181,7 +225,7 @@ def _model_list(endpoint: dict[str, Any]) -> Any:
                 return _error(str(exc.messages[0]), 400)
         if request.method != "GET":
             return _error("use GET" + (" or POST" if endpoint["writers"] else ""), 405)
-        queryset = model._default_manager.order_by("pk")
+        queryset = model._base_manager.order_by("pk")
         ids = request.GET.get("ids")
         if ids:
             try:
@@ -211,7 +255,7 @@ def _model_detail(endpoint: dict[str, Any]) -> Any:
             return _error("use " + " or ".join(allowed), 405)
         model = apps.get_model(label)
         try:
-            instance = model._default_manager.filter(pk=model._meta.pk.to_python(pk)).first()
+            instance = model._base_manager.filter(pk=model._meta.pk.to_python(pk)).first()
         except (ValueError, ValidationError):
             instance = None
         if instance is None:
@@ -259,7 +303,7 @@ def _load_models(endpoint: dict[str, Any], arguments: dict[str, Any]) -> dict[st
         if name not in arguments:
             continue
         try:
-            found = apps.get_model(label)._default_manager.filter(pk=arguments[name]).first()
+            found = apps.get_model(label)._base_manager.filter(pk=arguments[name]).first()
         except (ValueError, TypeError, ValidationError):
             found = None
         if found is None:

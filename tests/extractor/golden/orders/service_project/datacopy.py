@@ -183,6 +183,14 @@ def copy_table(model: type[models.Model], batch: int, after: Any,
         yield len(rows)
 
 
+def hashed_text(value: Any) -> str:
+    """The text a value is hashed as: JSON data with sorted keys (PostgreSQL's ``jsonb`` returns an
+    object's keys in its own order, SQLite in the order written), anything else as ``str``."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
 def checksum(model: type[models.Model], alias: str, batch: int = 2000,
              translate: dict[str, dict[Any, Any]] | None = None) -> tuple[int, str]:
     """(row count, sha256 of every row in primary-key order) of a table on ``alias``; columns in
@@ -194,7 +202,7 @@ def checksum(model: type[models.Model], alias: str, batch: int = 2000,
     queryset = model._base_manager.using(alias).order_by("pk").values_list(*names)
     for row in queryset.iterator(chunk_size=batch):
         values = [m.get(v, v) if m else v for v, m in zip(row, maps)]
-        digest.update(json.dumps([str(v) for v in values]).encode())
+        digest.update(json.dumps([hashed_text(v) for v in values]).encode())
         count += 1
     return count, digest.hexdigest()
 

@@ -89,7 +89,7 @@ class ContractTests(TestCase):
                 self.assertEqual(created.status_code, 201, created.content)
                 validate(created.json(), _schema(self.document, base, "post", "201"), self.document)
                 pk = created.json()[model._meta.pk.attname]
-                self.assertTrue(model._default_manager.filter(pk=pk).exists())
+                self.assertTrue(model._base_manager.filter(pk=pk).exists())
                 name, value = next(iter(sorted(values.items())), ("", None))
                 changed = self.client.patch(f"{base}{pk}/", {name: value} if name else {},
                                             content_type="application/json")

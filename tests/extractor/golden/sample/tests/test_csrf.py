@@ -9,10 +9,11 @@ from django.urls import Resolver404, resolve
 
 from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS
 from service_project.openapi import MOVED_ROUTES
+from service_project.testing import CSRF_REFUSED
 
 TOKEN = "csrf-test-token"
 SECRET = "a" * 32  # a CSRF secret as the monolith's cookie carries it
-REFUSED = b"CSRF verification failed"
+REFUSED = CSRF_REFUSED.encode()
 
 
 def plain_paths() -> list[str]:
@@ -29,7 +30,9 @@ def plain_paths() -> list[str]:
     return found
 
 
-@override_settings(DEMONOLITH_SERVICE_TOKEN=TOKEN)
+# the middleware's refusals answered by a view that names them: the project's own failure view
+# (CSRF_FAILURE_VIEW) or its 403_csrf.html template would render a page of its own
+@override_settings(DEMONOLITH_SERVICE_TOKEN=TOKEN, CSRF_FAILURE_VIEW="service_project.testing.csrf_refused")
 class CsrfTests(TestCase):
     def setUp(self) -> None:
         # a view that fails on an empty POST answers 500: that is not what these tests check
