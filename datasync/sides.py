@@ -82,7 +82,9 @@ def table_parity(monolith: Side, service: Side, table: str, chunk: int,
     if not wanted:
         return compare(table, columns, counts, buckets, 0, {}, {}, frozenset())
     since = (time.time() if now is None else now) - window
+    left = digests_in(monolith.rows(table, pk, columns), buckets, wanted)
+    right = digests_in(service.rows(table, pk, columns), buckets, wanted)
+    # the outboxes are read after the rows: a write committed between two reads is then in both
+    # (its row and its captured change commit together), never a row without its change
     recent = monolith.written_since(table, since) | service.written_since(table, since)
-    return compare(table, columns, counts, buckets, len(wanted),
-                   digests_in(monolith.rows(table, pk, columns), buckets, wanted),
-                   digests_in(service.rows(table, pk, columns), buckets, wanted), recent)
+    return compare(table, columns, counts, buckets, len(wanted), left, right, recent)

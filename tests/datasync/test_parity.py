@@ -137,3 +137,30 @@ def test_a_postgresql_service_against_a_sqlite_monolith(dbs: tuple[Path, Path], 
     code, table = report(str(monolith), url)
     assert code == 15
     assert (table["missing_in_service"], table["changed"], table["service_rows"]) == (["33"], ["7"], 49)
+
+
+def test_a_write_landing_while_the_rows_are_read_is_in_flight_not_drift(dbs: tuple[Path, Path]) -> None:
+    """A write committed on the service after the checksums were read (a canary's POST) is read
+    with the rows; its captured change must be read after them, or it is taken for drift."""
+    from datasync.sides import Side, open_side, table_parity
+
+    monolith, service = dbs
+    for path in dbs:
+        fill(path, 10)
+        install(open_db(path), ["orders_order"])
+    with open_db(monolith) as db:
+        db.execute("UPDATE orders_order SET total = 0 WHERE id = 4")  # captured, not relayed yet
+
+    class WrittenDuringTheCheck(Side):
+        reads = 0
+
+        def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[tuple[str, tuple[object, ...]]]:
+            self.reads += 1
+            if self.reads == 2:  # the checksums differed (key 4); now, between two reads, a POST commits
+                with self.db:
+                    self.db.execute("INSERT INTO orders_order VALUES (11, 33, 'new')")
+            return super().rows(table, pk, columns)
+
+    left, plain = open_side("monolith", str(monolith)), open_side("service", str(service))
+    seen = table_parity(left, WrittenDuringTheCheck("service", plain.db), "orders_order", 1000, 60.0)
+    assert (seen.missing_in_monolith, seen.in_window, seen.drift) == ((), ("4", "11"), 0)
