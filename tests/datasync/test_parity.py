@@ -142,6 +142,7 @@ def test_a_postgresql_service_against_a_sqlite_monolith(dbs: tuple[Path, Path], 
 def test_a_write_landing_while_the_rows_are_read_is_in_flight_not_drift(dbs: tuple[Path, Path]) -> None:
     """A write committed on the service after the checksums were read (a canary's POST) is read
     with the rows; its captured change must be read after them, or it is taken for drift."""
+    from datasync.parity import Row
     from datasync.sides import Side, open_side, table_parity
 
     monolith, service = dbs
@@ -154,7 +155,7 @@ def test_a_write_landing_while_the_rows_are_read_is_in_flight_not_drift(dbs: tup
     class WrittenDuringTheCheck(Side):
         reads = 0
 
-        def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[tuple[str, tuple[object, ...]]]:
+        def rows(self, table: str, pk: str, columns: tuple[str, ...]) -> Iterator[Row]:
             self.reads += 1
             if self.reads == 2:  # the checksums differed (key 4); now, between two reads, a POST commits
                 with self.db:
