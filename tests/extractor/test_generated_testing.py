@@ -25,7 +25,8 @@ spec = importlib.util.spec_from_file_location("generated_testing", {str(TESTING)
 testing = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(testing)
 sized = models.ImageField(upload_to="icon", width_field="width", height_field="height")
-print(repr(testing._value(sized, 7)), repr(testing._value(models.ImageField(upload_to="icon"), 7)))
+plain = models.ImageField(upload_to="icon")
+print(repr(testing._value(sized, 7, False)), repr(testing._value(plain, 7, False)))
 """
 
 
