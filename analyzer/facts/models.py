@@ -15,6 +15,15 @@ from analyzer.model.facts import FieldFact, ModelCandidate
 GENERIC_RELATIONS = frozenset({"GenericForeignKey"})  # django.contrib.contenttypes.fields
 
 _META_KEYS = ("db_table", "abstract", "proxy", "app_label", "managed")
+# Django's model Meta options: a Meta setting any of them (and not a serializer's or form's ``model``
+# / ``fields``) is a model's, so the class is a candidate even with no field of its own
+_MODEL_OPTIONS = frozenset({
+    *_META_KEYS, "base_manager_name", "constraints", "db_table_comment", "db_tablespace",
+    "default_manager_name", "default_permissions", "default_related_name", "get_latest_by",
+    "index_together", "indexes", "order_with_respect_to", "ordering", "permissions",
+    "required_db_features", "required_db_vendor", "select_on_save", "unique_together",
+    "verbose_name", "verbose_name_plural",
+})
 
 
 def model_candidate(
@@ -24,9 +33,13 @@ def model_candidate(
     fields: list[FieldFact] = []
     managers: list[str] = []
     meta: dict[str, object] = {}
+    inherits = True  # Django: a model without a Meta of its own takes its abstract base's
+    model_meta = False
     for statement in node.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
             meta = _meta(statement)
+            inherits = bool(statement.bases)  # ``class Meta(Base.Meta)`` extends it
+            model_meta = bool(_assigned(statement) & _MODEL_OPTIONS)
             continue
         name, value = _assignment(statement)
         if name is None or not isinstance(value, ast.Call):
@@ -36,7 +49,7 @@ def model_candidate(
             fields.append(field_fact(name, value, table, statement.lineno))
         elif kind == "manager":
             managers.append(name)
-    if not fields and not meta and not managers and "django.db.models.Model" not in bases:
+    if not (fields or meta or managers or model_meta) and "django.db.models.Model" not in bases:
         return None
     return ModelCandidate(
         qualname=qualname,
@@ -53,6 +66,8 @@ def model_candidate(
         line=node.lineno,
         end_line=node.end_lineno or node.lineno,
         managed=meta.get("managed") is not False,
+        meta_keys=tuple(sorted(meta)),
+        meta_inherits=inherits,
     )
 
 
@@ -152,6 +167,10 @@ def _meta(node: ast.ClassDef) -> dict[str, object]:
         if name in _META_KEYS and value is not None:
             meta[name] = _constant(value)
     return meta
+
+
+def _assigned(node: ast.ClassDef) -> set[str]:
+    return {name for statement in node.body if (name := _assignment(statement)[0]) is not None}
 
 
 def _constant(node: ast.expr | None) -> object:

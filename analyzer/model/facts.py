@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 11
+FACTS_SCHEMA_VERSION = 12
 
 
 class JsonMixin:
@@ -125,6 +125,8 @@ class ModelCandidate(JsonMixin):
     line: int
     end_line: int
     managed: bool = True  # False for ``Meta.managed = False``: Django creates no table for it
+    meta_keys: tuple[str, ...] = ()  # the Meta options the class body sets itself
+    meta_inherits: bool = False  # no Meta of its own, or ``class Meta(Base.Meta)``: bases' apply
 
 
 @dataclass(frozen=True)

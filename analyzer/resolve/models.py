@@ -129,15 +129,33 @@ class ModelResolver:
         model_bases = [b for b in bases if b in self.labels]
         abstract_bases = [b for b in model_bases if self._abstract(b)]
         concrete = [self.labels[b] for b in model_bases if b not in abstract_bases]
-        db_table = draft.db_table or ("" if draft.abstract else f"{app_label}_{draft.name.lower()}")
+        own_table, managed = self._meta_options(draft, abstract_bases)
+        db_table = own_table or ("" if draft.abstract else f"{app_label}_{draft.name.lower()}")
         fields = tuple(self._field(f, draft, label, db_table) for f in draft.fields)
         return ModelFact(
             name=draft.name, label=label, qualname=draft.qualname, module=draft.module,
             app_label=app_label, db_table=db_table, abstract=draft.abstract, proxy=draft.proxy,
             parents=tuple(concrete), abstract_parents=tuple(self.labels[b] for b in abstract_bases),
             fields=fields, managers=draft.managers, path=draft.path, line=draft.line,
-            end_line=draft.end_line, managed=draft.managed,
+            end_line=draft.end_line, managed=managed,
         )
+
+    def _meta_options(self, draft: ModelCandidate, abstract_bases: list[str],
+                      depth: int = 0) -> tuple[str | None, bool]:
+        """(``db_table``, ``managed``) of ``draft``: its own Meta's, else, when its Meta inherits
+        (none of its own, or ``class Meta(Base.Meta)``), its nearest abstract base's, as Django
+        builds a model's options (oscar's ProductCategoryHierarchy takes its base's view name and
+        ``managed = False``)."""
+        table, managed = draft.db_table, draft.managed
+        if not draft.meta_inherits or not abstract_bases or depth > 30:
+            return table, managed
+        parent = self.candidates[abstract_bases[0]]  # Python finds Meta on the first base that has it
+        grand = [b for b in self.bases.get(parent.qualname, parent.bases)
+                 if b in self.labels and self._abstract(b)]
+        base_table, base_managed = self._meta_options(parent, grand, depth + 1)
+        table = table if "db_table" in draft.meta_keys else base_table
+        managed = managed if "managed" in draft.meta_keys else base_managed
+        return table, managed
 
     def _abstract(self, qualname: str) -> bool:
         candidate = self.candidates.get(qualname)
@@ -224,4 +242,4 @@ def _bare_candidate(qualname: str, place: tuple[str, str, int, int]) -> ModelCan
     module, path, line, end_line = place
     name = qualname.rpartition(".")[2]
     return ModelCandidate(qualname, name, module, (), (), (), None, None, False, False, path, line,
-                          end_line)
+                          end_line, meta_inherits=True)  # no body facts, so no Meta of its own

@@ -24,10 +24,11 @@ def test_models_are_the_concrete_project_models(facts: ProjectFacts) -> None:
     # not: core.Toy (tests/), core.TestPlugin (test_utils/), the Invoice stand-in and Scratch
     # (function bodies, one in a migration), api.TypedBody (pydantic BodyModel)
     assert sorted(m.label for m in facts.models if not m.abstract) == [
-        "api.Spoke", "core.AliasPlugin", "core.Customer", "core.Invoice", "core.PaidInvoice",
-        "core.Plugin", "core.RecentPaidInvoice", "core.SalesView", "inner.S3Link"]
+        "api.Spoke", "core.AliasPlugin", "core.Customer", "core.Hierarchy", "core.HierarchyCopy",
+        "core.HierarchyOwn", "core.Invoice", "core.PaidInvoice", "core.Plugin", "core.RecentPaidInvoice",
+        "core.SalesView", "inner.S3Link"]
     assert sorted(m.label for m in facts.models if m.abstract) == [
-        "core.Owned", "core.Stamped", "inner.Link"]
+        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link"]
 
 
 def test_star_re_exported_base(facts: ProjectFacts) -> None:
@@ -47,7 +48,15 @@ def test_proxies_map_to_the_concrete_table_and_unmanaged_is_marked(facts: Projec
     models = {m.label: m for m in facts.models}
     assert {label: models[label].db_table for label in ("core.PaidInvoice", "core.RecentPaidInvoice")} \
         == {"core.PaidInvoice": "core_invoice", "core.RecentPaidInvoice": "core_invoice"}
-    assert [m.label for m in facts.models if not m.managed] == ["core.SalesView"]
+    assert [m.label for m in facts.models if not m.managed and not m.abstract] == [
+        "core.Hierarchy", "core.HierarchyCopy", "core.SalesView"]
+
+
+def test_a_model_takes_the_meta_options_of_its_abstract_base_as_django_does(facts: ProjectFacts) -> None:
+    models = {m.label: (m.db_table, m.managed) for m in facts.models}
+    assert models["core.Hierarchy"] == ("core_product_hierarchy", False)  # no Meta of its own
+    assert models["core.HierarchyCopy"] == ("core_hierarchy_copy", False)  # class Meta(Base.Meta)
+    assert models["core.HierarchyOwn"] == ("core_hierarchyown", True)  # a plain Meta: nothing taken
 
 
 def test_dropped_tables_leave_migration_sql(facts: ProjectFacts) -> None:
@@ -71,6 +80,7 @@ def test_abstract_models_are_code_and_their_relations_count_for_subclasses(facts
     analysis = analysis_from_facts(facts, str(ROOT))
     placed = {m for s in analysis.services for m in s.models}
     assert placed == {m.label for m in analysis.models}
-    assert [m.label for m in analysis.abstract_models] == ["core.Owned", "core.Stamped", "inner.Link"]
+    assert [m.label for m in analysis.abstract_models] == [
+        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link"]
     tables = {t.table for t in analysis.tables}
     assert "sales_view" in tables and tables.isdisjoint({"legacy_log", "core_old", "legacy_log_idx"})
