@@ -55,11 +55,12 @@ def summarise(analysis: Analysis) -> BaselineSummary:
     return BaselineSummary(analysis.project_name, analysis.settings_module, modules)
 
 
-def read_baseline(text: str, source: str, cache_dir: Path | None) -> Baseline:
-    """The baseline in ``text`` (read from ``source``); its summary from ``cache_dir`` when the
-    same bytes were summarised there by the same code (raises AnalysisFileError on a bad file)."""
-    digest = content_digest(text.encode("utf-8"))
-    load = functools.partial(analysis_from_json, text, source)
+def read_baseline(data: bytes, source: str, cache_dir: Path | None) -> Baseline:
+    """The baseline in ``data`` (the bytes read from ``source``); its summary from ``cache_dir``
+    when the same bytes were summarised there by the same code (raises AnalysisFileError on a bad
+    file). The bytes are decoded only when the Analysis itself is needed."""
+    digest = content_digest(data)
+    load = functools.partial(analysis_from_json, data, source)
     cache = cache_dir / BASELINE_CACHE if cache_dir is not None else None
     key = combined_key([digest, package_fingerprint("analyzer")])
     summary = load_keyed(cache, key) if cache else None

@@ -18,18 +18,19 @@ from analyzer.project_facts.cache import combined_key, load_keyed, save_keyed
 from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
+from analyzer.source.listing import FileListing
 
 VERDICT_CACHE = "verdict-1.pickle"
 
 
 def check_tree(root: Path, baseline: Baseline, cache_dir: Path | None = None,
-               phases: Phases | None = None) -> RatchetResult:
+               phases: Phases | None = None, listing: FileListing | None = None) -> RatchetResult:
     """The ratchet's verdict on the tree at ``root`` against ``baseline``; with ``cache_dir`` the
     facts and the verdict are cached there (without it, nothing is cached); ``phases`` hears of
-    the facts' phases, then ``crossings``."""
+    the facts' phases, then ``crossings``; ``listing``: the tree's, when the caller made it."""
     phases = phases or NoPhases()
     options = FactsOptions(cache_dir=cache_dir, use_cache=cache_dir is not None,
-                           discover=discover_options(root))
+                           discover=discover_options(root), listing=listing)
     keyed = extract_keyed_facts(root, options, phases)
     config = load_config(root)
     phases.begin("crossings")

@@ -415,12 +415,15 @@ def analysis_json_bytes(analysis: Analysis) -> bytes:
     return dumps_sorted(document)
 
 
-def analysis_from_json(text: str, source: str = "analysis.json") -> Analysis:
-    """Parse the JSON form of an Analysis; raise AnalysisFileError naming the file and key."""
+def analysis_from_json(text: str | bytes, source: str = "analysis.json") -> Analysis:
+    """Parse the JSON form of an Analysis (text, or its UTF-8 bytes); raise AnalysisFileError
+    naming the file and key."""
     try:
         document: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnalysisFileError(f"{source}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except UnicodeDecodeError as exc:
+        raise AnalysisFileError(f"{source}: not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
     if not isinstance(document, dict):
         raise AnalysisFileError(f"{source}: expected a JSON object at the top level")
     version = document.get("schema_version")

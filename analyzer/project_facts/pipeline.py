@@ -46,7 +46,7 @@ from analyzer.project_facts.code_fingerprint import code_fingerprint
 from analyzer.resolve.project import resolve_project
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
-from analyzer.source.listing import DiscoverOptions, SourceFile
+from analyzer.source.listing import DiscoverOptions, FileListing, SourceFile
 
 _SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
 
@@ -75,6 +75,7 @@ class FactsOptions:
     jobs: int | None = None  # None: all cores
     discover: DiscoverOptions = field(default_factory=DiscoverOptions)
     require_django: bool = False  # fail (NotDjangoProject) on a tree with no settings and no models
+    listing: FileListing | None = None  # the tree's listing when the caller already made it
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def _gc_paused() -> Iterator[None]:
 def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
                            lazy: bool = True) -> KeyedFacts:
     phases.begin("listing")
-    project = discover(root, options.discover)
+    project = discover(root, options.discover, options.listing)
     if options.require_django:
         require_django(project, root)
     phases.end(f"{plural(len(project.files), 'file')}, {plural(len(project.apps), 'app')}")

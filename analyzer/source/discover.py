@@ -20,7 +20,14 @@ from analyzer.source.django_project import (
     is_test_module,
     settings_and_strings,
 )
-from analyzer.source.listing import DiscoverOptions, SourceFile, list_files, module_prefix, with_prefix
+from analyzer.source.listing import (
+    DiscoverOptions,
+    FileListing,
+    SourceFile,
+    list_files,
+    module_prefix,
+    with_prefix,
+)
 
 DEFAULT_OPTIONS = DiscoverOptions()
 
@@ -37,15 +44,23 @@ class Project:
     setting_strings: tuple[tuple[str, str], ...] = ()  # string settings, env lookups at their default
 
 
-def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> Project:
-    """Step 1 of the pipeline: files, settings and apps of the tree at ``root``."""
+def discover(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS,
+             listing: FileListing | None = None) -> Project:
+    """Step 1 of the pipeline: files, settings and apps of the tree at ``root``; ``listing``:
+    :func:`list_tree` of the same root and options when the caller has already made it."""
     root = root.resolve()
-    listing = with_prefix(list_files(root, options), module_prefix(root))
+    listing = listing or list_tree(root, options)
     index = ModuleIndex(root, listing.files)
     settings, strings = settings_and_strings(index)
     apps = find_apps(index, settings)
     return Project(root, listing.files, settings, apps, listing.warnings + _settings_warnings(settings),
                    strings)
+
+
+def list_tree(root: Path, options: DiscoverOptions = DEFAULT_OPTIONS) -> FileListing:
+    """The files under ``root`` with their full module names (the package's own prefix added)."""
+    root = root.resolve()
+    return with_prefix(list_files(root, options), module_prefix(root))
 
 
 def require_django(project: Project, shown_as: Path | str) -> None:

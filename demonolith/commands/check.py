@@ -20,8 +20,9 @@ from analyzer.ci.check_run import check_tree
 from analyzer.ci.verdict import FORMATS, render_verdict
 from analyzer.model.analysis import Analysis
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
+from analyzer.source.discover import list_tree
 from analyzer.source.discover_config import discover_options
-from analyzer.source.listing import list_files, module_prefix, with_prefix
+from analyzer.source.listing import FileListing
 from demonolith import __version__
 from demonolith.errors import AnalysisFileError, BaselineMismatch, CrossingsGrew, SourceTreeError, UsageError
 from demonolith.output import quiet
@@ -31,10 +32,10 @@ from demonolith.progress import terminal_phases
 MIN_MODULES_FOUND = 0.5
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
         raise AnalysisFileError(f"{path}: cannot read: {exc}") from exc
 
 
@@ -54,13 +55,14 @@ def baseline_modules(analysis: Analysis) -> set[str]:
     return set(summarise(analysis).modules)
 
 
-def refuse_another_project(path: Path, against: Path, baseline: BaselineSummary) -> None:
+def refuse_another_project(path: Path, against: Path, baseline: BaselineSummary) -> FileListing | None:
     """Raise :class:`BaselineMismatch` when fewer than :data:`MIN_MODULES_FOUND` of the baseline's
-    modules are in the tree at ``path`` (an empty directory, another project, a wrong sub-folder)."""
+    modules are in the tree at ``path`` (an empty directory, another project, a wrong sub-folder);
+    else the tree's listing, which the facts then reuse (None: the baseline names no module)."""
     expected = set(baseline.modules)
     if not expected:
-        return
-    listing = with_prefix(list_files(path, discover_options(path)), module_prefix(path))  # as analyze does
+        return None
+    listing = list_tree(path, discover_options(path))  # as analyze lists it
     found = {f.module for f in listing.files}
     share = len(expected & found) / len(expected)
     if share < MIN_MODULES_FOUND:
@@ -69,6 +71,7 @@ def refuse_another_project(path: Path, against: Path, baseline: BaselineSummary)
             f"{baseline.settings_module or 'unknown'}): {len(expected & found)} of its "
             f"{len(expected)} modules found, {MIN_MODULES_FOUND:.0%} needed; point check at the tree "
             f"analyze read")
+    return listing
 
 
 def tree_prefix(path: Path) -> str:
@@ -103,9 +106,9 @@ def check(ctx: click.Context, path: Path, against: Path, fmt: str, as_json: bool
         raise SourceTreeError(f"{path}: not a directory")
     directory = check_cache_dir(path.resolve(), cache_dir, no_cache)
     baseline = read_baseline(_read(against), str(against), directory)
-    refuse_another_project(path.resolve(), against, baseline.summary)
+    listing = refuse_another_project(path.resolve(), against, baseline.summary)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        result = check_tree(path.resolve(), baseline, directory, phases)
+        result = check_tree(path.resolve(), baseline, directory, phases, listing)
     if as_json and fmt not in ("text", "json"):
         raise UsageError(f"--json and --format {fmt} contradict each other; give one")
     fmt = "json" if as_json else fmt

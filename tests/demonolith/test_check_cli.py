@@ -60,6 +60,37 @@ def test_check_reports_a_bad_baseline_as_one_line(tmp_path: Path) -> None:
     assert proc.stderr.count("\n") == 1
 
 
+def test_check_reports_a_baseline_that_is_not_utf8_as_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "analysis.json"
+    bad.write_bytes(b'{"schema_version": "\xff"}')
+    proc = subprocess.run([sys.executable, "-m", "demonolith", "check", str(tmp_path), "--against", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 5
+    assert proc.stderr.startswith("demonolith: error: ") and "not UTF-8" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_check_lists_the_tree_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing made to refuse another project is the one the facts are read from."""
+    root = copy_sample(tmp_path)
+    _, baseline = write_analysis(root, tmp_path / "out")
+    capsys.readouterr()
+    from analyzer.source import discover
+
+    listed: list[Path] = []
+
+    def counting(where: Path, *args: object) -> object:
+        listed.append(where)
+        return real(where, *args)
+
+    real = discover.list_files
+    monkeypatch.setattr(discover, "list_files", counting)
+    code, out, err = _check_in_process(root, baseline, capsys)
+    assert code == 0, err
+    assert listed == [root.resolve()]
+
+
 def _check_in_process(path: Path, baseline: Path, capsys: pytest.CaptureFixture[str],
                       *extra: str) -> tuple[int, str, str]:
     """``demonolith check`` through the console script's main: (exit code, stdout, stderr)."""
