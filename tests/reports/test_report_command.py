@@ -76,3 +76,26 @@ def test_a_custom_cloud_mapping_is_used_and_checked(tmp_path: Path, analysis_jso
     mine.write_text("[gateway]\naws = 1\n", encoding="utf-8")
     proc = run(str(analysis_json), "--out", str(tmp_path / "o"), "--cloud-mapping", str(mine))
     assert proc.returncode == 3 and "[gateway]" in proc.stderr
+
+
+def test_the_cyclic_collector_is_paused_while_the_report_is_written(
+        tmp_path: Path, analysis_json: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from demonolith.cli import cli
+    from reports.writing import write_all
+
+    seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return write_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("demonolith.commands.report.write_all", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["report", str(analysis_json), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]
+    assert gc.isenabled()
