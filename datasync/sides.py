@@ -2,7 +2,8 @@
 the comparison of one table across them.
 
 I/O lives here; :mod:`datasync.parity` computes. A side lists a table's columns and key, counts
-and streams its rows ordered by key, and names the keys its outbox captured since a moment.
+and streams its rows ordered by key, and names the keys its outbox captured since a moment or
+the other side's relay has not applied yet.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from datasync.db import Db, open_db, quote
 from datasync.errors import SyncError
-from datasync.model import OUTBOX
+from datasync.model import OUTBOX, STATE
 from datasync.parity import (
     Row,
     TableParity,
@@ -23,6 +24,7 @@ from datasync.parity import (
     differing,
     digests_in,
 )
+from datasync.relay import high_water
 
 
 class Side:
@@ -61,6 +63,17 @@ class Side:
                                 (table, since)).fetchall()
         return frozenset(str(row[0]) for row in found)
 
+    def unrelayed(self, table: str, other: Side) -> frozenset[str]:
+        """Keys of ``table`` whose captured changes the relay into ``other`` has not applied yet
+        (after its high-water mark there), whatever their age; none before a relay has run. They
+        are on their way, not lost: a relay that falls behind shows as its lag, which holds a
+        promotion."""
+        if not (self.db.has_table(OUTBOX) and other.db.has_table(STATE)):
+            return frozenset()
+        found = self.db.execute(f"SELECT DISTINCT pk FROM {OUTBOX} WHERE tbl = ? AND seq > ?",
+                                (table, high_water(other.db, self.name))).fetchall()
+        return frozenset(str(row[0]) for row in found)
+
 
 def open_side(name: str, spec: str) -> Side:
     """The side ``name`` (monolith or service) at ``spec``: a PostgreSQL URL or a SQLite path."""
@@ -86,5 +99,6 @@ def table_parity(monolith: Side, service: Side, table: str, chunk: int,
     right = digests_in(service.rows(table, pk, columns), buckets, wanted)
     # the outboxes are read after the rows: a write committed between two reads is then in both
     # (its row and its captured change commit together), never a row without its change
-    recent = monolith.written_since(table, since) | service.written_since(table, since)
+    recent = (monolith.written_since(table, since) | service.written_since(table, since)
+              | monolith.unrelayed(table, service) | service.unrelayed(table, monolith))
     return compare(table, columns, counts, buckets, len(wanted), left, right, recent)

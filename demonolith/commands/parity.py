@@ -28,7 +28,8 @@ def parity(ctx: click.Context, monolith_db: str, service_db: str, tables: tuple[
 
     MONOLITH and SERVICE are SQLite paths or postgresql:// URLs. Row counts and per-bucket
     checksums first, then the keys of the buckets that differ. Keys the capture outbox recorded
-    within --window seconds are in flight, not drift. Exits 0 when every table matches, 15 when a
+    within --window seconds, or whose changes the relay has not applied yet, are in flight, not
+    drift. Exits 0 when every table matches, 15 when a
     key differs outside the window.
     """
     from datasync.parity import render_text, to_json
