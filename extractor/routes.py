@@ -9,6 +9,9 @@ from analyzer.model.analysis import RouteInfo
 
 _REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
 _CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
+# a converter the monolith chooses at run time among Django's one-segment ones, as the analysis
+# writes it (``<int|str|uuid:pk>``: the model's key type decides)
+_CHOSEN_CONVERTER = re.compile(r"<((?:int|str|slug|uuid)(?:\|(?:int|str|slug|uuid))+):([A-Za-z_]\w*)>")
 # a part the analysis could not know, written ``{settings.URL_PREFIX}`` (a regex quantifier
 # ``{2}`` / ``{1,3}`` starts with a digit or a comma)
 _UNKNOWN_PART = re.compile(r"\{[A-Za-z_*]")
@@ -33,9 +36,15 @@ def is_reserved(route: RouteInfo) -> bool:
     return path in RESERVED_PATHS or path.startswith(RESERVED_PREFIX)
 
 
+def one_converter(pattern: str) -> str:
+    """``pattern`` with each converter chosen at run time (``<int|str:pk>``) as ``<str:pk>``:
+    one segment whichever the monolith picks, handed to the view as the text it matched."""
+    return _CHOSEN_CONVERTER.sub(r"<str:\2>", pattern)
+
+
 def is_regex(pattern: str) -> bool:
     """Whether a route pattern came from ``re_path`` (regular expression syntax)."""
-    return bool(_REGEX_CHARS.search(pattern))
+    return bool(_REGEX_CHARS.search(one_converter(pattern)))
 
 
 def django_pattern(route: RouteInfo) -> tuple[str, str]:
@@ -43,7 +52,7 @@ def django_pattern(route: RouteInfo) -> tuple[str, str]:
     if is_regex(route.pattern):
         body = route.pattern.lstrip("^").lstrip("/")
         return "re_path", "^" + body
-    return "path", route.pattern.lstrip("/")
+    return "path", one_converter(route.pattern).lstrip("/")
 
 
 def literal_prefix(pattern: str) -> str:
@@ -127,7 +136,7 @@ def proxy_match(route: RouteInfo) -> ProxyMatch:
 
 
 def _proxy_match_or_none(route: RouteInfo) -> ProxyMatch | None:
-    pattern = "/" + route.pattern.lstrip("/")
+    pattern = "/" + one_converter(route.pattern).lstrip("/")
     if is_regex(pattern):
         translated = regex_as_pattern(route.pattern)
         if translated is None:
@@ -183,7 +192,7 @@ def shadowed_paths(moved: ProxyMatch, others: list[RouteInfo]) -> list[str]:
 
 def path_parameters(route: RouteInfo) -> tuple[str, ...]:
     """Names of the variable parts of a route (``<slug:slug>`` -> slug, ``(?P<pk>..)`` -> pk)."""
-    return tuple(re.findall(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", route.pattern))
+    return tuple(re.findall(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", one_converter(route.pattern)))
 
 
 def openapi_path(route: RouteInfo) -> str:
@@ -191,4 +200,4 @@ def openapi_path(route: RouteInfo) -> str:
     if is_regex(route.pattern):
         body = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route.pattern.lstrip("^").rstrip("$"))
         return "/" + body.lstrip("/")
-    return "/" + re.sub(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", r"{\1}", route.pattern.lstrip("/"))
+    return "/" + re.sub(r"<(?:[a-z_]+:)?([A-Za-z_]\w*)>", r"{\1}", one_converter(route.pattern).lstrip("/"))

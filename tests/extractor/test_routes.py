@@ -14,7 +14,16 @@ from analyzer.errors import RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, RouteInfo
 from analyzer.model.facts import RouteFact
 from extractor.extract import extract_service
-from extractor.routes import has_unknown_part, pattern_regex, proxy_match, route_refusal, shadowed_paths
+from extractor.routes import (
+    django_pattern,
+    has_unknown_part,
+    openapi_path,
+    path_parameters,
+    pattern_regex,
+    proxy_match,
+    route_refusal,
+    shadowed_paths,
+)
 from tests.extractor.helpers import small
 
 
@@ -29,10 +38,20 @@ def route(pattern: str) -> RouteInfo:
     (r"^api/(?P<a>\d+)/(?P<b>[-\w]+)/$", "path_pattern", "/api/{a}/{b}/"),
     (r"^feed\.xml$", "path", "/feed.xml"),
     ("/files/<path:rest>", "path_pattern", "/files/*"),
+    ("/pages/<int|str|uuid:pk>/edit/", "path_pattern", "/pages/{pk}/edit/"),  # converter chosen at run time
 ])
 def test_moved_routes_match_exactly_never_a_bare_prefix(pattern: str, key: str, value: str) -> None:
     assert route_refusal(route(pattern)) is None
     assert (proxy_match(route(pattern)).key, proxy_match(route(pattern)).value) == (key, value)
+
+
+def test_a_converter_chosen_at_run_time_is_one_segment_in_the_service() -> None:
+    """``<{self.pk_path_converter}:pk>`` resolves to ``<int|str|uuid:pk>``: one segment whichever
+    the monolith picks, so the service matches it as ``<str:pk>``; it is no regular expression."""
+    chosen = route("/pages/<int|str|uuid:pk>/edit/")
+    assert django_pattern(chosen) == ("path", "pages/<str:pk>/edit/")
+    assert openapi_path(chosen) == "/pages/{pk}/edit/"
+    assert path_parameters(chosen) == ("pk",)
 
 
 @pytest.mark.parametrize(("pattern", "why"), [
