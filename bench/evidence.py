@@ -4,13 +4,15 @@
 
 For every case of ``bench/quality.py`` (same ``--work``, its facts cache reused), over the pairs
 of models the truth places: the *relations* (fk, o2o, m2m) between two models of one models
-module, of one app but two modules, of two apps, those of them that cascade across modules and
-those within a module that are ``SET_NULL``; the *co-use*
-pairs of one code unit (tests and migrations left out, as the analyzer leaves them out),
-written with written, written with read (and of those, a hub written with one of its referrers
-read by code of the hub's app: the hub's own lookups) and read with read, weighed as
-:mod:`analyzer.boundaries.entities` weighs them before hub scaling; the models of one module
-(and those of them whose names share a prefix) and of one app; the models written directly in
+module, of one app but two modules, of two apps, those of them that cascade across modules,
+those within a module that are ``SET_NULL`` and those from another module into a part of a hub
+(:func:`analyzer.boundaries.entities.hub_parts`); the *co-use* pairs of one code unit (tests
+and migrations left out, as the analyzer leaves them out), written with written, written with
+read (and of those, a hub written with one of its referrers read by code of the hub's app: the
+hub's own lookups) and read with read, weighed as :mod:`analyzer.boundaries.entities` weighs them
+before hub scaling, deletes counted as writes (the analyzer leaves them out), and of the written
+pairs those where the unit only deletes one of the two; the models of one module (and those of
+them whose names share a prefix) and of one app; the models written directly in
 one atomic block. Printed per case and in total: ``kept/all``, the pairs (co-use: the summed
 weight) whose two models the truth puts in one domain. A kind of evidence that mostly ties two
 domains should weigh little. Not a test.
@@ -37,9 +39,9 @@ from bench.cascades import project_of  # noqa: E402
 from bench.quality import cases  # noqa: E402
 
 KINDS = ("relation: module", "relation: app", "relation: apps", "relation: cascade across modules",
-         "relation: set null in module",
+         "relation: set null in module", "relation: into a hub's part across modules",
          "co-use: written+written", "co-use: written+read", "co-use: hub written+referrer read",
-         "co-use: read+read",
+         "co-use: read+read", "co-use: written+only deleted",
          "same module", "same module, named alike", "same app", "atomic block")
 Tally = defaultdict[tuple[str, bool], float]  # (kind, same domain) -> pairs or weight
 
@@ -48,6 +50,7 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
               tally: Tally) -> None:
     """Count each relation between two truth models by where its models are declared."""
     attrs = node_attrs(project.graph)
+    parts = entities.hub_parts(project.graph, entities.hub_scales(project.graph))
     for source, targets in successors(project.graph).items():
         if source not in label:
             continue
@@ -63,6 +66,8 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
                 tally[("relation: cascade across modules", same)] += 1
             if where == "module" and any(d.get("on_delete") == "SET_NULL" for d in keyed.values()):
                 tally[("relation: set null in module", same)] += 1
+            if where != "module" and target in parts:
+                tally[("relation: into a hub's part across modules", same)] += 1
 
 
 def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, str], tally: Tally) -> None:
@@ -70,6 +75,7 @@ def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
     graph, canon = project.graph, canonical_ids(project.graph)
     skip = follower_units(graph, [n for n in canon if canon[n] == n])
     written, read = entities.data_used(graph, canon, set(label), skip)
+    kept, _ = entities.data_used(graph, canon, set(label), skip, deletes=False)
     own = entities.own_lookups(node_attrs(graph), entities.referrers(graph), entities.hub_scales(graph))
     for unit in sorted(set(written) | set(read)):
         wrote, touched = written.get(unit, {}), sorted({*written.get(unit, {}), *read.get(unit, {})})
@@ -79,6 +85,8 @@ def co_use(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
                 ("written+read", entities.CO_WRITE_READ) if a in wrote or b in wrote else \
                 ("read+read", entities.CO_READ)
             tally[(f"co-use: {kind}", truth[label[a]] == truth[label[b]])] += weight * share
+            if kind == "written+written" and (a not in kept.get(unit, {})) != (b not in kept.get(unit, {})):
+                tally[("co-use: written+only deleted", truth[label[a]] == truth[label[b]])] += weight * share
             one, other = (a, b) if a in wrote else (b, a)
             if kind == "written+read" and own(unit, one, other):
                 same = truth[label[a]] == truth[label[b]]

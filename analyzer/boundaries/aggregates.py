@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.boundaries.entities import hub_scales, named_alike, written_together
+from analyzer.boundaries.entities import cascades, hub_scales, named_alike, written_together
 from analyzer.boundaries.unit_edges import Assignment
 from analyzer.graph.build import Transaction
 from analyzer.graph.schema import node_attrs, successors
@@ -36,7 +36,7 @@ def compositional(
         if attrs[child]["kind"] != "model":
             continue
         for root, keyed in targets.items():
-            if root != child and attrs[root]["kind"] == "model" and _cascades(keyed.values()) \
+            if root != child and attrs[root]["kind"] == "model" and cascades(keyed.values()) \
                     and attrs[child]["module"] == attrs[root]["module"] \
                     and (named_alike(attrs[child], attrs[root]) or (child, root) in together
                          or scale.get(root, 1.0) >= 1.0):
@@ -69,6 +69,3 @@ def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str
         result.update(dict.fromkeys(members, target))
     return result
 
-
-def _cascades(edges: Iterable[Mapping[str, object]]) -> bool:
-    return any(e["kind"] in ("fk", "o2o") and e.get("on_delete") == "CASCADE" for e in edges)

@@ -216,3 +216,53 @@ def test_a_model_alone_in_its_file_but_not_its_app_is_tied_to_itself_less() -> N
     assert loops == {"billing.models.invoice.Invoice": pytest.approx(lone),
                      "billing.models.attachment.Attachment": pytest.approx(lone)}
     assert lone < Config().weights["same-app"] * entities.APP_FACTOR * 2  # the app still holds them
+
+
+def _language_hub() -> GraphBuilder:
+    """``lang.models``: the hub Language (5 referrers, limit 2) and its part Plural (CASCADE)."""
+    b = GraphBuilder().model("lang.models.Language").model("lang.models.Plural")
+    b.edge("lang.models.Plural", "lang.models.Language", "fk", on_delete="CASCADE")
+    for name in ("Memory", "Glossary", "Font", "Profile"):
+        model = f"{name.lower()}.models.{name}"
+        b.model(model).edge(model, "lang.models.Language", "fk")
+    return b
+
+
+def test_a_relation_from_another_module_to_a_part_of_a_hub_weighs_as_one_to_the_hub() -> None:
+    b = _language_hub().model("trans.models.Translation").model("lang.models.Alias")
+    b.edge("trans.models.Translation", "lang.models.Plural", "fk", on_delete="CASCADE")
+    b.edge("lang.models.Alias", "lang.models.Plural", "fk", on_delete="CASCADE")
+    graph = b.build().graph
+    scale = hub_scales(graph)
+    assert entities.is_hub(scale["lang.models.Language"]) and scale.get("lang.models.Plural", 1.0) == 1.0
+    assert entities.hub_parts(graph, scale) == {"lang.models.Plural": "lang.models.Language"}
+    ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lang.models.Plural"]
+    cascade = Config().weights["fk"] * entities.CASCADE_FACTOR
+    assert ties["trans.models.Translation"] == pytest.approx(
+        cascade * entities.CROSS_MODULE_FACTOR * scale["lang.models.Language"])
+    same_module = Config().weights["same-module"] + Config().weights["same-app"] * entities.APP_FACTOR
+    assert ties["lang.models.Alias"] == pytest.approx(cascade + same_module / 2)  # its own module: whole
+
+
+def test_a_unit_deleting_one_model_and_writing_another_does_not_tie_them() -> None:
+    def voucher_ties(op: str) -> dict[str, float]:
+        b = GraphBuilder().model("vouchers.models.Voucher").model("carts.models.Cart")
+        b.function("vouchers.views.bulk_action")
+        b.edge("vouchers.views.bulk_action", "vouchers.models.Voucher", "orm-write", op="delete")
+        b.edge("vouchers.views.bulk_action", "vouchers.models.Voucher", "orm-write", op="update")
+        b.edge("vouchers.views.bulk_action", "carts.models.Cart", "orm-write", op=op)
+        graph = b.build().graph
+        return entity_edges(graph, canonical_ids(graph), Config().weights).ties()["vouchers.models.Voucher"]
+
+    assert voucher_ties("update")["carts.models.Cart"] == pytest.approx(entities.CO_WRITE)
+    assert "carts.models.Cart" not in voucher_ties("delete")  # the voucher's carts cleared by hand
+
+
+def test_code_that_only_deletes_a_model_still_writes_it_for_code_follows_data() -> None:
+    b = GraphBuilder().model("carts.models.Cart").function("carts.tasks.clean")
+    b.edge("carts.tasks.clean", "carts.models.Cart", "orm-write", op="delete")
+    graph = b.build().graph
+    canon = canonical_ids(graph)
+    written, _ = entities.data_used(graph, canon, {"carts.models.Cart"})
+    assert written == {"carts.tasks.clean": {"carts.models.Cart": Config().weights["orm-write"]}}
+    assert entities.data_used(graph, canon, {"carts.models.Cart"}, deletes=False) == ({}, {})
