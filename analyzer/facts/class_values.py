@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from analyzer.facts.app_urls import assigned_app_configs
+from analyzer.facts.app_urls import assigned_app_configs, tuple_namespace
 from analyzer.facts.route_text import marker
 
 _LIMIT = 200
@@ -47,6 +47,7 @@ def class_values(node: ast.ClassDef, prefix: str,
                 returned = _returns(statement.body)
                 if returned:
                     found[f"{prefix}.{statement.name}"] = alternatives(returned)
+                found.update(tuple_namespace(statement, prefix))
     return found
 
 

@@ -82,6 +82,8 @@ class RouteResolver:
                  if p.include and p.include.startswith((APP_PREFIX, CLASS_PREFIX))}
         app_urls = AppUrls(self.values.classes, self.functions, defined,
                            {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
+        for key, patterns in self.patterns.items():
+            self.patterns[key] = app_urls.tuple_namespaces(patterns)
         for include, site in sorted(sites.items()):
             methods = app_urls.methods(include)
             if methods:
