@@ -22,6 +22,7 @@ from analyzer.facts import (
     orm,
     route_text,
     sql_calls,
+    url_collectors,
     url_forwarding,
     url_helpers,
     url_hooks,
@@ -131,6 +132,8 @@ class Collector(CallVisitor):
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
         self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
+        if (collector := url_collectors.collector_class(node, qualname, self.table.qualify, self.path)):
+            self.store.url_collectors.append(collector)
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
@@ -165,6 +168,8 @@ class Collector(CallVisitor):
             self.open_block("decorator", node)
         patterns = len(self.store.url_patterns)
         self.visit_all(node.body)
+        self.store.collector_calls += url_collectors.collector_calls(node, qualname, self.route_env(),
+                                                                     self.path)
         if atomic:
             self.close_block()
         if self.held_calls:

@@ -10,6 +10,7 @@ from analyzer.facts.orm import access_of
 from analyzer.facts.sql import tables_in_partial_sql, tables_in_sql
 from analyzer.model.facts import (
     AtomicBlock,
+    CollectorCall,
     CommandFact,
     Definition,
     ImportFact,
@@ -27,6 +28,7 @@ from analyzer.model.facts import (
     SqlSite,
     TaskFact,
     UrlCall,
+    UrlCollector,
     UrlHelper,
     UrlPattern,
 )
@@ -71,6 +73,8 @@ class FactStore:
         self.foreign_calls: list[SqlHelperCall] = []
         self.url_helpers: dict[str, UrlHelper] = {}  # function -> its patterns built from parameters
         self.url_calls: list[UrlCall] = []
+        self.url_collectors: list[UrlCollector] = []
+        self.collector_calls: list[CollectorCall] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -212,6 +216,8 @@ class FactStore:
             deleted_models=tuple(sorted(self.deleted_models)),
             url_helpers=tuple(self.url_helpers[name] for name in sorted(self.url_helpers)),
             url_calls=_sorted(self.url_calls),
+            url_collectors=_sorted(self.url_collectors),
+            collector_calls=_sorted(self.collector_calls),
         )
 
 

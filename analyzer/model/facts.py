@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 12
+FACTS_SCHEMA_VERSION = 13
 
 
 class JsonMixin:
@@ -198,6 +198,42 @@ class UrlCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class UrlCollector(JsonMixin):
+    """A class whose instances collect URL patterns by Django namespace and build the URL list
+    from them (:mod:`analyzer.facts.url_collectors`): ``mount(route, namespace, parent)`` records
+    a namespace, ``add(key, *patterns)`` patterns for the namespace path ``key``; a method mounts
+    each namespace as ``path(route, include((..., namespace), namespace=namespace))``."""
+
+    klass: str  # qualified
+    mount: str  # method names
+    mount_parameters: tuple[str, ...]  # positional, ``self`` left out
+    route: str  # parameter names of ``mount``
+    namespace: str
+    parent: str  # "" when every namespace is mounted at the top
+    add: str
+    add_parameters: tuple[str, ...]
+    key: str  # the parameter of ``add`` naming the namespace path
+    methods: tuple[str, ...]  # every method of the class, sorted
+    builders: tuple[str, ...]  # the methods mounting the namespaces (their patterns are no routes)
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CollectorCall(JsonMixin):
+    """``R.M(...)`` in a function that passes URL patterns to a method of the same receiver ``R``
+    (a parameter or a module-level name): a call a :class:`UrlCollector` may record."""
+
+    function: str  # qualified name of the calling function
+    receiver: str
+    method: str
+    arguments: tuple[UrlArgument, ...]  # the route text of each argument that is no pattern
+    patterns: tuple[int, ...]  # lines of the URL patterns passed
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -347,6 +383,8 @@ class ModuleFacts(JsonMixin):
     deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
     url_helpers: tuple[UrlHelper, ...] = ()
     url_calls: tuple[UrlCall, ...] = ()
+    url_collectors: tuple[UrlCollector, ...] = ()
+    collector_calls: tuple[CollectorCall, ...] = ()
 
 
 @dataclass(frozen=True)

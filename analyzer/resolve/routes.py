@@ -11,7 +11,8 @@ reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreac
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
 methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
 a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
-(:mod:`analyzer.resolve.app_urls`).
+(:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
+of its class (:mod:`analyzer.resolve.url_collectors`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -32,6 +33,7 @@ from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
+from analyzer.resolve.url_collectors import join_collectors
 from analyzer.resolve.url_families import method_family
 
 Key = tuple[str, str]  # (module, container)
@@ -64,6 +66,7 @@ class RouteResolver:
                 if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
+        self.patterns = join_collectors(modules, self.patterns, canonical)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
