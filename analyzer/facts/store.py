@@ -16,6 +16,8 @@ from analyzer.model.facts import (
     ImportFact,
     ModelCandidate,
     ModuleFacts,
+    ObjectFact,
+    ObjectMount,
     OrmQuery,
     Reference,
     SignalDefinition,
@@ -75,6 +77,8 @@ class FactStore:
         self.url_calls: list[UrlCall] = []
         self.url_collectors: list[UrlCollector] = []
         self.collector_calls: list[CollectorCall] = []
+        self.object_mounts: list[ObjectMount] = []
+        self.objects: list[ObjectFact] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -218,6 +222,8 @@ class FactStore:
             url_calls=_sorted(self.url_calls),
             url_collectors=_sorted(self.url_collectors),
             collector_calls=_sorted(self.collector_calls),
+            object_mounts=_sorted(self.object_mounts),
+            objects=_sorted(self.objects),
         )
 
 

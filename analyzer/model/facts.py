@@ -234,6 +234,34 @@ class CollectorCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class ObjectMount(JsonMixin):
+    """``for item in self.L: path(f"{item.A}/", include((item.M(), item.N), namespace=item.N))`` in
+    a method (:mod:`analyzer.facts.url_objects`): each object the registry holds mounts its
+    ``M`` there; the objects are those the functions registered for ``hooks`` return."""
+
+    container: str  # the method (its list holds the template pattern)
+    item: str  # the loop's variable
+    method: str
+    namespace: str  # the item's attribute naming the namespace ("" for none)
+    hooks: tuple[str, ...]  # the hooks the class reads with ``get_hooks("H")``
+    path: str
+    line: int  # of the ``path()`` call
+
+
+@dataclass(frozen=True)
+class ObjectFact(JsonMixin):
+    """An object a registry may hold: a module-level ``NAME = CLASS(...)``, or what a function
+    registered for hook ``H`` returns (``return CLASS(...)``, ``return NAME``, a list of them)."""
+
+    holder: str  # "module.NAME" or "hook:H"
+    klass: str  # qualified; "" for a returned name
+    alias: str  # the qualified name returned; "" for an object built there
+    arguments: tuple[UrlArgument, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -385,6 +413,8 @@ class ModuleFacts(JsonMixin):
     url_calls: tuple[UrlCall, ...] = ()
     url_collectors: tuple[UrlCollector, ...] = ()
     collector_calls: tuple[CollectorCall, ...] = ()
+    object_mounts: tuple[ObjectMount, ...] = ()
+    objects: tuple[ObjectFact, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ why): their real prefix is unknown. A registry loop over objects' ``get_urls()``
 methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
 a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
 (:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
-of its class (:mod:`analyzer.resolve.url_collectors`).
+of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects mounted at their
+own prefixes are one include each (:mod:`analyzer.resolve.url_objects`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -35,6 +36,7 @@ from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
 from analyzer.resolve.url_collectors import join_collectors
 from analyzer.resolve.url_families import method_family
+from analyzer.resolve.url_objects import join_objects
 
 Key = tuple[str, str]  # (module, container)
 _GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
@@ -71,6 +73,7 @@ class RouteResolver:
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
         }
+        self.patterns = join_objects(modules, self.patterns, self.values.classes, self.functions, canonical)
         self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
         defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
         self._join_registries(defined)
