@@ -170,7 +170,7 @@ class Collector(CallVisitor):
             self.open_block("decorator", node)
         patterns = len(self.store.url_patterns)
         self.visit_all(node.body)
-        self.store.collector_calls += url_collectors.collector_calls(node, qualname, self.route_env(),
+        self.store.collector_calls += url_collectors.collector_calls(node, qualname, self.route_env,
                                                                      self.path)
         if atomic:
             self.close_block()
@@ -310,7 +310,7 @@ class Collector(CallVisitor):
         instance = class_values.instance_of(value, self.table.qualify)
         if instance is not None:  # ``settings = AppSettings()``: its attributes are the class's
             self.store.constants[name] = instance
-        if (built := url_objects.module_object(name, value, self.route_env(), self.path)) is not None:
+        if (built := url_objects.module_object(name, value, self.route_env, self.path)) is not None:
             self.store.objects.append(built)
         if qualified in SIGNAL_CLASSES:
             self.store.signal_definition(qualname, value.lineno)

@@ -220,10 +220,10 @@ class FactStore:
             deleted_models=tuple(sorted(self.deleted_models)),
             url_helpers=tuple(self.url_helpers[name] for name in sorted(self.url_helpers)),
             url_calls=_sorted(self.url_calls),
-            url_collectors=_sorted(self.url_collectors),
-            collector_calls=_sorted(self.collector_calls),
-            object_mounts=_sorted(self.object_mounts),
-            objects=_sorted(self.objects),
+            url_collectors=_sorted(self.url_collectors) if self.url_collectors else (),
+            collector_calls=_sorted(self.collector_calls) if self.collector_calls else (),
+            object_mounts=_sorted(self.object_mounts) if self.object_mounts else (),
+            objects=_sorted(self.objects) if self.objects else (),
         )
 
 

@@ -43,6 +43,16 @@ def collector_class(node: ast.ClassDef, qualname: str, qualify: Qualify, path: s
     """The class as a :class:`UrlCollector`, when its methods record namespaces and patterns
     and one of them mounts the namespaces' records; else None (most classes: two statement
     shapes are checked before any walk)."""
+    appending = 0  # methods with a statement ``x.y(<dict>)`` of their own, counted with no call made
+    for method in node.body:
+        if method.__class__ is ast.FunctionDef:
+            for statement in method.body:
+                value = statement.value if statement.__class__ is ast.Expr else None
+                if value.__class__ is ast.Call and value.args and value.args[0].__class__ is ast.Dict:
+                    appending += 1
+                    break
+    if appending < 2:
+        return None
     records = [r for s in node.body if isinstance(s, ast.FunctionDef) for r in _records(s)]
     if len(records) < 2:
         return None
@@ -70,20 +80,31 @@ def collector_class(node: ast.ClassDef, qualname: str, qualify: Qualify, path: s
         path, node.lineno)
 
 
-def collector_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, env: Env,
-                    path: str) -> list[CollectorCall]:
+def collector_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
+                    route_env: Callable[[], Env], path: str) -> list[CollectorCall]:
     """The calls on each receiver the function passes URL patterns to: its own statements and
-    those of its ``if``s (no walk of the whole body)."""
+    those of its ``if``s (no walk of the whole body; shapes checked before any call, since this
+    runs on every function)."""
+    pending: list[list[ast.stmt]] = [node.body]
+    statements: list[ast.Call] = []
+    nested = False
+    for block in pending:  # grows while read: the ifs' bodies
+        for statement in block:
+            if statement.__class__ is ast.If:
+                pending += (statement.body, statement.orelse)
+            elif statement.__class__ is ast.Expr:
+                call = statement.value
+                if call.__class__ is ast.Call and call.func.__class__ is ast.Attribute \
+                        and call.func.value.__class__ is ast.Name and call.func.value.id != "self":
+                    statements += (call,)
+                    for argument in call.args:
+                        nested = nested or argument.__class__ is ast.Call
+    if not nested:
+        return []
     calls: dict[str, list[ast.Call]] = {}
-    statements = list(node.body)
-    while statements:
-        statement = statements.pop(0)
-        if isinstance(statement, ast.If):
-            statements += [*statement.body, *statement.orelse]
-        match statement:
-            case ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id=receiver))) as call) \
-                    if receiver != "self":
-                calls.setdefault(receiver, []).append(call)
+    for call in statements:
+        calls.setdefault(call.func.value.id, []).append(call)  # type: ignore[attr-defined]
+    env = route_env()
     found = []
     for receiver, group in calls.items():
         lines = [[a.lineno for a in c.args if _is_pattern(a, env)] for c in group]

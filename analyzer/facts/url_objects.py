@@ -32,14 +32,26 @@ KWARGS = "|**"
 def object_mounts(node: ast.ClassDef, qualname: str, qualify: Qualify, path: str) -> list[ObjectMount]:
     """The mounting loops of the class's methods (loops over ``self.ATTR`` among a method's own
     statements: no walk of a method without one)."""
-    methods = [s for s in node.body if isinstance(s, ast.FunctionDef)]
-    loops = [(m, s) for m in methods for s in m.body if isinstance(s, ast.For)]
-    hooks = tuple(sorted({h for _, s in loops if (h := _hook(s.iter)) is not None}))
+    loops: list[tuple[ast.FunctionDef, ast.For]] = []  # shapes read with no call: it runs on every class
+    hooked: list[ast.expr] = []
+    for method in node.body:
+        if method.__class__ is ast.FunctionDef:
+            for statement in method.body:
+                if statement.__class__ is not ast.For or statement.target.__class__ is not ast.Name:
+                    continue
+                if statement.iter.__class__ is ast.Call:
+                    hooked += (statement.iter,)
+                elif statement.iter.__class__ is ast.Attribute \
+                        and statement.iter.value.__class__ is ast.Name and statement.iter.value.id == "self":
+                    loops += ((method, statement),)
+    if not loops:
+        return []
+    hooks = tuple(sorted({h for call in hooked if (h := _hook(call)) is not None}))
     found = []
     for method, loop in loops:
-        if isinstance(loop.target, ast.Name) and _is_self_attribute(loop.iter):
-            found += [ObjectMount(f"{qualname}.{method.name}", loop.target.id, m, n, hooks, path, line)
-                      for m, n, line in _mounted(loop, loop.target.id, qualify)]
+        item = loop.target.id if isinstance(loop.target, ast.Name) else ""
+        found += [ObjectMount(f"{qualname}.{method.name}", item, m, n, hooks, path, line)
+                  for m, n, line in _mounted(loop, item, qualify)]
     return found
 
 
@@ -68,8 +80,13 @@ def returned_methods(node: ast.FunctionDef | ast.AsyncFunctionDef, qualify: Qual
     return found
 
 
-def module_object(name: str, value: ast.Call, env: Env, path: str) -> ObjectFact | None:
+def module_object(name: str, value: ast.Call, route_env: Callable[[], Env], path: str) -> ObjectFact | None:
     """``NAME = CLASS(...)`` at module level (a capitalised class name)."""
+    func = value.func
+    last = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if not "A" <= last[:1] <= "Z":
+        return None
+    env = route_env()
     found = _object(f"{env.table.module}.{name}", value, env, path)
     return found if found is not None and found.klass else None
 
@@ -130,11 +147,11 @@ def _object(holder: str, node: ast.expr, env: Env, path: str) -> ObjectFact | No
 
 
 def _mounted(loop: ast.For, item: str, qualify: Qualify) -> Iterator[tuple[str, str, int]]:
-    """(method, namespace attribute, line) of each ``path(..., include((item.M(), item.N), ...))``."""
-    calls = {s.targets[0].id: s.value for s in ast.walk(loop)
-             if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)}
-    for node in ast.walk(loop):
-        if not (isinstance(node, ast.Call) and len(node.args) > 1 and qualify(node.func) in URL_FUNCTIONS):
+    """(method, namespace attribute, line) of each ``path(..., include((item.M(), item.N), ...))``
+    the loop's statements (and its ifs') assign or append."""
+    assigned, candidates = _loop_calls(loop)
+    for node in candidates:
+        if node.__class__ is not ast.Call or not node.args[1:] or qualify(node.func) not in URL_FUNCTIONS:
             continue
         include = node.args[1]
         if not (isinstance(include, ast.Call) and qualify(include.func) in INCLUDE and include.args):
@@ -144,10 +161,30 @@ def _mounted(loop: ast.For, item: str, qualify: Qualify) -> Iterator[tuple[str, 
             namespace = _item_attribute(target.elts[1], item) or ""
             target = target.elts[0]
         if isinstance(target, ast.Name):
-            target = calls.get(target.id, target)
+            target = assigned.get(target.id, target)
         match target:
             case ast.Call(func=ast.Attribute(value=ast.Name(id=name), attr=method), args=[]) if name == item:
                 yield method, namespace, node.lineno
+
+
+def _loop_calls(loop: ast.For) -> tuple[dict[str, ast.expr], list[ast.expr]]:
+    """The calls the loop's statements (and its ifs') assign, by name, and the calls they assign
+    or append (``urls.append(path(...))``), read with no call made."""
+    blocks: list[list[ast.stmt]] = [loop.body]
+    assigned: dict[str, ast.expr] = {}
+    candidates: list[ast.expr] = []
+    for block in blocks:  # grows while read: the ifs' bodies
+        for statement in block:
+            if statement.__class__ is ast.If:
+                blocks += (statement.body, statement.orelse)
+            elif statement.__class__ is ast.Assign and statement.value.__class__ is ast.Call:
+                if statement.targets[0].__class__ is ast.Name:
+                    assigned[statement.targets[0].id] = statement.value
+                candidates += (statement.value,)
+            elif statement.__class__ is ast.Expr and statement.value.__class__ is ast.Call \
+                    and statement.value.args:
+                candidates += (statement.value.args[0],)
+    return assigned, candidates
 
 
 def _item_attribute(node: ast.expr, item: str) -> str | None:
@@ -155,10 +192,6 @@ def _item_attribute(node: ast.expr, item: str) -> str | None:
         case ast.Attribute(value=ast.Name(id=name), attr=attribute) if name == item:
             return attribute
     return None
-
-
-def _is_self_attribute(node: ast.expr) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 def _hook(node: ast.expr) -> str | None:
