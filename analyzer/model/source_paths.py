@@ -28,4 +28,4 @@ def is_test_path(path: str) -> bool:
 def is_test_directory(part: str) -> bool:
     """Whether a directory of that name holds test code only."""
     return (part in _TEST_DIRECTORIES or part.startswith("test_") or part.endswith("_tests")
-            or _TEST_PROJECT.fullmatch(part) is not None)
+            or (part[:4] == "test" and _TEST_PROJECT.fullmatch(part) is not None))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
-from analyzer.facts.app_urls import APP_PREFIX
+from analyzer.facts.app_urls import APP_PREFIX, TUPLE_NAMESPACE
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
@@ -88,8 +88,9 @@ class RouteResolver:
                  if p.include and p.include.startswith((APP_PREFIX, CLASS_PREFIX))}
         app_urls = AppUrls(self.values.classes, self.functions, defined,
                            {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
-        for key, patterns in self.patterns.items():
-            self.patterns[key] = app_urls.tuple_namespaces(patterns)
+        if any(p.namespace == TUPLE_NAMESPACE for ps in self.patterns.values() for p in ps):
+            for key, patterns in self.patterns.items():
+                self.patterns[key] = app_urls.tuple_namespaces(patterns)
         for include, site in sorted(sites.items()):
             methods = app_urls.methods(include)
             if methods:

@@ -45,6 +45,9 @@ class _Collector:
 def join_collectors(modules: Iterable[ModuleFacts], patterns: dict[Key, list[UrlPattern]],
                     canonical: Canonical) -> dict[Key, list[UrlPattern]]:
     """``patterns`` with each collector's lists built and the patterns it was given moved there."""
+    modules = tuple(modules)
+    if not any(m.url_collectors for m in modules):  # most projects: no test path is read
+        return patterns
     project = [m for m in modules if not is_test_path(m.path)]
     collectors = [_Collector(m.module, c) for m in project for c in m.url_collectors]
     if not collectors:

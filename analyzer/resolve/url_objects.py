@@ -48,11 +48,12 @@ def join_objects(modules: Iterable[ModuleFacts], patterns: dict[Key, list[UrlPat
                  classes: ClassValues, functions: Mapping[str, Key],
                  canonical: Canonical) -> dict[Key, list[UrlPattern]]:
     """``patterns`` with each mounting loop's template replaced by one include per object."""
-    project = [m for m in modules if not is_test_path(m.path)]
-    result = _instance_methods(project, patterns, functions, canonical)
-    mounts = [mount for m in project for mount in m.object_mounts]
-    if not mounts:
+    modules = tuple(modules)
+    result = _instance_methods(modules, patterns, functions, canonical)
+    if not any(m.object_mounts for m in modules):  # most projects: no test path is read
         return result
+    project = [m for m in modules if not is_test_path(m.path)]
+    mounts = [mount for m in project for mount in m.object_mounts]
     objects: dict[str, list[ObjectFact]] = {}
     for module in project:
         for found in module.objects:
@@ -73,20 +74,24 @@ def join_objects(modules: Iterable[ModuleFacts], patterns: dict[Key, list[UrlPat
     return result
 
 
-def _instance_methods(modules: list[ModuleFacts], patterns: dict[Key, list[UrlPattern]],
+def _instance_methods(modules: tuple[ModuleFacts, ...], patterns: dict[Key, list[UrlPattern]],
                       functions: Mapping[str, Key], canonical: Canonical) -> dict[Key, list[UrlPattern]]:
     """An include of ``NAME.M`` where ``NAME = CLASS()`` at module level is one of ``CLASS.M``."""
     instances = {f"{m.module}.{name}": found[1].removeprefix(NEW_PREFIX) for m in modules
                  for name, text in m.constants
                  if text.startswith(OPEN + NEW_PREFIX) and (found := MARKER.fullmatch(text))}
-
-    def method(include: str | None) -> str | None:
-        head, _, name = (include or "").rpartition(".")
-        klass = instances.get(canonical(head)) if head else None
-        return f"{canonical(klass)}.{name}" if klass and f"{canonical(klass)}.{name}" in functions else None
-
-    return {key: [dataclasses.replace(p, include=m) if p.kind == "include" and (m := method(p.include)) else p
-                  for p in found] for key, found in patterns.items()}
+    changed: dict[int, str] = {}
+    for listed in patterns.values():
+        for pattern in listed:
+            head, _, name = (pattern.include or "").rpartition(".")
+            klass = instances.get(canonical(head)) if head and pattern.kind == "include" else None
+            method = f"{canonical(klass)}.{name}" if klass else ""
+            if method in functions:
+                changed[id(pattern)] = method
+    if not changed:
+        return patterns
+    return {key: [dataclasses.replace(p, include=changed[id(p)]) if id(p) in changed else p for p in listed]
+            for key, listed in patterns.items()}
 
 
 def _held(mount: ObjectMount, objects: dict[str, list[ObjectFact]],
