@@ -36,6 +36,7 @@ class _Record:
 
     @property
     def vararg(self) -> str | None:
+        """The method's ``*args`` parameter, if it has one."""
         return self.method.args.vararg.arg if self.method.args.vararg else None
 
 

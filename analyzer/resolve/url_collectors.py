@@ -39,6 +39,7 @@ class _Collector:
         return self.facts.klass.removeprefix(self.module + ".")
 
     def container(self, namespace_path: str) -> str:
+        """The container name of a namespace path's list (the top list for "")."""
         return f"{self.top}:{namespace_path}" if namespace_path else self.top
 
 

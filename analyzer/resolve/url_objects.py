@@ -114,6 +114,7 @@ def _includes(found: ObjectFact, mount: ObjectMount, template: UrlPattern,
     attributes = _attributes(found, klass, context.classes)
 
     def filled(reference: re.Match[str]) -> str:
+        """The object's value of ``{?item.A}``; any other marker as it is."""
         owner, _, attribute = reference[1].partition(".")
         value = _value(klass, attribute, attributes, context.classes) if owner == mount.item else None
         return value if value is not None else reference[0]
