@@ -8,6 +8,13 @@ attribute a method set with ``self.ATTR = apps.get_app_config("L")`` (recorded a
 value ``CLASS.ATTR`` = ``{?app:L}``, :mod:`analyzer.facts.class_values`). In a method ``M``,
 ``super().M()`` is recorded as an include of ``super:M``: the project pass follows the chain of
 ``get_urls`` overrides on the app config's class (:mod:`analyzer.resolve.app_urls`).
+
+``path("x/", app.urls)`` mounts the whole tuple, as Django's ``path`` does with the value of an
+``include()``: its third item is the instance namespace of the routes under it (``urls[0]`` and
+``get_urls()`` have none). The pattern's namespace is then :data:`TUPLE_NAMESPACE`, and a
+``urls`` property returning ``(..., ..., self.ATTR)`` (or a literal) is recorded as the class
+value ``CLASS.urls.namespace`` = ``{?self:ATTR}`` (or the literal): the project pass reads the
+app config's ``ATTR``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from analyzer.facts.route_text import marker
 
 APP_PREFIX = "app:"
 SUPER_PREFIX = "super:"
+TUPLE_NAMESPACE = marker("urls-namespace")  # the namespace an ``urls`` tuple's third item gives
+URLS_NAMESPACE = "urls.namespace"  # the class value naming it
+SELF_PREFIX = "self:"
 
 
 def app_config_label(node: ast.expr | None) -> str | None:
@@ -46,6 +56,23 @@ def app_urls_target(node: ast.expr | None, klass: str | None) -> str | None:
             and klass is not None:
         return APP_PREFIX + marker(f"ref:{klass}.{base.attr}")
     return None
+
+
+def whole_urls(node: ast.expr | None) -> bool:
+    """Whether ``node`` is ``<app>.urls`` itself (the tuple), not ``urls[0]`` or ``get_urls()``."""
+    return isinstance(node, ast.Attribute) and node.attr == "urls"
+
+
+def tuple_namespace(method: ast.FunctionDef, prefix: str) -> dict[str, str]:
+    """``PREFIX.urls.namespace`` -> ``{?self:ATTR}`` (or a literal) for an ``urls`` property whose
+    last statement returns ``(patterns, app_name, self.ATTR)``."""
+    match method.body[-1:] if method.name == "urls" else []:
+        case [ast.Return(value=ast.Tuple(elts=[_, _, ast.Attribute(value=ast.Name(id="self"),
+                                                                   attr=attribute)]))]:
+            return {f"{prefix}.{URLS_NAMESPACE}": marker(SELF_PREFIX + attribute)}
+        case [ast.Return(value=ast.Tuple(elts=[_, _, ast.Constant(value=str() as namespace)]))]:
+            return {f"{prefix}.{URLS_NAMESPACE}": namespace}
+    return {}
 
 
 def assigned_app_configs(method: ast.FunctionDef, prefix: str) -> dict[str, str]:

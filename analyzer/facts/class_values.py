@@ -17,8 +17,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from analyzer.facts.app_urls import assigned_app_configs
+from analyzer.facts.app_urls import assigned_app_configs, tuple_namespace
 from analyzer.facts.route_text import marker
+from analyzer.facts.url_objects import init_attributes, property_alias
 
 _LIMIT = 200
 
@@ -42,11 +43,15 @@ def class_values(node: ast.ClassDef, prefix: str,
                     found[f"{prefix}.__getattr__"] = marker("getattr:" + "|".join(sources))
             case ast.FunctionDef(name="ready"):  # where an app config looks its peers up
                 found.update(assigned_app_configs(statement, prefix))
+            case ast.FunctionDef(name="__init__"):  # the arguments it keeps as attributes
+                found.update(init_attributes(statement, prefix))
             case ast.FunctionDef(decorator_list=[ast.Name(id="property" | "cached_property") |
                                                  ast.Attribute(attr="property" | "cached_property")]):
                 returned = _returns(statement.body)
                 if returned:
                     found[f"{prefix}.{statement.name}"] = alternatives(returned)
+                found.update(tuple_namespace(statement, prefix))
+                found.update(property_alias(statement, prefix))
     return found
 
 

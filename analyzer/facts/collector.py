@@ -22,9 +22,11 @@ from analyzer.facts import (
     orm,
     route_text,
     sql_calls,
+    url_collectors,
     url_forwarding,
     url_helpers,
     url_hooks,
+    url_objects,
 )
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
@@ -131,6 +133,9 @@ class Collector(CallVisitor):
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
         self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
+        if (collector := url_collectors.collector_class(node, qualname, self.table.qualify, self.path)):
+            self.store.url_collectors.append(collector)
+        self.store.object_mounts += url_objects.object_mounts(node, qualname, self.table.qualify, self.path)
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
@@ -165,6 +170,8 @@ class Collector(CallVisitor):
             self.open_block("decorator", node)
         patterns = len(self.store.url_patterns)
         self.visit_all(node.body)
+        self.store.collector_calls += url_collectors.collector_calls(node, qualname, self.route_env,
+                                                                     self.path)
         if atomic:
             self.close_block()
         if self.held_calls:
@@ -173,6 +180,10 @@ class Collector(CallVisitor):
         if len(self.store.url_patterns) > patterns:
             self.helpers.learn(qualname, parameters, patterns)
         hook = url_hooks.registered_hook(node.decorator_list)
+        if hook is not None:  # what it returns may be a registry's object, or its patterns
+            self.store.objects += url_objects.returned_objects(node, hook, self.route_env(), self.path)
+            for method in url_objects.returned_methods(node, self.table.qualify):
+                self.store.router_include(url_hooks.HOOK_PREFIX + hook, method, node.lineno)
         if hook is not None and len(self.store.url_patterns) > patterns:
             self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
 
@@ -299,6 +310,8 @@ class Collector(CallVisitor):
         instance = class_values.instance_of(value, self.table.qualify)
         if instance is not None:  # ``settings = AppSettings()``: its attributes are the class's
             self.store.constants[name] = instance
+        if (built := url_objects.module_object(name, value, self.route_env, self.path)) is not None:
+            self.store.objects.append(built)
         if qualified in SIGNAL_CLASSES:
             self.store.signal_definition(qualname, value.lineno)
         elif qualified.endswith(("Router", "router")):

@@ -10,11 +10,14 @@ from analyzer.facts.orm import access_of
 from analyzer.facts.sql import tables_in_partial_sql, tables_in_sql
 from analyzer.model.facts import (
     AtomicBlock,
+    CollectorCall,
     CommandFact,
     Definition,
     ImportFact,
     ModelCandidate,
     ModuleFacts,
+    ObjectFact,
+    ObjectMount,
     OrmQuery,
     Reference,
     SignalDefinition,
@@ -27,6 +30,7 @@ from analyzer.model.facts import (
     SqlSite,
     TaskFact,
     UrlCall,
+    UrlCollector,
     UrlHelper,
     UrlPattern,
 )
@@ -71,6 +75,10 @@ class FactStore:
         self.foreign_calls: list[SqlHelperCall] = []
         self.url_helpers: dict[str, UrlHelper] = {}  # function -> its patterns built from parameters
         self.url_calls: list[UrlCall] = []
+        self.url_collectors: list[UrlCollector] = []
+        self.collector_calls: list[CollectorCall] = []
+        self.object_mounts: list[ObjectMount] = []
+        self.objects: list[ObjectFact] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -212,6 +220,10 @@ class FactStore:
             deleted_models=tuple(sorted(self.deleted_models)),
             url_helpers=tuple(self.url_helpers[name] for name in sorted(self.url_helpers)),
             url_calls=_sorted(self.url_calls),
+            url_collectors=_sorted(self.url_collectors) if self.url_collectors else (),
+            collector_calls=_sorted(self.collector_calls) if self.collector_calls else (),
+            object_mounts=_sorted(self.object_mounts) if self.object_mounts else (),
+            objects=_sorted(self.objects) if self.objects else (),
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 
 from analyzer.facts.admin_urls import ADMIN_SITE, SITE_URLS
-from analyzer.facts.app_urls import app_urls_target
+from analyzer.facts.app_urls import TUPLE_NAMESPACE, app_urls_target, whole_urls
 from analyzer.facts.django_names import INCLUDE
 from analyzer.facts.names import NameTable
 from analyzer.facts.route_text import Env, fold, marker
@@ -90,7 +90,7 @@ def _view(
         return None, "unknown", None, None
     app = app_urls_target(node, klass)  # path("x/", self.catalogue_app.urls)
     if app is not None:
-        return None, "include", app, None
+        return None, "include", app, (TUPLE_NAMESPACE if whole_urls(node) else None)
     if isinstance(node, ast.Call):
         func = table.qualify(node.func)
         if func in INCLUDE:

@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 12
+FACTS_SCHEMA_VERSION = 13
 
 
 class JsonMixin:
@@ -198,6 +198,70 @@ class UrlCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class UrlCollector(JsonMixin):
+    """A class whose instances collect URL patterns by Django namespace and build the URL list
+    from them (:mod:`analyzer.facts.url_collectors`): ``mount(route, namespace, parent)`` records
+    a namespace, ``add(key, *patterns)`` patterns for the namespace path ``key``; a method mounts
+    each namespace as ``path(route, include((..., namespace), namespace=namespace))``."""
+
+    klass: str  # qualified
+    mount: str  # method names
+    mount_parameters: tuple[str, ...]  # positional, ``self`` left out
+    route: str  # parameter names of ``mount``
+    namespace: str
+    parent: str  # "" when every namespace is mounted at the top
+    add: str
+    add_parameters: tuple[str, ...]
+    key: str  # the parameter of ``add`` naming the namespace path
+    methods: tuple[str, ...]  # every method of the class, sorted
+    builders: tuple[str, ...]  # the methods mounting the namespaces (their patterns are no routes)
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CollectorCall(JsonMixin):
+    """``R.M(...)`` in a function that passes URL patterns to a method of the same receiver ``R``
+    (a parameter or a module-level name): a call a :class:`UrlCollector` may record."""
+
+    function: str  # qualified name of the calling function
+    receiver: str
+    method: str
+    arguments: tuple[UrlArgument, ...]  # the route text of each argument that is no pattern
+    patterns: tuple[int, ...]  # lines of the URL patterns passed
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ObjectMount(JsonMixin):
+    """``for item in self.L: path(f"{item.A}/", include((item.M(), item.N), namespace=item.N))`` in
+    a method (:mod:`analyzer.facts.url_objects`): each object the registry holds mounts its
+    ``M`` there; the objects are those the functions registered for ``hooks`` return."""
+
+    container: str  # the method (its list holds the template pattern)
+    item: str  # the loop's variable
+    method: str
+    namespace: str  # the item's attribute naming the namespace ("" for none)
+    hooks: tuple[str, ...]  # the hooks the class reads with ``get_hooks("H")``
+    path: str
+    line: int  # of the ``path()`` call
+
+
+@dataclass(frozen=True)
+class ObjectFact(JsonMixin):
+    """An object a registry may hold: a module-level ``NAME = CLASS(...)``, or what a function
+    registered for hook ``H`` returns (``return CLASS(...)``, ``return NAME``, a list of them)."""
+
+    holder: str  # "module.NAME" or "hook:H"
+    klass: str  # qualified; "" for a returned name
+    alias: str  # the qualified name returned; "" for an object built there
+    arguments: tuple[UrlArgument, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -347,6 +411,10 @@ class ModuleFacts(JsonMixin):
     deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
     url_helpers: tuple[UrlHelper, ...] = ()
     url_calls: tuple[UrlCall, ...] = ()
+    url_collectors: tuple[UrlCollector, ...] = ()
+    collector_calls: tuple[CollectorCall, ...] = ()
+    object_mounts: tuple[ObjectMount, ...] = ()
+    objects: tuple[ObjectFact, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ partial configs), else the one ``INSTALLED_APPS`` names. Its ``get_urls`` is loo
 method resolution order, and a ``super().get_urls()`` in it goes on to the next override, as
 Python runs them. An ``urls`` method that builds patterns itself is taken before ``get_urls``.
 ``class:CLASS`` (a ``ModelAdmin`` registered on the admin site) is that class's ``get_urls`` chain.
+``path("x/", app.urls)`` mounts the tuple, whose third item is the routes' instance namespace:
+the config's ``namespace`` (or whatever attribute its ``urls`` returns there), none when unset.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import dataclasses
 from collections.abc import Collection, Mapping
 
 from analyzer.facts.admin_urls import AUTH_USER, CLASS_PREFIX, MODEL_ROUTE
-from analyzer.facts.app_urls import APP_PREFIX, SUPER_PREFIX
+from analyzer.facts.app_urls import APP_PREFIX, SELF_PREFIX, SUPER_PREFIX, TUPLE_NAMESPACE, URLS_NAMESPACE
 from analyzer.facts.route_text import MARKER, marker
 from analyzer.model.facts import UrlPattern
 from analyzer.resolve.canonical import Canonical
@@ -54,6 +56,20 @@ class AppUrls:
             if chain:
                 return chain
         return []
+
+    def tuple_namespaces(self, patterns: list[UrlPattern]) -> list[UrlPattern]:
+        """``patterns`` with each ``path("x/", app.urls)``'s namespace the app config's tuple gives."""
+        return [dataclasses.replace(p, namespace=self._namespace(p.include or ""))
+                if p.namespace == TUPLE_NAMESPACE else p for p in patterns]
+
+    def _namespace(self, include: str) -> str | None:
+        label = self._label(include.removeprefix(APP_PREFIX))
+        config = self._config(label) if label is not None else None
+        given = self.classes.inherited(config, URLS_NAMESPACE) if config is not None else None
+        reference = MARKER.fullmatch(given or "")
+        if config is None or reference is None or not reference[1].startswith(SELF_PREFIX):
+            return given
+        return self.classes.inherited(config, reference[1].removeprefix(SELF_PREFIX))
 
     def _chain(self, order: list[str], method: str) -> list[str]:
         """The overrides Python runs: the first in ``order``, then the next while each calls

@@ -11,7 +11,9 @@ reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreac
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
 methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
 a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
-(:mod:`analyzer.resolve.app_urls`).
+(:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
+of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects mounted at their
+own prefixes are one include each (:mod:`analyzer.resolve.url_objects`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
-from analyzer.facts.app_urls import APP_PREFIX
+from analyzer.facts.app_urls import APP_PREFIX, TUPLE_NAMESPACE
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
@@ -32,7 +34,9 @@ from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
+from analyzer.resolve.url_collectors import join_collectors
 from analyzer.resolve.url_families import method_family
+from analyzer.resolve.url_objects import join_objects
 
 Key = tuple[str, str]  # (module, container)
 _GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
@@ -64,10 +68,12 @@ class RouteResolver:
                 if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
+        self.patterns = join_collectors(modules, self.patterns, canonical)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
         }
+        self.patterns = join_objects(modules, self.patterns, self.values.classes, self.functions, canonical)
         self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
         defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
         self._join_registries(defined)
@@ -82,6 +88,9 @@ class RouteResolver:
                  if p.include and p.include.startswith((APP_PREFIX, CLASS_PREFIX))}
         app_urls = AppUrls(self.values.classes, self.functions, defined,
                            {f: self.patterns[k] for f, k in self.functions.items()}, installed_apps)
+        if any(p.namespace == TUPLE_NAMESPACE for ps in self.patterns.values() for p in ps):
+            for key, patterns in self.patterns.items():
+                self.patterns[key] = app_urls.tuple_namespaces(patterns)
         for include, site in sorted(sites.items()):
             methods = app_urls.methods(include)
             if methods:

@@ -1,6 +1,7 @@
 """An app config's URLs, on ``tests/fixtures/app_config_routes``: ``apps.get_app_config("L").urls``
 and ``self.x_app.urls`` (set in ``ready()``) are the ``get_urls`` of the config labelled ``L``,
-its ``super().get_urls()`` chain followed in Python's method resolution order."""
+its ``super().get_urls()`` chain followed in Python's method resolution order; ``path("x/",
+app.urls)`` names its routes in the namespace the config's ``urls`` tuple gives, ``urls[0]`` in none."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def test_app_configs_urls_are_their_get_urls_chain() -> None:
     assert not [w for w in facts.warnings if w.code == "unreached-route"]
 
 
+def test_the_urls_tuple_gives_its_namespace_and_urls_0_none() -> None:
+    facts = _facts(FIXTURE)
+    assert [(r.route, r.name) for r in facts.routes] == [
+        ("/", "home"),  # StoreConfig.namespace is "store", but the root includes urls[0]
+        ("/catalogue/", "catalogue:index"),  # path("catalogue/", self.catalogue_app.urls)
+        ("/catalogue/reviews/", "catalogue:reviews"),  # CatalogueConfig.namespace, as Django reverses
+    ]
+
+
 def test_a_reusable_app_is_followed_from_its_top_relative_to_where_it_is_mounted(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     shutil.copytree(FIXTURE, root)
@@ -36,6 +46,6 @@ def test_a_reusable_app_is_followed_from_its_top_relative_to_where_it_is_mounted
     assert [(r.route, r.reachable) for r in facts.routes] == [
         ("/", False), ("/catalogue/", False), ("/catalogue/reviews/", False)]
     [warning] = [w for w in facts.warnings if w.code == "unreached-route"]
-    assert (warning.path, warning.line) == ("store/apps.py", 17)
+    assert (warning.path, warning.line) == ("store/apps.py", 18)
     assert warning.message.startswith("3 URL pattern(s) of store.apps.StoreConfig.get_urls are included "
                                       "by nothing in the tree, which names no ROOT_URLCONF")
