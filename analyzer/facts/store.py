@@ -17,6 +17,7 @@ from analyzer.model.facts import (
     ModuleFacts,
     OrmQuery,
     Reference,
+    RegistryEntry,
     SignalDefinition,
     SignalReceiver,
     SignalSend,
@@ -71,6 +72,7 @@ class FactStore:
         self.foreign_calls: list[SqlHelperCall] = []
         self.url_helpers: dict[str, UrlHelper] = {}  # function -> its patterns built from parameters
         self.url_calls: list[UrlCall] = []
+        self.registry_entries: list[RegistryEntry] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -212,6 +214,7 @@ class FactStore:
             deleted_models=tuple(sorted(self.deleted_models)),
             url_helpers=tuple(self.url_helpers[name] for name in sorted(self.url_helpers)),
             url_calls=_sorted(self.url_calls),
+            registry_entries=_sorted(self.registry_entries),
         )
 
 

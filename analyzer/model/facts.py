@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 12
+FACTS_SCHEMA_VERSION = 13
 
 
 class JsonMixin:
@@ -198,6 +198,20 @@ class UrlCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class RegistryEntry(JsonMixin):
+    """One key of a class-body dict of dotted paths, ``provides = {"front_urls": ["a.urls:urlpatterns"]}``:
+    the paths as written (``__name__`` folded to the module); the project pass decides what they
+    name (:mod:`analyzer.resolve.provides`)."""
+
+    owner: str  # the class's qualified name
+    attribute: str
+    key: str
+    values: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -347,6 +361,7 @@ class ModuleFacts(JsonMixin):
     deleted_models: tuple[str, ...] = ()  # ``migrations.DeleteModel(name)`` in a migration, sorted
     url_helpers: tuple[UrlHelper, ...] = ()
     url_calls: tuple[UrlCall, ...] = ()
+    registry_entries: tuple[RegistryEntry, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreac
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
 methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
 a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
-(:mod:`analyzer.resolve.app_urls`).
+(:mod:`analyzer.resolve.app_urls`); the installed app configs' registries of dotted paths and a
+loop importing each app's URLconf mount theirs (:mod:`analyzer.resolve.provides`,
+:mod:`analyzer.resolve.app_modules`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -23,19 +25,23 @@ from collections.abc import Mapping
 
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX
+from analyzer.facts.registries import APPS_PREFIX
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.model.source_paths import is_test_path
+from analyzer.resolve.app_modules import AppConfigs, app_module_lists
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
 from analyzer.resolve.url_families import method_family
 
 Key = tuple[str, str]  # (module, container)
-_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
+_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE,  # project-wide lists
+             APPS_PREFIX)
 
 
 class RouteResolver:
@@ -64,6 +70,10 @@ class RouteResolver:
                 if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
+        configs = AppConfigs(modules, self.values.classes, installed_apps)
+        for pattern in provided_includes(modules, configs, self.patterns):
+            self.patterns.setdefault((pattern.module, pattern.container), []).append(pattern)
+        self.patterns.update(app_module_lists(self.patterns, configs))
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
