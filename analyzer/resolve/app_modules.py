@@ -38,14 +38,25 @@ class AppConfigs:
         ``INSTALLED_APPS`` names (all of them when it names none), sorted by class."""
         if self._names is None:
             found = []
-            for klass in self.classes.project_classes():
+            for klass, name in self._named():
                 if self.classes.in_tests(klass) or not APP_CONFIGS & set(self.classes.linearization(klass)):
                     continue
-                name = self.classes.inherited(klass, "name")
-                if name and (not self.installed or name in self.installed or klass in self.installed):
+                if not self.installed or name in self.installed or klass in self.installed:
                     found.append((klass, name))
             self._names = tuple(found)
         return self._names
+
+    def _named(self) -> list[tuple[str, str]]:
+        """The classes that set a static ``name`` in their own body (Django requires an app config
+        to have one), sorted: only these are walked up to ``AppConfig``."""
+        found = []
+        for module in self.modules:
+            for key, value in module.constants:
+                owner, dot, attribute = key.rpartition(".")
+                klass = f"{module.module}.{owner}"
+                if dot and attribute == "name" and value and self.classes.is_class(klass):
+                    found.append((klass, value))
+        return sorted(found)
 
     def defines(self, klass: str, attribute: str) -> bool:
         """Whether ``klass`` or one of its project ancestors defines ``attribute``."""

@@ -25,23 +25,19 @@ def provided_includes(modules: Iterable[ModuleFacts], configs: AppConfigs,
     """An include, at each call site given a registry key, of each URL list provided under it."""
     modules = tuple(modules)
     entries = sorted((e for m in modules for e in m.registry_entries), key=lambda e: (e.owner, e.line))
-    if not entries:
+    keys = {e.key for e in entries}
+    sites = [(m.module, call, a.text) for m in modules for call in m.url_calls for a in call.arguments
+             if a.text is not None and a.text in keys and is_static(a.text)]
+    if not sites:  # checked first: the app configs are found only for a registry that is used
         return []
     installed = {klass for klass, _ in configs.names}
     provided: dict[str, list[str]] = {}
     for entry in entries:
         if entry.owner in installed:
             provided.setdefault(entry.key, []).extend(_lists(entry, lists))
-    found: list[UrlPattern] = []
-    for module in modules:
-        for call in module.url_calls:
-            for argument in call.arguments:
-                text = argument.text
-                if text is None or text not in provided or not is_static(text):
-                    continue
-                found += [UrlPattern(module.module, call.container, "include", "", None, "include", target,
-                                     None, None, call.path, call.line) for target in provided[text]]
-    return found
+    return [UrlPattern(module, call.container, "include", "", None, "include", target, None, None,
+                       call.path, call.line)
+            for module, call, key in sites for target in provided.get(key, ())]
 
 
 def _lists(entry: RegistryEntry, lists: Collection[Key]) -> list[str]:
