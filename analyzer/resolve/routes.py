@@ -80,6 +80,7 @@ class RouteResolver:
         }
         self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
         defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
+        self.callables = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "function")
         self._join_registries(defined)
         self._join_app_configs(installed_apps, defined)
         self.reached: set[int] = set()
@@ -155,13 +156,16 @@ class RouteResolver:
             self.warnings.append(unreached_warning(name, patterns, context))
 
     def _computed_includes(self) -> tuple[UrlPattern, ...]:
-        """The first include of a value computed at run time in each list or function: a local
-        name no list answers (``include(import_string(...))``), by path and line."""
+        """The first include of a value computed at run time in each list or function, by path and
+        line: a local name no list answers (``include(import_string(...))``), or a call of a project
+        function that builds no pattern (``patterns = mark(urlmod.event_patterns)`` then
+        ``include(patterns)``: what it returns)."""
         sites: dict[str, UrlPattern] = {}
         for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
                               key=lambda p: (p.path, p.line)):
             name = pattern.include or "."  # None: an expression not followed, not a run-time value
-            if "." not in name and ":" not in name and self._target(name) is None:
+            computed = ("." not in name and ":" not in name) or name in self.callables
+            if computed and self._target(name) is None:
                 sites.setdefault(pattern.container, pattern)
         return tuple(sites.values())
 

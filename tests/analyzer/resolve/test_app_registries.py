@@ -69,7 +69,15 @@ def test_the_loops_hasattr_test_and_installed_apps_decide_which_apps(plugins: Pr
     assert routes["/plain/"] == ("plain", False)  # installed, no PluginMeta
     assert routes["/spare/"] == ("spare", False)  # a plugin, not installed
     warned = sorted(w.path for w in plugins.warnings if w.code == "unreached-route")
-    assert warned == ["plugins/plain/urls.py", "plugins/spare/urls.py"]
+    assert warned == ["plugins/bank/urls.py", "plugins/plain/urls.py", "plugins/spare/urls.py"]
+
+
+def test_a_list_passed_through_a_function_in_the_loop_says_where_it_may_be_mounted(
+        plugins: ProjectFacts) -> None:
+    assert _routes(plugins)["/bank/pay/"] == ("pay", False)  # what mark_plugin returns is not followed
+    [warning] = [w for w in plugins.warnings if w.path == "plugins/bank/urls.py"]
+    assert "include()s of targets computed at run time may mount them: patterns (eventsite/urls.py:18)" \
+        in warning.message
 
 
 def test_with_no_installed_apps_every_plugin_of_the_tree_is_mounted(tmp_path: Path) -> None:
