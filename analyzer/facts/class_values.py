@@ -24,10 +24,11 @@ from analyzer.facts.url_objects import init_attributes, property_alias
 _LIMIT = 200
 
 
-def class_values(node: ast.ClassDef, prefix: str,
-                 qualify: Callable[[ast.expr], str | None]) -> dict[str, str]:
+def class_values(node: ast.ClassDef, prefix: str, qualify: Callable[[ast.expr], str | None],
+                 module: str = "") -> dict[str, str]:
     """``PREFIX.ATTR`` -> the attribute's route text, for each static string attribute of ``node``
-    (matched by shape, no call per statement: this runs on every class of every file)."""
+    (``ATTR = __name__`` is ``module``, the name a class body reads; matched by shape, no call per
+    statement: this runs on every class of every file)."""
     found: dict[str, str] = {}
     if node.name == "Meta":  # a model's or form's options: never ``self`` of a method
         return found
@@ -37,6 +38,8 @@ def class_values(node: ast.ClassDef, prefix: str,
                     ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=str() as text)):
                 if not text[_LIMIT:] and "{" not in text and "}" not in text and "|" not in text:
                     found[f"{prefix}.{name}"] = text
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Name(id="__name__")) if module:
+                found[f"{prefix}.{name}"] = module  # an app config's ``name = __name__``
             case ast.FunctionDef(name="__getattr__", args=ast.arguments(args=[_, ast.arg(arg=key)])):
                 sources = _getattr_sources(statement.body, key, qualify)
                 if sources:

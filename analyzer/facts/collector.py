@@ -20,6 +20,7 @@ from analyzer.facts import (
     class_values,
     models,
     orm,
+    registries,
     route_text,
     sql_calls,
     url_collectors,
@@ -132,7 +133,10 @@ class Collector(CallVisitor):
             self.store.model_candidates.append(candidate)
         self.store.constants.update(app_settings.appconf_defaults(node, bases, self.route_env()))
         inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
-        self.store.constants.update(class_values.class_values(node, inside, self.table.qualify))
+        self.store.constants.update(class_values.class_values(node, inside, self.table.qualify,
+                                                                     self.table.module))
+        self.store.registry_entries += registries.class_registries(node, qualname, self.table.module,
+                                                                   self.path)
         if (collector := url_collectors.collector_class(node, qualname, self.table.qualify, self.path)):
             self.store.url_collectors.append(collector)
         self.store.object_mounts += url_objects.object_mounts(node, qualname, self.table.qualify, self.path)
@@ -361,6 +365,9 @@ class Collector(CallVisitor):
             hook, containers = gathered
             for container in containers:
                 self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
+        if self.scope.kind == "module":
+            self.store.url_patterns += registries.app_config_loop(node, self.table.qualify, self.table.module,
+                                                                  self.path)
         self._gathered_methods(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)

@@ -109,9 +109,14 @@ def _read_all(node: ast.Assign, table: NameTable) -> None:
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The module's statements, those of its top-level ``if``/``try`` and loops entered: a name
+    they assign is a global (``for app in apps.get_app_configs(): plugin_patterns = []``)."""
     found: list[ast.stmt] = []
     for node in body:
-        if isinstance(node, ast.If | ast.Try):
+        if isinstance(node, ast.For | ast.While):
+            found.extend(_top_level(node.body))
+            found.extend(_top_level(node.orelse))
+        elif isinstance(node, ast.If | ast.Try):
             found.extend(_top_level(node.body))
             found.extend(_top_level(node.orelse))
             for handler in getattr(node, "handlers", ()):

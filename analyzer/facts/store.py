@@ -20,6 +20,7 @@ from analyzer.model.facts import (
     ObjectMount,
     OrmQuery,
     Reference,
+    RegistryEntry,
     SignalDefinition,
     SignalReceiver,
     SignalSend,
@@ -79,6 +80,7 @@ class FactStore:
         self.collector_calls: list[CollectorCall] = []
         self.object_mounts: list[ObjectMount] = []
         self.objects: list[ObjectFact] = []
+        self.registry_entries: list[RegistryEntry] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -224,6 +226,7 @@ class FactStore:
             collector_calls=_sorted(self.collector_calls) if self.collector_calls else (),
             object_mounts=_sorted(self.object_mounts) if self.object_mounts else (),
             objects=_sorted(self.objects) if self.objects else (),
+            registry_entries=_sorted(self.registry_entries),
         )
 
 

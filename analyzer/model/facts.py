@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 13
+FACTS_SCHEMA_VERSION = 14
 
 
 class JsonMixin:
@@ -262,6 +262,20 @@ class ObjectFact(JsonMixin):
 
 
 @dataclass(frozen=True)
+class RegistryEntry(JsonMixin):
+    """One key of a class-body dict of dotted paths, ``provides = {"front_urls": ["a.urls:urlpatterns"]}``:
+    the paths as written (``__name__`` folded to the module); the project pass decides what they
+    name (:mod:`analyzer.resolve.provides`)."""
+
+    owner: str  # the class's qualified name
+    attribute: str
+    key: str
+    values: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -415,6 +429,7 @@ class ModuleFacts(JsonMixin):
     collector_calls: tuple[CollectorCall, ...] = ()
     object_mounts: tuple[ObjectMount, ...] = ()
     objects: tuple[ObjectFact, ...] = ()
+    registry_entries: tuple[RegistryEntry, ...] = ()
 
 
 @dataclass(frozen=True)

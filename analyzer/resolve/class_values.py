@@ -127,11 +127,13 @@ class ClassValues:
         if self._bases is None:
             self._bases = {}
             for facts in self.modules:
+                test = None
                 for definition in facts.definitions:
                     if definition.kind == "class":
                         self._bases[definition.qualname] = tuple(self.canonical(b) for b in definition.bases)
                         self._module_of[definition.qualname] = facts.module
-                        if is_test_path(facts.path):
+                        test = is_test_path(facts.path) if test is None else test
+                        if test:
                             self._tests.add(definition.qualname)
         return self._bases
 

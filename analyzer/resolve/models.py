@@ -16,6 +16,7 @@ Relation targets given as ``"app.Model"``, ``"Model"``, ``"self"``, a class, or
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from analyzer.facts.django_names import (
     AUTH_USER_SETTING,
@@ -90,9 +91,11 @@ class ModelResolver:
         return tuple(sorted(models, key=lambda m: (m.label, m.qualname)))
 
     def app_label_of(self, candidate: ModelCandidate) -> str:
-        """Meta.app_label, else the app whose package holds the module, else the package name."""
-        if candidate.app_label:
-            return candidate.app_label
+        """Meta.app_label (its own, or the one its Meta inherits, as for ``db_table``), else the
+        app whose package holds the module, else the package name."""
+        label = self._meta_value(candidate, "app_label", lambda c: c.app_label)
+        if isinstance(label, str) and label:
+            return label
         module = candidate.module
         for app in self.apps:
             if module == app.name or module.startswith(app.name + "."):
@@ -129,7 +132,7 @@ class ModelResolver:
         model_bases = [b for b in bases if b in self.labels]
         abstract_bases = [b for b in model_bases if self._abstract(b)]
         concrete = [self.labels[b] for b in model_bases if b not in abstract_bases]
-        own_table, managed = self._meta_options(draft, abstract_bases)
+        own_table, managed = self._meta_options(draft)
         db_table = own_table or ("" if draft.abstract else f"{app_label}_{draft.name.lower()}")
         fields = tuple(self._field(f, draft, label, db_table) for f in draft.fields)
         return ModelFact(
@@ -140,22 +143,41 @@ class ModelResolver:
             end_line=draft.end_line, managed=managed,
         )
 
-    def _meta_options(self, draft: ModelCandidate, abstract_bases: list[str],
-                      depth: int = 0) -> tuple[str | None, bool]:
-        """(``db_table``, ``managed``) of ``draft``: its own Meta's, else, when its Meta inherits
-        (none of its own, or ``class Meta(Base.Meta)``), its nearest abstract base's, as Django
-        builds a model's options (oscar's ProductCategoryHierarchy takes its base's view name and
-        ``managed = False``)."""
-        table, managed = draft.db_table, draft.managed
-        if not draft.meta_inherits or not abstract_bases or depth > 30:
-            return table, managed
-        parent = self.candidates[abstract_bases[0]]  # Python finds Meta on the first base that has it
-        grand = [b for b in self.bases.get(parent.qualname, parent.bases)
-                 if b in self.labels and self._abstract(b)]
-        base_table, base_managed = self._meta_options(parent, grand, depth + 1)
-        table = table if "db_table" in draft.meta_keys else base_table
-        managed = managed if "managed" in draft.meta_keys else base_managed
-        return table, managed
+    def _meta_options(self, draft: ModelCandidate) -> tuple[str | None, bool]:
+        """(``db_table``, ``managed``) of ``draft`` as Django builds its options (oscar's
+        ProductCategoryHierarchy takes its abstract base's view name and ``managed = False``)."""
+        table = self._meta_value(draft, "db_table", lambda c: c.db_table)
+        managed = self._meta_value(draft, "managed", lambda c: c.managed)
+        return (table if isinstance(table, str) else None), managed is not False
+
+    def _meta_value(self, draft: ModelCandidate, key: str,
+                    read: Callable[[ModelCandidate], str | bool | None]) -> str | bool | None:
+        """Meta option ``key`` of ``draft``: its own Meta's when it sets it, else, when its Meta
+        inherits (none of its own, or ``class Meta(Base.Meta)``), the Meta Python finds on its
+        ancestors: ``ModelBase`` keeps ``Meta`` on abstract models only, so the nearest abstract
+        ancestor's, concrete parents passed through."""
+        current = draft
+        for _ in range(30):
+            if key in current.meta_keys or not current.meta_inherits:
+                return read(current)
+            holder = self._meta_holder(current.qualname, frozenset())
+            if holder is None:
+                return read(current)
+            current = holder
+        return read(current)
+
+    def _meta_holder(self, qualname: str, seen: frozenset[str]) -> ModelCandidate | None:
+        """The first abstract model among ``qualname``'s ancestors, bases in order, depth first."""
+        for base in self.bases.get(qualname, ()):
+            if base in seen or not self.is_model(base):
+                continue
+            candidate = self.candidates.get(base)
+            if candidate is not None and candidate.abstract:
+                return candidate
+            found = self._meta_holder(base, seen | {base})
+            if found is not None:
+                return found
+        return None
 
     def _abstract(self, qualname: str) -> bool:
         candidate = self.candidates.get(qualname)

@@ -13,7 +13,10 @@ methods of its class family (:mod:`analyzer.resolve.url_families`); an app confi
 a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
 (:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
 of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects mounted at their
-own prefixes are one include each (:mod:`analyzer.resolve.url_objects`).
+own prefixes are one include each (:mod:`analyzer.resolve.url_objects`);
+the installed app configs' registries of dotted paths and a
+loop importing each app's URLconf mount theirs (:mod:`analyzer.resolve.provides`,
+:mod:`analyzer.resolve.app_modules`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -25,12 +28,15 @@ from collections.abc import Mapping
 
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX, TUPLE_NAMESPACE
+from analyzer.facts.registries import APPS_PREFIX
 from analyzer.facts.route_text import OPEN
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.model.source_paths import is_test_path
+from analyzer.resolve.app_modules import AppConfigs, app_module_lists
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
@@ -39,7 +45,8 @@ from analyzer.resolve.url_families import method_family
 from analyzer.resolve.url_objects import join_objects
 
 Key = tuple[str, str]  # (module, container)
-_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE)  # project-wide lists
+_GATHERED = (HOOK_PREFIX, METHOD_PREFIX, APP_PREFIX, CLASS_PREFIX, ADMIN_SITE,  # project-wide lists
+             APPS_PREFIX)
 
 
 class RouteResolver:
@@ -69,6 +76,10 @@ class RouteResolver:
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
         self.patterns = join_collectors(modules, self.patterns, canonical)
+        configs = AppConfigs(modules, self.values.classes, installed_apps)
+        for pattern in provided_includes(modules, configs, self.patterns):
+            self.patterns.setdefault((pattern.module, pattern.container), []).append(pattern)
+        self.patterns.update(app_module_lists(self.patterns, configs))
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
@@ -76,6 +87,7 @@ class RouteResolver:
         self.patterns = join_objects(modules, self.patterns, self.values.classes, self.functions, canonical)
         self.ambiguous: dict[str, SourceWarning] = {}  # registry loops, warned about when reached
         defined = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "method")
+        self.callables = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "function")
         self._join_registries(defined)
         self._join_app_configs(installed_apps, defined)
         self.reached: set[int] = set()
@@ -154,13 +166,16 @@ class RouteResolver:
             self.warnings.append(unreached_warning(name, patterns, context))
 
     def _computed_includes(self) -> tuple[UrlPattern, ...]:
-        """The first include of a value computed at run time in each list or function: a local
-        name no list answers (``include(import_string(...))``), by path and line."""
+        """The first include of a value computed at run time in each list or function, by path and
+        line: a local name no list answers (``include(import_string(...))``), or a call of a project
+        function that builds no pattern (``patterns = mark(urlmod.event_patterns)`` then
+        ``include(patterns)``: what it returns)."""
         sites: dict[str, UrlPattern] = {}
         for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
                               key=lambda p: (p.path, p.line)):
             name = pattern.include or "."  # None: an expression not followed, not a run-time value
-            if "." not in name and ":" not in name and self._target(name) is None:
+            computed = ("." not in name and ":" not in name) or name in self.callables
+            if computed and self._target(name) is None:
                 sites.setdefault(pattern.container, pattern)
         return tuple(sites.values())
 

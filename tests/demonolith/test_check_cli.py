@@ -86,7 +86,7 @@ def test_check_lists_the_tree_once(tmp_path: Path, capsys: pytest.CaptureFixture
 
     real = discover.list_files
     monkeypatch.setattr(discover, "list_files", counting)
-    code, out, err = _check_in_process(root, baseline, capsys)
+    code, _, err = _check_in_process(root, baseline, capsys)
     assert code == 0, err
     assert listed == [root.resolve()]
 

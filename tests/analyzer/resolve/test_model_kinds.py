@@ -24,11 +24,12 @@ def test_models_are_the_concrete_project_models(facts: ProjectFacts) -> None:
     # not: core.Toy (tests/), core.TestPlugin (test_utils/), the Invoice stand-in and Scratch
     # (function bodies, one in a migration), api.TypedBody (pydantic BodyModel)
     assert sorted(m.label for m in facts.models if not m.abstract) == [
-        "api.Spoke", "core.AliasPlugin", "core.Customer", "core.Hierarchy", "core.HierarchyCopy",
-        "core.HierarchyOwn", "core.Invoice", "core.PaidInvoice", "core.Plugin", "core.RecentPaidInvoice",
-        "core.SalesView", "inner.S3Link"]
+        "api.Spoke", "core.AliasPlugin", "core.Customer", "core.EntryOwn", "core.Hierarchy",
+        "core.HierarchyCopy", "core.HierarchyOwn", "core.Invoice", "core.PaidInvoice", "core.Plugin",
+        "core.RecentPaidInvoice", "core.SalesView", "inner.S3Link", "ledger.Entry", "ledger.EntryChild",
+        "ledger.EntryCopy"]
     assert sorted(m.label for m in facts.models if m.abstract) == [
-        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link"]
+        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link", "ledger.AbstractEntry"]
 
 
 def test_star_re_exported_base(facts: ProjectFacts) -> None:
@@ -59,6 +60,20 @@ def test_a_model_takes_the_meta_options_of_its_abstract_base_as_django_does(fact
     assert models["core.HierarchyOwn"] == ("core_hierarchyown", True)  # a plain Meta: nothing taken
 
 
+def test_a_model_takes_the_app_label_of_its_abstract_base_as_django_does(facts: ProjectFacts) -> None:
+    models = {m.qualname.rpartition(".")[2]: (m.label, m.db_table) for m in facts.models
+              if m.path.endswith("labelled.py")}
+    assert models == {
+        "AbstractEntry": ("ledger.AbstractEntry", ""),
+        "Entry": ("ledger.Entry", "ledger_entry"),  # no Meta of its own
+        "EntryCopy": ("ledger.EntryCopy", "ledger_entrycopy"),  # class Meta(AbstractEntry.Meta)
+        "EntryChild": ("ledger.EntryChild", "ledger_entrychild"),  # through its concrete parent
+        "EntryOwn": ("core.EntryOwn", "core_entryown"),  # a plain Meta: the app's label
+    }
+    child = next(m for m in facts.models if m.label == "ledger.EntryChild")
+    assert child.parents == ("ledger.Entry",)
+
+
 def test_dropped_tables_leave_migration_sql(facts: ProjectFacts) -> None:
     named = {(s.path.rsplit("/", 1)[-1], s.line): (s.tables_read, s.tables_written)
              for s in facts.sql}
@@ -81,6 +96,6 @@ def test_abstract_models_are_code_and_their_relations_count_for_subclasses(facts
     placed = {m for s in analysis.services for m in s.models}
     assert placed == {m.label for m in analysis.models}
     assert [m.label for m in analysis.abstract_models] == [
-        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link"]
+        "core.AbstractHierarchy", "core.Owned", "core.Stamped", "inner.Link", "ledger.AbstractEntry"]
     tables = {t.table for t in analysis.tables}
     assert "sales_view" in tables and tables.isdisjoint({"legacy_log", "core_old", "legacy_log_idx"})

@@ -1,0 +1,148 @@
+"""Dotted-path registries declared in class bodies, and loops over installed app configs.
+
+A class attribute mapping categories to lists of dotted paths, ``provides = {"front_urls":
+["shop.gdpr.urls:urlpatterns"], ...}`` (shuup's app configs; any plugin registry of the same
+shape), is recorded per key as a :class:`RegistryEntry` when every item is a static string
+(``__name__`` is the module's name, as a class body reads it). Which entries are URL lists, and
+where they are mounted, is decided by the project pass (:mod:`analyzer.resolve.provides`).
+
+A module-level loop ``for app in apps.get_app_configs():`` that imports ``app.name + ".urls"``
+(``importlib.import_module``, ``import_string``; ``+``, an f-string or ``.format``) and adds that
+module's list to a URL list (``L += urlmod.urlpatterns``, ``L.extend(urlmod.X)``) includes, in
+``L``, the list of every installed app config's URLconf: recorded as an include of
+``apps:<suffix>.<list>``, with ``?A,B`` for the ``hasattr(app, "A")`` tests around it (pretix's
+plugins declare ``PretixPluginMeta``); :mod:`analyzer.resolve.app_modules` joins them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from analyzer.model.facts import RegistryEntry, UrlPattern
+
+APPS_PREFIX = "apps:"
+_APP_REGISTRIES = frozenset({"django.apps.apps", "django.apps.registry.apps"})
+_IMPORTERS = frozenset({"importlib.import_module", "django.utils.module_loading.import_string"})
+_LIMIT = 300  # characters of one dotted path
+
+
+def class_registries(node: ast.ClassDef, owner: str, module: str, path: str) -> list[RegistryEntry]:
+    """One entry per key of each ``NAME = {"key": [dotted paths]}`` of the class body (matched by
+    shape: this runs on every class)."""
+    found: list[RegistryEntry] = []
+    for statement in node.body:
+        match statement:
+            case ast.Assign(targets=[ast.Name(id=attribute)], value=ast.Dict(keys=keys, values=values)):
+                for key, value in zip(keys, values, strict=True):
+                    entry = _entry(key, value, module)
+                    if entry is not None:
+                        found.append(RegistryEntry(owner, attribute, entry[0], entry[1], path, value.lineno))
+    return found
+
+
+def _entry(key: ast.expr | None, value: ast.expr, module: str) -> tuple[str, tuple[str, ...]] | None:
+    if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+        return None
+    if not isinstance(value, ast.List | ast.Tuple) or not value.elts:
+        return None
+    items = [_static(item, module) for item in value.elts]
+    if any(item is None or not item or len(item) > _LIMIT or " " in item for item in items):
+        return None
+    return key.value, tuple(item for item in items if item is not None)
+
+
+def _static(node: ast.expr, module: str) -> str | None:
+    """A string literal, ``__name__`` (the module's name), and their ``+``."""
+    match node:
+        case ast.Constant(value=str() as text):
+            return text
+        case ast.Name(id="__name__"):
+            return module
+        case ast.BinOp(left=left, op=ast.Add(), right=right):
+            head, tail = _static(left, module), _static(right, module)
+            return head + tail if head is not None and tail is not None else None
+    return None
+
+
+def app_config_loop(node: ast.For, qualify: Callable[[ast.expr], str | None], module: str,
+                    path: str) -> list[UrlPattern]:
+    """The includes of ``apps:...`` a module-level loop over the installed app configs adds."""
+    match node:
+        case ast.For(target=ast.Name(id=app), iter=ast.Call(func=ast.Attribute(value=registry,
+                                                                              attr="get_app_configs"))):
+            if qualify(registry) not in _APP_REGISTRIES:
+                return []
+        case _:
+            return []
+    found: list[UrlPattern] = []
+    _walk(node.body, _Loop(app, qualify, module, path, {}, found), ())
+    return found
+
+
+class _Loop:
+    """What the walk of one loop body knows: the item's name, the names bound to its URLconf."""
+
+    def __init__(self, app: str, qualify: Callable[[ast.expr], str | None], module: str, path: str,
+                 bound: dict[str, str], found: list[UrlPattern]) -> None:
+        self.app, self.qualify, self.module, self.path = app, qualify, module, path
+        self.bound = bound  # local name -> the suffix of the app's name it imports (".urls")
+        self.found = found
+
+
+def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) -> None:
+    """The statements in order, ``if``s and ``try``s entered (their ``hasattr`` tests kept)."""
+    for statement in statements:
+        match statement:
+            case ast.If(test=test, body=body, orelse=orelse):
+                _walk(body, loop, (*required, *_hasattr(test, loop.app)))
+                _walk(orelse, loop, required)
+            case ast.Try(body=body):
+                _walk(body, loop, required)
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func, args=[argument])) \
+                    if loop.qualify(func) in _IMPORTERS:
+                suffix = _app_module(argument, loop.app)
+                if suffix is not None:
+                    loop.bound[name] = suffix
+            case ast.AugAssign(target=ast.Name(id=target), op=ast.Add(), value=value) | \
+                    ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id=target), attr="extend"),
+                                            args=[value])):
+                _add(loop, target, value, required, statement.lineno)
+
+
+def _add(loop: _Loop, target: str, value: ast.expr, required: tuple[str, ...], line: int) -> None:
+    match value:
+        case ast.Attribute(value=ast.Name(id=name), attr=attribute) if name in loop.bound:
+            conditions = f"?{','.join(sorted(set(required)))}" if required else ""
+            include = f"{APPS_PREFIX}{loop.bound[name]}.{attribute}{conditions}"
+            loop.found.append(UrlPattern(loop.module, target, "include", "", None, "include", include,
+                                         None, None, loop.path, line))
+
+
+def _hasattr(test: ast.expr, app: str) -> list[str]:
+    """``A`` of each ``hasattr(app, "A")`` the test requires (alone or in an ``and``)."""
+    match test:
+        case ast.Call(func=ast.Name(id="hasattr"),
+                      args=[ast.Name(id=name), ast.Constant(value=str() as attribute)]) if name == app:
+            return [attribute]
+        case ast.BoolOp(op=ast.And(), values=values):
+            return [a for v in values for a in _hasattr(v, app)]
+    return []
+
+
+def _app_module(node: ast.expr, app: str) -> str | None:
+    """``.urls`` of ``app.name + ".urls"``, ``f"{app.name}.urls"`` or ``"{}.urls".format(app.name)``."""
+    def is_name(part: ast.expr) -> bool:
+        return isinstance(part, ast.Attribute) and part.attr == "name" and \
+            isinstance(part.value, ast.Name) and part.value.id == app
+
+    match node:
+        case ast.BinOp(left=left, op=ast.Add(), right=ast.Constant(value=str() as suffix)) if is_name(left):
+            return suffix if suffix.startswith(".") else None
+        case ast.JoinedStr(values=[ast.FormattedValue(value=value, conversion=-1, format_spec=None),
+                                   ast.Constant(value=str() as suffix)]) if is_name(value):
+            return suffix if suffix.startswith(".") else None
+        case ast.Call(func=ast.Attribute(value=ast.Constant(value=str() as template), attr="format"),
+                      args=[value], keywords=[]) if is_name(value) and template.startswith("{}."):
+            return template[2:] if "{" not in template[2:] else None
+    return None
