@@ -1,7 +1,8 @@
 """The middle's costliest stages kept across runs: reused while what they read is unchanged.
 
-:func:`analyzer.boundaries.propose.cluster_units` (the partition) reads no position, so an edit
-that only moves lines, or changes what it does not read, finds its result under the same key;
+:func:`analyzer.boundaries.propose.cluster_units` (the partition and the services' names) reads
+no position, so an edit that only moves lines, or changes what it does not read, finds its result
+under the same key;
 :func:`analyzer.metrics.baselines.compare_with_baselines` reads the graph as the partition does,
 plus the partition, the table owners and the positions of the transaction edges (a transaction
 is told apart by its site). What reads positions (``describe``: violations, interfaces; the plan)
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the stages (and networkx) are imported only when they run
     from analyzer.metrics.reference import ReferenceDecomposition
     from analyzer.model.analysis import MetricsComparison
 
-PARTITION_CACHE_TAG = "1"  # (the key of the graph without positions, the Clustering)
+PARTITION_CACHE_TAG = "2"  # (the key of the graph without positions, the Clustering with its names)
 METRICS_CACHE_TAG = "1"  # (the key of the graph, partition, owners, reference, the comparison)
 
 

@@ -17,8 +17,9 @@ The steps, each a function of its own module, run in this order:
    the crossings; :mod:`analyzer.boundaries.reasons` says why each model and split module is where
    it is.
 
-Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
-rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
+Steps 1-4 and the names of step 5 are :func:`cluster_units` (the partition, a :class:`Clustering`:
+nothing there reads a position, so it is kept across an edit that moves lines), the rest of step 5
+and of the output are :func:`describe`; :func:`propose_boundaries` runs both.
 
 The result, a :class:`Proposal`, holds the Analysis parts; it explains each Django app's fate
 (kept whole, split, merged) in :class:`AppPlacement`.
@@ -124,6 +125,7 @@ class Clustering:
     shared: tuple[SharedModule, ...]
     projected: UnitTies
     canon: dict[str, str | None]
+    named: tuple[tuple[str, str], ...] = ()  # per cluster: its name and where the name comes from
 
 
 @collector_paused()
@@ -163,8 +165,10 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment = absorb_dataless(unit_edges, owned, is_data, keep=pinned)
     owners = follow_numbers(owners, owned, assignment)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
-    return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
-                      shared, projected, canon)
+    clusters = clusters_of(assignment)
+    named = tuple(explain_names(clusters, graph, pinned, dict(config.names)))  # reads no position
+    return Clustering(assignment, clusters, owners, new_of, pinned, folds, partition, shared,
+                      projected, canon, named)
 
 
 def _entities_first(
@@ -194,7 +198,7 @@ def _entities_first(
 def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> Proposal:
     """Name the clusters and describe them: services, tables, violations, interfaces, reasons."""
     graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
-    named = explain_names(clusters, graph, clustering.pinned, dict(config.names))
+    named = list(clustering.named)
     names = [name for name, _ in named]
     if len(set(names)) != len(names):
         raise ConfigError("[tool.demonolith] names: two services would get the same name")

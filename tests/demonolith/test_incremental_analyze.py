@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from analyzer.middle_cache import METRICS_CACHE_TAG, PARTITION_CACHE_TAG
 from tests.demonolith.test_cli import imported_modules
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tiny_project"
@@ -98,7 +99,8 @@ def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unc
     root, out, cache = tmp_path / "tree", tmp_path / "out", tmp_path / "cache"
     shutil.copytree(FIXTURE, root)
     export = with_tooling(root)
-    entries = {stage: cache / f"{stage}-1.pickle" for stage in ("partition", "metrics")}
+    entries = {stage: cache / f"{stage}-{tag}.pickle"
+               for stage, tag in (("partition", PARTITION_CACHE_TAG), ("metrics", METRICS_CACHE_TAG))}
     _analyze(root, out, "--cache-dir", str(cache))
     assert b"folded tooling.export.rows (1 line, table audit_log)" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "cold")
