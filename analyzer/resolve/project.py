@@ -127,16 +127,50 @@ def _orm(
     modules: tuple[ModuleFacts, ...], labels: dict[str, str], canonical: Canonical,
     by_label: dict[str, ModelFact],
 ) -> tuple[OrmQuery, ...]:
-    reverse = _reverse_relations(by_label)
+    traversed = _Traversal(by_label)
     found = []
     for module in modules:
         for query in module.orm:
             label = labels.get(canonical(query.model))
             if label is None:
                 continue
-            related = _traversed(label, query.lookups, by_label, reverse)
-            found.append(dataclasses.replace(query, model=label, related=related))
+            found.append(dataclasses.replace(query, model=label, related=traversed(label, query.lookups)))
     return tuple(found)
+
+
+class _Traversal:
+    """The models a query's lookups (``lines__order__customer``) pass through, by relation fields
+    and reverse relations; memoised (a project repeats its lookups)."""
+
+    def __init__(self, by_label: dict[str, ModelFact]) -> None:
+        self.reverse = _reverse_relations(by_label)
+        self.fields: dict[str, dict[str, str | None]] = {}  # label -> field name -> its target
+        for label, model in by_label.items():
+            targets = self.fields[label] = {}
+            for field in model.fields:
+                targets.setdefault(field.name, field.target_label)  # the first of a name, as Django
+        self.memo: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+    def __call__(self, label: str, lookups: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels ``lookups`` reach from ``label`` (itself left out), sorted."""
+        key = (label, lookups)
+        if key not in self.memo:
+            self.memo[key] = self._traversed(label, lookups)
+        return self.memo[key]
+
+    def _traversed(self, label: str, lookups: tuple[str, ...]) -> tuple[str, ...]:
+        touched: set[str] = set()
+        for lookup in lookups:
+            current = label
+            for segment in lookup.split("__"):
+                fields = self.fields.get(current, {})
+                following = fields[segment] if segment in fields else self.reverse.get((current, segment))
+                if following is None:
+                    break
+                touched.add(following)
+                current = following
+        touched.discard(label)
+        return tuple(sorted(touched))
 
 
 def _reverse_relations(by_label: dict[str, ModelFact]) -> dict[tuple[str, str], str]:
@@ -150,25 +184,6 @@ def _reverse_relations(by_label: dict[str, ModelFact]) -> dict[tuple[str, str], 
                     if name and name != "+":
                         reverse[(field.target_label, name)] = model.label
     return reverse
-
-
-def _traversed(
-    label: str, lookups: tuple[str, ...], by_label: dict[str, ModelFact],
-    reverse: dict[tuple[str, str], str],
-) -> tuple[str, ...]:
-    touched: set[str] = set()
-    for lookup in lookups:
-        current = label
-        for segment in lookup.split("__"):
-            model = by_label.get(current)
-            field = next((f for f in model.fields if f.name == segment), None) if model else None
-            following = field.target_label if field is not None else reverse.get((current, segment))
-            if following is None:
-                break
-            touched.add(following)
-            current = following
-    touched.discard(label)
-    return tuple(sorted(touched))
 
 
 def _signals(

@@ -99,8 +99,8 @@ def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unc
     root, out, cache = tmp_path / "tree", tmp_path / "out", tmp_path / "cache"
     shutil.copytree(FIXTURE, root)
     export = with_tooling(root)
-    entries = {stage: cache / f"{stage}-{tag}.pickle" for stage, tag in (
-        ("partition", PARTITION_CACHE_TAG), ("described", DESCRIBED_CACHE_TAG), ("metrics", METRICS_CACHE_TAG))}
+    tags = {"partition": PARTITION_CACHE_TAG, "described": DESCRIBED_CACHE_TAG, "metrics": METRICS_CACHE_TAG}
+    entries = {stage: cache / f"{stage}-{tag}.pickle" for stage, tag in tags.items()}
     _analyze(root, out, "--cache-dir", str(cache))
     assert b"folded tooling.export.rows (1 line, table audit_log)" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "cold")
