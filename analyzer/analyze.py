@@ -204,7 +204,8 @@ def analysis_from_facts(
     config, phases, stages = config or Config(), phases or NoPhases(), stages or Stages()
     project = _graph(facts, config, commits, phases)
     phases.begin("partition")
-    proposal = describe(project, config, stages.partition(project, config, services))
+    clustering = stages.partition(project, config, services)
+    proposal = describe(project, config, clustering, stages.described(project, config, services, clustering))
     phases.end(f"{plural(len(proposal.services), 'service')}, {plural(len(proposal.tables), 'table')} owned")
     analysis = Analysis(
         tool_version=facts.tool_version,

@@ -1,11 +1,14 @@
 """The middle's costliest stages kept across runs: reused while what they read is unchanged.
 
-:func:`analyzer.boundaries.propose.cluster_units` (the partition) reads no position, so an edit
-that only moves lines, or changes what it does not read, finds its result under the same key;
+:func:`analyzer.boundaries.propose.cluster_units` (the partition and the services' names) reads
+no position, so an edit that only moves lines, or changes what it does not read, finds its result
+under the same key;
 :func:`analyzer.metrics.baselines.compare_with_baselines` reads the graph as the partition does,
 plus the partition, the table owners and the positions of the transaction edges (a transaction
 is told apart by its site). What reads positions (``describe``: violations, interfaces; the plan)
-runs every time. :class:`Stages` is the uncached form, :class:`MiddleCache` the cached one.
+runs every time, the rest of the description (services, tables, the grounds of each model's
+place: :func:`analyzer.boundaries.propose.describe_without_positions`) is kept with the partition.
+:class:`Stages` is the uncached form, :class:`MiddleCache` the cached one.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from analyzer.project_facts.code_fingerprint import package_fingerprint
 
 if TYPE_CHECKING:  # the stages (and networkx) are imported only when they run
     from analyzer.boundaries.config import Config
-    from analyzer.boundaries.propose import Clustering
+    from analyzer.boundaries.propose import Clustering, Described
     from analyzer.graph.build import ProjectGraph
     from analyzer.metrics.reference import ReferenceDecomposition
     from analyzer.model.analysis import MetricsComparison
 
-PARTITION_CACHE_TAG = "1"  # (the key of the graph without positions, the Clustering)
+PARTITION_CACHE_TAG = "2"  # (the key of the graph without positions, the Clustering with its names)
+DESCRIBED_CACHE_TAG = "1"  # (the key of the partition, what describe says without positions)
 METRICS_CACHE_TAG = "1"  # (the key of the graph, partition, owners, reference, the comparison)
 
 
@@ -37,6 +41,14 @@ class Stages:
         from analyzer.boundaries.propose import cluster_units
 
         return cluster_units(project, config, services)
+
+    def described(self, project: ProjectGraph, config: Config, services: int | None,
+                  clustering: Clustering) -> Described:
+        """``describe_without_positions`` of the partition ``clustering`` (computed from the other
+        arguments)."""
+        from analyzer.boundaries.propose import describe_without_positions
+
+        return describe_without_positions(project, config, clustering)
 
     def metrics(self, project: ProjectGraph, partition: Mapping[str, str], owners: Mapping[str, str],
                 reference: ReferenceDecomposition | None) -> MetricsComparison:
@@ -72,6 +84,21 @@ class MiddleCache(Stages):
         clustering = super().partition(project, config, services)
         save_keyed(path, key, clustering)
         return clustering
+
+    def described(self, project: ProjectGraph, config: Config, services: int | None,
+                  clustering: Clustering) -> Described:
+        """The description kept under :meth:`partition_key` (the partition is a function of what it
+        reads, and so is the description), else computed and kept."""
+        from analyzer.boundaries.propose import Described
+
+        path = self.directory / f"described-{DESCRIBED_CACHE_TAG}.pickle"
+        key = self.partition_key(project, config, services)
+        found = load_keyed(path, key)
+        if isinstance(found, Described):
+            return found
+        described = super().described(project, config, services, clustering)
+        save_keyed(path, key, described)
+        return described
 
     def partition_key(self, project: ProjectGraph, config: Config, services: int | None) -> str:
         """The graph and transactions without positions, the configuration, the service count

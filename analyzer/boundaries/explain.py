@@ -20,7 +20,7 @@ import networkx as nx
 
 from analyzer.graph.build import Transaction
 from analyzer.graph.history import Commit
-from analyzer.graph.schema import INFERRED_KINDS, NodeTable, edges, node_attrs
+from analyzer.graph.schema import INFERRED_KINDS, NodeTable, node_attrs, successors
 from analyzer.model.analysis import Coupling, CouplingEdge, CouplingItem, Independence, TransactionSite
 
 
@@ -80,16 +80,23 @@ def _items(item_of: Mapping[str, str | None], nodes: NodeTable,
 
 def _edges(graph: nx.MultiDiGraph, item_of: Mapping[str, str | None]) -> tuple[CouplingEdge, ...]:
     summed: dict[tuple[str, str, str], list[Any]] = {}
-    for source, target, attrs in edges(graph):
-        kind = attrs["kind"]
-        here, there = item_of.get(source), item_of.get(target)
-        if here is None or there is None or here == there or kind in INFERRED_KINDS:
+    for source, neighbours in successors(graph).items():  # edges(graph)'s order, a pair at a time
+        here = item_of.get(source)
+        if here is None:
             continue
-        site = (attrs["path"], attrs["line"], attrs.get("subject", ""))
-        entry = summed.setdefault((here, there, kind), [0.0, 0, site])
-        entry[0] += attrs["weight"]
-        entry[1] += 1
-        entry[2] = min(entry[2], site)
+        for target, keyed in neighbours.items():
+            there = item_of.get(target)
+            if there is None or here == there:
+                continue
+            for attrs in keyed.values():
+                kind = attrs["kind"]
+                if kind in INFERRED_KINDS:
+                    continue
+                site = (attrs["path"], attrs["line"], attrs.get("subject", ""))
+                entry = summed.setdefault((here, there, kind), [0.0, 0, site])
+                entry[0] += attrs["weight"]
+                entry[1] += 1
+                entry[2] = min(entry[2], site)
     return tuple(CouplingEdge(s, t, k, round(w, 4), n, site[0], site[1], site[2])
                  for (s, t, k), (w, n, site) in sorted(summed.items()))
 

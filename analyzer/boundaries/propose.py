@@ -17,8 +17,9 @@ The steps, each a function of its own module, run in this order:
    the crossings; :mod:`analyzer.boundaries.reasons` says why each model and split module is where
    it is.
 
-Steps 1-4 are :func:`cluster_units` (the partition, a :class:`Clustering`), step 5 and the
-rest of the output are :func:`describe`; :func:`propose_boundaries` runs both.
+Steps 1-4 and the names of step 5 are :func:`cluster_units` (the partition, a :class:`Clustering`:
+nothing there reads a position, so it is kept across an edit that moves lines), the rest of step 5
+and of the output are :func:`describe`; :func:`propose_boundaries` runs both.
 
 The result, a :class:`Proposal`, holds the Analysis parts; it explains each Django app's fate
 (kept whole, split, merged) in :class:`AppPlacement`.
@@ -34,10 +35,11 @@ import networkx as nx
 
 from analyzer.boundaries.aggregates import compositional, keep_aggregates
 from analyzer.boundaries.config import Config
-from analyzer.boundaries.crossings import EdgeScan, scan_edges
+from analyzer.boundaries.crossings import scan_edges
 from analyzer.boundaries.entities import data_used, entity_edges, hub_scales
 from analyzer.boundaries.fold_minor import Fold, fold_minor
 from analyzer.boundaries.follow_data import follow_data
+from analyzer.boundaries.interfaces import dependencies, interfaces
 from analyzer.boundaries.leaves import follower_units
 from analyzer.boundaries.naming import explain_names
 from analyzer.boundaries.ownership import assign_owners, table_users
@@ -50,22 +52,25 @@ from analyzer.boundaries.partition import (
     follow_numbers,
 )
 from analyzer.boundaries.placements import app_placements
-from analyzer.boundaries.projection import canonical_id, canonical_ids, unit_projection
-from analyzer.boundaries.reasons import aggregate_roots, model_placements, module_splits
+from analyzer.boundaries.projection import canonical_ids, unit_projection
+from analyzer.boundaries.reasons import (
+    PlacementGrounds,
+    aggregate_roots,
+    module_splits,
+    placed_at,
+    placement_grounds,
+)
 from analyzer.boundaries.refine import apply_constraints, refine_transactions
 from analyzer.boundaries.shared import SharedModule, find_hubs, shared_candidates
 from analyzer.boundaries.unit_edges import UnitEdges, UnitTies, louvain
-from analyzer.boundaries.violations import find_violations, short
+from analyzer.boundaries.violations import find_violations
 from analyzer.errors import ConfigError
 from analyzer.graph.build import ProjectGraph, Transaction
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import (
     CODE_NODE_KINDS,
-    HISTORY_KINDS,
     PLACED_KINDS,
-    WRITE_KINDS,
     NodeAttrs,
-    NodeTable,
     node_attrs,
     predecessors,
 )
@@ -73,7 +78,6 @@ from analyzer.model.analysis import (
     AppPlacement,
     CountScore,
     Interface,
-    Location,
     Service,
     ServiceDependency,
     SharedCandidate,
@@ -124,6 +128,7 @@ class Clustering:
     shared: tuple[SharedModule, ...]
     projected: UnitTies
     canon: dict[str, str | None]
+    named: tuple[tuple[str, str], ...] = ()  # per cluster: its name and where the name comes from
 
 
 @collector_paused()
@@ -163,8 +168,10 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment = absorb_dataless(unit_edges, owned, is_data, keep=pinned)
     owners = follow_numbers(owners, owned, assignment)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
-    return Clustering(assignment, clusters_of(assignment), owners, new_of, pinned, folds, partition,
-                      shared, projected, canon)
+    clusters = clusters_of(assignment)
+    named = tuple(explain_names(clusters, graph, pinned, dict(config.names)))  # reads no position
+    return Clustering(assignment, clusters, owners, new_of, pinned, folds, partition, shared,
+                      projected, canon, named)
 
 
 def _entities_first(
@@ -190,38 +197,78 @@ def _entities_first(
     return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 
+@dataclass(frozen=True)
+class Described:
+    """What :func:`describe` says that reads no position (kept with the partition): the placement,
+    services, tables, shared modules, app placements, module splits, the grounds of each model's
+    place and the count's reason."""
+
+    placement: tuple[tuple[str, str], ...]
+    services: tuple[Service, ...]
+    tables: tuple[TableUsage, ...]
+    shared: tuple[SharedCandidate, ...]
+    app_placements: tuple[AppPlacement, ...]
+    module_splits: tuple[ModuleSplit, ...]
+    grounds: tuple[PlacementGrounds, ...]
+    count_reason: str
+
+
 @collector_paused()
-def describe(project: ProjectGraph, config: Config, clustering: Clustering) -> Proposal:
-    """Name the clusters and describe them: services, tables, violations, interfaces, reasons."""
-    graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
-    named = explain_names(clusters, graph, clustering.pinned, dict(config.names))
-    names = [name for name, _ in named]
-    if len(set(names)) != len(names):
-        raise ConfigError("[tool.demonolith] names: two services would get the same name")
-    service_of = {unit: names[c] for unit, c in clustering.assignment.items()}
-    owner_of = {table: names[clustering.new_of[c]] for table, c in clustering.owners.items()}
-    place = _placer(clustering.canon, service_of, owner_of)
+def describe(project: ProjectGraph, config: Config, clustering: Clustering,
+             described: Described | None = None) -> Proposal:
+    """Describe the clusters: services, tables, violations, interfaces, reasons (``described``:
+    :func:`describe_without_positions` of the same inputs, when kept)."""
+    graph = project.graph
+    free = described or describe_without_positions(project, config, clustering)
+    place = _placer(clustering.canon, *_services_of(clustering))
     scan = scan_edges(graph, place)
-    partition = clustering.partition
-    placed = {u: s for u, s in service_of.items() if attrs[u]["kind"] in PLACED_KINDS}
-    models = model_placements(graph, placed, hub_scales(graph))
-    services = _services(graph, clusters, named, owner_of, place, clustering.projected)
+    models = placed_at(graph, free.grounds)
     roots = aggregate_roots(models)
     return Proposal(
-        placement=tuple(sorted(placed.items())),
-        services=tuple(replace(s, aggregates=roots.get(s.name, ())) for s in services),
-        tables=_tables(graph, owner_of, place),
+        placement=free.placement,
+        services=tuple(replace(s, aggregates=roots.get(s.name, ())) for s in free.services),
+        tables=free.tables,
         violations=find_violations(graph, place, project.transactions, scan),
-        shared=_shared(graph, clustering.shared, place),
-        app_placements=app_placements(graph, service_of),
-        count_scores=partition.scores,
-        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
-        + "".join(_fold_note(fold, names) for fold in clustering.folds),
+        shared=free.shared,
+        app_placements=free.app_placements,
+        count_scores=clustering.partition.scores,
+        count_reason=free.count_reason,
         dependencies=dependencies(graph, place, scan),
         interfaces=interfaces(graph, place, scan, clustering.canon),
         model_placements=models,
-        module_splits=module_splits(graph, placed),
+        module_splits=free.module_splits,
     )
+
+
+@collector_paused()
+def describe_without_positions(project: ProjectGraph, config: Config, clustering: Clustering) -> Described:
+    """The part of :func:`describe` that reads no position (so it is the same after lines moved)."""
+    graph, attrs, clusters = project.graph, node_attrs(project.graph), clustering.clusters
+    names = [name for name, _ in clustering.named]
+    if len(set(names)) != len(names):
+        raise ConfigError("[tool.demonolith] names: two services would get the same name")
+    service_of, owner_of = _services_of(clustering)
+    place = _placer(clustering.canon, service_of, owner_of)
+    partition = clustering.partition
+    placed = {u: s for u, s in service_of.items() if attrs[u]["kind"] in PLACED_KINDS}
+    return Described(
+        placement=tuple(sorted(placed.items())),
+        services=_services(graph, clusters, list(clustering.named), owner_of, place, clustering.projected),
+        tables=_tables(graph, owner_of, place),
+        shared=_shared(graph, clustering.shared, place),
+        app_placements=app_placements(graph, service_of),
+        module_splits=module_splits(graph, placed),
+        grounds=placement_grounds(graph, placed, hub_scales(graph)),
+        count_reason=_final_reason(partition.reason, len(partition.clusters), len(clusters))
+        + "".join(_fold_note(fold, names) for fold in clustering.folds),
+    )
+
+
+def _services_of(clustering: Clustering) -> tuple[dict[str, str], dict[str, str]]:
+    """Unit -> its service's name, table -> its owner's."""
+    names = [name for name, _ in clustering.named]
+    service_of = {unit: names[c] for unit, c in clustering.assignment.items()}
+    return service_of, {table: names[clustering.new_of[c]] for table, c in clustering.owners.items()}
 
 
 def _final_reason(reason: str, clustered: int, final: int) -> str:
@@ -339,71 +386,3 @@ def _shared(
             reason += f"; its abstract models ({', '.join(models)}) are code reuse and go with it"
         result.append(SharedCandidate(module.module, services, reason, models))
     return tuple(result)
-
-
-def dependencies(
-    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None
-) -> tuple[ServiceDependency, ...]:
-    """Aggregate the edges between services: weight and kinds, for the service map."""
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for crossing in (scan or scan_edges(graph, place)).crossings:
-        pair = (crossing.here, crossing.there)
-        weights[pair] += crossing.attrs["weight"]
-        kinds[pair].add(crossing.attrs["kind"])
-    return tuple(ServiceDependency(a, b, round(w, 3), tuple(sorted(kinds[(a, b)])))
-                 for (a, b), w in sorted(weights.items()))
-
-
-def interfaces(
-    graph: nx.MultiDiGraph, place: Callable[[str], str | None], scan: EdgeScan | None = None,
-    canon: Mapping[str, str | None] | None = None,
-) -> tuple[Interface, ...]:
-    """What each service must expose: units (or models, for tables) used from another service.
-
-    ``canon``: the :func:`canonical_ids` of ``graph``, when the caller has them.
-    """
-    used: dict[str, set[str]] = defaultdict(set)
-    where: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    writes: set[str] = set()
-    provided = _Provided(graph, canon)
-    for _, target, attrs, here, _ in (scan or scan_edges(graph, place)).crossings:
-        if attrs["kind"] in HISTORY_KINDS:
-            continue
-        unit = provided.unit(target)
-        if unit is None:
-            continue
-        used[unit].add(here)
-        where[unit].add((attrs["path"], attrs["line"]))
-        if attrs["kind"] in WRITE_KINDS:
-            writes.add(unit)
-    result = []
-    for unit in sorted(used):
-        provider = place(unit)
-        kind = node_attrs(graph)[unit]["kind"]
-        if provider is None:
-            continue
-        result.append(Interface(provider, short(graph, unit) if kind == "model" else unit,
-                                kind if kind in ("function", "class", "model") else "class",
-                                tuple(sorted(used[unit])),
-                                tuple(Location(p, n) for p, n in sorted(where[unit])),
-                                read_only=unit not in writes))
-    return tuple(result)
-
-
-class _Provided:
-    """Node -> the unit another service would call for it (None for module-level code); cached."""
-
-    def __init__(self, graph: nx.MultiDiGraph, canon: Mapping[str, str | None] | None = None) -> None:
-        self.graph = graph
-        self.attrs: NodeTable = node_attrs(graph)
-        self.canon = canon
-        self.units: dict[str, str | None] = {}
-
-    def unit(self, node: str) -> str | None:
-        """The canonical unit of ``node`` when it is not module-level code, else None."""
-        if node not in self.units:
-            unit = self.canon[node] if self.canon is not None else canonical_id(self.graph, node)
-            kind = self.attrs[unit]["kind"] if unit is not None else None
-            self.units[node] = None if kind == "module" else unit
-        return self.units[node]

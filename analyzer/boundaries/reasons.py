@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -51,10 +52,44 @@ SHOWN_TIES = 3
 USE_KINDS: frozenset[EdgeKind] = frozenset({"call", "inherit"})  # a part uses code (imports say little)
 
 
+@dataclass(frozen=True)
+class TieGrounds:
+    """One tie without its place: its kind, the label at the other end, its summed weight and
+    direction, and the (end, other node) pairs whose edges it sums (its end: the model or its table)."""
+
+    kind: str
+    other: str
+    weight: float
+    direction: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PlacementGrounds:
+    """Why one model is where it is, without a position: what :func:`placed_at` says with the
+    places of its ties. ``spread``: how many of the app's models each service holds."""
+
+    label: str
+    service: str
+    app_label: str
+    root: str
+    hub: bool
+    ties: tuple[TieGrounds, ...]
+    spread: tuple[tuple[str, int], ...]
+    referrers: int
+
+
 def model_placements(
     graph: nx.MultiDiGraph, service_of: Mapping[str, str], scales: Mapping[str, float],
 ) -> tuple[ModelPlacement, ...]:
     """One :class:`ModelPlacement` per placed concrete model, sorted by label."""
+    return placed_at(graph, placement_grounds(graph, service_of, scales))
+
+
+def placement_grounds(
+    graph: nx.MultiDiGraph, service_of: Mapping[str, str], scales: Mapping[str, float],
+) -> tuple[PlacementGrounds, ...]:
+    """The grounds of each placed concrete model's place, sorted by label; reads no position."""
     node = node_attrs(graph)
     models = sorted(u for u in service_of if node[u]["kind"] == "model" and not node[u].get("abstract"))
     spread = _app_services(node, models, service_of)
@@ -63,12 +98,22 @@ def model_placements(
     for model in models:
         attrs, service = node[model], service_of[model]
         root = aggregate_root(graph, model, service_of, scales)
-        ties = strongest_ties(graph, model, service_of)
-        hub = is_hub(scales.get(model, 1.0))
-        reason = _reason(attrs["app"], service, spread[attrs["app"]], node,
-                         root if root != model else "", ties, hub, len(refs.get(model, ())))
-        result.append(ModelPlacement(_label(node, model), service, attrs["app"],
-                                     _label(node, root) if root != model else "", hub, ties, reason))
+        result.append(PlacementGrounds(
+            _label(node, model), service, attrs["app"], _label(node, root) if root != model else "",
+            is_hub(scales.get(model, 1.0)), _ranked_ties(graph, model, service_of),
+            tuple(sorted(spread[attrs["app"]].items())), len(refs.get(model, ()))))
+    return tuple(result)
+
+
+def placed_at(graph: nx.MultiDiGraph, grounds: tuple[PlacementGrounds, ...]) -> tuple[ModelPlacement, ...]:
+    """The placements said with the first ``path:line`` of each tie's edges in ``graph``."""
+    result = []
+    for found in grounds:
+        ties = tuple(_placed(graph, tie) for tie in found.ties)
+        reason = _reason(found.app_label, found.service, dict(found.spread), found.root, ties,
+                         found.hub, found.referrers)
+        result.append(ModelPlacement(found.label, found.service, found.app_label, found.root, found.hub,
+                                     ties, reason))
     return tuple(result)
 
 
@@ -116,12 +161,18 @@ def strongest_ties(
     graph: nx.MultiDiGraph, model: str, service_of: Mapping[str, str],
 ) -> tuple[PlacementTie, ...]:
     """The :data:`SHOWN_TIES` strongest ties of ``model`` (or its table) inside its service, each
-    summed per kind, unit and direction (a foreign key to X and one from X are two ties)."""
+    summed per kind, unit and direction (a foreign key to X and one from X are two ties), each at
+    the first ``path:line`` of its edges."""
+    return tuple(_placed(graph, tie) for tie in _ranked_ties(graph, model, service_of))
+
+
+def _ranked_ties(graph: nx.MultiDiGraph, model: str, service_of: Mapping[str, str]) -> tuple[TieGrounds, ...]:
+    """:func:`strongest_ties` without their places."""
     node = node_attrs(graph)
     service = service_of[model]
     table = f"table:{node[model].get('table', '')}"
     weight: dict[tuple[str, str, str], float] = defaultdict(float)
-    site: dict[tuple[str, str, str], tuple[str, int]] = {}
+    pairs: dict[tuple[str, str, str], dict[tuple[str, str], None]] = defaultdict(dict)
     for end in (model, table) if table in node else (model,):
         for other, attrs, direction in _edges_of(graph, end):
             owner = str(node[other].get("model", other)) if node[other]["kind"] == "table" else other
@@ -130,10 +181,19 @@ def strongest_ties(
                 continue
             key = (attrs["kind"], _label(node, owner), direction)
             weight[key] += attrs["weight"]
-            site[key] = min(site.get(key, (attrs["path"], attrs["line"])), (attrs["path"], attrs["line"]))
+            pairs[key][(end, other)] = None
     ranked = sorted(weight, key=lambda key: (-weight[key], key))[:SHOWN_TIES]
-    return tuple(PlacementTie(key[0], key[1], round(weight[key], 3), *site[key], direction=key[2])
+    return tuple(TieGrounds(key[0], key[1], round(weight[key], 3), key[2], tuple(pairs[key]))
                  for key in ranked)
+
+
+def _placed(graph: nx.MultiDiGraph, tie: TieGrounds) -> PlacementTie:
+    """``tie`` at the first ``path:line`` of the edges it sums."""
+    succ = successors(graph)
+    site = min((attrs["path"], attrs["line"]) for end, other in tie.pairs
+               for attrs in (succ[end][other] if tie.direction == OUT else succ[other][end]).values()
+               if attrs["kind"] == tie.kind)
+    return PlacementTie(tie.kind, tie.other, tie.weight, *site, direction=tie.direction)
 
 
 def module_splits(graph: nx.MultiDiGraph, service_of: Mapping[str, str]) -> tuple[ModuleSplit, ...]:
@@ -219,14 +279,14 @@ def _app_services(
     return counts
 
 
-def _reason(app: str, service: str, spread: Mapping[str, int], node: NodeTable, root: str,
+def _reason(app: str, service: str, spread: Mapping[str, int], root: str,
             ties: tuple[PlacementTie, ...], hub: bool, referrers_count: int) -> str:
     if hub:
         return (f"a hub: {referrers_count} models refer to it, so their relations to it count for less "
                 "and they hold its id instead of joining its service")
     if service == app:
         return ""
-    why = [f"in the aggregate of {_label(node, root)} (CASCADE)"] if root else []
+    why = [f"in the aggregate of {root} (CASCADE)"] if root else []
     why += [f"{tie_phrase(t)} ({t.path}:{t.line})" for t in ties]
     home = app_home(spread)
     where = (f"the service of app {app}" if home == service else f"most of {app} is in {home}" if home

@@ -195,7 +195,7 @@ def current_crossings(root: Path, baseline: Analysis, use_cache: bool = True,
 
 def found_again(facts: ProjectFacts, config: Config, baseline: Analysis) -> tuple[Crossing, ...]:
     """The crossings of ``baseline``'s boundaries in the graph of ``facts``."""
-    from analyzer.boundaries.propose import interfaces
+    from analyzer.boundaries.interfaces import interfaces
     from analyzer.boundaries.violations import find_violations
     from analyzer.graph.build import build_graph
 

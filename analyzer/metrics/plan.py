@@ -62,14 +62,15 @@ def candidate(analysis: Analysis, service: Service, fixed: frozenset[str],
     (``violations``: the service's own, sorted by id, when already gathered)."""
     if violations is None:
         violations = tuple(sorted(analysis.violations_of(service.name), key=lambda v: v.id))
+    return _candidate(service, fixed, violations, inbound_dependencies(analysis, service.name),
+                      shared_tables_of(analysis, service.name))
+
+
+def _candidate(service: Service, fixed: frozenset[str], violations: tuple[Violation, ...], inbound: int,
+               shared: tuple[str, ...]) -> Candidate:
     open_violations = tuple(v for v in violations if v.id not in fixed)
-    return Candidate(
-        service=service,
-        inbound=inbound_dependencies(analysis, service.name),
-        shared=shared_tables_of(analysis, service.name),
-        violations=open_violations,
-        new_saga=any(v.kind == SAGA_KIND for v in open_violations),
-    )
+    return Candidate(service=service, inbound=inbound, shared=shared, violations=open_violations,
+                     new_saga=any(v.kind == SAGA_KIND for v in open_violations))
 
 
 def violations_by_service(analysis: Analysis) -> dict[str, tuple[Violation, ...]]:
@@ -120,11 +121,14 @@ def plan_migration(analysis: Analysis) -> tuple[PlanStep, ...]:
     """
     remaining = sorted(analysis.services, key=lambda s: s.name)
     violations = violations_by_service(analysis)
+    # what does not change from step to step, weighed once per service
+    inbound = {s.name: inbound_dependencies(analysis, s.name) for s in remaining}
+    shared = {s.name: shared_tables_of(analysis, s.name) for s in remaining}
     fixed: frozenset[str] = frozenset()
     steps: list[PlanStep] = []
     while remaining:
-        chosen = min((candidate(analysis, s, fixed, violations[s.name]) for s in remaining),
-                     key=Candidate.key)
+        chosen = min((_candidate(s, fixed, violations[s.name], inbound[s.name], shared[s.name])
+                      for s in remaining), key=Candidate.key)
         order = len(steps) + 1
         steps.append(PlanStep(
             order=order,

@@ -38,12 +38,15 @@ from analyzer.project_facts.cache import (
     facts_digest,
     facts_from_raw,
     file_key,
+    load_keyed,
+    save_keyed,
     stamp_of,
     trustworthy,
     unchanged,
 )
 from analyzer.project_facts.code_fingerprint import code_fingerprint
-from analyzer.resolve.project import resolve_project
+from analyzer.resolve.kept import NOTHING_KEPT, KeptPass
+from analyzer.resolve.project import resolve_keeping
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, FileListing, SourceFile
@@ -179,8 +182,9 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
     phases.begin("resolving")
     modules = tuple(sorted((*facts.values(), *reading.unreadable), key=lambda m: m.path))
     digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in keys.values()}
-    run_key = _run_key(project, {path: digests[key] for path, key in keys.items()}, reading.unreadable)
-    result = _project_pass(project, modules, cache, run_key)
+    by_path = {path: digests[key] for path, key in keys.items()}
+    run_key = _run_key(project, by_path, reading.unreadable)
+    result = _project_pass(project, modules, cache, run_key, by_path)
     if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
             pack.facts_digest(key) is None for key in digests):
         cache.save_pack(reading.stamps, raw, digests)
@@ -267,15 +271,27 @@ def _run_key(project: Project, digests: dict[str, str], unreadable: list[ModuleF
 
 
 def _project_pass(
-    project: Project, modules: tuple[ModuleFacts, ...], cache: FactsCache, run_key: str
+    project: Project, modules: tuple[ModuleFacts, ...], cache: FactsCache, run_key: str,
+    facts_digests: Mapping[str, str] | None = None,
 ) -> ProjectFacts:
-    """The project pass of the last run when built from the same inputs, else a new one."""
+    """The project pass of the last run when built from the same inputs, else a new one (reusing
+    the parts of the last one whose inputs are unchanged: ``facts_digests``, each module's facts
+    digest by path, tells which modules are)."""
     cached = cache.load_project(run_key)
     if cached is not None:
         return dataclasses.replace(cached, modules=expand_star_imports(modules))
-    result = resolve_project(project, modules, tool_version())
+    kept_path = cache.directory / "resolve-kept.pickle" if cache.directory else None
+    kept_key = f"{cache.tag}:{_KEPT_PASS_TAG}"  # one entry, of the last version that ran
+    kept = load_keyed(kept_path, kept_key) if kept_path else None
+    result, kept = resolve_keeping(project, modules, tool_version(),
+                                   kept if isinstance(kept, KeptPass) else NOTHING_KEPT, facts_digests)
     cache.save_project(run_key, result)
+    if kept_path:
+        save_keyed(kept_path, kept_key, kept)
     return result
+
+
+_KEPT_PASS_TAG = "1"  # (the models and routes kept, :class:`analyzer.resolve.kept.KeptPass`)
 
 
 def _cache_dir(root: Path, options: FactsOptions) -> Path | None:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from analyzer.middle_cache import DESCRIBED_CACHE_TAG, METRICS_CACHE_TAG, PARTITION_CACHE_TAG
 from tests.demonolith.test_cli import imported_modules
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tiny_project"
@@ -98,7 +99,8 @@ def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unc
     root, out, cache = tmp_path / "tree", tmp_path / "out", tmp_path / "cache"
     shutil.copytree(FIXTURE, root)
     export = with_tooling(root)
-    entries = {stage: cache / f"{stage}-1.pickle" for stage in ("partition", "metrics")}
+    tags = {"partition": PARTITION_CACHE_TAG, "described": DESCRIBED_CACHE_TAG, "metrics": METRICS_CACHE_TAG}
+    entries = {stage: cache / f"{stage}-{tag}.pickle" for stage, tag in tags.items()}
     _analyze(root, out, "--cache-dir", str(cache))
     assert b"folded tooling.export.rows (1 line, table audit_log)" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "cold")
@@ -120,18 +122,18 @@ def test_the_partition_and_metrics_are_reused_exactly_when_what_they_read_is_unc
     assert recomputed(lambda: _prepend(services, "# moved\n"), "moved") == {"metrics"}
     # (b) the folded function grows to two lines: the tooling cluster is a service again
     grown = TOOLING.format(sql=SQL).replace("(): ", "():\n    ")
-    assert recomputed(lambda: export.write_text(grown), "size") == {"partition", "metrics"}
+    assert recomputed(lambda: export.write_text(grown), "size") == {"partition", "described", "metrics"}
     assert b"folded tooling" not in (out / "analysis.json").read_bytes()
     # (c) a relation between two models that were there, then a new model
     line = "    quantity = m.IntegerField()\n"
     relation = line + '    account = m.ForeignKey("customers.Account", on_delete=m.PROTECT)\n'
     assert recomputed(lambda: models.write_text(models.read_text().replace(line, relation)),
-                      "relation") == {"partition", "metrics"}
+                      "relation") == {"partition", "described", "metrics"}
     coupon = "\n\nclass Coupon(m.Model):\n    code = m.CharField(max_length=9)\n"
     assert recomputed(lambda: models.write_text(models.read_text() + coupon), "model") == {
-        "partition", "metrics"}
+        "partition", "described", "metrics"}
     # (d) the same tree, another service count asked for (3 without it)
-    assert recomputed(lambda: None, "count", "--services", "2") == {"partition", "metrics"}
+    assert recomputed(lambda: None, "count", "--services", "2") == {"partition", "described", "metrics"}
 
 
 def _prepend(path: Path, text: str) -> None:

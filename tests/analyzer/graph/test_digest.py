@@ -1,5 +1,6 @@
 """position_free_digest: blind to where things are, not to what they are; and the partition it
-keys reads nothing it leaves out (the same Clustering on a graph whose positions all moved)."""
+keys reads nothing it leaves out (the same Clustering, and the same description without positions,
+on a graph whose positions all moved)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from analyzer.boundaries.config import Config
-from analyzer.boundaries.propose import cluster_units
+from analyzer.boundaries.propose import cluster_units, describe_without_positions
 from analyzer.graph.build import ProjectGraph, build_graph
 from analyzer.graph.digest import position_free_digest
 from analyzer.graph.framework_tables import annotate_tables
@@ -50,6 +51,9 @@ def test_positions_change_neither_the_digest_nor_the_partition(tmp_path: Path) -
     assert position_free_digest(moved) == position_free_digest(project)
     clustering = cluster_units(project, Config())
     assert clustering.folds and cluster_units(moved, Config()) == clustering
+    described = describe_without_positions(project, Config(), clustering)  # kept under the same key
+    assert described.grounds and described.services
+    assert describe_without_positions(moved, Config(), clustering) == described
 
 
 def test_what_the_partition_reads_changes_the_digest() -> None:

@@ -55,7 +55,8 @@ def test_no_cache_and_cache_dir(tree: Path, tmp_path: Path) -> None:
     assert not (tree / ".demonolith-cache").exists()
     elsewhere = tmp_path / "cache"
     facts = extract_project_facts(tree, FactsOptions(cache_dir=elsewhere))
-    assert sorted(p.name.split("-")[0] for p in elsewhere.iterdir()) == ["code", "facts", "project"]
+    assert sorted(p.name.split("-")[0] for p in elsewhere.iterdir()) == [
+        "code", "facts", "project", "resolve"]
     assert len(FactsCache(elsewhere, pipeline.cache_version()).load_files()) == facts.files
 
 
