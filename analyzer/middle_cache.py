@@ -13,9 +13,9 @@ place: :func:`analyzer.boundaries.propose.describe_without_positions`) is kept w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from analyzer.graph.digest import edge_sites, position_free_digest
 from analyzer.project_facts.cache import combined_key, load_keyed, save_keyed
@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the stages (and networkx) are imported only when they run
 PARTITION_CACHE_TAG = "2"  # (the key of the graph without positions, the Clustering with its names)
 DESCRIBED_CACHE_TAG = "1"  # (the key of the partition, what describe says without positions)
 METRICS_CACHE_TAG = "1"  # (the key of the graph, partition, owners, reference, the comparison)
+
+
+T = TypeVar("T")
 
 
 class Stages:
@@ -76,14 +79,8 @@ class MiddleCache(Stages):
         """The partition kept under :meth:`partition_key`, else computed and kept."""
         from analyzer.boundaries.propose import Clustering
 
-        path, key = self.directory / f"partition-{PARTITION_CACHE_TAG}.pickle", self.partition_key(
-            project, config, services)
-        found = load_keyed(path, key)
-        if isinstance(found, Clustering):
-            return found
-        clustering = super().partition(project, config, services)
-        save_keyed(path, key, clustering)
-        return clustering
+        return self._kept(f"partition-{PARTITION_CACHE_TAG}", self.partition_key(project, config, services),
+                          Clustering, lambda: super(MiddleCache, self).partition(project, config, services))
 
     def described(self, project: ProjectGraph, config: Config, services: int | None,
                   clustering: Clustering) -> Described:
@@ -91,14 +88,9 @@ class MiddleCache(Stages):
         reads, and so is the description), else computed and kept."""
         from analyzer.boundaries.propose import Described
 
-        path = self.directory / f"described-{DESCRIBED_CACHE_TAG}.pickle"
-        key = self.partition_key(project, config, services)
-        found = load_keyed(path, key)
-        if isinstance(found, Described):
-            return found
-        described = super().described(project, config, services, clustering)
-        save_keyed(path, key, described)
-        return described
+        return self._kept(f"described-{DESCRIBED_CACHE_TAG}", self.partition_key(project, config, services),
+                          Described,
+                          lambda: super(MiddleCache, self).described(project, config, services, clustering))
 
     def partition_key(self, project: ProjectGraph, config: Config, services: int | None) -> str:
         """The graph and transactions without positions, the configuration, the service count
@@ -111,13 +103,18 @@ class MiddleCache(Stages):
         """The comparison kept under the key of its inputs, else computed and kept."""
         from analyzer.model.analysis import MetricsComparison
 
-        path = self.directory / f"metrics-{METRICS_CACHE_TAG}.pickle"
         key = combined_key([self.digest(project), edge_sites(project.graph, "transaction"),
                             package_fingerprint("analyzer"), repr(list(partition.items())),
                             repr(list(owners.items())), repr(reference)])
+        return self._kept(f"metrics-{METRICS_CACHE_TAG}", key, MetricsComparison,
+                          lambda: super(MiddleCache, self).metrics(project, partition, owners, reference))
+
+    def _kept(self, name: str, key: str, kind: type[T], compute: Callable[[], T]) -> T:
+        """The ``kind`` kept in ``name``.pickle under ``key``, else ``compute()``'s, then kept."""
+        path = self.directory / f"{name}.pickle"
         found = load_keyed(path, key)
-        if isinstance(found, MetricsComparison):
+        if isinstance(found, kind):
             return found
-        metrics = super().metrics(project, partition, owners, reference)
-        save_keyed(path, key, metrics)
-        return metrics
+        made = compute()
+        save_keyed(path, key, made)
+        return made

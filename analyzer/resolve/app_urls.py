@@ -72,16 +72,7 @@ class AppUrls:
         return self.classes.inherited(config, reference[1].removeprefix(SELF_PREFIX))
 
     def _chain(self, order: list[str], method: str) -> list[str]:
-        """The overrides Python runs: the first in ``order``, then the next while each calls
-        ``super()``; one that builds no pattern calls no ``super()`` either and ends it."""
-        found: list[str] = []
-        for owner in order:
-            qualname = f"{owner}.{method}"
-            if qualname in self.functions:
-                found.append(qualname)
-            if qualname in self.defined and qualname not in self.supers:
-                break
-        return found
+        return super_chain(order, method, self.functions, self.defined, self.supers)
 
     def _label(self, text: str) -> str | None:
         """``L`` itself, or the ``{?app:L}`` a ``{?ref:CLASS.ATTR}`` holds."""
@@ -138,3 +129,19 @@ def _default_label(model: str) -> str | None:
     if "models" not in parts[1:-1]:
         return None
     return f"{parts[parts.index('models', 1) - 1]}.{parts[-1]}"
+
+
+def super_chain(order: list[str], method: str, building: Collection[str], defined: Collection[str],
+                calling_super: Collection[str]) -> list[str]:
+    """The overrides of ``method`` Python runs that build patterns (in ``building``): the first in
+    the method resolution ``order``, then the next while each (``defined`` there) calls
+    ``super()`` (in ``calling_super``); one that builds no pattern calls no ``super()`` either and
+    ends it."""
+    found: list[str] = []
+    for owner in order:
+        qualname = f"{owner}.{method}"
+        if qualname in building:
+            found.append(qualname)
+        if qualname in defined and qualname not in calling_super:
+            break
+    return found

@@ -27,6 +27,7 @@ from analyzer.facts.route_text import MARKER, OPEN
 from analyzer.facts.url_objects import ALIAS, ATTRIBUTES, KWARGS
 from analyzer.model.facts import ModuleFacts, ObjectFact, ObjectMount, UrlPattern
 from analyzer.model.source_paths import is_test_path
+from analyzer.resolve.app_urls import super_chain
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.class_values import ClassValues
 from analyzer.resolve.url_collectors import NEW_PREFIX
@@ -128,14 +129,8 @@ def _includes(found: ObjectFact, mount: ObjectMount, template: UrlPattern,
 def _methods(klass: str, name: str, context: _Context) -> list[str]:
     """The overrides of ``name`` the object's class runs that build patterns: the first in its
     method resolution order, then the next while each calls ``super().name()``."""
-    found = []
-    for owner in context.classes.linearization(klass):
-        qualname = f"{owner}.{name}"
-        if qualname in context.functions:
-            found.append(qualname)
-        if qualname in context.defined and qualname not in context.supers:
-            break
-    return found
+    return super_chain(context.classes.linearization(klass), name, context.functions, context.defined,
+                       context.supers)
 
 
 def _attributes(found: ObjectFact, klass: str, classes: ClassValues) -> dict[str, str]:

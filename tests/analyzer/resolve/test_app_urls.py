@@ -49,3 +49,19 @@ def test_a_reusable_app_is_followed_from_its_top_relative_to_where_it_is_mounted
     assert (warning.path, warning.line) == ("store/apps.py", 18)
     assert warning.message.startswith("3 URL pattern(s) of store.apps.StoreConfig.get_urls are included "
                                       "by nothing in the tree, which names no ROOT_URLCONF")
+
+
+def test_the_super_chain_stops_at_an_override_that_calls_no_super() -> None:
+    """Python runs the first override in the MRO, then the next only while each calls ``super()``:
+    a class below one that replaces ``get_urls`` outright adds none of its patterns."""
+    from analyzer.resolve.app_urls import super_chain
+
+    order = ["app.Child", "app.Middle", "app.Base"]
+    building = {"app.Child.get_urls", "app.Middle.get_urls", "app.Base.get_urls"}
+    defined = set(building)
+    assert super_chain(order, "get_urls", building, defined, {"app.Child.get_urls"}) == [
+        "app.Child.get_urls", "app.Middle.get_urls"]  # Middle calls no super(): Base never runs
+    both = {"app.Child.get_urls", "app.Middle.get_urls"}
+    assert super_chain(order, "get_urls", building, defined, both) == [
+        "app.Child.get_urls", "app.Middle.get_urls", "app.Base.get_urls"]
+    assert super_chain(order, "get_urls", building - {"app.Child.get_urls"}, defined, set()) == []
