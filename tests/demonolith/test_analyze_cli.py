@@ -157,13 +157,25 @@ def test_the_count_is_explained_with_its_curve_and_services_is_honoured(tmp_path
     reason = json.loads((tmp_path / "auto" / "analysis.json").read_text())["count_reason"]
     assert "within 0.0005 of" in reason and "; score by count 1: -0.500, 2: " in reason
     assert reason in automatic.output
-    for services, final in ((1, 1), (3, 2)):  # of 3, the folds leave 2 (a table with no code of its own)
+    automatic_models = _models_by_service(tmp_path / "auto")
+    assert len(automatic_models) == 2
+    for services in (1, 3):
         out = tmp_path / str(services)
         asked = CliRunner().invoke(cli, [*argv, "--services", str(services), "--out", str(out)])
         assert asked.exit_code == 0, asked.output
         document = json.loads((out / "analysis.json").read_text())
-        assert len(document["services"]) == final
-        assert document["count_reason"].startswith(f"{services} services as requested")
+        assert len(document["services"]) == services
+        assert document["count_reason"].startswith(f"{services} services as requested: the automatic "
+                                                   "partition's 2 with ")
+        # one boundary moved: fewer services are unions of the automatic ones, more are parts of one
+        models = _models_by_service(out)
+        finer, coarser = (automatic_models, models) if services < 2 else (models, automatic_models)
+        assert all(any(small <= big for big in coarser) for small in finer)
+
+
+def _models_by_service(out: Path) -> list[set[str]]:
+    document = json.loads((out / "analysis.json").read_text())
+    return [set(s["models"]) for s in document["services"] if s["models"]]
 
 
 def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path: Path,

@@ -147,3 +147,59 @@ def test_clusters_hiding_communities_the_whole_graph_cannot_resolve_are_split() 
                                      "modularity above 0.4 (too small for the whole graph's modularity to "
                                      "resolve)")
     assert len(choose_partition(graph, data, services=13).clusters) == 13  # a requested count is kept
+    # a count asked for starts from the 30 found (the split ones), not from the 13 the curve scores best
+    assert choose_partition(graph, data, services=30).clusters == partition.clusters
+    fewer = choose_partition(graph, data, services=29).clusters
+    assert len(set(fewer) & set(partition.clusters)) == 28
+
+
+def _nests(finer: tuple[tuple[str, ...], ...], coarser: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether every cluster of ``finer`` lies within one cluster of ``coarser``."""
+    return all(any(set(small) <= set(big) for big in coarser) for small in finer)
+
+
+def test_a_requested_count_moves_one_boundary_of_the_automatic_partition_at_a_time() -> None:
+    graph = ring_of_domains(domains=4, size=6)
+    projected = project_units(graph)
+    data = {n: graph.nodes[n]["kind"] == "model" for n in projected}
+    automatic = choose_partition(projected, data).clusters
+    assert choose_partition(projected, data, services=4).clusters == automatic
+    by_count = {n: choose_partition(projected, data, services=n) for n in range(1, 11)}
+    assert [len(p.clusters) for p in by_count.values()] == list(range(1, 11))
+    for n in range(1, 10):  # one more service splits one of them in two, the others are kept
+        fewer, more = by_count[n].clusters, by_count[n + 1].clusters
+        assert _nests(more, fewer), n
+        assert len(set(fewer) & set(more)) == n - 1, n
+    for n in (1, 2, 3):
+        assert _nests(automatic, by_count[n].clusters)
+    assert by_count[6].reason.startswith("6 services as requested: the automatic partition's 4 with one "
+                                         "service at a time split in two, 2 times (modularity ")
+    assert by_count[3].reason.startswith("3 services as requested: the automatic partition's 4 with its "
+                                         "closest pair merged (modularity ")
+    assert [s.services for s in by_count[6].scores] == [1, 2, 3, 4, 5, 6]
+
+
+def two_halves_and_cliques() -> UnitEdges:
+    """Three 4-cliques in a row (``a``, ``b``, ``c``: ``a``-``b`` tied by two edges, ``b``-``c`` by one)
+    and ``h``, two 4-cliques tied by four edges: one service, but the one whose halves are looser."""
+    edges: list[tuple[str, str, float]] = []
+    def clique(prefix: str) -> list[str]:
+        members = [f"{prefix}{j}" for j in range(4)]
+        edges.extend((a, b, 1.0) for k, a in enumerate(members) for b in members[k + 1:])
+        return members
+    a, b, c, left, right = clique("a"), clique("b"), clique("c"), clique("h.l"), clique("h.r")
+    edges += [(a[0], b[0], 1.0), (a[1], b[1], 1.0), (b[3], c[0], 1.0), (c[3], left[0], 1.0)]
+    edges += [(left[j], right[j], 1.0) for j in range(4)]
+    return UnitEdges(tuple(sorted({n for e in edges for n in e[:2]})), tuple(edges))
+
+
+def test_a_requested_count_splits_the_service_with_the_best_halves_and_merges_the_closest_pair() -> None:
+    graph = two_halves_and_cliques()
+    data = dict.fromkeys(graph.nodes, True)
+    automatic = choose_partition(graph, data).clusters
+    assert sorted(len(c) for c in automatic) == [4, 4, 4, 8]
+    more = choose_partition(graph, data, services=5).clusters
+    assert sorted(more) == sorted([c for c in automatic if len(c) == 4]
+                                  + [tuple(f"h.l{j}" for j in range(4)), tuple(f"h.r{j}" for j in range(4))])
+    fewer = choose_partition(graph, data, services=3).clusters
+    assert tuple(f"{p}{j}" for p in "ab" for j in range(4)) in fewer  # tied by two edges, the others by one
