@@ -4,7 +4,9 @@
 
 For every case of ``bench/quality.py`` (same ``--work``, its facts cache reused), over the pairs
 of models the truth places: the *relations* (fk, o2o, m2m) between two models of one models
-module, of one app but two modules, of two apps, those of them that cascade across modules,
+module, of one app but two modules, of two apps (and of those, the ones whose target code of the
+referrer's app writes, deletes left out: :func:`analyzer.boundaries.entities.apps_writing`), those
+of them that cascade across modules,
 those within a module that are ``SET_NULL`` and those from another module into a part of a hub
 (:func:`analyzer.boundaries.entities.hub_parts`); the *co-use* pairs of one code unit (tests
 and migrations left out, as the analyzer leaves them out), written with written, written with
@@ -38,7 +40,8 @@ from analyzer.graph.schema import RELATION_KINDS, NodeTable, node_attrs, success
 from bench.cascades import project_of  # noqa: E402
 from bench.quality import cases  # noqa: E402
 
-KINDS = ("relation: module", "relation: app", "relation: apps", "relation: cascade across modules",
+KINDS = ("relation: module", "relation: app", "relation: apps", "relation: apps, target written by its app",
+         "relation: cascade across modules",
          "relation: set null in module", "relation: into a hub's part across modules",
          "co-use: written+written", "co-use: written+read", "co-use: hub written+referrer read",
          "co-use: read+read", "co-use: written+only deleted",
@@ -51,6 +54,10 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
     """Count each relation between two truth models by where its models are declared."""
     attrs = node_attrs(project.graph)
     parts = entities.hub_parts(project.graph, entities.hub_scales(project.graph))
+    canon = canonical_ids(project.graph)
+    skip = follower_units(project.graph, [n for n in canon if canon[n] == n])
+    writing = entities.apps_writing(attrs, entities.data_used(project.graph, canon, set(label), skip,
+                                                              deletes=False)[0])
     for source, targets in successors(project.graph).items():
         if source not in label:
             continue
@@ -62,6 +69,8 @@ def relations(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[st
             a, b = attrs[source], attrs[target]
             where = "module" if a["module"] == b["module"] else "app" if a["app"] == b["app"] else "apps"
             tally[(f"relation: {where}", same)] += 1
+            if where == "apps" and a["app"] in writing.get(target, ()):
+                tally[("relation: apps, target written by its app", same)] += 1
             if where != "module" and any(d.get("on_delete") == "CASCADE" for d in keyed.values()):
                 tally[("relation: cascade across modules", same)] += 1
             if where == "module" and any(d.get("on_delete") == "SET_NULL" for d in keyed.values()):

@@ -38,7 +38,7 @@ def test_a_cascade_relation_weighs_more_than_a_protect_one() -> None:
     b.edge("lines.models.Line", "catalog.models.Item", "fk", on_delete="PROTECT")
     graph = b.build().graph
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lines.models.Line"]
-    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR  # three models modules
+    fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * entities.CROSS_APP_FACTOR  # three apps
     assert ties == {"orders.models.Order": fk * entities.CASCADE_FACTOR, "catalog.models.Item": fk,
                     "lines.models.Line": pytest.approx(ties["lines.models.Line"])}
     assert entities.CASCADE_FACTOR > 1
@@ -65,7 +65,8 @@ def test_a_relation_within_one_models_module_weighs_more_than_one_into_another_m
     weights = Config().weights
     group = weights["same-module"] + weights["same-app"] * entities.APP_FACTOR  # one module, one app
     assert ties["orders.models.Order"] == pytest.approx(weights["fk"] + group)
-    assert ties["catalog.models.Item"] == pytest.approx(weights["fk"] * entities.CROSS_MODULE_FACTOR)
+    assert ties["catalog.models.Item"] == pytest.approx(
+        weights["fk"] * entities.CROSS_MODULE_FACTOR * entities.CROSS_APP_FACTOR)  # another app too
     assert entities.CROSS_MODULE_FACTOR < 1
 
 
@@ -181,8 +182,9 @@ def test_code_reading_a_hub_ties_it_by_the_hub_scale_and_writing_it_never_scales
     assert scale == pytest.approx(2 / 3)
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
     fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
-    assert ties["a.models.A"] == pytest.approx(fk + entities.CO_WRITE_READ * scale)
-    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+    other_app = fk * entities.CROSS_APP_FACTOR  # no code of a's app writes the hub
+    assert ties["a.models.A"] == pytest.approx(other_app + entities.CO_WRITE_READ * scale)
+    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)  # b's code writes the hub
 
 
 def test_the_hubs_own_code_reading_a_referrer_does_not_tie_them_the_referrers_code_does() -> None:
@@ -201,8 +203,9 @@ def test_the_hubs_own_code_reading_a_referrer_does_not_tie_them_the_referrers_co
     assert entities.is_hub(scale)  # 4 referrers, limit 2
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["events.models.Event"]
     fk = Config().weights["fk"] * entities.CROSS_MODULE_FACTOR * scale
-    assert ties["a.models.A"] == pytest.approx(fk) == pytest.approx(ties["c.models.C"])
-    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)
+    other_app = fk * entities.CROSS_APP_FACTOR
+    assert ties["a.models.A"] == pytest.approx(other_app) == pytest.approx(ties["c.models.C"])
+    assert ties["b.models.B"] == pytest.approx(fk + entities.CO_WRITE_READ)  # b's code writes the hub
     assert ties["notes.models.Note"] == pytest.approx(entities.CO_WRITE_READ)
 
 
@@ -239,7 +242,7 @@ def test_a_relation_from_another_module_to_a_part_of_a_hub_weighs_as_one_to_the_
     ties = entity_edges(graph, canonical_ids(graph), Config().weights).ties()["lang.models.Plural"]
     cascade = Config().weights["fk"] * entities.CASCADE_FACTOR
     assert ties["trans.models.Translation"] == pytest.approx(
-        cascade * entities.CROSS_MODULE_FACTOR * scale["lang.models.Language"])
+        cascade * entities.CROSS_MODULE_FACTOR * entities.CROSS_APP_FACTOR * scale["lang.models.Language"])
     same_module = Config().weights["same-module"] + Config().weights["same-app"] * entities.APP_FACTOR
     assert ties["lang.models.Alias"] == pytest.approx(cascade + same_module / 2)  # its own module: whole
 
@@ -266,3 +269,25 @@ def test_code_that_only_deletes_a_model_still_writes_it_for_code_follows_data() 
     written, _ = entities.data_used(graph, canon, {"carts.models.Cart"})
     assert written == {"carts.tasks.clean": {"carts.models.Cart": Config().weights["orm-write"]}}
     assert entities.data_used(graph, canon, {"carts.models.Cart"}, deletes=False) == ({}, {})
+
+
+def test_a_relation_into_another_app_weighs_less_unless_the_referrers_app_writes_the_target() -> None:
+    def review_ties(writer: str | None) -> dict[str, float]:
+        b = GraphBuilder().model("reviews.models.Review").model("catalog.models.Product")
+        b.model("catalog.stock.Stock", app="catalog")
+        b.edge("reviews.models.Review", "catalog.models.Product", "fk", on_delete="CASCADE")
+        b.edge("catalog.stock.Stock", "catalog.models.Product", "fk", on_delete="CASCADE")
+        if writer is not None:  # e.g. reviews.services.refresh_rating: the product's denormalised rating
+            b.function(writer).edge(writer, "catalog.models.Product", "orm-write")
+        graph = b.build().graph
+        return entity_edges(graph, canonical_ids(graph), Config().weights).ties()["catalog.models.Product"]
+
+    cascade = Config().weights["fk"] * entities.CASCADE_FACTOR * entities.CROSS_MODULE_FACTOR
+    alone, rated, written_elsewhere = (review_ties(None), review_ties("reviews.services.refresh_rating"),
+                                       review_ties("catalog.views.edit"))
+    assert alone["reviews.models.Review"] == pytest.approx(cascade * entities.CROSS_APP_FACTOR)
+    assert rated["reviews.models.Review"] == pytest.approx(cascade)  # the referrer's app writes it
+    assert written_elsewhere["reviews.models.Review"] == pytest.approx(alone["reviews.models.Review"])
+    assert alone["catalog.stock.Stock"] == pytest.approx(rated["catalog.stock.Stock"])  # one app: whole
+    assert alone["catalog.stock.Stock"] > cascade
+    assert entities.CROSS_APP_FACTOR < 1

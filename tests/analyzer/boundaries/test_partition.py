@@ -12,8 +12,10 @@ from analyzer.boundaries.partition import (
     COUNT_TOLERANCE,
     UnitEdges,
     choose_partition,
+    modularity_of,
     pick_count,
     project_units,
+    split_unresolved,
 )
 from analyzer.model.analysis import CountScore
 from tests.analyzer.graphs import GraphBuilder, legacy_app_with_two_domains
@@ -144,7 +146,7 @@ def test_clusters_hiding_communities_the_whole_graph_cannot_resolve_are_split() 
     assert sorted(partition.clusters) == sorted(tuple(f"d{i:02d}.M{j}" for j in range(4)) for i in range(30))
     assert partition.reason.startswith("13 services: the best score")
     assert partition.reason.endswith("; 30 after splitting the clusters whose own graph has communities of "
-                                     "modularity above 0.4 (too small for the whole graph's modularity to "
+                                     "modularity above 0.35 (too small for the whole graph's modularity to "
                                      "resolve)")
     assert len(choose_partition(graph, data, services=13).clusters) == 13  # a requested count is kept
     # a count asked for starts from the 30 found (the split ones), not from the 13 the curve scores best
@@ -203,3 +205,24 @@ def test_a_requested_count_splits_the_service_with_the_best_halves_and_merges_th
                                   + [tuple(f"h.l{j}" for j in range(4)), tuple(f"h.r{j}" for j in range(4))])
     fewer = choose_partition(graph, data, services=3).clusters
     assert tuple(f"{p}{j}" for p in "ab" for j in range(4)) in fewer  # tied by two edges, the others by one
+
+
+def chain_of_cliques(link: float) -> UnitEdges:
+    """Three 4-cliques in a chain, each node tied to its counterpart in the next clique by ``link``."""
+    cliques = [[f"d{i}.M{j}" for j in range(4)] for i in range(3)]
+    edges = [(a, b, 1.0) for members in cliques for k, a in enumerate(members) for b in members[k + 1:]]
+    edges += [(cliques[i][j], cliques[i + 1][j], link) for i in range(2) for j in range(4)]
+    return UnitEdges(tuple(n for members in cliques for n in members), tuple(edges))
+
+
+def test_a_cluster_of_three_pieces_is_split_as_one_of_four_would_be() -> None:
+    # three pieces score at most 2/3 where four score 3/4: a bar of 0.4 kept these whole
+    separate, blurred = chain_of_cliques(0.875), chain_of_cliques(1.25)
+    data = dict.fromkeys(separate.nodes, True)
+    one = dict.fromkeys(separate.nodes, 0)
+    split = split_unresolved(separate, one, data, 42)
+    pieces = {n: int(n[1]) for n in separate.nodes}
+    assert 0.35 < modularity_of(separate, pieces) < 0.4
+    assert len(set(split.values())) == 3 and all(split[n] == split[f"d{n[1]}.M0"] for n in split)
+    assert modularity_of(blurred, pieces) < 0.35  # pieces this blurred are one domain
+    assert set(split_unresolved(blurred, one, data, 42).values()) == {0}
