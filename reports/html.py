@@ -179,6 +179,10 @@ class PageData:
         self.renderer_missing = renderer_missing
         self._values: dict[str, Any] = {}
 
+    def seed(self, values: dict[str, Any]) -> None:
+        """Take ``values`` as computed elsewhere from the same inputs."""
+        self._values.update(values)
+
     def value(self, name: str) -> Any:
         """The variable ``name`` (computed once)."""
         if name not in self._values:

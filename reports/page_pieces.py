@@ -27,8 +27,9 @@ class PagePiece:
 
 
 def _piece(name: str, template: str | None, fields: tuple[str, ...], context: tuple[str, ...] = (),
-           page: str | None = None, pictures: tuple[str, ...] = ()) -> PagePiece:
-    return PagePiece(Piece(f"page:{name}", fields), template, page, context, pictures,
+           page: str | None = None, pictures: tuple[str, ...] = (),
+           values: tuple[str, ...] = ()) -> PagePiece:
+    return PagePiece(Piece(f"page:{name}", fields, values), template, page, context, pictures,
                      "" if template else name)
 
 
@@ -40,12 +41,13 @@ PAGE: tuple[PagePiece, ...] = (
     _piece("head", "_head.j2", (*_VIEWS, "project_name", "tool_version", "warnings"),
            ("a", "colors", "css", "services")),
     _piece("overview", "_overview.j2",
-           (*_VIEWS, "app_placements", "count_reason", "count_scores", "coupling", "database_engine",
+           (*_VIEWS, "app_placements", "count_reason", "count_scores", "database_engine",
             "django_version", "metrics", "model_placements", "module_splits", "project_name",
             "reference_differences", "settings_module", "shared", "source_root", "tool_version", "warnings"),
            ("a", "comparison", "kind_counts", "map_key", "map_strong_key", "metrics_chart",
             "module_count", "name_origin", "notable_max", "notable_stories", "readiness",
-            "score_curve", "services", "split_stories"), pictures=(MAP_KEY, MAP_STRONG_KEY)),
+            "score_curve", "services", "split_stories"), pictures=(MAP_KEY, MAP_STRONG_KEY),
+           values=("readiness",)),  # the coupling's share inside services, not its positions
     _piece("services", "_service_pages.j2", (*_VIEWS, "model_placements", "module_splits"),
            ("aggregates", "colors", "module_groups", "name_origin", "services", "splits_of", "stories"),
            pictures=(INSIDE,)),

@@ -28,10 +28,13 @@ FieldDigests = Mapping[str, str]
 
 @dataclass(frozen=True)
 class Piece:
-    """One piece of an output file: its name and the Analysis fields its bytes depend on."""
+    """One piece of an output file: its name, the Analysis fields its bytes depend on, and the
+    values computed from the Analysis that stand for the fields they read (a piece that shows the
+    share of coupling inside services depends on the share, not on where each edge is)."""
 
     name: str
     fields: tuple[str, ...]
+    values: tuple[str, ...] = ()
 
 
 def field_digests(analysis: Analysis) -> dict[str, str]:
@@ -39,11 +42,18 @@ def field_digests(analysis: Analysis) -> dict[str, str]:
     return {f.name: _digest(orjson.dumps(getattr(analysis, f.name))) for f in fields(analysis)}
 
 
-def piece_key(piece: Piece, digests: FieldDigests, salt: str) -> str:
+def piece_key(piece: Piece, digests: FieldDigests, salt: str,
+              values: Mapping[str, str] | None = None) -> str:
     """The key of ``piece``'s bytes: its name, ``salt`` (the code and every input that is not the
-    Analysis) and the digests of the fields it reads."""
-    parts = [salt, piece.name, *(f"{name}={digests[name]}" for name in piece.fields)]
+    Analysis), the digests of the fields it reads and of its values (``values``: by name)."""
+    parts = [salt, piece.name, *(f"{name}={digests[name]}" for name in piece.fields),
+             *(f"{name}:{(values or {})[name]}" for name in piece.values)]
     return _digest("\0".join(parts).encode())
+
+
+def value_digest(value: object) -> str:
+    """The digest of a value computed from the Analysis (dataclasses, tuples, dicts, scalars)."""
+    return _digest(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS))
 
 
 def combined(keys: Iterable[str]) -> str:

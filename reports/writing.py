@@ -22,7 +22,7 @@ from reports.dot import service_map_dot
 from reports.html import Page
 from reports.markdown import render_markdown
 from reports.page_pieces import MAP_KEY, PAGE, SIDE_PIECES, PagePiece
-from reports.pieces import Piece, PieceStore, combined, field_digests, piece_key
+from reports.pieces import Piece, PieceStore, combined, field_digests, piece_key, value_digest
 from reports.svg import SvgRenderer, find_renderer
 
 INDEX_HTML, MARKDOWN, DOT, MAP_SVG, ANALYSIS_JSON = (
@@ -72,8 +72,7 @@ def write_all(
     with Page(analysis, chosen, mapping, previous,
               cache_dir / "templates" if cache_dir is not None else None) as page:
         files = _files(analysis, page, analysis_json)
-        digests = field_digests(analysis)
-        keys = {name: [piece_key(p, digests, salt) for p in file.pieces] for name, file in files.items()}
+        keys = _keys(files, analysis, page, salt)
         file_keys = {name: combined(found) for name, found in keys.items()}
         stale = {name: file for name, file in files.items() if (current or {}).get(name) != file_keys[name]}
         for name in set(files) - set(stale):
@@ -114,6 +113,13 @@ def _files(analysis: Analysis, page: Page, with_json: bool) -> dict[str, _File]:
             tuple(_json_part(analysis, key) for key, _ in JSON_PARTS),
             tuple(frozenset() for _ in JSON_PARTS), analysis_json_from_parts)
     return files
+
+
+def _keys(files: Mapping[str, _File], analysis: Analysis, page: Page, salt: str) -> dict[str, list[str]]:
+    """The key of each piece of each file."""
+    digests = field_digests(analysis)
+    values = {name: value_digest(page.data.value(name)) for p in PAGE for name in p.piece.values}
+    return {name: [piece_key(p, digests, salt, values) for p in file.pieces] for name, file in files.items()}
 
 
 def _page_part(page: Page, piece: PagePiece) -> Callable[[], bytes]:

@@ -82,7 +82,8 @@ def test_every_piece_declares_each_field_it_reads(name: str) -> None:
     analysis = ANALYSES[name]()
     for piece in PAGE:
         seen: set[str] = set()
-        with Page(traced(analysis, seen), fake_renderer) as page:
+        with Page(analysis, fake_renderer) as plain, Page(traced(analysis, seen), fake_renderer) as page:
+            page.data.seed({name: plain.data.value(name) for name in piece.piece.values})
             page.draw(piece.pictures)
             page.render(piece)
         assert seen <= set(piece.piece.fields), (piece.piece.name, sorted(seen - set(piece.piece.fields)))
@@ -127,8 +128,14 @@ def _changes() -> dict[str, Callable[[Analysis], Analysis]]:
         items = tuple(dataclasses.replace(i, lines=i.lines + 1) for i in a.coupling.items)
         return dataclasses.replace(a, coupling=dataclasses.replace(a.coupling, items=items))
 
+    def crossings(a: Analysis) -> Analysis:  # half the coupling weight: another share inside services
+        assert a.coupling is not None
+        edges = a.coupling.edges[: len(a.coupling.edges) // 2]
+        return dataclasses.replace(a, coupling=dataclasses.replace(a.coupling, edges=edges))
+
     return {
         "coupling": coupling,
+        "coupling-edges": crossings,
         "violations": lambda a: dataclasses.replace(a, violations=tuple(
             dataclasses.replace(v, line=v.line + 1) for v in a.violations)),
         "warnings": lambda a: dataclasses.replace(a, warnings=(
@@ -158,9 +165,15 @@ def test_a_write_from_kept_pieces_gives_the_bytes_of_a_write_without_them(change
         second = _write(after, out, cache, dict(first.files))
     _write(after, tmp_path / "uncached", None)
     assert _outputs(out) == _outputs(tmp_path / "uncached")
-    reading = {p.piece.name for p in PAGE if change in p.piece.fields}
-    assert set(rendered) == reading  # the pieces reading the field, and no other
-    unread = {path for path, piece in SIDE_PIECES.items() if change not in piece.fields}
+    field = change.partition("-")[0]
+    with Page(before, fake_renderer) as old, Page(after, fake_renderer) as new:
+        moved = {p.piece.name for p in PAGE
+                 if any(old.data.value(v) != new.data.value(v) for v in p.piece.values)}
+    reading = {p.piece.name for p in PAGE if field in p.piece.fields} | moved
+    assert set(rendered) == reading  # the pieces reading the field or a value that moved, no other
+    if field == "coupling":  # the overview shows the coupling's share inside services, not its positions
+        assert ("page:overview" in rendered) == (change == "coupling-edges")
+    unread = {path for path, piece in SIDE_PIECES.items() if field not in piece.fields}
     assert not {str(p.relative_to(out)) for p in second.rewritten} & unread
 
 
