@@ -10,12 +10,13 @@ content key, from ``current``) is not written again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from analyzer.model.analysis import JSON_PARTS, Analysis, analysis_json_from_parts, analysis_json_part
+from analyzer.model.analysis import Analysis
+from analyzer.model.analysis_parts import JSON_FRAME, JSON_PARTS, analysis_json_part
 from reports.cloud import CloudMapping, default_cloud_mapping
 from reports.current import code_fingerprint
 from reports.dot import service_map_dot
@@ -93,7 +94,8 @@ class _File:
     pieces: tuple[Piece, ...]
     renders: tuple[Callable[[], bytes], ...]
     pictures: tuple[frozenset[str], ...]
-    join: Callable[[list[bytes]], bytes] = b"".join
+    frame: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # before, between and after the pieces
+    streamed: bool = False  # written piece by piece, unread (its key tells its bytes apart)
 
 
 def _files(analysis: Analysis, page: Page, with_json: bool) -> dict[str, _File]:
@@ -111,7 +113,7 @@ def _files(analysis: Analysis, page: Page, with_json: bool) -> dict[str, _File]:
         files[ANALYSIS_JSON] = _File(
             tuple(Piece(f"json:{key}", reads) for key, reads in JSON_PARTS),
             tuple(_json_part(analysis, key) for key, _ in JSON_PARTS),
-            tuple(frozenset() for _ in JSON_PARTS), analysis_json_from_parts)
+            tuple(frozenset() for _ in JSON_PARTS), JSON_FRAME, streamed=True)
     return files
 
 
@@ -142,12 +144,29 @@ def _write_files(files: Mapping[str, _File], keys: Mapping[str, list[str]], out_
     held: set[str] = set()
     written: list[Path] = []
     for name, file in files.items():
-        parts = [store.get(key, render) for key, render in zip(keys[name], file.renders, strict=True)]
-        data = file.join(parts)
+        parts = (store.get(key, render) for key, render in zip(keys[name], file.renders, strict=True))
+        if file.streamed:
+            _stream(out_dir / name, file.frame, parts)
+            held.add(name)
+            written.append(out_dir / name)
+            continue
+        before, between, after = file.frame
+        data = before + between.join(parts) + after
         if data:  # no picture drawn: no service-map.svg
             held.add(name)
             written += [out_dir / name] if _write(out_dir / name, data) else []
     return held, written
+
+
+def _stream(path: Path, frame: tuple[bytes, bytes, bytes], parts: Iterable[bytes]) -> None:
+    """Write the ``parts`` in their ``frame`` to ``path``, one at a time (no copy of the whole)."""
+    before, between, after = frame
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        stream.write(before)
+        for number, part in enumerate(parts):
+            stream.write(between + part if number else part)
+        stream.write(after)
 
 
 def _write(path: Path, data: bytes) -> bool:

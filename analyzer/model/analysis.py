@@ -410,31 +410,14 @@ def analysis_to_json(analysis: Analysis) -> str:
 def analysis_json_bytes(analysis: Analysis) -> bytes:
     """:func:`analysis_to_json` encoded in UTF-8, for a file (without decoding 13 MB to write it
     back)."""
-    return dumps_sorted(_json_document(analysis))
+    return dumps_sorted(json_document(analysis))
 
 
-def _json_document(analysis: Analysis) -> dict[str, Any]:
+def json_document(analysis: Analysis) -> dict[str, Any]:
+    """The top-level object of analysis.json, its values as the model holds them."""
     document = {f.name: getattr(analysis, f.name) for f in fields(analysis)}
     document["table_owner"] = dict(sorted(analysis.table_owner().items()))
     return document
-
-
-# each top-level key of analysis.json and the Analysis fields its value is made of
-JSON_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted(
-    [(f.name, (f.name,)) for f in fields(Analysis)] + [("table_owner", ("tables",))]))
-
-
-def analysis_json_part(analysis: Analysis, key: str) -> bytes:
-    """The bytes of one top-level ``key`` of :func:`analysis_json_bytes`, as they sit in the file
-    (indented one level, no separator); :func:`analysis_json_from_parts` joins them."""
-    value = _json_document(analysis)[key] if key == "table_owner" else getattr(analysis, key)
-    text = dumps_sorted(value)[:-1].replace(b"\n", b"\n  ")  # a JSON string holds no raw newline
-    return b'  "' + key.encode() + b'": ' + text
-
-
-def analysis_json_from_parts(parts: list[bytes]) -> bytes:
-    """:func:`analysis_json_bytes` from the parts of every key of :data:`JSON_PARTS`, in its order."""
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
 def analysis_from_json(text: str | bytes, source: str = "analysis.json") -> Analysis:
