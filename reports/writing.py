@@ -10,7 +10,7 @@ content key, from ``current``) is not written again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -95,13 +95,19 @@ class _File:
     renders: tuple[Callable[[], bytes], ...]
     pictures: tuple[frozenset[str], ...]
     frame: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # before, between and after the pieces
-    streamed: bool = False  # written piece by piece, unread (its key tells its bytes apart)
+    streamed: bool = False  # written without reading the file first (its key tells its bytes apart)
 
 
 def _files(analysis: Analysis, page: Page, with_json: bool) -> dict[str, _File]:
     """The output files of ``analysis``, rendered with ``page``."""
     markdown, dot, svg = SIDE_PIECES[MARKDOWN], SIDE_PIECES[DOT], SIDE_PIECES[MAP_SVG]
-    files = {
+    files: dict[str, _File] = {}
+    if with_json:  # first: its parts are gone before the page's variables are computed
+        files[ANALYSIS_JSON] = _File(
+            tuple(Piece(f"json:{key}", reads) for key, reads in JSON_PARTS),
+            tuple(_json_part(analysis, key) for key, _ in JSON_PARTS),
+            tuple(frozenset() for _ in JSON_PARTS), JSON_FRAME, streamed=True)
+    files |= {
         INDEX_HTML: _File(tuple(p.piece for p in PAGE), tuple(_page_part(page, p) for p in PAGE),
                           tuple(frozenset(p.pictures) for p in PAGE)),
         MARKDOWN: _File((markdown,), (lambda: render_markdown(analysis).encode(),), (frozenset(),)),
@@ -109,11 +115,6 @@ def _files(analysis: Analysis, page: Page, with_json: bool) -> dict[str, _File]:
         MAP_SVG: _File((svg,), (lambda: (page.pictures()[MAP_KEY].svg or "").encode(),),
                        (frozenset({MAP_KEY}),)),
     }
-    if with_json:
-        files[ANALYSIS_JSON] = _File(
-            tuple(Piece(f"json:{key}", reads) for key, reads in JSON_PARTS),
-            tuple(_json_part(analysis, key) for key, _ in JSON_PARTS),
-            tuple(frozenset() for _ in JSON_PARTS), JSON_FRAME, streamed=True)
     return files
 
 
@@ -145,39 +146,48 @@ def _write_files(files: Mapping[str, _File], keys: Mapping[str, list[str]], out_
     written: list[Path] = []
     for name, file in files.items():
         parts = (store.get(key, render) for key, render in zip(keys[name], file.renders, strict=True))
-        if file.streamed:
-            _stream(out_dir / name, file.frame, parts)
+        if file.streamed:  # each part dropped once written: the largest file is never whole in memory
+            _stream(out_dir / name, _segments(file.frame, parts))
             held.add(name)
             written.append(out_dir / name)
             continue
-        before, between, after = file.frame
-        data = before + between.join(parts) + after
-        if data:  # no picture drawn: no service-map.svg
-            held.add(name)
-            written += [out_dir / name] if _write(out_dir / name, data) else []
+        segments = list(_segments(file.frame, parts))
+        if not sum(map(len, segments)):  # no picture drawn: no service-map.svg
+            continue
+        held.add(name)
+        if not _holds(out_dir / name, segments):
+            _stream(out_dir / name, segments)
+            written.append(out_dir / name)
     return held, written
 
 
-def _stream(path: Path, frame: tuple[bytes, bytes, bytes], parts: Iterable[bytes]) -> None:
-    """Write the ``parts`` in their ``frame`` to ``path``, one at a time (no copy of the whole)."""
+def _segments(frame: tuple[bytes, bytes, bytes], parts: Iterable[bytes]) -> Iterator[bytes]:
+    """The bytes of a file in order: its frame around its parts, never joined in one copy."""
     before, between, after = frame
+    yield before
+    for number, part in enumerate(parts):
+        if number:
+            yield between
+        yield part
+    yield after
+
+
+def _holds(path: Path, segments: list[bytes]) -> bool:
+    """Whether ``path`` holds the bytes of ``segments`` already (read a segment at a time)."""
+    try:
+        if path.stat().st_size != sum(map(len, segments)):
+            return False
+        with path.open("rb") as stream:
+            return all(stream.read(len(segment)) == segment for segment in segments)
+    except OSError:
+        return False
+
+
+def _stream(path: Path, segments: Iterable[bytes]) -> None:
+    """Write ``segments`` to ``path`` one after the other."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as stream:
-        stream.write(before)
-        for number, part in enumerate(parts):
-            stream.write(between + part if number else part)
-        stream.write(after)
-
-
-def _write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it holds them already; whether it was written."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
+        stream.writelines(segments)
 
 
 def open_in_browser(paths: ReportPaths) -> bool:

@@ -18,7 +18,7 @@ def analysis_json_part(analysis: Analysis, key: str) -> bytes:
     """The bytes of one top-level ``key`` of :func:`analysis_json_bytes`, as they sit in the file
     (indented one level, no separator); :func:`analysis_json_from_parts` joins them."""
     value = json_document(analysis)[key] if key == "table_owner" else getattr(analysis, key)
-    text = dumps_sorted(value)[:-1].replace(b"\n", b"\n  ")  # a JSON string holds no raw newline
+    text = dumps_sorted(value, newline=False).replace(b"\n", b"\n  ")  # no raw newline in a JSON string
     return b'  "' + key.encode() + b'": ' + text
 
 
