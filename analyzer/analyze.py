@@ -169,9 +169,7 @@ def _with_snippets(root: Path, analysis: Analysis) -> Analysis:
     file that cannot be read are left empty)."""
     from analyzer.boundaries.snippets import attach_snippets
 
-    bare = [replace(v, snippet=(), snippet_start=0) if v.snippet or v.snippet_start else v
-            for v in analysis.violations]
-    return replace(analysis, violations=attach_snippets(bare, _line_reader(root)))
+    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
 
 
 def _finished(evidence: DjangoVersionEvidence, analysis: Analysis) -> Analysis:

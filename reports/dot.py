@@ -103,11 +103,15 @@ def _map_layout(services: int) -> str:
 
 
 def module_of(qualified_name: str, modules: Iterable[str]) -> str:
-    """Return the longest of ``modules`` that contains ``qualified_name``, else its parent name."""
-    candidates = [m for m in modules if qualified_name == m or qualified_name.startswith(m + ".")]
-    if candidates:
-        return max(candidates, key=len)
-    return qualified_name.rsplit(".", 1)[0]
+    """Return the longest of ``modules`` that contains ``qualified_name``, else its parent name;
+    ``modules`` given as a set is looked up as it is (a caller with many names builds it once)."""
+    known = modules if isinstance(modules, set | frozenset) else frozenset(modules)
+    name = qualified_name
+    while name not in known:
+        name, dot, _ = name.rpartition(".")
+        if not dot:
+            return qualified_name.rsplit(".", 1)[0]
+    return name
 
 
 def module_of_path(path: str) -> str:
@@ -192,13 +196,14 @@ def _add_tables(service: Service, nodes: dict[str, str]) -> None:
 def _add_routes(analysis: Analysis, service: Service, nodes: dict[str, str],
                 edges: set[tuple[str, str, str]]) -> None:
     served = set(service.routes)
+    modules = frozenset(service.modules)
     for route in analysis.routes:
         if route.pattern not in served:
             continue
         nodes["route:" + route.pattern] = attrs(
             label=route.pattern, shape="note", style="filled", fillcolor="#e8eefc",
             URL=_link(service, "route", route.pattern), tooltip="view " + route.view)
-        edges.add(("route:" + route.pattern, "module:" + module_of(route.view, service.modules),
+        edges.add(("route:" + route.pattern, "module:" + module_of(route.view, modules),
                    "solid"))
 
 

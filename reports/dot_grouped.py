@@ -81,9 +81,9 @@ def _inside_edges(analysis: Analysis, service: Service, groups: dict[str, str], 
             if field.target and field.target not in model_node:
                 other = owner.get(field.target, field.target.split(".", 1)[0])
                 edges[(model_node[model.label], "svc:" + other, "dashed")] += 1
-    views = {r.pattern: r.view for r in analysis.routes}
+    views, modules = {r.pattern: r.view for r in analysis.routes}, frozenset(service.modules)
     for pattern in service.routes:
-        module = module_of(views.get(pattern, ""), service.modules)
+        module = module_of(views.get(pattern, ""), modules)
         edges[("routes", "group:" + groups.get(module, module.split(".", 1)[0]), "solid")] += 1
     for interface in analysis.interfaces:
         if service.name in interface.used_by and interface.service != service.name:

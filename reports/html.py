@@ -7,7 +7,8 @@ the report opens from ``file://`` and makes no request to any host.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -24,14 +25,13 @@ from reports.compare_view import compare_runs
 from reports.dot import service_colors, service_inside_dot, service_map_dot
 from reports.dot_grouped import grouped_inside_dot, grouped_modules
 from reports.embed import pack
+from reports.page_pieces import INSIDE, MAP_KEY, MAP_STRONG_KEY, PAGE, PagePiece
 from reports.plan_view import plan_views
 from reports.readiness import readiness
 from reports.svg import INSTALL_HINT, Picture, SvgRenderer, render_pictures
 from reports.warnings_view import warning_groups
 from reports.whatif import whatif_data
 
-MAP_KEY = "map"
-MAP_STRONG_KEY = "map-strong"
 DETAIL_MAX = 80  # a service with more modules, models, tables and routes is drawn grouped
 GRID_MAX = 12  # the ownership grid is shown up to this many service columns
 PACKED_PICTURE_MIN = 16_000  # an SVG longer than this is embedded packed and drawn on demand
@@ -78,12 +78,16 @@ def _static(name: str) -> Markup:
     return Markup(text)
 
 
-def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
-    """Return the service map and every service's inside graph, rendered with ``renderer``, each
-    drawing longer than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
-    dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
-    dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
-             for s in sorted(analysis.services, key=lambda s: s.name)]
+def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None,
+                  keys: Collection[str] = (MAP_KEY, MAP_STRONG_KEY, INSIDE)) -> dict[str, Picture]:
+    """Return the pictures of ``keys`` (the service map, its strongest dependencies, and with
+    :data:`INSIDE` every service's inside graph), rendered with ``renderer``, each drawing longer
+    than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
+    dots = [(key, service_map_dot(analysis, strongest=key == MAP_STRONG_KEY))
+            for key in (MAP_KEY, MAP_STRONG_KEY) if key in keys]
+    if INSIDE in keys:
+        dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
+                 for s in sorted(analysis.services, key=lambda s: s.name)]
     return {key: replace(picture, packed=pack(picture.svg))
             if picture.svg is not None and len(picture.svg) > PACKED_PICTURE_MIN else picture
             for key, picture in render_pictures(dots, renderer).items()}
@@ -102,65 +106,127 @@ def render_html(analysis: Analysis, renderer: SvgRenderer | None,
                 bytecode_dir: Path | None = None) -> RenderedReport:
     """Return the report page for ``analysis``; ``renderer`` None shows DOT text instead of SVG;
     ``bytecode_dir`` keeps the compiled templates between runs."""
-    # graphviz draws (and zlib packs, the GIL released) while the page's data is gathered
-    with ThreadPoolExecutor(max_workers=1) as background:
-        drawing = background.submit(draw_pictures, analysis, renderer)
-        template = _environment(bytecode_dir).get_template("report.html.j2")
-        context = data_context(analysis, mapping or default_cloud_mapping())
-        comparison = compare_runs(previous, analysis) if previous else None
-        pictures = drawing.result()
-    html = template.render(**context, pictures=pictures, renderer_missing=renderer is None,
-                           comparison=comparison)
-    return RenderedReport(html=html, pictures=pictures)
+    with Page(analysis, renderer, mapping, previous, bytecode_dir) as page:
+        page.draw({key for piece in PAGE for key in piece.pictures})
+        html = "".join(page.render(piece) for piece in PAGE)
+        return RenderedReport(html=html, pictures=page.pictures())
 
 
-def data_context(analysis: Analysis, mapping: CloudMapping) -> dict[str, Any]:
-    """The template variables but the pictures (graphviz draws them meanwhile); pure: everything
-    is computed from its arguments."""
-    service_count = len(analysis.services)
-    return {
-        "a": analysis,
-        "css": _static("report.css"),
-        "js": _static("whatif.js") + _static("report.js"),
-        "map_key": MAP_KEY,
-        "map_strong_key": MAP_STRONG_KEY,
-        "grid_max": GRID_MAX,
-        "violation_records": views.violation_records(analysis),
-        "whatif": whatif_data(analysis),
-        "plan_steps": plan_views(analysis),
-        "warning_groups": warning_groups(analysis),
-        "readiness": readiness(analysis),
-        **explanation_context(analysis),
-        "name_origin": {s.name: why.name_origin(s, analysis) for s in analysis.services},
-        "module_groups": {s.name: grouped_modules(s) for s in analysis.services},
-        "target_parts": target_parts(analysis, mapping),
-        "services": views.service_views(analysis),
-        "colors": service_colors(analysis),
-        "kind_counts": views.violation_counts(analysis),
-        "matrix": views.table_matrix(analysis),
-        "matrix_services": sorted(s.name for s in analysis.services),
-        "data_violations": views.violations_of_kinds(analysis, DATA_VIOLATION_KINDS),
-        "violations": sorted(analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
-        "search_index": [e.as_json() for e in views.search_entries(analysis)],
-        "metrics_chart": charts.metrics_chart(analysis.metrics) if analysis.metrics else None,
-        "score_curve": charts.score_curve(analysis.count_scores, service_count),
-        "targets": service_targets(analysis, mapping),
-        "module_count": len({m for s in analysis.services for m in s.modules}),
-    }
+class Page:
+    """The report page of one Analysis, rendered piece by piece; its pictures are drawn in a
+    background thread (graphviz, and zlib for the large ones, release the GIL) meanwhile."""
+
+    def __init__(self, analysis: Analysis, renderer: SvgRenderer | None,
+                 mapping: CloudMapping | None = None, previous: Analysis | None = None,
+                 bytecode_dir: Path | None = None) -> None:
+        """The page of ``analysis`` (see :func:`render_html`)."""
+        self.analysis, self.renderer = analysis, renderer
+        self.data = PageData(analysis, mapping or default_cloud_mapping(), previous, renderer is None)
+        self._bytecode_dir = bytecode_dir
+        self._background = ThreadPoolExecutor(max_workers=1)
+        self._drawing: Future[dict[str, Picture]] | None = None
+        self._env: jinja2.Environment | None = None
+
+    def __enter__(self) -> Page:
+        """The page, its background thread ended on the way out."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """End the background thread."""
+        self._background.shutdown()
+
+    def draw(self, keys: Collection[str]) -> None:
+        """Start drawing the pictures of ``keys`` (once: the later calls add nothing)."""
+        if self._drawing is None:
+            self._drawing = self._background.submit(draw_pictures, self.analysis, self.renderer, keys)
+
+    def pictures(self) -> dict[str, Picture]:
+        """The pictures drawn (none when :meth:`draw` was not called)."""
+        return self._drawing.result() if self._drawing is not None else {}
+
+    def render(self, piece: PagePiece) -> str:
+        """The text of ``piece`` as it sits in the page."""
+        if piece.template is None:
+            return packed_script(piece.data, self.data.value(piece.data))
+        values = {name: self.data.value(name) for name in piece.context}
+        if piece.pictures:
+            values["pictures"] = self.pictures()
+        text = self._environment().get_template(piece.template).render(**values)
+        if piece.page is None:
+            return text
+        return f'<template class="lazy-page" data-page="{piece.page}">{text}</template>\n'
+
+    def _environment(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = _environment(self._bytecode_dir)
+        return self._env
 
 
-def explanation_context(analysis: Analysis) -> dict[str, Any]:
-    """The analyzer's explanations as the templates show them: per model, notable ones, splits, aggregates."""
-    stories = explain.model_stories(analysis)
-    splits = explain.split_stories(analysis)
-    return {
-        "stories": stories,
-        "notable_stories": explain.notable_stories(stories),
-        "notable_max": NOTABLE_MAX,
-        "split_stories": splits,
-        "splits_of": explain.splits_by_service(splits),
-        "aggregates": explain.aggregates_of(analysis),
-    }
+def packed_script(element_id: str, value: Any) -> str:
+    """The element holding ``value`` packed (:func:`reports.embed.pack`)."""
+    return (f'<script type="application/octet-stream" id="{element_id}" data-packed="deflate-base64">'
+            f"{pack(value)}</script>\n")
+
+
+class PageData:
+    """The template variables of one page, each computed on first use (pure: from the Analysis,
+    the cloud mapping, the previous run and whether graphviz is missing)."""
+
+    def __init__(self, analysis: Analysis, mapping: CloudMapping, previous: Analysis | None,
+                 renderer_missing: bool) -> None:
+        """The variables of ``analysis``'s page."""
+        self.analysis, self.mapping, self.previous = analysis, mapping, previous
+        self.renderer_missing = renderer_missing
+        self._values: dict[str, Any] = {}
+
+    def seed(self, values: dict[str, Any]) -> None:
+        """Take ``values`` as computed elsewhere from the same inputs."""
+        self._values.update(values)
+
+    def value(self, name: str) -> Any:
+        """The variable ``name`` (computed once)."""
+        if name not in self._values:
+            self._values[name] = _VARIABLES[name](self)
+        return self._values[name]
+
+
+_VARIABLES: dict[str, Callable[[PageData], Any]] = {
+    "a": lambda d: d.analysis,
+    "css": lambda d: _static("report.css"),
+    "js": lambda d: _static("whatif.js") + _static("report.js"),
+    "map_key": lambda d: MAP_KEY,
+    "map_strong_key": lambda d: MAP_STRONG_KEY,
+    "grid_max": lambda d: GRID_MAX,
+    "notable_max": lambda d: NOTABLE_MAX,
+    "renderer_missing": lambda d: d.renderer_missing,
+    "comparison": lambda d: compare_runs(d.previous, d.analysis) if d.previous else None,
+    "search-index": lambda d: [e.as_json() for e in views.search_entries(d.analysis)],
+    "violations-data": lambda d: views.violation_records(d.analysis),
+    "whatif-data": lambda d: d.value("whatif"),
+    "whatif": lambda d: whatif_data(d.analysis),
+    "plan_steps": lambda d: plan_views(d.analysis),
+    "warning_groups": lambda d: warning_groups(d.analysis),
+    "readiness": lambda d: readiness(d.analysis),
+    "stories": lambda d: explain.model_stories(d.analysis),
+    "notable_stories": lambda d: explain.notable_stories(d.value("stories")),
+    "split_stories": lambda d: explain.split_stories(d.analysis),
+    "splits_of": lambda d: explain.splits_by_service(d.value("split_stories")),
+    "aggregates": lambda d: explain.aggregates_of(d.analysis),
+    "name_origin": lambda d: {s.name: why.name_origin(s, d.analysis) for s in d.analysis.services},
+    "module_groups": lambda d: {s.name: grouped_modules(s) for s in d.analysis.services},
+    "target_parts": lambda d: target_parts(d.analysis, d.mapping),
+    "services": lambda d: views.service_views(d.analysis),
+    "colors": lambda d: service_colors(d.analysis),
+    "kind_counts": lambda d: views.violation_counts(d.analysis),
+    "matrix": lambda d: views.table_matrix(d.analysis),
+    "matrix_services": lambda d: sorted(s.name for s in d.analysis.services),
+    "data_violations": lambda d: views.violations_of_kinds(d.analysis, DATA_VIOLATION_KINDS),
+    "violations": lambda d: sorted(d.analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
+    "metrics_chart": lambda d: charts.metrics_chart(d.analysis.metrics) if d.analysis.metrics else None,
+    "score_curve": lambda d: charts.score_curve(d.analysis.count_scores, len(d.analysis.services)),
+    "targets": lambda d: service_targets(d.analysis, d.mapping),
+    "module_count": lambda d: len({m for s in d.analysis.services for m in s.modules}),
+}
 
 
 def target_parts(analysis: Analysis, mapping: CloudMapping) -> list[tuple[str, Any, int]]:

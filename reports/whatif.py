@@ -48,7 +48,8 @@ def _routes_per_item(analysis: Analysis) -> Counter[str]:
     views = {r.pattern: r.view for r in analysis.routes}
     counts: Counter[str] = Counter()
     for service in analysis.services:
+        modules = frozenset(service.modules)
         for pattern in service.routes:
             if pattern in views:
-                counts[f"code:{module_of(views[pattern], service.modules)}@{service.name}"] += 1
+                counts[f"code:{module_of(views[pattern], modules)}@{service.name}"] += 1
     return counts

@@ -15,17 +15,19 @@ from analyzer.model.analysis import Violation
 def attach_snippets(
     violations: Iterable[Violation], read_lines: Callable[[str], list[str] | None], context: int = 2
 ) -> tuple[Violation, ...]:
-    """Add the source lines around each violation; ``read_lines(path)`` is the only I/O."""
+    """Set the source lines around each violation (none where its file cannot be read, or its line
+    is unknown), replacing any it had; ``read_lines(path)`` is the only I/O."""
     cache: dict[str, list[str] | None] = {}
     result = []
     for violation in violations:
         if violation.path not in cache:
             cache[violation.path] = read_lines(violation.path)
         lines = cache[violation.path]
-        if not lines or violation.line < 1:
-            result.append(violation)
-            continue
-        start = max(1, violation.line - context)
-        end = min(len(lines), violation.line + context)
-        result.append(replace(violation, snippet=tuple(lines[start - 1:end]), snippet_start=start))
+        snippet: tuple[str, ...] = ()
+        start = 0
+        if lines and violation.line >= 1:
+            start = max(1, violation.line - context)
+            snippet = tuple(lines[start - 1:min(len(lines), violation.line + context)])
+        same = violation.snippet == snippet and violation.snippet_start == start
+        result.append(violation if same else replace(violation, snippet=snippet, snippet_start=start))
     return tuple(result)

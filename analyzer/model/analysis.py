@@ -410,9 +410,14 @@ def analysis_to_json(analysis: Analysis) -> str:
 def analysis_json_bytes(analysis: Analysis) -> bytes:
     """:func:`analysis_to_json` encoded in UTF-8, for a file (without decoding 13 MB to write it
     back)."""
+    return dumps_sorted(json_document(analysis))
+
+
+def json_document(analysis: Analysis) -> dict[str, Any]:
+    """The top-level object of analysis.json, its values as the model holds them."""
     document = {f.name: getattr(analysis, f.name) for f in fields(analysis)}
     document["table_owner"] = dict(sorted(analysis.table_owner().items()))
-    return dumps_sorted(document)
+    return document
 
 
 def analysis_from_json(text: str | bytes, source: str = "analysis.json") -> Analysis:

@@ -34,11 +34,13 @@ _SORTED = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLIN
            | orjson.OPT_PASSTHROUGH_DATACLASS)
 
 
-def dumps_sorted(document: Any) -> bytes:
+def dumps_sorted(document: Any, newline: bool = True) -> bytes:
     """The JSON of :func:`to_json` ``(document)`` with sorted keys, two-space indent and a trailing
-    newline (the bytes ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`` gives), written
-    by orjson without building the intermediate lists and dicts in Python."""
-    return orjson.dumps(document, default=_fields_of, option=_SORTED)
+    newline (the bytes ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`` gives; none
+    without ``newline``), written by orjson without building the intermediate lists and dicts in
+    Python."""
+    option = _SORTED if newline else _SORTED & ~orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(document, default=_fields_of, option=option)
 
 
 @functools.cache

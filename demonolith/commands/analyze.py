@@ -10,10 +10,9 @@ import click
 from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
 from analyzer.boundaries.config import load_config
 from analyzer.graph.gc_pause import collector_paused
-from analyzer.model.analysis import Analysis, analysis_json_bytes
+from analyzer.model.analysis import Analysis
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.cache import DEFAULT_CACHE_DIRNAME
-from analyzer.project_facts.code_fingerprint import package_fingerprint
 from analyzer.project_facts.facts_json import write_facts
 from analyzer.project_facts.pipeline import FactsOptions, extract_keyed_facts
 from analyzer.source.discover_config import discover_options
@@ -21,7 +20,7 @@ from demonolith.commands.analyze_summary import Outputs, boundary_summary, facts
 from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
-from reports.current import outputs_current, record_outputs
+from reports.current import code_fingerprint, outputs_current, record_outputs, unchanged_files
 from reports.svg import find_cached_renderer, find_renderer
 from reports.writing import ReportPaths, open_in_browser, write_all
 
@@ -115,21 +114,17 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
     """Write analysis.json and the report unless the outputs are current; the files written
     (pictures and compiled templates cached in ``cache``)."""
     renderer = find_cached_renderer(cache / "svg") if cache is not None else find_renderer()
-    key = f"{keyed.key}:{package_fingerprint('reports')}:{renderer is not None}"
+    key = f"{keyed.key}:{code_fingerprint()}:{renderer is not None}"
     paths = ReportPaths(out_dir / "report" / "index.html", out_dir / "report.md", out_dir / "graph.dot",
                         None, renderer is None)
     if outputs_current(out_dir, key):
         return paths, []
-    analysis = keyed.analysis
-    target = out_dir / "analysis.json"
-    target.write_bytes(analysis_json_bytes(analysis))
-    paths = write_all(analysis, out_dir, renderer=renderer, cache_dir=cache)
-    written = [target, paths.index_html, paths.markdown, paths.dot]
-    written += [paths.service_map_svg] if paths.service_map_svg else []
-    record_outputs(out_dir, key, written)
+    paths = write_all(keyed.analysis, out_dir, renderer=renderer, cache_dir=cache, analysis_json=True,
+                      current=unchanged_files(out_dir))
+    record_outputs(out_dir, key, paths.files)
     if paths.graphviz_missing and not silent:
         click.echo("graphviz `dot` not found: the report shows DOT text (apt-get install graphviz)", err=True)
-    return paths, written
+    return paths, list(paths.rewritten)
 
 
 def _print_report(paths: ReportPaths, open_report: bool, text: bool) -> None:

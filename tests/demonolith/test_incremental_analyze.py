@@ -47,6 +47,19 @@ def _assert_same_as_uncached(root: Path, cached_out: Path, tmp_path: Path, name:
         _outputs(uncached))
 
 
+def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {name: (data, (out / name).stat().st_mtime_ns) for name, data in _outputs(out).items()}
+
+
+def _kept_unless_changed(out: Path, before: dict[str, tuple[bytes, int]]) -> set[str]:
+    """Assert each output file whose bytes did not change since ``before`` was not written again;
+    those files."""
+    after = _snapshot(out)
+    same = {name for name, (data, _) in after.items() if name in before and before[name][0] == data}
+    assert {name: after[name][1] for name in same} == {name: before[name][1] for name in same}
+    return same
+
+
 def test_cached_runs_write_what_an_uncached_run_writes(tmp_path: Path) -> None:
     root, out = tmp_path / "tree", tmp_path / "out"
     cache = ("--cache-dir", str(tmp_path / "cache"))
@@ -66,17 +79,21 @@ def test_cached_runs_write_what_an_uncached_run_writes(tmp_path: Path) -> None:
     assert b"# one line per order" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "comment")
 
+    before = _snapshot(out)
     services.write_text("# a line above: every position below it moves\n" + services.read_text())
     assert "networkx" in _analyze(root, out, *cache)  # facts (their lines) changed: the middle again
     assert b"# one line per order" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "moved")
+    assert "graph.dot" in _kept_unless_changed(out, before)  # the files with the same bytes: not written
 
+    before = _snapshot(out)
     models = root / "orders" / "models.py"  # a new model: the facts change
     coupon = "\n\nclass Coupon(m.Model):\n    code = m.CharField(max_length=9)\n"
     models.write_text(models.read_text() + coupon)
     assert "networkx" in _analyze(root, out, *cache)
     assert b"shop_orders.Coupon" in (out / "analysis.json").read_bytes()
     _assert_same_as_uncached(root, out, tmp_path, "model")
+    _kept_unless_changed(out, before)
 
 
 TOOLING = 'from django.db import connection\n\n\ndef rows(): return connection.cursor().execute("{sql}")\n'

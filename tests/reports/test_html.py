@@ -216,10 +216,10 @@ def test_graphviz_draws_while_the_page_data_is_gathered(analysis: Analysis,
     import reports.html
 
     gathered, overlapped = threading.Event(), []
-    data_context = reports.html.data_context
+    value = reports.html.PageData.value
 
-    def gathering(*args: Any) -> dict[str, Any]:
-        found = data_context(*args)
+    def gathering(self: reports.html.PageData, name: str) -> Any:
+        found = value(self, name)
         gathered.set()
         return found
 
@@ -227,7 +227,7 @@ def test_graphviz_draws_while_the_page_data_is_gathered(analysis: Analysis,
         overlapped.append(gathered.wait(timeout=5))
         return fake_renderer(dot)
 
-    monkeypatch.setattr(reports.html, "data_context", gathering)
+    monkeypatch.setattr(reports.html.PageData, "value", gathering)
     page = render_html(analysis, waiting_renderer)
     assert overlapped and all(overlapped)
     assert page.html == render_html(analysis, fake_renderer).html

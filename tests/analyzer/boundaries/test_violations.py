@@ -140,3 +140,16 @@ def test_a_remedy_names_a_service_ending_in_s_with_the_apostrophe_alone() -> Non
     b.edge("catalog.models.Review", "orders.models.Order", "fk", "catalog/models.py", 3, field="order")
     (violation,) = find_violations(b.graph, _place, ())
     assert "through orders' API" in violation.remedy and "orders's" not in violation.remedy
+
+
+def test_snippets_are_set_again_and_dropped_where_the_file_cannot_be_read() -> None:
+    b = _shop()
+    source = [f"line {n}" for n in range(1, 41)]
+    found = attach_snippets(find_violations(b.graph, _place, b.transactions), lambda path: source)
+    assert all(v.snippet for v in found)
+    again = attach_snippets(found, lambda path: source)
+    assert again == found and all(a is f for a, f in zip(again, found, strict=True))  # unchanged: kept
+    moved = attach_snippets(found, lambda path: ["moved", *source])
+    assert all(m.snippet != f.snippet for m, f in zip(moved, found, strict=True))
+    unreadable = attach_snippets(found, lambda path: None)
+    assert all(v.snippet == () and v.snippet_start == 0 for v in unreadable)
