@@ -66,8 +66,10 @@ def _static(node: ast.expr, module: str) -> str | None:
 
 
 def app_config_loop(node: ast.For, qualify: Callable[[ast.expr], str | None], module: str,
-                    path: str) -> list[UrlPattern]:
-    """The includes of ``apps:...`` a module-level loop over the installed app configs adds."""
+                    path: str, in_function: bool = False) -> list[UrlPattern]:
+    """The includes of ``apps:...`` a loop over the installed app configs adds: at module level
+    to its module's lists, in a function (an app config's ``ready()``) to the lists of other
+    modules it imports."""
     match node:
         case ast.For(target=ast.Name(id=app), iter=ast.Call(func=ast.Attribute(value=registry,
                                                                               attr="get_app_configs"))):
@@ -76,7 +78,7 @@ def app_config_loop(node: ast.For, qualify: Callable[[ast.expr], str | None], mo
         case _:
             return []
     found: list[UrlPattern] = []
-    _walk(node.body, _Loop(app, qualify, module, path, {}, found), ())
+    _walk(node.body, _Loop(app, qualify, module, path, {}, found, in_function), ())
     return found
 
 
@@ -84,10 +86,21 @@ class _Loop:
     """What the walk of one loop body knows: the item's name, the names bound to its URLconf."""
 
     def __init__(self, app: str, qualify: Callable[[ast.expr], str | None], module: str, path: str,
-                 bound: dict[str, str], found: list[UrlPattern]) -> None:
+                 bound: dict[str, str], found: list[UrlPattern], in_function: bool) -> None:
         self.app, self.qualify, self.module, self.path = app, qualify, module, path
         self.bound = bound  # local name -> the suffix of the app's name it imports (".urls")
         self.found = found
+        self.in_function = in_function
+
+    def list_of(self, target: str) -> tuple[str, str] | None:
+        """(module, list) the loop adds to: its module's at module level, else an imported one."""
+        if not self.in_function:
+            return self.module, target
+        qualified = self.qualify(ast.Name(id=target))
+        if qualified is None or qualified.startswith(f"{self.module}.") or "." not in qualified:
+            return None
+        owner, _, name = qualified.rpartition(".")
+        return owner, name
 
 
 def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) -> None:
@@ -99,9 +112,10 @@ def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) ->
                 _walk(orelse, loop, required)
             case ast.Try(body=body):
                 _walk(body, loop, required)
-            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func, args=[argument])) \
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func) as call) \
                     if loop.qualify(func) in _IMPORTERS:
-                suffix = _app_module(argument, loop.app)
+                argument = _imported(call)
+                suffix = _app_module(argument, loop.app) if argument is not None else None
                 if suffix is not None:
                     loop.bound[name] = suffix
             case ast.AugAssign(target=ast.Name(id=target), op=ast.Add(), value=value) | \
@@ -110,21 +124,41 @@ def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) ->
                 _add(loop, target, value, required, statement.lineno)
 
 
+def _imported(call: ast.Call) -> ast.expr | None:
+    """The dotted path an importer is given (``import_string(dotted_path=...)`` too)."""
+    if len(call.args) == 1 and not call.keywords:
+        return call.args[0]
+    named = [k.value for k in call.keywords if k.arg == "dotted_path"]
+    return named[0] if not call.args and len(named) == 1 == len(call.keywords) else None
+
+
 def _add(loop: _Loop, target: str, value: ast.expr, required: tuple[str, ...], line: int) -> None:
     match value:
         case ast.Attribute(value=ast.Name(id=name), attr=attribute) if name in loop.bound:
-            conditions = f"?{','.join(sorted(set(required)))}" if required else ""
-            include = f"{APPS_PREFIX}{loop.bound[name]}.{attribute}{conditions}"
-            loop.found.append(UrlPattern(loop.module, target, "include", "", None, "include", include,
-                                         None, None, loop.path, line))
+            spec = f"{loop.bound[name]}.{attribute}"
+        case ast.Name(id=name) if name in loop.bound and loop.bound[name].count(".") > 1:
+            spec = loop.bound[name]  # ``import_string(f"{app.name}.urls.api_urls")``: the list
+        case _:
+            return
+    container = loop.list_of(target)
+    if container is None:
+        return
+    conditions = f"?{','.join(sorted(set(required)))}" if required else ""
+    loop.found.append(UrlPattern(container[0], container[1], "include", "", None, "include",
+                                 f"{APPS_PREFIX}{spec}{conditions}", None, None, loop.path, line))
 
 
 def _hasattr(test: ast.expr, app: str) -> list[str]:
-    """``A`` of each ``hasattr(app, "A")`` the test requires (alone or in an ``and``)."""
+    """``A`` of each ``hasattr(app, "A")`` the test requires (alone or in an ``and``), ``A!`` of
+    each ``getattr(app, "A", <a false default>)`` (the attribute true on the config)."""
     match test:
         case ast.Call(func=ast.Name(id="hasattr"),
                       args=[ast.Name(id=name), ast.Constant(value=str() as attribute)]) if name == app:
             return [attribute]
+        case ast.Call(func=ast.Name(id="getattr"),
+                      args=[ast.Name(id=name), ast.Constant(value=str() as attribute),
+                            ast.Constant(value=default)]) if name == app and not default:
+            return [f"{attribute}!"]
         case ast.BoolOp(op=ast.And(), values=values):
             return [a for v in values for a in _hasattr(v, app)]
     return []

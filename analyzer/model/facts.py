@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 14
+FACTS_SCHEMA_VERSION = 15
 
 
 class JsonMixin:
@@ -276,6 +276,27 @@ class RegistryEntry(JsonMixin):
 
 
 @dataclass(frozen=True)
+class ConfigMount(JsonMixin):
+    """A method of an app config class that adds one pattern to another module's URL list,
+    ``root += (re_path(r"^{}".format(top), include((import_string(f"{self.name}.urls.urlpatterns"),
+    ns))),)`` (:mod:`analyzer.facts.config_mounts`): one per way through its branches, each with
+    the tests that way takes (``guards``); ``self.X`` stands as ``{?ref:CLASS.X}`` in the texts, so
+    the project pass gives each installed config its own pattern."""
+
+    klass: str  # the class whose method it is, qualified
+    method: str  # the method's qualified name
+    entry: bool  # the method is ``ready`` or the class's own ``ready`` calls it on ``self``
+    target: str  # the URL list it adds to, qualified as imported ("project.urls.urlpatterns")
+    kind: str  # path | re_path | url
+    route: str  # route text
+    include: str  # route text of the dotted path of the included list
+    namespace: str | None  # route text of the tuple's app name (the include's namespace)
+    guards: tuple[str, ...]  # "truthy:REF", "falsy:REF", "none:REF", "some:REF" (REF qualified)
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SignalReceiver(JsonMixin):
     """``@receiver(signal, sender=...)`` or ``signal.connect(handler, sender=...)``."""
 
@@ -430,6 +451,11 @@ class ModuleFacts(JsonMixin):
     object_mounts: tuple[ObjectMount, ...] = ()
     objects: tuple[ObjectFact, ...] = ()
     registry_entries: tuple[RegistryEntry, ...] = ()
+    config_mounts: tuple[ConfigMount, ...] = ()
+    # names bound to None, True or False, as "None" / "True" / "False": module-level ``NAME``,
+    # class attributes ``CLASS.ATTR`` (as in ``constants``), ``NAME.value`` of a declared setting
+    literals: tuple[tuple[str, str], ...] = ()
+    ready_supers: tuple[str, ...] = ()  # classes whose own ``ready()`` calls ``super().ready()``
 
 
 @dataclass(frozen=True)

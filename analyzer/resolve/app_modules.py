@@ -5,7 +5,9 @@
 ``<name>.urls`` module. Statically those are the project's ``AppConfig`` subclasses outside its
 tests that ``INSTALLED_APPS`` names (by their ``name`` or their dotted path; every one when the
 settings name no ``INSTALLED_APPS``), whose class or an ancestor defines each attribute the loop's
-``hasattr(app, "A")`` tests require, and whose module holds the list. Apps installed only at run
+``hasattr(app, "A")`` tests require (and whose class sets each ``A`` a ``getattr(app, "A", False)``
+test reads to a true value), and whose module holds the list. The same loop in a function (an
+app config's ``ready()``) adds to the list of another module it imports. Apps installed only at run
 time (entry points) are not in the tree and stay unknown.
 """
 
@@ -16,7 +18,7 @@ from collections.abc import Collection, Mapping
 from analyzer.facts.registries import APPS_PREFIX
 from analyzer.model.facts import ModuleFacts, UrlPattern
 from analyzer.resolve.app_urls import APP_CONFIGS
-from analyzer.resolve.class_values import ClassValues
+from analyzer.resolve.class_values import ClassValues, Unknown
 
 Key = tuple[str, str]  # (module, container)
 
@@ -67,6 +69,15 @@ class AppConfigs:
             any(f"{owner}.{attribute}" in members for owner in self.classes.ancestors(klass))
 
 
+    def has(self, klass: str, test: str) -> bool:
+        """Whether ``klass`` passes a loop's test: ``A`` defined (``hasattr``), ``A!`` a true
+        value (``getattr(app, "A", False)``: static, so known)."""
+        if test.endswith("!"):
+            value = self.classes.attribute(klass, test[:-1])
+            return not isinstance(value, Unknown) and bool(value)
+        return self.defines(klass, test)
+
+
 def app_module_lists(patterns: Mapping[Key, list[UrlPattern]],
                      configs: AppConfigs) -> dict[Key, list[UrlPattern]]:
     """``("", include)`` -> its includes, for each ``apps:...`` include of ``patterns``."""
@@ -86,7 +97,7 @@ def app_module_includes(include: str, configs: AppConfigs, lists: Collection[Key
         module = name + suffix
         if (module, attribute) not in lists:
             continue
-        if all(configs.defines(klass, a) for a in required.split(",") if a):
+        if all(configs.has(klass, a) for a in required.split(",") if a):
             found.append(UrlPattern(module, include, "include", "", None, "include", f"{module}.{attribute}",
                                     None, None, site.path, site.line))
     return found

@@ -16,7 +16,8 @@ of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects 
 own prefixes are one include each (:mod:`analyzer.resolve.url_objects`);
 the installed app configs' registries of dotted paths and a
 loop importing each app's URLconf mount theirs (:mod:`analyzer.resolve.provides`,
-:mod:`analyzer.resolve.app_modules`).
+:mod:`analyzer.resolve.app_modules`), and so does an app config whose ``ready()`` adds its app's
+URLconf to another module's list (:mod:`analyzer.resolve.config_mounts`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -36,6 +37,7 @@ from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.app_modules import AppConfigs, app_module_lists
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.config_mounts import config_mount_patterns
 from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
@@ -71,7 +73,7 @@ class RouteResolver:
         for module in modules:
             for pattern in (*module.url_patterns, *built.get(module.module, ())):
                 gathered = pattern.container.startswith(HOOK_PREFIX) or pattern.container == ADMIN_SITE
-                key = ("", pattern.container) if gathered else (module.module, pattern.container)
+                key = ("", pattern.container) if gathered else (pattern.module, pattern.container)
                 if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
@@ -80,6 +82,9 @@ class RouteResolver:
         for pattern in provided_includes(modules, configs, self.patterns):
             self.patterns.setdefault((pattern.module, pattern.container), []).append(pattern)
         self.patterns.update(app_module_lists(self.patterns, configs))
+        mounted_lists = config_mount_patterns(modules, configs, self.values, self.patterns)
+        for key, mounted in mounted_lists.items():
+            self.patterns.setdefault(key, []).extend(mounted)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
@@ -90,6 +95,8 @@ class RouteResolver:
         self.callables = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "function")
         self._join_registries(defined)
         self._join_app_configs(installed_apps, defined)
+        mounts = {(m.path, m.line): m.method for facts in modules for m in facts.config_mounts}
+        self.mounted = frozenset(mounts[p.path, p.line] for ps in mounted_lists.values() for p in ps)
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
@@ -175,6 +182,7 @@ class RouteResolver:
                               key=lambda p: (p.path, p.line)):
             name = pattern.include or "."  # None: an expression not followed, not a run-time value
             computed = ("." not in name and ":" not in name) or name in self.callables
+            computed = computed and pattern.container not in self.mounted  # read as config mounts
             if computed and self._target(name) is None:
                 sites.setdefault(pattern.container, pattern)
         return tuple(sites.values())

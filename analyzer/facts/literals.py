@@ -1,0 +1,66 @@
+"""Names bound to ``None``, ``True`` or ``False``, a declared setting's default, and what an app
+config's ``ready()`` calls: the values the tests of :mod:`analyzer.facts.config_mounts` read.
+
+``app_url = None`` in a class body is ``CLASS.ATTR`` = ``"None"`` (beside the string values of
+:mod:`analyzer.facts.class_values`), ``DEFAULT_PATH = None`` at module level is ``NAME``. A
+module-level object declared with a default, ``setting_base = namespace.add(default=DEFAULT_BASE,
+...)``, reads as that default through ``.value`` unless the deployment sets it, as discovery reads
+an environment lookup at its default: ``NAME.value`` is the literal, or route text for a string
+or a name (a constant of another module).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from analyzer.facts.route_text import Env, fold
+
+_KEPT = (None, True, False)
+
+
+def class_literals(node: ast.ClassDef, prefix: str) -> dict[str, str]:
+    """``PREFIX.ATTR`` -> ``"None"`` / ``"True"`` / ``"False"`` for the class body's literals."""
+    found: dict[str, str] = {}
+    if node.name == "Meta":
+        return found
+    for statement in node.body:
+        match statement:
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=value)) | \
+                    ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=value)):
+                if any(value is kept for kept in _KEPT):
+                    found[f"{prefix}.{name}"] = repr(value)
+    return found
+
+
+def module_literals(name: str, value: ast.expr, env: Env) -> tuple[dict[str, str], dict[str, str]]:
+    """(route text constants, literals) a module-level ``NAME = value`` adds: ``NAME`` for a
+    literal, ``NAME.value`` for an object declared with ``default=``."""
+    match value:
+        case ast.Constant(value=constant) if any(constant is kept for kept in _KEPT):
+            return {}, {name: repr(constant)}
+        case ast.Call(keywords=keywords) if keywords:
+            default = next((k.value for k in keywords if k.arg == "default"), None)
+            match default:
+                case ast.Constant(value=constant) if any(constant is kept for kept in _KEPT):
+                    return {}, {f"{name}.value": repr(constant)}
+                case ast.Constant(value=str()) | ast.Name() | ast.Attribute():
+                    text = fold(default, env)
+                    return ({f"{name}.value": text} if text is not None else {}), {}
+    return {}, {}
+
+
+def ready_calls(node: ast.ClassDef) -> tuple[frozenset[str], bool]:
+    """The methods the class's own ``ready()`` calls on ``self``, and whether it calls
+    ``super().ready()``; nothing when the class defines no ``ready``."""
+    for statement in node.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == "ready":
+            called, calls_super = set(), False
+            for inner in ast.walk(statement):
+                match inner:
+                    case ast.Call(func=ast.Attribute(value=ast.Name(id="self"), attr=attr)):
+                        called.add(attr)
+                    case ast.Call(func=ast.Attribute(value=ast.Call(func=ast.Name(id="super")),
+                                                     attr="ready")):
+                        calls_super = True
+            return frozenset(called), calls_super
+    return frozenset(), False
