@@ -169,8 +169,6 @@ class Collector(CallVisitor):
         self.store.definition(qualname, kind, (), decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
         self._function_decorators(node, qualname)
-        if access.guards_access(node):
-            self.store.access_guards.append(qualname)
         hidden = outer.hidden | _parameters(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
         if node.args.vararg is not None or node.args.kwarg is not None:
@@ -204,6 +202,10 @@ class Collector(CallVisitor):
             self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
 
     def _function_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
+        if access.guards_access(node):
+            self.store.access_guards.append(qualname)
+        if registries.returns_first_parameter(node):
+            self.store.passthrough.append(qualname)
         for decorator in node.decorator_list:
             self.store.signal_receivers.extend(
                 behaviours.decorator_receivers(

@@ -85,6 +85,7 @@ class FactStore:
         self.config_mounts: list[ConfigMount] = []
         self.literals: dict[str, str] = {}  # names bound to None / True / False
         self.ready_supers: list[str] = []
+        self.passthrough: list[str] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -234,6 +235,7 @@ class FactStore:
             config_mounts=_sorted(self.config_mounts) if self.config_mounts else (),
             literals=tuple(sorted(self.literals.items())),
             ready_supers=tuple(sorted(self.ready_supers)),
+            passthrough=tuple(sorted(self.passthrough)),
         )
 
 

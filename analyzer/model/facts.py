@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 15
+FACTS_SCHEMA_VERSION = 16
 
 
 class JsonMixin:
@@ -456,6 +456,7 @@ class ModuleFacts(JsonMixin):
     # class attributes ``CLASS.ATTR`` (as in ``constants``), ``NAME.value`` of a declared setting
     literals: tuple[tuple[str, str], ...] = ()
     ready_supers: tuple[str, ...] = ()  # classes whose own ``ready()`` calls ``super().ready()``
+    passthrough: tuple[str, ...] = ()  # functions returning their first parameter as given
 
 
 @dataclass(frozen=True)

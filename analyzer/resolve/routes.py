@@ -96,6 +96,7 @@ class RouteResolver:
         self._join_registries(defined)
         self._join_app_configs(installed_apps, defined)
         mounts = {(m.path, m.line): m.method for facts in modules for m in facts.config_mounts}
+        self.passthrough = configs.passthrough  # what they return is their argument: no run-time target
         self.mounted = frozenset(mounts[p.path, p.line] for ps in mounted_lists.values() for p in ps)
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
@@ -175,14 +176,14 @@ class RouteResolver:
     def _computed_includes(self) -> tuple[UrlPattern, ...]:
         """The first include of a value computed at run time in each list or function, by path and
         line: a local name no list answers (``include(import_string(...))``), or a call of a project
-        function that builds no pattern (``patterns = mark(urlmod.event_patterns)`` then
-        ``include(patterns)``: what it returns)."""
+        function that builds no pattern and may return another list than it was given
+        (``patterns = mark(urlmod.event_patterns)`` then ``include(patterns)``: what it returns)."""
         sites: dict[str, UrlPattern] = {}
         for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
                               key=lambda p: (p.path, p.line)):
             name = pattern.include or "."  # None: an expression not followed, not a run-time value
             computed = ("." not in name and ":" not in name) or name in self.callables
-            computed = computed and pattern.container not in self.mounted  # read as config mounts
+            computed = computed and pattern.container not in self.mounted and name not in self.passthrough
             if computed and self._target(name) is None:
                 sites.setdefault(pattern.container, pattern)
         return tuple(sites.values())
