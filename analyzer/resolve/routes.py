@@ -1,9 +1,11 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
 Roots are ``ROOT_URLCONF`` when the settings name a module of the tree (even one whose list is
-filled at run time), else every ``urlpatterns`` that no other pattern includes outside test-only
-modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test code: its patterns
-are routes only when a project URLconf includes them, as a test module's models are no models).
+filled at run time) or a library's root URLconf whose patterns are known
+(:mod:`analyzer.resolve.library_roots`), else every ``urlpatterns`` that no other pattern includes
+outside test-only modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test
+code: its patterns are routes only when a project URLconf includes them, as a test module's
+models are no models).
 Patterns never reached (built in functions, unused modules) are still listed, with their local pattern and
 ``reachable=False``, except a helper's pattern built from its parameters (no route by itself;
 its call sites were not expanded), which becomes a warning; each list or function no include
@@ -38,6 +40,7 @@ from analyzer.resolve.app_modules import AppConfigs, app_module_lists
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.config_mounts import config_mount_patterns
+from analyzer.resolve.library_roots import library_root_pattern
 from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
@@ -98,6 +101,7 @@ class RouteResolver:
         mounts = {(m.path, m.line): m.method for facts in modules for m in facts.config_mounts}
         self.passthrough = configs.passthrough  # what they return is their argument: no run-time target
         self.mounted = frozenset(mounts[p.path, p.line] for ps in mounted_lists.values() for p in ps)
+        self.library_root = False  # ROOT_URLCONF is a library's whose patterns are known
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
@@ -167,7 +171,7 @@ class RouteResolver:
     def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
         """One warning per list or function whose patterns no URLconf followed from the root
         includes, saying why (:mod:`analyzer.resolve.unreached`)."""
-        context = RootContext(root or None, root in self.module_names,
+        context = RootContext(root or None, root in self.module_names or self.library_root,
                               (root, "urlpatterns") not in self.patterns, self._computed_includes())
         for (module, container), patterns in sorted(unreached.items()):
             name = container if container in self.functions else f"{module}.{container}"
@@ -200,6 +204,11 @@ class RouteResolver:
         """ROOT_URLCONF when the tree has it (even with no static pattern: filled at run time),
         else every ``urlpatterns`` that nothing includes."""
         if root_urlconf and root_urlconf in self.module_names:
+            return [(root_urlconf, "urlpatterns")]
+        mounted = library_root_pattern(root_urlconf, self.values, self.module_names) if root_urlconf else None
+        if root_urlconf and mounted is not None:  # a library's root URLconf, known from its source
+            self.patterns[(root_urlconf, "urlpatterns")] = [mounted]
+            self.library_root = True
             return [(root_urlconf, "urlpatterns")]
         included = {
             self._target(p.include) for ps in self.patterns.values() for p in ps if p.include
