@@ -142,7 +142,8 @@ def summed_lists(call: ast.Call) -> list[ast.expr]:
     target = view.args[0] if isinstance(view, ast.Call) and view.args else None
     if isinstance(target, ast.Tuple) and target.elts:
         target = target.elts[0]
-    parts, found = [target] if _is_sum(target) else [], []
+    parts: list[ast.expr] = [target] if target is not None and _is_sum(target) else []
+    found: list[ast.expr] = []
     while parts:
         node = parts.pop()
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
