@@ -296,7 +296,7 @@ class Collector(CallVisitor):
         if isinstance(value, ast.Call) and scope.kind == "module" and name is not None:
             self._module_level_call(name, value)
         if scope.kind == "module" and name is not None and isinstance(value, ast.Constant | ast.Call):
-            texts, found = literals.module_literals(name, value, self.route_env())
+            texts, found = literals.module_literals(name, value, self.route_env)
             self.store.constants.update(texts)
             self.store.literals.update(found)
         if scope.kind != "function":

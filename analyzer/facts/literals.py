@@ -12,10 +12,9 @@ or a name (a constant of another module).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from analyzer.facts.route_text import Env, fold
-
-_KEPT = (None, True, False)
 
 
 def class_literals(node: ast.ClassDef, prefix: str) -> dict[str, str]:
@@ -27,25 +26,29 @@ def class_literals(node: ast.ClassDef, prefix: str) -> dict[str, str]:
         match statement:
             case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=value)) | \
                     ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=value)):
-                if any(value is kept for kept in _KEPT):
+                if value is None or value is True or value is False:
                     found[f"{prefix}.{name}"] = repr(value)
     return found
 
 
-def module_literals(name: str, value: ast.expr, env: Env) -> tuple[dict[str, str], dict[str, str]]:
+def module_literals(name: str, value: ast.Constant | ast.Call,
+                    env: Callable[[], Env]) -> tuple[dict[str, str], dict[str, str]]:
     """(route text constants, literals) a module-level ``NAME = value`` adds: ``NAME`` for a
-    literal, ``NAME.value`` for an object declared with ``default=``."""
-    match value:
-        case ast.Constant(value=constant) if any(constant is kept for kept in _KEPT):
+    literal, ``NAME.value`` for an object declared with ``default=`` (no call for other values:
+    this is asked of every module-level assignment)."""
+    if value.__class__ is ast.Constant:
+        constant = value.value
+        if constant is None or constant is True or constant is False:
             return {}, {name: repr(constant)}
-        case ast.Call(keywords=keywords) if keywords:
-            default = next((k.value for k in keywords if k.arg == "default"), None)
-            match default:
-                case ast.Constant(value=constant) if any(constant is kept for kept in _KEPT):
-                    return {}, {f"{name}.value": repr(constant)}
-                case ast.Constant(value=str()) | ast.Name() | ast.Attribute():
-                    text = fold(default, env)
-                    return ({f"{name}.value": text} if text is not None else {}), {}
+        return {}, {}
+    keywords = value.keywords if value.__class__ is ast.Call else None
+    default = next((k.value for k in keywords if k.arg == "default"), None) if keywords else None
+    match default:
+        case ast.Constant(value=constant) if constant is None or constant is True or constant is False:
+            return {}, {f"{name}.value": repr(constant)}
+        case ast.Constant(value=str()) | ast.Name() | ast.Attribute():
+            text = fold(default, env())
+            return ({f"{name}.value": text} if text is not None else {}), {}
     return {}, {}
 
 
