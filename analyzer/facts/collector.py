@@ -38,6 +38,7 @@ from analyzer.facts.sql_sites import sql_text
 from analyzer.facts.walker import Scope
 
 URL_LIST_NAMES = ("patterns", "urls")  # endings of the names of URL lists (``tax_urls``)
+_LITERAL_VALUES = (ast.Constant, ast.Call)  # module-level values that may be literals or declared defaults
 
 
 class Collector(CallVisitor):
@@ -138,7 +139,8 @@ class Collector(CallVisitor):
         inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
         self.store.constants.update(class_values.class_values(node, inside, self.table.qualify,
                                                                      self.table.module))
-        self.store.literals.update(literals.class_literals(node, inside))
+        if (found := literals.class_literals(node, inside)):
+            self.store.literals.update(found)
         self.store.registry_entries += registries.class_registries(node, qualname, self.table.module,
                                                                    self.path)
         if (collector := url_collectors.collector_class(node, qualname, self.table.qualify, self.path)):
@@ -204,7 +206,9 @@ class Collector(CallVisitor):
     def _function_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
         if access.guards_access(node):
             self.store.access_guards.append(qualname)
-        if registries.returns_first_parameter(node):
+        last = node.body[-1]  # ``return urllist``: asked further only then
+        if last.__class__ is ast.Return and last.value.__class__ is ast.Name and \
+                registries.returns_first_parameter(node):
             self.store.passthrough.append(qualname)
         for decorator in node.decorator_list:
             self.store.signal_receivers.extend(
@@ -295,10 +299,11 @@ class Collector(CallVisitor):
             self.store.url_namespace = value.value if isinstance(value.value, str) else None
         if isinstance(value, ast.Call) and scope.kind == "module" and name is not None:
             self._module_level_call(name, value)
-        if scope.kind == "module" and name is not None and isinstance(value, ast.Constant | ast.Call):
+        if scope.kind == "module" and name is not None and value.__class__ in _LITERAL_VALUES:
             texts, found = literals.module_literals(name, value, self.route_env)
-            self.store.constants.update(texts)
-            self.store.literals.update(found)
+            if texts or found:
+                self.store.constants.update(texts)
+                self.store.literals.update(found)
         if scope.kind != "function":
             return
         if isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
@@ -386,7 +391,9 @@ class Collector(CallVisitor):
             hook, containers = gathered
             for container in containers:
                 self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
-        if self.scope.kind != "class":
+        iterated = node.iter
+        loops = iterated.__class__ is ast.Call and getattr(iterated.func, "attr", "") == "get_app_configs"
+        if loops and self.scope.kind != "class":
             self.store.url_patterns += registries.app_config_loop(
                 node, self.table.qualify, self.table.module, self.path, self.scope.kind == "function")
         self._gathered_methods(node)

@@ -233,9 +233,9 @@ class FactStore:
             objects=_sorted(self.objects) if self.objects else (),
             registry_entries=_sorted(self.registry_entries),
             config_mounts=_sorted(self.config_mounts) if self.config_mounts else (),
-            literals=tuple(sorted(self.literals.items())),
-            ready_supers=tuple(sorted(self.ready_supers)),
-            passthrough=tuple(sorted(self.passthrough)),
+            literals=tuple(sorted(self.literals.items())) if self.literals else (),
+            ready_supers=tuple(sorted(self.ready_supers)) if self.ready_supers else (),
+            passthrough=tuple(sorted(self.passthrough)) if self.passthrough else (),
         )
 
 
