@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 16
+FACTS_SCHEMA_VERSION = 17
 
 
 class JsonMixin:
@@ -198,6 +198,22 @@ class UrlCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class CollectorShortcut(JsonMixin):
+    """A method of a :class:`UrlCollector` that mounts a namespace and adds one pattern to it from
+    its own parameters: ``def single(self, route, name, parent, view): self.mount(route, name,
+    parent); self.add(":".join((parent, name)), path("", view, name="index"))``."""
+
+    method: str
+    parameters: tuple[str, ...]  # positional, ``self`` left out
+    mounted: tuple[str, ...]  # the parameters it passes to ``mount``, in order
+    key: tuple[str, ...]  # the parameters whose ``":".join`` is the namespace path it adds to
+    kind: str  # path | re_path | url
+    route: str  # the pattern's route (a literal)
+    view: str  # the parameter giving the pattern's view
+    name: str | None  # the pattern's name
+
+
+@dataclass(frozen=True)
 class UrlCollector(JsonMixin):
     """A class whose instances collect URL patterns by Django namespace and build the URL list
     from them (:mod:`analyzer.facts.url_collectors`): ``mount(route, namespace, parent)`` records
@@ -217,6 +233,7 @@ class UrlCollector(JsonMixin):
     builders: tuple[str, ...]  # the methods mounting the namespaces (their patterns are no routes)
     path: str
     line: int
+    shortcuts: tuple[CollectorShortcut, ...] = ()
 
 
 @dataclass(frozen=True)
