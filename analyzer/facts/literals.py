@@ -18,16 +18,21 @@ from analyzer.facts.route_text import Env, fold
 
 
 def class_literals(node: ast.ClassDef, prefix: str) -> dict[str, str]:
-    """``PREFIX.ATTR`` -> ``"None"`` / ``"True"`` / ``"False"`` for the class body's literals."""
+    """``PREFIX.ATTR`` -> ``"None"`` / ``"True"`` / ``"False"`` for the class body's literals (read
+    by class, no call per statement: this runs on every class)."""
     found: dict[str, str] = {}
     if node.name == "Meta":
         return found
     for statement in node.body:
-        match statement:
-            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=value)) | \
-                    ast.AnnAssign(target=ast.Name(id=name), value=ast.Constant(value=value)):
-                if value is None or value is True or value is False:
-                    found[f"{prefix}.{name}"] = repr(value)
+        kind = statement.__class__
+        if kind is not ast.Assign and kind is not ast.AnnAssign:
+            continue
+        value = statement.value  # type: ignore[attr-defined]
+        constant = value.value if value.__class__ is ast.Constant else 0
+        if constant is None or constant is True or constant is False:
+            targets = statement.targets if kind is ast.Assign else [statement.target]  # type: ignore[attr-defined]
+            if len(targets) == 1 and targets[0].__class__ is ast.Name:
+                found[f"{prefix}.{targets[0].id}"] = repr(constant)
     return found
 
 
@@ -54,16 +59,18 @@ def module_literals(name: str, value: ast.Constant | ast.Call,
 
 def ready_calls(node: ast.ClassDef) -> tuple[frozenset[str], bool]:
     """The methods the class's own ``ready()`` calls on ``self``, and whether it calls
-    ``super().ready()``; nothing when the class defines no ``ready``."""
+    ``super().ready()``, as statements of its body (no walk: a ``ready()`` may be long; a call
+    made only under an ``if`` is not counted, so such a ``ready()`` mounts nothing); nothing when
+    the class defines no ``ready``."""
     for statement in node.body:
         if isinstance(statement, ast.FunctionDef) and statement.name == "ready":
             called, calls_super = set(), False
-            for inner in ast.walk(statement):
+            for inner in statement.body:
                 match inner:
-                    case ast.Call(func=ast.Attribute(value=ast.Name(id="self"), attr=attr)):
+                    case ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id="self"), attr=attr))):
                         called.add(attr)
-                    case ast.Call(func=ast.Attribute(value=ast.Call(func=ast.Name(id="super")),
-                                                     attr="ready")):
+                    case ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Call(func=ast.Name(id="super")),
+                                                                    attr="ready"))):
                         calls_super = True
             return frozenset(called), calls_super
     return frozenset(), False

@@ -229,7 +229,8 @@ def returns_first_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
     statement first: this is asked of every function)."""
     positional = [*node.args.posonlyargs, *node.args.args]
     match node.body[-1:]:
-        case [ast.Return(value=ast.Name(id=name))] if positional and positional[0].arg == name:
+        case [ast.Return(value=ast.Name(id=name))] if positional and positional[0].arg == name and \
+                name not in ("self", "cls"):
             pass
         case _:
             return False
