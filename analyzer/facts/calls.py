@@ -313,6 +313,11 @@ class CallVisitor(Walker):
         node = url_forwarding.forwarded(node, self.scope.parameters, self.scope.arg_lists)
         pattern, inline = urls.url_pattern(node, kind, env, self._url_container(), self.path)
         self.store.url_patterns.append(pattern)
+        if inline is not None and pattern.kind == "include":  # include(a + [...]): a's patterns too
+            for added in urls.summed_lists(node):
+                target = self.table.qualify(added)
+                if target is not None:
+                    self.store.router_include(inline, target, added.lineno)
         return inline
 
     def _helper_call(self, node: ast.Call) -> bool:

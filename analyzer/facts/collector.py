@@ -18,6 +18,8 @@ from analyzer.facts import (
     app_urls,
     behaviours,
     class_values,
+    config_mounts,
+    literals,
     models,
     orm,
     registries,
@@ -36,6 +38,7 @@ from analyzer.facts.sql_sites import sql_text
 from analyzer.facts.walker import Scope
 
 URL_LIST_NAMES = ("patterns", "urls")  # endings of the names of URL lists (``tax_urls``)
+_LITERAL_VALUES = (ast.Constant, ast.Call)  # module-level values that may be literals or declared defaults
 
 
 class Collector(CallVisitor):
@@ -64,6 +67,7 @@ class Collector(CallVisitor):
             ast.Constant: self.visit_constant,
         }
         self.dispatch.update(handlers)  # type: ignore[arg-type]
+        self.foreign_extensions: set[str] = set()  # functions adding to another module's URL list
 
     # -- names and references ------------------------------------------------------------------
 
@@ -135,6 +139,8 @@ class Collector(CallVisitor):
         inside = node.name if self.scope.kind == "module" else qualname[len(self.table.module) + 1:]
         self.store.constants.update(class_values.class_values(node, inside, self.table.qualify,
                                                                      self.table.module))
+        if (found := literals.class_literals(node, inside)):
+            self.store.literals.update(found)
         self.store.registry_entries += registries.class_registries(node, qualname, self.table.module,
                                                                    self.path)
         if (collector := url_collectors.collector_class(node, qualname, self.table.qualify, self.path)):
@@ -145,8 +151,12 @@ class Collector(CallVisitor):
             self.store.commands.append(command)
         members = frozenset(_member_names(node.body))
         self.enter(Scope(qualname, "class", qualname, members, hidden=self.scope.hidden))
+        mounts = len(self.store.config_mounts)
         self.visit_all(node.body)
         self.leave()
+        if "ready" in members:  # what ``ready()`` runs: its ``super()``'s, the class's mounts
+            self.store.ready_supers += config_mounts.ready_entries(node, qualname, self.store.config_mounts,
+                                                                   mounts)
 
     def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A function or method: definition, decorators (atomic, receiver, task), then its body."""
@@ -161,8 +171,6 @@ class Collector(CallVisitor):
         self.store.definition(qualname, kind, (), decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
         self._function_decorators(node, qualname)
-        if access.guards_access(node):
-            self.store.access_guards.append(qualname)
         hidden = outer.hidden | _parameters(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
         if node.args.vararg is not None or node.args.kwarg is not None:
@@ -176,6 +184,10 @@ class Collector(CallVisitor):
         self.visit_all(node.body)
         self.store.collector_calls += url_collectors.collector_calls(node, qualname, self.route_env,
                                                                      self.path)
+        if qualname in self.foreign_extensions and kind == "method" and outer.class_qualname:
+            env = route_text.Env(self.scopes[0].route_strings, self.table, (), {}, outer.class_qualname)
+            self.store.config_mounts += config_mounts.config_mounts(
+                node, env, self.table.qualify, self.is_package, self.path)
         if atomic:
             self.close_block()
         if self.held_calls:
@@ -192,6 +204,12 @@ class Collector(CallVisitor):
             self.store.router_include(url_hooks.HOOK_PREFIX + hook, qualname, node.lineno)
 
     def _function_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
+        if access.guards_access(node):
+            self.store.access_guards.append(qualname)
+        last = node.body[-1]  # ``return urllist``: asked further only then
+        if last.__class__ is ast.Return and last.value.__class__ is ast.Name and \
+                registries.returns_first_parameter(node):
+            self.store.passthrough.append(qualname)
         for decorator in node.decorator_list:
             self.store.signal_receivers.extend(
                 behaviours.decorator_receivers(
@@ -226,6 +244,9 @@ class Collector(CallVisitor):
         """``urlpatterns += [...]`` and ``sql += "..."``."""
         self.mark_url_positions(node.value)
         name = node.target.id if isinstance(node.target, ast.Name) else None
+        if self.scope.kind == "function" and config_mounts.extends_foreign_list(
+                node.target, self.table.qualify, self.table.module):
+            self.foreign_extensions.add(self.scope.qualname)
         if name is not None:
             self.bind_local(name)
             self.extended_by_call(name, node.value)
@@ -278,6 +299,11 @@ class Collector(CallVisitor):
             self.store.url_namespace = value.value if isinstance(value.value, str) else None
         if isinstance(value, ast.Call) and scope.kind == "module" and name is not None:
             self._module_level_call(name, value)
+        if scope.kind == "module" and name is not None and value.__class__ in _LITERAL_VALUES:
+            texts, found = literals.module_literals(name, value, self.route_env)
+            if texts or found:
+                self.store.constants.update(texts)
+                self.store.literals.update(found)
         if scope.kind != "function":
             return
         if isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
@@ -365,9 +391,11 @@ class Collector(CallVisitor):
             hook, containers = gathered
             for container in containers:
                 self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
-        if self.scope.kind == "module":
-            self.store.url_patterns += registries.app_config_loop(node, self.table.qualify, self.table.module,
-                                                                  self.path)
+        iterated = node.iter
+        loops = iterated.__class__ is ast.Call and getattr(iterated.func, "attr", "") == "get_app_configs"
+        if loops and self.scope.kind != "class":
+            self.store.url_patterns += registries.app_config_loop(
+                node, self.table.qualify, self.table.module, self.path, self.scope.kind == "function")
         self._gathered_methods(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from analyzer.facts.django_names import INCLUDE
 from analyzer.model.facts import RegistryEntry, UrlPattern
 
 APPS_PREFIX = "apps:"
@@ -66,8 +67,10 @@ def _static(node: ast.expr, module: str) -> str | None:
 
 
 def app_config_loop(node: ast.For, qualify: Callable[[ast.expr], str | None], module: str,
-                    path: str) -> list[UrlPattern]:
-    """The includes of ``apps:...`` a module-level loop over the installed app configs adds."""
+                    path: str, in_function: bool = False) -> list[UrlPattern]:
+    """The includes of ``apps:...`` a loop over the installed app configs adds: at module level
+    to its module's lists, in a function (an app config's ``ready()``) to the lists of other
+    modules it imports."""
     match node:
         case ast.For(target=ast.Name(id=app), iter=ast.Call(func=ast.Attribute(value=registry,
                                                                               attr="get_app_configs"))):
@@ -76,7 +79,9 @@ def app_config_loop(node: ast.For, qualify: Callable[[ast.expr], str | None], mo
         case _:
             return []
     found: list[UrlPattern] = []
-    _walk(node.body, _Loop(app, qualify, module, path, {}, found), ())
+    loop = _Loop(app, qualify, module, path, {}, found, in_function)
+    loop.namespaced = _namespaced(node, app, qualify)
+    _walk(node.body, loop, ())
     return found
 
 
@@ -84,10 +89,23 @@ class _Loop:
     """What the walk of one loop body knows: the item's name, the names bound to its URLconf."""
 
     def __init__(self, app: str, qualify: Callable[[ast.expr], str | None], module: str, path: str,
-                 bound: dict[str, str], found: list[UrlPattern]) -> None:
+                 bound: dict[str, str], found: list[UrlPattern], in_function: bool) -> None:
         self.app, self.qualify, self.module, self.path = app, qualify, module, path
         self.bound = bound  # local name -> the suffix of the app's name it imports (".urls")
         self.found = found
+        self.in_function = in_function
+        self.through: dict[str, tuple[str, str]] = {}  # local -> (its list's spec, the function it passed)
+        self.namespaced: dict[str, str] = {}  # a list of the loop -> the app's attribute naming it
+
+    def list_of(self, target: str) -> tuple[str, str] | None:
+        """(module, list) the loop adds to: its module's at module level, else an imported one."""
+        if not self.in_function:
+            return self.module, target
+        qualified = self.qualify(ast.Name(id=target))
+        if qualified is None or qualified.startswith(f"{self.module}.") or "." not in qualified:
+            return None
+        owner, _, name = qualified.rpartition(".")
+        return owner, name
 
 
 def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) -> None:
@@ -99,32 +117,89 @@ def _walk(statements: list[ast.stmt], loop: _Loop, required: tuple[str, ...]) ->
                 _walk(orelse, loop, required)
             case ast.Try(body=body):
                 _walk(body, loop, required)
-            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func, args=[argument])) \
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func) as call) \
                     if loop.qualify(func) in _IMPORTERS:
-                suffix = _app_module(argument, loop.app)
+                argument = _imported(call)
+                suffix = _app_module(argument, loop.app) if argument is not None else None
                 if suffix is not None:
                     loop.bound[name] = suffix
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func, args=[first, *_])):
+                spec = _spec(loop, first)
+                qualified = loop.qualify(func)
+                if spec is not None and qualified is not None:  # ``patterns = mark(urlmod.event_patterns)``
+                    loop.through[name] = (spec, qualified)
             case ast.AugAssign(target=ast.Name(id=target), op=ast.Add(), value=value) | \
                     ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id=target), attr="extend"),
                                             args=[value])):
                 _add(loop, target, value, required, statement.lineno)
+            case ast.Expr(value=ast.Call(
+                    func=ast.Attribute(value=ast.Name(id=target), attr="append"),
+                    args=[ast.Call(args=[ast.Constant(value=str() as route),
+                                         ast.Call(args=[ast.Name(id=name)]) as view])],
+            )) if name in loop.through and loop.qualify(view.func) in INCLUDE:
+                _add(loop, target, ast.Name(id=name), required, statement.lineno, route)
 
 
-def _add(loop: _Loop, target: str, value: ast.expr, required: tuple[str, ...], line: int) -> None:
+def _imported(call: ast.Call) -> ast.expr | None:
+    """The dotted path an importer is given (``import_string(dotted_path=...)`` too)."""
+    if len(call.args) == 1 and not call.keywords:
+        return call.args[0]
+    named = [k.value for k in call.keywords if k.arg == "dotted_path"]
+    return named[0] if not call.args and len(named) == 1 == len(call.keywords) else None
+
+
+def _spec(loop: _Loop, value: ast.expr) -> str | None:
+    """``<suffix>.<list>`` of the app's list ``value`` reads (``urlmod.L``, an imported list)."""
     match value:
         case ast.Attribute(value=ast.Name(id=name), attr=attribute) if name in loop.bound:
-            conditions = f"?{','.join(sorted(set(required)))}" if required else ""
-            include = f"{APPS_PREFIX}{loop.bound[name]}.{attribute}{conditions}"
-            loop.found.append(UrlPattern(loop.module, target, "include", "", None, "include", include,
-                                         None, None, loop.path, line))
+            return f"{loop.bound[name]}.{attribute}"
+        case ast.Name(id=name) if name in loop.bound and loop.bound[name].count(".") > 1:
+            return loop.bound[name]  # ``import_string(f"{app.name}.urls.api_urls")``: the list
+    return None
+
+
+def _add(loop: _Loop, target: str, value: ast.expr, required: tuple[str, ...], line: int,
+         route: str = "") -> None:
+    """``target`` includes the app's list: ``apps:<spec>?<tests>#<namespace attribute>@<function>``
+    (what comes after ``?``, ``#`` and ``@`` only when there is one)."""
+    spec, via = _spec(loop, value), ""
+    if spec is None and isinstance(value, ast.Call) and value.args:  # ``L += mark(urlmod.L)``
+        spec, via = _spec(loop, value.args[0]), loop.qualify(value.func) or ""
+    elif isinstance(value, ast.Name) and value.id in loop.through:
+        spec, via = loop.through[value.id]
+    container = loop.list_of(target)
+    if spec is None or container is None or (via == "" and isinstance(value, ast.Call)):
+        return
+    conditions = f"?{','.join(sorted(set(required)))}" if required else ""
+    namespace = f"#{loop.namespaced[target]}" if target in loop.namespaced else ""
+    include = f"{APPS_PREFIX}{spec}{conditions}{namespace}{'@' + via if via else ''}"
+    loop.found.append(UrlPattern(container[0], container[1], "include", route, None, "include",
+                                 include, None, None, loop.path, line))
+
+
+def _namespaced(node: ast.For, app: str, qualify: Callable[[ast.expr], str | None]) -> dict[str, str]:
+    """The loop's lists included under the app's namespace, ``include((L, app.label))``."""
+    found: dict[str, str] = {}
+    for inner in ast.walk(node):
+        match inner:
+            case ast.Call(func=func, args=[ast.Tuple(elts=[ast.Name(id=name), ast.Attribute(
+                    value=ast.Name(id=owner), attr="label" | "name" as attribute)])]) \
+                    if owner == app and qualify(func) in INCLUDE:
+                found[name] = attribute
+    return found
 
 
 def _hasattr(test: ast.expr, app: str) -> list[str]:
-    """``A`` of each ``hasattr(app, "A")`` the test requires (alone or in an ``and``)."""
+    """``A`` of each ``hasattr(app, "A")`` the test requires (alone or in an ``and``), ``A!`` of
+    each ``getattr(app, "A", <a false default>)`` (the attribute true on the config)."""
     match test:
         case ast.Call(func=ast.Name(id="hasattr"),
                       args=[ast.Name(id=name), ast.Constant(value=str() as attribute)]) if name == app:
             return [attribute]
+        case ast.Call(func=ast.Name(id="getattr"),
+                      args=[ast.Name(id=name), ast.Constant(value=str() as attribute),
+                            ast.Constant(value=default)]) if name == app and not default:
+            return [f"{attribute}!"]
         case ast.BoolOp(op=ast.And(), values=values):
             return [a for v in values for a in _hasattr(v, app)]
     return []
@@ -146,3 +221,24 @@ def _app_module(node: ast.expr, app: str) -> str | None:
                       args=[value], keywords=[]) if is_name(value) and template.startswith("{}."):
             return template[2:] if "{" not in template[2:] else None
     return None
+
+
+def returns_first_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether every ``return`` gives back the first parameter, never rebound (``def mark(urllist,
+    plugin): ...; return urllist``): a list passed through it is the list (matched by its last
+    statement first: this is asked of every function)."""
+    positional = [*node.args.posonlyargs, *node.args.args]
+    match node.body[-1:]:
+        case [ast.Return(value=ast.Name(id=name))] if positional and positional[0].arg == name and \
+                name not in ("self", "cls"):
+            pass
+        case _:
+            return False
+    for inner in ast.walk(node):
+        returned = inner.value if isinstance(inner, ast.Return) else None
+        if isinstance(inner, ast.Return) and not (isinstance(returned, ast.Name) and returned.id == name):
+            return False
+        if isinstance(inner, ast.Name) and inner.id == name and isinstance(inner.ctx, ast.Store):
+            return False
+    return True
+

@@ -12,6 +12,7 @@ from analyzer.model.facts import (
     AtomicBlock,
     CollectorCall,
     CommandFact,
+    ConfigMount,
     Definition,
     ImportFact,
     ModelCandidate,
@@ -81,6 +82,10 @@ class FactStore:
         self.object_mounts: list[ObjectMount] = []
         self.objects: list[ObjectFact] = []
         self.registry_entries: list[RegistryEntry] = []
+        self.config_mounts: list[ConfigMount] = []
+        self.literals: dict[str, str] = {}  # names bound to None / True / False
+        self.ready_supers: list[str] = []
+        self.passthrough: list[str] = []
 
     def reference(self, scope: str, target: str, kind: str, resolved: bool, line: int) -> None:
         """Count one use of ``target`` in ``scope``; the first line is kept."""
@@ -227,6 +232,10 @@ class FactStore:
             object_mounts=_sorted(self.object_mounts) if self.object_mounts else (),
             objects=_sorted(self.objects) if self.objects else (),
             registry_entries=_sorted(self.registry_entries),
+            config_mounts=_sorted(self.config_mounts) if self.config_mounts else (),
+            literals=tuple(sorted(self.literals.items())) if self.literals else (),
+            ready_supers=tuple(sorted(self.ready_supers)) if self.ready_supers else (),
+            passthrough=tuple(sorted(self.passthrough)) if self.passthrough else (),
         )
 
 

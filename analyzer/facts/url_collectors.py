@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from analyzer.facts.django_names import INCLUDE, URL_FUNCTIONS
 from analyzer.facts.route_text import Env, fold
-from analyzer.model.facts import CollectorCall, UrlArgument, UrlCollector
+from analyzer.model.facts import CollectorCall, CollectorShortcut, UrlArgument, UrlCollector
 
 Qualify = Callable[[ast.expr], str | None]
 
@@ -73,12 +73,48 @@ def collector_class(node: ast.ClassDef, qualname: str, qualify: Qualify, path: s
         return None
     add, (mount, (_, route, namespace, parent)) = adds[0], mounts[0]
     key = next(p for p in add.fields.values() if p != add.vararg)
+    shortcuts = [s for m in node.body if isinstance(m, ast.FunctionDef)
+                 if (s := _shortcut(m, mount.method.name, add.method.name, qualify)) is not None]
     return UrlCollector(
         qualname, mount.method.name, _positional(mount.method), mount.fields[route],
         mount.fields[namespace], mount.fields.get(parent, "") if parent else "",
         add.method.name, _positional(add.method), key,
         tuple(sorted(s.name for s in node.body if isinstance(s, ast.FunctionDef))), tuple(sorted(builders)),
-        path, node.lineno)
+        path, node.lineno, tuple(shortcuts))
+
+
+def _shortcut(method: ast.FunctionDef, mount: str, add: str, qualify: Qualify) -> CollectorShortcut | None:
+    """``self.mount(a, b, c)`` then ``self.add(":".join((c, b)), path("", view, name="index"))``,
+    every argument a parameter of the method: a namespace with one pattern."""
+    body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    parameters = _positional(method)
+    match body:
+        case [ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id="self"), attr=first),
+                                      args=mounted, keywords=[])),
+              ast.Expr(value=ast.Call(func=ast.Attribute(value=ast.Name(id="self"), attr=second),
+                                      args=[key, ast.Call(args=[ast.Constant(value=str() as route),
+                                                                ast.Name(id=view)]) as pattern]))] \
+                if first == mount and second == add and qualify(pattern.func) in URL_FUNCTIONS:
+            names = [a.id for a in mounted if isinstance(a, ast.Name) and a.id in parameters]
+            joined = _joined(key, parameters)
+            name = next((k.value.value for k in pattern.keywords if k.arg == "name"
+                         and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+            if len(names) == len(mounted) and joined is not None and view in parameters:
+                return CollectorShortcut(method.name, parameters, tuple(names), joined,
+                                         URL_FUNCTIONS[qualify(pattern.func) or ""], route, view, name)
+    return None
+
+
+def _joined(node: ast.expr, parameters: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The parameters of ``":".join((a, b))`` (or of one parameter alone)."""
+    match node:
+        case ast.Name(id=name) if name in parameters:
+            return (name,)
+        case ast.Call(func=ast.Attribute(value=ast.Constant(value=":"), attr="join"),
+                      args=[ast.Tuple(elts=parts) | ast.List(elts=parts)]):
+            names = tuple(p.id for p in parts if isinstance(p, ast.Name) and p.id in parameters)
+            return names if len(names) == len(parts) else None
+    return None
 
 
 def collector_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
@@ -118,10 +154,17 @@ def collector_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
 def _call(function: str, receiver: str, call: ast.Call, env: Env, patterns: tuple[int, ...],
           path: str) -> CollectorCall:
     assert isinstance(call.func, ast.Attribute)
-    arguments = [UrlArgument(i, "", _text(a, env), None) for i, a in enumerate(call.args)
+    arguments = [UrlArgument(i, "", _text(a, env), _view(a, env)) for i, a in enumerate(call.args)
                  if not _is_pattern(a, env) and not isinstance(a, ast.Starred)]
     arguments += [UrlArgument(-1, k.arg, _text(k.value, env), None) for k in call.keywords if k.arg]
     return CollectorCall(function, receiver, call.func.attr, tuple(arguments), patterns, path, call.lineno)
+
+
+def _view(node: ast.expr, env: Env) -> str | None:
+    """The view an argument names: ``V.as_view()`` or a function (for a shortcut's pattern)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+        return env.table.qualify(node.func.value)
+    return env.table.qualify(node) if isinstance(node, ast.Name | ast.Attribute) else None
 
 
 def _text(node: ast.expr, env: Env) -> str | None:

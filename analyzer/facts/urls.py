@@ -120,7 +120,7 @@ def _include(call: ast.Call, table: NameTable, inline: str,
     app = app_urls_target(target, klass)  # include(apps.get_app_config("shop").urls[0])
     if app is not None:
         return app, namespace
-    if isinstance(target, ast.List):  # inline lists are named after their container
+    if isinstance(target, ast.List) or _is_sum(target):  # inline lists are named after their container
         qualified = inline if inline.startswith(f"{table.module}.") else f"{table.module}.{inline}"
         return qualified, namespace
     if target is None:
@@ -129,6 +129,28 @@ def _include(call: ast.Call, table: NameTable, inline: str,
         return table.qualify(target.func), namespace
     text = _string(target)
     return (text if text is not None else table.qualify(target)), namespace
+
+
+def _is_sum(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
+
+
+def summed_lists(call: ast.Call) -> list[ast.expr]:
+    """The lists named in ``include(a + [...])`` / ``include((a + b, ns))``, a pattern's view: the
+    inline list holds their patterns, then the literal lists' (Django includes the sum)."""
+    view = call.args[1] if len(call.args) > 1 else _keyword(call, "view")
+    target = view.args[0] if isinstance(view, ast.Call) and view.args else None
+    if isinstance(target, ast.Tuple) and target.elts:
+        target = target.elts[0]
+    parts: list[ast.expr] = [target] if target is not None and _is_sum(target) else []
+    found: list[ast.expr] = []
+    while parts:
+        node = parts.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            parts += [node.right, node.left]
+        elif isinstance(node, ast.Name | ast.Attribute):
+            found.append(node)
+    return found
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 14
+FACTS_SCHEMA_VERSION = 17
 
 
 class JsonMixin:
@@ -198,6 +198,22 @@ class UrlCall(JsonMixin):
 
 
 @dataclass(frozen=True)
+class CollectorShortcut(JsonMixin):
+    """A method of a :class:`UrlCollector` that mounts a namespace and adds one pattern to it from
+    its own parameters: ``def single(self, route, name, parent, view): self.mount(route, name,
+    parent); self.add(":".join((parent, name)), path("", view, name="index"))``."""
+
+    method: str
+    parameters: tuple[str, ...]  # positional, ``self`` left out
+    mounted: tuple[str, ...]  # the parameters it passes to ``mount``, in order
+    key: tuple[str, ...]  # the parameters whose ``":".join`` is the namespace path it adds to
+    kind: str  # path | re_path | url
+    route: str  # the pattern's route (a literal)
+    view: str  # the parameter giving the pattern's view
+    name: str | None  # the pattern's name
+
+
+@dataclass(frozen=True)
 class UrlCollector(JsonMixin):
     """A class whose instances collect URL patterns by Django namespace and build the URL list
     from them (:mod:`analyzer.facts.url_collectors`): ``mount(route, namespace, parent)`` records
@@ -217,6 +233,7 @@ class UrlCollector(JsonMixin):
     builders: tuple[str, ...]  # the methods mounting the namespaces (their patterns are no routes)
     path: str
     line: int
+    shortcuts: tuple[CollectorShortcut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +288,27 @@ class RegistryEntry(JsonMixin):
     attribute: str
     key: str
     values: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ConfigMount(JsonMixin):
+    """A method of an app config class that adds one pattern to another module's URL list,
+    ``root += (re_path(r"^{}".format(top), include((import_string(f"{self.name}.urls.urlpatterns"),
+    ns))),)`` (:mod:`analyzer.facts.config_mounts`): one per way through its branches, each with
+    the tests that way takes (``guards``); ``self.X`` stands as ``{?ref:CLASS.X}`` in the texts, so
+    the project pass gives each installed config its own pattern."""
+
+    klass: str  # the class whose method it is, qualified
+    method: str  # the method's qualified name
+    entry: bool  # the method is ``ready`` or the class's own ``ready`` calls it on ``self``
+    target: str  # the URL list it adds to, qualified as imported ("project.urls.urlpatterns")
+    kind: str  # path | re_path | url
+    route: str  # route text
+    include: str  # route text of the dotted path of the included list
+    namespace: str | None  # route text of the tuple's app name (the include's namespace)
+    guards: tuple[str, ...]  # "truthy:REF", "falsy:REF", "none:REF", "some:REF" (REF qualified)
     path: str
     line: int
 
@@ -430,6 +468,12 @@ class ModuleFacts(JsonMixin):
     object_mounts: tuple[ObjectMount, ...] = ()
     objects: tuple[ObjectFact, ...] = ()
     registry_entries: tuple[RegistryEntry, ...] = ()
+    config_mounts: tuple[ConfigMount, ...] = ()
+    # names bound to None, True or False, as "None" / "True" / "False": module-level ``NAME``,
+    # class attributes ``CLASS.ATTR`` (as in ``constants``), ``NAME.value`` of a declared setting
+    literals: tuple[tuple[str, str], ...] = ()
+    ready_supers: tuple[str, ...] = ()  # classes whose own ``ready()`` calls ``super().ready()``
+    passthrough: tuple[str, ...] = ()  # functions returning their first parameter as given
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@
 ``<name>.urls`` module. Statically those are the project's ``AppConfig`` subclasses outside its
 tests that ``INSTALLED_APPS`` names (by their ``name`` or their dotted path; every one when the
 settings name no ``INSTALLED_APPS``), whose class or an ancestor defines each attribute the loop's
-``hasattr(app, "A")`` tests require, and whose module holds the list. Apps installed only at run
+``hasattr(app, "A")`` tests require (and whose class sets each ``A`` a ``getattr(app, "A", False)``
+test reads to a true value), and whose module holds the list. The same loop in a function (an
+app config's ``ready()``) adds to the list of another module it imports. Apps installed only at run
 time (entry points) are not in the tree and stay unknown.
 """
 
@@ -16,7 +18,7 @@ from collections.abc import Collection, Mapping
 from analyzer.facts.registries import APPS_PREFIX
 from analyzer.model.facts import ModuleFacts, UrlPattern
 from analyzer.resolve.app_urls import APP_CONFIGS
-from analyzer.resolve.class_values import ClassValues
+from analyzer.resolve.class_values import ClassValues, Unknown
 
 Key = tuple[str, str]  # (module, container)
 
@@ -31,6 +33,7 @@ class AppConfigs:
         self.installed = frozenset(installed)
         self._names: tuple[tuple[str, str], ...] | None = None
         self._members: frozenset[str] | None = None
+        self._passthrough: frozenset[str] | None = None
 
     @property
     def names(self) -> tuple[tuple[str, str], ...]:
@@ -67,6 +70,27 @@ class AppConfigs:
             any(f"{owner}.{attribute}" in members for owner in self.classes.ancestors(klass))
 
 
+    @property
+    def passthrough(self) -> frozenset[str]:
+        """The project's functions that return their first parameter as given."""
+        if self._passthrough is None:
+            self._passthrough = frozenset(f for m in self.modules for f in m.passthrough)
+        return self._passthrough
+
+    def label(self, klass: str, name: str) -> str:
+        """The config's ``label``: its class's static value, else the last part of its ``name``."""
+        value = self.classes.attribute(klass, "label")
+        return value if isinstance(value, str) else name.rpartition(".")[2]
+
+    def has(self, klass: str, test: str) -> bool:
+        """Whether ``klass`` passes a loop's test: ``A`` defined (``hasattr``), ``A!`` a true
+        value (``getattr(app, "A", False)``: static, so known)."""
+        if test.endswith("!"):
+            value = self.classes.attribute(klass, test[:-1])
+            return not isinstance(value, Unknown) and bool(value)
+        return self.defines(klass, test)
+
+
 def app_module_lists(patterns: Mapping[Key, list[UrlPattern]],
                      configs: AppConfigs) -> dict[Key, list[UrlPattern]]:
     """``("", include)`` -> its includes, for each ``apps:...`` include of ``patterns``."""
@@ -78,15 +102,22 @@ def app_module_lists(patterns: Mapping[Key, list[UrlPattern]],
 
 def app_module_includes(include: str, configs: AppConfigs, lists: Collection[Key],
                         site: UrlPattern) -> list[UrlPattern]:
-    """The includes ``apps:<suffix>.<list>?A,B`` (at ``site``) stands for, one per app that has it."""
-    spec, _, required = include.removeprefix(APPS_PREFIX).partition("?")
+    """The includes ``apps:<suffix>.<list>?A,B#label@F`` (at ``site``) stands for, one per app that
+    has it: ``?`` the tests, ``#`` the app config attribute naming each include's namespace, ``@``
+    the function the list was passed through (it must return it as given)."""
+    rest, _, through = include.removeprefix(APPS_PREFIX).partition("@")
+    rest, _, named = rest.partition("#")
+    spec, _, required = rest.partition("?")
     suffix, _, attribute = spec.rpartition(".")
+    if through and through not in configs.passthrough:
+        return []
     found = []
     for klass, name in configs.names:
         module = name + suffix
         if (module, attribute) not in lists:
             continue
-        if all(configs.defines(klass, a) for a in required.split(",") if a):
+        if all(configs.has(klass, a) for a in required.split(",") if a):
+            namespace = configs.label(klass, name) if named == "label" else (name if named else None)
             found.append(UrlPattern(module, include, "include", "", None, "include", f"{module}.{attribute}",
-                                    None, None, site.path, site.line))
+                                    namespace, None, site.path, site.line))
     return found

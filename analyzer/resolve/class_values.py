@@ -11,12 +11,23 @@ class on the way sets it.
 from __future__ import annotations
 
 from analyzer.facts.class_values import alternatives
-from analyzer.facts.route_text import MARKER
+from analyzer.facts.route_text import MARKER, OPEN
 from analyzer.model.facts import ModuleFacts
 from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.canonical import Canonical
 
 _DEPTH = 30
+
+
+class Unknown:
+    """A value no pass can know (a class of one instance, :data:`UNKNOWN`)."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+LITERALS: dict[str, bool | None] = {"None": None, "True": True, "False": False}
 
 
 class ClassValues:
@@ -29,6 +40,7 @@ class ClassValues:
         self._module_of: dict[str, str] = {}
         self._tests: set[str] = set()  # classes of test modules: they override for their tests only
         self._constants = {m.module: m.constants for m in modules if m.constants}
+        self._literals = {m.module: dict(m.literals) for m in modules if m.literals}
         self._values: dict[str, dict[str, str]] = {}
         self._found: dict[tuple[str, str], str | None] = {}
         self._linear: dict[str, list[str]] = {}
@@ -75,6 +87,21 @@ class ClassValues:
         if key not in self._found:
             self._found[key] = self._value(klass, attribute)
         return self._found[key]
+
+    def attribute(self, klass: str, attribute: str) -> str | bool | Unknown | None:
+        """What ``klass().attribute`` reads, as Python looks it up (its C3 order): the first class
+        of the project that sets it to static text or to ``None`` / ``True`` / ``False``;
+        :data:`UNKNOWN` when none does, or a class that may set it does so otherwise."""
+        for owner in self.linearization(klass):
+            text = self._own(owner, attribute)
+            if text is not None:
+                return text if OPEN not in text else UNKNOWN
+            module = self._module_of.get(owner)
+            literal = self._literals.get(module, {}).get(f"{owner.removeprefix(f'{module}.')}.{attribute}") \
+                if module is not None else None
+            if literal is not None:
+                return LITERALS[literal]
+        return UNKNOWN
 
     def getattr_sources(self, klass: str) -> list[str]:
         """What ``klass``'s ``__getattr__`` (its own or inherited) reads attributes from, in turn."""

@@ -91,7 +91,8 @@ _NAMES = ("path", "module", "is_package", "imports", "all_names", "definitions")
 _IMPORT = attrgetter("scope", "local", "target", "level")
 ROUTES = Aspect((*_NAMES, "access_guards", "constants", "url_namespace", "url_patterns", "url_helpers",
                  "url_calls", "url_collectors", "collector_calls", "object_mounts", "objects",
-                 "registry_entries"),
+                 "registry_entries", "config_mounts", "literals", "ready_supers",
+                 "passthrough"),
                 {"imports": _IMPORT,
                  "definitions": attrgetter("qualname", "kind", "bases", "decorators", "method_decorators")})
 MODELS = Aspect((*_NAMES, "model_candidates"),

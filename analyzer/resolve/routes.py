@@ -1,9 +1,11 @@
 """Project pass for URLs: follow ``include`` chains from the root URLconf to full routes.
 
 Roots are ``ROOT_URLCONF`` when the settings name a module of the tree (even one whose list is
-filled at run time), else every ``urlpatterns`` that no other pattern includes outside test-only
-modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test code: its patterns
-are routes only when a project URLconf includes them, as a test module's models are no models).
+filled at run time) or a library's root URLconf whose patterns are known
+(:mod:`analyzer.resolve.library_roots`), else every ``urlpatterns`` that no other pattern includes
+outside test-only modules (a test URLconf such as ``oscar/test/factories/urls.py`` serves test
+code: its patterns are routes only when a project URLconf includes them, as a test module's
+models are no models).
 Patterns never reached (built in functions, unused modules) are still listed, with their local pattern and
 ``reachable=False``, except a helper's pattern built from its parameters (no route by itself;
 its call sites were not expanded), which becomes a warning; each list or function no include
@@ -16,7 +18,8 @@ of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects 
 own prefixes are one include each (:mod:`analyzer.resolve.url_objects`);
 the installed app configs' registries of dotted paths and a
 loop importing each app's URLconf mount theirs (:mod:`analyzer.resolve.provides`,
-:mod:`analyzer.resolve.app_modules`).
+:mod:`analyzer.resolve.app_modules`), and so does an app config whose ``ready()`` adds its app's
+URLconf to another module's list (:mod:`analyzer.resolve.config_mounts`).
 Patterns built by calls of helpers of other modules come from :mod:`analyzer.resolve.url_calls`.
 Route text is filled in by :mod:`analyzer.resolve.route_values`; a route with parts that stay
 unknown lists them in ``unresolved`` and gets an ``unresolved-route`` warning at its ``path:line``.
@@ -36,6 +39,8 @@ from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.app_modules import AppConfigs, app_module_lists
 from analyzer.resolve.app_urls import AppUrls, admin_pattern
 from analyzer.resolve.canonical import Canonical
+from analyzer.resolve.config_mounts import config_mount_patterns
+from analyzer.resolve.library_roots import library_root_pattern
 from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
@@ -71,7 +76,7 @@ class RouteResolver:
         for module in modules:
             for pattern in (*module.url_patterns, *built.get(module.module, ())):
                 gathered = pattern.container.startswith(HOOK_PREFIX) or pattern.container == ADMIN_SITE
-                key = ("", pattern.container) if gathered else (module.module, pattern.container)
+                key = ("", pattern.container) if gathered else (pattern.module, pattern.container)
                 if pattern.container == ADMIN_SITE:  # from every module, at <app_label>/<model>/
                     pattern = admin_pattern(pattern, canonical, model_labels)
                 self.patterns.setdefault(key, []).append(pattern)
@@ -80,6 +85,9 @@ class RouteResolver:
         for pattern in provided_includes(modules, configs, self.patterns):
             self.patterns.setdefault((pattern.module, pattern.container), []).append(pattern)
         self.patterns.update(app_module_lists(self.patterns, configs))
+        mounted_lists = config_mount_patterns(modules, configs, self.values, self.patterns)
+        for key, mounted in mounted_lists.items():
+            self.patterns.setdefault(key, []).extend(mounted)
         self.functions = {  # patterns built in a function: its qualname -> key
             container: (module, container) for module, container in self.patterns
             if container.startswith(f"{module}.")
@@ -90,6 +98,10 @@ class RouteResolver:
         self.callables = frozenset(d.qualname for m in modules for d in m.definitions if d.kind == "function")
         self._join_registries(defined)
         self._join_app_configs(installed_apps, defined)
+        mounts = {(m.path, m.line): m.method for facts in modules for m in facts.config_mounts}
+        self.passthrough = configs.passthrough  # what they return is their argument: no run-time target
+        self.mounted = frozenset(mounts[p.path, p.line] for ps in mounted_lists.values() for p in ps)
+        self.library_root = False  # ROOT_URLCONF is a library's whose patterns are known
         self.reached: set[int] = set()
         self.emitted: set[tuple[str, str | None, str | None, str, int]] = set()
         self.routes: list[RouteFact] = []
@@ -159,7 +171,7 @@ class RouteResolver:
     def _unreached_warnings(self, unreached: dict[Key, list[UrlPattern]], root: str | None) -> None:
         """One warning per list or function whose patterns no URLconf followed from the root
         includes, saying why (:mod:`analyzer.resolve.unreached`)."""
-        context = RootContext(root or None, root in self.module_names,
+        context = RootContext(root or None, root in self.module_names or self.library_root,
                               (root, "urlpatterns") not in self.patterns, self._computed_includes())
         for (module, container), patterns in sorted(unreached.items()):
             name = container if container in self.functions else f"{module}.{container}"
@@ -168,13 +180,14 @@ class RouteResolver:
     def _computed_includes(self) -> tuple[UrlPattern, ...]:
         """The first include of a value computed at run time in each list or function, by path and
         line: a local name no list answers (``include(import_string(...))``), or a call of a project
-        function that builds no pattern (``patterns = mark(urlmod.event_patterns)`` then
-        ``include(patterns)``: what it returns)."""
+        function that builds no pattern and may return another list than it was given
+        (``patterns = mark(urlmod.event_patterns)`` then ``include(patterns)``: what it returns)."""
         sites: dict[str, UrlPattern] = {}
         for pattern in sorted((p for ps in self.patterns.values() for p in ps if p.kind == "include"),
                               key=lambda p: (p.path, p.line)):
             name = pattern.include or "."  # None: an expression not followed, not a run-time value
             computed = ("." not in name and ":" not in name) or name in self.callables
+            computed = computed and pattern.container not in self.mounted and name not in self.passthrough
             if computed and self._target(name) is None:
                 sites.setdefault(pattern.container, pattern)
         return tuple(sites.values())
@@ -191,6 +204,11 @@ class RouteResolver:
         """ROOT_URLCONF when the tree has it (even with no static pattern: filled at run time),
         else every ``urlpatterns`` that nothing includes."""
         if root_urlconf and root_urlconf in self.module_names:
+            return [(root_urlconf, "urlpatterns")]
+        mounted = library_root_pattern(root_urlconf, self.values, self.module_names) if root_urlconf else None
+        if root_urlconf and mounted is not None:  # a library's root URLconf, known from its source
+            self.patterns[(root_urlconf, "urlpatterns")] = [mounted]
+            self.library_root = True
             return [(root_urlconf, "urlpatterns")]
         included = {
             self._target(p.include) for ps in self.patterns.values() for p in ps if p.include

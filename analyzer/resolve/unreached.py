@@ -24,9 +24,9 @@ _SITES = 3  # computed includes named in one warning
 @dataclass(frozen=True)
 class RootContext:
     """What the explanations need of the resolution: the ``ROOT_URLCONF`` the settings name
-    (None: none), whether it is a module of the tree (else the lists nothing includes were the
-    roots), whether its list holds no static pattern, and the includes whose target is computed
-    at run time, by path and line."""
+    (None: none), whether it is a module of the tree or a library's root URLconf known here (else
+    the lists nothing includes were the roots), whether its list holds no static pattern, and
+    the includes whose target is computed at run time, by path and line."""
 
     root_urlconf: str | None
     in_tree: bool

@@ -11,7 +11,9 @@ namespace path ``key``. The top list is keyed ``(module, CLASS)``: an include of
 (``urlpatterns = CLASS()``) reaches it as a list of that module, and a module-level ``NAME =
 CLASS()`` is a list ``NAME`` including it (``urlpatterns += NAME()`` elsewhere). A namespace
 path no ``mount`` gives leaves its patterns where they are, unreached. The builder's own
-``path(record["path"], ...)`` is the mechanism, no route.
+``path(record["path"], ...)`` is the mechanism, no route. A shortcut method (``single(route, name,
+parent, view)``: a mount, then one pattern added to it from its parameters) is both, per call;
+its own pattern is a template, no route.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from analyzer.facts.route_text import MARKER
-from analyzer.model.facts import CollectorCall, ModuleFacts, UrlCollector, UrlPattern
+from analyzer.model.facts import CollectorCall, ModuleFacts, UrlArgument, UrlCollector, UrlPattern
 from analyzer.model.source_paths import is_test_path
 from analyzer.resolve.canonical import Canonical
 
@@ -54,6 +56,7 @@ def join_collectors(modules: Iterable[ModuleFacts], patterns: dict[Key, list[Url
     if not collectors:
         return patterns
     builders = {f"{c.facts.klass}.{b}" for c in collectors for b in c.facts.builders}
+    builders |= {f"{c.facts.klass}.{s.method}" for c in collectors for s in c.facts.shortcuts}  # templates
     result = {key: list(found) for key, found in patterns.items() if key[1] not in builders}
     _instances(project, {c.facts.klass: c for c in collectors}, canonical, result)
     groups: dict[tuple[str, str, str], list[CollectorCall]] = {}
@@ -66,10 +69,50 @@ def join_collectors(modules: Iterable[ModuleFacts], patterns: dict[Key, list[Url
         fits = [c for c in collectors if c.facts.add in methods and methods <= set(c.facts.methods)]
         if len(fits) == 1:
             fitting.append((fits[0], (name, function), sorted(calls, key=lambda c: c.line)))
+    fitting = [(collector, source, _unfolded(collector.facts, calls)) for collector, source, calls in fitting]
     mounted = {path for collector, _, calls in fitting for path in _mount(collector, calls, result)}
     for collector, source, calls in fitting:
         _add(collector, source, calls, mounted, result)
+        _shortcut_patterns(collector, source, calls, mounted, result)
     return {key: found for key, found in result.items() if found}
+
+
+def _unfolded(facts: UrlCollector, calls: list[CollectorCall]) -> list[CollectorCall]:
+    """``calls`` with each shortcut's call followed by the mount it makes (as a call of ``mount``
+    with the shortcut's arguments in the mount's places)."""
+    shortcuts = {s.method: s for s in facts.shortcuts}
+    found: list[CollectorCall] = []
+    for call in calls:
+        found.append(call)
+        shortcut = shortcuts.get(call.method)
+        if shortcut is None:
+            continue
+        bound = _bound(call, shortcut.parameters)
+        arguments = tuple(UrlArgument(i, "", bound.get(p), None) for i, p in enumerate(shortcut.mounted)
+                          if p in bound)
+        found.append(dataclasses.replace(call, method=facts.mount, arguments=arguments))
+    return found
+
+
+def _shortcut_patterns(collector: _Collector, source: Key, calls: list[CollectorCall], mounted: set[str],
+                       result: dict[Key, list[UrlPattern]]) -> None:
+    """The one pattern each shortcut's call adds to the namespace path it mounted."""
+    shortcuts = {s.method: s for s in collector.facts.shortcuts}
+    for call in calls:
+        shortcut = shortcuts.get(call.method)
+        if shortcut is None:
+            continue
+        bound = _bound(call, shortcut.parameters)
+        parts = [bound.get(p) for p in shortcut.key]
+        views = [a.view for a in call.arguments if a.position == shortcut.parameters.index(shortcut.view)]
+        target = collector.container(":".join(p for p in parts if p))
+        if any(not p for p in parts) or target not in mounted or not views or views[0] is None:
+            continue
+        view = views[0]
+        kind = "class" if view.rpartition(".")[2][:1].isupper() else "function"
+        result.setdefault((collector.module, target), []).append(UrlPattern(
+            source[0], target, shortcut.kind, shortcut.route, view, kind, None, None, shortcut.name,
+            call.path, call.line))
 
 
 def _instances(modules: list[ModuleFacts], collectors: dict[str, _Collector], canonical: Canonical,

@@ -83,3 +83,21 @@ def test_decorators_applied_in_the_urlconf_are_kept_as_wrappers() -> None:
                 "django.contrib.auth.decorators.login_required")),
         "c/": ("shop.views.open_page", "function", ()),
     }
+
+
+def test_an_include_of_a_sum_of_lists_includes_each_list_then_the_literal_patterns() -> None:
+    facts = facts_of('''
+        from django.urls import include, path
+        from shop import views
+        from shop.urls import locale_patterns
+
+        urlpatterns = [
+            path("", include((locale_patterns + [path("x/", views.x, name="x")], "shop"))),
+        ]
+        ''', "site.urls")
+    found = [(p.container, p.route, p.include, p.namespace) for p in facts.url_patterns]
+    assert found == [
+        ("urlpatterns", "", "site.urls.urlpatterns@7", "shop"),
+        ("urlpatterns@7", "", "shop.urls.locale_patterns", None),
+        ("urlpatterns@7", "x/", None, None),
+    ]

@@ -26,7 +26,7 @@ from analyzer.source.discover_config import discover_options
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 PROJECTS = ["tiny_project", "routes_project", "admin_routes", "app_config_routes", "class_routes",
             "registry_routes", "model_kinds", "test_code_routes", "collector_routes", "object_routes",
-            "plugin_routes", "provided_routes"]
+            "plugin_routes", "provided_routes", "config_mount_routes", "library_root"]
 
 
 def _moved(module: ModuleFacts) -> ModuleFacts:

@@ -28,6 +28,7 @@ def test_collected_patterns_are_routes_under_their_namespace_paths() -> None:
         ("/panel/shop/", "panel:shop:orders", "forum/shop/panel.py", 11),
         ("/panel/shop/<int:pk>/", "panel:shop:order", "forum/shop/panel.py", 12),
         ("/panel/shop/refunds/", "panel:shop:refunds:index", "forum/shop/panel.py", 15),
+        ("/panel/shop/returns/", "panel:shop:returns:index", "forum/shop/panel.py", 17),  # book.page(...)
     ]
 
 
@@ -36,7 +37,13 @@ def test_the_builder_is_no_route_and_what_no_section_mounts_stays_unreached() ->
     unreached = sorted((r.route, r.path) for r in facts.routes if not r.reachable)
     assert unreached == [("/", "forum/tests/test_panel.py"), ("/lost/", "forum/shop/panel.py")]
     assert not [r for r in facts.routes if r.path == "forum/panel/book.py"]  # path(section["prefix"], ...)
-    assert not [w for w in facts.warnings if w.code == "unresolved-route"]
+    assert not [w for w in facts.warnings if w.code == "unresolved-route"]  # page()'s template neither
+
+
+def test_a_shortcut_mounts_its_section_and_adds_its_one_pattern_with_the_view_it_is_given() -> None:
+    [returns] = [r for r in _facts(FIXTURE).routes if r.route == "/panel/shop/returns/"]
+    assert (returns.view, returns.view_kind, returns.urlconf) == (
+        "forum.shop.views.RefundList", "class", "forum.shop.panel")
 
 
 def test_a_collector_nothing_mounts_is_followed_from_its_top(tmp_path: Path) -> None:
