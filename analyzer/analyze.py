@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from analyzer.boundaries.config import Config, load_config
@@ -240,6 +241,17 @@ def analysis_from_facts(
     measured = _measured_and_planned(analysis, project, proposal, reference, stages)
     phases.end(f"scored beside the baselines; {plural(len(measured.plan), 'plan step')}")
     return measured
+
+
+def load_middle() -> tuple[ModuleType, ...]:
+    """Import the middle's stages (networkx among them) ahead of :func:`analysis_from_facts`,
+    which a caller can do while the facts are still being read (a warm run that reuses its
+    Analysis needs none of them); returns those modules."""
+    from analyzer.boundaries import explain, propose, snippets
+    from analyzer.graph import build, framework_tables
+    from analyzer.metrics import baselines, plan
+
+    return explain, propose, snippets, build, framework_tables, baselines, plan
 
 
 def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phases: Phases) -> ProjectGraph:

@@ -71,6 +71,14 @@ def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def compile_templates(bytecode_dir: Path) -> None:
+    """Compile every template into ``bytecode_dir``, where :func:`render_html` then only loads
+    them."""
+    environment = _environment(bytecode_dir)
+    for name in environment.list_templates(extensions=["j2"]):
+        environment.get_template(name)
+
+
 def _static(name: str) -> Markup:
     text = resources.files("reports").joinpath("static", name).read_text(encoding="utf-8")
     if "</" + "script" in text.lower() or "</" + "style" in text.lower():

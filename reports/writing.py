@@ -13,7 +13,7 @@ from typing import Literal
 from analyzer.model.analysis import Analysis
 from reports.cloud import CloudMapping
 from reports.dot import service_map_dot
-from reports.html import MAP_KEY, render_html
+from reports.html import MAP_KEY, compile_templates, render_html
 from reports.markdown import render_markdown
 from reports.svg import SvgRenderer, find_renderer
 
@@ -65,6 +65,12 @@ def write_all(
         _write(svg_path, svg)
         paths = ReportPaths(paths.index_html, paths.markdown, paths.dot, svg_path, False)
     return paths
+
+
+def prepare_templates(cache_dir: Path) -> None:
+    """Compile the templates into the cache :func:`write_all` reads with ``cache_dir`` (a caller
+    can do it while it waits for something else)."""
+    compile_templates(cache_dir / "templates")
 
 
 def _write(path: Path, text: str) -> None:

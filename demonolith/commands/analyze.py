@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
+from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed, load_middle
 from analyzer.boundaries.config import load_config
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.model.analysis import Analysis, analysis_json_bytes
@@ -23,7 +23,7 @@ from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
 from reports.svg import find_cached_renderer, find_renderer
-from reports.writing import ReportPaths, open_in_browser, write_all
+from reports.writing import ReportPaths, open_in_browser, prepare_templates, write_all
 
 _SHOWN_WARNINGS = 10
 
@@ -62,8 +62,11 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
     config = load_config(path)  # the whole configuration is checked before any file is read
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
+    cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
+    meanwhile = None if facts_only else lambda: _prepare_middle_and_report(cache)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        keyed = extract_keyed_facts(path, options, phases)  # its facts are loaded only if needed
+        # its facts are loaded only if needed; what follows them is prepared while workers parse
+        keyed = extract_keyed_facts(path, options, phases, meanwhile)
         written = write_facts(keyed.facts, out_dir) if facts_only or write_facts_too else None
         text = fmt == "text" and not quiet(ctx)
         if text:
@@ -71,7 +74,6 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         outputs, analysis = Outputs(facts=written), None
         if not facts_only:
             analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-            cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
             keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
             out_dir.mkdir(parents=True, exist_ok=True)
             if text:
@@ -86,6 +88,13 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         click.echo(summary_json(keyed.facts, analysis, outputs), nl=False)
     if strict and keyed.facts.warnings:
         raise StrictModeFailure(f"{plural(len(keyed.facts.warnings), 'warning')} and --strict was given")
+
+
+def _prepare_middle_and_report(cache: Path | None) -> None:
+    """The middle's imports and the report's compiled templates, ready before they are needed."""
+    load_middle()
+    if cache is not None:
+        prepare_templates(cache)
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
