@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -22,7 +25,8 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
-from reports.svg import find_cached_renderer, find_renderer
+from reports.html import draw_pictures
+from reports.svg import SvgRenderer, find_cached_renderer, find_renderer
 from reports.writing import ReportPaths, open_in_browser, prepare_templates, write_all
 
 _SHOWN_WARNINGS = 10
@@ -74,7 +78,8 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         outputs, analysis = Outputs(facts=written), None
         if not facts_only:
             analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-            keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
+            with _pictures_drawn_early(cache) as proposed:
+                keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases, proposed)
             out_dir.mkdir(parents=True, exist_ok=True)
             if text:
                 _print_analysis(keyed_analysis.analysis, out_dir)
@@ -95,6 +100,34 @@ def _prepare_middle_and_report(cache: Path | None) -> None:
     load_middle()
     if cache is not None:
         prepare_templates(cache)
+
+
+@contextlib.contextmanager
+def _pictures_drawn_early(cache: Path | None) -> Iterator[Callable[[Analysis], object] | None]:
+    """What starts drawing the report's pictures into the SVG cache as soon as the services are
+    described, in a thread (graphviz runs beside the metrics; the report then finds them drawn);
+    on the way out, the drawing is waited for. None without a cache (nowhere to keep them)."""
+    renderer = find_cached_renderer(cache / "svg") if cache is not None else None
+    if renderer is None:
+        yield None
+        return
+    threads: list[threading.Thread] = []
+
+    def start(analysis: Analysis) -> None:
+        thread = threading.Thread(target=_draw_into_cache, args=(analysis, renderer), daemon=True)
+        thread.start()
+        threads.append(thread)
+
+    try:
+        yield start
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def _draw_into_cache(analysis: Analysis, renderer: SvgRenderer) -> None:
+    with contextlib.suppress(Exception):  # only saves time: the report draws what is missing itself
+        draw_pictures(analysis, renderer)
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
