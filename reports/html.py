@@ -86,15 +86,20 @@ def _static(name: str) -> Markup:
     return Markup(text)
 
 
+def picture_dots(analysis: Analysis) -> list[tuple[str, str]]:
+    """The DOT text of every picture of the page, by key: the service maps, each service's
+    inside graph."""
+    dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
+    return dots + [(ids.service_page_id(s.name), inside_dot(analysis, s))
+                   for s in sorted(analysis.services, key=lambda s: s.name)]
+
+
 def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None) -> dict[str, Picture]:
     """Return the service map and every service's inside graph, rendered with ``renderer``, each
     drawing longer than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
-    dots = [(MAP_KEY, service_map_dot(analysis)), (MAP_STRONG_KEY, service_map_dot(analysis, strongest=True))]
-    dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
-             for s in sorted(analysis.services, key=lambda s: s.name)]
     return {key: replace(picture, packed=pack(picture.svg))
             if picture.svg is not None and len(picture.svg) > PACKED_PICTURE_MIN else picture
-            for key, picture in render_pictures(dots, renderer).items()}
+            for key, picture in render_pictures(picture_dots(analysis), renderer).items()}
 
 
 def inside_dot(analysis: Analysis, service: Service) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -25,7 +26,7 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import outputs_current, record_outputs
-from reports.html import draw_pictures
+from reports.html import picture_dots
 from reports.svg import SvgRenderer, find_cached_renderer, find_renderer
 from reports.writing import ReportPaths, open_in_browser, prepare_templates, write_all
 
@@ -126,8 +127,11 @@ def _pictures_drawn_early(cache: Path | None) -> Iterator[Callable[[Analysis], o
 
 
 def _draw_into_cache(analysis: Analysis, renderer: SvgRenderer) -> None:
-    with contextlib.suppress(Exception):  # only saves time: the report draws what is missing itself
-        draw_pictures(analysis, renderer)
+    """Each picture through ``renderer`` (which keeps it), four ``dot`` processes at a time."""
+    with contextlib.suppress(Exception), ThreadPoolExecutor(max_workers=4) as pool:
+        # only saves time: the report draws (and says why not) what is missing itself
+        for _ in pool.map(renderer, [dot for _, dot in picture_dots(analysis)]):
+            pass
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:
