@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from analyzer.boundaries.config import Config, load_config
@@ -96,7 +97,8 @@ class _Head:
 
 def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = AnalyzeOptions(),
                   config: Config | None = None, cache_dir: Path | None = None,
-                  phases: Phases | None = None) -> KeyedAnalysis:
+                  phases: Phases | None = None,
+                  proposed: Callable[[Analysis], object] | None = None) -> KeyedAnalysis:
     """:func:`analyze_facts` with the key of its inputs; with a ``cache_dir``, the pure middle
     is reused from the last run built from the same facts, configuration, history, reference
     and analyzer code (``phases`` then hears of ``analysis`` instead of graph, partition, metrics).
@@ -104,7 +106,8 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
     were read from: a reused one needs neither the middle's code nor the files read again (nor
     even unpickling, until asked for), and an edit that leaves every fact as it was but changes a
     file holding a violation re-reads only the snippets. When the middle runs, its partition and
-    metrics are reused while what they read is unchanged (:mod:`analyzer.middle_cache`)."""
+    metrics are reused while what they read is unchanged (:mod:`analyzer.middle_cache`);
+    ``proposed`` is as in :func:`analysis_from_facts` (not called when the middle is reused)."""
     phases = phases or NoPhases()
     inputs = _middle_inputs(root, options, config or load_config(root))
     key = analysis_key(keyed.key, inputs)
@@ -123,7 +126,7 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
         return KeyedAnalysis(combined_key([key, head.snippets, repr(evidence)]), load)
     built = _stored_middle(cache, key, head) if cache and head else None
     middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases,
-                                                               stages=stages))
+                                                               stages=stages, proposed=proposed))
     snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
     if cache:
         files = {path: keyed.digests.get(path) for path in sorted({v.path for v in middle.violations})}
@@ -191,10 +194,13 @@ def analysis_from_facts(
     facts: ProjectFacts, source_root: str, config: Config | None = None, services: int | None = None,
     commits: Iterable[Commit] = (), reference: ReferenceDecomposition | None = None,
     phases: Phases | None = None, stages: Stages | None = None,
+    proposed: Callable[[Analysis], object] | None = None,
 ) -> Analysis:
     """Build the whole Analysis from project facts; pure and deterministic (``phases`` hears of
     ``graph``, ``partition`` and ``metrics``). ``stages``: the partition and the metrics as
-    computed, or as kept from a run with the same inputs (:class:`analyzer.middle_cache.MiddleCache`)."""
+    computed, or as kept from a run with the same inputs (:class:`analyzer.middle_cache.MiddleCache`).
+    ``proposed`` is given the Analysis as soon as the services are described, before its
+    metrics, plan and snippets (what a caller can start drawing from while they are made)."""
     from analyzer.boundaries.explain import explain_coupling
     from analyzer.boundaries.propose import describe
     from analyzer.graph.framework_tables import explain_tables
@@ -234,10 +240,23 @@ def analysis_from_facts(
         model_placements=proposal.model_placements,
         module_splits=proposal.module_splits,
     )
+    if proposed is not None:
+        proposed(analysis)
     phases.begin("metrics")
     measured = _measured_and_planned(analysis, project, proposal, reference, stages)
     phases.end(f"scored beside the baselines; {plural(len(measured.plan), 'plan step')}")
     return measured
+
+
+def load_middle() -> tuple[ModuleType, ...]:
+    """Import the middle's stages (networkx among them) ahead of :func:`analysis_from_facts`,
+    which a caller can do while the facts are still being read (a warm run that reuses its
+    Analysis needs none of them); returns those modules."""
+    from analyzer.boundaries import explain, propose, snippets
+    from analyzer.graph import build, framework_tables
+    from analyzer.metrics import baselines, plan
+
+    return explain, propose, snippets, build, framework_tables, baselines, plan
 
 
 def _graph(facts: ProjectFacts, config: Config, commits: Iterable[Commit], phases: Phases) -> ProjectGraph:

@@ -71,6 +71,14 @@ def _environment(bytecode_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def compile_templates(bytecode_dir: Path) -> None:
+    """Compile every template into ``bytecode_dir``, where :func:`render_html` then only loads
+    them."""
+    environment = _environment(bytecode_dir)
+    for name in environment.list_templates(extensions=["j2"]):
+        environment.get_template(name)
+
+
 def _static(name: str) -> Markup:
     text = resources.files("reports").joinpath("static", name).read_text(encoding="utf-8")
     if "</" + "script" in text.lower() or "</" + "style" in text.lower():
@@ -78,19 +86,25 @@ def _static(name: str) -> Markup:
     return Markup(text)
 
 
-def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None,
-                  keys: Collection[str] = (MAP_KEY, MAP_STRONG_KEY, INSIDE)) -> dict[str, Picture]:
-    """Return the pictures of ``keys`` (the service map, its strongest dependencies, and with
-    :data:`INSIDE` every service's inside graph), rendered with ``renderer``, each drawing longer
-    than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
+def picture_dots(analysis: Analysis,
+                 keys: Collection[str] = (MAP_KEY, MAP_STRONG_KEY, INSIDE)) -> list[tuple[str, str]]:
+    """The DOT text of the pictures of ``keys``, by key: the service map, its strongest
+    dependencies, and with :data:`INSIDE` every service's inside graph."""
     dots = [(key, service_map_dot(analysis, strongest=key == MAP_STRONG_KEY))
             for key in (MAP_KEY, MAP_STRONG_KEY) if key in keys]
     if INSIDE in keys:
         dots += [(ids.service_page_id(s.name), inside_dot(analysis, s))
                  for s in sorted(analysis.services, key=lambda s: s.name)]
+    return dots
+
+
+def draw_pictures(analysis: Analysis, renderer: SvgRenderer | None,
+                  keys: Collection[str] = (MAP_KEY, MAP_STRONG_KEY, INSIDE)) -> dict[str, Picture]:
+    """Return the pictures of ``keys`` (see :func:`picture_dots`), rendered with ``renderer``, each
+    drawing longer than :data:`PACKED_PICTURE_MIN` packed as the page embeds it."""
     return {key: replace(picture, packed=pack(picture.svg))
             if picture.svg is not None and len(picture.svg) > PACKED_PICTURE_MIN else picture
-            for key, picture in render_pictures(dots, renderer).items()}
+            for key, picture in render_pictures(picture_dots(analysis, keys), renderer).items()}
 
 
 def inside_dot(analysis: Analysis, service: Service) -> str:

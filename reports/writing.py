@@ -20,7 +20,7 @@ from analyzer.model.analysis_parts import JSON_FRAME, JSON_PARTS, analysis_json_
 from reports.cloud import CloudMapping, default_cloud_mapping
 from reports.current import code_fingerprint
 from reports.dot import service_map_dot
-from reports.html import Page
+from reports.html import Page, compile_templates
 from reports.markdown import render_markdown
 from reports.page_pieces import MAP_KEY, PAGE, SIDE_PIECES, PagePiece
 from reports.pieces import Piece, PieceStore, combined, field_digests, piece_key, value_digest
@@ -188,6 +188,12 @@ def _stream(path: Path, segments: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as stream:
         stream.writelines(segments)
+
+
+def prepare_templates(cache_dir: Path) -> None:
+    """Compile the templates into the cache :func:`write_all` reads with ``cache_dir`` (a caller
+    can do it while it waits for something else)."""
+    compile_templates(cache_dir / "templates")
 
 
 def open_in_browser(paths: ReportPaths) -> bool:

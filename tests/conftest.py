@@ -1,4 +1,5 @@
-"""Suite-wide rule: in CI (``CI=true``) a skipped test is a failure.
+"""Suite-wide rules: in CI (``CI=true``) a skipped test is a failure; no test leaves a cache in a
+fixture tree.
 
 Some tests skip when a system tool is missing (graphviz, chromium, nginx, openssl, git) so a
 developer without them can still run the rest; the Makefile installs them, so in CI a skip means
@@ -8,7 +9,9 @@ an install step broke and must not pass silently.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +26,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where nothing may be skipped: {report.longrepr}"
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fixtures_stay_clean() -> Iterator[None]:
+    """Fail the test that wrote a facts cache into a fixture tree (the next test reading that
+    fixture would find it warm, and which test that is depends on the order xdist picks)."""
+    yield
+    left = sorted(FIXTURES.glob("*/.demonolith-cache"))
+    for path in left:
+        shutil.rmtree(path, ignore_errors=True)
+    assert not left, f"a cache was written into a fixture: {left[0]}"
 
 
 @pytest.fixture()

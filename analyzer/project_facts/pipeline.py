@@ -116,12 +116,19 @@ def extract_project_facts(
 
 
 def extract_keyed_facts(
-    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None
+    root: Path, options: FactsOptions = FactsOptions(), phases: Phases | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> KeyedFacts:
     """:func:`extract_project_facts` with the key of its inputs, for caches of what follows;
-    ``phases`` hears of ``listing``, ``reading`` (one item per file) and ``resolving``."""
+    ``phases`` hears of ``listing``, ``reading`` (one item per file) and ``resolving``.
+    ``meanwhile`` is work of the caller's for this process while worker processes parse at
+    least :data:`MEANWHILE_FROM` files (e.g. importing what will read the facts); it is not
+    called otherwise."""
     with _gc_paused():  # facts are acyclic; collecting during the build only costs time
-        return _extract_project_facts(root, options, phases or NoPhases())
+        return _extract_project_facts(root, options, phases or NoPhases(), meanwhile=meanwhile)
+
+
+MEANWHILE_FROM = 2 * _SERIAL_BELOW  # files parsed by the workers (fewer: done too soon to overlap)
 
 
 @contextlib.contextmanager
@@ -146,7 +153,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
-                           lazy: bool = True) -> KeyedFacts:
+                           lazy: bool = True, meanwhile: Callable[[], object] | None = None) -> KeyedFacts:
     phases.begin("listing")
     project = discover(root, options.discover, options.listing)
     if options.require_django:
@@ -171,7 +178,9 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
             return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
-    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as extracted:
+    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as (extracted, pooled):
+        if meanwhile is not None and pooled >= MEANWHILE_FROM:
+            meanwhile()  # the results wait in the pipe; the workers go on
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
         cached = len(facts)
         phases.advance(cached)
@@ -340,9 +349,9 @@ def _read_keys(
 @contextlib.contextmanager
 def _extraction(
     root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
-) -> Iterator[Iterator[tuple[SourceFile, bytes]]]:
-    """(file, pickled ``ModuleFacts``) of ``files`` as they are done; workers pickle once, for
-    the pipe and the cache.
+) -> Iterator[tuple[Iterator[tuple[SourceFile, bytes]], int]]:
+    """(file, pickled ``ModuleFacts``) of ``files`` as they are done, and how many of them worker
+    processes parse (0: this process does); workers pickle once, for the pipe and the cache.
 
     Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
     pool pays when there are many files to parse, or a few and many cached entries to load.
@@ -350,7 +359,7 @@ def _extraction(
     tasks = [_Task(str(root), source, dialect) for source in files]
     workers = jobs or os.cpu_count() or 1
     if not tasks or workers <= 1 or len(tasks) + cached // 8 < _SERIAL_BELOW:
-        yield _serially(root, files, dialect)
+        yield _serially(root, files, dialect), 0
         return
     chunks = _chunks(tasks, workers * 4)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
@@ -359,7 +368,7 @@ def _extraction(
             (task.source, pickled)
             for chunk, future in zip(chunks, futures, strict=True)
             for task, pickled in zip(chunk, future.result(), strict=True)
-        )
+        ), len(tasks)
 
 
 def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
 
-from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed
+from analyzer.analyze import AnalyzeOptions, KeyedAnalysis, analyze_keyed, load_middle
 from analyzer.boundaries.config import load_config
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.model.analysis import Analysis
@@ -21,8 +25,9 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import code_fingerprint, outputs_current, record_outputs, unchanged_files
-from reports.svg import find_cached_renderer, find_renderer
-from reports.writing import ReportPaths, open_in_browser, write_all
+from reports.html import picture_dots
+from reports.svg import SvgRenderer, find_cached_renderer, find_renderer
+from reports.writing import ReportPaths, open_in_browser, prepare_templates, write_all
 
 _SHOWN_WARNINGS = 10
 
@@ -61,8 +66,11 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
     config = load_config(path)  # the whole configuration is checked before any file is read
     options = FactsOptions(cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs,
                            discover=discover_options(path), require_django=True)
+    cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
+    meanwhile = None if facts_only else lambda: _prepare_middle_and_report(cache)
     with terminal_phases(sys.stderr, quiet(ctx)) as phases:
-        keyed = extract_keyed_facts(path, options, phases)  # its facts are loaded only if needed
+        # its facts are loaded only if needed; what follows them is prepared while workers parse
+        keyed = extract_keyed_facts(path, options, phases, meanwhile)
         written = write_facts(keyed.facts, out_dir) if facts_only or write_facts_too else None
         text = fmt == "text" and not quiet(ctx)
         if text:
@@ -70,8 +78,8 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         outputs, analysis = Outputs(facts=written), None
         if not facts_only:
             analyze_options = AnalyzeOptions(services=services, history=not no_history, reference=reference)
-            cache = None if no_cache else cache_dir or path / DEFAULT_CACHE_DIRNAME
-            keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases)
+            with _pictures_drawn_early(cache) as proposed:
+                keyed_analysis = analyze_keyed(path, keyed, analyze_options, config, cache, phases, proposed)
             out_dir.mkdir(parents=True, exist_ok=True)
             if text:
                 _print_analysis(keyed_analysis.analysis, out_dir)
@@ -85,6 +93,44 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
         click.echo(summary_json(keyed.facts, analysis, outputs), nl=False)
     if strict and keyed.facts.warnings:
         raise StrictModeFailure(f"{plural(len(keyed.facts.warnings), 'warning')} and --strict was given")
+
+
+def _prepare_middle_and_report(cache: Path | None) -> None:
+    """The middle's imports and the report's compiled templates, ready before they are needed."""
+    load_middle()
+    if cache is not None:
+        prepare_templates(cache)
+
+
+@contextlib.contextmanager
+def _pictures_drawn_early(cache: Path | None) -> Iterator[Callable[[Analysis], object] | None]:
+    """What starts drawing the report's pictures into the SVG cache as soon as the services are
+    described, in a thread (graphviz runs beside the metrics; the report then finds them drawn);
+    on the way out, the drawing is waited for. None without a cache (nowhere to keep them)."""
+    renderer = find_cached_renderer(cache / "svg") if cache is not None else None
+    if renderer is None:
+        yield None
+        return
+    threads: list[threading.Thread] = []
+
+    def start(analysis: Analysis) -> None:
+        thread = threading.Thread(target=_draw_into_cache, args=(analysis, renderer), daemon=True)
+        thread.start()
+        threads.append(thread)
+
+    try:
+        yield start
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def _draw_into_cache(analysis: Analysis, renderer: SvgRenderer) -> None:
+    """Each picture through ``renderer`` (which keeps it), four ``dot`` processes at a time."""
+    with contextlib.suppress(Exception), ThreadPoolExecutor(max_workers=4) as pool:
+        # only saves time: the report draws (and says why not) what is missing itself
+        for _ in pool.map(renderer, [dot for _, dot in picture_dots(analysis)]):
+            pass
 
 
 def _print_summary(facts: ProjectFacts, written: Path | None, verbose: int) -> None:

@@ -197,3 +197,27 @@ def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path:
     assert result.exit_code == 0, result.output
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_the_pictures_are_drawn_while_the_metrics_are_made(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import reports.svg
+    from tests.reports.fakes import fake_renderer
+
+    out = tmp_path / "out"
+    drawn: list[str] = []  # when each picture was drawn: before or after analysis.json existed
+
+    def graphviz(executable: str) -> reports.svg.SvgRenderer:
+        def render(dot: str) -> str:
+            drawn.append("after" if (out / "analysis.json").exists() else "before")
+            return fake_renderer(dot)
+        return render
+
+    monkeypatch.setattr(reports.svg, "graphviz_renderer", graphviz)
+    monkeypatch.setattr(reports.svg.shutil, "which", lambda name: sys.executable)  # a "dot" to stat
+    arguments = ["analyze", str(FIXTURES / "tiny_project"), "--no-history", "--out", str(out),
+                 "--cache-dir", str(tmp_path / "cache")]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    assert drawn and set(drawn) == {"before"}  # the report found every one drawn
+    assert (out / "report" / "service-map.svg").read_text(encoding="utf-8").count("fake ") == 1

@@ -12,7 +12,7 @@ import pytest
 
 from analyzer.model.analysis import Analysis, CountScore, TableUsage, Violation
 from reports.embed import unpack
-from reports.html import render_html
+from reports.html import compile_templates, render_html
 from reports.views import expand_violation_records, violation_records
 from tests.helpers.small_analysis import small_analysis
 from tests.reports.fakes import HOSTILE, fake_renderer, hostile_analysis
@@ -206,6 +206,21 @@ def test_compiled_templates_kept_between_runs_render_the_same_page(tmp_path: Pat
     plain = render_html(analysis, fake_renderer).html
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
     assert any((tmp_path / "t").iterdir())  # the compiled templates were kept
+    assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
+
+
+def test_templates_compiled_ahead_are_only_loaded_by_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    analysis = small_analysis()
+    plain = render_html(analysis, fake_renderer).html
+    compile_templates(tmp_path / "t")
+
+    def no_compiling(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a template compiled again although compile_templates kept it")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
     assert render_html(analysis, fake_renderer, bytecode_dir=tmp_path / "t").html == plain
 
 

@@ -16,6 +16,8 @@ import pytest
 
 from analyzer.analyze import AnalyzeOptions, analyze_tree
 from analyzer.model.analysis import Analysis, AnalysisWarning, ReferenceDifference
+from analyzer.project_facts.pipeline import FactsOptions
+from analyzer.source.discover_config import discover_options
 from reports.dot import service_map_dot
 from reports.html import Page, _environment, draw_pictures
 from reports.markdown import render_markdown
@@ -55,7 +57,8 @@ def referenced(analysis: Analysis) -> Analysis:
 @functools.cache
 def tiny_analysis() -> Analysis:
     """The real Analysis of the tiny project (coupling, explanations, violations with snippets)."""
-    return analyze_tree(TINY, AnalyzeOptions(history=False))
+    facts = FactsOptions(use_cache=False, discover=discover_options(TINY), require_django=True)
+    return analyze_tree(TINY, AnalyzeOptions(history=False, facts=facts))  # no cache in the fixture
 
 
 ANALYSES = {"explained": explained_analysis, "hostile": hostile_analysis,

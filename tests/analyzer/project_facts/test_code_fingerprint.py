@@ -3,12 +3,15 @@ imports of the pipeline (not a hand list), and not by an edit to the graph layer
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
 import pytest
 
 import analyzer
+import demonolith
+import reports
 from analyzer.project_facts import code_fingerprint as cache
 from analyzer.project_facts import pipeline
 from analyzer.project_facts.code_fingerprint import code_fingerprint, code_imported_by
@@ -106,3 +109,40 @@ def test_the_facts_pipeline_stores_the_fingerprint_next_to_the_facts(tmp_path: P
     pipeline.extract_project_facts(project, pipeline.FactsOptions(cache_dir=cache_dir, jobs=1))
     assert (cache_dir / cache.CODE_FINGERPRINT_FILE).is_file()
     assert pipeline.cache_version(cache_dir) == pipeline.cache_version()
+
+
+def _imports(tree: ast.Module) -> set[tuple[str, int, tuple[str, ...]]]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {(alias.name, 0, ()) for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add((node.module or "", node.level, tuple(alias.name for alias in node.names)))
+    return found
+
+
+def test_the_imports_read_alone_are_those_of_the_whole_module() -> None:
+    roots = [Path(package.__file__).parent for package in (analyzer, demonolith, reports)]
+    fast = 0
+    for path in sorted(p for root in roots for p in root.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        whole = ast.parse(source)
+        tree = cache._import_tree(source, str(path))
+        assert _imports(tree) >= _imports(whole), path
+        fast += len(tree.body) < len(whole.body)
+    assert fast > 100  # most modules are read by their import lines alone
+
+
+@pytest.mark.parametrize("source", [
+    "x = 1; import a.b\n",
+    "if x: import a.b\n",
+    "from a \\\n    import b\n",
+    "from a import (c,  # (see)\n    b)\n",
+    '"""Read the import of x."""\nfrom a import b\n',
+    "try:\n    import a.b\nexcept ImportError:\n    pass\n",
+    "def f():\n    from a import (\n        b,\n    )\n",
+])
+def test_an_import_written_any_way_is_found(source: str) -> None:
+    imports = _imports(cache._import_tree(source, "m.py"))
+    assert imports == _imports(ast.parse(source)) | imports
+    assert any(name.startswith("a") for name, _, _ in imports)
