@@ -20,6 +20,7 @@ from extractor.boundary import boundary_of, foreign_relations, kept_links, moved
 from extractor.closure import Closure, ForeignUse, is_relation_crossing
 from extractor.full_copy import emit_full_module
 from extractor.login import needs_user
+from extractor.middleware import middleware_uses
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
@@ -230,11 +231,13 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
 
 
 def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),
-          installed: frozenset[str] = frozenset()) -> CarriedCode:
+          installed: frozenset[str] = frozenset(), request_attributes: Mapping[str, str] | None = None) -> (
+        CarriedCode):
     """Plan and emit the code that moves to ``service`` (``extra``: qualified names that must come
     along too, e.g. the class loader a copied setting names by its dotted path; ``installed``:
     top-level packages of the monolith that are an installed distribution, whose modules the service
-    does not own are imported from it, not copied)."""
+    does not own are imported from it, not copied; ``request_attributes``: what the monolith's own
+    middleware sets on the request, ``extractor.middleware``: a view reading one is a stub)."""
     keep = bool(installed)  # the monolith's apps are registered: other services' model classes are there
     models = _rewritten_models(analysis, service, tree, keep)
     model_roots, missing = models.roots, list(models.missing)
@@ -243,7 +246,9 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     boundary = replace(boundary_of(analysis, service, replicas, keep), installed=installed)
     closure = Closure(tree, boundary, models.overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
-    views = {r.pattern: _root(closure, tree, r.view) for r in routes}
+    attributes = request_attributes or {}
+    views = {r.pattern: _without_middleware(_root(closure, tree, r.view), closure, tree, attributes)
+             for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
                              if i.service == service.name and i.kind == "function"]
     every = {i.name: _root(closure, tree, i.name) for i in mine}
@@ -272,6 +277,23 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
                        tuple(sorted({*models.stubs, *stubs})),
                        tuple(models.dropped), tuple(f"{n}: {why}" for n, why in sorted(hidden.items())),
                        kept_links(analysis, service) if keep else ())
+
+
+def _without_middleware(root: Root, closure: Closure, tree: SourceTree,
+                        attributes: Mapping[str, str]) -> Root:
+    """``root`` as a stub when the code it carries reads a request attribute that only the monolith's
+    middleware sets (``extractor.middleware``); else unchanged."""
+    if not root.carried or not attributes or root.definition is None:
+        return root
+    needed = closure.needed([root.definition]).values()
+    where = {d.key: f"{_path(tree, d.module)}:{_line(tree, d)}" for d in needed}
+    uses = middleware_uses(needed, attributes, where)
+    return replace(root, crossings=uses) if uses else root
+
+
+def _line(tree: SourceTree, definition: Definition) -> int:
+    found = _positions(tree, definition.module).get(definition.node)
+    return int(found.start.line) if found is not None else 0
 
 
 def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],

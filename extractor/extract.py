@@ -37,7 +37,8 @@ from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.failure_hints import explained, removed_relations
 from extractor.manifest import WriteReport, write_files
-from extractor.monolith_apps import registry_context
+from extractor.middleware import request_attributes
+from extractor.monolith_apps import literal_list, registry_context
 from extractor.naming import check_service_name, inside
 from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
@@ -174,12 +175,14 @@ def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
 ]:
     """The carried code and the settings it reads; code a setting names by dotted path comes too.
     Settings computed with modules the service does not carry take the monolith's resolved values."""
-    carried = carry(analysis, service, tree, installed=installed)
+    middleware = resolve_settings(python, tree.root, analysis.settings_module, ["MIDDLEWARE"])
+    attributes = request_attributes(tree, literal_list(middleware.get("MIDDLEWARE")))
+    carried = carry(analysis, service, tree, installed=installed, request_attributes=attributes)
     resolved = resolve_settings(python, tree.root, analysis.settings_module, settings_read(carried.files))
     settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     extra = dotted_paths(settings, tree)
     if extra:
-        carried = carry(analysis, service, tree, extra, installed)
+        carried = carry(analysis, service, tree, extra, installed, attributes)
         settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     return carried, settings
 
