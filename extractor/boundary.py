@@ -70,13 +70,11 @@ def relation_fields(analysis: Analysis, model: ModelInfo) -> tuple[tuple[FieldIn
     return tuple(found.values())
 
 
-def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) -> tuple[
-    ForeignRelation, ...
+def _relations_elsewhere(analysis: Analysis, service: Service, model: ModelInfo) -> list[
+    tuple[ForeignRelation, FieldInfo]
 ]:
-    """Relations of ``model`` -- declared or inherited -- whose target model another service owns.
-
-    Classified: own (target owned here) and shared (``contenttypes.ContentType``; a GenericForeignKey
-    goes through it) are kept; other services' are returned, a GenericRelation as a set relation."""
+    """Each relation of ``model`` (declared or inherited) whose target another service owns, with its
+    field; own targets and shared ones (``contenttypes.ContentType``) left out."""
     found = []
     for field, declaring in relation_fields(analysis, model):
         if field.relation is None or field.target is None or field.field_type in GENERIC_KEYS:
@@ -87,13 +85,41 @@ def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo) ->
         if owner != service.name:
             kind = "m2m" if field.field_type in SET_RELATIONS else field.relation
             declared = f"{declaring.path}:{field.line}"
-            found.append(ForeignRelation(field.name, kind, field.target, owner, declared))
-    return tuple(found)
+            found.append((ForeignRelation(field.name, kind, field.target, owner, declared), field))
+    return found
 
 
-def boundary_of(analysis: Analysis, service: Service, replicas: tuple[str, ...] = ()) -> Boundary:
+def is_link(field: FieldInfo) -> bool:
+    """Whether ``field`` is a plain many-to-many (no explicit through model, not a GenericRelation):
+    its join table holds only the two ids, so it can stay in the service that owns the field."""
+    return field.relation == "m2m" and field.field_type not in SET_RELATIONS and not field.through
+
+
+def foreign_relations(analysis: Analysis, service: Service, model: ModelInfo,
+                      keep_links: bool = False) -> tuple[ForeignRelation, ...]:
+    """Relations of ``model`` -- declared or inherited -- whose target model another service owns,
+    which the extraction rewrites (an ID column) or removes (a many-to-many).
+
+    Classified: own (target owned here) and shared (``contenttypes.ContentType``; a GenericForeignKey
+    goes through it) are kept; other services' are returned, a GenericRelation as a set relation.
+    With ``keep_links`` (the service registers the monolith's apps, so the target's class is there)
+    plain many-to-many fields are not returned: they stay, see ``kept_links``."""
+    return tuple(rel for rel, field in _relations_elsewhere(analysis, service, model)
+                 if not (keep_links and is_link(field)))
+
+
+def kept_links(analysis: Analysis, service: Service) -> tuple[tuple[str, ForeignRelation], ...]:
+    """(own model label, relation) of each plain many-to-many of the service's models to a model
+    another service owns (or the monolith: ``auth.User``), kept as a many-to-many when the service
+    registers the monolith's apps: the join table is the service's, the targets' rows are not."""
+    return tuple((model.label, rel) for model in own_models(analysis, service)
+                 for rel, field in _relations_elsewhere(analysis, service, model) if is_link(field))
+
+
+def boundary_of(analysis: Analysis, service: Service, replicas: tuple[str, ...] = (),
+                keep_links: bool = False) -> Boundary:
     """The Boundary the closure walk needs for ``service`` (``replicas``: labels of own models
-    that are database views in the monolith)."""
+    that are database views in the monolith; ``keep_links``: see ``foreign_relations``)."""
     foreign = {
         f"{m.module}.{m.name}": model_owner(analysis, m.label)
         for m in analysis.models
@@ -102,7 +128,7 @@ def boundary_of(analysis: Analysis, service: Service, replicas: tuple[str, ...] 
     units = {unit: s.name for s in analysis.services for unit in s.units}
     rewritten = {
         rel.field: rel.owner for m in own_models(analysis, service)
-        for rel in foreign_relations(analysis, service, m)
+        for rel in foreign_relations(analysis, service, m, keep_links)
     }
     owners = analysis.table_owner()
     access = data_access_of(analysis, service, lambda label: model_owner(analysis, label))

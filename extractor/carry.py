@@ -16,10 +16,11 @@ from typing import Any
 import libcst as cst
 
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
-from extractor.boundary import boundary_of, foreign_relations, moved_routes, own_models
+from extractor.boundary import boundary_of, foreign_relations, kept_links, moved_routes, own_models
 from extractor.closure import Closure, ForeignUse, is_relation_crossing
 from extractor.full_copy import emit_full_module
 from extractor.login import needs_user
+from extractor.middleware import middleware_uses
 from extractor.package_init import overlay_init, reexports
 from extractor.pysource import Definition, ModuleIndex, SourceTree, import_bindings, references, star_module
 from extractor.relations import RelationStub, apply_stubs, find_stubs, inherited_stubs, positions_of
@@ -77,6 +78,7 @@ class CarriedCode:
     relation_stubs: tuple[RelationStub, ...] = ()  # functions that follow a rewritten relation: they raise
     meta_dropped: tuple[str, ...] = ()  # "label: ordering: 'order__code'": Meta traversals removed
     hidden_functions: tuple[str, ...] = ()  # "name: reason" of function interfaces given no endpoint
+    kept_links: tuple[tuple[str, ForeignRelation], ...] = ()  # (own model, many-to-many kept to another's)
 
 
 def _models_alias(module: ModuleIndex) -> str | None:
@@ -106,21 +108,23 @@ class _Models:
     dropped: list[str]
 
 
-def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree) -> _Models:
+def _rewritten_models(analysis: Analysis, service: Service, tree: SourceTree, keep_links: bool) -> _Models:
     done = _Models({}, [], [], [], [])
+    links = kept_links(analysis, service) if keep_links else ()
     for model in own_models(analysis, service):
         found = tree.definition(f"{model.module}.{model.name}")
         module = tree.module(model.module)
         if found is None or module is None or not isinstance(found.node, cst.ClassDef):
             done.missing.append(f"{model.path}:{model.line}: model {model.label}")
             continue
-        relations = foreign_relations(analysis, service, model)
+        relations = foreign_relations(analysis, service, model, keep_links)
+        kept = [rel for label, rel in links if label == model.label]
         alias = _models_alias(module) or "models"
         bases = _abstract_bases(analysis, model, tree)
         nodes = [b.node for b in bases if isinstance(b.node, cst.ClassDef)]
         rewritten = rewrite_model(found.node, model.db_table, relations, alias,
                                   _meta_base(found.node, analysis), _inherited_fields(nodes),
-                                  _inherited_meta(nodes))
+                                  _inherited_meta(nodes), kept)
         done.overrides[found.key] = _stubbed_model(tree, found, rewritten, relations, bases, done.stubs)
         done.dropped.extend(f"{model.label}: {d}" for d in dropped_meta(found.node, relations,
                                                                        _inherited_meta(nodes)))
@@ -227,19 +231,24 @@ def _root(closure: Closure, tree: SourceTree, qualname: str) -> Root:
 
 
 def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[str, ...] = (),
-          installed: frozenset[str] = frozenset()) -> CarriedCode:
+          installed: frozenset[str] = frozenset(), request_attributes: Mapping[str, str] | None = None) -> (
+        CarriedCode):
     """Plan and emit the code that moves to ``service`` (``extra``: qualified names that must come
     along too, e.g. the class loader a copied setting names by its dotted path; ``installed``:
     top-level packages of the monolith that are an installed distribution, whose modules the service
-    does not own are imported from it, not copied)."""
-    models = _rewritten_models(analysis, service, tree)
+    does not own are imported from it, not copied; ``request_attributes``: what the monolith's own
+    middleware sets on the request, ``extractor.middleware``: a view reading one is a stub)."""
+    keep = bool(installed)  # the monolith's apps are registered: other services' model classes are there
+    models = _rewritten_models(analysis, service, tree, keep)
     model_roots, missing = models.roots, list(models.missing)
     replicas = tuple(sorted(m.label for m in own_models(analysis, service)
                             if _unmanaged(tree, f"{m.module}.{m.name}")))
-    boundary = replace(boundary_of(analysis, service, replicas), installed=installed)
+    boundary = replace(boundary_of(analysis, service, replicas, keep), installed=installed)
     closure = Closure(tree, boundary, models.overrides)
     routes: tuple[RouteInfo, ...] = moved_routes(analysis, service)
-    views = {r.pattern: _root(closure, tree, r.view) for r in routes}
+    attributes = request_attributes or {}
+    views = {r.pattern: _without_middleware(_root(closure, tree, r.view), closure, tree, attributes)
+             for r in routes}
     mine: list[Interface] = [i for i in analysis.interfaces
                              if i.service == service.name and i.kind == "function"]
     every = {i.name: _root(closure, tree, i.name) for i in mine}
@@ -252,7 +261,8 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     whole = {d.module for d in model_roots if boundary.is_installed(d.module)}
     emitted = [d for d in needed.values() if not boundary.is_installed(d.module) or d.module in whole]
     emitted += [d for m in sorted(whole) for d in _definitions(tree, m) if d not in emitted]
-    relations = [r for m in own_models(analysis, service) for r in foreign_relations(analysis, service, m)]
+    relations = [r for m in own_models(analysis, service)
+                 for r in foreign_relations(analysis, service, m, keep)]
     stubbed, stubs = _stubbed_code(tree, emitted, {*models.overrides, *boundary.foreign_models}, relations)
     files = emit_modules(tree, closure, emitted, stubbed, whole)
     model_crossings = {
@@ -263,8 +273,27 @@ def carry(analysis: Analysis, service: Service, tree: SourceTree, extra: tuple[s
     missing += [f"view {r.qualname}" for r in views.values() if r.definition is None]
     used = tuple(sorted({d.module.split(".")[0] for d in needed.values() if boundary.is_installed(d.module)}))
     return CarriedCode(files, own_models(analysis, service), model_crossings, views, functions,
-                       tuple(missing), replicas, used, tuple(sorted({*models.stubs, *stubs})),
-                       tuple(models.dropped), tuple(f"{n}: {why}" for n, why in sorted(hidden.items())))
+                       tuple(missing), replicas, used,
+                       tuple(sorted({*models.stubs, *stubs})),
+                       tuple(models.dropped), tuple(f"{n}: {why}" for n, why in sorted(hidden.items())),
+                       kept_links(analysis, service) if keep else ())
+
+
+def _without_middleware(root: Root, closure: Closure, tree: SourceTree,
+                        attributes: Mapping[str, str]) -> Root:
+    """``root`` as a stub when the code it carries reads a request attribute that only the monolith's
+    middleware sets (``extractor.middleware``); else unchanged."""
+    if not root.carried or not attributes or root.definition is None:
+        return root
+    needed = closure.needed([root.definition]).values()
+    where = {d.key: f"{_path(tree, d.module)}:{_line(tree, d)}" for d in needed}
+    uses = middleware_uses(needed, attributes, where)
+    return replace(root, crossings=uses) if uses else root
+
+
+def _line(tree: SourceTree, definition: Definition) -> int:
+    found = _positions(tree, definition.module).get(definition.node)
+    return int(found.start.line) if found is not None else 0
 
 
 def _stubbed_code(tree: SourceTree, emitted: list[Definition], models: set[str],

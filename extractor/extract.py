@@ -24,6 +24,7 @@ from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import csrf_settings, project
 from extractor.boundary import (
     foreign_relations,
+    kept_links,
     moved_routes,
     own_models,
     refused_routes,
@@ -36,7 +37,8 @@ from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.failure_hints import explained, removed_relations
 from extractor.manifest import WriteReport, write_files
-from extractor.monolith_apps import registry_context
+from extractor.middleware import request_attributes
+from extractor.monolith_apps import literal_list, registry_context
 from extractor.naming import check_service_name, inside
 from extractor.package_init import app_config_base
 from extractor.pysource import SourceTree
@@ -126,7 +128,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     target.mkdir(parents=True, exist_ok=True)
     report = write_files(target, files, force=force)
     checked = run_self_check(target, python) if self_check else None
-    removed = removed_relations(analysis, service)
+    removed = removed_relations(analysis, service, {(label, rel.field) for label, rel in carried.kept_links})
     found = checked.failures if checked else ((failure,) if failure else ())
     causes = tuple(explained(cause, removed) for cause in found)
     if causes:
@@ -143,7 +145,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
                     for u in context["requirements"].unknown)
     missing = (carried.missing + unknown + context["db_objects"].missing
                + tuple(csrf_settings.csrf_warnings(csrf))
-               + tuple(sorted(foreign_join_tables(analysis, service).values())))
+               + tuple(sorted(foreign_join_tables(analysis, service, bool(carried.kept_links)).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
 
 
@@ -173,12 +175,14 @@ def carry_with_settings(analysis: Analysis, service: Service, tree: SourceTree,
 ]:
     """The carried code and the settings it reads; code a setting names by dotted path comes too.
     Settings computed with modules the service does not carry take the monolith's resolved values."""
-    carried = carry(analysis, service, tree, installed=installed)
+    middleware = resolve_settings(python, tree.root, analysis.settings_module, ["MIDDLEWARE"])
+    attributes = request_attributes(tree, literal_list(middleware.get("MIDDLEWARE")))
+    carried = carry(analysis, service, tree, installed=installed, request_attributes=attributes)
     resolved = resolve_settings(python, tree.root, analysis.settings_module, settings_read(carried.files))
     settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     extra = dotted_paths(settings, tree)
     if extra:
-        carried = carry(analysis, service, tree, extra, installed)
+        carried = carry(analysis, service, tree, extra, installed, attributes)
         settings = settings_extra(carried.files, tree, analysis.settings_module, carried.installed, resolved)
     return carried, settings
 
@@ -198,7 +202,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
-        "planned_tables": planned_tables(analysis, service),
+        "planned_tables": planned_tables(analysis, service, bool(carried.kept_links)),
         "db_objects": database_objects(dict(carried.files), source_root,
                                        sorted({project.app_package(m.module) for m in carried.models})),
         "routes": entries, "route_groups": project.route_groups(entries),
@@ -214,6 +218,8 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "sagas": project.saga_entries(analysis, service),
         "relations": project.relation_notes(analysis, service, carried),
         "relation_stubs": [str(s) for s in carried.relation_stubs],
+        "kept_links": [{"model": label, "field": r.field, "target": r.target, "owner": r.owner,
+                        "declared": r.declared} for label, r in carried.kept_links],
         "meta_dropped": list(carried.meta_dropped),
         "hidden_functions": list(carried.hidden_functions),
         "replicas": list(carried.replicas),
@@ -231,22 +237,29 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
     }
 
 
-def planned_tables(analysis: Analysis, service: Service) -> list[str]:
+def planned_tables(analysis: Analysis, service: Service, keep_links: bool = False) -> list[str]:
     """The tables the data copy must move: the service's own and its plan step's, less the join
-    tables of many-to-many relations to other services (the extraction removes those fields)."""
+    tables of many-to-many relations to other services that the extraction removes (with
+    ``keep_links`` it keeps them: their join tables are copied, see ``foreign_relations``)."""
     tables = set(service.tables)
     tables.update(t for step in analysis.plan if step.service == service.name for t in step.tables)
-    return sorted(tables - set(foreign_join_tables(analysis, service)))
+    tables.update(kept_join_tables(analysis, service) if keep_links else ())
+    return sorted(tables - set(foreign_join_tables(analysis, service, keep_links)))
 
 
-def foreign_join_tables(analysis: Analysis, service: Service) -> dict[str, str]:
+def kept_join_tables(analysis: Analysis, service: Service) -> set[str]:
+    """The join tables of the many-to-many fields kept to other services' models (``kept_links``)."""
+    return {f"{analysis.model(label).db_table}_{rel.field}" for label, rel in kept_links(analysis, service)}
+
+
+def foreign_join_tables(analysis: Analysis, service: Service, keep_links: bool = False) -> dict[str, str]:
     """Auto-created join table -> why it is not copied, for each many-to-many field -- declared or
     inherited -- that the extraction removes: the relations ``foreign_relations`` classifies as
     another service's (a framework model such as ``auth.User`` stays in the monolith too)."""
     found = {}
     for model in own_models(analysis, service):
         fields = {field.name: field for field, _ in relation_fields(analysis, model)}
-        for rel in foreign_relations(analysis, service, model):
+        for rel in foreign_relations(analysis, service, model, keep_links):
             field = fields[rel.field]
             if field.relation != "m2m" or field.through:
                 continue

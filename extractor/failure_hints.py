@@ -10,16 +10,17 @@ Question``. That line names the fields, not why they are gone; ``explained`` add
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from analyzer.model.analysis import Analysis, Service
 
 _UNKNOWN_FIELDS = re.compile(r"Unknown field\(s\) \(([^)]*)\) specified for (\w+)")
 
 
-def removed_relations(analysis: Analysis, service: Service) -> dict[tuple[str, str], str]:
+def removed_relations(analysis: Analysis, service: Service,
+                      kept: Collection[tuple[str, str]] = ()) -> dict[tuple[str, str], str]:
     """(model class name, field name) -> "target (service owner)" for each many-to-many field of
-    the service's models to a model another service owns."""
+    the service's models to a model another service owns, but those ``kept`` (model label, field)."""
     owners = {label: s.name for s in analysis.services for label in s.models}
     own = set(service.models)
     found = {}
@@ -27,7 +28,8 @@ def removed_relations(analysis: Analysis, service: Service) -> dict[tuple[str, s
         model = analysis.model(label)
         for field in model.fields:
             target = field.target or ""
-            if field.relation == "m2m" and target not in own and target in owners:
+            if (field.relation == "m2m" and target not in own and target in owners
+                    and (label, field.name) not in kept):
                 found[(label.rsplit(".", 1)[-1], field.name)] = f"{target}, service {owners[target]}"
     return found
 

@@ -123,7 +123,7 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
                 "kept_apps": [], **contrib_requirements(())}
     labels = {m.app_label for m in analysis.models}
     targets = {f.target.split(".")[0] for m in analysis.models for f in m.fields if f.target} - labels
-    external = external_apps(_literal_list(resolved.get("INSTALLED_APPS")), installed, targets, framework)
+    external = external_apps(literal_list(resolved.get("INSTALLED_APPS")), installed, targets, framework)
     bases = sorted({app.base for app in code if app.base})
     aliases = {base: base[1] if [b[1] for b in bases].count(base[1]) == 1 else f"{base[1]}{i}"
                for i, base in enumerate(bases)}
@@ -131,7 +131,7 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     packages = {f"service_project.apps.{a.class_name}": a.package for a in code}
     packages.update({f"service_project.apps.{camel(label)}Config": package for package, label in
                      {(app_package(m.module), m.app_label) for m in carried.models}})
-    order = _literal_list(resolved.get("INSTALLED_APPS"))
+    order = literal_list(resolved.get("INSTALLED_APPS"))
     return {
         "registry_apps": monolith_order([*packages.keys() - set(entries), *entries], packages, order),
         "code_apps": [{"label": a.label, "package": a.package, "class_name": a.class_name,
@@ -169,8 +169,8 @@ def contrib_requirements(registered: Iterable[str]) -> dict[str, list[str]]:
             "contrib_context_processors": [processor for _, _, processor in needed if processor]}
 
 
-def _literal_list(text: str | None) -> list[str]:
-    """The monolith's resolved ``INSTALLED_APPS`` (a list literal's repr), else []."""
+def literal_list(text: str | None) -> list[str]:
+    """A resolved list setting (``INSTALLED_APPS``, ``MIDDLEWARE``: a list literal's repr), else []."""
     try:
         value = ast.literal_eval(text) if text else []
     except (ValueError, SyntaxError):

@@ -243,7 +243,12 @@ def _touches(violation: Violation, service: str) -> bool:
 
 def relation_notes(analysis: Analysis, service: Service, carried: CarriedCode) -> list[str]:
     """README lines: each foreign relation that became an ID column."""
+    keep = bool(carried.kept_links)
     return [f"`{m.label}.{r.field}` -> removed: a many-to-many to {r.target}, kept by {r.owner}"
             if r.relation == "m2m"
             else f"`{m.label}.{r.field}` -> `{r.field}_id` (a {r.target}, owned by {r.owner})"
-            for m in carried.models for r in foreign_relations(analysis, service, m)]
+            for m in carried.models for r in foreign_relations(analysis, service, m, keep)] + [
+        f"`{label}.{r.field}` -> kept: a many-to-many to {r.target} (owned by {r.owner}) without a database "
+        "constraint; its join table is copied here, reading the targets through it raises (their rows are "
+        "not in this database): use the ids, `through`, and that service's API"
+        for label, r in carried.kept_links]

@@ -3,8 +3,10 @@
 Formatting, comments and docstrings survive (libcst). Relations to models of other services become
 plain ID columns (``customer = ForeignKey(Customer)`` -> ``customer_id = models.BigIntegerField(
 db_index=True)``) with a comment naming the owning service; many-to-many relations to them are
-removed with a comment; ``Meta.db_table`` is set to the monolith's table so the data copy is
-one-to-one, and Meta strings naming a rewritten relation follow the rename.
+removed with a comment, unless kept (``kept``: the service registers the monolith's apps): then
+they stay many-to-many fields with ``db_constraint=False`` (the targets' table is not in the
+service's database; the join table is); ``Meta.db_table`` is set to the monolith's table so the
+data copy is one-to-one, and Meta strings naming a rewritten relation follow the rename.
 """
 
 from __future__ import annotations
@@ -78,6 +80,58 @@ def _id_field(line: cst.SimpleStatementLine, assign: cst.Assign, rel: ForeignRel
         body=[assign.with_changes(targets=[target], value=call)],
         leading_lines=[*line.leading_lines, note],
     )
+
+
+LINK_KEYWORDS = ("related_name", "related_query_name", "blank", "verbose_name", "help_text", "db_table")
+LINK_NOTE = ("kept many-to-many to {target} (service {owner!r}): the join table is this service's, "
+             "the {target} rows are not (reading them raises: service_project/relations.py)")
+
+
+def _unconstrained(line: cst.SimpleStatementLine, assign: cst.Assign, rel: ForeignRelation) -> (
+    cst.SimpleStatementLine
+):
+    """``ManyToManyField(T, ...)`` with ``db_constraint=False`` and a comment saying why; ``T`` by its
+    label (the class is another service's: the closure imports none of its names)."""
+    note = LINK_NOTE.format(target=rel.target, owner=rel.owner)
+    notes = [_comment(text) for text in textwrap.wrap(note, 90)]
+    if not isinstance(assign.value, cst.Call):
+        return line
+    label = cst.SimpleString(_quote(rel.target))
+    args = [a.with_changes(value=label) if (i == 0 and a.keyword is None) or _keyword(a, "to") else a
+            for i, a in enumerate(assign.value.args) if not _keyword(a, "db_constraint")]
+    flag = cst.Arg(cst.Name("False"), keyword=cst.Name("db_constraint"),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+    original = assign.value.args
+    if args:  # the flag takes the last argument's place in the layout (one per line stays so)
+        before = original[-2].comma if len(original) > 1 else None
+        space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        between = before if isinstance(before, cst.Comma) else space
+        flag = flag.with_changes(comma=original[-1].comma)
+        args[-1] = args[-1].with_changes(comma=between)
+    call = assign.value.with_changes(args=[*args, flag])
+    return line.with_changes(body=[assign.with_changes(value=call)],
+                             leading_lines=[*line.leading_lines, *notes])
+
+
+def _keyword(arg: cst.Arg, name: str) -> bool:
+    return arg.keyword is not None and arg.keyword.value == name
+
+
+def _inherited_link(rel: ForeignRelation, declared: cst.Assign | None, models_alias: str) -> (
+    cst.BaseStatement
+):
+    """An inherited kept many-to-many declared again, unconstrained (its literal options kept)."""
+    kept = [a for a in declared.value.args if a.keyword and a.keyword.value in LINK_KEYWORDS
+            and _literal(a.value)] if declared is not None and isinstance(declared.value, cst.Call) else []
+    empty = cst.Module([])
+    options = "".join(f", {empty.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))}"
+                      for a in kept)
+    statement = cst.parse_statement(
+        f"{rel.field} = {models_alias}.ManyToManyField({_quote(rel.target)}{options}, db_constraint=False)")
+    text = f"{rel.field}: inherited from an abstract base, declared again; " + LINK_NOTE.format(
+        target=rel.target, owner=rel.owner)
+    return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False),
+                                                 *(_comment(line) for line in textwrap.wrap(text, 90))])
 
 
 def assigned_name(stmt: cst.CSTNode) -> tuple[str, cst.Assign] | None:
@@ -238,15 +292,18 @@ def _inherited_overrides(relations: Sequence[ForeignRelation], inherited: Mappin
 def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[ForeignRelation],
                   models_alias: str = "models", meta_base: str | None = None,
                   inherited: Mapping[str, cst.Assign] | None = None,
-                  inherited_meta: Mapping[str, cst.BaseStatement] | None = None) -> cst.ClassDef:
+                  inherited_meta: Mapping[str, cst.BaseStatement] | None = None,
+                  kept: Sequence[ForeignRelation] = ()) -> cst.ClassDef:
     """Return the model class with foreign relations rewritten and ``Meta.db_table`` set.
 
     ``inherited`` maps relation fields declared in an abstract base to their declaration there:
     they are removed in the class (``name = None``) and replaced by the ID field.
     ``inherited_meta`` maps the Meta options of the abstract bases (``ordering``...) to their
     statement: one naming a rewritten relation is repeated in the class's Meta, renamed.
+    ``kept``: many-to-many fields to other services' models that stay, unconstrained.
     """
     by_field = {rel.field: rel for rel in relations}
+    links = {rel.field: rel for rel in kept}
     renamed = {rel.field: f"{rel.field}_id" for rel in relations if rel.relation != "m2m"}
     body: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
@@ -257,6 +314,9 @@ def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[Foreign
         found = _assigned_name(stmt)
         rel = by_field.get(found[0]) if found else None
         seen.update([found[0]] if found else [])
+        link = links.get(found[0]) if found else None
+        if link is not None and found is not None and isinstance(stmt, cst.SimpleStatementLine):
+            stmt = _unconstrained(stmt, found[1], link)
         if rel is not None and found is not None and rel.relation == "m2m":
             pending += [*getattr(stmt, "leading_lines", ()), _comment(
                 f"{rel.field}: many-to-many to {rel.target} (service {rel.owner!r}) removed; "
@@ -273,6 +333,8 @@ def rewrite_model(node: cst.ClassDef, db_table: str, relations: Sequence[Foreign
             pending = []
         body.append(stmt)
     extra = _inherited_overrides([r for r in relations if r.field not in seen], inherited or {}, models_alias)
+    extra += [_inherited_link(r, (inherited or {}).get(r.field), models_alias)
+              for r in kept if r.field not in seen]
     body = _with_extra(body, extra, db_table, meta_base)
     body = _with_options(body, _renamed_options(inherited_meta or {}, renamed))
     block = node.body.with_changes(body=body)

@@ -90,3 +90,28 @@ def test_unmanaged_model_becomes_a_replica_table_and_a_primary_key_relation_stay
     assert "unique=True" not in out
     assert "managed" not in out.replace("Unmanaged", "") and "read replica" in out
     assert not is_unmanaged(rewritten)
+
+
+def test_a_kept_many_to_many_stays_unconstrained_named_by_its_label() -> None:
+    """Declared here: its target by label (the class is another service's; no import of it is
+    carried) and ``db_constraint=False``; inherited from an abstract base: declared again so."""
+    node = cst.parse_statement('''class Partner(AbstractPartner):
+    tags = models.ManyToManyField(
+        Tag,
+        related_name="partners",
+        db_constraint=True,
+    )
+''')
+    assert isinstance(node, cst.ClassDef)
+    declared = cst.parse_statement('users = models.ManyToManyField(AUTH_USER_MODEL, '
+                                   'related_name="partners", blank=True, verbose_name=_("Users"))')
+    assert isinstance(declared, cst.SimpleStatementLine) and isinstance(declared.body[0], cst.Assign)
+    kept = [ForeignRelation("tags", "m2m", "catalog.Tag", "catalog"),
+            ForeignRelation("users", "m2m", "auth.User", "monolith")]
+    out = cst.Module([rewrite_model(node, "partner_partner", [], inherited={"users": declared.body[0]},
+                                    kept=kept)]).code
+    layout = '        "catalog.Tag",\n        related_name="partners",\n        db_constraint=False,\n    )'
+    assert layout in out
+    assert "Tag," not in out and "db_constraint=True" not in out
+    assert 'users = models.ManyToManyField("auth.User", related_name="partners", blank=True, ' \
+           'db_constraint=False)' in out

@@ -44,6 +44,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from service_project.openapi import build_document
+from service_project.relations import is_extraction_gap
 
 SERVICE = "orders"
 MODEL_ENDPOINTS: tuple[dict[str, Any], ...] = (
@@ -211,7 +212,16 @@ def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
         return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
     except IntegrityError as exc:  # a database constraint refused the row
         return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
+    except NotImplementedError as exc:  # save() follows a relation the extraction cut: not this service's
+        if not is_extraction_gap(exc):
+            raise
+        return _not_here(exc)
     return JsonResponse(model_to_json(instance), status=status)
+
+
+def _not_here(exc: NotImplementedError) -> JsonResponse:
+    """501 for a call that needs another service's data (a stand-in of the extraction refused it)."""
+    return JsonResponse({"error": "not implemented in this service yet", "needs": [str(exc)]}, status=501)
 
 
 def _model_list(endpoint: dict[str, Any]) -> Any:
@@ -338,6 +348,10 @@ def _call(endpoint: dict[str, Any]) -> Any:
         except ValidationError as exc:  # the function refused the values: the caller's error
             fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             return _invalid(fields, "invalid data")
+        except NotImplementedError as exc:
+            if not is_extraction_gap(exc):
+                raise
+            return _not_here(exc)
         return JsonResponse({"result": to_jsonable(result)})
 
     return view

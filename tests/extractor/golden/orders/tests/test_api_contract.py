@@ -86,6 +86,8 @@ class ContractTests(TestCase):
                     continue
                 values = to_jsonable(instance_values(model))
                 created = self.client.post(base, values, content_type="application/json")
+                if self._needs_another_service(created, base, "post"):
+                    continue
                 self.assertEqual(created.status_code, 201, created.content)
                 validate(created.json(), _schema(self.document, base, "post", "201"), self.document)
                 pk = created.json()[model._meta.pk.attname]
@@ -93,11 +95,22 @@ class ContractTests(TestCase):
                 name, value = next(iter(sorted(values.items())), ("", None))
                 changed = self.client.patch(f"{base}{pk}/", {name: value} if name else {},
                                             content_type="application/json")
+                if self._needs_another_service(changed, base + "{pk}/", "patch"):
+                    continue
                 self.assertEqual(changed.status_code, 200, changed.content)
                 validate(changed.json(), _schema(self.document, base + "{pk}/", "patch", "200"), self.document)
                 bad = self.client.patch(f"{base}{pk}/", {"__unknown__": 1}, content_type="application/json")
                 self.assertEqual(bad.status_code, 400)
                 validate(bad.json(), _schema(self.document, base + "{pk}/", "patch", "400"), self.document)
+
+    def _needs_another_service(self, response: Any, path: str, method: str) -> bool:
+        """Whether a write answered 501 because its ``save()`` needs another service's data (a
+        stand-in of the extraction refused it; ``needs`` names which): as documented, and said why."""
+        if response.status_code != 501:
+            return False
+        validate(response.json(), _schema(self.document, path, method, "501"), self.document)
+        self.assertTrue(response.json()["needs"][0].startswith("demonolith extract: "), response.content)
+        return True
 
     def test_function_endpoints_match_document(self) -> None:
         for endpoint in FUNCTION_ENDPOINTS:
