@@ -38,7 +38,7 @@ from extractor.failure_hints import explained, removed_relations
 from extractor.manifest import WriteReport, write_files
 from extractor.monolith_apps import registry_context
 from extractor.naming import check_service_name, inside
-from extractor.package_init import app_config_base
+from extractor.package_init import app_config_class
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
 from extractor.requirements import import_map, requirements_for
@@ -193,7 +193,7 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "apps": [{**app, "base": app_config_base(tree, app["package"], app["label"])
+        "apps": [{**app, "base": app_config_class(tree, app["package"], app["label"])
                   if carried.installed else None} for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),

@@ -58,6 +58,19 @@ def test_the_monolith_apps_it_does_not_own_are_registered_code_only(basket: Path
     assert 'name = "shopkit.catalog"' in apps and "code only" in apps
 
 
+def test_a_code_only_config_subclasses_the_monolith_config_and_runs_only_its_imports(basket: Path) -> None:
+    """The catalog plugin's receiver connects only when its config has the monolith's
+    ``ShopkitPluginMeta`` (pretix: "uses an EventPluginSignal but is not a pretix plugin"); the
+    rest of its ``ready()`` would import a module needing an app no service installs. The basket
+    fixture's self-check passed, so both held when it ran; this names where."""
+    apps = (basket / "service_project" / "apps.py").read_text(encoding="utf-8")
+    assert "from shopkit.catalog.apps import CatalogConfig as CatalogCodeConfigBase" in apps
+    assert "class CatalogCodeConfig(CatalogCodeConfigBase):" in apps
+    assert "super(CatalogCodeConfigBase, self).ready()" in apps
+    assert "from shopkit.catalog import signals  # noqa: F401" in apps
+    assert "get_class(\"catalog\", \"views" not in apps
+
+
 def test_an_installed_models_module_is_copied_whole(basket: Path) -> None:
     models = (basket / "shopkit" / "basket" / "models.py").read_text(encoding="utf-8")
     assert "def basket_total(quantities):" in models  # no basket model uses it; catalog imports it
