@@ -127,7 +127,8 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     report = write_files(target, files, force=force)
     checked = run_self_check(target, python) if self_check else None
     removed = removed_relations(analysis, service)
-    found = checked.failures if checked else ((failure,) if failure else ())
+    # a derive failure first: the self-check's steps then fail on what it did not write
+    found = ((failure,) if failure else ()) + (checked.failures if checked else ())
     causes = tuple(explained(cause, removed) for cause in found)
     if causes:
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
@@ -194,7 +195,9 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
         "apps": [{**app, "base": app_config_class(tree, app["package"], app["label"])
-                  if carried.installed else None} for app in project.apps_of(carried)],
+                  if carried.installed else None,
+                  "installed": app["package"].split(".")[0] in carried.installed}
+                 for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),
