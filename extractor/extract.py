@@ -127,8 +127,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     report = write_files(target, files, force=force)
     checked = run_self_check(target, python) if self_check else None
     removed = removed_relations(analysis, service)
-    # a derive failure first: the self-check's steps then fail on what it did not write
-    found = ((failure,) if failure else ()) + (checked.failures if checked else ())
+    found = failures_in_order(failure, checked)
     causes = tuple(explained(cause, removed) for cause in found)
     if causes:
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
@@ -146,6 +145,12 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
                + tuple(csrf_settings.csrf_warnings(csrf))
                + tuple(sorted(foreign_join_tables(analysis, service).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
+
+
+def failures_in_order(derive_failure: str, checked: SelfCheck | None) -> tuple[str, ...]:
+    """The failures of an extract, the derive step's first: the self-check's steps then fail on
+    what it did not write (a makemigrations that failed leaves a migration pointing at none)."""
+    return ((derive_failure,) if derive_failure else ()) + (checked.failures if checked else ())
 
 
 def registry(analysis: Analysis, carried: CarriedCode, source_root: Path, installed: frozenset[str],
