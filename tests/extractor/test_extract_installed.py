@@ -83,6 +83,16 @@ def test_an_owned_app_keeps_the_installed_package_directory_as_its_path(basket: 
     assert out.splitlines()[-2:] == [installed, f"{installed}/templates/basket/receipt.html"]
 
 
+def test_a_500_page_that_cannot_render_gives_way_to_a_plain_500(basket: Path, installed_python: Path) -> None:
+    """pretix's 500.html needs compressed assets its deployment builds: rendering it raised
+    OfflineGenerationError, and the self-check named that instead of the view's own error."""
+    script = ("from django.test import RequestFactory; from django.urls import get_resolver; "
+              "r = get_resolver().resolve_error_handler(500)(RequestFactory().get('/x/')); "
+              "print(r.status_code, r.content.decode())")
+    out = run([str(installed_python), "manage.py", "shell", "-c", script], cwd=basket, timeout=240).stdout
+    assert out.splitlines()[-1] == "500 Server Error (500)"
+
+
 def test_a_field_holding_a_value_of_its_own_is_left_untyped_in_the_openapi_document(basket: Path) -> None:
     """``Basket.tags`` is a list in a text column; typed ``string``, the generated contract test
     (which ran in the self-check) failed on the list the API returns."""
