@@ -40,7 +40,7 @@ from extractor.manifest import WriteReport, write_files
 from extractor.middleware import request_attributes
 from extractor.monolith_apps import literal_list, registry_context
 from extractor.naming import check_service_name, inside
-from extractor.package_init import app_config_base
+from extractor.package_init import app_config_class
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
 from extractor.requirements import import_map, requirements_for
@@ -129,7 +129,7 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
     report = write_files(target, files, force=force)
     checked = run_self_check(target, python) if self_check else None
     removed = removed_relations(analysis, service, {(label, rel.field) for label, rel in carried.kept_links})
-    found = checked.failures if checked else ((failure,) if failure else ())
+    found = failures_in_order(failure, checked)
     causes = tuple(explained(cause, removed) for cause in found)
     if causes:
         raise ExtractError(f"{target} written, but the generated project does not load: {causes[0]}"
@@ -147,6 +147,12 @@ def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = F
                + tuple(csrf_settings.csrf_warnings(csrf))
                + tuple(sorted(foreign_join_tables(analysis, service, bool(carried.kept_links)).values())))
     return ExtractResult(name, target, report, stubs, missing, skipped_routes=refused, check=checked)
+
+
+def failures_in_order(derive_failure: str, checked: SelfCheck | None) -> tuple[str, ...]:
+    """The failures of an extract, the derive step's first: the self-check's steps then fail on
+    what it did not write (a makemigrations that failed leaves a migration pointing at none)."""
+    return ((derive_failure,) if derive_failure else ()) + (checked.failures if checked else ())
 
 
 def registry(analysis: Analysis, carried: CarriedCode, source_root: Path, installed: frozenset[str],
@@ -197,8 +203,10 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "service": service.name, "project_name": analysis.project_name,
         "source_root": str(source_root), "settings_module": analysis.settings_module,
         "django_version": analysis.django_version,
-        "apps": [{**app, "base": app_config_base(tree, app["package"], app["label"])
-                  if carried.installed else None} for app in project.apps_of(carried)],
+        "apps": [{**app, "base": app_config_class(tree, app["package"], app["label"])
+                  if carried.installed else None,
+                  "installed": app["package"].split(".")[0] in carried.installed}
+                 for app in project.apps_of(carried)],
         "model_labels": framework_labels(analysis, service) + [m.label for m in carried.models],
         "framework_apps": framework_apps(analysis, service, carried),
         "tables": sorted(m.db_table for m in carried.models),

@@ -4,8 +4,10 @@ A service imports what it only uses from the installed monolith (``package_init`
 expects the monolith's app registry: django-oscar's ``get_class("offer.results", ...)`` looks the
 ``offer`` app up at import time, and a model class (pretalx's ``CachedFile``, imported by a mixin
 module) must belong to an installed app, as must every model its relations point at. So every app
-of the monolith the service does not own is registered as a *code-only app*: its config's base is
-the monolith's own (oscar checks for ``OscarConfig``), its ``ready()``'s imports run
+of the monolith the service does not own is registered as a *code-only app*: its config subclasses
+the monolith's own (oscar checks for ``OscarConfig``, pretix's plugin signals for the config's
+``PretixPluginMeta``), but its ``ready()`` is generated: the bases' ``ready()`` and the imports of the
+monolith's run
 (``extractor.app_ready``: what they register, receivers, checks, phrases), it has no
 migrations here (``MIGRATION_MODULES``), and the generated database router never creates its
 tables: they stay with the service that owns them. Third-party and ``django.contrib`` apps the
@@ -26,7 +28,7 @@ from analyzer.model.analysis import Analysis
 from analyzer.model.source_paths import is_test_path
 from extractor.app_ready import ready_imports
 from extractor.carry import CarriedCode
-from extractor.package_init import app_config_base
+from extractor.package_init import app_config_class
 from extractor.project import app_package, camel
 from extractor.pysource import SourceTree
 
@@ -40,7 +42,7 @@ class CodeApp:
 
     label: str
     package: str  # the app's module, e.g. "oscar.apps.offer"
-    base: tuple[str, str] | None = None  # (module, class) of its config's base; None: AppConfig
+    base: tuple[str, str] | None = None  # (module, class) of the monolith's config of it; None: AppConfig
     ready: tuple[str, ...] = ()  # the import lines of the monolith's ready() (extractor.app_ready)
 
     @property
@@ -95,7 +97,7 @@ def code_only_apps(tree: SourceTree, packages: Iterable[str], own_labels: Iterab
         if package.split(".")[0] in packages:
             apps.setdefault(label, package)
     own = set(own_labels)
-    return tuple(sorted(CodeApp(label, package, app_config_base(tree, package, label),
+    return tuple(sorted(CodeApp(label, package, app_config_class(tree, package, label),
                                 ready_imports(tree, package, label, packages, ()))
                         for label, package in apps.items() if label not in own))
 
@@ -119,14 +121,11 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     model_apps = {(app_package(m.module), m.app_label) for m in analysis.models}
     code = code_only_apps(tree, installed, own, model_apps) if installed else ()
     if not code:
-        return {"code_apps": [], "external_apps": [], "registry_apps": [], "code_bases": [], "own_tables": {},
+        return {"code_apps": [], "external_apps": [], "registry_apps": [], "own_tables": {},
                 "kept_apps": [], **contrib_requirements(())}
     labels = {m.app_label for m in analysis.models}
     targets = {f.target.split(".")[0] for m in analysis.models for f in m.fields if f.target} - labels
     external = external_apps(literal_list(resolved.get("INSTALLED_APPS")), installed, targets, framework)
-    bases = sorted({app.base for app in code if app.base})
-    aliases = {base: base[1] if [b[1] for b in bases].count(base[1]) == 1 else f"{base[1]}{i}"
-               for i, base in enumerate(bases)}
     entries = [*external, *(f"service_project.apps.{a.class_name}" for a in code)]
     packages = {f"service_project.apps.{a.class_name}": a.package for a in code}
     packages.update({f"service_project.apps.{camel(label)}Config": package for package, label in
@@ -135,9 +134,7 @@ def registry_context(analysis: Analysis, carried: CarriedCode, tree: SourceTree,
     return {
         "registry_apps": monolith_order([*packages.keys() - set(entries), *entries], packages, order),
         "code_apps": [{"label": a.label, "package": a.package, "class_name": a.class_name,
-                       "base": aliases[a.base] if a.base else "AppConfig", "ready": list(a.ready)}
-                      for a in code],
-        "code_bases": [{"module": b[0], "name": b[1], "alias": aliases[b]} for b in bases],
+                       "base": a.base, "ready": list(a.ready)} for a in code],
         "external_apps": list(external),
         "own_tables": {label: sorted(m.name.lower() for m in carried.models if m.app_label == label)
                        for label in sorted(own)},

@@ -19,7 +19,7 @@ from collections.abc import Collection
 import libcst as cst
 
 from extractor.app_ready import monolith_config
-from extractor.pysource import ModuleIndex, SourceTree, dotted, import_bindings, star_module
+from extractor.pysource import ModuleIndex, SourceTree, import_bindings, star_module
 
 OVERLAY = '''\
 # Written by `demonolith extract`: the monolith's package `{name}` is an installed distribution.
@@ -63,21 +63,16 @@ def overlay_init(package: str, own: str = "") -> str:
     return "".join(lines[:cut]) + overlay + "\n\n" + "".join(lines[cut:])
 
 
-def app_config_base(tree: SourceTree, package: str, label: str) -> tuple[str, str] | None:
-    """(module, class) of the base of the monolith's own AppConfig for ``package`` (labelled
-    ``label``) when that is not Django's ``AppConfig`` (oscar's ``OscarConfig``, which oscar's
-    class loading checks for), else None."""
+def app_config_class(tree: SourceTree, package: str, label: str) -> tuple[str, str] | None:
+    """(module, class) of the monolith's own AppConfig for ``package`` (labelled ``label``), else
+    None. The service's config of that app subclasses it, so what code reads of the config class
+    stays (django-oscar's class loading checks for ``OscarConfig``, pretix's plugin signals for the
+    ``PretixPluginMeta`` inner class); its ``ready()`` is the generated one."""
     found = monolith_config(tree, package, label)
     if found is None:
         return None
     module, node = found
-    base = dotted(node.bases[0].value)
-    head, _, rest = (base or "").partition(".")
-    qualified = ".".join(p for p in (module.imports.get(head, f"{module.name}.{head}"), rest) if p)
-    if qualified in ("django.apps.AppConfig", "django.apps.config.AppConfig"):
-        return None
-    where, _, name = qualified.rpartition(".")
-    return where, name
+    return module.name, node.name.value
 
 
 def reexports(tree: SourceTree, package: str, carried_modules: Collection[str],

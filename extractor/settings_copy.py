@@ -9,13 +9,14 @@ placeholder. Django's own settings (``django.conf.global_settings``) are never c
 
 from __future__ import annotations
 
+import ast
 import builtins
 import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -30,6 +31,7 @@ OWN_SETTINGS = frozenset({"BASE_DIR", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "I
 DEFAULTS_FILES = ("defaults.py", "app_settings.py", "conf.py", "settings.py", "global_settings.py")
 _SKIP_DIRS = frozenset({"tests", "test", "migrations", "node_modules", ".venv", "venv", "site-packages"})
 _READ = re.compile(r"\bsettings\.([A-Z][A-Z0-9_]*)")
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def django_global_settings() -> ModuleType:
@@ -50,14 +52,22 @@ def settings_read(files: Mapping[str, str]) -> list[str]:
 
 
 def defaults_modules(tree: SourceTree, settings_module: str) -> list[ModuleIndex]:
-    """The settings module, then every defaults-like module of the tree (sorted by path)."""
+    """The settings module, then every defaults-like module of the tree (sorted by path): one named
+    like a defaults file that assigns a setting name (pretix's ``control/views/global_settings.py``
+    holds the views of a settings page, and star-importing it imports models before the apps)."""
     names = [settings_module] if settings_module else []
     for path in sorted(tree.root.rglob("*.py")):
         relative = path.relative_to(tree.root)
         if path.name in DEFAULTS_FILES and not _SKIP_DIRS.intersection(relative.parts[:-1]):
             names.append(".".join(relative.with_suffix("").parts))
     found = [tree.module(name) for name in dict.fromkeys(names)]
-    return [module for module in found if module is not None]
+    return [module for module in found if module is not None
+            and (module.name == settings_module or defines_settings(module))]
+
+
+def defines_settings(module: ModuleIndex) -> bool:
+    """Whether the module assigns a setting name (an upper-case name) at its top level."""
+    return any(_SETTING_NAME.fullmatch(name) for name in module.definitions)
 
 
 def _statements(module: ModuleIndex, name: str) -> list[Definition]:
@@ -126,6 +136,8 @@ def settings_extra(files: Mapping[str, str], tree: SourceTree, settings_module: 
                    for d in definitions]
     placeholders = [f"{name} = None  # PLACEHOLDER: read by the copied code, not found in the monolith's "
                     "settings or package defaults; set the monolith's value" for name in missing]
+    resolved_lines = [line for block in blocks if block.startswith("# ") for line in block.splitlines()[1:]]
+    imports += value_imports(resolved_lines)
     return "\n".join([*dict.fromkeys(imports), *dict.fromkeys(blocks), *placeholders])
 
 
@@ -173,6 +185,19 @@ from django.utils.translation import gettext_lazy
 from pathlib import PurePath
 
 GETTEXT_LAZY = type(gettext_lazy(""))
+BEFORE = set(sys.modules)
+settings.INSTALLED_APPS  # loads the settings module
+# what the settings imported can be imported by the service's settings too (no app is needed)
+LOADED = [sys.modules[m] for m in sorted(set(sys.modules) - BEFORE)
+          if m != sys.argv[2] and sys.modules[m] is not None]
+
+
+def imported(name, value):
+    # an object no literal writes (pretix's CURRENCIES, pycountry's): the module that holds it
+    for module in LOADED:
+        if getattr(module, "__dict__", {}).get(name) is value:
+            return "import_string(%r)" % (module.__name__ + "." + name)
+    raise ValueError(value)
 
 
 def source(value):
@@ -212,10 +237,14 @@ if names == ["*"]:
     names = [n for n in dir(settings) if n.isupper() and changed(n)]
 out = {}
 for name in names:
+    value = getattr(settings, name)
     try:
-        out[name] = source(getattr(settings, name))
+        out[name] = source(value)
     except Exception:
-        pass
+        try:
+            out[name] = imported(name, value)
+        except Exception:
+            pass
 print(json.dumps(out))
 """
 
@@ -283,10 +312,49 @@ def monolith_values(resolved: Mapping[str, str], assigned: str, model_labels: It
             continue
         if name == "AUTH_USER_MODEL" and value.strip("'\"").lower() not in labels:
             continue
-        if _SECRET.search(name):
+        if is_secret(name, value, labels):
             lines.append(f"# {name}: a secret of the monolith's settings, not copied; set it here from the "
                          "environment if the service needs it")
             continue
         lines.append(f"{name} = {value}")
-    lazy = any(re.match(r"[A-Z][A-Z0-9_]* = .*\bgettext_lazy\(", line) for line in lines)
-    return "\n".join(["from django.utils.translation import gettext_lazy" if lazy else "", *lines]).strip()
+    return "\n".join([*value_imports(lines), *lines]).strip()
+
+
+def is_secret(name: str, value: str, model_labels: Collection[str]) -> bool:
+    """Whether a resolved setting is a secret: a secret-like name whose value holds a string that
+    names no code and no model (``OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'pretixapi.OAuthIdToken'`` names a
+    model, ``PASSWORD_HASHERS`` lists classes, ``HAS_REDIS_PASSWORD`` is a flag: none is a secret)."""
+    if not _SECRET.search(name):
+        return False
+    try:
+        literal = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return True  # not a literal: nothing tells what it holds
+    return any(text and not _DOTTED.fullmatch(text) and text.lower() not in model_labels
+               for text in _strings(literal))
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _strings(value: object) -> list[str]:
+    """The strings (and bytes, decoded) a literal holds, but its dicts' keys."""
+    if isinstance(value, bytes):
+        return [value.decode("latin-1")]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+_VALUE_IMPORTS = (("gettext_lazy", "from django.utils.translation import gettext_lazy"),
+                  ("import_string", "from django.utils.module_loading import import_string"))
+
+
+def value_imports(lines: Iterable[str]) -> list[str]:
+    """The imports the resolved values in ``lines`` call (``gettext_lazy``, ``import_string``)."""
+    text = "\n".join(line for line in lines if re.match(r"[A-Z][A-Z0-9_]* = ", line))
+    return [statement for name, statement in _VALUE_IMPORTS if re.search(rf"\b{name}\(", text)]

@@ -41,3 +41,45 @@ def test_every_resolved_setting_survives_a_lazy_url_and_only_translations_stay_l
     assert "'django.contrib.sites'" in resolved["INSTALLED_APPS"]
     assert resolved["SITE_TITLE"] == "gettext_lazy('Lazy site')"
     assert "LOGIN_REDIRECT_URL" not in resolved  # a reverse_lazy is no translation: not a literal
+
+
+OBJECTS = Path(__file__).resolve().parents[1] / "fixtures" / "settings_objects"
+
+
+def test_an_object_the_settings_import_is_read_from_the_module_holding_it() -> None:
+    """pretix's ``CURRENCIES`` (pycountry objects, from ``_base_settings``, read by the installed
+    code when it is imported) was dropped, and the service failed ``'Settings' object has no
+    attribute 'CURRENCIES'``; an object the settings module builds itself still has no value."""
+    resolved = resolve_settings(sys.executable, OBJECTS, "objsite.settings", ["*"])
+    assert resolved["CURRENCIES"] == "import_string('objsite._base_settings.CURRENCIES')"
+    assert resolved["PAGE_SIZE"] == "50"
+    assert "FEED" not in resolved
+    text = monolith_values(resolved, "", ["objsite.ApiToken"])
+    assert "from django.utils.module_loading import import_string" in text
+    sys.path.insert(0, str(OBJECTS))
+    try:
+        namespace: dict[str, object] = {}
+        exec(text, namespace)  # the lines the service's settings run
+    finally:
+        sys.path.remove(str(OBJECTS))
+    assert [c.code for c in namespace["CURRENCIES"]] == ["EUR", "USD"]  # type: ignore[attr-defined]
+
+
+def test_a_secret_like_name_holding_a_model_a_flag_or_classes_is_copied() -> None:
+    """pretix's ``OAUTH2_PROVIDER_ID_TOKEN_MODEL`` was left out as a secret (``TOKEN``), and
+    django-oauth-toolkit's models failed at import."""
+    resolved = resolve_settings(sys.executable, OBJECTS, "objsite.settings", ["*"])
+    text = monolith_values({**resolved, "PASSWORD_HASHERS": "['django.contrib.auth.hashers.X']"}, "",
+                           ["objsite.ApiToken"])
+    assert "OBJSITE_API_TOKEN_MODEL = 'objsite.ApiToken'" in text
+    assert "OBJSITE_PASSWORD_RESET = False" in text
+    assert "PASSWORD_HASHERS = ['django.contrib.auth.hashers.X']" in text
+    assert "s3cret" not in text and "# OBJSITE_API_TOKEN: a secret" in text
+
+
+def test_a_module_named_like_defaults_that_sets_no_setting_is_not_star_imported() -> None:
+    """pretix's ``control/views/global_settings.py`` (views importing models) was star-imported by
+    the service's settings: ``AppRegistryNotReady`` before any app loaded."""
+    text = settings_extra({}, SourceTree(OBJECTS), "objsite.settings", ["objsite"])
+    assert "from objsite.defaults import *" in text
+    assert "global_settings" not in text

@@ -42,6 +42,8 @@ def field_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-ar
 
 
 def _column_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-arg]
+    if _own_python_value(field):
+        return {}
     kind = field.get_internal_type()
     if kind in ("ForeignKey", "OneToOneField"):  # the column holds the target's key: a code, a UUID...
         return _column_schema(field.target_field)
@@ -52,6 +54,13 @@ def _column_schema(field: models.Field) -> dict[str, Any]:  # type: ignore[type-
     if "Integer" in kind or "AutoField" in kind:
         return {"type": "integer"}
     return {}
+
+
+def _own_python_value(field: models.Field) -> bool:  # type: ignore[type-arg]
+    """Whether a field class of the monolith or a package turns its column into a value of its own
+    (``from_db_value``: pretix's MultiStringField holds a list in a text column): not typed here."""
+    return any("from_db_value" in vars(cls) and not cls.__module__.startswith("django.")
+               for cls in type(field).__mro__)
 
 
 def model_schema(label: str) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path  # noqa: F401
 
 from service_project import api, stubs  # noqa: F401
 
+handler500 = "service_project.api.server_error"
+
 urlpatterns = [
     path("healthz/", api.health, name="health"),
     path("openapi.json", api.openapi_document, name="openapi"),

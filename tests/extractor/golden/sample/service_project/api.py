@@ -39,8 +39,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.files import FieldFile
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.urls import path
+from django.views import defaults as http_defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from service_project.openapi import build_document
@@ -157,6 +158,16 @@ def internal(view: Any) -> Any:
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 answer: Django's page (the monolith's 500.html when its templates are installed), or
+    plain text when that page cannot render itself (pretix's needs compressed assets only its
+    deployment builds): the error the request hit is then the one reported, not the page's."""
+    try:
+        return http_defaults.server_error(request)
+    except Exception:  # noqa: BLE001 - the page failed; the request's own error was logged first
+        return HttpResponseServerError("Server Error (500)", content_type="text/plain")
 
 
 def health(request: HttpRequest) -> JsonResponse:
