@@ -231,6 +231,7 @@ def analysis_from_facts(
         app_placements=proposal.app_placements,
         count_scores=proposal.count_scores,
         count_reason=proposal.count_reason,
+        count_curve_choice=proposal.count_curve_choice,
         warnings=tuple(sorted((AnalysisWarning(w.path, w.line, w.message) for w in facts.warnings),
                               key=lambda w: (w.path, w.line, w.reason))),
         coupling=explain_coupling(project.graph, proposal.partition(), proposal.table_owner(),

@@ -85,8 +85,9 @@ def _metric_row(comparison: MetricsComparison, spec: MetricSpec, top: int, label
     return "".join(parts)
 
 
-def score_curve(scores: Sequence[CountScore], chosen: int) -> Markup:
-    """Return a line chart of score and modularity per service count, the chosen count marked."""
+def score_curve(scores: Sequence[CountScore], chosen: int, final: int) -> Markup:
+    """Return a line chart of score and modularity per service count, the count chosen on the curve
+    marked, and ``final``, the services proposed after splits and folds, named beside it when it differs."""
     points = sorted(scores, key=lambda s: s.services)
     if not points:
         return Markup("")
@@ -113,9 +114,12 @@ def score_curve(scores: Sequence[CountScore], chosen: int) -> Markup:
         parts.append(f'<text class="tick" x="{sx(n):.1f}" y="{height - 12}" '
                      f'text-anchor="middle">{n}</text>')
     if x_lo <= chosen <= x_hi:
+        then = "" if final == chosen else f", {final} after splits and folds"
+        anchor = "start" if sx(chosen) < (left + width) / 2 else "end"
+        shift = 4 if anchor == "start" else -4
         parts.append(f'<line class="chosen" x1="{sx(chosen):.1f}" y1="{top}" x2="{sx(chosen):.1f}" '
-                     f'y2="{sy(y_lo):.1f}"/><text class="tick" x="{sx(chosen) + 4:.1f}" '
-                     f'y="{top + 8}">chosen: {chosen}</text>')
+                     f'y2="{sy(y_lo):.1f}"/><text class="tick" x="{sx(chosen) + shift:.1f}" '
+                     f'y="{top + 8}" text-anchor="{anchor}">chosen: {chosen}{then}</text>')
     for series in ("score", "modularity"):
         coords = " ".join(f"{sx(p.services):.1f},{sy(getattr(p, series)):.1f}" for p in points)
         parts.append(f'<polyline class="line-{series}" fill="none" points="{coords}"/>')

@@ -237,7 +237,9 @@ _VARIABLES: dict[str, Callable[[PageData], Any]] = {
     "data_violations": lambda d: views.violations_of_kinds(d.analysis, DATA_VIOLATION_KINDS),
     "violations": lambda d: sorted(d.analysis.violations, key=lambda v: (v.kind, v.path, v.line, v.id)),
     "metrics_chart": lambda d: charts.metrics_chart(d.analysis.metrics) if d.analysis.metrics else None,
-    "score_curve": lambda d: charts.score_curve(d.analysis.count_scores, len(d.analysis.services)),
+    "score_curve": lambda d: charts.score_curve(
+        d.analysis.count_scores, d.analysis.count_curve_choice or len(d.analysis.services),
+        len(d.analysis.services)),
     "targets": lambda d: service_targets(d.analysis, d.mapping),
     "module_count": lambda d: len({m for s in d.analysis.services for m in s.modules}),
 }

@@ -60,6 +60,7 @@ class ScoredClusters:
     clusters: tuple[tuple[str, ...], ...]
     scores: tuple[CountScore, ...]
     reason: str
+    curve_choice: int = 0  # the count taken on the score curve, before clusters are split
 
 
 def follow_numbers(
@@ -121,9 +122,11 @@ def choose_partition(
         reason += (f"; {found} after splitting the clusters whose own graph has communities of modularity "
                    f"above {INNER_MODULARITY} (too small for the whole graph's modularity to resolve)")
     if services is None:
-        return ScoredClusters(clusters_of(split), scores, reason)
+        return ScoredClusters(clusters_of(split), scores, reason, chosen)
     refined = refine_count(graph, split, is_data, services, seed)
-    return ScoredClusters(clusters_of(refined.assignment), refined.scores, f"{refined.reason}; {reason}")
+    reached = len(set(refined.assignment.values()))
+    return ScoredClusters(clusters_of(refined.assignment), refined.scores, f"{refined.reason}; {reason}",
+                          reached)
 
 
 def pick_count(scores: tuple[CountScore, ...], tolerance: float = COUNT_TOLERANCE) -> tuple[int, str]:

@@ -104,6 +104,7 @@ class Proposal:
     interfaces: tuple[Interface, ...]
     model_placements: tuple[ModelPlacement, ...] = ()
     module_splits: tuple[ModuleSplit, ...] = ()
+    count_curve_choice: int = 0  # the count taken on the score curve, before splits and folds
 
     def partition(self) -> dict[str, str]:
         """Unit node id -> service name (the team's partition form)."""
@@ -237,6 +238,7 @@ def describe(project: ProjectGraph, config: Config, clustering: Clustering,
         interfaces=interfaces(graph, place, scan, clustering.canon),
         model_placements=models,
         module_splits=free.module_splits,
+        count_curve_choice=clustering.partition.curve_choice,
     )
 
 

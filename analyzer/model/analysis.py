@@ -21,8 +21,8 @@ from analyzer.model.json_form import dumps_sorted, from_json
 
 # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions;
 # 6: RouteInfo.reachable
-SCHEMA_VERSION = 6
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6)  # older files read with the newer fields at their defaults
+SCHEMA_VERSION = 7
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -375,6 +375,8 @@ class Analysis:
     module_splits: tuple[ModuleSplit, ...] = ()  # since schema 3: modules spread over services, why
     # since schema 4, with --reference: the models placed differently, by reference service then model
     reference_differences: tuple[ReferenceDifference, ...] = ()
+    # since schema 7: the count the score curve chose, before splits and folds (0: not known)
+    count_curve_choice: int = 0
 
     def service(self, name: str) -> Service:
         """Return the service called ``name``; raise KeyError listing the valid names."""

@@ -173,6 +173,15 @@ def test_metrics_chart_and_score_curve(analysis: Analysis) -> None:
     assert 'class="line-score"' in html and "chosen: 2" in html
 
 
+def test_the_curve_marks_its_own_choice_when_splits_and_folds_move_the_count(analysis: Analysis) -> None:
+    final = len(analysis.services)
+    curve = tuple(CountScore(final + n, 0.5 - n / 10, 0.3) for n in (1, 2, 3))  # the count lies past it
+    scored = replace(analysis, count_scores=curve, count_curve_choice=final + 2)
+    html = render_html(scored, fake_renderer).html
+    assert 'class="chosen"' in html
+    assert f"chosen: {final + 2}, {final} after splits and folds" in html
+
+
 def test_plan_steps_are_in_order(html: str) -> None:
     page = html[html.index('id="plan"'):]
     assert page.index("Extract <a class=\"svc-link\" href=\"#svc-catalog\">") < page.index(

@@ -145,10 +145,12 @@ def test_clusters_hiding_communities_the_whole_graph_cannot_resolve_are_split() 
     assert len(partition.clusters) == 30  # the whole graph's modularity is best with cliques paired
     assert sorted(partition.clusters) == sorted(tuple(f"d{i:02d}.M{j}" for j in range(4)) for i in range(30))
     assert partition.reason.startswith("13 services: the best score")
+    assert partition.curve_choice == 13  # the curve's choice is kept for the chart, apart from the 30
     assert partition.reason.endswith("; 30 after splitting the clusters whose own graph has communities of "
                                      "modularity above 0.35 (too small for the whole graph's modularity to "
                                      "resolve)")
     assert len(choose_partition(graph, data, services=13).clusters) == 13  # a requested count is kept
+    assert choose_partition(graph, data, services=13).curve_choice == 13
     # a count asked for starts from the 30 found (the split ones), not from the 13 the curve scores best
     assert choose_partition(graph, data, services=30).clusters == partition.clusters
     fewer = choose_partition(graph, data, services=29).clusters
