@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -25,11 +26,12 @@ def test_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     (wheel,) = wheel_dir.glob("demonolith-*.whl")
 
+    outside = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # a checkout on the path would win
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     installed = subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)],
-                               capture_output=True, text=True, timeout=600)
+                               capture_output=True, text=True, timeout=600, env=outside)
     assert installed.returncode == 0, installed.stderr
 
     analysis_json = tmp_path / "analysis.json"
@@ -38,13 +40,13 @@ def test_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     work.mkdir()
     demonolith = env_dir / "bin" / "demonolith"
     version = subprocess.run([str(demonolith), "--version"], capture_output=True, text=True,
-                             cwd=work, timeout=120)
+                             cwd=work, timeout=120, env=outside)
     assert version.returncode == 0 and "demonolith, version" in version.stdout
     report = subprocess.run([str(demonolith), "report", str(analysis_json), "--out", "out"],
-                            capture_output=True, text=True, cwd=work, timeout=300)
+                            capture_output=True, text=True, cwd=work, timeout=300, env=outside)
     assert report.returncode == 0, report.stderr
     html = (work / "out" / "report" / "index.html").read_text(encoding="utf-8")
     assert "catalog" in html and "<svg" in html  # templates and static assets came with the wheel
     where = subprocess.run([str(python), "-c", "import reports; print(reports.__file__)"],
-                           capture_output=True, text=True, cwd=work, timeout=60)
+                           capture_output=True, text=True, cwd=work, timeout=60, env=outside)
     assert str(env_dir) in where.stdout  # imported from the virtualenv, not from the checkout
