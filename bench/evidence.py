@@ -15,7 +15,9 @@ hub's own lookups) and read with read, weighed as :mod:`analyzer.boundaries.enti
 before hub scaling, deletes counted as writes (the analyzer leaves them out), and of the written
 pairs those where the unit only deletes one of the two; the models of one module (and those of
 them whose names share a prefix) and of one app; the models written directly in
-one atomic block. Printed per case and in total: ``kept/all``, the pairs (co-use: the summed
+one atomic block; and the kinds of ``bench/evidence_code.py``, which the entity graph does not use
+(the code's layout: main writer modules, URL nouns; the hubs' own ties; models only named).
+Printed per case and in total: ``kept/all``, the pairs (co-use: the summed
 weight) whose two models the truth puts in one domain. A kind of evidence that mostly ties two
 domains should weigh little. Not a test.
 """
@@ -37,6 +39,7 @@ from analyzer.boundaries.leaves import follower_units  # noqa: E402
 from analyzer.boundaries.projection import canonical_ids  # noqa: E402
 from analyzer.graph.build import ProjectGraph  # noqa: E402
 from analyzer.graph.schema import RELATION_KINDS, NodeTable, node_attrs, successors  # noqa: E402
+from bench import evidence_code  # noqa: E402
 from bench.cascades import project_of  # noqa: E402
 from bench.quality import cases  # noqa: E402
 
@@ -122,25 +125,30 @@ def groups(project: ProjectGraph, label: Mapping[str, str], truth: Mapping[str, 
 
 
 def main() -> None:
-    """Print each kind's kept/all per case and in total."""
+    """Print each kind's kept/all per case and in total: the entity graph's kinds, then the others."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/truth"))
     parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3, 4, 5])
     args = parser.parse_args()
-    total: Tally = defaultdict(float)
-    print("| case | " + " | ".join(KINDS) + " |\n|---|" + "---:|" * len(KINDS))
+    tallies: dict[str, Tally] = {}
     for case in cases(args.work, args.seeds, None):
         project, truth = project_of(case, args.work), case.truth["models"]
         attrs = node_attrs(project.graph)
         label = {n: str(a["label"]) for n, a in attrs.items()
                  if a["kind"] == "model" and entities.is_entity(a) and str(a["label"]) in truth}
         tally: Tally = defaultdict(float)
-        for count in (relations, co_use, groups):
+        for count in (relations, co_use, groups, evidence_code.count_all):
             count(project, label, truth, tally)
+        tallies[case.name] = tally
+    total: Tally = defaultdict(float)
+    for tally in tallies.values():
         for key, value in tally.items():
             total[key] += value
-        print(f"| {case.name} | " + " | ".join(_cell(tally, k) for k in KINDS) + " |")
-    print("| total | " + " | ".join(_cell(total, k) for k in KINDS) + " |")
+    for kinds in (KINDS, evidence_code.KINDS):
+        print("| case | " + " | ".join(kinds) + " |\n|---|" + "---:|" * len(kinds))
+        for name, tally in [*tallies.items(), ("total", total)]:
+            print(f"| {name} | " + " | ".join(_cell(tally, k) for k in kinds) + " |")
+        print()
 
 
 def _cell(tally: Tally, kind: str) -> str:

@@ -8,7 +8,10 @@ one Louvain seed (as ``bench/quality_seeds.py`` makes it): each service with the
 holds and their domains, a model marked ``<-`` when its domain is not the one most of the
 service's models have; then, for each marked model, its strongest ties in the entity graph
 (:func:`analyzer.boundaries.entities.entity_edges`) with the other
-model's domain and service. The evidence behind each tie: ``bench/evidence.py``.
+model's domain and service. The evidence behind each tie: ``bench/evidence.py``. Last, for each
+domain spread over several services, what each of its parts away from the domain's home (the
+service holding most of it among those where it is the most common domain; else a service of its
+own) costs: the ARI if that part were placed at home, minus the ARI as it is.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from analyzer.boundaries.projection import canonical_ids  # noqa: E402
 from analyzer.boundaries.propose import propose_boundaries  # noqa: E402
 from analyzer.graph.build import ProjectGraph  # noqa: E402
 from analyzer.graph.schema import node_attrs  # noqa: E402
+from bench import scores  # noqa: E402
 from bench.quality import Case, cases  # noqa: E402
 from bench.quality_seeds import project_of  # noqa: E402
 
@@ -75,6 +79,37 @@ def strongest_ties(case: Case, project: ProjectGraph, models: list[str],
     return found
 
 
+def majority(service: Mapping[str, str], truth: Mapping[str, str]) -> dict[str, str]:
+    """Service -> its most common domain (ties by name)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for model, name in service.items():
+        counts[name][truth[model]] += 1
+    return {name: min(c, key=lambda d: (-c[d], d)) for name, c in sorted(counts.items())}
+
+
+Gain = tuple[float, str, str, tuple[str, ...]]  # ARI gain, domain, service, models
+
+
+def part_gains(service: Mapping[str, str], truth: Mapping[str, str]) -> list[Gain]:
+    """For each part of a domain away from its home: (ARI gain if placed at home, domain, service,
+    its models), the largest gain first."""
+    common = majority(service, truth)
+    parts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for model in sorted(service):
+        parts[(truth[model], service[model])].append(model)
+    before = scores.adjusted_rand_index(dict(service), dict(truth))
+    found = []
+    for domain in sorted({d for d, _ in parts}):
+        held = {name: len(ms) for (d, name), ms in parts.items() if d == domain and common[name] == domain}
+        home = min(held, key=lambda name: (-held[name], name)) if held else f"(a service of {domain})"
+        for (d, name), models in sorted(parts.items()):
+            if d == domain and name != home:
+                moved = dict(service) | dict.fromkeys(models, home)
+                gain = scores.adjusted_rand_index(moved, dict(truth)) - before
+                found.append((gain, domain, name, tuple(models)))
+    return sorted(found, key=lambda item: (-item[0], item[1], item[2]))
+
+
 def main() -> None:
     """Print each case's services against the truth and the ties of the models placed apart."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -93,6 +128,9 @@ def main() -> None:
             print(f"  {model} ({truth[model]}, in {service[model]}):")
             for other, weight in near:
                 print(f"      {weight:6.2f} {other} ({truth.get(other, '-')}, in {service.get(other, '-')})")
+        print("  parts of a domain away from its home, the ARI gain if placed there:")
+        for gain, domain, name, models in part_gains(service, truth):
+            print(f"      {gain:+.3f} {domain} in {name}: {', '.join(models)}")
 
 
 if __name__ == "__main__":
