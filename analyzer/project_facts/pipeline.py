@@ -18,7 +18,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -122,8 +122,8 @@ def extract_keyed_facts(
     """:func:`extract_project_facts` with the key of its inputs, for caches of what follows;
     ``phases`` hears of ``listing``, ``reading`` (one item per file) and ``resolving``.
     ``meanwhile`` is work of the caller's for this process while worker processes parse at
-    least :data:`MEANWHILE_FROM` files (e.g. importing what will read the facts), or fewer and
-    are still at them once the cached facts are loaded; it is not called otherwise."""
+    least :data:`MEANWHILE_FROM` files (e.g. importing what will read the facts); it is not
+    called otherwise."""
     with _gc_paused():  # facts are acyclic; collecting during the build only costs time
         return _extract_project_facts(root, options, phases or NoPhases(), meanwhile=meanwhile)
 
@@ -178,13 +178,10 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
             return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
-    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as (extracted, busy):
-        if meanwhile is not None and len(busy) >= MEANWHILE_FROM:
+    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as (extracted, pooled):
+        if meanwhile is not None and pooled >= MEANWHILE_FROM:
             meanwhile()  # the results wait in the pipe; the workers go on
-            meanwhile = None
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
-        if meanwhile is not None and busy():
-            meanwhile()  # a few files, the cache loaded first and the workers still at them
         cached = len(facts)
         phases.advance(cached)
         for source, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
@@ -352,10 +349,9 @@ def _read_keys(
 @contextlib.contextmanager
 def _extraction(
     root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
-) -> Iterator[tuple[Iterator[tuple[SourceFile, bytes]], _Busy]]:
+) -> Iterator[tuple[Iterator[tuple[SourceFile, bytes]], int]]:
     """(file, pickled ``ModuleFacts``) of ``files`` as they are done, and how many of them worker
-    processes parse (0: this process does) and whether they still are (:class:`_Busy`); workers
-    pickle once, for the pipe and the cache.
+    processes parse (0: this process does); workers pickle once, for the pipe and the cache.
 
     Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
     pool pays when there are many files to parse, or a few and many cached entries to load.
@@ -363,7 +359,7 @@ def _extraction(
     tasks = [_Task(str(root), source, dialect) for source in files]
     workers = jobs or os.cpu_count() or 1
     if not tasks or workers <= 1 or len(tasks) + cached // 8 < _SERIAL_BELOW:
-        yield _serially(root, files, dialect), _Busy(0, [])
+        yield _serially(root, files, dialect), 0
         return
     chunks = _chunks(tasks, workers * 4)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
@@ -372,21 +368,7 @@ def _extraction(
             (task.source, pickled)
             for chunk, future in zip(chunks, futures, strict=True)
             for task, pickled in zip(chunk, future.result(), strict=True)
-        ), _Busy(len(tasks), futures)
-
-
-@dataclass(frozen=True)
-class _Busy:
-    """How many files worker processes parse (``len``), and whether they still are (a call)."""
-
-    files: int
-    futures: list[Future[list[bytes]]]
-
-    def __len__(self) -> int:
-        return self.files
-
-    def __call__(self) -> bool:
-        return not all(future.done() for future in self.futures)
+        ), len(tasks)
 
 
 def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:

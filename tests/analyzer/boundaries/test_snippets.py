@@ -57,5 +57,6 @@ def test_kept_snippets_are_used_while_their_file_is_unchanged_and_read_again_whe
 
 
 def test_files_without_a_digest_are_not_kept() -> None:
-    violations = attach_snippets([_violation("a.py", 2), _violation("gone.py", 2)], _Tree({"a.py": ["x"] * 5}))
+    tree = _Tree({"a.py": ["x"] * 5})
+    violations = attach_snippets([_violation("a.py", 2), _violation("gone.py", 2)], tree)
     assert set(snippets_by_file(violations, {"a.py": "da"})) == {"a.py"}

@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from analyzer.metrics.plan import candidate, effort_band, inbound_dependencies, plan_migration, shared_tables_of
+from analyzer.metrics.plan import (
+    candidate,
+    effort_band,
+    inbound_dependencies,
+    plan_migration,
+    shared_tables_of,
+)
 from analyzer.model.analysis import Analysis, Service, ServiceDependency, TableUsage, Violation
 from tests.helpers.sample_pipeline import SAMPLE, analysis_of, sample_project
 from tests.helpers.small_analysis import small_analysis

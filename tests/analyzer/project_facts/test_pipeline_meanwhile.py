@@ -1,17 +1,13 @@
 """The caller's work done while worker processes parse: once, inside the reading phase, after
-the workers started (so it may import or start threads), never on a run that parses little in
-this process; when workers parse a few files beside many cached ones, once the cached facts are
-loaded if the workers are still at it."""
+the workers started (so it may import or start threads), never on a run that parses little."""
 
 from __future__ import annotations
 
 import multiprocessing
-import time
 from pathlib import Path
 
 import pytest
 
-from analyzer.project_facts import pipeline
 from analyzer.project_facts.pipeline import MEANWHILE_FROM, FactsOptions, extract_keyed_facts
 
 
@@ -72,36 +68,3 @@ def test_no_work_when_the_facts_come_from_the_cache_or_few_files_are_parsed(
     extract_keyed_facts(tree, options, recorder, recorder.meanwhile)  # one file parsed
     extract_keyed_facts(tree, FactsOptions(use_cache=False, jobs=1), recorder, recorder.meanwhile)
     assert not [event for event in recorder.events if event.startswith("meanwhile")]
-
-
-def _slow_workers(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """Each file a worker parses takes ``seconds`` longer (the pool forks: its workers inherit it)."""
-    original = pipeline._extract_one
-
-    def slow(task: pipeline._Task) -> object:
-        time.sleep(seconds)
-        return original(task)
-
-    monkeypatch.setattr(pipeline, "_extract_one", slow)
-
-
-def test_the_work_runs_after_the_cache_is_loaded_while_a_worker_parses_one_file(
-        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    options = FactsOptions(cache_dir=tmp_path / "cache", jobs=2)
-    extract_keyed_facts(tree, options)
-    edited = tree / "shop" / "part0.py"
-    edited.write_text(edited.read_text(encoding="utf-8") + "X = 1\n", encoding="utf-8")
-    uncached = extract_keyed_facts(tree, FactsOptions(use_cache=False, jobs=1)).facts
-    monkeypatch.setattr(pipeline, "_SERIAL_BELOW", 1)  # one file beside the cached ones: a pool
-    _slow_workers(monkeypatch, 3.0)
-    loaded: list[str] = []
-    original_load = pipeline._load_cached
-    monkeypatch.setattr(pipeline, "_load_cached",
-                        lambda *args: (loaded.append("cache loaded"), original_load(*args))[1])
-    recorder = _Events()
-    monkeypatch.setattr(recorder, "meanwhile", lambda: recorder.events.append(f"meanwhile after {loaded}"))
-    keyed = extract_keyed_facts(tree, options, recorder, recorder.meanwhile)
-    reading = recorder.events.index("begin reading")
-    assert recorder.events[reading:reading + 3] == [
-        "begin reading", "meanwhile after ['cache loaded']", "end reading"]
-    assert keyed.facts == uncached
