@@ -30,8 +30,10 @@ from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
     combined_key,
+    load_keyed,
     load_keyed_body,
     load_keyed_head,
+    save_keyed,
     save_keyed_parts,
 )
 from analyzer.project_facts.code_fingerprint import package_fingerprint
@@ -120,13 +122,14 @@ def analyze_keyed(root: Path, keyed: KeyedFacts, options: AnalyzeOptions = Analy
             assert cache is not None and head is not None
             middle = _stored_middle(cache, key, head)
             middle = middle or _with_snippets(root, analysis_from_facts(
-                keyed.facts, *inputs, stages=stages))
+                keyed.facts, *inputs, stages=stages), keyed.digests, cache_dir)
             return _finished(evidence, middle)
 
         return KeyedAnalysis(combined_key([key, head.snippets, repr(evidence)]), load)
     built = _stored_middle(cache, key, head) if cache and head else None
     middle = _with_snippets(root, built or analysis_from_facts(keyed.facts, *inputs, phases=phases,
-                                                               stages=stages, proposed=proposed))
+                                                               stages=stages, proposed=proposed),
+                            keyed.digests, cache_dir)
     snippets = combined_key([f"{v.path}:{v.line}:{v.snippet_start}:{v.snippet}" for v in middle.violations])
     if cache:
         files = {path: keyed.digests.get(path) for path in sorted({v.path for v in middle.violations})}
@@ -167,12 +170,27 @@ def _middle_inputs(root: Path, options: AnalyzeOptions, config: Config) -> tuple
     return str(root.resolve()), config, options.services, tuple(commits), reference
 
 
-def _with_snippets(root: Path, analysis: Analysis) -> Analysis:
+def _with_snippets(root: Path, analysis: Analysis, digests: Mapping[str, str] | None = None,
+                   cache_dir: Path | None = None) -> Analysis:
     """The Analysis with the source lines around each violation, read from the tree (those of a
-    file that cannot be read are left empty)."""
-    from analyzer.boundaries.snippets import attach_snippets
+    file that cannot be read are left empty). With a ``cache_dir``, the last run's snippets are
+    kept there under each file's content digest (``digests``, by path): only the files whose
+    content changed since are read."""
+    from analyzer.boundaries.snippets import attach_snippets, snippets_by_file
 
-    return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+    if cache_dir is None or digests is None:
+        return replace(analysis, violations=attach_snippets(analysis.violations, _line_reader(root)))
+    path, key = cache_dir / f"snippets-{SNIPPETS_CACHE_TAG}.pickle", package_fingerprint("analyzer")
+    kept = load_keyed(path, key)
+    kept = kept if isinstance(kept, dict) else {}
+    violations = attach_snippets(analysis.violations, _line_reader(root), kept=kept, digests=digests)
+    now = snippets_by_file(violations, digests)
+    if now != kept:
+        save_keyed(path, key, now)
+    return replace(analysis, violations=violations)
+
+
+SNIPPETS_CACHE_TAG = "1"  # (the analyzer's code, the snippets by file: analyzer.boundaries.snippets)
 
 
 def _finished(evidence: DjangoVersionEvidence, analysis: Analysis) -> Analysis:

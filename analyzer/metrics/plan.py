@@ -16,6 +16,7 @@ first (those crossing its boundary that no earlier step fixed). Its effort comes
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from analyzer.model.analysis import Analysis, PlanStep, Service, Violation
@@ -84,6 +85,31 @@ def violations_by_service(analysis: Analysis) -> dict[str, tuple[Violation, ...]
     return {name: tuple(sorted(items, key=lambda v: v.id)) for name, items in found.items()}
 
 
+class _OpenCounts:
+    """Each service's open violations counted (all of them, and the sagas among them), lowered as
+    the steps fix them: what :meth:`Candidate.key` reads, without filtering the lists at each step."""
+
+    def __init__(self, violations: Mapping[str, tuple[Violation, ...]]) -> None:
+        self.open = {name: len(items) for name, items in violations.items()}
+        self.sagas = {name: sum(v.kind == SAGA_KIND for v in items) for name, items in violations.items()}
+        self.listed: dict[str, list[tuple[str, bool]]] = {}  # id -> (service, saga) per listing
+        for name, items in violations.items():
+            for violation in items:
+                self.listed.setdefault(violation.id, []).append((name, violation.kind == SAGA_KIND))
+
+    def key(self, service: Service, inbound: int, shared: int) -> tuple[bool, int, int, int, int, str]:
+        """:meth:`Candidate.key` of ``service`` given the violations fixed so far."""
+        return (self.sagas[service.name] > 0, inbound, shared, self.open[service.name], service.lines,
+                service.name)
+
+    def fix(self, ids: Iterable[str]) -> None:
+        """Count the violations ``ids`` (none fixed before) as fixed."""
+        for id_ in ids:
+            for name, saga in self.listed.pop(id_, ()):
+                self.open[name] -= 1
+                self.sagas[name] -= saga
+
+
 def effort_points(chosen: Candidate) -> int:
     """The effort of a step, in points derived from its counts (see the module docstring)."""
     service = chosen.service
@@ -124,11 +150,12 @@ def plan_migration(analysis: Analysis) -> tuple[PlanStep, ...]:
     # what does not change from step to step, weighed once per service
     inbound = {s.name: inbound_dependencies(analysis, s.name) for s in remaining}
     shared = {s.name: shared_tables_of(analysis, s.name) for s in remaining}
+    counts = _OpenCounts(violations)
     fixed: frozenset[str] = frozenset()
     steps: list[PlanStep] = []
     while remaining:
-        chosen = min((_candidate(s, fixed, violations[s.name], inbound[s.name], shared[s.name])
-                      for s in remaining), key=Candidate.key)
+        best = min(remaining, key=lambda s: counts.key(s, inbound[s.name], len(shared[s.name])))
+        chosen = _candidate(best, fixed, violations[best.name], inbound[best.name], shared[best.name])
         order = len(steps) + 1
         steps.append(PlanStep(
             order=order,
@@ -140,6 +167,8 @@ def plan_migration(analysis: Analysis) -> tuple[PlanStep, ...]:
             reasoning=reasoning(chosen, order),
             needs_saga=chosen.new_saga,
         ))
-        fixed |= {v.id for v in chosen.violations}
+        newly = {v.id for v in chosen.violations}
+        counts.fix(sorted(newly))
+        fixed |= newly
         remaining.remove(chosen.service)
     return tuple(steps)

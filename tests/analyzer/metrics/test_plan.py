@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
-from analyzer.metrics.plan import effort_band, inbound_dependencies, plan_migration, shared_tables_of
-from analyzer.model.analysis import Analysis, Service, ServiceDependency, TableUsage
+from analyzer.metrics.plan import (
+    candidate,
+    effort_band,
+    inbound_dependencies,
+    plan_migration,
+    shared_tables_of,
+)
+from analyzer.model.analysis import Analysis, Service, ServiceDependency, TableUsage, Violation
 from tests.helpers.sample_pipeline import SAMPLE, analysis_of, sample_project
 from tests.helpers.small_analysis import small_analysis
 
@@ -86,3 +93,41 @@ def test_the_sample_plan_starts_without_a_saga_and_lists_what_exists() -> None:
         assert step.effort in {"S", "M", "L", "XL"} and step.reasoning.endswith(".")
     assert sum(len(s.tables) for s in steps) == len(analysis.tables)  # every table copied once
     assert any(s.needs_saga for s in steps)  # checkout becomes a saga somewhere
+
+
+def _plan_by_definition(analysis: Analysis) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The plan as the module docstring defines it: at each step every remaining service weighed
+    again (:func:`candidate`) against the violations fixed so far, the smallest key first."""
+    remaining, fixed, order = list(analysis.services), frozenset[str](), []
+    while remaining:
+        chosen = min((candidate(analysis, s, fixed) for s in remaining), key=lambda c: c.key())
+        order.append((chosen.service.name, tuple(v.id for v in chosen.violations), chosen.new_saga))
+        fixed |= {v.id for v in chosen.violations}
+        remaining.remove(chosen.service)
+    return order
+
+
+def _random_analysis(seed: int) -> Analysis:
+    """Services crossing each other by many violations (sagas among them, some ids shared), so
+    that what earlier steps fix changes which service is cheapest next."""
+    rng = random.Random(seed)
+    names = [f"s{n}" for n in range(rng.randint(2, 9))]
+    services = tuple(Service(name, (name,), (), (), (), (), (), lines=rng.randint(1, 50)) for name in names)
+    violations = []
+    for number in range(rng.randint(0, 60)):
+        source, *targets = rng.sample(names, rng.randint(1, min(3, len(names))))
+        kind = rng.choice(["distributed-transaction", "cross-service-fk", "cross-service-call"])
+        ident = f"V-{rng.randint(0, number)}" if rng.random() < 0.2 else f"V-{number}-{seed}"
+        violations.append(Violation(ident, kind, "a.py", number + 1, source, tuple(targets), "s", "r"))
+    dependencies = tuple(ServiceDependency(a, b, 1.0, ("call",))
+                         for a in names for b in names if a != b and rng.random() < 0.2)
+    return replace(small_analysis(), services=services, violations=tuple(violations),
+                   dependencies=dependencies, tables=())
+
+
+def test_the_plan_is_the_one_its_definition_gives_step_by_step() -> None:
+    for seed in range(300):
+        analysis = _random_analysis(seed)
+        steps = plan_migration(analysis)
+        assert [(s.service, s.violations_to_fix, s.needs_saga) for s in steps] == \
+            _plan_by_definition(analysis), seed
