@@ -117,11 +117,16 @@ def _bump(target: Db, source: str, seq: int, applied: int, conflicts: int) -> No
 
 
 class Gaps:
-    """Sequence numbers missing from a PostgreSQL outbox, each with the source's next transaction
-    id when the relay first saw it missing. The transaction that took a missing number had its id
-    before then (a capture trigger runs after the row's own write), so once the oldest running
-    transaction is at least that id, the number is settled: its change is visible now, or never
-    will be (rolled back)."""
+    """Sequence numbers missing from a PostgreSQL outbox, each with a transaction id the relay took
+    when it first saw the number missing: ``pg_current_xact_id()``, newer than every id assigned
+    before it. The transaction that took a missing number had its id by then (a capture trigger
+    runs after the row's own write, and a higher number was already visible), so once the oldest
+    running transaction is at least that id, the number is settled: its change is visible now, or
+    never will be (rolled back). The snapshot's ``xmax`` would not do: it is one past the newest
+    *completed* id, and the open transaction holding the number may have a newer id than every
+    completed one (it took its id after the transaction that committed the higher number).
+
+    A relay started again forgets its gaps and takes new ids: it waits again, never less."""
 
     def __init__(self) -> None:
         self.seen: dict[int, int] = {}
@@ -130,8 +135,8 @@ class Gaps:
         """The changes after ``after`` up to the first gap that may still fill (all on SQLite)."""
         if source.engine != "postgresql":
             return pending_changes(source, after, limit)
-        self.seen = {seq: at for seq, at in self.seen.items() if seq > after}
-        oldest_running = self._snapshot(source)[0]  # taken before the read: see the class
+        self.seen = {seq: xid for seq, xid in self.seen.items() if seq > after}
+        oldest_running = _oldest_running(source)  # taken before the read: see the class
         changes = pending_changes(source, after, limit)
         expected = after + 1
         for index, change in enumerate(changes):
@@ -142,16 +147,22 @@ class Gaps:
 
     def _settled(self, source: Db, missing: int, oldest_running: int) -> bool:
         if missing not in self.seen:
-            self.seen[missing] = self._snapshot(source)[1]
+            self.seen[missing] = _new_transaction_id(source)
             return False
         return oldest_running >= self.seen[missing]
 
-    @staticmethod
-    def _snapshot(source: Db) -> tuple[int, int]:
-        """(the oldest running transaction id, the next id to be assigned) on ``source``."""
-        row = source.execute("SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint "
-                             "FROM pg_current_snapshot() AS s").fetchone()
-        return int(row[0]), int(row[1])
+
+def _oldest_running(source: Db) -> int:
+    """The oldest transaction id still running on ``source`` (its snapshot's ``xmin``)."""
+    row = source.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetchone()
+    return int(row[0])
+
+
+def _new_transaction_id(source: Db) -> int:
+    """A transaction id newer than every one assigned on ``source`` so far: the id of a transaction
+    of its own, committed at once (the relay's connection is in autocommit)."""
+    row = source.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()
+    return int(row[0])
 
 
 def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: int = 500,
