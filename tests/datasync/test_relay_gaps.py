@@ -8,8 +8,12 @@ once and the relay is never held for good by a number that cannot come."""
 from __future__ import annotations
 
 import itertools
+import random
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -20,6 +24,7 @@ from datasync.db import Db, open_db
 from datasync.model import STATE
 from datasync.relay import Gaps, prepare_target
 from datasync.run import relay_once
+from datasync.status import read_status
 from tests.helpers.postgres import postgres_server
 
 TABLE = "CREATE TABLE till_day (day date PRIMARY KEY, orders integer NOT NULL)"
@@ -219,3 +224,49 @@ def test_changes_after_an_open_gap_wait_though_an_earlier_gap_was_rolled_back(si
     open_one.commit()
     sides.relay()
     applied_once(sides, [FIRST, THIRD, FOURTH], 3)
+
+
+def till(url: str, number: int, writes: int, done: list[int]) -> None:
+    """Till ``number`` of three: ``writes`` writes of days of its own (every fifth a day again),
+    some taking their transaction id early, each held open a moment, one in eight rolled back;
+    the count of committed writes goes into ``done``."""
+    rng = random.Random(number)
+    committed = 0
+    with psycopg.connect(url) as conn:
+        for n in range(writes):
+            if rng.random() < 0.5:
+                take_xid(conn)
+            day = date(1901, 1, 1) + timedelta(days=3 * (n - 3 if n % 5 == 4 else n) + number)
+            write(conn, day.isoformat(), n)
+            time.sleep(rng.random() * 0.003)
+            if rng.random() < 0.125:
+                conn.rollback()
+            else:
+                conn.commit()
+                committed += 1
+    done.append(committed)
+
+
+def test_three_tills_writing_while_the_relay_runs_reach_the_monolith_each_once(sides: Sides) -> None:
+    """Not one interleaving but many: three tills write concurrently while the relay runs batch
+    after batch; at the end the monolith holds the service's rows, each change applied once."""
+    done: list[int] = []
+    tills = [threading.Thread(target=till, args=(sides.url, number, 60, done)) for number in range(3)]
+    for thread in tills:
+        thread.start()
+    while any(thread.is_alive() for thread in tills):
+        sides.relay()
+    for _ in range(20):  # each gap left takes a batch to be seen, one more to be passed
+        sides.relay()
+        if read_status(sides.service, sides.monolith, "service", DIRECTION).pending == 0:
+            break
+    with psycopg.connect(sides.url) as conn:
+        service = [(str(day), orders) for day, orders in
+                   conn.execute("SELECT day, orders FROM till_day ORDER BY day").fetchall()]
+    conn3 = sqlite3.connect(sides.path)
+    try:
+        monolith = conn3.execute("SELECT day, orders FROM till_day ORDER BY day").fetchall()
+    finally:
+        conn3.close()
+    assert monolith == service
+    assert sides.applied() == sum(done)
