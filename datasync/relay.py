@@ -2,10 +2,12 @@
 
 Each batch is one transaction on the target: the relay's flag row is set (so the target's own
 capture triggers ignore these writes), each change is an upsert or a delete by primary key, and the
-high-water mark (the last source sequence applied) is stored in the same transaction. A relay
-killed at any point therefore restarts after the last committed batch: nothing skipped, nothing
-applied twice. A change to a row the target itself changed since the relay last ran (its own
-outbox holds it) is a conflict: the writer's change is applied and the conflict recorded with keys.
+high-water mark (the last source sequence applied) is stored in the same transaction, moved
+only from the mark the batch started from (:func:`advance`). A relay killed at any point therefore
+restarts after the last committed batch: nothing skipped, nothing applied twice; a second relay on
+the same outbox fails its batches instead of applying them again. A change to a row the target
+itself changed since the relay last ran (its own outbox holds it) is a conflict: the writer's
+change is applied and the conflict recorded with keys.
 
 On PostgreSQL a change's sequence number is taken when the row is written, not when its transaction
 commits, so a missing number may belong to a transaction still open: the relay stops before such a
@@ -110,10 +112,23 @@ def record_conflict(target: Db, source: str, conflict: Conflict) -> None:
                    (source, conflict.source_seq, conflict.table, conflict.pk, conflict.target_seq))
 
 
-def _bump(target: Db, source: str, seq: int, applied: int, conflicts: int) -> None:
-    target.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, 0, ?) ON CONFLICT (source) DO UPDATE SET "
-                   f"seq = excluded.seq, applied = {STATE}.applied + excluded.applied, "
-                   f"conflicts = {STATE}.conflicts + excluded.conflicts", (source, seq, applied, conflicts))
+def advance(target: Db, source: str, after: int, seq: int, applied: int, conflicts: int) -> None:
+    """Move the high-water mark of ``source`` from ``after`` to ``seq`` inside the batch's
+    transaction, counting its changes and conflicts; SyncError (the batch rolls back) when the mark
+    is no longer ``after``: another relay applied from the same outbox meanwhile, and this batch
+    would apply its changes again, older images over newer ones, and move the mark back."""
+    moved = target.execute(f"UPDATE {STATE} SET seq = ?, applied = applied + ?, "
+                           "conflicts = conflicts + ? WHERE source = ? AND seq = ?",
+                           (seq, applied, conflicts, source, after))
+    if moved.rowcount == 1:
+        return
+    row = target.execute(f"SELECT seq FROM {STATE} WHERE source = ?", (source,)).fetchone()
+    if row is None and after == 0:
+        target.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, 0, ?)", (source, seq, applied, conflicts))
+        return
+    raise SyncError(f"the high-water mark of {source} moved from {after} to "
+                    f"{row[0] if row else 'nothing'} during the batch: another relay applies this "
+                    "outbox too")
 
 
 class Gaps:
@@ -170,7 +185,8 @@ def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: in
     """Apply the next ``limit`` changes of ``source`` (known as ``name``) on ``target`` in one
     transaction, stopping before a gap that may still fill (``gaps`` remembers them between
     batches); the target's own changes after ``own_since`` count as conflicts. Returns them."""
-    changes = (gaps or Gaps()).ready(source, high_water(target, name), limit)
+    after = high_water(target, name)
+    changes = (gaps or Gaps()).ready(source, after, limit)
     conflicts: list[Conflict] = []
     if not changes:
         return conflicts
@@ -182,7 +198,7 @@ def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: in
                 conflicts.append(Conflict(change.table, change.pk, change.seq, theirs))
                 record_conflict(target, name, conflicts[-1])
             apply_change(target, change)
-        _bump(target, name, changes[-1].seq, len(changes), len(conflicts))
+        advance(target, name, after, changes[-1].seq, len(changes), len(conflicts))
         target.execute(f"DELETE FROM {RELAY_FLAG}")
     return conflicts
 

@@ -16,10 +16,11 @@ import pytest
 
 from datasync.capture import install, uninstall
 from datasync.db import Db, open_db
-from datasync.model import CONFLICTS, OUTBOX
+from datasync.errors import SyncError
+from datasync.model import CONFLICTS, OUTBOX, STATE
 from datasync.relay import Gaps, prepare_target
 from datasync.run import relay_once
-from tests.datasync.conftest import DEMONOLITH
+from tests.datasync.conftest import DEMONOLITH, OtherRelayMeanwhile
 from tests.helpers.postgres import postgres_server
 
 TABLE = ("CREATE TABLE shop_order (id bigint PRIMARY KEY, paid boolean NOT NULL, "
@@ -176,3 +177,25 @@ def test_a_gap_is_held_while_its_transaction_is_open_and_passed_once_it_rolled_b
         slow.rollback()
     relay_once(monolith, service, "monolith->service", gaps=gaps)
     assert sql(service_url, "SELECT id FROM shop_order ORDER BY id") == [(2,)]
+
+
+def test_a_second_relay_into_postgresql_fails_its_batch_instead_of_applying_it_again(
+        server: str, connect: Connect) -> None:
+    """As on SQLite (tests/datasync/test_relay.py): a relay whose changes another relay applied
+    while it held them moves no mark back and applies nothing again."""
+    monolith_url, service_url = database(server), database(server)
+    monolith, service = connect(monolith_url), connect(service_url)
+    install(monolith, ["shop_order"])
+    prepare_target(service)
+    sql(monolith_url, "INSERT INTO shop_order VALUES (1, true, 1, NULL, NULL, 'a'), "
+                      "(2, true, 2, NULL, NULL, 'b')")
+
+    def second_relay() -> None:
+        sql(monolith_url, "UPDATE shop_order SET note = 'newer' WHERE id = 1")
+        relay_once(connect(monolith_url), connect(service_url), "monolith->service")
+
+    with pytest.raises(SyncError, match="another relay"):
+        relay_once(monolith, service, "monolith->service", gaps=OtherRelayMeanwhile(second_relay))
+    query = "SELECT id, note FROM shop_order ORDER BY id"
+    assert sql(service_url, query) == sql(monolith_url, query) == [(1, "newer"), (2, "b")]
+    assert sql(service_url, f"SELECT seq, applied, failed FROM {STATE}") == [(3, 3, 1)]
