@@ -23,6 +23,7 @@ import json
 from datasync.db import Db, quote
 from datasync.errors import SyncError
 from datasync.model import CONFLICTS, OUTBOX, RELAY_FLAG, STATE, Change, Conflict
+from datasync.value_forms import TargetTable, target_forms
 
 STATE_SQL = (
     f"CREATE TABLE IF NOT EXISTS {STATE} (source TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
@@ -66,22 +67,23 @@ def upsert_sql(table: str, row: dict[str, object], pk: str) -> tuple[str, list[o
     return sql, [row[column] for column in columns]
 
 
-def primary_key(target: Db, table: str) -> str:
-    """The primary-key column of ``table`` on the target (SyncError when it has none)."""
+def target_table(source: Db, target: Db, table: str) -> TargetTable:
+    """``table``'s key on the target (SyncError when it has none) and the forms its values take
+    there (:mod:`datasync.value_forms`)."""
     keys, _ = target.layout(table)
     if len(keys) != 1:
         raise SyncError(f"table {table} not found on the target, or without a one-column key")
-    return keys[0]
+    return TargetTable(keys[0], target_forms(source.column_types(table), target.column_types(table)))
 
 
-def apply_change(target: Db, change: Change) -> None:
-    """Apply one change on the target: upsert the row image, or delete by key."""
-    pk = primary_key(target, change.table)
+def apply_change(target: Db, change: Change, table: TargetTable) -> None:
+    """Apply one change on the target: upsert the row image, or delete by key (both in the target's
+    forms)."""
     if change.op == "D":
-        target.execute(f"DELETE FROM {quote(change.table)} WHERE CAST({quote(pk)} AS TEXT) = ?",
-                       (change.pk,))
+        target.execute(f"DELETE FROM {quote(change.table)} WHERE CAST({quote(table.pk)} AS TEXT) = ?",
+                       (table.key(change),))
         return
-    sql, values = upsert_sql(change.table, json.loads(change.row or "{}"), pk)
+    sql, values = upsert_sql(change.table, table.image(change), table.pk)
     target.execute(sql, values if target.engine == "sqlite" else [as_text(value) for value in values])
 
 
@@ -97,12 +99,13 @@ def as_text(value: object) -> object:
     return str(value)
 
 
-def own_change(target: Db, change: Change, since: int) -> int | None:
-    """The target's own captured change to the same row after its sequence ``since``, if any."""
+def own_change(target: Db, change: Change, since: int, key: str | None = None) -> int | None:
+    """The target's own captured change to the same row (``key``: the change's key in the target's
+    form, by default as captured) after its sequence ``since``, if any."""
     if not target.has_table(OUTBOX):  # no capture on the target: it cannot have written the row
         return None
     row = target.execute(f"SELECT MAX(seq) FROM {OUTBOX} WHERE tbl = ? AND pk = ? AND seq > ?",
-                         (change.table, change.pk, since)).fetchone()
+                         (change.table, change.pk if key is None else key, since)).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
@@ -190,14 +193,18 @@ def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: in
     conflicts: list[Conflict] = []
     if not changes:
         return conflicts
+    tables: dict[str, TargetTable] = {}
     with target.transaction():
         target.execute(f"INSERT INTO {RELAY_FLAG} VALUES (1) ON CONFLICT DO NOTHING")
         for change in changes:
-            theirs = own_change(target, change, own_since)
+            if change.table not in tables:
+                tables[change.table] = target_table(source, target, change.table)
+            table = tables[change.table]
+            theirs = own_change(target, change, own_since, table.key(change))
             if theirs is not None:
                 conflicts.append(Conflict(change.table, change.pk, change.seq, theirs))
                 record_conflict(target, name, conflicts[-1])
-            apply_change(target, change)
+            apply_change(target, change, table)
         advance(target, name, after, changes[-1].seq, len(changes), len(conflicts))
         target.execute(f"DELETE FROM {RELAY_FLAG}")
     return conflicts

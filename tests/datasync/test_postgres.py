@@ -8,6 +8,7 @@ import itertools
 import json
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -199,3 +200,49 @@ def test_a_second_relay_into_postgresql_fails_its_batch_instead_of_applying_it_a
     query = "SELECT id, note FROM shop_order ORDER BY id"
     assert sql(service_url, query) == sql(monolith_url, query) == [(1, "newer"), (2, "b")]
     assert sql(service_url, f"SELECT seq, applied, failed FROM {STATE}") == [(3, 3, 1)]
+
+
+def test_uuid_keys_keep_one_row_across_sqlite_and_postgresql(server: str, tmp_path: Path,
+                                                             connect: Connect) -> None:
+    """Django's UUIDField is ``char(32)`` (hex) on SQLite and ``uuid`` (printed with dashes) on
+    PostgreSQL: both ways, an update changes the one row (not a second beside it), a delete removes
+    it, a row written on both sides is a conflict (found by the key in the target's form), and a
+    UUID column that is not the key follows."""
+    first, second, owner = (str(uuid.UUID(int=n)) for n in (1, 2, 3))
+    path = tmp_path / "monolith.sqlite3"
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("CREATE TABLE token (id char(32) NOT NULL PRIMARY KEY, owner char(32), n integer)")
+        conn.executemany("INSERT INTO token VALUES (?, ?, 1)",
+                         [(uuid.UUID(first).hex, uuid.UUID(owner).hex), (uuid.UUID(second).hex, None)])
+    conn.close()
+    service_url = database(server)
+    sql(service_url, "CREATE TABLE token (id uuid PRIMARY KEY, owner uuid, n integer)")
+    sql(service_url, f"INSERT INTO token VALUES ('{first}', '{owner}', 1), ('{second}', NULL, 1)")
+    monolith, service = connect(path), connect(service_url)
+    for db in (monolith, service):
+        install(db, ["token"])
+        prepare_target(db)
+
+    def relay() -> None:
+        relay_once(monolith, service, "monolith->service")
+        relay_once(service, monolith, "service->monolith")
+
+    sql(service_url, f"UPDATE token SET n = 2 WHERE id = '{first}'")
+    with monolith:
+        monolith.execute("UPDATE token SET n = 3 WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    rows = "SELECT id, owner, n FROM token ORDER BY id"
+    assert monolith.execute(rows).fetchall() == [(uuid.UUID(first).hex, uuid.UUID(owner).hex, 2),
+                                                (uuid.UUID(second).hex, None, 3)]
+    assert sql(service_url, rows) == [(uuid.UUID(first), uuid.UUID(owner), 2), (uuid.UUID(second), None, 3)]
+    sql(service_url, f"UPDATE token SET n = 4 WHERE id = '{second}'")  # both sides write one row
+    with monolith:
+        monolith.execute("UPDATE token SET n = 5 WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    assert sql(service_url, f"SELECT source, pk FROM {CONFLICTS}") == [("monolith", uuid.UUID(second).hex)]
+    sql(service_url, f"DELETE FROM token WHERE id = '{first}'")
+    with monolith:
+        monolith.execute("DELETE FROM token WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    assert monolith.execute(rows).fetchall() == [] and sql(service_url, rows) == []
