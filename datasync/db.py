@@ -72,6 +72,16 @@ class Db:
             "ORDER BY array_position(i.indkey, a.attnum)", (quote(table),)).fetchall())
         return keys, columns
 
+    def column_types(self, table: str) -> dict[str, str]:
+        """Each column of ``table`` and its type in lower case: as declared on SQLite
+        (``char(32)``), PostgreSQL's name on PostgreSQL (``uuid``, ``bigint``); empty when absent."""
+        if self.engine == "sqlite":
+            info = self.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+            return {str(row[1]): str(row[2]).lower() for row in info}
+        return {str(name): str(kind).lower() for name, kind in self.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?", (table,)).fetchall()}
+
     def __enter__(self) -> Db:
         self._block = self.transaction()
         self._block.__enter__()

@@ -22,24 +22,16 @@ from typing import Any
 from analyzer.errors import AnalysisFileError, ExtractError, RoutesLeftInMonolith
 from analyzer.model.analysis import Analysis, Service, analysis_from_json
 from extractor import csrf_settings, project
-from extractor.boundary import (
-    foreign_relations,
-    kept_links,
-    moved_routes,
-    own_models,
-    refused_routes,
-    relation_fields,
-    reserved_routes,
-    staying_routes,
-)
+from extractor.boundary import moved_routes, refused_routes, reserved_routes, staying_routes
 from extractor.carry import CarriedCode, carry
+from extractor.copied_tables import foreign_join_tables, planned_tables
 from extractor.db_objects import database_objects
 from extractor.distribution import MonolithDistribution, read_distribution
 from extractor.failure_hints import explained, removed_relations
 from extractor.manifest import WriteReport, write_files
 from extractor.middleware import request_attributes
 from extractor.monolith_apps import literal_list, registry_context
-from extractor.naming import check_service_name, inside
+from extractor.naming import check_service_name, find_service, inside
 from extractor.package_init import app_config_class
 from extractor.pysource import SourceTree
 from extractor.render import render_client, render_project
@@ -77,15 +69,6 @@ def load_analysis(path: Path) -> Analysis:
     except OSError as exc:
         raise AnalysisFileError(f"{path}: cannot read: {exc.strerror}") from exc
     return analysis_from_json(text, str(path))
-
-
-def find_service(analysis: Analysis, name: str) -> Service:
-    """The service ``name``; an ExtractError listing the valid names otherwise."""
-    for service in analysis.services:
-        if service.name == name:
-            return service
-    valid = ", ".join(sorted(s.name for s in analysis.services)) or "(none)"
-    raise ExtractError(f"unknown service {name!r}; the analysis proposes: {valid}")
 
 
 def extract_service(analysis: Analysis, name: str, out: Path, *, force: bool = False,
@@ -243,39 +226,6 @@ def build_context(analysis: Analysis, service: Service, carried: CarriedCode,
         "monolith_build_context": str(source_root),
         "monolith_dockerfile": (source_root / "Dockerfile").is_file(),
     }
-
-
-def planned_tables(analysis: Analysis, service: Service, keep_links: bool = False) -> list[str]:
-    """The tables the data copy must move: the service's own and its plan step's, less the join
-    tables of many-to-many relations to other services that the extraction removes (with
-    ``keep_links`` it keeps them: their join tables are copied, see ``foreign_relations``)."""
-    tables = set(service.tables)
-    tables.update(t for step in analysis.plan if step.service == service.name for t in step.tables)
-    tables.update(kept_join_tables(analysis, service) if keep_links else ())
-    return sorted(tables - set(foreign_join_tables(analysis, service, keep_links)))
-
-
-def kept_join_tables(analysis: Analysis, service: Service) -> set[str]:
-    """The join tables of the many-to-many fields kept to other services' models (``kept_links``)."""
-    return {f"{analysis.model(label).db_table}_{rel.field}" for label, rel in kept_links(analysis, service)}
-
-
-def foreign_join_tables(analysis: Analysis, service: Service, keep_links: bool = False) -> dict[str, str]:
-    """Auto-created join table -> why it is not copied, for each many-to-many field -- declared or
-    inherited -- that the extraction removes: the relations ``foreign_relations`` classifies as
-    another service's (a framework model such as ``auth.User`` stays in the monolith too)."""
-    found = {}
-    for model in own_models(analysis, service):
-        fields = {field.name: field for field, _ in relation_fields(analysis, model)}
-        for rel in foreign_relations(analysis, service, model, keep_links):
-            field = fields[rel.field]
-            if field.relation != "m2m" or field.through:
-                continue
-            table = f"{model.db_table}_{field.name}"
-            found[table] = (f"{table}: join table of {model.label}.{field.name} (many-to-many to "
-                            f"{field.target}, service {rel.owner!r}) is not copied: the field is removed "
-                            "here and its rows stay in the monolith until an API or an id list replaces them")
-    return found
 
 
 def local_packages(carried: CarriedCode, source_root: Path) -> set[str]:

@@ -1,4 +1,5 @@
-"""Names and paths the extractor accepts: nothing it writes may land outside the output directory."""
+"""Names and paths the extractor accepts: a service the analysis proposes, nothing it writes outside
+the output directory."""
 
 from __future__ import annotations
 
@@ -6,8 +7,18 @@ import re
 from pathlib import Path, PurePosixPath
 
 from analyzer.errors import ExtractError
+from analyzer.model.analysis import Analysis, Service
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def find_service(analysis: Analysis, name: str) -> Service:
+    """The service ``name``; an ExtractError listing the valid names otherwise."""
+    for service in analysis.services:
+        if service.name == name:
+            return service
+    valid = ", ".join(sorted(s.name for s in analysis.services)) or "(none)"
+    raise ExtractError(f"unknown service {name!r}; the analysis proposes: {valid}")
 
 
 def check_service_name(name: str) -> str:

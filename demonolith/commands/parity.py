@@ -23,7 +23,8 @@ from demonolith.errors import ParityDrift
               show_default=True)
 @click.pass_context
 def parity(ctx: click.Context, monolith_db: str, service_db: str, tables: tuple[str, ...],
-           analysis: Path | None, service: str | None, chunk: int, window: float, form: str) -> None:
+           analysis: Path | None, service: str | None, source_tree: Path | None, chunk: int,
+           window: float, form: str) -> None:
     """Compare a service's tables on both databases: counts, checksums, drift by key.
 
     MONOLITH and SERVICE are SQLite paths or postgresql:// URLs. Row counts and per-bucket
@@ -35,7 +36,7 @@ def parity(ctx: click.Context, monolith_db: str, service_db: str, tables: tuple[
     from datasync.parity import render_text, to_json
     from datasync.sides import open_side, table_parity
 
-    names = table_names(tables, analysis, service)
+    names = table_names(tables, analysis, service, source_tree)
     left, right = open_side("monolith", monolith_db), open_side("service", service_db)
     results = [table_parity(left, right, name, chunk, window) for name in names]
     if form == "json":

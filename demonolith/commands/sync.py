@@ -18,28 +18,36 @@ FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 DIRECTION = click.Choice(["monolith->service", "service->monolith", "both"])
 
 
-def table_names(tables: tuple[str, ...], analysis: Path | None, service: str | None) -> list[str]:
-    """The tables to capture: those given, or those ``service`` owns in ``analysis``."""
+def table_names(tables: tuple[str, ...], analysis: Path | None, service: str | None,
+                source: Path | None = None) -> list[str]:
+    """The tables to capture: those given, or the copies ``service`` of ``analysis`` holds, as
+    ``extract`` copies them (``extractor.copied_tables``; ``source``: the monolith's tree, by
+    default the analysed one)."""
     if tables:
         return sorted(set(tables))
     if analysis is None or service is None:
         raise UsageError("give --table NAME, or --analysis FILE and --service NAME")
+    from extractor.copied_tables import service_tables
+
     try:
         model = analysis_from_json(analysis.read_text(encoding="utf-8"), str(analysis))
     except OSError as exc:
         raise AnalysisFileError(f"{analysis}: cannot read: {exc}") from exc
-    owned = sorted(table for table, owner in model.table_owner().items() if owner == service)
-    if not owned:
-        raise UsageError(f"service {service} owns no table in {analysis}")
-    return owned
+    copied = service_tables(model, service, source)
+    if not copied:
+        raise UsageError(f"service {service} holds no table in {analysis}")
+    return copied
 
 
 def tables_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Add --table / --analysis / --service, the ways to name a service's tables, to ``command``."""
+    """Add --table / --analysis / --service / --source-tree, the ways to name a service's tables, to
+    ``command``."""
     for option in reversed([
         click.option("--table", "tables", multiple=True, help="A table to capture (repeatable)."),
-        click.option("--analysis", type=FILE, help="analysis.json: capture the tables SERVICE owns."),
+        click.option("--analysis", type=FILE, help="analysis.json: capture the tables SERVICE holds."),
         click.option("--service", help="The service whose tables are captured (with --analysis)."),
+        click.option("--source-tree", type=click.Path(path_type=Path, file_okay=False),
+                     help="The monolith's source tree (with --analysis; default: the analysed one)."),
     ]):
         command = option(command)
     return command
@@ -57,13 +65,13 @@ def sync() -> None:
 @click.argument("database")
 @tables_options
 def install(database: str, tables: tuple[str, ...], analysis: Path | None,
-            service: str | None) -> None:
+            service: str | None, source_tree: Path | None) -> None:
     """Create the outbox and the capture triggers in DATABASE (idempotent)."""
     from datasync.capture import install as install_capture
     from datasync.run import connect
 
     db = connect(database)
-    installed = install_capture(db, table_names(tables, analysis, service))
+    installed = install_capture(db, table_names(tables, analysis, service, source_tree))
     click.echo(f"capture installed on {len(installed)} table(s): "
                + ", ".join(table.name for table in installed))
     if db.engine == "sqlite":
@@ -77,12 +85,12 @@ def install(database: str, tables: tuple[str, ...], analysis: Path | None,
 @click.argument("database")
 @tables_options
 def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
-              service: str | None) -> None:
+              service: str | None, source_tree: Path | None) -> None:
     """Drop the capture triggers from DATABASE (the outbox stays for the relay to drain)."""
     from datasync.capture import uninstall as uninstall_capture
     from datasync.run import connect
 
-    names = table_names(tables, analysis, service)
+    names = table_names(tables, analysis, service, source_tree)
     uninstall_capture(connect(database), names)
     click.echo(f"capture removed from {len(names)} table(s)")
 
@@ -103,7 +111,8 @@ def uninstall(database: str, tables: tuple[str, ...], analysis: Path | None,
 @tables_options
 def run(source: str, target: str, direction: str, interval: float, once: bool, batch: int,
         listen: str | None, parity_every: float | None, parity_window: float,
-        tables: tuple[str, ...], analysis: Path | None, service: str | None) -> None:
+        tables: tuple[str, ...], analysis: Path | None, service: str | None,
+        source_tree: Path | None) -> None:
     """Relay SOURCE's outbox to TARGET until interrupted; with --listen, serve its status.
 
     With --direction both, SOURCE is the monolith's database and TARGET the service's, and each
@@ -116,8 +125,8 @@ def run(source: str, target: str, direction: str, interval: float, once: bool, b
 
     watch = None
     if parity_every is not None:
-        watch = _parity_watch((source, target), direction, table_names(tables, analysis, service),
-                              parity_every, parity_window, tell)
+        names = table_names(tables, analysis, service, source_tree)
+        watch = _parity_watch((source, target), direction, names, parity_every, parity_window, tell)
     if listen is not None:
         host, _, port = listen.rpartition(":")
         if not host or not port.isdigit():
@@ -168,8 +177,8 @@ def status(source: str, target: str, direction: str) -> None:
 @click.option("--status", "show_status", is_flag=True, help="Print the replication's state as JSON.")
 @click.option("--drop", is_flag=True, help="End the replication: subscription, slot and publication.")
 def replicate(monolith: str, service_db: str, tables: tuple[str, ...], analysis: Path | None,
-              service: str | None, name: str, conninfo: str | None, copy_data: bool,
-              show_status: bool, drop: bool) -> None:
+              service: str | None, source_tree: Path | None, name: str, conninfo: str | None,
+              copy_data: bool, show_status: bool, drop: bool) -> None:
     """Replicate the service's tables from MONOLITH to SERVICE, both postgresql:// URLs.
 
     PostgreSQL logical replication: a publication on the monolith, a subscription on the service,
@@ -191,7 +200,7 @@ def replicate(monolith: str, service_db: str, tables: tuple[str, ...], analysis:
             replication.drop(source, target, name)
             click.echo(f"replication {name} dropped")
             return
-        names = table_names(tables, analysis, service)
+        names = table_names(tables, analysis, service, source_tree)
         replication.publish(source, name, names)
         replication.subscribe(target, name, conninfo or monolith, copy_data)
         click.echo(f"replicating {len(names)} table(s) as {name}: " + ", ".join(names))

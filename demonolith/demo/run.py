@@ -42,6 +42,7 @@ from demonolith.demo.routefiles import StageRouting, Topology, routes_document, 
 from demonolith.demo.stages import Stage, StageResult, plan_stages, shadow_verdict
 from demonolith.demo.traffic import Load, RouteMatcher, Traffic, collect_values, probe_paths
 from demonolith.demo.transparency import TransparencyResult, check_transparency, request_set
+from extractor.copied_tables import service_tables
 from extractor.extract import load_analysis
 from extractor.project import shadow_secret_env
 
@@ -118,8 +119,8 @@ def start_processes(supervisor: Supervisor, options: DemoOptions, workspace: Wor
                     subject: Subject, secret: str) -> Running:
     """Capture on the monolith, copy the service's data, capture on the service, then start the
     monolith and the service (runserver, threaded)."""
-    owner = load_analysis(workspace.analysis_dir / "analysis.json").table_owner()
-    tables = real_tables(workspace.monolith_db, [t for t, o in owner.items() if o == subject.service])
+    analysis = load_analysis(workspace.analysis_dir / "analysis.json")
+    tables = real_tables(workspace.monolith_db, service_tables(analysis, subject.service))
     sync_log = workspace.logs / "sync-install.log"
     capture = [f"monolith: {install_capture(workspace.monolith_db, tables, sync_log)}"]
     env = service_env(secret, options.service_database)

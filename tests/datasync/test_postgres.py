@@ -8,6 +8,7 @@ import itertools
 import json
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,10 +17,11 @@ import pytest
 
 from datasync.capture import install, uninstall
 from datasync.db import Db, open_db
-from datasync.model import CONFLICTS, OUTBOX
+from datasync.errors import SyncError
+from datasync.model import CONFLICTS, OUTBOX, STATE
 from datasync.relay import Gaps, prepare_target
 from datasync.run import relay_once
-from tests.datasync.conftest import DEMONOLITH
+from tests.datasync.conftest import DEMONOLITH, OtherRelayMeanwhile
 from tests.helpers.postgres import postgres_server
 
 TABLE = ("CREATE TABLE shop_order (id bigint PRIMARY KEY, paid boolean NOT NULL, "
@@ -176,3 +178,71 @@ def test_a_gap_is_held_while_its_transaction_is_open_and_passed_once_it_rolled_b
         slow.rollback()
     relay_once(monolith, service, "monolith->service", gaps=gaps)
     assert sql(service_url, "SELECT id FROM shop_order ORDER BY id") == [(2,)]
+
+
+def test_a_second_relay_into_postgresql_fails_its_batch_instead_of_applying_it_again(
+        server: str, connect: Connect) -> None:
+    """As on SQLite (tests/datasync/test_relay.py): a relay whose changes another relay applied
+    while it held them moves no mark back and applies nothing again."""
+    monolith_url, service_url = database(server), database(server)
+    monolith, service = connect(monolith_url), connect(service_url)
+    install(monolith, ["shop_order"])
+    prepare_target(service)
+    sql(monolith_url, "INSERT INTO shop_order VALUES (1, true, 1, NULL, NULL, 'a'), "
+                      "(2, true, 2, NULL, NULL, 'b')")
+
+    def second_relay() -> None:
+        sql(monolith_url, "UPDATE shop_order SET note = 'newer' WHERE id = 1")
+        relay_once(connect(monolith_url), connect(service_url), "monolith->service")
+
+    with pytest.raises(SyncError, match="another relay"):
+        relay_once(monolith, service, "monolith->service", gaps=OtherRelayMeanwhile(second_relay))
+    query = "SELECT id, note FROM shop_order ORDER BY id"
+    assert sql(service_url, query) == sql(monolith_url, query) == [(1, "newer"), (2, "b")]
+    assert sql(service_url, f"SELECT seq, applied, failed FROM {STATE}") == [(3, 3, 1)]
+
+
+def test_uuid_keys_keep_one_row_across_sqlite_and_postgresql(server: str, tmp_path: Path,
+                                                             connect: Connect) -> None:
+    """Django's UUIDField is ``char(32)`` (hex) on SQLite and ``uuid`` (printed with dashes) on
+    PostgreSQL: both ways, an update changes the one row (not a second beside it), a delete removes
+    it, a row written on both sides is a conflict (found by the key in the target's form), and a
+    UUID column that is not the key follows."""
+    first, second, owner = (str(uuid.UUID(int=n)) for n in (1, 2, 3))
+    path = tmp_path / "monolith.sqlite3"
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("CREATE TABLE token (id char(32) NOT NULL PRIMARY KEY, owner char(32), n integer)")
+        conn.executemany("INSERT INTO token VALUES (?, ?, 1)",
+                         [(uuid.UUID(first).hex, uuid.UUID(owner).hex), (uuid.UUID(second).hex, None)])
+    conn.close()
+    service_url = database(server)
+    sql(service_url, "CREATE TABLE token (id uuid PRIMARY KEY, owner uuid, n integer)")
+    sql(service_url, f"INSERT INTO token VALUES ('{first}', '{owner}', 1), ('{second}', NULL, 1)")
+    monolith, service = connect(path), connect(service_url)
+    for db in (monolith, service):
+        install(db, ["token"])
+        prepare_target(db)
+
+    def relay() -> None:
+        relay_once(monolith, service, "monolith->service")
+        relay_once(service, monolith, "service->monolith")
+
+    sql(service_url, f"UPDATE token SET n = 2 WHERE id = '{first}'")
+    with monolith:
+        monolith.execute("UPDATE token SET n = 3 WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    rows = "SELECT id, owner, n FROM token ORDER BY id"
+    assert monolith.execute(rows).fetchall() == [(uuid.UUID(first).hex, uuid.UUID(owner).hex, 2),
+                                                (uuid.UUID(second).hex, None, 3)]
+    assert sql(service_url, rows) == [(uuid.UUID(first), uuid.UUID(owner), 2), (uuid.UUID(second), None, 3)]
+    sql(service_url, f"UPDATE token SET n = 4 WHERE id = '{second}'")  # both sides write one row
+    with monolith:
+        monolith.execute("UPDATE token SET n = 5 WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    assert sql(service_url, f"SELECT source, pk FROM {CONFLICTS}") == [("monolith", uuid.UUID(second).hex)]
+    sql(service_url, f"DELETE FROM token WHERE id = '{first}'")
+    with monolith:
+        monolith.execute("DELETE FROM token WHERE id = ?", (uuid.UUID(second).hex,))
+    relay()
+    assert monolith.execute(rows).fetchall() == [] and sql(service_url, rows) == []

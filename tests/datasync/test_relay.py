@@ -10,12 +10,15 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from datasync.capture import install
 from datasync.db import Db, open_db
+from datasync.errors import SyncError
 from datasync.model import CONFLICTS, OUTBOX, STATE
 from datasync.relay import prepare_target
 from datasync.run import relay_once
-from tests.datasync.conftest import DEMONOLITH, make_db, rows
+from tests.datasync.conftest import DEMONOLITH, OtherRelayMeanwhile, make_db, rows
 
 
 def write_mix(path: Path, count: int) -> None:
@@ -166,3 +169,32 @@ def test_both_directions_in_one_relay_while_both_sides_write(dbs: tuple[Path, Pa
     assert (status["direction"], status["applied"], status["pending"]) == ("both", 3, 0)
     assert [(d["direction"], d["applied"]) for d in status["directions"]] == [
         ("monolith->service", 2), ("service->monolith", 1)]
+
+
+def test_a_second_relay_on_the_same_outbox_fails_its_batch_instead_of_applying_it_again(
+    dbs: tuple[Path, Path]
+) -> None:
+    """The first relay read changes 1-3; the monolith then updated row 1 again and a second relay
+    applied 1-4 meanwhile. The first relay's batch must not apply 1-3 again (row 1 back to its
+    older image, the mark back at 3, the counts doubled): it fails, and nothing changes."""
+    monolith, service = (open_db(path) for path in dbs)
+    install(monolith, ["orders_order"])
+    prepare_target(service)
+    with monolith:
+        monolith.execute("INSERT INTO orders_order VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')")
+
+    def second_relay() -> None:
+        with monolith:
+            monolith.execute("UPDATE orders_order SET total = 11 WHERE id = 1")
+        others = open_db(dbs[0]), open_db(dbs[1])
+        relay_once(*others, "monolith->service")
+        for db in others:
+            db.close()
+
+    with pytest.raises(SyncError, match="another relay"):
+        relay_once(monolith, service, "monolith->service", gaps=OtherRelayMeanwhile(second_relay))
+    assert rows(dbs[1]) == rows(dbs[0]) == [(1, 11, "a"), (2, 20, "b"), (3, 30, "c")]
+    assert (scalar(dbs[1], f"SELECT seq FROM {STATE}"), scalar(dbs[1], f"SELECT applied FROM {STATE}"),
+            scalar(dbs[1], f"SELECT failed FROM {STATE}")) == (4, 4, 1)
+    relay_once(monolith, service, "monolith->service")  # the first relay goes on from the mark
+    assert scalar(dbs[1], f"SELECT applied FROM {STATE}") == 4

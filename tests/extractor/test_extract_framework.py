@@ -17,7 +17,9 @@ refuses the call by leaving out the required one instead.
 
 from __future__ import annotations
 
+import ast
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -53,3 +55,26 @@ def test_the_join_table_of_a_removed_inherited_many_to_many_is_not_planned(clubs
     assert "clubs_club_members: join table of clubs.Club.members (many-to-many to auth.User" in output
     models = (root / "clubs" / "models.py").read_text(encoding="utf-8")
     assert "members = None" in models  # the inherited field is removed here: its rows stay
+
+
+def test_sync_captures_the_tables_the_extraction_copies(clubs: tuple[Path, str], tmp_path: Path) -> None:
+    """``sync install --analysis --service`` (and so ``sync run`` and ``parity``) takes the tables the
+    data copy moves: not the removed many-to-many's join table, which the service's database lacks,
+    though the analysis gives the service that table too."""
+    root, _ = clubs
+    analysis = root.parent.parent / "analysis" / "analysis.json"
+    copy = (root / "service_project" / "datacopy.py").read_text(encoding="utf-8")
+    planned = ast.literal_eval(copy.split("PLANNED_TABLES: tuple[str, ...] = ", 1)[1].split("\n", 1)[0]
+                               .split("  #", 1)[0])
+    owned = sorted(t for t, o in json.loads(analysis.read_text())["table_owner"].items() if o == root.name)
+    assert "clubs_club_members" in owned and "clubs_club_members" not in planned
+    database = tmp_path / "monolith.sqlite3"
+    conn = sqlite3.connect(database)
+    with conn:
+        for table in owned:
+            conn.execute(f'CREATE TABLE "{table}" (id integer PRIMARY KEY)')
+    conn.close()
+    done = run([*DEMONOLITH, "sync", "install", str(database), "--analysis", str(analysis),
+                "--service", root.name], cwd=ROOT)
+    assert done.stdout.splitlines()[0] == (f"capture installed on {len(planned)} table(s): "
+                                           + ", ".join(sorted(planned)))
