@@ -179,9 +179,26 @@ class ProxyProcess:
         return status
 
     def stop(self, timeout: float = 20.0) -> int:
-        """SIGTERM, then its exit status."""
+        """SIGTERM, then its exit status (killed if it has not exited within ``timeout``)."""
         self.process.terminate()
-        return self.wait(timeout)
+        try:
+            return self.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.ended()
+            raise
+
+    def ended(self) -> None:
+        """Kill it unless it has exited already, and reap it (what a test leaves behind)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.wait()
+
+    def __enter__(self) -> ProxyProcess:
+        """The process, ended when the block is left, whatever it raised."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.ended()
 
 
 def start_proxy(routes: Path, *args: str, timeout: float = 20.0) -> ProxyProcess:
