@@ -2,7 +2,8 @@
 
 In-process: :func:`live_proxy` runs the real Proxy, LiveRoutes and admin API on free ports.
 As processes: :func:`start_backend` (a threaded HTTP server answering with its path, slowly for
-``/slow``, in 20 ms for ``/steady``), :func:`start_proxy` (``python -m strangler_proxy`` with the ports it announced).
+``/slow``, in 20 ms for ``/steady``), :func:`start_proxy` (``python -m strangler_proxy`` with the
+ports it announced; a context manager ending it).
 """
 
 from __future__ import annotations
