@@ -2,8 +2,10 @@
 
 * the canary's share is raised by the proxy (the routes file's ``promotion`` table, gated on the
   relay's ``/status``), the stage ends when the promotion completes or rolls back;
-* a planted regression: the service made slow (its process group stopped for 150 ms out of every
-  200 ms) while a promotion runs, until the proxy rolls it back and says why;
+* a planted regression: the service made slow (its process group stopped for 900 ms out of every
+  second, about 0.45 s added to its median: several times what a loaded machine adds to the
+  monolith's, which answers beside it in the same period) while a promotion runs, until the proxy
+  rolls it back and says why;
 * the service killed mid-load and started again on the same port.
 """
 
@@ -105,7 +107,7 @@ class PromotionWatch:
 class Throttle:
     """Make a process slow: SIGSTOP its group for ``paused`` of every ``period`` seconds."""
 
-    def __init__(self, process: Managed, paused: float = 0.15, period: float = 0.2) -> None:
+    def __init__(self, process: Managed, paused: float = 0.9, period: float = 1.0) -> None:
         self.process, self.paused, self.period = process, paused, period
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-throttle", daemon=True)

@@ -12,10 +12,11 @@ at. States:
   nothing), ``complete`` (the canary at 100 and judged within bounds): no more decisions until a
   command (``--step`` starts again at the first step; ``--rollback`` is always allowed).
 
-The window a decision reads (:func:`window`): the canary's requests since its weight last changed
-(the old weight's requests do not judge the new one), and the primary's most recent ones since the
-promotion was last derived (the baseline, kept when the canary reaches 100 and the primary gets
-no more traffic).
+The windows a decision reads (:func:`windows`): the canary's requests since its weight last changed
+(the old weight's requests do not judge the new one), and the primary's over the same period, so
+that what changes with time (the load on the machines, the traffic's mix) weighs on both sides
+alike; at 100 % the primary gets no more traffic, and its requests of the period before (the
+baseline, kept by the loop) stand in.
 """
 
 from __future__ import annotations
@@ -123,6 +124,22 @@ def window(samples: Iterable[Sample], since: float) -> Window:
     """The latencies and errors of the requests that started at ``since`` or later."""
     kept = [(duration, error) for started, duration, error in samples if started >= since]
     return Window(tuple(duration for duration, _ in kept), sum(1 for _, error in kept if error))
+
+
+def windows(promotion: Promotion, primary: Iterable[Sample],
+            canary: Iterable[Sample]) -> tuple[Window, Window]:
+    """The primary's and the canary's windows for a decision on ``promotion``: both since its
+    weight last changed, but the primary's whole ``primary`` (its baseline) at 100 %."""
+    since = promotion.since
+    return window(primary, since if promotion.weight < 100 else -NEVER), window(canary, since)
+
+
+def primary_kept(primary: Iterable[Sample], promotion: Promotion) -> list[Sample]:
+    """What the loop keeps of the primary's requests once ``promotion`` is the route's state:
+    those of its period, or, at 100 % (when the primary gets no more), all it had (the baseline)."""
+    if promotion.weight >= 100:
+        return list(primary)
+    return [sample for sample in primary if sample[0] >= promotion.since]
 
 
 def when_held(promotion: Promotion, decision: Decision) -> Decision:

@@ -60,10 +60,11 @@ from strangler_proxy.policy.promotion_state import (
     commanded,
     derived,
     kept_of,
+    primary_kept,
     promotion_weights,
     restored,
     when_held,
-    window,
+    windows,
 )
 
 logger = logging.getLogger("strangler_proxy.promotion")
@@ -190,8 +191,8 @@ class PromotionLoop:
     # -- deciding and applying -------------------------------------------------------------------
     async def _decide(self, name: str, promotion: Promotion) -> None:
         sync, unreachable = await self._sync(name, promotion)
-        decision = decide(promotion.policy, promotion.step, window(self.primary[name], 0.0),
-                          window(self.canary[name], promotion.since), sync, unreachable)
+        primary, canary = windows(promotion, self.primary[name], self.canary[name])
+        decision = decide(promotion.policy, promotion.step, primary, canary, sync, unreachable)
         try:
             await self._apply(name, promotion, when_held(promotion, decision), LOOP, None)
         except (ChangeError, OSError):  # logged; tried again at the next interval
@@ -225,16 +226,18 @@ class PromotionLoop:
                      weight=decision.weight, error=str(exc))
                 raise
         by = who.token if who.user is None else f"{who.token} ({who.user})"
+        judged = windows(promotion, self.primary[name], self.canary[name])
         new = after(promotion, decision, time.monotonic(), time.time(), by, state)
         if new.since != promotion.since:
             self.canary[name].clear()
+            self.primary[name] = deque(primary_kept(self.primary[name], new), maxlen=MAX_SAMPLES)
         self.promotions[name] = new
         await self._save(name, new)
         self.decisions.inc((name, decision.action))
         _log("promotion_decision", route=name, action=decision.action, by=by,
              weight_before=promotion.weight, weight=new.weight, state=new.state,
-             reason=decision.reason, canary_requests=len(self.canary[name]),
-             primary_requests=len(self.primary[name]))
+             reason=decision.reason, canary_requests=len(judged[1].latencies),
+             primary_requests=len(judged[0].latencies))
         return new
 
     async def _save(self, name: str, promotion: Promotion) -> None:
@@ -296,14 +299,15 @@ class PromotionLoop:
         if promotion is None:
             return None
         policy, seen = promotion.policy, self.sync_seen.get(name)
+        primary, canary = windows(promotion, self.primary[name], self.canary[name])
         wait = None if promotion.next_at == NEVER else max(0.0, promotion.next_at - time.monotonic())
         return {
             "route": name, "state": promotion.state, "weight": promotion.weight,
             "step": promotion.step, "steps": list(policy.steps), "every_seconds": policy.every_seconds,
             "next_decision_in_s": None if wait is None else round(wait, 3),
             "next_decision_at": None if wait is None else _iso(time.time() + wait),
-            "window": {"canary": len(window(self.canary[name], promotion.since).latencies),
-                       "primary": len(self.primary[name]), "min_samples": policy.min_samples},
+            "window": {"canary": len(canary.latencies), "primary": len(primary.latencies),
+                       "min_samples": policy.min_samples},
             "sync_status_url": policy.sync_status_url,
             "sync": None if seen is None else {"lag_seconds": seen.lag_seconds,
                                                "failed": seen.failed, "conflicts": seen.conflicts,

@@ -1,8 +1,9 @@
 """Support for the part-2 tests: the proxy with live routes in-process, and as a real process.
 
 In-process: :func:`live_proxy` runs the real Proxy, LiveRoutes and admin API on free ports.
-As processes: :func:`start_backend` (a threaded HTTP server answering with its path, or slowly
-for ``/slow``), :func:`start_proxy` (``python -m strangler_proxy`` with the ports it announced).
+As processes: :func:`start_backend` (a threaded HTTP server answering with its path, slowly for
+``/slow``, in 20 ms for ``/steady``), :func:`start_proxy` (``python -m strangler_proxy`` with the
+ports it announced; a context manager ending it).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path.endswith("/slow"):
             print("slow request arrived", flush=True)  # read by wait_for_slow_request
             time.sleep(float(sys.argv[1]))
+        elif self.path.endswith("/steady"):
+            time.sleep(0.02)  # a service's time to answer, beside which a machine's jitter is small
         body = json.dumps({"path": self.path}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -179,9 +182,26 @@ class ProxyProcess:
         return status
 
     def stop(self, timeout: float = 20.0) -> int:
-        """SIGTERM, then its exit status."""
+        """SIGTERM, then its exit status (killed if it has not exited within ``timeout``)."""
         self.process.terminate()
-        return self.wait(timeout)
+        try:
+            return self.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.ended()
+            raise
+
+    def ended(self) -> None:
+        """Kill it unless it has exited already, and reap it (what a test leaves behind)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.wait()
+
+    def __enter__(self) -> ProxyProcess:
+        """The process, ended when the block is left, whatever it raised."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.ended()
 
 
 def start_proxy(routes: Path, *args: str, timeout: float = 20.0) -> ProxyProcess:

@@ -1,6 +1,8 @@
 """Test support: real servers on 127.0.0.1 (aiohttp apps, raw sockets) and the proxy in-process.
 
-No pytest-asyncio: :func:`run_async` runs one coroutine in a fresh event loop with a deadline.
+No pytest-asyncio: :func:`run_async` runs one coroutine in a fresh event loop with a deadline, and
+stops every :class:`App` and :class:`RawUpstream` the test left running (an assertion that failed
+before its ``stop()``) before that loop closes; :func:`serving` runs apps for a block.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import functools
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from aiohttp import web
 
@@ -25,6 +27,25 @@ P = ParamSpec("P")
 ADMIN_TOKEN = "test-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 T = TypeVar("T")
+LEFTOVER_STOP_SECONDS = 10.0
+
+
+class Stoppable(Protocol):
+    """A test server: stopped at the end of its test if the test did not stop it."""
+
+    async def stop(self) -> None:
+        """Close the listener and its connections."""
+
+
+RUNNING: dict[int, Stoppable] = {}  # the servers started and not yet stopped, by id
+
+
+async def stop_leftovers() -> None:
+    """Stop every server still in :data:`RUNNING` (bounded, so a stuck one cannot hang the run)."""
+    while RUNNING:
+        _, server = RUNNING.popitem()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.stop(), LEFTOVER_STOP_SECONDS)
 
 
 def run_async(
@@ -42,7 +63,10 @@ def run_async(
                 if isinstance(base, Path):  # a directory of its own per loop
                     each["tmp_path"] = base / loop
                     each["tmp_path"].mkdir()
-                return await asyncio.wait_for(fn(*args, **each), timeout)
+                try:
+                    return await asyncio.wait_for(fn(*args, **each), timeout)
+                finally:
+                    await stop_leftovers()
 
             results = []
             for loop in loops:
@@ -89,10 +113,12 @@ class App:
         server = cast(asyncio.Server, site._server)  # uvloop's servers are not asyncio.Server
         assert server is not None and server.sockets
         self.port = server.sockets[0].getsockname()[1]
+        RUNNING[id(self)] = self
         return self
 
     async def stop(self) -> None:
         """Stop serving (connections are closed)."""
+        RUNNING.pop(id(self), None)
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
@@ -101,6 +127,16 @@ class App:
     def url(self) -> str:
         """Its base URL."""
         return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.asynccontextmanager
+async def serving(*apps: App) -> AsyncIterator[tuple[App, ...]]:
+    """The ``apps`` started for the block and stopped after it, whatever it raised."""
+    try:
+        yield tuple([await app.start() for app in apps])
+    finally:
+        for app in apps:
+            await app.stop()
 
 
 def routes_toml(upstreams: dict[str, int | str], body: str) -> str:
@@ -163,6 +199,7 @@ class RawUpstream:
         """Listen on a free port."""
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = self.server.sockets[0].getsockname()[1]
+        RUNNING[id(self)] = self
         return self
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -190,6 +227,7 @@ class RawUpstream:
 
     async def stop(self) -> None:
         """Close the listener and every connection."""
+        RUNNING.pop(id(self), None)
         for writer in list(self._writers):
             writer.close()
         if self.server is not None:

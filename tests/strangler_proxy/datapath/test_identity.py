@@ -224,18 +224,24 @@ async def test_identity_signed_for_sessions_and_forged_headers_never_pass(tmp_pa
 @run_async(timeout=30)
 async def test_whoami_is_called_once_per_session_within_the_cache_ttl(tmp_path: Path) -> None:
     import asyncio
+    import time
 
+    ttl = 3.0  # long beside 30 requests even on a loaded machine (0.5 s was not)
     monolith, service, secret_file = await started(tmp_path)
     try:
-        toml = identity_routes(monolith.port, service.port, secret_file, ttl=0.5)
+        toml = identity_routes(monolith.port, service.port, secret_file, ttl=ttl)
         async with running_proxy(toml) as proxy, aiohttp.ClientSession() as session:
             url = f"http://127.0.0.1:{proxy.listen_port}/api/orders/1"
             cookie = {"Cookie": "sessionid=alice-session"}
+            began = time.monotonic()
             answers = await asyncio.gather(*(get_json(session, url, **cookie) for _ in range(20)))
+            cached_by = time.monotonic()  # the entry was made before the first answer
             answers += [await get_json(session, url, **cookie) for _ in range(10)]
             assert answers == [(200, {"user": 7, "count": 1})] * 30
+            took = time.monotonic() - began
+            assert took < ttl, f"30 requests took {took:.1f} s, the cache's ttl is {ttl} s"
             assert monolith.whoami_calls == 1  # concurrent misses share one call
-            await asyncio.sleep(0.6)
+            await asyncio.sleep(max(0.0, cached_by + ttl + 0.05 - time.monotonic()))
             assert await get_json(session, url, **cookie) == (200, {"user": 7, "count": 1})
             assert monolith.whoami_calls == 2  # the entry expired
             metrics = proxy.metrics.render()

@@ -152,12 +152,11 @@ async def test_a_close_delimited_response_is_relayed_as_received(coding: bytes) 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     toml = routes_toml({"monolith": port}, DEFAULT)
-    async with running_proxy(toml) as proxy:
+    async with server, running_proxy(toml) as proxy:
         reader, writer = await asyncio.open_connection("127.0.0.1", proxy.listen_port)
         writer.write(b"GET /stream HTTP/1.0\r\nHost: a\r\n\r\n")
         answer = await asyncio.wait_for(reader.read(), 5)
         writer.close()
-    server.close()
     head, _, received = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200"), head
     assert received == body  # whole, not re-chunked for HTTP/1.0, not aborted
@@ -173,10 +172,9 @@ async def test_a_close_delimited_response_is_chunked_whole_for_an_http11_client(
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    async with running_proxy(routes_toml({"monolith": port}, DEFAULT)) as proxy:
+    async with server, running_proxy(routes_toml({"monolith": port}, DEFAULT)) as proxy:
         answer = await raw_exchange(
             proxy.listen_port, b"GET /s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-    server.close()
     head, _, received = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200")
     assert b"transfer-encoding: chunked" in head.lower()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from strangler_proxy.config.model import PromotionPolicy
-from strangler_proxy.policy.promotion import COMPLETE, HOLD, PROMOTE, ROLLBACK, Decision
+from strangler_proxy.policy.promotion import (
+    COMPLETE,
+    HOLD,
+    PROMOTE,
+    ROLLBACK,
+    Decision,
+    decide,
+)
 from strangler_proxy.policy.promotion_state import (
     COMPLETED,
     HELD,
@@ -19,9 +26,11 @@ from strangler_proxy.policy.promotion_state import (
     canary_share,
     commanded,
     derived,
+    primary_kept,
     promotion_weights,
     when_held,
     window,
+    windows,
 )
 
 POLICY = PromotionPolicy(steps=(1, 5, 25, 50, 100), every_seconds=10.0)
@@ -55,6 +64,38 @@ def test_the_window_counts_only_requests_started_since_the_weight_changed() -> N
     samples = [(1.0, 0.5, True), (2.0, 0.25, False), (3.0, 0.125, True)]
     found = window(samples, since=2.0)
     assert (found.latencies, found.errors) == ((0.25, 0.125), 1)
+
+
+def loaded(started: tuple[float, ...], latency: float) -> list[tuple[float, float, bool]]:
+    """Requests started at ``started`` that took ``latency`` (a little apart, none alike)."""
+    return [(at, latency + i * 1e-6, False) for i, at in enumerate(started)]
+
+
+def test_the_primary_is_judged_over_the_canary_s_period_not_before_it() -> None:
+    # the machine got three times slower when the canary reached 50 %: both sides alike
+    policy = PromotionPolicy(steps=(25, 50, 100), every_seconds=10.0, min_samples=20,
+                             max_latency_ratio=1.5)
+    at_50 = after(derived("catalog", policy, 25, 0.0), Decision(PROMOTE, 50, "ok"), 10.0, 1e9, "x")
+    early, late = tuple(i / 10 for i in range(100)), tuple(10 + i / 10 for i in range(60))
+    primary = loaded(early, 0.001) + loaded(late, 0.003)
+    canary = loaded(late, 0.003)
+    judged = windows(at_50, primary, canary)
+    assert [len(w.latencies) for w in judged] == [60, 60]
+    assert decide(policy, at_50.step, *judged).action == PROMOTE
+    # the whole of the primary's past against the canary's period: a good canary looks slower
+    assert decide(policy, at_50.step, window(primary, 0.0), window(canary, 10.0)).action == ROLLBACK
+
+
+def test_at_100_the_primary_s_last_period_is_the_baseline() -> None:
+    policy = PromotionPolicy(steps=(25, 50, 100), every_seconds=10.0)
+    at_50 = after(derived("catalog", policy, 25, 0.0), Decision(PROMOTE, 50, "ok"), 10.0, 1e9, "x")
+    primary = loaded((1.0, 2.0, 11.0, 12.0), 0.001)
+    kept = primary_kept(primary, at_50)  # what the loop keeps once at 50: that period's
+    assert [sample[0] for sample in kept] == [11.0, 12.0]
+    at_100 = after(at_50, Decision(PROMOTE, 100, "ok"), 20.0, 1e9, "x")
+    assert primary_kept(kept, at_100) == kept  # the primary gets no more: its last period stays
+    baseline, canary = windows(at_100, kept, loaded((21.0, 22.0, 23.0), 0.001))
+    assert (len(baseline.latencies), len(canary.latencies)) == (2, 3)
 
 
 def test_a_held_promotion_is_never_promoted_but_still_rolled_back() -> None:

@@ -81,19 +81,21 @@ def test_sigterm_under_keep_alive_load_loses_no_request(tmp_path: Path) -> None:
     with backend() as port:
         routes = tmp_path / "routes.toml"
         routes.write_text(CATALOG_ON_MONOLITH.format(port=port))
-        proxy = start_proxy(routes, "--drain-seconds", "10", "--access-log", "off")
         tally, stop = Tally(), threading.Event()
-        clients = [threading.Thread(target=_client, args=(proxy.port, tally, stop))
-                   for _ in range(16)]
-        for thread in clients:
-            thread.start()
-        time.sleep(1.0)
-        before = tally.answered
-        proxy.process.terminate()
-        status = proxy.wait(30)
-        stop.set()
-        for thread in clients:
-            thread.join(15)
+        with start_proxy(routes, "--drain-seconds", "10", "--access-log", "off") as proxy:
+            clients = [threading.Thread(target=_client, args=(proxy.port, tally, stop))
+                       for _ in range(16)]
+            try:
+                for thread in clients:
+                    thread.start()
+                time.sleep(1.0)
+                before = tally.answered
+                proxy.process.terminate()
+                status = proxy.wait(30)
+            finally:
+                stop.set()
+                for thread in clients:
+                    thread.join(15)
     assert before > 50  # the load was on when SIGTERM arrived
     assert status == 0
     assert tally.lost == 0, tally

@@ -41,8 +41,8 @@ def write_routes(tmp_path: Path, port: int) -> Path:
 def test_sigterm_drains_in_flight_requests_then_exits_0(
     tmp_path: Path, slow: float, drain: float, completes: bool
 ) -> None:
-    with slow_backend(slow) as upstream:
-        proxy = start_proxy(write_routes(tmp_path, upstream.port), "--drain-seconds", str(drain))
+    with slow_backend(slow) as upstream, start_proxy(
+            write_routes(tmp_path, upstream.port), "--drain-seconds", str(drain)) as proxy:
         outcome: list[object] = []
 
         def slow_request() -> None:

@@ -19,8 +19,10 @@ import pytest
 from strangler_proxy.config.state import Who, find_route, state_path_for
 from tests.strangler_proxy.live_support import promoted_catalog, promoting_proxy
 from tests.strangler_proxy.process.test_promotion_loop import (
+    GOOD_RATIO,
     moves,
     routes_file,
+    steady,
     traffic,
     until,
     until_state,
@@ -42,8 +44,8 @@ def events(caplog: pytest.LogCaptureFixture, name: str) -> list[dict[str, object
 async def test_decisions_wait_for_a_writable_state_file_and_a_restart_continues_from_it(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="strangler_proxy.promotion")
-    monolith, canary = await App("monolith").start(), await App("catalog").start()
-    routes = routes_file(tmp_path, monolith.port, canary.port)
+    monolith, canary = await steady("monolith").start(), await steady("catalog").start()
+    routes = routes_file(tmp_path, monolith.port, canary.port, ratio=GOOD_RATIO)
     state = state_path_for(routes)
     statuses: list[int] = []
     async with promoting_proxy(routes) as (proxy, live, loop):
@@ -51,7 +53,8 @@ async def test_decisions_wait_for_a_writable_state_file_and_a_restart_continues_
         await until(loop, lambda shown: bool(shown["decisions"]))  # a hold: not enough traffic
         unsaved_hold = set(loop.unsaved)
         async with traffic(proxy.listen_port, statuses):
-            await asyncio.sleep(1.5)  # ~6 intervals with traffic enough to promote
+            # traffic enough to promote, and two intervals refused by the state file
+            await until(loop, lambda _: len(events(caplog, "promotion_apply_failed")) >= 2)
             blocked_weights = dict(find_route(live.config, "catalog").weights)  # type: ignore[union-attr]
             failed_applies = len(events(caplog, "promotion_apply_failed"))
             state.rmdir()

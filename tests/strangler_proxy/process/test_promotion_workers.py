@@ -21,12 +21,16 @@ from tests.strangler_proxy.live_support import (
 )
 from tests.strangler_proxy.support import ADMIN_TOKEN
 
+# the backend answers /steady in 20 ms: sub-millisecond answers differ by more than x3 from one
+# period to the next on a loaded machine, and at 100 % the canary is judged against the primary's
+# previous period
 PROMOTION = """
 steps = [25, 50, 100]
 every = "300ms"
 min_samples = 10
-max_latency_ratio = 3.0
+max_latency_ratio = 4.0
 """
+STEADY = "/api/catalog/steady"
 
 
 def until_complete(admin: int, timeout: float = 40.0) -> dict[str, Any]:
@@ -45,7 +49,7 @@ def test_a_proxy_process_promotes_a_good_canary_to_100(tmp_path: Path, workers: 
 
     def client(port: int) -> None:
         while not stop.is_set():
-            statuses.append(get(port, "/api/catalog/items")[0])
+            statuses.append(get(port, STEADY)[0])
 
     with backend() as port:
         routes = tmp_path / "routes.toml"
@@ -78,9 +82,9 @@ def test_a_promotion_started_at_run_time_is_recorded_by_every_worker(tmp_path: P
 
     def client(port: int) -> None:
         while not stop.is_set():
-            statuses.append(get(port, "/api/catalog/items")[0])
+            statuses.append(get(port, STEADY)[0])
 
-    policy = {"steps": [25, 50, 100], "every": 0.3, "min_samples": 10, "max_latency_ratio": 3.0}
+    policy = {"steps": [25, 50, 100], "every": 0.3, "min_samples": 10, "max_latency_ratio": 4.0}
     with backend() as port:
         routes = tmp_path / "routes.toml"
         routes.write_text(CATALOG_ON_MONOLITH.format(port=port))
