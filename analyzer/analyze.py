@@ -307,9 +307,11 @@ def model_info(model: ModelFact) -> ModelInfo:
 
 
 def route_info(route: RouteFact) -> RouteInfo:
-    """The Analysis' view of one route (pattern with a leading slash)."""
-    return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name,
-                     login_required=route.login_required, reachable=route.reachable)
+    """The Analysis' view of one route (pattern with a leading ``/``, or ``^/`` for a regex)."""
+    pattern = route.route if route.route.startswith("^") else f"/{route.route.lstrip('/')}"
+    return RouteInfo(pattern, route.view or "", route.path, route.line, name=route.name,
+                     login_required=route.login_required, reachable=route.reachable,
+                     inexact=route.inexact)
 
 
 def _line_reader(root: Path) -> Callable[[str], list[str] | None]:

@@ -20,9 +20,9 @@ from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import dumps_sorted, from_json
 
 # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions;
-# 6: RouteInfo.reachable
-SCHEMA_VERSION = 6
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6)  # older files read with the newer fields at their defaults
+# 6: RouteInfo.reachable; 7: regex routes as the full path's regex (``^/...``), RouteInfo.inexact
+SCHEMA_VERSION = 7
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -79,9 +79,14 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class RouteInfo:
-    """A URL route of the monolith: full pattern (with leading slash) and the view it calls."""
+    """A URL route of the monolith: full pattern and the view it calls.
 
-    pattern: str  # e.g. "/api/catalog/products/<slug:slug>/"
+    ``pattern`` is a ``path()`` route of the whole path (``/api/products/<slug:slug>/``) or, when a
+    regex takes part, the whole path's regex (``^/control/(?P<event>[^/]+)/\\Z``, matched with
+    ``re.match`` from the leading ``/``), exactly as Django resolves it unless ``inexact`` says why not.
+    """
+
+    pattern: str
     view: str  # qualified name of the view function or class
     path: str
     line: int
@@ -89,6 +94,7 @@ class RouteInfo:
     methods: tuple[str, ...] = ()  # HTTP methods when known, else empty (all)
     login_required: bool = False
     reachable: bool = True  # False: no root URLconf includes it, so ``pattern`` is only its local part
+    inexact: str = ""  # why ``pattern`` is not exact (it is then as Django shows it); empty: it is
 
 
 @dataclass(frozen=True)

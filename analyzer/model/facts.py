@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 17
+FACTS_SCHEMA_VERSION = 18
 
 
 class JsonMixin:
@@ -160,6 +160,7 @@ class UrlPattern(JsonMixin):
     path: str
     line: int
     wrappers: tuple[str, ...] = ()  # decorators applied in place: login_required(View.as_view())
+    regex: bool = False  # a re_path()/url() (a regex, searched in the rest of the path), include or not
 
 
 @dataclass(frozen=True)
@@ -537,6 +538,9 @@ class RouteFact(JsonMixin):
     # the parts static analysis cannot know, as written (``settings.URL_PREFIX``); each stands in
     # ``route`` as ``{text}``; empty when the route is fully known
     unresolved: tuple[str, ...] = ()
+    # why ``route`` is not the exact pattern of the whole path (then it is as Django shows it,
+    # ``ResolverMatch.route``); empty when it is (see analyzer.resolve.route_join)
+    inexact: str = ""
 
 
 @dataclass(frozen=True)
