@@ -15,7 +15,8 @@ is kept even if no pattern under it then matches (no backtracking into it).
 - any other is the full path's regex, to be matched with ``re.match`` from the path's ``/``:
   ``^/control/event/(?P<event>[^/]+)/\\Z``. An include whose match could end in more than one
   place is an atomic group (``(?>...)``, Python 3.11), one without ``^`` is preceded by a lazy skip
-  (``(?>(?s:.*?)api/)``: the first place it matches), a route's last regex with ``$`` ends in
+  (``(?>[\\s\\S]*?api/)``: the first place it matches; ``[\\s\\S]``, not ``(?s:.)``, which
+  Django's ``reverse()`` could not read), a route's last regex with ``$`` ends in
   ``\\Z``, one without ``$`` has no end (it takes every path that starts so);
 - what one regex cannot say (a ``^`` inside a pattern, numbered back-references, a group name two
   patterns use) is left as Django shows it (``ResolverMatch.route``), and :func:`joined_route` says
@@ -35,7 +36,10 @@ _TEXT_CONVERTERS = {"str": "[^/]+", "slug": "[-a-zA-Z0-9_]+", "path": ".+"}
 _META = frozenset("\\^$()?[]+*|{}.")
 _PATH_SYNTAX = frozenset("^$()?\\[]+*|{}<>")
 _FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_SKIP = r"[\s\S]*?"  # what a regex without ``^`` may pass over: anything, newlines too
 _PLACEHOLDER = "Q"  # a marker's stand-in while a pattern's structure is read
+# a group that matches the empty string only (pretix's ``(?P<cart_namespace>[_]{0})``): ends at once
+_EMPTY_ONLY = re.compile(r"(\(\?P<\w+>)?(\[[^\]]*\]|\\?.)\{0(,0)?\}(?(1)\))")
 
 
 @dataclass(frozen=True)
@@ -159,13 +163,13 @@ def _piece(part: RoutePart, last: bool) -> str:
             body = body[:-1]
         elif ends or shape.alternation:
             body = f"(?:{body})"
-        skip = "" if shape.anchored or ends or not body else "(?s:.*?)"
+        skip = "" if shape.anchored or ends or not body else _SKIP
         return skip + body + ("\\Z" if ends else "")
     if not body:
         return ""
     if not shape.anchored:
-        return f"(?>(?s:.*?){body})"
-    if shape.literal or (shape.segments and not shape.alternation):
+        return f"(?>{_SKIP}{body})"
+    if shape.literal or (shape.segments and not shape.alternation) or _EMPTY_ONLY.fullmatch(body):
         return body
     return f"(?>{body})"
 
@@ -198,13 +202,24 @@ def _shape(text: str) -> _Shape:
     """The structure of a regex's text, read by one scan (markers stand as plain letters)."""
     flags = _FLAGS.match(text)
     rest = text[flags.end():] if flags else text
-    anchored = rest.startswith("^")
+    anchored = rest.startswith("^") or _matches_empty(rest)
     body = rest.lstrip("^")  # ``^^taxes/``: a prefix of ``^`` put before a pattern of its own
     scan = _scan(MARKER.sub(_PLACEHOLDER, body))
     if flags:  # ``(?i)`` applies to the whole pattern: to this pattern alone inside the route
         body = f"(?{flags[1]}:{body})"
     return _Shape(body, anchored, scan.alternation, scan.literal and not flags,
                   scan.segments, scan.inner_caret, scan.backref, scan.groups)
+
+
+def _matches_empty(text: str) -> bool:
+    """Whether a regex without ``^`` matches the empty string, so that ``search`` finds it at the
+    start of what is left whatever follows (``(?P<cart_namespace>[_]{0})``): it is anchored."""
+    if not text or MARKER.search(text) or re.search(r"\$|\\[ZAbB]|\(\?[=!<]", text):
+        return False
+    try:
+        return re.fullmatch(text, "") is not None
+    except re.error:
+        return False
 
 
 @dataclass(frozen=True)
