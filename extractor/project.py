@@ -15,9 +15,9 @@ from extractor.payload_types import static_fields
 from extractor.remote_calls import http_method
 from extractor.routes import (
     django_pattern,
+    gateway_regex,
     openapi_path,
     path_parameters,
-    pattern_regex,
     proxy_match,
     shadowed_paths,
 )
@@ -100,7 +100,7 @@ def proxy_routes(service: str, routes: tuple[RouteInfo, ...], carried: CarriedCo
             "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
             "match_key": match.key, "match_value": match.value,
             "k8s_type": "Exact" if match.key == "path" else "RegularExpression",
-            "k8s_value": match.value if match.key == "path" else pattern_regex(match.value),
+            "k8s_value": match.value if match.key == "path" else gateway_regex(match),
             "methods": sorted(route.methods),
             "identity": route.login_required or (root is not None and root.needs_user),
         })

@@ -36,9 +36,11 @@ CASES = [
     ((R(r"^i18n\.js$"),), "/i18n.js", ["/i18n.js", "/i18nxjs", "/i18n.js/"]),
     ((R("^foo/$"), R("^bar/$")), r"^/(?>foo/$)bar/\Z", ["/foo/bar/", "/foo/"]),
     ((R("^foo/$"), R("^$")), r"^/(?>foo/$)\Z", ["/foo/", "/foo/x"]),
-    ((R("^(?P<o>[^/]+)/"), R("(?P<ns>[_]{0})"), R("(?P<s>[0-9]+)/$")), r"^/(?P<o>[^/]+)/(?P<ns>[_]{0})(?P<s>[0-9]+)/\Z",
+    ((R("^(?P<o>[^/]+)/"), R("(?P<ns>[_]{0})"), R("(?P<s>[0-9]+)/$")),
+     r"^/(?P<o>[^/]+)/(?P<ns>[_]{0})(?P<s>[0-9]+)/\Z",
      ["/a/1/", "/a/x1/", "/a/1/x"]),
-    ((R("^(?P<o>[^/]+)/(?P<e>[^/]+)/"), R("(?P<ns>[_]{0})$")), r"^/(?P<o>[^/]+)/(?P<e>[^/]+)/(?P<ns>[_]{0})\Z",
+    ((R("^(?P<o>[^/]+)/(?P<e>[^/]+)/"), R("(?P<ns>[_]{0})$")),
+     r"^/(?P<o>[^/]+)/(?P<e>[^/]+)/(?P<ns>[_]{0})\Z",
      ["/a/b/", "/a/b/_", "/a/b/c/"]),
     ((R("(?i)^foo/"), R("^bar/$")), r"^/(?i:foo/)bar/\Z", ["/FOO/bar/", "/foo/BAR/", "/foo/bar/"]),
     ((R("^api/"), R("")), "^/api/", ["/api/", "/api/x/y", "/apix"]),
@@ -46,13 +48,15 @@ CASES = [
      ["/sso/x/login/", "/sso/x/login/y", "/sso/1/login/"]),
     ((P("v<str:v>"), P(".css")), r"^/(?>v(?P<v>[^/]+))\.css\Z", ["/v1.css", "/va.b.css", "/v.css"]),
     ((P("v<str:v>"), R(r"^\.css$")), r"^/(?>v(?P<v>[^/]+))\.css\Z", ["/v1.css", "/va.b.css", "/v.css"]),
-    ((R("^a/"), R("b/"), R("c/$")), r"^/a/(?>[\s\S]*?b/)c/\Z", ["/a/b/c/", "/a/xb/c/", "/a/b/b/c/", "/a/b/xc/"]),
+    ((R("^a/"), R("b/"), R("c/$")), r"^/a/(?>[\s\S]*?b/)c/\Z",
+     ["/a/b/c/", "/a/xb/c/", "/a/b/b/c/", "/a/b/xc/"]),
     ((R("^(?:a|ab)"), R("^c/$")), r"^/(?>(?:a|ab))c/\Z", ["/ac/", "/abc/"]),
     ((R("^x/"), R("^a/$|^b/$")), r"^/x/(?:a/$|^b/$)\Z", None),
 ]
 
 
-NEVER = {r"^/(?>(?P<a>\d+))(?P<b>\d)/\Z", r"^/(?>foo/$)bar/\Z", r"^/(?>v(?P<v>[^/]+))\.css\Z"}  # Django resolves none of their paths
+# Django resolves none of their paths
+NEVER = {r"^/(?>(?P<a>\d+))(?P<b>\d)/\Z", r"^/(?>foo/$)bar/\Z", r"^/(?>v(?P<v>[^/]+))\.css\Z"}
 
 
 def _view(request: object) -> HttpResponse:
