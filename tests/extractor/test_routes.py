@@ -34,9 +34,11 @@ def route(pattern: str) -> RouteInfo:
 @pytest.mark.parametrize(("pattern", "key", "value"), [
     ("/api/items/", "path", "/api/items/"),
     ("/api/items/<int:pk>/", "path_pattern", "/api/items/{pk}/"),
-    ("^api/items/(?P<pk>[0-9]+)/$", "path_pattern", "/api/items/{pk}/"),
-    (r"^api/(?P<a>\d+)/(?P<b>[-\w]+)/$", "path_pattern", "/api/{a}/{b}/"),
-    (r"^feed\.xml$", "path", "/feed.xml"),
+    ("^/api/items/(?P<pk>[0-9]+)/\\Z", "path_regex", "^/api/items/(?P<pk>[0-9]+)/\\Z"),
+    (r"^/api/(?P<a>\d+)/(?P<b>[-\w]+)/\Z", "path_regex", r"^/api/(?P<a>\d+)/(?P<b>[-\w]+)/\Z"),
+    (r"^/tz/", "path_regex", r"^/tz/"),  # no $: Django takes every path under it, and so does the proxy
+    (r"^/[\s\S]*?about/", "path_regex", r"^/[\s\S]*?about/"),  # no ^: searched in the whole path
+    ("/feed.xml", "path", "/feed.xml"),
     ("/files/<path:rest>", "path_pattern", "/files/*"),
     ("/pages/<int|str|uuid:pk>/edit/", "path_pattern", "/pages/{pk}/edit/"),  # converter chosen at run time
 ])
@@ -59,13 +61,26 @@ def test_a_converter_chosen_at_run_time_is_one_segment_in_the_service() -> None:
     ("<?>", "could not be resolved"),
     ("/", "catch-all"),
     ("/<path:anything>", "catch-all"),
-    ("^api/", "regular expression"),  # unanchored: Django matches every path under it
-    ("^(?P<slug>.*)/$", "regular expression"),  # a group that crosses segments
-    (r"^items/(\d+)/$", "regular expression"),  # positional group
+    ("^api/", "older than schema 7"),  # a regex without the path's start: an older analysis
+    ("^/(?P<slug>.*)/\\Z", "catch-all"),  # a group that crosses segments: every path ending in /
+    ("^/", "catch-all"),
+    (r"^/(?>(?:a|ab))c/\Z", "reverse()"),  # an atomic group: Django cannot reverse it in the service
+    (r"^/r/<int:pk>/(?P<x>a)/\Z", "converter"),  # the service's view would be given text
 ])
 def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
     assert why in (route_refusal(route(pattern)) or "")
 
+
+
+def test_an_inexact_route_is_refused_with_why() -> None:
+    inexact = dataclasses.replace(route("^/a|^bx$"), inexact="the regex '^a|^b' has a '^' after its start")
+    assert "'^' after its start" in (route_refusal(inexact) or "")
+
+
+def test_a_regex_route_keeps_the_monolith_paths_it_would_also_take() -> None:
+    moved = proxy_match(route(r"^/items/(?P<slug>[-\w]+)/\Z"))
+    assert shadowed_paths(moved, [route("/items/new/"), route("/items/a/b/"), route("/other/")]) == ["/items/new/"]
+    assert django_pattern(route(r"^/items/(?P<slug>[-\w]+)/\Z")) == ("re_path", r"^items/(?P<slug>[-\w]+)/\Z")
 
 
 def test_a_route_no_urlconf_includes_is_refused_even_when_its_local_pattern_is_plain() -> None:
@@ -133,7 +148,7 @@ def test_a_route_with_an_unknown_part_is_refused_never_a_prefix(pattern: str) ->
 
 
 def test_a_regex_quantifier_is_no_unknown_part() -> None:
-    pattern = r"^year/(?P<year>[0-9]{4})/$"
+    pattern = r"^/year/(?P<year>[0-9]{4})/\Z"
     assert not has_unknown_part(pattern)
     assert "could not be resolved" not in (route_refusal(route(pattern)) or "")
 
