@@ -25,7 +25,7 @@ from analyzer.model.analysis import (
     ModelInfo,
     RouteInfo,
 )
-from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
+from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact, full_route
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
@@ -308,8 +308,7 @@ def model_info(model: ModelFact) -> ModelInfo:
 
 def route_info(route: RouteFact) -> RouteInfo:
     """The Analysis' view of one route (pattern with a leading ``/``, or ``^/`` for a regex)."""
-    pattern = route.route if route.route.startswith("^") else f"/{route.route.lstrip('/')}"
-    return RouteInfo(pattern, route.view or "", route.path, route.line, name=route.name,
+    return RouteInfo(full_route(route.route), route.view or "", route.path, route.line, name=route.name,
                      login_required=route.login_required, reachable=route.reachable,
                      inexact=route.inexact)
 

@@ -543,6 +543,12 @@ class RouteFact(JsonMixin):
     inexact: str = ""
 
 
+def full_route(route: str) -> str:
+    """A route as the analysis names it: a ``path()`` route with its leading ``/``, a regex route
+    (the whole path's regex) as it is, from ``^/``."""
+    return route if route.startswith("^") else "/" + route.lstrip("/")
+
+
 @dataclass(frozen=True)
 class ProjectFacts(JsonMixin):
     """All facts of a project: per-module facts plus the project-level resolution."""

@@ -1,0 +1,109 @@
+"""A monolith of Django regex routes under includes (tests/fixtures/regex_routes): the real
+``demonolith analyze`` writes each as the whole path's regex, ``extract`` moves them exactly (the
+service's URLconf a ``re_path`` of the full regex, which its self-check's smoke fetches; the routes
+file a ``path_regex``), and the real proxy, run on 127.0.0.1 with that routes file, sends a request
+to the service only when the regex takes its path."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from aiohttp import web
+
+from extractor.extract import extract_service, load_analysis
+from tests.extractor.helpers import DEMONOLITH, ROOT, run
+from tests.strangler_proxy.export.test_nginx_traffic import get
+from tests.strangler_proxy.support import App, run_async, running_proxy
+
+FIXTURE = ROOT / "tests" / "fixtures" / "regex_routes"
+DETAIL = r"^/control/event/(?P<slug>[-\w]+)/\Z"
+EXPORT = r"^/control/event/(?P<slug>[-\w]+)/export/"  # no $: every path under it
+SESSIONS = r"^/control/event/(?P<slug>[-\w]+)/sessions/(?P<number>[0-9]+)/\Z"  # through a nested include
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The generated events service (extract raised if its self-check failed) and the analysis."""
+    out = tmp_path_factory.mktemp("regex-routes")
+    run([*DEMONOLITH, "analyze", str(FIXTURE), "--out", str(out / "analysis"), "--no-cache", "--no-history"],
+        cwd=ROOT, timeout=240)
+    analysis = out / "analysis" / "analysis.json"
+    document = json.loads(analysis.read_text())
+    service = document["table_owner"]["events_event"]
+    result = extract_service(load_analysis(analysis), service, out / "services", python=sys.executable)
+    assert result.check is not None and result.check.passed, result.check
+    assert not result.skipped_routes
+    return result.root, document
+
+
+def test_the_analysis_writes_each_regex_route_as_the_whole_path_s_regex(
+        extracted: tuple[Path, dict[str, object]]) -> None:
+    routes = {r["pattern"]: r for r in extracted[1]["routes"]}  # type: ignore[attr-defined]
+    assert {DETAIL, EXPORT, SESSIONS, "/people/", "/people/<int:pk>/"} == set(routes)
+    assert not any(r["inexact"] for r in routes.values())
+
+
+def test_the_service_urlconf_is_a_re_path_of_each_full_regex(extracted: tuple[Path, dict[str, object]]) -> None:
+    tree = ast.parse((extracted[0] / "service_project" / "urls.py").read_text())
+    regexes = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and getattr(node.func, "id", "") == "re_path" and isinstance(node.args[0], ast.Constant)}
+    assert regexes == {"^" + p[2:] for p in (DETAIL, EXPORT, SESSIONS)}
+
+
+def _routes_file(root: Path) -> list[dict[str, object]]:
+    return tomllib.loads((root / "routes.toml").read_text())["routes"]  # type: ignore[no-any-return]
+
+
+def test_the_routes_file_matches_by_the_regex_never_a_prefix(extracted: tuple[Path, dict[str, object]]) -> None:
+    routes = _routes_file(extracted[0])
+    assert sorted(str(r["path_regex"]) for r in routes if "path_regex" in r) == sorted((DETAIL, EXPORT, SESSIONS))
+    assert not any("path_prefix" in r or "path_pattern" in r for r in routes)
+    gateway = yaml.safe_load((extracted[0] / "deploy" / "k8s" / "httproute.yaml").read_text())
+    paths = [m["path"] for rule in gateway["spec"]["rules"] for m in rule["matches"]]
+    assert paths == [{"type": "RegularExpression", "value": value} for value in (
+        r"/control/event/(?P<slug>[-\w]+)/", r"/control/event/(?P<slug>[-\w]+)/export/[\s\S]*",
+        r"/control/event/(?P<slug>[-\w]+)/sessions/(?P<number>[0-9]+)/")]
+
+
+def _echo(name: str) -> App:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"upstream": name})
+    return App(name, handler)
+
+
+@run_async(timeout=60)
+async def test_the_proxy_sends_to_the_service_exactly_what_the_regexes_take(
+        extracted: tuple[Path, dict[str, object]]) -> None:
+    service = extracted[0].name
+    matches = [r["path_regex"] for r in _routes_file(extracted[0]) if "path_regex" in r]
+    apps = {name: await _echo(name).start() for name in ("monolith", service)}
+    try:
+        lines = [f'[upstreams.{name}]\nurl = "{app.url}"' for name, app in apps.items()]
+        lines += [f"[[routes]]\nname = \"r{i}\"\npath_regex = '{m}'\nto = \"{service}\"" for i, m in enumerate(matches)]
+        async with running_proxy("\n".join([*lines, '[default]\nto = "monolith"']) + "\n") as proxy:
+            answered = {target: (await get(proxy.listen_port, "GET", "localhost", target, {}))["upstream"]
+                        for target in CASES}
+    finally:
+        for app in apps.values():
+            await app.stop()
+    assert answered == {target: service if moved else "monolith" for target, moved in CASES.items()}
+
+
+# path -> whether Django resolves it to a moved (events) view
+CASES = {
+    "/control/event/summit/": True,
+    "/control/event/summit/export/": True,
+    "/control/event/summit/export/sessions.csv": True,  # Django: no $, the rest is ignored
+    "/control/event/summit/sessions/3/": True,
+    "/control/event/summit/sessions/3/x": False,
+    "/control/event/summit/x": False,
+    "/control/event/a/b/": False,
+    "/x/control/event/summit/": False,
+    "/people/1/": False,
+}
