@@ -49,7 +49,10 @@ def test_the_analysis_writes_each_regex_route_as_the_whole_path_s_regex(
     assert not any(r["inexact"] for r in routes.values())
 
 
-def test_the_service_urlconf_is_a_re_path_of_each_full_regex(extracted: tuple[Path, dict[str, object]]) -> None:
+Extracted = tuple[Path, dict[str, object]]
+
+
+def test_the_service_urlconf_is_a_re_path_of_each_full_regex(extracted: Extracted) -> None:
     tree = ast.parse((extracted[0] / "service_project" / "urls.py").read_text())
     regexes = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
                and getattr(node.func, "id", "") == "re_path" and isinstance(node.args[0], ast.Constant)}
@@ -60,9 +63,10 @@ def _routes_file(root: Path) -> list[dict[str, object]]:
     return tomllib.loads((root / "routes.toml").read_text())["routes"]  # type: ignore[no-any-return]
 
 
-def test_the_routes_file_matches_by_the_regex_never_a_prefix(extracted: tuple[Path, dict[str, object]]) -> None:
+def test_the_routes_file_matches_by_the_regex_never_a_prefix(extracted: Extracted) -> None:
     routes = _routes_file(extracted[0])
-    assert sorted(str(r["path_regex"]) for r in routes if "path_regex" in r) == sorted((DETAIL, EXPORT, SESSIONS))
+    regexes = sorted(str(r["path_regex"]) for r in routes if "path_regex" in r)
+    assert regexes == sorted((DETAIL, EXPORT, SESSIONS))
     assert not any("path_prefix" in r or "path_pattern" in r for r in routes)
     gateway = yaml.safe_load((extracted[0] / "deploy" / "k8s" / "httproute.yaml").read_text())
     paths = [m["path"] for rule in gateway["spec"]["rules"] for m in rule["matches"]]
@@ -85,7 +89,8 @@ async def test_the_proxy_sends_to_the_service_exactly_what_the_regexes_take(
     apps = {name: await _echo(name).start() for name in ("monolith", service)}
     try:
         lines = [f'[upstreams.{name}]\nurl = "{app.url}"' for name, app in apps.items()]
-        lines += [f"[[routes]]\nname = \"r{i}\"\npath_regex = '{m}'\nto = \"{service}\"" for i, m in enumerate(matches)]
+        lines += [f"[[routes]]\nname = \"r{i}\"\npath_regex = '{m}'\nto = \"{service}\""
+                  for i, m in enumerate(matches)]
         async with running_proxy("\n".join([*lines, '[default]\nto = "monolith"']) + "\n") as proxy:
             answered = {target: (await get(proxy.listen_port, "GET", "localhost", target, {}))["upstream"]
                         for target in CASES}
