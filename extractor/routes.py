@@ -58,9 +58,13 @@ def is_regex(pattern: str) -> bool:
 
 def django_pattern(route: RouteInfo) -> tuple[str, str]:
     """(``path`` or ``re_path``, the pattern of the service's root URLconf, whose resolver takes
-    the leading slash): ``^/x/(?P<pk>[0-9]+)/\\Z`` -> ``re_path`` of ``^x/(?P<pk>[0-9]+)/\\Z``."""
-    if is_full_regex(route.pattern):
-        return "re_path", "^" + route.pattern[2:]
+    the leading slash): ``^/x/(?P<pk>[0-9]+)/\\Z`` -> ``re_path`` of ``^x/(?P<pk>[0-9]+)/\\Z``.
+
+    An atomic group (an include whose match could end in more than one place) is written as a plain
+    group, which Django's ``reverse()`` reads: on every path the proxy sends (the paths the atomic
+    regex takes) the plain one matches the same way, the same values captured."""
+    if is_full_regex(route.pattern):  # an atomic group as a plain one: what Django can reverse
+        return "re_path", "^" + route.pattern[2:].replace("(?>", "(?:")
     if is_regex(route.pattern):
         body = route.pattern.lstrip("^").lstrip("/")
         return "re_path", "^" + body
@@ -89,9 +93,9 @@ UNRESOLVED = "<?>"  # what the analyzer writes for a part of a route it could no
 # proxy's ``routes check`` probes, strangler_proxy.policy.route_scope)
 CATCH_ALL_PROBES = ("/", "/demonolith-probe-7c1e/", "/demonolith-probe-7c1e/a/b")
 _PATH_CONVERTER = re.compile(r"(?<!\(\?P)<(?:[a-z_]+:)?[A-Za-z_]\w*>")
-# what Django's ``reverse()`` cannot read (``regex_helper.normalize``): every reverse of the
-# service would fail
-_NOT_REVERSIBLE = re.compile(r"\(\?[>aiLmsux-]")
+# what Django's ``reverse()`` cannot read (``regex_helper.normalize``) and no plain group says:
+# every reverse of the service would fail
+_NOT_REVERSIBLE = re.compile(r"\(\?[aiLmsux-]")
 
 
 def _regex_refusal(route: RouteInfo) -> str | None:
@@ -103,8 +107,8 @@ def _regex_refusal(route: RouteInfo) -> str | None:
         return ("a path() converter under a regex (the service's one re_path would hand the view the "
                 "text, not the converted value)")
     if _NOT_REVERSIBLE.search(route.pattern):
-        return ("its regex needs an atomic group or flags (an include whose match can end in more than "
-                "one place), which Django's reverse() cannot read in the service's URLconf")
+        return ("its regex sets flags ((?i:...)), which Django's reverse() cannot read in the "
+                "service's URLconf")
     try:
         regex = re.compile(route.pattern)
     except re.error as error:
@@ -127,7 +131,7 @@ def route_refusal(route: RouteInfo) -> str | None:
     match = _proxy_match_or_none(route)
     if match is None:
         return ("a regular expression without the start of the path (an analysis older than schema 7: "
-                "analyze again)")
+                "analyze again), or a converter of the project's own, whose regex is unknown here")
     if match.value in ("/", "/*"):
         return "a catch-all: it would take / or every path of the monolith"
     return None
@@ -157,8 +161,9 @@ def _proxy_match_or_none(route: RouteInfo) -> ProxyMatch | None:
             out.append(segment)
             continue
         found = _CONVERTER.match(segment)
-        if found is None:
-            return None
+        if found is None:  # ``v<int:version>.css``: a regex of the whole path, as Django compiles it
+            regex = path_route_regex(pattern)
+            return None if regex is None else ProxyMatch("path_regex", regex, prefix)
         if segment.startswith("<path:"):
             if index != len(segments) - 1:
                 return None
@@ -166,6 +171,23 @@ def _proxy_match_or_none(route: RouteInfo) -> ProxyMatch | None:
         else:
             out.append("{" + found[1] + "}")
     return ProxyMatch("path_pattern", "/".join(out), prefix)
+
+
+_CONVERTER_REGEX = {"int": "[0-9]+", "str": "[^/]+", "slug": "[-a-zA-Z0-9_]+", "path": ".+",
+                    "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}
+
+
+def path_route_regex(pattern: str) -> str | None:
+    """A ``path()`` route as the whole path's regex (Django's ``_route_to_regex``, from ``^/``);
+    None when it uses a converter of the project's own (its regex is unknown here)."""
+    out, position = ["^/"], 1
+    for found in re.finditer(r"<(?:([^>:]+):)?([^>]+)>", pattern):
+        regex = _CONVERTER_REGEX.get(found[1] or "str")
+        if regex is None:
+            return None
+        out += [re.escape(pattern[position:found.start()]), f"(?P<{found[2]}>{regex})"]
+        position = found.end()
+    return "".join([*out, re.escape(pattern[position:]), "\\Z"])
 
 
 def pattern_regex(value: str) -> str:
@@ -178,10 +200,13 @@ def pattern_regex(value: str) -> str:
     return regex + ("(/.*)?" if rest else "")
 
 
-def gateway_regex(match: ProxyMatch) -> str:
-    """The full-path regex of an HTTPRoute ``RegularExpression`` match for a proxy match."""
+def gateway_regex(match: ProxyMatch) -> str | None:
+    """The full-path regex of an HTTPRoute ``RegularExpression`` match for a proxy match; None
+    when RE2 (what gateways run) cannot say it (an atomic group)."""
     if match.key != "path_regex":
         return pattern_regex(match.value)
+    if "(?>" in match.value:
+        return None
     body = match.value[1:]
     return body[:-2] if body.endswith("\\Z") else body + "[\\s\\S]*"
 

@@ -15,7 +15,9 @@ from analyzer.model.analysis import Analysis, RouteInfo
 from analyzer.model.facts import RouteFact
 from extractor.extract import extract_service
 from extractor.routes import (
+    ProxyMatch,
     django_pattern,
+    gateway_regex,
     has_unknown_part,
     openapi_path,
     path_parameters,
@@ -64,12 +66,32 @@ def test_a_converter_chosen_at_run_time_is_one_segment_in_the_service() -> None:
     ("^api/", "older than schema 7"),  # a regex without the path's start: an older analysis
     ("^/(?P<slug>.*)/\\Z", "catch-all"),  # a group that crosses segments: every path ending in /
     ("^/", "catch-all"),
-    (r"^/(?>(?:a|ab))c/\Z", "reverse()"),  # an atomic group: Django cannot reverse it in the service
+    (r"^/(?i:foo/)bar/\Z", "reverse()"),  # scoped flags: Django cannot reverse them in the service
     (r"^/r/<int:pk>/(?P<x>a)/\Z", "converter"),  # the service's view would be given text
 ])
 def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
     assert why in (route_refusal(route(pattern)) or "")
 
+
+
+def test_an_atomic_group_is_a_plain_group_in_the_service_and_no_gateway_rule() -> None:
+    """The proxy keeps the atomic group (exactly Django's resolution); the service's re_path, which
+    only sees what the proxy sends, has a plain group that reverse() reads; RE2 has none."""
+    atomic = route(r"^/(?P<o>[^/]+)/(?>[\s\S]*?w/(?P<ns>[a-z0-9]{16})/)cart/\Z")
+    assert route_refusal(atomic) is None
+    assert proxy_match(atomic) == ProxyMatch("path_regex", atomic.pattern, "/")
+    assert django_pattern(atomic) == ("re_path", r"^(?P<o>[^/]+)/(?:[\s\S]*?w/(?P<ns>[a-z0-9]{16})/)cart/\Z")
+    assert gateway_regex(proxy_match(atomic)) is None
+
+
+def test_a_converter_inside_a_segment_is_matched_by_the_path_s_regex() -> None:
+    widget = route("/widget/v<int:version>.<slug:lang>.js")
+    assert route_refusal(widget) is None and django_pattern(widget)[0] == "path"
+    regex = proxy_match(widget).value
+    assert proxy_match(widget).key == "path_regex"
+    assert re.match(regex, "/widget/v2.de.js") and not re.match(regex, "/widget/vx.de.js")
+    assert not re.match(regex, "/widget/v2.de.js/x")
+    assert "converter of the project's own" in (route_refusal(route("/w/v<hex:v>.js")) or "")
 
 
 def test_an_inexact_route_is_refused_with_why() -> None:
