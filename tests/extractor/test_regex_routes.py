@@ -129,6 +129,7 @@ def test_the_cases_are_what_django_itself_resolves() -> None:
               "django.setup(); from django.urls import resolve, Resolver404\n"
               "def view(p):\n    try: return resolve(p).func.__module__\n    except Resolver404: return ''\n"
               "print(json.dumps({p: view(p) for p in json.loads(sys.argv[1])}))")
-    proc = run([sys.executable, "-c", script, json.dumps(list(CASES))], cwd=FIXTURE, PYTHONDONTWRITEBYTECODE="1")
+    proc = run([sys.executable, "-c", script, json.dumps(list(CASES))], cwd=FIXTURE,
+               PYTHONDONTWRITEBYTECODE="1")
     resolved = json.loads(proc.stdout)
     assert {p: resolved[p] == "events.views" for p in CASES} == CASES
