@@ -16,6 +16,7 @@ from extractor.remote_calls import http_method
 from extractor.routes import (
     django_pattern,
     gateway_regex,
+    inner_regex,
     openapi_path,
     path_parameters,
     proxy_match,
@@ -70,6 +71,7 @@ def route_entries(routes: tuple[RouteInfo, ...], carried: CarriedCode) -> list[d
         entries.append({
             "pattern": route.pattern, "view": root.qualname, "carried": root.carried,
             "function": function, "django_pattern": pattern, "target": _view_target(root, stub_name),
+            "inner": inner_regex(route),
             "namespace": namespace if ":" not in namespace else "", "url_name": url_name or None,
             "stub_name": stub_name, "methods": list(route.methods),
             "crossings": [str(c) for c in root.crossings]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from analyzer.model.analysis import RouteInfo
+from analyzer.model.facts import route_regex
 
 _REGEX_CHARS = re.compile(r"[\^$()?\\\[\]+*|]")
 _CONVERTER = re.compile(r"^<(?:[a-z_]+:)?([A-Za-z_]\w*)>$")
@@ -33,7 +34,7 @@ RESERVED_PREFIX = "/_api/"
 def is_reserved(route: RouteInfo) -> bool:
     """Whether a monolith route would collide with a path the generated project serves."""
     if is_full_regex(route.pattern):
-        regex = re.compile(route.pattern)
+        regex = re.compile(route_regex(route.pattern))
         return any(regex.match(path) for path in (*RESERVED_PATHS, RESERVED_PREFIX + "x/"))
     path = "/" + route.pattern.lstrip("^").rstrip("$").lstrip("/")
     return path in RESERVED_PATHS or path.startswith(RESERVED_PREFIX)
@@ -56,6 +57,21 @@ def is_regex(pattern: str) -> bool:
     return is_full_regex(pattern) or bool(_REGEX_CHARS.search(one_converter(pattern)))
 
 
+def converted_prefix(pattern: str) -> tuple[str, str] | None:
+    """A regex route's leading ``path()`` part holding its converters (``<int:pk>``, kept as Django
+    shows them) and the regex after it: ``^/r/<int:pk>/x/(?P<a>\\d+)/\\Z`` -> (``r/<int:pk>/``,
+    ``^x/(?P<a>\\d+)/\\Z``); None when a regex comes before a converter (no ``path()`` can say it)."""
+    kept = list(_PATH_CONVERTER.finditer(pattern))
+    end = pattern.find("/", kept[-1].end()) if kept else -1
+    if end == -1:
+        return None
+    head = pattern[2:end + 1]
+    plain = re.sub(r"\\([^A-Za-z0-9])", r"\1", _PATH_CONVERTER.sub("", head))
+    if any(char in plain for char in "^$()?\\[]+*|{}<>"):
+        return None
+    return re.sub(r"\\([^A-Za-z0-9])", r"\1", head), "^" + pattern[end + 1:].replace("(?>", "(?:")
+
+
 def django_pattern(route: RouteInfo) -> tuple[str, str]:
     """(``path`` or ``re_path``, the pattern of the service's root URLconf, whose resolver takes
     the leading slash): ``^/x/(?P<pk>[0-9]+)/\\Z`` -> ``re_path`` of ``^x/(?P<pk>[0-9]+)/\\Z``.
@@ -63,12 +79,23 @@ def django_pattern(route: RouteInfo) -> tuple[str, str]:
     An atomic group (an include whose match could end in more than one place) is written as a plain
     group, which Django's ``reverse()`` reads: on every path the proxy sends (the paths the atomic
     regex takes) the plain one matches the same way, the same values captured."""
+    if is_full_regex(route.pattern) and _PATH_CONVERTER.search(route.pattern):
+        return "path", (converted_prefix(route.pattern) or ("", ""))[0]  # the regex: service_regex
     if is_full_regex(route.pattern):  # an atomic group as a plain one: what Django can reverse
         return "re_path", "^" + route.pattern[2:].replace("(?>", "(?:")
     if is_regex(route.pattern):
         body = route.pattern.lstrip("^").lstrip("/")
         return "re_path", "^" + body
     return "path", one_converter(route.pattern).lstrip("/")
+
+
+def inner_regex(route: RouteInfo) -> str | None:
+    """The ``re_path`` under the route's ``path()`` part when it keeps converters (``django_pattern``
+    is then that part: ``path("r/<int:pk>/", include([re_path(INNER, view)]))``), else None."""
+    if not (is_full_regex(route.pattern) and _PATH_CONVERTER.search(route.pattern)):
+        return None
+    split = converted_prefix(route.pattern)
+    return None if split is None else split[1]
 
 
 def literal_prefix(pattern: str) -> str:
@@ -103,14 +130,14 @@ def _regex_refusal(route: RouteInfo) -> str | None:
     if route.inexact:
         return (f"its full pattern is not one regex of the path ({route.inexact}): only the monolith "
                 "resolves it")
-    if _PATH_CONVERTER.search(route.pattern):
-        return ("a path() converter under a regex (the service's one re_path would hand the view the "
-                "text, not the converted value)")
+    if _PATH_CONVERTER.search(route.pattern) and converted_prefix(route.pattern) is None:
+        return ("a path() converter after a regex (the service's URLconf cannot put its path() "
+                "before the regex, so the view would be handed the text, not the converted value)")
     if _NOT_REVERSIBLE.search(route.pattern):
         return ("its regex sets flags ((?i:...)), which Django's reverse() cannot read in the "
                 "service's URLconf")
     try:
-        regex = re.compile(route.pattern)
+        regex = re.compile(route_regex(route.pattern))
     except re.error as error:
         return f"its regex does not compile ({error})"
     if any(regex.match(probe) for probe in CATCH_ALL_PROBES):
@@ -147,7 +174,7 @@ def proxy_match(route: RouteInfo) -> ProxyMatch:
 
 def _proxy_match_or_none(route: RouteInfo) -> ProxyMatch | None:
     if is_full_regex(route.pattern):
-        return ProxyMatch("path_regex", route.pattern, literal_prefix(route.pattern))
+        return ProxyMatch("path_regex", route_regex(route.pattern), literal_prefix(route.pattern))
     pattern = "/" + one_converter(route.pattern).lstrip("/")
     if is_regex(pattern):  # a regex without the path's start: an older analysis
         return None

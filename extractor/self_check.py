@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.model.facts import route_regex
+
 SELF_CHECK_TIMEOUT = 1800
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 SAMPLE_VALUES = {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x", "slug": "x",
@@ -45,6 +47,7 @@ def _regex_path(pattern: str) -> str | None:
     def value(found: re.Match[str]) -> str:
         return next((v for v in _GROUP_VALUES if re.fullmatch(found[1], v)), "\0")
 
+    pattern = route_regex(pattern)  # ``<int:pk>`` kept from a path() include: its group
     try:
         text = _REGEX_GROUP.sub(value, pattern[1:].removesuffix("\\Z"))
         text = re.sub(r"\\([^A-Za-z0-9])", r"\1", text)

@@ -10,6 +10,7 @@ Models are named by label, ``"app_label.ModelName"``, as Django does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -541,6 +542,18 @@ class RouteFact(JsonMixin):
     # why ``route`` is not the exact pattern of the whole path (then it is as Django shows it,
     # ``ResolverMatch.route``); empty when it is (see analyzer.resolve.route_join)
     inexact: str = ""
+
+
+# Django's converters whose value reaches the view converted (an int, a UUID): a regex route keeps
+# them as Django shows them, ``<int:pk>``, each standing for its group (``route_regex``)
+CONVERTING = {"int": "[0-9]+", "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}
+_KEPT_CONVERTER = re.compile(r"(?<!\(\?P)<(int|uuid):([A-Za-z_]\w*)>")
+
+
+def route_regex(route: str) -> str:
+    """The regex a regex route (``^/...``) is matched with: each ``<int:x>`` / ``<uuid:x>`` it keeps
+    from a ``path()`` include as its group, ``(?P<x>[0-9]+)``."""
+    return _KEPT_CONVERTER.sub(lambda m: f"(?P<{m[2]}>{CONVERTING[m[1]]})", route)
 
 
 def full_route(route: str) -> str:

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from analyzer.facts.route_text import MARKER
+from analyzer.model.facts import CONVERTING
 
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 # converters whose value reaches the view as the text matched: said by their regex in a regex route
@@ -102,9 +103,10 @@ def _inexact(parts: tuple[RoutePart, ...]) -> str:
                 return f"the regex {part.text!r} has a '^' after its start (the start of what is left)"
             if shape.numbered_backref:
                 return f"the regex {part.text!r} refers to a group by number"
-        elif any(m["converter"] not in (*_TEXT_CONVERTERS, None) for m in _CONVERTER.finditer(part.text)):
-            return (f"the path() pattern {part.text!r} converts a value (the view is given it as a "
-                    "number or object, not the text a regex matches)")
+        elif any(m["converter"] not in (*_TEXT_CONVERTERS, *CONVERTING, None)
+                 for m in _CONVERTER.finditer(part.text)):
+            return (f"the path() pattern {part.text!r} uses a converter of the project's own, whose "
+                    "regex is unknown here")
         if seen & set(names):
             return f"the group name(s) {', '.join(sorted(seen & set(names)))} are captured twice"
         seen |= set(names)
@@ -182,7 +184,7 @@ def _path_regex(text: str, last: bool) -> str:
         out.append(re.escape(text[position:found.start()]))
         converter = found["converter"] or "str"
         regex = _TEXT_CONVERTERS.get(converter)
-        if regex is None:  # reported as inexact before: kept as written
+        if regex is None:  # ``<int:pk>``: kept as Django shows it (route_regex); or inexact
             out.append(found[0])
         else:
             out.append(f"(?P<{found['parameter']}>{regex})")

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from aiohttp import web
 
+from analyzer.model.facts import route_regex
 from extractor.extract import extract_service, load_analysis
 from tests.extractor.helpers import DEMONOLITH, ROOT, run
 from tests.strangler_proxy.export.test_nginx_traffic import get
@@ -27,7 +28,9 @@ EXPORT = r"^/control/event/(?P<slug>[-\w]+)/export/"  # no $: every path under i
 SESSIONS = r"^/control/event/(?P<slug>[-\w]+)/sessions/(?P<number>[0-9]+)/\Z"  # through a nested include
 # an include without ^, searched: its first match is kept (atomic), a plain group in the service
 CART = r"^/control/(?>[\s\S]*?w/(?P<basket>[a-z0-9]{4})/)cart/\Z"
-MOVED = (DETAIL, EXPORT, SESSIONS, CART)
+# a path() converter above a regex: kept as Django shows it, the service's path() before the re_path
+ORG = r"^/org/<int:org>/report/(?P<year>[0-9]{4})/\Z"
+MOVED = (DETAIL, EXPORT, SESSIONS, CART, ORG)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,21 @@ def test_the_service_urlconf_is_a_re_path_of_each_full_regex(extracted: Extracte
     tree = ast.parse((extracted[0] / "service_project" / "urls.py").read_text())
     regexes = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
                and getattr(node.func, "id", "") == "re_path" and isinstance(node.args[0], ast.Constant)}
-    assert regexes == {"^" + p[2:].replace("(?>", "(?:") for p in MOVED}
+    assert regexes == {"^" + p[2:].replace("(?>", "(?:") for p in MOVED if p != ORG} | {
+        r"^report/(?P<year>[0-9]{4})/\Z"}
+    urls = (extracted[0] / "service_project" / "urls.py").read_text()
+    assert "path('org/<int:org>/', include([re_path(" in urls
+
+
+def test_the_service_hands_the_view_the_converted_value(extracted: Extracted) -> None:
+    """Django in the generated project resolves the moved paths as the monolith does: the int
+    converter's value an int, the regex's a str."""
+    script = ("import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'service_project.settings'\n"
+              "django.setup(); from django.urls import resolve\n"
+              "m = resolve('/org/5/report/2024/'); c = resolve('/control/x/w/ab12/cart/')\n"
+              "print(json.dumps([m.kwargs, type(m.kwargs['org']).__name__, c.kwargs]))")
+    proc = run([sys.executable, "-c", script], cwd=extracted[0], PYTHONDONTWRITEBYTECODE="1")
+    assert json.loads(proc.stdout) == [{"org": 5, "year": "2024"}, "int", {"basket": "ab12"}]
 
 
 def _routes_file(root: Path) -> list[dict[str, object]]:
@@ -69,13 +86,14 @@ def _routes_file(root: Path) -> list[dict[str, object]]:
 def test_the_routes_file_matches_by_the_regex_never_a_prefix(extracted: Extracted) -> None:
     routes = _routes_file(extracted[0])
     regexes = sorted(str(r["path_regex"]) for r in routes if "path_regex" in r)
-    assert regexes == sorted(MOVED)
+    assert regexes == sorted(route_regex(p) for p in MOVED)
     assert not any("path_prefix" in r or "path_pattern" in r for r in routes)
     gateway = yaml.safe_load((extracted[0] / "deploy" / "k8s" / "httproute.yaml").read_text())
     paths = [m["path"] for rule in gateway["spec"]["rules"] for m in rule["matches"]]
     assert paths == [{"type": "RegularExpression", "value": value} for value in (
         r"/control/event/(?P<slug>[-\w]+)/", r"/control/event/(?P<slug>[-\w]+)/export/[\s\S]*",
-        r"/control/event/(?P<slug>[-\w]+)/sessions/(?P<number>[0-9]+)/")]  # RE2 has no atomic group
+        r"/control/event/(?P<slug>[-\w]+)/sessions/(?P<number>[0-9]+)/",
+        r"/org/(?P<org>[0-9]+)/report/(?P<year>[0-9]{4})/")]  # RE2 has no atomic group: no CART
 
 
 def _echo(name: str) -> App:
@@ -119,6 +137,9 @@ CASES = {
     "/control/w/ab12/cartx": False,
     "/control/w/ab1/cart/": False,
     "/w/ab12/cart/": False,
+    "/org/5/report/2024/": True,
+    "/org/x/report/2024/": False,
+    "/org/5/report/20245/": False,
 }
 
 

@@ -19,6 +19,7 @@ from extractor.routes import (
     django_pattern,
     gateway_regex,
     has_unknown_part,
+    inner_regex,
     openapi_path,
     path_parameters,
     pattern_regex,
@@ -67,7 +68,7 @@ def test_a_converter_chosen_at_run_time_is_one_segment_in_the_service() -> None:
     ("^/(?P<slug>.*)/\\Z", "catch-all"),  # a group that crosses segments: every path ending in /
     ("^/", "catch-all"),
     (r"^/(?i:foo/)bar/\Z", "reverse()"),  # scoped flags: Django cannot reverse them in the service
-    (r"^/r/<int:pk>/(?P<x>a)/\Z", "converter"),  # the service's view would be given text
+    (r"^/(?P<o>[^/]+)/v<int:v>\.css\Z", "converter after a regex"),  # no path() can come first
 ])
 def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
     assert why in (route_refusal(route(pattern)) or "")
@@ -92,6 +93,13 @@ def test_a_converter_inside_a_segment_is_matched_by_the_path_s_regex() -> None:
     assert re.match(regex, "/widget/v2.de.js") and not re.match(regex, "/widget/vx.de.js")
     assert not re.match(regex, "/widget/v2.de.js/x")
     assert "converter of the project's own" in (route_refusal(route("/w/v<hex:v>.js")) or "")
+
+
+def test_a_converter_above_a_regex_is_a_path_include_in_the_service() -> None:
+    kept = route(r"^/r/<int:pk>/x/(?P<a>\d+)/\Z")
+    assert route_refusal(kept) is None
+    assert django_pattern(kept) == ("path", "r/<int:pk>/") and inner_regex(kept) == r"^x/(?P<a>\d+)/\Z"
+    assert proxy_match(kept).value == r"^/r/(?P<pk>[0-9]+)/x/(?P<a>\d+)/\Z"
 
 
 def test_an_inexact_route_is_refused_with_why() -> None:
