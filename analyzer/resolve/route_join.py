@@ -234,55 +234,51 @@ class _Scan:
     groups: tuple[str, ...]
 
 
-def _scan(body: str) -> _Scan:  # noqa: C901 - one pass over the characters of a regex
-    """Reads ``body`` once: alternation at depth 0, plain text, where ``/`` can be matched."""
-    depth, index, literal, alternation, caret, backref = 0, 0, True, False, False, False
-    slash_elsewhere, last_top_slash = False, False
-    groups: list[str] = []
+@dataclass(frozen=True)
+class _Token:
+    """One atom of a regex's text: an escape, a character class or one character."""
+
+    kind: str  # "escape" | "class" | "char"
+    text: str
+    depth: int  # groups open around it
+
+
+def _tokens(body: str) -> list[_Token]:
+    out, depth, index = [], 0, 0
     while index < len(body):
         char = body[index]
-        top_slash = False
-        if char == "\\":
-            escaped = body[index + 1:index + 2]
-            backref = backref or (escaped.isdigit() and escaped != "0")
-            slash_elsewhere = slash_elsewhere or escaped in ("S", "W", "D")
-            literal = literal and not escaped.isalnum()
-            if escaped == "/":
-                top_slash = depth == 0
-                slash_elsewhere = slash_elsewhere or depth > 0
-            index += 2
-        elif char == "[":
-            end = _class_end(body, index)
-            klass = body[index:end]
-            negated = klass.startswith("[^")
-            if ("/" in klass) != negated:
-                slash_elsewhere = True
-            literal = False
-            index = end
-        else:
-            if char == "(":
-                depth += 1
-                name = re.match(r"\(\?P<([A-Za-z_]\w*)>", body[index:])
-                if name:
-                    groups.append(name[1])
-            elif char == ")":
-                depth -= 1
-            elif char == "|" and depth == 0:
-                alternation = True
-            elif char == "^":
-                caret = True
-            elif char == ".":
-                slash_elsewhere = True
-            elif char == "/":
-                top_slash = depth == 0
-                slash_elsewhere = slash_elsewhere or depth > 0
-            literal = literal and char not in _META
-            index += 1
-        if top_slash and index < len(body) and body[index] in "?*+{":
-            slash_elsewhere = True
-        last_top_slash = top_slash
-    return _Scan(alternation, literal, last_top_slash and not slash_elsewhere and not alternation,
-                 caret, backref, tuple(groups))
+        kind, end = ("escape", index + 2) if char == "\\" else \
+            ("class", _class_end(body, index)) if char == "[" else ("char", index + 1)
+        depth -= kind == "char" and char == ")"
+        out.append(_Token(kind, body[index:end], depth))
+        depth += kind == "char" and char == "("
+        index = end
+    return out
+
+
+def _crosses(token: _Token) -> bool:
+    """Whether the atom may match a ``/`` other than a literal one outside every group."""
+    if token.kind == "class":
+        return ("/" in token.text) != token.text.startswith("[^")
+    if token.kind == "escape":
+        return token.text[1:] in ("S", "W", "D") or (token.text == "\\/" and token.depth > 0)
+    return token.text == "." or (token.text == "/" and token.depth > 0)
+
+
+def _scan(body: str) -> _Scan:
+    """Reads ``body``: alternation at depth 0, plain text, where ``/`` can be matched."""
+    tokens = _tokens(body)
+    chars = [t.text for t in tokens if t.kind == "char"]
+    top = [t.kind != "class" and t.text in ("/", "\\/") and t.depth == 0 for t in tokens]
+    quantified = any(top[i] and tokens[i + 1].text[:1] in "?*+{" for i in range(len(tokens) - 1))
+    alternation = any(t.kind == "char" and t.text == "|" and t.depth == 0 for t in tokens)
+    literal = all((t.kind == "escape" and not t.text[1:].isalnum())
+                  or (t.kind == "char" and t.text not in _META) for t in tokens)
+    segments = bool(top) and top[-1] and not quantified and not alternation and \
+        not any(_crosses(t) for t in tokens)
+    backref = any(t.kind == "escape" and t.text[1:].isdigit() and t.text[1:] != "0" for t in tokens)
+    return _Scan(alternation, literal, segments, "^" in chars, backref,
+                 tuple(re.findall(r"\(\?P<([A-Za-z_]\w*)>", body)))
 
 
 def _class_end(body: str, start: int) -> int:
