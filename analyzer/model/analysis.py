@@ -83,7 +83,9 @@ class RouteInfo:
 
     ``pattern`` is a ``path()`` route of the whole path (``/api/products/<slug:slug>/``) or, when a
     regex takes part, the whole path's regex (``^/control/(?P<event>[^/]+)/\\Z``, matched with
-    ``re.match`` from the leading ``/``), exactly as Django resolves it unless ``inexact`` says why not.
+    ``re.match`` from the leading ``/``; a ``path()`` include's ``<int:x>`` / ``<uuid:x>`` kept as
+    Django shows it, ``analyzer.model.facts.route_regex`` gives its group), exactly as Django
+    resolves it unless ``inexact`` says why not.
     """
 
     pattern: str
