@@ -25,7 +25,7 @@ from analyzer.model.analysis import (
     ModelInfo,
     RouteInfo,
 )
-from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact
+from analyzer.model.facts import ModelFact, ProjectFacts, RouteFact, full_route
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
 from analyzer.project_facts.cache import (
@@ -326,9 +326,10 @@ def model_info(model: ModelFact) -> ModelInfo:
 
 
 def route_info(route: RouteFact) -> RouteInfo:
-    """The Analysis' view of one route (pattern with a leading slash)."""
-    return RouteInfo(f"/{route.route.lstrip('/')}", route.view or "", route.path, route.line, name=route.name,
-                     login_required=route.login_required, reachable=route.reachable)
+    """The Analysis' view of one route (pattern with a leading ``/``, or ``^/`` for a regex)."""
+    return RouteInfo(full_route(route.route), route.view or "", route.path, route.line, name=route.name,
+                     login_required=route.login_required, reachable=route.reachable,
+                     inexact=route.inexact)
 
 
 def _line_reader(root: Path) -> Callable[[str], list[str] | None]:

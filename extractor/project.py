@@ -15,9 +15,10 @@ from extractor.payload_types import static_fields
 from extractor.remote_calls import http_method
 from extractor.routes import (
     django_pattern,
+    gateway_regex,
+    inner_regex,
     openapi_path,
     path_parameters,
-    pattern_regex,
     proxy_match,
     shadowed_paths,
 )
@@ -70,6 +71,7 @@ def route_entries(routes: tuple[RouteInfo, ...], carried: CarriedCode) -> list[d
         entries.append({
             "pattern": route.pattern, "view": root.qualname, "carried": root.carried,
             "function": function, "django_pattern": pattern, "target": _view_target(root, stub_name),
+            "inner": inner_regex(route),
             "namespace": namespace if ":" not in namespace else "", "url_name": url_name or None,
             "stub_name": stub_name, "methods": list(route.methods),
             "crossings": [str(c) for c in root.crossings]
@@ -100,7 +102,7 @@ def proxy_routes(service: str, routes: tuple[RouteInfo, ...], carried: CarriedCo
             "name": f"{service}-{index + 1}-{identifier(route.pattern)}"[:80],
             "match_key": match.key, "match_value": match.value,
             "k8s_type": "Exact" if match.key == "path" else "RegularExpression",
-            "k8s_value": match.value if match.key == "path" else pattern_regex(match.value),
+            "k8s_value": match.value if match.key == "path" else gateway_regex(match),
             "methods": sorted(route.methods),
             "identity": route.login_required or (root is not None and root.needs_user),
         })

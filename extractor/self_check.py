@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.model.facts import route_regex
+
 SELF_CHECK_TIMEOUT = 1800
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 SAMPLE_VALUES = {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x", "slug": "x",
@@ -34,8 +36,33 @@ class SelfCheck:
         return not self.failures
 
 
+# a named group of one class or escape repeated (``(?P<slug>[-\\w]+)``), and values tried for it
+_REGEX_GROUP = re.compile(r"\(\?P<\w+>((?:\[[^\]]*\]|\\.|[^()\\])*)\)")
+_GROUP_VALUES = ("1", "x", "a1", "00000000-0000-0000-0000-000000000001", "")
+
+
+def _regex_path(pattern: str) -> str | None:
+    """A path the whole-path regex ``pattern`` (``^/x/(?P<pk>[0-9]+)/\\Z``) takes: each named
+    group given the first sample value it matches, the rest literal; None when that is not so."""
+    def value(found: re.Match[str]) -> str:
+        return next((v for v in _GROUP_VALUES if re.fullmatch(found[1], v)), "\0")
+
+    pattern = route_regex(pattern)  # ``<int:pk>`` kept from a path() include: its group
+    try:
+        text = _REGEX_GROUP.sub(value, pattern[1:].removesuffix("\\Z"))
+        text = re.sub(r"\\([^A-Za-z0-9])", r"\1", text)
+        if "\0" in text or any(c in text for c in "^$()?\\[]+*|{}"):
+            return None
+        return text if re.match(pattern, text) else None
+    except re.error:
+        return None
+
+
 def concrete_path(pattern: str) -> str | None:
-    """A real path for a ``path()`` pattern (``orders/<int:pk>/`` -> ``/orders/1/``); None for regexes."""
+    """A real path for a ``path()`` pattern (``orders/<int:pk>/`` -> ``/orders/1/``) or a whole-path
+    regex whose groups take sample values; None for other regexes."""
+    if pattern.startswith("^/"):
+        return _regex_path(pattern)
     if any(c in pattern for c in "^$()?\\[]+*|"):
         return None
     return "/" + _PARAMETER.sub(lambda m: SAMPLE_VALUES.get(m[1] or "str", "x"), pattern.lstrip("/"))

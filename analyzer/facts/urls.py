@@ -42,6 +42,7 @@ def url_pattern(
         path=path,
         line=call.lineno,
         wrappers=wrappers,
+        regex=kind in ("re_path", "url"),
     )
     has_inline = include is not None and include.endswith(inline)
     return pattern, (inline if has_inline else None)

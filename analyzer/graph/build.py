@@ -23,7 +23,15 @@ import networkx as nx
 from analyzer.graph.gc_pause import collector_paused
 from analyzer.graph.schema import EdgeAttrs, EdgeExtra, EdgeKind, add_node, node_attrs
 from analyzer.graph.weights import DEFAULT_WEIGHTS
-from analyzer.model.facts import AtomicBlock, Definition, ModelFact, ModuleFacts, ProjectFacts, Reference
+from analyzer.model.facts import (
+    AtomicBlock,
+    Definition,
+    ModelFact,
+    ModuleFacts,
+    ProjectFacts,
+    Reference,
+    full_route,
+)
 from analyzer.model.source_paths import is_test_path
 
 FIELD_RELATIONS: Mapping[str, EdgeKind] = {"fk": "fk", "o2o": "fk", "m2m": "m2m"}  # Django relation -> edge
@@ -302,7 +310,7 @@ def _route_edges(
         view = names.node(route.view)
         if view is None or (not route.reachable and is_test_path(route.path)):
             continue  # a test URLconf no project URLconf includes serves test code: never planned
-        node = f"route:/{route.route.lstrip('/')}"
+        node = f"route:{full_route(route.route)}"
         add_node(graph, node, {"kind": "route", "app": node_attrs(graph)[view]["app"],
                                "module": route.urlconf, "path": route.path, "line": route.line, "lines": 0,
                                "pattern": node[len("route:"):]})

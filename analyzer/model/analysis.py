@@ -20,9 +20,10 @@ from analyzer.model.explanations import ModelPlacement, ModuleSplit
 from analyzer.model.json_form import dumps_sorted, from_json
 
 # 2: coupling; 3: model_placements, module_splits, aggregates; 4: reference_differences; 5: tie directions;
-# 6: RouteInfo.reachable
-SCHEMA_VERSION = 7
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7)  # older files read with the newer fields at their defaults
+# 6: RouteInfo.reachable; 7: regex routes as the full path's regex (``^/...``), RouteInfo.inexact;
+# 8: count_curve_choice
+SCHEMA_VERSION = 8
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7, 8)  # older files read with the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
@@ -79,9 +80,16 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class RouteInfo:
-    """A URL route of the monolith: full pattern (with leading slash) and the view it calls."""
+    """A URL route of the monolith: full pattern and the view it calls.
 
-    pattern: str  # e.g. "/api/catalog/products/<slug:slug>/"
+    ``pattern`` is a ``path()`` route of the whole path (``/api/products/<slug:slug>/``) or, when a
+    regex takes part, the whole path's regex (``^/control/(?P<event>[^/]+)/\\Z``, matched with
+    ``re.match`` from the leading ``/``; a ``path()`` include's ``<int:x>`` / ``<uuid:x>`` kept as
+    Django shows it, ``analyzer.model.facts.route_regex`` gives its group), exactly as Django
+    resolves it unless ``inexact`` says why not.
+    """
+
+    pattern: str
     view: str  # qualified name of the view function or class
     path: str
     line: int
@@ -89,6 +97,7 @@ class RouteInfo:
     methods: tuple[str, ...] = ()  # HTTP methods when known, else empty (all)
     login_required: bool = False
     reachable: bool = True  # False: no root URLconf includes it, so ``pattern`` is only its local part
+    inexact: str = ""  # why ``pattern`` is not exact (it is then as Django shows it); empty: it is
 
 
 @dataclass(frozen=True)
@@ -375,7 +384,7 @@ class Analysis:
     module_splits: tuple[ModuleSplit, ...] = ()  # since schema 3: modules spread over services, why
     # since schema 4, with --reference: the models placed differently, by reference service then model
     reference_differences: tuple[ReferenceDifference, ...] = ()
-    # since schema 7: the count the score curve chose, before splits and folds (0: not known)
+    # since schema 8: the count the score curve chose, before splits and folds (0: not known)
     count_curve_choice: int = 0
 
     def service(self, name: str) -> Service:

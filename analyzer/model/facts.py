@@ -10,12 +10,13 @@ Models are named by label, ``"app_label.ModelName"``, as Django does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 17
+FACTS_SCHEMA_VERSION = 18
 
 
 class JsonMixin:
@@ -160,6 +161,7 @@ class UrlPattern(JsonMixin):
     path: str
     line: int
     wrappers: tuple[str, ...] = ()  # decorators applied in place: login_required(View.as_view())
+    regex: bool = False  # a re_path()/url() (a regex, searched in the rest of the path), include or not
 
 
 @dataclass(frozen=True)
@@ -537,6 +539,27 @@ class RouteFact(JsonMixin):
     # the parts static analysis cannot know, as written (``settings.URL_PREFIX``); each stands in
     # ``route`` as ``{text}``; empty when the route is fully known
     unresolved: tuple[str, ...] = ()
+    # why ``route`` is not the exact pattern of the whole path (then it is as Django shows it,
+    # ``ResolverMatch.route``); empty when it is (see analyzer.resolve.route_join)
+    inexact: str = ""
+
+
+# Django's converters whose value reaches the view converted (an int, a UUID): a regex route keeps
+# them as Django shows them, ``<int:pk>``, each standing for its group (``route_regex``)
+CONVERTING = {"int": "[0-9]+", "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}
+_KEPT_CONVERTER = re.compile(r"(?<!\(\?P)<(int|uuid):([A-Za-z_]\w*)>")
+
+
+def route_regex(route: str) -> str:
+    """The regex a regex route (``^/...``) is matched with: each ``<int:x>`` / ``<uuid:x>`` it keeps
+    from a ``path()`` include as its group, ``(?P<x>[0-9]+)``."""
+    return _KEPT_CONVERTER.sub(lambda m: f"(?P<{m[2]}>{CONVERTING[m[1]]})", route)
+
+
+def full_route(route: str) -> str:
+    """A route as the analysis names it: a ``path()`` route with its leading ``/``, a regex route
+    (the whole path's regex) as it is, from ``^/``."""
+    return route if route.startswith("^") else "/" + route.lstrip("/")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.config_mounts import config_mount_patterns
 from analyzer.resolve.library_roots import library_root_pattern
 from analyzer.resolve.provides import provided_includes
+from analyzer.resolve.route_join import RoutePart, joined_route
 from analyzer.resolve.route_values import RouteValues, shown
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
@@ -147,11 +148,11 @@ class RouteResolver:
         """All routes, sorted by route then view."""
         roots = self._roots(root_urlconf)
         for root in roots:
-            self._expand(root, "", None, ())
+            self._expand(root, (), None, ())
         unreached: dict[Key, list[UrlPattern]] = {}
         for top in self._unreached_tops():  # its includes are followed: routes relative to it
             trail: list[UrlPattern] = []
-            self._expand(top, "", None, (), trail)
+            self._expand(top, (), None, (), trail)
             if trail:
                 unreached[top] = trail
         for key in sorted(self.patterns):
@@ -162,8 +163,7 @@ class RouteResolver:
                 if OPEN + "arg:" in pattern.route or pattern.container in self.templates:
                     self._helper_warning(pattern)
                     continue
-                self._emit(pattern, _join("", self.values.fill(pattern.route), pattern.kind),
-                           None, False)
+                self._emit(pattern, (self._part(pattern),), None, False)
                 unreached.setdefault(key, []).append(pattern)
         self._unreached_warnings(unreached, root_urlconf)
         return tuple(sorted(self.routes, key=lambda r: (r.route, r.view or "", r.path, r.line)))
@@ -248,7 +248,15 @@ class RouteResolver:
                 and key[1] not in self.templates
                 and any(id(p) not in self.reached for p in self.patterns[key])]
 
-    def _expand(self, key: Key, prefix: str, namespace: str | None, stack: tuple[Key, ...],
+    def _part(self, pattern: UrlPattern) -> RoutePart:
+        """A pattern's part of the routes under it: a regex (an include's own regex, too: its
+        text starts with ``^``), or a ``path()``; a router's prefix is DRF's ``^prefix/$``."""
+        route = self.values.fill(pattern.route)
+        if pattern.kind == "router":
+            return RoutePart("^" + route + ("" if not route or route.endswith("/") else "/") + "$", True)
+        return RoutePart(route, pattern.regex or pattern.kind in ("re_path", "url") or route.startswith("^"))
+
+    def _expand(self, key: Key, parts: tuple[RoutePart, ...], namespace: str | None, stack: tuple[Key, ...],
                 trail: list[UrlPattern] | None = None) -> None:
         """Emits the routes under ``key``; with a ``trail`` (a list no root reaches), as
         unreachable, each pattern emitted added to it."""
@@ -258,7 +266,7 @@ class RouteResolver:
             if trail is not None and (id(pattern) in self.reached or OPEN + "arg:" in pattern.route):
                 continue  # reached from a root already; a helper's template is a warning
             self.reached.add(id(pattern))
-            route = _join(prefix, self.values.fill(pattern.route), pattern.kind)
+            route = (*parts, self._part(pattern))
             if pattern.kind != "include":
                 self._emit(pattern, route, namespace, trail is None)
                 if trail is not None:
@@ -275,11 +283,13 @@ class RouteResolver:
             joined = ":".join(n for n in (namespace, child_namespace) if n) or None
             self._expand(target, route, joined, (*stack, key), trail)
 
-    def _emit(self, pattern: UrlPattern, route: str, namespace: str | None, reachable: bool) -> None:
+    def _emit(self, pattern: UrlPattern, parts: tuple[RoutePart, ...], namespace: str | None,
+              reachable: bool) -> None:
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
         view = self.canonical(pattern.view) if pattern.view else None
-        text = shown(route)
-        full = "/" + text.route.lstrip("/")
+        joined = joined_route(parts)
+        text = shown(joined.route)
+        full = text.route
         key = (full, view, name, pattern.path, pattern.line)
         if key in self.emitted:  # both branches of ``if PREFIX: ... else: ...`` give it
             return
@@ -287,7 +297,7 @@ class RouteResolver:
         self.routes.append(
             RouteFact(full, view, pattern.view_kind, name, pattern.module, reachable,
                       pattern.path, pattern.line, wrappers=pattern.wrappers,
-                      unresolved=text.unresolved)
+                      unresolved=text.unresolved, inexact=joined.inexact)
         )
         if text.unresolved:
             self.warnings.append(SourceWarning(
@@ -295,11 +305,3 @@ class RouteResolver:
                 f"route {full} has unknown part(s): {', '.join(text.unresolved)}",
             ))
 
-
-def _join(prefix: str, route: str, kind: str) -> str:
-    if kind in ("re_path", "url") or route.startswith("^"):  # an include's own regex, too
-        route = route.lstrip("^")
-        prefix = prefix.rstrip("$")
-    if kind == "router" and route and not route.endswith("/"):
-        route += "/"
-    return prefix + route

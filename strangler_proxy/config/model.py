@@ -87,7 +87,8 @@ class Mirror:
 
 @dataclass(frozen=True)
 class PathMatch:
-    """How a route matches the normalised path: ``exact``, ``pattern`` or ``prefix``."""
+    """How a route matches the normalised path: ``exact``, ``pattern``, ``prefix`` or ``regex`` (a
+    Python regex from ``^/``, matched against the path with its percent-escapes decoded)."""
 
     kind: str
     value: str

@@ -32,7 +32,8 @@ from strangler_proxy.errors import RoutesError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_MATCH_KEYS = ("path", "path_prefix", "path_pattern", "methods", "host", "headers")
+_MATCH_KEYS = ("path", "path_prefix", "path_pattern", "path_regex", "methods", "host", "headers")
+_PATH_KEYS = {"path": "exact", "path_prefix": "prefix", "path_pattern": "pattern", "path_regex": "regex"}
 
 
 def load_routes(path: str | Path) -> ProxyConfig:
@@ -269,20 +270,34 @@ def _route(
 
 
 def _path_match(table: Table) -> PathMatch | None:
-    found = [(key, table.string(key)) for key in ("path", "path_prefix", "path_pattern")]
+    found = [(key, table.string(key)) for key in _PATH_KEYS]
     given = [(key, value) for key, value in found if value is not None]
     if len(given) > 1:
-        raise table.error(given[1][0], "use only one of path, path_prefix, path_pattern")
+        raise table.error(given[1][0], "use only one of " + ", ".join(_PATH_KEYS))
     if not given:
         return None
     key, value = given[0]
     assert value is not None
+    if key == "path_regex":
+        return PathMatch("regex", _path_regex(table, value))
     if not value.startswith("/"):
         raise table.error(key, f"must start with '/', got {value!r}")
-    kind = {"path": "exact", "path_prefix": "prefix", "path_pattern": "pattern"}[key]
+    kind = _PATH_KEYS[key]
     if kind == "pattern" and not re.fullmatch(r"(/([^/{}*]*|\{[A-Za-z_]\w*\}))*(/\*)?/?", value):
         raise table.error(key, f"segments are literals or {{name}}, optional final /*: {value!r}")
     return PathMatch(kind, value)
+
+
+def _path_regex(table: Table, value: str) -> str:
+    """A ``path_regex``: a Python regex matched (``re.match``) against the whole decoded path,
+    anchored at its ``/`` (``^/``), as the analysis writes a Django regex route."""
+    if not value.startswith("^/"):
+        raise table.error("path_regex", f"must start with '^/' (the path's first slash), got {value!r}")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise table.error("path_regex", f"not a regular expression ({error}): {value!r}") from None
+    return value
 
 
 def _methods(table: Table) -> frozenset[str]:

@@ -46,12 +46,52 @@ def regex_literal(text: str) -> str:
     return "".join(out)
 
 
+_END = re.compile(r"(?<!\\)((?:\\\\)*)\\Z")  # Python's ``\Z`` (not ``\\Z``): PCRE and RE2 say ``\z``
+# what RE2 (Envoy, most Gateway API implementations) does not have: atomic groups, lookarounds,
+# back-references
+_NOT_RE2 = re.compile(r"\(\?(?:>|=|!|<=|<!|P=)|(?<!\\)(?:\\\\)*\\[1-9]")
+_UNICODE_CLASSES = re.compile(r"(?<!\\)(?:\\\\)*\\[dDwWsS]")
+
+
+def regex_body(match: PathMatch) -> str:
+    """A ``path_regex`` without its ``^`` for PCRE and RE2: ``\\Z`` as ``\\z``, the rest as written
+    (what follows an open-ended one is any rest of the path)."""
+    return _END.sub(r"\1\\z", match.value[1:])
+
+
+def re2_unsupported(match: PathMatch) -> bool:
+    """Whether a ``path_regex`` uses what RE2 lacks (the route is then not exported to it)."""
+    return match.kind == "regex" and bool(_NOT_RE2.search(match.value))
+
+
+def regex_warnings(match: PathMatch | None, who: str, target: str, re2: bool) -> list[ExportWarning]:
+    """What an exported ``path_regex`` does otherwise than the proxy, or why it is not exported."""
+    if match is None or match.kind != "regex":
+        return []
+    if re2 and re2_unsupported(match):
+        return [ExportWarning("path-regex", who, f"route NOT exported: {target}'s RE2 has no atomic"
+                              " groups, lookarounds or back-references, which its path_regex uses")]
+    found = []
+    if _UNICODE_CLASSES.search(match.value):
+        found.append(ExportWarning("path-regex-classes", who, f"\\d, \\w and \\s of its path_regex match"
+                                   f" ASCII only in {target}, any Unicode digit, letter or space in"
+                                   " Django and in our proxy"))
+    if target != "nginx":
+        found.append(ExportWarning("path-regex-decoding", who, f"{target} matches the path_regex against"
+                                   " the path as sent, percent-escapes included; Django and our proxy"
+                                   " decode them first"))
+    return found
+
+
 def path_regex_body(match: PathMatch) -> str:
     """The regex of a path condition without anchors; a prefix is open-ended by itself.
 
     ``{name}`` is one segment (``[^/]+``) and a final ``/*`` the optional rest, as in
-    :func:`strangler_proxy.policy.routing.compile_pattern`.
+    :func:`strangler_proxy.policy.routing.compile_pattern`; a ``path_regex`` is itself
+    (:func:`regex_body`).
     """
+    if match.kind == "regex":
+        return regex_body(match)
     if match.kind != "pattern":
         return regex_literal(match.value)
     rest = match.value.endswith("/*")
@@ -63,6 +103,10 @@ def path_regex_body(match: PathMatch) -> str:
 
 def full_path_regex(match: PathMatch) -> str:
     """An anchored regex (``^...$``) matching exactly the paths the condition matches."""
+    if match.kind == "regex":
+        body = path_regex_body(match)
+        closed = body.endswith("\\z") and not body.endswith("\\\\z")
+        return "^" + (body[:-2] if closed else body + "[\\s\\S]*") + "$"
     tail = ".*" if match.kind == "prefix" else ""
     return "^" + path_regex_body(match) + tail + "$"
 

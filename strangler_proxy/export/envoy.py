@@ -36,6 +36,8 @@ from strangler_proxy.export.common import (
     listen_address,
     may_write,
     ordered_routes,
+    re2_unsupported,
+    regex_warnings,
     seconds,
     shared_warnings,
     source_name,
@@ -163,7 +165,8 @@ def _virtual_hosts(config: ProxyConfig) -> list[dict[str, Any]]:
     keys = sorted({route.host for route in routes if route.host}, key=lambda h: (h.startswith("*."), h))
     hosts = []
     for key in [*keys, "*"]:
-        members = [r for r in routes if r.host is None or (key != "*" and _covers(r.host, key))]
+        members = [r for r in routes if (r.host is None or (key != "*" and _covers(r.host, key)))
+                   and not (r.path and re2_unsupported(r.path))]
         entries = [entry for route in members for entry in _route_entries(config, route)]
         entries += _route_entries(config, config.default)
         name = "any" if key == "*" else key
@@ -365,6 +368,7 @@ def _warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
     for route in (*config.routes, config.default):
         targets = [config.upstream(name) for name, _ in active_weights(route)]
         who = subject(route)
+        found += regex_warnings(route.path, who, "Envoy", re2=True)
         if len({(t.retries, t.read_timeout) for t in targets}) > 1:
             found.append(ExportWarning("per-target-settings", who, "weighted targets with different"
                                        " retries or read timeouts share the largest values in Envoy"))

@@ -27,6 +27,8 @@ from strangler_proxy.export.common import (
     full_path_regex,
     mirrored_methods,
     ordered_routes,
+    re2_unsupported,
+    regex_warnings,
     shared_warnings,
     source_name,
     subject,
@@ -39,7 +41,8 @@ from strangler_proxy.export.yaml_text import to_yaml
 API_VERSION = "gateway.networking.k8s.io/v1"
 GATEWAY = "demonolith-gateway"
 MAX_RULES = 16
-_PATH_TYPE = {"exact": "Exact", "prefix": "PathPrefix", "pattern": "RegularExpression"}
+_PATH_TYPE = {"exact": "Exact", "prefix": "PathPrefix", "pattern": "RegularExpression",
+              "regex": "RegularExpression"}
 
 
 def export_gateway_api(config: ProxyConfig) -> Export:
@@ -47,7 +50,7 @@ def export_gateway_api(config: ProxyConfig) -> Export:
     warnings = _warnings(config)
     groups: dict[str | None, list[dict[str, Any]]] = {}
     for route in ordered_routes(config):
-        if _host_expressible(route.host):
+        if _host_expressible(route.host) and not (route.path and re2_unsupported(route.path)):
             groups.setdefault(route.host, []).extend(_rules(config, route))
     groups.setdefault(None, []).extend(_rules(config, config.default, default=True))
     documents = []
@@ -102,7 +105,7 @@ def _matches(route: Route, methods: frozenset[str] | None) -> list[dict[str, Any
     base: dict[str, Any] = {"path": {"type": "PathPrefix", "value": "/"}}
     if route.path is not None:
         kind = route.path.kind
-        value = full_path_regex(route.path) if kind == "pattern" else route.path.value
+        value = full_path_regex(route.path) if kind in ("pattern", "regex") else route.path.value
         base = {"path": {"type": _PATH_TYPE[kind], "value": value}}
     if route.headers:
         base["headers"] = [
@@ -182,7 +185,8 @@ def _route_warnings(config: ProxyConfig, route: Route) -> list[ExportWarning]:
     if not _host_expressible(route.host):
         found.append(ExportWarning("host-ip", who, f"route NOT exported: HTTPRoute hostnames cannot"
                                    f" be IP addresses ({route.host})"))
-    if route.path is not None and route.path.kind == "pattern":
+    found += regex_warnings(route.path, who, "Gateway API", re2=True)
+    if route.path is not None and route.path.kind in ("pattern", "regex"):
         found.append(ExportWarning("path-pattern", who, "RegularExpression path matches are"
                                    " implementation-specific, and so is their precedence"))
     if route.path is not None and route.path.kind == "prefix" and route.path.value != "/":

@@ -23,6 +23,7 @@ How the proxy's behaviour is expressed:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from strangler_proxy.config.model import Limits, ProxyConfig, Route, Upstream
@@ -185,9 +186,18 @@ def _route_regex(route: Route, headers: list[str]) -> str:
         value = wanted.get(name)
         fields.append(_ANY if value is None else "[^\\n]+" if value == "*" else regex_literal(value))
     path = ".*"
-    if route.path is not None:
+    if route.path is not None and route.path.kind == "regex":  # ``.`` as in Python: no newline
+        path = "(?-s:" + _quoted_regex(path_regex_body(route.path)) + ")"
+    elif route.path is not None:
         path = path_regex_body(route.path) + ("" if route.path.kind == "prefix" else "\\z")
     return "~(?s)^" + "\\n".join(fields) + "\\n" + path
+
+
+def _quoted_regex(regex: str) -> str:
+    """A regex as text between nginx's double quotes, which read ``\\\\`` as one backslash and end
+    at ``"``: both as PCRE escapes (``\\x5c``, ``\\x22``)."""
+    regex = re.sub(r"\\(.)", lambda m: r"\x5c" if m[1] == "\\" else m[0], regex)
+    return regex.replace('"', r"\x22")
 
 
 def _route_map(routes: list[Route], ids: dict[str, str]) -> list[str]:

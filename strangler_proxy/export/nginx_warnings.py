@@ -9,6 +9,7 @@ from strangler_proxy.config.model import ProxyConfig, Route
 from strangler_proxy.export.common import (
     guards_writes,
     may_write,
+    regex_warnings,
     shared_warnings,
     subject,
     time_units,
@@ -109,7 +110,7 @@ def nginx_warnings(config: ProxyConfig) -> tuple[ExportWarning, ...]:
     found = shared_warnings(config, "nginx") + _upstream_warnings(config)
     found += guard_warnings(config, "nginx")
     for route in (*config.routes, config.default):
-        found += _route_warnings(route)
+        found += _route_warnings(route) + regex_warnings(route.path, subject(route), "nginx", re2=False)
         fallback = route.fallback
         if fallback and any(
             (config.upstream(fallback).connect_timeout, config.upstream(fallback).read_timeout)

@@ -22,6 +22,8 @@ def _takes(route: Route, path: str) -> bool:
         return bool(match.value == path)
     if match.kind == "prefix":
         return bool(path.startswith(match.value))
+    if match.kind == "regex":
+        return re.match(match.value, path) is not None
     rest = match.value.endswith("/*")
     body = match.value[:-2] if rest else match.value
     parts = re.split(r"(\{[A-Za-z_]\w*\})", body)

@@ -3,8 +3,9 @@
 Precedence, most specific first (the order Gateway API's HTTPRoute uses, so exports keep it):
 
 1. host: an exact host beats a ``*.domain`` wildcard, which beats no host condition;
-2. path: ``path`` (exact) beats ``path_pattern``, which beats ``path_prefix``; among the same kind the
-   longer literal text wins (``/api/catalog/`` before ``/api/``);
+2. path: ``path`` (exact) beats ``path_pattern`` and ``path_regex``, which beat ``path_prefix``; among
+   the same rank the longer literal text wins (``/api/catalog/`` before ``/api/``; a regex's literal
+   text is what it starts with);
 3. a route with a ``methods`` condition beats one without;
 4. more header conditions beat fewer;
 5. file order breaks remaining ties.
@@ -21,10 +22,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http.cookies import _unquote  # the quoting Django undoes
+from urllib.parse import unquote
 
 from strangler_proxy.config.model import PathMatch, Route
 
-_KIND_RANK = {"exact": 3, "pattern": 2, "prefix": 1}
+_KIND_RANK = {"exact": 3, "pattern": 2, "regex": 2, "prefix": 1}
+_REGEX_LITERAL = re.compile(r"(?:[^\\^$.|?*+()\[\]{}]|\\[^A-Za-z0-9])*")
 CACHE_SIZE = 4096
 
 
@@ -32,9 +35,27 @@ def specificity(route: Route) -> tuple[int, ...]:
     """Sort key putting the most specific route first (see the module docstring)."""
     host_rank = 0 if route.host is None else (1 if route.host.startswith("*.") else 2)
     kind_rank = _KIND_RANK[route.path.kind] if route.path else 0
-    literal = len(re.sub(r"\{[^}]*\}|\*", "", route.path.value)) if route.path else 0
+    literal = _literal_length(route.path) if route.path else 0
     return (-host_rank, -kind_rank, -literal, -int(bool(route.methods)), -len(route.headers),
             route.index)
+
+
+def _literal_length(match: PathMatch) -> int:
+    if match.kind == "regex":
+        found = _REGEX_LITERAL.match(match.value, 1)
+        return len(found[0]) if found else 0
+    return len(re.sub(r"\{[^}]*\}|\*", "", match.value))
+
+
+def regex_path(path: str) -> str:
+    """The path a ``path_regex`` is matched against: the normalised path with its remaining
+    percent-escapes decoded (UTF-8), as Django's ``path_info`` is; undecodable bytes stay escaped."""
+    if "%" not in path:
+        return path
+    try:
+        return unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return path
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -52,6 +73,9 @@ def _path_predicate(match: PathMatch) -> Callable[[str], bool]:
         return value.__eq__
     if match.kind == "prefix":
         return lambda path: path.startswith(value)
+    if match.kind == "regex":
+        full = re.compile(value)
+        return lambda path: full.match(regex_path(path)) is not None
     regex = compile_pattern(value)
     return lambda path: regex.match(path) is not None
 

@@ -105,7 +105,7 @@ def test_cli_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> N
         outputs.append((out / "analysis.json").read_text())
     assert outputs[0] == outputs[1]
     document = json.loads(outputs[0])
-    assert document["schema_version"] == SCHEMA_VERSION == 7 and document["table_owner"]
+    assert document["schema_version"] == SCHEMA_VERSION == 8 and document["table_owner"]
     assert {"name", "modules", "models", "tables", "routes"} <= set(document["services"][0])
 
 

@@ -14,7 +14,10 @@ def test_routes_check_refuses_a_route_that_takes_every_path(tmp_path: Path) -> N
     cases = {'path_prefix = "/"\nto = "monolith"\nmirror = "svc"': 1, 'path = "/"\nto = "svc"': 1,
              'path_pattern = "/{a}/*"\nto = "svc"': 1, 'to = "svc"\nmethods = ["POST"]': 1,
              'path = "/api/x/"\nto = "svc"': 0, 'path_prefix = "/"\nto = "monolith"': 0,
-             'host = "api.example.com"\nto = "svc"': 0}
+             'host = "api.example.com"\nto = "svc"': 0,
+             "path_regex = '^/(?P<rest>.*)'\nto = \"svc\"": 1,
+             "path_regex = '^/[\\s\\S]*?about/'\nto = \"svc\"": 0,
+             "path_regex = '^/control/(?P<e>[^/]+)/\\Z'\nto = \"svc\"": 0}
     for index, (body, code) in enumerate(cases.items()):
         file = tmp_path / f"r{index}.toml"
         file.write_text(base + f'[[routes]]\nname = "r"\n{body}\n[default]\nto = "monolith"\n')

@@ -15,8 +15,11 @@ from analyzer.model.analysis import Analysis, RouteInfo
 from analyzer.model.facts import RouteFact
 from extractor.extract import extract_service
 from extractor.routes import (
+    ProxyMatch,
     django_pattern,
+    gateway_regex,
     has_unknown_part,
+    inner_regex,
     openapi_path,
     path_parameters,
     pattern_regex,
@@ -34,9 +37,11 @@ def route(pattern: str) -> RouteInfo:
 @pytest.mark.parametrize(("pattern", "key", "value"), [
     ("/api/items/", "path", "/api/items/"),
     ("/api/items/<int:pk>/", "path_pattern", "/api/items/{pk}/"),
-    ("^api/items/(?P<pk>[0-9]+)/$", "path_pattern", "/api/items/{pk}/"),
-    (r"^api/(?P<a>\d+)/(?P<b>[-\w]+)/$", "path_pattern", "/api/{a}/{b}/"),
-    (r"^feed\.xml$", "path", "/feed.xml"),
+    ("^/api/items/(?P<pk>[0-9]+)/\\Z", "path_regex", "^/api/items/(?P<pk>[0-9]+)/\\Z"),
+    (r"^/api/(?P<a>\d+)/(?P<b>[-\w]+)/\Z", "path_regex", r"^/api/(?P<a>\d+)/(?P<b>[-\w]+)/\Z"),
+    (r"^/tz/", "path_regex", r"^/tz/"),  # no $: Django takes every path under it, and so does the proxy
+    (r"^/[\s\S]*?about/", "path_regex", r"^/[\s\S]*?about/"),  # no ^: searched in the whole path
+    ("/feed.xml", "path", "/feed.xml"),
     ("/files/<path:rest>", "path_pattern", "/files/*"),
     ("/pages/<int|str|uuid:pk>/edit/", "path_pattern", "/pages/{pk}/edit/"),  # converter chosen at run time
 ])
@@ -59,13 +64,54 @@ def test_a_converter_chosen_at_run_time_is_one_segment_in_the_service() -> None:
     ("<?>", "could not be resolved"),
     ("/", "catch-all"),
     ("/<path:anything>", "catch-all"),
-    ("^api/", "regular expression"),  # unanchored: Django matches every path under it
-    ("^(?P<slug>.*)/$", "regular expression"),  # a group that crosses segments
-    (r"^items/(\d+)/$", "regular expression"),  # positional group
+    ("^api/", "older than schema 7"),  # a regex without the path's start: an older analysis
+    ("^/(?P<slug>.*)/\\Z", "catch-all"),  # a group that crosses segments: every path ending in /
+    ("^/", "catch-all"),
+    (r"^/(?i:foo/)bar/\Z", "reverse()"),  # scoped flags: Django cannot reverse them in the service
+    (r"^/(?P<o>[^/]+)/v<int:v>\.css\Z", "converter after a regex"),  # no path() can come first
 ])
 def test_unresolved_catch_all_and_unmatchable_regex_are_refused(pattern: str, why: str) -> None:
     assert why in (route_refusal(route(pattern)) or "")
 
+
+
+def test_an_atomic_group_is_a_plain_group_in_the_service_and_no_gateway_rule() -> None:
+    """The proxy keeps the atomic group (exactly Django's resolution); the service's re_path, which
+    only sees what the proxy sends, has a plain group that reverse() reads; RE2 has none."""
+    atomic = route(r"^/(?P<o>[^/]+)/(?>[\s\S]*?w/(?P<ns>[a-z0-9]{16})/)cart/\Z")
+    assert route_refusal(atomic) is None
+    assert proxy_match(atomic) == ProxyMatch("path_regex", atomic.pattern, "/")
+    assert django_pattern(atomic) == ("re_path", r"^(?P<o>[^/]+)/(?:[\s\S]*?w/(?P<ns>[a-z0-9]{16})/)cart/\Z")
+    assert gateway_regex(proxy_match(atomic)) is None
+
+
+def test_a_converter_inside_a_segment_is_matched_by_the_path_s_regex() -> None:
+    widget = route("/widget/v<int:version>.<slug:lang>.js")
+    assert route_refusal(widget) is None and django_pattern(widget)[0] == "path"
+    regex = proxy_match(widget).value
+    assert proxy_match(widget).key == "path_regex"
+    assert re.match(regex, "/widget/v2.de.js") and not re.match(regex, "/widget/vx.de.js")
+    assert not re.match(regex, "/widget/v2.de.js/x")
+    assert "converter of the project's own" in (route_refusal(route("/w/v<hex:v>.js")) or "")
+
+
+def test_a_converter_above_a_regex_is_a_path_include_in_the_service() -> None:
+    kept = route(r"^/r/<int:pk>/x/(?P<a>\d+)/\Z")
+    assert route_refusal(kept) is None
+    assert django_pattern(kept) == ("path", "r/<int:pk>/") and inner_regex(kept) == r"^x/(?P<a>\d+)/\Z"
+    assert proxy_match(kept).value == r"^/r/(?P<pk>[0-9]+)/x/(?P<a>\d+)/\Z"
+
+
+def test_an_inexact_route_is_refused_with_why() -> None:
+    inexact = dataclasses.replace(route("^/a|^bx$"), inexact="the regex '^a|^b' has a '^' after its start")
+    assert "'^' after its start" in (route_refusal(inexact) or "")
+
+
+def test_a_regex_route_keeps_the_monolith_paths_it_would_also_take() -> None:
+    moved = proxy_match(route(r"^/items/(?P<slug>[-\w]+)/\Z"))
+    staying = [route("/items/new/"), route("/items/a/b/"), route("/other/")]
+    assert shadowed_paths(moved, staying) == ["/items/new/"]
+    assert django_pattern(route(r"^/items/(?P<slug>[-\w]+)/\Z")) == ("re_path", r"^items/(?P<slug>[-\w]+)/\Z")
 
 
 def test_a_route_no_urlconf_includes_is_refused_even_when_its_local_pattern_is_plain() -> None:
@@ -133,7 +179,7 @@ def test_a_route_with_an_unknown_part_is_refused_never_a_prefix(pattern: str) ->
 
 
 def test_a_regex_quantifier_is_no_unknown_part() -> None:
-    pattern = r"^year/(?P<year>[0-9]{4})/$"
+    pattern = r"^/year/(?P<year>[0-9]{4})/\Z"
     assert not has_unknown_part(pattern)
     assert "could not be resolved" not in (route_refusal(route(pattern)) or "")
 

@@ -111,24 +111,24 @@ def facts_of(tmp_path: Path, files: dict[str, str]) -> ProjectFacts:
 def test_a_helper_forwarding_its_args_to_re_path_gives_one_route_per_call(tmp_path: Path) -> None:
     facts = facts_of(tmp_path, FORWARDING)
     routes = {r.route: r for r in facts.routes}
-    assert routes["/s/tags/$"].view == "qa.views.tags"
-    assert routes["/s/tags/$"].name == "tags"  # passed on through **kwargs
-    assert routes["/s/ask/$"].name is None
-    assert (routes["/s/tags/$"].path, routes["/s/tags/$"].line) == ("qa/urls.py", 9)
-    assert routes["/s/ask/$"].view == "qa.views.AskView"
-    assert routes["/s/ask/$"].reachable and not routes["/s/ask/$"].unresolved
-    assert sorted(routes) == ["/$", "/s/ask/$", "/s/tags/$"]  # the helper's own pattern is none
+    assert routes["/s/tags/"].view == "qa.views.tags"
+    assert routes["/s/tags/"].name == "tags"  # passed on through **kwargs
+    assert routes["/s/ask/"].name is None
+    assert (routes["/s/tags/"].path, routes["/s/tags/"].line) == ("qa/urls.py", 9)
+    assert routes["/s/ask/"].view == "qa.views.AskView"
+    assert routes["/s/ask/"].reachable and not routes["/s/ask/"].unresolved
+    assert sorted(routes) == ["/", "/s/ask/", "/s/tags/"]  # the helper's own pattern is none
     assert not [w for w in facts.warnings if w.code == "unresolved-route"]
 
 
 def test_a_urlpattern_subclass_and_a_helper_of_a_helper_are_expanded(tmp_path: Path) -> None:
     facts = facts_of(tmp_path, PATTERN_CLASS)
     routes = {r.route: r for r in facts.routes}
-    assert routes["/taxes/(?P<pk>\\d+)/$"].view == "shop.views.TaxEditView"
-    assert routes["/taxes/$"].view == "shop.views.TaxListView"
-    assert routes["/home/$"].view == "shop.views.home"
-    assert routes["/home/$"].name == "home"
-    assert (routes["/taxes/new/$"].view, routes["/taxes/new/$"].name) == ("shop.views.TaxEditView", "tax.new")
+    assert routes["^/taxes/(?P<pk>\\d+)/\\Z"].view == "shop.views.TaxEditView"
+    assert routes["/taxes/"].view == "shop.views.TaxListView"
+    assert routes["/home/"].view == "shop.views.home"
+    assert routes["/home/"].name == "home"
+    assert (routes["/taxes/new/"].view, routes["/taxes/new/"].name) == ("shop.views.TaxEditView", "tax.new")
     assert {r.path for r in routes.values()} == {"shop/taxes.py"}
     assert len(routes) == 4
     assert not [w for w in facts.warnings if w.code == "unresolved-route"]
@@ -153,7 +153,7 @@ def test_the_strip_of_a_leading_caret_is_exact_before_a_setting(tmp_path: Path) 
     """}
     routes = facts_of(tmp_path, files).routes
     assert [(r.route, r.unresolved) for r in routes] == [
-        ("/s/{settings.QA_BASE}(?P<id>\\d+)/retag/$", ("settings.QA_BASE",))]
+        ("^/s/{settings.QA_BASE}(?P<id>\\d+)/retag/\\Z", ("settings.QA_BASE",))]
 
 
 def test_only_calls_in_url_positions_are_kept_for_the_project_pass() -> None:

@@ -24,7 +24,7 @@ from tests.strangler_proxy.support import App, raw_exchange, run_async, running_
 
 pytestmark = needs_nginx
 
-ROUTES = """
+ROUTES = r"""
 [[routes]]
 name = "catalog"
 path_prefix = "/api/catalog/"
@@ -107,6 +107,27 @@ to = "failing"
 fallback = "monolith"
 fallback_shares_data = true
 
+[[routes]]
+name = "regex-event"
+path_regex = '^/control/event/(?P<organizer>[^/]+)/(?P<event>[^/]+)/\Z'
+to = "catalog"
+
+[[routes]]
+name = "regex-open"
+path_regex = '^/tz/'
+to = "orders"
+
+[[routes]]
+name = "regex-searched"
+path_regex = '^/[\s\S]*?about/'
+to = "orders"
+
+[[routes]]
+name = "regex-quantifier"
+path_regex = '^/w/(?P<ns>[a-z0-9]{4})/pay/\Z'
+methods = ["GET"]
+to = "catalog"
+
 [default]
 to = "monolith"
 """
@@ -144,6 +165,18 @@ CASES: list[tuple[str, str, str, dict[str, str], str]] = [
     ("DELETE", "localhost", "/api/weighted/b", {}, "orders"),
     ("GET", "localhost", "/api/fragile/a", {}, "monolith"),
     ("POST", "localhost", "/api/fragile/a", {}, "monolith"),
+    ("GET", "localhost", "/control/event/acme/summit/", {}, "catalog"),  # path_regex: Django's regex routes
+    ("GET", "localhost", "/control/event/caf%C3%A9/summit/", {}, "catalog"),
+    ("GET", "localhost", "/control/event/acme/summit/x", {}, "monolith"),
+    ("GET", "localhost", "/control/event/acme/", {}, "monolith"),
+    ("GET", "localhost", "/tz/", {}, "orders"),
+    ("GET", "localhost", "/tz/a/b", {}, "orders"),
+    ("GET", "localhost", "/tzx", {}, "monolith"),
+    ("GET", "localhost", "/x/y/about/", {}, "orders"),
+    ("GET", "localhost", "/about", {}, "monolith"),
+    ("GET", "localhost", "/w/ab12/pay/", {}, "catalog"),
+    ("GET", "localhost", "/w/ab123/pay/", {}, "monolith"),
+    ("POST", "localhost", "/w/ab12/pay/", {}, "monolith"),
 ]
 
 
