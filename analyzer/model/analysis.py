@@ -23,7 +23,7 @@ from analyzer.model.json_form import dumps_sorted, from_json
 # 6: RouteInfo.reachable; 7: regex routes as the full path's regex (``^/...``), RouteInfo.inexact;
 # 8: count_curve_choice
 SCHEMA_VERSION = 8
-READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7, 8)  # older files read with the newer fields at their defaults
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4, 5, 6, 7, 8)  # older files: the newer fields at their defaults
 
 VIOLATION_KINDS = (
     "cross-service-fk",  # a ForeignKey/OneToOne/M2M to a model owned by another service
