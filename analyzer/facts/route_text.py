@@ -70,6 +70,12 @@ def is_opaque(text: str) -> bool:
     return found is not None and not found[1].startswith(("ref:", "arg:"))
 
 
+def is_reference(text: str) -> bool:
+    """Whether ``text`` is one reference the project pass may fill in (``{?ref:X;mod(a)}``)."""
+    found = MARKER.fullmatch(text)
+    return found is not None and found[1].startswith("ref:")
+
+
 def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> str:
     """``text`` with its ``{?arg:N:NAME}`` markers replaced by the call's arguments, where known."""
     def substitute(found: re.Match[str]) -> str:
@@ -81,6 +87,9 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
         value = arguments(_position(position), name) if position.isdigit() or position == "-" else None
         if value is None:
             return found[0]
+        reference = MARKER.fullmatch(value)
+        if methods and reference is not None and reference[1].startswith("ref:"):
+            return marker(f"{reference[1]};{found[1].partition(';')[2]}")  # applied once it is known
         for method, args in methods:
             static = is_static(value)
             value = apply_method(value, method, args) if static else _head_method(value, method, args)

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX, TUPLE_NAMESPACE
 from analyzer.facts.registries import APPS_PREFIX
-from analyzer.facts.route_text import OPEN
+from analyzer.facts.route_text import OPEN, is_reference
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.model.source_paths import is_test_path
@@ -43,6 +43,7 @@ from analyzer.resolve.config_mounts import config_mount_patterns
 from analyzer.resolve.library_roots import library_root_pattern
 from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_values import RouteValues, shown
+from analyzer.resolve.subclass_routes import per_class
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
 from analyzer.resolve.url_collectors import join_collectors
@@ -138,10 +139,22 @@ class RouteResolver:
                     )
                 continue
             self.patterns[("", include)] = [
-                UrlPattern(member.rpartition(".")[0], include, "include", "", None, "include",
-                           member, None, None, loop.path, loop.line)
-                for member in family.members
+                UrlPattern(runner.rpartition(".")[0], include, "include", "", None, "include",
+                           runner, None, None, loop.path, loop.line)
+                for member in family.members for runner in self._runners(member, defined)
             ]
+
+    def _runners(self, member: str, defined: frozenset[str]) -> list[str]:
+        """The methods a registry loop runs for family ``member``: itself, or a copy per class
+        that runs it (:mod:`analyzer.resolve.subclass_routes`), each a list of its own."""
+        key = self.functions[member]
+        given = per_class(member, self.patterns[key], self.values.classes, defined)
+        for runner, patterns in given:
+            self.functions[runner] = (key[0], runner)
+            self.patterns[key[0], runner] = patterns
+        if all(runner != member for runner, _ in given):
+            self.patterns[key] = []  # no class the registry serves gives them as they are
+        return [runner for runner, _ in given]
 
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
         """All routes, sorted by route then view."""
@@ -276,6 +289,8 @@ class RouteResolver:
             self._expand(target, route, joined, (*stack, key), trail)
 
     def _emit(self, pattern: UrlPattern, route: str, namespace: str | None, reachable: bool) -> None:
+        if is_reference(pattern.view or "") or is_reference(pattern.name or ""):
+            pattern = self.values.filled_view(pattern)
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
         view = self.canonical(pattern.view) if pattern.view else None
         text = shown(route)

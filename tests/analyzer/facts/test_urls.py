@@ -101,3 +101,39 @@ def test_an_include_of_a_sum_of_lists_includes_each_list_then_the_literal_patter
         ("urlpatterns@7", "", "shop.urls.locale_patterns", None),
         ("urlpatterns@7", "x/", None, None),
     ]
+
+
+def test_a_helper_calling_a_helper_of_its_module_keeps_every_pattern_and_its_view_text() -> None:
+    """The first call of ``admin_url`` inside ``crud_urls`` drops ``admin_url``'s own pattern: the
+    patterns ``crud_urls`` builds before and after it are all its own, their views and names
+    still templates of its parameters (``view_template % "Edit"``), filled at each call."""
+    facts = facts_of(
+        """
+        from django.urls import re_path
+
+        def admin_url(regex, view, name=None):
+            return re_path(regex, view, name=name)
+
+        def crud_urls(url_prefix, view_template, name_template):
+            return [
+                admin_url("%s/edit/$" % url_prefix, view_template % "Edit", name=name_template % "edit"),
+                admin_url("%s/new/$" % url_prefix, view_template % "Edit", name=name_template % "new"),
+            ]
+
+        urlpatterns = crud_urls("^tax", "shop.views.Tax%sView", "tax.%s") + [
+            admin_url("^plain/$", "shop.views.plain"),
+        ]
+        """,
+        module="shop.urls",
+    )
+    helper = {h.function: h for h in facts.url_helpers}["shop.urls.crud_urls"]
+    view = "{?arg:1:view_template;mod(Edit)}"
+    assert [(p.route, p.view, p.name) for p in helper.patterns] == [
+        ("{?arg:0:url_prefix}/edit/$", view, "{?arg:2:name_template;mod(edit)}"),
+        ("{?arg:0:url_prefix}/new/$", view, "{?arg:2:name_template;mod(new)}"),
+    ]
+    assert sorted((p.route, p.view, p.name) for p in facts.url_patterns if p.kind == "re_path") == [
+        ("^plain/$", "shop.views.plain", None),
+        ("^tax/edit/$", "shop.views.TaxEditView", "tax.edit"),
+        ("^tax/new/$", "shop.views.TaxEditView", "tax.new"),
+    ]
