@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from analyzer.facts.route_text import CLOSE, MARKER, OPEN, Env, fold, is_opaque, is_reference, with_arguments
 from analyzer.facts.url_forwarding import item_position
+from analyzer.facts.url_keywords import each_keyword
 from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
 LIST_METHODS = frozenset({"append", "extend", "insert"})
@@ -60,8 +61,9 @@ class Helpers:
         if qualname not in self.dropped:  # dropped once the walk is done: ``learn`` counts on the store
             self.dropped.add(qualname)
             self._templates.update(id(t) for t in helper.patterns)
-        return [_expanded(item, helper, each, env, container, path)
-                for p in helper.patterns for item, each in _each_item(p, call)]
+        return [_expanded(keyword, helper, each, env, container, path)
+                for p in helper.patterns for item, each in _each_item(p, call)
+                for keyword in each_keyword(item, each)]
 
     def drop_templates(self) -> None:
         """Remove the called helpers' own patterns from the store (their calls' patterns stay)."""
@@ -125,6 +127,8 @@ def template_view(view: str | None, parameters: tuple[str, ...]) -> tuple[int, s
     if found is None or not found[1].startswith("arg:"):
         return None
     position, _, name = found[1].removeprefix("arg:").partition(":")
+    if position == "-":  # a keyword passed through ``**kwargs``
+        return -1, name.split(";")[0]
     return (int(position), name.split(";")[0]) if position.isdigit() else None
 
 

@@ -42,6 +42,7 @@ class Scope:
     parameters: tuple[str, ...] = ()  # a function's positional parameters, in order, then ``*args``
     arg_lists: dict[str, dict[int, ast.expr]] = field(default_factory=dict)  # copies of ``*args``
     forwards: bool = False  # a function taking ``*args``: its copies of them are followed
+    popped: set[str] = field(default_factory=set)  # keys popped off its ``**kwargs`` (url_keywords)
     route_env: Env | None = None  # what a route expression here sees, made on first use
     sql_env: ChainMap[str, SqlText] | None = None  # the SQL strings seen here, made on first use
 

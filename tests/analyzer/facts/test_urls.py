@@ -137,3 +137,39 @@ def test_a_helper_calling_a_helper_of_its_module_keeps_every_pattern_and_its_vie
         ("^tax/edit/$", "shop.views.TaxEditView", "tax.edit"),
         ("^tax/new/$", "shop.views.TaxEditView", "tax.new"),
     ]
+
+
+def test_a_helper_looping_over_its_kwargs_gives_one_pattern_per_keyword_of_each_call() -> None:
+    """``goto_patterns(prefix, **views)`` pops ``post`` and loops ``views.items()``: each call
+    gives the popped keyword's pattern and one per other keyword, in the call's order, the key's
+    text (after ``replace``) in the route and the name, the keyword's class as the view."""
+    facts = facts_of(
+        """
+        from django.urls import path
+        from shop import views
+
+        def goto_patterns(prefix, **views):
+            urls = []
+            post_view = views.pop("post", None)
+            if post_view:
+                url_name = "%s-post" % prefix
+                urls.append(path("%s/<int:pk>/post/<int:post>/" % prefix[0], post_view.as_view(), name=url_name))
+            for name, view in views.items():
+                name = name.replace("_", "-")
+                url_pattern = "%s/<int:pk>/%s/" % (prefix[0], name)
+                urls.append(path(url_pattern, view.as_view(), name="%s-%s" % (prefix, name)))
+            return urls
+
+        urlpatterns = []
+        urlpatterns += goto_patterns("thread", post=views.PostView, last=views.LastView,
+                                     best_answer=views.BestView)
+        urlpatterns += goto_patterns("private", last=views.PrivateLastView)
+        """,
+        module="shop.urls",
+    )
+    assert [(p.route, p.view, p.view_kind, p.name) for p in facts.url_patterns if p.kind == "path"] == [
+        ("t/<int:pk>/post/<int:post>/", "shop.views.PostView", "class", "thread-post"),
+        ("t/<int:pk>/last/", "shop.views.LastView", "class", "thread-last"),
+        ("t/<int:pk>/best-answer/", "shop.views.BestView", "class", "thread-best-answer"),
+        ("p/<int:pk>/last/", "shop.views.PrivateLastView", "class", "private-last"),
+    ]
