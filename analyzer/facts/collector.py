@@ -317,7 +317,7 @@ class Collector(CallVisitor):
     def _remember_route_text(self, name: str, value: ast.expr) -> None:
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
-        takes_kwargs = scope.parameters and scope.parameters[-1].startswith("**")  # always last
+        takes_kwargs = scope.parameters and scope.parameters[-1][:2] == "**"  # always last
         read = url_keywords.keyword_read(value, scope.parameters) if takes_kwargs else None
         if read is not None:  # ``post_view = views.pop("post", None)``: the caller's keyword
             scope.route_strings[name] = url_keywords.keyword_marker(read[0])
@@ -370,7 +370,7 @@ class Collector(CallVisitor):
             if item is not None:  # ``for pattern in patterns``: one pattern per item, per call
                 self.scope.route_strings[item[0]] = item[1]
             items = url_keywords.items_loop(node, self.scope.parameters, self.scope.popped) \
-                if self.scope.parameters[-1].startswith("**") else None
+                if self.scope.parameters[-1][:2] == "**" else None
             if items is not None:  # ``for name, view in views.items()``: one per keyword, per call
                 self.scope.route_strings.update(items)
         url_lists.loop_includes(self.store, self.table, self.scope, node, self.path)

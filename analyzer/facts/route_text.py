@@ -9,6 +9,8 @@ know is kept in place as a marker the project pass may still fill in:
 - ``{?ref:QUALNAME}``: a name of another module or a setting (``django.conf.settings.X``);
   ``{?ref:QUALNAME|DEFAULT}`` for ``getattr(settings, "X", DEFAULT)``;
 - ``{?arg:N:NAME}``: the function's positional parameter ``N`` (helpers that build patterns);
+  ``{?arg:-:KEY}`` the caller's keyword ``KEY`` read off ``**kwargs`` (:mod:`url_keywords`);
+  a reference given for a parameter keeps the methods still to apply (``{?ref:X;mod(Edit)}``);
 - ``{?ref:CLASS.ATTR}`` for ``self.ATTR`` / ``cls.ATTR`` in a method of ``CLASS``: the project pass
   looks it up on the class, its bases and the subclasses that override it;
 - ``{?alt:A|B}``: one of several static values, chosen at run time (a property's returns);
