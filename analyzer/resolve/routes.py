@@ -12,8 +12,8 @@ its call sites were not expanded), which becomes a warning; each list or functio
 reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
 methods of its class family (:mod:`analyzer.resolve.url_families`), each once per class that
-runs it when it reads the class's attributes (:mod:`analyzer.resolve.subclass_routes`); an app config's ``urls`` and
-a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
+runs it when it reads the class's attributes (:mod:`analyzer.resolve.subclass_routes`); an app
+config's ``urls`` and a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
 (:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
 of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects mounted at their
 own prefixes are one include each (:mod:`analyzer.resolve.url_objects`);

@@ -153,7 +153,8 @@ def test_a_helper_looping_over_its_kwargs_gives_one_pattern_per_keyword_of_each_
             post_view = views.pop("post", None)
             if post_view:
                 url_name = "%s-post" % prefix
-                urls.append(path("%s/<int:pk>/post/<int:post>/" % prefix[0], post_view.as_view(), name=url_name))
+                url_pattern = "%s/<int:pk>/post/<int:post>/" % prefix[0]
+                urls.append(path(url_pattern, post_view.as_view(), name=url_name))
             for name, view in views.items():
                 name = name.replace("_", "-")
                 url_pattern = "%s/<int:pk>/%s/" % (prefix[0], name)
