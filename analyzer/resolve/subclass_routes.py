@@ -44,14 +44,8 @@ def _reads(pattern: UrlPattern, klass: str) -> bool:
 
 def _inheritors(klass: str, method: str, classes: ClassValues, defined: Collection[str]) -> list[str]:
     """The project's classes outside its tests, but ``klass``, whose ``method`` is ``klass``'s."""
-    found = []
-    for other in classes.project_classes():
-        if other == klass or classes.in_tests(other):
-            continue
-        order = classes.linearization(other)
-        if klass in order and next((c for c in order if f"{c}.{method}" in defined), None) == klass:
-            found.append(other)
-    return found
+    return [other for other in classes.descendants(klass)
+            if next((c for c in classes.linearization(other) if f"{c}.{method}" in defined), None) == klass]
 
 
 def _read_on(pattern: UrlPattern, klass: str, runner: str, classes: ClassValues) -> UrlPattern | None:
