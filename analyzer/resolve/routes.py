@@ -135,7 +135,8 @@ class RouteResolver:
                 if family.roots:
                     self.ambiguous[include] = SourceWarning(
                         loop.path, loop.line, "unreached-route",
-                        f"the loop adds {family.method}() of a registry's objects, which classes of "
+                        f"unreached route: the loop adds {family.method}() of a registry's objects, "
+                        "which classes of "
                         f"{len(family.roots)} families define ({', '.join(family.roots)}): none is joined",
                     )
                 continue
@@ -210,7 +211,7 @@ class RouteResolver:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
         self.warnings.append(SourceWarning(
             pattern.path, pattern.line, "unresolved-route",
-            f"URL pattern built from parameter(s) {parts} of {pattern.container}; "
+            f"unresolved route: URL pattern built from parameter(s) {parts} of {pattern.container}; "
             "its call sites are not expanded",
         ))
 
@@ -308,7 +309,7 @@ class RouteResolver:
         if text.unresolved:
             self.warnings.append(SourceWarning(
                 pattern.path, pattern.line, "unresolved-route",
-                f"route {full} has unknown part(s): {', '.join(text.unresolved)}",
+                f"unresolved route: {full} has unknown part(s) {', '.join(text.unresolved)}",
             ))
 
 

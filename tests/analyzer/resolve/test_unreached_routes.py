@@ -99,7 +99,7 @@ def test_a_root_urlconf_filled_at_run_time_is_the_root_and_names_who_fills_it() 
     # never at "/"; include(urlpatterns + []) includes urlpatterns: nothing includes extra_patterns
     assert [(r.route, r.reachable) for r in facts.routes] == [("/all/list/$", False)]
     message = _unreached(facts)["notes/urls.py:6"]
-    assert message.startswith("1 URL pattern(s) of notes.urls.extra_patterns")
+    assert message.startswith("unreached route: 1 URL pattern(s) of notes.urls.extra_patterns")
     assert "ROOT_URLCONF docsite.urls holds no pattern in the source" in message
     assert ("(by include()s of computed targets: docsite.apps.SiteAppConfig.ready (docsite/apps.py:16))"
             in message)  # its route, ``self.app_url or self.name``, is no static text: no mount
