@@ -35,9 +35,9 @@ from analyzer.facts import (
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
-from analyzer.facts.sql_sites import sql_text
+from analyzer.facts.sql_sites import returned_sql, sql_text
 from analyzer.facts.url_lists import URL_LIST_NAMES
-from analyzer.facts.walker import Scope
+from analyzer.facts.walker import Scope, member_names, parameter_names
 
 _LITERAL_VALUES = (ast.Constant, ast.Call)  # module-level values that may be literals or declared defaults
 
@@ -150,7 +150,7 @@ class Collector(CallVisitor):
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
-        members = frozenset(_member_names(node.body))
+        members = frozenset(member_names(node.body))
         self.enter(Scope(qualname, "class", qualname, members, hidden=self.scope.hidden))
         mounts = len(self.store.config_mounts)
         self.visit_all(node.body)
@@ -172,7 +172,7 @@ class Collector(CallVisitor):
         self.store.definition(qualname, kind, (), decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
         self._function_decorators(node, qualname)
-        hidden = outer.hidden | _parameters(node.args)
+        hidden = outer.hidden | parameter_names(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
         if node.args.vararg is not None or node.args.kwarg is not None:
             parameters += url_forwarding.variadic(node.args)
@@ -193,7 +193,10 @@ class Collector(CallVisitor):
             self.close_block()
         if self.held_calls:
             self.forget_held_calls()
+        returned = returned_sql(node, self.sql_strings()) if outer.kind == "module" else None
         self.leave()
+        if returned is not None:  # ``_cte() + "SELECT ..."``: the text it returns
+            outer.strings[f"{node.name}()"] = returned
         if len(self.store.url_patterns) > patterns:
             self.helpers.learn(qualname, parameters, patterns)
         hook = url_hooks.registered_hook(node.decorator_list)
@@ -381,19 +384,3 @@ class Collector(CallVisitor):
     def extended_by_call(self, name: str, value: ast.expr) -> None:
         """``urls += get_module_urls()`` / ``urls.extend(...)`` in a function: an include."""
         url_lists.extended_by_call(self.store, self.table, self.scope, name, value)
-
-
-def _member_names(body: list[ast.stmt]) -> set[str]:
-    names: set[str] = set()
-    for statement in body:
-        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(statement.name)
-        elif isinstance(statement, ast.Assign):
-            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
-    return names
-
-
-def _parameters(arguments: ast.arguments) -> set[str]:
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-    return {argument.arg for argument in every}

@@ -3,7 +3,8 @@
 Sites: ``cursor.execute``/``executemany``, ``Model.objects.raw``, ``RawSQL``, ``.extra(...)`` and
 ``migrations.RunSQL``. The SQL argument is rebuilt from constants; f-string, ``%``, ``+`` and
 ``.format`` parts that are not constant become :data:`analyzer.facts.sql.PLACEHOLDER` and the site is
-flagged partial. A name is followed to the last string assigned to it in the same scope.
+flagged partial. A name is followed to the last string assigned to it in the same scope, a call of
+a module-level function to the text it returns.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def sql_text(node: ast.expr | None, strings: Strings) -> SqlText | None:
         return strings.get(node.id)
     if isinstance(node, ast.BinOp):
         return _binary(node, strings)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # a module function's return
+        return strings.get(f"{node.func.id}()")
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         if node.func.attr == "format":
             base = sql_text(node.func.value, strings)
@@ -42,13 +45,24 @@ def sql_text(node: ast.expr | None, strings: Strings) -> SqlText | None:
     return None
 
 
+def returned_sql(node: ast.FunctionDef | ast.AsyncFunctionDef, strings: Strings) -> SqlText | None:
+    """The text a function returns when its last statement returns string-like text (read with
+    the function's own strings): a call of it is that text, parameters as placeholders."""
+    last = node.body[-1]
+    if not isinstance(last, ast.Return) or last.value is None:
+        return None
+    return sql_text(last.value, strings)
+
+
 def _joined(node: ast.JoinedStr, strings: Strings) -> str:
     parts = []
     for value in node.values:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             parts.append(value.value)
-        else:
-            parts.append(PLACEHOLDER)
+            continue
+        inner = value.value if isinstance(value, ast.FormattedValue) and value.format_spec is None else None
+        text = sql_text(inner, strings) if isinstance(inner, ast.Call) else None  # f"{_cte()} SELECT"
+        parts.append(text[0] if text is not None else PLACEHOLDER)
     return "".join(parts)
 
 

@@ -168,3 +168,21 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 def _ignore(node: ast.AST) -> None:
     """Constants hold no names."""
+
+
+def member_names(body: list[ast.stmt]) -> set[str]:
+    """The names a class body defines: its functions, classes and assigned names."""
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return names
+
+
+def parameter_names(arguments: ast.arguments) -> set[str]:
+    """Every parameter name of a function (positional, keyword-only, ``*args``, ``**kwargs``)."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {argument.arg for argument in every}
