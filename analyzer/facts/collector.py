@@ -193,7 +193,8 @@ class Collector(CallVisitor):
             self.close_block()
         if self.held_calls:
             self.forget_held_calls()
-        returned = returned_sql(node, self.sql_strings()) if outer.kind == "module" else None
+        returned = returned_sql(node, self.scope.strings, self.sql_strings) if outer.kind == "module" \
+            else None
         self.leave()
         if returned is not None:  # ``_cte() + "SELECT ..."``: the text it returns
             outer.strings[f"{node.name}()"] = returned
