@@ -51,6 +51,7 @@ class Env:
         self.parameters = parameters
         self.local = strings if local is None else local  # the innermost scope's strings
         self.klass = klass  # the class whose method this is: ``self.x`` is its attribute
+        self.members: frozenset[str] = frozenset()  # the names that class's body defines
 
 
 def foldable(node: ast.expr) -> bool:

@@ -155,14 +155,15 @@ def may_be_helper(call: ast.Call, target: str) -> bool:
 def route_like(node: ast.expr, env: Env) -> bool:
     """Whether ``node`` may fold to route text (checked before folding, which costs more):
     a string literal or expression, a parameter, a string or imported name of the scope, and in
-    a method ``self.ATTR`` / ``cls.ATTR`` (a class attribute, read on each subclass later)."""
+    a method ``self.ATTR`` / ``cls.ATTR`` of an attribute its class's body sets (read on each
+    subclass later; not what ``__init__`` or ``setUp`` assign)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):
         return node.id in env.parameters or node.id in env.strings or env.table.lookup(node.id) is not None
     if isinstance(node, ast.Attribute):
         owner = node.value
-        return env.klass is not None and isinstance(owner, ast.Name) and owner.id in ("self", "cls")
+        return node.attr in env.members and isinstance(owner, ast.Name) and owner.id in ("self", "cls")
     if isinstance(node, ast.Subscript):
         return item_position(node, env.parameters) is not None
     return isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call)
