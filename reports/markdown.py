@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from analyzer.model.analysis import Analysis, Metrics
+from analyzer.model.analysis import Analysis, AnalysisWarning, Metrics
 from analyzer.model.wording import plural
 from reports.charts import METRIC_SPECS, metric_value
 from reports.explain import aggregates_of, model_stories, notable_stories, split_stories
 from reports.views import service_views, violation_counts
+from reports.warnings_view import cause_of
 from reports.why import name_origin
 
 MAX_VIOLATIONS = 25
@@ -158,9 +159,22 @@ def _plan(analysis: Analysis) -> str:
 def _warnings(analysis: Analysis) -> str:
     if not analysis.warnings:
         return ""
-    lines = [f"- {code(f'{w.path}:{w.line}')} {cell(w.reason)}"
-             for w in analysis.warnings[:MAX_WARNINGS]]
-    more = len(analysis.warnings) - MAX_WARNINGS
+    lines = [f"- {code(f'{w.path}:{w.line}')} {cell(w.reason)}" for w in shown_warnings(analysis)]
+    more = len(analysis.warnings) - len(lines)
     if more > 0:
-        lines.append(f"- …and {more} more")
+        lines.append(f"- …and {more} more in the HTML report")
     return "### Warnings\n\n" + "\n".join(lines)
+
+
+def shown_warnings(analysis: Analysis) -> list[AnalysisWarning]:
+    """The first :data:`MAX_WARNINGS` warnings, taken a cause at a time (the first place of each
+    cause, then the second of each...), so no cause hides behind a longer one; in their order."""
+    by_cause: dict[str, list[int]] = {}
+    for index, warning in enumerate(analysis.warnings):
+        by_cause.setdefault(cause_of(warning.reason), []).append(index)
+    chosen: set[int] = set()
+    for rank in range(MAX_WARNINGS):
+        for places in by_cause.values():
+            if rank < len(places) and len(chosen) < MAX_WARNINGS:
+                chosen.add(places[rank])
+    return [w for index, w in enumerate(analysis.warnings) if index in chosen]

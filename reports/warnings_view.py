@@ -23,6 +23,14 @@ ADVICE = (
     ("too large", "generated code: exclude it (its coupling is not your design)."),
     ("sql", "SQL sqlglot could not parse in this dialect: its tables are missing from ownership; "
             "check the DATABASES engine, or move the query to the ORM."),
+    ("unresolved route", "a part of the URL built at run time (a value only the running project has, "
+                         "a call's result): the route is listed with that part as {its expression}; "
+                         "extract writes no proxy prefix for it: name the part literally, or list the "
+                         "route in the proxy's routes file by hand."),
+    ("unreached route", "patterns no include followed from ROOT_URLCONF reaches (a test URLconf, a "
+                        "registry or plugin loop filled at run time, a reusable app its project "
+                        "mounts): listed with their own pattern and reachable=false; no service's "
+                        "proxy routes them."),
     ("route", "a URL segment built at run time (a variable prefix or a pattern list from a "
               "function): the route is kept with <?>; its traffic cannot be routed by prefix, so "
               "name the prefix literally or list the route in the proxy's routes file by hand."),

@@ -36,5 +36,6 @@ def extract_module_facts(
     except RecursionError:
         warning = SourceWarning(path, 1, "too-deep", "nesting too deep to analyse")
         return ModuleFacts(path, module, is_package, parsed.lines, warnings=(warning,))
+    collector.helpers.drop_templates()
     facts = collector.store.freeze(is_package, parsed.lines, parsed.warnings)
     return dataclasses.replace(facts, all_names=table.all_names) if table.all_names else facts

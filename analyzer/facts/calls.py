@@ -131,6 +131,7 @@ class CallVisitor(Walker):
             strings = ChainMap(*(s.route_strings for s in scopes))
             klass = scope.class_qualname if scope.kind == "function" else None
             env = route_text.Env(strings, self.table, scope.parameters, scope.route_strings, klass)
+            env.members = scope.members if klass is not None else frozenset()
             scope.route_env = env
         return env
 

@@ -15,7 +15,6 @@ from analyzer.facts import (
     access,
     admin_urls,
     app_settings,
-    app_urls,
     behaviours,
     class_values,
     config_mounts,
@@ -29,15 +28,17 @@ from analyzer.facts import (
     url_forwarding,
     url_helpers,
     url_hooks,
+    url_keywords,
+    url_lists,
     url_objects,
 )
 from analyzer.facts.calls import CallVisitor
 from analyzer.facts.django_names import SIGNAL_CLASSES
 from analyzer.facts.names import BUILTINS, NameTable, dotted, import_bindings
-from analyzer.facts.sql_sites import sql_text
-from analyzer.facts.walker import Scope
+from analyzer.facts.sql_sites import returned_sql, sql_text
+from analyzer.facts.url_lists import URL_LIST_NAMES
+from analyzer.facts.walker import Scope, member_names, parameter_names
 
-URL_LIST_NAMES = ("patterns", "urls")  # endings of the names of URL lists (``tax_urls``)
 _LITERAL_VALUES = (ast.Constant, ast.Call)  # module-level values that may be literals or declared defaults
 
 
@@ -149,7 +150,7 @@ class Collector(CallVisitor):
         command = behaviours.command_fact(node, bases, self.table.module, self.path)
         if command is not None:
             self.store.commands.append(command)
-        members = frozenset(_member_names(node.body))
+        members = frozenset(member_names(node.body))
         self.enter(Scope(qualname, "class", qualname, members, hidden=self.scope.hidden))
         mounts = len(self.store.config_mounts)
         self.visit_all(node.body)
@@ -171,7 +172,7 @@ class Collector(CallVisitor):
         self.store.definition(qualname, kind, (), decorators, node,
                               access.method_decorations(node.decorator_list, self.table.qualify))
         self._function_decorators(node, qualname)
-        hidden = outer.hidden | _parameters(node.args)
+        hidden = outer.hidden | parameter_names(node.args)
         parameters = sql_calls.positional_parameters(node.args, kind == "method")
         if node.args.vararg is not None or node.args.kwarg is not None:
             parameters += url_forwarding.variadic(node.args)
@@ -192,7 +193,11 @@ class Collector(CallVisitor):
             self.close_block()
         if self.held_calls:
             self.forget_held_calls()
+        returned = returned_sql(node, self.scope.strings, self.sql_strings) if outer.kind == "module" \
+            else None
         self.leave()
+        if returned is not None:  # ``_cte() + "SELECT ..."``: the text it returns
+            outer.strings[f"{node.name}()"] = returned
         if len(self.store.url_patterns) > patterns:
             self.helpers.learn(qualname, parameters, patterns)
         hook = url_hooks.registered_hook(node.decorator_list)
@@ -283,7 +288,7 @@ class Collector(CallVisitor):
         previous = self.container
         if at_module and name is not None:
             self.container = name
-            self._router_includes(name, value)
+            url_lists.router_includes(self.store, self.table, name, value)
         self.visit(value)
         self.container = previous
 
@@ -316,6 +321,13 @@ class Collector(CallVisitor):
     def _remember_route_text(self, name: str, value: ast.expr) -> None:
         """A string a route may be built from; at module level also a constant for other modules."""
         scope = self.scope
+        takes_kwargs = scope.parameters and scope.parameters[-1][:2] == "**"  # always last
+        read = url_keywords.keyword_read(value, scope.parameters) if takes_kwargs else None
+        if read is not None:  # ``post_view = views.pop("post", None)``: the caller's keyword
+            scope.route_strings[name] = url_keywords.keyword_marker(read[0])
+            if read[1] == "pop":
+                scope.popped.add(read[0])
+            return
         item = None  # ``pattern = args[0]`` of ``*args``
         if isinstance(value, ast.Subscript):
             item = url_forwarding.item_position(value, scope.parameters)
@@ -347,34 +359,9 @@ class Collector(CallVisitor):
         elif qualified.endswith(("Router", "router")):
             self.routers.add(qualname)
 
-    def _router_includes(self, name: str, value: ast.expr) -> None:
-        """``urlpatterns += router.urls`` / ``+ get_urls()`` / ``[*get_urls()]`` /
-        ``+= apps.get_app_config("x").urls``: includes."""
-        url_list = name.endswith(URL_LIST_NAMES)
-        parts = [value]
-        while parts:
-            node = parts.pop()
-            if isinstance(node, ast.BinOp):
-                parts += [node.left, node.right]
-            elif isinstance(node, ast.List | ast.Tuple) and url_list:
-                parts += [e.value for e in node.elts if isinstance(e, ast.Starred)]
-            elif (app := app_urls.app_urls_target(node, None)) is not None:  # get_app_config("x").urls
-                self.store.router_include(name, app, node.lineno)
-            elif isinstance(node, ast.Attribute) and node.attr == "urls":
-                target = self.table.qualify(node)
-                if target is not None:
-                    self.store.router_include(name, target, node.lineno)
-            elif isinstance(node, ast.Call) and url_list:
-                resolved = self.table.resolve(node.func)
-                if resolved is not None and resolved[1]:
-                    self.store.router_include(name, resolved[0], node.lineno)
-            elif isinstance(node, ast.Name) and url_list and node.id != name:
-                self.include_list(name, node)
-
     def include_list(self, name: str, other: ast.Name) -> None:
         """``urlpatterns = common + more`` / ``+= more`` / ``.extend(more)``: ``more``'s patterns."""
-        target = self.table.lookup(other.id) or f"{self.table.module}.{other.id}"
-        self.store.router_include(name, target, other.lineno)
+        url_lists.include_list(self.store, self.table, name, other)
 
     def visit_for(self, node: ast.For) -> None:
         """``for order in Order.objects.filter(...)`` types ``order`` as an Order."""
@@ -386,50 +373,15 @@ class Collector(CallVisitor):
             item = url_helpers.loop_item(node, self.scope.parameters)
             if item is not None:  # ``for pattern in patterns``: one pattern per item, per call
                 self.scope.route_strings[item[0]] = item[1]
-        gathered = url_hooks.gathered_hook(node) if self.scope.kind == "module" else None
-        if gathered is not None:
-            hook, containers = gathered
-            for container in containers:
-                self.store.router_include(container, url_hooks.HOOK_PREFIX + hook, node.lineno)
-        iterated = node.iter
-        loops = iterated.__class__ is ast.Call and getattr(iterated.func, "attr", "") == "get_app_configs"
-        if loops and self.scope.kind != "class":
-            self.store.url_patterns += registries.app_config_loop(
-                node, self.table.qualify, self.table.module, self.path, self.scope.kind == "function")
-        self._gathered_methods(node)
+            items = url_keywords.items_loop(node, self.scope.parameters, self.scope.popped) \
+                if self.scope.parameters[-1][:2] == "**" else None
+            if items is not None:  # ``for name, view in views.items()``: one per keyword, per call
+                self.scope.route_strings.update(items)
+        url_lists.loop_includes(self.store, self.table, self.scope, node, self.path)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
 
 
-    def _gathered_methods(self, node: ast.For) -> None:
-        """``for module in registry: urls += module.get_urls()``: includes of ``method:M``."""
-        in_function = self.scope.kind == "function"
-        for method, extended in url_hooks.gathered_methods(node):
-            container = self.scope.qualname if in_function else extended
-            if container is not None and self.scope.kind != "class":
-                self.store.router_include(container, url_hooks.METHOD_PREFIX + method, node.lineno)
-
     def extended_by_call(self, name: str, value: ast.expr) -> None:
-        """``urls += get_module_urls()`` / ``urls.extend(...)`` in a function: an include of the
-        patterns the called function builds (at module level, :meth:`_router_includes`)."""
-        if (self.scope.kind == "function" and name.endswith(URL_LIST_NAMES)
-                and isinstance(value, ast.Call)):
-            resolved = self.table.resolve(value.func)
-            if resolved is not None and resolved[1]:
-                self.store.router_include(self.scope.qualname, resolved[0], value.lineno)
-
-
-def _member_names(body: list[ast.stmt]) -> set[str]:
-    names: set[str] = set()
-    for statement in body:
-        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(statement.name)
-        elif isinstance(statement, ast.Assign):
-            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
-    return names
-
-
-def _parameters(arguments: ast.arguments) -> set[str]:
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-    return {argument.arg for argument in every}
+        """``urls += get_module_urls()`` / ``urls.extend(...)`` in a function: an include."""
+        url_lists.extended_by_call(self.store, self.table, self.scope, name, value)

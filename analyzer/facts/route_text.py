@@ -9,6 +9,8 @@ know is kept in place as a marker the project pass may still fill in:
 - ``{?ref:QUALNAME}``: a name of another module or a setting (``django.conf.settings.X``);
   ``{?ref:QUALNAME|DEFAULT}`` for ``getattr(settings, "X", DEFAULT)``;
 - ``{?arg:N:NAME}``: the function's positional parameter ``N`` (helpers that build patterns);
+  ``{?arg:-:KEY}`` the caller's keyword ``KEY`` read off ``**kwargs`` (:mod:`url_keywords`);
+  a reference given for a parameter keeps the methods still to apply (``{?ref:X;mod(Edit)}``);
 - ``{?ref:CLASS.ATTR}`` for ``self.ATTR`` / ``cls.ATTR`` in a method of ``CLASS``: the project pass
   looks it up on the class, its bases and the subclasses that override it;
 - ``{?alt:A|B}``: one of several static values, chosen at run time (a property's returns);
@@ -49,6 +51,7 @@ class Env:
         self.parameters = parameters
         self.local = strings if local is None else local  # the innermost scope's strings
         self.klass = klass  # the class whose method this is: ``self.x`` is its attribute
+        self.members: frozenset[str] = frozenset()  # the names that class's body defines
 
 
 def foldable(node: ast.expr) -> bool:
@@ -70,6 +73,12 @@ def is_opaque(text: str) -> bool:
     return found is not None and not found[1].startswith(("ref:", "arg:"))
 
 
+def is_reference(text: str) -> bool:
+    """Whether ``text`` is one reference the project pass may fill in (``{?ref:X;mod(a)}``)."""
+    found = MARKER.fullmatch(text)
+    return found is not None and found[1].startswith("ref:")
+
+
 def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> str:
     """``text`` with its ``{?arg:N:NAME}`` markers replaced by the call's arguments, where known."""
     def substitute(found: re.Match[str]) -> str:
@@ -81,6 +90,9 @@ def with_arguments(text: str, arguments: Callable[[int, str], str | None]) -> st
         value = arguments(_position(position), name) if position.isdigit() or position == "-" else None
         if value is None:
             return found[0]
+        reference = MARKER.fullmatch(value)
+        if methods and reference is not None and reference[1].startswith("ref:"):
+            return marker(f"{reference[1]};{found[1].partition(';')[2]}")  # applied once it is known
         for method, args in methods:
             static = is_static(value)
             value = apply_method(value, method, args) if static else _head_method(value, method, args)

@@ -3,20 +3,22 @@
 Sites: ``cursor.execute``/``executemany``, ``Model.objects.raw``, ``RawSQL``, ``.extra(...)`` and
 ``migrations.RunSQL``. The SQL argument is rebuilt from constants; f-string, ``%``, ``+`` and
 ``.format`` parts that are not constant become :data:`analyzer.facts.sql.PLACEHOLDER` and the site is
-flagged partial. A name is followed to the last string assigned to it in the same scope.
+flagged partial. A name is followed to the last string assigned to it in the same scope, a call of
+a module-level function in a sum or an f-string to the text it returns.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from analyzer.facts.sql import PLACEHOLDER
 
 SqlText = tuple[str, bool]  # (text, partial)
 Strings = Mapping[str, SqlText]  # string variables in scope
 
+_TEXTUAL = (ast.Constant, ast.JoinedStr, ast.BinOp)
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_FIELD = re.compile(r"%(\([^)]*\))?[sdifr]")
 
@@ -42,14 +44,43 @@ def sql_text(node: ast.expr | None, strings: Strings) -> SqlText | None:
     return None
 
 
+def returned_sql(node: ast.FunctionDef | ast.AsyncFunctionDef, own: Strings,
+                 strings: Callable[[], Strings]) -> SqlText | None:
+    """The text a function returns when its last statement returns string-like text (a string
+    it assigned, ``sql.format(...)``, a literal, an f-string or a sum, read with ``strings()``):
+    a call of it is that text, parameters as placeholders. Shapes checked before any reading."""
+    last = node.body[-1]
+    value = last.value if isinstance(last, ast.Return) else None
+    kind = value.__class__
+    if kind is ast.Name and isinstance(value, ast.Name):
+        return own.get(value.id)
+    if kind is ast.Call and isinstance(value, ast.Call):
+        func = value.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "format"):
+            return None
+    elif kind not in _TEXTUAL:
+        return None
+    return sql_text(value, strings())
+
+
 def _joined(node: ast.JoinedStr, strings: Strings) -> str:
     parts = []
     for value in node.values:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             parts.append(value.value)
-        else:
-            parts.append(PLACEHOLDER)
+            continue
+        inner = value.value if isinstance(value, ast.FormattedValue) and value.format_spec is None else None
+        text = _returned(inner, strings) if inner is not None else None  # f"{_cte()} SELECT ..."
+        parts.append(text[0] if text is not None else PLACEHOLDER)
     return "".join(parts)
+
+
+def _returned(node: ast.expr, strings: Strings) -> SqlText | None:
+    """``_cte()``: the text the module function returns (:func:`returned_sql`), in a sum or an
+    f-string (a call alone is read only there: a lookup per assigned call would cost)."""
+    if node.__class__ is ast.Call and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return strings.get(f"{node.func.id}()")
+    return None
 
 
 def _binary(node: ast.BinOp, strings: Strings) -> SqlText | None:
@@ -58,7 +89,9 @@ def _binary(node: ast.BinOp, strings: Strings) -> SqlText | None:
         return _PERCENT_FIELD.sub(PLACEHOLDER, left[0].replace("%%", "\0")).replace("\0", "%"), True
     if not isinstance(node.op, ast.Add):
         return None
+    left = left if left is not None else _returned(node.left, strings)
     right = sql_text(node.right, strings)
+    right = right if right is not None else _returned(node.right, strings)
     if left is None and right is None:
         return None
     left_text, left_partial = left if left is not None else (PLACEHOLDER, True)

@@ -23,8 +23,9 @@ import re
 import sys
 from collections.abc import Callable
 
-from analyzer.facts.route_text import CLOSE, MARKER, OPEN, Env, fold, is_opaque, with_arguments
+from analyzer.facts.route_text import CLOSE, MARKER, OPEN, Env, fold, is_opaque, is_reference, with_arguments
 from analyzer.facts.url_forwarding import item_position
+from analyzer.facts.url_keywords import each_keyword
 from analyzer.model.facts import UrlArgument, UrlCall, UrlHelper, UrlPattern
 
 LIST_METHODS = frozenset({"append", "extend", "insert"})
@@ -42,6 +43,7 @@ class Helpers:
         self.store = store
         self.known = known
         self.dropped: set[str] = set()
+        self._templates: set[int] = set()  # ids of the called helpers' own patterns: no routes
 
     def learn(self, qualname: str, parameters: tuple[str, ...], start: int) -> None:
         """The patterns recorded since ``start`` were built in function ``qualname``."""
@@ -56,11 +58,17 @@ class Helpers:
         helper, qualname = self._callee(call, scopes, env)
         if helper is None:
             return []
-        if qualname not in self.dropped:
+        if qualname not in self.dropped:  # dropped once the walk is done: ``learn`` counts on the store
             self.dropped.add(qualname)
-            self.store[:] = [p for p in self.store if not any(p is t for t in helper.patterns)]
-        return [_expanded(item, helper, each, env, container, path)
-                for p in helper.patterns for item, each in _each_item(p, call)]
+            self._templates.update(id(t) for t in helper.patterns)
+        return [_expanded(keyword, helper, each, env, container, path)
+                for p in helper.patterns for item, each in _each_item(p, call)
+                for keyword in each_keyword(item, each)]
+
+    def drop_templates(self) -> None:
+        """Remove the called helpers' own patterns from the store (their calls' patterns stay)."""
+        if self._templates:
+            self.store[:] = [p for p in self.store if id(p) not in self._templates]
 
     def _callee(self, call: ast.Call, scopes: list[str], env: Env) -> tuple[UrlHelper | None, str]:
         if not isinstance(call.func, ast.Name):
@@ -119,6 +127,8 @@ def template_view(view: str | None, parameters: tuple[str, ...]) -> tuple[int, s
     if found is None or not found[1].startswith("arg:"):
         return None
     position, _, name = found[1].removeprefix("arg:").partition(":")
+    if position == "-":  # a keyword passed through ``**kwargs``
+        return -1, name.split(";")[0]
     return (int(position), name.split(";")[0]) if position.isdigit() else None
 
 
@@ -144,11 +154,16 @@ def may_be_helper(call: ast.Call, target: str) -> bool:
 
 def route_like(node: ast.expr, env: Env) -> bool:
     """Whether ``node`` may fold to route text (checked before folding, which costs more):
-    a string literal or expression, a parameter, a string or imported name of the scope."""
+    a string literal or expression, a parameter, a string or imported name of the scope, and in
+    a method ``self.ATTR`` / ``cls.ATTR`` of an attribute its class's body sets (read on each
+    subclass later; not what ``__init__`` or ``setUp`` assign)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.Name):
         return node.id in env.parameters or node.id in env.strings or env.table.lookup(node.id) is not None
+    if isinstance(node, ast.Attribute):
+        owner = node.value
+        return node.attr in env.members and isinstance(owner, ast.Name) and owner.id in ("self", "cls")
     if isinstance(node, ast.Subscript):
         return item_position(node, env.parameters) is not None
     return isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call)
@@ -187,17 +202,36 @@ def _expanded(
 
     view = pattern.view
     parameter = template_view(view, helper.parameters)
-    if parameter is not None:
+    if parameter is not None and view is not None and ";" in view:  # ``view_template % "Edit"``
+        given = with_arguments(view, folded)
+        view = given if DOTTED.fullmatch(given) or _later(given, env) else None
+    elif parameter is not None:
         node = argument(*parameter)
-        view = env.table.qualify(node) if node is not None else view
-        if node is not None and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            view = env.table.qualify(node.func.value) if node.func.attr == "as_view" else view
+        view = _view_of(node, env) if node is not None else view
     name = with_arguments(pattern.name, folded) if pattern.name is not None else None
     return dataclasses.replace(
         pattern, module=env.table.module, container=container,
         route=with_arguments(pattern.route, folded), view=view, path=path, line=call.lineno,
-        name=name if name is None or OPEN not in name else None,
+        name=name if name is None or OPEN not in name or _later(name, env) else None,
     )
+
+
+def _view_of(node: ast.expr, env: Env) -> str | None:
+    """The view an argument gives: ``V.as_view()`` -> ``V``, a name; text naming one later (a
+    dotted string, ``view_template % "Edit"`` of a parameter or of ``self``)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+        return env.table.qualify(node.func.value)
+    if isinstance(node, ast.Name | ast.Attribute) or not isinstance(node, ast.BinOp | ast.Constant):
+        return env.table.qualify(node)
+    text = fold(node, env)
+    return text if text is not None and (DOTTED.fullmatch(text) or _later(text, env)) else None
+
+
+def _later(text: str, env: Env) -> bool:
+    """Whether ``text`` is one part the project pass or a call may still give: a parameter of
+    the enclosing function (``{?arg:N:NAME;mod(a)}``) or a reference (``{?ref:CLASS.ATTR}``)."""
+    return is_reference(text) or (bool(env.parameters) and template_view(text, env.parameters) is not None
+                                  and MARKER.fullmatch(text) is not None)
 
 
 def extended_list(call: ast.Call, scope_kind: str) -> str | None:

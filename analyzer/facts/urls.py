@@ -12,7 +12,7 @@ from analyzer.facts.admin_urls import ADMIN_SITE, SITE_URLS
 from analyzer.facts.app_urls import TUPLE_NAMESPACE, app_urls_target, whole_urls
 from analyzer.facts.django_names import INCLUDE
 from analyzer.facts.names import NameTable
-from analyzer.facts.route_text import Env, fold, marker
+from analyzer.facts.route_text import MARKER, OPEN, Env, fold, marker
 from analyzer.model.facts import UrlPattern
 
 
@@ -29,6 +29,8 @@ def url_pattern(
     view, view_kind, include, namespace = _view(view_node, table, inline, env.klass)
     if isinstance(view_node, ast.Subscript):  # ``args[1]`` of a helper's ``*args``: a marker
         view = fold(view_node, env)
+    local = _local_view(view_node, env)
+    view = local if local is not None else view
     pattern = UrlPattern(
         module=table.module,
         container=container,
@@ -161,11 +163,24 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
+def _local_view(node: ast.expr | None, env: Env) -> str | None:
+    """The marker a local name holds when the view is it or its ``as_view()``: an item of the
+    function's ``**kwargs`` (:mod:`analyzer.facts.url_keywords`); None otherwise."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+        node = node.func.value
+    text = env.local.get(node.id) if isinstance(node, ast.Name) and env.parameters else None
+    return text if text is not None and text.startswith(OPEN + "arg:-:") else None
+
+
 def _name(node: ast.expr | None, env: Env) -> str | None:
-    """A pattern's name: a literal, or a helper's parameter (``{?arg:N:NAME}``, filled per call)."""
-    if isinstance(node, ast.Name) and node.id in env.parameters:
-        return fold(node, env)
-    return _string(node)
+    """A pattern's name: a literal, or static text, or text built from a helper's parameters
+    (``"%s-post" % prefix`` -> ``{?arg:0:prefix}-post``, filled per call); else None."""
+    if node is None or isinstance(node, ast.Constant):
+        return _string(node)
+    if isinstance(node, ast.Name) and node.id not in env.parameters and node.id not in env.local:
+        return None
+    text = fold(node, env) if isinstance(node, ast.Name | ast.BinOp | ast.JoinedStr) else None
+    return text if text is not None and all(m.startswith("arg:") for m in MARKER.findall(text)) else None
 
 
 def _string(node: ast.expr | None) -> str | None:

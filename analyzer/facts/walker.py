@@ -42,6 +42,7 @@ class Scope:
     parameters: tuple[str, ...] = ()  # a function's positional parameters, in order, then ``*args``
     arg_lists: dict[str, dict[int, ast.expr]] = field(default_factory=dict)  # copies of ``*args``
     forwards: bool = False  # a function taking ``*args``: its copies of them are followed
+    popped: set[str] = field(default_factory=set)  # keys popped off its ``**kwargs`` (url_keywords)
     route_env: Env | None = None  # what a route expression here sees, made on first use
     sql_env: ChainMap[str, SqlText] | None = None  # the SQL strings seen here, made on first use
 
@@ -167,3 +168,21 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 def _ignore(node: ast.AST) -> None:
     """Constants hold no names."""
+
+
+def member_names(body: list[ast.stmt]) -> set[str]:
+    """The names a class body defines: its functions, classes and assigned names."""
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return names
+
+
+def parameter_names(arguments: ast.arguments) -> set[str]:
+    """Every parameter name of a function (positional, keyword-only, ``*args``, ``**kwargs``)."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {argument.arg for argument in every}

@@ -44,6 +44,7 @@ class ClassValues:
         self._values: dict[str, dict[str, str]] = {}
         self._found: dict[tuple[str, str], str | None] = {}
         self._linear: dict[str, list[str]] = {}
+        self._descendants: dict[str, list[str]] | None = None
 
     def is_class(self, qualname: str) -> bool:
         """Whether ``qualname`` is a class of the project."""
@@ -68,6 +69,22 @@ class ClassValues:
             merged = _c3_merge(sequences)
             self._linear[klass] = [klass, *merged] if merged is not None else self._mro(klass)
         return self._linear[klass]
+
+    def descendants(self, klass: str) -> list[str]:
+        """The project's classes outside its tests with ``klass`` among their ancestors, sorted."""
+        if self._descendants is None:  # each class's direct subclasses
+            self._descendants = {}
+            for other, bases in self._index().items():
+                for base in bases:
+                    self._descendants.setdefault(base, []).append(other)
+        found: set[str] = set()
+        stack = [klass]
+        while stack:
+            for child in self._descendants.get(stack.pop(), ()):
+                if child not in found and child != klass:
+                    found.add(child)
+                    stack.append(child)
+        return sorted(found - self._tests)
 
     def inherited(self, klass: str, attribute: str) -> str | None:
         """The value of ``klass.attribute`` its own class or first base gives (no subclass's)."""

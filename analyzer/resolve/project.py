@@ -119,7 +119,7 @@ def _routes(resolver: RouteResolver, root_urlconf: str | None) -> tuple[RouteFac
         return resolver.resolve(root_urlconf)
     except RecursionError:
         resolver.warnings.append(SourceWarning(
-            root_urlconf or "", 1, "unresolved-route", "include chains too deep to follow"))
+            root_urlconf or "", 1, "unresolved-route", "unresolved route: include chains too deep to follow"))
         return ()
 
 

@@ -14,12 +14,22 @@ unknown is shown as ``{text}`` and listed in :attr:`RouteText.unresolved`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.facts.route_text import MARKER, OPEN, SETTINGS, apply_method, split_reference
-from analyzer.model.facts import ModuleFacts
+from analyzer.facts.route_text import (
+    MARKER,
+    OPEN,
+    SETTINGS,
+    apply_method,
+    is_reference,
+    is_static,
+    split_reference,
+)
+from analyzer.facts.url_helpers import DOTTED
+from analyzer.model.facts import ModuleFacts, UrlPattern
 from analyzer.resolve.canonical import Canonical
 from analyzer.resolve.class_values import ClassValues
 
@@ -67,6 +77,19 @@ class RouteValues:
             return found[0] if value is None else self.fill(value, depth + 1)
 
         return MARKER.sub(substitute, text)
+
+    def filled_view(self, pattern: UrlPattern) -> UrlPattern:
+        """``pattern`` with a view or name given by a reference (``{?ref:CLASS.view_template;mod(Edit)}``)
+        replaced by its value: a dotted view and its kind, a name; None where it stays unknown."""
+        view, kind, name = pattern.view, pattern.view_kind, pattern.name
+        if view is not None and is_reference(view):
+            view = self.fill(view)
+            view, kind = (view, "class" if view.rpartition(".")[2][:1].isupper() else "function") \
+                if DOTTED.fullmatch(view) else (None, "unknown")
+        if name is not None and is_reference(name):
+            name = self.fill(name)
+            name = name if is_static(name) else None
+        return dataclasses.replace(pattern, view=view, view_kind=kind, name=name)
 
     def _value(self, reference: str) -> str | None:
         name, default, methods = split_reference(reference)

@@ -11,8 +11,9 @@ Patterns never reached (built in functions, unused modules) are still listed, wi
 its call sites were not expanded), which becomes a warning; each list or function no include
 reaches is warned about once (``unreached-route``, :mod:`analyzer.resolve.unreached`, saying
 why): their real prefix is unknown. A registry loop over objects' ``get_urls()`` includes the
-methods of its class family (:mod:`analyzer.resolve.url_families`); an app config's ``urls`` and
-a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
+methods of its class family (:mod:`analyzer.resolve.url_families`), each once per class that
+runs it when it reads the class's attributes (:mod:`analyzer.resolve.subclass_routes`); an app
+config's ``urls`` and a ``ModelAdmin`` registered on the admin site include their class's ``get_urls`` chain
 (:mod:`analyzer.resolve.app_urls`); an object collecting patterns by namespace builds the list
 of its class (:mod:`analyzer.resolve.url_collectors`), and a registry's objects mounted at their
 own prefixes are one include each (:mod:`analyzer.resolve.url_objects`);
@@ -32,7 +33,7 @@ from collections.abc import Mapping
 from analyzer.facts.admin_urls import ADMIN_SITE, CLASS_PREFIX
 from analyzer.facts.app_urls import APP_PREFIX, TUPLE_NAMESPACE
 from analyzer.facts.registries import APPS_PREFIX
-from analyzer.facts.route_text import OPEN
+from analyzer.facts.route_text import OPEN, is_reference
 from analyzer.facts.url_hooks import HOOK_PREFIX, METHOD_PREFIX
 from analyzer.model.facts import ModuleFacts, RouteFact, SourceWarning, UrlPattern
 from analyzer.model.source_paths import is_test_path
@@ -44,6 +45,7 @@ from analyzer.resolve.library_roots import library_root_pattern
 from analyzer.resolve.provides import provided_includes
 from analyzer.resolve.route_join import RoutePart, joined_route
 from analyzer.resolve.route_values import RouteValues, shown
+from analyzer.resolve.subclass_routes import per_class
 from analyzer.resolve.unreached import RootContext, unreached_warning
 from analyzer.resolve.url_calls import expand_url_calls
 from analyzer.resolve.url_collectors import join_collectors
@@ -134,15 +136,28 @@ class RouteResolver:
                 if family.roots:
                     self.ambiguous[include] = SourceWarning(
                         loop.path, loop.line, "unreached-route",
-                        f"the loop adds {family.method}() of a registry's objects, which classes of "
+                        f"unreached route: the loop adds {family.method}() of a registry's objects, "
+                        "which classes of "
                         f"{len(family.roots)} families define ({', '.join(family.roots)}): none is joined",
                     )
                 continue
             self.patterns[("", include)] = [
-                UrlPattern(member.rpartition(".")[0], include, "include", "", None, "include",
-                           member, None, None, loop.path, loop.line)
-                for member in family.members
+                UrlPattern(runner.rpartition(".")[0], include, "include", "", None, "include",
+                           runner, None, None, loop.path, loop.line)
+                for member in family.members for runner in self._runners(member, defined)
             ]
+
+    def _runners(self, member: str, defined: frozenset[str]) -> list[str]:
+        """The methods a registry loop runs for family ``member``: itself, or a copy per class
+        that runs it (:mod:`analyzer.resolve.subclass_routes`), each a list of its own."""
+        key = self.functions[member]
+        given = per_class(member, self.patterns[key], self.values.classes, defined)
+        for runner, patterns in given:
+            self.functions[runner] = (key[0], runner)
+            self.patterns[key[0], runner] = patterns
+        if all(runner != member for runner, _ in given):
+            self.patterns[key] = []  # no class the registry serves gives them as they are
+        return [runner for runner, _ in given]
 
     def resolve(self, root_urlconf: str | None) -> tuple[RouteFact, ...]:
         """All routes, sorted by route then view."""
@@ -196,7 +211,7 @@ class RouteResolver:
         parts = ", ".join(shown(pattern.route).unresolved or (pattern.view or "?",))
         self.warnings.append(SourceWarning(
             pattern.path, pattern.line, "unresolved-route",
-            f"URL pattern built from parameter(s) {parts} of {pattern.container}; "
+            f"unresolved route: URL pattern built from parameter(s) {parts} of {pattern.container}; "
             "its call sites are not expanded",
         ))
 
@@ -285,6 +300,8 @@ class RouteResolver:
 
     def _emit(self, pattern: UrlPattern, parts: tuple[RoutePart, ...], namespace: str | None,
               reachable: bool) -> None:
+        if is_reference(pattern.view or "") or is_reference(pattern.name or ""):
+            pattern = self.values.filled_view(pattern)
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
         view = self.canonical(pattern.view) if pattern.view else None
         joined = joined_route(parts)
@@ -302,6 +319,6 @@ class RouteResolver:
         if text.unresolved:
             self.warnings.append(SourceWarning(
                 pattern.path, pattern.line, "unresolved-route",
-                f"route {full} has unknown part(s): {', '.join(text.unresolved)}",
+                f"unresolved route: {full} has unknown part(s) {', '.join(text.unresolved)}",
             ))
 

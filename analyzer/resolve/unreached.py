@@ -39,8 +39,8 @@ def unreached_warning(container: str, patterns: list[UrlPattern], context: RootC
     first = patterns[0]  # the list's own first pattern, or the first one its includes reach
     count = f"{len(patterns)} URL pattern(s) of {container}"
     return SourceWarning(first.path, first.line, "unreached-route",
-                         f"{count} {_reason(first, context)}; their prefix is unknown: listed "
-                         "with their own pattern and reachable=false")
+                         f"unreached route: {count} {_reason(first, context)}; their prefix is unknown: "
+                         "listed with their own pattern and reachable=false")
 
 
 def _reason(first: UrlPattern, context: RootContext) -> str:

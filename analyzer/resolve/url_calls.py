@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from analyzer.facts.route_text import MARKER, is_static, marker, split_reference, with_arguments
+from analyzer.facts.route_text import MARKER, is_reference, is_static, marker, split_reference, with_arguments
 from analyzer.facts.url_helpers import DOTTED, is_template, template_view
 from analyzer.model.facts import ModuleFacts, UrlArgument, UrlCall, UrlHelper, UrlPattern
 from analyzer.resolve.canonical import Canonical
@@ -129,10 +129,11 @@ def _expanded(pattern: UrlPattern, helper: UrlHelper, call: UrlCall, module: str
             _argument_view(_lookup(call, *parameter))
         view, view_kind = (given, _view_kind(given, call.parameters)) if given else (None, "unknown")
     name = _substituted(pattern.name, text) if pattern.name is not None else None
+    kept = name is None or is_static(name) or template_view(name, ()) is not None or is_reference(name)
     return dataclasses.replace(
         pattern, module=module, container=call.container, route=_substituted(pattern.route, text),
         view=view, view_kind=view_kind, path=call.path, line=call.line,
-        name=name if name is None or is_static(name) or template_view(name, ()) else None,
+        name=name if kept else None,
     )
 
 
@@ -177,8 +178,10 @@ def _argument_view(argument: UrlArgument | None) -> str | None:
 
 def _view_text(text: str | None) -> str | None:
     """Text naming a view: a dotted name, or, for a helper calling a helper, the caller's own
-    parameter (``{?arg:N:NAME}``, with the methods still to apply)."""
-    if text is not None and (DOTTED.fullmatch(text) or template_view(text, ()) is not None):
+    parameter (``{?arg:N:NAME}``, with the methods still to apply), or a reference filled in
+    when the route is emitted (``{?ref:CLASS.view_template;mod(Edit)}``)."""
+    if text is not None and (DOTTED.fullmatch(text) or template_view(text, ()) is not None
+                             or is_reference(text)):
         return text
     return None
 

@@ -52,3 +52,38 @@ def test_unparseable_sql_is_a_warning_at_its_line() -> None:
     assert not site.parsed
     (warning,) = facts.warnings
     assert (warning.code, warning.line) == ("sql", 2)
+
+
+def test_the_text_a_module_function_returns_is_read_where_it_is_called() -> None:
+    """django-cms builds its recursive queries as ``_cte() + "SELECT ... FROM descendants"``:
+    with the function's text the ``WITH`` names the CTE, which is no table (without it,
+    ``descendants`` and ``ancestors`` were tables with an owner)."""
+    facts = facts_of(
+        """
+        from django.db import connection
+
+        def _descendants_cte():
+            sql = (
+                "WITH RECURSIVE descendants AS (SELECT {0}.id FROM {0} WHERE {0}.parent_id = %s "
+                "UNION ALL SELECT {0}.id FROM descendants, {0} WHERE {0}.parent_id = descendants.id)"
+            )
+            return sql.format(connection.ops.quote_name("cms_cmsplugin"))
+
+        def _ancestors_cte():
+            return "WITH RECURSIVE ancestors AS (SELECT id, parent_id FROM cms_cmsplugin WHERE id = %s)"
+
+        class Plugin:
+            def count(self, pk):
+                cursor = connection.cursor()
+                sql = _descendants_cte() + "\\n"
+                sql += "SELECT COUNT(*) FROM descendants;"
+                cursor.execute(sql, [pk])
+                cursor.execute(f"{_ancestors_cte()} SELECT id FROM ancestors;", [pk])
+                cursor.execute(f"{unknown()} SELECT id FROM audit_log;")
+        """,
+        dialect="postgres",
+    )
+    read = {site.line: (site.tables_read, site.partial) for site in facts.sql}
+    assert read[19] == ((), True)  # the CTE's own table is a placeholder (quote_name at run time)
+    assert read[20] == (("cms_cmsplugin",), True)
+    assert read[21] == (("audit_log",), True)

@@ -69,5 +69,5 @@ def test_a_helper_looping_over_its_parameter(facts: ProjectFacts, route: str, na
 def test_patterns_of_a_method_no_urlconf_includes_are_warned_about_once(facts: ProjectFacts) -> None:
     unreached = sorted((w.path, w.line, w.message.split(" of ")[0])
                        for w in facts.warnings if w.code == "unreached-route")
-    assert unreached == [("catalogue/viewsets.py", 10, "1 URL pattern(s)"),
-                         ("viewsets/base.py", 25, "5 URL pattern(s)")]
+    assert unreached == [("catalogue/viewsets.py", 10, "unreached route: 1 URL pattern(s)"),
+                         ("viewsets/base.py", 25, "unreached route: 5 URL pattern(s)")]

@@ -36,6 +36,34 @@ def test_a_registry_loop_gets_the_get_urls_of_its_class_family(registry: Project
     assert routes["/sa/"] == ("backoffice.views.dashboard", "backoffice:dashboard", True)
 
 
+def test_a_registry_method_its_subclasses_inherit_gives_each_subclass_its_routes(
+    registry: ProjectFacts,
+) -> None:
+    """``ServiceModule.get_urls`` reads ``self.url_prefix`` (None on the base), its view and name
+    templates: each subclass that inherits it serves them with its own values (C3: the card module
+    inherits the payment module's templates), the base and a test module's subclass serve none."""
+    routes = {r.route: (r.view, r.view_kind, r.name) for r in registry.routes if "services" in r.path}
+    edit = ("services.views.PaymentEditView", "class")
+    assert routes == {
+        r"^/sa/shipping/(?P<pk>\d+)/delete/\Z": ("services.views.ShippingDeleteView", "class",
+                                                "backoffice:shipping.delete"),
+        r"^/sa/shipping/(?P<pk>\d+)/\Z": ("services.views.ShippingEditView", "class",
+                                         "backoffice:shipping.edit"),
+        "/sa/shipping/new/": ("services.views.ShippingEditView", "class", "backoffice:shipping.new"),
+        r"^/sa/payment/(?P<pk>\d+)/delete/\Z": ("services.views.PaymentDeleteView", "class",
+                                               "backoffice:payment.delete"),
+        r"^/sa/payment/(?P<pk>\d+)/\Z": (*edit, "backoffice:payment.edit"),
+        "/sa/payment/new/": (*edit, "backoffice:payment.new"),
+        r"^/sa/payment/card/(?P<pk>\d+)/delete/\Z": ("services.views.PaymentDeleteView", "class",
+                                                    "backoffice:payment.delete"),
+        r"^/sa/payment/card/(?P<pk>\d+)/\Z": (*edit, "backoffice:payment.edit"),
+        "/sa/payment/card/new/": (*edit, "backoffice:payment.new"),
+        "/sa/service-reports/": ("services.views.reports", "function", "backoffice:service.reports"),
+    }
+    assert not [r for r in registry.routes if r.unresolved]
+    assert not [w for w in registry.warnings if w.code == "unresolved-route"]
+
+
 def test_a_test_module_is_not_of_the_family_and_says_so(registry: ProjectFacts) -> None:
     routes = {r.route: r.reachable for r in registry.routes}
     assert routes["/fake/"] is False and routes["/test-only/"] is False
@@ -71,7 +99,7 @@ def test_a_root_urlconf_filled_at_run_time_is_the_root_and_names_who_fills_it() 
     # never at "/"; include(urlpatterns + []) includes urlpatterns: nothing includes extra_patterns
     assert [(r.route, r.reachable) for r in facts.routes] == [("/all/list/", False)]
     message = _unreached(facts)["notes/urls.py:6"]
-    assert message.startswith("1 URL pattern(s) of notes.urls.extra_patterns")
+    assert message.startswith("unreached route: 1 URL pattern(s) of notes.urls.extra_patterns")
     assert "ROOT_URLCONF docsite.urls holds no pattern in the source" in message
     assert ("(by include()s of computed targets: docsite.apps.SiteAppConfig.ready (docsite/apps.py:16))"
             in message)  # its route, ``self.app_url or self.name``, is no static text: no mount
