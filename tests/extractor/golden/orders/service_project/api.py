@@ -223,6 +223,8 @@ def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
         return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
     except IntegrityError as exc:  # a database constraint refused the row
         return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
+    except ValueError as exc:  # the model's own save() refused the row (pretix: "`acceptor` should be set")
+        return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
     except NotImplementedError as exc:  # save() follows a relation the extraction cut: not this service's
         if not is_extraction_gap(exc):
             raise
