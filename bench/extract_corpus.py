@@ -150,7 +150,7 @@ def run_project(args: argparse.Namespace, project: Project) -> tuple[int, int]:
     unknown = sorted(set(args.service or []) - set(services))
     if unknown:
         raise SystemExit(f"{project.name} proposes no service {', '.join(unknown)}")
-    chosen = [s for s in services if s in args.service] if args.service else services
+    chosen = list(dict.fromkeys(args.service)) if args.service else services  # in the order given
     picked = chosen[: args.max] if args.max else chosen
     causes: Counter[str] = Counter()
     print(f"## {project.name}: {len(services)} services proposed, {len(picked)} extracted", flush=True)
@@ -181,7 +181,7 @@ def main() -> None:
                         help="the engine of the self-check's fresh database (postgresql: a throw-away "
                              "server, SELF_CHECK_DATABASE_URL, psycopg installed into each venv)")
     parser.add_argument("--service", action="append",
-                        help="extract only this service (repeatable; the projects' other services are skipped)")
+                        help="extract only this service (repeatable, in the order given; the others are skipped)")
     parser.add_argument("--keep-analysis", action="store_true",
                         help="reuse WORK/runs/<project>/analysis/analysis.json when it exists")
     parser.add_argument("--pip", action="store_true", help="also pip install --dry-run each requirements.txt")
