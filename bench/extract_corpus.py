@@ -181,7 +181,7 @@ def main() -> None:
                         help="the engine of the self-check's fresh database (postgresql: a throw-away "
                              "server, SELF_CHECK_DATABASE_URL, psycopg installed into each venv)")
     parser.add_argument("--service", action="append",
-                        help="extract only this service (repeatable, in the order given; the others are skipped)")
+                        help="extract only this service (repeatable, in the order given)")
     parser.add_argument("--keep-analysis", action="store_true",
                         help="reuse WORK/runs/<project>/analysis/analysis.json when it exists")
     parser.add_argument("--pip", action="store_true", help="also pip install --dry-run each requirements.txt")
