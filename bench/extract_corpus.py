@@ -9,7 +9,8 @@ pass/fail, the one-line cause, and the extract time (wall and the children's CPU
 project, the failures grouped by cause class (the failing step and the exception named).
 
     python bench/extract_corpus.py --work /tmp/extract-load --project django-oscar \
-        --project pretalx [--project misago] [--max N] [--database sqlite|postgresql] [--pip]
+        --project pretalx [--project misago] [--max N] [--database sqlite|postgresql] [--pip] \
+        [--service NAME ...] [--keep-analysis]
 
 Without ``--project``: django-oscar, pretalx, pretix, misago (PostgreSQL only: misago's own system
 check ``misago.001`` refuses any other database, so it is left out of a SQLite run) and the sample.
@@ -109,7 +110,12 @@ def analyze(demonolith: str, project: Project, out: Path) -> list[str]:
     """The proposed service names of ``project``."""
     subprocess.run([demonolith, "-m", "demonolith", "analyze", str(project.source), "--out", str(out),
                     "--no-history"], check=True, capture_output=True, cwd=TOOL[0])
-    return sorted(s["name"] for s in json.loads((out / "analysis.json").read_text())["services"])
+    return listed(out / "analysis.json")
+
+
+def listed(analysis: Path) -> list[str]:
+    """The proposed service names of an analysis.json."""
+    return sorted(s["name"] for s in json.loads(analysis.read_text())["services"])
 
 
 def extract(demonolith: str, project: Project, analysis: Path, service: str,
@@ -138,13 +144,18 @@ def resolves(project: Project, requirements: Path) -> str:
 def run_project(args: argparse.Namespace, project: Project) -> tuple[int, int]:
     """Extract the project's services, print a row each and the cause classes; (passed, extracted)."""
     out = args.work / "runs" / project.name.split()[0]
-    services = analyze(args.demonolith, project, out / "analysis")
-    picked = services[: args.max] if args.max else services
+    analysis = out / "analysis" / "analysis.json"
+    services = (listed(analysis) if args.keep_analysis and analysis.is_file()
+                else analyze(args.demonolith, project, out / "analysis"))
+    unknown = sorted(set(args.service or []) - set(services))
+    if unknown:
+        raise SystemExit(f"{project.name} proposes no service {', '.join(unknown)}")
+    chosen = list(dict.fromkeys(args.service)) if args.service else services  # in the order given
+    picked = chosen[: args.max] if args.max else chosen
     causes: Counter[str] = Counter()
     print(f"## {project.name}: {len(services)} services proposed, {len(picked)} extracted", flush=True)
     for service in picked:
-        cause, wall, cpu, left = extract(args.demonolith, project, out / "analysis" / "analysis.json",
-                                         service, out / "services")
+        cause, wall, cpu, left = extract(args.demonolith, project, analysis, service, out / "services")
         if cause:
             causes[cause_class(cause)] += 1
         pip = resolves(project, out / "services" / service / "requirements.txt") if args.pip else ""
@@ -169,6 +180,10 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
                         help="the engine of the self-check's fresh database (postgresql: a throw-away "
                              "server, SELF_CHECK_DATABASE_URL, psycopg installed into each venv)")
+    parser.add_argument("--service", action="append",
+                        help="extract only this service (repeatable, in the order given)")
+    parser.add_argument("--keep-analysis", action="store_true",
+                        help="reuse WORK/runs/<project>/analysis/analysis.json when it exists")
     parser.add_argument("--pip", action="store_true", help="also pip install --dry-run each requirements.txt")
     parser.add_argument("--tool-root", type=Path, default=ROOT,
                         help="checkout of demonolith to run (before/after)")

@@ -40,8 +40,9 @@ def csrf_refused(request: HttpRequest, reason: str = "") -> HttpResponseForbidde
 
 def _value(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]  # noqa: C901
     kind = field.get_internal_type()
-    if field.choices:
-        return field.choices[0][0]
+    if field.choices:  # the first one the field accepts: a leading ``(None, "Normal")`` is blank
+        values = [value for value, _ in field.flatchoices]
+        return next((v for v in values if field.blank or v not in field.empty_values), values[0])
     if kind in ("CharField", "SlugField", "TextField", "FilePathField"):
         text = f"v{n}"
         if field.max_length and len(text) > field.max_length:  # a short key (a country code): n in base 36
@@ -143,15 +144,18 @@ def _base26(n: int) -> str:
 
 def _fitting(field: models.Field, n: int, unique: bool) -> Any:  # type: ignore[type-arg]
     """A value the field's own validation accepts (blank, choices, max_length, validators): the
-    plain value of its type, else one its validators suggest (varied by ``n`` when ``unique``)."""
+    plain value of its type, else one its validators suggest (varied by ``n`` when ``unique``). A
+    field holding a value of its own (its class has ``from_db_value``: pretix's ``MultiStringField``,
+    a list in a text column) gets the value as it cleans it: its column takes only that."""
     plain = _value(field, n, unique)
     suggested = list(_validator_values(field, n))
+    own = hasattr(type(field), "from_db_value")
     for value in (plain, *(_distinct(suggested, n) if unique or field.unique else suggested)):
         try:
-            field.clean(value, None)
+            cleaned = field.clean(value, None)
         except Exception:  # noqa: BLE001 - a refusal, or a validator that cannot run here
             continue
-        return value
+        return cleaned if own else value
     return plain
 
 
@@ -161,8 +165,10 @@ def _refused_default(field: models.Field) -> bool:  # type: ignore[type-arg]
     return not field.blank and field.get_default() in field.empty_values
 
 
-def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> dict[str, Any]:
-    """Values for the required fields not in ``given``; a relation's value is its saved row."""
+def _required(model: type[models.Model], using: str, given: dict[str, Any],
+              every: bool = False) -> dict[str, Any]:
+    """Values for the required fields not in ``given`` (``every``: the optional ones too, but those
+    with a default); a relation's value is its saved row."""
     n, together = next(_counter), _unique_together(model)
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
@@ -170,13 +176,13 @@ def _required(model: type[models.Model], using: str, given: dict[str, Any]) -> d
             continue
         if field.is_relation:
             target = field.related_model
-            if field.null and field.blank or target is model:
+            if (field.null and field.blank and not every) or target is model:
                 continue
             values[field.name] = make_instance(target, using)
         elif (field.has_default() and not _refused_default(field)) or getattr(field, "auto_now", False) \
                 or getattr(field, "auto_now_add", False):
             continue
-        elif field.null and field.blank:  # null without blank: full_clean() refuses None
+        elif field.null and field.blank and not every:  # null without blank: full_clean() refuses None
             values[field.attname] = None
         else:
             values[field.attname] = _fitting(field, n, bool({field.name, field.attname} & together))
@@ -195,6 +201,18 @@ def instance_values(model: type[models.Model], using: str = "default", **given: 
             name, value = field.attname, getattr(value, field.target_field.attname)
         values[name] = value
     return {**values, **given}
+
+
+def full_instance_values(model: type[models.Model], using: str = "default") -> dict[str, Any]:
+    """``instance_values`` with every optional field given too (but those with a default): for a
+    model whose ``save()`` refuses a row holding only the required ones."""
+    values = {}
+    for name, value in _required(model, using, {}, every=True).items():
+        if isinstance(value, models.Model):
+            field = model._meta.get_field(name)
+            name, value = field.attname, getattr(value, field.target_field.attname)
+        values[name] = value
+    return values
 
 
 def make_instance(model: type[models.Model], using: str = "default", **values: Any) -> models.Model:

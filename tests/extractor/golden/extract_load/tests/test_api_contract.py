@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 
 from service_project.api import FUNCTION_ENDPOINTS, MODEL_ENDPOINTS, to_jsonable
 from service_project.openapi import build_document
-from service_project.testing import instance_values, make_instance, validate
+from service_project.testing import full_instance_values, instance_values, make_instance, validate
 
 
 def _refused_call(endpoint: dict) -> tuple[dict[str, Any], str] | None:
@@ -86,6 +86,10 @@ class ContractTests(TestCase):
                     continue
                 values = to_jsonable(instance_values(model))
                 created = self.client.post(base, values, content_type="application/json")
+                if created.status_code == 400:  # the model's save() refused the least row: a full one
+                    validate(created.json(), _schema(self.document, base, "post", "400"), self.document)
+                    values = to_jsonable(full_instance_values(model))
+                    created = self.client.post(base, values, content_type="application/json")
                 if self._needs_another_service(created, base, "post"):
                     continue
                 self.assertEqual(created.status_code, 201, created.content)

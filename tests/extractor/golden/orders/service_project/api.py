@@ -11,7 +11,8 @@ Every ``/_api/`` call needs a signed identity header (the proxy's, or the client
 otherwise 401. They are exempt from CSRF only because of that: no cookie authenticates them (the
 moved browser routes keep Django's CSRF check). Errors are always ``{"error": "..."}``, with
 ``"fields"`` (name -> messages) on a 400 for invalid data or arguments, including a
-``ValidationError`` the function raises. Rows are read through each model's ``_base_manager``
+``ValidationError`` the function raises and a ``ValueError`` a model's ``save()`` refuses a row with
+(``"__all__"``). Rows are read through each model's ``_base_manager``
 (Django's plain manager, the one it uses for related objects), never its default manager: a
 project's default manager may filter or refuse queries outside a request's context (django_scopes'
 ``ScopedManager`` raises ``ScopeError`` without an active scope; a "published only" manager hides
@@ -222,6 +223,8 @@ def _save(instance: Model, data: dict[str, Any], status: int) -> JsonResponse:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return JsonResponse({"error": "invalid data", "fields": errors}, status=400)
     except IntegrityError as exc:  # a database constraint refused the row
+        return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
+    except ValueError as exc:  # the model's own save() refused the row (pretix: "`acceptor` should be set")
         return JsonResponse({"error": "invalid data", "fields": {"__all__": [str(exc)]}}, status=400)
     except NotImplementedError as exc:  # save() follows a relation the extraction cut: not this service's
         if not is_extraction_gap(exc):
