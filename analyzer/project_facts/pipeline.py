@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from analyzer.facts import extract_module_facts
@@ -50,16 +49,14 @@ from analyzer.resolve.project import resolve_keeping
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, FileListing, SourceFile
+from analyzer.version import VERSION
 
 _SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
 
 
 def tool_version() -> str:
-    """The installed version of demonolith (part of every cache key)."""
-    try:
-        return version("demonolith")
-    except PackageNotFoundError:
-        return "0.0.0+unknown"
+    """The version of demonolith (part of every cache key)."""
+    return VERSION
 
 
 def cache_version(cache_dir: Path | None = None) -> str:
