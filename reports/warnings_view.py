@@ -1,9 +1,8 @@
 """Warnings that teach: grouped by cause, counted, each place with ``path:line``, and what to do.
 
-The analyzer's warnings (files it could not read, SQL it could not parse) are grouped by the
-cause at the start of their reason; the report adds what the Analysis itself shows unresolved:
-routes with a segment it could not read (``<?>``), an unknown settings module, database engine
-or Django version.
+The analyzer's warnings (files it could not read, SQL it could not parse, routes it could not
+resolve or reach) are grouped by the cause at the start of their reason; the report adds what the
+Analysis itself shows unknown: the settings module, database engine or Django version.
 """
 
 from __future__ import annotations
@@ -31,9 +30,6 @@ ADVICE = (
                         "registry or plugin loop filled at run time, a reusable app its project "
                         "mounts): listed with their own pattern and reachable=false; no service's "
                         "proxy routes them."),
-    ("route", "a URL segment built at run time (a variable prefix or a pattern list from a "
-              "function): the route is kept with <?>; its traffic cannot be routed by prefix, so "
-              "name the prefix literally or list the route in the proxy's routes file by hand."),
     ("settings", "the settings could not be read statically: pass the settings module "
                  "(DJANGO_SETTINGS_MODULE in manage.py) as a literal string."),
 )
@@ -64,10 +60,6 @@ def warning_groups(analysis: Analysis) -> tuple[WarningGroup, ...]:
     grouped: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     for warning in analysis.warnings:
         grouped[cause_of(warning.reason)].append((warning.path, warning.line, warning.reason))
-    for route in analysis.routes:
-        if "<?>" in route.pattern:
-            grouped["route segment not resolved"].append(
-                (route.path, route.line, f"{route.pattern} ({route.view})"))
     for missing, what in ((not analysis.settings_module, "settings module not found"),
                           (not analysis.database_engine, "settings: database engine not found"),
                           (not analysis.django_version, "settings: Django version unknown")):
