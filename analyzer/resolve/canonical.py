@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 
 from analyzer.model.facts import ModuleFacts
-from analyzer.resolve.stars import star_reexports
+from analyzer.resolve.stars import bound_target, star_reexports
 
 Canonical = Callable[[str], str]
 
@@ -20,7 +20,7 @@ def build_canonical(modules: tuple[ModuleFacts, ...]) -> Canonical:
     (``from .models import Order`` and ``from .models import *`` in a package)."""
     exports = star_reexports(modules)
     exports.update({
-        f"{i.scope}.{i.local}": i.target
+        f"{i.scope}.{i.local}": bound_target(i)
         for m in modules for i in m.imports if i.scope == m.module and i.local != "*"
     })
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TypeVar
 
-from analyzer.model.facts import Definition, ModelCandidate, ModuleFacts, Reference
+from analyzer.model.facts import Definition, ImportFact, ModelCandidate, ModuleFacts, Reference
 
 _DEPTH = 10
 _Based = TypeVar("_Based", Definition, ModelCandidate)
@@ -61,6 +61,14 @@ def _not_back_into(module: str, names: dict[str, str]) -> dict[str, str]:
     return {n: q for n, q in names.items() if q != f"{module}.{n}"}
 
 
+def bound_target(item: ImportFact) -> str:
+    """What an import binds its local name to: ``import a.b.c`` binds ``a`` to the package ``a``
+    (its fact's target is the module it imports, ``a.b.c``); every other form binds the target."""
+    if item.level == 0 and "." in item.target and item.target.split(".", 1)[0] == item.local:
+        return item.local
+    return item.target
+
+
 def _own_names(facts: ModuleFacts) -> dict[str, str]:
     prefix = f"{facts.module}."
     names = {
@@ -68,7 +76,7 @@ def _own_names(facts: ModuleFacts) -> dict[str, str]:
         for d in facts.definitions
         if d.qualname.startswith(prefix) and "." not in d.qualname[len(prefix):]
     }
-    names.update({i.local: i.target for i in facts.imports
+    names.update({i.local: bound_target(i) for i in facts.imports
                   if i.scope == facts.module and i.local != "*"})
     return names
 
@@ -77,8 +85,16 @@ def expand_star_imports(modules: tuple[ModuleFacts, ...]) -> tuple[ModuleFacts, 
     """``modules`` with names from star imports of project modules resolved."""
     exports = StarExports(modules)
     return tuple(
-        _expanded(m, exports.star_names(m)) if m.module in exports.stars else m for m in modules
+        _expanded(m, _not_own(m, exports.star_names(m))) if m.module in exports.stars else m
+        for m in modules
     )
+
+
+def _not_own(facts: ModuleFacts, starred: dict[str, str]) -> dict[str, str]:
+    """The star-imported names ``facts`` does not bind itself: a name the module imports or
+    defines is already resolved in its facts (a class base written ``models.Model``)."""
+    own = _own_names(facts)
+    return {n: q for n, q in starred.items() if n not in own}
 
 
 def star_reexports(modules: tuple[ModuleFacts, ...]) -> dict[str, str]:

@@ -84,3 +84,29 @@ def test_exports_follow_all_then_public_names(tmp_path: Path) -> None:
     assert set(exports.names("shop.models.customer")) == {"Customer", "models"}
     assert exports.names("shop.models")["Order"] == "shop.models.order.Order"
     assert exports.names("not.a.project.module") == {}
+
+
+def test_a_star_imported_dotted_import_does_not_rebind_a_resolved_base(tmp_path: Path) -> None:
+    """``import django.dispatch`` in a star-imported module binds ``django`` to the package: the
+    importing module's ``models.Model`` (from ``django.contrib.gis.db``) stays that class."""
+    files = {
+        "geo/__init__.py": "",
+        "geo/signals.py": "import django.dispatch\n\nchanged = django.dispatch.Signal()\n",
+        "geo/models.py": textwrap.dedent("""
+            import django.utils.timezone
+            from django.contrib.gis.db import models
+
+            class Place(models.Model):
+                name = models.CharField(max_length=10)
+
+            from .signals import *
+        """),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    facts = extract_project_facts(tmp_path, FactsOptions(use_cache=False))
+    models = next(m for m in facts.modules if m.module == "geo.models")
+    place = next(d for d in models.definitions if d.qualname == "geo.models.Place")
+    assert place.bases == ("django.contrib.gis.db.models.Model",)
+    assert [m.label for m in facts.models] == ["geo.Place"]
