@@ -3,7 +3,8 @@
 A module whose code is imported, called or inherited from by many apps (``common.utils``,
 ``core.money``) would drag everything into one service if it took part in clustering. It is
 recognised here and left out of the clustering, to be reported as a library to publish.
-A module that defines tables is never a candidate: data needs an owning service.
+A module that defines tables is never a candidate: data needs an owning service. Nor is test
+code (a base test case every app's tests use): it is not deployed, so there is nothing to publish.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from analyzer.graph.schema import (
     out_edges,
     successors,
 )
+from analyzer.model.source_paths import is_test_path
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def find_shared_modules(
     result = []
     ties = _CodeTies.of(graph)
     for module, nodes in (module_nodes(graph) if members is None else members).items():
-        if any(_holds_data(attrs[node]) for node in nodes):
+        if any(_holds_data(attrs[node]) for node in nodes) or is_test_path(attrs[nodes[0]]["path"]):
             continue
         home = attrs[nodes[0]]["app"]
         users = ties.apps_using(nodes) - {home, ""}

@@ -30,3 +30,11 @@ def test_a_module_with_a_table_or_few_users_is_not() -> None:
     for app in ("orders", "catalog"):
         b.function(f"{app}.views.view").edge(f"{app}.views.view", "common.money.to_money", "call")
     assert find_shared_modules(b.graph) == ()
+
+
+def test_a_test_base_every_app_tests_use_is_not_a_library() -> None:
+    b = GraphBuilder().function("common.testing.base.BaseTestCase", kind="class")
+    for app in ("orders", "catalog", "payments", "shipping"):
+        b.model(f"{app}.models.Thing").function(f"{app}.tests.test_views.TestView", kind="class")
+        b.edge(f"{app}.tests.test_views.TestView", "common.testing.base.BaseTestCase", "inherit")
+    assert find_shared_modules(b.graph) == ()
