@@ -44,8 +44,9 @@ def compositional(
     return sorted(found)
 
 
-def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str, str]]) -> Assignment:
-    """Move each group of models joined by ``relations`` whole to the cluster holding most of it."""
+def aggregate_groups(relations: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The groups of models joined by compositional ``relations`` (each sorted, in order of their
+    first member)."""
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -55,17 +56,25 @@ def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str
         return node
 
     for child, root in relations:
-        if child in assignment and root in assignment:
-            a, b = find(child), find(root)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+        a, b = find(child), find(root)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
     for node in sorted(parent):
         groups[find(node)].append(node)
+    return sorted(groups.values())
+
+
+def keep_aggregates(assignment: Mapping[str, int], relations: Iterable[tuple[str, str]]) -> Assignment:
+    """Move each group of models joined by ``relations`` whole to the cluster holding most of it."""
     result = dict(assignment)
-    for members in groups.values():
-        counts = Counter(assignment[m] for m in members)
-        target = min(counts, key=lambda c: (-counts[c], c))
-        result.update(dict.fromkeys(members, target))
+    placed = [(c, r) for c, r in relations if c in assignment and r in assignment]
+    for members in aggregate_groups(placed):
+        result.update(dict.fromkeys(members, majority(assignment, members)))
     return result
 
+
+def majority(assignment: Mapping[str, int], members: Iterable[str]) -> int:
+    """The cluster holding most of ``members`` (ties: the lower number)."""
+    counts = Counter(assignment[m] for m in members)
+    return min(counts, key=lambda c: (-counts[c], c))

@@ -155,8 +155,9 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     # a seeder's or a test's atomic block says nothing about which data belong together
     hub_set = frozenset((*hubs, *followers))
     transactions = [t for t in project.transactions if t.unit not in hub_set]
-    partition, assignment = _entities_first(project.graph, canon, unit_edges, hub_set, transactions,
-                                            config, services)
+    aggregates = compositional(graph, canon, transactions)
+    partition, assignment = _entities_first(project.graph, canon, unit_edges, hub_set, aggregates,
+                                            transactions, config, services)
     if partition is None:  # fewer than two entities: the code alone decides
         core = unit_edges.without(hub_set)
         partition = choose_partition(core, is_data, services or config.services, config.seed)
@@ -165,7 +166,8 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
     assignment = attach(projected, assignment, sorted(set(unit_edges.nodes) - set(assignment)))
     assignment = absorb_dataless(unit_edges, assignment, is_data)
     assignment, pinned = apply_constraints(assignment, graph, config)
-    owned, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set)
+    owned, owners = assign_owners(graph, assignment, canon.get, pinned, ignored=hub_set,
+                                  aggregates=aggregates)
     assignment = absorb_dataless(unit_edges, owned, is_data, keep=pinned)
     owners = follow_numbers(owners, owned, assignment)
     assignment, new_of, folds = fold_minor(graph, projected, assignment, pinned)
@@ -177,7 +179,8 @@ def cluster_units(project: ProjectGraph, config: Config, services: int | None = 
 
 def _entities_first(
     graph: nx.MultiDiGraph, canon: Mapping[str, str | None], units: UnitEdges, skip: frozenset[str],
-    transactions: list[Transaction], config: Config, services: int | None,
+    aggregates: list[tuple[str, str]], transactions: list[Transaction], config: Config,
+    services: int | None,
 ) -> tuple[ScoredClusters | None, dict[str, int]]:
     """Cluster the entities (:mod:`analyzer.boundaries.entities`), then place the code that uses
     them (:func:`follow_data`); None when there are fewer than two entities to cluster."""
@@ -194,7 +197,7 @@ def _entities_first(
     attrs = node_attrs(graph)
     module_of = {u: attrs[u]["module"] for u in community if attrs[u]["kind"] in CODE_NODE_KINDS}
     followed = keep_aggregates(follow_data(data, written, read, hub_scales(graph), community, module_of),
-                               compositional(graph, canon, transactions))
+                               aggregates)
     return partition, {unit: c for unit, c in followed.items() if unit in placed}
 
 

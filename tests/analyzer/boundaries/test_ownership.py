@@ -64,3 +64,30 @@ def test_a_table_nobody_writes_nor_relates_to_goes_to_its_main_reader_and_a_pin_
     pinned = {"table:auth_user": "customers"}
     _, owners = assign_owners(graph, placement, lambda n: canonical_id(graph, n), pinned)
     assert owners["table:auth_user"] == 0
+
+
+def _ticket_aggregate(writes_of_cc: int) -> GraphBuilder:
+    b = GraphBuilder().model("desk.models.Ticket").model("desk.models.TicketCC")
+    b.function("desk.views.edit").function("queues.jobs.escalate")
+    b.edge("desk.views.edit", "desk.models.Ticket", "orm-write")
+    b.edge("desk.views.edit", "desk.models.TicketCC", "orm-write", times=3)
+    b.edge("queues.jobs.escalate", "desk.models.Ticket", "orm-write", times=7)  # alone, enough to take it
+    return b.edge("queues.jobs.escalate", "desk.models.TicketCC", "orm-write", times=writes_of_cc)
+
+
+def test_an_aggregate_moves_whole_or_not_at_all() -> None:
+    placement = {"desk.models.Ticket": 0, "desk.models.TicketCC": 0, "desk.views.edit": 0,
+                 "queues.jobs.escalate": 1}
+    aggregate = [("desk.models.TicketCC", "desk.models.Ticket")]
+    graph = _ticket_aggregate(writes_of_cc=0).graph
+    moved, owners = assign_owners(graph, placement, lambda n: canonical_id(graph, n), {},
+                                  aggregates=aggregate)
+    assert moved["desk.models.Ticket"] == moved["desk.models.TicketCC"] == 0  # the root alone is not taken
+    moved, _ = assign_owners(graph, placement, lambda n: canonical_id(graph, n), {})
+    assert moved["desk.models.Ticket"] == 1  # without the aggregate, the root's writes alone would move it
+    assert owners["table:desk_ticket"] == owners["table:desk_ticketcc"] == 0
+    graph = _ticket_aggregate(writes_of_cc=6).graph
+    moved, owners = assign_owners(graph, placement, lambda n: canonical_id(graph, n), {},
+                                  aggregates=aggregate)
+    assert moved["desk.models.Ticket"] == moved["desk.models.TicketCC"] == 1  # the whole is written there
+    assert owners["table:desk_ticket"] == owners["table:desk_ticketcc"] == 1
