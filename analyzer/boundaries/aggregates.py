@@ -1,6 +1,8 @@
 """Aggregates as a hard rule: a compositional child is never split from its root.
 
-A relation child -> root (``fk`` or ``o2o`` with ``on_delete=CASCADE``) is *compositional* when
+A relation child -> root (``fk`` or ``o2o`` with ``on_delete=CASCADE``; an optional one only as
+part of an exclusive arc, :func:`analyzer.boundaries.entities.arcs`) is
+*compositional* when
 both models are declared in one models module and either their names share a prefix
 (``OrderPosition`` -> ``Order``, ``Checkin`` -> ``CheckinList``), or both are written directly in
 one atomic block, or the root is not a hub (:func:`analyzer.boundaries.entities.hub_scales`).
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.boundaries.entities import cascades, hub_scales, named_alike, written_together
+from analyzer.boundaries.entities import arcs, cascades, hub_scales, named_alike, written_together
 from analyzer.boundaries.unit_edges import Assignment
 from analyzer.graph.build import Transaction
 from analyzer.graph.schema import node_attrs, successors
@@ -29,14 +31,15 @@ def compositional(
     graph: nx.MultiDiGraph, canon: Mapping[str, str | None], transactions: Iterable[Transaction] = (),
 ) -> list[tuple[str, str]]:
     """The compositional (child, root) relations between models, sorted."""
-    attrs, scale = node_attrs(graph), hub_scales(graph)
+    attrs, scale, arc = node_attrs(graph), hub_scales(graph), arcs(graph)
     together = written_together(transactions, canon)
     found = []
     for child, targets in successors(graph).items():
         if attrs[child]["kind"] != "model":
             continue
         for root, keyed in targets.items():
-            if root != child and attrs[root]["kind"] == "model" and cascades(keyed.values()) \
+            if root != child and attrs[root]["kind"] == "model" \
+                    and cascades(keyed.values(), optional=child in arc) \
                     and attrs[child]["module"] == attrs[root]["module"] \
                     and (named_alike(attrs[child], attrs[root]) or (child, root) in together
                          or scale.get(root, 1.0) >= 1.0):

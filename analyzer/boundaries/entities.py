@@ -125,21 +125,35 @@ def hub_parts(graph: nx.MultiDiGraph, scale: Mapping[str, float]) -> dict[str, s
     """Concrete model -> the hub it is part of: it cascades (fk, o2o) from a hub declared in its own
     models module (``Plural`` of ``Language``), sorted. A relation from another models module to such
     a part is a reference into the hub's aggregate and weighs as one to the hub."""
-    attrs = node_attrs(graph)
+    attrs, arc = node_attrs(graph), arcs(graph)
     parts: dict[str, str] = {}
     for child, targets in successors(graph).items():
         if attrs[child]["kind"] != "model" or not is_entity(attrs[child]):
             continue
         for hub, keyed in targets.items():
             if hub != child and is_hub(scale.get(hub, 1.0)) \
-                    and attrs[hub]["module"] == attrs[child]["module"] and cascades(keyed.values()):
+                    and attrs[hub]["module"] == attrs[child]["module"] \
+                    and cascades(keyed.values(), optional=child in arc):
                 parts.setdefault(child, hub)
     return dict(sorted(parts.items()))
 
 
-def cascades(edges: Iterable[Mapping[str, object]]) -> bool:
-    """Whether one of these edges is an ``fk`` or ``o2o`` with ``on_delete=CASCADE``."""
-    return any(e["kind"] in ("fk", "o2o") and e.get("on_delete") == "CASCADE" for e in edges)
+def cascades(edges: Iterable[Mapping[str, object]], optional: bool = True) -> bool:
+    """Whether one of these edges is an ``fk`` or ``o2o`` with ``on_delete=CASCADE`` (an optional
+    one, ``null=True``, only with ``optional``)."""
+    return any(e["kind"] in ("fk", "o2o") and e.get("on_delete") == "CASCADE"
+               and (optional or not e.get("null")) for e in edges)
+
+
+def arcs(graph: nx.MultiDiGraph) -> frozenset[str]:
+    """The models with optional CASCADE relations (``null=True``) to two or more other models: an
+    answer that belongs to a cart position or to an order position, whichever is set (an exclusive
+    arc), composes with each. A single optional CASCADE relation (``Ticket.kbitem``) is a reference
+    the child lives without, not composition."""
+    return frozenset(child for child, targets in successors(graph).items()
+                     if sum(root != child and cascades(keyed.values())
+                            and not cascades(keyed.values(), optional=False)
+                            for root, keyed in targets.items()) >= 2)
 
 
 def hubs(graph: nx.MultiDiGraph) -> tuple[str, ...]:

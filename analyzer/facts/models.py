@@ -94,6 +94,7 @@ def field_fact(name: str, call: ast.Call, table: NameTable, line: int) -> FieldF
         line=line,
         column=column,
         on_delete=_on_delete(call, keywords) if relation in ("fk", "o2o") else None,
+        null=relation in ("fk", "o2o") and _constant(keywords.get("null")) is True,
     )
 
 

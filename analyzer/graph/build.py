@@ -254,6 +254,8 @@ def _model_edges(models: Iterable[ModelFact], tables: Mapping[str, str]) -> list
             extra: EdgeExtra = {"field": field.name, "subject": subject}
             if field.on_delete:
                 extra["on_delete"] = field.on_delete
+            if field.null:
+                extra["null"] = True
             _link(edges, model.qualname, by_label.get(field.target_label or ""), kind, model.path,
                   field.line, **extra)
         for parent in model.parents:

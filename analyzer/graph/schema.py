@@ -50,6 +50,7 @@ class EdgeExtra(TypedDict, total=False):
     field: str  # fk, m2m
     subject: str  # fk, m2m: "app.Model.field -> app.Target"
     on_delete: str  # fk: the on_delete rule's name ("CASCADE"), when the code names one
+    null: bool  # fk: the relation is optional (``null=True``); absent when it is required
     op: str  # orm-*: the ORM method (or "lookup")
     model: str  # orm-*: the model label queried
     via: str  # orm-read of a related lookup: the model queried

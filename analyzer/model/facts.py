@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from analyzer.model.json_form import from_json, to_json
 
-FACTS_SCHEMA_VERSION = 18
+FACTS_SCHEMA_VERSION = 19
 
 
 class JsonMixin:
@@ -106,6 +106,7 @@ class FieldFact(JsonMixin):
     m2m_table: str | None = None  # auto-created join table of a ManyToManyField
     inherited_from: str | None = None  # abstract parent label the field comes from
     on_delete: str | None = None  # fk, o2o: the on_delete rule's name ("CASCADE", "PROTECT", ...)
+    null: bool = False  # fk, o2o: ``null=True``, the related object is optional
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,18 @@ def test_a_group_moves_whole_to_the_cluster_holding_most_of_it() -> None:
     moved = keep_aggregates(assignment, [("a.Child", "a.Root"), ("a.Grandchild", "a.Child"),
                                           ("c.Part", "c.Pair"), ("x.Missing", "a.Root")])
     assert moved == {"a.Root": 0, "a.Child": 0, "a.Grandchild": 0, "b.Other": 1, "c.Pair": 2, "c.Part": 2}
+
+
+def test_an_optional_cascade_composes_only_as_part_of_an_exclusive_arc() -> None:
+    b = GraphBuilder()
+    for name in ("Ticket", "Queue", "Article", "Cart", "Order", "Answer"):
+        b.model(f"desk.models.{name}")
+    b.edge("desk.models.Ticket", "desk.models.Queue", "fk", on_delete="CASCADE")
+    b.edge("desk.models.Ticket", "desk.models.Article", "fk", on_delete="CASCADE", null=True)
+    b.edge("desk.models.Answer", "desk.models.Cart", "fk", on_delete="CASCADE", null=True)
+    b.edge("desk.models.Answer", "desk.models.Order", "fk", on_delete="CASCADE", null=True)
+    project = b.build()
+    found = compositional(project.graph, canonical_ids(project.graph), project.transactions)
+    assert ("desk.models.Ticket", "desk.models.Queue") in found
+    assert ("desk.models.Ticket", "desk.models.Article") not in found  # a link it can live without
+    assert {("desk.models.Answer", "desk.models.Cart"), ("desk.models.Answer", "desk.models.Order")} <= set(found)

@@ -93,3 +93,21 @@ def test_on_delete_rule_of_each_relation() -> None:
     rules = {f.name: f.on_delete for f in model.fields}
     assert rules == {"order": "CASCADE", "product": "PROTECT", "voucher": "SET", "invoice": "CASCADE",
                      "tags": None, "note": None}
+
+
+def test_an_optional_relation_is_marked_null() -> None:
+    facts = facts_of(
+        """
+        from django.db import models
+
+        class Ticket(models.Model):
+            queue = models.ForeignKey("desk.Queue", on_delete=models.CASCADE)
+            article = models.ForeignKey("kb.Article", null=True, blank=True, on_delete=models.CASCADE)
+            owner = models.OneToOneField("auth.User", null=False, on_delete=models.CASCADE)
+            note = models.TextField(null=True)
+        """,
+        module="desk.models",
+    )
+    (model,) = facts.model_candidates
+    assert {f.name: f.null for f in model.fields} == {"queue": False, "article": True, "owner": False,
+                                                      "note": False}
