@@ -58,4 +58,5 @@ def test_an_optional_cascade_composes_only_as_part_of_an_exclusive_arc() -> None
     found = compositional(project.graph, canonical_ids(project.graph), project.transactions)
     assert ("desk.models.Ticket", "desk.models.Queue") in found
     assert ("desk.models.Ticket", "desk.models.Article") not in found  # a link it can live without
-    assert {("desk.models.Answer", "desk.models.Cart"), ("desk.models.Answer", "desk.models.Order")} <= set(found)
+    arc = {("desk.models.Answer", "desk.models.Cart"), ("desk.models.Answer", "desk.models.Order")}
+    assert arc <= set(found)  # an answer belongs to whichever of the two is set
