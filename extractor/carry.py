@@ -18,7 +18,7 @@ import libcst as cst
 from analyzer.model.analysis import Analysis, Interface, ModelInfo, RouteInfo, Service
 from extractor.boundary import boundary_of, foreign_relations, kept_links, moved_routes, own_models
 from extractor.closure import Closure, ForeignUse, is_relation_crossing
-from extractor.full_copy import emit_full_module
+from extractor.full_copy import emit_full_module, import_index, is_docstring
 from extractor.login import needs_user
 from extractor.middleware import middleware_uses
 from extractor.package_init import overlay_init, reexports
@@ -376,15 +376,15 @@ def emit_module(module: ModuleIndex, closure: Closure, definitions: list[Definit
     for index, stmt in enumerate(module.tree.body):
         if index in indexes:
             body.extend(_hoisted(node, inner) for inner, node in sorted(indexes[index], key=lambda p: p[0]))
-        elif index == 0 and _is_docstring(stmt):
+        elif index == 0 and is_docstring(stmt):
             body.append(stmt)
         elif isinstance(stmt, cst.SimpleStatementLine):
             body.extend(_kept_imports(stmt, module, closure, used, emitted))
     if "models" in used and "models" not in module.imports and "models" not in module.definitions:
-        body.insert(1 if body and _is_docstring(body[0]) else 0,
+        body.insert(import_index(body),
                     cst.parse_statement("from django.db import models  # added by demonolith extract"))
     if "remote_relation" in used and "remote_relation" not in module.imports:
-        body.insert(1 if body and _is_docstring(body[0]) else 0,
+        body.insert(import_index(body),
                     cst.parse_statement(f"{ACCESSOR_IMPORT}  # added by demonolith extract"))
     note = cst.EmptyLine(comment=cst.Comment(
         f"# Carried from the monolith's {module.name} by `demonolith extract`; unused code was left behind."))
@@ -399,12 +399,6 @@ def _hoisted(node: cst.BaseStatement, inner: int) -> cst.BaseStatement:
     note = cst.EmptyLine(comment=cst.Comment(
         "# Was defined under a top-level `if` in the monolith; defined unconditionally here."))
     return node.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), note])
-
-
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-            and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString))
 
 
 def _keep_alias(local: str, qualified: str, module: ModuleIndex, closure: Closure,

@@ -33,14 +33,30 @@ def emit_full_module(module: ModuleIndex, replaced: Mapping[tuple[int, int], cst
             nested = [inner.get(i, node) for i, node in enumerate(stmt.body.body)]
             stmt = stmt.with_changes(body=stmt.body.with_changes(body=nested))
         body.append(stmt)
-    first = 1 if body and _is_docstring(body[0]) else 0
+    first = import_index(body)
     for line in reversed(added_imports):
         body.insert(first, cst.parse_statement(f"{line}  # added by demonolith extract"))
     note = cst.EmptyLine(comment=cst.Comment(NOTE.format(name=module.name)))
     return module.tree.with_changes(body=body, header=[note, *module.tree.header]).code
 
 
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
+def import_index(body: list[cst.BaseStatement]) -> int:
+    """Where an added import goes: after the module docstring and its ``from __future__`` imports
+    (which Python requires first)."""
+    index = 1 if body and is_docstring(body[0]) else 0
+    while index < len(body) and _is_future_import(body[index]):
+        index += 1
+    return index
+
+
+def is_docstring(stmt: cst.BaseStatement) -> bool:
+    """Whether ``stmt`` is a bare string statement (a docstring when it comes first)."""
     return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
             and isinstance(stmt.body[0], cst.Expr)
             and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString))
+
+
+def _is_future_import(stmt: cst.BaseStatement) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.ImportFrom) and isinstance(stmt.body[0].module, cst.Name)
+            and stmt.body[0].module.value == "__future__")
