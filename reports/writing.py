@@ -23,26 +23,12 @@ from reports.dot import service_map_dot
 from reports.html import Page, compile_templates
 from reports.markdown import render_markdown
 from reports.page_pieces import MAP_KEY, PAGE, SIDE_PIECES, PagePiece
+from reports.paths import ReportPaths
 from reports.pieces import Piece, PieceStore, combined, field_digests, piece_key, value_digest
 from reports.svg import SvgRenderer, find_renderer
 
 INDEX_HTML, MARKDOWN, DOT, MAP_SVG, ANALYSIS_JSON = (
     "report/index.html", "report.md", "graph.dot", "report/service-map.svg", "analysis.json")
-
-
-@dataclass(frozen=True)
-class ReportPaths:
-    """Where the outputs went; ``service_map_svg`` is None when graphviz could not draw it.
-    ``files``: each output file (relative to the output directory) with the key of its bytes;
-    ``rewritten``: those of them this run wrote."""
-
-    index_html: Path
-    markdown: Path
-    dot: Path
-    service_map_svg: Path | None
-    graphviz_missing: bool
-    files: tuple[tuple[str, str], ...] = ()
-    rewritten: tuple[Path, ...] = ()
 
 
 def write_all(

@@ -25,9 +25,8 @@ from demonolith.errors import SourceTreeError, StrictModeFailure
 from demonolith.output import plural, quiet, verbosity
 from demonolith.progress import terminal_phases
 from reports.current import code_fingerprint, outputs_current, record_outputs, unchanged_files
-from reports.html import picture_dots
+from reports.paths import ReportPaths
 from reports.svg import SvgRenderer, find_cached_renderer, find_renderer
-from reports.writing import ReportPaths, open_in_browser, prepare_templates, write_all
 
 _SHOWN_WARNINGS = 10
 
@@ -97,6 +96,8 @@ def analyze(ctx: click.Context, path: Path, out_dir: Path, facts_only: bool, wri
 
 def _prepare_middle_and_report(cache: Path | None) -> None:
     """The middle's imports and the report's compiled templates, ready before they are needed."""
+    from reports.writing import prepare_templates
+
     load_middle()
     if cache is not None:
         prepare_templates(cache)
@@ -127,6 +128,8 @@ def _pictures_drawn_early(cache: Path | None) -> Iterator[Callable[[Analysis], o
 
 def _draw_into_cache(analysis: Analysis, renderer: SvgRenderer) -> None:
     """Each picture through ``renderer`` (which keeps it), four ``dot`` processes at a time."""
+    from reports.html import picture_dots
+
     with contextlib.suppress(Exception), ThreadPoolExecutor(max_workers=4) as pool:
         # only saves time: the report draws (and says why not) what is missing itself
         for _ in pool.map(renderer, [dot for _, dot in picture_dots(analysis)]):
@@ -165,6 +168,8 @@ def _write_report(keyed: KeyedAnalysis, out_dir: Path, silent: bool,
                         None, renderer is None)
     if outputs_current(out_dir, key):
         return paths, []
+    from reports.writing import write_all  # the renderers: only when something is written
+
     paths = write_all(keyed.analysis, out_dir, renderer=renderer, cache_dir=cache, analysis_json=True,
                       current=unchanged_files(out_dir))
     record_outputs(out_dir, key, paths.files)
@@ -178,4 +183,6 @@ def _print_report(paths: ReportPaths, open_report: bool, text: bool) -> None:
         click.echo(f"summary: {paths.markdown}")
         click.echo(f"report: {paths.index_html}")
     if open_report:
+        from reports.writing import open_in_browser
+
         open_in_browser(paths)

@@ -190,7 +190,7 @@ def test_the_cyclic_collector_is_paused_for_the_whole_run_and_restored(tmp_path:
         seen.append(gc.isenabled())  # the report, the last step of the run
         return write_all(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("demonolith.commands.analyze.write_all", recording)
+    monkeypatch.setattr("reports.writing.write_all", recording)
     assert gc.isenabled()
     result = CliRunner().invoke(cli, ["analyze", str(FIXTURES / "tiny_project"), "--no-cache",
                                       "--no-history", "--out", str(tmp_path)])
@@ -221,3 +221,18 @@ def test_the_pictures_are_drawn_while_the_metrics_are_made(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert drawn and set(drawn) == {"before"}  # the report found every one drawn
     assert (out / "report" / "service-map.svg").read_text(encoding="utf-8").count("fake ") == 1
+
+
+def test_a_run_whose_outputs_are_current_imports_no_renderer(tmp_path: Path) -> None:
+    from tests.demonolith.test_cli import imported_modules
+
+    command = [sys.executable, "-X", "importtime", "-m", "demonolith", "-q", "analyze",
+               str(FIXTURES / "tiny_project"), "--out", str(tmp_path / "out"),
+               "--cache-dir", str(tmp_path / "cache"), "--no-history"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "reports.writing" in imported_modules(first.stderr)  # the report was written
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    heavy = {"jinja2", "networkx", "sqlglot", "libcst", "reports.writing", "reports.html", "reports.markdown"}
+    assert heavy & imported_modules(again.stderr) == set()
