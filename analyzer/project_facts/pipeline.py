@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.facts import extract_module_facts
+from analyzer.facts.sql_known import NOTHING_KNOWN, KnownSql, known_sql
 from analyzer.facts.sql_file import extract_sql_file_facts
 from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
 from analyzer.model.wording import plural
@@ -83,6 +84,7 @@ class _Task:
     root: str
     source: SourceFile
     dialect: str | None
+    known_sql: KnownSql  # the SQL texts its earlier facts parsed
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
             return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
-    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as (extracted, pooled):
+    known = _earlier_sql(missing, pack) if pack.dialect == dialect else {}
+    with _extraction(project.root, missing, dialect, options.jobs, len(raw), known) as (extracted, pooled):
         if meanwhile is not None and pooled >= MEANWHILE_FROM:
             meanwhile()  # the results wait in the pipe; the workers go on
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
@@ -191,9 +194,8 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
     by_path = {path: digests[key] for path, key in keys.items()}
     run_key = _run_key(project, by_path, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key, by_path)
-    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
-            pack.facts_digest(key) is None for key in digests):
-        cache.save_pack(reading.stamps, raw, digests)
+    if missing or damaged or _pack_stale(pack, reading, raw, digests, dialect):
+        cache.save_pack(reading.stamps, raw, digests, keys, dialect)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
     phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
@@ -221,9 +223,9 @@ def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
                        reading.unreadable)
     if not found.cache.has_project(run_key):
         return None
-    if reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
-            pack.facts_digest(key) is None for key in digests):
-        found.cache.save_pack(reading.stamps, raw, digests)
+    dialect = project.settings.sql_dialect
+    if _pack_stale(pack, reading, raw, digests, dialect):
+        found.cache.save_pack(reading.stamps, raw, digests, reading.keys, dialect)
     phases.begin("reading", len(reading.keys), 0)
     phases.advance(len(reading.keys))
     phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys)} from the cache)")
@@ -231,6 +233,15 @@ def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
     phases.end("unchanged since the last run: reused")
     load = functools.partial(_load_reused, root, options, project, found, run_key)
     return KeyedFacts(f"{found.version}:{run_key}", reading.digests, _paths(project), load)
+
+
+def _pack_stale(pack: Pack, reading: _Reading, raw: Mapping[str, object], digests: Mapping[str, str],
+                dialect: str | None) -> bool:
+    """Whether the pack differs from what this run read (stamps, entries, paths' entries, dialect)
+    or lacks an entry's facts digest."""
+    return (reading.stamps != pack.stamps or raw.keys() != pack.keys()
+            or reading.keys != pack.keys_by_path or dialect != pack.dialect
+            or any(pack.facts_digest(key) is None for key in digests))
 
 
 def _paths(project: Project) -> tuple[str, ...]:
@@ -343,9 +354,23 @@ def _read_keys(
     return reading
 
 
+def _earlier_sql(files: list[SourceFile], pack: Pack) -> dict[str, KnownSql]:
+    """By path, the SQL texts the cached facts of each file's earlier text parsed (the pack is
+    of this code; the caller checks its dialect), so that reading it again parses only new ones."""
+    known: dict[str, KnownSql] = {}
+    for source in files:
+        key = pack.key_of(source.path)
+        data = None if key is None else pack.raw(key)
+        earlier = None if data is None else facts_from_raw(data)
+        if earlier is not None and (texts := known_sql(earlier)):
+            known[source.path] = texts
+    return known
+
+
 @contextlib.contextmanager
 def _extraction(
     root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
+    known: Mapping[str, KnownSql],
 ) -> Iterator[tuple[Iterator[tuple[SourceFile, bytes]], int]]:
     """(file, pickled ``ModuleFacts``) of ``files`` as they are done, and how many of them worker
     processes parse (0: this process does); workers pickle once, for the pipe and the cache.
@@ -353,10 +378,10 @@ def _extraction(
     Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
     pool pays when there are many files to parse, or a few and many cached entries to load.
     """
-    tasks = [_Task(str(root), source, dialect) for source in files]
+    tasks = [_Task(str(root), source, dialect, known.get(source.path, NOTHING_KNOWN)) for source in files]
     workers = jobs or os.cpu_count() or 1
     if not tasks or workers <= 1 or len(tasks) + cached // 8 < _SERIAL_BELOW:
-        yield _serially(root, files, dialect), 0
+        yield ((task.source, _extract_pickled(task)) for task in tasks), 0
         return
     chunks = _chunks(tasks, workers * 4)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
@@ -370,7 +395,7 @@ def _extraction(
 
 def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:
     for source in files:
-        yield source, _extract_pickled(_Task(str(root), source, dialect))
+        yield source, _extract_pickled(_Task(str(root), source, dialect, NOTHING_KNOWN))
 
 
 def parse_work(source: SourceFile) -> int:
@@ -407,4 +432,5 @@ def _extract_one(task: _Task) -> ModuleFacts:
         return ModuleFacts(source.path, source.module, source.is_package, 0, warnings=(warning,))
     if source.kind == "sql":
         return extract_sql_file_facts(data, source.path, source.module, task.dialect)
-    return extract_module_facts(data, source.path, source.module, source.is_package, task.dialect)
+    return extract_module_facts(data, source.path, source.module, source.is_package, task.dialect,
+                                task.known_sql)
