@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.facts import extract_module_facts
-from analyzer.facts.sql_known import NOTHING_KNOWN, KnownSql, known_sql
 from analyzer.facts.sql_file import extract_sql_file_facts
+from analyzer.facts.sql_known import NOTHING_KNOWN, KnownSql, known_sql
 from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
