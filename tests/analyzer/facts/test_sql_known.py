@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from analyzer.facts import extract_module_facts, store
+from analyzer.facts import extract_module_facts, sql, store
 from analyzer.facts.sql import SqlTables
 from analyzer.facts.sql_known import NOTHING_KNOWN, KnownSql, known_sql
 from analyzer.model.facts import ModuleFacts
@@ -30,7 +30,7 @@ def _facts(known: KnownSql = NOTHING_KNOWN) -> ModuleFacts:
 
 def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    whole, partial = store.tables_in_sql, store.tables_in_partial_sql
+    whole, partial = sql.tables_in_sql, sql.tables_in_partial_sql
 
     def whole_spy(text: str, dialect: str | None) -> SqlTables:
         parsed.append(text)

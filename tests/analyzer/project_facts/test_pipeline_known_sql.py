@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.facts import store
+from analyzer.facts import sql, store
 from analyzer.facts.sql import SqlTables
 from analyzer.model.facts import ProjectFacts
 from analyzer.project_facts.facts_json import facts_to_json
@@ -27,7 +27,7 @@ def tree(tmp_path: Path) -> Path:
 @pytest.fixture()
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     texts: list[str] = []
-    whole, partial = store.tables_in_sql, store.tables_in_partial_sql
+    whole, partial = sql.tables_in_sql, sql.tables_in_partial_sql
 
     def whole_spy(text: str, dialect: str | None) -> SqlTables:
         texts.append(text)
