@@ -20,6 +20,7 @@ SOURCE = textwrap.dedent("""
             cursor.execute("SELECT * FROM orders_order JOIN orders_line ON orders_order.id = order_id")
             cursor.execute(f"DELETE FROM orders_line WHERE id > {table}")
             cursor.execute("SELECT FROM WHERE (")
+            cursor.execute("DROP TABLE legacy_orders")
         run("UPDATE orders_order SET state = 'x'")
 """)
 
@@ -49,10 +50,11 @@ def test_known_texts_give_the_same_facts_and_only_unparsed_ones_are_parsed_again
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fresh = _facts()
-    assert len(fresh.sql) == 3 and len(fresh.sql_helper_calls) == 1  # the helper's text too
+    assert len(fresh.sql) == 4 and len(fresh.sql_helper_calls) == 1  # the helper's text too
     assert [s.parsed for s in fresh.sql].count(False) == 1
+    assert any(s.tables_dropped == ("legacy_orders",) for s in fresh.sql)
     known = known_sql(fresh)
-    assert len(known) == 3  # the text that did not parse is not known: its error is not kept
+    assert len(known) == 4  # the text that did not parse is not known: its error is not kept
     parsed = _parsed(monkeypatch)
     assert _facts(known) == fresh  # the warning of the unparsed text included
     assert parsed == ["SELECT FROM WHERE ("]
