@@ -53,6 +53,7 @@ class FactStore:
         self.path = path
         self.dialect = dialect
         self.known_sql: KnownSql = NOTHING_KNOWN  # texts parsed before (:mod:`analyzer.facts.sql_known`)
+        self.known_used: dict[tuple[str, bool], int] = {}  # how many of each were used
         self.imports: list[ImportFact] = []
         self.definitions: list[Definition] = []
         self.references: dict[tuple[str, str, str], list[int]] = {}
@@ -151,9 +152,13 @@ class FactStore:
             )
 
     def _tables(self, text: str, partial: bool) -> SqlTables:
-        known = self.known_sql.get((text, partial))
-        if known is not None:
-            return known
+        """The tables of ``text``: an earlier site's not used yet (each serves one), else parsed."""
+        key = (text, partial)
+        used = self.known_used.get(key, 0)
+        known = self.known_sql.get(key, ())
+        if used < len(known):
+            self.known_used[key] = used + 1
+            return known[used]
         return (tables_in_partial_sql if partial else tables_in_sql)(text, self.dialect)
 
     def sql_file_load(self, scope: str, name: str, line: int) -> None:

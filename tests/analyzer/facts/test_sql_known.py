@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import textwrap
 
 import pytest
@@ -21,6 +22,7 @@ SOURCE = textwrap.dedent("""
             cursor.execute(f"DELETE FROM orders_line WHERE id > {table}")
             cursor.execute("SELECT FROM WHERE (")
             cursor.execute("DROP TABLE legacy_orders")
+            cursor.execute("DROP TABLE legacy_orders")  # the same text twice: parsed twice
         run("UPDATE orders_order SET state = 'x'")
 """)
 
@@ -50,20 +52,23 @@ def test_known_texts_give_the_same_facts_and_only_unparsed_ones_are_parsed_again
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fresh = _facts()
-    assert len(fresh.sql) == 4 and len(fresh.sql_helper_calls) == 1  # the helper's text too
+    assert len(fresh.sql) == 5 and len(fresh.sql_helper_calls) == 1  # the helper's text too
     assert [s.parsed for s in fresh.sql].count(False) == 1
     assert any(s.tables_dropped == ("legacy_orders",) for s in fresh.sql)
     known = known_sql(fresh)
     assert len(known) == 4  # the text that did not parse is not known: its error is not kept
+    assert len(known["DROP TABLE legacy_orders", False]) == 2  # one per site
     parsed = _parsed(monkeypatch)
-    assert _facts(known) == fresh  # the warning of the unparsed text included
+    again = _facts(known_sql(pickle.loads(pickle.dumps(fresh, pickle.HIGHEST_PROTOCOL))))
+    assert again == fresh  # the warning of the unparsed text included
     assert parsed == ["SELECT FROM WHERE ("]
+    assert pickle.dumps(again, pickle.HIGHEST_PROTOCOL) == pickle.dumps(fresh, pickle.HIGHEST_PROTOCOL)
 
 
 def test_a_known_text_is_what_the_facts_record(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = _facts()
     known = dict(known_sql(fresh))
     text = next(s.sql for s in fresh.sql if s.sql.startswith("SELECT *"))
-    known[text, False] = SqlTables(("elsewhere",), (), ())
+    known[text, False] = (SqlTables(("elsewhere",), (), ()),)
     site = next(s for s in _facts(known).sql if s.sql == text)
     assert site.tables_read == ("elsewhere",)  # used as given: the caller keys it by code and dialect
