@@ -127,6 +127,16 @@ def extract_keyed_facts(
         return _extract_project_facts(root, options, phases or NoPhases(), meanwhile=meanwhile)
 
 
+_PARSED_FIRST_UP_TO = 1_000_000  # parse work (:func:`parse_work`) of ~0.15 s
+
+
+def _parsed_first(missing: list[SourceFile]) -> bool:
+    """Whether the files to parse are few and small enough to parse in this process before the
+    cached facts are loaded: when their facts are as they were (a comment edited), the cached
+    project pass stands, and neither the cached facts need loading nor a worker starting."""
+    return len(missing) < _SERIAL_BELOW and sum(parse_work(f) for f in missing) <= _PARSED_FIRST_UP_TO
+
+
 MEANWHILE_FROM = 2 * _SERIAL_BELOW  # files parsed by the workers (fewer: done too soon to overlap)
 
 
@@ -171,18 +181,23 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
         if data is not None:
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
+    known = _earlier_sql(missing, pack) if pack.dialect == dialect else {}
+    first = missing if lazy and raw and _parsed_first(missing) else []
+    if first:  # parsed here and now: their facts may be all this run needs
+        raw.update((keys[f.path], pickled) for f, pickled in _serially(project.root, first, dialect, known))
+        missing = []
     if lazy and not missing and not (options.require_django and project.settings.module is None):
-        reused = _reused(root, options, _Cached(cache, pack, reading, raw, version), phases, project)
+        found = _Cached(cache, pack, reading, raw, version)
+        reused = _reused(root, options, found, phases, project, len(first))
         if reused is not None:
             return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
-    known = _earlier_sql(missing, pack) if pack.dialect == dialect else {}
     with _extraction(project.root, missing, dialect, options.jobs, len(raw), known) as (extracted, pooled):
         if meanwhile is not None and pooled >= MEANWHILE_FROM:
             meanwhile()  # the results wait in the pipe; the workers go on
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
-        cached = len(facts)
+        cached = len(facts) - len(first)
         phases.advance(cached)
         for source, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
             facts[source.path], raw[keys[source.path]] = pickle.loads(pickled), pickled
@@ -194,7 +209,7 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
     by_path = {path: digests[key] for path, key in keys.items()}
     run_key = _run_key(project, by_path, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key, by_path)
-    if missing or damaged or _pack_stale(pack, reading, raw, digests, dialect):
+    if missing or first or damaged or _pack_stale(pack, reading, raw, digests, dialect):
         cache.save_pack(reading.stamps, raw, digests, keys, dialect)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
@@ -214,9 +229,10 @@ class _Cached:
 
 
 def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
-            project: Project) -> KeyedFacts | None:
-    """When every file's facts are cached and so is the project pass built from them: their key,
-    the facts left to load on first use; else None."""
+            project: Project, parsed: int = 0) -> KeyedFacts | None:
+    """When every file's facts are at hand (``parsed`` of them read just now, the others cached)
+    and the project pass built from them is cached: their key, the facts left to load on first
+    use; else None."""
     pack, reading, raw = found.pack, found.reading, found.raw
     digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in reading.keys.values()}
     run_key = _run_key(project, {path: digests[key] for path, key in reading.keys.items()},
@@ -228,7 +244,7 @@ def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
         found.cache.save_pack(reading.stamps, raw, digests, reading.keys, dialect)
     phases.begin("reading", len(reading.keys), 0)
     phases.advance(len(reading.keys))
-    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys)} from the cache)")
+    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys) - parsed} from the cache)")
     phases.begin("resolving")
     phases.end("unchanged since the last run: reused")
     load = functools.partial(_load_reused, root, options, project, found, run_key)
@@ -393,9 +409,11 @@ def _extraction(
         ), len(tasks)
 
 
-def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:
+def _serially(root: Path, files: list[SourceFile], dialect: str | None,
+              known: Mapping[str, KnownSql] | None = None) -> Iterator[tuple[SourceFile, bytes]]:
     for source in files:
-        yield source, _extract_pickled(_Task(str(root), source, dialect, NOTHING_KNOWN))
+        texts = known.get(source.path, NOTHING_KNOWN) if known else NOTHING_KNOWN
+        yield source, _extract_pickled(_Task(str(root), source, dialect, texts))
 
 
 def parse_work(source: SourceFile) -> int:
