@@ -107,3 +107,32 @@ def test_unchanged_stamps_skip_reading_and_a_damaged_pack_is_rebuilt(
     parsed = _count_parses(monkeypatch)
     again = extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1))
     assert len(parsed) == 1 and again.files == first.files
+
+
+def test_a_comment_edited_loads_no_cached_facts_and_starts_no_worker(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    loaded: list[int] = []
+    original = pipeline._load_cached
+
+    def counting(*args: object, **kwargs: object) -> object:
+        loaded.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    def no_pool(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a worker pool started")
+
+    monkeypatch.setattr(pipeline, "_load_cached", counting)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    parsed = _count_parses(monkeypatch)
+    services = tree / "orders" / "services.py"
+    text = services.read_text()
+    services.write_text(text.replace("add_line(order.id, 1)", "add_line(order.id, 1)  # one per order"))
+    edited = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    assert parsed == ["orders/services.py"] and loaded == []  # its facts: all the run read
+    assert edited.key == first.key and edited.digests != first.digests
+    services.write_text(services.read_text() + "\n\ndef more():\n    return 1\n")  # facts change
+    changed = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    assert loaded == [1] and changed.key != first.key
+    assert changed.facts == extract_project_facts(tree, FactsOptions(use_cache=False))
