@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.project_facts import cache, pipeline
+from analyzer.project_facts import cache, extraction, pipeline
 from analyzer.project_facts.cache import FactsCache
 from analyzer.project_facts.facts_json import facts_from_json, facts_to_json
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
@@ -24,13 +24,13 @@ def tree(tmp_path: Path) -> Path:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    original = pipeline._extract_one
+    original = extraction.extract_one
 
-    def counting(task: pipeline._Task) -> object:
+    def counting(task: extraction.Task) -> object:
         parsed.append(task.source.path)
         return original(task)
 
-    monkeypatch.setattr(pipeline, "_extract_one", counting)
+    monkeypatch.setattr(extraction, "extract_one", counting)
     return parsed
 
 
@@ -70,12 +70,12 @@ def test_a_new_tool_version_ignores_the_old_cache(tree: Path, tmp_path: Path) ->
 
 def test_parallel_and_serial_runs_agree_and_json_round_trips(tree: Path) -> None:
     serial = extract_project_facts(tree, FactsOptions(use_cache=False, jobs=1))
-    pipeline_serial_below = pipeline._SERIAL_BELOW
+    serial_below = extraction.SERIAL_BELOW
     try:
-        pipeline._SERIAL_BELOW = 0
+        extraction.SERIAL_BELOW = 0
         parallel = extract_project_facts(tree, FactsOptions(use_cache=False, jobs=2))
     finally:
-        pipeline._SERIAL_BELOW = pipeline_serial_below
+        extraction.SERIAL_BELOW = serial_below
     assert facts_to_json(parallel) == facts_to_json(serial)
     assert facts_from_json(facts_to_json(serial)) == serial
 
@@ -124,7 +124,7 @@ def test_a_comment_edited_loads_no_cached_facts_and_starts_no_worker(
         raise AssertionError("a worker pool started")
 
     monkeypatch.setattr(pipeline, "_load_cached", counting)
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(extraction, "ProcessPoolExecutor", no_pool)
     parsed = _count_parses(monkeypatch)
     services = tree / "orders" / "services.py"
     text = services.read_text()
