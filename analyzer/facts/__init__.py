@@ -11,6 +11,7 @@ import dataclasses
 from analyzer.facts.collector import Collector
 from analyzer.facts.names import NameTable, collect_module_names
 from analyzer.facts.parse import parse_source
+from analyzer.facts.sql_known import NOTHING_KNOWN, KnownSql
 from analyzer.model.facts import ModuleFacts, SourceWarning
 
 __all__ = ["extract_module_facts"]
@@ -22,8 +23,10 @@ def extract_module_facts(
     module: str,
     is_package: bool = False,
     dialect: str | None = None,
+    known_sql: KnownSql = NOTHING_KNOWN,
 ) -> ModuleFacts:
-    """All facts of one module; ``path`` is reported in facts, ``module`` qualifies names."""
+    """All facts of one module; ``path`` is reported in facts, ``module`` qualifies names;
+    ``known_sql`` holds SQL texts parsed before (the same facts, without parsing them again)."""
     data = source.encode("utf-8") if isinstance(source, str) else source
     parsed = parse_source(data, path)
     if parsed.tree is None:
@@ -31,6 +34,7 @@ def extract_module_facts(
     table = NameTable(module)
     collect_module_names(parsed.tree, table, is_package)
     collector = Collector(table, path, is_package, dialect)
+    collector.store.known_sql = known_sql
     try:
         collector.visit_all(parsed.tree.body)
     except RecursionError:

@@ -104,11 +104,19 @@ class Pack:
     """The pack as read: stamps by path, and pickled entries by key (unpickled on request)."""
 
     def __init__(self, stamps: dict[str, FileStamp], index: dict[str, tuple[int, int]],
-                 body: memoryview, digests: dict[str, str] | None = None) -> None:
+                 body: memoryview, digests: dict[str, str] | None = None,
+                 keys_by_path: dict[str, str] | None = None, dialect: str | None = None) -> None:
         self.stamps = stamps
         self._index = index
         self._body = body
         self._digests = digests or {}
+        self.keys_by_path = keys_by_path or {}  # the entry each path was read into
+        self.dialect = dialect  # the SQL dialect every entry was read with
+
+    def key_of(self, path: str) -> str | None:
+        """The key of the entry the last run read ``path`` into (its stamp may not be kept: a
+        file changed just before the run is hashed again), or None."""
+        return self.keys_by_path.get(path)
 
     def facts_digest(self, key: str) -> str | None:
         """The :func:`facts_digest` of the entry of ``key`` as the pack recorded it, or None."""
@@ -151,7 +159,7 @@ class FactsCache:
             return EMPTY_PACK
         magic, length = _HEADER.unpack_from(data)
         header = _loads(data[_HEADER.size:_HEADER.size + length]) if magic == _MAGIC else None
-        if not (isinstance(header, tuple) and len(header) in (2, 3)):
+        if not (isinstance(header, tuple) and len(header) in (2, 3, 5)):
             return EMPTY_PACK
         return Pack(header[0], header[1], data[_HEADER.size + length:], *header[2:])
 
@@ -167,9 +175,11 @@ class FactsCache:
         return found
 
     def save_pack(self, stamps: Mapping[str, FileStamp], entries: Mapping[str, bytes | memoryview],
-                  digests: Mapping[str, str] | None = None) -> None:
-        """Replace the pack with ``entries`` (pickled facts by key), ``stamps`` (by path) and the
-        entries' ``digests`` (by key, :func:`facts_digest`)."""
+                  digests: Mapping[str, str] | None = None,
+                  keys_by_path: Mapping[str, str] | None = None, dialect: str | None = None) -> None:
+        """Replace the pack with ``entries`` (pickled facts by key), ``stamps`` (by path), the
+        entries' ``digests`` (by key, :func:`facts_digest`), which entry each path was read
+        into (``keys_by_path``) and the SQL ``dialect`` they were all read with."""
         path = self._pack_path()
         if path is None:
             return
@@ -178,7 +188,8 @@ class FactsCache:
         for key in sorted(entries):
             index[key] = (offset, len(entries[key]))
             offset += len(entries[key])
-        header = pickle.dumps((dict(stamps), index, dict(digests or {})), _PROTOCOL)
+        header = pickle.dumps((dict(stamps), index, dict(digests or {}), dict(keys_by_path or {}),
+                               dialect), _PROTOCOL)
         chunks = [_HEADER.pack(_MAGIC, len(header)), header, *(entries[k] for k in sorted(entries))]
         self._write(path, chunks, ("facts-", "files-"))
 

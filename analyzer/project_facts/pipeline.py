@@ -1,10 +1,10 @@
 """Discovery, facts and project pass as one call: ``extract_project_facts(root) -> ProjectFacts``.
 
 discover -> stat every file (read and hash only those whose stamp changed) -> parse the files
-missing from the cache pack in worker processes (chunks of files per worker, each worker reading
-its files itself and pickling its facts once, for the pipe and the pack) while this process
-unpickles the cached ones -> star imports expanded -> project pass (or the cached one, when built
-from the same inputs) -> cache (see :mod:`analyzer.project_facts.cache`).
+missing from the cache pack (:mod:`analyzer.project_facts.extraction`: a few small ones here
+first, many in worker processes) while this process unpickles the cached ones -> star imports
+expanded -> project pass (or the cached one, when built from the same inputs) -> cache (see
+:mod:`analyzer.project_facts.cache`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.facts import extract_module_facts
-from analyzer.facts.sql_file import extract_sql_file_facts
 from analyzer.model.facts import ModuleFacts, ProjectFacts, SourceWarning
 from analyzer.model.wording import plural
 from analyzer.progress import NoPhases, Phases
@@ -44,14 +41,20 @@ from analyzer.project_facts.cache import (
     unchanged,
 )
 from analyzer.project_facts.code_fingerprint import code_fingerprint
+from analyzer.project_facts.extraction import (
+    SERIAL_BELOW,
+    earlier_sql,
+    extraction,
+    parse_work,
+    parsed_first,
+    serially,
+)
 from analyzer.resolve.kept import NOTHING_KEPT, KeptPass
 from analyzer.resolve.project import resolve_keeping
 from analyzer.resolve.stars import expand_star_imports
 from analyzer.source.discover import Project, discover, not_django, require_django
 from analyzer.source.listing import DiscoverOptions, FileListing, SourceFile
 from analyzer.version import VERSION
-
-_SERIAL_BELOW = 64  # fewer files than this are parsed in-process: a pool costs more
 
 
 def tool_version() -> str:
@@ -76,13 +79,6 @@ class FactsOptions:
     discover: DiscoverOptions = field(default_factory=DiscoverOptions)
     require_django: bool = False  # fail (NotDjangoProject) on a tree with no settings and no models
     listing: FileListing | None = None  # the tree's listing when the caller already made it
-
-
-@dataclass(frozen=True)
-class _Task:
-    root: str
-    source: SourceFile
-    dialect: str | None
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ def extract_keyed_facts(
         return _extract_project_facts(root, options, phases or NoPhases(), meanwhile=meanwhile)
 
 
-MEANWHILE_FROM = 2 * _SERIAL_BELOW  # files parsed by the workers (fewer: done too soon to overlap)
+MEANWHILE_FROM = 2 * SERIAL_BELOW  # files parsed by the workers (fewer: done too soon to overlap)
 
 
 @contextlib.contextmanager
@@ -169,19 +165,25 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
         if data is not None:
             raw[key] = data
     missing = [f for f in project.files if f.path in keys and keys[f.path] not in raw]
+    known = earlier_sql(missing, pack) if pack.dialect == dialect else {}
+    first = missing if lazy and raw and parsed_first(missing) else []
+    if first:  # parsed here and now: their facts may be all this run needs
+        raw.update((keys[f.path], pickled) for f, pickled in serially(project.root, first, dialect, known))
+        missing = []
     if lazy and not missing and not (options.require_django and project.settings.module is None):
-        reused = _reused(root, options, _Cached(cache, pack, reading, raw, version), phases, project)
+        found = _Cached(cache, pack, reading, raw, version)
+        reused = _reused(root, options, found, phases, project, len(first))
         if reused is not None:
             return reused
     facts: dict[str, ModuleFacts] = {}
     phases.begin("reading", len(keys), sum(parse_work(f) for f in missing))  # the cached cost ~nothing
-    with _extraction(project.root, missing, dialect, options.jobs, len(raw)) as (extracted, pooled):
+    with extraction(project.root, missing, dialect, options.jobs, len(raw), known) as (extracted, pooled):
         if meanwhile is not None and pooled >= MEANWHILE_FROM:
             meanwhile()  # the results wait in the pipe; the workers go on
         damaged = _load_cached(project.files, keys, raw, facts)  # while the workers parse
-        cached = len(facts)
+        cached = len(facts) - len(first)
         phases.advance(cached)
-        for source, pickled in itertools.chain(extracted, _serially(project.root, damaged, dialect)):
+        for source, pickled in itertools.chain(extracted, serially(project.root, damaged, dialect)):
             facts[source.path], raw[keys[source.path]] = pickle.loads(pickled), pickled
             phases.advance(1, parse_work(source))
     phases.end(f"{plural(len(facts), 'file')} ({cached} from the cache)")
@@ -191,9 +193,8 @@ def _extract_project_facts(root: Path, options: FactsOptions, phases: Phases,
     by_path = {path: digests[key] for path, key in keys.items()}
     run_key = _run_key(project, by_path, reading.unreadable)
     result = _project_pass(project, modules, cache, run_key, by_path)
-    if missing or damaged or reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
-            pack.facts_digest(key) is None for key in digests):
-        cache.save_pack(reading.stamps, raw, digests)
+    if missing or first or damaged or _pack_stale(pack, reading, raw, digests, dialect):
+        cache.save_pack(reading.stamps, raw, digests, keys, dialect)
     if options.require_django and result.settings.module is None and not result.models:
         raise not_django(root)  # models modules, but none holds a Django model
     phases.end(f"{plural(len(result.models), 'model')}, {plural(len(result.routes), 'route')}")
@@ -212,25 +213,35 @@ class _Cached:
 
 
 def _reused(root: Path, options: FactsOptions, found: _Cached, phases: Phases,
-            project: Project) -> KeyedFacts | None:
-    """When every file's facts are cached and so is the project pass built from them: their key,
-    the facts left to load on first use; else None."""
+            project: Project, parsed: int = 0) -> KeyedFacts | None:
+    """When every file's facts are at hand (``parsed`` of them read just now, the others cached)
+    and the project pass built from them is cached: their key, the facts left to load on first
+    use; else None."""
     pack, reading, raw = found.pack, found.reading, found.raw
     digests = {key: pack.facts_digest(key) or facts_digest(raw[key]) for key in reading.keys.values()}
     run_key = _run_key(project, {path: digests[key] for path, key in reading.keys.items()},
                        reading.unreadable)
     if not found.cache.has_project(run_key):
         return None
-    if reading.stamps != pack.stamps or raw.keys() != pack.keys() or any(
-            pack.facts_digest(key) is None for key in digests):
-        found.cache.save_pack(reading.stamps, raw, digests)
+    dialect = project.settings.sql_dialect
+    if _pack_stale(pack, reading, raw, digests, dialect):
+        found.cache.save_pack(reading.stamps, raw, digests, reading.keys, dialect)
     phases.begin("reading", len(reading.keys), 0)
     phases.advance(len(reading.keys))
-    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys)} from the cache)")
+    phases.end(f"{plural(len(reading.keys), 'file')} ({len(reading.keys) - parsed} from the cache)")
     phases.begin("resolving")
     phases.end("unchanged since the last run: reused")
     load = functools.partial(_load_reused, root, options, project, found, run_key)
     return KeyedFacts(f"{found.version}:{run_key}", reading.digests, _paths(project), load)
+
+
+def _pack_stale(pack: Pack, reading: _Reading, raw: Mapping[str, object], digests: Mapping[str, str],
+                dialect: str | None) -> bool:
+    """Whether the pack differs from what this run read (stamps, entries, paths' entries, dialect)
+    or lacks an entry's facts digest."""
+    return (reading.stamps != pack.stamps or raw.keys() != pack.keys()
+            or reading.keys != pack.keys_by_path or dialect != pack.dialect
+            or any(pack.facts_digest(key) is None for key in digests))
 
 
 def _paths(project: Project) -> tuple[str, ...]:
@@ -341,70 +352,3 @@ def _read_keys(
                                              stamp.digest)
         reading.digests[source.path] = stamp.digest
     return reading
-
-
-@contextlib.contextmanager
-def _extraction(
-    root: Path, files: list[SourceFile], dialect: str | None, jobs: int | None, cached: int,
-) -> Iterator[tuple[Iterator[tuple[SourceFile, bytes]], int]]:
-    """(file, pickled ``ModuleFacts``) of ``files`` as they are done, and how many of them worker
-    processes parse (0: this process does); workers pickle once, for the pipe and the cache.
-
-    Worker processes start at once, so the caller can unpickle ``cached`` entries meanwhile; a
-    pool pays when there are many files to parse, or a few and many cached entries to load.
-    """
-    tasks = [_Task(str(root), source, dialect) for source in files]
-    workers = jobs or os.cpu_count() or 1
-    if not tasks or workers <= 1 or len(tasks) + cached // 8 < _SERIAL_BELOW:
-        yield _serially(root, files, dialect), 0
-        return
-    chunks = _chunks(tasks, workers * 4)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as executor:
-        futures = [executor.submit(_extract_chunk, chunk) for chunk in chunks]
-        yield (
-            (task.source, pickled)
-            for chunk, future in zip(chunks, futures, strict=True)
-            for task, pickled in zip(chunk, future.result(), strict=True)
-        ), len(tasks)
-
-
-def _serially(root: Path, files: list[SourceFile], dialect: str | None) -> Iterator[tuple[SourceFile, bytes]]:
-    for source in files:
-        yield source, _extract_pickled(_Task(str(root), source, dialect))
-
-
-def parse_work(source: SourceFile) -> int:
-    """What reading one file costs, in bytes: its size plus a fixed cost per file."""
-    return source.size + 2000
-
-
-def _chunks(tasks: list[_Task], count: int) -> list[list[_Task]]:
-    """Split into ``count`` chunks of similar total work (:func:`parse_work`), biggest files first."""
-    ordered = sorted(tasks, key=lambda t: t.source.size, reverse=True)
-    chunks: list[list[_Task]] = [[] for _ in range(min(count, len(ordered)) or 1)]
-    sizes = [0] * len(chunks)
-    for task in ordered:
-        smallest = sizes.index(min(sizes))
-        chunks[smallest].append(task)
-        sizes[smallest] += parse_work(task.source)
-    return [chunk for chunk in chunks if chunk]
-
-
-def _extract_chunk(tasks: list[_Task]) -> list[bytes]:
-    return [_extract_pickled(task) for task in tasks]
-
-
-def _extract_pickled(task: _Task) -> bytes:
-    return pickle.dumps(_extract_one(task), pickle.HIGHEST_PROTOCOL)
-
-
-def _extract_one(task: _Task) -> ModuleFacts:
-    source = task.source
-    try:
-        data = (Path(task.root) / source.path).read_bytes()
-    except OSError as exc:
-        warning = SourceWarning(source.path, 1, "unreadable", f"cannot read: {exc.strerror}")
-        return ModuleFacts(source.path, source.module, source.is_package, 0, warnings=(warning,))
-    if source.kind == "sql":
-        return extract_sql_file_facts(data, source.path, source.module, task.dialect)
-    return extract_module_facts(data, source.path, source.module, source.is_package, task.dialect)

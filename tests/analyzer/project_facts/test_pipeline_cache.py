@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.project_facts import cache, pipeline
+from analyzer.project_facts import cache, extraction, pipeline
 from analyzer.project_facts.cache import FactsCache
 from analyzer.project_facts.facts_json import facts_from_json, facts_to_json
 from analyzer.project_facts.pipeline import FactsOptions, extract_project_facts
@@ -24,13 +24,13 @@ def tree(tmp_path: Path) -> Path:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    original = pipeline._extract_one
+    original = extraction.extract_one
 
-    def counting(task: pipeline._Task) -> object:
+    def counting(task: extraction.Task) -> object:
         parsed.append(task.source.path)
         return original(task)
 
-    monkeypatch.setattr(pipeline, "_extract_one", counting)
+    monkeypatch.setattr(extraction, "extract_one", counting)
     return parsed
 
 
@@ -70,12 +70,12 @@ def test_a_new_tool_version_ignores_the_old_cache(tree: Path, tmp_path: Path) ->
 
 def test_parallel_and_serial_runs_agree_and_json_round_trips(tree: Path) -> None:
     serial = extract_project_facts(tree, FactsOptions(use_cache=False, jobs=1))
-    pipeline_serial_below = pipeline._SERIAL_BELOW
+    serial_below = extraction.SERIAL_BELOW
     try:
-        pipeline._SERIAL_BELOW = 0
+        extraction.SERIAL_BELOW = 0
         parallel = extract_project_facts(tree, FactsOptions(use_cache=False, jobs=2))
     finally:
-        pipeline._SERIAL_BELOW = pipeline_serial_below
+        extraction.SERIAL_BELOW = serial_below
     assert facts_to_json(parallel) == facts_to_json(serial)
     assert facts_from_json(facts_to_json(serial)) == serial
 
@@ -107,3 +107,32 @@ def test_unchanged_stamps_skip_reading_and_a_damaged_pack_is_rebuilt(
     parsed = _count_parses(monkeypatch)
     again = extract_project_facts(tree, FactsOptions(cache_dir=cache_dir, jobs=1))
     assert len(parsed) == 1 and again.files == first.files
+
+
+def test_a_comment_edited_loads_no_cached_facts_and_starts_no_worker(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    loaded: list[int] = []
+    original = pipeline._load_cached
+
+    def counting(*args: object, **kwargs: object) -> object:
+        loaded.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    def no_pool(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a worker pool started")
+
+    monkeypatch.setattr(pipeline, "_load_cached", counting)
+    monkeypatch.setattr(extraction, "ProcessPoolExecutor", no_pool)
+    parsed = _count_parses(monkeypatch)
+    services = tree / "orders" / "services.py"
+    text = services.read_text()
+    services.write_text(text.replace("add_line(order.id, 1)", "add_line(order.id, 1)  # one per order"))
+    edited = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    assert parsed == ["orders/services.py"] and loaded == []  # its facts: all the run read
+    assert edited.key == first.key and edited.digests != first.digests
+    services.write_text(services.read_text() + "\n\ndef more():\n    return 1\n")  # facts change
+    changed = pipeline.extract_keyed_facts(tree, FactsOptions(jobs=2))
+    assert loaded == [1] and changed.key != first.key
+    assert changed.facts == extract_project_facts(tree, FactsOptions(use_cache=False))
