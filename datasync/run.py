@@ -61,7 +61,8 @@ def _count_failure(target: Db, source_name: str) -> None:
 
 
 def make_handler(status: Callable[[], list[SyncStatus]]) -> type[BaseHTTPRequestHandler]:
-    """A request handler serving ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus)."""
+    """A request handler serving ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus); 503 and
+    the error's line while a database cannot be read."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -71,8 +72,12 @@ def make_handler(status: Callable[[], list[SyncStatus]]) -> type[BaseHTTPRequest
                 self.send_error(404)
                 return
             kind, render = pages[self.path]
-            body = render(status()).encode()
-            self.send_response(200)
+            failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
+            try:
+                body, code = render(status()).encode(), 200
+            except failures as exc:  # a database down: say so, no traceback
+                body, code, kind = f"{one_line(exc)}\n".encode(), 503, "text/plain"
+            self.send_response(code)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -45,6 +45,10 @@ def _starter(user: list[str], data: Path, folder: Path, extra: str) -> Callable[
     return start
 
 
+Restart = Callable[..., None]
+"""``restart(down, while_down=...)`` of :func:`restartable_postgres_server`."""
+
+
 @contextmanager
 def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[str]:
     """A running server's URL without database, with ``settings`` (e.g. ``wal_level``) given at
@@ -55,9 +59,10 @@ def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[str]:
 
 @contextmanager
 def restartable_postgres_server(
-        settings: Mapping[str, str] | None = None) -> Iterator[tuple[str, Callable[[float], None]]]:
-    """:func:`postgres_server`'s URL and a ``restart(down)``: stop the server (fast: its
-    connections are cut), keep it down ``down`` seconds, start it again on the same port."""
+        settings: Mapping[str, str] | None = None) -> Iterator[tuple[str, Restart]]:
+    """:func:`postgres_server`'s URL and a ``restart(down, while_down)``: stop the server (fast: its
+    connections are cut), call ``while_down``, keep it down ``down`` seconds in all, start it
+    again on the same port."""
     extra = "".join(f" -c {key}={value}" for key, value in sorted((settings or {}).items()))
     folder = Path(tempfile.mkdtemp(prefix="demonolith-pg-"))
     data = folder / "data"
@@ -75,9 +80,11 @@ def restartable_postgres_server(
     try:
         port = retry_if_port_taken(start)
 
-        def restart(down: float) -> None:
+        def restart(down: float, while_down: Callable[[], None] = lambda: None) -> None:
             stop()
-            time.sleep(down)
+            stopped = time.monotonic()
+            while_down()
+            time.sleep(max(0.0, down - (time.monotonic() - stopped)))
             start(port)
         yield f"postgres://demo@127.0.0.1:{port}", restart
     finally:
