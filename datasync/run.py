@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from datasync.db import Db, database_errors, one_line, open_db
-from datasync.errors import SyncError
+from datasync.errors import OutboxReplaced, SyncError
 from datasync.model import BOTH, DIRECTIONS, STATE, SyncStatus
 from datasync.parity_watch import ParityReading
 from datasync.relay import Gaps, count_failure, high_water, prepare_target, relay_batch
@@ -44,6 +44,8 @@ def relay_once(source: Db, target: Db, direction: str,
     try:
         own_since = high_water(source, target_name) if source.has_table(STATE) else 0
         return len(relay_batch(source, target, source_name, own_since, limit, gaps))
+    except OutboxReplaced:
+        raise
     except failures as exc:
         _count_failure(target, source_name)
         raise SyncError(f"relay {direction}: {one_line(exc)}") from exc
@@ -147,7 +149,8 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
     A failed batch (rolled back and counted by :func:`relay_once`) is retried after a pause that
     doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error`` in one line; a
     lost connection (a database server restarted) is opened again before the retry
-    (:func:`reopen_lost`). Without ``on_error``, or with ``once``, the first failure is raised."""
+    (:func:`reopen_lost`). Without ``on_error``, or with ``once``, the first failure is raised; an
+    outbox created again under the mark (:class:`datasync.errors.OutboxReplaced`) always is."""
     dbs = [connect(paths[0]), connect(paths[1])]
     for _, target, _ in legs(direction):
         dbs[target].use_wal()
@@ -160,6 +163,8 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
             for source, target, name in legs(direction):
                 relay_once(dbs[source], dbs[target], name, limit, gaps[name])
             drained = once and _drained(dbs, direction)
+        except OutboxReplaced:
+            raise
         except SyncError as exc:
             if once or on_error is None:
                 raise
