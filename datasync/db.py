@@ -101,6 +101,11 @@ class Db:
         except sqlite3.OperationalError:  # another connection holds a lock: keep the current mode
             return str(self.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
+    def broken(self) -> bool:
+        """Whether the connection is lost (a PostgreSQL server restarted or unreachable) and must be
+        opened again; a SQLite file's connection never is."""
+        return self.engine == "postgresql" and bool(self.conn.broken or self.conn.closed)
+
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
@@ -125,11 +130,16 @@ def open_db(spec: str | Path, label: str = "") -> Db:
         try:
             return Db("postgresql", psycopg.connect(text, autocommit=True), label or text)
         except psycopg.Error as exc:
-            raise SyncError(f"{label or 'database'}: cannot connect to {text}: {exc}".strip()) from exc
+            raise SyncError(f"{label or 'database'}: cannot connect to {text}: {one_line(exc)}") from exc
     path = Path(text)
     if not path.is_file():
         raise SyncError(f"{path}: no such database")
     return Db("sqlite", sqlite3.connect(path, timeout=30), label or text)
+
+
+def one_line(exc: BaseException) -> str:
+    """``exc``'s message on one line (a driver's message may span several)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def database_errors() -> tuple[type[Exception], ...]:

@@ -9,3 +9,11 @@ class SyncError(DemonolithError):
     """Live sync cannot proceed: a table is missing or has no one-column key, or a database fails."""
 
     exit_code = 14
+
+
+class OutboxReplaced(SyncError):
+    """`sync run`: the source's outbox was created again under the target's high-water mark.
+
+    Relaying would skip the new outbox's first changes silently, so the relay stops."""
+
+    exit_code = 18

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 
 from datasync.db import Db, quote
-from datasync.errors import SyncError
+from datasync.errors import OutboxReplaced, SyncError
 from datasync.model import CONFLICTS, OUTBOX, RELAY_FLAG, STATE, Change, Conflict
 from datasync.value_forms import TargetTable, target_forms
 
@@ -46,6 +46,29 @@ def high_water(target: Db, source: str) -> int:
     """The last sequence of ``source``'s outbox applied on the target (0 before the first)."""
     row = target.execute(f"SELECT seq FROM {STATE} WHERE source = ?", (source,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def issued(source: Db) -> int:
+    """The highest sequence number the source's outbox ever issued, deleted rows included (SQLite's
+    AUTOINCREMENT record, PostgreSQL's sequence); 0 before the first."""
+    if source.engine == "sqlite":
+        row = source.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (OUTBOX,)).fetchone()
+    else:
+        row = source.execute("SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence(?, 'seq') "
+                             "AS regclass))", (OUTBOX,)).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def check_outbox(source: Db, name: str, after: int) -> None:
+    """OutboxReplaced when the high-water mark ``after`` of ``name`` is past every number its outbox
+    ever issued: the outbox was created again since, and its changes numbered up to the mark would
+    be skipped. (A recreated outbox that already issued more than the mark while no relay ran
+    cannot be told apart by its numbers.)"""
+    if after and after > (ceiling := issued(source)):
+        raise OutboxReplaced(
+            f"the outbox of {name} has issued sequence numbers up to {ceiling} only, but the "
+            f"high-water mark is {after}: the outbox was created again, and relaying would skip "
+            f"its changes up to {after}; copy the tables again and reset the mark")
 
 
 def pending_changes(conn: Db, after: int, limit: int) -> list[Change]:
@@ -189,6 +212,7 @@ def relay_batch(source: Db, target: Db, name: str, own_since: int = 0, limit: in
     transaction, stopping before a gap that may still fill (``gaps`` remembers them between
     batches); the target's own changes after ``own_since`` count as conflicts. Returns them."""
     after = high_water(target, name)
+    check_outbox(source, name, after)
     changes = (gaps or Gaps()).ready(source, after, limit)
     conflicts: list[Conflict] = []
     if not changes:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from datasync.db import Db, database_errors, open_db
-from datasync.errors import SyncError
+from datasync.db import Db, database_errors, one_line, open_db
+from datasync.errors import OutboxReplaced, SyncError
 from datasync.model import BOTH, DIRECTIONS, STATE, SyncStatus
 from datasync.parity_watch import ParityReading
 from datasync.relay import Gaps, count_failure, high_water, prepare_target, relay_batch
@@ -36,20 +36,35 @@ def sides(direction: str) -> tuple[str, str]:
 def relay_once(source: Db, target: Db, direction: str,
                limit: int = 500, gaps: Gaps | None = None) -> int:
     """Apply one batch in ``direction``; the number of conflicts it found. A failing batch is
-    rolled back, counted, and raised again. ``gaps`` carries the source outbox's open gaps
-    from one batch to the next (:class:`datasync.relay.Gaps`)."""
+    rolled back, counted (when the target still answers), and raised again as a one-line
+    SyncError. ``gaps`` carries the source outbox's open gaps from one batch to the next
+    (:class:`datasync.relay.Gaps`)."""
     source_name, target_name = sides(direction)
-    own_since = high_water(source, target_name) if source.has_table(STATE) else 0
     failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
     try:
+        own_since = high_water(source, target_name) if source.has_table(STATE) else 0
         return len(relay_batch(source, target, source_name, own_since, limit, gaps))
+    except OutboxReplaced:
+        raise
     except failures as exc:
+        _count_failure(target, source_name)
+        raise SyncError(f"relay {direction}: {one_line(exc)}") from exc
+
+
+def _count_failure(target: Db, source_name: str) -> None:
+    """Count a failed batch on the target, unless the target's connection is lost too (then there
+    is nowhere to count it)."""
+    if target.broken():
+        return
+    try:
         count_failure(target, source_name)
-        raise SyncError(f"relay {direction}: {exc}") from exc
+    except database_errors():
+        return
 
 
 def make_handler(status: Callable[[], list[SyncStatus]]) -> type[BaseHTTPRequestHandler]:
-    """A request handler serving ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus)."""
+    """A request handler serving ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus); 503 and
+    the error's line while a database cannot be read."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -59,8 +74,12 @@ def make_handler(status: Callable[[], list[SyncStatus]]) -> type[BaseHTTPRequest
                 self.send_error(404)
                 return
             kind, render = pages[self.path]
-            body = render(status()).encode()
-            self.send_response(200)
+            failures: tuple[type[Exception], ...] = (SyncError, *database_errors())
+            try:
+                body, code = render(status()).encode(), 200
+            except failures as exc:  # a database down: say so, no traceback
+                body, code, kind = f"{one_line(exc)}\n".encode(), 503, "text/plain"
+            self.send_response(code)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -85,7 +104,7 @@ def legs(direction: str) -> list[Leg]:
     return [(0, 1, direction)]
 
 
-def read_statuses(dbs: tuple[Db, Db], direction: str) -> list[SyncStatus]:
+def read_statuses(dbs: Sequence[Db], direction: str) -> list[SyncStatus]:
     """The status of each leg of ``direction``."""
     return [read_status(dbs[source], dbs[target], sides(name)[0], name)
             for source, target, name in legs(direction)]
@@ -128,9 +147,11 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
     nothing is pending with ``once``.
 
     A failed batch (rolled back and counted by :func:`relay_once`) is retried after a pause that
-    doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error``; without
-    ``on_error``, or with ``once``, the first failure is raised."""
-    dbs = connect(paths[0]), connect(paths[1])
+    doubles up to :data:`RETRY_CEILING` seconds, each failure told to ``on_error`` in one line; a
+    lost connection (a database server restarted) is opened again before the retry
+    (:func:`reopen_lost`). Without ``on_error``, or with ``once``, the first failure is raised; an
+    outbox created again under the mark (:class:`datasync.errors.OutboxReplaced`) always is."""
+    dbs = [connect(paths[0]), connect(paths[1])]
     for _, target, _ in legs(direction):
         dbs[target].use_wal()
         prepare_target(dbs[target])
@@ -138,8 +159,12 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
     gaps = {name: Gaps() for _, _, name in legs(direction)}
     while True:
         try:
+            reopen_lost(dbs, paths, direction, gaps, on_error)
             for source, target, name in legs(direction):
                 relay_once(dbs[source], dbs[target], name, limit, gaps[name])
+            drained = once and _drained(dbs, direction)
+        except OutboxReplaced:
+            raise
         except SyncError as exc:
             if once or on_error is None:
                 raise
@@ -148,7 +173,33 @@ def run_relay(paths: tuple[str | Path, str | Path], direction: str, interval: fl
             pause = min(RETRY_CEILING, max(pause * 2, 0.05))
             continue
         pause = interval
-        if once and all(status.pending == 0 for status in read_statuses(dbs, direction)):
+        if drained:
             return
         if not once:
             time.sleep(interval)
+
+
+def reopen_lost(dbs: list[Db], paths: tuple[str | Path, str | Path], direction: str,
+                gaps: dict[str, Gaps], on_error: Callable[[str], None] | None) -> None:
+    """Open again, in place, each of ``dbs`` whose connection is lost (SyncError while its server
+    cannot be reached), telling ``on_error``. A leg whose source is opened again forgets its gaps:
+    it takes new transaction ids and waits again, never less (:class:`datasync.relay.Gaps`)."""
+    names = sides(legs(direction)[0][2])
+    for index, db in enumerate(dbs):
+        if not db.broken():
+            continue
+        db.close()
+        dbs[index] = connect(paths[index])
+        for source, _, name in legs(direction):
+            if source == index:
+                gaps[name] = Gaps()
+        if on_error is not None:
+            on_error(f"{names[index]} database: connection opened again")
+
+
+def _drained(dbs: Sequence[Db], direction: str) -> bool:
+    """Whether no leg has a change pending (SyncError when a database fails)."""
+    try:
+        return all(status.pending == 0 for status in read_statuses(dbs, direction))
+    except database_errors() as exc:
+        raise SyncError(f"status {direction}: {one_line(exc)}") from exc

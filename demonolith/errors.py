@@ -19,6 +19,7 @@ wraps it into :class:`ProxyFailure`, so commands let it propagate.
     ├── CrossingsGrew (11)        here: `check` found crossings the baseline did not have
     ├── BaselineMismatch (12)     here: `check`'s PATH is not the project of --against
     ├── SyncError (14)            datasync.errors: live sync cannot capture or relay
+    │   └── OutboxReplaced (18)   datasync.errors: the outbox was created again under the mark
     ├── ParityDrift (15)          here: `parity` found rows that differ outside the sync window
     └── MissingDependency (16)    analyzer.errors: a command's optional dependency (Django) is missing
 
@@ -41,7 +42,7 @@ from analyzer.errors import (
     RoutesLeftInMonolith,
     SourceTreeError,
 )
-from datasync.errors import SyncError
+from datasync.errors import OutboxReplaced, SyncError
 
 
 class UsageError(DemonolithError):
@@ -149,6 +150,7 @@ __all__ = [
     "ExtractError",
     "MissingDependency",
     "NotDjangoProject",
+    "OutboxReplaced",
     "ParityDrift",
     "ProxyFailure",
     "RoutesLeftInMonolith",

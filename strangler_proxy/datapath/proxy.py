@@ -196,15 +196,15 @@ class Proxy:
         self.access_log.close()
 
     async def _sweep(self) -> None:
-        """Deadlines (slow clients, upstream read timeouts) every 0.1 s; idle pools and log
-        flushing every second."""
+        """Deadlines (slow clients, upstream read timeouts, also of the requests still on pools a
+        reload retired) every 0.1 s; idle pools and log flushing every second."""
         ticks = 0
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
             now = monotonic()
             for client in [c for c in self.clients if c.deadline < now]:
                 client.timed_out()
-            for pool in self.pools.values():
+            for pool in [*self.pools.values(), *self._retired]:  # retired: requests still on them
                 if pool.active:
                     pool.expire(now)
             ticks += 1

@@ -183,7 +183,8 @@ def test_a_bug_is_not_turned_into_a_user_error() -> None:
 EXIT_CODES = {"DemonolithError": 1, "UsageError": 2, "ConfigError": 3, "SourceTreeError": 4,
               "AnalysisFileError": 5, "StrictModeFailure": 6, "ExtractError": 7, "ProxyFailure": 8,
               "DemoFailure": 9, "DemoChecksFailed": 10, "CrossingsGrew": 11, "BaselineMismatch": 12,
-              "SyncError": 14, "ParityDrift": 15, "MissingDependency": 16, "RoutesLeftInMonolith": 17}
+              "SyncError": 14, "ParityDrift": 15, "MissingDependency": 16, "RoutesLeftInMonolith": 17,
+              "OutboxReplaced": 18}
 
 
 def test_exit_codes_are_the_documented_ones() -> None:

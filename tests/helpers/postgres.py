@@ -1,7 +1,8 @@
 """A throw-away PostgreSQL server on 127.0.0.1 (initdb into a temporary folder), for tests and benches.
 
 :func:`postgres_server` yields ``postgres://demo@127.0.0.1:PORT`` (no database; trust auth) and
-stops and removes the server at the end. As root the server runs as ``nobody`` (initdb refuses
+stops and removes the server at the end; :func:`restartable_postgres_server` also gives a way to
+restart it under its clients. As root the server runs as ``nobody`` (initdb refuses
 root), so its folder is a fresh one under the system temp dir that ``nobody`` can reach.
 """
 
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,10 +45,24 @@ def _starter(user: list[str], data: Path, folder: Path, extra: str) -> Callable[
     return start
 
 
+Restart = Callable[..., None]
+"""``restart(down, while_down=...)`` of :func:`restartable_postgres_server`."""
+
+
 @contextmanager
 def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[str]:
     """A running server's URL without database, with ``settings`` (e.g. ``wal_level``) given at
     start; stopped and removed on exit."""
+    with restartable_postgres_server(settings) as (url, _):
+        yield url
+
+
+@contextmanager
+def restartable_postgres_server(
+        settings: Mapping[str, str] | None = None) -> Iterator[tuple[str, Restart]]:
+    """:func:`postgres_server`'s URL and a ``restart(down, while_down)``: stop the server (fast: its
+    connections are cut), call ``while_down``, keep it down ``down`` seconds in all, start it
+    again on the same port."""
     extra = "".join(f" -c {key}={value}" for key, value in sorted((settings or {}).items()))
     folder = Path(tempfile.mkdtemp(prefix="demonolith-pg-"))
     data = folder / "data"
@@ -55,9 +71,22 @@ def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[str]:
         os.chmod(folder, 0o777)
     subprocess.run([*user, pg_bin("initdb"), "-D", str(data), "-U", "demo", "--auth=trust", "-E", "UTF8"],
                    check=True, capture_output=True)
-    try:
-        yield f"postgres://demo@127.0.0.1:{retry_if_port_taken(_starter(user, data, folder, extra))}"
-    finally:
+    start = _starter(user, data, folder, extra)
+
+    def stop() -> None:
         subprocess.run([*user, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True, check=False)
+
+    try:
+        port = retry_if_port_taken(start)
+
+        def restart(down: float, while_down: Callable[[], None] = lambda: None) -> None:
+            stop()
+            stopped = time.monotonic()
+            while_down()
+            time.sleep(max(0.0, down - (time.monotonic() - stopped)))
+            start(port)
+        yield f"postgres://demo@127.0.0.1:{port}", restart
+    finally:
+        stop()
         shutil.rmtree(folder, ignore_errors=True)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 from strangler_proxy.config.state import state_path_for
 from tests.strangler_proxy.live_support import live_proxy
@@ -137,5 +138,34 @@ async def test_reloads_under_load_lose_no_request(tmp_path: Path) -> None:
         await asyncio.gather(*load)
     assert set(statuses) == {200}
     assert seen == {"monolith", "catalog"}
+    await monolith.stop()
+    await catalog.stop()
+
+
+@run_async(timeout=60)
+async def test_a_request_in_flight_on_a_retired_pool_still_times_out(tmp_path: Path) -> None:
+    hung = asyncio.Event()
+
+    async def hang(request: web.Request) -> web.StreamResponse:
+        hung.set()
+        await asyncio.sleep(30)
+        return web.json_response({})
+
+    monolith, catalog = await App("monolith").start(), await App("catalog", hang).start()
+    routes = tmp_path / "routes.toml"
+    routes.write_text(routes_text(monolith, catalog, "catalog", 0.3).replace(
+        "read_timeout = 0.3", "read_timeout = 0.3\nretries = 0"))
+    async with live_proxy(routes) as (proxy, live), aiohttp.ClientSession() as session:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        pending = asyncio.create_task(session.get(f"http://127.0.0.1:{proxy.listen_port}/api/catalog/x",
+                                                  timeout=aiohttp.ClientTimeout(total=5)))
+        await hung.wait()
+        routes.write_text(routes_text(monolith, catalog, "monolith", 0.4))  # the pool is retired
+        assert (await live.reload("test")).ok
+        async with await pending as response:
+            status = response.status
+        took = loop.time() - started
+    assert status == 504 and took < 2.0, (status, took)
     await monolith.stop()
     await catalog.stop()
